@@ -1,0 +1,127 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { PageQuery, TenantRequest, type IsoInstant } from './common';
+
+export const RULE_KEYS = ['lead_followup'] as const;
+export type RuleKey = (typeof RULE_KEYS)[number];
+
+/** Values a template variable can be mapped to. */
+export const VARIABLE_SOURCES = [
+  'lead.name',
+  'lead.first_name',
+  'lead.phone',
+  'lead.email',
+  'seller.name',
+  'tenant.name',
+] as const;
+export type VariableSource = (typeof VARIABLE_SOURCES)[number];
+
+export const MAX_DELAY_SECONDS = 30 * 24 * 3600;
+
+export type RuleView = {
+  key: RuleKey;
+  enabled: boolean;
+  delaySeconds: number;
+  templateName: string | null;
+  templateLanguage: string | null;
+  /** Source of each `{{n}}`, in order. */
+  variableMapping: VariableSource[];
+  updatedAt: IsoInstant;
+};
+
+export class UpdateRuleRequest extends TenantRequest {
+  @IsIn(RULE_KEYS)
+  key!: RuleKey;
+
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_DELAY_SECONDS)
+  delaySeconds?: number;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9_]{1,512}$/, { message: 'templateName must be lowercase letters, digits and _' })
+  templateName?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}(_[A-Z]{2})?$/, { message: 'templateLanguage must look like es or es_MX' })
+  templateLanguage?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsIn(VARIABLE_SOURCES, { each: true })
+  variableMapping?: VariableSource[];
+}
+
+export class RuleRequest extends TenantRequest {
+  @IsIn(RULE_KEYS)
+  key!: RuleKey;
+}
+
+export const SEND_STATUSES = [
+  'scheduled',
+  'sending',
+  'sent',
+  'delivered',
+  'read',
+  'replied',
+  'failed',
+  'skipped',
+] as const;
+export type SendStatus = (typeof SEND_STATUSES)[number];
+
+export class ListLogsRequest extends PageQuery {
+  @IsOptional()
+  @IsIn(RULE_KEYS)
+  ruleKey?: RuleKey;
+
+  @IsOptional()
+  @IsIn(SEND_STATUSES)
+  status?: SendStatus;
+}
+
+export type SendHistoryEntry = { status: SendStatus; at: IsoInstant; detail: string | null };
+
+export type AutomationLogView = {
+  id: string;
+  ruleKey: RuleKey;
+  leadId: string;
+  leadName: string | null;
+  phone: string | null;
+  templateName: string | null;
+  templateLanguage: string | null;
+  status: SendStatus;
+  wamid: string | null;
+  error: { code: string; message: string } | null;
+  scheduledFor: IsoInstant;
+  sentAt: IsoInstant | null;
+  deliveredAt: IsoInstant | null;
+  readAt: IsoInstant | null;
+  repliedAt: IsoInstant | null;
+  history: SendHistoryEntry[];
+};
+
+export class TriggerRequest extends TenantRequest {
+  @IsIn(RULE_KEYS)
+  ruleKey!: RuleKey;
+
+  @IsUUID()
+  leadId!: string;
+}

@@ -1,0 +1,29 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+
+export class TenantRequest {
+  @IsUUID()
+  tenantId!: string;
+}
+
+export class PageQuery extends TenantRequest {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize?: number;
+}
+
+export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
+
+/** ISO-8601 instant string, e.g. `2026-11-24T08:00:00.000Z`. */
+export type IsoInstant = string;
+/** Calendar date in a named timezone, `YYYY-MM-DD`. */
+export type IsoDate = string;

@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+export * from './subjects';
+export * from './errors';
+export * from './tenancy';
+export * from './validation';
+export * from './common';
+export * from './crm';
+export * from './meta';
+export * from './marketing';
+export * from './automation';

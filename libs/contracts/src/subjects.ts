@@ -1,0 +1,74 @@
+/**
+ * Every NATS subject in the system, defined once.
+ *
+ * - `Rpc.*`   request/reply over core NATS (NestJS `@MessagePattern`), always with a timeout, queue groups per service.
+ * - `Events.*` durable domain events on JetStream (stream `CRM_EVENTS`), each consumed by a durable consumer.
+ * - `Webhooks.*` raw, signature-checked Meta webhook bodies on JetStream (stream `META_WEBHOOKS`).
+ */
+export const Rpc = {
+  crm: {
+    verifyCredentials: 'crm.auth.verify-credentials',
+    getUser: 'crm.users.get',
+    getTenant: 'crm.tenants.get',
+    listLeads: 'crm.leads.list',
+    getLead: 'crm.leads.get',
+    createLead: 'crm.leads.create',
+    updateLeadStatus: 'crm.leads.update-status',
+    listPipeline: 'crm.pipeline.list',
+    attributionSummary: 'crm.attribution.summary',
+  },
+  meta: {
+    consumeOauthState: 'meta.oauth.consume-state',
+    completeOauth: 'meta.oauth.complete',
+    connectionStatus: 'meta.connection.status',
+    disconnect: 'meta.connection.disconnect',
+    selectAssets: 'meta.connection.select',
+    listPortfolios: 'meta.portfolios.list',
+    listAdAccounts: 'meta.ad-accounts.list',
+    listPhoneNumbers: 'meta.phone-numbers.list',
+    adInsights: 'meta.insights.ads',
+    resolveAd: 'meta.ads.resolve',
+    listTemplates: 'meta.templates.list',
+    sendTemplate: 'meta.whatsapp.send-template',
+  },
+  marketing: {
+    stats: 'marketing.stats',
+    roi: 'marketing.stats.roi',
+  },
+  automation: {
+    listRules: 'automation.rules.list',
+    updateRule: 'automation.rules.update',
+    listLogs: 'automation.logs.list',
+    trigger: 'automation.trigger',
+  },
+} as const;
+
+/** Durable domain events (JetStream stream `CRM_EVENTS`, subjects `evt.>`). */
+export const Events = {
+  leadCreated: 'evt.crm.lead.created',
+  leadStatusChanged: 'evt.crm.lead.status-changed',
+  whatsappInbound: 'evt.meta.whatsapp.inbound',
+  whatsappStatus: 'evt.meta.whatsapp.status',
+  leadgenReceived: 'evt.meta.leadgen.received',
+} as const;
+
+/** Raw Meta webhook bodies, verified by the gateway (JetStream stream `META_WEBHOOKS`). */
+export const Webhooks = {
+  metaRaw: 'webhook.meta.raw',
+} as const;
+
+export type StreamDefinition = { name: string; subjects: string[]; duplicateWindowSeconds: number };
+
+/** JetStream streams. The duplicate window lets publishers pass a message id (wamid, leadgen id…) for dedupe. */
+export const Streams: readonly StreamDefinition[] = [
+  { name: 'CRM_EVENTS', subjects: ['evt.>'], duplicateWindowSeconds: 24 * 3600 },
+  { name: 'META_WEBHOOKS', subjects: ['webhook.>'], duplicateWindowSeconds: 24 * 3600 },
+];
+
+/** Queue groups: replicas of one service share the work of a subject. */
+export const QueueGroups = {
+  crm: 'crm-service',
+  metaAds: 'meta-ads-service',
+  marketing: 'marketing-service',
+  automation: 'automation-service',
+} as const;

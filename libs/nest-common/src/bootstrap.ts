@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { ConsoleLogger, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { RpcErrorFilter, rpcValidationPipe } from './rpc';
+import { MetricsInterceptor, initMetrics } from './metrics';
+
+export type HybridServiceOptions = {
+  name: string;
+  module: Type<unknown>;
+  natsUrl: string;
+  /** Queue group: replicas of the service share each subject's messages. */
+  queue: string;
+  httpPort: number;
+  httpHost?: string;
+  logLevel?: string;
+  /** Extra HTTP setup (the gateway adds cookies, raw body, static files…). */
+  configureHttp?: (app: INestApplication) => void | Promise<void>;
+  rawBody?: boolean;
+};
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export function createLogger(name: string, level = 'log'): ConsoleLogger {
+  const index = Math.max(0, LEVELS.indexOf(level as LogLevel));
+  return new ConsoleLogger(name, {
+    logLevels: LEVELS.slice(0, index + 1),
+    json: process.env.LOG_FORMAT === 'json',
+  });
+}
+
+/**
+ * Start a NestJS hybrid app: a NATS microservice (queue group) plus a small HTTP port for /health and /metrics.
+ */
+export async function bootstrapHybridService(options: HybridServiceOptions): Promise<INestApplication> {
+  initMetrics(options.name);
+  const app = await NestFactory.create(options.module, {
+    logger: createLogger(options.name, options.logLevel),
+    rawBody: options.rawBody ?? false,
+  });
+  app.useGlobalPipes(rpcValidationPipe());
+  app.useGlobalFilters(new RpcErrorFilter());
+  app.useGlobalInterceptors(new MetricsInterceptor());
+  app.enableShutdownHooks();
+  await options.configureHttp?.(app);
+  app.connectMicroservice<MicroserviceOptions>(
+    {
+      transport: Transport.NATS,
+      options: { servers: [options.natsUrl], queue: options.queue, name: options.name },
+    },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
+  await app.listen(options.httpPort, options.httpHost ?? '127.0.0.1');
+  return app;
+}

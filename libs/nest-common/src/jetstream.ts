@@ -1,0 +1,194 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  RetentionPolicy,
+  StorageType,
+  connect,
+  nanos,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+} from 'nats';
+import { DomainError, Streams, parsePayload, type StreamDefinition } from '@crm/contracts';
+import type { ClassConstructor } from 'class-transformer';
+
+export type ConsumeOptions<T extends object> = {
+  /** Durable consumer name: one per (service, purpose), e.g. `automation-service.lead-created`. */
+  durable: string;
+  subject: string;
+  /** Contract class the payload is validated against; an invalid payload is logged and terminated, never retried. */
+  payload: ClassConstructor<T>;
+  handler: (
+    payload: T,
+    meta: { subject: string; redeliveries: number; streamSequence: number },
+  ) => Promise<void>;
+  /** Deliveries before a failing message is given up (and logged). */
+  maxDeliver?: number;
+};
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+export function streamFor(subject: string, streams: readonly StreamDefinition[] = Streams): StreamDefinition {
+  const stream = streams.find((s) => s.subjects.some((pattern) => subjectMatches(pattern, subject)));
+  if (!stream) throw new Error(`no JetStream stream carries ${subject}`);
+  return stream;
+}
+
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (p[i] !== '*' && p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
+}
+
+/**
+ * Durable messaging on JetStream: publish with a dedupe id, consume with explicit acks and bounded redelivery.
+ * Anything that must not be lost (domain events, webhook bodies) goes through here, never through a bare NATS event.
+ */
+@Injectable()
+export class JetStreamService implements OnApplicationShutdown {
+  private readonly logger = new Logger('JetStream');
+  private connection?: NatsConnection;
+  private manager?: JetStreamManager;
+  private client?: JetStreamClient;
+  private readonly subscriptions: ConsumerMessages[] = [];
+  private readonly loops: Promise<void>[] = [];
+
+  async connect(servers: string, name: string): Promise<void> {
+    this.connection = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    this.manager = await this.connection.jetstreamManager();
+    this.client = this.connection.jetstream();
+    await this.ensureStreams();
+  }
+
+  get isConnected(): boolean {
+    return !!this.connection && !this.connection.isClosed();
+  }
+
+  /** Round trip to the server; throws when NATS is unreachable. */
+  async ping(): Promise<void> {
+    if (!this.connection) throw new Error('not connected');
+    await this.connection.flush();
+  }
+
+  private async ensureStreams(): Promise<void> {
+    const manager = this.requireManager();
+    for (const stream of Streams) {
+      const config = {
+        name: stream.name,
+        subjects: stream.subjects,
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        duplicate_window: nanos(stream.duplicateWindowSeconds * 1000),
+        max_age: nanos(30 * 24 * 3600 * 1000),
+      };
+      try {
+        await manager.streams.info(stream.name);
+        await manager.streams.update(stream.name, config);
+      } catch {
+        await manager.streams.add(config);
+      }
+    }
+  }
+
+  /** Publish durably. `messageId` makes a re-publish within the duplicate window a no-op (returns `duplicate: true`). */
+  async publish(
+    subject: string,
+    payload: object,
+    messageId?: string,
+  ): Promise<{ duplicate: boolean; seq: number }> {
+    const ack = await this.requireClient().publish(subject, encoder.encode(JSON.stringify(payload)), {
+      msgID: messageId,
+    });
+    return { duplicate: ack.duplicate, seq: ack.seq };
+  }
+
+  async consume<T extends object>(options: ConsumeOptions<T>): Promise<void> {
+    const manager = this.requireManager();
+    const stream = streamFor(options.subject);
+    const maxDeliver = options.maxDeliver ?? 8;
+    const consumerConfig = {
+      durable_name: options.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: options.subject,
+      max_deliver: maxDeliver,
+      ack_wait: nanos(30_000),
+    };
+    try {
+      await manager.consumers.info(stream.name, options.durable);
+      await manager.consumers.update(stream.name, options.durable, consumerConfig);
+    } catch {
+      await manager.consumers.add(stream.name, consumerConfig);
+    }
+    const consumer = await this.requireClient().consumers.get(stream.name, options.durable);
+    const messages = await consumer.consume({ max_messages: 64 });
+    this.subscriptions.push(messages);
+    this.loops.push(
+      (async () => {
+        for await (const message of messages) {
+          const redeliveries = message.info.redeliveryCount - 1;
+          let data: T;
+          try {
+            data = parsePayload(options.payload, JSON.parse(decoder.decode(message.data)));
+          } catch (error) {
+            this.logger.error(
+              `${options.durable}: dropping invalid message on ${message.subject}: ${describe(error)}`,
+            );
+            message.term();
+            continue;
+          }
+          try {
+            await options.handler(data, {
+              subject: message.subject,
+              redeliveries,
+              streamSequence: message.info.streamSequence,
+            });
+            message.ack();
+          } catch (error) {
+            const permanent =
+              error instanceof DomainError && ['VALIDATION', 'NOT_FOUND'].includes(error.code);
+            if (permanent || redeliveries + 1 >= maxDeliver) {
+              this.logger.error(
+                `${options.durable}: giving up on ${message.subject} #${message.info.streamSequence}: ${describe(error)}`,
+              );
+              message.term();
+            } else {
+              const delay = Math.min(30_000, 250 * 2 ** redeliveries);
+              this.logger.warn(
+                `${options.durable}: retrying ${message.subject} in ${delay} ms: ${describe(error)}`,
+              );
+              message.nak(delay);
+            }
+          }
+        }
+      })(),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const subscription of this.subscriptions) subscription.stop();
+    await Promise.allSettled(this.loops);
+    if (this.connection && !this.connection.isClosed()) await this.connection.drain();
+  }
+
+  private requireManager(): JetStreamManager {
+    if (!this.manager) throw new Error('JetStreamService.connect() was not called');
+    return this.manager;
+  }
+
+  private requireClient(): JetStreamClient {
+    if (!this.client) throw new Error('JetStreamService.connect() was not called');
+    return this.client;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

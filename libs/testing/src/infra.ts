@@ -1,0 +1,157 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 15_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/** Admin connection for creating throwaway databases (trust auth on the machine's PostgreSQL). */
+export function adminDatabaseUrl(): string {
+  return process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+/** Create an empty database with a unique name and apply every service's migrations to it. */
+export async function createFreshDatabase(prefix = 'crm_test'): Promise<{ url: string; name: string }> {
+  const name = `${prefix}_${Date.now().toString(36)}_${process.pid}`;
+  const admin = new Client({ connectionString: adminDatabaseUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminDatabaseUrl());
+  url.pathname = `/${name}`;
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/runner/migrate.js')], {
+    env: { ...process.env, DATABASE_URL: url.toString() },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`migrations failed:\n${result.stdout}\n${result.stderr}`);
+  return { url: url.toString(), name };
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  const admin = new Client({ connectionString: adminDatabaseUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export type NatsServerHandle = { url: string; stop: () => Promise<void> };
+
+/** A private nats-server with JetStream on a free port and a throwaway store: no test run sees another's streams. */
+export async function startNatsServer(): Promise<NatsServerHandle> {
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), 'crm-nats-'));
+  const binary = process.env.NATS_SERVER_BIN ?? 'nats-server';
+  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+    stdio: 'ignore',
+  });
+  await waitFor(() => canConnect(port), { what: `nats-server on ${port}`, timeoutMs: 10_000 });
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  const { connect } = await import('node:net');
+  return new Promise((r) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      r(true);
+    });
+    socket.once('error', () => r(false));
+  });
+}
+
+export async function stopChild(child: ChildProcess, timeoutMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export type ServiceHandle = {
+  name: string;
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+/**
+ * Run one of our services as a real process (`services/<name>/src/main.ts`), exactly as the demo does,
+ * and wait for its `/health` to answer 200.
+ */
+export async function startServiceProcess(
+  name: string,
+  env: Record<string, string>,
+  options: { script?: string; healthUrl?: string; timeoutMs?: number } = {},
+): Promise<ServiceHandle> {
+  const script = options.script ?? join(REPO_ROOT, 'services', name, 'src/main.ts');
+  let output = '';
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const healthUrl = options.healthUrl ?? `http://127.0.0.1:${env.HTTP_PORT}/health`;
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
+        const response = await fetch(healthUrl).catch(() => undefined);
+        return response?.status === 200;
+      },
+      { timeoutMs: options.timeoutMs ?? 30_000, what: `${name} health`, intervalMs: 200 },
+    );
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`${String(error)}\n--- ${name} output ---\n${output}`);
+  }
+  return { name, child, output: () => output, stop: () => stopChild(child) };
+}
