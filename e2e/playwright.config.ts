@@ -1,0 +1,36 @@
+import { defineConfig } from '@playwright/test';
+
+/** Drives Debian's Chromium (never a downloaded browser) against the whole system started by global-setup. */
+export default defineConfig({
+  testDir: './tests',
+  testMatch: '**/*.e2e.ts',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list'], ['json']],
+  globalSetup: require.resolve('./support/global-setup'),
+  globalTeardown: require.resolve('./support/global-teardown'),
+  outputDir: '../tmp/e2e-artifacts',
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    locale: 'es-MX',
+    timezoneId: 'America/Mexico_City',
+    screenshot: 'only-on-failure',
+    trace: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+});

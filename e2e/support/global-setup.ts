@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, createFreshDatabase, freePort, startNatsServer } from '@crm/testing';
+import type { E2eEnvironment } from './environment';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startStack } = require('../../tools/runner/stack.js') as typeof import('../../tools/runner/stack.js');
+
+/**
+ * The whole system for the browser test: a fresh database (migrated and seeded with the demo tenant),
+ * a private nats-server with JetStream, the Meta sandbox and every service as real processes on free ports.
+ */
+export default async function globalSetup(): Promise<void> {
+  const database = await createFreshDatabase('crm_e2e');
+  const nats = await startNatsServer();
+  const seed = spawnSync(
+    process.execPath,
+    ['-r', '@swc-node/register', join(REPO_ROOT, 'tools/runner/src/demo-seed.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATABASE_URL: database.url },
+      encoding: 'utf8',
+    },
+  );
+  if (seed.status !== 0) throw new Error(`demo seed failed:\n${seed.stdout}\n${seed.stderr}`);
+  const secrets = {
+    META_APP_ID: '1200000000000001',
+    META_APP_SECRET: randomBytes(24).toString('hex'),
+    META_WEBHOOK_VERIFY_TOKEN: randomBytes(16).toString('hex'),
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    OAUTH_STATE_SECRET: randomBytes(32).toString('base64url'),
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  };
+  const ports = {
+    gateway: await freePort(),
+    'crm-service': await freePort(),
+    'meta-ads-service': await freePort(),
+    'marketing-service': await freePort(),
+    'automation-service': await freePort(),
+    sandbox: await freePort(),
+  };
+  const logLines: string[] = [];
+  const stack = await startStack({
+    databaseUrl: database.url,
+    natsUrl: nats.url,
+    ports,
+    secrets,
+    logLevel: 'warn',
+    extra: { SANDBOX_STATUS_DELAY_MS: '400', SCHEDULER_POLL_MS: '300' },
+    output: (name: string, line: string) => {
+      logLines.push(`${name} | ${line}`);
+      if (process.env.E2E_VERBOSE) process.stdout.write(`${name} | ${line}\n`);
+    },
+  });
+  const environment: E2eEnvironment = {
+    gatewayUrl: stack.urls.gateway,
+    sandboxUrl: stack.urls.sandbox,
+    databaseUrl: database.url,
+    appSecret: secrets.META_APP_SECRET,
+  };
+  mkdirSync(join(REPO_ROOT, 'tmp'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, 'tmp/e2e-environment.json'), JSON.stringify(environment));
+  (globalThis as Record<string, unknown>).__crmE2e = { stack, nats, database, logLines };
+}
