@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /** 32-bit seed from any string (first 4 bytes of its SHA-256): the same on every machine. */
-export const seedFromString = (key: string): number => createHash('sha256').update(key).digest().readUInt32BE(0);
+export const seedFromString = (key: string): number =>
+  createHash('sha256').update(key).digest().readUInt32BE(0);
 
 /** mulberry32: small, fast, deterministic PRNG returning floats in [0, 1). */
 export const createPrng = (seed: number | string): (() => number) => {

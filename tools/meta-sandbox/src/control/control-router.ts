@@ -1,0 +1,182 @@
+import { Router, type Request, type Response } from 'express';
+import { idsOf, listAdsOf } from '../dataset/sandbox-ids';
+import { GraphError } from '../http/graph-error';
+import { bodyObject } from '../http/request-params';
+import { simulateLead } from '../graph/lead-simulator';
+import { ALL_SCOPES, LONG_LIVED_SECONDS, mintToken, normaliseScopes } from '../oauth/token-service';
+import type { SandboxState, SentMessage, WebhookDelivery } from '../state/sandbox-state';
+import { simulateInbound } from '../whatsapp/inbound-simulator';
+import { normalisePhone } from '../whatsapp/phone-format';
+
+const badRequest = (message: string): GraphError =>
+  new GraphError({ message: `(#100) ${message}`, code: 100 });
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+const messageView = (message: SentMessage): Record<string, unknown> => ({
+  wamid: message.wamid,
+  to: message.to,
+  input: message.input,
+  phoneNumberId: message.phoneNumberId,
+  type: message.type,
+  template: message.template
+    ? {
+        name: message.template.name,
+        language: message.template.language,
+        category: message.template.category,
+        params: message.template.bodyParams,
+      }
+    : undefined,
+  text: message.text,
+  bizOpaqueCallbackData: message.bizOpaqueCallbackData,
+  createdAt: iso(message.createdAt),
+  statuses: message.statuses.map((s) => ({ status: s.status, at: iso(s.at), delivered: s.delivered })),
+});
+
+const webhookView = (delivery: WebhookDelivery): Record<string, unknown> => ({
+  id: delivery.id,
+  kind: delivery.kind,
+  url: delivery.url,
+  createdAt: iso(delivery.createdAt),
+  delivered: delivery.delivered,
+  settled: delivery.settled,
+  meta: delivery.meta,
+  signature: delivery.signature,
+  payload: JSON.parse(delivery.body) as unknown,
+  attempts: delivery.attempts.map((a) => ({ ...a, at: iso(a.at) })),
+});
+
+/** Control API for tests and the demo (no auth), mounted at `/_sandbox`. */
+export const createControlRouter = (state: SandboxState): Router => {
+  const router = Router();
+
+  router.get('/health', (_req: Request, res: Response) => {
+    res.json({ ok: true });
+  });
+
+  router.get('/dataset', (_req: Request, res: Response) => {
+    const { dataset } = state;
+    res.json({
+      ids: idsOf(dataset),
+      user: dataset.user,
+      businesses: dataset.businesses.map((b) => ({ id: b.id, name: b.name })),
+      adAccounts: dataset.adAccounts.map((a) => ({
+        id: `act_${a.accountId}`,
+        name: a.name,
+        currency: a.currency,
+        timezone: a.timezoneName,
+        accountStatus: a.accountStatus,
+      })),
+      campaigns: dataset.campaigns.map((c) => ({
+        id: c.id,
+        name: c.name,
+        accountId: `act_${c.accountId}`,
+        objective: c.objective,
+        status: c.status,
+      })),
+      ads: listAdsOf(dataset),
+      waba: dataset.wabas.map((w) => ({ id: w.id, name: w.name })),
+      phoneNumbers: dataset.phoneNumbers.map((p) => ({
+        id: p.id,
+        displayPhoneNumber: p.displayPhoneNumber,
+        verifiedName: p.verifiedName,
+      })),
+      pages: dataset.pages.map((p) => ({ id: p.id, name: p.name })),
+      forms: dataset.leadForms.map((f) => ({ id: f.id, name: f.name, pageId: f.pageId })),
+      templates: state.templates.map((t) => ({
+        id: t.id,
+        name: t.name,
+        language: t.language,
+        status: t.status,
+        category: t.category,
+      })),
+    });
+  });
+
+  router.post('/ctwa', async (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    if (body.adId === undefined) throw badRequest('adId is required');
+    const result = await simulateInbound(state, body);
+    res.json(result);
+  });
+
+  router.post('/reply', async (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    if (typeof body.text !== 'string' || body.text === '') throw badRequest('text is required');
+    const result = await simulateInbound(state, { ...body, adId: undefined });
+    res.json(result);
+  });
+
+  router.post('/leadgen', async (req: Request, res: Response) => {
+    res.json(await simulateLead(state, bodyObject(req)));
+  });
+
+  router.post('/tokens', (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    const scopes = Array.isArray(body.scopes) ? body.scopes.map(String) : ALL_SCOPES;
+    const expiresIn = typeof body.expiresInSeconds === 'number' ? body.expiresInSeconds : LONG_LIVED_SECONDS;
+    const record = mintToken(state, {
+      scopes: normaliseScopes(scopes),
+      lifetimeSeconds: expiresIn,
+      longLived: true,
+    });
+    res.json({
+      access_token: record.token,
+      token_type: 'bearer',
+      expires_in: expiresIn,
+      scopes: record.scopes,
+      user_id: record.userId,
+    });
+  });
+
+  router.post('/tokens/expire', (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    const now = state.now();
+    let expired = 0;
+    for (const record of state.tokens.values()) {
+      if (typeof body.token === 'string' && record.token !== body.token) continue;
+      record.forcedExpiredAt = now;
+      expired += 1;
+    }
+    if (typeof body.token === 'string' && expired === 0) throw badRequest('Unknown token');
+    res.json({ expired });
+  });
+
+  router.post('/throttle', (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    const enabled = body.enabled === true;
+    const scope = typeof body.scope === 'string' ? body.scope : 'all';
+    if (!['ads', 'insights', 'whatsapp', 'all'].includes(scope))
+      throw badRequest('scope must be ads, insights, whatsapp or all');
+    if (body.code !== undefined && ![4, 17, 80000, 80004].includes(Number(body.code)))
+      throw badRequest('code must be 4, 17, 80000 or 80004');
+    if (scope === 'ads' || scope === 'all') state.throttle.ads = enabled;
+    if (scope === 'insights' || scope === 'all') state.throttle.insights = enabled;
+    if (scope === 'whatsapp' || scope === 'all') state.throttle.whatsapp = enabled;
+    state.throttle.code = body.code === undefined ? undefined : Number(body.code);
+    res.json({ throttle: state.throttle });
+  });
+
+  router.post('/outage', (req: Request, res: Response) => {
+    state.outage = bodyObject(req).enabled === true;
+    res.json({ outage: state.outage });
+  });
+
+  router.get('/messages', (req: Request, res: Response) => {
+    const to = typeof req.query.to === 'string' ? normalisePhone(req.query.to) : undefined;
+    if (typeof req.query.to === 'string' && !to) throw badRequest('to must be a phone number');
+    res.json({ data: state.messages.filter((m) => !to || m.to === to).map(messageView) });
+  });
+
+  router.get('/webhooks', (req: Request, res: Response) => {
+    const kind = typeof req.query.kind === 'string' ? req.query.kind : undefined;
+    res.json({ data: state.webhooks.filter((w) => !kind || w.kind === kind).map(webhookView) });
+  });
+
+  router.post('/reset', (_req: Request, res: Response) => {
+    state.reset();
+    res.json({ reset: true });
+  });
+
+  return router;
+};

@@ -1,0 +1,203 @@
+import { buildDataset } from '../dataset/build-dataset';
+import type { Dataset, SandboxTemplate } from '../dataset/dataset.types';
+import type { ResolvedSandboxOptions } from '../sandbox-options';
+
+export type TokenKind = 'USER' | 'PAGE';
+
+export type TokenRecord = {
+  token: string;
+  kind: TokenKind;
+  appId: string;
+  userId: string;
+  /** page id for PAGE tokens */
+  profileId?: string;
+  scopes: string[];
+  issuedAt: number;
+  /** epoch ms; null = never expires */
+  expiresAt: number | null;
+  longLived: boolean;
+  revoked: boolean;
+  /** set by the control API: the token answers 190/463 from then on */
+  forcedExpiredAt?: number;
+};
+
+export type ConsentTransaction = {
+  id: string;
+  clientId: string;
+  redirectUri: string;
+  state?: string;
+  scopes: string[];
+  createdAt: number;
+};
+
+export type AuthCode = {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  createdAt: number;
+  used: boolean;
+};
+
+export type LeadRecord = {
+  id: string;
+  formId: string;
+  pageId: string;
+  adId?: string;
+  createdAt: number;
+  fieldData: { name: string; values: string[] }[];
+  isOrganic: boolean;
+};
+
+export type StatusName = 'sent' | 'delivered' | 'read' | 'failed';
+
+export type SentMessage = {
+  wamid: string;
+  phoneNumberId: string;
+  to: string;
+  input: string;
+  type: string;
+  template?: {
+    name: string;
+    language: string;
+    category: string;
+    bodyParams: string[];
+    components: unknown[];
+  };
+  text?: string;
+  bizOpaqueCallbackData?: string;
+  createdAt: number;
+  statuses: { status: StatusName; at: number; delivered: boolean | null }[];
+  expectedFailure: boolean;
+};
+
+export type InboundMessage = {
+  wamid: string;
+  phoneNumberId: string;
+  from: string;
+  text: string;
+  referral?: { adId: string; ctwaClid: string };
+  contextWamid?: string;
+  createdAt: number;
+};
+
+export type ServiceWindow = { lastInboundAt: number; freeEntryPointUntil?: number; conversationId?: string };
+
+export type WebhookAttempt = {
+  attempt: number;
+  at: number;
+  status: number | null;
+  error?: string;
+  durationMs: number;
+};
+
+export type WebhookKind = 'status' | 'message' | 'leadgen';
+
+export type WebhookDelivery = {
+  id: string;
+  kind: WebhookKind;
+  url: string;
+  /** the exact bytes sent (signature is over them) */
+  body: string;
+  signature: string;
+  createdAt: number;
+  attempts: WebhookAttempt[];
+  delivered: boolean;
+  /** true once delivered or out of tries */
+  settled: boolean;
+  meta: Record<string, string>;
+};
+
+export type ThrottleState = { ads: boolean; insights: boolean; whatsapp: boolean; code?: number };
+
+/** Everything mutable in the sandbox. `reset()` returns to the seeded state (and cancels pending webhooks). */
+export class SandboxState {
+  readonly dataset: Dataset;
+  tokens = new Map<string, TokenRecord>();
+  consents = new Map<string, ConsentTransaction>();
+  codes = new Map<string, AuthCode>();
+  leads = new Map<string, LeadRecord>();
+  templates: SandboxTemplate[] = [];
+  messages: SentMessage[] = [];
+  inbound: InboundMessage[] = [];
+  windows = new Map<string, ServiceWindow>();
+  webhooks: WebhookDelivery[] = [];
+  throttle: ThrottleState = { ads: false, insights: false, whatsapp: false };
+  outage = false;
+  usage = new Map<string, number[]>();
+  subscriptions = new Set<string>();
+  private timers = new Set<NodeJS.Timeout>();
+  private generation = 0;
+
+  constructor(readonly options: ResolvedSandboxOptions) {
+    this.dataset = buildDataset({ appId: options.appId, seed: options.seed });
+    this.reset();
+  }
+
+  now(): number {
+    return this.options.now().getTime();
+  }
+
+  /** Incremented on reset: async work started before a reset checks it and stops. */
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  reset(): void {
+    this.cancelTimers();
+    this.generation += 1;
+    this.tokens.clear();
+    this.consents.clear();
+    this.codes.clear();
+    this.leads.clear();
+    this.templates = this.dataset.templates.map((t) => ({ ...t, components: [...t.components] }));
+    this.messages = [];
+    this.inbound = [];
+    this.windows.clear();
+    this.webhooks = [];
+    this.throttle = { ads: false, insights: false, whatsapp: false };
+    this.outage = false;
+    this.usage.clear();
+    this.subscriptions.clear();
+    const now = this.now();
+    const pageId = this.dataset.pages[0].id;
+    for (const seed of this.dataset.seedLeads) {
+      this.leads.set(seed.id, {
+        id: seed.id,
+        formId: seed.formId,
+        pageId,
+        adId: seed.adId,
+        createdAt: now - seed.createdDaysAgo * 86_400_000,
+        fieldData: [
+          { name: 'full_name', values: [seed.fullName] },
+          { name: 'email', values: [seed.email] },
+          { name: 'phone_number', values: [seed.phone] },
+        ],
+        isOrganic: false,
+      });
+    }
+  }
+
+  /** setTimeout that never keeps the process alive and is cancelled by reset()/cancelTimers(). */
+  schedule(fn: () => void, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, delayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  sleep(delayMs: number): Promise<void> {
+    return new Promise((resolve) => this.schedule(resolve, delayMs));
+  }
+
+  cancelTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  windowKey(phoneNumberId: string, waId: string): string {
+    return `${phoneNumberId}:${waId}`;
+  }
+}

@@ -1,0 +1,308 @@
+import request from 'supertest';
+import { SANDBOX_IDS } from '../dataset/sandbox-ids';
+import type { Sandbox } from '../sandbox';
+import { mintToken, newSandbox, TEST_SECRET } from '../test-support/sandbox-fixture';
+import {
+  startWebhookReceiver,
+  type ReceivedWebhook,
+  type WebhookReceiver,
+} from '../test-support/webhook-receiver';
+
+type StatusEntry = {
+  id: string;
+  status: string;
+  timestamp: string;
+  recipient_id: string;
+  biz_opaque_callback_data?: string;
+  conversation?: { id: string; expiration_timestamp?: string; origin: { type: string } };
+  pricing?: { billable: boolean; pricing_model: string; type: string; category: string };
+  errors?: { code: number }[];
+};
+type Payload = {
+  object: string;
+  entry: {
+    id: string;
+    changes: { field: string; value: { metadata: { phone_number_id: string }; statuses?: StatusEntry[] } }[];
+  }[];
+};
+
+const statusesOf = (hooks: ReceivedWebhook[], wamid: string): StatusEntry[] =>
+  hooks
+    .flatMap((h) => (h.json as Payload).entry[0].changes[0].value.statuses ?? [])
+    .filter((s) => s.id === wamid);
+
+const PHONE = SANDBOX_IDS.phoneNumberIds[0];
+
+const template = (name: string, language: string, params: string[]) => ({
+  messaging_product: 'whatsapp',
+  recipient_type: 'individual',
+  to: '+52 1 55-1234-5678',
+  type: 'template',
+  template: {
+    name,
+    language: { code: language },
+    components: params.length
+      ? [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }]
+      : [],
+  },
+});
+
+describe('WhatsApp Cloud API', () => {
+  let sandbox: Sandbox;
+  let token: string;
+  let receiver: WebhookReceiver;
+  const send = (body: unknown, phone = PHONE) =>
+    request(sandbox.app)
+      .post(`/v23.0/${phone}/messages`)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object);
+
+  beforeEach(async () => {
+    receiver = await startWebhookReceiver(TEST_SECRET);
+    sandbox = newSandbox({ webhookUrl: receiver.url });
+    token = await mintToken(sandbox);
+  });
+  afterEach(async () => {
+    sandbox.state.cancelTimers();
+    await receiver.close();
+  });
+
+  it('lists phone numbers and templates with filters and paging', async () => {
+    const phones = await request(sandbox.app)
+      .get(`/v23.0/${SANDBOX_IDS.wabaId}/phone_numbers`)
+      .query({ access_token: token })
+      .expect(200);
+    expect(phones.body.data).toHaveLength(2);
+    expect(phones.body.data[0]).toMatchObject({
+      id: PHONE,
+      display_phone_number: '+52 55 4123 9087',
+      verified_name: 'Inmobiliaria Sol',
+    });
+    expect(phones.headers['x-business-use-case-usage']).toContain('whatsapp_business_management');
+    const all = await request(sandbox.app)
+      .get(`/v23.0/${SANDBOX_IDS.wabaId}/message_templates`)
+      .query({ access_token: token })
+      .expect(200);
+    expect(all.body.data.map((t: { status: string }) => t.status)).toEqual(
+      expect.arrayContaining(['APPROVED', 'PENDING', 'REJECTED', 'PAUSED']),
+    );
+    const approved = await request(sandbox.app)
+      .get(`/v23.0/${SANDBOX_IDS.wabaId}/message_templates`)
+      .query({ access_token: token, status: 'APPROVED', language: 'es', fields: 'name,status' })
+      .expect(200);
+    expect(approved.body.data.map((t: { name: string }) => t.name).sort()).toEqual([
+      'encuesta_satisfaccion',
+      'recordatorio_cita',
+      'seguimiento_lead',
+    ]);
+    expect(Object.keys(approved.body.data[0]).sort()).toEqual(['id', 'name', 'status']);
+    const paged = await request(sandbox.app)
+      .get(`/v23.0/${SANDBOX_IDS.wabaId}/message_templates`)
+      .query({ access_token: token, limit: '3' })
+      .expect(200);
+    expect(paged.body.data).toHaveLength(3);
+    expect(paged.body.paging.next).toContain('after=');
+    const byName = await request(sandbox.app)
+      .get(`/v23.0/${SANDBOX_IDS.wabaId}/message_templates`)
+      .query({ access_token: token, name: 'recordatorio_cita' })
+      .expect(200);
+    expect(byName.body.data.map((t: { language: string }) => t.language).sort()).toEqual(['en', 'es']);
+    const single = await request(sandbox.app)
+      .get(`/v23.0/${SANDBOX_IDS.templateIds['seguimiento_lead:es']}`)
+      .query({ access_token: token, fields: 'status' })
+      .expect(200);
+    expect(single.body).toEqual({ status: 'APPROVED', id: SANDBOX_IDS.templateIds['seguimiento_lead:es'] });
+  });
+
+  it('sends a template and emits signed sent → delivered → read webhooks (v23 shape)', async () => {
+    const body = {
+      ...template('seguimiento_lead', 'es', ['Ana', 'Carla', 'Inmobiliaria Sol']),
+      biz_opaque_callback_data: 'crm-msg-42',
+    };
+    const res = await send(body).expect(200);
+    expect(res.body).toEqual({
+      messaging_product: 'whatsapp',
+      contacts: [{ input: '+52 1 55-1234-5678', wa_id: '5215512345678' }],
+      messages: [{ id: expect.stringMatching(/^wamid\./), message_status: 'accepted' }],
+    });
+    const wamid = res.body.messages[0].id as string;
+    const hooks = await receiver.waitFor((all) => statusesOf(all, wamid).length === 3);
+    expect(hooks.every((h) => h.signatureValid)).toBe(true);
+    expect(hooks[0].headers['content-type']).toBe('application/json');
+    const statuses = statusesOf(hooks, wamid);
+    expect(statuses.map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
+    for (const s of statuses) {
+      expect(s).toMatchObject({ recipient_id: '5215512345678', biz_opaque_callback_data: 'crm-msg-42' });
+      expect(s.timestamp).toMatch(/^\d+$/);
+    }
+    expect(statuses[0].conversation?.expiration_timestamp).toMatch(/^\d+$/);
+    expect(statuses[0].pricing).toEqual({
+      billable: true,
+      pricing_model: 'PMP',
+      type: 'regular',
+      category: 'utility',
+    });
+    expect(statuses[1].conversation?.origin.type).toBe('utility');
+    expect(statuses[1].conversation?.expiration_timestamp).toBeUndefined();
+    expect(statuses[2].conversation).toBeUndefined();
+    expect(statuses[2].pricing).toBeUndefined();
+    const payload = hooks[0].json as Payload;
+    expect(payload.object).toBe('whatsapp_business_account');
+    expect(payload.entry[0].id).toBe(SANDBOX_IDS.wabaId);
+    expect(payload.entry[0].changes[0].value.metadata.phone_number_id).toBe(PHONE);
+
+    const log = await request(sandbox.app)
+      .get('/_sandbox/messages')
+      .query({ to: '+52 1 55 1234 5678' })
+      .expect(200);
+    expect(log.body.data).toHaveLength(1);
+    expect(log.body.data[0]).toMatchObject({
+      wamid,
+      template: { name: 'seguimiento_lead', language: 'es', params: ['Ana', 'Carla', 'Inmobiliaria Sol'] },
+    });
+    expect(log.body.data[0].statuses.map((s: { status: string }) => s.status)).toEqual([
+      'sent',
+      'delivered',
+      'read',
+    ]);
+  });
+
+  it('numbers ending in 0000 get sent then failed with 131026', async () => {
+    const res = await send({
+      ...template('encuesta_satisfaccion', 'es', ['Ana']),
+      to: '5215500000000',
+    }).expect(200);
+    const wamid = res.body.messages[0].id as string;
+    const hooks = await receiver.waitFor((all) => statusesOf(all, wamid).length === 2);
+    const statuses = statusesOf(hooks, wamid);
+    expect(statuses.map((s) => s.status)).toEqual(['sent', 'failed']);
+    expect(statuses[1].errors?.[0].code).toBe(131026);
+    expect(statuses[0].pricing?.category).toBe('marketing');
+  });
+
+  it.each([
+    ['unknown template', template('no_existe', 'es', ['x']), 404, 132001],
+    ['unknown language', template('seguimiento_lead', 'en', ['a', 'b', 'c']), 404, 132001],
+    ['PENDING template', template('promo_navidad', 'es', ['Ana']), 404, 132001],
+    ['REJECTED template', template('oferta_agresiva', 'es', ['Ana']), 404, 132001],
+    ['PAUSED template', template('reactivacion', 'es', ['Ana']), 400, 132015],
+    ['DISABLED template', template('bienvenida_antigua', 'es', ['Ana']), 400, 132016],
+    ['too few params', template('seguimiento_lead', 'es', ['Ana', 'Carla']), 400, 132000],
+    ['too many params', template('encuesta_satisfaccion', 'es', ['Ana', 'extra']), 400, 132000],
+    ['missing params', template('seguimiento_lead', 'es', []), 400, 132000],
+    ['bad phone', { ...template('encuesta_satisfaccion', 'es', ['Ana']), to: '12345' }, 400, 100],
+    [
+      'letters in phone',
+      { ...template('encuesta_satisfaccion', 'es', ['Ana']), to: '+52 55 ABCD 1234' },
+      400,
+      100,
+    ],
+    [
+      'no messaging_product',
+      { ...template('encuesta_satisfaccion', 'es', ['Ana']), messaging_product: undefined },
+      400,
+      100,
+    ],
+  ])('rejects %s', async (_name, body, status, code) => {
+    const res = await send(body).expect(status);
+    expect(res.body.error).toMatchObject({ code, type: 'OAuthException' });
+    expect(res.body.error.fbtrace_id).toBeDefined();
+    expect(sandbox.state.messages).toHaveLength(0);
+  });
+
+  it('text messages need an open 24 h window (131047), opened by an inbound message', async () => {
+    const text = { messaging_product: 'whatsapp', to: '5215587654321', type: 'text', text: { body: 'Hola' } };
+    const closed = await send(text).expect(400);
+    expect(closed.body.error.code).toBe(131047);
+    const reply = await request(sandbox.app)
+      .post('/_sandbox/reply')
+      .send({ from: '+52 1 55 8765 4321', text: 'Hola, ¿siguen disponibles?' })
+      .expect(200);
+    expect(reply.body.delivered).toBe(true);
+    const ok = await send(text).expect(200);
+    expect(ok.body.messages[0].id).toMatch(/^wamid\./);
+  });
+
+  it('window expires after 24 h', async () => {
+    let clock = Date.parse('2026-09-12T10:00:00Z');
+    const timed = newSandbox({ webhookUrl: receiver.url, now: () => new Date(clock) });
+    const t = await mintToken(timed);
+    await request(timed.app)
+      .post('/_sandbox/reply')
+      .send({ from: '5215587654321', text: 'Hola' })
+      .expect(200);
+    const text = { messaging_product: 'whatsapp', to: '5215587654321', type: 'text', text: { body: 'Hola' } };
+    await request(timed.app).post(`/${PHONE}/messages`).query({ access_token: t }).send(text).expect(200);
+    clock += 24 * 3600 * 1000;
+    const late = await request(timed.app)
+      .post(`/${PHONE}/messages`)
+      .query({ access_token: t })
+      .send(text)
+      .expect(400);
+    expect(late.body.error.code).toBe(131047);
+    timed.state.cancelTimers();
+  });
+
+  it('throttled sends answer 130429 with HTTP 429', async () => {
+    await request(sandbox.app)
+      .post('/_sandbox/throttle')
+      .send({ enabled: true, scope: 'whatsapp' })
+      .expect(200);
+    const res = await send(template('encuesta_satisfaccion', 'es', ['Ana'])).expect(429);
+    expect(res.body.error.code).toBe(130429);
+    const mgmt = await request(sandbox.app)
+      .get(`/v23.0/${SANDBOX_IDS.wabaId}/message_templates`)
+      .query({ access_token: token })
+      .expect(400);
+    expect(mgmt.body.error.code).toBe(80008);
+  });
+
+  it('sending needs whatsapp_business_messaging', async () => {
+    const narrow = await mintToken(sandbox, { scopes: ['whatsapp_business_management'] });
+    const res = await request(sandbox.app)
+      .post(`/v23.0/${PHONE}/messages`)
+      .query({ access_token: narrow })
+      .send(template('encuesta_satisfaccion', 'es', ['Ana']))
+      .expect(403);
+    expect(res.body.error.code).toBe(10);
+  });
+
+  it('retries failed webhook deliveries with backoff and logs every attempt', async () => {
+    receiver.respondWith = (n) => (n <= 2 ? 500 : 200);
+    const res = await request(sandbox.app)
+      .post('/_sandbox/reply')
+      .send({ from: '5215511112222', text: 'Hola' })
+      .expect(200);
+    expect(res.body).toMatchObject({ delivered: false, status: 500 });
+    await receiver.waitFor((all) => all.length === 1);
+    const log = await request(sandbox.app).get('/_sandbox/webhooks').query({ kind: 'message' }).expect(200);
+    const delivery = log.body.data[0];
+    expect(delivery.attempts.map((a: { status: number }) => a.status)).toEqual([500, 500, 200]);
+    expect(delivery.delivered).toBe(true);
+    const gaps = [1, 2].map(
+      (i) => Date.parse(delivery.attempts[i].at) - Date.parse(delivery.attempts[i - 1].at),
+    );
+    expect(gaps[1]).toBeGreaterThanOrEqual(gaps[0]);
+  });
+
+  it('gives up after the configured number of tries (connection refused)', async () => {
+    const dead = newSandbox({
+      webhookUrl: 'http://127.0.0.1:9/hook',
+      webhookMaxAttempts: 3,
+      webhookRetryBaseMs: 5,
+    });
+    const res = await request(dead.app)
+      .post('/_sandbox/reply')
+      .send({ from: '5215511112222', text: 'Hola' })
+      .expect(200);
+    expect(res.body).toMatchObject({ delivered: false, status: null });
+    const started = Date.now();
+    while (!dead.state.webhooks[0].settled && Date.now() - started < 3000)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(dead.state.webhooks[0].attempts).toHaveLength(3);
+    expect(
+      dead.state.webhooks[0].attempts.every((a) => a.status === null && typeof a.error === 'string'),
+    ).toBe(true);
+    expect(dead.state.webhooks[0].delivered).toBe(false);
+  });
+});
