@@ -28,7 +28,7 @@ describe('JetStreamService (real nats-server with JetStream)', () => {
     const tenantId = randomUUID();
     const received: LeadStatusChangedEvent[] = [];
     await service.consume({
-      durable: `spec-once-${tenantId.slice(0, 8)}`,
+      durable: `spec.once-${tenantId.slice(0, 8)}`,
       subject: Events.leadStatusChanged,
       payload: LeadStatusChangedEvent,
       handler: async (payload) => {

@@ -113,8 +113,10 @@ export class JetStreamService implements OnApplicationShutdown {
     const manager = this.requireManager();
     const stream = streamFor(options.subject);
     const maxDeliver = options.maxDeliver ?? 8;
+    // NATS consumer names may not contain '.', '*', '>' or whitespace: `crm-service.leadgen` → `crm-service_leadgen`.
+    const durable = durableName(options.durable);
     const consumerConfig = {
-      durable_name: options.durable,
+      durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: options.subject,
@@ -122,12 +124,12 @@ export class JetStreamService implements OnApplicationShutdown {
       ack_wait: nanos(30_000),
     };
     try {
-      await manager.consumers.info(stream.name, options.durable);
-      await manager.consumers.update(stream.name, options.durable, consumerConfig);
+      await manager.consumers.info(stream.name, durable);
+      await manager.consumers.update(stream.name, durable, consumerConfig);
     } catch {
       await manager.consumers.add(stream.name, consumerConfig);
     }
-    const consumer = await this.requireClient().consumers.get(stream.name, options.durable);
+    const consumer = await this.requireClient().consumers.get(stream.name, durable);
     const messages = await consumer.consume({ max_messages: 64 });
     this.subscriptions.push(messages);
     this.loops.push(
@@ -187,6 +189,10 @@ export class JetStreamService implements OnApplicationShutdown {
     if (!this.client) throw new Error('JetStreamService.connect() was not called');
     return this.client;
   }
+}
+
+export function durableName(name: string): string {
+  return name.replace(/[.*>\s]/g, '_');
 }
 
 function describe(error: unknown): string {

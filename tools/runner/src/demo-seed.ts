@@ -4,13 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { listAds } from '@crm/meta-sandbox';
+import { SANDBOX_IDS, listAds } from '@crm/meta-sandbox';
 
 const root = resolve(__dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'crm-demo-seed-'));
 const file = join(dir, 'ads.json');
+// Only the main demo ad account's ads: that is the account the demo connects in the wizard.
 const ads = listAds()
-  .filter((ad) => ad.adAccountId === undefined || ad.adAccountId === listAds()[0]?.adAccountId)
+  .filter((ad) => ad.adAccountId === SANDBOX_IDS.adAccountId)
   .map(({ adId, adsetId, campaignId }) => ({ adId, adsetId, campaignId }));
 writeFileSync(file, JSON.stringify({ ads }));
 const result = spawnSync(
