@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { TenantRequest, type IsoDate } from './common';
+import { TenantRequest, type IsoDate, type IsoInstant } from './common';
 import type { ConnectionState } from './meta';
 
 export const RANGE_PRESETS = ['last_7d', 'last_30d', 'last_90d', 'this_year', 'custom'] as const;
@@ -45,6 +45,8 @@ export type ReportMeta = {
   connection: ConnectionState;
   /** Spend came from the cache because Meta was rate-limited or down. */
   stale: boolean;
+  /** Set when the whole report is the last good snapshot (Meta failing now): when that snapshot was computed. */
+  snapshotAt?: IsoInstant;
 };
 
 export type StatsReport = ReportMeta & { totals: FunnelMetrics };

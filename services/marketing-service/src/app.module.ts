@@ -1,0 +1,40 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MessagingModule } from '@crm/nest-common';
+import { SERVICE_NAME, type MarketingConfig } from './config';
+import { dataSourceOptions } from './database/data-source';
+import { ReportingModule } from './reporting/reporting.module';
+
+export type AppModuleConfig = Pick<
+  MarketingConfig,
+  'DATABASE_URL' | 'NATS_URL' | 'INSIGHTS_RPC_TIMEOUT_MS' | 'RPC_TIMEOUT_MS' | 'SNAPSHOT_RETENTION_DAYS'
+> & { now?: () => Date };
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppModuleConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
+        MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
+        ReportingModule.forRoot({
+          insightsTimeoutMs: config.INSIGHTS_RPC_TIMEOUT_MS,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          snapshotRetentionDays: config.SNAPSHOT_RETENTION_DAYS,
+          now: config.now ?? (() => new Date()),
+        }),
+      ],
+    };
+  }
+}
+
+/**
+ * `bootstrapHybridService` takes a module class, so wrap the configured dynamic module in one.
+ * (Each call returns a new class: tests may boot several instances in one process.)
+ */
+export function createAppModule(config: AppModuleConfig): Type<unknown> {
+  @Module({ imports: [AppModule.forRoot(config)] })
+  class MarketingServiceModule {}
+  return MarketingServiceModule;
+}

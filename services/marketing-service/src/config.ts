@@ -1,0 +1,35 @@
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import { BaseServiceConfig } from '@crm/nest-common';
+
+export const SERVICE_NAME = 'marketing-service';
+
+/** marketing-service settings: DATABASE_URL, NATS_URL, HTTP_PORT (default 3103), LOG_LEVEL, timeouts. */
+export class MarketingConfig extends BaseServiceConfig {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  override HTTP_PORT: number = 3103;
+
+  /** How long to wait for `meta.insights.ads` (meta-ads-service may page through Meta and retry). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(120_000)
+  INSIGHTS_RPC_TIMEOUT_MS: number = 25_000;
+
+  /** How long to wait for the other RPCs (connection status, tenant, CRM attribution summary). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(120_000)
+  RPC_TIMEOUT_MS: number = 10_000;
+
+  /** Last-good report snapshots older than this are deleted when a new one is stored. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  SNAPSHOT_RETENTION_DAYS: number = 35;
+}

@@ -1,0 +1,16 @@
+import { schemaDataSourceOptions } from '@crm/nest-common';
+import type { DataSourceOptions } from 'typeorm';
+import { MARKETING_ENTITIES } from './entities';
+import { CreateMarketingTables1767225600200 } from './migrations/1767225600200-CreateMarketingTables';
+
+export const MARKETING_SCHEMA = 'marketing';
+
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return schemaDataSourceOptions({
+    url,
+    schema: MARKETING_SCHEMA,
+    entities: MARKETING_ENTITIES,
+    migrations: [CreateMarketingTables1767225600200],
+    applicationName: 'marketing-service',
+  });
+}

@@ -1,0 +1,487 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import {
+  QueueGroups,
+  Rpc,
+  type ConnectionStatus,
+  type FunnelMetrics,
+  type RoiReport,
+  type StatsReport,
+} from '@crm/contracts';
+import { bootstrapHybridService } from '@crm/nest-common';
+import { freePort, REPO_ROOT, RpcTestClient, startServiceProcess, type ServiceHandle } from '@crm/testing';
+import { Client } from 'pg';
+import { createAppModule } from '../../app.module';
+
+/**
+ * marketing-service against the REAL crm-service, meta-ads-service and Meta sandbox, each a child process run
+ * exactly as the demo runs it (the sandbox as a process keeps this service's code free of tool imports, which the
+ * Nx module boundaries forbid). CRM facts are seeded with SQL; Meta is connected through meta-ads-service's own RPCs with a
+ * sandbox-minted token. Expected numbers come from our own SQL and from the sandbox's Graph insights.
+ */
+
+const DATABASE_URL = process.env.DATABASE_URL!;
+const NATS_URL = process.env.NATS_URL!;
+const APP_SECRET = 'marketing-int-spec-secret';
+const AD_TZ = 'America/Mexico_City'; // the sandbox's main ad account
+const TENANT_TZ = 'Asia/Tokyo'; // deliberately different: the ad account's timezone must win when connected
+
+jest.setTimeout(120_000);
+
+type Seeded = { tenantId: string; userId: string };
+type SandboxAd = { adId: string; campaignId: string; adAccountId: string };
+type SandboxDataset = {
+  ids: { appId: string; businessId: string; adAccountId: string; wabaId: string; phoneNumberIds: string[] };
+  ads: SandboxAd[];
+};
+
+let sandboxUrl: string;
+let sandbox: ServiceHandle;
+let dataset: SandboxDataset;
+let crm: ServiceHandle;
+let metaAds: ServiceHandle;
+let marketing: INestApplication;
+let rpc: RpcTestClient;
+let db: Client;
+
+let phoneCounter = 0;
+function phone(): string {
+  phoneCounter += 1;
+  return `+52155${String(phoneCounter).padStart(8, '0')}`;
+}
+
+async function seedTenant(currency: string, timezone: string): Promise<Seeded> {
+  const tenantId = randomUUID();
+  const userId = randomUUID();
+  await db.query(`INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, $2, $3, $4)`, [
+    tenantId,
+    'Marketing IT',
+    currency,
+    timezone,
+  ]);
+  await db.query(
+    `INSERT INTO crm.users (id, tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'CEO', 'ceo', 'x')`,
+    [userId, tenantId, `ceo-${tenantId}@example.com`],
+  );
+  return { tenantId, userId };
+}
+
+/** A META_ADS lead created at `createdAtSql` (an SQL expression), optionally with an opportunity and a sale. */
+async function seedLead(
+  tenantId: string,
+  options: {
+    adId: string | null;
+    campaignId?: string | null;
+    createdAtSql: string;
+    opportunities?: number;
+    sale?: { amount: number; currency: string; completedAtSql: string };
+  },
+): Promise<string> {
+  const [{ id }] = (
+    await db.query(
+      `INSERT INTO crm.leads (tenant_id, name, phone, lead_source, meta_ad_id, meta_campaign_id, created_at)
+       VALUES ($1, 'Lead', $2, 'META_ADS', $3, $4, ${options.createdAtSql}) RETURNING id`,
+      [tenantId, phone(), options.adId, options.campaignId ?? null],
+    )
+  ).rows as { id: string }[];
+  for (let i = 0; i < (options.opportunities ?? 0); i++) {
+    await db.query(
+      `INSERT INTO crm.opportunities (tenant_id, lead_id, title, value, currency) VALUES ($1, $2, 'Deal', 1000, 'MXN')`,
+      [tenantId, id],
+    );
+  }
+  if (options.sale) {
+    await db.query(
+      `INSERT INTO crm.sales_transactions (tenant_id, lead_id, amount, currency, status, completed_at)
+       VALUES ($1, $2, $3, $4, 'completed', ${options.sale.completedAtSql})`,
+      [tenantId, id, options.sale.amount, options.sale.currency],
+    );
+  }
+  return id;
+}
+
+/** Our own count of the CRM facts of the last `days` calendar days (today inclusive) in `timezone`. */
+async function expectedCrm(
+  tenantId: string,
+  days: number,
+  timezone: string,
+): Promise<{
+  leads: number;
+  opportunities: number;
+  sales: number;
+  revenue: number;
+  since: string;
+  until: string;
+}> {
+  const range = `
+    WITH bounds AS (
+      SELECT ((now() AT TIME ZONE $2)::date - ($3::int - 1)) AS since_day, (now() AT TIME ZONE $2)::date AS until_day
+    ), instants AS (
+      SELECT since_day, until_day, (since_day::timestamp AT TIME ZONE $2) AS since_at,
+             ((until_day + 1)::timestamp AT TIME ZONE $2) AS until_at
+        FROM bounds
+    )`;
+  const params = [tenantId, timezone, days];
+  const [row] = (
+    await db.query(
+      `${range}
+       SELECT to_char(i.since_day, 'YYYY-MM-DD') AS since, to_char(i.until_day, 'YYYY-MM-DD') AS until,
+         (SELECT count(*) FROM crm.leads l WHERE l.tenant_id = $1 AND l.lead_source = 'META_ADS'
+            AND l.created_at >= i.since_at AND l.created_at < i.until_at)::int AS leads,
+         (SELECT count(*) FROM crm.opportunities o JOIN crm.leads l ON l.id = o.lead_id
+           WHERE o.tenant_id = $1 AND l.lead_source = 'META_ADS'
+             AND l.created_at >= i.since_at AND l.created_at < i.until_at)::int AS opportunities,
+         (SELECT count(*) FROM crm.sales_transactions s JOIN crm.leads l ON l.id = s.lead_id
+           WHERE s.tenant_id = $1 AND s.status = 'completed' AND l.lead_source = 'META_ADS'
+             AND s.completed_at >= i.since_at AND s.completed_at < i.until_at)::int AS sales,
+         (SELECT coalesce(sum(s.amount), 0) FROM crm.sales_transactions s JOIN crm.leads l ON l.id = s.lead_id
+           WHERE s.tenant_id = $1 AND s.status = 'completed' AND l.lead_source = 'META_ADS'
+             AND s.completed_at >= i.since_at AND s.completed_at < i.until_at)::float8 AS revenue
+       FROM instants i`,
+      params,
+    )
+  ).rows as {
+    leads: number;
+    opportunities: number;
+    sales: number;
+    revenue: number;
+    since: string;
+    until: string;
+  }[];
+  return row;
+}
+
+/** Our own sum over the sandbox's account-level insights for the range. */
+async function sandboxTotals(
+  token: string,
+  since: string,
+  until: string,
+): Promise<{ spend: number; impressions: number; clicks: number }> {
+  const url = new URL(`${sandboxUrl}/v23.0/${dataset.ids.adAccountId}/insights`);
+  url.searchParams.set('level', 'account');
+  url.searchParams.set('fields', 'spend,impressions,clicks');
+  url.searchParams.set('time_range', JSON.stringify({ since, until }));
+  url.searchParams.set('access_token', token);
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { data: { spend: string; impressions: string; clicks: string }[] };
+  return body.data.reduce(
+    (total, row) => ({
+      spend: total.spend + Number(row.spend),
+      impressions: total.impressions + Number(row.impressions),
+      clicks: total.clicks + Number(row.clicks),
+    }),
+    { spend: 0, impressions: 0, clicks: 0 },
+  );
+}
+
+async function mintToken(): Promise<string> {
+  const response = await fetch(`${sandboxUrl}/_sandbox/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+async function sandboxControl(path: string, body: object): Promise<void> {
+  const response = await fetch(`${sandboxUrl}/_sandbox/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** `actual` is `exact` rounded to 2 decimals (half away from zero allows a difference of exactly 0.005). */
+function expectMoney(actual: number | null, exact: number): void {
+  expect(actual).not.toBeNull();
+  expect(Math.abs(actual! - exact)).toBeLessThanOrEqual(0.005 + 1e-9);
+}
+
+const ADDITIVE = ['spend', 'impressions', 'clicks', 'leads', 'opportunities', 'sales', 'revenue'] as const;
+function sum(rows: FunnelMetrics[], key: (typeof ADDITIVE)[number]): number {
+  return rows.reduce((total, row) => total + row[key], 0);
+}
+
+beforeAll(async () => {
+  db = new Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  const sandboxPort = await freePort();
+  sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+  sandbox = await startServiceProcess(
+    'meta-sandbox',
+    { SANDBOX_PORT: String(sandboxPort), META_APP_SECRET: APP_SECRET },
+    {
+      script: join(REPO_ROOT, 'tools/meta-sandbox/src/main.ts'),
+      healthUrl: `${sandboxUrl}/_sandbox/health`,
+    },
+  );
+  dataset = (await (await fetch(`${sandboxUrl}/_sandbox/dataset`)).json()) as SandboxDataset;
+  const common = { DATABASE_URL, NATS_URL, LOG_LEVEL: 'warn' };
+  [crm, metaAds] = await Promise.all([
+    startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }),
+    startServiceProcess('meta-ads-service', {
+      ...common,
+      HTTP_PORT: String(await freePort()),
+      META_GRAPH_URL: sandboxUrl,
+      META_GRAPH_VERSION: 'v23.0',
+      META_APP_ID: dataset.ids.appId,
+      META_APP_SECRET: APP_SECRET,
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      META_BREAKER_RESET_MS: '500',
+    }),
+  ]);
+  marketing = await bootstrapHybridService({
+    name: 'marketing-service',
+    module: createAppModule({
+      DATABASE_URL,
+      NATS_URL,
+      INSIGHTS_RPC_TIMEOUT_MS: 30_000,
+      RPC_TIMEOUT_MS: 10_000,
+      SNAPSHOT_RETENTION_DAYS: 35,
+    }),
+    natsUrl: NATS_URL,
+    queue: QueueGroups.marketing,
+    httpPort: 0,
+    logLevel: 'error',
+  });
+  rpc = new RpcTestClient(NATS_URL);
+});
+
+afterAll(async () => {
+  await rpc?.close();
+  await marketing?.close();
+  await Promise.allSettled([crm?.stop(), metaAds?.stop(), sandbox?.stop()]);
+  await db?.end();
+});
+
+describe('marketing-service reports (real crm-service, meta-ads-service and Meta sandbox)', () => {
+  let ads: SandboxAd[];
+  let firstAd: SandboxAd;
+  let secondAd: SandboxAd;
+  let connected: Seeded;
+  let token: string;
+
+  beforeAll(async () => {
+    ads = dataset.ads.filter((ad) => ad.adAccountId === dataset.ids.adAccountId);
+    [firstAd, secondAd] = ads;
+    expect(new Set(ads.map((ad) => ad.campaignId)).size).toBeGreaterThan(1);
+    connected = await seedTenant('USD', TENANT_TZ);
+    token = await mintToken();
+    await rpc.call(Rpc.meta.completeOauth, {
+      tenantId: connected.tenantId,
+      userId: connected.userId,
+      accessToken: token,
+    });
+    const status = await rpc.call<ConnectionStatus>(Rpc.meta.selectAssets, {
+      tenantId: connected.tenantId,
+      businessId: dataset.ids.businessId,
+      adAccountId: dataset.ids.adAccountId,
+      wabaId: dataset.ids.wabaId,
+      phoneNumberId: dataset.ids.phoneNumberIds[0],
+    });
+    expect(status).toMatchObject({ state: 'connected', setupComplete: true });
+    expect(status.adAccount).toMatchObject({ currency: 'MXN', timezone: AD_TZ });
+
+    const { tenantId } = connected;
+    const recent = `now() - interval '1 day'`;
+    await seedLead(tenantId, {
+      adId: firstAd.adId,
+      campaignId: 'stale-campaign-on-the-lead',
+      createdAtSql: recent,
+      opportunities: 2,
+      sale: { amount: 1500.5, currency: 'MXN', completedAtSql: recent },
+    });
+    await seedLead(tenantId, { adId: firstAd.adId, createdAtSql: recent, opportunities: 1 });
+    await seedLead(tenantId, {
+      adId: secondAd.adId,
+      createdAtSql: `now() - interval '2 hours'`,
+      sale: { amount: 999.99, currency: 'MXN', completedAtSql: `now() - interval '1 hour'` },
+    });
+    await seedLead(tenantId, { adId: null, createdAtSql: recent });
+    await seedLead(tenantId, { adId: '999999999999999', createdAtSql: recent, opportunities: 1 });
+    // Exactly at the start of the first day of last_7d in the ad account's timezone: counted...
+    await seedLead(tenantId, {
+      adId: firstAd.adId,
+      createdAtSql: `(((now() AT TIME ZONE '${AD_TZ}')::date - 6)::timestamp AT TIME ZONE '${AD_TZ}')`,
+    });
+    // ...one second earlier: not counted in last_7d, counted in last_30d.
+    await seedLead(tenantId, {
+      adId: firstAd.adId,
+      createdAtSql: `(((now() AT TIME ZONE '${AD_TZ}')::date - 6)::timestamp AT TIME ZONE '${AD_TZ}') - interval '1 second'`,
+    });
+    await seedLead(tenantId, { adId: secondAd.adId, createdAtSql: `now() - interval '20 days'` });
+    // Not a Meta lead: never counted.
+    await db.query(
+      `INSERT INTO crm.leads (tenant_id, name, phone, lead_source, meta_ad_id, created_at)
+       VALUES ($1, 'Walk-in', $2, 'MANUAL', $3, now() - interval '1 day')`,
+      [tenantId, phone(), firstAd.adId],
+    );
+  });
+
+  it('stats totals equal our SQL over the CRM plus our sum over the sandbox insights', async () => {
+    const report = await rpc.call<StatsReport>(Rpc.marketing.stats, {
+      tenantId: connected.tenantId,
+      preset: 'last_7d',
+    });
+    const crmFacts = await expectedCrm(connected.tenantId, 7, AD_TZ);
+    const meta = await sandboxTotals(token, crmFacts.since, crmFacts.until);
+
+    expect(report.range).toEqual({
+      preset: 'last_7d',
+      since: crmFacts.since,
+      until: crmFacts.until,
+      timezone: AD_TZ,
+    });
+    expect(report).toMatchObject({
+      currency: 'MXN',
+      salesCurrencies: ['MXN'],
+      currencyMismatch: false,
+      connection: 'connected',
+      stale: false,
+    });
+    expect(crmFacts).toMatchObject({ leads: 6, opportunities: 4, sales: 2 });
+    expect(report.totals).toMatchObject({
+      leads: crmFacts.leads,
+      opportunities: crmFacts.opportunities,
+      sales: crmFacts.sales,
+      impressions: meta.impressions,
+      clicks: meta.clicks,
+    });
+    expectMoney(report.totals.revenue, crmFacts.revenue);
+    expect(meta.spend).toBeGreaterThan(0);
+    expectMoney(report.totals.spend, meta.spend);
+    expectMoney(report.totals.costPerLead, meta.spend / crmFacts.leads);
+    expectMoney(report.totals.roiPercent, ((crmFacts.revenue - meta.spend) / meta.spend) * 100);
+  });
+
+  it("roi rolls ads up into Meta's campaigns and puts unknown ads in unattributed", async () => {
+    const report = await rpc.call<RoiReport>(Rpc.marketing.roi, {
+      tenantId: connected.tenantId,
+      preset: 'last_30d',
+    });
+    const crmFacts = await expectedCrm(connected.tenantId, 30, AD_TZ);
+    const meta = await sandboxTotals(token, crmFacts.since, crmFacts.until);
+
+    const campaignIds = new Set(ads.map((ad) => ad.campaignId));
+    expect(new Set(report.campaigns.map((c) => c.campaignId))).toEqual(campaignIds);
+    expect(report.campaigns.flatMap((c) => c.ads.map((a) => a.adId)).sort()).toEqual(
+      ads.map((a) => a.adId).sort(),
+    );
+    for (const campaign of report.campaigns) {
+      for (const key of ADDITIVE) expect(campaign[key]).toBeCloseTo(sum(campaign.ads, key), 2);
+      const spends = campaign.ads.map((a) => a.spend);
+      expect(spends).toEqual([...spends].sort((a, b) => b - a));
+    }
+    const campaignSpends = report.campaigns.map((c) => c.spend);
+    expect(campaignSpends).toEqual([...campaignSpends].sort((a, b) => b - a));
+
+    const first = report.campaigns.find((c) => c.campaignId === firstAd.campaignId)!;
+    expect(first.ads.find((a) => a.adId === firstAd.adId)).toMatchObject({
+      leads: 4,
+      opportunities: 3,
+      sales: 1,
+      revenue: 1500.5,
+    });
+    expect(report.campaigns.some((c) => c.campaignId === 'stale-campaign-on-the-lead')).toBe(false);
+    expect(report.unattributed).toMatchObject({ spend: 0, leads: 2, opportunities: 1, sales: 0, revenue: 0 });
+
+    const totalSpend = sum(report.campaigns, 'spend');
+    expect(totalSpend).toBeCloseTo(meta.spend, 2);
+    expect(sum([...report.campaigns, report.unattributed], 'leads')).toBe(crmFacts.leads);
+    expect(crmFacts.leads).toBe(8);
+  });
+
+  it('rejects an invalid custom range with a VALIDATION error', async () => {
+    await expect(
+      rpc.call(Rpc.marketing.stats, { tenantId: connected.tenantId, preset: 'custom', since: '2026-01-10' }),
+    ).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('since and until') });
+    await expect(
+      rpc.call(Rpc.marketing.stats, {
+        tenantId: connected.tenantId,
+        preset: 'custom',
+        since: '2025-01-10',
+        until: '2025-01-01',
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(
+      rpc.call(Rpc.marketing.stats, { tenantId: 'nope', preset: 'last_7d' }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+  });
+
+  it('serves the last good snapshot (stale) when Meta is down, and the typed error when it has none', async () => {
+    const fresh = await rpc.call<RoiReport>(Rpc.marketing.roi, {
+      tenantId: connected.tenantId,
+      preset: 'last_7d',
+    });
+    const stored = await db.query(
+      `SELECT kind, preset, to_char(since, 'YYYY-MM-DD') AS since FROM marketing.report_snapshots
+        WHERE tenant_id = $1 AND kind = 'roi' AND preset = 'last_7d'`,
+      [connected.tenantId],
+    );
+    expect(stored.rows).toEqual([{ kind: 'roi', preset: 'last_7d', since: fresh.range.since }]);
+
+    // meta-ads-service keeps its own short cache; drop it so the request really reaches the (failing) sandbox.
+    await db.query(`DELETE FROM meta_ads.insights_cache WHERE tenant_id = $1`, [connected.tenantId]);
+    await sandboxControl('outage', { enabled: true });
+    try {
+      const served = await rpc.call<RoiReport>(Rpc.marketing.roi, {
+        tenantId: connected.tenantId,
+        preset: 'last_7d',
+      });
+      expect(served.stale).toBe(true);
+      expect(served.snapshotAt).toEqual(expect.any(String));
+      expect(served.campaigns).toEqual(fresh.campaigns);
+      expect(served.unattributed).toEqual(fresh.unattributed);
+
+      await expect(
+        rpc.call(Rpc.marketing.stats, {
+          tenantId: connected.tenantId,
+          preset: 'custom',
+          since: fresh.range.since,
+          until: fresh.range.since,
+        }),
+      ).rejects.toMatchObject({ code: 'META_UNAVAILABLE' });
+    } finally {
+      await sandboxControl('outage', { enabled: false });
+    }
+  });
+
+  it('answers a tenant without Meta with CRM numbers, spend 0, in the tenant timezone', async () => {
+    const lonely = await seedTenant('USD', TENANT_TZ);
+    await seedLead(lonely.tenantId, {
+      adId: firstAd.adId,
+      createdAtSql: `now() - interval '1 day'`,
+      opportunities: 1,
+      sale: { amount: 300, currency: 'MXN', completedAtSql: `now() - interval '1 day'` },
+    });
+    const report = await rpc.call<StatsReport>(Rpc.marketing.stats, {
+      tenantId: lonely.tenantId,
+      preset: 'last_7d',
+    });
+    const crmFacts = await expectedCrm(lonely.tenantId, 7, TENANT_TZ);
+    expect(report).toMatchObject({
+      connection: 'disconnected',
+      currency: 'USD',
+      salesCurrencies: ['MXN'],
+      currencyMismatch: true,
+      stale: false,
+      range: { since: crmFacts.since, until: crmFacts.until, timezone: TENANT_TZ },
+    });
+    expect(report.totals).toMatchObject({
+      spend: 0,
+      impressions: 0,
+      leads: 1,
+      opportunities: 1,
+      sales: 1,
+      revenue: 300,
+      costPerLead: 0,
+      roiPercent: null,
+    });
+  });
+});
