@@ -1,0 +1,51 @@
+import { createBrowserRouter } from 'react-router';
+import { AppLayout } from '../components/app-layout';
+import { NotFound } from '../components/no-access';
+import { AutomationPage } from '../features/automation/automation-page';
+import { RequireAuth, RequireModule } from '../features/auth/guards';
+import { LoginPage } from '../features/auth/login-page';
+import { DashboardPage } from '../features/dashboard/dashboard-page';
+import { LeadsPage } from '../features/leads/leads-page';
+import { MarketingPage } from '../features/marketing/marketing-page';
+
+export function createAppRouter() {
+  return createBrowserRouter([
+    { path: '/login', element: <LoginPage /> },
+    {
+      element: <RequireAuth />,
+      children: [
+        {
+          element: <AppLayout />,
+          children: [
+            { index: true, element: <DashboardPage /> },
+            {
+              path: 'leads',
+              element: (
+                <RequireModule module="leads">
+                  <LeadsPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'marketing',
+              element: (
+                <RequireModule module="marketing">
+                  <MarketingPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'automation',
+              element: (
+                <RequireModule module="automation">
+                  <AutomationPage />
+                </RequireModule>
+              ),
+            },
+            { path: '*', element: <NotFound /> },
+          ],
+        },
+      ],
+    },
+  ]);
+}

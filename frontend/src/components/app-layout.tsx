@@ -1,0 +1,112 @@
+import { useTranslation } from 'react-i18next';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { useCurrentUser } from '../features/auth/guards';
+import { canUse, useLogout, type AppModule } from '../features/auth/session';
+import { LanguageSwitcher } from './language-switcher';
+
+type NavItem = {
+  to: string;
+  testId: string;
+  labelKey: 'nav.dashboard' | 'nav.leads' | 'nav.marketing' | 'nav.automation';
+  module: AppModule | null;
+  icon: string;
+};
+
+const NAV_ITEMS: readonly NavItem[] = [
+  { to: '/', testId: 'nav-dashboard', labelKey: 'nav.dashboard', module: null, icon: '▦' },
+  { to: '/leads', testId: 'nav-leads', labelKey: 'nav.leads', module: 'leads', icon: '☰' },
+  { to: '/marketing', testId: 'nav-marketing', labelKey: 'nav.marketing', module: 'marketing', icon: '◎' },
+  {
+    to: '/automation',
+    testId: 'nav-automation',
+    labelKey: 'nav.automation',
+    module: 'automation',
+    icon: '⚡',
+  },
+];
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const user = useCurrentUser();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const items = NAV_ITEMS.filter((item) => item.module === null || canUse(item.module, user.role));
+
+  const onLogout = () => {
+    logout.mutate(undefined, { onSettled: () => void navigate('/login', { replace: true }) });
+  };
+
+  return (
+    <div className="flex min-h-screen flex-col bg-slate-50 md:flex-row">
+      <aside className="border-b border-slate-200 bg-slate-900 text-slate-100 md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-b-0 md:border-r">
+        <div className="flex items-center gap-2 px-5 py-4">
+          <span
+            aria-hidden="true"
+            className="flex h-8 w-8 items-center justify-center rounded-lg bg-indigo-500 text-sm font-bold"
+          >
+            CV
+          </span>
+          <span className="font-semibold">{t('app.name')}</span>
+        </div>
+        <nav aria-label={t('nav.label')} className="overflow-x-auto px-3 pb-3 md:pb-0">
+          <ul className="flex gap-1 md:flex-col">
+            {items.map((item) => (
+              <li key={item.to}>
+                <NavLink
+                  to={item.to}
+                  end={item.to === '/'}
+                  data-testid={item.testId}
+                  className={({ isActive }) =>
+                    `flex items-center gap-3 whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium transition-colors ${
+                      isActive
+                        ? 'bg-slate-800 text-white'
+                        : 'text-slate-300 hover:bg-slate-800/60 hover:text-white'
+                    }`
+                  }
+                >
+                  <span aria-hidden="true" className="w-4 text-center">
+                    {item.icon}
+                  </span>
+                  {t(item.labelKey)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3 sm:px-6">
+          <div className="min-w-0">
+            <p className="text-xs uppercase tracking-wide text-slate-400">{t('header.tenant')}</p>
+            <p data-testid="tenant-name" className="truncate text-sm font-semibold text-slate-900">
+              {user.tenantName}
+            </p>
+          </div>
+          <div className="flex flex-wrap items-center gap-3 sm:gap-4">
+            <LanguageSwitcher />
+            <div className="text-right">
+              <p data-testid="user-name" className="text-sm font-medium text-slate-900">
+                {user.name}
+              </p>
+              <p data-testid="user-role" data-role={user.role} className="text-xs text-slate-500">
+                {t(`roles.${user.role}`)}
+              </p>
+            </div>
+            <button
+              type="button"
+              data-testid="logout"
+              onClick={onLogout}
+              disabled={logout.isPending}
+              className="btn-secondary"
+            >
+              {t('header.logout')}
+            </button>
+          </div>
+        </header>
+        <main className="flex-1 px-4 py-6 sm:px-6 lg:px-8">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}

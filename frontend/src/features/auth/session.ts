@@ -1,0 +1,54 @@
+import { MODULE_ROLES, type Role, type SessionUser } from '@crm/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { http, isApiError } from '../../api/http';
+import { SESSION_QUERY_KEY } from '../../api/query-client';
+
+export type AppModule = keyof typeof MODULE_ROLES;
+export type Credentials = { email: string; password: string };
+
+export function canUse(module: AppModule, role: Role): boolean {
+  return (MODULE_ROLES[module] as readonly Role[]).includes(role);
+}
+
+async function fetchSession(): Promise<SessionUser | null> {
+  try {
+    return await http<SessionUser>('/crm/auth/me');
+  } catch (error) {
+    if (isApiError(error) && error.status === 401) return null;
+    throw error;
+  }
+}
+
+/** The signed-in user, `null` when there is no valid session. */
+export function useSession() {
+  return useQuery({
+    queryKey: SESSION_QUERY_KEY,
+    queryFn: fetchSession,
+    staleTime: Infinity,
+    retry: false,
+    refetchOnWindowFocus: false,
+  });
+}
+
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (credentials: Credentials) =>
+      http<SessionUser>('/crm/auth/login', { method: 'POST', body: credentials }),
+    meta: { skipSessionExpiry: true },
+    onSuccess: (user) => {
+      queryClient.clear();
+      queryClient.setQueryData(SESSION_QUERY_KEY, user);
+    },
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => http<void>('/crm/auth/logout', { method: 'POST' }),
+    meta: { skipSessionExpiry: true },
+    // Dropping the session makes the guard redirect; the next login clears every other cached query.
+    onSettled: () => queryClient.setQueryData(SESSION_QUERY_KEY, null),
+  });
+}

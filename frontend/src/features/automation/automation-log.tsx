@@ -1,0 +1,324 @@
+import { SEND_STATUSES, type AutomationLogView, type SendStatus } from '@crm/contracts';
+import { Fragment, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorState } from '../../components/error-state';
+import { SkeletonTable } from '../../components/skeleton';
+import { useFormatters } from '../../lib/format';
+import {
+  LOG_POLL_INTERVAL_MS,
+  useAutomationLogs,
+  useAutomationMetrics,
+  type LogFilters,
+} from './automation-api';
+import { AutomationMetricsPanel } from './automation-metrics-panel';
+import { SendStatusBadge, SEND_STATUS_TONES } from './send-status-badge';
+
+const PAGE_SIZE = 25;
+const COLUMN_COUNT = 10;
+
+function isSendStatus(value: string): value is SendStatus {
+  return (SEND_STATUSES as readonly string[]).includes(value);
+}
+
+/** Fallback when the gateway serves no aggregate metrics: counts per status of the rows on this page, labelled so. */
+function PageSummary({ items }: { items: AutomationLogView[] }) {
+  const { t } = useTranslation();
+  const counts = new Map<SendStatus, number>();
+  for (const item of items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
+  const toneText: Record<(typeof SEND_STATUS_TONES)[SendStatus], string> = {
+    neutral: 'text-slate-700',
+    info: 'text-sky-700',
+    success: 'text-emerald-700',
+    warning: 'text-amber-700',
+    danger: 'text-rose-700',
+    accent: 'text-indigo-700',
+  };
+  return (
+    <section
+      aria-labelledby="log-summary-title"
+      data-testid="log-summary"
+      className="border-b border-slate-200 px-4 py-3"
+    >
+      <h3 id="log-summary-title" className="text-xs font-medium text-slate-500">
+        {t('automation.log.summaryTitle', { count: items.length })}
+      </h3>
+      <dl className="mt-2 grid grid-cols-4 gap-2 sm:grid-cols-8">
+        {SEND_STATUSES.map((status) => (
+          <div
+            key={status}
+            data-testid={`log-summary-${status}`}
+            data-value={counts.get(status) ?? 0}
+            className="rounded-md bg-slate-50 px-2 py-1.5"
+          >
+            <dt className="truncate text-[11px] text-slate-500">{t(`automation.status.${status}`)}</dt>
+            <dd className={`text-lg font-semibold tabular-nums ${toneText[SEND_STATUS_TONES[status]]}`}>
+              {counts.get(status) ?? 0}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+export function AutomationLog() {
+  const { t } = useTranslation();
+  const format = useFormatters();
+  const [filters, setFilters] = useState<LogFilters>({
+    page: 1,
+    pageSize: PAGE_SIZE,
+    ruleKey: 'lead_followup',
+  });
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const statusId = useId();
+  const logs = useAutomationLogs(filters);
+  const metrics = useAutomationMetrics('lead_followup');
+  const page = logs.data;
+  const totalPages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
+  const time = (iso: string | null) => (iso ? format.dateTime(iso) : '—');
+
+  const toggle = (id: string) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <section aria-labelledby="automation-log-title" className="card overflow-hidden">
+      <div className="flex flex-col gap-3 border-b border-slate-200 px-4 py-3 sm:flex-row sm:items-end sm:justify-between">
+        <div>
+          <h2
+            id="automation-log-title"
+            className="flex items-center gap-2 text-base font-semibold text-slate-900"
+          >
+            {t('automation.log.title')}
+            <span className="inline-flex items-center gap-1 rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">
+              <span aria-hidden="true" className="h-1.5 w-1.5 animate-pulse rounded-full bg-emerald-500" />
+              {t('automation.log.live', { seconds: LOG_POLL_INTERVAL_MS / 1000 })}
+            </span>
+          </h2>
+          <p className="mt-1 text-sm text-slate-500">{t('automation.log.description')}</p>
+        </div>
+        <div className="space-y-1">
+          <label htmlFor={statusId} className="label">
+            {t('automation.log.filterStatus')}
+          </label>
+          <select
+            id={statusId}
+            data-testid="logs-filter-status"
+            value={filters.status ?? ''}
+            onChange={(event) => {
+              const value = event.target.value;
+              setFilters((current) => ({
+                ...current,
+                page: 1,
+                status: isSendStatus(value) ? value : undefined,
+              }));
+            }}
+            className="input w-48"
+          >
+            <option value="">{t('automation.log.allStatuses')}</option>
+            {SEND_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {t(`automation.status.${status}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      {logs.isPending ? (
+        <SkeletonTable columns={8} />
+      ) : logs.isError ? (
+        <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
+      ) : page && page.items.length === 0 ? (
+        <EmptyState
+          title={t('automation.log.emptyTitle')}
+          description={t('automation.log.emptyDescription')}
+        />
+      ) : page ? (
+        <>
+          {metrics.data ? (
+            <AutomationMetricsPanel metrics={metrics.data} />
+          ) : (
+            <PageSummary items={page.items} />
+          )}
+          <div className="overflow-x-auto">
+            <table data-testid="automation-log-table" data-total={page.total} className="table-base">
+              <caption className="sr-only">{t('automation.log.caption')}</caption>
+              <thead className="bg-slate-50">
+                <tr>
+                  <th scope="col" className="th">
+                    <span className="sr-only">{t('automation.log.columns.history')}</span>
+                  </th>
+                  <th scope="col" className="th">
+                    {t('automation.log.columns.lead')}
+                  </th>
+                  <th scope="col" className="th">
+                    {t('automation.log.columns.phone')}
+                  </th>
+                  <th scope="col" className="th">
+                    {t('automation.log.columns.template')}
+                  </th>
+                  <th scope="col" className="th">
+                    {t('automation.log.columns.status')}
+                  </th>
+                  <th scope="col" className="th">
+                    {t('automation.log.columns.scheduledFor')}
+                  </th>
+                  <th scope="col" className="th">
+                    {t('automation.log.columns.sentAt')}
+                  </th>
+                  <th scope="col" className="th">
+                    {t('automation.log.columns.deliveredAt')}
+                  </th>
+                  <th scope="col" className="th">
+                    {t('automation.log.columns.readAt')}
+                  </th>
+                  <th scope="col" className="th">
+                    {t('automation.log.columns.error')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 bg-white">
+                {page.items.map((log) => {
+                  const isOpen = expanded.has(log.id);
+                  const historyId = `log-history-${log.id}`;
+                  return (
+                    <Fragment key={log.id}>
+                      <tr
+                        data-testid={`log-row-${log.id}`}
+                        data-status={log.status}
+                        data-lead-id={log.leadId}
+                        className="hover:bg-slate-50"
+                      >
+                        <td className="td w-8">
+                          <button
+                            type="button"
+                            data-testid={`log-expand-${log.id}`}
+                            aria-expanded={isOpen}
+                            aria-controls={isOpen ? historyId : undefined}
+                            aria-label={
+                              isOpen ? t('automation.log.hideHistory') : t('automation.log.showHistory')
+                            }
+                            onClick={() => toggle(log.id)}
+                            className="rounded px-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
+                          >
+                            <span
+                              aria-hidden="true"
+                              className={`inline-block transition-transform ${isOpen ? 'rotate-90' : ''}`}
+                            >
+                              ▸
+                            </span>
+                          </button>
+                        </td>
+                        <td className="td font-medium text-slate-900">{log.leadName ?? log.leadId}</td>
+                        <td className="td tabular-nums">{log.phone ?? '—'}</td>
+                        <td className="td">
+                          {log.templateName ? (
+                            <>
+                              {log.templateName}
+                              {log.templateLanguage ? (
+                                <span className="ml-1 text-xs text-slate-400">{log.templateLanguage}</span>
+                              ) : null}
+                            </>
+                          ) : (
+                            '—'
+                          )}
+                        </td>
+                        <td className="td">
+                          <SendStatusBadge status={log.status} />
+                        </td>
+                        <td className="td">{time(log.scheduledFor)}</td>
+                        <td className="td">{time(log.sentAt)}</td>
+                        <td className="td">{time(log.deliveredAt)}</td>
+                        <td className="td">{time(log.readAt)}</td>
+                        <td
+                          className="td max-w-xs truncate text-rose-700"
+                          title={log.error ? `${log.error.code}: ${log.error.message}` : undefined}
+                        >
+                          {log.error ? `${log.error.code} · ${log.error.message}` : '—'}
+                        </td>
+                      </tr>
+                      {isOpen ? (
+                        <tr id={historyId} data-testid={`log-history-${log.id}`} className="bg-slate-50/70">
+                          <td />
+                          <td colSpan={COLUMN_COUNT - 1} className="px-4 py-3">
+                            {log.history.length === 0 ? (
+                              <p className="text-sm text-slate-500">{t('automation.log.noHistory')}</p>
+                            ) : (
+                              <ol className="space-y-1.5 border-l-2 border-slate-200 pl-4">
+                                {log.history.map((entry, index) => (
+                                  <li
+                                    key={`${entry.status}-${entry.at}-${index}`}
+                                    className="flex flex-wrap items-center gap-2 text-sm"
+                                  >
+                                    <SendStatusBadge status={entry.status} />
+                                    <time dateTime={entry.at} className="text-slate-600">
+                                      {format.dateTime(entry.at)}
+                                    </time>
+                                    {entry.detail ? (
+                                      <span className="text-slate-500">{entry.detail}</span>
+                                    ) : null}
+                                  </li>
+                                ))}
+                              </ol>
+                            )}
+                            {log.repliedAt ? (
+                              <p className="mt-2 text-xs text-slate-500">
+                                {t('automation.log.repliedAt', { date: format.dateTime(log.repliedAt) })}
+                              </p>
+                            ) : null}
+                            {log.wamid ? (
+                              <p className="mt-1 font-mono text-xs text-slate-400">{log.wamid}</p>
+                            ) : null}
+                          </td>
+                        </tr>
+                      ) : null}
+                    </Fragment>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <nav
+            aria-label={t('pagination.label')}
+            className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
+          >
+            <p>
+              {t('pagination.summary', {
+                from: page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1,
+                to: Math.min(page.total, page.page * page.pageSize),
+                total: page.total,
+              })}
+            </p>
+            <div className="flex items-center gap-2">
+              <button
+                type="button"
+                className="btn-secondary"
+                disabled={page.page <= 1}
+                onClick={() => setFilters((current) => ({ ...current, page: current.page - 1 }))}
+              >
+                {t('pagination.previous')}
+              </button>
+              <span className="tabular-nums">
+                {t('pagination.page', { page: page.page, pages: totalPages })}
+              </span>
+              <button
+                type="button"
+                className="btn-secondary"
+                disabled={page.page >= totalPages}
+                onClick={() => setFilters((current) => ({ ...current, page: current.page + 1 }))}
+              >
+                {t('pagination.next')}
+              </button>
+            </div>
+          </nav>
+        </>
+      ) : null}
+    </section>
+  );
+}

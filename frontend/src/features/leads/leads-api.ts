@@ -1,0 +1,46 @@
+import type { LeadDetail, LeadSource, LeadStatus, LeadView, Page } from '@crm/contracts';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { http } from '../../api/http';
+
+export type LeadFilters = {
+  page: number;
+  pageSize: number;
+  status?: LeadStatus;
+  source?: LeadSource;
+  search?: string;
+};
+
+export const leadKeys = {
+  all: ['leads'] as const,
+  list: (filters: LeadFilters) => ['leads', 'list', filters] as const,
+  detail: (id: string) => ['leads', 'detail', id] as const,
+};
+
+export function fetchLeads(filters: LeadFilters, signal?: AbortSignal): Promise<Page<LeadView>> {
+  return http<Page<LeadView>>('/crm/leads', {
+    query: {
+      page: filters.page,
+      pageSize: filters.pageSize,
+      status: filters.status,
+      source: filters.source,
+      search: filters.search,
+    },
+    signal,
+  });
+}
+
+export function useLeads(filters: LeadFilters) {
+  return useQuery({
+    queryKey: leadKeys.list(filters),
+    queryFn: ({ signal }) => fetchLeads(filters, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useLead(id: string | null) {
+  return useQuery({
+    queryKey: leadKeys.detail(id ?? ''),
+    queryFn: ({ signal }) => http<LeadDetail>(`/crm/leads/${encodeURIComponent(id ?? '')}`, { signal }),
+    enabled: id !== null,
+  });
+}

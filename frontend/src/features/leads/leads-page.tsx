@@ -1,0 +1,263 @@
+import { LEAD_SOURCES, LEAD_STATUSES, type LeadSource, type LeadStatus } from '@crm/contracts';
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorState } from '../../components/error-state';
+import { PageHeader } from '../../components/page-header';
+import { SkeletonTable } from '../../components/skeleton';
+import { useFormatters } from '../../lib/format';
+import { LeadDetailPanel } from './lead-detail-panel';
+import { LeadStatusBadge } from './lead-labels';
+import { useLeads, type LeadFilters } from './leads-api';
+
+const PAGE_SIZE = 20;
+const SEARCH_DEBOUNCE_MS = 300;
+
+function parseStatus(value: string | null): LeadStatus | undefined {
+  return LEAD_STATUSES.find((status) => status === value);
+}
+
+function parseSource(value: string | null): LeadSource | undefined {
+  return LEAD_SOURCES.find((source) => source === value);
+}
+
+function parsePage(value: string | null): number {
+  const page = Number(value);
+  return Number.isInteger(page) && page > 0 ? page : 1;
+}
+
+export function LeadsPage() {
+  const { t } = useTranslation();
+  const format = useFormatters();
+  const [params, setParams] = useSearchParams();
+  const statusId = useId();
+  const sourceId = useId();
+  const searchId = useId();
+
+  const filters: LeadFilters = {
+    page: parsePage(params.get('page')),
+    pageSize: PAGE_SIZE,
+    status: parseStatus(params.get('status')),
+    source: parseSource(params.get('source')),
+    search: params.get('search')?.trim() || undefined,
+  };
+  const selectedLeadId = params.get('lead');
+  const [searchText, setSearchText] = useState(filters.search ?? '');
+
+  const updateParams = (changes: Record<string, string | null>, resetPage = true) => {
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === null || value === '') next.delete(key);
+          else next.set(key, value);
+        }
+        if (resetPage) next.delete('page');
+        return next;
+      },
+      { replace: true },
+    );
+  };
+
+  const currentSearch = filters.search ?? '';
+  useEffect(() => {
+    if (searchText.trim() === currentSearch) return;
+    const timer = window.setTimeout(() => {
+      setParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          const value = searchText.trim();
+          if (value) next.set('search', value);
+          else next.delete('search');
+          next.delete('page');
+          return next;
+        },
+        { replace: true },
+      );
+    }, SEARCH_DEBOUNCE_MS);
+    return () => window.clearTimeout(timer);
+  }, [searchText, currentSearch, setParams]);
+
+  const leads = useLeads(filters);
+  const page = leads.data;
+  const totalPages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
+  const firstItem = page && page.total > 0 ? (page.page - 1) * page.pageSize + 1 : 0;
+  const lastItem = page ? Math.min(page.total, page.page * page.pageSize) : 0;
+  const hasFilters = Boolean(filters.status || filters.source || filters.search);
+
+  const selectLead = (id: string | null) => updateParams({ lead: id }, false);
+
+  return (
+    <div>
+      <PageHeader title={t('leads.title')} description={t('leads.description')} />
+
+      <div className="card mb-4 grid gap-3 p-4 sm:grid-cols-3">
+        <div className="space-y-1">
+          <label htmlFor={searchId} className="label">
+            {t('leads.filters.search')}
+          </label>
+          <input
+            id={searchId}
+            type="search"
+            data-testid="leads-search"
+            value={searchText}
+            placeholder={t('leads.filters.searchPlaceholder')}
+            onChange={(event) => setSearchText(event.target.value)}
+            className="input"
+          />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor={statusId} className="label">
+            {t('leads.filters.status')}
+          </label>
+          <select
+            id={statusId}
+            data-testid="leads-filter-status"
+            value={filters.status ?? ''}
+            onChange={(event) => updateParams({ status: event.target.value || null })}
+            className="input"
+          >
+            <option value="">{t('leads.filters.allStatuses')}</option>
+            {LEAD_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {t(`leadStatus.${status}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="space-y-1">
+          <label htmlFor={sourceId} className="label">
+            {t('leads.filters.source')}
+          </label>
+          <select
+            id={sourceId}
+            data-testid="leads-filter-source"
+            value={filters.source ?? ''}
+            onChange={(event) => updateParams({ source: event.target.value || null })}
+            className="input"
+          >
+            <option value="">{t('leads.filters.allSources')}</option>
+            {LEAD_SOURCES.map((source) => (
+              <option key={source} value={source}>
+                {t(`leadSource.${source}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <div className={`grid gap-4 ${selectedLeadId ? 'xl:grid-cols-[minmax(0,1fr)_400px]' : ''}`}>
+        <section className="card overflow-hidden" aria-busy={leads.isFetching}>
+          {leads.isPending ? (
+            <SkeletonTable columns={6} />
+          ) : leads.isError ? (
+            <ErrorState error={leads.error} onRetry={() => void leads.refetch()} />
+          ) : page && page.items.length === 0 ? (
+            <EmptyState
+              title={hasFilters ? t('leads.empty.filteredTitle') : t('leads.empty.title')}
+              description={hasFilters ? t('leads.empty.filteredDescription') : t('leads.empty.description')}
+            />
+          ) : page ? (
+            <>
+              <div className="overflow-x-auto">
+                <table data-testid="leads-table" data-total={page.total} className="table-base">
+                  <caption className="sr-only">{t('leads.tableCaption')}</caption>
+                  <thead className="bg-slate-50">
+                    <tr>
+                      <th scope="col" className="th">
+                        {t('leads.columns.name')}
+                      </th>
+                      <th scope="col" className="th">
+                        {t('leads.columns.phone')}
+                      </th>
+                      <th scope="col" className="th">
+                        {t('leads.columns.source')}
+                      </th>
+                      <th scope="col" className="th">
+                        {t('leads.columns.status')}
+                      </th>
+                      <th scope="col" className="th">
+                        {t('leads.columns.metaAdId')}
+                      </th>
+                      <th scope="col" className="th">
+                        {t('leads.columns.createdAt')}
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100 bg-white">
+                    {page.items.map((lead) => {
+                      const selected = lead.id === selectedLeadId;
+                      return (
+                        <tr
+                          key={lead.id}
+                          data-testid={`lead-row-${lead.id}`}
+                          data-status={lead.status}
+                          aria-selected={selected}
+                          onClick={() => selectLead(lead.id)}
+                          className={`cursor-pointer transition-colors ${selected ? 'bg-indigo-50' : 'hover:bg-slate-50'}`}
+                        >
+                          <td className="td font-medium text-slate-900">
+                            <button
+                              type="button"
+                              onClick={(event) => {
+                                event.stopPropagation();
+                                selectLead(lead.id);
+                              }}
+                              className="text-left hover:text-indigo-700 focus-visible:underline focus-visible:outline-none"
+                            >
+                              {lead.name}
+                            </button>
+                          </td>
+                          <td className="td tabular-nums">{lead.phone}</td>
+                          <td className="td">{t(`leadSource.${lead.leadSource}`)}</td>
+                          <td className="td">
+                            <LeadStatusBadge status={lead.status} />
+                          </td>
+                          <td className="td font-mono text-xs">{lead.metaAdId ?? '—'}</td>
+                          <td className="td">
+                            <time dateTime={lead.createdAt}>{format.dateTime(lead.createdAt)}</time>
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+              <nav
+                aria-label={t('pagination.label')}
+                className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
+              >
+                <p>{t('pagination.summary', { from: firstItem, to: lastItem, total: page.total })}</p>
+                <div className="flex items-center gap-2">
+                  <button
+                    type="button"
+                    data-testid="leads-prev-page"
+                    className="btn-secondary"
+                    disabled={page.page <= 1}
+                    onClick={() => updateParams({ page: String(page.page - 1) }, false)}
+                  >
+                    {t('pagination.previous')}
+                  </button>
+                  <span className="tabular-nums">
+                    {t('pagination.page', { page: page.page, pages: totalPages })}
+                  </span>
+                  <button
+                    type="button"
+                    data-testid="leads-next-page"
+                    className="btn-secondary"
+                    disabled={page.page >= totalPages}
+                    onClick={() => updateParams({ page: String(page.page + 1) }, false)}
+                  >
+                    {t('pagination.next')}
+                  </button>
+                </div>
+              </nav>
+            </>
+          ) : null}
+        </section>
+        {selectedLeadId ? <LeadDetailPanel leadId={selectedLeadId} onClose={() => selectLead(null)} /> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+import type {
+  AdAccountOption,
+  ConnectionStatus,
+  PhoneNumberOption,
+  PortfolioOption,
+  RangePreset,
+  RoiReport,
+  StatsReport,
+} from '@crm/contracts';
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
+import { http, isApiError } from '../../api/http';
+
+export type ReportQuery = { preset: RangePreset; since?: string; until?: string };
+export type AssetSelection = {
+  businessId: string;
+  adAccountId: string;
+  wabaId: string;
+  phoneNumberId: string;
+};
+
+export const marketingKeys = {
+  all: ['marketing'] as const,
+  tokenStatus: ['marketing', 'token-status'] as const,
+  portfolios: ['marketing', 'portfolios'] as const,
+  adAccounts: (businessId: string) => ['marketing', 'ad-accounts', businessId] as const,
+  phoneNumbers: (businessId: string) => ['marketing', 'phone-numbers', businessId] as const,
+  stats: (query: ReportQuery) => ['marketing', 'stats', query] as const,
+  roi: (query: ReportQuery) => ['marketing', 'roi', query] as const,
+};
+
+/** Errors meaning the stored connection is no longer usable: the banner must be refreshed. */
+function refreshConnectionOn(error: unknown, queryClient: QueryClient): void {
+  if (isApiError(error) && (error.code === 'META_NOT_CONNECTED' || error.code === 'META_TOKEN_EXPIRED')) {
+    void queryClient.invalidateQueries({ queryKey: marketingKeys.tokenStatus });
+  }
+}
+
+export function useTokenStatus() {
+  return useQuery({
+    queryKey: marketingKeys.tokenStatus,
+    queryFn: ({ signal }) => http<ConnectionStatus>('/crm/marketing/token-status', { signal }),
+  });
+}
+
+/** Asks the gateway for the Meta consent dialog URL and sends the browser there. */
+export function useConnectMeta() {
+  return useMutation({
+    mutationFn: () => http<{ url: string }>('/crm/auth/meta/url'),
+    onSuccess: ({ url }) => window.location.assign(url),
+  });
+}
+
+export function useDisconnectMeta() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => http<ConnectionStatus>('/crm/auth/meta/disconnect', { method: 'POST' }),
+    onSuccess: (status) => {
+      queryClient.setQueryData(marketingKeys.tokenStatus, status);
+      queryClient.removeQueries({
+        predicate: (query) => query.queryKey[0] === 'marketing' && query.queryKey[1] !== 'token-status',
+      });
+    },
+  });
+}
+
+export function usePortfolios(enabled: boolean) {
+  return useQuery({
+    queryKey: marketingKeys.portfolios,
+    queryFn: ({ signal }) => http<PortfolioOption[]>('/crm/marketing/meta-portfolios', { signal }),
+    enabled,
+  });
+}
+
+export function useAdAccounts(businessId: string | null) {
+  return useQuery({
+    queryKey: marketingKeys.adAccounts(businessId ?? ''),
+    queryFn: ({ signal }) =>
+      http<AdAccountOption[]>('/crm/marketing/meta-accounts', { query: { businessId }, signal }),
+    enabled: businessId !== null,
+  });
+}
+
+export function usePhoneNumbers(businessId: string | null) {
+  return useQuery({
+    queryKey: marketingKeys.phoneNumbers(businessId ?? ''),
+    queryFn: ({ signal }) =>
+      http<PhoneNumberOption[]>('/crm/marketing/meta-phone-numbers', { query: { businessId }, signal }),
+    enabled: businessId !== null,
+  });
+}
+
+export function useConnectAssets() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (selection: AssetSelection) =>
+      http<ConnectionStatus>('/crm/marketing/connect', { method: 'POST', body: selection }),
+    onSuccess: (status) => {
+      queryClient.setQueryData(marketingKeys.tokenStatus, status);
+      void queryClient.invalidateQueries({ queryKey: ['marketing', 'stats'] });
+      void queryClient.invalidateQueries({ queryKey: ['marketing', 'roi'] });
+    },
+    onError: (error) => refreshConnectionOn(error, queryClient),
+  });
+}
+
+function reportParams(query: ReportQuery) {
+  return query.preset === 'custom'
+    ? { preset: query.preset, since: query.since, until: query.until }
+    : { preset: query.preset };
+}
+
+export function useStatsReport(query: ReportQuery, enabled: boolean) {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: marketingKeys.stats(query),
+    queryFn: async ({ signal }) => {
+      try {
+        return await http<StatsReport>('/crm/marketing/stats', { query: reportParams(query), signal });
+      } catch (error) {
+        refreshConnectionOn(error, queryClient);
+        throw error;
+      }
+    },
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useRoiReport(query: ReportQuery, enabled: boolean) {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: marketingKeys.roi(query),
+    queryFn: async ({ signal }) => {
+      try {
+        return await http<RoiReport>('/crm/marketing/stats/roi', { query: reportParams(query), signal });
+      } catch (error) {
+        refreshConnectionOn(error, queryClient);
+        throw error;
+      }
+    },
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+}

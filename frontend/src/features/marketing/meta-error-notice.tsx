@@ -1,0 +1,59 @@
+import { useTranslation } from 'react-i18next';
+import { isApiError, retryAfterSeconds } from '../../api/http';
+import { Notice } from '../../components/notice';
+
+type MetaErrorNoticeProps = { error: unknown; onRetry?: () => void };
+
+/** One clear message per Meta failure (not connected, token expired, rate limit, outage…), never a crash. */
+export function MetaErrorNotice({ error, onRetry }: MetaErrorNoticeProps) {
+  const { t } = useTranslation();
+  const code = isApiError(error) ? error.code : 'UNKNOWN';
+  const seconds = isApiError(error) ? retryAfterSeconds(error) : null;
+
+  const message = (() => {
+    switch (code) {
+      case 'META_NOT_CONNECTED':
+        return t('marketing.errors.notConnected');
+      case 'META_TOKEN_EXPIRED':
+        return t('marketing.errors.tokenExpired');
+      case 'META_PERMISSION':
+        return t('marketing.errors.permission');
+      case 'META_RATE_LIMITED':
+        return seconds !== null
+          ? t('marketing.errors.rateLimitedRetry', { seconds })
+          : t('marketing.errors.rateLimited');
+      case 'META_UNAVAILABLE':
+        return t('marketing.errors.unavailable');
+      case 'UPSTREAM_TIMEOUT':
+        return t('marketing.errors.timeout');
+      case 'META_REJECTED':
+        return t('marketing.errors.rejected');
+      case 'VALIDATION':
+        return t('marketing.errors.validation');
+      case 'NETWORK':
+        return t('errors.network');
+      default:
+        return t('marketing.errors.generic');
+    }
+  })();
+  const retryable =
+    code !== 'META_NOT_CONNECTED' && code !== 'META_TOKEN_EXPIRED' && code !== 'META_PERMISSION';
+
+  return (
+    <Notice
+      tone={code === 'META_RATE_LIMITED' || code === 'META_UNAVAILABLE' ? 'warning' : 'danger'}
+      title={t('marketing.errors.title')}
+      testId="meta-error"
+      attributes={{ 'data-code': code }}
+      action={
+        onRetry && retryable ? (
+          <button type="button" onClick={onRetry} className="btn-secondary">
+            {t('common.retry')}
+          </button>
+        ) : undefined
+      }
+    >
+      {message}
+    </Notice>
+  );
+}
