@@ -1,0 +1,31 @@
+import { Module, type Type } from '@nestjs/common';
+import { MessagingModule } from '@crm/nest-common';
+import { AuthModule } from './auth/auth.module';
+import { AutomationModule } from './automation/automation.module';
+import { GatewayConfigModule } from './config.module';
+import { SERVICE_NAME, type GatewayConfig } from './config';
+import { LeadsModule } from './leads/leads.module';
+import { MarketingModule } from './marketing/marketing.module';
+import { MetaOauthModule } from './meta-oauth/meta-oauth.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+
+/**
+ * The gateway's module for one config. Each call returns a new class so tests can boot several gateways
+ * (with different settings) in one process.
+ */
+export function createAppModule(config: GatewayConfig): Type<unknown> {
+  @Module({
+    imports: [
+      GatewayConfigModule.forRoot(config),
+      MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
+      AuthModule.forRoot(config),
+      MetaOauthModule,
+      WebhooksModule,
+      LeadsModule,
+      MarketingModule,
+      AutomationModule,
+    ],
+  })
+  class GatewayModule {}
+  return GatewayModule;
+}

@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { GatewayConfig } from '../config';
+import { AuthController } from './auth.controller';
+import { LOGIN_THROTTLERS, LoginThrottlerGuard } from './login-throttler.guard';
+import { RolesGuard } from './roles.guard';
+import { SessionGuard } from './session.guard';
+import { SessionService } from './session.service';
+
+/** Login/logout/me, the session cookie, and the global session and role guards. */
+@Module({})
+export class AuthModule {
+  static forRoot(config: Pick<GatewayConfig, 'SESSION_SECRET' | 'SESSION_TTL_SECONDS'>): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [
+        JwtModule.register({
+          secret: config.SESSION_SECRET,
+          signOptions: { algorithm: 'HS256', expiresIn: config.SESSION_TTL_SECONDS },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
+        ThrottlerModule.forRoot({ throttlers: LOGIN_THROTTLERS }),
+      ],
+      controllers: [AuthController],
+      providers: [
+        SessionService,
+        LoginThrottlerGuard,
+        // Order matters: the session guard puts the caller on the request, then the roles guard reads it.
+        { provide: APP_GUARD, useClass: SessionGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+      ],
+      exports: [SessionService],
+    };
+  }
+}

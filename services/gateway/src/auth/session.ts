@@ -1,0 +1,14 @@
+import type { Request } from 'express';
+import type { Role } from '@crm/contracts';
+
+/** Name of the httpOnly cookie that carries the session JWT. */
+export const SESSION_COOKIE = 'crm_session';
+
+/** Who is calling: taken from the verified session cookie only, never from the request body or headers. */
+export type SessionContext = { userId: string; tenantId: string; role: Role };
+
+/** Claims of the session JWT. */
+export type SessionClaims = { sub: string; tid: string; role: Role };
+
+/** The request once the session guard has verified the cookie. */
+export type SessionRequest = Request & { crmSession?: SessionContext };

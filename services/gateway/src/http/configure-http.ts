@@ -1,0 +1,68 @@
+import { Logger } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
+import { SESSION_COOKIE } from '../auth/session';
+import type { GatewayConfig } from '../config';
+import { accessLog } from './access-log';
+import { HttpErrorFilter } from './http-error.filter';
+import { toHttpError } from './http-error';
+import { staticFrontend } from './static-frontend';
+
+/** Largest JSON body accepted (webhook batches included). */
+export const BODY_LIMIT = '1mb';
+
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** Everything HTTP-specific of the gateway, applied before the app starts listening. */
+export function configureHttp(app: NestExpressApplication, config: GatewayConfig): void {
+  const logger = new Logger('HTTP');
+  const express = app.getHttpAdapter().getInstance();
+  express.disable('x-powered-by');
+  if (config.TRUST_PROXY) app.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
+
+  app.use(accessLog(logger));
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('Referrer-Policy', 'same-origin');
+    response.setHeader('X-Frame-Options', 'DENY');
+    if (request.path.toLowerCase().startsWith('/crm/')) response.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(cookieParser());
+  // Registered before Nest's defaults so the limit applies; `rawBody: true` keeps req.rawBody for webhooks.
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  // Body parser failures (bad JSON, too large) get the same error shape as everything else.
+  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) {
+      next(error);
+      return;
+    }
+    const { body, internal } = toHttpError(error);
+    if (internal) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    response.status(body.statusCode).type('application/json').send(JSON.stringify(body));
+  });
+  app.useGlobalFilters(new HttpErrorFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('CRM Ventas API')
+      .setDescription(
+        'The browser API of CRM Ventas. Sign in with POST /crm/auth/login; the session travels in the ' +
+          `httpOnly \`${SESSION_COOKIE}\` cookie. Errors are { statusCode, code, message, details? }.`,
+      )
+      .setVersion('1.0')
+      .addCookieAuth(SESSION_COOKIE)
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+
+  app.use(staticFrontend(config.FRONTEND_DIST));
+}

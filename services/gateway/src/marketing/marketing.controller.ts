@@ -1,0 +1,120 @@
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  MODULE_ROLES,
+  Rpc,
+  type AdAccountOption,
+  type ConnectionStatus,
+  type ListAdAccountsRequest,
+  type ListPhoneNumbersRequest,
+  type PhoneNumberOption,
+  type PortfolioOption,
+  type RoiReport,
+  type SelectAssetsRequest,
+  type StatsReport,
+  type StatsRequest,
+  type TenantRequest,
+} from '@crm/contracts';
+import { RpcClient } from '@crm/nest-common';
+import { Roles, Session } from '../auth/auth.decorators';
+import type { SessionContext } from '../auth/session';
+import { META_BACKED_RPC_TIMEOUT_MS } from '../http/rpc-timeouts';
+import { ValidBody } from '../http/validated-body';
+import { BusinessQuery, ConnectBody, StatsQuery } from './marketing.dto';
+
+@ApiTags('marketing')
+@ApiCookieAuth()
+@Roles(...MODULE_ROLES.marketing)
+@Controller('crm/marketing')
+export class MarketingController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get('token-status')
+  @ApiOperation({ summary: 'State of the Meta connection (never the token itself)' })
+  @ApiOkResponse({ description: 'ConnectionStatus' })
+  tokenStatus(@Session() session: SessionContext): Promise<ConnectionStatus> {
+    return this.rpc.call<ConnectionStatus, TenantRequest>(Rpc.meta.connectionStatus, {
+      tenantId: session.tenantId,
+    });
+  }
+
+  @Get('meta-portfolios')
+  @ApiOperation({ summary: 'Business portfolios the connected Meta user can use' })
+  @ApiOkResponse({ description: 'PortfolioOption[]' })
+  portfolios(@Session() session: SessionContext): Promise<PortfolioOption[]> {
+    return this.rpc.call<PortfolioOption[], TenantRequest>(
+      Rpc.meta.listPortfolios,
+      { tenantId: session.tenantId },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+  }
+
+  @Get('meta-accounts')
+  @ApiOperation({ summary: 'Ad accounts of a portfolio (only ACTIVE ones are selectable)' })
+  @ApiOkResponse({ description: 'AdAccountOption[]' })
+  adAccounts(@Session() session: SessionContext, @Query() query: BusinessQuery): Promise<AdAccountOption[]> {
+    return this.rpc.call<AdAccountOption[], ListAdAccountsRequest>(
+      Rpc.meta.listAdAccounts,
+      { tenantId: session.tenantId, businessId: query.businessId },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+  }
+
+  @Get('meta-phone-numbers')
+  @ApiOperation({ summary: 'WhatsApp numbers of a portfolio' })
+  @ApiOkResponse({ description: 'PhoneNumberOption[]' })
+  phoneNumbers(
+    @Session() session: SessionContext,
+    @Query() query: BusinessQuery,
+  ): Promise<PhoneNumberOption[]> {
+    return this.rpc.call<PhoneNumberOption[], ListPhoneNumbersRequest>(
+      Rpc.meta.listPhoneNumbers,
+      { tenantId: session.tenantId, businessId: query.businessId },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+  }
+
+  @Post('connect')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Choose the portfolio, ad account and WhatsApp number of the tenant' })
+  @ApiBody({ type: ConnectBody })
+  @ApiOkResponse({ description: 'ConnectionStatus' })
+  connect(
+    @Session() session: SessionContext,
+    @ValidBody(ConnectBody) body: ConnectBody,
+  ): Promise<ConnectionStatus> {
+    return this.rpc.call<ConnectionStatus, SelectAssetsRequest>(
+      Rpc.meta.selectAssets,
+      {
+        tenantId: session.tenantId,
+        businessId: body.businessId,
+        adAccountId: body.adAccountId,
+        wabaId: body.wabaId,
+        phoneNumberId: body.phoneNumberId,
+      },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Funnel totals: spend, leads, opportunities, sales, revenue, CPL, ROI' })
+  @ApiOkResponse({ description: 'StatsReport' })
+  stats(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<StatsReport> {
+    return this.rpc.call<StatsReport, StatsRequest>(
+      Rpc.marketing.stats,
+      { tenantId: session.tenantId, preset: query.preset, since: query.since, until: query.until },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+  }
+
+  @Get('stats/roi')
+  @ApiOperation({ summary: 'ROI per campaign and ad' })
+  @ApiOkResponse({ description: 'RoiReport' })
+  roi(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<RoiReport> {
+    return this.rpc.call<RoiReport, StatsRequest>(
+      Rpc.marketing.roi,
+      { tenantId: session.tenantId, preset: query.preset, since: query.since, until: query.until },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+import { hmacSha256Hex, safeEqual } from '@crm/nest-common';
+
+const SIGNATURE_HEADER = /^sha256=([0-9a-f]{64})$/i;
+
+/**
+ * `X-Hub-Signature-256: sha256=<hex>` must equal HMAC-SHA256(raw body bytes, app secret).
+ * Compared in constant time on the exact bytes received (never on re-serialised JSON).
+ */
+export function isValidMetaSignature(rawBody: Buffer, header: unknown, appSecret: string): boolean {
+  if (typeof header !== 'string') return false;
+  const match = SIGNATURE_HEADER.exec(header.trim());
+  if (!match) return false;
+  return safeEqual(match[1].toLowerCase(), hmacSha256Hex(appSecret, rawBody));
+}
+
+/** JetStream message id of a webhook body: a redelivery of the same bytes is stored once. */
+export function webhookMessageId(rawBody: Buffer): string {
+  return createHash('sha256').update(rawBody).digest('hex');
+}
