@@ -10,8 +10,8 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 15_000 },
   reporter: [['list'], ['json']],
-  globalSetup: require.resolve('./support/global-setup'),
-  globalTeardown: require.resolve('./support/global-teardown'),
+  globalSetup: require.resolve('./support/global-setup.js'),
+  globalTeardown: require.resolve('./support/global-teardown.js'),
   outputDir: '../tmp/e2e-artifacts',
   use: {
     browserName: 'chromium',

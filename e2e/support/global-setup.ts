@@ -5,8 +5,21 @@ import { join } from 'node:path';
 import { REPO_ROOT, createFreshDatabase, freePort, startNatsServer } from '@crm/testing';
 import type { E2eEnvironment } from './environment';
 
+type StackOptions = {
+  databaseUrl: string;
+  natsUrl: string;
+  ports: Record<string, number>;
+  secrets: Record<string, string>;
+  logLevel?: string;
+  extra?: Record<string, string>;
+  output?: (name: string, line: string) => void;
+};
+type Stack = { urls: { gateway: string; sandbox: string }; stop: () => Promise<void> };
+// The runner is plain JavaScript (it must run before dependencies are installed).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startStack } = require('../../tools/runner/stack.js') as typeof import('../../tools/runner/stack.js');
+const { startStack } = require('@crm/runner/stack.js') as {
+  startStack: (o: StackOptions) => Promise<Stack>;
+};
 
 /**
  * The whole system for the browser test: a fresh database (migrated and seeded with the demo tenant),

@@ -227,7 +227,8 @@ test.describe.serial('CRM Ventas, end to end in Chromium', () => {
 
     const messagesTo = async () => {
       const response = await page.request.get(`${env.sandboxUrl}/_sandbox/messages?to=${phone.slice(1)}`);
-      return (await response.json()) as { templateName?: string; template?: { name: string } }[];
+      return ((await response.json()) as { data: { templateName?: string; template?: { name: string } }[] })
+        .data;
     };
     await expect.poll(async () => (await messagesTo()).length, { timeout: 30_000 }).toBe(1);
     await page.waitForTimeout(2000);

@@ -125,3 +125,30 @@ export class TriggerRequest extends TenantRequest {
   @IsUUID()
   leadId!: string;
 }
+
+/** Funnel counts of one tenant's sends (optionally one rule). */
+export class AutomationMetricsRequest extends TenantRequest {
+  @IsOptional()
+  @IsIn(RULE_KEYS)
+  ruleKey?: RuleKey;
+}
+
+export type AutomationMetrics = {
+  /** Waiting to go out (`scheduled` or being sent right now). */
+  scheduled: number;
+  /** Reached WhatsApp's `sent` or any later state (the base of the rates). */
+  sent: number;
+  /** Reached `delivered` or later (a `read` implies delivered). */
+  delivered: number;
+  /** Reached `read` or later. */
+  read: number;
+  replied: number;
+  failed: number;
+  skipped: number;
+  /** delivered / sent, 0..1; null when nothing was sent. */
+  deliveryRate: number | null;
+  /** read / sent, 0..1; null when nothing was sent. */
+  readRate: number | null;
+  /** replied / sent, 0..1; null when nothing was sent. */
+  replyRate: number | null;
+};

@@ -4,6 +4,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
@@ -294,6 +295,7 @@ export type WhatsappStatus = (typeof WHATSAPP_STATUSES)[number];
 
 export class WhatsappStatusError {
   @Type(() => Number)
+  @IsInt()
   code!: number;
 
   @IsString()
@@ -363,3 +365,14 @@ export class LeadgenReceivedEvent extends TenantRequest {
 
 /** What the gateway puts on `webhook.meta.raw`: the exact verified body, untouched. */
 export type RawMetaWebhook = { receivedAt: IsoInstant; body: string };
+
+/** Validation class for `RawMetaWebhook` (payload of `Webhooks.metaRaw`, consumed by meta-ads-service). */
+export class RawMetaWebhookMessage implements RawMetaWebhook {
+  @IsISO8601()
+  receivedAt!: IsoInstant;
+
+  /** The signed body exactly as Meta sent it (JSON text; parsed by the consumer). */
+  @IsString()
+  @MaxLength(5_000_000)
+  body!: string;
+}

@@ -40,6 +40,7 @@ export const Rpc = {
     updateRule: 'automation.rules.update',
     listLogs: 'automation.logs.list',
     trigger: 'automation.trigger',
+    metrics: 'automation.metrics',
   },
 } as const;
 

@@ -91,7 +91,7 @@ export function toDomainError(subject: string, error: unknown): DomainError {
   if (error instanceof TimeoutError)
     return new DomainError('UPSTREAM_TIMEOUT', `no answer from ${subject} in time`);
   const message = error instanceof Error ? error.message : String(error);
-  if (/no responders|503/i.test(message)) {
+  if (/no responders|no subscribers|empty response|503/i.test(message)) {
     return new DomainError('UPSTREAM_TIMEOUT', `no service is answering ${subject}`);
   }
   return new DomainError('INTERNAL', `call to ${subject} failed`);

@@ -6,6 +6,8 @@ import {
   RULE_KEYS,
   Rpc,
   type AutomationLogView,
+  type AutomationMetrics,
+  type AutomationMetricsRequest,
   type ListLogsRequest,
   type ListTemplatesRequest,
   type Page,
@@ -21,7 +23,7 @@ import { Roles, Session } from '../auth/auth.decorators';
 import type { SessionContext } from '../auth/session';
 import { META_BACKED_RPC_TIMEOUT_MS } from '../http/rpc-timeouts';
 import { ValidBody } from '../http/validated-body';
-import { ListLogsQuery, TemplatesQuery, TriggerBody, UpdateRuleBody } from './automation.dto';
+import { ListLogsQuery, MetricsQuery, TemplatesQuery, TriggerBody, UpdateRuleBody } from './automation.dto';
 
 function ruleKey(value: string): RuleKey {
   if (!(RULE_KEYS as readonly string[]).includes(value)) {
@@ -84,6 +86,16 @@ export class AutomationController {
       page: query.page,
       pageSize: query.pageSize,
       status: query.status,
+      ruleKey: query.ruleKey,
+      tenantId: session.tenantId,
+    });
+  }
+
+  @Get('automation/metrics')
+  @ApiOperation({ summary: 'Delivered / read / replied counts and rates of the sends' })
+  @ApiOkResponse({ description: 'AutomationMetrics' })
+  metrics(@Session() session: SessionContext, @Query() query: MetricsQuery): Promise<AutomationMetrics> {
+    return this.rpc.call<AutomationMetrics, AutomationMetricsRequest>(Rpc.automation.metrics, {
       ruleKey: query.ruleKey,
       tenantId: session.tenantId,
     });

@@ -17,6 +17,7 @@ import {
   RULE_KEYS,
   SEND_STATUSES,
   VARIABLE_SOURCES,
+  type AutomationMetricsRequest,
   type ListLogsRequest,
   type ListTemplatesRequest,
   type RuleKey,
@@ -108,4 +109,11 @@ export class TriggerBody implements Omit<TriggerRequest, 'tenantId'> {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   leadId!: string;
+}
+
+export class MetricsQuery implements Omit<AutomationMetricsRequest, 'tenantId'> {
+  @ApiPropertyOptional({ enum: RULE_KEYS })
+  @IsOptional()
+  @IsIn(RULE_KEYS)
+  ruleKey?: RuleKey;
 }
