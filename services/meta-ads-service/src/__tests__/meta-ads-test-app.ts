@@ -1,0 +1,202 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import {
+  QueueGroups,
+  Rpc,
+  Webhooks,
+  type ConnectionStatus,
+  type DomainError,
+  type RawMetaWebhook,
+} from '@crm/contracts';
+// Tests only: the Meta sandbox is a tool, never a runtime dependency of the service.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  createSandbox,
+  idsOf,
+  type ListeningSandbox,
+  type Sandbox,
+  type SandboxIds,
+} from '@crm/meta-sandbox';
+import { JetStreamService, bootstrapHybridService, decryptSecret, parseConfig } from '@crm/nest-common';
+import { RpcTestClient, waitFor } from '@crm/testing';
+import type { ClassConstructor } from 'class-transformer';
+import { Client } from 'pg';
+import { AppModule, SERVICE_NAME } from '../app.module';
+import { MetaAdsConfig } from '../config';
+
+export const APP_SECRET = 'int-test-app-secret';
+export const BREAKER_RESET_MS = 400;
+
+export type MetaAdsTestApp = {
+  sandbox: Sandbox;
+  sandboxUrl: string;
+  ids: SandboxIds;
+  rpc: RpcTestClient;
+  db: Client;
+  jetstream: JetStreamService;
+  encryptionKey: Buffer;
+  /** A long-lived token minted through the sandbox control API (what the gateway's code exchange yields). */
+  mintToken(body?: Record<string, unknown>): Promise<string>;
+  /** completeOauth + selectAssets for a fresh tenant. */
+  connectTenant(options?: { select?: boolean }): Promise<{ tenantId: string; status: ConnectionStatus }>;
+  /** The tenant's long-lived token, decrypted from the database with the test's key. */
+  storedToken(tenantId: string): Promise<string>;
+  control<T>(path: string, body?: unknown): Promise<T>;
+  /** GET a Graph path on the sandbox with a bearer token, following paging. */
+  graphList<T>(path: string, token: string, query: Record<string, string>): Promise<T[]>;
+  /** Publish on `webhook.meta.raw` as the gateway does (a string payload is sent as the raw body). */
+  publishWebhook(payload: unknown, messageId?: string): Promise<void>;
+  collect<T extends object>(subject: string, cls: ClassConstructor<T>): Promise<T[]>;
+  close(): Promise<void>;
+};
+
+export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
+  const sandbox = createSandbox({
+    appSecret: APP_SECRET,
+    statusDelayMs: 20,
+    // No gateway here: deliveries fail fast; tests read the exact bodies from `/_sandbox/webhooks`.
+    webhookUrl: 'http://127.0.0.1:9/webhooks/meta',
+    webhookMaxAttempts: 1,
+    webhookTimeoutMs: 500,
+  });
+  const listening: ListeningSandbox = await sandbox.listen(0);
+  const ids = idsOf(sandbox.state.dataset);
+  const encryptionKey = randomBytes(32);
+  const config = parseConfig(MetaAdsConfig, {
+    DATABASE_URL: process.env.DATABASE_URL,
+    NATS_URL: process.env.NATS_URL,
+    HTTP_PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    META_GRAPH_URL: listening.url,
+    META_APP_ID: ids.appId,
+    META_APP_SECRET: APP_SECRET,
+    TOKEN_ENCRYPTION_KEY: encryptionKey.toString('base64'),
+    META_HTTP_TIMEOUT_MS: '5000',
+    META_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
+  });
+  const app: INestApplication = await bootstrapHybridService({
+    name: SERVICE_NAME,
+    module: AppModule.forRoot(config),
+    natsUrl: config.NATS_URL,
+    queue: QueueGroups.metaAds,
+    httpPort: 0,
+    logLevel: config.LOG_LEVEL,
+  });
+  const rpc = new RpcTestClient(config.NATS_URL);
+  const db = new Client({ connectionString: config.DATABASE_URL });
+  await db.connect();
+  const jetstream = new JetStreamService();
+  await jetstream.connect(config.NATS_URL, 'meta-ads-int-spec');
+
+  const control = async <T>(path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${listening.url}/_sandbox${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`sandbox control ${path}: HTTP ${response.status}`);
+    return (await response.json()) as T;
+  };
+
+  const mintToken = async (body: Record<string, unknown> = {}): Promise<string> =>
+    (await control<{ access_token: string }>('/tokens', body)).access_token;
+
+  const storedToken = async (tenantId: string): Promise<string> => {
+    const { rows } = await db.query<{ sealed: string }>(
+      'SELECT access_token_encrypted AS sealed FROM meta_ads.connections WHERE tenant_id = $1',
+      [tenantId],
+    );
+    return decryptSecret(rows[0].sealed, encryptionKey, tenantId);
+  };
+
+  const connectTenant = async ({ select = true } = {}) => {
+    const tenantId = randomUUID();
+    let status = await rpc.call<ConnectionStatus>(Rpc.meta.completeOauth, {
+      tenantId,
+      userId: randomUUID(),
+      accessToken: await mintToken(),
+    });
+    if (select) {
+      status = await rpc.call<ConnectionStatus>(
+        Rpc.meta.selectAssets,
+        {
+          tenantId,
+          businessId: ids.businessId,
+          adAccountId: ids.adAccountId,
+          wabaId: ids.wabaId,
+          phoneNumberId: ids.phoneNumberIds[0],
+        },
+        20_000,
+      );
+    }
+    return { tenantId, status };
+  };
+
+  const graphList = async <T>(path: string, token: string, query: Record<string, string>): Promise<T[]> => {
+    const items: T[] = [];
+    let url: string | undefined = `${listening.url}/v23.0/${path}?${new URLSearchParams(query).toString()}`;
+    while (url) {
+      const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+      const page = (await response.json()) as { data: T[]; paging?: { next?: string } };
+      if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status} ${JSON.stringify(page)}`);
+      items.push(...page.data);
+      url = page.paging?.next;
+    }
+    return items;
+  };
+
+  const publishWebhook = async (payload: unknown, messageId = randomUUID()): Promise<void> => {
+    const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const message: RawMetaWebhook = { receivedAt: new Date().toISOString(), body };
+    await jetstream.publish(Webhooks.metaRaw, message, messageId);
+  };
+
+  const collect = async <T extends object>(subject: string, cls: ClassConstructor<T>): Promise<T[]> => {
+    const received: T[] = [];
+    await jetstream.consume({
+      durable: `meta-ads-spec-${randomUUID().slice(0, 8)}`,
+      subject,
+      payload: cls,
+      handler: async (payload) => {
+        received.push(payload);
+      },
+    });
+    return received;
+  };
+
+  return {
+    sandbox,
+    sandboxUrl: listening.url,
+    ids,
+    rpc,
+    db,
+    jetstream,
+    encryptionKey,
+    mintToken,
+    connectTenant,
+    storedToken,
+    control,
+    graphList,
+    publishWebhook,
+    collect,
+    close: async () => {
+      await rpc.close();
+      await jetstream.onApplicationShutdown();
+      await app.close();
+      await db.end();
+      await listening.close();
+    },
+  };
+}
+
+/** The DomainError a call rejects with. */
+export async function rpcError(call: Promise<unknown>): Promise<DomainError> {
+  try {
+    await call;
+  } catch (error) {
+    return error as DomainError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+export { waitFor };

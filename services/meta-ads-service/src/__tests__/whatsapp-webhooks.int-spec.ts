@@ -1,0 +1,384 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Events,
+  LeadgenReceivedEvent,
+  Rpc,
+  WhatsappInboundEvent,
+  WhatsappStatusEvent,
+  type SendTemplateResult,
+  type TemplateView,
+} from '@crm/contracts';
+import { rpcError, startMetaAdsTestApp, waitFor, type MetaAdsTestApp } from './meta-ads-test-app';
+
+type SandboxMessage = {
+  wamid: string;
+  to: string;
+  bizOpaqueCallbackData?: string;
+  statuses: { status: string }[];
+};
+type SandboxWebhook = { kind: string; meta: Record<string, string>; payload: Record<string, unknown> };
+
+const randomWaId = (): string => `52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+const settle = (ms = 600) => new Promise((r) => setTimeout(r, ms));
+
+describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NATS, Meta sandbox)', () => {
+  let svc: MetaAdsTestApp;
+  let inbound: WhatsappInboundEvent[];
+  let statuses: WhatsappStatusEvent[];
+  let leads: LeadgenReceivedEvent[];
+
+  beforeAll(async () => {
+    svc = await startMetaAdsTestApp();
+    inbound = await svc.collect(Events.whatsappInbound, WhatsappInboundEvent);
+    statuses = await svc.collect(Events.whatsappStatus, WhatsappStatusEvent);
+    leads = await svc.collect(Events.leadgenReceived, LeadgenReceivedEvent);
+  });
+
+  afterAll(async () => {
+    await svc?.close();
+  });
+
+  const messagesTo = async (waId: string) =>
+    (await svc.control<{ data: SandboxMessage[] }>(`/messages?to=${waId}`)).data;
+
+  const webhooksOf = async (kind: string) =>
+    (await svc.control<{ data: SandboxWebhook[] }>(`/webhooks?kind=${kind}`)).data;
+
+  /** An APPROVED template of the sandbox WABA with body placeholders. */
+  const approvedTemplate = async (tenantId: string): Promise<TemplateView> => {
+    const templates = await svc.rpc.call<TemplateView[]>(Rpc.meta.listTemplates, { tenantId });
+    const template = templates.find((t) => t.status === 'APPROVED' && t.parameterCount > 0);
+    if (!template) throw new Error('the sandbox has no approved template with parameters');
+    return template;
+  };
+
+  it('lists templates with their BODY parameter count, refreshing from Meta on demand', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const templates = await svc.rpc.call<TemplateView[]>(Rpc.meta.listTemplates, { tenantId });
+    const sandboxTemplates = svc.sandbox.state.templates.filter((t) => t.wabaId === svc.ids.wabaId);
+    expect(templates).toHaveLength(sandboxTemplates.length);
+    for (const template of templates) {
+      const source = sandboxTemplates.find((t) => t.id === template.id)!;
+      const body = source.components.find((c) => c.type === 'BODY');
+      const expected = new Set((body && 'text' in body ? body.text : '').match(/\{\{\d+\}\}/g) ?? []).size;
+      expect(template.parameterCount).toBe(expected);
+      expect(template.status).toBe(source.status);
+    }
+    await svc.db.query(`DELETE FROM meta_ads.templates WHERE tenant_id = $1 AND name = $2`, [
+      tenantId,
+      templates[0].name,
+    ]);
+    expect(await svc.rpc.call<TemplateView[]>(Rpc.meta.listTemplates, { tenantId })).toHaveLength(
+      templates.length - 1,
+    );
+    const refreshed = await svc.rpc.call<TemplateView[]>(Rpc.meta.listTemplates, { tenantId, refresh: true });
+    expect(refreshed).toHaveLength(templates.length);
+  });
+
+  it('sends a template exactly once per idempotency key', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const template = await approvedTemplate(tenantId);
+    const waId = randomWaId();
+    const request = {
+      tenantId,
+      idempotencyKey: `lead_followup:${randomUUID()}`,
+      to: `+${waId}`,
+      templateName: template.name,
+      language: template.language,
+      bodyParameters: Array.from({ length: template.parameterCount }, (_, i) => `valor ${i + 1}`),
+      callbackData: `crm-${randomUUID()}`,
+    };
+    const first = await svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, request);
+    expect(first).toEqual({ wamid: expect.stringMatching(/^wamid\./), status: 'accepted' });
+    const second = await svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, request);
+    expect(second).toEqual(first);
+
+    // Concurrent duplicates of a new key: still a single message.
+    const concurrentKey = { ...request, idempotencyKey: `lead_followup:${randomUUID()}` };
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, concurrentKey)),
+    );
+    const wamids = new Set(
+      results
+        .filter((r) => r.status === 'fulfilled')
+        .map((r) => (r as PromiseFulfilledResult<SendTemplateResult>).value.wamid),
+    );
+    expect(wamids.size).toBe(1);
+    for (const rejected of results.filter((r) => r.status === 'rejected')) {
+      expect((rejected as PromiseRejectedResult).reason.code).toBe('CONFLICT');
+    }
+
+    const sent = await messagesTo(waId);
+    expect(sent).toHaveLength(2);
+    expect(sent.map((m) => m.wamid)).toEqual(expect.arrayContaining([first.wamid, ...wamids]));
+    expect(sent.every((m) => m.bizOpaqueCallbackData === request.callbackData)).toBe(true);
+    const { rows } = await svc.db.query(
+      `SELECT status, wamid FROM meta_ads.sends WHERE tenant_id = $1 AND idempotency_key = $2`,
+      [tenantId, request.idempotencyKey],
+    );
+    expect(rows).toEqual([{ status: 'accepted', wamid: first.wamid }]);
+  });
+
+  it('a wrong parameter count → META_REJECTED with metaCode 132000; the key is then spent', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const template = await approvedTemplate(tenantId);
+    const waId = randomWaId();
+    const request = {
+      tenantId,
+      idempotencyKey: `bad:${randomUUID()}`,
+      to: `+${waId}`,
+      templateName: template.name,
+      language: template.language,
+      bodyParameters: Array.from({ length: template.parameterCount + 1 }, () => 'x'),
+    };
+    const error = await rpcError(svc.rpc.call(Rpc.meta.sendTemplate, request));
+    expect(error.code).toBe('META_REJECTED');
+    expect(error.details).toMatchObject({ metaCode: 132000 });
+    const { rows } = await svc.db.query(
+      `SELECT status, error->>'code' AS code FROM meta_ads.sends WHERE tenant_id = $1 AND idempotency_key = $2`,
+      [tenantId, request.idempotencyKey],
+    );
+    expect(rows).toEqual([{ status: 'failed', code: 'META_REJECTED' }]);
+    const retry = await rpcError(
+      svc.rpc.call(Rpc.meta.sendTemplate, { ...request, bodyParameters: request.bodyParameters.slice(1) }),
+    );
+    expect(retry.code).toBe('CONFLICT');
+    expect(await messagesTo(waId)).toHaveLength(0);
+  });
+
+  it('refuses to send for a tenant without a connected number', async () => {
+    const error = await rpcError(
+      svc.rpc.call(Rpc.meta.sendTemplate, {
+        tenantId: randomUUID(),
+        idempotencyKey: 'k',
+        to: '+5215512345678',
+        templateName: 'x',
+        language: 'es',
+        bodyParameters: [],
+      }),
+    );
+    expect(error.code).toBe('META_NOT_CONNECTED');
+  });
+
+  it('a CTWA inbound webhook → evt.meta.whatsapp.inbound with the ad attribution, once', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const adId = svc.ids.ctwaAdIds[0];
+    const ad = svc.sandbox.state.dataset.ads.find((a) => a.id === adId)!;
+    const waId = randomWaId();
+    const result = await svc.control<{ wamid: string; ctwaClid: string }>('/ctwa', {
+      adId,
+      from: waId,
+      name: 'Ana',
+    });
+    const delivery = (await webhooksOf('message')).find((w) => w.meta.wamid === result.wamid)!;
+    await svc.publishWebhook(delivery.payload);
+
+    const event = await waitFor(() => inbound.find((e) => e.wamid === result.wamid), {
+      what: 'inbound event',
+    });
+    expect(event).toMatchObject({
+      tenantId,
+      phoneNumberId: svc.ids.phoneNumberIds[0],
+      from: `+${waId}`,
+      contactName: 'Ana',
+      referral: { sourceId: adId, sourceType: 'ad', ctwaClid: result.ctwaClid },
+      attribution: { adId, adsetId: ad.adsetId, campaignId: ad.campaignId },
+    });
+    expect(event.text).toBeTruthy();
+    expect(new Date(event.timestamp).getTime()).toBeGreaterThan(Date.now() - 120_000);
+
+    // The same body again, past JetStream's duplicate window (new message id): no second event.
+    await svc.publishWebhook(delivery.payload);
+    await settle();
+    expect(inbound.filter((e) => e.wamid === result.wamid)).toHaveLength(1);
+  });
+
+  it('a webhook for an unknown phone number id publishes nothing and does not block later webhooks', async () => {
+    await svc.connectTenant();
+    const waId = randomWaId();
+    const result = await svc.control<{ wamid: string }>('/reply', { from: waId, text: 'hola' });
+    const delivery = (await webhooksOf('message')).find((w) => w.meta.wamid === result.wamid)!;
+    const body = JSON.parse(JSON.stringify(delivery.payload)) as {
+      entry: { id: string; changes: { value: { metadata: { phone_number_id: string } } }[] }[];
+    };
+    body.entry[0].id = '777000777000';
+    body.entry[0].changes[0].value.metadata.phone_number_id = '999000999000';
+    await svc.publishWebhook(body);
+    await svc.publishWebhook('this is not json');
+    await svc.publishWebhook(delivery.payload);
+    await waitFor(() => inbound.find((e) => e.wamid === result.wamid), {
+      what: 'the valid webhook after the unknown one',
+    });
+    await settle(300);
+    expect(inbound.filter((e) => e.wamid === result.wamid)).toHaveLength(1);
+  });
+
+  it('status webhooks → evt.meta.whatsapp.status events (sent, delivered, read)', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const template = await approvedTemplate(tenantId);
+    const waId = randomWaId();
+    const callbackData = `crm-${randomUUID()}`;
+    const { wamid } = await svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, {
+      tenantId,
+      idempotencyKey: randomUUID(),
+      to: `+${waId}`,
+      templateName: template.name,
+      language: template.language,
+      bodyParameters: Array.from({ length: template.parameterCount }, () => 'x'),
+      callbackData,
+    });
+    await waitFor(async () => (await messagesTo(waId))[0]?.statuses.length === 3, {
+      what: 'sandbox statuses',
+    });
+    const deliveries = (await webhooksOf('status')).filter((w) => w.meta.wamid === wamid);
+    expect(deliveries).toHaveLength(3);
+    for (const delivery of deliveries) await svc.publishWebhook(delivery.payload);
+    await svc.publishWebhook(deliveries[0].payload);
+
+    const events = await waitFor(
+      () => {
+        const mine = statuses.filter((e) => e.wamid === wamid);
+        return mine.length >= 3 ? mine : undefined;
+      },
+      { what: 'status events' },
+    );
+    expect(events.map((e) => e.status).sort()).toEqual(['delivered', 'read', 'sent']);
+    expect(
+      events.every(
+        (e) => e.tenantId === tenantId && e.callbackData === callbackData && e.recipientId === waId,
+      ),
+    ).toBe(true);
+    await settle();
+    expect(statuses.filter((e) => e.wamid === wamid)).toHaveLength(3);
+  });
+
+  it('a failed status carries the mapped errors', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const wamid = `wamid.TEST${randomUUID().replace(/-/g, '')}`;
+    await svc.publishWebhook({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: svc.ids.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: {
+                  phone_number_id: svc.ids.phoneNumberIds[0],
+                  display_phone_number: '5215500000000',
+                },
+                statuses: [
+                  {
+                    id: wamid,
+                    status: 'failed',
+                    timestamp: '1767225600',
+                    recipient_id: '5215512340000',
+                    errors: [
+                      { code: 131026, title: 'Message undeliverable', message: 'Message undeliverable' },
+                    ],
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const event = await waitFor(() => statuses.find((e) => e.wamid === wamid), { what: 'failed status' });
+    expect(event).toMatchObject({
+      tenantId,
+      status: 'failed',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      errors: [{ code: 131026, title: 'Message undeliverable' }],
+    });
+  });
+
+  it('a template status webhook updates the stored template status', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const template = await approvedTemplate(tenantId);
+    await svc.publishWebhook({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: svc.ids.wabaId,
+          time: 1751247548,
+          changes: [
+            {
+              field: 'message_template_status_update',
+              value: {
+                event: 'PAUSED',
+                message_template_id: Number(template.id),
+                message_template_name: template.name,
+                message_template_language: template.language.replace('_', '-'),
+                reason: 'NONE',
+              },
+            },
+          ],
+        },
+      ],
+    });
+    await waitFor(
+      async () => {
+        const templates = await svc.rpc.call<TemplateView[]>(Rpc.meta.listTemplates, { tenantId });
+        return templates.find((t) => t.id === template.id)?.status === 'PAUSED';
+      },
+      { what: 'template paused' },
+    );
+  });
+
+  it('a leadgen webhook → the lead is read with the tenant token and evt.meta.leadgen.received is published', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const adId = svc.ids.leadAdIds[0];
+    const ad = svc.sandbox.state.dataset.ads.find((a) => a.id === adId)!;
+    const lead = await svc.control<{ leadgenId: string; pageId: string; formId: string }>('/leadgen', {
+      adId,
+      fullName: 'Lucía Pérez',
+      email: 'lucia@example.com',
+      phone: '+52 55 1234 0001',
+    });
+    const delivery = (await webhooksOf('leadgen')).find((w) => w.meta.leadgenId === lead.leadgenId)!;
+    await svc.publishWebhook(delivery.payload);
+    const event = await waitFor(() => leads.find((e) => e.leadgenId === lead.leadgenId), {
+      what: 'leadgen event',
+    });
+    expect(event).toMatchObject({
+      tenantId,
+      pageId: lead.pageId,
+      formId: lead.formId,
+      fullName: 'Lucía Pérez',
+      email: 'lucia@example.com',
+      phone: '+525512340001',
+      attribution: { adId, adsetId: ad.adsetId, campaignId: ad.campaignId },
+    });
+    await svc.publishWebhook(delivery.payload);
+    await settle();
+    expect(leads.filter((e) => e.leadgenId === lead.leadgenId)).toHaveLength(1);
+  });
+
+  it('a leadgen webhook for a page no tenant sees publishes nothing', async () => {
+    const leadgenId = `9${Date.now()}`;
+    await svc.publishWebhook({
+      object: 'page',
+      entry: [
+        {
+          id: '123123123',
+          time: 1438292065,
+          changes: [
+            {
+              field: 'leadgen',
+              value: { leadgen_id: leadgenId, page_id: '123123123', created_time: 1440120384 },
+            },
+          ],
+        },
+      ],
+    });
+    await settle();
+    expect(leads.find((e) => e.leadgenId === leadgenId)).toBeUndefined();
+    const { rows } = await svc.db.query(`SELECT 1 FROM meta_ads.webhook_receipts WHERE event_key = $1`, [
+      `leadgen:${leadgenId}`,
+    ]);
+    expect(rows).toHaveLength(0);
+  });
+});

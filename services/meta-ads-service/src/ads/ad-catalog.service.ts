@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DomainError, type ResolvedAd } from '@crm/contracts';
+import { Repository } from 'typeorm';
+import { ConnectionStore } from '../connection/connection.store';
+import { GraphClient } from '../graph/graph-client';
+import { AdEntity } from './ad.entity';
+
+type GraphNamed = { id: string; name?: string };
+type GraphAd = {
+  id: string;
+  name?: string;
+  adset_id?: string;
+  campaign_id?: string;
+  account_id?: string;
+  effective_status?: string;
+  adset?: GraphNamed;
+  campaign?: GraphNamed;
+};
+type GraphAdSet = { id: string; name?: string; campaign_id?: string };
+
+export type CatalogAd = Omit<AdEntity, 'tenantId' | 'syncedAt'>;
+
+const CHUNK = 500;
+
+/** The tenant's ad → ad set → campaign catalogue, synced from the Marketing API and used for attribution. */
+@Injectable()
+export class AdCatalogService {
+  constructor(
+    @InjectRepository(AdEntity) private readonly ads: Repository<AdEntity>,
+    private readonly graph: GraphClient,
+    private readonly connections: ConnectionStore,
+  ) {}
+
+  /** Pull every ad of the account (with ad set and campaign names) and upsert it. Returns the number of ads. */
+  async syncAccount(tenantId: string, adAccountId: string, token: string): Promise<number> {
+    const base = { tenantId, family: 'ads' as const, token, storedToken: true };
+    const campaigns = await this.graph.getAll<GraphNamed>({
+      ...base,
+      path: `${adAccountId}/campaigns`,
+      query: { fields: 'id,name', limit: 200 },
+    });
+    const adSets = await this.graph.getAll<GraphAdSet>({
+      ...base,
+      path: `${adAccountId}/adsets`,
+      query: { fields: 'id,name,campaign_id', limit: 200 },
+    });
+    const ads = await this.graph.getAll<GraphAd>({
+      ...base,
+      path: `${adAccountId}/ads`,
+      query: { fields: 'id,name,adset_id,campaign_id,effective_status', limit: 200 },
+    });
+    const campaignNames = new Map(campaigns.map((c) => [c.id, c.name ?? '']));
+    const adSetNames = new Map(adSets.map((s) => [s.id, s.name ?? '']));
+    const rows: CatalogAd[] = ads
+      .filter((ad) => typeof ad.id === 'string' && ad.adset_id && ad.campaign_id)
+      .map((ad) => ({
+        adId: ad.id,
+        adAccountId,
+        adName: ad.name ?? '',
+        adsetId: ad.adset_id!,
+        adsetName: adSetNames.get(ad.adset_id!) ?? ad.adset?.name ?? '',
+        campaignId: ad.campaign_id!,
+        campaignName: campaignNames.get(ad.campaign_id!) ?? ad.campaign?.name ?? '',
+        effectiveStatus: ad.effective_status ?? null,
+      }));
+    await this.upsert(tenantId, rows);
+    return rows.length;
+  }
+
+  /** Insert or refresh catalogue rows (tenant-scoped primary key: one row per tenant and ad). */
+  async upsert(tenantId: string, rows: CatalogAd[], keepExistingStatus = false): Promise<void> {
+    const syncedAt = new Date();
+    const updated = [
+      'ad_account_id',
+      'ad_name',
+      'adset_id',
+      'adset_name',
+      'campaign_id',
+      'campaign_name',
+      'synced_at',
+    ];
+    if (!keepExistingStatus) updated.push('effective_status');
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK).map((row) => ({ ...row, tenantId, syncedAt }));
+      await this.ads
+        .createQueryBuilder()
+        .insert()
+        .into(AdEntity)
+        .values(chunk)
+        .orUpdate(updated, ['tenant_id', 'ad_id'])
+        .execute();
+    }
+  }
+
+  listForAccount(tenantId: string, adAccountId: string): Promise<AdEntity[]> {
+    return this.ads.find({
+      where: { tenantId, adAccountId },
+      order: { campaignName: 'ASC', adsetName: 'ASC', adName: 'ASC', adId: 'ASC' },
+    });
+  }
+
+  async lastSyncedAt(tenantId: string, adAccountId: string): Promise<Date | null> {
+    const row = await this.ads
+      .createQueryBuilder('ad')
+      .select('max(ad.synced_at)', 'last')
+      .where('ad.tenant_id = :tenantId AND ad.ad_account_id = :adAccountId', { tenantId, adAccountId })
+      .getRawOne<{ last: Date | string | null }>();
+    return row?.last ? new Date(row.last) : null;
+  }
+
+  /** From the catalogue, else from Meta (then stored). Unknown to Meta → NOT_FOUND. */
+  async resolve(tenantId: string, adId: string): Promise<ResolvedAd> {
+    const known = await this.ads.findOneBy({ tenantId, adId });
+    if (known) return toResolved(known);
+    const { token } = await this.connections.requireActive(tenantId);
+    const base = { tenantId, family: 'ads' as const, token, storedToken: true };
+    let ad: GraphAd;
+    try {
+      ad = await this.graph.get<GraphAd>({
+        ...base,
+        path: adId,
+        query: {
+          fields: 'id,name,adset_id,campaign_id,account_id,effective_status,adset{name},campaign{name}',
+        },
+      });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'META_REJECTED' && error.details?.metaCode === 100) {
+        throw new DomainError('NOT_FOUND', `ad ${adId} is unknown to Meta`);
+      }
+      throw error;
+    }
+    if (!ad.adset_id || !ad.campaign_id) throw new DomainError('NOT_FOUND', `${adId} is not an ad`);
+    const campaignName =
+      ad.campaign?.name ??
+      (await this.graph.get<GraphNamed>({ ...base, path: ad.campaign_id, query: { fields: 'name' } })).name ??
+      '';
+    const adsetName =
+      ad.adset?.name ??
+      (await this.graph.get<GraphNamed>({ ...base, path: ad.adset_id, query: { fields: 'name' } })).name ??
+      '';
+    const row: CatalogAd = {
+      adId: ad.id,
+      adAccountId: ad.account_id ? `act_${ad.account_id.replace(/^act_/, '')}` : null,
+      adName: ad.name ?? '',
+      adsetId: ad.adset_id,
+      adsetName,
+      campaignId: ad.campaign_id,
+      campaignName,
+      effectiveStatus: ad.effective_status ?? null,
+    };
+    await this.upsert(tenantId, [row]);
+    return toResolved(row);
+  }
+
+  deleteForTenant(tenantId: string): Promise<unknown> {
+    return this.ads.delete({ tenantId });
+  }
+}
+
+function toResolved(
+  ad: Pick<AdEntity, 'adId' | 'adName' | 'adsetId' | 'campaignId' | 'campaignName'>,
+): ResolvedAd {
+  return {
+    adId: ad.adId,
+    adName: ad.adName,
+    adsetId: ad.adsetId,
+    campaignId: ad.campaignId,
+    campaignName: ad.campaignName,
+  };
+}

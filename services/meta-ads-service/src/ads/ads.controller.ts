@@ -1,0 +1,29 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  AdInsightsRequest,
+  ResolveAdRequest,
+  Rpc,
+  type AdInsightsResult,
+  type ResolvedAd,
+} from '@crm/contracts';
+import { AdCatalogService } from './ad-catalog.service';
+import { InsightsService } from './insights.service';
+
+@Controller()
+export class AdsController {
+  constructor(
+    private readonly insights: InsightsService,
+    private readonly catalog: AdCatalogService,
+  ) {}
+
+  @MessagePattern(Rpc.meta.adInsights)
+  adInsights(@Payload() request: AdInsightsRequest): Promise<AdInsightsResult> {
+    return this.insights.adInsights(request);
+  }
+
+  @MessagePattern(Rpc.meta.resolveAd)
+  resolveAd(@Payload() request: ResolveAdRequest): Promise<ResolvedAd> {
+    return this.catalog.resolve(request.tenantId, request.adId);
+  }
+}

@@ -1,0 +1,43 @@
+import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MessagingModule } from '@crm/nest-common';
+import { AdsModule } from './ads/ads.module';
+import { MetaAdsConfig } from './config';
+import { ConnectionModule } from './connection/connection.module';
+import { dataSourceOptions } from './database/data-source';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { WhatsappModule } from './whatsapp/whatsapp.module';
+
+export const SERVICE_NAME = 'meta-ads-service';
+
+/** Makes the validated config injectable everywhere (`constructor(config: MetaAdsConfig)`). */
+@Global()
+@Module({})
+class ConfigHolderModule {
+  static forRoot(config: MetaAdsConfig): DynamicModule {
+    return {
+      module: ConfigHolderModule,
+      providers: [{ provide: MetaAdsConfig, useValue: config }],
+      exports: [MetaAdsConfig],
+    };
+  }
+}
+
+export class AppModule {
+  /** The root module for a validated config (a class, as `bootstrapHybridService` expects). */
+  static forRoot(config: MetaAdsConfig): Type<unknown> {
+    @Module({
+      imports: [
+        ConfigHolderModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
+        MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
+        ConnectionModule,
+        AdsModule,
+        WhatsappModule,
+        WebhooksModule,
+      ],
+    })
+    class MetaAdsAppModule {}
+    return MetaAdsAppModule;
+  }
+}

@@ -1,0 +1,62 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { BaseServiceConfig, parseEncryptionKey } from '@crm/nest-common';
+
+/** `TOKEN_ENCRYPTION_KEY` must decode (base64) to exactly 32 bytes. The value is never echoed. */
+function IsEncryptionKey(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isEncryptionKey',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return false;
+        try {
+          parseEncryptionKey(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        'TOKEN_ENCRYPTION_KEY must be base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)',
+    },
+  });
+}
+
+/** meta-ads-service settings. Secrets (app secret, encryption key) have no default. */
+export class MetaAdsConfig extends BaseServiceConfig {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  override HTTP_PORT: number = 3102;
+
+  /** Graph API origin: the Meta sandbox in dev/tests/demo, `https://graph.facebook.com` in production. */
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'META_GRAPH_URL must be an http(s) URL' })
+  META_GRAPH_URL!: string;
+
+  @Matches(/^v\d{1,3}\.\d$/, { message: 'META_GRAPH_VERSION must look like v23.0' })
+  META_GRAPH_VERSION: string = 'v23.0';
+
+  @Matches(/^\d{1,30}$/, { message: 'META_APP_ID must be a numeric Meta app id' })
+  META_APP_ID!: string;
+
+  @IsString()
+  @MinLength(8, { message: 'META_APP_SECRET must be set' })
+  META_APP_SECRET!: string;
+
+  @IsEncryptionKey()
+  TOKEN_ENCRYPTION_KEY!: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  META_HTTP_TIMEOUT_MS: number = 10_000;
+
+  /** How long an open circuit breaker (per tenant and API family) waits before letting one trial call through. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  META_BREAKER_RESET_MS: number = 30_000;
+}

@@ -1,0 +1,57 @@
+import { META_REQUIRED_SCOPES, type ConnectionStatus } from '@crm/contracts';
+import type { ConnectionEntity } from './connection.entity';
+
+/** What the UI may know about a connection — never the token. */
+export function toConnectionStatus(connection: ConnectionEntity | null, now = new Date()): ConnectionStatus {
+  if (!connection || connection.state === 'disconnected') {
+    return {
+      state: 'disconnected',
+      setupComplete: false,
+      scopes: [],
+      missingScopes: [...META_REQUIRED_SCOPES],
+      expiresAt: null,
+      connectedAt: null,
+      business: null,
+      adAccount: null,
+      phoneNumber: null,
+      lastError: connection?.lastError ? pickError(connection.lastError) : null,
+    };
+  }
+  const expiredByDate =
+    connection.tokenExpiresAt !== null && connection.tokenExpiresAt.getTime() <= now.getTime();
+  const state = connection.state === 'connected' && expiredByDate ? 'expired' : connection.state;
+  const scopes = [...connection.scopes];
+  return {
+    state,
+    setupComplete: Boolean(connection.businessId && connection.adAccountId && connection.phoneNumberId),
+    scopes,
+    missingScopes: META_REQUIRED_SCOPES.filter((scope) => !scopes.includes(scope)),
+    expiresAt: connection.tokenExpiresAt?.toISOString() ?? null,
+    connectedAt: connection.connectedAt?.toISOString() ?? null,
+    business: connection.businessId
+      ? { id: connection.businessId, name: connection.businessName ?? '' }
+      : null,
+    adAccount: connection.adAccountId
+      ? {
+          id: connection.adAccountId,
+          name: connection.adAccountName ?? '',
+          currency: connection.currency ?? '',
+          timezone: connection.timezone ?? '',
+        }
+      : null,
+    phoneNumber:
+      connection.phoneNumberId && connection.wabaId
+        ? {
+            id: connection.phoneNumberId,
+            wabaId: connection.wabaId,
+            displayPhoneNumber: connection.displayPhoneNumber ?? '',
+            verifiedName: connection.verifiedName ?? '',
+          }
+        : null,
+    lastError: connection.lastError ? pickError(connection.lastError) : null,
+  };
+}
+
+function pickError(error: { code: string; message: string; at: string }): ConnectionStatus['lastError'] {
+  return { code: error.code, message: error.message, at: error.at };
+}

@@ -1,0 +1,443 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  DomainError,
+  type AdAccountOption,
+  type CompleteOauthRequest,
+  type ConnectionStatus,
+  type ConsumeOauthStateRequest,
+  type PhoneNumberOption,
+  type PortfolioOption,
+  type SelectAssetsRequest,
+} from '@crm/contracts';
+import { Repository } from 'typeorm';
+import { AdCatalogService } from '../ads/ad-catalog.service';
+import { InsightsService } from '../ads/insights.service';
+import { MetaAdsConfig } from '../config';
+import { GraphClient } from '../graph/graph-client';
+import { TemplatesService } from '../whatsapp/templates.service';
+import { ConnectionEntity } from './connection.entity';
+import { toConnectionStatus } from './connection-status';
+import { ConnectionStore } from './connection.store';
+import { OauthStateEntity } from './oauth-state.entity';
+import { TokenVault } from './token-vault';
+
+type DebugToken = {
+  data?: {
+    is_valid?: boolean;
+    scopes?: string[];
+    expires_at?: number;
+    data_access_expires_at?: number;
+    granular_scopes?: { scope: string; target_ids?: string[] }[];
+    user_id?: string;
+    error?: { code?: number; message?: string };
+  };
+};
+type GraphAdAccount = {
+  id: string;
+  account_id?: string;
+  name?: string;
+  currency?: string;
+  timezone_name?: string;
+  account_status?: number;
+};
+type GraphWaba = { id: string; name?: string };
+type GraphPhoneNumber = {
+  id: string;
+  display_phone_number?: string;
+  verified_name?: string;
+  quality_rating?: string;
+};
+
+/** Scopes whose `granular_scopes[].target_ids` are Facebook Page ids. */
+const PAGE_SCOPES = [
+  'pages_show_list',
+  'pages_read_engagement',
+  'pages_manage_metadata',
+  'pages_manage_ads',
+  'leads_retrieval',
+];
+
+const AD_ACCOUNT_FIELDS = 'id,account_id,name,currency,timezone_name,account_status';
+
+const fromUnix = (seconds: number | undefined): Date | null =>
+  typeof seconds === 'number' && seconds > 0 ? new Date(seconds * 1000) : null;
+
+/** OAuth completion, connection status and the choice of business, ad account and WhatsApp number. */
+@Injectable()
+export class ConnectionService {
+  private readonly logger = new Logger('ConnectionService');
+
+  constructor(
+    @InjectRepository(ConnectionEntity) private readonly connections: Repository<ConnectionEntity>,
+    @InjectRepository(OauthStateEntity) private readonly oauthStates: Repository<OauthStateEntity>,
+    private readonly store: ConnectionStore,
+    private readonly vault: TokenVault,
+    private readonly graph: GraphClient,
+    private readonly config: MetaAdsConfig,
+    private readonly catalog: AdCatalogService,
+    private readonly insights: InsightsService,
+    private readonly templates: TemplatesService,
+  ) {}
+
+  /** An OAuth `state` nonce may be used once, before it expires. */
+  async consumeOauthState(request: ConsumeOauthStateRequest): Promise<{ ok: true }> {
+    const expiresAt = new Date(request.expiresAt);
+    if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now()) {
+      throw new DomainError('CONFLICT', 'state already used or expired');
+    }
+    const result = await this.oauthStates
+      .createQueryBuilder()
+      .insert()
+      .into(OauthStateEntity)
+      .values({
+        nonce: request.nonce,
+        tenantId: request.tenantId,
+        userId: request.userId,
+        consumedAt: new Date(),
+        expiresAt,
+      })
+      .orIgnore()
+      .returning(['nonce'])
+      .execute();
+    if ((result.raw as unknown[]).length === 0)
+      throw new DomainError('CONFLICT', 'state already used or expired');
+    return { ok: true };
+  }
+
+  /**
+   * Short-lived token → long-lived token, inspected with debug_token, stored encrypted. A reconnect replaces the
+   * token and keeps the assets already chosen.
+   */
+  async completeOauth(request: CompleteOauthRequest): Promise<ConnectionStatus> {
+    const { tenantId } = request;
+    const appToken = `${this.config.META_APP_ID}|${this.config.META_APP_SECRET}`;
+    const app = { tenantId, family: 'ads' as const, token: appToken };
+    const exchanged = await this.graph.get<{ access_token?: string; expires_in?: number }>({
+      ...app,
+      path: 'oauth/access_token',
+      query: {
+        grant_type: 'fb_exchange_token',
+        client_id: this.config.META_APP_ID,
+        client_secret: this.config.META_APP_SECRET,
+        fb_exchange_token: request.accessToken,
+      },
+      secrets: [request.accessToken],
+    });
+    const longLived = exchanged.access_token;
+    if (!longLived) throw new DomainError('META_REJECTED', 'Meta did not return a long-lived token');
+    const secrets = [request.accessToken, longLived];
+    const debug = await this.graph.get<DebugToken>({
+      ...app,
+      path: 'debug_token',
+      query: { input_token: longLived },
+      secrets,
+    });
+    const info = debug.data ?? {};
+    if (info.is_valid !== true) {
+      throw new DomainError('META_TOKEN_EXPIRED', 'Meta says the new token is not valid; connect again', {
+        metaCode: info.error?.code ?? 190,
+      });
+    }
+    const user = { tenantId, family: 'ads' as const, token: longLived, secrets };
+    const me = await this.graph.get<{ id?: string }>({ ...user, path: 'me', query: { fields: 'id,name' } });
+    const scopes = [...new Set(info.scopes ?? [])];
+    const pageIds = await this.pagesOf(info, scopes, user);
+    const expiresAt =
+      fromUnix(info.expires_at) ??
+      (info.expires_at === 0 || !exchanged.expires_in
+        ? null
+        : new Date(Date.now() + exchanged.expires_in * 1000));
+    const now = new Date();
+    const existing = await this.store.find(tenantId);
+    const keepAssets = existing && existing.state !== 'disconnected';
+    const row: ConnectionEntity = {
+      ...emptyAssets(),
+      ...(keepAssets ? pickAssets(existing) : {}),
+      tenantId,
+      state: 'connected',
+      accessTokenEncrypted: this.vault.seal(tenantId, longLived),
+      tokenExpiresAt: expiresAt,
+      dataAccessExpiresAt: fromUnix(info.data_access_expires_at),
+      scopes,
+      metaUserId: me.id ?? info.user_id ?? null,
+      pageIds,
+      lastError: null,
+      connectedAt: now,
+      updatedAt: now,
+    };
+    await this.connections.save(row);
+    this.logger.log(`tenant ${tenantId}: Meta connected (${scopes.length} scopes, ${pageIds.length} pages)`);
+    return toConnectionStatus(row);
+  }
+
+  async status(tenantId: string): Promise<ConnectionStatus> {
+    return toConnectionStatus(await this.store.find(tenantId));
+  }
+
+  /** Best-effort revoke on Meta, then forget the token, the assets and what was synced for them. */
+  async disconnect(tenantId: string): Promise<ConnectionStatus> {
+    const existing = await this.store.find(tenantId);
+    if (!existing) return toConnectionStatus(null);
+    if (existing.accessTokenEncrypted) {
+      try {
+        const token = this.vault.open(tenantId, existing.accessTokenEncrypted);
+        await this.graph.delete({ tenantId, family: 'ads', token, path: 'me/permissions' });
+      } catch (error) {
+        this.logger.warn(
+          `tenant ${tenantId}: could not revoke permissions on Meta (${error instanceof DomainError ? error.code : 'error'}); disconnecting anyway`,
+        );
+      }
+    }
+    const row: ConnectionEntity = {
+      ...existing,
+      ...emptyAssets(),
+      state: 'disconnected',
+      accessTokenEncrypted: null,
+      tokenExpiresAt: null,
+      dataAccessExpiresAt: null,
+      scopes: [],
+      metaUserId: null,
+      pageIds: [],
+      lastError: null,
+      connectedAt: null,
+      updatedAt: new Date(),
+    };
+    await this.connections.save(row);
+    await this.catalog.deleteForTenant(tenantId);
+    await this.templates.deleteForTenant(tenantId);
+    await this.insights.deleteForTenant(tenantId);
+    this.logger.log(`tenant ${tenantId}: Meta disconnected`);
+    return toConnectionStatus(row);
+  }
+
+  async listPortfolios(tenantId: string): Promise<PortfolioOption[]> {
+    const { token } = await this.store.requireActive(tenantId);
+    return this.portfolios(tenantId, token);
+  }
+
+  async listAdAccounts(tenantId: string, businessId: string): Promise<AdAccountOption[]> {
+    const { token } = await this.store.requireActive(tenantId);
+    return this.adAccounts(tenantId, businessId, token);
+  }
+
+  async listPhoneNumbers(tenantId: string, businessId: string): Promise<PhoneNumberOption[]> {
+    const { token } = await this.store.requireActive(tenantId);
+    return this.phoneNumbers(tenantId, businessId, token);
+  }
+
+  /**
+   * Check the chosen business, ad account (ACTIVE) and number against what the token can see, sync the ad
+   * catalogue and the templates, then store the choice.
+   */
+  async selectAssets(request: SelectAssetsRequest): Promise<ConnectionStatus> {
+    const { tenantId } = request;
+    const { token } = await this.store.requireActive(tenantId);
+    const business = (await this.portfolios(tenantId, token)).find((b) => b.id === request.businessId);
+    if (!business) {
+      throw new DomainError(
+        'VALIDATION',
+        `business ${request.businessId} is not visible to this Meta connection`,
+      );
+    }
+    const account = (await this.adAccounts(tenantId, business.id, token)).find(
+      (a) => a.id === request.adAccountId,
+    );
+    if (!account) {
+      throw new DomainError(
+        'VALIDATION',
+        `ad account ${request.adAccountId} does not belong to business ${business.id}`,
+      );
+    }
+    if (!account.selectable) {
+      throw new DomainError(
+        'VALIDATION',
+        `ad account ${account.id} is not active (account_status ${account.accountStatus})`,
+      );
+    }
+    const phone = (await this.phoneNumbers(tenantId, business.id, token)).find(
+      (p) => p.id === request.phoneNumberId && p.wabaId === request.wabaId,
+    );
+    if (!phone) {
+      throw new DomainError(
+        'VALIDATION',
+        `phone number ${request.phoneNumberId} is not a number of WhatsApp account ${request.wabaId} in business ${business.id}`,
+      );
+    }
+    await this.catalog.syncAccount(tenantId, account.id, token);
+    await this.templates.syncWaba(tenantId, phone.wabaId, token);
+    // Only a still-connected row takes the choice (a disconnect or expiry in the meantime wins).
+    const updated = await this.connections.update(
+      { tenantId, state: 'connected' },
+      {
+        businessId: business.id,
+        businessName: business.name,
+        adAccountId: account.id,
+        adAccountName: account.name,
+        currency: account.currency,
+        timezone: account.timezone,
+        wabaId: phone.wabaId,
+        phoneNumberId: phone.id,
+        displayPhoneNumber: phone.displayPhoneNumber,
+        verifiedName: phone.verifiedName,
+        lastError: null,
+        updatedAt: new Date(),
+      },
+    );
+    if (!updated.affected) {
+      throw new DomainError('CONFLICT', 'the Meta connection changed while the assets were being selected');
+    }
+    return toConnectionStatus(await this.store.find(tenantId));
+  }
+
+  private async portfolios(tenantId: string, token: string): Promise<PortfolioOption[]> {
+    const items = await this.graph.getAll<{ id: string; name?: string; verification_status?: string }>({
+      tenantId,
+      family: 'ads',
+      token,
+      storedToken: true,
+      path: 'me/businesses',
+      query: { fields: 'id,name,verification_status', limit: 100 },
+    });
+    return items.map((b) => ({
+      id: b.id,
+      name: b.name ?? '',
+      verificationStatus: b.verification_status ?? null,
+    }));
+  }
+
+  /** Owned and client ad accounts of the business, deduplicated by id; only ACTIVE (1) ones are selectable. */
+  private async adAccounts(tenantId: string, businessId: string, token: string): Promise<AdAccountOption[]> {
+    const request = { tenantId, family: 'ads' as const, token, storedToken: true };
+    const query = { fields: AD_ACCOUNT_FIELDS, limit: 100 };
+    const owned = await this.graph.getAll<GraphAdAccount>({
+      ...request,
+      path: `${businessId}/owned_ad_accounts`,
+      query,
+    });
+    const client = await this.graph.getAll<GraphAdAccount>({
+      ...request,
+      path: `${businessId}/client_ad_accounts`,
+      query,
+    });
+    const byId = new Map<string, AdAccountOption>();
+    for (const account of [...owned, ...client]) {
+      const id = account.id?.startsWith('act_') ? account.id : `act_${account.account_id ?? account.id}`;
+      if (byId.has(id)) continue;
+      const accountStatus = Number(account.account_status ?? 0);
+      byId.set(id, {
+        id,
+        name: account.name ?? '',
+        currency: account.currency ?? '',
+        timezone: account.timezone_name ?? '',
+        accountStatus,
+        selectable: accountStatus === 1,
+      });
+    }
+    return [...byId.values()];
+  }
+
+  private async phoneNumbers(
+    tenantId: string,
+    businessId: string,
+    token: string,
+  ): Promise<PhoneNumberOption[]> {
+    const request = { tenantId, family: 'whatsapp' as const, token, storedToken: true };
+    const wabas = await this.graph.getAll<GraphWaba>({
+      ...request,
+      path: `${businessId}/owned_whatsapp_business_accounts`,
+      query: { fields: 'id,name', limit: 100 },
+    });
+    const options: PhoneNumberOption[] = [];
+    for (const waba of wabas) {
+      const numbers = await this.graph.getAll<GraphPhoneNumber>({
+        ...request,
+        path: `${waba.id}/phone_numbers`,
+        query: { fields: 'id,display_phone_number,verified_name,quality_rating', limit: 100 },
+      });
+      for (const number of numbers) {
+        options.push({
+          id: number.id,
+          wabaId: waba.id,
+          wabaName: waba.name ?? '',
+          displayPhoneNumber: number.display_phone_number ?? '',
+          verifiedName: number.verified_name ?? '',
+          qualityRating: number.quality_rating ?? 'UNKNOWN',
+        });
+      }
+    }
+    return options;
+  }
+
+  /** Page ids the token covers: granular scopes' target ids, else the Pages `me/accounts` lists. */
+  private async pagesOf(
+    info: NonNullable<DebugToken['data']>,
+    scopes: string[],
+    user: { tenantId: string; family: 'ads'; token: string; secrets: string[] },
+  ): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const granular of info.granular_scopes ?? []) {
+      if (PAGE_SCOPES.includes(granular.scope))
+        for (const id of granular.target_ids ?? []) ids.add(String(id));
+    }
+    if (ids.size === 0 && scopes.includes('pages_show_list')) {
+      try {
+        const pages = await this.graph.getAll<{ id: string }>({
+          ...user,
+          path: 'me/accounts',
+          query: { fields: 'id', limit: 100 },
+        });
+        for (const page of pages) ids.add(page.id);
+      } catch (error) {
+        this.logger.warn(
+          `tenant ${user.tenantId}: could not list Pages (${error instanceof DomainError ? error.code : 'error'}); leadgen webhooks will not be routed`,
+        );
+      }
+    }
+    return [...ids];
+  }
+}
+
+type AssetColumns = Pick<
+  ConnectionEntity,
+  | 'businessId'
+  | 'businessName'
+  | 'adAccountId'
+  | 'adAccountName'
+  | 'currency'
+  | 'timezone'
+  | 'wabaId'
+  | 'phoneNumberId'
+  | 'displayPhoneNumber'
+  | 'verifiedName'
+>;
+
+function emptyAssets(): AssetColumns {
+  return {
+    businessId: null,
+    businessName: null,
+    adAccountId: null,
+    adAccountName: null,
+    currency: null,
+    timezone: null,
+    wabaId: null,
+    phoneNumberId: null,
+    displayPhoneNumber: null,
+    verifiedName: null,
+  };
+}
+
+function pickAssets(connection: ConnectionEntity): AssetColumns {
+  return {
+    businessId: connection.businessId,
+    businessName: connection.businessName,
+    adAccountId: connection.adAccountId,
+    adAccountName: connection.adAccountName,
+    currency: connection.currency,
+    timezone: connection.timezone,
+    wabaId: connection.wabaId,
+    phoneNumberId: connection.phoneNumberId,
+    displayPhoneNumber: connection.displayPhoneNumber,
+    verifiedName: connection.verifiedName,
+  };
+}

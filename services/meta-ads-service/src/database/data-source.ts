@@ -1,0 +1,16 @@
+import { schemaDataSourceOptions } from '@crm/nest-common';
+import type { DataSourceOptions } from 'typeorm';
+import { META_ADS_ENTITIES } from './entities';
+import { CreateMetaAdsTables1767225700000 } from './migrations/1767225700000-CreateMetaAdsTables';
+
+export const META_ADS_SCHEMA = 'meta_ads';
+
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return schemaDataSourceOptions({
+    url,
+    schema: META_ADS_SCHEMA,
+    entities: META_ADS_ENTITIES,
+    migrations: [CreateMetaAdsTables1767225700000],
+    applicationName: 'meta-ads-service',
+  });
+}

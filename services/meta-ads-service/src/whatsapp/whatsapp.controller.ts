@@ -1,0 +1,29 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  ListTemplatesRequest,
+  Rpc,
+  SendTemplateRequest,
+  type SendTemplateResult,
+  type TemplateView,
+} from '@crm/contracts';
+import { SendsService } from './sends.service';
+import { TemplatesService } from './templates.service';
+
+@Controller()
+export class WhatsappController {
+  constructor(
+    private readonly templates: TemplatesService,
+    private readonly sends: SendsService,
+  ) {}
+
+  @MessagePattern(Rpc.meta.listTemplates)
+  listTemplates(@Payload() request: ListTemplatesRequest): Promise<TemplateView[]> {
+    return this.templates.list(request.tenantId, request.refresh ?? false);
+  }
+
+  @MessagePattern(Rpc.meta.sendTemplate)
+  sendTemplate(@Payload() request: SendTemplateRequest): Promise<SendTemplateResult> {
+    return this.sends.send(request);
+  }
+}
