@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { get } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { QueueGroups, type Role } from '@crm/contracts';
+import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
+import { RpcTestClient, waitFor } from '@crm/testing';
+import { connect, type NatsConnection } from 'nats';
+import { DataSource } from 'typeorm';
+import { createAppModule } from '../app.module';
+import { SERVICE_NAME } from '../config';
+import { createUser, provisionTenant } from '../tenancy/provisioning';
+
+/** crm-service booted in-process against the run's database and nats-server, plus clients to talk to it. */
+export type CrmTestApp = {
+  app: INestApplication;
+  rpc: RpcTestClient;
+  /** The test's own JetStream connection (publish inbound events, consume what the service emits). */
+  jetstream: JetStreamService;
+  /** The service's DataSource: fixtures and independent checks in SQL. */
+  db: DataSource;
+  baseUrl: string;
+  close: () => Promise<void>;
+};
+
+export async function startCrmTestApp(): Promise<CrmTestApp> {
+  const natsUrl = process.env.NATS_URL!;
+  const app = await bootstrapHybridService({
+    name: SERVICE_NAME,
+    module: createAppModule({ DATABASE_URL: process.env.DATABASE_URL!, NATS_URL: natsUrl }),
+    natsUrl,
+    queue: QueueGroups.crm,
+    httpPort: 0,
+    logLevel: 'warn',
+  });
+  const rpc = new RpcTestClient(natsUrl);
+  const jetstream = new JetStreamService();
+  await jetstream.connect(natsUrl, `crm-test-${randomUUID().slice(0, 8)}`);
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return {
+    app,
+    rpc,
+    jetstream,
+    db: app.get(DataSource),
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await rpc.close();
+      await jetstream.onApplicationShutdown();
+      await app.close();
+    },
+  };
+}
+
+export type TestTenant = { tenantId: string; users: Record<Role, { id: string; email: string }> };
+
+export const TEST_PASSWORD = 'secreto-123';
+
+/** A fresh tenant (random id) with one user per role; emails are unique per call. */
+export async function createTestTenant(db: DataSource, name = 'Tenant de prueba'): Promise<TestTenant> {
+  const tenantId = await provisionTenant(db, { name, currency: 'MXN', timezone: 'America/Mexico_City' });
+  const tag = tenantId.slice(0, 8);
+  const users = {} as TestTenant['users'];
+  for (const role of ['ceo', 'professional', 'setter', 'closer'] as const) {
+    const email = `${role}-${tag}@test.crmventas.test`;
+    const id = await createUser(db, {
+      tenantId,
+      email,
+      name: `${role} ${tag}`,
+      role,
+      password: TEST_PASSWORD,
+    });
+    users[role] = { id, email };
+  }
+  return { tenantId, users };
+}
+
+/** Collects events of one subject for one tenant through a durable of the test's own. */
+export async function collectEvents<T extends { tenantId: string }>(
+  jetstream: JetStreamService,
+  subject: string,
+  payload: new () => T,
+  tenantId: string,
+): Promise<T[]> {
+  const received: T[] = [];
+  await jetstream.consume({
+    durable: `crm-test-${randomUUID()}`,
+    subject,
+    payload,
+    handler: async (event) => {
+      if (event.tenantId === tenantId) received.push(event);
+    },
+  });
+  return received;
+}
+
+/** Waits until a durable consumer has nothing pending and nothing unacknowledged. */
+export async function waitForConsumerIdle(durable: string, stream = 'CRM_EVENTS'): Promise<void> {
+  const connection: NatsConnection = await connect({ servers: process.env.NATS_URL! });
+  try {
+    const manager = await connection.jetstreamManager();
+    await waitFor(
+      async () => {
+        const info = await manager.consumers.info(stream, durable);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      { what: `${durable} to be idle` },
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Any E.164 Mexican mobile, unique enough across test runs. */
+export function randomPhone(): string {
+  return `+52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+/** GET without keep-alive, so no socket outlives the test. */
+export function httpGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Events,
+  LeadCreatedEvent,
+  Rpc,
+  type LeadView,
+  type LeadgenReceivedEvent,
+  type Page,
+  type WhatsappInboundEvent,
+} from '@crm/contracts';
+import { waitFor } from '@crm/testing';
+import { DURABLES } from '../inbound/inbound.consumers';
+import {
+  collectEvents,
+  createTestTenant,
+  sleep,
+  startCrmTestApp,
+  waitForConsumerIdle,
+  type CrmTestApp,
+  type TestTenant,
+} from './crm-test-app';
+
+describe('crm-service: Meta inbound events (JetStream consumers)', () => {
+  let crm: CrmTestApp;
+  let tenant: TestTenant;
+  let created: LeadCreatedEvent[];
+
+  beforeAll(async () => {
+    crm = await startCrmTestApp();
+    tenant = await createTestTenant(crm.db, 'Inbound');
+    created = await collectEvents(crm.jetstream, Events.leadCreated, LeadCreatedEvent, tenant.tenantId);
+  });
+
+  afterAll(async () => {
+    await crm.close();
+  });
+
+  function inbound(fields: Partial<WhatsappInboundEvent> & { from: string }): WhatsappInboundEvent {
+    return {
+      tenantId: tenant.tenantId,
+      wamid: `wamid.${randomUUID()}`,
+      phoneNumberId: '106540352242922',
+      timestamp: new Date().toISOString(),
+      ...fields,
+    };
+  }
+
+  /** What meta-ads-service does: publish on JetStream with a message id. */
+  async function publish(subject: string, event: object, messageId: string = randomUUID()): Promise<void> {
+    const ack = await crm.jetstream.publish(subject, event, messageId);
+    expect(ack.duplicate).toBe(false);
+  }
+
+  async function leadsByPhone(phone: string): Promise<LeadView[]> {
+    const page = await crm.rpc.call<Page<LeadView>>(Rpc.crm.listLeads, {
+      tenantId: tenant.tenantId,
+      search: phone,
+    });
+    return page.items.filter((l) => l.phone === phone);
+  }
+
+  async function rowByPhone(phone: string) {
+    const rows: { meta_leadgen_id: string | null; email: string | null; opted_out: boolean }[] =
+      await crm.db.query(
+        `SELECT meta_leadgen_id, email, opted_out FROM crm.leads WHERE tenant_id = $1 AND phone = $2`,
+        [tenant.tenantId, phone],
+      );
+    return rows;
+  }
+
+  it('creates a META_ADS lead from a Click-to-WhatsApp message, once even when published twice', async () => {
+    const phone = '+5215570001000';
+    const event = inbound({
+      from: phone,
+      contactName: 'Lucía Méndez',
+      text: 'Hola, me interesa el departamento',
+      referral: {
+        sourceId: '120210000000000001',
+        sourceType: 'ad',
+        sourceUrl: 'https://fb.me/abc',
+        ctwaClid: 'ARAkxyz-ctwa-clid',
+        headline: 'Departamentos en Polanco',
+      },
+      attribution: {
+        adId: '120210000000000001',
+        adsetId: '120210000000000101',
+        campaignId: '120210000000001001',
+      },
+    });
+    await publish(Events.whatsappInbound, event, `wa-in:${event.wamid}`);
+    await publish(Events.whatsappInbound, event, `wa-in:${event.wamid}:again`);
+    await waitFor(async () => (await leadsByPhone(phone)).length === 1, { what: 'CTWA lead' });
+    await waitForConsumerIdle(DURABLES.whatsappInbound);
+
+    const leads = await leadsByPhone(phone);
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({
+      name: 'Lucía Méndez',
+      status: 'nuevo',
+      leadSource: 'META_ADS',
+      metaAdId: '120210000000000001',
+      metaAdsetId: '120210000000000101',
+      metaCampaignId: '120210000000001001',
+      ctwaClid: 'ARAkxyz-ctwa-clid',
+      optedOut: false,
+    });
+    await waitFor(() => created.some((e) => e.leadId === leads[0].id), { what: 'lead.created' });
+    await sleep(600);
+    expect(created.filter((e) => e.phone === phone)).toEqual([
+      expect.objectContaining({
+        leadId: leads[0].id,
+        leadSource: 'META_ADS',
+        metaAdId: '120210000000000001',
+      }),
+    ]);
+  });
+
+  it('attaches CTWA attribution to an existing lead that has none, and never overwrites it', async () => {
+    const phone = '+5215570002000';
+    const existing = await crm.rpc.call<LeadView>(Rpc.crm.createLead, {
+      tenantId: tenant.tenantId,
+      name: 'Mario Ya Existía',
+      phone,
+      leadSource: 'REFERRAL',
+    });
+    const first = inbound({
+      from: phone,
+      contactName: 'Otro nombre',
+      referral: { sourceId: '777', sourceType: 'ad', ctwaClid: 'clid-1' },
+      attribution: { adId: '777', adsetId: '7770', campaignId: '77700' },
+    });
+    const second = inbound({
+      from: phone,
+      referral: { sourceId: '888', sourceType: 'ad', ctwaClid: 'clid-2' },
+      attribution: { adId: '888', adsetId: '8880', campaignId: '88800' },
+    });
+    await publish(Events.whatsappInbound, first);
+    await publish(Events.whatsappInbound, second);
+    await waitForConsumerIdle(DURABLES.whatsappInbound);
+    const leads = await leadsByPhone(phone);
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({
+      id: existing.id,
+      name: 'Mario Ya Existía',
+      leadSource: 'META_ADS',
+      metaAdId: '777',
+      metaAdsetId: '7770',
+      metaCampaignId: '77700',
+      ctwaClid: 'clid-1',
+    });
+  });
+
+  it('creates a WHATSAPP lead for an unknown number without referral, and nothing for a known one', async () => {
+    const phone = '+5215570003000';
+    const event = inbound({ from: phone, text: 'Buenas tardes' });
+    await publish(Events.whatsappInbound, event);
+    await publish(Events.whatsappInbound, inbound({ from: phone, text: 'Sigo aquí' }));
+    await waitForConsumerIdle(DURABLES.whatsappInbound);
+    const leads = await leadsByPhone(phone);
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({ name: phone, leadSource: 'WHATSAPP', metaAdId: null, ctwaClid: null });
+    await waitFor(() => created.some((e) => e.leadId === leads[0].id), { what: 'lead.created' });
+  });
+
+  it('opts a lead out on STOP / BAJA / NO MÁS, and only then', async () => {
+    const phone = '+5215570004000';
+    await publish(Events.whatsappInbound, inbound({ from: phone, text: 'Quiero información' }));
+    await waitForConsumerIdle(DURABLES.whatsappInbound);
+    expect((await leadsByPhone(phone))[0].optedOut).toBe(false);
+    await publish(Events.whatsappInbound, inbound({ from: phone, text: '  no más ' }));
+    await waitForConsumerIdle(DURABLES.whatsappInbound);
+    const [lead] = await leadsByPhone(phone);
+    expect(lead.optedOut).toBe(true);
+
+    const other = '+5215570004001';
+    await publish(Events.whatsappInbound, inbound({ from: other, text: 'STOP' }));
+    await waitForConsumerIdle(DURABLES.whatsappInbound);
+    expect((await leadsByPhone(other))[0].optedOut).toBe(true);
+  });
+
+  it('creates a Lead Ads lead from leadgen, once, with its attribution', async () => {
+    const phone = '+5215570005000';
+    const event: LeadgenReceivedEvent = {
+      tenantId: tenant.tenantId,
+      leadgenId: `lg-${randomUUID()}`,
+      pageId: '1234567890',
+      formId: '555',
+      attribution: {
+        adId: '120210000000000002',
+        adsetId: '120210000000000101',
+        campaignId: '120210000000001001',
+      },
+      createdTime: new Date().toISOString(),
+      fullName: 'Ricardo Ortiz',
+      email: 'Ricardo@Example.com',
+      phone,
+    };
+    await publish(Events.leadgenReceived, event, `leadgen:${event.leadgenId}`);
+    await publish(Events.leadgenReceived, event, `leadgen:${event.leadgenId}:again`);
+    await waitFor(async () => (await leadsByPhone(phone)).length === 1, { what: 'leadgen lead' });
+    await waitForConsumerIdle(DURABLES.leadgen);
+    const leads = await leadsByPhone(phone);
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({
+      name: 'Ricardo Ortiz',
+      email: 'ricardo@example.com',
+      leadSource: 'META_ADS',
+      metaAdId: '120210000000000002',
+      metaAdsetId: '120210000000000101',
+      metaCampaignId: '120210000000001001',
+      ctwaClid: null,
+    });
+    expect((await rowByPhone(phone))[0].meta_leadgen_id).toBe(event.leadgenId);
+    await waitFor(() => created.filter((e) => e.phone === phone).length === 1, { what: 'lead.created' });
+    await sleep(600);
+    expect(created.filter((e) => e.phone === phone)).toHaveLength(1);
+  });
+
+  it('attaches leadgen attribution to an existing unattributed lead and skips events without a phone', async () => {
+    const phone = '+5215570006000';
+    const existing = await crm.rpc.call<LeadView>(Rpc.crm.createLead, {
+      tenantId: tenant.tenantId,
+      name: 'Sandra Web',
+      phone,
+      leadSource: 'WEBSITE',
+    });
+    const leadgenId = `lg-${randomUUID()}`;
+    await publish(Events.leadgenReceived, {
+      tenantId: tenant.tenantId,
+      leadgenId,
+      pageId: '1234567890',
+      attribution: { adId: '999', adsetId: '9990', campaignId: '99900' },
+      createdTime: new Date().toISOString(),
+      phone,
+    });
+    const withoutPhone = `lg-${randomUUID()}`;
+    await publish(Events.leadgenReceived, {
+      tenantId: tenant.tenantId,
+      leadgenId: withoutPhone,
+      pageId: '1234567890',
+      createdTime: new Date().toISOString(),
+      fullName: 'Sin Teléfono',
+    });
+    await waitForConsumerIdle(DURABLES.leadgen);
+    const [lead] = await leadsByPhone(phone);
+    expect(lead).toMatchObject({
+      id: existing.id,
+      name: 'Sandra Web',
+      leadSource: 'META_ADS',
+      metaAdId: '999',
+    });
+    expect((await rowByPhone(phone))[0].meta_leadgen_id).toBe(leadgenId);
+    const orphans: unknown[] = await crm.db.query(
+      `SELECT 1 FROM crm.leads WHERE tenant_id = $1 AND (name = 'Sin Teléfono' OR meta_leadgen_id = $2)`,
+      [tenant.tenantId, withoutPhone],
+    );
+    expect(orphans).toHaveLength(0);
+  });
+
+  it('ignores events of unknown tenants without creating anything', async () => {
+    const ghost = randomUUID();
+    await publish(Events.whatsappInbound, { ...inbound({ from: '+5215570007000' }), tenantId: ghost });
+    await waitForConsumerIdle(DURABLES.whatsappInbound);
+    const rows: unknown[] = await crm.db.query(`SELECT 1 FROM crm.leads WHERE tenant_id = $1`, [ghost]);
+    expect(rows).toHaveLength(0);
+  });
+});

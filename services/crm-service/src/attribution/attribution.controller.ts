@@ -1,0 +1,14 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { AttributionSummaryRequest, Rpc, type AttributionSummary } from '@crm/contracts';
+import { AttributionService } from './attribution.service';
+
+@Controller()
+export class AttributionController {
+  constructor(private readonly attribution: AttributionService) {}
+
+  @MessagePattern(Rpc.crm.attributionSummary)
+  summary(@Payload() request: AttributionSummaryRequest): Promise<AttributionSummary> {
+    return this.attribution.summary(request.tenantId, request.since, request.until);
+  }
+}

@@ -1,0 +1,15 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Run an `UPDATE ... RETURNING` and get its rows. (TypeORM's `query()` answers `[rows, rowCount]` for UPDATE and
+ * DELETE on PostgreSQL, but just `rows` for SELECT and INSERT.)
+ */
+export async function updateReturning<T>(
+  manager: EntityManager,
+  sql: string,
+  parameters: unknown[],
+): Promise<T[]> {
+  if (!/^\s*UPDATE\b/i.test(sql)) throw new Error('updateReturning is for UPDATE statements');
+  const [rows] = (await manager.query(sql, parameters)) as [T[], number];
+  return rows;
+}

@@ -1,0 +1,16 @@
+import { schemaDataSourceOptions } from '@crm/nest-common';
+import type { DataSourceOptions } from 'typeorm';
+import { CRM_ENTITIES } from './entities';
+import { CreateCrmTables1767225600000 } from './migrations/1767225600000-CreateCrmTables';
+
+export const CRM_SCHEMA = 'crm';
+
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return schemaDataSourceOptions({
+    url,
+    schema: CRM_SCHEMA,
+    entities: CRM_ENTITIES,
+    migrations: [CreateCrmTables1767225600000],
+    applicationName: 'crm-service',
+  });
+}

@@ -1,0 +1,38 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  CreateLeadRequest,
+  GetLeadRequest,
+  ListLeadsRequest,
+  Rpc,
+  UpdateLeadStatusRequest,
+  type LeadDetail,
+  type LeadView,
+  type Page,
+} from '@crm/contracts';
+import { LeadsService } from './leads.service';
+
+@Controller()
+export class LeadsController {
+  constructor(private readonly leads: LeadsService) {}
+
+  @MessagePattern(Rpc.crm.listLeads)
+  list(@Payload() request: ListLeadsRequest): Promise<Page<LeadView>> {
+    return this.leads.list(request);
+  }
+
+  @MessagePattern(Rpc.crm.getLead)
+  get(@Payload() request: GetLeadRequest): Promise<LeadDetail> {
+    return this.leads.get(request.tenantId, request.leadId);
+  }
+
+  @MessagePattern(Rpc.crm.createLead)
+  create(@Payload() request: CreateLeadRequest): Promise<LeadView> {
+    return this.leads.create(request);
+  }
+
+  @MessagePattern(Rpc.crm.updateLeadStatus)
+  updateStatus(@Payload() request: UpdateLeadStatusRequest): Promise<LeadView> {
+    return this.leads.updateStatus(request.tenantId, request.leadId, request.status);
+  }
+}

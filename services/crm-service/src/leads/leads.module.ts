@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { OutboxModule } from '../outbox/outbox.module';
+import { LeadsController } from './leads.controller';
+import { LeadsService } from './leads.service';
+
+@Module({ imports: [OutboxModule], controllers: [LeadsController], providers: [LeadsService] })
+export class LeadsModule {}

@@ -1,0 +1,14 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Rpc, TenantRequest, type PipelineStageView } from '@crm/contracts';
+import { PipelineService } from './pipeline.service';
+
+@Controller()
+export class PipelineController {
+  constructor(private readonly pipeline: PipelineService) {}
+
+  @MessagePattern(Rpc.crm.listPipeline)
+  list(@Payload() request: TenantRequest): Promise<PipelineStageView[]> {
+    return this.pipeline.list(request.tenantId);
+  }
+}
