@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsoleLogger, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
+import { ConsoleLogger, type DynamicModule, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { RpcErrorFilter, rpcValidationPipe } from './rpc';
@@ -7,7 +7,7 @@ import { MetricsInterceptor, initMetrics } from './metrics';
 
 export type HybridServiceOptions = {
   name: string;
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   natsUrl: string;
   /** Queue group: replicas of the service share each subject's messages. */
   queue: string;
