@@ -71,6 +71,8 @@ async function ensureDatabase({ dataDir, databaseName, log }) {
     password: 'postgres',
     port,
     persistent: true,
+    // PostgreSQL refuses to run as root: as root, run it as a 'postgres' user (created if missing) owning the data dir.
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
     onLog: () => {},
     onError: (message) => log(`embedded postgres: ${String(message).trim()}`),
   });
