@@ -1,0 +1,376 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  Rpc,
+  Webhooks,
+  type AutomationLogView,
+  type AutomationMetrics,
+  type ConnectionStatus,
+  type LeadView,
+  type Page,
+  type RawMetaWebhook,
+  type RuleView,
+} from '@crm/contracts';
+import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
+import { freePort, startServiceProcess, waitFor, type ServiceHandle } from '@crm/testing';
+import {
+  historyOf,
+  randomPhone,
+  rpcError,
+  startAutomationTestApp,
+  type AutomationTestApp,
+} from './automation-test-app';
+
+const APP_SECRET = 'automation-flow-app-secret';
+const TENANT_NAME = 'Inmobiliaria Sol Pruebas';
+
+type SandboxMessage = {
+  wamid: string;
+  to: string;
+  template?: { name: string; language: string; params: string[] };
+  bizOpaqueCallbackData?: string;
+};
+
+/**
+ * The status transitions of a log. "accepted by WhatsApp" (wamid stored, still `sending`) is left out: when the
+ * `sent` webhook wins the race against storing the wamid, the send is found by its callback data instead and that
+ * line is not written.
+ */
+const progress = (log: AutomationLogView): string[] =>
+  log.history.filter((h) => h.detail !== 'accepted by WhatsApp').map((h) => h.status);
+
+/**
+ * Stands in for the gateway's `POST /webhooks/meta`: what the sandbox signs and posts is published, untouched,
+ * on `webhook.meta.raw` with the body's sha256 as message id — exactly the gateway's contract.
+ */
+async function startWebhookBridge(publish: (message: RawMetaWebhook, id: string) => Promise<unknown>) {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const id = createHash('sha256').update(body).digest('hex');
+      publish({ receivedAt: new Date().toISOString(), body }, id).then(
+        () => res.writeHead(200).end(),
+        () => res.writeHead(500).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/meta`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * The whole path with real processes: crm-service and meta-ads-service as child processes, the Meta sandbox in
+ * process, automation-service in process. Lead created in the CRM → scheduled → sent through meta-ads-service to
+ * the sandbox → status webhooks → delivered/read → the contact replies.
+ */
+describe('automation-service end to end: crm-service + meta-ads-service + Meta sandbox', () => {
+  let sandbox: ListeningSandbox;
+  let ids: SandboxIds;
+  let bridge: { url: string; close: () => Promise<void> };
+  let crm: ServiceHandle;
+  let meta: ServiceHandle;
+  let svc: AutomationTestApp;
+  const tenantId = randomUUID();
+
+  const control = async <T>(path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status}`);
+    return (await response.json()) as T;
+  };
+  const messagesTo = async (phone: string) =>
+    (await control<{ data: SandboxMessage[] }>(`/messages?to=${encodeURIComponent(phone)}`)).data;
+
+  const createLead = (name: string, phone = randomPhone()) =>
+    svc.rpc.call<LeadView>(Rpc.crm.createLead, { tenantId, name, phone, leadSource: 'META_ADS' });
+
+  const logOf = async (leadId: string): Promise<AutomationLogView | undefined> => {
+    const page = await svc.rpc.call<Page<AutomationLogView>>(Rpc.automation.listLogs, {
+      tenantId,
+      pageSize: 100,
+    });
+    return page.items.find((item) => item.leadId === leadId);
+  };
+  const waitForLog = (leadId: string, accept: (log: AutomationLogView) => boolean, what: string) =>
+    waitFor(
+      async () => {
+        const log = await logOf(leadId);
+        return log && accept(log) ? log : undefined;
+      },
+      { what, timeoutMs: 25_000, intervalMs: 200 },
+    );
+  /** Time travel: make a scheduled send due now. */
+  const makeDue = async (leadId: string) => {
+    await svc.db.query(
+      `UPDATE automation.sends SET due_at = now() WHERE tenant_id = $1 AND lead_id = $2 AND status = 'scheduled'`,
+      [tenantId, leadId],
+    );
+  };
+
+  beforeAll(async () => {
+    svc = await startAutomationTestApp({ pollMs: 200 });
+    bridge = await startWebhookBridge((message, id) => svc.jetstream.publish(Webhooks.metaRaw, message, id));
+    const meta_sandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
+    sandbox = await meta_sandbox.listen(0);
+    ids = idsOf(meta_sandbox.state.dataset);
+    const common = {
+      DATABASE_URL: process.env.DATABASE_URL!,
+      NATS_URL: process.env.NATS_URL!,
+      LOG_LEVEL: 'warn',
+    };
+    [crm, meta] = await Promise.all([
+      startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }),
+      startServiceProcess('meta-ads-service', {
+        ...common,
+        HTTP_PORT: String(await freePort()),
+        META_GRAPH_URL: sandbox.url,
+        META_APP_ID: ids.appId,
+        META_APP_SECRET: APP_SECRET,
+        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      }),
+    ]);
+    // The tenant exists in the CRM (fixture in crm's schema; provisioning is crm-service's job, not an RPC).
+    await svc.db.query(`INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, $2, 'MXN', $3)`, [
+      tenantId,
+      TENANT_NAME,
+      'America/Mexico_City',
+    ]);
+    const { access_token: accessToken } = await control<{ access_token: string }>('/tokens', {});
+    await svc.rpc.call<ConnectionStatus>(Rpc.meta.completeOauth, {
+      tenantId,
+      userId: randomUUID(),
+      accessToken,
+    });
+    await svc.rpc.call<ConnectionStatus>(
+      Rpc.meta.selectAssets,
+      {
+        tenantId,
+        businessId: ids.businessId,
+        adAccountId: ids.adAccountId,
+        wabaId: ids.wabaId,
+        phoneNumberId: ids.phoneNumberIds[0],
+      },
+      20_000,
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await svc?.close();
+    await Promise.all([crm?.stop(), meta?.stop()]);
+    await sandbox?.close();
+    await bridge?.close();
+  });
+
+  it('refuses to enable the rule without WhatsApp, with an unknown template or a wrong variable count', async () => {
+    const notConnected = await rpcError(
+      svc.rpc.call(Rpc.automation.updateRule, {
+        tenantId: randomUUID(),
+        key: 'lead_followup',
+        enabled: true,
+      }),
+    );
+    expect(notConnected.code).toBe('VALIDATION');
+    expect(notConnected.message).toMatch(/connect WhatsApp first/);
+
+    const unknown = await rpcError(
+      svc.rpc.call(Rpc.automation.updateRule, {
+        tenantId,
+        key: 'lead_followup',
+        enabled: true,
+        templateName: 'no_existe',
+      }),
+    );
+    expect(unknown.code).toBe('VALIDATION');
+    expect(unknown.message).toMatch(/does not exist/);
+
+    const wrongCount = await rpcError(
+      svc.rpc.call(Rpc.automation.updateRule, {
+        tenantId,
+        key: 'lead_followup',
+        enabled: true,
+        variableMapping: ['lead.first_name'],
+      }),
+    );
+    expect(wrongCount.code).toBe('VALIDATION');
+    expect(wrongCount.message).toMatch(/has 3 variable\(s\) but the mapping has 1/);
+    const [rule] = await svc.rpc.call<RuleView[]>(Rpc.automation.listRules, { tenantId });
+    expect(rule.enabled).toBe(false);
+  });
+
+  it('sends the follow-up after the delay and follows it to read and replied', async () => {
+    const rule = await svc.rpc.call<RuleView>(Rpc.automation.updateRule, {
+      tenantId,
+      key: 'lead_followup',
+      enabled: true,
+      delaySeconds: 1,
+    });
+    expect(rule).toMatchObject({ enabled: true, templateName: 'seguimiento_lead', templateLanguage: 'es' });
+
+    const lead = await createLead('Ana María López');
+    const read = await waitForLog(lead.id, (log) => log.status === 'read', 'the follow-up to be read');
+    expect(Date.parse(read.scheduledFor)).toBe(Date.parse(lead.createdAt) + 1000);
+    expect(read.wamid).toMatch(/^wamid\./);
+    expect(read.sentAt).not.toBeNull();
+    expect(read.deliveredAt).not.toBeNull();
+    expect(progress(read)).toEqual(['scheduled', 'sending', 'sent', 'delivered', 'read']);
+
+    const messages = await messagesTo(lead.phone);
+    expect(messages).toHaveLength(1);
+    expect(messages[0].wamid).toBe(read.wamid);
+    expect(messages[0].template).toMatchObject({
+      name: 'seguimiento_lead',
+      language: 'es',
+      params: ['Ana', TENANT_NAME, TENANT_NAME],
+    });
+    expect(messages[0].bizOpaqueCallbackData).toBe(`automation:${read.id}`);
+
+    await control('/reply', { from: lead.phone, text: 'Sí, me interesa' });
+    const replied = await waitForLog(lead.id, (log) => log.status === 'replied', 'the reply');
+    expect(replied.repliedAt).not.toBeNull();
+
+    const metrics = await svc.rpc.call<AutomationMetrics>(Rpc.automation.metrics, { tenantId });
+    expect(metrics.replied).toBeGreaterThanOrEqual(1);
+    expect(metrics.sent).toBeGreaterThanOrEqual(metrics.replied);
+    // Exactly one message ever, whatever happened after.
+    expect(await messagesTo(lead.phone)).toHaveLength(1);
+  });
+
+  it('records WhatsApp failing to deliver', async () => {
+    const lead = await createLead(
+      'Número Inválido',
+      `+521551${String(Math.floor(Math.random() * 1e3)).padStart(3, '0')}0000`,
+    );
+    const failed = await waitForLog(lead.id, (log) => log.status === 'failed', 'the failure');
+    expect(failed.sentAt).not.toBeNull();
+    expect(failed.error?.message).toBeTruthy();
+    expect(progress(failed)).toEqual(['scheduled', 'sending', 'sent', 'failed']);
+  });
+
+  it('skips a lead that was contacted or opted out before the follow-up was due', async () => {
+    await svc.rpc.call<RuleView>(Rpc.automation.updateRule, {
+      tenantId,
+      key: 'lead_followup',
+      delaySeconds: 3600,
+    });
+    const contacted = await createLead('Carlos Contactado');
+    const optedOut = await createLead('Olga Baja');
+    await waitFor(async () => (await logOf(contacted.id))?.status === 'scheduled', { what: 'scheduled' });
+    await waitFor(async () => (await logOf(optedOut.id))?.status === 'scheduled', { what: 'scheduled' });
+
+    await svc.rpc.call(Rpc.crm.updateLeadStatus, { tenantId, leadId: contacted.id, status: 'contactado' });
+    await control('/reply', { from: optedOut.phone, text: 'BAJA' });
+    await waitFor(
+      async () => (await svc.rpc.call<LeadView>(Rpc.crm.getLead, { tenantId, leadId: optedOut.id })).optedOut,
+      { what: 'crm-service to record the opt-out' },
+    );
+    await makeDue(contacted.id);
+    await makeDue(optedOut.id);
+
+    const skippedContacted = await waitForLog(
+      contacted.id,
+      (log) => log.status === 'skipped',
+      'skip (contacted)',
+    );
+    expect(skippedContacted.history.at(-1)?.detail).toBe('lead already contacted');
+    const skippedOptedOut = await waitForLog(
+      optedOut.id,
+      (log) => log.status === 'skipped',
+      'skip (opted out)',
+    );
+    expect(skippedOptedOut.history.at(-1)?.detail).toBe('contact opted out');
+    expect(await messagesTo(contacted.phone)).toHaveLength(0);
+    expect(await messagesTo(optedOut.phone)).toHaveLength(0);
+
+    // Never to an opted-out contact, not even by hand.
+    const manual = await rpcError(
+      svc.rpc.call(Rpc.automation.trigger, { tenantId, ruleKey: 'lead_followup', leadId: optedOut.id }),
+    );
+    expect(manual.code).toBe('VALIDATION');
+    expect(manual.message).toMatch(/opted out/);
+  });
+
+  it('sends by hand once per lead, whatever its stage', async () => {
+    const lead = await svc.rpc.call<LeadView>(Rpc.crm.createLead, {
+      tenantId,
+      name: 'Diego Manual',
+      phone: randomPhone(),
+      leadSource: 'WEBSITE',
+    });
+    await svc.rpc.call(Rpc.crm.updateLeadStatus, { tenantId, leadId: lead.id, status: 'calificado' });
+    // The lead.created consumer scheduled it for an hour from now: a trigger for the same lead is a conflict.
+    await waitFor(async () => (await logOf(lead.id))?.status === 'scheduled', { what: 'scheduled' });
+    const duplicate = await rpcError(
+      svc.rpc.call(Rpc.automation.trigger, { tenantId, ruleKey: 'lead_followup', leadId: lead.id }),
+    );
+    expect(duplicate.code).toBe('CONFLICT');
+    expect(duplicate.message).toBe('already sent to this lead');
+
+    // A lead the rule never scheduled (created while it was off).
+    await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', enabled: false });
+    const other = await createLead('Elena Manual');
+    await svc.rpc.call(Rpc.crm.updateLeadStatus, { tenantId, leadId: other.id, status: 'calificado' });
+    const queued = await svc.rpc.call<AutomationLogView>(Rpc.automation.trigger, {
+      tenantId,
+      ruleKey: 'lead_followup',
+      leadId: other.id,
+    });
+    expect(queued).toMatchObject({ status: 'scheduled', leadId: other.id, leadName: 'Elena Manual' });
+    expect(queued.history).toEqual([
+      expect.objectContaining({ status: 'scheduled', detail: 'triggered manually' }),
+    ]);
+    await waitForLog(
+      other.id,
+      (log) => ['sent', 'delivered', 'read'].includes(log.status),
+      'the manual send',
+    );
+    expect(await messagesTo(other.phone)).toHaveLength(1);
+
+    const again = await rpcError(
+      svc.rpc.call(Rpc.automation.trigger, { tenantId, ruleKey: 'lead_followup', leadId: other.id }),
+    );
+    expect(again.code).toBe('CONFLICT');
+    const missing = await rpcError(
+      svc.rpc.call(Rpc.automation.trigger, { tenantId, ruleKey: 'lead_followup', leadId: randomUUID() }),
+    );
+    expect(missing.code).toBe('NOT_FOUND');
+  });
+
+  it('backs off when WhatsApp is rate limited', async () => {
+    await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', enabled: true });
+    await control('/throttle', { enabled: true, scope: 'whatsapp' });
+    try {
+      const lead = await createLead('Rita Limitada');
+      await waitFor(async () => (await logOf(lead.id))?.status === 'scheduled', { what: 'scheduled' });
+      await makeDue(lead.id);
+      const retry = await waitForLog(
+        lead.id,
+        (log) => log.status === 'scheduled' && log.error?.code === 'META_RATE_LIMITED',
+        'the rate-limited send to be rescheduled',
+      );
+      expect(Date.parse(retry.scheduledFor)).toBeGreaterThan(Date.now() + 10_000);
+      const rows: { attempts: number }[] = await svc.db.query(
+        `SELECT attempts FROM automation.sends WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, retry.id],
+      );
+      expect(rows[0].attempts).toBe(1);
+      expect((await historyOf(svc.db, tenantId, retry.id)).at(-1)?.detail).toMatch(/^META_RATE_LIMITED: /);
+      expect(await messagesTo(lead.phone)).toHaveLength(0);
+    } finally {
+      await control('/throttle', { enabled: false, scope: 'whatsapp' });
+    }
+  });
+});

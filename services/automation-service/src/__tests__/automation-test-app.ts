@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { DomainError, QueueGroups, type RuleKey, type SendStatus, type VariableSource } from '@crm/contracts';
+import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
+import { RpcTestClient, waitFor } from '@crm/testing';
+import { connect, type NatsConnection } from 'nats';
+import { DataSource } from 'typeorm';
+import { createAppModule } from '../app.module';
+import { SERVICE_NAME } from '../config';
+import { dataSourceOptions } from '../database/data-source';
+
+/** automation-service booted in-process against the run's database and nats-server, plus clients to talk to it. */
+export type AutomationTestApp = {
+  app: INestApplication;
+  rpc: RpcTestClient;
+  /** The test's own JetStream connection (publishes the events the service consumes). */
+  jetstream: JetStreamService;
+  /** The service's DataSource: fixtures and independent checks in SQL. */
+  db: DataSource;
+  close: () => Promise<void>;
+};
+
+export async function startAutomationTestApp(
+  options: { pollMs?: number; stuckAfterMs?: number } = {},
+): Promise<AutomationTestApp> {
+  const natsUrl = process.env.NATS_URL!;
+  const app = await bootstrapHybridService({
+    name: SERVICE_NAME,
+    module: createAppModule({
+      DATABASE_URL: process.env.DATABASE_URL!,
+      NATS_URL: natsUrl,
+      SCHEDULER_POLL_MS: options.pollMs ?? 100,
+      SEND_STUCK_AFTER_MS: options.stuckAfterMs ?? 120_000,
+    }),
+    natsUrl,
+    queue: QueueGroups.automation,
+    httpPort: 0,
+    logLevel: 'error',
+  });
+  const rpc = new RpcTestClient(natsUrl);
+  const jetstream = new JetStreamService();
+  await jetstream.connect(natsUrl, `automation-test-${randomUUID().slice(0, 8)}`);
+  return {
+    app,
+    rpc,
+    jetstream,
+    db: app.get(DataSource),
+    close: async () => {
+      await rpc.close();
+      await jetstream.onApplicationShutdown();
+      await app.close();
+    },
+  };
+}
+
+/** A DataSource of the automation schema that belongs to no app (to play a second replica, or a dead one). */
+export async function openAutomationDataSource(): Promise<DataSource> {
+  return new DataSource(dataSourceOptions(process.env.DATABASE_URL!)).initialize();
+}
+
+type SqlRunner = { query(sql: string, parameters?: unknown[]): Promise<unknown> };
+
+/** Save a rule row directly (as if a CEO had enabled it earlier), without the template check. */
+export async function saveRule(
+  db: SqlRunner,
+  tenantId: string,
+  rule: {
+    key?: RuleKey;
+    enabled: boolean;
+    delaySeconds?: number;
+    templateName?: string;
+    templateLanguage?: string;
+    variableMapping?: VariableSource[];
+  },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO automation.rules
+       (tenant_id, key, enabled, delay_seconds, template_name, template_language, variable_mapping)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+     ON CONFLICT (tenant_id, key) DO UPDATE SET enabled = EXCLUDED.enabled, delay_seconds = EXCLUDED.delay_seconds,
+       template_name = EXCLUDED.template_name, template_language = EXCLUDED.template_language,
+       variable_mapping = EXCLUDED.variable_mapping`,
+    [
+      tenantId,
+      rule.key ?? 'lead_followup',
+      rule.enabled,
+      rule.delaySeconds ?? 86400,
+      rule.templateName ?? 'seguimiento_lead',
+      rule.templateLanguage ?? 'es',
+      JSON.stringify(rule.variableMapping ?? ['lead.first_name', 'seller.name', 'tenant.name']),
+    ],
+  );
+}
+
+/** Insert a send row directly (fixture), with its first history row. Returns its id. */
+export async function insertSend(
+  db: SqlRunner,
+  send: {
+    tenantId: string;
+    leadId?: string;
+    status: SendStatus;
+    dueAt?: Date;
+    wamid?: string | null;
+    phone?: string;
+    sentAt?: Date | null;
+    manual?: boolean;
+    updatedAt?: Date;
+  },
+): Promise<string> {
+  const rows = (await db.query(
+    `INSERT INTO automation.sends
+       (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, manual, due_at,
+        wamid, sent_at, updated_at)
+     VALUES ($1, 'lead_followup', $2, $3, 'Ana López', 'seguimiento_lead', 'es', $4, $5, $6, $7, $8, $9)
+     RETURNING id`,
+    [
+      send.tenantId,
+      send.leadId ?? randomUUID(),
+      send.phone ?? randomPhone(),
+      send.status,
+      send.manual ?? false,
+      send.dueAt ?? new Date(),
+      send.wamid ?? null,
+      send.sentAt ?? null,
+      send.updatedAt ?? new Date(),
+    ],
+  )) as { id: string }[];
+  await db.query(
+    `INSERT INTO automation.send_events (send_id, tenant_id, status, detail) VALUES ($1, $2, $3, 'fixture')`,
+    [rows[0].id, send.tenantId, send.status],
+  );
+  return rows[0].id;
+}
+
+export type SendRowView = {
+  id: string;
+  status: SendStatus;
+  attempts: number;
+  wamid: string | null;
+  error: { code: string; message: string } | null;
+  due_at: Date;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  read_at: Date | null;
+  replied_at: Date | null;
+  failed_at: Date | null;
+};
+
+export async function sendRow(db: SqlRunner, tenantId: string, id: string): Promise<SendRowView> {
+  const rows = (await db.query(`SELECT * FROM automation.sends WHERE tenant_id = $1 AND id = $2`, [
+    tenantId,
+    id,
+  ])) as SendRowView[];
+  return rows[0];
+}
+
+export async function historyOf(
+  db: SqlRunner,
+  tenantId: string,
+  id: string,
+): Promise<{ status: SendStatus; detail: string | null; at: Date }[]> {
+  return (await db.query(
+    `SELECT status, detail, at FROM automation.send_events WHERE tenant_id = $1 AND send_id = $2 ORDER BY id`,
+    [tenantId, id],
+  )) as { status: SendStatus; detail: string | null; at: Date }[];
+}
+
+export async function rpcError(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Any E.164 Mexican mobile, unique enough across test runs. */
+export function randomPhone(): string {
+  return `+52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+export function randomWamid(): string {
+  return `wamid.TEST${randomUUID().replace(/-/g, '')}`;
+}
+
+/** Waits until a durable consumer has nothing pending and nothing unacknowledged. */
+export async function waitForConsumerIdle(durable: string, stream = 'CRM_EVENTS'): Promise<void> {
+  const connection: NatsConnection = await connect({ servers: process.env.NATS_URL! });
+  try {
+    const manager = await connection.jetstreamManager();
+    await waitFor(
+      async () => {
+        const info = await manager.consumers.info(stream, durable);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      { what: `${durable} to be idle` },
+    );
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { waitFor } from '@crm/testing';
+import type { DataSource } from 'typeorm';
+import { BASE_RETRY_DELAY_MS } from '../scheduler/backoff';
+import { SendStore, type SendRow } from '../sends/send-store';
+import {
+  historyOf,
+  insertSend,
+  openAutomationDataSource,
+  saveRule,
+  sendRow,
+  startAutomationTestApp,
+} from './automation-test-app';
+
+/**
+ * The schedule lives in the `sends` table. These tests need only the service's own database (and NATS for the
+ * app): crm-service is deliberately not running, so a send that reaches the lead lookup cannot complete.
+ */
+describe('automation-service scheduler: durable schedule, claims, restarts', () => {
+  let replicaA: DataSource;
+  let replicaB: DataSource;
+
+  beforeAll(async () => {
+    replicaA = await openAutomationDataSource();
+    replicaB = await openAutomationDataSource();
+  });
+
+  afterAll(async () => {
+    await replicaA.destroy();
+    await replicaB.destroy();
+  });
+
+  it('two concurrent schedulers (FOR UPDATE SKIP LOCKED) claim every due row exactly once', async () => {
+    const tenantId = randomUUID();
+    const ids = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      ids.add(
+        await insertSend(replicaA, { tenantId, status: 'scheduled', dueAt: new Date(Date.now() - 1000 - i) }),
+      );
+    }
+    const notDue = await insertSend(replicaA, {
+      tenantId,
+      status: 'scheduled',
+      dueAt: new Date(Date.now() + 3600_000),
+    });
+    const storeA = new SendStore(replicaA);
+    const storeB = new SendStore(replicaB);
+    const drain = async (store: SendStore): Promise<SendRow[]> => {
+      const all: SendRow[] = [];
+      for (;;) {
+        const batch = await store.claimDue(7);
+        if (batch.length === 0) return all;
+        all.push(...batch);
+      }
+    };
+    const [byA, byB] = await Promise.all([drain(storeA), drain(storeB)]);
+    // Other test files' rows may be claimed too: look at this tenant's only.
+    const mineA = byA.filter((r) => r.tenant_id === tenantId).map((r) => r.id);
+    const mineB = byB.filter((r) => r.tenant_id === tenantId).map((r) => r.id);
+    expect(mineA.length + mineB.length).toBe(60);
+    expect(new Set([...mineA, ...mineB])).toEqual(ids);
+    expect(mineA.filter((id) => mineB.includes(id))).toEqual([]);
+    expect(mineA.length).toBeGreaterThan(0);
+    expect(mineB.length).toBeGreaterThan(0);
+    const states: { status: string; attempts: number; claims: number }[] = await replicaA.query(
+      `SELECT s.status, s.attempts,
+              (SELECT count(*)::int FROM automation.send_events e
+                WHERE e.send_id = s.id AND e.status = 'sending') AS claims
+         FROM automation.sends s WHERE s.tenant_id = $1 AND s.id <> $2`,
+      [tenantId, notDue],
+    );
+    expect(states).toHaveLength(60);
+    expect(states.every((s) => s.status === 'sending' && s.attempts === 1 && s.claims === 1)).toBe(true);
+    expect((await sendRow(replicaA, tenantId, notDue)).status).toBe('scheduled');
+  });
+
+  it('a fresh app instance picks up what was due while nothing ran: skips, retries, and fails stuck sends', async () => {
+    // Written while no automation-service is running (e.g. all services were down).
+    const disabledTenant = randomUUID();
+    await saveRule(replicaA, disabledTenant, { enabled: false });
+    const dueWhileDown = await insertSend(replicaA, {
+      tenantId: disabledTenant,
+      status: 'scheduled',
+      dueAt: new Date(Date.now() - 60_000),
+    });
+    const enabledTenant = randomUUID();
+    await saveRule(replicaA, enabledTenant, { enabled: true });
+    const needsCrm = await insertSend(replicaA, {
+      tenantId: enabledTenant,
+      status: 'scheduled',
+      dueAt: new Date(Date.now() - 1000),
+    });
+    // A replica died between claiming and getting an answer from WhatsApp, long ago.
+    const stuck = await insertSend(replicaA, {
+      tenantId: enabledTenant,
+      status: 'sending',
+      updatedAt: new Date(Date.now() - 10 * 60_000),
+    });
+    // Accepted by WhatsApp before the crash: it has a wamid, so its webhooks will settle it; not failed.
+    const accepted = await insertSend(replicaA, {
+      tenantId: enabledTenant,
+      status: 'sending',
+      wamid: `wamid.TEST${randomUUID()}`,
+      updatedAt: new Date(Date.now() - 10 * 60_000),
+    });
+
+    const svc = await startAutomationTestApp({ pollMs: 100, stuckAfterMs: 120_000 });
+    try {
+      await waitFor(
+        async () => (await sendRow(replicaA, disabledTenant, dueWhileDown)).status === 'skipped',
+        {
+          what: 'the disabled-rule send to be skipped',
+        },
+      );
+      const skippedHistory = await historyOf(replicaA, disabledTenant, dueWhileDown);
+      expect(skippedHistory.map((h) => [h.status, h.detail])).toEqual([
+        ['scheduled', 'fixture'],
+        ['sending', 'attempt 1'],
+        ['skipped', 'rule disabled'],
+      ]);
+
+      // crm-service is not running: the lead lookup cannot answer, so the send goes back to `scheduled`, later.
+      const retried = await waitFor(
+        async () => {
+          const row = await sendRow(replicaA, enabledTenant, needsCrm);
+          return row.status === 'scheduled' && row.attempts === 1 ? row : undefined;
+        },
+        { what: 'the send to be rescheduled', timeoutMs: 20_000 },
+      );
+      expect(retried.error?.code).toBe('UPSTREAM_TIMEOUT');
+      expect(retried.due_at.getTime()).toBeGreaterThan(Date.now() + BASE_RETRY_DELAY_MS - 15_000);
+      const retryHistory = await historyOf(replicaA, enabledTenant, needsCrm);
+      expect(retryHistory.map((h) => h.status)).toEqual(['scheduled', 'sending', 'scheduled']);
+      expect(retryHistory[2].detail).toMatch(/^UPSTREAM_TIMEOUT: .*retry at /);
+
+      const failed = await waitFor(
+        async () => {
+          const row = await sendRow(replicaA, enabledTenant, stuck);
+          return row.status === 'failed' ? row : undefined;
+        },
+        { what: 'the stuck send to be failed' },
+      );
+      expect(failed.error?.code).toBe('OUTCOME_UNKNOWN');
+      expect(failed.attempts).toBe(0);
+      const stuckHistory = await historyOf(replicaA, enabledTenant, stuck);
+      expect(stuckHistory.at(-1)).toMatchObject({
+        status: 'failed',
+        detail: 'outcome unknown; not retried to avoid a duplicate message',
+      });
+      expect((await sendRow(replicaA, enabledTenant, accepted)).status).toBe('sending');
+    } finally {
+      await svc.close();
+    }
+  });
+});

@@ -1,0 +1,42 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MessagingModule } from '@crm/nest-common';
+import { SERVICE_NAME, type AutomationConfig } from './config';
+import { dataSourceOptions } from './database/data-source';
+import { RulesModule } from './rules/rules.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
+import { SendsModule } from './sends/sends.module';
+
+export type AppModuleConfig = Pick<
+  AutomationConfig,
+  'DATABASE_URL' | 'NATS_URL' | 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'
+>;
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppModuleConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
+        MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
+        RulesModule,
+        SendsModule,
+        SchedulerModule.forRoot({
+          SCHEDULER_POLL_MS: config.SCHEDULER_POLL_MS,
+          SEND_STUCK_AFTER_MS: config.SEND_STUCK_AFTER_MS,
+        }),
+      ],
+    };
+  }
+}
+
+/**
+ * `bootstrapHybridService` takes a module class, so wrap the configured dynamic module in one.
+ * (Each call returns a new class: tests may boot several instances in one process.)
+ */
+export function createAppModule(config: AppModuleConfig): Type<unknown> {
+  @Module({ imports: [AppModule.forRoot(config)] })
+  class AutomationServiceModule {}
+  return AutomationServiceModule;
+}

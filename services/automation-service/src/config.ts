@@ -1,0 +1,37 @@
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import { BaseServiceConfig } from '@crm/nest-common';
+
+export const SERVICE_NAME = 'automation-service';
+
+/**
+ * automation-service settings: DATABASE_URL, NATS_URL, HTTP_PORT (default 3104), LOG_LEVEL, plus the
+ * scheduler's poll interval and how long a send may sit in `sending` without an answer before it is failed.
+ */
+export class AutomationConfig extends BaseServiceConfig {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  override HTTP_PORT: number = 3104;
+
+  /** How often the scheduler looks for due sends. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  SCHEDULER_POLL_MS: number = 1000;
+
+  /**
+   * A send claimed this long ago with no wamid (crash mid-send) is failed, never re-sent. At least a minute: well
+   * above the longest attempt (lead + tenant lookups and the 15 s send call).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60_000)
+  @Max(24 * 3600 * 1000)
+  SEND_STUCK_AFTER_MS: number = 120_000;
+}
+
+export type SchedulerSettings = Pick<AutomationConfig, 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'>;
+export const SCHEDULER_SETTINGS = Symbol('SCHEDULER_SETTINGS');

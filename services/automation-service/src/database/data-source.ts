@@ -1,0 +1,16 @@
+import { schemaDataSourceOptions } from '@crm/nest-common';
+import type { DataSourceOptions } from 'typeorm';
+import { AUTOMATION_ENTITIES } from './entities';
+import { CreateAutomationTables1767225600300 } from './migrations/1767225600300-CreateAutomationTables';
+
+export const AUTOMATION_SCHEMA = 'automation';
+
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return schemaDataSourceOptions({
+    url,
+    schema: AUTOMATION_SCHEMA,
+    entities: AUTOMATION_ENTITIES,
+    migrations: [CreateAutomationTables1767225600300],
+    applicationName: 'automation-service',
+  });
+}

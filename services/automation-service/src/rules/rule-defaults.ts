@@ -1,0 +1,22 @@
+import type { RuleKey, RuleView, VariableSource } from '@crm/contracts';
+
+export const DEFAULT_DELAY_SECONDS = 24 * 3600;
+
+/** What a tenant that never configured a rule gets: disabled, the suggested template and mapping. */
+export const RULE_DEFAULTS: Record<RuleKey, Omit<RuleView, 'key' | 'updatedAt'>> = {
+  lead_followup: {
+    enabled: false,
+    delaySeconds: DEFAULT_DELAY_SECONDS,
+    templateName: 'seguimiento_lead',
+    templateLanguage: 'es',
+    variableMapping: ['lead.first_name', 'seller.name', 'tenant.name'] satisfies VariableSource[],
+  },
+};
+
+/** `updatedAt` of a rule that was never saved (the Unix epoch: "never configured"). */
+export const NEVER_UPDATED = new Date(0).toISOString();
+
+export function defaultRule(key: RuleKey): RuleView {
+  const defaults = RULE_DEFAULTS[key];
+  return { key, ...defaults, variableMapping: [...defaults.variableMapping], updatedAt: NEVER_UPDATED };
+}

@@ -1,0 +1,19 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Rpc, TenantRequest, UpdateRuleRequest, type RuleView } from '@crm/contracts';
+import { RulesService } from './rules.service';
+
+@Controller()
+export class RulesController {
+  constructor(private readonly rules: RulesService) {}
+
+  @MessagePattern(Rpc.automation.listRules)
+  list(@Payload() request: TenantRequest): Promise<RuleView[]> {
+    return this.rules.list(request.tenantId);
+  }
+
+  @MessagePattern(Rpc.automation.updateRule)
+  update(@Payload() request: UpdateRuleRequest): Promise<RuleView> {
+    return this.rules.update(request);
+  }
+}

@@ -1,0 +1,18 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { SCHEDULER_SETTINGS, type SchedulerSettings } from '../config';
+import { RulesModule } from '../rules/rules.module';
+import { SendsModule } from '../sends/sends.module';
+import { SchedulerService } from './scheduler.service';
+import { SendProcessor } from './send-processor';
+
+@Module({})
+export class SchedulerModule {
+  static forRoot(settings: SchedulerSettings): DynamicModule {
+    return {
+      module: SchedulerModule,
+      imports: [RulesModule, SendsModule],
+      providers: [{ provide: SCHEDULER_SETTINGS, useValue: settings }, SendProcessor, SchedulerService],
+      exports: [SchedulerService],
+    };
+  }
+}

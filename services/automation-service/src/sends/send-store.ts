@@ -1,0 +1,405 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  AutomationLogView,
+  AutomationMetrics,
+  ListLogsRequest,
+  Page,
+  RuleKey,
+  SendHistoryEntry,
+  SendStatus,
+} from '@crm/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
+import { nextStatus, timestampsFor, type DeliveryUpdate } from './send-status';
+
+export type SendError = { code: string; message: string };
+
+export type SendRow = {
+  id: string;
+  tenant_id: string;
+  rule_key: RuleKey;
+  lead_id: string;
+  phone: string | null;
+  lead_name: string | null;
+  template_name: string | null;
+  template_language: string | null;
+  status: SendStatus;
+  manual: boolean;
+  due_at: Date;
+  wamid: string | null;
+  error: SendError | null;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  read_at: Date | null;
+  replied_at: Date | null;
+  failed_at: Date | null;
+};
+
+type HistoryRow = { send_id: string; status: SendStatus; detail: string | null; at: Date };
+
+export type NewSend = {
+  tenantId: string;
+  ruleKey: RuleKey;
+  leadId: string;
+  phone: string | null;
+  leadName: string | null;
+  templateName: string | null;
+  templateLanguage: string | null;
+  dueAt: Date;
+  manual: boolean;
+  /** First line of the history. */
+  detail: string;
+};
+
+export const DEFAULT_LOG_PAGE_SIZE = 25;
+/** A reply within this window after a send counts as a reply to it. */
+export const REPLY_WINDOW_DAYS = 7;
+
+const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+
+export function toLogView(row: SendRow, history: SendHistoryEntry[]): AutomationLogView {
+  return {
+    id: row.id,
+    ruleKey: row.rule_key,
+    leadId: row.lead_id,
+    leadName: row.lead_name,
+    phone: row.phone,
+    templateName: row.template_name,
+    templateLanguage: row.template_language,
+    status: row.status,
+    wamid: row.wamid,
+    error: row.error,
+    scheduledFor: row.due_at.toISOString(),
+    sentAt: iso(row.sent_at),
+    deliveredAt: iso(row.delivered_at),
+    readAt: iso(row.read_at),
+    repliedAt: iso(row.replied_at),
+    history,
+  };
+}
+
+/**
+ * Every read and write of `automation.sends` / `automation.send_events`. Each status change and its history row
+ * are written by one statement (data-modifying CTE) or one transaction, so the log never disagrees with the row.
+ * Every query filters by tenant, except the scheduler's claim and stuck sweep, which work across tenants and
+ * hand each row (with its tenant) to code that filters by it again.
+ */
+@Injectable()
+export class SendStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Insert a `scheduled` send unless the (tenant, rule, lead) already has one — ever. Null when it existed. */
+  async insertScheduled(send: NewSend): Promise<SendRow | null> {
+    const rows: SendRow[] = await this.dataSource.query(
+      `WITH inserted AS (
+         INSERT INTO automation.sends
+           (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, manual, due_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8, $9)
+         ON CONFLICT ON CONSTRAINT sends_tenant_rule_lead_key DO NOTHING
+         RETURNING *
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at)
+         SELECT id, tenant_id, status, $10, created_at FROM inserted
+       )
+       SELECT * FROM inserted`,
+      [
+        send.tenantId,
+        send.ruleKey,
+        send.leadId,
+        send.phone,
+        send.leadName,
+        send.templateName,
+        send.templateLanguage,
+        send.manual,
+        send.dueAt,
+        send.detail,
+      ],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Claim up to `limit` due sends for this worker: `scheduled` → `sending`, attempts + 1. `FOR UPDATE SKIP LOCKED`
+   * makes concurrent schedulers (replicas) claim disjoint rows; a claimed row is no longer `scheduled`.
+   */
+  async claimDue(limit: number): Promise<SendRow[]> {
+    return this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE automation.sends s
+            SET status = 'sending', attempts = s.attempts + 1, updated_at = now()
+          WHERE s.id IN (
+            SELECT id FROM automation.sends
+             WHERE status = 'scheduled' AND due_at <= now()
+             ORDER BY due_at
+             LIMIT $1
+             FOR UPDATE SKIP LOCKED)
+         RETURNING s.*
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, 'sending', 'attempt ' || attempts FROM claimed
+       )
+       SELECT * FROM claimed ORDER BY due_at`,
+      [limit],
+    );
+  }
+
+  /**
+   * Sends claimed more than `stuckAfterMs` ago that never got a wamid: the worker died mid-send, and whether
+   * WhatsApp got the message is unknown. They are failed, never re-sent (a duplicate is worse than a miss).
+   */
+  async failStuck(stuckAfterMs: number): Promise<number> {
+    const detail = 'outcome unknown; not retried to avoid a duplicate message';
+    const rows: { count: number }[] = await this.dataSource.query(
+      `WITH stuck AS (
+         UPDATE automation.sends
+            SET status = 'failed', failed_at = now(), updated_at = now(),
+                error = jsonb_build_object('code', 'OUTCOME_UNKNOWN', 'message', $2::text)
+          WHERE status = 'sending' AND wamid IS NULL
+            AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
+         RETURNING id, tenant_id
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, 'failed', $2::text FROM stuck
+       )
+       SELECT count(*)::int AS count FROM stuck`,
+      [stuckAfterMs, detail],
+    );
+    return rows[0].count;
+  }
+
+  /** Record what is being sent (fresh lead data and the rule's template at send time). */
+  async refreshDetails(
+    tenantId: string,
+    id: string,
+    details: {
+      phone: string;
+      leadName: string;
+      templateName: string | null;
+      templateLanguage: string | null;
+    },
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE automation.sends
+          SET phone = $3, lead_name = $4, template_name = $5, template_language = $6, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id, details.phone, details.leadName, details.templateName, details.templateLanguage],
+    );
+  }
+
+  /**
+   * Leave `sending` for `skipped`, `failed` or back to `scheduled` (retry at `dueAt`). Only from `sending`: a row
+   * the stuck sweep already failed is not touched. Returns whether it changed.
+   */
+  async finishAttempt(
+    tenantId: string,
+    id: string,
+    to: 'skipped' | 'failed' | 'scheduled',
+    options: { detail: string; error?: SendError; dueAt?: Date },
+  ): Promise<boolean> {
+    const rows: { count: number }[] = await this.dataSource.query(
+      `WITH changed AS (
+         UPDATE automation.sends
+            SET status = $3::text, updated_at = now(),
+                error = $4::jsonb,
+                due_at = COALESCE($5::timestamptz, due_at),
+                failed_at = CASE WHEN $3::text = 'failed' THEN now() ELSE failed_at END
+          WHERE tenant_id = $1 AND id = $2 AND status = 'sending'
+         RETURNING id, tenant_id, status
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, status, $6 FROM changed
+       )
+       SELECT count(*)::int AS count FROM changed`,
+      [
+        tenantId,
+        id,
+        to,
+        options.error ? JSON.stringify(options.error) : null,
+        options.dueAt ?? null,
+        options.detail,
+      ],
+    );
+    return rows[0].count > 0;
+  }
+
+  /** WhatsApp accepted the message: keep the wamid (status webhooks find the send by it). */
+  async markAccepted(tenantId: string, id: string, wamid: string, detail: string): Promise<void> {
+    await this.dataSource.query(
+      `WITH changed AS (
+         UPDATE automation.sends SET wamid = $3, error = NULL, updated_at = now()
+          WHERE tenant_id = $1 AND id = $2 AND (wamid IS NULL OR wamid = $3)
+         RETURNING id, tenant_id, status
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, status, $4 FROM changed WHERE status = 'sending'
+       )
+       SELECT count(*)::int AS count FROM changed`,
+      [tenantId, id, wamid, detail],
+    );
+  }
+
+  async findIdByWamid(tenantId: string, wamid: string): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM automation.sends WHERE tenant_id = $1 AND wamid = $2`,
+      [tenantId, wamid],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async exists(tenantId: string, id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM automation.sends WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
+    return rows.length > 0;
+  }
+
+  /** Sends an inbound message from `phone` at `at` answers: the quoted message, or a recent one to that phone. */
+  async findRepliedTo(
+    tenantId: string,
+    phone: string,
+    contextWamid: string | null,
+    at: Date,
+  ): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM automation.sends
+        WHERE tenant_id = $1
+          AND (($3::text IS NOT NULL AND wamid = $3::text)
+               OR (phone = $2 AND status IN ('sent', 'delivered', 'read')
+                   AND sent_at >= $4::timestamptz - make_interval(days => ${REPLY_WINDOW_DAYS})))`,
+      [tenantId, phone, contextWamid, at],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Apply a delivery update (status webhook or reply) monotonically: row lock, state machine, timestamps from
+   * the event (only where empty), one history row. Returns the new status, or null when nothing changed.
+   */
+  async applyDeliveryUpdate(
+    tenantId: string,
+    id: string,
+    update: DeliveryUpdate,
+    event: { at: Date; detail: string; wamid?: string; error?: SendError },
+  ): Promise<SendStatus | null> {
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      const rows: { status: SendStatus }[] = await manager.query(
+        `SELECT status FROM automation.sends WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+        [tenantId, id],
+      );
+      if (!rows[0]) return null;
+      const next = nextStatus(rows[0].status, update);
+      if (!next) return null;
+      const stamps = timestampsFor(update)
+        .map((column) => `${column} = COALESCE(${column}, $4)`)
+        .join(', ');
+      await manager.query(
+        `UPDATE automation.sends
+            SET status = $3, ${stamps}, updated_at = now(),
+                wamid = COALESCE(wamid, $5::text),
+                error = COALESCE($6::jsonb, error)
+          WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id, next, event.at, event.wamid ?? null, event.error ? JSON.stringify(event.error) : null],
+      );
+      await manager.query(
+        `INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at) VALUES ($1, $2, $3, $4, $5)`,
+        [id, tenantId, next, event.detail, event.at],
+      );
+      return next;
+    });
+  }
+
+  async getLogView(tenantId: string, id: string): Promise<AutomationLogView | null> {
+    const rows: SendRow[] = await this.dataSource.query(
+      `SELECT * FROM automation.sends WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
+    if (!rows[0]) return null;
+    const histories = await this.histories(tenantId, [id]);
+    return toLogView(rows[0], histories.get(id) ?? []);
+  }
+
+  /** Newest first, with each send's history: one query for the page, one for all its histories. */
+  async listLogs(request: ListLogsRequest): Promise<Page<AutomationLogView>> {
+    const page = request.page ?? 1;
+    const pageSize = request.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
+    const conditions = ['tenant_id = $1'];
+    const params: unknown[] = [request.tenantId];
+    if (request.ruleKey) {
+      params.push(request.ruleKey);
+      conditions.push(`rule_key = $${params.length}`);
+    }
+    if (request.status) {
+      params.push(request.status);
+      conditions.push(`status = $${params.length}`);
+    }
+    const where = conditions.join(' AND ');
+    const [countRows, rows] = await Promise.all([
+      this.dataSource.query(
+        `SELECT count(*)::int AS total FROM automation.sends WHERE ${where}`,
+        params,
+      ) as Promise<{ total: number }[]>,
+      this.dataSource.query(
+        `SELECT * FROM automation.sends WHERE ${where}
+          ORDER BY created_at DESC, id DESC
+          LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, pageSize, (page - 1) * pageSize],
+      ) as Promise<SendRow[]>,
+    ]);
+    const histories = await this.histories(
+      request.tenantId,
+      rows.map((r) => r.id),
+    );
+    return {
+      items: rows.map((row) => toLogView(row, histories.get(row.id) ?? [])),
+      total: countRows[0].total,
+      page,
+      pageSize,
+    };
+  }
+
+  /** Funnel counts in one aggregate query; a later state counts for the earlier ones (a read was delivered). */
+  async metrics(tenantId: string, ruleKey?: RuleKey): Promise<AutomationMetrics> {
+    const rows: Omit<AutomationMetrics, 'deliveryRate' | 'readRate' | 'replyRate'>[] =
+      await this.dataSource.query(
+        `SELECT
+         count(*) FILTER (WHERE status IN ('scheduled', 'sending'))::int AS scheduled,
+         count(*) FILTER (WHERE sent_at IS NOT NULL)::int AS sent,
+         count(*) FILTER (WHERE delivered_at IS NOT NULL)::int AS delivered,
+         count(*) FILTER (WHERE read_at IS NOT NULL OR replied_at IS NOT NULL)::int AS read,
+         count(*) FILTER (WHERE replied_at IS NOT NULL)::int AS replied,
+         count(*) FILTER (WHERE status = 'failed')::int AS failed,
+         count(*) FILTER (WHERE status = 'skipped')::int AS skipped
+       FROM automation.sends
+       WHERE tenant_id = $1 AND ($2::text IS NULL OR rule_key = $2::text)`,
+        [tenantId, ruleKey ?? null],
+      );
+    const counts = rows[0];
+    const rate = (part: number): number | null => (counts.sent > 0 ? part / counts.sent : null);
+    return {
+      ...counts,
+      deliveryRate: rate(counts.delivered),
+      readRate: rate(counts.read),
+      replyRate: rate(counts.replied),
+    };
+  }
+
+  private async histories(tenantId: string, ids: string[]): Promise<Map<string, SendHistoryEntry[]>> {
+    const byId = new Map<string, SendHistoryEntry[]>();
+    if (ids.length === 0) return byId;
+    const rows: HistoryRow[] = await this.dataSource.query(
+      `SELECT send_id, status, detail, at FROM automation.send_events
+        WHERE tenant_id = $1 AND send_id = ANY($2::uuid[])
+        ORDER BY id`,
+      [tenantId, ids],
+    );
+    for (const row of rows) {
+      const list = byId.get(row.send_id) ?? [];
+      list.push({ status: row.status, at: row.at.toISOString(), detail: row.detail });
+      byId.set(row.send_id, list);
+    }
+    return byId;
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Events, LeadCreatedEvent, WhatsappInboundEvent, WhatsappStatusEvent } from '@crm/contracts';
+import { JetStreamService } from '@crm/nest-common';
+import { SendsService } from './sends.service';
+
+/**
+ * Durable consumer names. JetStream forbids `.` in durable names, so the conventional
+ * `<service>.<purpose>` is spelled `<service>_<purpose>` (as crm-service does).
+ */
+export const DURABLES = {
+  leadCreated: 'automation-service_lead-created',
+  whatsappStatus: 'automation-service_whatsapp-status',
+  whatsappInbound: 'automation-service_whatsapp-inbound',
+} as const;
+
+/** Durable JetStream consumers; every handler is idempotent (unique constraints, monotonic statuses). */
+@Injectable()
+export class SendsConsumers implements OnApplicationBootstrap {
+  constructor(
+    private readonly jetstream: JetStreamService,
+    private readonly sends: SendsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jetstream.consume({
+      durable: DURABLES.leadCreated,
+      subject: Events.leadCreated,
+      payload: LeadCreatedEvent,
+      handler: (event) => this.sends.onLeadCreated(event),
+    });
+    await this.jetstream.consume({
+      durable: DURABLES.whatsappStatus,
+      subject: Events.whatsappStatus,
+      payload: WhatsappStatusEvent,
+      handler: (event) => this.sends.onWhatsappStatus(event),
+    });
+    await this.jetstream.consume({
+      durable: DURABLES.whatsappInbound,
+      subject: Events.whatsappInbound,
+      payload: WhatsappInboundEvent,
+      handler: (event) => this.sends.onWhatsappInbound(event),
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  AutomationMetricsRequest,
+  ListLogsRequest,
+  Rpc,
+  TriggerRequest,
+  type AutomationLogView,
+  type AutomationMetrics,
+  type Page,
+} from '@crm/contracts';
+import { SendStore } from './send-store';
+import { SendsService } from './sends.service';
+
+@Controller()
+export class SendsController {
+  constructor(
+    private readonly store: SendStore,
+    private readonly sends: SendsService,
+  ) {}
+
+  @MessagePattern(Rpc.automation.listLogs)
+  listLogs(@Payload() request: ListLogsRequest): Promise<Page<AutomationLogView>> {
+    return this.store.listLogs(request);
+  }
+
+  @MessagePattern(Rpc.automation.trigger)
+  trigger(@Payload() request: TriggerRequest): Promise<AutomationLogView> {
+    return this.sends.trigger(request);
+  }
+
+  @MessagePattern(Rpc.automation.metrics)
+  metrics(@Payload() request: AutomationMetricsRequest): Promise<AutomationMetrics> {
+    return this.store.metrics(request.tenantId, request.ruleKey);
+  }
+}
