@@ -8,7 +8,13 @@ import {
   type SendTemplateResult,
   type TemplateView,
 } from '@crm/contracts';
-import { rpcError, startMetaAdsTestApp, waitFor, type MetaAdsTestApp } from './meta-ads-test-app';
+import {
+  BREAKER_RESET_MS,
+  rpcError,
+  startMetaAdsTestApp,
+  waitFor,
+  type MetaAdsTestApp,
+} from './meta-ads-test-app';
 
 type SandboxMessage = {
   wamid: string;
@@ -144,6 +150,38 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
     );
     expect(retry.code).toBe('CONFLICT');
     expect(await messagesTo(waId)).toHaveLength(0);
+  });
+
+  it('after a rate-limited send the same key may try again, and still sends only once', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const template = await approvedTemplate(tenantId);
+    const waId = randomWaId();
+    const request = {
+      tenantId,
+      idempotencyKey: `throttled:${randomUUID()}`,
+      to: `+${waId}`,
+      templateName: template.name,
+      language: template.language,
+      bodyParameters: Array.from({ length: template.parameterCount }, () => 'x'),
+    };
+    await svc.control('/throttle', { enabled: true, scope: 'whatsapp' });
+    try {
+      const error = await rpcError(svc.rpc.call(Rpc.meta.sendTemplate, request));
+      expect(error.code).toBe('META_RATE_LIMITED');
+    } finally {
+      await svc.control('/throttle', { enabled: false });
+    }
+    expect(await messagesTo(waId)).toHaveLength(0);
+    await settle(BREAKER_RESET_MS + 200);
+    const retried = await svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, request);
+    const again = await svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, request);
+    expect(again.wamid).toBe(retried.wamid);
+    expect(await messagesTo(waId)).toHaveLength(1);
+    const { rows } = await svc.db.query(
+      `SELECT status FROM meta_ads.sends WHERE tenant_id = $1 AND idempotency_key = $2`,
+      [tenantId, request.idempotencyKey],
+    );
+    expect(rows).toEqual([{ status: 'accepted' }]);
   });
 
   it('refuses to send for a tenant without a connected number', async () => {

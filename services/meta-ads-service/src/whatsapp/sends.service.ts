@@ -8,6 +8,13 @@ import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient, MetaTransportError } from '../graph/graph-client';
 import { SendEntity, type SendError } from './send.entity';
 
+/** Errors after which Meta certainly did not send: the same idempotency key may try again. */
+const RETRYABLE_SEND_ERRORS = ['META_RATE_LIMITED', 'META_UNAVAILABLE'];
+
+function isRetryable(send: SendEntity): boolean {
+  return send.status === 'failed' && RETRYABLE_SEND_ERRORS.includes(send.error?.code ?? '');
+}
+
 type SendAnswer = { messages?: { id?: string; message_status?: string }[] };
 
 /** Template sends, exactly once per (tenant, idempotency key). */
@@ -24,8 +31,8 @@ export class SendsService {
   async send(request: SendTemplateRequest): Promise<SendTemplateResult> {
     const { tenantId, idempotencyKey } = request;
     // A repeated key is answered from its row even when the connection has changed since.
-    if (await this.sends.existsBy({ tenantId, idempotencyKey }))
-      return this.existing(tenantId, idempotencyKey);
+    const previous = await this.sends.findOneBy({ tenantId, idempotencyKey });
+    if (previous && !isRetryable(previous)) return this.existing(tenantId, idempotencyKey);
     const { connection, token } = await this.connections.requireActive(tenantId);
     if (!connection.phoneNumberId) {
       throw new DomainError('META_NOT_CONNECTED', 'no WhatsApp number is connected for this account');
@@ -53,7 +60,12 @@ export class SendsService {
       .orIgnore()
       .returning(['id'])
       .execute();
-    if (inserted.raw.length === 0) return this.existing(tenantId, idempotencyKey);
+    let sendId: string = id;
+    if (inserted.raw.length === 0) {
+      const reclaimed = await this.reclaimRetryable(tenantId, idempotencyKey);
+      if (!reclaimed) return this.existing(tenantId, idempotencyKey);
+      sendId = reclaimed;
+    }
 
     const bodyParameters = request.bodyParameters.map((text) => ({ type: 'text', text }));
     try {
@@ -80,7 +92,7 @@ export class SendsService {
       if (!wamid) {
         await this.fail(
           tenantId,
-          id,
+          sendId,
           {
             code: 'META_UNAVAILABLE',
             message: 'Meta accepted the send without a message id',
@@ -92,7 +104,7 @@ export class SendsService {
           'Meta answered without a message id; the outcome is unknown',
         );
       }
-      await this.sends.update({ tenantId, id }, { wamid, status: 'accepted', updatedAt: new Date() });
+      await this.sends.update({ tenantId, id: sendId }, { wamid, status: 'accepted', updatedAt: new Date() });
       return { wamid, status: 'accepted' };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -101,12 +113,30 @@ export class SendsService {
       const unknown = error instanceof MetaTransportError && error.outcomeUnknown;
       await this.fail(
         tenantId,
-        id,
+        sendId,
         { code: error.code, message: error.message, details: error.details },
         unknown ? 'requested' : 'failed',
       );
       throw error;
     }
+  }
+
+  /**
+   * A send that failed because Meta was rate-limited or unavailable was answered with an error, so nothing was
+   * sent: the same key may try again (atomically, so two retries never both go). Rejections stay spent, and a
+   * send whose outcome is unknown (still "requested") is never retried.
+   */
+  private async reclaimRetryable(tenantId: string, idempotencyKey: string): Promise<string | null> {
+    const result = await this.sends
+      .createQueryBuilder()
+      .update(SendEntity)
+      .set({ status: 'requested', error: null, updatedAt: new Date() })
+      .where('tenant_id = :tenantId AND idempotency_key = :idempotencyKey', { tenantId, idempotencyKey })
+      .andWhere("status = 'failed' AND error->>'code' IN (:...codes)", { codes: RETRYABLE_SEND_ERRORS })
+      .returning(['id'])
+      .execute();
+    const rows = result.raw as { id: string }[];
+    return rows[0]?.id ?? null;
   }
 
   private async existing(tenantId: string, idempotencyKey: string): Promise<SendTemplateResult> {
@@ -115,7 +145,7 @@ export class SendsService {
     if (row?.status === 'failed') {
       throw new DomainError(
         'CONFLICT',
-        'an earlier send with this idempotency key failed; use a new key to retry',
+        'an earlier send with this idempotency key was rejected by Meta; it will not be retried',
         {
           previousError: row.error?.code,
         },
