@@ -5,7 +5,14 @@ export function percentile(sortedMs: number[], p: number): number {
   return sortedMs[Math.max(0, index)];
 }
 
-export type LatencySummary = { count: number; p50: number; p95: number; p99: number; max: number; totalMs: number };
+export type LatencySummary = {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  totalMs: number;
+};
 
 export function summarise(samplesMs: number[], totalMs: number): LatencySummary {
   const sorted = [...samplesMs].sort((a, b) => a - b);
@@ -41,7 +48,13 @@ export async function runConcurrently(
   return { samples, totalMs: performance.now() - started };
 }
 
-export function report(name: string, target: string, summary: LatencySummary, met: boolean, extra = ''): void {
+export function report(
+  name: string,
+  target: string,
+  summary: LatencySummary,
+  met: boolean,
+  extra = '',
+): void {
   const f = (n: number) => n.toFixed(1);
   process.stdout.write(
     `\n| ${name} | ${summary.count} | ${f(summary.p50)} | ${f(summary.p95)} | ${f(summary.p99)} | ${target} | ${met ? 'met' : 'NOT met'} | ${extra} |\n`,

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, createFreshDatabase, freePort, startNatsServer } from '@crm/testing';
+import { REPO_ROOT, createFreshDatabase, dropDatabase, freePort, startNatsServer } from '@crm/testing';
 import type { E2eEnvironment } from './environment';
 
 type StackOptions = {
@@ -22,10 +22,15 @@ const { startStack } = require('@crm/runner/stack.js') as {
 };
 
 /**
- * The whole system for the browser test: a fresh database (migrated and seeded with the demo tenant),
- * a private nats-server with JetStream, the Meta sandbox and every service as real processes on free ports.
+ * The whole system for the browser test, run as its own process (`node -r @swc-node/register`) by the Playwright
+ * global setup: a fresh database (migrated and seeded with the demo tenant), a private nats-server with JetStream,
+ * the Meta sandbox and every service as real processes on free ports. It writes tmp/e2e-environment.json when
+ * ready and tears everything down (database included) on SIGTERM.
  */
-export default async function globalSetup(): Promise<void> {
+async function main(): Promise<void> {
+  mkdirSync(join(REPO_ROOT, 'tmp'), { recursive: true });
+  const logFile = join(REPO_ROOT, 'tmp/e2e-services.log');
+  writeFileSync(logFile, '');
   const database = await createFreshDatabase('crm_e2e');
   const nats = await startNatsServer();
   const seed = spawnSync(
@@ -54,7 +59,6 @@ export default async function globalSetup(): Promise<void> {
     'automation-service': await freePort(),
     sandbox: await freePort(),
   };
-  const logLines: string[] = [];
   const stack = await startStack({
     databaseUrl: database.url,
     natsUrl: nats.url,
@@ -62,18 +66,31 @@ export default async function globalSetup(): Promise<void> {
     secrets,
     logLevel: 'warn',
     extra: { SANDBOX_STATUS_DELAY_MS: '400', SCHEDULER_POLL_MS: '300' },
-    output: (name: string, line: string) => {
-      logLines.push(`${name} | ${line}`);
-      if (process.env.E2E_VERBOSE) process.stdout.write(`${name} | ${line}\n`);
-    },
+    output: (name: string, line: string) => appendFileSync(logFile, `${name} | ${line}\n`),
   });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stack.stop();
+    await nats.stop();
+    if (!process.env.KEEP_TEST_DATABASE) await dropDatabase(database.name);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
   const environment: E2eEnvironment = {
     gatewayUrl: stack.urls.gateway,
     sandboxUrl: stack.urls.sandbox,
     databaseUrl: database.url,
     appSecret: secrets.META_APP_SECRET,
   };
-  mkdirSync(join(REPO_ROOT, 'tmp'), { recursive: true });
   writeFileSync(join(REPO_ROOT, 'tmp/e2e-environment.json'), JSON.stringify(environment));
-  (globalThis as Record<string, unknown>).__crmE2e = { stack, nats, database, logLines };
 }
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `e2e system failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});
