@@ -8,6 +8,8 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { ClassConstructor } from 'class-transformer';
+import { loadConfigOrExit, type BaseServiceConfig } from './config';
 import { RpcErrorFilter, rpcValidationPipe } from './rpc';
 import { MetricsInterceptor, initMetrics } from './metrics';
 
@@ -59,4 +61,31 @@ export async function bootstrapHybridService(options: HybridServiceOptions): Pro
   await app.startAllMicroservices();
   await app.listen(options.httpPort, options.httpHost ?? '127.0.0.1');
   return app;
+}
+
+/**
+ * The whole `main.ts` of a service: validate its config (one clear line and exit when invalid), then start it
+ * as a hybrid app. A failure to start is one line on stderr and exit code 1.
+ */
+export function runService<C extends BaseServiceConfig>(options: {
+  name: string;
+  config: ClassConstructor<C>;
+  queue: string;
+  module: (config: C) => Type<unknown> | DynamicModule;
+}): void {
+  const config = loadConfigOrExit(options.name, options.config);
+  bootstrapHybridService({
+    name: options.name,
+    module: options.module(config),
+    natsUrl: config.NATS_URL,
+    queue: options.queue,
+    httpPort: config.HTTP_PORT,
+    httpHost: config.HTTP_HOST,
+    logLevel: config.LOG_LEVEL,
+  }).catch((error: unknown) => {
+    process.stderr.write(
+      `${options.name}: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  });
 }

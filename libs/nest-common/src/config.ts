@@ -18,6 +18,10 @@ export class BaseServiceConfig {
   @Max(65535)
   HTTP_PORT!: number;
 
+  /** 0.0.0.0 in containers, so /health and /metrics can be scraped. */
+  @IsString()
+  HTTP_HOST: string = '127.0.0.1';
+
   @IsString()
   LOG_LEVEL: string = 'log';
 }
