@@ -140,18 +140,28 @@ export async function startServiceProcess(
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const healthUrl = options.healthUrl ?? `http://127.0.0.1:${env.HTTP_PORT}/health`;
+  // A process that exits while starting fails at once, with its output, instead of after the timeout.
+  let onExit: (() => void) | undefined;
+  const exited = new Promise<never>((_, reject) => {
+    onExit = () => reject(new Error(`${name} exited with ${child.exitCode} while starting`));
+    child.once('exit', onExit);
+  });
   try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
-        const response = await fetch(healthUrl).catch(() => undefined);
-        return response?.status === 200;
-      },
-      { timeoutMs: options.timeoutMs ?? 30_000, what: `${name} health`, intervalMs: 200 },
-    );
+    await Promise.race([
+      exited,
+      waitFor(
+        async () => {
+          const response = await fetch(healthUrl).catch(() => undefined);
+          return response?.status === 200;
+        },
+        { timeoutMs: options.timeoutMs ?? 30_000, what: `${name} health`, intervalMs: 200 },
+      ),
+    ]);
   } catch (error) {
     await stopChild(child);
     throw new Error(`${String(error)}\n--- ${name} output ---\n${output}`);
+  } finally {
+    if (onExit) child.off('exit', onExit);
   }
   return { name, child, output: () => output, stop: () => stopChild(child) };
 }
