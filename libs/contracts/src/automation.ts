@@ -37,7 +37,8 @@ export type RuleView = {
   templateLanguage: string | null;
   /** Source of each `{{n}}`, in order. */
   variableMapping: VariableSource[];
-  updatedAt: IsoInstant;
+  /** null while the tenant has never saved the rule (it runs on the defaults). */
+  updatedAt: IsoInstant | null;
 };
 
 export class UpdateRuleRequest extends TenantRequest {

@@ -153,7 +153,9 @@ export function RuleCard({ rule, templates }: RuleCardProps) {
             {t(`automation.rules.${rule.key}.description`)}
           </p>
           <p className="mt-1 text-xs text-slate-400">
-            {t('automation.rule.updatedAt', { date: format.dateTime(rule.updatedAt) })}
+            {rule.updatedAt
+              ? t('automation.rule.updatedAt', { date: format.dateTime(rule.updatedAt) })
+              : t('automation.rule.neverSaved')}
           </p>
         </div>
         <label

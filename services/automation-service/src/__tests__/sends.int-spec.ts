@@ -75,7 +75,7 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
           templateName: 'seguimiento_lead',
           templateLanguage: 'es',
           variableMapping: ['lead.first_name', 'seller.name', 'tenant.name'],
-          updatedAt: new Date(0).toISOString(),
+          updatedAt: null,
         },
       ]);
     });
@@ -93,7 +93,7 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
         delaySeconds: 3600,
         variableMapping: ['lead.name', 'tenant.name'],
       });
-      expect(Date.parse(saved.updatedAt)).toBeGreaterThan(Date.now() - 60_000);
+      expect(Date.parse(saved.updatedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
       const [listed] = await svc.rpc.call<RuleView[]>(Rpc.automation.listRules, { tenantId });
       expect(listed).toEqual(saved);
       const [other] = await svc.rpc.call<RuleView[]>(Rpc.automation.listRules, { tenantId: randomUUID() });

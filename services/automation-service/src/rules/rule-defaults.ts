@@ -13,10 +13,7 @@ export const RULE_DEFAULTS: Record<RuleKey, Omit<RuleView, 'key' | 'updatedAt'>>
   },
 };
 
-/** `updatedAt` of a rule that was never saved (the Unix epoch: "never configured"). */
-export const NEVER_UPDATED = new Date(0).toISOString();
-
 export function defaultRule(key: RuleKey): RuleView {
   const defaults = RULE_DEFAULTS[key];
-  return { key, ...defaults, variableMapping: [...defaults.variableMapping], updatedAt: NEVER_UPDATED };
+  return { key, ...defaults, variableMapping: [...defaults.variableMapping], updatedAt: null };
 }
