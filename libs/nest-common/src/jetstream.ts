@@ -24,7 +24,11 @@ export type ConsumeOptions<T extends object> = {
     payload: T,
     meta: { subject: string; redeliveries: number; streamSequence: number },
   ) => Promise<void>;
-  /** Deliveries before a failing message is given up (and logged). */
+  /**
+   * Deliveries before a failing message is given up. Default: never — a transient failure (database or a
+   * service down for minutes) must not lose the event, so it is retried with backoff capped at a minute.
+   * Only permanent errors (invalid payload, VALIDATION, NOT_FOUND) end a message early.
+   */
   maxDeliver?: number;
 };
 
@@ -112,7 +116,7 @@ export class JetStreamService implements OnApplicationShutdown {
   async consume<T extends object>(options: ConsumeOptions<T>): Promise<void> {
     const manager = this.requireManager();
     const stream = streamFor(options.subject);
-    const maxDeliver = options.maxDeliver ?? 8;
+    const maxDeliver = options.maxDeliver ?? -1;
     // NATS consumer names may not contain '.', '*', '>' or whitespace: `crm-service.leadgen` → `crm-service_leadgen`.
     const durable = durableName(options.durable);
     const consumerConfig = {
@@ -121,7 +125,7 @@ export class JetStreamService implements OnApplicationShutdown {
       deliver_policy: DeliverPolicy.All,
       filter_subject: options.subject,
       max_deliver: maxDeliver,
-      ack_wait: nanos(30_000),
+      ack_wait: nanos(ACK_WAIT_MS),
     };
     try {
       await manager.consumers.info(stream.name, durable);
@@ -130,7 +134,8 @@ export class JetStreamService implements OnApplicationShutdown {
       await manager.consumers.add(stream.name, consumerConfig);
     }
     const consumer = await this.requireClient().consumers.get(stream.name, durable);
-    const messages = await consumer.consume({ max_messages: 64 });
+    // A small buffer: messages waiting behind a slow handler would otherwise outlive ack_wait and come back.
+    const messages = await consumer.consume({ max_messages: 16 });
     this.subscriptions.push(messages);
     this.loops.push(
       (async () => {
@@ -146,6 +151,7 @@ export class JetStreamService implements OnApplicationShutdown {
             message.term();
             continue;
           }
+          message.working();
           try {
             await options.handler(data, {
               subject: message.subject,
@@ -156,16 +162,16 @@ export class JetStreamService implements OnApplicationShutdown {
           } catch (error) {
             const permanent =
               error instanceof DomainError && ['VALIDATION', 'NOT_FOUND'].includes(error.code);
-            if (permanent || redeliveries + 1 >= maxDeliver) {
+            if (permanent || (maxDeliver > 0 && redeliveries + 1 >= maxDeliver)) {
               this.logger.error(
                 `${options.durable}: giving up on ${message.subject} #${message.info.streamSequence}: ${describe(error)}`,
               );
               message.term();
             } else {
-              const delay = Math.min(30_000, 250 * 2 ** redeliveries);
-              this.logger.warn(
-                `${options.durable}: retrying ${message.subject} in ${delay} ms: ${describe(error)}`,
-              );
+              const delay = retryDelayMs(redeliveries);
+              const line = `${options.durable}: retrying ${message.subject} #${message.info.streamSequence} (attempt ${redeliveries + 1}) in ${delay} ms: ${describe(error)}`;
+              if (redeliveries > 0 && redeliveries % 10 === 0) this.logger.error(line);
+              else this.logger.warn(line);
               message.nak(delay);
             }
           }
@@ -189,6 +195,13 @@ export class JetStreamService implements OnApplicationShutdown {
     if (!this.client) throw new Error('JetStreamService.connect() was not called');
     return this.client;
   }
+}
+
+const ACK_WAIT_MS = 60_000;
+
+/** Backoff between redeliveries of a failing message: 250 ms doubling, capped at one minute. */
+export function retryDelayMs(redeliveries: number): number {
+  return Math.min(60_000, 250 * 2 ** Math.min(redeliveries, 16));
 }
 
 export function durableName(name: string): string {
