@@ -1,6 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
+/** Deepest page a list may ask for: keeps OFFSET arithmetic far inside PostgreSQL's bigint. */
+export const MAX_PAGE = 100_000;
+
 export class TenantRequest {
   @IsUUID()
   tenantId!: string;
@@ -11,6 +14,7 @@ export class PageQuery extends TenantRequest {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
   @IsOptional()

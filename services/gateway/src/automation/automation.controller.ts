@@ -56,15 +56,19 @@ export class AutomationController {
     @Param('key') key: string,
     @ValidBody(UpdateRuleBody) body: UpdateRuleBody,
   ): Promise<RuleView> {
-    return this.rpc.call<RuleView, UpdateRuleRequest>(Rpc.automation.updateRule, {
-      enabled: body.enabled,
-      delaySeconds: body.delaySeconds,
-      templateName: body.templateName,
-      templateLanguage: body.templateLanguage,
-      variableMapping: body.variableMapping,
-      key: ruleKey(key),
-      tenantId: session.tenantId,
-    });
+    return this.rpc.call<RuleView, UpdateRuleRequest>(
+      Rpc.automation.updateRule,
+      {
+        enabled: body.enabled,
+        delaySeconds: body.delaySeconds,
+        templateName: body.templateName,
+        templateLanguage: body.templateLanguage,
+        variableMapping: body.variableMapping,
+        key: ruleKey(key),
+        tenantId: session.tenantId,
+      },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
   }
 
   @Get('automation/templates')

@@ -13,6 +13,7 @@ import {
   Min,
 } from 'class-validator';
 import {
+  MAX_PAGE,
   MAX_DELAY_SECONDS,
   RULE_KEYS,
   SEND_STATUSES,
@@ -79,6 +80,7 @@ export class ListLogsQuery implements Omit<ListLogsRequest, 'tenantId'> {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })

@@ -8,6 +8,7 @@ import type { GatewayConfig } from '../config';
 import { accessLog } from './access-log';
 import { HttpErrorFilter } from './http-error.filter';
 import { toHttpError } from './http-error';
+import { rejectNulCharacters } from './reject-nul';
 import { staticFrontend } from './static-frontend';
 
 /** Largest JSON body accepted (webhook batches included). */
@@ -48,6 +49,7 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
     if (internal) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     response.status(body.statusCode).type('application/json').send(JSON.stringify(body));
   });
+  app.use(rejectNulCharacters);
   app.useGlobalFilters(new HttpErrorFilter());
 
   const document = SwaggerModule.createDocument(

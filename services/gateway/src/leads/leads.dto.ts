@@ -13,6 +13,7 @@ import {
   Min,
 } from 'class-validator';
 import {
+  MAX_PAGE,
   E164_PATTERN,
   LEAD_SOURCES,
   LEAD_STATUSES,
@@ -30,6 +31,7 @@ export class ListLeadsQuery implements Omit<ListLeadsRequest, 'tenantId'> {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
