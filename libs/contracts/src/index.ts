@@ -8,3 +8,4 @@ export * from './crm';
 export * from './meta';
 export * from './marketing';
 export * from './automation';
+export * from './phone';

@@ -12,6 +12,7 @@ import {
 } from '@crm/contracts';
 import { waitFor } from '@crm/testing';
 import { DURABLES } from '../sends/sends.consumers';
+import { SendStore } from '../sends/send-store';
 import { callbackDataFor } from '../sends/sends.service';
 import {
   historyOf,
@@ -303,6 +304,38 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
       expect((await sendRow(svc.db, tenantId, scheduled)).status).toBe('scheduled');
     });
 
+    it('matches a Mexican reply written without the mobile 1 to the send stored with it', async () => {
+      const tenantId = randomUUID();
+      const tenDigits = String(Math.floor(Math.random() * 1e10)).padStart(10, '5');
+      const id = await insertSend(svc.db, {
+        tenantId,
+        status: 'delivered',
+        wamid: randomWamid(),
+        phone: `+521${tenDigits}`,
+        sentAt: new Date(Date.now() - 60_000),
+      });
+      await svc.jetstream.publish(Events.whatsappInbound, inbound(tenantId, `+52${tenDigits}`));
+      await waitFor(async () => (await sendRow(svc.db, tenantId, id)).status === 'replied', {
+        what: 'replied',
+      });
+    });
+
+    it('does not count a message the contact wrote before the send went out', async () => {
+      const tenantId = randomUUID();
+      const phone = randomPhone();
+      const id = await insertSend(svc.db, {
+        tenantId,
+        status: 'delivered',
+        wamid: randomWamid(),
+        phone,
+        sentAt: new Date(),
+      });
+      const earlier = inbound(tenantId, phone, { timestamp: new Date(Date.now() - 3600_000).toISOString() });
+      await svc.jetstream.publish(Events.whatsappInbound, earlier);
+      await waitForConsumerIdle(DURABLES.whatsappInbound);
+      expect((await sendRow(svc.db, tenantId, id)).status).toBe('delivered');
+    });
+
     it('counts a reply that quotes the send, whatever phone it comes from', async () => {
       const tenantId = randomUUID();
       const wamid = randomWamid();
@@ -314,6 +347,40 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
       await waitFor(async () => (await sendRow(svc.db, tenantId, id)).status === 'replied', {
         what: 'replied',
       });
+    });
+  });
+
+  describe('outcome unknown', () => {
+    it('a row the stuck sweep failed is no longer ours: the worker is told not to send it', async () => {
+      const store = svc.app.get(SendStore);
+      const tenantId = randomUUID();
+      const id = await insertSend(svc.db, { tenantId, status: 'sending' });
+      const details = { phone: '+5215512345678', leadName: 'Ana', templateName: 't', templateLanguage: 'es' };
+      expect(await store.refreshDetails(tenantId, id, details)).toBe(true);
+      await svc.db.query(`UPDATE automation.sends SET status = 'failed' WHERE tenant_id = $1 AND id = $2`, [
+        tenantId,
+        id,
+      ]);
+      expect(await store.refreshDetails(tenantId, id, details)).toBe(false);
+    });
+
+    it('a send failed as "outcome unknown" that WhatsApp reports on moves on, with its error cleared', async () => {
+      const tenantId = randomUUID();
+      const wamid = randomWamid();
+      const id = await insertSend(svc.db, { tenantId, status: 'sending', wamid });
+      await svc.db.query(
+        `UPDATE automation.sends SET status = 'failed', failed_at = now(),
+                error = jsonb_build_object('code', 'OUTCOME_UNKNOWN', 'message', 'x')
+          WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id],
+      );
+      await svc.jetstream.publish(Events.whatsappStatus, statusEvent(tenantId, wamid, 'delivered', at(20)));
+      await waitFor(async () => (await sendRow(svc.db, tenantId, id)).status === 'delivered', {
+        what: 'revived send',
+      });
+      const row = await sendRow(svc.db, tenantId, id);
+      expect(row.error).toBeNull();
+      expect(row.failed_at).toBeNull();
     });
   });
 

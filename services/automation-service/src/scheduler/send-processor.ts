@@ -89,12 +89,13 @@ export class SendProcessor {
     }
     if (lead.optedOut) return { skip: 'contact opted out' };
     if (!row.manual && lead.status !== INITIAL_LEAD_STATUS) return { skip: 'lead already contacted' };
-    await this.store.refreshDetails(tenantId, row.id, {
+    const stillOurs = await this.store.refreshDetails(tenantId, row.id, {
       phone: lead.phone,
       leadName: lead.name,
       templateName: rule.templateName,
       templateLanguage: rule.templateLanguage,
     });
+    if (!stillOurs) return { skip: 'no longer claimed (marked failed as stuck); not sent' };
     if (!rule.templateName || !rule.templateLanguage) {
       throw new DomainError('VALIDATION', 'the rule has no template');
     }

@@ -169,7 +169,11 @@ export class SendStore {
     return rows[0].count;
   }
 
-  /** Record what is being sent (fresh lead data and the rule's template at send time). */
+  /**
+   * Record what is being sent (fresh lead data and the rule's template at send time) — only while the row is
+   * still ours (`sending`). False means the stuck sweep failed it meanwhile: the caller must not send.
+   * It also re-stamps `updated_at`, so a long batch does not look stuck just before its send.
+   */
   async refreshDetails(
     tenantId: string,
     id: string,
@@ -179,13 +183,19 @@ export class SendStore {
       templateName: string | null;
       templateLanguage: string | null;
     },
-  ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE automation.sends
-          SET phone = $3, lead_name = $4, template_name = $5, template_language = $6, updated_at = now()
-        WHERE tenant_id = $1 AND id = $2`,
+  ): Promise<boolean> {
+    // A CTE so the driver answers with plain rows (a bare UPDATE … RETURNING comes back as [rows, count]).
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH refreshed AS (
+         UPDATE automation.sends
+            SET phone = $3, lead_name = $4, template_name = $5, template_language = $6, updated_at = now()
+          WHERE tenant_id = $1 AND id = $2 AND status = 'sending'
+         RETURNING id
+       )
+       SELECT id FROM refreshed`,
       [tenantId, id, details.phone, details.leadName, details.templateName, details.templateLanguage],
     );
+    return rows.length > 0;
   }
 
   /**
@@ -268,6 +278,7 @@ export class SendStore {
         WHERE tenant_id = $1
           AND (($3::text IS NOT NULL AND wamid = $3::text)
                OR (phone = $2 AND status IN ('sent', 'delivered', 'read')
+                   AND sent_at <= $4::timestamptz
                    AND sent_at >= $4::timestamptz - make_interval(days => ${REPLY_WINDOW_DAYS})))`,
       [tenantId, phone, contextWamid, at],
     );
@@ -285,12 +296,15 @@ export class SendStore {
     event: { at: Date; detail: string; wamid?: string; error?: SendError },
   ): Promise<SendStatus | null> {
     return this.dataSource.transaction(async (manager: EntityManager) => {
-      const rows: { status: SendStatus }[] = await manager.query(
-        `SELECT status FROM automation.sends WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+      const rows: { status: SendStatus; outcome_unknown: boolean }[] = await manager.query(
+        `SELECT status, (status = 'failed' AND error->>'code' = 'OUTCOME_UNKNOWN') AS outcome_unknown
+           FROM automation.sends WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
         [tenantId, id],
       );
       if (!rows[0]) return null;
-      const next = nextStatus(rows[0].status, update);
+      // A send failed as "outcome unknown" that WhatsApp then reports on did go out: it moves on from `sending`.
+      const revived = rows[0].outcome_unknown && update !== 'failed';
+      const next = nextStatus(revived ? 'sending' : rows[0].status, update);
       if (!next) return null;
       const stamps = timestampsFor(update)
         .map((column) => `${column} = COALESCE(${column}, $4)`)
@@ -299,9 +313,17 @@ export class SendStore {
         `UPDATE automation.sends
             SET status = $3, ${stamps}, updated_at = now(),
                 wamid = COALESCE(wamid, $5::text),
-                error = COALESCE($6::jsonb, error)
+                error = CASE WHEN $7::boolean THEN NULL ELSE COALESCE($6::jsonb, error) END${revived ? ', failed_at = NULL' : ''}
           WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, id, next, event.at, event.wamid ?? null, event.error ? JSON.stringify(event.error) : null],
+        [
+          tenantId,
+          id,
+          next,
+          event.at,
+          event.wamid ?? null,
+          event.error ? JSON.stringify(event.error) : null,
+          revived,
+        ],
       );
       await manager.query(
         `INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at) VALUES ($1, $2, $3, $4, $5)`,

@@ -10,6 +10,7 @@ import {
   type TriggerRequest,
   type WhatsappInboundEvent,
   type WhatsappStatusEvent,
+  normalizePhone,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { RulesService } from '../rules/rules.service';
@@ -118,7 +119,9 @@ export class SendsService {
   /** An inbound message answering one of our sends (quoted, or from its phone within 7 days) marks it replied. */
   async onWhatsappInbound(event: WhatsappInboundEvent): Promise<void> {
     const at = new Date(event.timestamp);
-    const ids = await this.store.findRepliedTo(event.tenantId, event.from, event.contextWamid ?? null, at);
+    // Sends store the lead's phone as crm-service normalised it (e.g. Mexican +52 → +521); compare alike.
+    const from = normalizePhone(event.from) ?? event.from;
+    const ids = await this.store.findRepliedTo(event.tenantId, from, event.contextWamid ?? null, at);
     for (const id of ids) {
       await this.store.applyDeliveryUpdate(event.tenantId, id, 'replied', {
         at,

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, Events, type LeadgenReceivedEvent, type WhatsappInboundEvent } from '@crm/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isOptOutText } from '../common/opt-out';
-import { normalizePhone } from '../common/phone';
+import { normalizePhone } from '@crm/contracts';
 import { updateReturning } from '../common/sql';
 import { insertLeadIfAbsent, leadCreatedEvent, type LeadRow } from '../leads/lead-store';
 import { OutboxService } from '../outbox/outbox.service';

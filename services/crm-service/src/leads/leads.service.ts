@@ -11,7 +11,7 @@ import {
   type Page,
 } from '@crm/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import { normalizePhone } from '../common/phone';
+import { normalizePhone } from '@crm/contracts';
 import { updateReturning } from '../common/sql';
 import { OutboxService } from '../outbox/outbox.service';
 import {

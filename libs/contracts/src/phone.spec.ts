@@ -1,4 +1,4 @@
-import { normalizePhone } from '../phone';
+import { normalizePhone } from './phone';
 
 describe('normalizePhone', () => {
   it('keeps E.164 numbers as they are', () => {
