@@ -69,6 +69,11 @@ export type ConnectionStatus = {
   phoneNumber: { id: string; wabaId: string; displayPhoneNumber: string; verifiedName: string } | null;
   /** Last Meta failure seen on this connection (rate limit, outage…), for the UI. */
   lastError: { code: string; message: string; at: IsoInstant } | null;
+  /**
+   * Lead Ads leads received while Meta could not be read for this account (token expired, permission missing, Meta
+   * rate-limited or down). They are kept and fetched again after a reconnect or when Meta answers.
+   */
+  pendingLeads?: number;
 };
 
 export type PortfolioOption = { id: string; name: string; verificationStatus: string | null };

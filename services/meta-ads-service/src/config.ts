@@ -59,4 +59,14 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Min(100)
   @Max(3_600_000)
   META_BREAKER_RESET_MS: number = 30_000;
+
+  /**
+   * How often Lead Ads leads that could not be read from Meta (`pending_leadgen`) are tried again; a lead that keeps
+   * failing waits longer each time (doubling, at most one hour). A reconnect retries the tenant's leads at once.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  LEADGEN_RETRY_MS: number = 60_000;
 }

@@ -17,7 +17,15 @@ describe('MetaAdsConfig', () => {
       HTTP_PORT: 3102,
       META_GRAPH_VERSION: 'v23.0',
       META_HTTP_TIMEOUT_MS: 10000,
+      LEADGEN_RETRY_MS: 60000,
     });
+  });
+
+  it('reads LEADGEN_RETRY_MS and refuses a retry period under 100 ms', () => {
+    expect(parseConfig(MetaAdsConfig, { ...valid, LEADGEN_RETRY_MS: '5000' }).LEADGEN_RETRY_MS).toBe(5000);
+    expect(() => parseConfig(MetaAdsConfig, { ...valid, LEADGEN_RETRY_MS: '10' })).toThrow(
+      /LEADGEN_RETRY_MS/,
+    );
   });
 
   it('refuses a key that is not 32 bytes, in one line that does not echo the value', () => {

@@ -31,6 +31,11 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
     await svc?.close();
   });
 
+  // A number / WABA belongs to one tenant at a time: free what the test connected.
+  afterEach(async () => {
+    await svc.releaseAll();
+  });
+
   const lastDays = (timezone: string, days: number) => {
     const today = DateTime.now().setZone(timezone).startOf('day');
     return { since: today.minus({ days: days - 1 }).toISODate()!, until: today.toISODate()! };
@@ -338,6 +343,87 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
     );
     const unknown = await rpcError(svc.rpc.call(Rpc.meta.resolveAd, { tenantId, adId: '1234567' }));
     expect(unknown.code).toBe('NOT_FOUND');
+  });
+
+  describe('a WhatsApp number belongs to one account at a time', () => {
+    const select = (tenantId: string) =>
+      svc.rpc.call<ConnectionStatus>(
+        Rpc.meta.selectAssets,
+        {
+          tenantId,
+          businessId: svc.ids.businessId,
+          adAccountId: svc.ids.adAccountId,
+          wabaId: svc.ids.wabaId,
+          phoneNumberId: svc.ids.phoneNumberIds[0],
+        },
+        20_000,
+      );
+
+    it('a second tenant selecting the same number → CONFLICT, even while the first is expired; free after a disconnect', async () => {
+      const first = await svc.connectTenant();
+      const second = await svc.connectTenant({ select: false });
+
+      const taken = await rpcError(select(second.tenantId));
+      expect(taken).toMatchObject({
+        code: 'CONFLICT',
+        message: 'this WhatsApp number is already connected to another CRM Ventas account',
+      });
+      expect(JSON.stringify(taken)).not.toContain(first.tenantId);
+      const refused = await svc.rpc.call<ConnectionStatus>(Rpc.meta.connectionStatus, {
+        tenantId: second.tenantId,
+      });
+      expect(refused).toMatchObject({ setupComplete: false, phoneNumber: null });
+      // Nothing was synced for the refused tenant.
+      const ads = await svc.db.query(`SELECT count(*)::int AS n FROM meta_ads.ads WHERE tenant_id = $1`, [
+        second.tenantId,
+      ]);
+      expect(ads.rows[0].n).toBe(0);
+
+      // The owner choosing its own number again is fine.
+      await expect(select(first.tenantId)).resolves.toMatchObject({ setupComplete: true });
+
+      // An expired connection still owns its number (it keeps receiving its webhooks until it reconnects).
+      await svc.control('/tokens/expire', { token: await svc.storedToken(first.tenantId) });
+      expect((await rpcError(svc.rpc.call(Rpc.meta.listPortfolios, { tenantId: first.tenantId }))).code).toBe(
+        'META_TOKEN_EXPIRED',
+      );
+      expect((await rpcError(select(second.tenantId))).code).toBe('CONFLICT');
+
+      await svc.rpc.call(Rpc.meta.disconnect, { tenantId: first.tenantId });
+      const selected = await select(second.tenantId);
+      expect(selected).toMatchObject({
+        setupComplete: true,
+        phoneNumber: { id: svc.ids.phoneNumberIds[0], wabaId: svc.ids.wabaId },
+      });
+
+      // The first tenant reconnecting cannot take it back.
+      await svc.rpc.call(Rpc.meta.completeOauth, {
+        tenantId: first.tenantId,
+        userId: randomUUID(),
+        accessToken: await svc.mintToken(),
+      });
+      expect((await rpcError(select(first.tenantId))).code).toBe('CONFLICT');
+    }, 30_000);
+
+    it('the database refuses a second live owner of a number or a WABA', async () => {
+      const owner = await svc.connectTenant();
+      const other = await svc.connectTenant({ select: false });
+      for (const column of ['phone_number_id', 'waba_id']) {
+        const value = column === 'waba_id' ? svc.ids.wabaId : owner.status.phoneNumber!.id;
+        await expect(
+          svc.db.query(`UPDATE meta_ads.connections SET ${column} = $1 WHERE tenant_id = $2`, [
+            value,
+            other.tenantId,
+          ]),
+        ).rejects.toMatchObject({ code: '23505' });
+      }
+      // A disconnected row holds nothing: the same values are accepted there.
+      await svc.rpc.call(Rpc.meta.disconnect, { tenantId: other.tenantId });
+      await svc.db.query(`UPDATE meta_ads.connections SET waba_id = $1 WHERE tenant_id = $2`, [
+        svc.ids.wabaId,
+        other.tenantId,
+      ]);
+    }, 30_000);
   });
 
   it('disconnect revokes on Meta, forgets the token and the assets', async () => {

@@ -26,6 +26,7 @@ import { MetaAdsConfig } from '../config';
 
 export const APP_SECRET = 'int-test-app-secret';
 export const BREAKER_RESET_MS = 400;
+export const LEADGEN_RETRY_MS = 300;
 
 export type MetaAdsTestApp = {
   sandbox: Sandbox;
@@ -37,8 +38,13 @@ export type MetaAdsTestApp = {
   encryptionKey: Buffer;
   /** A long-lived token minted through the sandbox control API (what the gateway's code exchange yields). */
   mintToken(body?: Record<string, unknown>): Promise<string>;
-  /** completeOauth + selectAssets for a fresh tenant. */
+  /**
+   * completeOauth + selectAssets for a fresh tenant. A number, a WABA and (for leadgen routing) a page belong to one
+   * tenant at a time: call `releaseAll` (afterEach) so the next test can connect them again.
+   */
   connectTenant(options?: { select?: boolean }): Promise<{ tenantId: string; status: ConnectionStatus }>;
+  /** Disconnect every tenant still connected to this sandbox's WABA or page (frees them for the next test). */
+  releaseAll(): Promise<void>;
   /** The tenant's long-lived token, decrypted from the database with the test's key. */
   storedToken(tenantId: string): Promise<string>;
   control<T>(path: string, body?: unknown): Promise<T>;
@@ -52,6 +58,9 @@ export type MetaAdsTestApp = {
 
 export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
   const sandbox = createSandbox({
+    // A dataset of our own (ids are a function of the seed): other suites sharing the run's database connect
+    // tenants to the default dataset's number and page, which belong to one tenant at a time.
+    seed: `meta-ads-int-${randomUUID()}`,
     appSecret: APP_SECRET,
     statusDelayMs: 20,
     // No gateway here: deliveries fail fast; tests read the exact bodies from `/_sandbox/webhooks`.
@@ -73,6 +82,7 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     TOKEN_ENCRYPTION_KEY: encryptionKey.toString('base64'),
     META_HTTP_TIMEOUT_MS: '5000',
     META_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
+    LEADGEN_RETRY_MS: String(LEADGEN_RETRY_MS),
   });
   const app: INestApplication = await bootstrapHybridService({
     name: SERVICE_NAME,
@@ -132,6 +142,17 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     return { tenantId, status };
   };
 
+  const releaseAll = async (): Promise<void> => {
+    const { rows } = await db.query<{ tenant_id: string }>(
+      `SELECT tenant_id FROM meta_ads.connections
+        WHERE state <> 'disconnected' AND (waba_id = $1 OR $2 = ANY(page_ids))`,
+      [ids.wabaId, ids.pageId],
+    );
+    for (const { tenant_id: tenantId } of rows) {
+      await rpc.call<ConnectionStatus>(Rpc.meta.disconnect, { tenantId });
+    }
+  };
+
   const graphList = async <T>(path: string, token: string, query: Record<string, string>): Promise<T[]> => {
     const items: T[] = [];
     let url: string | undefined = `${listening.url}/v23.0/${path}?${new URLSearchParams(query).toString()}`;
@@ -174,6 +195,7 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     encryptionKey,
     mintToken,
     connectTenant,
+    releaseAll,
     storedToken,
     control,
     graphList,

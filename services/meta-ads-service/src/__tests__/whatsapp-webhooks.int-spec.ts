@@ -5,11 +5,13 @@ import {
   Rpc,
   WhatsappInboundEvent,
   WhatsappStatusEvent,
+  type ConnectionStatus,
   type SendTemplateResult,
   type TemplateView,
 } from '@crm/contracts';
 import {
   BREAKER_RESET_MS,
+  LEADGEN_RETRY_MS,
   rpcError,
   startMetaAdsTestApp,
   waitFor,
@@ -44,11 +46,41 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
     await svc?.close();
   });
 
+  // The number, the WABA and the page belong to one tenant at a time: free what the test connected.
+  afterEach(async () => {
+    await svc.releaseAll();
+  });
+
   const messagesTo = async (waId: string) =>
     (await svc.control<{ data: SandboxMessage[] }>(`/messages?to=${waId}`)).data;
 
   const webhooksOf = async (kind: string) =>
     (await svc.control<{ data: SandboxWebhook[] }>(`/webhooks?kind=${kind}`)).data;
+
+  /** A new lead on the sandbox and the exact webhook body Meta would post for it. */
+  const newLead = async (fullName: string) => {
+    const adId = svc.ids.leadAdIds[0];
+    const lead = await svc.control<{ leadgenId: string; pageId: string; formId: string }>('/leadgen', {
+      adId,
+      fullName,
+      email: 'lead@example.com',
+      phone: '+52 55 1234 0002',
+    });
+    const delivery = (await webhooksOf('leadgen')).find((w) => w.meta.leadgenId === lead.leadgenId)!;
+    return { ...lead, adId, payload: delivery.payload };
+  };
+
+  const pendingRows = async (tenantId: string) =>
+    (
+      await svc.db.query<{ leadgen_id: string; attempts: number; code: string; page_id: string }>(
+        `SELECT leadgen_id, attempts, last_error->>'code' AS code, page_id
+           FROM meta_ads.pending_leadgen WHERE tenant_id = $1`,
+        [tenantId],
+      )
+    ).rows;
+
+  const statusOf = (tenantId: string) =>
+    svc.rpc.call<ConnectionStatus>(Rpc.meta.connectionStatus, { tenantId });
 
   /** An APPROVED template of the sandbox WABA with body placeholders. */
   const approvedTemplate = async (tenantId: string): Promise<TemplateView> => {
@@ -419,4 +451,124 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
     ]);
     expect(rows).toHaveLength(0);
   });
+
+  it('a leadgen webhook for a page two tenants claim publishes nothing (never guessed)', async () => {
+    const { tenantId: owner } = await svc.connectTenant();
+    const { tenantId: other } = await svc.connectTenant({ select: false });
+    const lead = await newLead('Página Compartida');
+    await svc.publishWebhook(lead.payload);
+    await settle();
+    expect(leads.find((e) => e.leadgenId === lead.leadgenId)).toBeUndefined();
+    const receipts = await svc.db.query(`SELECT 1 FROM meta_ads.webhook_receipts WHERE event_key = $1`, [
+      `leadgen:${lead.leadgenId}`,
+    ]);
+    expect(receipts.rows).toHaveLength(0);
+    expect(await pendingRows(owner)).toEqual([]);
+    expect(await pendingRows(other)).toEqual([]);
+
+    // The other account reconnects without granting any Page (a disconnect would revoke every token of this
+    // sandbox user, the owner's too). Once only one tenant sees the page, Meta's redelivery reaches it.
+    await svc.rpc.call(Rpc.meta.completeOauth, {
+      tenantId: other,
+      userId: randomUUID(),
+      accessToken: await svc.mintToken({
+        scopes: ['business_management', 'ads_read', 'whatsapp_business_management'],
+      }),
+    });
+    const { rows } = await svc.db.query(`SELECT page_ids FROM meta_ads.connections WHERE tenant_id = $1`, [
+      other,
+    ]);
+    expect(rows[0].page_ids).toEqual([]);
+    await svc.publishWebhook(lead.payload);
+    const event = await waitFor(() => leads.find((e) => e.leadgenId === lead.leadgenId), {
+      what: 'leadgen event after the page became unambiguous',
+    });
+    expect(event).toMatchObject({ tenantId: owner, pageId: lead.pageId, fullName: 'Página Compartida' });
+  }, 30_000);
+
+  it('a lead that arrives while the token is expired waits in pending_leadgen and is published once after the reconnect', async () => {
+    const { tenantId } = await svc.connectTenant();
+    await svc.control('/tokens/expire', { token: await svc.storedToken(tenantId) });
+    const lead = await newLead('Token Vencido');
+    await svc.publishWebhook(lead.payload);
+
+    const [row] = await waitFor(
+      async () => {
+        const rows = await pendingRows(tenantId);
+        return rows.length > 0 ? rows : undefined;
+      },
+      { what: 'pending_leadgen row' },
+    );
+    expect(row).toMatchObject({
+      leadgen_id: lead.leadgenId,
+      page_id: lead.pageId,
+      code: 'META_TOKEN_EXPIRED',
+    });
+    expect(row.attempts).toBeGreaterThanOrEqual(1);
+    // The periodic retry leaves an expired tenant alone; nothing is published.
+    await settle(LEADGEN_RETRY_MS * 3);
+    expect(leads.find((e) => e.leadgenId === lead.leadgenId)).toBeUndefined();
+    expect(await statusOf(tenantId)).toMatchObject({ state: 'expired', pendingLeads: 1 });
+
+    // Meta redelivering the webhook meanwhile does not lose or duplicate it.
+    await svc.publishWebhook(lead.payload);
+    await waitFor(async () => (await pendingRows(tenantId))[0]?.attempts === row.attempts + 1, {
+      what: 'second attempt recorded',
+    });
+
+    const reconnected = await svc.rpc.call<ConnectionStatus>(Rpc.meta.completeOauth, {
+      tenantId,
+      userId: randomUUID(),
+      accessToken: await svc.mintToken(),
+    });
+    expect(reconnected.state).toBe('connected');
+    const event = await waitFor(() => leads.find((e) => e.leadgenId === lead.leadgenId), {
+      what: 'leadgen event after the reconnect',
+    });
+    expect(event).toMatchObject({
+      tenantId,
+      pageId: lead.pageId,
+      formId: lead.formId,
+      fullName: 'Token Vencido',
+      email: 'lead@example.com',
+      phone: '+525512340002',
+      attribution: { adId: lead.adId },
+    });
+    await waitFor(async () => (await pendingRows(tenantId)).length === 0, { what: 'pending row deleted' });
+    expect(await statusOf(tenantId)).toMatchObject({ state: 'connected', pendingLeads: 0 });
+
+    // Published once: redelivery and later sweeps change nothing.
+    await svc.publishWebhook(lead.payload);
+    await settle(LEADGEN_RETRY_MS * 3);
+    expect(leads.filter((e) => e.leadgenId === lead.leadgenId)).toHaveLength(1);
+    expect(await pendingRows(tenantId)).toEqual([]);
+  }, 30_000);
+
+  it('a lead that arrives during a Meta outage is published by the periodic retry once Meta is back', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const lead = await newLead('Meta Caído');
+    await svc.control('/outage', { enabled: true });
+    try {
+      await svc.publishWebhook(lead.payload);
+      const [row] = await waitFor(
+        async () => {
+          const rows = await pendingRows(tenantId);
+          return rows.length > 0 ? rows : undefined;
+        },
+        { what: 'pending_leadgen row' },
+      );
+      expect(row).toMatchObject({ leadgen_id: lead.leadgenId, code: 'META_UNAVAILABLE' });
+      await settle(LEADGEN_RETRY_MS * 2);
+      expect(leads.find((e) => e.leadgenId === lead.leadgenId)).toBeUndefined();
+    } finally {
+      await svc.control('/outage', { enabled: false });
+    }
+    const event = await waitFor(() => leads.find((e) => e.leadgenId === lead.leadgenId), {
+      what: 'leadgen event from the periodic retry',
+      timeoutMs: 20_000,
+    });
+    expect(event).toMatchObject({ tenantId, fullName: 'Meta Caído' });
+    await waitFor(async () => (await pendingRows(tenantId)).length === 0, { what: 'pending row deleted' });
+    expect(leads.filter((e) => e.leadgenId === lead.leadgenId)).toHaveLength(1);
+  }, 40_000);
 });

@@ -1,8 +1,16 @@
 import { META_REQUIRED_SCOPES, type ConnectionStatus } from '@crm/contracts';
 import type { ConnectionEntity } from './connection.entity';
 
-/** What the UI may know about a connection — never the token. */
-export function toConnectionStatus(connection: ConnectionEntity | null, now = new Date()): ConnectionStatus {
+/**
+ * What the UI may know about a connection — never the token. `pendingLeads`: Lead Ads leads waiting for Meta to be
+ * readable again (added when known).
+ */
+export function toConnectionStatus(
+  connection: ConnectionEntity | null,
+  now = new Date(),
+  pendingLeads?: number,
+): ConnectionStatus {
+  const pending = pendingLeads === undefined ? {} : { pendingLeads };
   if (!connection || connection.state === 'disconnected') {
     return {
       state: 'disconnected',
@@ -15,6 +23,7 @@ export function toConnectionStatus(connection: ConnectionEntity | null, now = ne
       adAccount: null,
       phoneNumber: null,
       lastError: connection?.lastError ? pickError(connection.lastError) : null,
+      ...pending,
     };
   }
   const expiredByDate =
@@ -49,6 +58,7 @@ export function toConnectionStatus(connection: ConnectionEntity | null, now = ne
           }
         : null,
     lastError: connection.lastError ? pickError(connection.lastError) : null,
+    ...pending,
   };
 }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdsModule } from '../ads/ads.module';
 import { GraphModule } from '../graph/graph.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { WhatsappModule } from '../whatsapp/whatsapp.module';
 import { ConnectionController } from './connection.controller';
 import { ConnectionEntity } from './connection.entity';
@@ -13,6 +14,7 @@ import { OauthStateEntity } from './oauth-state.entity';
     GraphModule,
     AdsModule,
     WhatsappModule,
+    WebhooksModule,
     TypeOrmModule.forFeature([ConnectionEntity, OauthStateEntity]),
   ],
   controllers: [ConnectionController],

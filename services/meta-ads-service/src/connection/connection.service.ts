@@ -10,11 +10,12 @@ import {
   type PortfolioOption,
   type SelectAssetsRequest,
 } from '@crm/contracts';
-import { Repository } from 'typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
 import { AdCatalogService } from '../ads/ad-catalog.service';
 import { InsightsService } from '../ads/insights.service';
 import { MetaAdsConfig } from '../config';
 import { GraphClient } from '../graph/graph-client';
+import { LeadgenService } from '../webhooks/leadgen.service';
 import { TemplatesService } from '../whatsapp/templates.service';
 import { ConnectionEntity } from './connection.entity';
 import { toConnectionStatus } from './connection-status';
@@ -78,6 +79,7 @@ export class ConnectionService {
     private readonly catalog: AdCatalogService,
     private readonly insights: InsightsService,
     private readonly templates: TemplatesService,
+    private readonly leadgens: LeadgenService,
   ) {}
 
   /** An OAuth `state` nonce may be used once, before it expires. */
@@ -168,17 +170,19 @@ export class ConnectionService {
     };
     await this.connections.save(row);
     this.logger.log(`tenant ${tenantId}: Meta connected (${scopes.length} scopes, ${pageIds.length} pages)`);
-    return toConnectionStatus(row);
+    // Leads that arrived while the token was expired (or Meta was down) can be read now.
+    this.leadgens.retryTenantSoon(tenantId);
+    return this.statusOf(tenantId, row);
   }
 
   async status(tenantId: string): Promise<ConnectionStatus> {
-    return toConnectionStatus(await this.store.find(tenantId));
+    return this.statusOf(tenantId, await this.store.find(tenantId));
   }
 
   /** Best-effort revoke on Meta, then forget the token, the assets and what was synced for them. */
   async disconnect(tenantId: string): Promise<ConnectionStatus> {
     const existing = await this.store.find(tenantId);
-    if (!existing) return toConnectionStatus(null);
+    if (!existing) return this.statusOf(tenantId, null);
     if (existing.accessTokenEncrypted) {
       try {
         const token = this.vault.open(tenantId, existing.accessTokenEncrypted);
@@ -208,7 +212,7 @@ export class ConnectionService {
     await this.templates.deleteForTenant(tenantId);
     await this.insights.deleteForTenant(tenantId);
     this.logger.log(`tenant ${tenantId}: Meta disconnected`);
-    return toConnectionStatus(row);
+    return this.statusOf(tenantId, row);
   }
 
   async listPortfolios(tenantId: string): Promise<PortfolioOption[]> {
@@ -264,30 +268,66 @@ export class ConnectionService {
         `phone number ${request.phoneNumberId} is not a number of WhatsApp account ${request.wabaId} in business ${business.id}`,
       );
     }
+    await this.refuseAssetsOfAnotherTenant(tenantId, phone.id, phone.wabaId);
     await this.catalog.syncAccount(tenantId, account.id, token);
     await this.templates.syncWaba(tenantId, phone.wabaId, token);
-    // Only a still-connected row takes the choice (a disconnect or expiry in the meantime wins).
-    const updated = await this.connections.update(
-      { tenantId, state: 'connected' },
-      {
-        businessId: business.id,
-        businessName: business.name,
-        adAccountId: account.id,
-        adAccountName: account.name,
-        currency: account.currency,
-        timezone: account.timezone,
-        wabaId: phone.wabaId,
-        phoneNumberId: phone.id,
-        displayPhoneNumber: phone.displayPhoneNumber,
-        verifiedName: phone.verifiedName,
-        lastError: null,
-        updatedAt: new Date(),
-      },
-    );
-    if (!updated.affected) {
+    // Only a still-connected row takes the choice (a disconnect or expiry in the meantime wins). The partial unique
+    // indexes settle a race between two tenants choosing the same number at the same time.
+    const updated = await this.storeChoice(tenantId, {
+      businessId: business.id,
+      businessName: business.name,
+      adAccountId: account.id,
+      adAccountName: account.name,
+      currency: account.currency,
+      timezone: account.timezone,
+      wabaId: phone.wabaId,
+      phoneNumberId: phone.id,
+      displayPhoneNumber: phone.displayPhoneNumber,
+      verifiedName: phone.verifiedName,
+      lastError: null,
+      updatedAt: new Date(),
+    });
+    if (!updated) {
       throw new DomainError('CONFLICT', 'the Meta connection changed while the assets were being selected');
     }
-    return toConnectionStatus(await this.store.find(tenantId));
+    return this.statusOf(tenantId, await this.store.find(tenantId));
+  }
+
+  private async statusOf(tenantId: string, row: ConnectionEntity | null): Promise<ConnectionStatus> {
+    return toConnectionStatus(row, new Date(), await this.leadgens.pendingCount(tenantId));
+  }
+
+  /**
+   * Webhooks are routed by phone number and WABA, so each belongs to one tenant at a time: any connection that is
+   * not disconnected (an expired one still owns them until it reconnects or disconnects).
+   */
+  private async refuseAssetsOfAnotherTenant(
+    tenantId: string,
+    phoneNumberId: string,
+    wabaId: string,
+  ): Promise<void> {
+    const owners = await this.connections
+      .createQueryBuilder('c')
+      .select(['c.phoneNumberId', 'c.wabaId'])
+      .where('c.tenant_id <> :tenantId', { tenantId })
+      .andWhere("c.state <> 'disconnected'")
+      .andWhere('(c.phone_number_id = :phoneNumberId OR c.waba_id = :wabaId)', { phoneNumberId, wabaId })
+      .getMany();
+    if (owners.some((owner) => owner.phoneNumberId === phoneNumberId)) throw numberTaken();
+    if (owners.length > 0) throw wabaTaken();
+  }
+
+  /** Store the chosen assets on a still-connected row; false when the row is no longer connected. */
+  private async storeChoice(tenantId: string, assets: Partial<ConnectionEntity>): Promise<boolean> {
+    try {
+      const result = await this.connections.update({ tenantId, state: 'connected' }, assets);
+      return Boolean(result.affected);
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (constraint === 'connections_phone_number_id_owner_key') throw numberTaken();
+      if (constraint === 'connections_waba_id_owner_key') throw wabaTaken();
+      throw error;
+    }
   }
 
   private async portfolios(tenantId: string, token: string): Promise<PortfolioOption[]> {
@@ -396,6 +436,21 @@ export class ConnectionService {
     }
     return [...ids];
   }
+}
+
+const numberTaken = () =>
+  new DomainError('CONFLICT', 'this WhatsApp number is already connected to another CRM Ventas account');
+const wabaTaken = () =>
+  new DomainError(
+    'CONFLICT',
+    'this WhatsApp Business account is already connected to another CRM Ventas account',
+  );
+
+/** The constraint a PostgreSQL unique violation (23505) names, if that is what the error is. */
+function uniqueViolation(error: unknown): string | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === '23505' ? driverError.constraint : undefined;
 }
 
 type AssetColumns = Pick<

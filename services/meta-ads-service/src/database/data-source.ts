@@ -2,6 +2,7 @@ import { schemaDataSourceOptions } from '@crm/nest-common';
 import type { DataSourceOptions } from 'typeorm';
 import { META_ADS_ENTITIES } from './entities';
 import { CreateMetaAdsTables1767225700000 } from './migrations/1767225700000-CreateMetaAdsTables';
+import { ExclusiveAssetsAndPendingLeadgen1767225800000 } from './migrations/1767225800000-ExclusiveAssetsAndPendingLeadgen';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -10,7 +11,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: META_ADS_SCHEMA,
     entities: META_ADS_ENTITIES,
-    migrations: [CreateMetaAdsTables1767225700000],
+    migrations: [CreateMetaAdsTables1767225700000, ExclusiveAssetsAndPendingLeadgen1767225800000],
     applicationName: 'meta-ads-service',
   });
 }

@@ -4,6 +4,9 @@ import { AdsModule } from '../ads/ads.module';
 import { ConnectionEntity } from '../connection/connection.entity';
 import { GraphModule } from '../graph/graph.module';
 import { WhatsappModule } from '../whatsapp/whatsapp.module';
+import { LeadgenService } from './leadgen.service';
+import { PendingLeadgenEntity } from './pending-leadgen.entity';
+import { WebhookEvents } from './webhook-events';
 import { WebhookReceiptEntity } from './webhook-receipt.entity';
 import { WebhooksService } from './webhooks.service';
 
@@ -12,8 +15,10 @@ import { WebhooksService } from './webhooks.service';
     GraphModule,
     AdsModule,
     WhatsappModule,
-    TypeOrmModule.forFeature([ConnectionEntity, WebhookReceiptEntity]),
+    TypeOrmModule.forFeature([ConnectionEntity, WebhookReceiptEntity, PendingLeadgenEntity]),
   ],
-  providers: [WebhooksService],
+  providers: [WebhookEvents, LeadgenService, WebhooksService],
+  /** The connection module retries a tenant's pending leads after a reconnect and reports how many wait. */
+  exports: [LeadgenService],
 })
 export class WebhooksModule {}

@@ -1,39 +1,30 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  DomainError,
   Events,
-  LeadgenReceivedEvent,
   RawMetaWebhookMessage,
   Webhooks,
   WhatsappInboundEvent,
   WhatsappStatusEvent,
-  parsePayload,
-  type AdAttribution,
 } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import { In, Repository } from 'typeorm';
-import { AdCatalogService } from '../ads/ad-catalog.service';
 import { ConnectionEntity } from '../connection/connection.entity';
-import { ConnectionStore } from '../connection/connection.store';
-import { GraphClient } from '../graph/graph-client';
 import { TemplatesService } from '../whatsapp/templates.service';
+import { LeadgenService } from './leadgen.service';
 import {
   idOf,
   isTrackedStatus,
   mapInbound,
-  mapLeadFields,
   mapStatusErrors,
-  metaTimeToIso,
   unixToIso,
-  type GraphLead,
   type LeadgenValue,
   type MetaWebhookBody,
   type MetaWebhookEntry,
   type TemplateStatusValue,
   type WaMessagesValue,
 } from './webhook-mapping';
-import { WebhookReceiptEntity } from './webhook-receipt.entity';
+import { WebhookEvents } from './webhook-events';
 
 /** NATS refuses `.` in durable names, so the conventional `meta-ads-service.webhooks` is spelled with a dash. */
 export const WEBHOOK_CONSUMER = 'meta-ads-service-webhooks';
@@ -41,9 +32,14 @@ export const WEBHOOK_CONSUMER = 'meta-ads-service-webhooks';
 /** Connections that still route webhooks (an expired token still owns its number and pages). */
 const ROUTABLE_STATES: ConnectionEntity['state'][] = ['connected', 'expired'];
 
+/** Who a webhook belongs to: one tenant, nobody, or several (ambiguous: never guessed). */
+type Routing = { tenantId: string } | { unknown: true } | { ambiguous: number };
+
 /**
- * Turns verified raw Meta webhooks (`webhook.meta.raw`) into tenant-scoped domain events. Each item is recorded in
- * `webhook_receipts`, so a body redelivered after JetStream's duplicate window has no second effect.
+ * Turns verified raw Meta webhooks (`webhook.meta.raw`) into tenant-scoped domain events. The tenant is the one
+ * whose connection names the phone number / WABA / page — unknown or ambiguous ids are logged and acked, never
+ * guessed. Each item is recorded in `webhook_receipts`, so a body redelivered after JetStream's duplicate window
+ * has no second effect.
  */
 @Injectable()
 export class WebhooksService implements OnApplicationBootstrap {
@@ -52,10 +48,8 @@ export class WebhooksService implements OnApplicationBootstrap {
   constructor(
     private readonly jetstream: JetStreamService,
     @InjectRepository(ConnectionEntity) private readonly connections: Repository<ConnectionEntity>,
-    @InjectRepository(WebhookReceiptEntity) private readonly receipts: Repository<WebhookReceiptEntity>,
-    private readonly store: ConnectionStore,
-    private readonly graph: GraphClient,
-    private readonly catalog: AdCatalogService,
+    private readonly events: WebhookEvents,
+    private readonly leadgens: LeadgenService,
     private readonly templates: TemplatesService,
   ) {}
 
@@ -101,13 +95,9 @@ export class WebhooksService implements OnApplicationBootstrap {
   private async whatsappMessages(entry: MetaWebhookEntry, value: WaMessagesValue): Promise<void> {
     const phoneNumberId = value.metadata?.phone_number_id;
     const wabaId = idOf(entry.id);
-    const tenantId = await this.tenantForWhatsapp(phoneNumberId, wabaId);
-    if (!tenantId) {
-      this.logger.warn(
-        `WhatsApp webhook for unknown phone_number_id ${phoneNumberId ?? '-'} / WABA ${wabaId ?? '-'}: acked, not routed`,
-      );
-      return;
-    }
+    const routing = await this.tenantForWhatsapp(phoneNumberId, wabaId);
+    if (!('tenantId' in routing)) return;
+    const { tenantId } = routing;
     for (const message of value.messages ?? []) {
       const mapped = mapInbound(message, value);
       if (!mapped) {
@@ -117,7 +107,7 @@ export class WebhooksService implements OnApplicationBootstrap {
         continue;
       }
       const key = `wa-in:${mapped.wamid}`;
-      if (await this.seen(key)) continue;
+      if (await this.events.seen(key)) continue;
       const event: Record<string, unknown> = {
         tenantId,
         phoneNumberId: phoneNumberId ?? '',
@@ -125,13 +115,14 @@ export class WebhooksService implements OnApplicationBootstrap {
       };
       const referral = message.referral;
       const adId = idOf(referral?.source_id);
-      if (adId && referral?.source_type === 'ad') event.attribution = await this.attribution(tenantId, adId);
-      await this.publish(Events.whatsappInbound, WhatsappInboundEvent, event, key, tenantId);
+      if (adId && referral?.source_type === 'ad')
+        event.attribution = await this.events.attribution(tenantId, adId);
+      await this.events.publish(Events.whatsappInbound, WhatsappInboundEvent, event, key, tenantId);
     }
     for (const status of value.statuses ?? []) {
       if (!status.id || !isTrackedStatus(status.status)) continue;
       const key = `wa-st:${status.id}:${status.status}`;
-      if (await this.seen(key)) continue;
+      if (await this.events.seen(key)) continue;
       const errors = mapStatusErrors(status.errors);
       const event: Record<string, unknown> = {
         tenantId,
@@ -144,7 +135,7 @@ export class WebhooksService implements OnApplicationBootstrap {
           : {}),
         ...(errors ? { errors } : {}),
       };
-      await this.publish(Events.whatsappStatus, WhatsappStatusEvent, event, key, tenantId);
+      await this.events.publish(Events.whatsappStatus, WhatsappStatusEvent, event, key, tenantId);
     }
   }
 
@@ -176,126 +167,65 @@ export class WebhooksService implements OnApplicationBootstrap {
     const leadgenId = idOf(value.leadgen_id);
     const pageId = idOf(value.page_id) ?? idOf(entry.id);
     if (!leadgenId || !pageId) return;
-    const key = `leadgen:${leadgenId}`;
-    if (await this.seen(key)) return;
-    const tenantId = await this.tenantForPage(pageId);
-    if (!tenantId) {
+    if (await this.events.seen(`leadgen:${leadgenId}`)) return;
+    const routing = await this.tenantForPage(pageId);
+    if ('unknown' in routing) {
       this.logger.warn(`leadgen webhook for unknown page ${pageId} (lead ${leadgenId}): acked, not routed`);
       return;
     }
-    const { token } = await this.store.requireActive(tenantId);
-    let lead: GraphLead;
-    try {
-      lead = await this.graph.get<GraphLead>({
-        tenantId,
-        family: 'ads',
-        token,
-        storedToken: true,
-        path: leadgenId,
-        query: { fields: 'id,created_time,ad_id,adset_id,campaign_id,form_id,field_data' },
-      });
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'META_REJECTED' && error.details?.metaCode === 100) {
-        this.logger.warn(`tenant ${tenantId}: lead ${leadgenId} is not readable on Meta; skipped`);
-        return;
-      }
-      throw error;
-    }
-    const adId = idOf(lead.ad_id) ?? idOf(value.ad_id) ?? idOf(value.adgroup_id);
-    let attribution: AdAttribution | undefined;
-    if (adId) {
-      attribution =
-        lead.adset_id && lead.campaign_id
-          ? { adId, adsetId: lead.adset_id, campaignId: lead.campaign_id }
-          : await this.attribution(tenantId, adId);
-    }
-    const formId = idOf(lead.form_id) ?? idOf(value.form_id);
-    const event: Record<string, unknown> = {
-      tenantId,
-      leadgenId,
-      pageId,
-      createdTime:
-        metaTimeToIso(lead.created_time) ?? unixToIso(value.created_time) ?? new Date().toISOString(),
-      ...(formId ? { formId } : {}),
-      ...(attribution ? { attribution } : {}),
-      ...mapLeadFields(lead.field_data),
-    };
-    await this.publish(Events.leadgenReceived, LeadgenReceivedEvent, event, key, tenantId);
-  }
-
-  /** The ad resolved to ad set and campaign; a failure leaves just the ad id. */
-  private async attribution(tenantId: string, adId: string): Promise<AdAttribution> {
-    try {
-      const ad = await this.catalog.resolve(tenantId, adId);
-      return { adId, adsetId: ad.adsetId, campaignId: ad.campaignId };
-    } catch (error) {
-      this.logger.warn(
-        `tenant ${tenantId}: ad ${adId} not resolved (${error instanceof DomainError ? error.code : 'error'})`,
-      );
-      return { adId };
-    }
-  }
-
-  private async publish<T extends object>(
-    subject: string,
-    cls: new () => T,
-    event: Record<string, unknown>,
-    key: string,
-    tenantId: string,
-  ): Promise<void> {
-    let payload: T;
-    try {
-      payload = parsePayload(cls, event);
-    } catch (error) {
-      this.logger.warn(
-        `tenant ${tenantId}: not publishing ${key}: ${error instanceof Error ? error.message : ''}`,
+    if ('ambiguous' in routing) {
+      this.logger.error(
+        `leadgen webhook for page ${pageId} (lead ${leadgenId}) is claimed by ${routing.ambiguous} tenants: acked, not routed`,
       );
       return;
     }
-    await this.jetstream.publish(subject, payload, key);
-    await this.receipts
-      .createQueryBuilder()
-      .insert()
-      .into(WebhookReceiptEntity)
-      .values({ eventKey: key, tenantId, receivedAt: new Date() })
-      .orIgnore()
-      .execute();
+    const createdTime = unixToIso(value.created_time);
+    await this.leadgens.receive(routing.tenantId, {
+      leadgenId,
+      pageId,
+      formId: idOf(value.form_id),
+      adId: idOf(value.ad_id),
+      adgroupId: idOf(value.adgroup_id),
+      ...(createdTime ? { createdTime: new Date(createdTime) } : {}),
+    });
   }
 
-  private seen(eventKey: string): Promise<boolean> {
-    return this.receipts.existsBy({ eventKey });
-  }
-
-  /** The connection that owns the number (else the WABA). Several → the most recently connected one. */
-  private async tenantForWhatsapp(phoneNumberId?: string, wabaId?: string): Promise<string | undefined> {
+  /**
+   * The connection that owns the number, else the WABA (both are exclusive to one non-disconnected tenant: see
+   * `selectAssets` and the partial unique indexes). Several matches cannot happen; if they did, nobody gets it.
+   */
+  private async tenantForWhatsapp(phoneNumberId?: string, wabaId?: string): Promise<Routing> {
     for (const where of [phoneNumberId ? { phoneNumberId } : undefined, wabaId ? { wabaId } : undefined]) {
       if (!where) continue;
       const matches = await this.connections.find({
         select: { tenantId: true },
         where: { ...where, state: In(ROUTABLE_STATES) },
-        order: { connectedAt: 'DESC' },
+        take: 2,
       });
       if (matches.length > 1) {
-        this.logger.warn(
-          `${matches.length} tenants share ${JSON.stringify(where)}; routing to the latest connection`,
+        this.logger.error(
+          `WhatsApp webhook for ${JSON.stringify(where)} is claimed by several tenants: acked, not routed`,
         );
+        return { ambiguous: matches.length };
       }
-      if (matches.length > 0) return matches[0].tenantId;
+      if (matches.length === 1) return { tenantId: matches[0].tenantId };
     }
-    return undefined;
+    this.logger.warn(
+      `WhatsApp webhook for unknown phone_number_id ${phoneNumberId ?? '-'} / WABA ${wabaId ?? '-'}: acked, not routed`,
+    );
+    return { unknown: true };
   }
 
-  private async tenantForPage(pageId: string): Promise<string | undefined> {
+  /** Page ids come from each token, so several tenants may see one page: then the webhook is not routed. */
+  private async tenantForPage(pageId: string): Promise<Routing> {
     const matches = await this.connections
       .createQueryBuilder('c')
       .select('c.tenant_id', 'tenantId')
       .where(':pageId = ANY(c.page_ids)', { pageId })
       .andWhere('c.state IN (:...states)', { states: ROUTABLE_STATES })
-      .orderBy('c.connected_at', 'DESC', 'NULLS LAST')
       .getRawMany<{ tenantId: string }>();
-    if (matches.length > 1) {
-      this.logger.warn(`${matches.length} tenants see page ${pageId}; routing to the latest connection`);
-    }
-    return matches[0]?.tenantId;
+    if (matches.length === 0) return { unknown: true };
+    if (matches.length > 1) return { ambiguous: matches.length };
+    return { tenantId: matches[0].tenantId };
   }
 }
