@@ -169,6 +169,8 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
   }, 90_000);
 
   afterAll(async () => {
+    // A WhatsApp number belongs to one tenant at a time: release it for the other suites of this run.
+    await svc?.rpc.call(Rpc.meta.disconnect, { tenantId }).catch(() => undefined);
     await svc?.close();
     await Promise.all([crm?.stop(), meta?.stop()]);
     await sandbox?.close();

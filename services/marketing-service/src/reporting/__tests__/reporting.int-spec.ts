@@ -322,6 +322,11 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
     );
   });
 
+  afterAll(async () => {
+    // A WhatsApp number belongs to one tenant at a time: release it for the other suites of this run.
+    await rpc?.call(Rpc.meta.disconnect, { tenantId: connected.tenantId }).catch(() => undefined);
+  });
+
   it('stats totals equal our SQL over the CRM plus our sum over the sandbox insights', async () => {
     const report = await rpc.call<StatsReport>(Rpc.marketing.stats, {
       tenantId: connected.tenantId,
