@@ -141,6 +141,16 @@ export function ConnectionBanner({ status }: { status: ConnectionStatus }) {
         </p>
       ) : null}
 
+      {status.pendingLeads ? (
+        <p
+          data-testid="meta-pending-leads"
+          data-value={status.pendingLeads}
+          className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
+          {t('marketing.banner.pendingLeads', { count: status.pendingLeads })}
+        </p>
+      ) : null}
+
       {status.lastError && state !== 'disconnected' ? (
         <p data-testid="meta-last-error" className="mt-4 text-xs text-slate-500">
           {t('marketing.banner.lastError', {

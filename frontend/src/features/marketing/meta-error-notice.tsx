@@ -19,9 +19,10 @@ export function MetaErrorNotice({ error, onRetry }: MetaErrorNoticeProps) {
       case 'META_PERMISSION':
         return t('marketing.errors.permission');
       case 'META_RATE_LIMITED':
-        return seconds !== null
-          ? t('marketing.errors.rateLimitedRetry', { seconds })
-          : t('marketing.errors.rateLimited');
+        if (seconds === null) return t('marketing.errors.rateLimited');
+        return seconds >= 90
+          ? t('marketing.errors.rateLimitedRetryMinutes', { minutes: Math.ceil(seconds / 60) })
+          : t('marketing.errors.rateLimitedRetry', { seconds });
       case 'META_UNAVAILABLE':
         return t('marketing.errors.unavailable');
       case 'UPSTREAM_TIMEOUT':
