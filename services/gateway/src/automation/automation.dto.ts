@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -13,7 +13,6 @@ import {
   Min,
 } from 'class-validator';
 import {
-  MAX_PAGE,
   MAX_DELAY_SECONDS,
   RULE_KEYS,
   SEND_STATUSES,
@@ -27,6 +26,7 @@ import {
   type UpdateRuleRequest,
   type VariableSource,
 } from '@crm/contracts';
+import { PageQueryDto } from '../http/page-query.dto';
 
 /** Body of `PATCH /crm/marketing/automation/rules/:key` (every field optional). */
 export class UpdateRuleBody implements Omit<UpdateRuleRequest, 'tenantId' | 'key'> {
@@ -74,23 +74,7 @@ export class TemplatesQuery implements Omit<ListTemplatesRequest, 'tenantId'> {
 }
 
 /** Query of `GET /crm/marketing/automation-logs`. */
-export class ListLogsQuery implements Omit<ListLogsRequest, 'tenantId'> {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
-
+export class ListLogsQuery extends PageQueryDto implements Omit<ListLogsRequest, 'tenantId'> {
   @ApiPropertyOptional({ enum: SEND_STATUSES })
   @IsOptional()
   @IsIn(SEND_STATUSES)

@@ -1,19 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import {
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import {
-  MAX_PAGE,
   E164_PATTERN,
   LEAD_SOURCES,
   LEAD_STATUSES,
@@ -23,25 +10,10 @@ import {
   type ListLeadsRequest,
   type UpdateLeadStatusRequest,
 } from '@crm/contracts';
+import { PageQueryDto } from '../http/page-query.dto';
 
 /** Query of `GET /crm/leads` (unknown query parameters are dropped). */
-export class ListLeadsQuery implements Omit<ListLeadsRequest, 'tenantId'> {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
-
+export class ListLeadsQuery extends PageQueryDto implements Omit<ListLeadsRequest, 'tenantId'> {
   @ApiPropertyOptional({ enum: LEAD_STATUSES })
   @IsOptional()
   @IsIn(LEAD_STATUSES)
