@@ -44,7 +44,12 @@ export default tseslint.config(
   },
   {
     // Tests of a service may drive the Meta sandbox (a tool) and the integration harness; production code may not.
-    files: ['services/**/*.spec.ts', 'services/**/*.int-spec.ts', 'libs/**/*.int-spec.ts'],
+    files: [
+      'services/**/*.spec.ts',
+      'services/**/*.int-spec.ts',
+      'services/**/__tests__/**/*.ts',
+      'libs/**/*.int-spec.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

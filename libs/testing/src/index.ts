@@ -1,2 +1,3 @@
 export * from './infra';
 export * from './rpc-test-client';
+export * from './assertions';

@@ -13,11 +13,10 @@ import {
   type RuleView,
 } from '@crm/contracts';
 import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import { freePort, startServiceProcess, waitFor, type ServiceHandle } from '@crm/testing';
+import { freePort, startServiceProcess, waitFor, type ServiceHandle, rpcError } from '@crm/testing';
 import {
   historyOf,
   randomPhone,
-  rpcError,
   startAutomationTestApp,
   type AutomationTestApp,
 } from './automation-test-app';

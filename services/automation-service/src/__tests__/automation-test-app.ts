@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { DomainError, QueueGroups, type RuleKey, type SendStatus, type VariableSource } from '@crm/contracts';
+import { QueueGroups, type RuleKey, type SendStatus, type VariableSource } from '@crm/contracts';
 import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
-import { RpcTestClient, waitFor } from '@crm/testing';
-import { connect, type NatsConnection } from 'nats';
+import { RpcTestClient } from '@crm/testing';
 import { DataSource } from 'typeorm';
 import { createAppModule } from '../app.module';
 import { SERVICE_NAME } from '../config';
@@ -165,15 +164,6 @@ export async function historyOf(
   )) as { status: SendStatus; detail: string | null; at: Date }[];
 }
 
-export async function rpcError(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
-
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -185,21 +175,4 @@ export function randomPhone(): string {
 
 export function randomWamid(): string {
   return `wamid.TEST${randomUUID().replace(/-/g, '')}`;
-}
-
-/** Waits until a durable consumer has nothing pending and nothing unacknowledged. */
-export async function waitForConsumerIdle(durable: string, stream = 'CRM_EVENTS'): Promise<void> {
-  const connection: NatsConnection = await connect({ servers: process.env.NATS_URL! });
-  try {
-    const manager = await connection.jetstreamManager();
-    await waitFor(
-      async () => {
-        const info = await manager.consumers.info(stream, durable);
-        return info.num_pending === 0 && info.num_ack_pending === 0;
-      },
-      { what: `${durable} to be idle` },
-    );
-  } finally {
-    await connection.close();
-  }
 }

@@ -10,7 +10,7 @@ import {
   type WhatsappInboundEvent,
   type WhatsappStatusEvent,
 } from '@crm/contracts';
-import { waitFor } from '@crm/testing';
+import { waitFor, rpcError, waitForConsumerIdle } from '@crm/testing';
 import { DURABLES } from '../sends/sends.consumers';
 import { SendStore } from '../sends/send-store';
 import { callbackDataFor } from '../sends/sends.service';
@@ -19,11 +19,9 @@ import {
   insertSend,
   randomPhone,
   randomWamid,
-  rpcError,
   saveRule,
   sendRow,
   startAutomationTestApp,
-  waitForConsumerIdle,
   type AutomationTestApp,
 } from './automation-test-app';
 

@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { QueueGroups, type Role } from '@crm/contracts';
 import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
-import { RpcTestClient, waitFor } from '@crm/testing';
-import { connect, type NatsConnection } from 'nats';
+import { RpcTestClient } from '@crm/testing';
 import { DataSource } from 'typeorm';
 import { createAppModule } from '../app.module';
 import { SERVICE_NAME } from '../config';
@@ -91,23 +90,6 @@ export async function collectEvents<T extends { tenantId: string }>(
     },
   });
   return received;
-}
-
-/** Waits until a durable consumer has nothing pending and nothing unacknowledged. */
-export async function waitForConsumerIdle(durable: string, stream = 'CRM_EVENTS'): Promise<void> {
-  const connection: NatsConnection = await connect({ servers: process.env.NATS_URL! });
-  try {
-    const manager = await connection.jetstreamManager();
-    await waitFor(
-      async () => {
-        const info = await manager.consumers.info(stream, durable);
-        return info.num_pending === 0 && info.num_ack_pending === 0;
-      },
-      { what: `${durable} to be idle` },
-    );
-  } finally {
-    await connection.close();
-  }
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -8,14 +8,13 @@ import {
   type Page,
   type WhatsappInboundEvent,
 } from '@crm/contracts';
-import { waitFor } from '@crm/testing';
+import { waitFor, waitForConsumerIdle } from '@crm/testing';
 import { DURABLES } from '../inbound/inbound.consumers';
 import {
   collectEvents,
   createTestTenant,
   sleep,
   startCrmTestApp,
-  waitForConsumerIdle,
   type CrmTestApp,
   type TestTenant,
 } from './crm-test-app';

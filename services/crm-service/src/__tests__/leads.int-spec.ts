@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  DomainError,
   Events,
   LeadCreatedEvent,
   LeadStatusChangedEvent,
@@ -9,7 +8,7 @@ import {
   type LeadView,
   type Page,
 } from '@crm/contracts';
-import { waitFor } from '@crm/testing';
+import { waitFor, rpcError } from '@crm/testing';
 import {
   collectEvents,
   createTestTenant,
@@ -19,15 +18,6 @@ import {
   type CrmTestApp,
   type TestTenant,
 } from './crm-test-app';
-
-async function rpcError(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
 
 describe('crm-service: leads', () => {
   let crm: CrmTestApp;

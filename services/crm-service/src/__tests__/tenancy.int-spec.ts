@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  DomainError,
   LEAD_STATUSES,
   Rpc,
   type PipelineStageView,
@@ -15,15 +14,7 @@ import {
   type CrmTestApp,
   type TestTenant,
 } from './crm-test-app';
-
-async function rpcError(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
+import { rpcError } from '@crm/testing';
 
 describe('crm-service: credentials, users, tenants, pipeline, health', () => {
   let crm: CrmTestApp;

@@ -10,7 +10,8 @@ import {
   type ResolvedAd,
 } from '@crm/contracts';
 import { DateTime } from 'luxon';
-import { BREAKER_RESET_MS, rpcError, startMetaAdsTestApp, type MetaAdsTestApp } from './meta-ads-test-app';
+import { BREAKER_RESET_MS, startMetaAdsTestApp, type MetaAdsTestApp } from './meta-ads-test-app';
+import { rpcError } from '@crm/testing';
 
 type SandboxInsightRow = {
   ad_id: string;

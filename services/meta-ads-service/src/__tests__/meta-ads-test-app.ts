@@ -1,15 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import {
-  QueueGroups,
-  Rpc,
-  Webhooks,
-  type ConnectionStatus,
-  type DomainError,
-  type RawMetaWebhook,
-} from '@crm/contracts';
+import { QueueGroups, Rpc, Webhooks, type ConnectionStatus, type RawMetaWebhook } from '@crm/contracts';
 // Tests only: the Meta sandbox is a tool, never a runtime dependency of the service.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   createSandbox,
   idsOf,
@@ -209,16 +201,6 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
       await listening.close();
     },
   };
-}
-
-/** The DomainError a call rejects with. */
-export async function rpcError(call: Promise<unknown>): Promise<DomainError> {
-  try {
-    await call;
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 export { waitFor };

@@ -12,11 +12,11 @@ import {
 import {
   BREAKER_RESET_MS,
   LEADGEN_RETRY_MS,
-  rpcError,
   startMetaAdsTestApp,
   waitFor,
   type MetaAdsTestApp,
 } from './meta-ads-test-app';
+import { rpcError } from '@crm/testing';
 
 type SandboxMessage = {
   wamid: string;
