@@ -35,7 +35,9 @@ module.exports = {
       testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
+  // A global option: Jest ignores `testTimeout` inside `projects`, and hooks that boot a service under load need
+  // more than the default 5 s.
+  testTimeout: 30000,
 };
