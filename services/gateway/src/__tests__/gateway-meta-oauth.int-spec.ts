@@ -151,7 +151,11 @@ describe('gateway: Meta OAuth (real crm-service, meta-ads-service and Meta sandb
 
     expect(await callback(ceo, redirect)).toBe('/marketing?meta_error=invalid_state');
 
-    const disconnected = await ceo.post('/crm/auth/meta/disconnect').expect(200);
+    const disconnected = await ceo
+      .post('/crm/auth/meta/disconnect')
+      .set('Origin', gateway.config.PUBLIC_URL)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(200);
     expect((disconnected.body as ConnectionStatus).state).toBe('disconnected');
   });
 
