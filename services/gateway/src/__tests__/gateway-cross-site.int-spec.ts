@@ -196,6 +196,17 @@ describe('gateway: cross-site requests are refused (real crm-service)', () => {
     });
   });
 
+  it('sends a page opened as localhost to PUBLIC_URL (127.0.0.1), so its Origin will match', async () => {
+    const port = new URL(gateway.baseUrl).port;
+    const page = await request(gateway.server)
+      .get('/login?next=%2Fmarketing')
+      .set('Host', `localhost:${port}`)
+      .set('Sec-Fetch-Mode', 'navigate')
+      .expect(302);
+    expect(page.headers.location).toBe(`${gateway.config.PUBLIC_URL}/login?next=%2Fmarketing`);
+    await request(gateway.server).get('/health').set('Host', `localhost:${port}`).expect(200);
+  });
+
   it('leaves Meta webhooks to their signature check', async () => {
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
     const signature = createHmac('sha256', 'not-the-app-secret').update(body).digest('hex');
