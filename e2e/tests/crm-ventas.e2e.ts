@@ -66,6 +66,23 @@ async function numberAttr(page: Page, testId: string, attribute = 'data-value'):
 }
 
 test.describe.serial('CRM Ventas, end to end in Chromium', () => {
+  test('a login form posted from another site is refused and signs nobody in', async ({ page }) => {
+    // Another origin in the same browser: the sandbox (same host, another port).
+    await page.goto(`${env.sandboxUrl}/_sandbox/dataset`);
+    await page.setContent(
+      `<form method="post" action="${env.gatewayUrl}/crm/auth/login">` +
+        `<input name="email" value="${CEO.email}"><input name="password" value="${CEO.password}">` +
+        `<button type="submit">go</button></form>`,
+    );
+    const answer = page.waitForResponse(`${env.gatewayUrl}/crm/auth/login`);
+    await page.getByRole('button', { name: 'go' }).click();
+    const refused = await answer;
+    expect(refused.status()).toBe(415);
+    expect(await refused.headerValue('set-cookie')).toBeNull();
+    const me = await page.request.get(`${env.gatewayUrl}/crm/auth/me`);
+    expect(me.status()).toBe(401);
+  });
+
   test('a setter cannot reach Marketing or HSM: hidden in the UI, 403 from the API', async ({ page }) => {
     await login(page, SETTER);
     await expect(page.getByTestId('nav-leads')).toBeVisible();

@@ -1,9 +1,11 @@
 import { Module, type Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { MessagingModule } from '@crm/nest-common';
 import { AuthModule } from './auth/auth.module';
 import { AutomationModule } from './automation/automation.module';
 import { GatewayConfigModule } from './config.module';
 import { SERVICE_NAME, type GatewayConfig } from './config';
+import { CrossSiteGuard } from './http/cross-site.guard';
 import { LeadsModule } from './leads/leads.module';
 import { MarketingModule } from './marketing/marketing.module';
 import { MetaOauthModule } from './meta-oauth/meta-oauth.module';
@@ -25,6 +27,9 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       MarketingModule,
       AutomationModule,
     ],
+    // The root module's global guards run before those of imported modules: a forged request is refused before
+    // the session and role guards look at it.
+    providers: [{ provide: APP_GUARD, useClass: CrossSiteGuard }],
   })
   class GatewayModule {}
   return GatewayModule;

@@ -131,9 +131,12 @@ export class GatewayConfig {
   FRONTEND_DIST: string = resolve(REPO_ROOT, 'frontend/dist');
 }
 
+/** Path of the Meta OAuth callback (also the path of the `crm_oauth` cookie, so it goes nowhere else). */
+export const META_CALLBACK_PATH = '/crm/auth/meta/callback';
+
 /** The OAuth redirect_uri registered with Meta. */
 export function metaCallbackUrl(config: Pick<GatewayConfig, 'PUBLIC_URL'>): string {
-  return `${config.PUBLIC_URL}/crm/auth/meta/callback`;
+  return `${config.PUBLIC_URL}${META_CALLBACK_PATH}`;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -8,6 +8,7 @@ import { freePort, startServiceProcess, type ServiceHandle } from '@crm/testing'
 import {
   TEST_PASSWORD,
   connectDatabase,
+  cookieFrom,
   seedTenant,
   startCrmService,
   startTestGateway,
@@ -77,9 +78,20 @@ describe('gateway: Meta OAuth (real crm-service, meta-ads-service and Meta sandb
     return agent;
   }
 
-  async function consentUrl(agent: Agent): Promise<URL> {
+  /** The consent URL and the `crm_oauth=<binding>` cookie that came with it (also kept in the agent's jar). */
+  async function consent(agent: Agent): Promise<{ url: URL; binding: string; setCookie: string }> {
     const response = await agent.get('/crm/auth/meta/url').expect(200);
-    return new URL((response.body as { url: string }).url);
+    const setCookie = cookieFrom(response.headers['set-cookie'], 'crm_oauth');
+    if (!setCookie) throw new Error('no crm_oauth cookie on the consent URL response');
+    return {
+      url: new URL((response.body as { url: string }).url),
+      binding: setCookie.split(';')[0],
+      setCookie,
+    };
+  }
+
+  async function consentUrl(agent: Agent): Promise<URL> {
+    return (await consent(agent)).url;
   }
 
   /** Open the sandbox consent dialog like a browser and click Continue or Cancel; returns Meta's redirect. */
@@ -96,13 +108,26 @@ describe('gateway: Meta OAuth (real crm-service, meta-ads-service and Meta sandb
     return new URL(decision.headers.get('location')!);
   }
 
-  /** Follow Meta's redirect back to the gateway (path + query only, with the agent's session cookie). */
-  async function callback(agent: Agent, redirect: URL): Promise<string> {
+  /**
+   * Follow Meta's redirect back to the gateway (path + query only) with the agent's cookies: its session and, when
+   * it still has one, its `crm_oauth` binding. `binding` sends that cookie explicitly (once the jar has lost it).
+   */
+  async function callbackResponse(agent: Agent, redirect: URL, binding?: string) {
     expect(`${redirect.origin}${redirect.pathname}`).toBe(
       `${gateway.config.PUBLIC_URL}/crm/auth/meta/callback`,
     );
-    const response = await agent.get(`${redirect.pathname}${redirect.search}`).expect(302);
-    return response.headers.location as string;
+    const call = agent.get(`${redirect.pathname}${redirect.search}`);
+    if (binding) call.set('Cookie', binding);
+    const response = await call.expect(302);
+    // Whatever the outcome, the binding is single-use.
+    expect(cookieFrom(response.headers['set-cookie'], 'crm_oauth')).toMatch(
+      /^crm_oauth=; Path=\/crm\/auth\/meta\/callback; Expires=Thu, 01 Jan 1970/,
+    );
+    return response;
+  }
+
+  async function callback(agent: Agent, redirect: URL, binding?: string): Promise<string> {
+    return (await callbackResponse(agent, redirect, binding)).headers.location as string;
   }
 
   it('builds the consent URL: client_id, redirect_uri, response_type=code, scopes and a signed state', async () => {
@@ -131,8 +156,11 @@ describe('gateway: Meta OAuth (real crm-service, meta-ads-service and Meta sandb
     );
     let redirect: URL;
     let location: string;
+    let binding: string;
     try {
-      redirect = await decide(await consentUrl(ceo), 'continue');
+      const started = await consent(ceo);
+      binding = started.binding;
+      redirect = await decide(started.url, 'continue');
       expect(redirect.searchParams.get('code')).toBeTruthy();
       location = await callback(ceo, redirect);
     } finally {
@@ -149,9 +177,14 @@ describe('gateway: Meta OAuth (real crm-service, meta-ads-service and Meta sandb
     expect(after.missingScopes).toEqual([]);
     expect(JSON.stringify(after)).not.toMatch(/EAA/);
 
-    expect(await callback(ceo, redirect)).toBe('/marketing?meta_error=invalid_state');
+    // Replayed from the same browser with its binding cookie: the nonce is spent.
+    expect(await callback(ceo, redirect, binding)).toBe('/marketing?meta_error=invalid_state');
 
-    const disconnected = await ceo.post('/crm/auth/meta/disconnect').expect(200);
+    const disconnected = await ceo
+      .post('/crm/auth/meta/disconnect')
+      .set('Origin', gateway.config.PUBLIC_URL)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(200);
     expect((disconnected.body as ConnectionStatus).state).toBe('disconnected');
   });
 
@@ -169,30 +202,68 @@ describe('gateway: Meta OAuth (real crm-service, meta-ads-service and Meta sandb
     const tenant = await seedTenant(db, 'OAuth other user');
     const ceo = await loginAs(tenant, 'ceo');
     const professional = await loginAs(tenant, 'professional');
-    const redirect = await decide(await consentUrl(ceo), 'continue');
-    // Another user of the same tenant cannot finish the ceo's flow…
-    expect(await callback(professional, redirect)).toBe('/marketing?meta_error=invalid_state');
+    const { url, binding } = await consent(ceo);
+    const redirect = await decide(url, 'continue');
+    // Another user of the same tenant cannot finish the ceo's flow, even holding the ceo's binding…
+    expect(await callback(professional, redirect, binding)).toBe('/marketing?meta_error=invalid_state');
     // …nor can anyone alter the state.
     const tampered = new URL(redirect);
     tampered.searchParams.set('state', `${redirect.searchParams.get('state')!.slice(0, -2)}AA`);
-    expect(await callback(ceo, tampered)).toBe('/marketing?meta_error=invalid_state');
+    expect(await callback(ceo, tampered, binding)).toBe('/marketing?meta_error=invalid_state');
     const missing = new URL(redirect);
     missing.searchParams.delete('state');
-    expect(await callback(ceo, missing)).toBe('/marketing?meta_error=invalid_state');
-    // The untouched state still works for its own user (the failed attempts did not consume it).
-    expect(await callback(ceo, redirect)).toBe('/marketing?meta=connected');
+    expect(await callback(ceo, missing, binding)).toBe('/marketing?meta_error=invalid_state');
+    // The untouched state still works for its own user and browser (the failed attempts did not consume it).
+    expect(await callback(ceo, redirect, binding)).toBe('/marketing?meta=connected');
   });
 
   it('reports exchange_failed when Meta refuses the code, after consuming the state', async () => {
     const tenant = await seedTenant(db, 'OAuth bad code');
     const ceo = await loginAs(tenant, 'ceo');
-    const redirect = await decide(await consentUrl(ceo), 'continue');
+    const { url, binding } = await consent(ceo);
+    const redirect = await decide(url, 'continue');
     const forged = new URL(redirect);
     forged.searchParams.set('code', 'AQnot-a-real-code');
     expect(await callback(ceo, forged)).toBe('/marketing?meta_error=exchange_failed');
-    expect(await callback(ceo, redirect)).toBe('/marketing?meta_error=invalid_state');
+    expect(await callback(ceo, redirect, binding)).toBe('/marketing?meta_error=invalid_state');
     const status = (await ceo.get('/crm/marketing/token-status').expect(200)).body as ConnectionStatus;
     expect(status.state).toBe('disconnected');
+  });
+
+  it('binds the state to the browser with a 10-minute httpOnly crm_oauth cookie sent only to the callback', async () => {
+    const tenant = await seedTenant(db, 'OAuth cookie');
+    const { url, binding, setCookie } = await consent(await loginAs(tenant, 'professional'));
+    expect(setCookie).toMatch(/; HttpOnly/i);
+    expect(setCookie).toMatch(/; SameSite=Lax/i);
+    expect(setCookie).toMatch(/; Path=\/crm\/auth\/meta\/callback;/);
+    expect(setCookie).toMatch(/; Max-Age=600;/);
+    expect(setCookie).not.toMatch(/Secure/); // COOKIE_SECURE=false in this test
+    const value = binding.slice('crm_oauth='.length);
+    expect(Buffer.from(value, 'base64url')).toHaveLength(32);
+    // The state that travels through Meta carries a hash of the binding, never the binding itself.
+    const state = url.searchParams.get('state')!;
+    expect(Buffer.from(state.split('.')[0], 'base64url').toString('utf8')).not.toContain(value);
+    expect(state).not.toContain(value);
+  });
+
+  it('refuses a valid state from a browser without its crm_oauth cookie or with another one (login CSRF)', async () => {
+    const tenant = await seedTenant(db, 'OAuth binding');
+    // The attacker starts a consent in their own browser…
+    const attacker = await loginAs(tenant, 'ceo');
+    const redirect = await decide(await consentUrl(attacker), 'continue');
+    // …and gets a victim's browser, signed into the attacker's account, to finish it: no binding cookie there…
+    const victim = await loginAs(tenant, 'ceo');
+    expect(await callback(victim, redirect)).toBe('/marketing?meta_error=invalid_state');
+    // …or the binding of a consent the victim started: not the one the state commits to.
+    await consent(victim);
+    expect(await callback(victim, redirect)).toBe('/marketing?meta_error=invalid_state');
+    expect(await callback(victim, redirect, 'crm_oauth=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBe(
+      '/marketing?meta_error=invalid_state',
+    );
+    const before = (await victim.get('/crm/marketing/token-status').expect(200)).body as ConnectionStatus;
+    expect(before.state).toBe('disconnected');
+    // The refusals did not consume the state: the browser that started it still can finish it.
+    expect(await callback(attacker, redirect)).toBe('/marketing?meta=connected');
   });
 
   it('requires the session on the callback', async () => {

@@ -8,6 +8,7 @@ import type { GatewayConfig } from '../config';
 import { accessLog } from './access-log';
 import { HttpErrorFilter } from './http-error.filter';
 import { toHttpError } from './http-error';
+import { loopbackRedirect } from './loopback-redirect';
 import { rejectNulCharacters } from './reject-nul';
 import { staticFrontend } from './static-frontend';
 
@@ -35,6 +36,7 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
     if (request.path.toLowerCase().startsWith('/crm/')) response.setHeader('Cache-Control', 'no-store');
     next();
   });
+  app.use(loopbackRedirect(config.PUBLIC_URL));
   app.use(cookieParser());
   // Registered before Nest's defaults so the limit applies; `rawBody: true` keeps req.rawBody for webhooks.
   app.useBodyParser('json', { limit: BODY_LIMIT });

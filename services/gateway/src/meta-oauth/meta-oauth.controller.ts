@@ -21,10 +21,14 @@ export class MetaOauthController {
 
   @Get('url')
   @Roles(...MODULE_ROLES.marketing)
-  @ApiOperation({ summary: 'URL of the Meta consent dialog, with a signed single-use state (10 min)' })
+  @ApiOperation({
+    summary:
+      'URL of the Meta consent dialog, with a signed single-use state (10 min) bound to this browser by the ' +
+      'httpOnly `crm_oauth` cookie',
+  })
   @ApiOkResponse({ schema: { type: 'object', properties: { url: { type: 'string' } } } })
-  url(@Session() session: SessionContext): { url: string } {
-    return { url: this.oauth.consentUrl(session) };
+  url(@Session() session: SessionContext, @Res({ passthrough: true }) response: Response): { url: string } {
+    return { url: this.oauth.consentUrl(session, response) };
   }
 
   @Get('callback')

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { CookieOptions, Request, Response } from 'express';
 import passport from 'passport';
 import { Strategy as FacebookStrategy } from 'passport-facebook';
 import {
@@ -11,9 +11,15 @@ import {
   type ConsumeOauthStateRequest,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
-import { GATEWAY_CONFIG, metaCallbackUrl, type GatewayConfig } from '../config';
+import { GATEWAY_CONFIG, META_CALLBACK_PATH, metaCallbackUrl, type GatewayConfig } from '../config';
 import type { SessionContext, SessionRequest } from '../auth/session';
-import { signOauthState, verifyOauthState } from './oauth-state';
+import { OAUTH_STATE_TTL_SECONDS, signOauthState, verifyOauthState } from './oauth-state';
+
+/**
+ * httpOnly cookie holding the browser binding of the pending consent (its hash is in the signed state). SameSite=Lax
+ * so it survives Meta's top-level redirect back; sent only to the callback; lives as long as the state.
+ */
+export const OAUTH_BINDING_COOKIE = 'crm_oauth';
 
 /** Where the callback sends the browser back to (the frontend's Marketing page reads the query). */
 export type CallbackOutcome = 'connected' | 'access_denied' | 'invalid_state' | 'exchange_failed';
@@ -75,9 +81,16 @@ export class MetaOauthService {
     );
   }
 
-  /** The consent dialog URL for this user, with a fresh signed state (valid 10 minutes, once). */
-  consentUrl(session: SessionContext): string {
-    const { state } = signOauthState(this.config.OAUTH_STATE_SECRET, session);
+  /**
+   * The consent dialog URL for this user, with a fresh signed state (valid 10 minutes, once), bound to this browser
+   * by the `crm_oauth` cookie set on `response`. A newer consent URL replaces the binding of an older one.
+   */
+  consentUrl(session: SessionContext, response: Response): string {
+    const { state, binding } = signOauthState(this.config.OAUTH_STATE_SECRET, session);
+    response.cookie(OAUTH_BINDING_COOKIE, binding, {
+      ...this.bindingCookieOptions(),
+      maxAge: OAUTH_STATE_TTL_SECONDS * 1000,
+    });
     const url = new URL(this.config.META_OAUTH_DIALOG_URL);
     url.searchParams.set('client_id', this.config.META_APP_ID);
     url.searchParams.set('redirect_uri', metaCallbackUrl(this.config));
@@ -87,12 +100,17 @@ export class MetaOauthService {
     return url.toString();
   }
 
-  /** Handle Meta's redirect back; always ends in a redirect outcome, never an error page. */
+  /**
+   * Handle Meta's redirect back; always ends in a redirect outcome, never an error page. The binding cookie is
+   * single-use: cleared by every callback, whatever the outcome.
+   */
   async handleCallback(
     request: Request,
     response: Response,
     session: SessionContext,
   ): Promise<CallbackOutcome> {
+    const binding = (request.cookies as Record<string, unknown> | undefined)?.[OAUTH_BINDING_COOKIE];
+    response.clearCookie(OAUTH_BINDING_COOKIE, this.bindingCookieOptions());
     const error = single(request.query.error);
     if (error !== undefined) {
       if (error === 'access_denied') return 'access_denied';
@@ -100,7 +118,12 @@ export class MetaOauthService {
       return 'exchange_failed';
     }
 
-    const check = verifyOauthState(this.config.OAUTH_STATE_SECRET, single(request.query.state), session);
+    const check = verifyOauthState(
+      this.config.OAUTH_STATE_SECRET,
+      single(request.query.state),
+      session,
+      binding,
+    );
     if (!check.ok) {
       this.logger.warn(`Meta OAuth callback refused: state ${check.reason} (tenant ${session.tenantId})`);
       return 'invalid_state';
@@ -136,6 +159,10 @@ export class MetaOauthService {
       tenantId: session.tenantId,
       userId: session.userId,
     });
+  }
+
+  private bindingCookieOptions(): CookieOptions {
+    return { httpOnly: true, sameSite: 'lax', secure: this.config.COOKIE_SECURE, path: META_CALLBACK_PATH };
   }
 
   /** Run passport-facebook's callback half: POST the code to the token URL, then the verify callback above. */

@@ -6,6 +6,7 @@ import { DomainError, Webhooks, type RawMetaWebhook } from '@crm/contracts';
 import { JetStreamService, safeEqual } from '@crm/nest-common';
 import { Public } from '../auth/auth.decorators';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { CrossSiteAllowed } from '../http/cross-site.guard';
 import { GatewayHttpError } from '../http/http-error';
 import { isValidMetaSignature, webhookMessageId } from './webhook-signature';
 
@@ -17,6 +18,8 @@ const MAX_CHALLENGE_LENGTH = 256;
  */
 @ApiExcludeController()
 @Public()
+// Meta posts server to server; the X-Hub-Signature-256 HMAC, not the browser's headers, proves where it came from.
+@CrossSiteAllowed()
 @Controller('webhooks/meta')
 export class WebhooksController {
   private readonly logger = new Logger('MetaWebhooks');
