@@ -181,6 +181,7 @@ async function main() {
     secrets,
     output: serviceOutput(prefix),
     signal: abort.signal,
+    timeoutMs: 180_000, // first start on a busy machine: SWC compiles every service
   });
   cleanups.push(() => starting.then((stack) => stack.stop()));
   const stack = await starting;

@@ -81,7 +81,7 @@ function postgresFailureLine({ step, output, dataDir, logFile, port }) {
   if (reason && /lock file .*postmaster\.pid.* already exists/.test(reason)) {
     return `PostgreSQL is already running on ${dataDir} (is another \`npm run demo\` of this clone running?): stop it first; ${see}`;
   }
-  if (reason && /could not bind .*Address already in use/i.test(reason)) {
+  if (/could not bind .*Address already in use/i.test(output)) {
     return `PostgreSQL could not listen on port ${port}, which is in use: set DEMO_PORT_POSTGRES to a free port; ${see}`;
   }
   if (reason && /incompatible with server|was initialized by PostgreSQL version/.test(reason)) {
