@@ -55,20 +55,28 @@ function busyPortsMessage(busy, ports) {
     : `ports ${listed} are already in use: stop what uses them or set ${variables} to free ports`;
 }
 
-/** True when nothing listens on 127.0.0.1:port (a listen there would succeed). */
-function isPortFree(port, host = '127.0.0.1') {
+/** Why 127.0.0.1:port cannot be listened on (`EADDRINUSE`, `EACCES`…), or null when it is free. */
+function portProblem(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+    server.once('error', (error) => resolve(error.code ?? 'EADDRINUSE'));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(null)));
   });
 }
 
-/** Throws one StartUpError listing every port (among `names`) that is taken. */
+/** Throws one StartUpError naming every port (among `names`) that cannot be used. */
 async function assertPortsFree(ports, names = Object.keys(ports)) {
   const busy = [];
-  for (const name of names) if (!(await isPortFree(ports[name]))) busy.push(name);
+  for (const name of names) {
+    const problem = await portProblem(ports[name]);
+    if (problem === 'EACCES') {
+      throw new StartUpError(
+        `port ${ports[name]} (${name}) needs root: set ${portVariable(name)} to a port above 1023`,
+      );
+    }
+    if (problem) busy.push(name);
+  }
   if (busy.length > 0) throw new StartUpError(busyPortsMessage(busy, ports));
 }
 
-module.exports = { DEFAULT_PORTS, portVariable, demoPorts, busyPortsMessage, isPortFree, assertPortsFree };
+module.exports = { DEFAULT_PORTS, portVariable, demoPorts, busyPortsMessage, portProblem, assertPortsFree };
