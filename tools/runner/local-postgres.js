@@ -144,7 +144,7 @@ function makeReadableByAll(dir) {
 /** Copy the binaries to `to` once (through a temporary directory, so a half copy is never used). */
 function copyBinaries(from, to, log) {
   if (existsSync(join(to, 'bin', 'postgres'))) return;
-  log(`copying the PostgreSQL binaries to ${to} (the 'postgres' user cannot reach them in this clone)…`);
+  log(`copying the PostgreSQL binaries to ${to}, where the 'postgres' user can run them…`);
   mkdirSync(dirname(to), { recursive: true });
   chmodSync(dirname(to), 0o755);
   const partial = `${to}.partial-${process.pid}`;
@@ -171,9 +171,10 @@ function runBinary({ binary, args, ids, cwd, logStream, ready }) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const onData = (chunk) => {
-      output += chunk.toString();
       logStream.write(chunk);
-      if (!done && ready && ready(output)) {
+      if (done) return; // only the output up to readiness (or failure) is kept in memory
+      output += chunk.toString();
+      if (ready && ready(output)) {
         done = true;
         resolve({ child, output });
       }
