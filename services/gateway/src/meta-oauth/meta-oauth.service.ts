@@ -2,14 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import passport from 'passport';
 import { Strategy as FacebookStrategy } from 'passport-facebook';
-import {
-  DomainError,
-  META_REQUIRED_SCOPES,
-  Rpc,
-  type CompleteOauthRequest,
-  type ConnectionStatus,
-  type ConsumeOauthStateRequest,
-} from '@crm/contracts';
+import { DomainError, META_REQUIRED_SCOPES, Rpc, type ConnectionStatus } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { GATEWAY_CONFIG, metaCallbackUrl, type GatewayConfig } from '../config';
 import type { SessionContext, SessionRequest } from '../auth/session';
@@ -63,7 +56,7 @@ export class MetaOauthService {
             return;
           }
           this.rpc
-            .call<ConnectionStatus, CompleteOauthRequest>(Rpc.meta.completeOauth, {
+            .call(Rpc.meta.completeOauth, {
               tenantId: session.tenantId,
               userId: session.userId,
               accessToken,
@@ -106,7 +99,7 @@ export class MetaOauthService {
       return 'invalid_state';
     }
     try {
-      await this.rpc.call<unknown, ConsumeOauthStateRequest>(Rpc.meta.consumeOauthState, {
+      await this.rpc.call(Rpc.meta.consumeOauthState, {
         tenantId: session.tenantId,
         userId: session.userId,
         nonce: check.claims.nonce,
@@ -132,10 +125,7 @@ export class MetaOauthService {
   }
 
   async disconnect(session: SessionContext): Promise<ConnectionStatus> {
-    return this.rpc.call<ConnectionStatus>(Rpc.meta.disconnect, {
-      tenantId: session.tenantId,
-      userId: session.userId,
-    });
+    return this.rpc.call(Rpc.meta.disconnect, { tenantId: session.tenantId });
   }
 
   /** Run passport-facebook's callback half: POST the code to the token URL, then the verify callback above. */
