@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -90,9 +90,10 @@ export class ResolveAdRequest extends TenantRequest {
 // ---- WhatsApp ----
 
 export class ListTemplatesRequest extends TenantRequest {
-  /** Pull from Meta now instead of serving the last sync. */
+  /** Pull from Meta now instead of serving the last sync. `"true"`/`"false"` (a query string) count as booleans. */
   @IsOptional()
-  @IsBoolean()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'refresh must be true or false' })
   refresh?: boolean;
 }
 
