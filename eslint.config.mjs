@@ -68,7 +68,22 @@ export default tseslint.config(
     files: ['frontend/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: globals.browser },
-    rules: { ...reactHooks.configs.recommended.rules },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The full contracts entry carries decorators, reflect-metadata and class-validator: not for the bundle.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@crm/contracts', message: 'Import @crm/contracts/browser in the frontend.' }],
+          patterns: [
+            {
+              regex: '(^|/)libs/contracts/',
+              message: 'Import @crm/contracts/browser in the frontend.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

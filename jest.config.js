@@ -14,6 +14,7 @@ const swcTransform = [
 ];
 const moduleNameMapper = {
   '^@crm/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+  '^@crm/contracts/browser$': '<rootDir>/libs/contracts/src/browser.ts',
   '^@crm/nest-common$': '<rootDir>/libs/nest-common/src/index.ts',
   '^@crm/testing$': '<rootDir>/libs/testing/src/index.ts',
   '^@crm/meta-sandbox$': '<rootDir>/tools/meta-sandbox/src/index.ts',

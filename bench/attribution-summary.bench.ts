@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { Rpc, type AttributionSummary } from '@crm/contracts';
+import { Rpc } from '@crm/contracts';
 import {
   RpcTestClient,
   createFreshDatabase,
@@ -91,10 +91,10 @@ async function main(): Promise<void> {
         since: new Date(now - days * 86_400_000).toISOString(),
         until: new Date(now).toISOString(),
       };
-      for (let i = 0; i < 3; i++) await rpc.call<AttributionSummary>(Rpc.crm.attributionSummary, request);
+      for (let i = 0; i < 3; i++) await rpc.call(Rpc.crm.attributionSummary, request);
       let leads = 0;
       const { samples, totalMs } = await runConcurrently(50, 1, async () => {
-        const result = await rpc.call<AttributionSummary>(Rpc.crm.attributionSummary, request);
+        const result = await rpc.call(Rpc.crm.attributionSummary, request);
         leads = result.rows.reduce((n, row) => n + row.leads, 0);
       });
       const summary = summarise(samples, totalMs);

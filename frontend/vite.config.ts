@@ -10,9 +10,13 @@ export default defineConfig({
   root: frontendRoot,
   plugins: [react(), tailwindcss()],
   resolve: {
-    alias: {
-      '@crm/contracts': fileURLToPath(new URL('../libs/contracts/src/index.ts', import.meta.url)),
-    },
+    // Only the browser-safe entry of the contracts: constants and types, no decorators or class-validator.
+    alias: [
+      {
+        find: /^@crm\/contracts\/browser$/,
+        replacement: fileURLToPath(new URL('../libs/contracts/src/browser.ts', import.meta.url)),
+      },
+    ],
   },
   server: {
     port: 5173,
@@ -37,7 +41,7 @@ export default defineConfig({
             { name: 'i18n', test: /node_modules[\\/](i18next|react-i18next)[\\/]/ },
             {
               name: 'contracts',
-              test: /(libs[\\/]contracts|node_modules[\\/](class-validator|class-transformer|reflect-metadata|validator))[\\/]/,
+              test: /libs[\\/]contracts[\\/]/,
             },
           ],
         },

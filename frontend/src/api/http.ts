@@ -1,4 +1,4 @@
-import { RpcErrorCodes, type RpcErrorCode } from '@crm/contracts';
+import { RpcErrorCodes, type RpcErrorCode } from '@crm/contracts/browser';
 
 /** Codes the gateway sends, plus the few the browser itself can observe. */
 export type ApiErrorCode = RpcErrorCode | 'TOO_MANY_REQUESTS' | 'NETWORK' | 'UNKNOWN';

@@ -1,8 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-
-/** Deepest page a list may ask for: keeps OFFSET arithmetic far inside PostgreSQL's bigint. */
-export const MAX_PAGE = 100_000;
+import { MAX_PAGE } from './model/common';
 
 export class TenantRequest {
   @IsUUID()
@@ -24,10 +22,3 @@ export class PageQuery extends TenantRequest {
   @Max(100)
   pageSize?: number;
 }
-
-export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
-
-/** ISO-8601 instant string, e.g. `2026-11-24T08:00:00.000Z`. */
-export type IsoInstant = string;
-/** Calendar date in a named timezone, `YYYY-MM-DD`. */
-export type IsoDate = string;

@@ -10,32 +10,9 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { PageQuery, TenantRequest, type IsoInstant } from './common';
-import type { Role } from './tenancy';
-
-/** The seeded sales pipeline, in order. The first one is a lead's initial status. */
-export const LEAD_STATUSES = [
-  'nuevo',
-  'contactado',
-  'calificado',
-  'llamada_agendada',
-  'negociacion',
-  'cerrado_ganado',
-  'cerrado_perdido',
-] as const;
-export type LeadStatus = (typeof LEAD_STATUSES)[number];
-export const INITIAL_LEAD_STATUS: LeadStatus = 'nuevo';
-
-export const LEAD_SOURCES = ['META_ADS', 'WHATSAPP', 'WEBSITE', 'REFERRAL', 'MANUAL'] as const;
-export type LeadSource = (typeof LEAD_SOURCES)[number];
-
-export const OPPORTUNITY_STATUSES = ['pending', 'won', 'lost'] as const;
-export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
-export const SALE_STATUSES = ['pending', 'completed', 'refunded'] as const;
-export type SaleStatus = (typeof SALE_STATUSES)[number];
-
-/** E.164: `+` then 8–15 digits, first digit not 0. */
-export const E164_PATTERN = /^\+[1-9]\d{7,14}$/;
+import { PageQuery, TenantRequest } from './common';
+import type { IsoInstant } from './model/common';
+import { E164_PATTERN, LEAD_SOURCES, LEAD_STATUSES, type LeadSource, type LeadStatus } from './model/crm';
 
 export class VerifyCredentialsRequest {
   @IsEmail()
@@ -48,21 +25,10 @@ export class VerifyCredentialsRequest {
   password!: string;
 }
 
-export type SessionUser = {
-  userId: string;
-  tenantId: string;
-  tenantName: string;
-  email: string;
-  name: string;
-  role: Role;
-};
-
 export class GetUserRequest extends TenantRequest {
   @IsUUID()
   userId!: string;
 }
-
-export type TenantView = { id: string; name: string; currency: string; timezone: string };
 
 export class ListLeadsRequest extends PageQuery {
   @IsOptional()
@@ -78,47 +44,6 @@ export class ListLeadsRequest extends PageQuery {
   @MaxLength(100)
   search?: string;
 }
-
-export type LeadView = {
-  id: string;
-  name: string;
-  phone: string;
-  email: string | null;
-  status: LeadStatus;
-  leadSource: LeadSource;
-  metaAdId: string | null;
-  metaAdsetId: string | null;
-  metaCampaignId: string | null;
-  ctwaClid: string | null;
-  /** The contact asked not to be messaged (e.g. replied STOP/BAJA): automations never send to them. */
-  optedOut: boolean;
-  assignedUserId: string | null;
-  assignedUserName: string | null;
-  createdAt: IsoInstant;
-};
-
-export type OpportunityView = {
-  id: string;
-  leadId: string;
-  title: string;
-  value: number;
-  currency: string;
-  status: OpportunityStatus;
-  deadline: IsoInstant | null;
-  createdAt: IsoInstant;
-};
-
-export type SaleView = {
-  id: string;
-  leadId: string;
-  opportunityId: string | null;
-  amount: number;
-  currency: string;
-  status: SaleStatus;
-  completedAt: IsoInstant | null;
-};
-
-export type LeadDetail = LeadView & { opportunities: OpportunityView[]; sales: SaleView[] };
 
 export class GetLeadRequest extends TenantRequest {
   @IsUUID()
@@ -153,8 +78,6 @@ export class UpdateLeadStatusRequest extends TenantRequest {
   status!: LeadStatus;
 }
 
-export type PipelineStageView = { key: LeadStatus; position: number; label: string };
-
 /** CRM facts for Meta-attributed leads in a range of instants `[since, until)`. */
 export class AttributionSummaryRequest extends TenantRequest {
   @IsISO8601({ strict: true })
@@ -163,25 +86,6 @@ export class AttributionSummaryRequest extends TenantRequest {
   @IsISO8601({ strict: true })
   until!: IsoInstant;
 }
-
-export type AttributionRow = {
-  metaCampaignId: string | null;
-  metaAdsetId: string | null;
-  metaAdId: string | null;
-  /** META_ADS leads created in range. */
-  leads: number;
-  /** Opportunities of META_ADS leads created in range. */
-  opportunities: number;
-  /** Completed sales of META_ADS leads, completed in range: count and amount by currency. */
-  sales: number;
-  revenue: number;
-};
-
-export type AttributionSummary = {
-  rows: AttributionRow[];
-  /** Currencies the counted sales were recorded in. */
-  salesCurrencies: string[];
-};
 
 // ---- durable events ----
 

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-export * from './subjects';
+export * from './browser';
 export * from './errors';
-export * from './tenancy';
 export * from './validation';
 export * from './common';
 export * from './crm';
@@ -9,3 +8,4 @@ export * from './meta';
 export * from './marketing';
 export * from './automation';
 export * from './phone';
+export * from './contract-map';

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -14,17 +14,10 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { TenantRequest, type IsoDate, type IsoInstant } from './common';
-import { E164_PATTERN } from './crm';
-
-/** Scopes the product asks Meta for; a connection missing any of them is flagged in the UI. */
-export const META_REQUIRED_SCOPES = [
-  'business_management',
-  'ads_read',
-  'leads_retrieval',
-  'whatsapp_business_management',
-  'whatsapp_business_messaging',
-] as const;
+import { TenantRequest } from './common';
+import type { IsoDate, IsoInstant } from './model/common';
+import { E164_PATTERN } from './model/crm';
+import { WHATSAPP_STATUSES, type RawMetaWebhook, type WhatsappStatus } from './model/meta';
 
 const NUMERIC_ID = /^\d{1,30}$/;
 const AD_ACCOUNT_ID = /^act_\d{1,30}$/;
@@ -54,58 +47,15 @@ export class CompleteOauthRequest extends TenantRequest {
   accessToken!: string;
 }
 
-export type ConnectionState = 'disconnected' | 'connected' | 'expired' | 'revoked';
-
-export type ConnectionStatus = {
-  state: ConnectionState;
-  /** Portfolio, ad account and number have been chosen. */
-  setupComplete: boolean;
-  scopes: string[];
-  missingScopes: string[];
-  expiresAt: IsoInstant | null;
-  connectedAt: IsoInstant | null;
-  business: { id: string; name: string } | null;
-  adAccount: { id: string; name: string; currency: string; timezone: string } | null;
-  phoneNumber: { id: string; wabaId: string; displayPhoneNumber: string; verifiedName: string } | null;
-  /** Last Meta failure seen on this connection (rate limit, outage…), for the UI. */
-  lastError: { code: string; message: string; at: IsoInstant } | null;
-  /**
-   * Lead Ads leads received while Meta could not be read for this account (token expired, permission missing, Meta
-   * rate-limited or down). They are kept and fetched again after a reconnect or when Meta answers.
-   */
-  pendingLeads?: number;
-};
-
-export type PortfolioOption = { id: string; name: string; verificationStatus: string | null };
-
 export class ListAdAccountsRequest extends TenantRequest {
   @Matches(NUMERIC_ID, { message: 'businessId must be a numeric Meta id' })
   businessId!: string;
 }
 
-export type AdAccountOption = {
-  id: string;
-  name: string;
-  currency: string;
-  timezone: string;
-  /** Meta `account_status`; only 1 (ACTIVE) can be selected. */
-  accountStatus: number;
-  selectable: boolean;
-};
-
 export class ListPhoneNumbersRequest extends TenantRequest {
   @Matches(NUMERIC_ID, { message: 'businessId must be a numeric Meta id' })
   businessId!: string;
 }
-
-export type PhoneNumberOption = {
-  id: string;
-  wabaId: string;
-  wabaName: string;
-  displayPhoneNumber: string;
-  verifiedName: string;
-  qualityRating: string;
-};
 
 export class SelectAssetsRequest extends TenantRequest {
   @Matches(NUMERIC_ID, { message: 'businessId must be a numeric Meta id' })
@@ -132,61 +82,20 @@ export class AdInsightsRequest extends TenantRequest {
   until!: IsoDate;
 }
 
-export type AdInsightRow = {
-  campaignId: string;
-  campaignName: string;
-  adsetId: string;
-  adsetName: string;
-  adId: string;
-  adName: string;
-  spend: number;
-  impressions: number;
-  clicks: number;
-};
-
-export type AdInsightsResult = {
-  adAccountId: string;
-  currency: string;
-  timezone: string;
-  rows: AdInsightRow[];
-  fetchedAt: IsoInstant;
-  /** Served from the local cache because Meta was rate-limited or unavailable. */
-  stale: boolean;
-};
-
 export class ResolveAdRequest extends TenantRequest {
   @Matches(NUMERIC_ID)
   adId!: string;
 }
 
-export type ResolvedAd = {
-  adId: string;
-  adName: string;
-  adsetId: string;
-  campaignId: string;
-  campaignName: string;
-};
-
 // ---- WhatsApp ----
 
 export class ListTemplatesRequest extends TenantRequest {
-  /** Pull from Meta now instead of serving the last sync. */
+  /** Pull from Meta now instead of serving the last sync. `"true"`/`"false"` (a query string) count as booleans. */
   @IsOptional()
-  @IsBoolean()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'refresh must be true or false' })
   refresh?: boolean;
 }
-
-export type TemplateView = {
-  id: string;
-  name: string;
-  language: string;
-  status: string;
-  category: string;
-  bodyText: string;
-  /** Number of `{{n}}` placeholders in the BODY. */
-  parameterCount: number;
-  syncedAt: IsoInstant;
-};
 
 export class SendTemplateRequest extends TenantRequest {
   /** The same key never sends twice (e.g. `lead_followup:<leadId>`). */
@@ -214,8 +123,6 @@ export class SendTemplateRequest extends TenantRequest {
   @MaxLength(512)
   callbackData?: string;
 }
-
-export type SendTemplateResult = { wamid: string; status: 'accepted' };
 
 // ---- events derived from webhooks (published by meta-ads-service once the tenant is known) ----
 
@@ -295,9 +202,6 @@ export class WhatsappInboundEvent extends TenantRequest {
   attribution?: AdAttribution;
 }
 
-export const WHATSAPP_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
-export type WhatsappStatus = (typeof WHATSAPP_STATUSES)[number];
-
 export class WhatsappStatusError {
   @Type(() => Number)
   @IsInt()
@@ -367,9 +271,6 @@ export class LeadgenReceivedEvent extends TenantRequest {
   @Matches(E164_PATTERN)
   phone?: string;
 }
-
-/** What the gateway puts on `webhook.meta.raw`: the exact verified body, untouched. */
-export type RawMetaWebhook = { receivedAt: IsoInstant; body: string };
 
 /** Validation class for `RawMetaWebhook` (payload of `Webhooks.metaRaw`, consumed by meta-ads-service). */
 export class RawMetaWebhookMessage implements RawMetaWebhook {

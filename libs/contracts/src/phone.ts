@@ -1,4 +1,4 @@
-import { E164_PATTERN } from './crm';
+import { E164_PATTERN } from './model/crm';
 
 /**
  * Bring a phone number to the one form leads are stored and matched in.

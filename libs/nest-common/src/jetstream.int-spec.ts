@@ -53,7 +53,6 @@ describe('JetStreamService (real nats-server with JetStream)', () => {
     await service.consume({
       durable: `spec-retry-${tenantId.slice(0, 8)}`,
       subject: Events.leadStatusChanged,
-      payload: LeadStatusChangedEvent,
       handler: async (payload) => {
         if (payload.tenantId !== tenantId) return;
         attempts += 1;
@@ -61,7 +60,9 @@ describe('JetStreamService (real nats-server with JetStream)', () => {
         handled.push(payload.leadId);
       },
     });
-    await service.publish(Events.leadStatusChanged, { tenantId, leadId: 'not-a-uuid' });
+    // Not a valid event on purpose: the consumer must end it, not retry it.
+    const invalid = { tenantId, leadId: 'not-a-uuid' } as unknown as LeadStatusChangedEvent;
+    await service.publish(Events.leadStatusChanged, invalid);
     const valid = event(tenantId);
     await service.publish(Events.leadStatusChanged, valid);
     await waitFor(() => handled.length === 1, { what: 'redelivery' });
@@ -75,7 +76,6 @@ describe('JetStreamService (real nats-server with JetStream)', () => {
     await service.consume({
       durable: `spec-perm-${tenantId.slice(0, 8)}`,
       subject: Events.leadStatusChanged,
-      payload: LeadStatusChangedEvent,
       handler: async (payload) => {
         if (payload.tenantId !== tenantId) return;
         attempts += 1;

@@ -11,17 +11,28 @@ import {
   type JetStreamManager,
   type NatsConnection,
 } from 'nats';
-import { DomainError, Streams, parsePayload, type StreamDefinition } from '@crm/contracts';
+import {
+  DomainError,
+  EventPayloadClasses,
+  Streams,
+  parsePayload,
+  type EventPayload,
+  type EventSubject,
+  type StreamDefinition,
+} from '@crm/contracts';
 import type { ClassConstructor } from 'class-transformer';
 
-export type ConsumeOptions<T extends object> = {
+export type ConsumeOptions<S extends EventSubject> = {
   /** Durable consumer name: one per (service, purpose), e.g. `automation-service.lead-created`. */
   durable: string;
-  subject: string;
-  /** Contract class the payload is validated against; an invalid payload is logged and terminated, never retried. */
-  payload: ClassConstructor<T>;
+  subject: S;
+  /**
+   * Contract class the payload is validated against (default: the subject's class in `EventPayloadClasses`);
+   * an invalid payload is logged and terminated, never retried.
+   */
+  payload?: ClassConstructor<EventPayload<S>>;
   handler: (
-    payload: T,
+    payload: EventPayload<S>,
     meta: { subject: string; redeliveries: number; streamSequence: number },
   ) => Promise<void>;
   /**
@@ -102,9 +113,9 @@ export class JetStreamService implements OnApplicationShutdown {
   }
 
   /** Publish durably. `messageId` makes a re-publish within the duplicate window a no-op (returns `duplicate: true`). */
-  async publish(
-    subject: string,
-    payload: object,
+  async publish<S extends EventSubject>(
+    subject: S,
+    payload: EventPayload<S>,
     messageId?: string,
   ): Promise<{ duplicate: boolean; seq: number }> {
     const ack = await this.requireClient().publish(subject, encoder.encode(JSON.stringify(payload)), {
@@ -113,7 +124,7 @@ export class JetStreamService implements OnApplicationShutdown {
     return { duplicate: ack.duplicate, seq: ack.seq };
   }
 
-  async consume<T extends object>(options: ConsumeOptions<T>): Promise<void> {
+  async consume<S extends EventSubject>(options: ConsumeOptions<S>): Promise<void> {
     const manager = this.requireManager();
     const stream = streamFor(options.subject);
     const maxDeliver = options.maxDeliver ?? -1;
@@ -141,9 +152,12 @@ export class JetStreamService implements OnApplicationShutdown {
       (async () => {
         for await (const message of messages) {
           const redeliveries = message.info.redeliveryCount - 1;
-          let data: T;
+          let data: EventPayload<S>;
           try {
-            data = parsePayload(options.payload, JSON.parse(decoder.decode(message.data)));
+            data = parsePayload(
+              options.payload ?? EventPayloadClasses[options.subject],
+              JSON.parse(decoder.decode(message.data)),
+            );
           } catch (error) {
             this.logger.error(
               `${options.durable}: dropping invalid message on ${message.subject}: ${describe(error)}`,

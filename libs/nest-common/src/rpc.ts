@@ -16,6 +16,9 @@ import {
   describeValidationErrors,
   isRpcErrorPayload,
   type RpcErrorPayload,
+  type RpcReply,
+  type RpcRequest,
+  type RpcSubject,
 } from '@crm/contracts';
 
 export const NATS_CLIENT = Symbol('NATS_CLIENT');
@@ -66,14 +69,14 @@ export class RpcErrorFilter implements ExceptionFilter {
 export class RpcClient implements OnApplicationShutdown {
   constructor(@Inject(NATS_CLIENT) private readonly client: ClientProxy) {}
 
-  async call<TResult, TPayload extends object = object>(
-    subject: string,
-    payload: TPayload,
+  async call<S extends RpcSubject>(
+    subject: S,
+    payload: RpcRequest<S>,
     timeoutMs = DEFAULT_RPC_TIMEOUT_MS,
-  ): Promise<TResult> {
+  ): Promise<RpcReply<S>> {
     try {
       return await firstValueFrom(
-        this.client.send<TResult, TPayload>(subject, payload).pipe(timeout(timeoutMs)),
+        this.client.send<RpcReply<S>, RpcRequest<S>>(subject, payload).pipe(timeout(timeoutMs)),
       );
     } catch (error) {
       throw toDomainError(subject, error);

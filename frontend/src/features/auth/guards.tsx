@@ -1,4 +1,4 @@
-import type { SessionUser } from '@crm/contracts';
+import type { SessionUser } from '@crm/contracts/browser';
 import { createContext, useContext, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation } from 'react-router';

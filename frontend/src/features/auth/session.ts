@@ -1,4 +1,4 @@
-import { MODULE_ROLES, type Role, type SessionUser } from '@crm/contracts';
+import { MODULE_ROLES, type Role, type SessionUser } from '@crm/contracts/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http, isApiError } from '../../api/http';
 import { SESSION_QUERY_KEY } from '../../api/query-client';

@@ -7,7 +7,7 @@ import type {
   SendStatus,
   TemplateView,
   VariableSource,
-} from '@crm/contracts';
+} from '@crm/contracts/browser';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../api/http';
 

@@ -1,4 +1,4 @@
-import { SEND_STATUSES, type AutomationLogView, type SendStatus } from '@crm/contracts';
+import { SEND_STATUSES, type AutomationLogView, type SendStatus } from '@crm/contracts/browser';
 import { Fragment, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../components/empty-state';

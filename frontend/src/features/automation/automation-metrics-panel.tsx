@@ -1,4 +1,4 @@
-import type { AutomationMetrics } from '@crm/contracts';
+import type { AutomationMetrics } from '@crm/contracts/browser';
 import { useTranslation } from 'react-i18next';
 import { useFormatters } from '../../lib/format';
 

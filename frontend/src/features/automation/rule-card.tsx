@@ -4,7 +4,7 @@ import {
   type RuleView,
   type TemplateView,
   type VariableSource,
-} from '@crm/contracts';
+} from '@crm/contracts/browser';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/http';

@@ -1,4 +1,4 @@
-import { LEAD_STATUSES, type LeadStatus } from '@crm/contracts';
+import { LEAD_STATUSES, type LeadStatus } from '@crm/contracts/browser';
 import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';

@@ -1,4 +1,4 @@
-import type { OpportunityStatus, SaleStatus } from '@crm/contracts';
+import type { OpportunityStatus, SaleStatus } from '@crm/contracts/browser';
 import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Badge, type BadgeTone } from '../../components/badge';

@@ -1,4 +1,4 @@
-import type { LeadStatus } from '@crm/contracts';
+import type { LeadStatus } from '@crm/contracts/browser';
 import { useTranslation } from 'react-i18next';
 import { Badge, type BadgeTone } from '../../components/badge';
 

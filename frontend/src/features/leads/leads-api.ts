@@ -1,4 +1,4 @@
-import type { LeadDetail, LeadSource, LeadStatus, LeadView, Page } from '@crm/contracts';
+import type { LeadDetail, LeadSource, LeadStatus, LeadView, Page } from '@crm/contracts/browser';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { http } from '../../api/http';
 

@@ -1,4 +1,4 @@
-import { LEAD_SOURCES, LEAD_STATUSES, type LeadSource, type LeadStatus } from '@crm/contracts';
+import { LEAD_SOURCES, LEAD_STATUSES, type LeadSource, type LeadStatus } from '@crm/contracts/browser';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';

@@ -1,4 +1,4 @@
-import type { FunnelMetrics, RoiReport } from '@crm/contracts';
+import type { FunnelMetrics, RoiReport } from '@crm/contracts/browser';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../components/empty-state';

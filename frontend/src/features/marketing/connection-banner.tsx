@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from '@crm/contracts';
+import type { ConnectionStatus } from '@crm/contracts/browser';
 import { useTranslation } from 'react-i18next';
 import { useFormatters } from '../../lib/format';
 import { MetaErrorNotice } from './meta-error-notice';

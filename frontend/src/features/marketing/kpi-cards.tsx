@@ -1,4 +1,4 @@
-import type { StatsReport } from '@crm/contracts';
+import type { StatsReport } from '@crm/contracts/browser';
 import { useTranslation } from 'react-i18next';
 import { useFormatters } from '../../lib/format';
 

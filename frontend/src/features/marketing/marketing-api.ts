@@ -6,7 +6,7 @@ import type {
   RangePreset,
   RoiReport,
   StatsReport,
-} from '@crm/contracts';
+} from '@crm/contracts/browser';
 import {
   keepPreviousData,
   useMutation,

@@ -1,4 +1,4 @@
-import { RANGE_PRESETS, type RangePreset } from '@crm/contracts';
+import { RANGE_PRESETS, type RangePreset } from '@crm/contracts/browser';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { rangeProblem, type RangeState } from './report-range';

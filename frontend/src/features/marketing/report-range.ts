@@ -1,4 +1,4 @@
-import type { RangePreset } from '@crm/contracts';
+import type { RangePreset } from '@crm/contracts/browser';
 import type { ReportQuery } from './marketing-api';
 
 export type RangeState = { preset: RangePreset; since: string; until: string };

@@ -1,4 +1,4 @@
-import type { AdAccountOption } from '@crm/contracts';
+import type { AdAccountOption } from '@crm/contracts/browser';
 import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SkeletonBlock } from '../../components/skeleton';

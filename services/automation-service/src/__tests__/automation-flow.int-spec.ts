@@ -1,17 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  Rpc,
-  Webhooks,
-  type AutomationLogView,
-  type AutomationMetrics,
-  type ConnectionStatus,
-  type LeadView,
-  type Page,
-  type RawMetaWebhook,
-  type RuleView,
-} from '@crm/contracts';
+import { Rpc, Webhooks, type AutomationLogView, type RawMetaWebhook } from '@crm/contracts';
 import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
 import { freePort, startServiceProcess, waitFor, type ServiceHandle, rpcError } from '@crm/testing';
 import {
@@ -95,10 +85,10 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     (await control<{ data: SandboxMessage[] }>(`/messages?to=${encodeURIComponent(phone)}`)).data;
 
   const createLead = (name: string, phone = randomPhone()) =>
-    svc.rpc.call<LeadView>(Rpc.crm.createLead, { tenantId, name, phone, leadSource: 'META_ADS' });
+    svc.rpc.call(Rpc.crm.createLead, { tenantId, name, phone, leadSource: 'META_ADS' });
 
   const logOf = async (leadId: string): Promise<AutomationLogView | undefined> => {
-    const page = await svc.rpc.call<Page<AutomationLogView>>(Rpc.automation.listLogs, {
+    const page = await svc.rpc.call(Rpc.automation.listLogs, {
       tenantId,
       pageSize: 100,
     });
@@ -149,12 +139,12 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
       'America/Mexico_City',
     ]);
     const { access_token: accessToken } = await control<{ access_token: string }>('/tokens', {});
-    await svc.rpc.call<ConnectionStatus>(Rpc.meta.completeOauth, {
+    await svc.rpc.call(Rpc.meta.completeOauth, {
       tenantId,
       userId: randomUUID(),
       accessToken,
     });
-    await svc.rpc.call<ConnectionStatus>(
+    await svc.rpc.call(
       Rpc.meta.selectAssets,
       {
         tenantId,
@@ -208,12 +198,12 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     );
     expect(wrongCount.code).toBe('VALIDATION');
     expect(wrongCount.message).toMatch(/has 3 variable\(s\) but the mapping has 1/);
-    const [rule] = await svc.rpc.call<RuleView[]>(Rpc.automation.listRules, { tenantId });
+    const [rule] = await svc.rpc.call(Rpc.automation.listRules, { tenantId });
     expect(rule.enabled).toBe(false);
   });
 
   it('sends the follow-up after the delay and follows it to read and replied', async () => {
-    const rule = await svc.rpc.call<RuleView>(Rpc.automation.updateRule, {
+    const rule = await svc.rpc.call(Rpc.automation.updateRule, {
       tenantId,
       key: 'lead_followup',
       enabled: true,
@@ -243,7 +233,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     const replied = await waitForLog(lead.id, (log) => log.status === 'replied', 'the reply');
     expect(replied.repliedAt).not.toBeNull();
 
-    const metrics = await svc.rpc.call<AutomationMetrics>(Rpc.automation.metrics, { tenantId });
+    const metrics = await svc.rpc.call(Rpc.automation.metrics, { tenantId });
     expect(metrics.replied).toBeGreaterThanOrEqual(1);
     expect(metrics.sent).toBeGreaterThanOrEqual(metrics.replied);
     // Exactly one message ever, whatever happened after.
@@ -262,7 +252,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
   });
 
   it('skips a lead that was contacted or opted out before the follow-up was due', async () => {
-    await svc.rpc.call<RuleView>(Rpc.automation.updateRule, {
+    await svc.rpc.call(Rpc.automation.updateRule, {
       tenantId,
       key: 'lead_followup',
       delaySeconds: 3600,
@@ -275,7 +265,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     await svc.rpc.call(Rpc.crm.updateLeadStatus, { tenantId, leadId: contacted.id, status: 'contactado' });
     await control('/reply', { from: optedOut.phone, text: 'BAJA' });
     await waitFor(
-      async () => (await svc.rpc.call<LeadView>(Rpc.crm.getLead, { tenantId, leadId: optedOut.id })).optedOut,
+      async () => (await svc.rpc.call(Rpc.crm.getLead, { tenantId, leadId: optedOut.id })).optedOut,
       { what: 'crm-service to record the opt-out' },
     );
     await makeDue(contacted.id);
@@ -305,7 +295,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
   });
 
   it('sends by hand once per lead, whatever its stage', async () => {
-    const lead = await svc.rpc.call<LeadView>(Rpc.crm.createLead, {
+    const lead = await svc.rpc.call(Rpc.crm.createLead, {
       tenantId,
       name: 'Diego Manual',
       phone: randomPhone(),
@@ -324,7 +314,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', enabled: false });
     const other = await createLead('Elena Manual');
     await svc.rpc.call(Rpc.crm.updateLeadStatus, { tenantId, leadId: other.id, status: 'calificado' });
-    const queued = await svc.rpc.call<AutomationLogView>(Rpc.automation.trigger, {
+    const queued = await svc.rpc.call(Rpc.automation.trigger, {
       tenantId,
       ruleKey: 'lead_followup',
       leadId: other.id,

@@ -2,11 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   Events,
   Rpc,
-  type AutomationLogView,
-  type AutomationMetrics,
   type LeadCreatedEvent,
-  type Page,
-  type RuleView,
   type WhatsappInboundEvent,
   type WhatsappStatusEvent,
 } from '@crm/contracts';
@@ -65,7 +61,7 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
 
   describe('rules', () => {
     it('returns the defaults for a tenant that never configured the rule', async () => {
-      const rules = await svc.rpc.call<RuleView[]>(Rpc.automation.listRules, { tenantId: randomUUID() });
+      const rules = await svc.rpc.call(Rpc.automation.listRules, { tenantId: randomUUID() });
       expect(rules).toEqual([
         {
           key: 'lead_followup',
@@ -81,7 +77,7 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
 
     it('saves changes that do not enable the rule without asking Meta, per tenant', async () => {
       const tenantId = randomUUID();
-      const saved = await svc.rpc.call<RuleView>(Rpc.automation.updateRule, {
+      const saved = await svc.rpc.call(Rpc.automation.updateRule, {
         tenantId,
         key: 'lead_followup',
         delaySeconds: 3600,
@@ -93,19 +89,23 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
         variableMapping: ['lead.name', 'tenant.name'],
       });
       expect(Date.parse(saved.updatedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
-      const [listed] = await svc.rpc.call<RuleView[]>(Rpc.automation.listRules, { tenantId });
+      const [listed] = await svc.rpc.call(Rpc.automation.listRules, { tenantId });
       expect(listed).toEqual(saved);
-      const [other] = await svc.rpc.call<RuleView[]>(Rpc.automation.listRules, { tenantId: randomUUID() });
+      const [other] = await svc.rpc.call(Rpc.automation.listRules, { tenantId: randomUUID() });
       expect(other.delaySeconds).toBe(86400);
     });
 
     it('rejects bad input with VALIDATION', async () => {
       const badKey = await rpcError(
-        svc.rpc.call(Rpc.automation.updateRule, { tenantId: randomUUID(), key: 'nope', delaySeconds: 10 }),
+        svc.rpc.callInvalid(Rpc.automation.updateRule, {
+          tenantId: randomUUID(),
+          key: 'nope',
+          delaySeconds: 10,
+        }),
       );
       expect(badKey.code).toBe('VALIDATION');
       const badMapping = await rpcError(
-        svc.rpc.call(Rpc.automation.updateRule, {
+        svc.rpc.callInvalid(Rpc.automation.updateRule, {
           tenantId: randomUUID(),
           key: 'lead_followup',
           variableMapping: ['lead.password'],
@@ -395,7 +395,7 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
       const third = await insertSend(svc.db, { tenantId, status: 'skipped' });
       await insertSend(svc.db, { tenantId: randomUUID(), status: 'failed' });
 
-      const page = await svc.rpc.call<Page<AutomationLogView>>(Rpc.automation.listLogs, {
+      const page = await svc.rpc.call(Rpc.automation.listLogs, {
         tenantId,
         pageSize: 2,
       });
@@ -413,19 +413,19 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
       expect(read.history.map((h) => h.status)).toEqual(['sending', 'read']);
       expect(read.phone).toMatch(/^\+52/);
 
-      const pageTwo = await svc.rpc.call<Page<AutomationLogView>>(Rpc.automation.listLogs, {
+      const pageTwo = await svc.rpc.call(Rpc.automation.listLogs, {
         tenantId,
         pageSize: 2,
         page: 2,
       });
       expect(pageTwo.items.map((i) => i.id)).toEqual([first]);
-      const onlyScheduled = await svc.rpc.call<Page<AutomationLogView>>(Rpc.automation.listLogs, {
+      const onlyScheduled = await svc.rpc.call(Rpc.automation.listLogs, {
         tenantId,
         status: 'scheduled',
       });
       expect(onlyScheduled.items.map((i) => i.id)).toEqual([first]);
 
-      const metrics = await svc.rpc.call<AutomationMetrics>(Rpc.automation.metrics, { tenantId });
+      const metrics = await svc.rpc.call(Rpc.automation.metrics, { tenantId });
       expect(metrics).toEqual({
         scheduled: 1,
         sent: 1,
@@ -438,7 +438,7 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
         readRate: 1,
         replyRate: 0,
       });
-      const empty = await svc.rpc.call<AutomationMetrics>(Rpc.automation.metrics, {
+      const empty = await svc.rpc.call(Rpc.automation.metrics, {
         tenantId: randomUUID(),
         ruleKey: 'lead_followup',
       });

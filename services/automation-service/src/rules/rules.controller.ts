@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Rpc, TenantRequest, UpdateRuleRequest, type RuleView } from '@crm/contracts';
+import { Rpc, TenantRequest, UpdateRuleRequest, type RpcReply } from '@crm/contracts';
 import { RulesService } from './rules.service';
 
 @Controller()
@@ -8,12 +8,12 @@ export class RulesController {
   constructor(private readonly rules: RulesService) {}
 
   @MessagePattern(Rpc.automation.listRules)
-  list(@Payload() request: TenantRequest): Promise<RuleView[]> {
+  list(@Payload() request: TenantRequest): Promise<RpcReply<typeof Rpc.automation.listRules>> {
     return this.rules.list(request.tenantId);
   }
 
   @MessagePattern(Rpc.automation.updateRule)
-  update(@Payload() request: UpdateRuleRequest): Promise<RuleView> {
+  update(@Payload() request: UpdateRuleRequest): Promise<RpcReply<typeof Rpc.automation.updateRule>> {
     return this.rules.update(request);
   }
 }

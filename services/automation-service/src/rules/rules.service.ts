@@ -3,7 +3,6 @@ import {
   DomainError,
   RULE_KEYS,
   Rpc,
-  type ListTemplatesRequest,
   type RuleKey,
   type RuleView,
   type TemplateView,
@@ -146,7 +145,7 @@ export class RulesService {
 
   private async templates(tenantId: string, refresh: boolean): Promise<TemplateView[]> {
     try {
-      return await this.rpc.call<TemplateView[], ListTemplatesRequest>(Rpc.meta.listTemplates, {
+      return await this.rpc.call(Rpc.meta.listTemplates, {
         tenantId,
         refresh,
       });

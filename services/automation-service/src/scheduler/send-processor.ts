@@ -3,13 +3,10 @@ import {
   DomainError,
   INITIAL_LEAD_STATUS,
   Rpc,
-  type GetLeadRequest,
   type LeadView,
   type RpcErrorCode,
   type SendTemplateRequest,
   type SendTemplateResult,
-  type TenantRequest,
-  type TenantView,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { RulesService } from '../rules/rules.service';
@@ -60,11 +57,7 @@ export class SendProcessor {
     }
     let result: SendTemplateResult;
     try {
-      result = await this.rpc.call<SendTemplateResult, SendTemplateRequest>(
-        Rpc.meta.sendTemplate,
-        request,
-        SEND_TEMPLATE_TIMEOUT_MS,
-      );
+      result = await this.rpc.call(Rpc.meta.sendTemplate, request, SEND_TEMPLATE_TIMEOUT_MS);
     } catch (error) {
       return this.afterError(row, asDomainError(error), 'sending', RETRYABLE_CODES);
     }
@@ -79,7 +72,7 @@ export class SendProcessor {
     if (!row.manual && !rule.enabled) return { skip: 'rule disabled' };
     let lead: LeadView;
     try {
-      lead = await this.rpc.call<LeadView, GetLeadRequest>(Rpc.crm.getLead, {
+      lead = await this.rpc.call(Rpc.crm.getLead, {
         tenantId,
         leadId: row.lead_id,
       });
@@ -101,7 +94,7 @@ export class SendProcessor {
     }
     let tenantName: string | null = null;
     if (needsTenantName(rule.variableMapping, lead)) {
-      const tenant = await this.rpc.call<TenantView, TenantRequest>(Rpc.crm.getTenant, { tenantId });
+      const tenant = await this.rpc.call(Rpc.crm.getTenant, { tenantId });
       tenantName = tenant.name;
     }
     const bodyParameters = resolveBodyParameters(rule.variableMapping, { lead, tenantName });

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { Events, LeadCreatedEvent, WhatsappInboundEvent, WhatsappStatusEvent } from '@crm/contracts';
+import { Events } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import { SendsService } from './sends.service';
 
@@ -25,19 +25,16 @@ export class SendsConsumers implements OnApplicationBootstrap {
     await this.jetstream.consume({
       durable: DURABLES.leadCreated,
       subject: Events.leadCreated,
-      payload: LeadCreatedEvent,
       handler: (event) => this.sends.onLeadCreated(event),
     });
     await this.jetstream.consume({
       durable: DURABLES.whatsappStatus,
       subject: Events.whatsappStatus,
-      payload: WhatsappStatusEvent,
       handler: (event) => this.sends.onWhatsappStatus(event),
     });
     await this.jetstream.consume({
       durable: DURABLES.whatsappInbound,
       subject: Events.whatsappInbound,
-      payload: WhatsappInboundEvent,
       handler: (event) => this.sends.onWhatsappInbound(event),
     });
   }

@@ -5,9 +5,7 @@ import {
   ListLogsRequest,
   Rpc,
   TriggerRequest,
-  type AutomationLogView,
-  type AutomationMetrics,
-  type Page,
+  type RpcReply,
 } from '@crm/contracts';
 import { SendStore } from './send-store';
 import { SendsService } from './sends.service';
@@ -20,17 +18,17 @@ export class SendsController {
   ) {}
 
   @MessagePattern(Rpc.automation.listLogs)
-  listLogs(@Payload() request: ListLogsRequest): Promise<Page<AutomationLogView>> {
+  listLogs(@Payload() request: ListLogsRequest): Promise<RpcReply<typeof Rpc.automation.listLogs>> {
     return this.store.listLogs(request);
   }
 
   @MessagePattern(Rpc.automation.trigger)
-  trigger(@Payload() request: TriggerRequest): Promise<AutomationLogView> {
+  trigger(@Payload() request: TriggerRequest): Promise<RpcReply<typeof Rpc.automation.trigger>> {
     return this.sends.trigger(request);
   }
 
   @MessagePattern(Rpc.automation.metrics)
-  metrics(@Payload() request: AutomationMetricsRequest): Promise<AutomationMetrics> {
+  metrics(@Payload() request: AutomationMetricsRequest): Promise<RpcReply<typeof Rpc.automation.metrics>> {
     return this.store.metrics(request.tenantId, request.ruleKey);
   }
 }

@@ -4,9 +4,7 @@ import {
   INITIAL_LEAD_STATUS,
   Rpc,
   type AutomationLogView,
-  type GetLeadRequest,
   type LeadCreatedEvent,
-  type LeadView,
   type TriggerRequest,
   type WhatsappInboundEvent,
   type WhatsappStatusEvent,
@@ -74,7 +72,7 @@ export class SendsService {
   /** Send the rule to one lead now (the scheduler picks it up within a poll interval). Once per lead, ever. */
   async trigger(request: TriggerRequest): Promise<AutomationLogView> {
     const { tenantId, ruleKey, leadId } = request;
-    const lead = await this.rpc.call<LeadView, GetLeadRequest>(Rpc.crm.getLead, { tenantId, leadId });
+    const lead = await this.rpc.call(Rpc.crm.getLead, { tenantId, leadId });
     if (lead.optedOut)
       throw new DomainError('VALIDATION', 'contact opted out: automations never message them');
     const rule = await this.rules.get(tenantId, ruleKey);

@@ -27,7 +27,7 @@ describe('crm-service: attribution summary', () => {
   });
 
   const summary = (tenantId: string, since: string, until: string) =>
-    crm.rpc.call<AttributionSummary>(Rpc.crm.attributionSummary, { tenantId, since, until });
+    crm.rpc.call(Rpc.crm.attributionSummary, { tenantId, since, until });
 
   async function lead(tenantId: string, source: string, [campaign, adset, ad]: Ad, createdAt: string) {
     const [row]: { id: string }[] = await crm.db.query(

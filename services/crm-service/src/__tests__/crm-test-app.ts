@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { QueueGroups, type Role } from '@crm/contracts';
+import { QueueGroups, Webhooks, type EventPayload, type EventSubject, type Role } from '@crm/contracts';
 import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
 import { RpcTestClient } from '@crm/testing';
 import { DataSource } from 'typeorm';
@@ -74,17 +74,15 @@ export async function createTestTenant(db: DataSource, name = 'Tenant de prueba'
 }
 
 /** Collects events of one subject for one tenant through a durable of the test's own. */
-export async function collectEvents<T extends { tenantId: string }>(
+export async function collectEvents<S extends Exclude<EventSubject, typeof Webhooks.metaRaw>>(
   jetstream: JetStreamService,
-  subject: string,
-  payload: new () => T,
+  subject: S,
   tenantId: string,
-): Promise<T[]> {
-  const received: T[] = [];
+): Promise<EventPayload<S>[]> {
+  const received: EventPayload<S>[] = [];
   await jetstream.consume({
     durable: `crm-test-${randomUUID()}`,
     subject,
-    payload,
     handler: async (event) => {
       if (event.tenantId === tenantId) received.push(event);
     },

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rpc, type SessionUser } from '@crm/contracts';
+import { Rpc } from '@crm/contracts';
 import { REPO_ROOT } from '@crm/testing';
 import { DEMO_PASSWORD, DEMO_TENANT } from '../seed/demo-data';
 import { startCrmTestApp, type CrmTestApp } from './crm-test-app';
@@ -65,7 +65,7 @@ describe('demo seed CLI', () => {
     expect(counts).toMatchObject({ users: 4, leads: 2000, stages: 7, outbox: 0 });
     expect(counts.meta / counts.leads).toBeGreaterThan(0.4);
 
-    const ceo = await crm.rpc.call<SessionUser>(Rpc.crm.verifyCredentials, {
+    const ceo = await crm.rpc.call(Rpc.crm.verifyCredentials, {
       email: 'ceo@demo.crmventas.test',
       password: DEMO_PASSWORD,
     });

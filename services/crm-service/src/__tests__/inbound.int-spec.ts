@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   Events,
-  LeadCreatedEvent,
   Rpc,
+  type EventPayload,
+  type EventSubject,
+  type LeadCreatedEvent,
   type LeadView,
   type LeadgenReceivedEvent,
-  type Page,
   type WhatsappInboundEvent,
 } from '@crm/contracts';
 import { waitFor, waitForConsumerIdle } from '@crm/testing';
@@ -27,7 +28,7 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
   beforeAll(async () => {
     crm = await startCrmTestApp();
     tenant = await createTestTenant(crm.db, 'Inbound');
-    created = await collectEvents(crm.jetstream, Events.leadCreated, LeadCreatedEvent, tenant.tenantId);
+    created = await collectEvents(crm.jetstream, Events.leadCreated, tenant.tenantId);
   });
 
   afterAll(async () => {
@@ -45,13 +46,17 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
   }
 
   /** What meta-ads-service does: publish on JetStream with a message id. */
-  async function publish(subject: string, event: object, messageId: string = randomUUID()): Promise<void> {
+  async function publish<S extends EventSubject>(
+    subject: S,
+    event: EventPayload<S>,
+    messageId: string = randomUUID(),
+  ): Promise<void> {
     const ack = await crm.jetstream.publish(subject, event, messageId);
     expect(ack.duplicate).toBe(false);
   }
 
   async function leadsByPhone(phone: string): Promise<LeadView[]> {
-    const page = await crm.rpc.call<Page<LeadView>>(Rpc.crm.listLeads, {
+    const page = await crm.rpc.call(Rpc.crm.listLeads, {
       tenantId: tenant.tenantId,
       search: phone,
     });
@@ -116,7 +121,7 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
 
   it('attaches CTWA attribution to an existing lead that has none, and never overwrites it', async () => {
     const phone = '+5215570002000';
-    const existing = await crm.rpc.call<LeadView>(Rpc.crm.createLead, {
+    const existing = await crm.rpc.call(Rpc.crm.createLead, {
       tenantId: tenant.tenantId,
       name: 'Mario Ya Existía',
       phone,
@@ -217,7 +222,7 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
 
   it('attaches leadgen attribution to an existing unattributed lead and skips events without a phone', async () => {
     const phone = '+5215570006000';
-    const existing = await crm.rpc.call<LeadView>(Rpc.crm.createLead, {
+    const existing = await crm.rpc.call(Rpc.crm.createLead, {
       tenantId: tenant.tenantId,
       name: 'Sandra Web',
       phone,

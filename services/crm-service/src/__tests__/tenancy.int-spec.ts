@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  LEAD_STATUSES,
-  Rpc,
-  type PipelineStageView,
-  type SessionUser,
-  type TenantView,
-} from '@crm/contracts';
+import { LEAD_STATUSES, Rpc } from '@crm/contracts';
 import {
   TEST_PASSWORD,
   createTestTenant,
@@ -32,7 +26,7 @@ describe('crm-service: credentials, users, tenants, pipeline, health', () => {
   });
 
   it('verifies good credentials (email case-insensitive) into a SessionUser', async () => {
-    const user = await crm.rpc.call<SessionUser>(Rpc.crm.verifyCredentials, {
+    const user = await crm.rpc.call(Rpc.crm.verifyCredentials, {
       email: tenantA.users.closer.email.toUpperCase(),
       password: TEST_PASSWORD,
     });
@@ -71,7 +65,7 @@ describe('crm-service: credentials, users, tenants, pipeline, health', () => {
   });
 
   it('gets a user of the tenant, and NOT_FOUND for a user of another tenant', async () => {
-    const user = await crm.rpc.call<SessionUser>(Rpc.crm.getUser, {
+    const user = await crm.rpc.call(Rpc.crm.getUser, {
       tenantId: tenantA.tenantId,
       userId: tenantA.users.setter.id,
     });
@@ -84,7 +78,7 @@ describe('crm-service: credentials, users, tenants, pipeline, health', () => {
   });
 
   it('gets the tenant, NOT_FOUND for an unknown one', async () => {
-    const tenant = await crm.rpc.call<TenantView>(Rpc.crm.getTenant, { tenantId: tenantA.tenantId });
+    const tenant = await crm.rpc.call(Rpc.crm.getTenant, { tenantId: tenantA.tenantId });
     expect(tenant).toEqual({
       id: tenantA.tenantId,
       name: 'Inmobiliaria A',
@@ -98,7 +92,7 @@ describe('crm-service: credentials, users, tenants, pipeline, health', () => {
   });
 
   it('lists the seeded pipeline in order with Spanish labels', async () => {
-    const stages = await crm.rpc.call<PipelineStageView[]>(Rpc.crm.listPipeline, {
+    const stages = await crm.rpc.call(Rpc.crm.listPipeline, {
       tenantId: tenantB.tenantId,
     });
     expect(stages.map((s) => s.key)).toEqual([...LEAD_STATUSES]);

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AttributionSummaryRequest, Rpc, type AttributionSummary } from '@crm/contracts';
+import { AttributionSummaryRequest, Rpc, type RpcReply } from '@crm/contracts';
 import { AttributionService } from './attribution.service';
 
 @Controller()
@@ -8,7 +8,9 @@ export class AttributionController {
   constructor(private readonly attribution: AttributionService) {}
 
   @MessagePattern(Rpc.crm.attributionSummary)
-  summary(@Payload() request: AttributionSummaryRequest): Promise<AttributionSummary> {
+  summary(
+    @Payload() request: AttributionSummaryRequest,
+  ): Promise<RpcReply<typeof Rpc.crm.attributionSummary>> {
     return this.attribution.summary(request.tenantId, request.since, request.until);
   }
 }

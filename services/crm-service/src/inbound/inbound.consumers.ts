@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { Events, LeadgenReceivedEvent, WhatsappInboundEvent } from '@crm/contracts';
+import { Events } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import { InboundService } from './inbound.service';
 
@@ -24,7 +24,6 @@ export class InboundConsumers implements OnApplicationBootstrap {
     await this.jetstream.consume({
       durable: DURABLES.whatsappInbound,
       subject: Events.whatsappInbound,
-      payload: WhatsappInboundEvent,
       handler: async (event) => {
         await this.inbound.handleWhatsappInbound(event);
       },
@@ -32,7 +31,6 @@ export class InboundConsumers implements OnApplicationBootstrap {
     await this.jetstream.consume({
       durable: DURABLES.leadgen,
       subject: Events.leadgenReceived,
-      payload: LeadgenReceivedEvent,
       handler: async (event) => {
         await this.inbound.handleLeadgen(event);
       },

@@ -6,9 +6,7 @@ import {
   ListLeadsRequest,
   Rpc,
   UpdateLeadStatusRequest,
-  type LeadDetail,
-  type LeadView,
-  type Page,
+  type RpcReply,
 } from '@crm/contracts';
 import { LeadsService } from './leads.service';
 
@@ -17,22 +15,24 @@ export class LeadsController {
   constructor(private readonly leads: LeadsService) {}
 
   @MessagePattern(Rpc.crm.listLeads)
-  list(@Payload() request: ListLeadsRequest): Promise<Page<LeadView>> {
+  list(@Payload() request: ListLeadsRequest): Promise<RpcReply<typeof Rpc.crm.listLeads>> {
     return this.leads.list(request);
   }
 
   @MessagePattern(Rpc.crm.getLead)
-  get(@Payload() request: GetLeadRequest): Promise<LeadDetail> {
+  get(@Payload() request: GetLeadRequest): Promise<RpcReply<typeof Rpc.crm.getLead>> {
     return this.leads.get(request.tenantId, request.leadId);
   }
 
   @MessagePattern(Rpc.crm.createLead)
-  create(@Payload() request: CreateLeadRequest): Promise<LeadView> {
+  create(@Payload() request: CreateLeadRequest): Promise<RpcReply<typeof Rpc.crm.createLead>> {
     return this.leads.create(request);
   }
 
   @MessagePattern(Rpc.crm.updateLeadStatus)
-  updateStatus(@Payload() request: UpdateLeadStatusRequest): Promise<LeadView> {
+  updateStatus(
+    @Payload() request: UpdateLeadStatusRequest,
+  ): Promise<RpcReply<typeof Rpc.crm.updateLeadStatus>> {
     return this.leads.updateStatus(request.tenantId, request.leadId, request.status);
   }
 }

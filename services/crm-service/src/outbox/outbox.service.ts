@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EventPayload, EventSubject } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -7,7 +8,7 @@ const BATCH_SIZE = 100;
 const RETENTION_DAYS = 7;
 const CLEANUP_EVERY_MS = 3600_000;
 
-type OutboxRow = { id: string; subject: string; payload: Record<string, unknown> };
+type OutboxRow = { id: string; subject: EventSubject; payload: EventPayload<EventSubject> };
 
 /**
  * Transactional outbox. `enqueue` writes a domain event with the caller's transaction, so the event exists iff the
@@ -31,7 +32,12 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   /** Write an event inside `manager`'s transaction. Returns the outbox id (= JetStream message id). */
-  async enqueue(manager: EntityManager, tenantId: string, subject: string, payload: object): Promise<string> {
+  async enqueue<S extends EventSubject>(
+    manager: EntityManager,
+    tenantId: string,
+    subject: S,
+    payload: EventPayload<S>,
+  ): Promise<string> {
     const rows: { id: string }[] = await manager.query(
       `INSERT INTO crm.outbox (tenant_id, subject, payload) VALUES ($1, $2, $3::jsonb) RETURNING id`,
       [tenantId, subject, JSON.stringify(payload)],

@@ -249,6 +249,22 @@ describe('gateway: sessions, roles and tenancy (real crm-service)', () => {
       await agent.get('/crm/leads/not-a-uuid').expect(400);
       await agent.patch(`/crm/leads/${leadA}/status`).send({ status: 'ganado' }).expect(400);
       await agent.get('/crm/leads').query({ pageSize: 1000 }).expect(400);
+      // A field of the contract the body leaves out (set by the server) is unknown here.
+      const assigned = await agent
+        .post('/crm/leads')
+        .send({ name: 'X', phone: '+5215599990002', leadSource: 'MANUAL', assignedUserId: leadA })
+        .expect(400);
+      expect(assigned.body.message).toContain('assignedUserId');
+      const rule = '/crm/marketing/automation/rules/lead_followup';
+      const smuggled = await agent
+        .patch(rule)
+        .send({ enabled: true, tenantId: tenantB.tenantId })
+        .expect(400);
+      expect(smuggled.body.message).toContain('tenantId');
+      const keyInBody = await agent.patch(rule).send({ key: 'lead_followup' }).expect(400);
+      expect(keyInBody.body.message).toContain('key');
+      const delayAsText = await agent.patch(rule).send({ delaySeconds: '3600' }).expect(400);
+      expect(delayAsText.body.details.fields).toEqual(['delaySeconds']);
     });
 
     it('moves a lead through the pipeline of the session tenant', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
-import { Webhooks, type RawMetaWebhook } from '@crm/contracts';
+import { LEAD_SOURCES, MAX_DELAY_SECONDS, Webhooks, type RawMetaWebhook } from '@crm/contracts';
 import { FRONTEND_MISSING_TEXT } from '../http/static-frontend';
 import { VERIFY_TOKEN, startTestGateway, type TestGateway } from './gateway-test-support';
 
@@ -154,6 +154,23 @@ describe('gateway: webhooks, docs and static files (real NATS)', () => {
       expect(paths).not.toContain('/webhooks/meta');
       const login = spec.body.paths['/crm/auth/login'].post;
       expect(JSON.stringify(login.requestBody)).toContain('LoginBody');
+
+      // Bodies are documented from the contract classes they derive from, without the session's fields.
+      const schemas = spec.body.components.schemas;
+      expect(schemas.CreateLeadBody.required).toEqual(
+        expect.arrayContaining(['name', 'phone', 'leadSource']),
+      );
+      expect(schemas.CreateLeadBody.properties.leadSource.enum).toEqual([...LEAD_SOURCES]);
+      expect(Object.keys(schemas.CreateLeadBody.properties)).not.toContain('assignedUserId');
+      expect(schemas.UpdateRuleBody.required ?? []).toEqual([]);
+      expect(schemas.UpdateRuleBody.properties.delaySeconds).toMatchObject({
+        type: 'integer',
+        minimum: 1,
+        maximum: MAX_DELAY_SECONDS,
+      });
+      for (const schema of Object.values(schemas as Record<string, { properties?: object }>)) {
+        expect(Object.keys(schema.properties ?? {})).not.toContain('tenantId');
+      }
     });
   });
 

@@ -1,13 +1,7 @@
 import { Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import {
-  DomainError,
-  Rpc,
-  type GetUserRequest,
-  type SessionUser,
-  type VerifyCredentialsRequest,
-} from '@crm/contracts';
+import { DomainError, Rpc, type SessionUser } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { ValidBody } from '../http/validated-body';
 import { Public, Session } from './auth.decorators';
@@ -35,7 +29,7 @@ export class AuthController {
     @ValidBody(LoginBody) body: LoginBody,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionUser> {
-    const user = await this.rpc.call<SessionUser, VerifyCredentialsRequest>(Rpc.crm.verifyCredentials, {
+    const user = await this.rpc.call(Rpc.crm.verifyCredentials, {
       email: body.email,
       password: body.password,
     });
@@ -60,7 +54,7 @@ export class AuthController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionUser> {
     try {
-      return await this.rpc.call<SessionUser, GetUserRequest>(Rpc.crm.getUser, {
+      return await this.rpc.call(Rpc.crm.getUser, {
         tenantId: session.tenantId,
         userId: session.userId,
       });

@@ -1,16 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import type { VerifyCredentialsRequest } from '@crm/contracts';
+import { PickType } from '@nestjs/swagger';
+import { VerifyCredentialsRequest } from '@crm/contracts';
+import { ApiFromContract } from '../http/api-from-contract';
 
-export class LoginBody implements VerifyCredentialsRequest {
-  @ApiProperty({ example: 'ceo@inmobiliariasol.mx', maxLength: 254 })
-  @IsEmail()
-  @MaxLength(254)
-  email!: string;
-
-  @ApiProperty({ example: 'demo1234', minLength: 1, maxLength: 200 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  password!: string;
-}
+/** Body of `POST /crm/auth/login`. */
+@ApiFromContract({ email: { example: 'ceo@inmobiliariasol.mx' }, password: { example: 'demo1234' } })
+export class LoginBody extends PickType(VerifyCredentialsRequest, ['email', 'password'] as const) {}

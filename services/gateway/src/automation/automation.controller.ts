@@ -7,16 +7,10 @@ import {
   Rpc,
   type AutomationLogView,
   type AutomationMetrics,
-  type AutomationMetricsRequest,
-  type ListLogsRequest,
-  type ListTemplatesRequest,
   type Page,
   type RuleKey,
   type RuleView,
   type TemplateView,
-  type TenantRequest,
-  type TriggerRequest,
-  type UpdateRuleRequest,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { Roles, Session } from '../auth/auth.decorators';
@@ -43,7 +37,7 @@ export class AutomationController {
   @ApiOperation({ summary: 'Automation rules of the tenant' })
   @ApiOkResponse({ description: 'RuleView[]' })
   rules(@Session() session: SessionContext): Promise<RuleView[]> {
-    return this.rpc.call<RuleView[], TenantRequest>(Rpc.automation.listRules, { tenantId: session.tenantId });
+    return this.rpc.call(Rpc.automation.listRules, { tenantId: session.tenantId });
   }
 
   @Patch('automation/rules/:key')
@@ -56,7 +50,7 @@ export class AutomationController {
     @Param('key') key: string,
     @ValidBody(UpdateRuleBody) body: UpdateRuleBody,
   ): Promise<RuleView> {
-    return this.rpc.call<RuleView, UpdateRuleRequest>(
+    return this.rpc.call(
       Rpc.automation.updateRule,
       {
         enabled: body.enabled,
@@ -75,7 +69,7 @@ export class AutomationController {
   @ApiOperation({ summary: 'WhatsApp templates of the connected WABA (refresh=true pulls from Meta)' })
   @ApiOkResponse({ description: 'TemplateView[]' })
   templates(@Session() session: SessionContext, @Query() query: TemplatesQuery): Promise<TemplateView[]> {
-    return this.rpc.call<TemplateView[], ListTemplatesRequest>(
+    return this.rpc.call(
       Rpc.meta.listTemplates,
       { tenantId: session.tenantId, refresh: query.refresh },
       META_BACKED_RPC_TIMEOUT_MS,
@@ -86,7 +80,7 @@ export class AutomationController {
   @ApiOperation({ summary: 'Live log of automation sends, newest first' })
   @ApiOkResponse({ description: 'Page<AutomationLogView>' })
   logs(@Session() session: SessionContext, @Query() query: ListLogsQuery): Promise<Page<AutomationLogView>> {
-    return this.rpc.call<Page<AutomationLogView>, ListLogsRequest>(Rpc.automation.listLogs, {
+    return this.rpc.call(Rpc.automation.listLogs, {
       page: query.page,
       pageSize: query.pageSize,
       status: query.status,
@@ -99,7 +93,7 @@ export class AutomationController {
   @ApiOperation({ summary: 'Delivered / read / replied counts and rates of the sends' })
   @ApiOkResponse({ description: 'AutomationMetrics' })
   metrics(@Session() session: SessionContext, @Query() query: MetricsQuery): Promise<AutomationMetrics> {
-    return this.rpc.call<AutomationMetrics, AutomationMetricsRequest>(Rpc.automation.metrics, {
+    return this.rpc.call(Rpc.automation.metrics, {
       ruleKey: query.ruleKey,
       tenantId: session.tenantId,
     });
@@ -114,7 +108,7 @@ export class AutomationController {
     @Session() session: SessionContext,
     @ValidBody(TriggerBody) body: TriggerBody,
   ): Promise<AutomationLogView> {
-    return this.rpc.call<AutomationLogView, TriggerRequest>(
+    return this.rpc.call(
       Rpc.automation.trigger,
       { tenantId: session.tenantId, ruleKey: body.ruleKey, leadId: body.leadId },
       META_BACKED_RPC_TIMEOUT_MS,

@@ -10,15 +10,10 @@ import {
 import {
   MODULE_ROLES,
   Rpc,
-  type CreateLeadRequest,
-  type GetLeadRequest,
   type LeadDetail,
   type LeadView,
-  type ListLeadsRequest,
   type Page,
   type PipelineStageView,
-  type TenantRequest,
-  type UpdateLeadStatusRequest,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { Roles, Session } from '../auth/auth.decorators';
@@ -39,7 +34,7 @@ export class LeadsController {
   @ApiOperation({ summary: 'Leads of the tenant, newest first' })
   @ApiOkResponse({ description: 'Page<LeadView>' })
   list(@Session() session: SessionContext, @Query() query: ListLeadsQuery): Promise<Page<LeadView>> {
-    return this.rpc.call<Page<LeadView>, ListLeadsRequest>(Rpc.crm.listLeads, {
+    return this.rpc.call(Rpc.crm.listLeads, {
       page: query.page,
       pageSize: query.pageSize,
       status: query.status,
@@ -53,7 +48,7 @@ export class LeadsController {
   @ApiOperation({ summary: 'One lead with its opportunities and sales' })
   @ApiOkResponse({ description: 'LeadDetail' })
   get(@Session() session: SessionContext, @Param('id', uuid) id: string): Promise<LeadDetail> {
-    return this.rpc.call<LeadDetail, GetLeadRequest>(Rpc.crm.getLead, {
+    return this.rpc.call(Rpc.crm.getLead, {
       tenantId: session.tenantId,
       leadId: id,
     });
@@ -68,7 +63,7 @@ export class LeadsController {
     @Session() session: SessionContext,
     @ValidBody(CreateLeadBody) body: CreateLeadBody,
   ): Promise<LeadView> {
-    return this.rpc.call<LeadView, CreateLeadRequest>(Rpc.crm.createLead, {
+    return this.rpc.call(Rpc.crm.createLead, {
       name: body.name,
       phone: body.phone,
       email: body.email,
@@ -86,7 +81,7 @@ export class LeadsController {
     @Param('id', uuid) id: string,
     @ValidBody(UpdateLeadStatusBody) body: UpdateLeadStatusBody,
   ): Promise<LeadView> {
-    return this.rpc.call<LeadView, UpdateLeadStatusRequest>(Rpc.crm.updateLeadStatus, {
+    return this.rpc.call(Rpc.crm.updateLeadStatus, {
       tenantId: session.tenantId,
       leadId: id,
       status: body.status,
@@ -97,7 +92,7 @@ export class LeadsController {
   @ApiOperation({ summary: 'Pipeline stages of the tenant, in order' })
   @ApiOkResponse({ description: 'PipelineStageView[]' })
   pipeline(@Session() session: SessionContext): Promise<PipelineStageView[]> {
-    return this.rpc.call<PipelineStageView[], TenantRequest>(Rpc.crm.listPipeline, {
+    return this.rpc.call(Rpc.crm.listPipeline, {
       tenantId: session.tenantId,
     });
   }

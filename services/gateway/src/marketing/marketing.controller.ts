@@ -5,15 +5,10 @@ import {
   Rpc,
   type AdAccountOption,
   type ConnectionStatus,
-  type ListAdAccountsRequest,
-  type ListPhoneNumbersRequest,
   type PhoneNumberOption,
   type PortfolioOption,
   type RoiReport,
-  type SelectAssetsRequest,
   type StatsReport,
-  type StatsRequest,
-  type TenantRequest,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { Roles, Session } from '../auth/auth.decorators';
@@ -33,7 +28,7 @@ export class MarketingController {
   @ApiOperation({ summary: 'State of the Meta connection (never the token itself)' })
   @ApiOkResponse({ description: 'ConnectionStatus' })
   tokenStatus(@Session() session: SessionContext): Promise<ConnectionStatus> {
-    return this.rpc.call<ConnectionStatus, TenantRequest>(Rpc.meta.connectionStatus, {
+    return this.rpc.call(Rpc.meta.connectionStatus, {
       tenantId: session.tenantId,
     });
   }
@@ -42,18 +37,14 @@ export class MarketingController {
   @ApiOperation({ summary: 'Business portfolios the connected Meta user can use' })
   @ApiOkResponse({ description: 'PortfolioOption[]' })
   portfolios(@Session() session: SessionContext): Promise<PortfolioOption[]> {
-    return this.rpc.call<PortfolioOption[], TenantRequest>(
-      Rpc.meta.listPortfolios,
-      { tenantId: session.tenantId },
-      META_BACKED_RPC_TIMEOUT_MS,
-    );
+    return this.rpc.call(Rpc.meta.listPortfolios, { tenantId: session.tenantId }, META_BACKED_RPC_TIMEOUT_MS);
   }
 
   @Get('meta-accounts')
   @ApiOperation({ summary: 'Ad accounts of a portfolio (only ACTIVE ones are selectable)' })
   @ApiOkResponse({ description: 'AdAccountOption[]' })
   adAccounts(@Session() session: SessionContext, @Query() query: BusinessQuery): Promise<AdAccountOption[]> {
-    return this.rpc.call<AdAccountOption[], ListAdAccountsRequest>(
+    return this.rpc.call(
       Rpc.meta.listAdAccounts,
       { tenantId: session.tenantId, businessId: query.businessId },
       META_BACKED_RPC_TIMEOUT_MS,
@@ -67,7 +58,7 @@ export class MarketingController {
     @Session() session: SessionContext,
     @Query() query: BusinessQuery,
   ): Promise<PhoneNumberOption[]> {
-    return this.rpc.call<PhoneNumberOption[], ListPhoneNumbersRequest>(
+    return this.rpc.call(
       Rpc.meta.listPhoneNumbers,
       { tenantId: session.tenantId, businessId: query.businessId },
       META_BACKED_RPC_TIMEOUT_MS,
@@ -83,7 +74,7 @@ export class MarketingController {
     @Session() session: SessionContext,
     @ValidBody(ConnectBody) body: ConnectBody,
   ): Promise<ConnectionStatus> {
-    return this.rpc.call<ConnectionStatus, SelectAssetsRequest>(
+    return this.rpc.call(
       Rpc.meta.selectAssets,
       {
         tenantId: session.tenantId,
@@ -100,7 +91,7 @@ export class MarketingController {
   @ApiOperation({ summary: 'Funnel totals: spend, leads, opportunities, sales, revenue, CPL, ROI' })
   @ApiOkResponse({ description: 'StatsReport' })
   stats(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<StatsReport> {
-    return this.rpc.call<StatsReport, StatsRequest>(
+    return this.rpc.call(
       Rpc.marketing.stats,
       { tenantId: session.tenantId, preset: query.preset, since: query.since, until: query.until },
       META_BACKED_RPC_TIMEOUT_MS,
@@ -111,7 +102,7 @@ export class MarketingController {
   @ApiOperation({ summary: 'ROI per campaign and ad' })
   @ApiOkResponse({ description: 'RoiReport' })
   roi(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<RoiReport> {
-    return this.rpc.call<RoiReport, StatsRequest>(
+    return this.rpc.call(
       Rpc.marketing.roi,
       { tenantId: session.tenantId, preset: query.preset, since: query.since, until: query.until },
       META_BACKED_RPC_TIMEOUT_MS,

@@ -1,58 +1,23 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
-import {
-  RANGE_PRESETS,
-  type IsoDate,
-  type ListAdAccountsRequest,
-  type RangePreset,
-  type SelectAssetsRequest,
-  type StatsRequest,
-} from '@crm/contracts';
-
-const NUMERIC_ID = /^\d{1,30}$/;
+import { OmitType } from '@nestjs/swagger';
+import { ListAdAccountsRequest, SelectAssetsRequest, StatsRequest } from '@crm/contracts';
+import { ApiFromContract } from '../http/api-from-contract';
 
 /** Query of `GET /crm/marketing/meta-accounts` and `/meta-phone-numbers`. */
-export class BusinessQuery implements Omit<ListAdAccountsRequest, 'tenantId'> {
-  @ApiProperty({ example: '1200000000000101', description: 'Meta business portfolio id' })
-  @Matches(NUMERIC_ID, { message: 'businessId must be a numeric Meta id' })
-  businessId!: string;
-}
+@ApiFromContract({ businessId: { example: '1200000000000101', description: 'Meta business portfolio id' } })
+export class BusinessQuery extends OmitType(ListAdAccountsRequest, ['tenantId'] as const) {}
 
 /** Body of `POST /crm/marketing/connect`. */
-export class ConnectBody implements Omit<SelectAssetsRequest, 'tenantId'> {
-  @ApiProperty({ description: 'Meta business portfolio id' })
-  @Matches(NUMERIC_ID, { message: 'businessId must be a numeric Meta id' })
-  businessId!: string;
-
-  @ApiProperty({ example: 'act_1234567890' })
-  @Matches(/^act_\d{1,30}$/, { message: 'adAccountId must look like act_<digits>' })
-  adAccountId!: string;
-
-  @ApiProperty({ description: 'WhatsApp Business Account id' })
-  @Matches(NUMERIC_ID, { message: 'wabaId must be a numeric Meta id' })
-  wabaId!: string;
-
-  @ApiProperty({ description: 'WhatsApp phone number id' })
-  @Matches(NUMERIC_ID, { message: 'phoneNumberId must be a numeric Meta id' })
-  phoneNumberId!: string;
-}
+@ApiFromContract({
+  businessId: { description: 'Meta business portfolio id' },
+  adAccountId: { example: 'act_1234567890' },
+  wabaId: { description: 'WhatsApp Business Account id' },
+  phoneNumberId: { description: 'WhatsApp phone number id' },
+})
+export class ConnectBody extends OmitType(SelectAssetsRequest, ['tenantId'] as const) {}
 
 /** Query of `GET /crm/marketing/stats` and `/stats/roi`. */
-export class StatsQuery implements Omit<StatsRequest, 'tenantId'> {
-  @ApiProperty({ enum: RANGE_PRESETS })
-  @IsIn(RANGE_PRESETS)
-  preset!: RangePreset;
-
-  @ApiPropertyOptional({
-    example: '2026-01-01',
-    description: 'With `custom`: first day (ad account timezone)',
-  })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'since must be YYYY-MM-DD' })
-  since?: IsoDate;
-
-  @ApiPropertyOptional({ example: '2026-01-31', description: 'With `custom`: last day, inclusive' })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'until must be YYYY-MM-DD' })
-  until?: IsoDate;
-}
+@ApiFromContract({
+  since: { example: '2026-01-01', description: 'With `custom`: first day (ad account timezone)' },
+  until: { example: '2026-01-31', description: 'With `custom`: last day, inclusive' },
+})
+export class StatsQuery extends OmitType(StatsRequest, ['tenantId'] as const) {}

@@ -2,14 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 import passport from 'passport';
 import { Strategy as FacebookStrategy } from 'passport-facebook';
-import {
-  DomainError,
-  META_REQUIRED_SCOPES,
-  Rpc,
-  type CompleteOauthRequest,
-  type ConnectionStatus,
-  type ConsumeOauthStateRequest,
-} from '@crm/contracts';
+import { DomainError, META_REQUIRED_SCOPES, Rpc, type ConnectionStatus } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { GATEWAY_CONFIG, META_CALLBACK_PATH, metaCallbackUrl, type GatewayConfig } from '../config';
 import type { SessionContext, SessionRequest } from '../auth/session';
@@ -69,7 +62,7 @@ export class MetaOauthService {
             return;
           }
           this.rpc
-            .call<ConnectionStatus, CompleteOauthRequest>(Rpc.meta.completeOauth, {
+            .call(Rpc.meta.completeOauth, {
               tenantId: session.tenantId,
               userId: session.userId,
               accessToken,
@@ -129,7 +122,7 @@ export class MetaOauthService {
       return 'invalid_state';
     }
     try {
-      await this.rpc.call<unknown, ConsumeOauthStateRequest>(Rpc.meta.consumeOauthState, {
+      await this.rpc.call(Rpc.meta.consumeOauthState, {
         tenantId: session.tenantId,
         userId: session.userId,
         nonce: check.claims.nonce,
@@ -155,10 +148,7 @@ export class MetaOauthService {
   }
 
   async disconnect(session: SessionContext): Promise<ConnectionStatus> {
-    return this.rpc.call<ConnectionStatus>(Rpc.meta.disconnect, {
-      tenantId: session.tenantId,
-      userId: session.userId,
-    });
+    return this.rpc.call(Rpc.meta.disconnect, { tenantId: session.tenantId });
   }
 
   private bindingCookieOptions(): CookieOptions {

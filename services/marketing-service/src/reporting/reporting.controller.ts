@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Rpc, StatsRequest, type RoiReport, type StatsReport } from '@crm/contracts';
+import { Rpc, StatsRequest, type RpcReply } from '@crm/contracts';
 import { ReportingService } from './reporting.service';
 
 @Controller()
@@ -8,12 +8,12 @@ export class ReportingController {
   constructor(private readonly reporting: ReportingService) {}
 
   @MessagePattern(Rpc.marketing.stats)
-  stats(@Payload() request: StatsRequest): Promise<StatsReport> {
+  stats(@Payload() request: StatsRequest): Promise<RpcReply<typeof Rpc.marketing.stats>> {
     return this.reporting.stats(request);
   }
 
   @MessagePattern(Rpc.marketing.roi)
-  roi(@Payload() request: StatsRequest): Promise<RoiReport> {
+  roi(@Payload() request: StatsRequest): Promise<RpcReply<typeof Rpc.marketing.roi>> {
     return this.reporting.roi(request);
   }
 }

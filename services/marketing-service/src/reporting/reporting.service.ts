@@ -3,14 +3,12 @@ import {
   DomainError,
   Rpc,
   type AdInsightsResult,
-  type AttributionSummary,
   type ConnectionState,
   type ConnectionStatus,
   type ReportMeta,
   type RoiReport,
   type StatsReport,
   type StatsRequest,
-  type TenantView,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { isValidTimezone, resolveReportRange, type ResolvedRange } from './report-range';
@@ -71,7 +69,7 @@ export class ReportingService {
     const connected = isConnected(status);
 
     const [attribution, insights] = await Promise.all([
-      this.rpc.call<AttributionSummary>(
+      this.rpc.call(
         Rpc.crm.attributionSummary,
         { tenantId, since: resolved.crmSince, until: resolved.crmUntil },
         this.settings.rpcTimeoutMs,
@@ -110,20 +108,12 @@ export class ReportingService {
   /** Connection, timezone (ad account's, else the tenant's) and currency, then the range in that timezone. */
   private async context(request: StatsRequest): Promise<ReportContext> {
     const { tenantId } = request;
-    const status = await this.rpc.call<ConnectionStatus>(
-      Rpc.meta.connectionStatus,
-      { tenantId },
-      this.settings.rpcTimeoutMs,
-    );
+    const status = await this.rpc.call(Rpc.meta.connectionStatus, { tenantId }, this.settings.rpcTimeoutMs);
     const account = status.adAccount;
     let timezone = account && isValidTimezone(account.timezone) ? account.timezone : null;
     let currency = account?.currency || null;
     if (!timezone || !currency) {
-      const tenant = await this.rpc.call<TenantView>(
-        Rpc.crm.getTenant,
-        { tenantId },
-        this.settings.rpcTimeoutMs,
-      );
+      const tenant = await this.rpc.call(Rpc.crm.getTenant, { tenantId }, this.settings.rpcTimeoutMs);
       currency ||= tenant.currency;
       if (!timezone) {
         if (isValidTimezone(tenant.timezone)) {
@@ -140,7 +130,7 @@ export class ReportingService {
 
   private async insights(tenantId: string, resolved: ResolvedRange): Promise<InsightsOutcome> {
     try {
-      const result = await this.rpc.call<AdInsightsResult>(
+      const result = await this.rpc.call(
         Rpc.meta.adInsights,
         { tenantId, since: resolved.range.since, until: resolved.range.until },
         this.settings.insightsTimeoutMs,

@@ -1,14 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  META_REQUIRED_SCOPES,
-  Rpc,
-  type AdAccountOption,
-  type AdInsightsResult,
-  type ConnectionStatus,
-  type PhoneNumberOption,
-  type PortfolioOption,
-  type ResolvedAd,
-} from '@crm/contracts';
+import { META_REQUIRED_SCOPES, Rpc } from '@crm/contracts';
 import { DateTime } from 'luxon';
 import { BREAKER_RESET_MS, startMetaAdsTestApp, type MetaAdsTestApp } from './meta-ads-test-app';
 import { rpcError } from '@crm/testing';
@@ -65,7 +56,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
 
     it('rejects a malformed payload with VALIDATION', async () => {
       const error = await rpcError(
-        svc.rpc.call(Rpc.meta.consumeOauthState, { tenantId: 'nope', nonce: 'x' }),
+        svc.rpc.callInvalid(Rpc.meta.consumeOauthState, { tenantId: 'nope', nonce: 'x' }),
       );
       expect(error.code).toBe('VALIDATION');
     });
@@ -73,7 +64,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
 
   it('reports disconnected and refuses Meta reads for a tenant that never connected', async () => {
     const tenantId = randomUUID();
-    const status = await svc.rpc.call<ConnectionStatus>(Rpc.meta.connectionStatus, { tenantId });
+    const status = await svc.rpc.call(Rpc.meta.connectionStatus, { tenantId });
     expect(status).toMatchObject({ state: 'disconnected', setupComplete: false, business: null });
     const error = await rpcError(
       svc.rpc.call(Rpc.meta.adInsights, { tenantId, since: '2026-01-01', until: '2026-01-31' }),
@@ -87,7 +78,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
   it('connects: long-lived token stored encrypted, assets listed, selected, catalogue and templates synced', async () => {
     const tenantId = randomUUID();
     const shortToken = await svc.mintToken();
-    const connected = await svc.rpc.call<ConnectionStatus>(Rpc.meta.completeOauth, {
+    const connected = await svc.rpc.call(Rpc.meta.completeOauth, {
       tenantId,
       userId: randomUUID(),
       accessToken: shortToken,
@@ -110,10 +101,10 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
     expect(rows[0].page_ids).toContain(svc.ids.pageId);
     expect(rows[0].meta_user_id).toBe(svc.ids.userId);
 
-    const portfolios = await svc.rpc.call<PortfolioOption[]>(Rpc.meta.listPortfolios, { tenantId });
+    const portfolios = await svc.rpc.call(Rpc.meta.listPortfolios, { tenantId });
     expect(portfolios.map((p) => p.id)).toContain(svc.ids.businessId);
 
-    const accounts = await svc.rpc.call<AdAccountOption[]>(Rpc.meta.listAdAccounts, {
+    const accounts = await svc.rpc.call(Rpc.meta.listAdAccounts, {
       tenantId,
       businessId: svc.ids.businessId,
     });
@@ -125,7 +116,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
     const disabled = accounts.find((a) => a.id === svc.ids.disabledAdAccountId);
     if (disabled) expect(disabled.selectable).toBe(false);
 
-    const numbers = await svc.rpc.call<PhoneNumberOption[]>(Rpc.meta.listPhoneNumbers, {
+    const numbers = await svc.rpc.call(Rpc.meta.listPhoneNumbers, {
       tenantId,
       businessId: svc.ids.businessId,
     });
@@ -142,7 +133,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
     );
     expect(wrongAccount.code).toBe('VALIDATION');
 
-    const selected = await svc.rpc.call<ConnectionStatus>(
+    const selected = await svc.rpc.call(
       Rpc.meta.selectAssets,
       {
         tenantId,
@@ -172,7 +163,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
     );
 
     // A reconnect replaces the token and keeps the chosen assets.
-    const again = await svc.rpc.call<ConnectionStatus>(Rpc.meta.completeOauth, {
+    const again = await svc.rpc.call(Rpc.meta.completeOauth, {
       tenantId,
       userId: randomUUID(),
       accessToken: await svc.mintToken(),
@@ -184,7 +175,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
   it('adInsights: totals equal the sum of the sandbox daily rows, every catalogue ad listed, then cached', async () => {
     const { tenantId, status } = await svc.connectTenant();
     const range = lastDays(status.adAccount!.timezone, 30);
-    const result = await svc.rpc.call<AdInsightsResult>(Rpc.meta.adInsights, { tenantId, ...range }, 20_000);
+    const result = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range }, 20_000);
     expect(result).toMatchObject({
       adAccountId: svc.ids.adAccountId,
       stale: false,
@@ -215,14 +206,14 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
     }
 
     // Fresh for 15 minutes: the second answer is the cached one.
-    const cached = await svc.rpc.call<AdInsightsResult>(Rpc.meta.adInsights, { tenantId, ...range });
+    const cached = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range });
     expect(cached.fetchedAt).toBe(result.fetchedAt);
     expect(cached.rows).toEqual(result.rows);
   });
 
   it('lists ads that did not spend with zeros (a range before any delivery)', async () => {
     const { tenantId } = await svc.connectTenant();
-    const result = await svc.rpc.call<AdInsightsResult>(Rpc.meta.adInsights, {
+    const result = await svc.rpc.call(Rpc.meta.adInsights, {
       tenantId,
       since: '2019-01-01',
       until: '2019-01-31',
@@ -267,26 +258,26 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
         svc.sandbox.state.usage.get(`ads_insights:${svc.ids.adAccountNumericId}`)?.length ?? 0;
       expect(callsAfter).toBe(callsBefore);
 
-      const current = await svc.rpc.call<ConnectionStatus>(Rpc.meta.connectionStatus, { tenantId });
+      const current = await svc.rpc.call(Rpc.meta.connectionStatus, { tenantId });
       expect(current.lastError).toMatchObject({ code: 'META_RATE_LIMITED' });
 
       // Once Meta lets us in again and the breaker half-opens, the call goes through.
       await svc.control('/throttle', { enabled: false, scope: 'all' });
       await new Promise((r) => setTimeout(r, BREAKER_RESET_MS + 100));
-      const ok = await svc.rpc.call<AdInsightsResult>(Rpc.meta.adInsights, { tenantId, ...range });
+      const ok = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range });
       expect(ok.stale).toBe(false);
     });
 
     it('with a warm cache, a rate-limited or unavailable Meta answers stale: true', async () => {
       const { tenantId, status } = await svc.connectTenant();
       const range = lastDays(status.adAccount!.timezone, 14);
-      const fresh = await svc.rpc.call<AdInsightsResult>(Rpc.meta.adInsights, { tenantId, ...range });
+      const fresh = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range });
       await svc.db.query(
         `UPDATE meta_ads.insights_cache SET fetched_at = now() - interval '20 minutes' WHERE tenant_id = $1`,
         [tenantId],
       );
       await svc.control('/throttle', { enabled: true, scope: 'insights' });
-      const stale = await svc.rpc.call<AdInsightsResult>(Rpc.meta.adInsights, { tenantId, ...range });
+      const stale = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range });
       expect(stale.stale).toBe(true);
       expect(stale.rows).toEqual(fresh.rows);
       expect(new Date(stale.fetchedAt).getTime()).toBeLessThan(Date.now() - 19 * 60_000);
@@ -294,7 +285,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
       await svc.control('/throttle', { enabled: false, scope: 'all' });
       await svc.control('/outage', { enabled: true });
       await new Promise((r) => setTimeout(r, BREAKER_RESET_MS + 100));
-      const duringOutage = await svc.rpc.call<AdInsightsResult>(Rpc.meta.adInsights, { tenantId, ...range });
+      const duringOutage = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range });
       expect(duringOutage.stale).toBe(true);
     });
 
@@ -314,7 +305,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
     const error = await rpcError(svc.rpc.call(Rpc.meta.listPortfolios, { tenantId }));
     expect(error.code).toBe('META_TOKEN_EXPIRED');
     expect(JSON.stringify(error)).not.toContain(await svc.storedToken(tenantId));
-    const status = await svc.rpc.call<ConnectionStatus>(Rpc.meta.connectionStatus, { tenantId });
+    const status = await svc.rpc.call(Rpc.meta.connectionStatus, { tenantId });
     expect(status.state).toBe('expired');
     expect(status.lastError).toMatchObject({ code: 'META_TOKEN_EXPIRED' });
     const again = await rpcError(
@@ -327,7 +318,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
     const { tenantId } = await svc.connectTenant({ select: false });
     const adId = svc.ids.ctwaAdIds[0];
     const expected = svc.sandbox.state.dataset.ads.find((a) => a.id === adId)!;
-    const resolved = await svc.rpc.call<ResolvedAd>(Rpc.meta.resolveAd, { tenantId, adId });
+    const resolved = await svc.rpc.call(Rpc.meta.resolveAd, { tenantId, adId });
     expect(resolved).toEqual({
       adId,
       adName: expected.name,
@@ -348,7 +339,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
 
   describe('a WhatsApp number belongs to one account at a time', () => {
     const select = (tenantId: string) =>
-      svc.rpc.call<ConnectionStatus>(
+      svc.rpc.call(
         Rpc.meta.selectAssets,
         {
           tenantId,
@@ -370,7 +361,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
         message: 'this WhatsApp number is already connected to another CRM Ventas account',
       });
       expect(JSON.stringify(taken)).not.toContain(first.tenantId);
-      const refused = await svc.rpc.call<ConnectionStatus>(Rpc.meta.connectionStatus, {
+      const refused = await svc.rpc.call(Rpc.meta.connectionStatus, {
         tenantId: second.tenantId,
       });
       expect(refused).toMatchObject({ setupComplete: false, phoneNumber: null });
@@ -430,7 +421,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
   it('disconnect revokes on Meta, forgets the token and the assets', async () => {
     const { tenantId } = await svc.connectTenant();
     const token = await svc.storedToken(tenantId);
-    const status = await svc.rpc.call<ConnectionStatus>(Rpc.meta.disconnect, { tenantId });
+    const status = await svc.rpc.call(Rpc.meta.disconnect, { tenantId });
     expect(status).toMatchObject({
       state: 'disconnected',
       setupComplete: false,

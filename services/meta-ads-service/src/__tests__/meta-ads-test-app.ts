@@ -1,6 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { QueueGroups, Rpc, Webhooks, type ConnectionStatus, type RawMetaWebhook } from '@crm/contracts';
+import {
+  QueueGroups,
+  Rpc,
+  Webhooks,
+  type ConnectionStatus,
+  type EventPayload,
+  type EventSubject,
+  type RawMetaWebhook,
+} from '@crm/contracts';
 // Tests only: the Meta sandbox is a tool, never a runtime dependency of the service.
 import {
   createSandbox,
@@ -11,7 +19,6 @@ import {
 } from '@crm/meta-sandbox';
 import { JetStreamService, bootstrapHybridService, decryptSecret, parseConfig } from '@crm/nest-common';
 import { RpcTestClient, waitFor } from '@crm/testing';
-import type { ClassConstructor } from 'class-transformer';
 import { Client } from 'pg';
 import { AppModule, SERVICE_NAME } from '../app.module';
 import { MetaAdsConfig } from '../config';
@@ -44,7 +51,7 @@ export type MetaAdsTestApp = {
   graphList<T>(path: string, token: string, query: Record<string, string>): Promise<T[]>;
   /** Publish on `webhook.meta.raw` as the gateway does (a string payload is sent as the raw body). */
   publishWebhook(payload: unknown, messageId?: string): Promise<void>;
-  collect<T extends object>(subject: string, cls: ClassConstructor<T>): Promise<T[]>;
+  collect<S extends EventSubject>(subject: S): Promise<EventPayload<S>[]>;
   close(): Promise<void>;
 };
 
@@ -113,13 +120,13 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
 
   const connectTenant = async ({ select = true } = {}) => {
     const tenantId = randomUUID();
-    let status = await rpc.call<ConnectionStatus>(Rpc.meta.completeOauth, {
+    let status = await rpc.call(Rpc.meta.completeOauth, {
       tenantId,
       userId: randomUUID(),
       accessToken: await mintToken(),
     });
     if (select) {
-      status = await rpc.call<ConnectionStatus>(
+      status = await rpc.call(
         Rpc.meta.selectAssets,
         {
           tenantId,
@@ -141,7 +148,7 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
       [ids.wabaId, ids.pageId],
     );
     for (const { tenant_id: tenantId } of rows) {
-      await rpc.call<ConnectionStatus>(Rpc.meta.disconnect, { tenantId });
+      await rpc.call(Rpc.meta.disconnect, { tenantId });
     }
   };
 
@@ -164,12 +171,11 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     await jetstream.publish(Webhooks.metaRaw, message, messageId);
   };
 
-  const collect = async <T extends object>(subject: string, cls: ClassConstructor<T>): Promise<T[]> => {
-    const received: T[] = [];
+  const collect = async <S extends EventSubject>(subject: S): Promise<EventPayload<S>[]> => {
+    const received: EventPayload<S>[] = [];
     await jetstream.consume({
       durable: `meta-ads-spec-${randomUUID().slice(0, 8)}`,
       subject,
-      payload: cls,
       handler: async (payload) => {
         received.push(payload);
       },

@@ -5,7 +5,6 @@ import {
   Rpc,
   WhatsappInboundEvent,
   WhatsappStatusEvent,
-  type ConnectionStatus,
   type SendTemplateResult,
   type TemplateView,
 } from '@crm/contracts';
@@ -37,9 +36,9 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
 
   beforeAll(async () => {
     svc = await startMetaAdsTestApp();
-    inbound = await svc.collect(Events.whatsappInbound, WhatsappInboundEvent);
-    statuses = await svc.collect(Events.whatsappStatus, WhatsappStatusEvent);
-    leads = await svc.collect(Events.leadgenReceived, LeadgenReceivedEvent);
+    inbound = await svc.collect(Events.whatsappInbound);
+    statuses = await svc.collect(Events.whatsappStatus);
+    leads = await svc.collect(Events.leadgenReceived);
   });
 
   afterAll(async () => {
@@ -79,12 +78,11 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
       )
     ).rows;
 
-  const statusOf = (tenantId: string) =>
-    svc.rpc.call<ConnectionStatus>(Rpc.meta.connectionStatus, { tenantId });
+  const statusOf = (tenantId: string) => svc.rpc.call(Rpc.meta.connectionStatus, { tenantId });
 
   /** An APPROVED template of the sandbox WABA with body placeholders. */
   const approvedTemplate = async (tenantId: string): Promise<TemplateView> => {
-    const templates = await svc.rpc.call<TemplateView[]>(Rpc.meta.listTemplates, { tenantId });
+    const templates = await svc.rpc.call(Rpc.meta.listTemplates, { tenantId });
     const template = templates.find((t) => t.status === 'APPROVED' && t.parameterCount > 0);
     if (!template) throw new Error('the sandbox has no approved template with parameters');
     return template;
@@ -92,7 +90,7 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
 
   it('lists templates with their BODY parameter count, refreshing from Meta on demand', async () => {
     const { tenantId } = await svc.connectTenant();
-    const templates = await svc.rpc.call<TemplateView[]>(Rpc.meta.listTemplates, { tenantId });
+    const templates = await svc.rpc.call(Rpc.meta.listTemplates, { tenantId });
     const sandboxTemplates = svc.sandbox.state.templates.filter((t) => t.wabaId === svc.ids.wabaId);
     expect(templates).toHaveLength(sandboxTemplates.length);
     for (const template of templates) {
@@ -106,10 +104,8 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
       tenantId,
       templates[0].name,
     ]);
-    expect(await svc.rpc.call<TemplateView[]>(Rpc.meta.listTemplates, { tenantId })).toHaveLength(
-      templates.length - 1,
-    );
-    const refreshed = await svc.rpc.call<TemplateView[]>(Rpc.meta.listTemplates, { tenantId, refresh: true });
+    expect(await svc.rpc.call(Rpc.meta.listTemplates, { tenantId })).toHaveLength(templates.length - 1);
+    const refreshed = await svc.rpc.call(Rpc.meta.listTemplates, { tenantId, refresh: true });
     expect(refreshed).toHaveLength(templates.length);
   });
 
@@ -126,15 +122,15 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
       bodyParameters: Array.from({ length: template.parameterCount }, (_, i) => `valor ${i + 1}`),
       callbackData: `crm-${randomUUID()}`,
     };
-    const first = await svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, request);
+    const first = await svc.rpc.call(Rpc.meta.sendTemplate, request);
     expect(first).toEqual({ wamid: expect.stringMatching(/^wamid\./), status: 'accepted' });
-    const second = await svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, request);
+    const second = await svc.rpc.call(Rpc.meta.sendTemplate, request);
     expect(second).toEqual(first);
 
     // Concurrent duplicates of a new key: still a single message.
     const concurrentKey = { ...request, idempotencyKey: `lead_followup:${randomUUID()}` };
     const results = await Promise.allSettled(
-      Array.from({ length: 4 }, () => svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, concurrentKey)),
+      Array.from({ length: 4 }, () => svc.rpc.call(Rpc.meta.sendTemplate, concurrentKey)),
     );
     const wamids = new Set(
       results
@@ -205,8 +201,8 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
     }
     expect(await messagesTo(waId)).toHaveLength(0);
     await settle(BREAKER_RESET_MS + 200);
-    const retried = await svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, request);
-    const again = await svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, request);
+    const retried = await svc.rpc.call(Rpc.meta.sendTemplate, request);
+    const again = await svc.rpc.call(Rpc.meta.sendTemplate, request);
     expect(again.wamid).toBe(retried.wamid);
     expect(await messagesTo(waId)).toHaveLength(1);
     const { rows } = await svc.db.query(
@@ -288,7 +284,7 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
     const template = await approvedTemplate(tenantId);
     const waId = randomWaId();
     const callbackData = `crm-${randomUUID()}`;
-    const { wamid } = await svc.rpc.call<SendTemplateResult>(Rpc.meta.sendTemplate, {
+    const { wamid } = await svc.rpc.call(Rpc.meta.sendTemplate, {
       tenantId,
       idempotencyKey: randomUUID(),
       to: `+${waId}`,
@@ -391,7 +387,7 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
     });
     await waitFor(
       async () => {
-        const templates = await svc.rpc.call<TemplateView[]>(Rpc.meta.listTemplates, { tenantId });
+        const templates = await svc.rpc.call(Rpc.meta.listTemplates, { tenantId });
         return templates.find((t) => t.id === template.id)?.status === 'PAUSED';
       },
       { what: 'template paused' },
@@ -516,7 +512,7 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
       what: 'second attempt recorded',
     });
 
-    const reconnected = await svc.rpc.call<ConnectionStatus>(Rpc.meta.completeOauth, {
+    const reconnected = await svc.rpc.call(Rpc.meta.completeOauth, {
       tenantId,
       userId: randomUUID(),
       accessToken: await svc.mintToken(),

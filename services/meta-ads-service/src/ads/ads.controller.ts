@@ -1,12 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import {
-  AdInsightsRequest,
-  ResolveAdRequest,
-  Rpc,
-  type AdInsightsResult,
-  type ResolvedAd,
-} from '@crm/contracts';
+import { AdInsightsRequest, ResolveAdRequest, Rpc, type RpcReply } from '@crm/contracts';
 import { AdCatalogService } from './ad-catalog.service';
 import { InsightsService } from './insights.service';
 
@@ -18,12 +12,12 @@ export class AdsController {
   ) {}
 
   @MessagePattern(Rpc.meta.adInsights)
-  adInsights(@Payload() request: AdInsightsRequest): Promise<AdInsightsResult> {
+  adInsights(@Payload() request: AdInsightsRequest): Promise<RpcReply<typeof Rpc.meta.adInsights>> {
     return this.insights.adInsights(request);
   }
 
   @MessagePattern(Rpc.meta.resolveAd)
-  resolveAd(@Payload() request: ResolveAdRequest): Promise<ResolvedAd> {
+  resolveAd(@Payload() request: ResolveAdRequest): Promise<RpcReply<typeof Rpc.meta.resolveAd>> {
     return this.catalog.resolve(request.tenantId, request.adId);
   }
 }

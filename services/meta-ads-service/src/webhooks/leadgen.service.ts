@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DomainError, Events, LeadgenReceivedEvent, type AdAttribution } from '@crm/contracts';
+import { DomainError, Events, type AdAttribution } from '@crm/contracts';
 import { Repository } from 'typeorm';
 import { MetaAdsConfig } from '../config';
 import { ConnectionEntity } from '../connection/connection.entity';
@@ -249,13 +249,7 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
       ...(attribution ? { attribution } : {}),
       ...mapLeadFields(lead.field_data),
     };
-    const published = await this.events.publish(
-      Events.leadgenReceived,
-      LeadgenReceivedEvent,
-      event,
-      key,
-      tenantId,
-    );
+    const published = await this.events.publish(Events.leadgenReceived, event, key, tenantId);
     return published ? 'published' : 'skipped';
   }
 

@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DomainError, parsePayload, type AdAttribution } from '@crm/contracts';
+import {
+  DomainError,
+  EventPayloadClasses,
+  parsePayload,
+  type AdAttribution,
+  type EventPayload,
+  type EventSubject,
+} from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import { Repository } from 'typeorm';
 import { AdCatalogService } from '../ads/ad-catalog.service';
@@ -29,16 +36,15 @@ export class WebhookEvents {
    * Validate against the contract class, publish with the key as message id, record the receipt. An event that
    * does not validate is logged and not published (`false`): retrying cannot fix it.
    */
-  async publish<T extends object>(
-    subject: string,
-    cls: new () => T,
+  async publish<S extends EventSubject>(
+    subject: S,
     event: Record<string, unknown>,
     key: string,
     tenantId: string,
   ): Promise<boolean> {
-    let payload: T;
+    let payload: EventPayload<S>;
     try {
-      payload = parsePayload(cls, event);
+      payload = parsePayload(EventPayloadClasses[subject], event);
     } catch (error) {
       this.logger.warn(
         `tenant ${tenantId}: not publishing ${key}: ${error instanceof Error ? error.message : ''}`,

@@ -1,12 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import {
-  Events,
-  RawMetaWebhookMessage,
-  Webhooks,
-  WhatsappInboundEvent,
-  WhatsappStatusEvent,
-} from '@crm/contracts';
+import { Events, Webhooks, type RawMetaWebhookMessage } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import { In, Repository } from 'typeorm';
 import { ConnectionEntity } from '../connection/connection.entity';
@@ -57,7 +51,6 @@ export class WebhooksService implements OnApplicationBootstrap {
     await this.jetstream.consume({
       durable: WEBHOOK_CONSUMER,
       subject: Webhooks.metaRaw,
-      payload: RawMetaWebhookMessage,
       handler: (message) => this.handle(message),
     });
   }
@@ -117,7 +110,7 @@ export class WebhooksService implements OnApplicationBootstrap {
       const adId = idOf(referral?.source_id);
       if (adId && referral?.source_type === 'ad')
         event.attribution = await this.events.attribution(tenantId, adId);
-      await this.events.publish(Events.whatsappInbound, WhatsappInboundEvent, event, key, tenantId);
+      await this.events.publish(Events.whatsappInbound, event, key, tenantId);
     }
     for (const status of value.statuses ?? []) {
       if (!status.id || !isTrackedStatus(status.status)) continue;
@@ -135,7 +128,7 @@ export class WebhooksService implements OnApplicationBootstrap {
           : {}),
         ...(errors ? { errors } : {}),
       };
-      await this.events.publish(Events.whatsappStatus, WhatsappStatusEvent, event, key, tenantId);
+      await this.events.publish(Events.whatsappStatus, event, key, tenantId);
     }
   }
 

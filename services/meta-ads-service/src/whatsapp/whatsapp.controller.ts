@@ -1,12 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import {
-  ListTemplatesRequest,
-  Rpc,
-  SendTemplateRequest,
-  type SendTemplateResult,
-  type TemplateView,
-} from '@crm/contracts';
+import { ListTemplatesRequest, Rpc, SendTemplateRequest, type RpcReply } from '@crm/contracts';
 import { SendsService } from './sends.service';
 import { TemplatesService } from './templates.service';
 
@@ -18,12 +12,12 @@ export class WhatsappController {
   ) {}
 
   @MessagePattern(Rpc.meta.listTemplates)
-  listTemplates(@Payload() request: ListTemplatesRequest): Promise<TemplateView[]> {
+  listTemplates(@Payload() request: ListTemplatesRequest): Promise<RpcReply<typeof Rpc.meta.listTemplates>> {
     return this.templates.list(request.tenantId, request.refresh ?? false);
   }
 
   @MessagePattern(Rpc.meta.sendTemplate)
-  sendTemplate(@Payload() request: SendTemplateRequest): Promise<SendTemplateResult> {
+  sendTemplate(@Payload() request: SendTemplateRequest): Promise<RpcReply<typeof Rpc.meta.sendTemplate>> {
     return this.sends.send(request);
   }
 }

@@ -1,14 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import {
-  QueueGroups,
-  Rpc,
-  type ConnectionStatus,
-  type FunnelMetrics,
-  type RoiReport,
-  type StatsReport,
-} from '@crm/contracts';
+import { QueueGroups, Rpc, type FunnelMetrics } from '@crm/contracts';
 import { bootstrapHybridService } from '@crm/nest-common';
 import { freePort, REPO_ROOT, RpcTestClient, startServiceProcess, type ServiceHandle } from '@crm/testing';
 import { Client } from 'pg';
@@ -276,7 +269,7 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
       userId: connected.userId,
       accessToken: token,
     });
-    const status = await rpc.call<ConnectionStatus>(Rpc.meta.selectAssets, {
+    const status = await rpc.call(Rpc.meta.selectAssets, {
       tenantId: connected.tenantId,
       businessId: dataset.ids.businessId,
       adAccountId: dataset.ids.adAccountId,
@@ -328,7 +321,7 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
   });
 
   it('stats totals equal our SQL over the CRM plus our sum over the sandbox insights', async () => {
-    const report = await rpc.call<StatsReport>(Rpc.marketing.stats, {
+    const report = await rpc.call(Rpc.marketing.stats, {
       tenantId: connected.tenantId,
       preset: 'last_7d',
     });
@@ -364,7 +357,7 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
   });
 
   it("roi rolls ads up into Meta's campaigns and puts unknown ads in unattributed", async () => {
-    const report = await rpc.call<RoiReport>(Rpc.marketing.roi, {
+    const report = await rpc.call(Rpc.marketing.roi, {
       tenantId: connected.tenantId,
       preset: 'last_30d',
     });
@@ -420,7 +413,7 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
   });
 
   it('serves the last good snapshot (stale) when Meta is down, and the typed error when it has none', async () => {
-    const fresh = await rpc.call<RoiReport>(Rpc.marketing.roi, {
+    const fresh = await rpc.call(Rpc.marketing.roi, {
       tenantId: connected.tenantId,
       preset: 'last_7d',
     });
@@ -435,7 +428,7 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
     await db.query(`DELETE FROM meta_ads.insights_cache WHERE tenant_id = $1`, [connected.tenantId]);
     await sandboxControl('outage', { enabled: true });
     try {
-      const served = await rpc.call<RoiReport>(Rpc.marketing.roi, {
+      const served = await rpc.call(Rpc.marketing.roi, {
         tenantId: connected.tenantId,
         preset: 'last_7d',
       });
@@ -465,7 +458,7 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
       opportunities: 1,
       sale: { amount: 300, currency: 'MXN', completedAtSql: `now() - interval '1 day'` },
     });
-    const report = await rpc.call<StatsReport>(Rpc.marketing.stats, {
+    const report = await rpc.call(Rpc.marketing.stats, {
       tenantId: lonely.tenantId,
       preset: 'last_7d',
     });

@@ -5,6 +5,9 @@ import {
   type AttributionSummary,
   type ConnectionStatus,
   type RoiReport,
+  type RpcReply,
+  type RpcRequest,
+  type RpcSubject,
   type TenantView,
 } from '@crm/contracts';
 import type { RpcClient } from '@crm/nest-common';
@@ -84,17 +87,18 @@ const INSIGHTS: AdInsightsResult = {
   stale: false,
 };
 
-type Answer = unknown | DomainError;
+/** What each subject answers in a test: the subject's reply type, or the error it fails with. */
+type Answers = { [S in RpcSubject]?: RpcReply<S> | DomainError };
 
-class ScriptedRpc {
-  readonly calls: { subject: string; payload: Record<string, unknown> }[] = [];
-  constructor(private readonly answers: Record<string, Answer>) {}
-  async call<T>(subject: string, payload: Record<string, unknown>): Promise<T> {
+class ScriptedRpc implements Pick<RpcClient, 'call'> {
+  readonly calls: { subject: RpcSubject; payload: object }[] = [];
+  constructor(private readonly answers: Answers) {}
+  async call<S extends RpcSubject>(subject: S, payload: RpcRequest<S>): Promise<RpcReply<S>> {
     this.calls.push({ subject, payload });
-    const answer = this.answers[subject];
+    const answer: unknown = this.answers[subject];
     if (answer === undefined) throw new DomainError('UPSTREAM_TIMEOUT', `no responder for ${subject}`);
     if (answer instanceof DomainError) throw answer;
-    return structuredClone(answer) as T;
+    return structuredClone(answer) as RpcReply<S>;
   }
 }
 
@@ -108,7 +112,7 @@ class MemorySnapshots {
   }
 }
 
-function setup(answers: Record<string, Answer>, snapshots = new MemorySnapshots()) {
+function setup(answers: Answers, snapshots = new MemorySnapshots()) {
   const rpc = new ScriptedRpc(answers);
   const service = new ReportingService(
     rpc as unknown as RpcClient,

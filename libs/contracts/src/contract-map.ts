@@ -1,0 +1,123 @@
+import type { ClassConstructor } from 'class-transformer';
+import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
+import { TenantRequest } from './common';
+import {
+  AttributionSummaryRequest,
+  CreateLeadRequest,
+  GetLeadRequest,
+  GetUserRequest,
+  LeadCreatedEvent,
+  LeadStatusChangedEvent,
+  ListLeadsRequest,
+  UpdateLeadStatusRequest,
+  VerifyCredentialsRequest,
+} from './crm';
+import { StatsRequest } from './marketing';
+import {
+  AdInsightsRequest,
+  CompleteOauthRequest,
+  ConsumeOauthStateRequest,
+  LeadgenReceivedEvent,
+  ListAdAccountsRequest,
+  ListPhoneNumbersRequest,
+  ListTemplatesRequest,
+  RawMetaWebhookMessage,
+  ResolveAdRequest,
+  SelectAssetsRequest,
+  SendTemplateRequest,
+  WhatsappInboundEvent,
+  WhatsappStatusEvent,
+} from './meta';
+import type { AutomationLogView, AutomationMetrics, RuleView } from './model/automation';
+import type { Page } from './model/common';
+import type {
+  AttributionSummary,
+  LeadDetail,
+  LeadView,
+  PipelineStageView,
+  SessionUser,
+  TenantView,
+} from './model/crm';
+import type { RoiReport, StatsReport } from './model/marketing';
+import type {
+  AdAccountOption,
+  AdInsightsResult,
+  ConnectionStatus,
+  PhoneNumberOption,
+  PortfolioOption,
+  ResolvedAd,
+  SendTemplateResult,
+  TemplateView,
+} from './model/meta';
+import { Events, Rpc, Webhooks } from './subjects';
+
+/**
+ * Every RPC subject with the contract class its request is validated against and the type its handler answers.
+ * `RpcClient.call(subject, payload)` infers both from the subject; a handler declares
+ * `Promise<RpcReply<typeof Rpc.x.y>>` so answering another shape does not compile.
+ */
+export type RpcMap = {
+  [Rpc.crm.verifyCredentials]: { request: VerifyCredentialsRequest; reply: SessionUser };
+  [Rpc.crm.getUser]: { request: GetUserRequest; reply: SessionUser };
+  [Rpc.crm.getTenant]: { request: TenantRequest; reply: TenantView };
+  [Rpc.crm.listLeads]: { request: ListLeadsRequest; reply: Page<LeadView> };
+  [Rpc.crm.getLead]: { request: GetLeadRequest; reply: LeadDetail };
+  [Rpc.crm.createLead]: { request: CreateLeadRequest; reply: LeadView };
+  [Rpc.crm.updateLeadStatus]: { request: UpdateLeadStatusRequest; reply: LeadView };
+  [Rpc.crm.listPipeline]: { request: TenantRequest; reply: PipelineStageView[] };
+  [Rpc.crm.attributionSummary]: { request: AttributionSummaryRequest; reply: AttributionSummary };
+
+  [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
+  [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };
+  [Rpc.meta.connectionStatus]: { request: TenantRequest; reply: ConnectionStatus };
+  [Rpc.meta.disconnect]: { request: TenantRequest; reply: ConnectionStatus };
+  [Rpc.meta.selectAssets]: { request: SelectAssetsRequest; reply: ConnectionStatus };
+  [Rpc.meta.listPortfolios]: { request: TenantRequest; reply: PortfolioOption[] };
+  [Rpc.meta.listAdAccounts]: { request: ListAdAccountsRequest; reply: AdAccountOption[] };
+  [Rpc.meta.listPhoneNumbers]: { request: ListPhoneNumbersRequest; reply: PhoneNumberOption[] };
+  [Rpc.meta.adInsights]: { request: AdInsightsRequest; reply: AdInsightsResult };
+  [Rpc.meta.resolveAd]: { request: ResolveAdRequest; reply: ResolvedAd };
+  [Rpc.meta.listTemplates]: { request: ListTemplatesRequest; reply: TemplateView[] };
+  [Rpc.meta.sendTemplate]: { request: SendTemplateRequest; reply: SendTemplateResult };
+
+  [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
+  [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };
+
+  [Rpc.automation.listRules]: { request: TenantRequest; reply: RuleView[] };
+  [Rpc.automation.updateRule]: { request: UpdateRuleRequest; reply: RuleView };
+  [Rpc.automation.listLogs]: { request: ListLogsRequest; reply: Page<AutomationLogView> };
+  [Rpc.automation.trigger]: { request: TriggerRequest; reply: AutomationLogView };
+  [Rpc.automation.metrics]: { request: AutomationMetricsRequest; reply: AutomationMetrics };
+};
+
+export type RpcSubject = keyof RpcMap;
+export type RpcRequest<S extends RpcSubject> = RpcMap[S]['request'];
+export type RpcReply<S extends RpcSubject> = RpcMap[S]['reply'];
+
+/** Every subject of `Rpc`, read from the constant (the type test checks `RpcMap` has all of them). */
+export type DeclaredRpcSubject = {
+  [Domain in keyof typeof Rpc]: (typeof Rpc)[Domain][keyof (typeof Rpc)[Domain]];
+}[keyof typeof Rpc];
+
+/** Payload of every durable subject (`Events.*` on CRM_EVENTS, `Webhooks.*` on META_WEBHOOKS). */
+export type EventMap = {
+  [Events.leadCreated]: LeadCreatedEvent;
+  [Events.leadStatusChanged]: LeadStatusChangedEvent;
+  [Events.whatsappInbound]: WhatsappInboundEvent;
+  [Events.whatsappStatus]: WhatsappStatusEvent;
+  [Events.leadgenReceived]: LeadgenReceivedEvent;
+  [Webhooks.metaRaw]: RawMetaWebhookMessage;
+};
+
+export type EventSubject = keyof EventMap;
+export type EventPayload<S extends EventSubject> = EventMap[S];
+
+/** The class each durable subject's payload is validated against when consumed. */
+export const EventPayloadClasses: { [S in EventSubject]: ClassConstructor<EventPayload<S>> } = {
+  [Events.leadCreated]: LeadCreatedEvent,
+  [Events.leadStatusChanged]: LeadStatusChangedEvent,
+  [Events.whatsappInbound]: WhatsappInboundEvent,
+  [Events.whatsappStatus]: WhatsappStatusEvent,
+  [Events.leadgenReceived]: LeadgenReceivedEvent,
+  [Webhooks.metaRaw]: RawMetaWebhookMessage,
+};
