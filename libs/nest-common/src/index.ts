@@ -4,6 +4,7 @@ export * from './crypto';
 export * from './database';
 export * from './health';
 export * from './jetstream';
+export * from './meta-json';
 export * from './messaging.module';
 export * from './metrics';
 export * from './rpc';
