@@ -29,7 +29,7 @@ function which(binary) {
 }
 
 /**
- * NATS_URL if set; else a NATS already on 127.0.0.1:4222; else start `nats-server -js` from PATH
+ * NATS_URL if set; else a NATS already on 127.0.0.1:4222; else start `nats-server -js -c infra/nats/nats-server.conf` from PATH
  * (or /usr/sbin) with its store under dataDir. Returns { url, stop }.
  */
 async function ensureNats({ dataDir, log }) {
@@ -44,7 +44,10 @@ async function ensureNats({ dataDir, log }) {
   }
   const store = join(dataDir, 'nats');
   mkdirSync(store, { recursive: true });
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', store], { stdio: 'ignore' });
+  // The config file sets max_payload (8 MB) so Meta's largest webhook bodies fit in a JetStream message.
+  const config = join(__dirname, '../../infra/nats/nats-server.conf');
+  const args = ['-c', config, '-a', '127.0.0.1', '-p', '4222', '-js', '-sd', store];
+  const child = spawn(binary, args, { stdio: 'ignore' });
   for (let i = 0; i < 50 && !(await canConnect(4222)); i++) await new Promise((r) => setTimeout(r, 100));
   if (!(await canConnect(4222))) throw new Error('nats-server did not start on 127.0.0.1:4222');
   log(`started nats-server (JetStream, store ${store})`);

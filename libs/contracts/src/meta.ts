@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  Allow,
   ArrayMaxSize,
   IsArray,
   IsBoolean,
@@ -12,6 +13,7 @@ import {
   Length,
   Matches,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { TenantRequest, type IsoDate, type IsoInstant } from './common';
@@ -368,16 +370,68 @@ export class LeadgenReceivedEvent extends TenantRequest {
   phone?: string;
 }
 
-/** What the gateway puts on `webhook.meta.raw`: the exact verified body, untouched. */
-export type RawMetaWebhook = { receivedAt: IsoInstant; body: string };
+/** Where a part sits in Meta's body: one `entry[i].changes[j]`, an entry that cannot be split, or the whole body. */
+export const META_WEBHOOK_PART_KINDS = ['change', 'entry', 'body'] as const;
+export type MetaWebhookPartKind = (typeof META_WEBHOOK_PART_KINDS)[number];
 
-/** Validation class for `RawMetaWebhook` (payload of `Webhooks.metaRaw`, consumed by meta-ads-service). */
-export class RawMetaWebhookMessage implements RawMetaWebhook {
+/**
+ * What the gateway puts on `webhook.meta.part`: one piece of a verified webhook body, already parsed without losing
+ * digits (ids as strings, text cleaned of NUL and unpaired surrogates). Message id `<bodySha256>:<i>:<j>` for a
+ * change, `<bodySha256>:<i>` for an entry that cannot be split, `<bodySha256>` for a body that cannot be split.
+ */
+export type MetaWebhookPart = {
+  receivedAt: IsoInstant;
+  /** SHA-256 (hex) of the signed raw body: the same delivery retried yields the same message ids. */
+  bodySha256: string;
+  kind: MetaWebhookPartKind;
+  entryIndex?: number;
+  changeIndex?: number;
+  /** `object` of the body (`whatsapp_business_account`, `page`…), when it is a string. */
+  object?: string;
+  /** `entry[i].id` (WABA id, page id), when it is a string (numbers arrive as strings already). */
+  entryId?: string;
+  /** `entry[i].time` (unix seconds), when it is a number. */
+  entryTime?: number;
+  /** `entry[i].changes[j]` (kind `change`), `entry[i]` (kind `entry`) or the body (kind `body`), as parsed. */
+  content: unknown;
+};
+
+/** Validation class for `MetaWebhookPart` (payload of `Webhooks.metaPart`, consumed by meta-ads-service). */
+export class MetaWebhookPartMessage implements MetaWebhookPart {
   @IsISO8601()
   receivedAt!: IsoInstant;
 
-  /** The signed body exactly as Meta sent it (JSON text; parsed by the consumer). */
+  @Matches(/^[0-9a-f]{64}$/)
+  bodySha256!: string;
+
+  @IsIn(META_WEBHOOK_PART_KINDS)
+  kind!: MetaWebhookPartKind;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  entryIndex?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  changeIndex?: number;
+
+  @IsOptional()
   @IsString()
-  @MaxLength(5_000_000)
-  body!: string;
+  @MaxLength(200)
+  object?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  entryId?: string;
+
+  @IsOptional()
+  @IsInt()
+  entryTime?: number;
+
+  /** Checked field by field by the consumer's mapping (malformed values are a VALIDATION error there). */
+  @Allow()
+  content!: unknown;
 }

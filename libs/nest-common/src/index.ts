@@ -5,6 +5,7 @@ export * from './database';
 export * from './health';
 export * from './jetstream';
 export * from './meta-json';
+export * from './meta-webhook-parts';
 export * from './messaging.module';
 export * from './metrics';
 export * from './rpc';

@@ -7,6 +7,9 @@ import { Client } from 'pg';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 
+/** Settings every nats-server we start loads (`max_payload` large enough for Meta's webhook bodies). */
+export const NATS_CONFIG_FILE = join(REPO_ROOT, 'infra/nats/nats-server.conf');
+
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -80,7 +83,8 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'crm-nats-'));
   const binary = process.env.NATS_SERVER_BIN ?? 'nats-server';
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+  const args = ['-c', NATS_CONFIG_FILE, '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
+  const child = spawn(binary, args, {
     stdio: 'ignore',
   });
   await waitFor(() => canConnect(port), { what: `nats-server on ${port}`, timeoutMs: 10_000 });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { QueueGroups, Rpc, Webhooks, type ConnectionStatus, type RawMetaWebhook } from '@crm/contracts';
+import { QueueGroups, Rpc, Webhooks, type ConnectionStatus } from '@crm/contracts';
 // Tests only: the Meta sandbox is a tool, never a runtime dependency of the service.
 import {
   createSandbox,
@@ -9,7 +9,13 @@ import {
   type Sandbox,
   type SandboxIds,
 } from '@crm/meta-sandbox';
-import { JetStreamService, bootstrapHybridService, decryptSecret, parseConfig } from '@crm/nest-common';
+import {
+  JetStreamService,
+  bootstrapHybridService,
+  decryptSecret,
+  metaWebhookDeliveries,
+  parseConfig,
+} from '@crm/nest-common';
 import { RpcTestClient, waitFor } from '@crm/testing';
 import type { ClassConstructor } from 'class-transformer';
 import { Client } from 'pg';
@@ -42,8 +48,11 @@ export type MetaAdsTestApp = {
   control<T>(path: string, body?: unknown): Promise<T>;
   /** GET a Graph path on the sandbox with a bearer token, following paging. */
   graphList<T>(path: string, token: string, query: Record<string, string>): Promise<T[]>;
-  /** Publish on `webhook.meta.raw` as the gateway does (a string payload is sent as the raw body). */
-  publishWebhook(payload: unknown, messageId?: string): Promise<void>;
+  /**
+   * Publish a body on `webhook.meta.part` as the gateway does: parsed losslessly, one message per change (a string
+   * payload is the raw body). Each call is a new delivery (as if past JetStream's duplicate window).
+   */
+  publishWebhook(payload: unknown): Promise<void>;
   collect<T extends object>(subject: string, cls: ClassConstructor<T>): Promise<T[]>;
   close(): Promise<void>;
 };
@@ -158,10 +167,12 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     return items;
   };
 
-  const publishWebhook = async (payload: unknown, messageId = randomUUID()): Promise<void> => {
+  const publishWebhook = async (payload: unknown): Promise<void> => {
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const message: RawMetaWebhook = { receivedAt: new Date().toISOString(), body };
-    await jetstream.publish(Webhooks.metaRaw, message, messageId);
+    const delivery = randomUUID();
+    for (const { part, messageId } of metaWebhookDeliveries(Buffer.from(body, 'utf8'))) {
+      await jetstream.publish(Webhooks.metaPart, part, `${messageId}:${delivery}`);
+    }
   };
 
   const collect = async <T extends object>(subject: string, cls: ClassConstructor<T>): Promise<T[]> => {
