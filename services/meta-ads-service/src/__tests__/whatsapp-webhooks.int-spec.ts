@@ -604,7 +604,10 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
     const { tenantId } = await svc.connectTenant();
     // A lead the sandbox knows, whose ids JSON.parse would round (the bug this guards against).
     const seed = svc.sandbox.state.dataset.seedLeads.find(
-      (lead) => String(Number(lead.id)) !== lead.id && String(Number(lead.adId)) !== lead.adId,
+      (lead) =>
+        lead.adId !== undefined &&
+        String(Number(lead.id)) !== lead.id &&
+        String(Number(lead.adId)) !== lead.adId,
     )!;
     expect(seed).toBeDefined();
     const ad = svc.sandbox.state.dataset.ads.find((a) => a.id === seed.adId)!;
