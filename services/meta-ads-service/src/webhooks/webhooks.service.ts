@@ -120,7 +120,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     ) {
       await this.templateStatus(part.entryId, readTemplateStatus(change.value, `${where}.value`));
     } else if (part.object === 'page' && change.field === 'leadgen') {
-      await this.leadgen(part.entryId, readLeadgen(change.value, `${where}.value`));
+      await this.leadgen(part.entryId, readLeadgen(change.value, `${where}.value`), where);
     } else {
       this.logger.debug(`ignoring webhook ${part.object ?? '?'}/${change.field}`);
     }
@@ -235,10 +235,10 @@ export class WebhooksService implements OnApplicationBootstrap {
     }
   }
 
-  private async leadgen(entryId: string | undefined, change: LeadgenChange): Promise<void> {
+  private async leadgen(entryId: string | undefined, change: LeadgenChange, where: string): Promise<void> {
     const { leadgenId } = change;
     const pageId = change.pageId ?? entryId;
-    if (!pageId) throw invalid(`leadgen ${leadgenId}`, 'no page_id and no entry id');
+    if (!pageId) throw invalid(`${where}.value.page_id`, 'missing (and the entry has no id)');
     if (await this.events.seen(`leadgen:${leadgenId}`)) return;
     const routing = await this.tenantForPage(pageId);
     if ('unknown' in routing) {
