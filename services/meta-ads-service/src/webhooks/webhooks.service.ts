@@ -66,10 +66,10 @@ function describePart(part: MetaWebhookPartMessage): string {
 }
 
 /**
- * Turns verified raw Meta webhooks (`webhook.meta.raw`) into tenant-scoped domain events. The tenant is the one
- * whose connection names the phone number / WABA / page — unknown or ambiguous ids are logged and acked, never
- * guessed. Each item is recorded in `webhook_receipts`, so a body redelivered after JetStream's duplicate window
- * has no second effect.
+ * Turns the parts of verified Meta webhooks (`webhook.meta.part`, one per change) into tenant-scoped domain
+ * events. The tenant is the one whose connection names the phone number / WABA / page — unknown or ambiguous ids
+ * are logged and acked, never guessed. Each item is recorded in `webhook_receipts`, so a body redelivered after
+ * JetStream's duplicate window has no second effect.
  */
 @Injectable()
 export class WebhooksService implements OnApplicationBootstrap {
