@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
+import { Logger } from '@nestjs/common';
 import { Webhooks, type MetaWebhookPart } from '@crm/contracts';
+import { startNatsServer } from '@crm/testing';
 import { FRONTEND_MISSING_TEXT } from '../http/static-frontend';
 import { VERIFY_TOKEN, startTestGateway, type TestGateway } from './gateway-test-support';
 
@@ -179,6 +181,32 @@ describe('gateway: webhooks, docs and static files (real NATS)', () => {
       expect(text).toBe('é"'.repeat(120_000));
       const statusPart = parts.find((p) => p.changeIndex === 1)!;
       expect(Buffer.byteLength(JSON.stringify(statusPart))).toBeGreaterThan(1_048_576);
+    });
+
+    it('answers 503 with a clear log when a part is over the NATS server max_payload (NATS defaults)', async () => {
+      const plainNats = await startNatsServer({ configFile: null });
+      const small = await startTestGateway({ NATS_URL: plainNats.url });
+      const errors = jest.spyOn(Logger.prototype, 'error');
+      try {
+        const body = JSON.stringify({
+          object: 'page',
+          entry: [{ id: '1', changes: [{ field: 'leadgen', value: { padding: 'x'.repeat(1_200_000) } }] }],
+        });
+        const response = await request(small.server)
+          .post('/webhooks/meta')
+          .set('Content-Type', 'application/json')
+          .set('X-Hub-Signature-256', sign(body))
+          .send(body)
+          .expect(503);
+        expect(response.body).toMatchObject({ statusCode: 503 });
+        expect(errors).toHaveBeenCalledWith(
+          expect.stringMatching(/over the NATS server's max_payload of 1048576/),
+        );
+      } finally {
+        errors.mockRestore();
+        await small.close();
+        await plainNats.stop();
+      }
     });
 
     it('refuses a body over the webhook size limit (4 MB) with 413 and stores nothing', async () => {
