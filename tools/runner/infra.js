@@ -31,8 +31,8 @@ function which(binary) {
 }
 
 /**
- * NATS_URL if set; else a NATS already on 127.0.0.1:4222; else start `nats-server -js` from PATH
- * (or /usr/sbin) with its store under dataDir and its output in logDir/nats.log. Returns { url, stop }.
+ * NATS_URL if set; else a NATS already on 127.0.0.1:4222; else start `nats-server -js -c infra/nats/nats-server.conf`
+ * from PATH (or /usr/sbin) with its store under dataDir and its output in logDir/nats.log. Returns { url, stop }.
  */
 async function ensureNats({ dataDir, logDir, log }) {
   if (process.env.NATS_URL) return { url: process.env.NATS_URL, stop: async () => {} };
@@ -49,7 +49,10 @@ async function ensureNats({ dataDir, logDir, log }) {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, 'nats.log');
   const output = openSync(logFile, 'a');
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', store], {
+  // The config file sets max_payload (8 MB) so Meta's largest webhook bodies fit in a JetStream message.
+  const config = join(__dirname, '../../infra/nats/nats-server.conf');
+  const args = ['-c', config, '-a', '127.0.0.1', '-p', '4222', '-js', '-sd', store];
+  const child = spawn(binary, args, {
     stdio: ['ignore', output, output],
   });
   closeSync(output);

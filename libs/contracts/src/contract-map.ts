@@ -21,7 +21,7 @@ import {
   ListAdAccountsRequest,
   ListPhoneNumbersRequest,
   ListTemplatesRequest,
-  RawMetaWebhookMessage,
+  MetaWebhookPartMessage,
   ResolveAdRequest,
   SelectAssetsRequest,
   SendTemplateRequest,
@@ -106,7 +106,7 @@ export type EventMap = {
   [Events.whatsappInbound]: WhatsappInboundEvent;
   [Events.whatsappStatus]: WhatsappStatusEvent;
   [Events.leadgenReceived]: LeadgenReceivedEvent;
-  [Webhooks.metaRaw]: RawMetaWebhookMessage;
+  [Webhooks.metaPart]: MetaWebhookPartMessage;
 };
 
 export type EventSubject = keyof EventMap;
@@ -119,5 +119,5 @@ export const EventPayloadClasses: { [S in EventSubject]: ClassConstructor<EventP
   [Events.whatsappInbound]: WhatsappInboundEvent,
   [Events.whatsappStatus]: WhatsappStatusEvent,
   [Events.leadgenReceived]: LeadgenReceivedEvent,
-  [Webhooks.metaRaw]: RawMetaWebhookMessage,
+  [Webhooks.metaPart]: MetaWebhookPartMessage,
 };

@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import {
+  Allow,
   ArrayMaxSize,
   IsArray,
   IsBoolean,
@@ -12,12 +13,19 @@ import {
   Length,
   Matches,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { TenantRequest } from './common';
 import type { IsoDate, IsoInstant } from './model/common';
 import { E164_PATTERN } from './model/crm';
-import { WHATSAPP_STATUSES, type RawMetaWebhook, type WhatsappStatus } from './model/meta';
+import {
+  META_WEBHOOK_PART_KINDS,
+  WHATSAPP_STATUSES,
+  type MetaWebhookPart,
+  type MetaWebhookPartKind,
+  type WhatsappStatus,
+} from './model/meta';
 
 const NUMERIC_ID = /^\d{1,30}$/;
 const AD_ACCOUNT_ID = /^act_\d{1,30}$/;
@@ -272,13 +280,42 @@ export class LeadgenReceivedEvent extends TenantRequest {
   phone?: string;
 }
 
-/** Validation class for `RawMetaWebhook` (payload of `Webhooks.metaRaw`, consumed by meta-ads-service). */
-export class RawMetaWebhookMessage implements RawMetaWebhook {
+/** Validation class for `MetaWebhookPart` (payload of `Webhooks.metaPart`, consumed by meta-ads-service). */
+export class MetaWebhookPartMessage implements MetaWebhookPart {
   @IsISO8601()
   receivedAt!: IsoInstant;
 
-  /** The signed body exactly as Meta sent it (JSON text; parsed by the consumer). */
+  @Matches(/^[0-9a-f]{64}$/)
+  bodySha256!: string;
+
+  @IsIn(META_WEBHOOK_PART_KINDS)
+  kind!: MetaWebhookPartKind;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  entryIndex?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  changeIndex?: number;
+
+  @IsOptional()
   @IsString()
-  @MaxLength(5_000_000)
-  body!: string;
+  @MaxLength(200)
+  object?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  entryId?: string;
+
+  @IsOptional()
+  @IsInt()
+  entryTime?: number;
+
+  /** Checked field by field by the consumer's mapping (malformed values are a VALIDATION error there). */
+  @Allow()
+  content!: unknown;
 }

@@ -3,7 +3,7 @@
  *
  * - `Rpc.*`   request/reply over core NATS (NestJS `@MessagePattern`), always with a timeout, queue groups per service.
  * - `Events.*` durable domain events on JetStream (stream `CRM_EVENTS`), each consumed by a durable consumer.
- * - `Webhooks.*` raw, signature-checked Meta webhook bodies on JetStream (stream `META_WEBHOOKS`).
+ * - `Webhooks.*` signature-checked Meta webhook bodies, one message per change, on JetStream (stream `META_WEBHOOKS`).
  */
 export const Rpc = {
   crm: {
@@ -53,9 +53,9 @@ export const Events = {
   leadgenReceived: 'evt.meta.leadgen.received',
 } as const;
 
-/** Raw Meta webhook bodies, verified by the gateway (JetStream stream `META_WEBHOOKS`). */
+/** Verified Meta webhook bodies, split by the gateway into one message per change (stream `META_WEBHOOKS`). */
 export const Webhooks = {
-  metaRaw: 'webhook.meta.raw',
+  metaPart: 'webhook.meta.part',
 } as const;
 
 export type StreamDefinition = { name: string; subjects: string[]; duplicateWindowSeconds: number };

@@ -4,6 +4,8 @@ export * from './crypto';
 export * from './database';
 export * from './health';
 export * from './jetstream';
+export * from './meta-json';
+export * from './meta-webhook-parts';
 export * from './messaging.module';
 export * from './metrics';
 export * from './rpc';

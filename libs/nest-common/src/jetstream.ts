@@ -112,15 +112,25 @@ export class JetStreamService implements OnApplicationShutdown {
     }
   }
 
-  /** Publish durably. `messageId` makes a re-publish within the duplicate window a no-op (returns `duplicate: true`). */
+  /** The largest message the server accepts (`max_payload`, bytes), once connected. */
+  get maxPayload(): number | undefined {
+    return this.connection?.info?.max_payload;
+  }
+
+  /**
+   * Publish durably. `messageId` makes a re-publish within the duplicate window a no-op (returns `duplicate: true`).
+   * A payload larger than the server's `max_payload` is a `PayloadTooLargeError` (retrying cannot store it).
+   */
   async publish<S extends EventSubject>(
     subject: S,
     payload: EventPayload<S>,
     messageId?: string,
   ): Promise<{ duplicate: boolean; seq: number }> {
-    const ack = await this.requireClient().publish(subject, encoder.encode(JSON.stringify(payload)), {
-      msgID: messageId,
-    });
+    const data = encoder.encode(JSON.stringify(payload));
+    const limit = this.maxPayload;
+    if (limit !== undefined && data.length > limit)
+      throw new PayloadTooLargeError(subject, data.length, limit);
+    const ack = await this.requireClient().publish(subject, data, { msgID: messageId });
     return { duplicate: ack.duplicate, seq: ack.seq };
   }
 
@@ -208,6 +218,20 @@ export class JetStreamService implements OnApplicationShutdown {
   private requireClient(): JetStreamClient {
     if (!this.client) throw new Error('JetStreamService.connect() was not called');
     return this.client;
+  }
+}
+
+/** A message larger than the NATS server's `max_payload`: raise `max_payload` (see the README) to carry it. */
+export class PayloadTooLargeError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly bytes: number,
+    readonly maxPayload: number,
+  ) {
+    super(
+      `message on ${subject} is ${bytes} bytes, over the NATS server's max_payload of ${maxPayload} bytes`,
+    );
+    this.name = 'PayloadTooLargeError';
   }
 }
 

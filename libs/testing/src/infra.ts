@@ -7,6 +7,9 @@ import { Client } from 'pg';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 
+/** Settings every nats-server we start loads (`max_payload` large enough for Meta's webhook bodies). */
+export const NATS_CONFIG_FILE = join(REPO_ROOT, 'infra/nats/nats-server.conf');
+
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -75,12 +78,19 @@ export async function dropDatabase(name: string): Promise<void> {
 
 export type NatsServerHandle = { url: string; stop: () => Promise<void> };
 
-/** A private nats-server with JetStream on a free port and a throwaway store: no test run sees another's streams. */
-export async function startNatsServer(): Promise<NatsServerHandle> {
+/**
+ * A private nats-server with JetStream on a free port and a throwaway store: no test run sees another's streams.
+ * It loads `NATS_CONFIG_FILE` unless `configFile` is null (NATS' own defaults, e.g. a 1 MB max_payload).
+ */
+export async function startNatsServer({
+  configFile = NATS_CONFIG_FILE,
+}: { configFile?: string | null } = {}): Promise<NatsServerHandle> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'crm-nats-'));
   const binary = process.env.NATS_SERVER_BIN ?? 'nats-server';
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+  const args = [...(configFile ? ['-c', configFile] : []), '-a', '127.0.0.1', '-p', String(port)];
+  args.push('-js', '-sd', storeDir);
+  const child = spawn(binary, args, {
     stdio: 'ignore',
   });
   await waitFor(() => canConnect(port), { what: `nats-server on ${port}`, timeoutMs: 10_000 });

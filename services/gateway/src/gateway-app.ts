@@ -15,7 +15,6 @@ export function startGateway(config: GatewayConfig): Promise<INestApplication> {
     httpPort: config.HTTP_PORT,
     httpHost: config.HTTP_HOST,
     logLevel: config.LOG_LEVEL,
-    rawBody: true,
     configureHttp: (app) => configureHttp(app as NestExpressApplication, config),
   });
 }

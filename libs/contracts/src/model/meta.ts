@@ -99,5 +99,28 @@ export type SendTemplateResult = { wamid: string; status: 'accepted' };
 export const WHATSAPP_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 export type WhatsappStatus = (typeof WHATSAPP_STATUSES)[number];
 
-/** What the gateway puts on `webhook.meta.raw`: the exact verified body, untouched. */
-export type RawMetaWebhook = { receivedAt: IsoInstant; body: string };
+/** Where a part sits in Meta's body: one `entry[i].changes[j]`, an entry that cannot be split, or the whole body. */
+export const META_WEBHOOK_PART_KINDS = ['change', 'entry', 'body'] as const;
+export type MetaWebhookPartKind = (typeof META_WEBHOOK_PART_KINDS)[number];
+
+/**
+ * What the gateway puts on `webhook.meta.part`: one piece of a verified webhook body, already parsed without losing
+ * digits (ids as strings, text cleaned of NUL and unpaired surrogates). Message id `<bodySha256>:<i>:<j>` for a
+ * change, `<bodySha256>:<i>` for an entry that cannot be split, `<bodySha256>` for a body that cannot be split.
+ */
+export type MetaWebhookPart = {
+  receivedAt: IsoInstant;
+  /** SHA-256 (hex) of the signed raw body: the same delivery retried yields the same message ids. */
+  bodySha256: string;
+  kind: MetaWebhookPartKind;
+  entryIndex?: number;
+  changeIndex?: number;
+  /** `object` of the body (`whatsapp_business_account`, `page`…), when it is a string. */
+  object?: string;
+  /** `entry[i].id` (WABA id, page id), when it is a string (numbers arrive as strings already). */
+  entryId?: string;
+  /** `entry[i].time` (unix seconds), when it is a number. */
+  entryTime?: number;
+  /** `entry[i].changes[j]` (kind `change`), `entry[i]` (kind `entry`) or the body (kind `body`), as parsed. */
+  content: unknown;
+};

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Rpc, Webhooks, type AutomationLogView, type RawMetaWebhook } from '@crm/contracts';
+import { Rpc, Webhooks, type AutomationLogView, type MetaWebhookPart } from '@crm/contracts';
 import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
+import { metaWebhookDeliveries } from '@crm/nest-common';
 import { freePort, startServiceProcess, waitFor, type ServiceHandle, rpcError } from '@crm/testing';
 import {
   historyOf,
@@ -30,17 +31,17 @@ const progress = (log: AutomationLogView): string[] =>
   log.history.filter((h) => h.detail !== 'accepted by WhatsApp').map((h) => h.status);
 
 /**
- * Stands in for the gateway's `POST /webhooks/meta`: what the sandbox signs and posts is published, untouched,
- * on `webhook.meta.raw` with the body's sha256 as message id — exactly the gateway's contract.
+ * Stands in for the gateway's `POST /webhooks/meta`: what the sandbox signs and posts is parsed and split exactly
+ * as the gateway does (`metaWebhookDeliveries`) and published on `webhook.meta.part`.
  */
-async function startWebhookBridge(publish: (message: RawMetaWebhook, id: string) => Promise<unknown>) {
+async function startWebhookBridge(publish: (part: MetaWebhookPart, id: string) => Promise<unknown>) {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const id = createHash('sha256').update(body).digest('hex');
-      publish({ receivedAt: new Date().toISOString(), body }, id).then(
+      Promise.all(
+        metaWebhookDeliveries(Buffer.concat(chunks)).map(({ part, messageId }) => publish(part, messageId)),
+      ).then(
         () => res.writeHead(200).end(),
         () => res.writeHead(500).end(),
       );
@@ -112,7 +113,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
 
   beforeAll(async () => {
     svc = await startAutomationTestApp({ pollMs: 200 });
-    bridge = await startWebhookBridge((message, id) => svc.jetstream.publish(Webhooks.metaRaw, message, id));
+    bridge = await startWebhookBridge((part, id) => svc.jetstream.publish(Webhooks.metaPart, part, id));
     const meta_sandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
     sandbox = await meta_sandbox.listen(0);
     ids = idsOf(meta_sandbox.state.dataset);

@@ -74,7 +74,7 @@ export async function createTestTenant(db: DataSource, name = 'Tenant de prueba'
 }
 
 /** Collects events of one subject for one tenant through a durable of the test's own. */
-export async function collectEvents<S extends Exclude<EventSubject, typeof Webhooks.metaRaw>>(
+export async function collectEvents<S extends Exclude<EventSubject, typeof Webhooks.metaPart>>(
   jetstream: JetStreamService,
   subject: S,
   tenantId: string,

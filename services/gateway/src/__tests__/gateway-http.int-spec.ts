@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
-import { LEAD_SOURCES, MAX_DELAY_SECONDS, Webhooks, type RawMetaWebhook } from '@crm/contracts';
+import { Logger } from '@nestjs/common';
+import { LEAD_SOURCES, MAX_DELAY_SECONDS, Webhooks, type MetaWebhookPart } from '@crm/contracts';
+import { startNatsServer } from '@crm/testing';
 import { FRONTEND_MISSING_TEXT } from '../http/static-frontend';
 import { VERIFY_TOKEN, startTestGateway, type TestGateway } from './gateway-test-support';
 
@@ -36,15 +38,40 @@ describe('gateway: webhooks, docs and static files (real NATS)', () => {
     return info.state.messages;
   }
 
-  async function lastStored(): Promise<{ data: RawMetaWebhook; msgId: string | undefined }> {
-    const message = await jsm.streams.getMessage(STREAM, { last_by_subj: Webhooks.metaRaw });
-    return { data: message.json<RawMetaWebhook>(), msgId: message.header?.get('Nats-Msg-Id') };
+  /** The parts stored for a body: message id → part. */
+  async function storedParts(body: string): Promise<Map<string, MetaWebhookPart>> {
+    const sha = createHash('sha256').update(body).digest('hex');
+    const info = await jsm.streams.info(STREAM);
+    const parts = new Map<string, MetaWebhookPart>();
+    for (
+      let seq = Math.max(info.state.first_seq, info.state.last_seq - 200);
+      seq <= info.state.last_seq;
+      seq++
+    ) {
+      const message = await jsm.streams.getMessage(STREAM, { seq }).catch(() => undefined);
+      const id = message?.header?.get('Nats-Msg-Id');
+      if (message && message.subject === Webhooks.metaPart && id?.startsWith(sha)) {
+        parts.set(id, message.json<MetaWebhookPart>());
+      }
+    }
+    return parts;
   }
 
-  /** A webhook body with odd spacing, unicode and escapes: re-serialising it would change its bytes. */
+  const post = (body: string) =>
+    request(gateway.server)
+      .post('/webhooks/meta')
+      .set('Content-Type', 'application/json')
+      .set('X-Hub-Signature-256', sign(body))
+      .send(body);
+
+  /** A webhook body with odd spacing, unicode, escapes and ids written as numbers. */
   function uniqueBody(): string {
     const marker = randomUUID();
-    return `{"object":"whatsapp_business_account",  "entry":[{"id":"${marker}","changes":[{"field":"messages","value":{"text":"Hola, ¿cómo estás? \\u00e9 😀","n":1.50}}]}]}\n`;
+    return (
+      `{"object":"whatsapp_business_account",  "entry":[{"id":120215362426053955,"time":1751247548,"changes":[` +
+      `{"field":"messages","value":{"marker":"${marker}","text":"Hola, ¿cómo estás? \\u00e9 😀 \\u0000","n":1.50,` +
+      `"recipient_id":9780780833223891}},{"field":"statuses","value":{}}]}]}\n`
+    );
   }
 
   describe('GET /webhooks/meta (subscription handshake)', () => {
@@ -75,54 +102,117 @@ describe('gateway: webhooks, docs and static files (real NATS)', () => {
       const body = uniqueBody();
       const before = await storedCount();
       for (const signature of [sign(body, 'another-app-secret'), sign(body.trim()), 'sha256=00', undefined]) {
-        const post = request(gateway.server).post('/webhooks/meta').set('Content-Type', 'application/json');
-        if (signature) post.set('X-Hub-Signature-256', signature);
-        const response = await post.send(body).expect(401);
+        const attempt = request(gateway.server)
+          .post('/webhooks/meta')
+          .set('Content-Type', 'application/json');
+        if (signature) attempt.set('X-Hub-Signature-256', signature);
+        const response = await attempt.send(body).expect(401);
         expect(response.body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
       }
       expect(await storedCount()).toBe(before);
     });
 
-    it('stores a signed body byte for byte on webhook.meta.raw, then answers 200 EVENT_RECEIVED', async () => {
+    it('stores a signed body as one parsed part per change (ids exact, text cleaned), then answers 200', async () => {
       const body = uniqueBody();
-      const response = await request(gateway.server)
-        .post('/webhooks/meta')
-        .set('Content-Type', 'application/json')
-        .set('X-Hub-Signature-256', sign(body))
-        .send(body)
-        .expect(200);
+      const response = await post(body).expect(200);
       expect(response.text).toBe('EVENT_RECEIVED');
-      const { data, msgId } = await lastStored();
-      expect(data.body).toBe(body);
-      expect(Buffer.from(data.body, 'utf8').equals(Buffer.from(body, 'utf8'))).toBe(true);
-      expect(Number.isNaN(Date.parse(data.receivedAt))).toBe(false);
-      expect(msgId).toBe(createHash('sha256').update(body).digest('hex'));
+      const sha = createHash('sha256').update(body).digest('hex');
+      const parts = await storedParts(body);
+      expect([...parts.keys()].sort()).toEqual([`${sha}:0:0`, `${sha}:0:1`]);
+      const first = parts.get(`${sha}:0:0`)!;
+      expect(first).toMatchObject({
+        bodySha256: sha,
+        kind: 'change',
+        object: 'whatsapp_business_account',
+        entryId: '120215362426053955',
+        entryTime: 1751247548,
+        entryIndex: 0,
+        changeIndex: 0,
+        content: {
+          field: 'messages',
+          value: { text: 'Hola, ¿cómo estás? é 😀 ', n: 1.5, recipient_id: '9780780833223891' },
+        },
+      });
+      expect(Number.isNaN(Date.parse(first.receivedAt))).toBe(false);
     });
 
-    it('stores a duplicate delivery only once (message id = sha256 of the body)', async () => {
+    it('stores a duplicate delivery only once (message ids from the sha256 of the body)', async () => {
       const body = uniqueBody();
       const before = await storedCount();
-      for (let i = 0; i < 3; i++) {
-        await request(gateway.server)
+      for (let i = 0; i < 3; i++) await post(body).expect(200);
+      expect(await storedCount()).toBe(before + 2);
+      expect((await storedParts(body)).size).toBe(2);
+    });
+
+    it('answers 400 to a signed body that is not JSON, 200 to one that cannot be split (stored whole)', async () => {
+      const before = await storedCount();
+      const response = await post('{"object":"page","entry":[').expect(400);
+      expect(response.body).toMatchObject({ statusCode: 400, code: 'VALIDATION' });
+      expect(await storedCount()).toBe(before);
+      const odd = `{"object":"page","entry":{"id":"${randomUUID()}"}}`;
+      await post(odd).expect(200);
+      const sha = createHash('sha256').update(odd).digest('hex');
+      expect([...(await storedParts(odd)).entries()]).toEqual([
+        [sha, expect.objectContaining({ kind: 'body', content: JSON.parse(odd) })],
+      ]);
+    });
+
+    it('stores a signed 2 MB body: 1 MB of escaped text and a part over NATS’ default 1 MB max_payload', async () => {
+      const escaped = '\\u00e9\\"'.repeat(120_000);
+      const statuses = Array.from(
+        { length: 12_000 },
+        (_, i) =>
+          `{"id":"wamid.${i}","status":"delivered","timestamp":"1767225600","recipient_id":5215512340000}`,
+      );
+      const body =
+        `{"object":"whatsapp_business_account","entry":[{"id":"${randomUUID()}","changes":[` +
+        `{"field":"messages","value":{"messages":[{"id":"wamid.big","from":"5215512340000","timestamp":"1767225600",` +
+        `"type":"text","text":{"body":"${escaped}"}}]}},` +
+        `{"field":"messages","value":{"statuses":[${statuses.join(',')}]}}]}]}`;
+      expect(Buffer.byteLength(body)).toBeGreaterThan(1_048_576);
+      await post(body).expect(200);
+      const parts = [...(await storedParts(body)).values()];
+      expect(parts).toHaveLength(2);
+      const text = (
+        parts.find((p) => p.changeIndex === 0)!.content as {
+          value: { messages: { text: { body: string } }[] };
+        }
+      ).value.messages[0].text.body;
+      expect(text).toBe('é"'.repeat(120_000));
+      const statusPart = parts.find((p) => p.changeIndex === 1)!;
+      expect(Buffer.byteLength(JSON.stringify(statusPart))).toBeGreaterThan(1_048_576);
+    });
+
+    it('answers 503 with a clear log when a part is over the NATS server max_payload (NATS defaults)', async () => {
+      const plainNats = await startNatsServer({ configFile: null });
+      const small = await startTestGateway({ NATS_URL: plainNats.url });
+      const errors = jest.spyOn(Logger.prototype, 'error');
+      try {
+        const body = JSON.stringify({
+          object: 'page',
+          entry: [{ id: '1', changes: [{ field: 'leadgen', value: { padding: 'x'.repeat(1_200_000) } }] }],
+        });
+        const response = await request(small.server)
           .post('/webhooks/meta')
           .set('Content-Type', 'application/json')
           .set('X-Hub-Signature-256', sign(body))
           .send(body)
-          .expect(200);
+          .expect(503);
+        expect(response.body).toMatchObject({ statusCode: 503 });
+        expect(errors).toHaveBeenCalledWith(
+          expect.stringMatching(/over the NATS server's max_payload of 1048576/),
+        );
+      } finally {
+        errors.mockRestore();
+        await small.close();
+        await plainNats.stop();
       }
-      expect(await storedCount()).toBe(before + 1);
-      expect((await lastStored()).data.body).toBe(body);
     });
 
-    it('refuses a body over the size limit with 413 and stores nothing', async () => {
-      const body = JSON.stringify({ object: 'page', padding: 'x'.repeat(1_100_000) });
+    it('refuses a body over the webhook size limit (4 MB) with 413 and stores nothing', async () => {
+      const body = JSON.stringify({ object: 'page', padding: 'x'.repeat(4_300_000) });
       const before = await storedCount();
-      const response = await request(gateway.server)
-        .post('/webhooks/meta')
-        .set('Content-Type', 'application/json')
-        .set('X-Hub-Signature-256', sign(body))
-        .send(body)
-        .expect(413);
+      const response = await post(body).expect(413);
       expect(response.body).toMatchObject({ statusCode: 413 });
       expect(await storedCount()).toBe(before);
     });

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import type { NextFunction, Request, Response } from 'express';
+import { raw, type NextFunction, type Request, type Response } from 'express';
 import { SESSION_COOKIE } from '../auth/session';
 import type { GatewayConfig } from '../config';
 import { accessLog } from './access-log';
@@ -12,8 +12,14 @@ import { loopbackRedirect } from './loopback-redirect';
 import { rejectNulCharacters } from './reject-nul';
 import { staticFrontend } from './static-frontend';
 
-/** Largest JSON body accepted (webhook batches included). */
+/** Largest JSON body accepted from the browser. */
 export const BODY_LIMIT = '1mb';
+
+/**
+ * Largest Meta webhook body accepted (a WhatsApp batch can reach a few MB). Each part published to NATS is at most
+ * about this size, so NATS `max_payload` must be larger (8 MB in docker-compose, the tests and the demo).
+ */
+export const WEBHOOK_BODY_LIMIT = '4mb';
 
 function trustProxyValue(value: string): boolean | number | string {
   if (value === 'true') return true;
@@ -38,7 +44,10 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
   });
   app.use(loopbackRedirect(config.PUBLIC_URL));
   app.use(cookieParser());
-  // Registered before Nest's defaults so the limit applies; `rawBody: true` keeps req.rawBody for webhooks.
+  // Webhooks are read as bytes (signature on the raw body, then parsed without losing digits): `req.body` is a
+  // Buffer there and the JSON parser below skips them.
+  app.use('/webhooks/meta', raw({ type: 'application/json', limit: WEBHOOK_BODY_LIMIT }));
+  // Registered before Nest's defaults so the limit applies.
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   // Body parser failures (bad JSON, too large) get the same error shape as everything else.

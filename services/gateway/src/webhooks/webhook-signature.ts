@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { hmacSha256Hex, safeEqual } from '@crm/nest-common';
 
 const SIGNATURE_HEADER = /^sha256=([0-9a-f]{64})$/i;
@@ -12,9 +11,4 @@ export function isValidMetaSignature(rawBody: Buffer, header: unknown, appSecret
   const match = SIGNATURE_HEADER.exec(header.trim());
   if (!match) return false;
   return safeEqual(match[1].toLowerCase(), hmacSha256Hex(appSecret, rawBody));
-}
-
-/** JetStream message id of a webhook body: a redelivery of the same bytes is stored once. */
-export function webhookMessageId(rawBody: Buffer): string {
-  return createHash('sha256').update(rawBody).digest('hex');
 }

@@ -7,7 +7,6 @@ import {
   type ConnectionStatus,
   type EventPayload,
   type EventSubject,
-  type RawMetaWebhook,
 } from '@crm/contracts';
 // Tests only: the Meta sandbox is a tool, never a runtime dependency of the service.
 import {
@@ -17,7 +16,13 @@ import {
   type Sandbox,
   type SandboxIds,
 } from '@crm/meta-sandbox';
-import { JetStreamService, bootstrapHybridService, decryptSecret, parseConfig } from '@crm/nest-common';
+import {
+  JetStreamService,
+  bootstrapHybridService,
+  decryptSecret,
+  metaWebhookDeliveries,
+  parseConfig,
+} from '@crm/nest-common';
 import { RpcTestClient, waitFor } from '@crm/testing';
 import { Client } from 'pg';
 import { AppModule, SERVICE_NAME } from '../app.module';
@@ -49,8 +54,11 @@ export type MetaAdsTestApp = {
   control<T>(path: string, body?: unknown): Promise<T>;
   /** GET a Graph path on the sandbox with a bearer token, following paging. */
   graphList<T>(path: string, token: string, query: Record<string, string>): Promise<T[]>;
-  /** Publish on `webhook.meta.raw` as the gateway does (a string payload is sent as the raw body). */
-  publishWebhook(payload: unknown, messageId?: string): Promise<void>;
+  /**
+   * Publish a body on `webhook.meta.part` as the gateway does: parsed losslessly, one message per change (a string
+   * payload is the raw body). Each call is a new delivery (as if past JetStream's duplicate window).
+   */
+  publishWebhook(payload: unknown): Promise<void>;
   collect<S extends EventSubject>(subject: S): Promise<EventPayload<S>[]>;
   close(): Promise<void>;
 };
@@ -165,10 +173,12 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     return items;
   };
 
-  const publishWebhook = async (payload: unknown, messageId = randomUUID()): Promise<void> => {
+  const publishWebhook = async (payload: unknown): Promise<void> => {
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const message: RawMetaWebhook = { receivedAt: new Date().toISOString(), body };
-    await jetstream.publish(Webhooks.metaRaw, message, messageId);
+    const delivery = randomUUID();
+    for (const { part, messageId } of metaWebhookDeliveries(Buffer.from(body, 'utf8'))) {
+      await jetstream.publish(Webhooks.metaPart, part, `${messageId}:${delivery}`);
+    }
   };
 
   const collect = async <S extends EventSubject>(subject: S): Promise<EventPayload<S>[]> => {

@@ -270,7 +270,8 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
     body.entry[0].id = '777000777000';
     body.entry[0].changes[0].value.metadata.phone_number_id = '999000999000';
     await svc.publishWebhook(body);
-    await svc.publishWebhook('this is not json');
+    await svc.publishWebhook('{"object":"whatsapp_business_account","entry":[null,{"changes":7}]}');
+    await svc.publishWebhook('[1,2,3]');
     await svc.publishWebhook(delivery.payload);
     await waitFor(() => inbound.find((e) => e.wamid === result.wamid), {
       what: 'the valid webhook after the unknown one',
@@ -567,4 +568,178 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
     await waitFor(async () => (await pendingRows(tenantId)).length === 0, { what: 'pending row deleted' });
     expect(leads.filter((e) => e.leadgenId === lead.leadgenId)).toHaveLength(1);
   }, 40_000);
+  /** A WhatsApp `messages` change for the sandbox number. */
+  const waChange = (value: Record<string, unknown>) => ({
+    field: 'messages',
+    value: {
+      messaging_product: 'whatsapp',
+      metadata: { phone_number_id: svc.ids.phoneNumberIds[0], display_phone_number: '5215500000000' },
+      ...value,
+    },
+  });
+  const waBody = (...changes: unknown[]) => ({
+    object: 'whatsapp_business_account',
+    entry: [{ id: svc.ids.wabaId, changes }],
+  });
+  const textMessage = (wamid: string, from: string, body: string) => ({
+    from,
+    id: wamid,
+    timestamp: '1767225600',
+    type: 'text',
+    text: { body },
+  });
+  const statusItem = (wamid: string, status = 'delivered') => ({
+    id: wamid,
+    status,
+    timestamp: '1767225600',
+    recipient_id: '5215512340000',
+  });
+  const newWamid = () => `wamid.TEST${randomUUID().replace(/-/g, '')}`;
+
+  it("Meta's documented Lead Ads webhook with ids as JSON numbers → the lead with the exact ids, campaign resolved", async () => {
+    const { tenantId } = await svc.connectTenant();
+    // A lead the sandbox knows, whose ids JSON.parse would round (the bug this guards against).
+    const seed = svc.sandbox.state.dataset.seedLeads.find(
+      (lead) =>
+        lead.adId !== undefined &&
+        String(Number(lead.id)) !== lead.id &&
+        String(Number(lead.adId)) !== lead.adId,
+    )!;
+    expect(seed).toBeDefined();
+    const ad = svc.sandbox.state.dataset.ads.find((a) => a.id === seed.adId)!;
+    // The shape of REFERENCE §6.2, ids written as numbers the way Meta's docs print them.
+    const body =
+      `{"object": "page", "entry": [{"id": ${svc.ids.pageId}, "time": 1438292065, "changes": [{"field": "leadgen", ` +
+      `"value": {"leadgen_id": ${seed.id}, "page_id": ${svc.ids.pageId}, "form_id": ${seed.formId}, ` +
+      `"adgroup_id": ${seed.adId}, "ad_id": ${seed.adId}, "created_time": 1440120384}}]}]}`;
+    await svc.publishWebhook(body);
+    const event = await waitFor(() => leads.find((e) => e.leadgenId === seed.id), { what: 'leadgen event' });
+    expect(event).toMatchObject({
+      tenantId,
+      leadgenId: seed.id,
+      pageId: svc.ids.pageId,
+      formId: seed.formId,
+      attribution: { adId: seed.adId, adsetId: ad.adsetId, campaignId: ad.campaignId },
+    });
+  });
+
+  it('malformed entries, changes and items are refused while their valid siblings are processed', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const template = await approvedTemplate(tenantId);
+    const waId = randomWaId();
+    const goodInbound = newWamid();
+    const goodStatus = newWamid();
+    const badStatus = newWamid();
+    await svc.publishWebhook({
+      object: 'whatsapp_business_account',
+      entry: [
+        null,
+        { id: svc.ids.wabaId, changes: 7 },
+        {
+          id: svc.ids.wabaId,
+          changes: [
+            null,
+            waChange({
+              contacts: 'abc',
+              statuses: {},
+              messages: [
+                null,
+                textMessage(goodInbound, waId, 'hola'),
+                { id: newWamid(), from: waId, timestamp: '99999999999999999' },
+              ],
+            }),
+            waChange({
+              statuses: [{ ...statusItem(badStatus, 'failed'), errors: [null] }, statusItem(goodStatus)],
+            }),
+            {
+              field: 'message_template_status_update',
+              value: {
+                event: 'PAUSED',
+                message_template_name: template.name,
+                message_template_language: { code: template.language },
+              },
+            },
+          ],
+        },
+      ],
+    });
+    await waitFor(() => inbound.find((e) => e.wamid === goodInbound), { what: 'the valid inbound message' });
+    await waitFor(() => statuses.find((e) => e.wamid === goodStatus), { what: 'the valid status' });
+    await settle(300);
+    expect(statuses.find((e) => e.wamid === badStatus)).toBeUndefined();
+    expect(inbound.find((e) => e.wamid === goodInbound)).toMatchObject({
+      tenantId,
+      from: `+${waId}`,
+      text: 'hola',
+    });
+    const templates = await svc.rpc.call(Rpc.meta.listTemplates, { tenantId });
+    expect(templates.find((t) => t.id === template.id)?.status).toBe(template.status);
+    // The consumer is still healthy: the next webhook goes through.
+    const after = newWamid();
+    await svc.publishWebhook(waBody(waChange({ statuses: [statusItem(after)] })));
+    await waitFor(() => statuses.find((e) => e.wamid === after), {
+      what: 'a status after the malformed body',
+    });
+  });
+
+  it('a ~1 MB body of escaped text and many statuses is processed (text exact, NUL removed)', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const waId = randomWaId();
+    const wamid = newWamid();
+    const text = 'é"\\'.repeat(110_000);
+    const statusWamids = Array.from({ length: 500 }, newWamid);
+    const raw = JSON.stringify(
+      waBody(
+        waChange({
+          contacts: [{ wa_id: waId, profile: { name: 'Ana\u0000 María' } }],
+          messages: [textMessage(wamid, waId, text)],
+        }),
+        waChange({ statuses: statusWamids.map((id) => statusItem(id)) }),
+      ),
+    ).replace(/é/g, '\\u00e9');
+    expect(Buffer.byteLength(raw)).toBeGreaterThan(1_000_000);
+    await svc.publishWebhook(raw);
+    const event = await waitFor(() => inbound.find((e) => e.wamid === wamid), {
+      what: 'the big inbound message',
+    });
+    expect(event).toMatchObject({ tenantId, contactName: 'Ana María' });
+    expect(event.text).toBe(text);
+    await waitFor(() => statusWamids.every((id) => statuses.some((e) => e.wamid === id)) || undefined, {
+      what: 'every status of the big body',
+      timeoutMs: 30_000,
+    });
+  }, 60_000);
+
+  it('a body of 5,000 statuses is processed and does not hold up the next webhook for more than a few seconds', async () => {
+    await svc.connectTenant();
+    const many = Array.from({ length: 5000 }, newWamid);
+    const next = newWamid();
+    await svc.publishWebhook(waBody(waChange({ statuses: many.map((id) => statusItem(id, 'read')) })));
+    const sentAt = Date.now();
+    await svc.publishWebhook(waBody(waChange({ statuses: [statusItem(next, 'read')] })));
+    // Measured on the service's own receipt (the test's event collector drains 5,000 events first).
+    await waitFor(
+      async () =>
+        (
+          await svc.db.query(`SELECT 1 FROM meta_ads.webhook_receipts WHERE event_key = $1`, [
+            `wa-st:${next}:read`,
+          ])
+        ).rows.length === 1 || undefined,
+      { what: 'the webhook after the big one', timeoutMs: 30_000, intervalMs: 50 },
+    );
+    const waited = Date.now() - sentAt;
+    await waitFor(
+      () => {
+        const seen = new Set(statuses.filter((e) => e.status === 'read').map((e) => e.wamid));
+        return (many.every((id) => seen.has(id)) && seen.has(next)) || undefined;
+      },
+      { what: 'all 5,001 status events', timeoutMs: 30_000 },
+    );
+    const { rows } = await svc.db.query<{ count: string }>(
+      `SELECT count(*) FROM meta_ads.webhook_receipts WHERE event_key = ANY($1)`,
+      [many.map((id) => `wa-st:${id}:read`)],
+    );
+    expect(Number(rows[0].count)).toBe(5000);
+    expect(waited).toBeLessThan(8_000);
+  }, 90_000);
 });

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@crm/contracts';
-import { metricsRegistry } from '@crm/nest-common';
+import { metricsRegistry, parseMetaJson } from '@crm/nest-common';
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge } from 'prom-client';
 import { redactSecrets, sanitizeUrl } from '../common/redact';
@@ -268,9 +268,11 @@ export class GraphClient implements OnApplicationShutdown {
     } catch (error) {
       throw this.transportError(error, where);
     }
+    // Lossless: an id Meta writes as a number keeps every digit (as a string), and text is cleaned of NUL and
+    // unpaired surrogates before anything is stored.
     let json: unknown;
     try {
-      json = text === '' ? {} : JSON.parse(text);
+      json = text === '' ? {} : parseMetaJson(text);
     } catch {
       json = undefined;
     }

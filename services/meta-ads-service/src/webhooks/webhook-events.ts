@@ -9,9 +9,12 @@ import {
   type EventSubject,
 } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { AdCatalogService } from '../ads/ad-catalog.service';
+import { forEachGrouped } from '../common/grouped-concurrency';
 import { WebhookReceiptEntity } from './webhook-receipt.entity';
+
+const SEEN_BATCH = 1000;
 
 /**
  * Publishes the domain events made from Meta webhooks, each once: the JetStream message id is the event key and
@@ -30,6 +33,19 @@ export class WebhookEvents {
   /** The event with this key was already published. */
   seen(eventKey: string): Promise<boolean> {
     return this.receipts.existsBy({ eventKey });
+  }
+
+  /** Which of these event keys were already published (one query per thousand keys). */
+  async seenAmong(eventKeys: readonly string[]): Promise<Set<string>> {
+    const seen = new Set<string>();
+    for (let start = 0; start < eventKeys.length; start += SEEN_BATCH) {
+      const rows = await this.receipts.find({
+        select: { eventKey: true },
+        where: { eventKey: In(eventKeys.slice(start, start + SEEN_BATCH)) },
+      });
+      for (const row of rows) seen.add(row.eventKey);
+    }
+    return seen;
   }
 
   /**
@@ -60,6 +76,47 @@ export class WebhookEvents {
       .orIgnore()
       .execute();
     return true;
+  }
+
+  /**
+   * Many events of one tenant at once (a body of thousands of statuses): each validated and published (events
+   * with the same `group` in order, groups `concurrency` at a time), then the receipts written in batches. A crash
+   * in between is harmless: JetStream drops the re-published ones as duplicates. Resolves with the errors thrown.
+   */
+  async publishMany<S extends EventSubject>(
+    subject: S,
+    items: readonly { event: Record<string, unknown>; key: string; group: string }[],
+    tenantId: string,
+    concurrency: number,
+  ): Promise<unknown[]> {
+    const published: string[] = [];
+    const errors = await forEachGrouped(
+      items,
+      (item) => item.group,
+      concurrency,
+      async (item) => {
+        let payload: EventPayload<S>;
+        try {
+          payload = parsePayload(EventPayloadClasses[subject], item.event);
+        } catch (error) {
+          this.logger.warn(
+            `tenant ${tenantId}: not publishing ${item.key}: ${error instanceof Error ? error.message : ''}`,
+          );
+          return;
+        }
+        await this.jetstream.publish(subject, payload, item.key);
+        published.push(item.key);
+      },
+    );
+    for (let start = 0; start < published.length; start += SEEN_BATCH) {
+      await this.receipts.query(
+        `INSERT INTO ${this.receipts.metadata.tablePath} (event_key, tenant_id, received_at)
+         SELECT unnest($1::text[]), $2, now()
+         ON CONFLICT DO NOTHING`,
+        [published.slice(start, start + SEEN_BATCH), tenantId],
+      );
+    }
+    return errors;
   }
 
   /** The ad resolved to ad set and campaign; a failure leaves just the ad id. */

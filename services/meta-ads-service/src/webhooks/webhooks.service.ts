@@ -1,27 +1,39 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Events, Webhooks, type RawMetaWebhookMessage } from '@crm/contracts';
+import { DomainError, Events, Webhooks, type MetaWebhookPartMessage } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import { In, Repository } from 'typeorm';
 import { ConnectionEntity } from '../connection/connection.entity';
 import { TemplatesService } from '../whatsapp/templates.service';
 import { LeadgenService } from './leadgen.service';
+import { forEachGrouped } from '../common/grouped-concurrency';
 import {
-  idOf,
-  isTrackedStatus,
+  describeValue,
+  invalid,
+  isObject,
   mapInbound,
-  mapStatusErrors,
-  unixToIso,
-  type LeadgenValue,
-  type MetaWebhookBody,
-  type MetaWebhookEntry,
-  type TemplateStatusValue,
-  type WaMessagesValue,
+  mapStatus,
+  readChange,
+  readLeadgen,
+  readMessagesValue,
+  readTemplateStatus,
+  type LeadgenChange,
+  type MappedInbound,
+  type MappedStatus,
+  type MessagesValue,
+  type TemplateStatusChange,
 } from './webhook-mapping';
 import { WebhookEvents } from './webhook-events';
 
-/** NATS refuses `.` in durable names, so the conventional `meta-ads-service.webhooks` is spelled with a dash. */
-export const WEBHOOK_CONSUMER = 'meta-ads-service-webhooks';
+/** NATS refuses `.` in durable names, so the conventional `meta-ads-service.webhook-parts` is spelled with a dash. */
+export const WEBHOOK_CONSUMER = 'meta-ads-service-webhook-parts';
+
+/** Inbound messages of one part processed at a time (each may resolve its ad with Meta). */
+const ITEM_CONCURRENCY = 16;
+/** Statuses of one part published at a time. */
+const STATUS_CONCURRENCY = 256;
+/** Problems named in one VALIDATION error (the count says how many there were). */
+const MAX_PROBLEMS_SHOWN = 10;
 
 /** Connections that still route webhooks (an expired token still owns its number and pages). */
 const ROUTABLE_STATES: ConnectionEntity['state'][] = ['connected', 'expired'];
@@ -29,11 +41,28 @@ const ROUTABLE_STATES: ConnectionEntity['state'][] = ['connected', 'expired'];
 /** Who a webhook belongs to: one tenant, nobody, or several (ambiguous: never guessed). */
 type Routing = { tenantId: string } | { unknown: true } | { ambiguous: number };
 
+const isValidationError = (error: unknown): error is DomainError =>
+  error instanceof DomainError && error.code === 'VALIDATION';
+
+/** The message of a VALIDATION error; anything else is rethrown (it is not the body's fault). */
+function validationMessage(error: unknown): string {
+  if (!isValidationError(error)) throw error;
+  return error.message;
+}
+
+/** `webhook 1a2b3c4d5e6f entry[0].changes[2]`: where a problem is, in the words of Meta's body. */
+function describePart(part: MetaWebhookPartMessage): string {
+  const body = `webhook ${part.bodySha256.slice(0, 12)}`;
+  if (part.kind === 'body') return body;
+  if (part.kind === 'entry') return `${body} entry[${part.entryIndex ?? '?'}]`;
+  return `${body} entry[${part.entryIndex ?? '?'}].changes[${part.changeIndex ?? '?'}]`;
+}
+
 /**
- * Turns verified raw Meta webhooks (`webhook.meta.raw`) into tenant-scoped domain events. The tenant is the one
- * whose connection names the phone number / WABA / page — unknown or ambiguous ids are logged and acked, never
- * guessed. Each item is recorded in `webhook_receipts`, so a body redelivered after JetStream's duplicate window
- * has no second effect.
+ * Turns the parts of verified Meta webhooks (`webhook.meta.part`, one per change) into tenant-scoped domain
+ * events. The tenant is the one whose connection names the phone number / WABA / page — unknown or ambiguous ids
+ * are logged and acked, never guessed. Each item is recorded in `webhook_receipts`, so a body redelivered after
+ * JetStream's duplicate window has no second effect.
  */
 @Injectable()
 export class WebhooksService implements OnApplicationBootstrap {
@@ -50,91 +79,126 @@ export class WebhooksService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.jetstream.consume({
       durable: WEBHOOK_CONSUMER,
-      subject: Webhooks.metaRaw,
-      handler: (message) => this.handle(message),
+      subject: Webhooks.metaPart,
+      handler: (part) => this.handle(part),
     });
   }
 
-  async handle(message: RawMetaWebhookMessage): Promise<void> {
-    let body: MetaWebhookBody;
-    try {
-      body = JSON.parse(message.body) as MetaWebhookBody;
-    } catch {
-      this.logger.error(`dropping webhook received ${message.receivedAt}: body is not JSON`);
-      return;
+  /**
+   * One part of a webhook body (one `entry[i].changes[j]`). Every valid item is processed; what is malformed is
+   * then reported as one `DomainError('VALIDATION')` naming each bad path, so the message is not retried.
+   */
+  async handle(part: MetaWebhookPartMessage): Promise<void> {
+    const where = describePart(part);
+    if (part.kind === 'body') {
+      throw invalid(where, `expected an object with an entry array, got ${describeValue(part.content)}`);
     }
-    if (typeof body !== 'object' || body === null || !Array.isArray(body.entry)) {
-      this.logger.error(`dropping webhook received ${message.receivedAt}: no entry[]`);
-      return;
+    if (part.kind === 'entry') {
+      throw invalid(
+        where,
+        isObject(part.content)
+          ? `expected changes to be an array, got ${describeValue(part.content.changes)}`
+          : `expected an object, got ${describeValue(part.content)}`,
+      );
     }
-    for (const entry of body.entry) {
-      for (const change of entry.changes ?? []) {
-        if (body.object === 'whatsapp_business_account' && change.field === 'messages') {
-          await this.whatsappMessages(entry, (change.value ?? {}) as WaMessagesValue);
-        } else if (
-          body.object === 'whatsapp_business_account' &&
-          change.field === 'message_template_status_update'
-        ) {
-          await this.templateStatus(entry, (change.value ?? {}) as TemplateStatusValue);
-        } else if (body.object === 'page' && change.field === 'leadgen') {
-          await this.leadgen(entry, (change.value ?? {}) as LeadgenValue);
-        } else {
-          this.logger.debug(`ignoring webhook ${body.object ?? '?'}/${change.field ?? '?'}`);
-        }
-      }
+    const change = readChange(part.content, where);
+    const problems: string[] = [];
+    if (part.object === 'whatsapp_business_account' && change.field === 'messages') {
+      const path = `${where}.value`;
+      await this.whatsappMessages(part.entryId, readMessagesValue(change.value, path), path, problems);
+    } else if (
+      part.object === 'whatsapp_business_account' &&
+      change.field === 'message_template_status_update'
+    ) {
+      await this.templateStatus(part.entryId, readTemplateStatus(change.value, `${where}.value`));
+    } else if (part.object === 'page' && change.field === 'leadgen') {
+      await this.leadgen(part.entryId, readLeadgen(change.value, `${where}.value`), where);
+    } else {
+      this.logger.debug(`ignoring webhook ${part.object ?? '?'}/${change.field}`);
+    }
+    if (problems.length > 0) {
+      const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).join('; ');
+      const more =
+        problems.length > MAX_PROBLEMS_SHOWN ? ` (and ${problems.length - MAX_PROBLEMS_SHOWN} more)` : '';
+      throw new DomainError('VALIDATION', `${shown}${more}`, { problems: problems.length });
     }
   }
 
-  private async whatsappMessages(entry: MetaWebhookEntry, value: WaMessagesValue): Promise<void> {
-    const phoneNumberId = value.metadata?.phone_number_id;
-    const wabaId = idOf(entry.id);
-    const routing = await this.tenantForWhatsapp(phoneNumberId, wabaId);
+  /**
+   * Inbound messages and statuses of one change, concurrently (bounded): messages of one sender stay in order, as
+   * do the statuses of one message (their transitions are monotonic downstream anyway).
+   */
+  private async whatsappMessages(
+    wabaId: string | undefined,
+    value: MessagesValue,
+    path: string,
+    problems: string[],
+  ): Promise<void> {
+    problems.push(...value.problems);
+    if (value.messages.length === 0 && value.statuses.length === 0) return;
+    const routing = await this.tenantForWhatsapp(value.phoneNumberId, wabaId);
     if (!('tenantId' in routing)) return;
     const { tenantId } = routing;
-    for (const message of value.messages ?? []) {
-      const mapped = mapInbound(message, value);
-      if (!mapped) {
-        this.logger.warn(
-          `tenant ${tenantId}: skipping inbound message ${message.id ?? '-'} without usable sender`,
-        );
-        continue;
+
+    const inbound: MappedInbound[] = [];
+    value.messages.forEach((message, index) => {
+      try {
+        inbound.push(mapInbound(message, value.contactNames, `${path}.messages[${index}]`));
+      } catch (error) {
+        problems.push(validationMessage(error));
       }
-      const key = `wa-in:${mapped.wamid}`;
-      if (await this.events.seen(key)) continue;
-      const event: Record<string, unknown> = {
-        tenantId,
-        phoneNumberId: phoneNumberId ?? '',
-        ...mapped.fields,
-      };
-      const referral = message.referral;
-      const adId = idOf(referral?.source_id);
-      if (adId && referral?.source_type === 'ad')
-        event.attribution = await this.events.attribution(tenantId, adId);
-      await this.events.publish(Events.whatsappInbound, event, key, tenantId);
-    }
-    for (const status of value.statuses ?? []) {
-      if (!status.id || !isTrackedStatus(status.status)) continue;
-      const key = `wa-st:${status.id}:${status.status}`;
-      if (await this.events.seen(key)) continue;
-      const errors = mapStatusErrors(status.errors);
-      const event: Record<string, unknown> = {
-        tenantId,
-        wamid: status.id,
-        status: status.status,
-        timestamp: unixToIso(status.timestamp) ?? new Date().toISOString(),
-        recipientId: status.recipient_id ?? '',
-        ...(status.biz_opaque_callback_data !== undefined
-          ? { callbackData: status.biz_opaque_callback_data }
-          : {}),
-        ...(errors ? { errors } : {}),
-      };
-      await this.events.publish(Events.whatsappStatus, event, key, tenantId);
-    }
+    });
+    const statuses: MappedStatus[] = [];
+    value.statuses.forEach((status, index) => {
+      try {
+        const mapped = mapStatus(status, `${path}.statuses[${index}]`);
+        if (mapped) statuses.push(mapped);
+      } catch (error) {
+        problems.push(validationMessage(error));
+      }
+    });
+
+    const inboundKey = (m: MappedInbound) => `wa-in:${m.wamid}`;
+    const statusKey = (s: MappedStatus) => `wa-st:${s.wamid}:${s.status}`;
+    const seen = await this.events.seenAmong([...inbound.map(inboundKey), ...statuses.map(statusKey)]);
+
+    const inboundErrors = await forEachGrouped(
+      inbound.filter((m) => !seen.has(inboundKey(m))),
+      (m) => m.sender,
+      ITEM_CONCURRENCY,
+      async (mapped) => {
+        if (!mapped.from) {
+          this.logger.warn(
+            `tenant ${tenantId}: skipping inbound message ${mapped.wamid}: sender is not a phone number`,
+          );
+          return;
+        }
+        const event: Record<string, unknown> = {
+          tenantId,
+          phoneNumberId: value.phoneNumberId ?? '',
+          ...mapped.fields,
+        };
+        if (mapped.adId) event.attribution = await this.events.attribution(tenantId, mapped.adId);
+        await this.events.publish(Events.whatsappInbound, event, inboundKey(mapped), tenantId);
+      },
+    );
+    const statusErrors = await this.events.publishMany(
+      Events.whatsappStatus,
+      statuses
+        .filter((s) => !seen.has(statusKey(s)))
+        .map((mapped) => ({ event: { tenantId, ...mapped }, key: statusKey(mapped), group: mapped.wamid })),
+      tenantId,
+      STATUS_CONCURRENCY,
+    );
+    // A transient failure (database, NATS) retries the whole part: what was published is skipped next time.
+    const failures = [...inboundErrors, ...statusErrors];
+    const transient = failures.find((error) => !isValidationError(error));
+    if (transient) throw transient;
+    problems.push(...failures.map(validationMessage));
   }
 
-  private async templateStatus(entry: MetaWebhookEntry, value: TemplateStatusValue): Promise<void> {
-    const wabaId = idOf(entry.id);
-    if (!wabaId || !value.event) return;
+  private async templateStatus(wabaId: string | undefined, change: TemplateStatusChange): Promise<void> {
+    if (!wabaId) return;
     const tenants = await this.connections.find({
       select: { tenantId: true },
       where: { wabaId, state: In(ROUTABLE_STATES) },
@@ -145,21 +209,21 @@ export class WebhooksService implements OnApplicationBootstrap {
     }
     for (const { tenantId } of tenants) {
       const updated = await this.templates.updateStatus(tenantId, {
-        templateId: idOf(value.message_template_id),
-        name: value.message_template_name,
-        language: value.message_template_language,
-        status: value.event,
+        templateId: change.templateId,
+        name: change.name,
+        language: change.language,
+        status: change.event,
       });
       this.logger.log(
-        `tenant ${tenantId}: template ${value.message_template_name ?? idOf(value.message_template_id)} → ${value.event} (${updated} row)`,
+        `tenant ${tenantId}: template ${change.name ?? change.templateId ?? '?'} → ${change.event} (${updated} row)`,
       );
     }
   }
 
-  private async leadgen(entry: MetaWebhookEntry, value: LeadgenValue): Promise<void> {
-    const leadgenId = idOf(value.leadgen_id);
-    const pageId = idOf(value.page_id) ?? idOf(entry.id);
-    if (!leadgenId || !pageId) return;
+  private async leadgen(entryId: string | undefined, change: LeadgenChange, where: string): Promise<void> {
+    const { leadgenId } = change;
+    const pageId = change.pageId ?? entryId;
+    if (!pageId) throw invalid(`${where}.value.page_id`, 'missing (and the entry has no id)');
     if (await this.events.seen(`leadgen:${leadgenId}`)) return;
     const routing = await this.tenantForPage(pageId);
     if ('unknown' in routing) {
@@ -172,14 +236,13 @@ export class WebhooksService implements OnApplicationBootstrap {
       );
       return;
     }
-    const createdTime = unixToIso(value.created_time);
     await this.leadgens.receive(routing.tenantId, {
       leadgenId,
       pageId,
-      formId: idOf(value.form_id),
-      adId: idOf(value.ad_id),
-      adgroupId: idOf(value.adgroup_id),
-      ...(createdTime ? { createdTime: new Date(createdTime) } : {}),
+      ...(change.formId ? { formId: change.formId } : {}),
+      ...(change.adId ? { adId: change.adId } : {}),
+      ...(change.adgroupId ? { adgroupId: change.adgroupId } : {}),
+      ...(change.createdTime ? { createdTime: new Date(change.createdTime) } : {}),
     });
   }
 

@@ -125,6 +125,26 @@ describe('Control API', () => {
     expect(message.context?.id).toBe('wamid.ABC');
   });
 
+  it('POST /_sandbox/leadgen takes a lead id of the caller (e.g. from Meta docs) once, digits only', async () => {
+    const leadgenId = '9780780833223899';
+    const res = await request(sandbox.app)
+      .post('/_sandbox/leadgen')
+      .send({ leadgenId, fullName: 'Docs Lead' })
+      .expect(200);
+    expect(res.body.leadgenId).toBe(leadgenId);
+    const full = await mintToken(sandbox);
+    const lead = await request(sandbox.app)
+      .get(`/v23.0/${leadgenId}`)
+      .query({ access_token: full, fields: 'id,field_data' })
+      .expect(200);
+    expect(lead.body.id).toBe(leadgenId);
+    await request(sandbox.app).post('/_sandbox/leadgen').send({ leadgenId, fullName: 'Again' }).expect(400);
+    await request(sandbox.app)
+      .post('/_sandbox/leadgen')
+      .send({ leadgenId: 978, fullName: 'Number' })
+      .expect(400);
+  });
+
   it('POST /_sandbox/leadgen stores a lead, emits the page leadgen webhook, and the lead is readable', async () => {
     const adId = SANDBOX_IDS.leadAdIds[0];
     const res = await request(sandbox.app)

@@ -5,6 +5,8 @@ import { emitWebhook } from '../whatsapp/webhook-emitter';
 import { leadgenWebhook } from '../whatsapp/webhook-payloads';
 
 export type LeadRequest = {
+  /** A lead id of the caller's choosing (digits, unused), e.g. one from Meta's docs; else a random one. */
+  leadgenId?: unknown;
   adId?: unknown;
   formId?: unknown;
   fullName?: unknown;
@@ -48,8 +50,15 @@ export const simulateLead = async (state: SandboxState, request: LeadRequest): P
   if (typeof request.phone === 'string' && request.phone !== '')
     fieldData.push({ name: 'phone_number', values: [request.phone] });
   let id = '';
-  do id = `9${String(randomInt(10 ** 9, 10 ** 10))}${String(randomInt(10 ** 4, 10 ** 5))}`;
-  while (state.leads.has(id));
+  if (request.leadgenId !== undefined) {
+    if (typeof request.leadgenId !== 'string' || !/^\d{1,30}$/.test(request.leadgenId))
+      throw badRequest('leadgenId must be a string of digits');
+    if (state.leads.has(request.leadgenId)) throw badRequest(`Lead ${request.leadgenId} already exists`);
+    id = request.leadgenId;
+  } else {
+    do id = `9${String(randomInt(10 ** 9, 10 ** 10))}${String(randomInt(10 ** 4, 10 ** 5))}`;
+    while (state.leads.has(id));
+  }
   const lead: LeadRecord = {
     id,
     formId: form.id,
