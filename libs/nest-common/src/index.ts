@@ -6,4 +6,5 @@ export * from './health';
 export * from './jetstream';
 export * from './messaging.module';
 export * from './metrics';
+export * from './row-level-security';
 export * from './rpc';
