@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type AttributionRow, type AttributionSummary } from '@crm/contracts';
-import { DataSource } from 'typeorm';
+import { TenantDatabase } from '@crm/nest-common';
 
 type SummaryRow = {
   meta_campaign_id: string | null;
@@ -59,7 +59,7 @@ const CURRENCIES_SQL = `
 
 @Injectable()
 export class AttributionService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: TenantDatabase) {}
 
   async summary(tenantId: string, since: string, until: string): Promise<AttributionSummary> {
     const start = new Date(since);
@@ -69,10 +69,10 @@ export class AttributionService {
     }
     if (start.getTime() >= end.getTime()) throw new DomainError('VALIDATION', 'since must be before until');
     const params = [tenantId, start, end];
-    const [rows, currencies] = await Promise.all([
-      this.dataSource.query(SUMMARY_SQL, params) as Promise<SummaryRow[]>,
-      this.dataSource.query(CURRENCIES_SQL, params) as Promise<{ currency: string }[]>,
-    ]);
+    const { rows, currencies } = await this.db.withTenant(tenantId, async (db) => ({
+      rows: (await db.query(SUMMARY_SQL, params)) as SummaryRow[],
+      currencies: (await db.query(CURRENCIES_SQL, params)) as { currency: string }[],
+    }));
     return { rows: rows.map(toAttributionRow), salesCurrencies: currencies.map((c) => c.currency) };
   }
 }

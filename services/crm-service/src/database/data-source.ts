@@ -1,6 +1,5 @@
 import { schemaDataSourceOptions } from '@crm/nest-common';
 import type { DataSourceOptions } from 'typeorm';
-import { CRM_ENTITIES } from './entities';
 import { CreateCrmTables1767225600000 } from './migrations/1767225600000-CreateCrmTables';
 import { TenantRowLevelSecurity1767312000000 } from './migrations/1767312000000-TenantRowLevelSecurity';
 
@@ -10,7 +9,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   return schemaDataSourceOptions({
     url,
     schema: CRM_SCHEMA,
-    entities: CRM_ENTITIES,
+    // No entities: each table's SQL and row type live in its store (leads/lead-store.ts, …).
+    entities: [],
     migrations: [CreateCrmTables1767225600000, TenantRowLevelSecurity1767312000000],
     applicationName: 'crm-service',
   });

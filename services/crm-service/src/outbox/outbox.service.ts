@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { JetStreamService } from '@crm/nest-common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { JetStreamService, TenantDatabase } from '@crm/nest-common';
+import type { EntityManager } from 'typeorm';
 
 export const OUTBOX_RELAY_INTERVAL_MS = 200;
 const BATCH_SIZE = 100;
@@ -26,11 +26,11 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private lastCleanup = 0;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: TenantDatabase,
     private readonly jetstream: JetStreamService,
   ) {}
 
-  /** Write an event inside `manager`'s transaction. Returns the outbox id (= JetStream message id). */
+  /** Write an event inside `manager`'s (tenant-scoped) transaction. Returns the outbox id (= JetStream message id). */
   async enqueue(manager: EntityManager, tenantId: string, subject: string, payload: object): Promise<string> {
     const rows: { id: string }[] = await manager.query(
       `INSERT INTO crm.outbox (tenant_id, subject, payload) VALUES ($1, $2, $3::jsonb) RETURNING id`,
@@ -81,7 +81,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async publishBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.asSystem('outbox relay: claim unpublished events', async (manager) => {
       const rows: OutboxRow[] = await manager.query(
         `SELECT id, subject, payload FROM crm.outbox
           WHERE published_at IS NULL
@@ -115,8 +115,10 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private async cleanup(): Promise<void> {
     if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
     this.lastCleanup = Date.now();
-    await this.dataSource.query(
-      `DELETE FROM crm.outbox WHERE published_at < now() - make_interval(days => ${RETENTION_DAYS})`,
+    await this.db.asSystem('outbox cleanup', (manager) =>
+      manager.query(
+        `DELETE FROM crm.outbox WHERE published_at < now() - make_interval(days => ${RETENTION_DAYS})`,
+      ),
     );
   }
 
