@@ -4,7 +4,7 @@
 // starts the Meta sandbox and every service, prints the URL and the logins. Ctrl-C stops everything.
 const { spawnSync } = require('node:child_process');
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
-const { randomBytes } = require('node:crypto');
+const { createHash, randomBytes } = require('node:crypto');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '../..');
@@ -37,6 +37,7 @@ function demoSecrets() {
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     OAUTH_STATE_SECRET: randomBytes(32).toString('base64url'),
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DATABASE_APP_PASSWORD: randomBytes(18).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -45,7 +46,7 @@ function demoSecrets() {
 async function main() {
   mkdirSync(DATA_DIR, { recursive: true });
   ensureDependencies();
-  const { ensureDatabase, ensureNats } = require('./infra');
+  const { appDatabaseUrl, ensureDatabase, ensureNats } = require('./infra');
   const { startStack, defaultPorts } = require('./stack');
   const cleanups = [];
   let stopping = false;
@@ -68,17 +69,27 @@ async function main() {
       log('building the frontend…');
       run('npx', ['vite', 'build', 'frontend', '--logLevel', 'warn']);
     }
+    // The services log in as the app role (row-level security); migrations and the seed as the owner.
+    const secrets = demoSecrets();
+    const appPassword =
+      process.env.DATABASE_APP_PASSWORD ||
+      secrets.DATABASE_APP_PASSWORD ||
+      // .data/demo-secrets.json from before the app role: derive one instead of rewriting the file.
+      createHash('sha256').update(`database-app-role:${secrets.SESSION_SECRET}`).digest('base64url');
     log('applying migrations…');
-    run(process.execPath, [join(__dirname, 'migrate.js')], { ...process.env, DATABASE_URL: database.url });
+    run(process.execPath, [join(__dirname, 'migrate.js')], {
+      ...process.env,
+      DATABASE_URL: database.url,
+      DATABASE_APP_PASSWORD: appPassword,
+    });
     log('seeding the demo tenant…');
     run(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'src/demo-seed.ts')], {
       ...process.env,
       DATABASE_URL: database.url,
     });
-    const secrets = demoSecrets();
     log('starting the Meta sandbox and the services…');
     const stack = await startStack({
-      databaseUrl: database.url,
+      databaseUrl: appDatabaseUrl(database.url, appPassword),
       natsUrl: nats.url,
       ports: defaultPorts(),
       secrets,

@@ -91,4 +91,15 @@ async function ensureDatabase({ dataDir, databaseName, log }) {
   return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${databaseName}`, stop: () => pg.stop() };
 }
 
-module.exports = { canConnect, ensureNats, ensureDatabase, which };
+/**
+ * The URL the services log in with: `ownerUrl` (what migrations use) with the app role the migrations create
+ * (DATABASE_APP_ROLE, default crm_app: no superuser, no BYPASSRLS, so row-level security applies) and its password.
+ */
+function appDatabaseUrl(ownerUrl, password = process.env.DATABASE_APP_PASSWORD) {
+  const url = new URL(ownerUrl);
+  url.username = process.env.DATABASE_APP_ROLE || 'crm_app';
+  url.password = password ?? '';
+  return url.toString();
+}
+
+module.exports = { appDatabaseUrl, canConnect, ensureNats, ensureDatabase, which };

@@ -9,6 +9,7 @@ import {
   type MixedList,
 } from 'typeorm';
 import { metricsRegistry } from './metrics';
+import { setAppRolePassword } from './row-level-security';
 
 type EntityList = MixedList<string | (new () => unknown) | EntitySchema>;
 type MigrationList = MixedList<string | (new () => unknown)>;
@@ -57,6 +58,13 @@ export async function runMigrations(
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     log(`${schema ?? 'database'}: ${applied.length} migration(s) applied`);
+    // Every run, so a changed DATABASE_APP_PASSWORD takes effect (the migrations create the role).
+    const runner = dataSource.createQueryRunner();
+    try {
+      await setAppRolePassword((sql, parameters) => runner.query(sql, parameters));
+    } finally {
+      await runner.release();
+    }
   } finally {
     await dataSource.destroy();
   }

@@ -42,8 +42,8 @@ export function appDatabaseUrl(ownerUrl: string, env: NodeJS.ProcessEnv = proces
 /**
  * Migration step: create the services' login role (NOSUPERUSER, NOBYPASSRLS) if missing and give it the DML it
  * needs on `schema`, now and for tables created later. Roles are cluster-wide and test runs migrate databases
- * concurrently, so creation tolerates another migration creating the role at the same moment.
- * `DATABASE_APP_PASSWORD`, when set, becomes the role's password (passed as a setting, never in the SQL text).
+ * concurrently, so creation tolerates another migration creating the role at the same moment. Its password is set
+ * by `runMigrations` from `DATABASE_APP_PASSWORD` (see `setAppRolePassword`).
  */
 export async function grantAppRole(queryRunner: QueryRunner, schema: string): Promise<void> {
   if (!IDENTIFIER.test(schema)) throw new Error(`not a schema name: ${schema}`);
@@ -53,15 +53,6 @@ export async function grantAppRole(queryRunner: QueryRunner, schema: string): Pr
       CREATE ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
     END $$`);
-  const password = process.env.DATABASE_APP_PASSWORD;
-  if (password) {
-    await queryRunner.query(`SELECT set_config('crm.app_role_password', $1, true)`, [password]);
-    await queryRunner.query(`
-      DO $$ BEGIN
-        EXECUTE format('ALTER ROLE %I PASSWORD %L', '${role}', current_setting('crm.app_role_password'));
-      END $$`);
-    await queryRunner.query(`SELECT set_config('crm.app_role_password', '', true)`);
-  }
   await queryRunner.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
   await queryRunner.query(
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
@@ -102,4 +93,26 @@ export async function disableTenantRls(queryRunner: QueryRunner, table: string):
   await queryRunner.query(`DROP POLICY IF EXISTS tenant_isolation ON ${table}`);
   await queryRunner.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`);
   await queryRunner.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`);
+}
+
+/**
+ * Give the app role `DATABASE_APP_PASSWORD` (when set; with trust authentication it needs none). Run by every
+ * `npm run migrate`, so the password can be rotated. The password travels as a setting, never in the SQL text.
+ */
+export async function setAppRolePassword(
+  run: (sql: string, parameters?: unknown[]) => Promise<unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const password = env.DATABASE_APP_PASSWORD;
+  if (!password) return;
+  const role = appDatabaseRole(env);
+  await run(`SELECT set_config('crm.app_role_password', $1, false)`, [password]);
+  try {
+    await run(`
+      DO $$ BEGIN
+        EXECUTE format('ALTER ROLE %I PASSWORD %L', '${role}', current_setting('crm.app_role_password'));
+      END $$`);
+  } finally {
+    await run(`SELECT set_config('crm.app_role_password', '', false)`);
+  }
 }

@@ -8,7 +8,7 @@ import { createFreshDatabase, startNatsServer } from './infra';
 export default async function globalSetup(): Promise<void> {
   const database = await createFreshDatabase('crm_it');
   const nats = await startNatsServer();
-  process.env.DATABASE_URL = database.url;
+  process.env.DATABASE_URL = database.appUrl;
   process.env.MIGRATION_DATABASE_URL = database.url;
   process.env.NATS_URL = nats.url;
   (globalThis as Record<string, unknown>).__crmIntegration = { database, nats };

@@ -10,8 +10,7 @@ import {
   type UpdateRuleRequest,
   type VariableSource,
 } from '@crm/contracts';
-import { RpcClient } from '@crm/nest-common';
-import { DataSource } from 'typeorm';
+import { RpcClient, TenantDatabase } from '@crm/nest-common';
 import { defaultRule } from './rule-defaults';
 
 type RuleRow = {
@@ -41,15 +40,14 @@ function toRuleView(row: RuleRow): RuleView {
 @Injectable()
 export class RulesService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: TenantDatabase,
     private readonly rpc: RpcClient,
   ) {}
 
   /** Every rule of the tenant; a rule without a row is returned with its defaults. */
   async list(tenantId: string): Promise<RuleView[]> {
-    const rows: RuleRow[] = await this.dataSource.query(
-      `SELECT ${RULE_COLUMNS} FROM automation.rules WHERE tenant_id = $1`,
-      [tenantId],
+    const rows: RuleRow[] = await this.db.withTenant(tenantId, (db) =>
+      db.query(`SELECT ${RULE_COLUMNS} FROM automation.rules WHERE tenant_id = $1`, [tenantId]),
     );
     return RULE_KEYS.map((key) => {
       const row = rows.find((r) => r.key === key);
@@ -58,9 +56,11 @@ export class RulesService {
   }
 
   async get(tenantId: string, key: RuleKey): Promise<RuleView> {
-    const rows: RuleRow[] = await this.dataSource.query(
-      `SELECT ${RULE_COLUMNS} FROM automation.rules WHERE tenant_id = $1 AND key = $2`,
-      [tenantId, key],
+    const rows: RuleRow[] = await this.db.withTenant(tenantId, (db) =>
+      db.query(`SELECT ${RULE_COLUMNS} FROM automation.rules WHERE tenant_id = $1 AND key = $2`, [
+        tenantId,
+        key,
+      ]),
     );
     return rows[0] ? toRuleView(rows[0]) : defaultRule(key);
   }
@@ -87,8 +87,9 @@ export class RulesService {
     if (next.enabled && (request.enabled === true || templateTouched)) {
       await this.assertTemplateUsable(tenantId, next);
     }
-    const rows: RuleRow[] = await this.dataSource.query(
-      `INSERT INTO automation.rules
+    const rows: RuleRow[] = await this.db.withTenant(tenantId, (db) =>
+      db.query(
+        `INSERT INTO automation.rules
          (tenant_id, key, enabled, delay_seconds, template_name, template_language, variable_mapping, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, now())
        ON CONFLICT (tenant_id, key) DO UPDATE SET
@@ -99,15 +100,16 @@ export class RulesService {
          variable_mapping = EXCLUDED.variable_mapping,
          updated_at = now()
        RETURNING ${RULE_COLUMNS}`,
-      [
-        tenantId,
-        key,
-        next.enabled,
-        next.delaySeconds,
-        next.templateName,
-        next.templateLanguage,
-        JSON.stringify(next.variableMapping),
-      ],
+        [
+          tenantId,
+          key,
+          next.enabled,
+          next.delaySeconds,
+          next.templateName,
+          next.templateLanguage,
+          JSON.stringify(next.variableMapping),
+        ],
+      ),
     );
     return toRuleView(rows[0]);
   }

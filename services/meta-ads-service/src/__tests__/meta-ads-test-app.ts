@@ -10,7 +10,7 @@ import {
   type SandboxIds,
 } from '@crm/meta-sandbox';
 import { JetStreamService, bootstrapHybridService, decryptSecret, parseConfig } from '@crm/nest-common';
-import { RpcTestClient, waitFor } from '@crm/testing';
+import { RpcTestClient, ownerDatabaseUrl, waitFor } from '@crm/testing';
 import type { ClassConstructor } from 'class-transformer';
 import { Client } from 'pg';
 import { AppModule, SERVICE_NAME } from '../app.module';
@@ -85,7 +85,7 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     logLevel: config.LOG_LEVEL,
   });
   const rpc = new RpcTestClient(config.NATS_URL);
-  const db = new Client({ connectionString: config.DATABASE_URL });
+  const db = new Client({ connectionString: ownerDatabaseUrl() });
   await db.connect();
   const jetstream = new JetStreamService();
   await jetstream.connect(config.NATS_URL, 'meta-ads-int-spec');

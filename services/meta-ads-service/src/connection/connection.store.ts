@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DomainError } from '@crm/contracts';
-import { Repository } from 'typeorm';
+import { TenantDatabase } from '@crm/nest-common';
+import type { Repository } from 'typeorm';
 import { ConnectionEntity, type StoredMetaError } from './connection.entity';
 import { TokenVault } from './token-vault';
 
@@ -13,12 +13,20 @@ export class ConnectionStore {
   private readonly logger = new Logger('ConnectionStore');
 
   constructor(
-    @InjectRepository(ConnectionEntity) private readonly connections: Repository<ConnectionEntity>,
+    private readonly db: TenantDatabase,
     private readonly vault: TokenVault,
   ) {}
 
+  /** `fn` with the connections repository in a transaction scoped to the tenant. */
+  withConnections<T>(
+    tenantId: string,
+    fn: (connections: Repository<ConnectionEntity>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(ConnectionEntity)));
+  }
+
   find(tenantId: string): Promise<ConnectionEntity | null> {
-    return this.connections.findOneBy({ tenantId });
+    return this.withConnections(tenantId, (connections) => connections.findOneBy({ tenantId }));
   }
 
   /**
@@ -58,9 +66,11 @@ export class ConnectionStore {
       message: reason,
       at: new Date().toISOString(),
     };
-    await this.connections.update(
-      { tenantId, state: 'connected' },
-      { state: 'expired', lastError, updatedAt: new Date() },
+    await this.withConnections(tenantId, (connections) =>
+      connections.update(
+        { tenantId, state: 'connected' },
+        { state: 'expired', lastError, updatedAt: new Date() },
+      ),
     );
   }
 
@@ -73,6 +83,6 @@ export class ConnectionStore {
       at: new Date().toISOString(),
       ...(metaCode !== undefined ? { metaCode } : {}),
     };
-    await this.connections.update({ tenantId }, { lastError });
+    await this.withConnections(tenantId, (connections) => connections.update({ tenantId }, { lastError }));
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DomainError, parsePayload, type AdAttribution } from '@crm/contracts';
-import { JetStreamService } from '@crm/nest-common';
-import { Repository } from 'typeorm';
+import { JetStreamService, TenantDatabase } from '@crm/nest-common';
+import { type Repository } from 'typeorm';
 import { AdCatalogService } from '../ads/ad-catalog.service';
 import { WebhookReceiptEntity } from './webhook-receipt.entity';
 
@@ -16,13 +15,21 @@ export class WebhookEvents {
 
   constructor(
     private readonly jetstream: JetStreamService,
-    @InjectRepository(WebhookReceiptEntity) private readonly receipts: Repository<WebhookReceiptEntity>,
+    private readonly db: TenantDatabase,
     private readonly catalog: AdCatalogService,
   ) {}
 
-  /** The event with this key was already published. */
-  seen(eventKey: string): Promise<boolean> {
-    return this.receipts.existsBy({ eventKey });
+  /** `fn` with the WebhookReceiptEntity repository in a transaction scoped to the tenant. */
+  private receipts<T>(
+    tenantId: string,
+    fn: (receipts: Repository<WebhookReceiptEntity>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(WebhookReceiptEntity)));
+  }
+
+  /** The tenant's event with this key was already published. */
+  seen(tenantId: string, eventKey: string): Promise<boolean> {
+    return this.receipts(tenantId, (receipts) => receipts.existsBy({ tenantId, eventKey }));
   }
 
   /**
@@ -46,13 +53,15 @@ export class WebhookEvents {
       return false;
     }
     await this.jetstream.publish(subject, payload, key);
-    await this.receipts
-      .createQueryBuilder()
-      .insert()
-      .into(WebhookReceiptEntity)
-      .values({ eventKey: key, tenantId, receivedAt: new Date() })
-      .orIgnore()
-      .execute();
+    await this.receipts(tenantId, (receipts) =>
+      receipts
+        .createQueryBuilder()
+        .insert()
+        .into(WebhookReceiptEntity)
+        .values({ eventKey: key, tenantId, receivedAt: new Date() })
+        .orIgnore()
+        .execute(),
+    );
     return true;
   }
 

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   Events,
   RawMetaWebhookMessage,
@@ -7,8 +6,8 @@ import {
   WhatsappInboundEvent,
   WhatsappStatusEvent,
 } from '@crm/contracts';
-import { JetStreamService } from '@crm/nest-common';
-import { In, Repository } from 'typeorm';
+import { JetStreamService, TenantDatabase } from '@crm/nest-common';
+import { In, type Repository } from 'typeorm';
 import { ConnectionEntity } from '../connection/connection.entity';
 import { TemplatesService } from '../whatsapp/templates.service';
 import { LeadgenService } from './leadgen.service';
@@ -47,11 +46,16 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   constructor(
     private readonly jetstream: JetStreamService,
-    @InjectRepository(ConnectionEntity) private readonly connections: Repository<ConnectionEntity>,
+    private readonly db: TenantDatabase,
     private readonly events: WebhookEvents,
     private readonly leadgens: LeadgenService,
     private readonly templates: TemplatesService,
   ) {}
+
+  /** Which tenant a webhook belongs to is looked up across tenants: the one named system use of this service. */
+  private routing<T>(fn: (connections: Repository<ConnectionEntity>) => Promise<T>): Promise<T> {
+    return this.db.asSystem('route a webhook to its tenant', (db) => fn(db.getRepository(ConnectionEntity)));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.jetstream.consume({
@@ -107,7 +111,7 @@ export class WebhooksService implements OnApplicationBootstrap {
         continue;
       }
       const key = `wa-in:${mapped.wamid}`;
-      if (await this.events.seen(key)) continue;
+      if (await this.events.seen(tenantId, key)) continue;
       const event: Record<string, unknown> = {
         tenantId,
         phoneNumberId: phoneNumberId ?? '',
@@ -122,7 +126,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     for (const status of value.statuses ?? []) {
       if (!status.id || !isTrackedStatus(status.status)) continue;
       const key = `wa-st:${status.id}:${status.status}`;
-      if (await this.events.seen(key)) continue;
+      if (await this.events.seen(tenantId, key)) continue;
       const errors = mapStatusErrors(status.errors);
       const event: Record<string, unknown> = {
         tenantId,
@@ -142,10 +146,9 @@ export class WebhooksService implements OnApplicationBootstrap {
   private async templateStatus(entry: MetaWebhookEntry, value: TemplateStatusValue): Promise<void> {
     const wabaId = idOf(entry.id);
     if (!wabaId || !value.event) return;
-    const tenants = await this.connections.find({
-      select: { tenantId: true },
-      where: { wabaId, state: In(ROUTABLE_STATES) },
-    });
+    const tenants = await this.routing((connections) =>
+      connections.find({ select: { tenantId: true }, where: { wabaId, state: In(ROUTABLE_STATES) } }),
+    );
     if (tenants.length === 0) {
       this.logger.warn(`template status webhook for unknown WABA ${wabaId}: acked, not routed`);
       return;
@@ -167,7 +170,6 @@ export class WebhooksService implements OnApplicationBootstrap {
     const leadgenId = idOf(value.leadgen_id);
     const pageId = idOf(value.page_id) ?? idOf(entry.id);
     if (!leadgenId || !pageId) return;
-    if (await this.events.seen(`leadgen:${leadgenId}`)) return;
     const routing = await this.tenantForPage(pageId);
     if ('unknown' in routing) {
       this.logger.warn(`leadgen webhook for unknown page ${pageId} (lead ${leadgenId}): acked, not routed`);
@@ -179,6 +181,7 @@ export class WebhooksService implements OnApplicationBootstrap {
       );
       return;
     }
+    if (await this.events.seen(routing.tenantId, `leadgen:${leadgenId}`)) return;
     const createdTime = unixToIso(value.created_time);
     await this.leadgens.receive(routing.tenantId, {
       leadgenId,
@@ -197,11 +200,13 @@ export class WebhooksService implements OnApplicationBootstrap {
   private async tenantForWhatsapp(phoneNumberId?: string, wabaId?: string): Promise<Routing> {
     for (const where of [phoneNumberId ? { phoneNumberId } : undefined, wabaId ? { wabaId } : undefined]) {
       if (!where) continue;
-      const matches = await this.connections.find({
-        select: { tenantId: true },
-        where: { ...where, state: In(ROUTABLE_STATES) },
-        take: 2,
-      });
+      const matches = await this.routing((connections) =>
+        connections.find({
+          select: { tenantId: true },
+          where: { ...where, state: In(ROUTABLE_STATES) },
+          take: 2,
+        }),
+      );
       if (matches.length > 1) {
         this.logger.error(
           `WhatsApp webhook for ${JSON.stringify(where)} is claimed by several tenants: acked, not routed`,
@@ -218,12 +223,14 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   /** Page ids come from each token, so several tenants may see one page: then the webhook is not routed. */
   private async tenantForPage(pageId: string): Promise<Routing> {
-    const matches = await this.connections
-      .createQueryBuilder('c')
-      .select('c.tenant_id', 'tenantId')
-      .where(':pageId = ANY(c.page_ids)', { pageId })
-      .andWhere('c.state IN (:...states)', { states: ROUTABLE_STATES })
-      .getRawMany<{ tenantId: string }>();
+    const matches = await this.routing((connections) =>
+      connections
+        .createQueryBuilder('c')
+        .select('c.tenant_id', 'tenantId')
+        .where(':pageId = ANY(c.page_ids)', { pageId })
+        .andWhere('c.state IN (:...states)', { states: ROUTABLE_STATES })
+        .getRawMany<{ tenantId: string }>(),
+    );
     if (matches.length === 0) return { unknown: true };
     if (matches.length > 1) return { ambiguous: matches.length };
     return { tenantId: matches[0].tenantId };

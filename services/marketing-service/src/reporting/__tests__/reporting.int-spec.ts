@@ -10,7 +10,14 @@ import {
   type StatsReport,
 } from '@crm/contracts';
 import { bootstrapHybridService } from '@crm/nest-common';
-import { freePort, REPO_ROOT, RpcTestClient, startServiceProcess, type ServiceHandle } from '@crm/testing';
+import {
+  freePort,
+  ownerDatabaseUrl,
+  REPO_ROOT,
+  RpcTestClient,
+  startServiceProcess,
+  type ServiceHandle,
+} from '@crm/testing';
 import { Client } from 'pg';
 import { createAppModule } from '../../app.module';
 
@@ -207,7 +214,7 @@ function sum(rows: FunnelMetrics[], key: (typeof ADDITIVE)[number]): number {
 }
 
 beforeAll(async () => {
-  db = new Client({ connectionString: DATABASE_URL });
+  db = new Client({ connectionString: ownerDatabaseUrl() });
   await db.connect();
   const sandboxPort = await freePort();
   sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
