@@ -170,7 +170,7 @@ export class ConnectionService {
       connectedAt: now,
       updatedAt: now,
     };
-    await this.store.withConnections(tenantId, (connections) => connections.save(row));
+    await this.store.save(tenantId, row);
     this.logger.log(`tenant ${tenantId}: Meta connected (${scopes.length} scopes, ${pageIds.length} pages)`);
     // Leads that arrived while the token was expired (or Meta was down) can be read now.
     this.leadgens.retryTenantSoon(tenantId);
@@ -209,7 +209,7 @@ export class ConnectionService {
       connectedAt: null,
       updatedAt: new Date(),
     };
-    await this.store.withConnections(tenantId, (connections) => connections.save(row));
+    await this.store.save(tenantId, row);
     await this.catalog.deleteForTenant(tenantId);
     await this.templates.deleteForTenant(tenantId);
     await this.insights.deleteForTenant(tenantId);
@@ -308,16 +308,7 @@ export class ConnectionService {
     phoneNumberId: string,
     wabaId: string,
   ): Promise<void> {
-    const owners = await this.db.asSystem('exclusive WhatsApp number and WABA check', (db) =>
-      db
-        .getRepository(ConnectionEntity)
-        .createQueryBuilder('c')
-        .select(['c.phoneNumberId', 'c.wabaId'])
-        .where('c.tenant_id <> :tenantId', { tenantId })
-        .andWhere("c.state <> 'disconnected'")
-        .andWhere('(c.phone_number_id = :phoneNumberId OR c.waba_id = :wabaId)', { phoneNumberId, wabaId })
-        .getMany(),
-    );
+    const owners = await this.store.assetOwnersOtherThan(tenantId, phoneNumberId, wabaId);
     if (owners.some((owner) => owner.phoneNumberId === phoneNumberId)) throw numberTaken();
     if (owners.length > 0) throw wabaTaken();
   }
@@ -325,10 +316,7 @@ export class ConnectionService {
   /** Store the chosen assets on a still-connected row; false when the row is no longer connected. */
   private async storeChoice(tenantId: string, assets: Partial<ConnectionEntity>): Promise<boolean> {
     try {
-      const result = await this.store.withConnections(tenantId, (connections) =>
-        connections.update({ tenantId, state: 'connected' }, assets),
-      );
-      return Boolean(result.affected);
+      return await this.store.updateAssetsIfConnected(tenantId, assets);
     } catch (error) {
       const constraint = uniqueViolation(error);
       if (constraint === 'connections_phone_number_id_owner_key') throw numberTaken();

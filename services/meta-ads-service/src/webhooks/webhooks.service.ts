@@ -6,9 +6,8 @@ import {
   WhatsappInboundEvent,
   WhatsappStatusEvent,
 } from '@crm/contracts';
-import { JetStreamService, TenantDatabase } from '@crm/nest-common';
-import { In, type Repository } from 'typeorm';
-import { ConnectionEntity } from '../connection/connection.entity';
+import { JetStreamService } from '@crm/nest-common';
+import { ConnectionStore } from '../connection/connection.store';
 import { TemplatesService } from '../whatsapp/templates.service';
 import { LeadgenService } from './leadgen.service';
 import {
@@ -28,9 +27,6 @@ import { WebhookEvents } from './webhook-events';
 /** NATS refuses `.` in durable names, so the conventional `meta-ads-service.webhooks` is spelled with a dash. */
 export const WEBHOOK_CONSUMER = 'meta-ads-service-webhooks';
 
-/** Connections that still route webhooks (an expired token still owns its number and pages). */
-const ROUTABLE_STATES: ConnectionEntity['state'][] = ['connected', 'expired'];
-
 /** Who a webhook belongs to: one tenant, nobody, or several (ambiguous: never guessed). */
 type Routing = { tenantId: string } | { unknown: true } | { ambiguous: number };
 
@@ -46,16 +42,11 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   constructor(
     private readonly jetstream: JetStreamService,
-    private readonly db: TenantDatabase,
+    private readonly connections: ConnectionStore,
     private readonly events: WebhookEvents,
     private readonly leadgens: LeadgenService,
     private readonly templates: TemplatesService,
   ) {}
-
-  /** Which tenant a webhook belongs to is looked up across tenants: the one named system use of this service. */
-  private routing<T>(fn: (connections: Repository<ConnectionEntity>) => Promise<T>): Promise<T> {
-    return this.db.asSystem('route a webhook to its tenant', (db) => fn(db.getRepository(ConnectionEntity)));
-  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.jetstream.consume({
@@ -146,14 +137,12 @@ export class WebhooksService implements OnApplicationBootstrap {
   private async templateStatus(entry: MetaWebhookEntry, value: TemplateStatusValue): Promise<void> {
     const wabaId = idOf(entry.id);
     if (!wabaId || !value.event) return;
-    const tenants = await this.routing((connections) =>
-      connections.find({ select: { tenantId: true }, where: { wabaId, state: In(ROUTABLE_STATES) } }),
-    );
+    const tenants = await this.connections.tenantsRouting({ wabaId });
     if (tenants.length === 0) {
       this.logger.warn(`template status webhook for unknown WABA ${wabaId}: acked, not routed`);
       return;
     }
-    for (const { tenantId } of tenants) {
+    for (const tenantId of tenants) {
       const updated = await this.templates.updateStatus(tenantId, {
         templateId: idOf(value.message_template_id),
         name: value.message_template_name,
@@ -200,20 +189,14 @@ export class WebhooksService implements OnApplicationBootstrap {
   private async tenantForWhatsapp(phoneNumberId?: string, wabaId?: string): Promise<Routing> {
     for (const where of [phoneNumberId ? { phoneNumberId } : undefined, wabaId ? { wabaId } : undefined]) {
       if (!where) continue;
-      const matches = await this.routing((connections) =>
-        connections.find({
-          select: { tenantId: true },
-          where: { ...where, state: In(ROUTABLE_STATES) },
-          take: 2,
-        }),
-      );
+      const matches = await this.connections.tenantsRouting(where, 2);
       if (matches.length > 1) {
         this.logger.error(
           `WhatsApp webhook for ${JSON.stringify(where)} is claimed by several tenants: acked, not routed`,
         );
         return { ambiguous: matches.length };
       }
-      if (matches.length === 1) return { tenantId: matches[0].tenantId };
+      if (matches.length === 1) return { tenantId: matches[0] };
     }
     this.logger.warn(
       `WhatsApp webhook for unknown phone_number_id ${phoneNumberId ?? '-'} / WABA ${wabaId ?? '-'}: acked, not routed`,
@@ -223,16 +206,9 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   /** Page ids come from each token, so several tenants may see one page: then the webhook is not routed. */
   private async tenantForPage(pageId: string): Promise<Routing> {
-    const matches = await this.routing((connections) =>
-      connections
-        .createQueryBuilder('c')
-        .select('c.tenant_id', 'tenantId')
-        .where(':pageId = ANY(c.page_ids)', { pageId })
-        .andWhere('c.state IN (:...states)', { states: ROUTABLE_STATES })
-        .getRawMany<{ tenantId: string }>(),
-    );
+    const matches = await this.connections.tenantsRoutingPage(pageId);
     if (matches.length === 0) return { unknown: true };
     if (matches.length > 1) return { ambiguous: matches.length };
-    return { tenantId: matches[0].tenantId };
+    return { tenantId: matches[0] };
   }
 }
