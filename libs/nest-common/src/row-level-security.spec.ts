@@ -35,8 +35,8 @@ describe('row-level security helpers', () => {
     expect(sql[0]).toBe('ALTER TABLE crm.notes ENABLE ROW LEVEL SECURITY');
     expect(sql[1]).toBe('ALTER TABLE crm.notes FORCE ROW LEVEL SECURITY');
     expect(sql[2]).toMatch(/^CREATE POLICY tenant_isolation ON crm\.notes USING \((.+)\) WITH CHECK \(\1\)$/);
-    expect(sql[2]).toContain(`tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid`);
-    expect(sql[2]).toContain(`current_setting('app.bypass_rls', true) = 'on'`);
+    expect(sql[2]).toContain(`tenant_id = (SELECT nullif(current_setting('app.tenant_id', true), '')::uuid)`);
+    expect(sql[2]).toContain(`(SELECT current_setting('app.bypass_rls', true)) = 'on'`);
   });
 
   it('refuses table names that are not schema-qualified identifiers', async () => {

@@ -12,12 +12,16 @@ export const DEFAULT_APP_DATABASE_ROLE = 'crm_app';
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const QUALIFIED_TABLE = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/;
 
-/** The policy condition: the row's tenant is the transaction's tenant, or the transaction is a system one. */
+/**
+ * The policy condition: the row's tenant is the transaction's tenant, or the transaction is a system one. Each
+ * setting is read in a scalar subquery, so PostgreSQL evaluates it once per query (an InitPlan) instead of once per
+ * row: with a bare `current_setting(...)` a 100,000-lead report ran about twice as slow.
+ */
 export function tenantPolicyCondition(column = 'tenant_id'): string {
   if (!IDENTIFIER.test(column)) throw new Error(`not a column name: ${column}`);
   return (
-    `${column} = nullif(current_setting('app.tenant_id', true), '')::uuid` +
-    ` OR current_setting('app.bypass_rls', true) = 'on'`
+    `${column} = (SELECT nullif(current_setting('app.tenant_id', true), '')::uuid)` +
+    ` OR (SELECT current_setting('app.bypass_rls', true)) = 'on'`
   );
 }
 
