@@ -12,6 +12,7 @@ import { isOptOutText } from '../common/opt-out';
 import { LeadStore, leadCreatedEvent, type LeadRow } from '../leads/lead-store';
 import { OutboxService } from '../outbox/outbox.service';
 import { TenantStore } from '../tenancy/tenant-store';
+import { ProcessedEventStore } from './processed-event-store';
 
 /** What an inbound event did; returned for logs and tests. */
 export type InboundOutcome = {
@@ -38,6 +39,7 @@ export class InboundService {
     private readonly db: TenantDatabase,
     private readonly leads: LeadStore,
     private readonly tenants: TenantStore,
+    private readonly processed: ProcessedEventStore,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -131,12 +133,7 @@ export class InboundService {
   private async claim(manager: EntityManager, tenantId: string, eventKey: string): Promise<boolean> {
     if (!(await this.tenants.exists(manager, tenantId)))
       throw new DomainError('NOT_FOUND', `tenant ${tenantId} not found`);
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO crm.processed_events (tenant_id, event_key) VALUES ($1, $2)
-       ON CONFLICT DO NOTHING RETURNING event_key`,
-      [tenantId, eventKey],
-    );
-    return rows.length === 1;
+    return this.processed.record(manager, tenantId, eventKey);
   }
 
   private afterCommit(what: string, outcome: InboundOutcome): void {
