@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   try {
     await seed(database.url, tenantId);
     service = await startServiceProcess('crm-service', {
-      DATABASE_URL: database.url,
+      DATABASE_URL: database.appUrl,
       NATS_URL: nats.url,
       HTTP_PORT: String(port),
       LOG_LEVEL: 'warn',

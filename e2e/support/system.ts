@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     sandbox: await freePort(),
   };
   const stack = await startStack({
-    databaseUrl: database.url,
+    // The services log in as the app role (row-level security); the seed and the test's checks use the owner.
+    databaseUrl: database.appUrl,
     natsUrl: nats.url,
     ports,
     secrets,

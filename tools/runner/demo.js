@@ -14,7 +14,7 @@ const {
   realpathSync,
   writeFileSync,
 } = require('node:fs');
-const { randomBytes } = require('node:crypto');
+const { createHash, randomBytes } = require('node:crypto');
 const { join } = require('node:path');
 const { demoPorts, assertPortsFree } = require('./ports');
 const { StartUpError, describeFailure, unexpectedFailureLine } = require('./start-up-error');
@@ -57,6 +57,7 @@ function demoSecrets() {
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     OAUTH_STATE_SECRET: randomBytes(32).toString('base64url'),
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DATABASE_APP_PASSWORD: randomBytes(18).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -128,7 +129,7 @@ async function main() {
   );
   mkdirSync(LOG_DIR, { recursive: true });
   ensureDependencies();
-  const { ensureDatabase, ensureNats } = require('./infra');
+  const { appDatabaseUrl, ensureDatabase, ensureNats } = require('./infra');
   const { startStack, prefix } = require('./stack');
 
   if (stopped()) return stopAll(0);
@@ -156,12 +157,19 @@ async function main() {
   const databaseHint = database.dataDir
     ? `; to start again from an empty demo database, stop the demo and delete ${database.dataDir}`
     : ': check that DATABASE_URL points at a PostgreSQL database this user may change';
+  // The services log in as the app role (row-level security); migrations and the seed as the owner.
+  const secrets = demoSecrets();
+  const appPassword =
+    process.env.DATABASE_APP_PASSWORD ||
+    secrets.DATABASE_APP_PASSWORD ||
+    // .data/demo-secrets.json from before the app role: derive one instead of rewriting the file.
+    createHash('sha256').update(`database-app-role:${secrets.SESSION_SECRET}`).digest('base64url');
   log('applying migrations…');
   run(
     process.execPath,
     [join(__dirname, 'migrate.js')],
     `migrations failed (their output is above)${databaseHint}`,
-    { ...process.env, DATABASE_URL: database.url },
+    { ...process.env, DATABASE_URL: database.url, DATABASE_APP_PASSWORD: appPassword },
   );
   if (stopped()) return stopAll(0);
   log('seeding the demo tenant…');
@@ -172,10 +180,9 @@ async function main() {
     { ...process.env, DATABASE_URL: database.url },
   );
   if (stopped()) return stopAll(0);
-  const secrets = demoSecrets();
   log('starting the Meta sandbox and the services…');
   const starting = startStack({
-    databaseUrl: database.url,
+    databaseUrl: appDatabaseUrl(database.url, appPassword),
     natsUrl: nats.url,
     ports,
     secrets,

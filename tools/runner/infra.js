@@ -82,4 +82,15 @@ async function ensureDatabase({ root, dataDir, logDir, port, databaseName, log }
   return startLocalPostgres({ root, dataDir, logDir, port, databaseName, log });
 }
 
-module.exports = { canConnect, ensureNats, ensureDatabase, which };
+/**
+ * The URL the services log in with: `ownerUrl` (what migrations use) with the app role the migrations create
+ * (DATABASE_APP_ROLE, default crm_app: no superuser, no BYPASSRLS, so row-level security applies) and its password.
+ */
+function appDatabaseUrl(ownerUrl, password = process.env.DATABASE_APP_PASSWORD) {
+  const url = new URL(ownerUrl);
+  url.username = process.env.DATABASE_APP_ROLE || 'crm_app';
+  url.password = password ?? '';
+  return url.toString();
+}
+
+module.exports = { appDatabaseUrl, canConnect, ensureNats, ensureDatabase, which };

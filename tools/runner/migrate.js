@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Applies every service's migrations, in dependency order, to DATABASE_URL (one schema per service).
+// Applies every service's migrations, in dependency order, to MIGRATION_DATABASE_URL (the schema owner; else
+// DATABASE_URL), one schema per service. The migrations also create the services' login role (DATABASE_APP_ROLE).
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
@@ -8,7 +9,9 @@ const ROOT = join(__dirname, '../..');
 const SERVICES = ['crm-service', 'meta-ads-service', 'marketing-service', 'automation-service'];
 
 function migrateAll(env = process.env) {
-  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set');
+  if (!env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+    throw new Error('MIGRATION_DATABASE_URL (or DATABASE_URL) is not set');
+  }
   for (const service of SERVICES) {
     const script = join(ROOT, 'services', service, 'src/migrate.ts');
     if (!existsSync(script)) continue;

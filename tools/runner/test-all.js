@@ -38,6 +38,7 @@ const COMPOSE_CHECK_ENV = {
   SESSION_SECRET: 'ci',
   OAUTH_STATE_SECRET: 'ci',
   TOKEN_ENCRYPTION_KEY: 'ci',
+  DATABASE_APP_PASSWORD: 'ci',
 };
 
 function composeCheck() {

@@ -1,4 +1,15 @@
-import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { Global, Injectable, Logger, Module } from '@nestjs/common';
+import { DomainError } from '@crm/contracts';
+import { Counter } from 'prom-client';
+import {
+  DataSource,
+  type DataSourceOptions,
+  type EntityManager,
+  type EntitySchema,
+  type MixedList,
+} from 'typeorm';
+import { metricsRegistry } from './metrics';
+import { setAppRolePassword } from './row-level-security';
 
 type EntityList = MixedList<string | (new () => unknown) | EntitySchema>;
 type MigrationList = MixedList<string | (new () => unknown)>;
@@ -47,7 +58,60 @@ export async function runMigrations(
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     log(`${schema ?? 'database'}: ${applied.length} migration(s) applied`);
+    // Every run, so a changed DATABASE_APP_PASSWORD takes effect (the migrations create the role).
+    const runner = dataSource.createQueryRunner();
+    try {
+      await setAppRolePassword((sql, parameters) => runner.query(sql, parameters));
+    } finally {
+      await runner.release();
+    }
   } finally {
     await dataSource.destroy();
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const systemQueries = new Counter({
+  name: 'crm_system_queries_total',
+  help: 'Transactions that bypassed tenant row-level security (TenantDatabase.asSystem), by reason',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});
+
+/**
+ * The only way services reach their tables. Each call is one transaction whose settings row-level security reads
+ * (see row-level-security.ts): `withTenant` sees and writes only that tenant's rows; `asSystem` is the named,
+ * logged and counted exception for work that must span tenants (claiming due work, routing a webhook to its
+ * tenant, login by email). Do not hold a transaction open across a call to Meta or NATS: open one per step.
+ */
+@Injectable()
+export class TenantDatabase {
+  private readonly logger = new Logger('TenantDatabase');
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Run `fn` in a transaction scoped to `tenantId` (SET LOCAL app.tenant_id). */
+  withTenant<T>(tenantId: string, fn: (db: EntityManager) => Promise<T>): Promise<T> {
+    if (!UUID.test(tenantId)) return Promise.reject(new DomainError('VALIDATION', 'tenantId must be a UUID'));
+    return this.dataSource.transaction(async (db) => {
+      await db.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+      return fn(db);
+    });
+  }
+
+  /** Run `fn` in a transaction that sees every tenant. `reason` names the use (logged at debug, counted). */
+  asSystem<T>(reason: string, fn: (db: EntityManager) => Promise<T>): Promise<T> {
+    this.logger.debug(`system transaction: ${reason}`);
+    systemQueries.inc({ reason });
+    return this.dataSource.transaction(async (db) => {
+      await db.query(`SELECT set_config('app.bypass_rls', 'on', true)`);
+      return fn(db);
+    });
+  }
+}
+
+/** Provides `TenantDatabase` to every module of a service (import once, next to `TypeOrmModule.forRoot`). */
+@Global()
+@Module({ providers: [TenantDatabase], exports: [TenantDatabase] })
+export class TenantDatabaseModule {}

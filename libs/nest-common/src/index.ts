@@ -8,4 +8,5 @@ export * from './meta-json';
 export * from './meta-webhook-parts';
 export * from './messaging.module';
 export * from './metrics';
+export * from './row-level-security';
 export * from './rpc';

@@ -46,8 +46,27 @@ export function adminDatabaseUrl(): string {
   return process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 }
 
+/**
+ * The URL the services log in with: the owner's URL with the app role (`DATABASE_APP_ROLE`, default `crm_app`,
+ * created by the migrations; not a superuser, no BYPASSRLS) as its user, so tests see row-level security.
+ */
+export function appDatabaseUrl(ownerUrl: string): string {
+  const url = new URL(ownerUrl);
+  url.username = process.env.DATABASE_APP_ROLE || 'crm_app';
+  url.password = process.env.DATABASE_APP_PASSWORD ?? '';
+  return url.toString();
+}
+
+export type FreshDatabase = {
+  name: string;
+  /** The owner's URL (migrations, test setup and assertions across tenants). */
+  url: string;
+  /** The app role's URL: what the services under test use as DATABASE_URL. */
+  appUrl: string;
+};
+
 /** Create an empty database with a unique name and apply every service's migrations to it. */
-export async function createFreshDatabase(prefix = 'crm_test'): Promise<{ url: string; name: string }> {
+export async function createFreshDatabase(prefix = 'crm_test'): Promise<FreshDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${process.pid}`;
   const admin = new Client({ connectionString: adminDatabaseUrl() });
   await admin.connect();
@@ -59,11 +78,21 @@ export async function createFreshDatabase(prefix = 'crm_test'): Promise<{ url: s
   const url = new URL(adminDatabaseUrl());
   url.pathname = `/${name}`;
   const result = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/runner/migrate.js')], {
-    env: { ...process.env, DATABASE_URL: url.toString() },
+    env: { ...process.env, DATABASE_URL: url.toString(), MIGRATION_DATABASE_URL: url.toString() },
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`migrations failed:\n${result.stdout}\n${result.stderr}`);
-  return { url: url.toString(), name };
+  return { url: url.toString(), appUrl: appDatabaseUrl(url.toString()), name };
+}
+
+/**
+ * In an integration test: the owner's URL of the run's database, for setup and assertions that must see every
+ * tenant's rows (the services under test get the app role's URL as DATABASE_URL).
+ */
+export function ownerDatabaseUrl(): string {
+  const url = process.env.MIGRATION_DATABASE_URL;
+  if (!url) throw new Error('MIGRATION_DATABASE_URL is not set (libs/testing global setup sets it)');
+  return url;
 }
 
 export async function dropDatabase(name: string): Promise<void> {

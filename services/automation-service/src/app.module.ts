@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule } from '@crm/nest-common';
+import { MessagingModule, TenantDatabaseModule } from '@crm/nest-common';
 import { SERVICE_NAME, type AutomationConfig } from './config';
 import { dataSourceOptions } from './database/data-source';
 import { RulesModule } from './rules/rules.module';
@@ -19,6 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
+        TenantDatabaseModule,
         MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
         RulesModule,
         SendsModule,

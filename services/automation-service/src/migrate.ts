@@ -4,8 +4,9 @@ import { dataSourceOptions } from './database/data-source';
 
 /** `npm run migrate` (tools/runner/migrate.js) runs this for the `automation` schema. */
 async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set');
+  // Migrations run as the schema owner; the services log in as the app role (DATABASE_URL).
+  const url = process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL;
+  if (!url) throw new Error('MIGRATION_DATABASE_URL (or DATABASE_URL) is not set');
   await runMigrations(dataSourceOptions(url), (line) => console.log(`automation-service: ${line}`));
 }
 

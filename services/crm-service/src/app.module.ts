@@ -1,9 +1,10 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule } from '@crm/nest-common';
+import { MessagingModule, TenantDatabaseModule } from '@crm/nest-common';
 import { AttributionModule } from './attribution/attribution.module';
 import { SERVICE_NAME, type CrmConfig } from './config';
 import { dataSourceOptions } from './database/data-source';
+import { StoresModule } from './database/stores.module';
 import { InboundModule } from './inbound/inbound.module';
 import { LeadsModule } from './leads/leads.module';
 import { OutboxModule } from './outbox/outbox.module';
@@ -17,6 +18,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
+        TenantDatabaseModule,
+        StoresModule,
         MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
         OutboxModule,
         TenancyModule,

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule } from '@crm/nest-common';
+import { MessagingModule, TenantDatabaseModule } from '@crm/nest-common';
 import { SERVICE_NAME, type MarketingConfig } from './config';
 import { dataSourceOptions } from './database/data-source';
 import { ReportingModule } from './reporting/reporting.module';
@@ -17,6 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
+        TenantDatabaseModule,
         MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
         ReportingModule.forRoot({
           insightsTimeoutMs: config.INSIGHTS_RPC_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule } from '@crm/nest-common';
+import { MessagingModule, TenantDatabaseModule } from '@crm/nest-common';
 import { AdsModule } from './ads/ads.module';
 import { MetaAdsConfig } from './config';
 import { ConnectionModule } from './connection/connection.module';
@@ -30,6 +30,7 @@ export class AppModule {
       imports: [
         ConfigHolderModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
+        TenantDatabaseModule,
         MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
         ConnectionModule,
         AdsModule,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { QueueGroups, type RuleKey, type SendStatus, type VariableSource } from '@crm/contracts';
 import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
-import { RpcTestClient } from '@crm/testing';
+import { RpcTestClient, ownerDatabaseUrl } from '@crm/testing';
 import { DataSource } from 'typeorm';
 import { createAppModule } from '../app.module';
 import { SERVICE_NAME } from '../config';
@@ -14,7 +14,7 @@ export type AutomationTestApp = {
   rpc: RpcTestClient;
   /** The test's own JetStream connection (publishes the events the service consumes). */
   jetstream: JetStreamService;
-  /** The service's DataSource: fixtures and independent checks in SQL. */
+  /** The database as its owner (every tenant's rows): fixtures and independent checks in SQL. */
   db: DataSource;
   close: () => Promise<void>;
 };
@@ -39,22 +39,27 @@ export async function startAutomationTestApp(
   const rpc = new RpcTestClient(natsUrl);
   const jetstream = new JetStreamService();
   await jetstream.connect(natsUrl, `automation-test-${randomUUID().slice(0, 8)}`);
+  const db = await openAutomationDataSource();
   return {
     app,
     rpc,
     jetstream,
-    db: app.get(DataSource),
+    db,
     close: async () => {
       await rpc.close();
       await jetstream.onApplicationShutdown();
       await app.close();
+      await db.destroy();
     },
   };
 }
 
-/** A DataSource of the automation schema that belongs to no app (to play a second replica, or a dead one). */
-export async function openAutomationDataSource(): Promise<DataSource> {
-  return new DataSource(dataSourceOptions(process.env.DATABASE_URL!)).initialize();
+/**
+ * A DataSource of the automation schema that belongs to no app: as the owner by default (fixtures), or with the
+ * services' URL (`process.env.DATABASE_URL`, the app role under row-level security) to play another replica.
+ */
+export async function openAutomationDataSource(url = ownerDatabaseUrl()): Promise<DataSource> {
+  return new DataSource(dataSourceOptions(url)).initialize();
 }
 
 type SqlRunner = { query(sql: string, parameters?: unknown[]): Promise<unknown> };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TenantDatabase } from '@crm/nest-common';
 import { waitFor } from '@crm/testing';
 import type { DataSource } from 'typeorm';
 import { BASE_RETRY_DELAY_MS } from '../scheduler/backoff';
@@ -17,15 +18,20 @@ import {
  * app): crm-service is deliberately not running, so a send that reaches the lead lookup cannot complete.
  */
 describe('automation-service scheduler: durable schedule, claims, restarts', () => {
+  /** Fixtures and checks, as the owner. */
+  let owner: DataSource;
+  /** Two replicas' connections, as the services log in (app role, row-level security). */
   let replicaA: DataSource;
   let replicaB: DataSource;
 
   beforeAll(async () => {
-    replicaA = await openAutomationDataSource();
-    replicaB = await openAutomationDataSource();
+    owner = await openAutomationDataSource();
+    replicaA = await openAutomationDataSource(process.env.DATABASE_URL!);
+    replicaB = await openAutomationDataSource(process.env.DATABASE_URL!);
   });
 
   afterAll(async () => {
+    await owner.destroy();
     await replicaA.destroy();
     await replicaB.destroy();
   });
@@ -35,16 +41,16 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
     const ids = new Set<string>();
     for (let i = 0; i < 60; i++) {
       ids.add(
-        await insertSend(replicaA, { tenantId, status: 'scheduled', dueAt: new Date(Date.now() - 1000 - i) }),
+        await insertSend(owner, { tenantId, status: 'scheduled', dueAt: new Date(Date.now() - 1000 - i) }),
       );
     }
-    const notDue = await insertSend(replicaA, {
+    const notDue = await insertSend(owner, {
       tenantId,
       status: 'scheduled',
       dueAt: new Date(Date.now() + 3600_000),
     });
-    const storeA = new SendStore(replicaA);
-    const storeB = new SendStore(replicaB);
+    const storeA = new SendStore(new TenantDatabase(replicaA));
+    const storeB = new SendStore(new TenantDatabase(replicaB));
     const drain = async (store: SendStore): Promise<SendRow[]> => {
       const all: SendRow[] = [];
       for (;;) {
@@ -62,7 +68,7 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
     expect(mineA.filter((id) => mineB.includes(id))).toEqual([]);
     expect(mineA.length).toBeGreaterThan(0);
     expect(mineB.length).toBeGreaterThan(0);
-    const states: { status: string; attempts: number; claims: number }[] = await replicaA.query(
+    const states: { status: string; attempts: number; claims: number }[] = await owner.query(
       `SELECT s.status, s.attempts,
               (SELECT count(*)::int FROM automation.send_events e
                 WHERE e.send_id = s.id AND e.status = 'sending') AS claims
@@ -71,33 +77,33 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
     );
     expect(states).toHaveLength(60);
     expect(states.every((s) => s.status === 'sending' && s.attempts === 1 && s.claims === 1)).toBe(true);
-    expect((await sendRow(replicaA, tenantId, notDue)).status).toBe('scheduled');
+    expect((await sendRow(owner, tenantId, notDue)).status).toBe('scheduled');
   });
 
   it('a fresh app instance picks up what was due while nothing ran: skips, retries, and fails stuck sends', async () => {
     // Written while no automation-service is running (e.g. all services were down).
     const disabledTenant = randomUUID();
-    await saveRule(replicaA, disabledTenant, { enabled: false });
-    const dueWhileDown = await insertSend(replicaA, {
+    await saveRule(owner, disabledTenant, { enabled: false });
+    const dueWhileDown = await insertSend(owner, {
       tenantId: disabledTenant,
       status: 'scheduled',
       dueAt: new Date(Date.now() - 60_000),
     });
     const enabledTenant = randomUUID();
-    await saveRule(replicaA, enabledTenant, { enabled: true });
-    const needsCrm = await insertSend(replicaA, {
+    await saveRule(owner, enabledTenant, { enabled: true });
+    const needsCrm = await insertSend(owner, {
       tenantId: enabledTenant,
       status: 'scheduled',
       dueAt: new Date(Date.now() - 1000),
     });
     // A replica died between claiming and getting an answer from WhatsApp, long ago.
-    const stuck = await insertSend(replicaA, {
+    const stuck = await insertSend(owner, {
       tenantId: enabledTenant,
       status: 'sending',
       updatedAt: new Date(Date.now() - 10 * 60_000),
     });
     // Accepted by WhatsApp before the crash: it has a wamid, so its webhooks will settle it; not failed.
-    const accepted = await insertSend(replicaA, {
+    const accepted = await insertSend(owner, {
       tenantId: enabledTenant,
       status: 'sending',
       wamid: `wamid.TEST${randomUUID()}`,
@@ -106,13 +112,10 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
 
     const svc = await startAutomationTestApp({ pollMs: 100, stuckAfterMs: 120_000 });
     try {
-      await waitFor(
-        async () => (await sendRow(replicaA, disabledTenant, dueWhileDown)).status === 'skipped',
-        {
-          what: 'the disabled-rule send to be skipped',
-        },
-      );
-      const skippedHistory = await historyOf(replicaA, disabledTenant, dueWhileDown);
+      await waitFor(async () => (await sendRow(owner, disabledTenant, dueWhileDown)).status === 'skipped', {
+        what: 'the disabled-rule send to be skipped',
+      });
+      const skippedHistory = await historyOf(owner, disabledTenant, dueWhileDown);
       expect(skippedHistory.map((h) => [h.status, h.detail])).toEqual([
         ['scheduled', 'fixture'],
         ['sending', 'attempt 1'],
@@ -122,32 +125,32 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       // crm-service is not running: the lead lookup cannot answer, so the send goes back to `scheduled`, later.
       const retried = await waitFor(
         async () => {
-          const row = await sendRow(replicaA, enabledTenant, needsCrm);
+          const row = await sendRow(owner, enabledTenant, needsCrm);
           return row.status === 'scheduled' && row.attempts === 1 ? row : undefined;
         },
         { what: 'the send to be rescheduled', timeoutMs: 20_000 },
       );
       expect(retried.error?.code).toBe('UPSTREAM_TIMEOUT');
       expect(retried.due_at.getTime()).toBeGreaterThan(Date.now() + BASE_RETRY_DELAY_MS - 15_000);
-      const retryHistory = await historyOf(replicaA, enabledTenant, needsCrm);
+      const retryHistory = await historyOf(owner, enabledTenant, needsCrm);
       expect(retryHistory.map((h) => h.status)).toEqual(['scheduled', 'sending', 'scheduled']);
       expect(retryHistory[2].detail).toMatch(/^UPSTREAM_TIMEOUT: .*retry at /);
 
       const failed = await waitFor(
         async () => {
-          const row = await sendRow(replicaA, enabledTenant, stuck);
+          const row = await sendRow(owner, enabledTenant, stuck);
           return row.status === 'failed' ? row : undefined;
         },
         { what: 'the stuck send to be failed' },
       );
       expect(failed.error?.code).toBe('OUTCOME_UNKNOWN');
       expect(failed.attempts).toBe(0);
-      const stuckHistory = await historyOf(replicaA, enabledTenant, stuck);
+      const stuckHistory = await historyOf(owner, enabledTenant, stuck);
       expect(stuckHistory.at(-1)).toMatchObject({
         status: 'failed',
         detail: 'outcome unknown; not retried to avoid a duplicate message',
       });
-      expect((await sendRow(replicaA, enabledTenant, accepted)).status).toBe('sending');
+      expect((await sendRow(owner, enabledTenant, accepted)).status).toBe('sending');
     } finally {
       await svc.close();
     }

@@ -2,6 +2,7 @@ import { schemaDataSourceOptions } from '@crm/nest-common';
 import type { DataSourceOptions } from 'typeorm';
 import { AUTOMATION_ENTITIES } from './entities';
 import { CreateAutomationTables1767225600300 } from './migrations/1767225600300-CreateAutomationTables';
+import { TenantRowLevelSecurity1767312000300 } from './migrations/1767312000300-TenantRowLevelSecurity';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -10,7 +11,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: AUTOMATION_SCHEMA,
     entities: AUTOMATION_ENTITIES,
-    migrations: [CreateAutomationTables1767225600300],
+    migrations: [CreateAutomationTables1767225600300, TenantRowLevelSecurity1767312000300],
     applicationName: 'automation-service',
   });
 }

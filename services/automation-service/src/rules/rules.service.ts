@@ -7,61 +7,28 @@ import {
   type RuleView,
   type TemplateView,
   type UpdateRuleRequest,
-  type VariableSource,
 } from '@crm/contracts';
-import { RpcClient } from '@crm/nest-common';
-import { DataSource } from 'typeorm';
+import { RpcClient, TenantDatabase } from '@crm/nest-common';
 import { defaultRule } from './rule-defaults';
-
-type RuleRow = {
-  key: RuleKey;
-  enabled: boolean;
-  delay_seconds: number;
-  template_name: string | null;
-  template_language: string | null;
-  variable_mapping: VariableSource[];
-  updated_at: Date;
-};
-
-const RULE_COLUMNS = `key, enabled, delay_seconds, template_name, template_language, variable_mapping, updated_at`;
-
-function toRuleView(row: RuleRow): RuleView {
-  return {
-    key: row.key,
-    enabled: row.enabled,
-    delaySeconds: row.delay_seconds,
-    templateName: row.template_name,
-    templateLanguage: row.template_language,
-    variableMapping: row.variable_mapping,
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
+import { RuleStore } from './rule-store';
 
 @Injectable()
 export class RulesService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: TenantDatabase,
+    private readonly store: RuleStore,
     private readonly rpc: RpcClient,
   ) {}
 
   /** Every rule of the tenant; a rule without a row is returned with its defaults. */
   async list(tenantId: string): Promise<RuleView[]> {
-    const rows: RuleRow[] = await this.dataSource.query(
-      `SELECT ${RULE_COLUMNS} FROM automation.rules WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    return RULE_KEYS.map((key) => {
-      const row = rows.find((r) => r.key === key);
-      return row ? toRuleView(row) : defaultRule(key);
-    });
+    const rules = await this.db.withTenant(tenantId, (db) => this.store.list(db, tenantId));
+    return RULE_KEYS.map((key) => rules.find((rule) => rule.key === key) ?? defaultRule(key));
   }
 
   async get(tenantId: string, key: RuleKey): Promise<RuleView> {
-    const rows: RuleRow[] = await this.dataSource.query(
-      `SELECT ${RULE_COLUMNS} FROM automation.rules WHERE tenant_id = $1 AND key = $2`,
-      [tenantId, key],
-    );
-    return rows[0] ? toRuleView(rows[0]) : defaultRule(key);
+    const rule = await this.db.withTenant(tenantId, (db) => this.store.find(db, tenantId, key));
+    return rule ?? defaultRule(key);
   }
 
   /**
@@ -86,29 +53,7 @@ export class RulesService {
     if (next.enabled && (request.enabled === true || templateTouched)) {
       await this.assertTemplateUsable(tenantId, next);
     }
-    const rows: RuleRow[] = await this.dataSource.query(
-      `INSERT INTO automation.rules
-         (tenant_id, key, enabled, delay_seconds, template_name, template_language, variable_mapping, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, now())
-       ON CONFLICT (tenant_id, key) DO UPDATE SET
-         enabled = EXCLUDED.enabled,
-         delay_seconds = EXCLUDED.delay_seconds,
-         template_name = EXCLUDED.template_name,
-         template_language = EXCLUDED.template_language,
-         variable_mapping = EXCLUDED.variable_mapping,
-         updated_at = now()
-       RETURNING ${RULE_COLUMNS}`,
-      [
-        tenantId,
-        key,
-        next.enabled,
-        next.delaySeconds,
-        next.templateName,
-        next.templateLanguage,
-        JSON.stringify(next.variableMapping),
-      ],
-    );
-    return toRuleView(rows[0]);
+    return this.db.withTenant(tenantId, (db) => this.store.upsert(db, tenantId, next));
   }
 
   private async assertTemplateUsable(tenantId: string, rule: RuleView): Promise<void> {

@@ -8,7 +8,8 @@ import type {
   SendHistoryEntry,
   SendStatus,
 } from '@crm/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TenantDatabase } from '@crm/nest-common';
+import type { EntityManager } from 'typeorm';
 import { nextStatus, timestampsFor, type DeliveryUpdate } from './send-status';
 
 export type SendError = { code: string; message: string };
@@ -83,16 +84,23 @@ export function toLogView(row: SendRow, history: SendHistoryEntry[]): Automation
 /**
  * Every read and write of `automation.sends` / `automation.send_events`. Each status change and its history row
  * are written by one statement (data-modifying CTE) or one transaction, so the log never disagrees with the row.
- * Every query filters by tenant, except the scheduler's claim and stuck sweep, which work across tenants and
- * hand each row (with its tenant) to code that filters by it again.
+ * Every query runs in a tenant-scoped transaction (`TenantDatabase.withTenant`) and filters by tenant, except the
+ * scheduler's claim and stuck sweep: named system transactions that work across tenants and hand each row (with
+ * its tenant) to code that is scoped to it again.
  */
 @Injectable()
 export class SendStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: TenantDatabase) {}
+
+  /** One statement in its own tenant-scoped transaction. */
+  private query<T>(tenantId: string, sql: string, parameters: unknown[]): Promise<T> {
+    return this.db.withTenant(tenantId, (db) => db.query(sql, parameters) as Promise<T>);
+  }
 
   /** Insert a `scheduled` send unless the (tenant, rule, lead) already has one — ever. Null when it existed. */
   async insertScheduled(send: NewSend): Promise<SendRow | null> {
-    const rows: SendRow[] = await this.dataSource.query(
+    const rows: SendRow[] = await this.query(
+      send.tenantId,
       `WITH inserted AS (
          INSERT INTO automation.sends
            (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, manual, due_at)
@@ -125,8 +133,9 @@ export class SendStore {
    * makes concurrent schedulers (replicas) claim disjoint rows; a claimed row is no longer `scheduled`.
    */
   async claimDue(limit: number): Promise<SendRow[]> {
-    return this.dataSource.query(
-      `WITH claimed AS (
+    return this.db.asSystem('scheduler: claim due sends', (db) =>
+      db.query(
+        `WITH claimed AS (
          UPDATE automation.sends s
             SET status = 'sending', attempts = s.attempts + 1, updated_at = now()
           WHERE s.id IN (
@@ -141,7 +150,8 @@ export class SendStore {
          SELECT id, tenant_id, 'sending', 'attempt ' || attempts FROM claimed
        )
        SELECT * FROM claimed ORDER BY due_at`,
-      [limit],
+        [limit],
+      ),
     );
   }
 
@@ -151,8 +161,9 @@ export class SendStore {
    */
   async failStuck(stuckAfterMs: number): Promise<number> {
     const detail = 'outcome unknown; not retried to avoid a duplicate message';
-    const rows: { count: number }[] = await this.dataSource.query(
-      `WITH stuck AS (
+    const rows: { count: number }[] = await this.db.asSystem('scheduler: fail stuck sends', (db) =>
+      db.query(
+        `WITH stuck AS (
          UPDATE automation.sends
             SET status = 'failed', failed_at = now(), updated_at = now(),
                 error = jsonb_build_object('code', 'OUTCOME_UNKNOWN', 'message', $2::text)
@@ -164,7 +175,8 @@ export class SendStore {
          SELECT id, tenant_id, 'failed', $2::text FROM stuck
        )
        SELECT count(*)::int AS count FROM stuck`,
-      [stuckAfterMs, detail],
+        [stuckAfterMs, detail],
+      ),
     );
     return rows[0].count;
   }
@@ -185,7 +197,8 @@ export class SendStore {
     },
   ): Promise<boolean> {
     // A CTE so the driver answers with plain rows (a bare UPDATE … RETURNING comes back as [rows, count]).
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.query(
+      tenantId,
       `WITH refreshed AS (
          UPDATE automation.sends
             SET phone = $3, lead_name = $4, template_name = $5, template_language = $6, updated_at = now()
@@ -208,7 +221,8 @@ export class SendStore {
     to: 'skipped' | 'failed' | 'scheduled',
     options: { detail: string; error?: SendError; dueAt?: Date },
   ): Promise<boolean> {
-    const rows: { count: number }[] = await this.dataSource.query(
+    const rows: { count: number }[] = await this.query(
+      tenantId,
       `WITH changed AS (
          UPDATE automation.sends
             SET status = $3::text, updated_at = now(),
@@ -236,7 +250,8 @@ export class SendStore {
 
   /** WhatsApp accepted the message: keep the wamid (status webhooks find the send by it). */
   async markAccepted(tenantId: string, id: string, wamid: string, detail: string): Promise<void> {
-    await this.dataSource.query(
+    await this.query(
+      tenantId,
       `WITH changed AS (
          UPDATE automation.sends SET wamid = $3, error = NULL, updated_at = now()
           WHERE tenant_id = $1 AND id = $2 AND (wamid IS NULL OR wamid = $3)
@@ -251,7 +266,8 @@ export class SendStore {
   }
 
   async findIdByWamid(tenantId: string, wamid: string): Promise<string | null> {
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.query(
+      tenantId,
       `SELECT id FROM automation.sends WHERE tenant_id = $1 AND wamid = $2`,
       [tenantId, wamid],
     );
@@ -259,7 +275,8 @@ export class SendStore {
   }
 
   async exists(tenantId: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows: unknown[] = await this.query(
+      tenantId,
       `SELECT 1 FROM automation.sends WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
     );
@@ -273,7 +290,8 @@ export class SendStore {
     contextWamid: string | null,
     at: Date,
   ): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.query(
+      tenantId,
       `SELECT id FROM automation.sends
         WHERE tenant_id = $1
           AND (($3::text IS NOT NULL AND wamid = $3::text)
@@ -295,7 +313,7 @@ export class SendStore {
     update: DeliveryUpdate,
     event: { at: Date; detail: string; wamid?: string; error?: SendError },
   ): Promise<SendStatus | null> {
-    return this.dataSource.transaction(async (manager: EntityManager) => {
+    return this.db.withTenant(tenantId, async (manager: EntityManager) => {
       const rows: { status: SendStatus; outcome_unknown: boolean }[] = await manager.query(
         `SELECT status, (status = 'failed' AND error->>'code' = 'OUTCOME_UNKNOWN') AS outcome_unknown
            FROM automation.sends WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
@@ -334,7 +352,8 @@ export class SendStore {
   }
 
   async getLogView(tenantId: string, id: string): Promise<AutomationLogView | null> {
-    const rows: SendRow[] = await this.dataSource.query(
+    const rows: SendRow[] = await this.query(
+      tenantId,
       `SELECT * FROM automation.sends WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
     );
@@ -359,11 +378,13 @@ export class SendStore {
     }
     const where = conditions.join(' AND ');
     const [countRows, rows] = await Promise.all([
-      this.dataSource.query(
+      this.query(
+        request.tenantId,
         `SELECT count(*)::int AS total FROM automation.sends WHERE ${where}`,
         params,
       ) as Promise<{ total: number }[]>,
-      this.dataSource.query(
+      this.query(
+        request.tenantId,
         `SELECT * FROM automation.sends WHERE ${where}
           ORDER BY created_at DESC, id DESC
           LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
@@ -384,9 +405,9 @@ export class SendStore {
 
   /** Funnel counts in one aggregate query; a later state counts for the earlier ones (a read was delivered). */
   async metrics(tenantId: string, ruleKey?: RuleKey): Promise<AutomationMetrics> {
-    const rows: Omit<AutomationMetrics, 'deliveryRate' | 'readRate' | 'replyRate'>[] =
-      await this.dataSource.query(
-        `SELECT
+    const rows: Omit<AutomationMetrics, 'deliveryRate' | 'readRate' | 'replyRate'>[] = await this.query(
+      tenantId,
+      `SELECT
          count(*) FILTER (WHERE status IN ('scheduled', 'sending'))::int AS scheduled,
          count(*) FILTER (WHERE sent_at IS NOT NULL)::int AS sent,
          count(*) FILTER (WHERE delivered_at IS NOT NULL)::int AS delivered,
@@ -396,8 +417,8 @@ export class SendStore {
          count(*) FILTER (WHERE status = 'skipped')::int AS skipped
        FROM automation.sends
        WHERE tenant_id = $1 AND ($2::text IS NULL OR rule_key = $2::text)`,
-        [tenantId, ruleKey ?? null],
-      );
+      [tenantId, ruleKey ?? null],
+    );
     const counts = rows[0];
     const rate = (part: number): number | null => (counts.sent > 0 ? part / counts.sent : null);
     return {
@@ -411,7 +432,8 @@ export class SendStore {
   private async histories(tenantId: string, ids: string[]): Promise<Map<string, SendHistoryEntry[]>> {
     const byId = new Map<string, SendHistoryEntry[]>();
     if (ids.length === 0) return byId;
-    const rows: HistoryRow[] = await this.dataSource.query(
+    const rows: HistoryRow[] = await this.query(
+      tenantId,
       `SELECT send_id, status, detail, at FROM automation.send_events
         WHERE tenant_id = $1 AND send_id = ANY($2::uuid[])
         ORDER BY id`,

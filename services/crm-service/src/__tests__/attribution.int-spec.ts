@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, Rpc, type AttributionRow, type AttributionSummary } from '@crm/contracts';
-import { bulkInsert } from '../seed/bulk-insert';
+import { bulkInsert } from '../common/bulk-insert';
 import { generateDemoData, type DemoData } from '../seed/demo-data';
 import { createTestTenant, startCrmTestApp, type CrmTestApp } from './crm-test-app';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { QueueGroups, Webhooks, type EventPayload, type EventSubject, type Role } from '@crm/contracts';
 import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
-import { RpcTestClient } from '@crm/testing';
+import { RpcTestClient, ownerDatabaseUrl } from '@crm/testing';
 import { DataSource } from 'typeorm';
 import { createAppModule } from '../app.module';
 import { SERVICE_NAME } from '../config';
@@ -16,7 +16,7 @@ export type CrmTestApp = {
   rpc: RpcTestClient;
   /** The test's own JetStream connection (publish inbound events, consume what the service emits). */
   jetstream: JetStreamService;
-  /** The service's DataSource: fixtures and independent checks in SQL. */
+  /** The database as its owner (every tenant's rows): fixtures and independent checks in SQL. */
   db: DataSource;
   baseUrl: string;
   close: () => Promise<void>;
@@ -36,16 +36,18 @@ export async function startCrmTestApp(): Promise<CrmTestApp> {
   const jetstream = new JetStreamService();
   await jetstream.connect(natsUrl, `crm-test-${randomUUID().slice(0, 8)}`);
   const port = (app.getHttpServer().address() as AddressInfo).port;
+  const db = await new DataSource({ type: 'postgres', url: ownerDatabaseUrl() }).initialize();
   return {
     app,
     rpc,
     jetstream,
-    db: app.get(DataSource),
+    db,
     baseUrl: `http://127.0.0.1:${port}`,
     close: async () => {
       await rpc.close();
       await jetstream.onApplicationShutdown();
       await app.close();
+      await db.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { schemaDataSourceOptions } from '@crm/nest-common';
 import type { DataSourceOptions } from 'typeorm';
-import { CRM_ENTITIES } from './entities';
 import { CreateCrmTables1767225600000 } from './migrations/1767225600000-CreateCrmTables';
+import { TenantRowLevelSecurity1767312000000 } from './migrations/1767312000000-TenantRowLevelSecurity';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -9,8 +9,9 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   return schemaDataSourceOptions({
     url,
     schema: CRM_SCHEMA,
-    entities: CRM_ENTITIES,
-    migrations: [CreateCrmTables1767225600000],
+    // No entities: each table's SQL and row type live in its store (leads/lead-store.ts, …).
+    entities: [],
+    migrations: [CreateCrmTables1767225600000, TenantRowLevelSecurity1767312000000],
     applicationName: 'crm-service',
   });
 }

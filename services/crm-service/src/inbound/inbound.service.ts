@@ -1,11 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, Events, type LeadgenReceivedEvent, type WhatsappInboundEvent } from '@crm/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
+import {
+  DomainError,
+  Events,
+  normalizePhone,
+  type LeadgenReceivedEvent,
+  type WhatsappInboundEvent,
+} from '@crm/contracts';
+import { TenantDatabase } from '@crm/nest-common';
+import type { EntityManager } from 'typeorm';
 import { isOptOutText } from '../common/opt-out';
-import { normalizePhone } from '@crm/contracts';
-import { updateReturning } from '../common/sql';
-import { insertLeadIfAbsent, leadCreatedEvent, type LeadRow } from '../leads/lead-store';
+import { LeadStore, leadCreatedEvent, type LeadRow } from '../leads/lead-store';
 import { OutboxService } from '../outbox/outbox.service';
+import { TenantStore } from '../tenancy/tenant-store';
+import { ProcessedEventStore } from './processed-event-store';
 
 /** What an inbound event did; returned for logs and tests. */
 export type InboundOutcome = {
@@ -19,16 +26,6 @@ const NOTHING: InboundOutcome = { duplicate: false, createdLeadId: null, attribu
 const MAX_NAME_LENGTH = 200;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Leads do not have Meta attribution yet when neither an ad nor a click id was recorded. */
-const ATTACH_ATTRIBUTION_SQL = `
-  UPDATE crm.leads
-     SET lead_source = 'META_ADS', meta_ad_id = $3, meta_adset_id = $4, meta_campaign_id = $5,
-         ctwa_clid = COALESCE($6, ctwa_clid), meta_leadgen_id = COALESCE(meta_leadgen_id, $7), updated_at = now()
-   WHERE tenant_id = $1 AND phone = $2 AND meta_ad_id IS NULL AND ctwa_clid IS NULL
-     AND ($7::text IS NULL OR NOT EXISTS (
-       SELECT 1 FROM crm.leads other WHERE other.tenant_id = $1 AND other.meta_leadgen_id = $7))
-  RETURNING id`;
-
 /**
  * Applies Meta-derived events to leads. Each event is applied at most once: its key (`wa-in:<wamid>`,
  * `leadgen:<id>`) is recorded in `processed_events` in the same transaction, and lead inserts rely on the
@@ -39,7 +36,10 @@ export class InboundService {
   private readonly logger = new Logger('Inbound');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: TenantDatabase,
+    private readonly leads: LeadStore,
+    private readonly tenants: TenantStore,
+    private readonly processed: ProcessedEventStore,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -48,7 +48,7 @@ export class InboundService {
     const { tenantId } = event;
     const phone = normalizePhone(event.from);
     if (!phone) throw new DomainError('VALIDATION', 'sender is not an E.164 phone number');
-    const outcome = await this.dataSource.transaction(async (manager) => {
+    const outcome = await this.db.withTenant(tenantId, async (manager) => {
       if (!(await this.claim(manager, tenantId, `wa-in:${event.wamid}`)))
         return { ...NOTHING, duplicate: true };
       const name = cleanName(event.contactName) ?? phone;
@@ -62,36 +62,21 @@ export class InboundService {
           metaCampaignId: event.attribution?.campaignId ?? null,
           ctwaClid: referral.ctwaClid ?? null,
         };
-        created = await insertLeadIfAbsent(manager, tenantId, {
+        created = await this.leads.insertIfAbsent(manager, tenantId, {
           name,
           phone,
           leadSource: 'META_ADS',
           ...attribution,
         });
         if (!created) {
-          const updated = await updateReturning(manager, ATTACH_ATTRIBUTION_SQL, [
-            tenantId,
-            phone,
-            attribution.metaAdId,
-            attribution.metaAdsetId,
-            attribution.metaCampaignId,
-            attribution.ctwaClid,
-            null,
-          ]);
-          attributed = updated.length > 0;
+          attributed = await this.leads.attachAttribution(manager, tenantId, phone, attribution, null);
         }
       } else {
-        created = await insertLeadIfAbsent(manager, tenantId, { name, phone, leadSource: 'WHATSAPP' });
+        created = await this.leads.insertIfAbsent(manager, tenantId, { name, phone, leadSource: 'WHATSAPP' });
       }
       let optedOut = false;
       if (isOptOutText(event.text)) {
-        const updated = await updateReturning(
-          manager,
-          `UPDATE crm.leads SET opted_out = true, updated_at = now()
-            WHERE tenant_id = $1 AND phone = $2 AND NOT opted_out RETURNING id`,
-          [tenantId, phone],
-        );
-        optedOut = updated.length > 0;
+        optedOut = await this.leads.optOut(manager, tenantId, phone);
       }
       if (created)
         await this.outbox.enqueue(manager, tenantId, Events.leadCreated, leadCreatedEvent(created));
@@ -109,7 +94,7 @@ export class InboundService {
       this.logger.warn(`leadgen ${event.leadgenId}: no usable phone number, no lead created`);
       return NOTHING;
     }
-    const outcome = await this.dataSource.transaction(async (manager) => {
+    const outcome = await this.db.withTenant(tenantId, async (manager) => {
       if (!(await this.claim(manager, tenantId, `leadgen:${event.leadgenId}`)))
         return { ...NOTHING, duplicate: true };
       const email = event.email?.trim().toLowerCase();
@@ -118,7 +103,7 @@ export class InboundService {
         metaAdsetId: event.attribution?.adsetId ?? null,
         metaCampaignId: event.attribution?.campaignId ?? null,
       };
-      const created = await insertLeadIfAbsent(manager, tenantId, {
+      const created = await this.leads.insertIfAbsent(manager, tenantId, {
         name: cleanName(event.fullName) ?? phone,
         phone,
         email: email && EMAIL.test(email) ? email : null,
@@ -130,16 +115,13 @@ export class InboundService {
       if (created) {
         await this.outbox.enqueue(manager, tenantId, Events.leadCreated, leadCreatedEvent(created));
       } else {
-        const updated = await updateReturning(manager, ATTACH_ATTRIBUTION_SQL, [
+        attributed = await this.leads.attachAttribution(
+          manager,
           tenantId,
           phone,
-          attribution.metaAdId,
-          attribution.metaAdsetId,
-          attribution.metaCampaignId,
-          null,
+          { ...attribution, ctwaClid: null },
           event.leadgenId,
-        ]);
-        attributed = updated.length > 0;
+        );
       }
       return { duplicate: false, createdLeadId: created?.id ?? null, attributed, optedOut: false };
     });
@@ -149,14 +131,9 @@ export class InboundService {
 
   /** Record the event key; `false` when it was already applied. Unknown tenants are a permanent failure. */
   private async claim(manager: EntityManager, tenantId: string, eventKey: string): Promise<boolean> {
-    const tenant: unknown[] = await manager.query(`SELECT 1 FROM crm.tenants WHERE id = $1`, [tenantId]);
-    if (tenant.length === 0) throw new DomainError('NOT_FOUND', `tenant ${tenantId} not found`);
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO crm.processed_events (tenant_id, event_key) VALUES ($1, $2)
-       ON CONFLICT DO NOTHING RETURNING event_key`,
-      [tenantId, eventKey],
-    );
-    return rows.length === 1;
+    if (!(await this.tenants.exists(manager, tenantId)))
+      throw new DomainError('NOT_FOUND', `tenant ${tenantId} not found`);
+    return this.processed.record(manager, tenantId, eventKey);
   }
 
   private afterCommit(what: string, outcome: InboundOutcome): void {

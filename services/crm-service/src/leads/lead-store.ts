@@ -1,15 +1,36 @@
-import type {
-  LeadCreatedEvent,
-  LeadSource,
-  LeadStatus,
-  LeadView,
-  OpportunityView,
-  SaleView,
-} from '@crm/contracts';
+import { Injectable } from '@nestjs/common';
+import type { LeadCreatedEvent, LeadSource, LeadStatus, LeadView } from '@crm/contracts';
 import { INITIAL_LEAD_STATUS } from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
+import { bulkInsert } from '../common/bulk-insert';
+import { updateReturning, type SqlRunner } from '../common/sql';
 
-/** A lead as read by `LEAD_SELECT` (snake_case straight from PostgreSQL). */
+/**
+ * `crm.leads`: the one place its SQL and its row type live. Every method takes the tenant-scoped handle of
+ * `TenantDatabase.withTenant` (row-level security) and the tenant id, and filters by it as well.
+ */
+
+/** Every column of a lead, in table order: the one list SELECT, RETURNING and bulk inserts use. */
+const COLUMNS = [
+  'id',
+  'tenant_id',
+  'name',
+  'phone',
+  'email',
+  'status',
+  'lead_source',
+  'meta_ad_id',
+  'meta_adset_id',
+  'meta_campaign_id',
+  'ctwa_clid',
+  'meta_leadgen_id',
+  'opted_out',
+  'assigned_user_id',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** A lead as PostgreSQL returns it (snake_case), plus the assigned seller's name where joined. */
 export type LeadRow = {
   id: string;
   tenant_id: string;
@@ -25,18 +46,12 @@ export type LeadRow = {
   meta_leadgen_id: string | null;
   opted_out: boolean;
   assigned_user_id: string | null;
-  assigned_user_name?: string | null;
   created_at: Date;
+  updated_at: Date;
+  assigned_user_name?: string | null;
 };
 
-/** Leads with the assigned seller's name; callers append `WHERE l.tenant_id = $1 ...`. */
-export const LEAD_SELECT = `
-  SELECT l.id, l.tenant_id, l.name, l.phone, l.email, l.status, l.lead_source, l.meta_ad_id, l.meta_adset_id,
-         l.meta_campaign_id, l.ctwa_clid, l.meta_leadgen_id, l.opted_out, l.assigned_user_id, l.created_at,
-         u.name AS assigned_user_name
-    FROM crm.leads l
-    LEFT JOIN crm.users u ON u.tenant_id = l.tenant_id AND u.id = l.assigned_user_id`;
-
+/** What a caller supplies to create a lead; the rest has defaults. */
 export type NewLead = {
   name: string;
   /** Already normalised (see `normalizePhone`). */
@@ -53,39 +68,274 @@ export type NewLead = {
   createdAt?: Date;
 };
 
+/** A complete lead for bulk loads (the demo seed): every column given. */
+export type LeadRecord = Required<NewLead> & { id: string; optedOut: boolean; updatedAt: Date };
+
+export type MetaAttribution = {
+  metaAdId: string | null;
+  metaAdsetId: string | null;
+  metaCampaignId: string | null;
+  ctwaClid: string | null;
+};
+
+export type LeadFilter = { status?: LeadStatus; source?: LeadSource; search?: string };
+
+const RETURNING = COLUMNS.join(', ');
+
+const SELECT_VIEW = `
+  SELECT ${COLUMNS.map((column) => `l.${column}`).join(', ')}, u.name AS assigned_user_name
+    FROM crm.leads l
+    LEFT JOIN crm.users u ON u.tenant_id = l.tenant_id AND u.id = l.assigned_user_id`;
+
+/** Meta-attributed facts of one (campaign, ad set, ad). */
+export type AttributionFactsRow = {
+  meta_campaign_id: string | null;
+  meta_adset_id: string | null;
+  meta_ad_id: string | null;
+  leads: number;
+  opportunities: number;
+  sales: number;
+  revenue: string;
+};
+
 /**
- * Insert a lead unless one with the same phone (or the same leadgen id) exists in the tenant.
- * Returns the new row, or `null` when a unique constraint made it a no-op. Safe under concurrency.
+ * Per (campaign, ad set, ad) over META_ADS leads, for instants in [since, until):
+ * - leads: leads created in range;
+ * - opportunities: every opportunity of those leads (the lead's creation decides, not the opportunity's);
+ * - sales / revenue: completed sales of META_ADS leads whose completed_at is in range (any lead creation date).
+ * Revenue adds amounts as recorded; `salesCurrencies` says which currencies went into it.
  */
-export async function insertLeadIfAbsent(
-  manager: EntityManager,
-  tenantId: string,
-  lead: NewLead,
-): Promise<LeadRow | null> {
-  const rows: LeadRow[] = await manager.query(
-    `INSERT INTO crm.leads (tenant_id, name, phone, email, status, lead_source, meta_ad_id, meta_adset_id,
-                            meta_campaign_id, ctwa_clid, meta_leadgen_id, assigned_user_id, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE($13, now()), COALESCE($13, now()))
-     ON CONFLICT DO NOTHING
-     RETURNING id, tenant_id, name, phone, email, status, lead_source, meta_ad_id, meta_adset_id, meta_campaign_id,
-               ctwa_clid, meta_leadgen_id, opted_out, assigned_user_id, created_at`,
-    [
+const SUMMARY_SQL = `
+  WITH ranged_leads AS (
+    SELECT id, meta_campaign_id, meta_adset_id, meta_ad_id
+      FROM crm.leads
+     WHERE tenant_id = $1 AND lead_source = 'META_ADS' AND created_at >= $2 AND created_at < $3
+  ), facts AS (
+    SELECT meta_campaign_id, meta_adset_id, meta_ad_id,
+           count(*) AS leads, 0::bigint AS opportunities, 0::bigint AS sales, 0::numeric AS revenue
+      FROM ranged_leads
+     GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT l.meta_campaign_id, l.meta_adset_id, l.meta_ad_id, 0, count(*), 0, 0
+      FROM ranged_leads l
+      JOIN crm.opportunities o ON o.tenant_id = $1 AND o.lead_id = l.id
+     GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT l.meta_campaign_id, l.meta_adset_id, l.meta_ad_id, 0, 0, count(*), sum(s.amount)
+      FROM crm.sales_transactions s
+      JOIN crm.leads l ON l.tenant_id = s.tenant_id AND l.id = s.lead_id
+     WHERE s.tenant_id = $1 AND s.status = 'completed' AND s.completed_at >= $2 AND s.completed_at < $3
+       AND l.lead_source = 'META_ADS'
+     GROUP BY 1, 2, 3
+  )
+  SELECT meta_campaign_id, meta_adset_id, meta_ad_id,
+         sum(leads)::int AS leads, sum(opportunities)::int AS opportunities, sum(sales)::int AS sales,
+         sum(revenue)::text AS revenue
+    FROM facts
+   GROUP BY 1, 2, 3
+   ORDER BY 1 NULLS LAST, 2 NULLS LAST, 3 NULLS LAST`;
+
+const CURRENCIES_SQL = `
+  SELECT DISTINCT s.currency
+    FROM crm.sales_transactions s
+    JOIN crm.leads l ON l.tenant_id = s.tenant_id AND l.id = s.lead_id
+   WHERE s.tenant_id = $1 AND s.status = 'completed' AND s.completed_at >= $2 AND s.completed_at < $3
+     AND l.lead_source = 'META_ADS'
+   ORDER BY 1`;
+
+@Injectable()
+export class LeadStore {
+  /**
+   * Insert a lead unless one with the same phone (or the same leadgen id) exists in the tenant.
+   * Returns the new row, or `null` when a unique constraint made it a no-op. Safe under concurrency.
+   */
+  async insertIfAbsent(db: EntityManager, tenantId: string, lead: NewLead): Promise<LeadRow | null> {
+    const rows: LeadRow[] = await db.query(
+      `INSERT INTO crm.leads (tenant_id, name, phone, email, status, lead_source, meta_ad_id, meta_adset_id,
+                              meta_campaign_id, ctwa_clid, meta_leadgen_id, assigned_user_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE($13, now()), COALESCE($13, now()))
+       ON CONFLICT DO NOTHING
+       RETURNING ${RETURNING}`,
+      [
+        tenantId,
+        lead.name,
+        lead.phone,
+        lead.email ?? null,
+        lead.status ?? INITIAL_LEAD_STATUS,
+        lead.leadSource,
+        lead.metaAdId ?? null,
+        lead.metaAdsetId ?? null,
+        lead.metaCampaignId ?? null,
+        lead.ctwaClid ?? null,
+        lead.metaLeadgenId ?? null,
+        lead.assignedUserId ?? null,
+        lead.createdAt ?? null,
+      ],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Bulk load complete leads (the demo seed); `db` is a transaction allowed to write the tenant. */
+  async insertMany(db: SqlRunner, tenantId: string, leads: readonly LeadRecord[]): Promise<void> {
+    await bulkInsert(
+      db,
+      'crm.leads',
+      COLUMNS,
+      leads.map((l) => [
+        l.id,
+        tenantId,
+        l.name,
+        l.phone,
+        l.email,
+        l.status,
+        l.leadSource,
+        l.metaAdId,
+        l.metaAdsetId,
+        l.metaCampaignId,
+        l.ctwaClid,
+        l.metaLeadgenId,
+        l.optedOut,
+        l.assignedUserId,
+        l.createdAt,
+        l.updatedAt,
+      ]),
+    );
+  }
+
+  async findView(db: EntityManager, tenantId: string, leadId: string): Promise<LeadView | null> {
+    const rows: LeadRow[] = await db.query(`${SELECT_VIEW} WHERE l.tenant_id = $1 AND l.id = $2`, [
       tenantId,
-      lead.name,
-      lead.phone,
-      lead.email ?? null,
-      lead.status ?? INITIAL_LEAD_STATUS,
-      lead.leadSource,
-      lead.metaAdId ?? null,
-      lead.metaAdsetId ?? null,
-      lead.metaCampaignId ?? null,
-      lead.ctwaClid ?? null,
-      lead.metaLeadgenId ?? null,
-      lead.assignedUserId ?? null,
-      lead.createdAt ?? null,
-    ],
-  );
-  return rows[0] ?? null;
+      leadId,
+    ]);
+    return rows[0] ? toLeadView(rows[0]) : null;
+  }
+
+  async findIdByPhone(db: EntityManager, tenantId: string, phone: string): Promise<string | null> {
+    const rows: { id: string }[] = await db.query(
+      `SELECT id FROM crm.leads WHERE tenant_id = $1 AND phone = $2`,
+      [tenantId, phone],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** The lead's status, row-locked until the transaction ends; null when there is no such lead. */
+  async lockStatus(db: EntityManager, tenantId: string, leadId: string): Promise<LeadStatus | null> {
+    const rows: { status: LeadStatus }[] = await db.query(
+      `SELECT status FROM crm.leads WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+      [tenantId, leadId],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  /** Set the status; returns the new `updated_at`. */
+  async setStatus(db: EntityManager, tenantId: string, leadId: string, status: LeadStatus): Promise<Date> {
+    const rows = await updateReturning<{ updated_at: Date }>(
+      db,
+      `UPDATE crm.leads SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2
+       RETURNING updated_at`,
+      [tenantId, leadId, status],
+    );
+    return rows[0].updated_at;
+  }
+
+  /** One page, newest first, and the total matching `filter`. */
+  async page(
+    db: EntityManager,
+    tenantId: string,
+    filter: LeadFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: LeadView[]; total: number }> {
+    const conditions = ['l.tenant_id = $1'];
+    const params: unknown[] = [tenantId];
+    if (filter.status) {
+      params.push(filter.status);
+      conditions.push(`l.status = $${params.length}`);
+    }
+    if (filter.source) {
+      params.push(filter.source);
+      conditions.push(`l.lead_source = $${params.length}`);
+    }
+    const search = filter.search?.trim();
+    if (search) {
+      params.push(likePattern(search));
+      const text = `$${params.length}`;
+      // "55 1234-5678" should find +5215512345678: compare phones without separators.
+      const digits = search.replace(/[\s\-().]/g, '');
+      params.push(likePattern(digits || search));
+      const phone = `$${params.length}`;
+      conditions.push(`(l.name ILIKE ${text} OR l.email ILIKE ${text} OR l.phone ILIKE ${phone})`);
+    }
+    const where = conditions.join(' AND ');
+    const countRows: { total: number }[] = await db.query(
+      `SELECT count(*)::int AS total FROM crm.leads l WHERE ${where}`,
+      params,
+    );
+    const rows: LeadRow[] = await db.query(
+      `${SELECT_VIEW} WHERE ${where} ORDER BY l.created_at DESC, l.id DESC
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, pageSize, (page - 1) * pageSize],
+    );
+    return { items: rows.map(toLeadView), total: countRows[0].total };
+  }
+
+  /**
+   * Give the tenant's lead with this phone its Meta attribution, only when it has none yet (neither an ad nor a
+   * click id) and, for a Lead Ads lead, when no other lead already carries that leadgen id. True when it changed.
+   */
+  async attachAttribution(
+    db: EntityManager,
+    tenantId: string,
+    phone: string,
+    attribution: MetaAttribution,
+    metaLeadgenId: string | null,
+  ): Promise<boolean> {
+    const rows = await updateReturning(
+      db,
+      `UPDATE crm.leads
+          SET lead_source = 'META_ADS', meta_ad_id = $3, meta_adset_id = $4, meta_campaign_id = $5,
+              ctwa_clid = COALESCE($6, ctwa_clid), meta_leadgen_id = COALESCE(meta_leadgen_id, $7),
+              updated_at = now()
+        WHERE tenant_id = $1 AND phone = $2 AND meta_ad_id IS NULL AND ctwa_clid IS NULL
+          AND ($7::text IS NULL OR NOT EXISTS (
+            SELECT 1 FROM crm.leads other WHERE other.tenant_id = $1 AND other.meta_leadgen_id = $7))
+       RETURNING id`,
+      [
+        tenantId,
+        phone,
+        attribution.metaAdId,
+        attribution.metaAdsetId,
+        attribution.metaCampaignId,
+        attribution.ctwaClid,
+        metaLeadgenId,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /** Per (campaign, ad set, ad) facts of META_ADS leads for instants in [since, until) (see SUMMARY_SQL). */
+  async metaAttribution(
+    db: EntityManager,
+    tenantId: string,
+    since: Date,
+    until: Date,
+  ): Promise<{ rows: AttributionFactsRow[]; salesCurrencies: string[] }> {
+    const params = [tenantId, since, until];
+    const rows: AttributionFactsRow[] = await db.query(SUMMARY_SQL, params);
+    const currencies: { currency: string }[] = await db.query(CURRENCIES_SQL, params);
+    return { rows, salesCurrencies: currencies.map((c) => c.currency) };
+  }
+
+  /** Mark the tenant's lead with this phone as opted out; true when it was not already. */
+  async optOut(db: EntityManager, tenantId: string, phone: string): Promise<boolean> {
+    const rows = await updateReturning(
+      db,
+      `UPDATE crm.leads SET opted_out = true, updated_at = now()
+        WHERE tenant_id = $1 AND phone = $2 AND NOT opted_out RETURNING id`,
+      [tenantId, phone],
+    );
+    return rows.length > 0;
+  }
 }
 
 export function leadCreatedEvent(row: LeadRow): LeadCreatedEvent {
@@ -118,52 +368,6 @@ export function toLeadView(row: LeadRow): LeadView {
     assignedUserId: row.assigned_user_id,
     assignedUserName: row.assigned_user_name ?? null,
     createdAt: row.created_at.toISOString(),
-  };
-}
-
-export type OpportunityRow = {
-  id: string;
-  lead_id: string;
-  title: string;
-  value: string;
-  currency: string;
-  status: OpportunityView['status'];
-  deadline: Date | null;
-  created_at: Date;
-};
-
-export function toOpportunityView(row: OpportunityRow): OpportunityView {
-  return {
-    id: row.id,
-    leadId: row.lead_id,
-    title: row.title,
-    value: Number(row.value),
-    currency: row.currency,
-    status: row.status,
-    deadline: row.deadline ? row.deadline.toISOString() : null,
-    createdAt: row.created_at.toISOString(),
-  };
-}
-
-export type SaleRow = {
-  id: string;
-  lead_id: string;
-  opportunity_id: string | null;
-  amount: string;
-  currency: string;
-  status: SaleView['status'];
-  completed_at: Date | null;
-};
-
-export function toSaleView(row: SaleRow): SaleView {
-  return {
-    id: row.id,
-    leadId: row.lead_id,
-    opportunityId: row.opportunity_id,
-    amount: Number(row.amount),
-    currency: row.currency,
-    status: row.status,
-    completedAt: row.completed_at ? row.completed_at.toISOString() : null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventPayload, EventSubject } from '@crm/contracts';
-import { JetStreamService } from '@crm/nest-common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { JetStreamService, TenantDatabase } from '@crm/nest-common';
+import type { EntityManager } from 'typeorm';
 
 export const OUTBOX_RELAY_INTERVAL_MS = 200;
 const BATCH_SIZE = 100;
@@ -27,11 +27,11 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private lastCleanup = 0;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: TenantDatabase,
     private readonly jetstream: JetStreamService,
   ) {}
 
-  /** Write an event inside `manager`'s transaction. Returns the outbox id (= JetStream message id). */
+  /** Write an event inside `manager`'s (tenant-scoped) transaction. Returns the outbox id (= JetStream message id). */
   async enqueue<S extends EventSubject>(
     manager: EntityManager,
     tenantId: string,
@@ -87,7 +87,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async publishBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.asSystem('outbox relay: claim unpublished events', async (manager) => {
       const rows: OutboxRow[] = await manager.query(
         `SELECT id, subject, payload FROM crm.outbox
           WHERE published_at IS NULL
@@ -121,8 +121,10 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private async cleanup(): Promise<void> {
     if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
     this.lastCleanup = Date.now();
-    await this.dataSource.query(
-      `DELETE FROM crm.outbox WHERE published_at < now() - make_interval(days => ${RETENTION_DAYS})`,
+    await this.db.asSystem('outbox cleanup', (manager) =>
+      manager.query(
+        `DELETE FROM crm.outbox WHERE published_at < now() - make_interval(days => ${RETENTION_DAYS})`,
+      ),
     );
   }
 

@@ -1,22 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type PipelineStageView } from '@crm/contracts';
-import { DataSource } from 'typeorm';
+import { TenantDatabase } from '@crm/nest-common';
+import { TenantStore } from '../tenancy/tenant-store';
+import { PipelineStore } from './pipeline-store';
 
 @Injectable()
 export class PipelineService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly stages: PipelineStore,
+    private readonly tenants: TenantStore,
+  ) {}
 
   async list(tenantId: string): Promise<PipelineStageView[]> {
-    const stages: PipelineStageView[] = await this.dataSource.query(
-      `SELECT key, position, label FROM crm.pipeline_stages WHERE tenant_id = $1 ORDER BY position`,
-      [tenantId],
-    );
-    if (stages.length === 0) {
-      const tenant: unknown[] = await this.dataSource.query(`SELECT 1 FROM crm.tenants WHERE id = $1`, [
-        tenantId,
-      ]);
-      if (tenant.length === 0) throw new DomainError('NOT_FOUND', 'tenant not found');
-    }
-    return stages;
+    return this.db.withTenant(tenantId, async (db) => {
+      const stages = await this.stages.list(db, tenantId);
+      if (stages.length === 0 && !(await this.tenants.exists(db, tenantId))) {
+        throw new DomainError('NOT_FOUND', 'tenant not found');
+      }
+      return stages;
+    });
   }
 }

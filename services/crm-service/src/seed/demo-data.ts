@@ -1,4 +1,7 @@
 import type { LeadSource, LeadStatus, OpportunityStatus, Role } from '@crm/contracts';
+import type { LeadRecord } from '../leads/lead-store';
+import type { OpportunityRecord } from '../leads/opportunity-store';
+import type { SaleRecord } from '../leads/sale-store';
 import { Prng } from './prng';
 
 export const DEMO_TENANT = {
@@ -43,46 +46,9 @@ export const UNKNOWN_AD_ID = '999999999999999';
 export type SeedAd = { adId: string; adsetId: string; campaignId: string };
 export type SeedInput = { ads: SeedAd[]; referenceDate?: string };
 
-export type SeedLead = {
-  id: string;
-  name: string;
-  phone: string;
-  email: string | null;
-  status: LeadStatus;
-  leadSource: LeadSource;
-  metaAdId: string | null;
-  metaAdsetId: string | null;
-  metaCampaignId: string | null;
-  ctwaClid: string | null;
-  metaLeadgenId: string | null;
-  optedOut: boolean;
-  assignedUserId: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-};
-
-export type SeedOpportunity = {
-  id: string;
-  leadId: string;
-  title: string;
-  value: number;
-  currency: string;
-  status: OpportunityStatus;
-  deadline: Date | null;
-  createdAt: Date;
-  closedAt: Date | null;
-};
-
-export type SeedSale = {
-  id: string;
-  leadId: string;
-  opportunityId: string;
-  amount: number;
-  currency: string;
-  status: 'completed';
-  completedAt: Date;
-  createdAt: Date;
-};
+export type SeedLead = LeadRecord;
+export type SeedOpportunity = OpportunityRecord;
+export type SeedSale = SaleRecord & { opportunityId: string; status: 'completed'; completedAt: Date };
 
 export type DemoData = { leads: SeedLead[]; opportunities: SeedOpportunity[]; sales: SeedSale[] };
 

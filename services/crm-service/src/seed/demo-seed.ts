@@ -11,7 +11,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { createUser, provisionTenant } from '../tenancy/provisioning';
-import { bulkInsert } from './bulk-insert';
+import { LeadStore } from '../leads/lead-store';
+import { OpportunityStore } from '../leads/opportunity-store';
+import { SaleStore } from '../leads/sale-store';
 import { DEMO_PASSWORD, DEMO_TENANT, DEMO_USERS, generateDemoData, parseSeedInput } from './demo-data';
 
 export async function seedDemoTenant(
@@ -24,6 +26,8 @@ export async function seedDemoTenant(
   await client.connect();
   try {
     await client.query('BEGIN');
+    // A system transaction (what TenantDatabase.asSystem does): the seed writes a tenant it creates.
+    await client.query(`SELECT set_config('app.bypass_rls', 'on', true)`);
     // Two seeds started at once: the second waits here, then sees the tenant.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('crm-demo-seed'))`);
     const existing = await client.query(`SELECT name FROM crm.tenants WHERE id = $1`, [DEMO_TENANT.id]);
@@ -39,100 +43,9 @@ export async function seedDemoTenant(
     }
     const data = generateDemoData({ ads, referenceDate: referenceDate ?? new Date() });
     const tenantId = DEMO_TENANT.id;
-    await bulkInsert(
-      client,
-      'crm.leads',
-      [
-        'id',
-        'tenant_id',
-        'name',
-        'phone',
-        'email',
-        'status',
-        'lead_source',
-        'meta_ad_id',
-        'meta_adset_id',
-        'meta_campaign_id',
-        'ctwa_clid',
-        'meta_leadgen_id',
-        'opted_out',
-        'assigned_user_id',
-        'created_at',
-        'updated_at',
-      ],
-      data.leads.map((l) => [
-        l.id,
-        tenantId,
-        l.name,
-        l.phone,
-        l.email,
-        l.status,
-        l.leadSource,
-        l.metaAdId,
-        l.metaAdsetId,
-        l.metaCampaignId,
-        l.ctwaClid,
-        l.metaLeadgenId,
-        l.optedOut,
-        l.assignedUserId,
-        l.createdAt,
-        l.updatedAt,
-      ]),
-    );
-    await bulkInsert(
-      client,
-      'crm.opportunities',
-      [
-        'id',
-        'tenant_id',
-        'lead_id',
-        'title',
-        'value',
-        'currency',
-        'status',
-        'deadline',
-        'created_at',
-        'closed_at',
-      ],
-      data.opportunities.map((o) => [
-        o.id,
-        tenantId,
-        o.leadId,
-        o.title,
-        o.value,
-        o.currency,
-        o.status,
-        o.deadline,
-        o.createdAt,
-        o.closedAt,
-      ]),
-    );
-    await bulkInsert(
-      client,
-      'crm.sales_transactions',
-      [
-        'id',
-        'tenant_id',
-        'lead_id',
-        'opportunity_id',
-        'amount',
-        'currency',
-        'status',
-        'completed_at',
-        'created_at',
-      ],
-      data.sales.map((s) => [
-        s.id,
-        tenantId,
-        s.leadId,
-        s.opportunityId,
-        s.amount,
-        s.currency,
-        s.status,
-        s.completedAt,
-        s.createdAt,
-      ]),
-    );
+    await new LeadStore().insertMany(client, tenantId, data.leads);
+    await new OpportunityStore().insertMany(client, tenantId, data.opportunities);
+    await new SaleStore().insertMany(client, tenantId, data.sales);
     await client.query('COMMIT');
     const meta = data.leads.filter((l) => l.leadSource === 'META_ADS').length;
     const usd = data.sales.filter((s) => s.currency === 'USD').length;

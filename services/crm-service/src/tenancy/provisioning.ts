@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Roles, type Role } from '@crm/contracts';
 import { hash } from 'bcryptjs';
+import type { SqlRunner } from '../common/sql';
 import { DEFAULT_PIPELINE } from '../pipeline/pipeline-stages';
-
-/** Anything with `query(sql, params)`: a TypeORM EntityManager/DataSource or a `pg` client. */
-export type SqlRunner = { query(sql: string, parameters?: unknown[]): Promise<unknown> };
+import { PipelineStore } from '../pipeline/pipeline-store';
+import { TenantStore } from './tenant-store';
+import { UserStore } from './user-store';
 
 export const BCRYPT_COST = 10;
 
@@ -18,21 +19,24 @@ export type NewUser = {
   password: string;
 };
 
-/** Create a tenant with its pipeline (the seven LEAD_STATUSES, Spanish labels). Run it inside a transaction. */
+const tenants = new TenantStore();
+const pipelines = new PipelineStore();
+const users = new UserStore();
+
+/**
+ * Create a tenant with its pipeline (the seven LEAD_STATUSES, Spanish labels). Run it inside a transaction that
+ * may write the new tenant: `TenantDatabase.withTenant(id, …)`, or the seed's system transaction.
+ */
 export async function provisionTenant(db: SqlRunner, tenant: NewTenant): Promise<string> {
   const id = tenant.id ?? randomUUID();
   if (!/^[A-Z]{3}$/.test(tenant.currency)) throw new Error('currency must be an ISO 4217 code such as MXN');
-  await db.query(`INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, $2, $3, $4)`, [
+  await tenants.insert(db, {
     id,
-    tenant.name.trim(),
-    tenant.currency,
-    tenant.timezone,
-  ]);
-  const values = DEFAULT_PIPELINE.map((_, i) => `($1, $${i * 3 + 2}, $${i * 3 + 3}, $${i * 3 + 4})`);
-  await db.query(
-    `INSERT INTO crm.pipeline_stages (tenant_id, key, position, label) VALUES ${values.join(', ')}`,
-    [id, ...DEFAULT_PIPELINE.flatMap((stage) => [stage.key, stage.position, stage.label])],
-  );
+    name: tenant.name.trim(),
+    currency: tenant.currency,
+    timezone: tenant.timezone,
+  });
+  await pipelines.insertMany(db, id, DEFAULT_PIPELINE);
   return id;
 }
 
@@ -40,17 +44,14 @@ export async function provisionTenant(db: SqlRunner, tenant: NewTenant): Promise
 export async function createUser(db: SqlRunner, user: NewUser): Promise<string> {
   if (!(Roles as readonly string[]).includes(user.role)) throw new Error(`unknown role ${user.role}`);
   const id = user.id ?? randomUUID();
-  await db.query(
-    `INSERT INTO crm.users (id, tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [
-      id,
-      user.tenantId,
-      normalizeEmail(user.email),
-      user.name.trim(),
-      user.role,
-      await hash(user.password, BCRYPT_COST),
-    ],
-  );
+  await users.insert(db, {
+    id,
+    tenantId: user.tenantId,
+    email: normalizeEmail(user.email),
+    name: user.name.trim(),
+    role: user.role,
+    passwordHash: await hash(user.password, BCRYPT_COST),
+  });
   return id;
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { Role } from '@crm/contracts';
 import { parseConfig } from '@crm/nest-common';
-import { freePort, startServiceProcess, type ServiceHandle } from '@crm/testing';
+import { freePort, ownerDatabaseUrl, startServiceProcess, type ServiceHandle } from '@crm/testing';
 import { hash } from 'bcryptjs';
 import { Client } from 'pg';
 import { GatewayConfig } from '../config';
@@ -61,8 +61,9 @@ export async function startCrmService(): Promise<ServiceHandle> {
   });
 }
 
+/** The database as its owner: fixtures and checks across tenants. */
 export async function connectDatabase(): Promise<Client> {
-  const client = new Client({ connectionString: process.env.DATABASE_URL });
+  const client = new Client({ connectionString: ownerDatabaseUrl() });
   await client.connect();
   return client;
 }

@@ -2,6 +2,7 @@ import { schemaDataSourceOptions } from '@crm/nest-common';
 import type { DataSourceOptions } from 'typeorm';
 import { MARKETING_ENTITIES } from './entities';
 import { CreateMarketingTables1767225600200 } from './migrations/1767225600200-CreateMarketingTables';
+import { TenantRowLevelSecurity1767312000200 } from './migrations/1767312000200-TenantRowLevelSecurity';
 
 export const MARKETING_SCHEMA = 'marketing';
 
@@ -10,7 +11,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: MARKETING_SCHEMA,
     entities: MARKETING_ENTITIES,
-    migrations: [CreateMarketingTables1767225600200],
+    migrations: [CreateMarketingTables1767225600200, TenantRowLevelSecurity1767312000200],
     applicationName: 'marketing-service',
   });
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { RangePreset } from '@crm/contracts';
-import type { Repository } from 'typeorm';
+import { TenantDatabase } from '@crm/nest-common';
 import { ReportSnapshotEntity, type ReportKind } from './report-snapshot.entity';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings';
 
@@ -20,40 +19,45 @@ export type StoredSnapshot<T> = { payload: T; computedAt: Date };
 @Injectable()
 export class ReportSnapshotStore {
   constructor(
-    @InjectRepository(ReportSnapshotEntity) private readonly snapshots: Repository<ReportSnapshotEntity>,
+    private readonly db: TenantDatabase,
     @Inject(REPORTING_SETTINGS) private readonly settings: ReportingSettings,
   ) {}
 
   /** Insert or replace the snapshot of this key, and drop this tenant's snapshots past the retention. */
   async save<T extends object>(key: SnapshotKey, payload: T, computedAt: Date): Promise<void> {
-    await this.snapshots.upsert(
-      { ...key, payload, computedAt },
-      {
-        conflictPaths: ['tenantId', 'kind', 'adAccountId', 'preset', 'since', 'until'],
-        skipUpdateIfNoValuesChanged: false,
-      },
-    );
-    await this.snapshots
-      .createQueryBuilder()
-      .delete()
-      .where('tenant_id = :tenantId', { tenantId: key.tenantId })
-      .andWhere(`computed_at < now() - make_interval(days => :days)`, {
-        days: this.settings.snapshotRetentionDays,
-      })
-      .execute();
+    await this.db.withTenant(key.tenantId, async (db) => {
+      const snapshots = db.getRepository(ReportSnapshotEntity);
+      await snapshots.upsert(
+        { ...key, payload, computedAt },
+        {
+          conflictPaths: ['tenantId', 'kind', 'adAccountId', 'preset', 'since', 'until'],
+          skipUpdateIfNoValuesChanged: false,
+        },
+      );
+      await snapshots
+        .createQueryBuilder()
+        .delete()
+        .where('tenant_id = :tenantId', { tenantId: key.tenantId })
+        .andWhere(`computed_at < now() - make_interval(days => :days)`, {
+          days: this.settings.snapshotRetentionDays,
+        })
+        .execute();
+    });
   }
 
   async find<T>(key: SnapshotKey): Promise<StoredSnapshot<T> | null> {
-    const row = await this.snapshots.findOne({
-      where: {
-        tenantId: key.tenantId,
-        kind: key.kind,
-        adAccountId: key.adAccountId,
-        preset: key.preset,
-        since: key.since,
-        until: key.until,
-      },
-    });
+    const row = await this.db.withTenant(key.tenantId, (db) =>
+      db.getRepository(ReportSnapshotEntity).findOne({
+        where: {
+          tenantId: key.tenantId,
+          kind: key.kind,
+          adAccountId: key.adAccountId,
+          preset: key.preset,
+          since: key.since,
+          until: key.until,
+        },
+      }),
+    );
     return row ? { payload: row.payload as T, computedAt: row.computedAt } : null;
   }
 }

@@ -1,6 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ReportSnapshotEntity } from './report-snapshot.entity';
 import { ReportSnapshotStore } from './report-snapshot.store';
 import { ReportingController } from './reporting.controller';
 import { ReportingService } from './reporting.service';
@@ -11,7 +9,6 @@ export class ReportingModule {
   static forRoot(settings: ReportingSettings): DynamicModule {
     return {
       module: ReportingModule,
-      imports: [TypeOrmModule.forFeature([ReportSnapshotEntity])],
       controllers: [ReportingController],
       providers: [{ provide: REPORTING_SETTINGS, useValue: settings }, ReportSnapshotStore, ReportingService],
     };

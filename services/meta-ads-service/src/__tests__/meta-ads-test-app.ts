@@ -23,7 +23,7 @@ import {
   metaWebhookDeliveries,
   parseConfig,
 } from '@crm/nest-common';
-import { RpcTestClient, waitFor } from '@crm/testing';
+import { RpcTestClient, ownerDatabaseUrl, waitFor } from '@crm/testing';
 import { Client } from 'pg';
 import { AppModule, SERVICE_NAME } from '../app.module';
 import { MetaAdsConfig } from '../config';
@@ -100,7 +100,7 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     logLevel: config.LOG_LEVEL,
   });
   const rpc = new RpcTestClient(config.NATS_URL);
-  const db = new Client({ connectionString: config.DATABASE_URL });
+  const db = new Client({ connectionString: ownerDatabaseUrl() });
   await db.connect();
   const jetstream = new JetStreamService();
   await jetstream.connect(config.NATS_URL, 'meta-ads-int-spec');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DomainError, type ResolvedAd } from '@crm/contracts';
-import { Repository } from 'typeorm';
+import { TenantDatabase } from '@crm/nest-common';
+import type { Repository } from 'typeorm';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
 import { AdEntity } from './ad.entity';
@@ -27,10 +27,15 @@ const CHUNK = 500;
 @Injectable()
 export class AdCatalogService {
   constructor(
-    @InjectRepository(AdEntity) private readonly ads: Repository<AdEntity>,
+    private readonly db: TenantDatabase,
     private readonly graph: GraphClient,
     private readonly connections: ConnectionStore,
   ) {}
+
+  /** `fn` with the catalogue's repository in a transaction scoped to the tenant. */
+  private ads<T>(tenantId: string, fn: (ads: Repository<AdEntity>) => Promise<T>): Promise<T> {
+    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(AdEntity)));
+  }
 
   /** Pull every ad of the account (with ad set and campaign names) and upsert it. Returns the number of ads. */
   async syncAccount(tenantId: string, adAccountId: string, token: string): Promise<number> {
@@ -81,37 +86,43 @@ export class AdCatalogService {
       'synced_at',
     ];
     if (!keepExistingStatus) updated.push('effective_status');
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK).map((row) => ({ ...row, tenantId, syncedAt }));
-      await this.ads
-        .createQueryBuilder()
-        .insert()
-        .into(AdEntity)
-        .values(chunk)
-        .orUpdate(updated, ['tenant_id', 'ad_id'])
-        .execute();
-    }
-  }
-
-  listForAccount(tenantId: string, adAccountId: string): Promise<AdEntity[]> {
-    return this.ads.find({
-      where: { tenantId, adAccountId },
-      order: { campaignName: 'ASC', adsetName: 'ASC', adName: 'ASC', adId: 'ASC' },
+    await this.ads(tenantId, async (ads) => {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const chunk = rows.slice(i, i + CHUNK).map((row) => ({ ...row, tenantId, syncedAt }));
+        await ads
+          .createQueryBuilder()
+          .insert()
+          .into(AdEntity)
+          .values(chunk)
+          .orUpdate(updated, ['tenant_id', 'ad_id'])
+          .execute();
+      }
     });
   }
 
+  listForAccount(tenantId: string, adAccountId: string): Promise<AdEntity[]> {
+    return this.ads(tenantId, (ads) =>
+      ads.find({
+        where: { tenantId, adAccountId },
+        order: { campaignName: 'ASC', adsetName: 'ASC', adName: 'ASC', adId: 'ASC' },
+      }),
+    );
+  }
+
   async lastSyncedAt(tenantId: string, adAccountId: string): Promise<Date | null> {
-    const row = await this.ads
-      .createQueryBuilder('ad')
-      .select('max(ad.synced_at)', 'last')
-      .where('ad.tenant_id = :tenantId AND ad.ad_account_id = :adAccountId', { tenantId, adAccountId })
-      .getRawOne<{ last: Date | string | null }>();
+    const row = await this.ads(tenantId, (ads) =>
+      ads
+        .createQueryBuilder('ad')
+        .select('max(ad.synced_at)', 'last')
+        .where('ad.tenant_id = :tenantId AND ad.ad_account_id = :adAccountId', { tenantId, adAccountId })
+        .getRawOne<{ last: Date | string | null }>(),
+    );
     return row?.last ? new Date(row.last) : null;
   }
 
   /** From the catalogue, else from Meta (then stored). Unknown to Meta → NOT_FOUND. */
   async resolve(tenantId: string, adId: string): Promise<ResolvedAd> {
-    const known = await this.ads.findOneBy({ tenantId, adId });
+    const known = await this.ads(tenantId, (ads) => ads.findOneBy({ tenantId, adId }));
     if (known) return toResolved(known);
     const { token } = await this.connections.requireActive(tenantId);
     const base = { tenantId, family: 'ads' as const, token, storedToken: true };
@@ -154,7 +165,7 @@ export class AdCatalogService {
   }
 
   deleteForTenant(tenantId: string): Promise<unknown> {
-    return this.ads.delete({ tenantId });
+    return this.ads(tenantId, (ads) => ads.delete({ tenantId }));
   }
 }
 

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DomainError, type AdInsightsRequest, type AdInsightsResult } from '@crm/contracts';
 import { DateTime } from 'luxon';
-import { Repository } from 'typeorm';
+import { TenantDatabase } from '@crm/nest-common';
+import type { Repository } from 'typeorm';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
 import { isTransientDomainError } from '../graph/meta-api-error';
@@ -22,11 +22,16 @@ export class InsightsService {
   private readonly logger = new Logger('InsightsService');
 
   constructor(
-    @InjectRepository(InsightsCacheEntity) private readonly cache: Repository<InsightsCacheEntity>,
+    private readonly db: TenantDatabase,
     private readonly graph: GraphClient,
     private readonly connections: ConnectionStore,
     private readonly catalog: AdCatalogService,
   ) {}
+
+  /** `fn` with the cache's repository in a transaction scoped to the tenant. */
+  private cache<T>(tenantId: string, fn: (cache: Repository<InsightsCacheEntity>) => Promise<T>): Promise<T> {
+    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(InsightsCacheEntity)));
+  }
 
   async adInsights(request: AdInsightsRequest): Promise<AdInsightsResult> {
     const { tenantId, since, until } = request;
@@ -44,7 +49,9 @@ export class InsightsService {
       throw new DomainError('META_NOT_CONNECTED', 'no Meta ad account is connected for this account');
     }
     const adAccountId = connection.adAccountId;
-    const cached = await this.cache.findOneBy({ tenantId, adAccountId, since, until });
+    const cached = await this.cache(tenantId, (cache) =>
+      cache.findOneBy({ tenantId, adAccountId, since, until }),
+    );
     if (cached && Date.now() - cached.fetchedAt.getTime() < INSIGHTS_FRESH_MS) {
       return this.fromCache(adAccountId, cached, false);
     }
@@ -95,7 +102,9 @@ export class InsightsService {
         payload: { rows, currency: connection.currency ?? '', timezone: connection.timezone ?? '' },
         fetchedAt: new Date(),
       };
-      await this.cache.upsert(entry, ['tenantId', 'adAccountId', 'since', 'until']);
+      await this.cache(tenantId, (cache) =>
+        cache.upsert(entry, ['tenantId', 'adAccountId', 'since', 'until']),
+      );
       return this.fromCache(adAccountId, entry, false);
     } catch (error) {
       if (cached && isTransientDomainError(error)) {
@@ -109,7 +118,7 @@ export class InsightsService {
   }
 
   deleteForTenant(tenantId: string): Promise<unknown> {
-    return this.cache.delete({ tenantId });
+    return this.cache(tenantId, (cache) => cache.delete({ tenantId }));
   }
 
   private fromCache(adAccountId: string, entry: InsightsCacheEntity, stale: boolean): AdInsightsResult {

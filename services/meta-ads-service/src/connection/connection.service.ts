@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { TenantDatabase } from '@crm/nest-common';
 import {
   DomainError,
   type AdAccountOption,
@@ -10,7 +10,7 @@ import {
   type PortfolioOption,
   type SelectAssetsRequest,
 } from '@crm/contracts';
-import { QueryFailedError, Repository } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { AdCatalogService } from '../ads/ad-catalog.service';
 import { InsightsService } from '../ads/insights.service';
 import { MetaAdsConfig } from '../config';
@@ -70,8 +70,7 @@ export class ConnectionService {
   private readonly logger = new Logger('ConnectionService');
 
   constructor(
-    @InjectRepository(ConnectionEntity) private readonly connections: Repository<ConnectionEntity>,
-    @InjectRepository(OauthStateEntity) private readonly oauthStates: Repository<OauthStateEntity>,
+    private readonly db: TenantDatabase,
     private readonly store: ConnectionStore,
     private readonly vault: TokenVault,
     private readonly graph: GraphClient,
@@ -88,20 +87,23 @@ export class ConnectionService {
     if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now()) {
       throw new DomainError('CONFLICT', 'state already used or expired');
     }
-    const result = await this.oauthStates
-      .createQueryBuilder()
-      .insert()
-      .into(OauthStateEntity)
-      .values({
-        nonce: request.nonce,
-        tenantId: request.tenantId,
-        userId: request.userId,
-        consumedAt: new Date(),
-        expiresAt,
-      })
-      .orIgnore()
-      .returning(['nonce'])
-      .execute();
+    // A nonce already used (by any tenant) is a conflict on its key: nothing is inserted.
+    const result = await this.db.withTenant(request.tenantId, (db) =>
+      db
+        .createQueryBuilder()
+        .insert()
+        .into(OauthStateEntity)
+        .values({
+          nonce: request.nonce,
+          tenantId: request.tenantId,
+          userId: request.userId,
+          consumedAt: new Date(),
+          expiresAt,
+        })
+        .orIgnore()
+        .returning(['nonce'])
+        .execute(),
+    );
     if ((result.raw as unknown[]).length === 0)
       throw new DomainError('CONFLICT', 'state already used or expired');
     return { ok: true };
@@ -168,7 +170,7 @@ export class ConnectionService {
       connectedAt: now,
       updatedAt: now,
     };
-    await this.connections.save(row);
+    await this.store.save(tenantId, row);
     this.logger.log(`tenant ${tenantId}: Meta connected (${scopes.length} scopes, ${pageIds.length} pages)`);
     // Leads that arrived while the token was expired (or Meta was down) can be read now.
     this.leadgens.retryTenantSoon(tenantId);
@@ -207,7 +209,7 @@ export class ConnectionService {
       connectedAt: null,
       updatedAt: new Date(),
     };
-    await this.connections.save(row);
+    await this.store.save(tenantId, row);
     await this.catalog.deleteForTenant(tenantId);
     await this.templates.deleteForTenant(tenantId);
     await this.insights.deleteForTenant(tenantId);
@@ -306,13 +308,7 @@ export class ConnectionService {
     phoneNumberId: string,
     wabaId: string,
   ): Promise<void> {
-    const owners = await this.connections
-      .createQueryBuilder('c')
-      .select(['c.phoneNumberId', 'c.wabaId'])
-      .where('c.tenant_id <> :tenantId', { tenantId })
-      .andWhere("c.state <> 'disconnected'")
-      .andWhere('(c.phone_number_id = :phoneNumberId OR c.waba_id = :wabaId)', { phoneNumberId, wabaId })
-      .getMany();
+    const owners = await this.store.assetOwnersOtherThan(tenantId, phoneNumberId, wabaId);
     if (owners.some((owner) => owner.phoneNumberId === phoneNumberId)) throw numberTaken();
     if (owners.length > 0) throw wabaTaken();
   }
@@ -320,8 +316,7 @@ export class ConnectionService {
   /** Store the chosen assets on a still-connected row; false when the row is no longer connected. */
   private async storeChoice(tenantId: string, assets: Partial<ConnectionEntity>): Promise<boolean> {
     try {
-      const result = await this.connections.update({ tenantId, state: 'connected' }, assets);
-      return Boolean(result.affected);
+      return await this.store.updateAssetsIfConnected(tenantId, assets);
     } catch (error) {
       const constraint = uniqueViolation(error);
       if (constraint === 'connections_phone_number_id_owner_key') throw numberTaken();

@@ -1,24 +1,39 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DomainError } from '@crm/contracts';
-import { Repository } from 'typeorm';
+import { TenantDatabase } from '@crm/nest-common';
+import { In, type Repository } from 'typeorm';
 import { ConnectionEntity, type StoredMetaError } from './connection.entity';
 import { TokenVault } from './token-vault';
 
 export type ActiveConnection = { connection: ConnectionEntity; token: string };
 
-/** Reads the tenant's connection and its decrypted token; records what Meta said about it. */
+/** Connections that still route webhooks (an expired token still owns its number and pages). */
+const ROUTABLE_STATES: ConnectionEntity['state'][] = ['connected', 'expired'];
+
+/**
+ * `meta_ads.connections`: every read and write of it. Reads the tenant's connection and its decrypted token, records
+ * what Meta said about it, and answers the cross-tenant questions (which tenant a webhook belongs to, who else holds
+ * a number) in named system transactions.
+ */
 @Injectable()
 export class ConnectionStore {
   private readonly logger = new Logger('ConnectionStore');
 
   constructor(
-    @InjectRepository(ConnectionEntity) private readonly connections: Repository<ConnectionEntity>,
+    private readonly db: TenantDatabase,
     private readonly vault: TokenVault,
   ) {}
 
+  /** `fn` with the connections repository in a transaction scoped to the tenant. */
+  private withConnections<T>(
+    tenantId: string,
+    fn: (connections: Repository<ConnectionEntity>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(ConnectionEntity)));
+  }
+
   find(tenantId: string): Promise<ConnectionEntity | null> {
-    return this.connections.findOneBy({ tenantId });
+    return this.withConnections(tenantId, (connections) => connections.findOneBy({ tenantId }));
   }
 
   /**
@@ -58,9 +73,11 @@ export class ConnectionStore {
       message: reason,
       at: new Date().toISOString(),
     };
-    await this.connections.update(
-      { tenantId, state: 'connected' },
-      { state: 'expired', lastError, updatedAt: new Date() },
+    await this.withConnections(tenantId, (connections) =>
+      connections.update(
+        { tenantId, state: 'connected' },
+        { state: 'expired', lastError, updatedAt: new Date() },
+      ),
     );
   }
 
@@ -73,6 +90,69 @@ export class ConnectionStore {
       at: new Date().toISOString(),
       ...(metaCode !== undefined ? { metaCode } : {}),
     };
-    await this.connections.update({ tenantId }, { lastError });
+    await this.withConnections(tenantId, (connections) => connections.update({ tenantId }, { lastError }));
+  }
+
+  /** Insert or replace the tenant's connection row. */
+  async save(tenantId: string, row: ConnectionEntity): Promise<void> {
+    await this.withConnections(tenantId, (connections) => connections.save({ ...row, tenantId }));
+  }
+
+  /**
+   * Store the chosen assets on a still-connected row; false when the row is no longer connected. A number or WABA
+   * held by another tenant fails on its partial unique index (the error propagates).
+   */
+  async updateAssetsIfConnected(tenantId: string, assets: Partial<ConnectionEntity>): Promise<boolean> {
+    const result = await this.withConnections(tenantId, (connections) =>
+      connections.update({ tenantId, state: 'connected' }, assets),
+    );
+    return Boolean(result.affected);
+  }
+
+  /** Connections of other tenants, not disconnected, holding this number or WABA (a system query). */
+  assetOwnersOtherThan(
+    tenantId: string,
+    phoneNumberId: string,
+    wabaId: string,
+  ): Promise<Pick<ConnectionEntity, 'phoneNumberId' | 'wabaId'>[]> {
+    return this.db.asSystem('exclusive WhatsApp number and WABA check', (db) =>
+      db
+        .getRepository(ConnectionEntity)
+        .createQueryBuilder('c')
+        .select(['c.phoneNumberId', 'c.wabaId'])
+        .where('c.tenant_id <> :tenantId', { tenantId })
+        .andWhere("c.state <> 'disconnected'")
+        .andWhere('(c.phone_number_id = :phoneNumberId OR c.waba_id = :wabaId)', { phoneNumberId, wabaId })
+        .getMany(),
+    );
+  }
+
+  /** Tenants whose routable connection has this WhatsApp number or WABA (a system query: routes webhooks). */
+  async tenantsRouting(
+    where: { phoneNumberId: string } | { wabaId: string },
+    take?: number,
+  ): Promise<string[]> {
+    const rows = await this.db.asSystem('route a webhook to its tenant', (db) =>
+      db.getRepository(ConnectionEntity).find({
+        select: { tenantId: true },
+        where: { ...where, state: In(ROUTABLE_STATES) },
+        ...(take ? { take } : {}),
+      }),
+    );
+    return rows.map((row) => row.tenantId);
+  }
+
+  /** Tenants whose routable connection's token sees this page (a system query: routes Lead Ads webhooks). */
+  async tenantsRoutingPage(pageId: string): Promise<string[]> {
+    const rows = await this.db.asSystem('route a webhook to its tenant', (db) =>
+      db
+        .getRepository(ConnectionEntity)
+        .createQueryBuilder('c')
+        .select('c.tenant_id', 'tenantId')
+        .where(':pageId = ANY(c.page_ids)', { pageId })
+        .andWhere('c.state IN (:...states)', { states: ROUTABLE_STATES })
+        .getRawMany<{ tenantId: string }>(),
+    );
+    return rows.map((row) => row.tenantId);
   }
 }

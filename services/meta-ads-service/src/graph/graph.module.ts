@@ -1,13 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConnectionEntity } from '../connection/connection.entity';
 import { ConnectionStore } from '../connection/connection.store';
 import { TokenVault } from '../connection/token-vault';
 import { GraphClient } from './graph-client';
 
 /** Graph API access plus the tenant's token store: imported by every feature module that talks to Meta. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ConnectionEntity])],
   providers: [TokenVault, ConnectionStore, GraphClient],
   exports: [TokenVault, ConnectionStore, GraphClient],
 })

@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DomainError, Events, type AdAttribution } from '@crm/contracts';
-import { Repository } from 'typeorm';
+import { TenantDatabase } from '@crm/nest-common';
+import type { Repository } from 'typeorm';
 import { MetaAdsConfig } from '../config';
-import { ConnectionEntity } from '../connection/connection.entity';
 import { redactSecrets } from '../common/redact';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
@@ -51,13 +50,20 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
 
   constructor(
-    @InjectRepository(PendingLeadgenEntity) private readonly pending: Repository<PendingLeadgenEntity>,
-    @InjectRepository(ConnectionEntity) private readonly connections: Repository<ConnectionEntity>,
+    private readonly db: TenantDatabase,
     private readonly store: ConnectionStore,
     private readonly graph: GraphClient,
     private readonly events: WebhookEvents,
     private readonly config: MetaAdsConfig,
   ) {}
+
+  /** `fn` with the pending leads' repository in a transaction scoped to the tenant. */
+  private pending<T>(
+    tenantId: string,
+    fn: (pending: Repository<PendingLeadgenEntity>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(PendingLeadgenEntity)));
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.sweepInBackground(), this.config.LEADGEN_RETRY_MS);
@@ -85,7 +91,7 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Leads waiting for this tenant (shown as "N leads waiting for reconnection"). */
   pendingCount(tenantId: string): Promise<number> {
-    return this.pending.countBy({ tenantId });
+    return this.pending(tenantId, (pending) => pending.countBy({ tenantId }));
   }
 
   /** Try the tenant's waiting leads now (after a reconnect), without holding up the caller. */
@@ -100,15 +106,17 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Try every waiting lead of the tenant now, whatever its backoff. Returns how many were published. */
   async retryTenant(tenantId: string): Promise<number> {
-    const rows = await this.pending.query<PendingRow[]>(
-      `WITH claimed AS (
-         UPDATE ${this.pending.metadata.tablePath}
+    const rows = await this.pending(tenantId, (pending) =>
+      pending.query<PendingRow[]>(
+        `WITH claimed AS (
+         UPDATE meta_ads.pending_leadgen
             SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
           WHERE tenant_id = $1
          RETURNING *
        )
        SELECT * FROM claimed ORDER BY received_at`,
-      [tenantId, this.leaseMs()],
+        [tenantId, this.leaseMs()],
+      ),
     );
     return this.retryRows(rows);
   }
@@ -117,25 +125,27 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
   async retryDue(): Promise<number> {
     let published = 0;
     for (;;) {
-      const rows = await this.pending.query<PendingRow[]>(
-        `WITH due AS (
+      const rows = await this.db.asSystem('Lead Ads sweep: claim due pending leads', (db) =>
+        db.query<PendingRow[]>(
+          `WITH due AS (
            SELECT p.tenant_id, p.leadgen_id
-             FROM ${this.pending.metadata.tablePath} p
-             JOIN ${this.connections.metadata.tablePath} c
+             FROM meta_ads.pending_leadgen p
+             JOIN meta_ads.connections c
                ON c.tenant_id = p.tenant_id AND c.state = 'connected'
             WHERE p.next_attempt_at <= now()
             ORDER BY p.next_attempt_at
             LIMIT $2
               FOR UPDATE OF p SKIP LOCKED
          ), claimed AS (
-           UPDATE ${this.pending.metadata.tablePath} p
+           UPDATE meta_ads.pending_leadgen p
               SET next_attempt_at = now() + make_interval(secs => $1::double precision / 1000)
              FROM due
             WHERE p.tenant_id = due.tenant_id AND p.leadgen_id = due.leadgen_id
            RETURNING p.*
          )
          SELECT * FROM claimed ORDER BY received_at`,
-        [this.leaseMs(), SWEEP_BATCH],
+          [this.leaseMs(), SWEEP_BATCH],
+        ),
       );
       const done = await this.retryRows(rows);
       published += done;
@@ -181,7 +191,7 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
       };
       try {
         const outcome = await this.deliver(tenantId, notice);
-        await this.pending.delete({ tenantId, leadgenId: row.leadgen_id });
+        await this.pending(tenantId, (pending) => pending.delete({ tenantId, leadgenId: row.leadgen_id }));
         if (outcome === 'published') {
           published += 1;
           this.logger.log(
@@ -195,13 +205,17 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
             `tenant ${tenantId}: pending lead ${row.leadgen_id} failed again (${describe(error)}); kept`,
           );
         }
-        await this.pending.update(
-          { tenantId, leadgenId: row.leadgen_id },
-          {
-            attempts,
-            lastError: errorOf(error),
-            nextAttemptAt: new Date(Date.now() + leadgenRetryDelayMs(this.config.LEADGEN_RETRY_MS, attempts)),
-          },
+        await this.pending(tenantId, (pending) =>
+          pending.update(
+            { tenantId, leadgenId: row.leadgen_id },
+            {
+              attempts,
+              lastError: errorOf(error),
+              nextAttemptAt: new Date(
+                Date.now() + leadgenRetryDelayMs(this.config.LEADGEN_RETRY_MS, attempts),
+              ),
+            },
+          ),
         );
       }
     }
@@ -211,7 +225,7 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Read the lead with the tenant's token and publish it; `skipped` when already published or unreadable. */
   private async deliver(tenantId: string, notice: LeadgenNotice): Promise<Outcome> {
     const key = `leadgen:${notice.leadgenId}`;
-    if (await this.events.seen(key)) return 'skipped';
+    if (await this.events.seen(tenantId, key)) return 'skipped';
     const { token } = await this.store.requireActive(tenantId);
     let lead: GraphLead;
     try {
@@ -255,25 +269,27 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async defer(tenantId: string, notice: LeadgenNotice, error: DomainError): Promise<void> {
     // A webhook redelivered while the lead is still waiting counts as one more failed attempt.
-    await this.pending.query(
-      `INSERT INTO ${this.pending.metadata.tablePath} AS p
+    await this.pending(tenantId, (pending) =>
+      pending.query(
+        `INSERT INTO meta_ads.pending_leadgen AS p
          (tenant_id, leadgen_id, page_id, form_id, ad_id, adgroup_id, created_time, received_at, attempts,
           last_error, next_attempt_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, now(), 1, $8::jsonb,
                now() + make_interval(secs => $9::double precision / 1000))
        ON CONFLICT (tenant_id, leadgen_id)
        DO UPDATE SET attempts = p.attempts + 1, last_error = EXCLUDED.last_error`,
-      [
-        tenantId,
-        notice.leadgenId,
-        notice.pageId,
-        notice.formId ?? null,
-        notice.adId ?? null,
-        notice.adgroupId ?? null,
-        notice.createdTime ?? null,
-        JSON.stringify(errorOf(error)),
-        leadgenRetryDelayMs(this.config.LEADGEN_RETRY_MS, 1),
-      ],
+        [
+          tenantId,
+          notice.leadgenId,
+          notice.pageId,
+          notice.formId ?? null,
+          notice.adId ?? null,
+          notice.adgroupId ?? null,
+          notice.createdTime ?? null,
+          JSON.stringify(errorOf(error)),
+          leadgenRetryDelayMs(this.config.LEADGEN_RETRY_MS, 1),
+        ],
+      ),
     );
     this.logger.warn(
       `tenant ${tenantId}: lead ${notice.leadgenId} (page ${notice.pageId}) kept for later: ${error.code}`,

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   DomainError,
   EventPayloadClasses,
@@ -8,8 +7,8 @@ import {
   type EventPayload,
   type EventSubject,
 } from '@crm/contracts';
-import { JetStreamService } from '@crm/nest-common';
-import { In, Repository } from 'typeorm';
+import { JetStreamService, TenantDatabase } from '@crm/nest-common';
+import { In, type Repository } from 'typeorm';
 import { AdCatalogService } from '../ads/ad-catalog.service';
 import { forEachGrouped } from '../common/grouped-concurrency';
 import { WebhookReceiptEntity } from './webhook-receipt.entity';
@@ -26,23 +25,33 @@ export class WebhookEvents {
 
   constructor(
     private readonly jetstream: JetStreamService,
-    @InjectRepository(WebhookReceiptEntity) private readonly receipts: Repository<WebhookReceiptEntity>,
+    private readonly db: TenantDatabase,
     private readonly catalog: AdCatalogService,
   ) {}
 
-  /** The event with this key was already published. */
-  seen(eventKey: string): Promise<boolean> {
-    return this.receipts.existsBy({ eventKey });
+  /** `fn` with the WebhookReceiptEntity repository in a transaction scoped to the tenant. */
+  private receipts<T>(
+    tenantId: string,
+    fn: (receipts: Repository<WebhookReceiptEntity>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(WebhookReceiptEntity)));
+  }
+
+  /** The tenant's event with this key was already published. */
+  seen(tenantId: string, eventKey: string): Promise<boolean> {
+    return this.receipts(tenantId, (receipts) => receipts.existsBy({ tenantId, eventKey }));
   }
 
   /** Which of these event keys were already published (one query per thousand keys). */
-  async seenAmong(eventKeys: readonly string[]): Promise<Set<string>> {
+  async seenAmong(tenantId: string, eventKeys: readonly string[]): Promise<Set<string>> {
     const seen = new Set<string>();
     for (let start = 0; start < eventKeys.length; start += SEEN_BATCH) {
-      const rows = await this.receipts.find({
-        select: { eventKey: true },
-        where: { eventKey: In(eventKeys.slice(start, start + SEEN_BATCH)) },
-      });
+      const rows = await this.receipts(tenantId, (receipts) =>
+        receipts.find({
+          select: { eventKey: true },
+          where: { tenantId, eventKey: In(eventKeys.slice(start, start + SEEN_BATCH)) },
+        }),
+      );
       for (const row of rows) seen.add(row.eventKey);
     }
     return seen;
@@ -68,13 +77,15 @@ export class WebhookEvents {
       return false;
     }
     await this.jetstream.publish(subject, payload, key);
-    await this.receipts
-      .createQueryBuilder()
-      .insert()
-      .into(WebhookReceiptEntity)
-      .values({ eventKey: key, tenantId, receivedAt: new Date() })
-      .orIgnore()
-      .execute();
+    await this.receipts(tenantId, (receipts) =>
+      receipts
+        .createQueryBuilder()
+        .insert()
+        .into(WebhookReceiptEntity)
+        .values({ eventKey: key, tenantId, receivedAt: new Date() })
+        .orIgnore()
+        .execute(),
+    );
     return true;
   }
 
@@ -109,11 +120,13 @@ export class WebhookEvents {
       },
     );
     for (let start = 0; start < published.length; start += SEEN_BATCH) {
-      await this.receipts.query(
-        `INSERT INTO ${this.receipts.metadata.tablePath} (event_key, tenant_id, received_at)
-         SELECT unnest($1::text[]), $2, now()
-         ON CONFLICT DO NOTHING`,
-        [published.slice(start, start + SEEN_BATCH), tenantId],
+      await this.receipts(tenantId, (receipts) =>
+        receipts.query(
+          `INSERT INTO ${receipts.metadata.tablePath} (event_key, tenant_id, received_at)
+           SELECT unnest($1::text[]), $2, now()
+           ON CONFLICT DO NOTHING`,
+          [published.slice(start, start + SEEN_BATCH), tenantId],
+        ),
       );
     }
     return errors;

@@ -1,22 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdsModule } from '../ads/ads.module';
-import { ConnectionEntity } from '../connection/connection.entity';
 import { GraphModule } from '../graph/graph.module';
 import { WhatsappModule } from '../whatsapp/whatsapp.module';
 import { LeadgenService } from './leadgen.service';
-import { PendingLeadgenEntity } from './pending-leadgen.entity';
 import { WebhookEvents } from './webhook-events';
-import { WebhookReceiptEntity } from './webhook-receipt.entity';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [
-    GraphModule,
-    AdsModule,
-    WhatsappModule,
-    TypeOrmModule.forFeature([ConnectionEntity, WebhookReceiptEntity, PendingLeadgenEntity]),
-  ],
+  imports: [GraphModule, AdsModule, WhatsappModule],
   providers: [WebhookEvents, LeadgenService, WebhooksService],
   /** The connection module retries a tenant's pending leads after a reconnect and reports how many wait. */
   exports: [LeadgenService],

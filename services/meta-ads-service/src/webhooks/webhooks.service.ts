@@ -1,9 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DomainError, Events, Webhooks, type MetaWebhookPartMessage } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
-import { In, Repository } from 'typeorm';
-import { ConnectionEntity } from '../connection/connection.entity';
+import { ConnectionStore } from '../connection/connection.store';
 import { TemplatesService } from '../whatsapp/templates.service';
 import { LeadgenService } from './leadgen.service';
 import { forEachGrouped } from '../common/grouped-concurrency';
@@ -34,9 +32,6 @@ const ITEM_CONCURRENCY = 16;
 const STATUS_CONCURRENCY = 256;
 /** Problems named in one VALIDATION error (the count says how many there were). */
 const MAX_PROBLEMS_SHOWN = 10;
-
-/** Connections that still route webhooks (an expired token still owns its number and pages). */
-const ROUTABLE_STATES: ConnectionEntity['state'][] = ['connected', 'expired'];
 
 /** Who a webhook belongs to: one tenant, nobody, or several (ambiguous: never guessed). */
 type Routing = { tenantId: string } | { unknown: true } | { ambiguous: number };
@@ -70,7 +65,7 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   constructor(
     private readonly jetstream: JetStreamService,
-    @InjectRepository(ConnectionEntity) private readonly connections: Repository<ConnectionEntity>,
+    private readonly connections: ConnectionStore,
     private readonly events: WebhookEvents,
     private readonly leadgens: LeadgenService,
     private readonly templates: TemplatesService,
@@ -160,7 +155,10 @@ export class WebhooksService implements OnApplicationBootstrap {
 
     const inboundKey = (m: MappedInbound) => `wa-in:${m.wamid}`;
     const statusKey = (s: MappedStatus) => `wa-st:${s.wamid}:${s.status}`;
-    const seen = await this.events.seenAmong([...inbound.map(inboundKey), ...statuses.map(statusKey)]);
+    const seen = await this.events.seenAmong(tenantId, [
+      ...inbound.map(inboundKey),
+      ...statuses.map(statusKey),
+    ]);
 
     const inboundErrors = await forEachGrouped(
       inbound.filter((m) => !seen.has(inboundKey(m))),
@@ -199,15 +197,12 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   private async templateStatus(wabaId: string | undefined, change: TemplateStatusChange): Promise<void> {
     if (!wabaId) return;
-    const tenants = await this.connections.find({
-      select: { tenantId: true },
-      where: { wabaId, state: In(ROUTABLE_STATES) },
-    });
+    const tenants = await this.connections.tenantsRouting({ wabaId });
     if (tenants.length === 0) {
       this.logger.warn(`template status webhook for unknown WABA ${wabaId}: acked, not routed`);
       return;
     }
-    for (const { tenantId } of tenants) {
+    for (const tenantId of tenants) {
       const updated = await this.templates.updateStatus(tenantId, {
         templateId: change.templateId,
         name: change.name,
@@ -224,7 +219,6 @@ export class WebhooksService implements OnApplicationBootstrap {
     const { leadgenId } = change;
     const pageId = change.pageId ?? entryId;
     if (!pageId) throw invalid(`${where}.value.page_id`, 'missing (and the entry has no id)');
-    if (await this.events.seen(`leadgen:${leadgenId}`)) return;
     const routing = await this.tenantForPage(pageId);
     if ('unknown' in routing) {
       this.logger.warn(`leadgen webhook for unknown page ${pageId} (lead ${leadgenId}): acked, not routed`);
@@ -236,6 +230,7 @@ export class WebhooksService implements OnApplicationBootstrap {
       );
       return;
     }
+    if (await this.events.seen(routing.tenantId, `leadgen:${leadgenId}`)) return;
     await this.leadgens.receive(routing.tenantId, {
       leadgenId,
       pageId,
@@ -253,18 +248,14 @@ export class WebhooksService implements OnApplicationBootstrap {
   private async tenantForWhatsapp(phoneNumberId?: string, wabaId?: string): Promise<Routing> {
     for (const where of [phoneNumberId ? { phoneNumberId } : undefined, wabaId ? { wabaId } : undefined]) {
       if (!where) continue;
-      const matches = await this.connections.find({
-        select: { tenantId: true },
-        where: { ...where, state: In(ROUTABLE_STATES) },
-        take: 2,
-      });
+      const matches = await this.connections.tenantsRouting(where, 2);
       if (matches.length > 1) {
         this.logger.error(
           `WhatsApp webhook for ${JSON.stringify(where)} is claimed by several tenants: acked, not routed`,
         );
         return { ambiguous: matches.length };
       }
-      if (matches.length === 1) return { tenantId: matches[0].tenantId };
+      if (matches.length === 1) return { tenantId: matches[0] };
     }
     this.logger.warn(
       `WhatsApp webhook for unknown phone_number_id ${phoneNumberId ?? '-'} / WABA ${wabaId ?? '-'}: acked, not routed`,
@@ -274,14 +265,9 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   /** Page ids come from each token, so several tenants may see one page: then the webhook is not routed. */
   private async tenantForPage(pageId: string): Promise<Routing> {
-    const matches = await this.connections
-      .createQueryBuilder('c')
-      .select('c.tenant_id', 'tenantId')
-      .where(':pageId = ANY(c.page_ids)', { pageId })
-      .andWhere('c.state IN (:...states)', { states: ROUTABLE_STATES })
-      .getRawMany<{ tenantId: string }>();
+    const matches = await this.connections.tenantsRoutingPage(pageId);
     if (matches.length === 0) return { unknown: true };
     if (matches.length > 1) return { ambiguous: matches.length };
-    return { tenantId: matches[0].tenantId };
+    return { tenantId: matches[0] };
   }
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DomainError, type SendTemplateRequest, type SendTemplateResult } from '@crm/contracts';
-import { Repository } from 'typeorm';
+import { TenantDatabase } from '@crm/nest-common';
+import type { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient, MetaTransportError } from '../graph/graph-client';
@@ -23,15 +23,20 @@ export class SendsService {
   private readonly logger = new Logger('SendsService');
 
   constructor(
-    @InjectRepository(SendEntity) private readonly sends: Repository<SendEntity>,
+    private readonly db: TenantDatabase,
     private readonly graph: GraphClient,
     private readonly connections: ConnectionStore,
   ) {}
 
+  /** `fn` with the SendEntity repository in a transaction scoped to the tenant. */
+  private sends<T>(tenantId: string, fn: (sends: Repository<SendEntity>) => Promise<T>): Promise<T> {
+    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(SendEntity)));
+  }
+
   async send(request: SendTemplateRequest): Promise<SendTemplateResult> {
     const { tenantId, idempotencyKey } = request;
     // A repeated key is answered from its row even when the connection has changed since.
-    const previous = await this.sends.findOneBy({ tenantId, idempotencyKey });
+    const previous = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
     if (previous && !isRetryable(previous)) return this.existing(tenantId, idempotencyKey);
     const { connection, token } = await this.connections.requireActive(tenantId);
     if (!connection.phoneNumberId) {
@@ -40,26 +45,28 @@ export class SendsService {
     const now = new Date();
     const id = randomUUID();
     // The row is written before Meta is called: a second request with the same key finds it and never sends.
-    const inserted = await this.sends
-      .createQueryBuilder()
-      .insert()
-      .into(SendEntity)
-      .values({
-        id,
-        tenantId,
-        idempotencyKey,
-        to: request.to,
-        templateName: request.templateName,
-        language: request.language,
-        wamid: null,
-        status: 'requested',
-        error: null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
+    const inserted = await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder()
+        .insert()
+        .into(SendEntity)
+        .values({
+          id,
+          tenantId,
+          idempotencyKey,
+          to: request.to,
+          templateName: request.templateName,
+          language: request.language,
+          wamid: null,
+          status: 'requested',
+          error: null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .orIgnore()
+        .returning(['id'])
+        .execute(),
+    );
     let sendId: string = id;
     if (inserted.raw.length === 0) {
       const reclaimed = await this.reclaimRetryable(tenantId, idempotencyKey);
@@ -104,7 +111,9 @@ export class SendsService {
           'Meta answered without a message id; the outcome is unknown',
         );
       }
-      await this.sends.update({ tenantId, id: sendId }, { wamid, status: 'accepted', updatedAt: new Date() });
+      await this.sends(tenantId, (sends) =>
+        sends.update({ tenantId, id: sendId }, { wamid, status: 'accepted', updatedAt: new Date() }),
+      );
       return { wamid, status: 'accepted' };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -127,20 +136,22 @@ export class SendsService {
    * send whose outcome is unknown (still "requested") is never retried.
    */
   private async reclaimRetryable(tenantId: string, idempotencyKey: string): Promise<string | null> {
-    const result = await this.sends
-      .createQueryBuilder()
-      .update(SendEntity)
-      .set({ status: 'requested', error: null, updatedAt: new Date() })
-      .where('tenant_id = :tenantId AND idempotency_key = :idempotencyKey', { tenantId, idempotencyKey })
-      .andWhere("status = 'failed' AND error->>'code' IN (:...codes)", { codes: RETRYABLE_SEND_ERRORS })
-      .returning(['id'])
-      .execute();
+    const result = await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder()
+        .update(SendEntity)
+        .set({ status: 'requested', error: null, updatedAt: new Date() })
+        .where('tenant_id = :tenantId AND idempotency_key = :idempotencyKey', { tenantId, idempotencyKey })
+        .andWhere("status = 'failed' AND error->>'code' IN (:...codes)", { codes: RETRYABLE_SEND_ERRORS })
+        .returning(['id'])
+        .execute(),
+    );
     const rows = result.raw as { id: string }[];
     return rows[0]?.id ?? null;
   }
 
   private async existing(tenantId: string, idempotencyKey: string): Promise<SendTemplateResult> {
-    const row = await this.sends.findOneBy({ tenantId, idempotencyKey });
+    const row = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
     if (row?.wamid) return { wamid: row.wamid, status: 'accepted' };
     if (row?.status === 'failed') {
       throw new DomainError(
@@ -166,7 +177,7 @@ export class SendsService {
     try {
       // jsonb column: TypeORM's deep-partial type cannot express `unknown` details.
       const changes = { status, error, updatedAt: new Date() } as QueryDeepPartialEntity<SendEntity>;
-      await this.sends.update({ tenantId, id }, changes);
+      await this.sends(tenantId, (sends) => sends.update({ tenantId, id }, changes));
     } catch (storeError) {
       this.logger.error(`tenant ${tenantId}: could not record failed send ${id}: ${String(storeError)}`);
     }

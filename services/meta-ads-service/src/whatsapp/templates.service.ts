@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DomainError, type TemplateView } from '@crm/contracts';
+import { TenantDatabase } from '@crm/nest-common';
 import { In, Not, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConnectionStore } from '../connection/connection.store';
@@ -26,10 +26,18 @@ type GraphTemplate = {
 @Injectable()
 export class TemplatesService {
   constructor(
-    @InjectRepository(TemplateEntity) private readonly templates: Repository<TemplateEntity>,
+    private readonly db: TenantDatabase,
     private readonly graph: GraphClient,
     private readonly connections: ConnectionStore,
   ) {}
+
+  /** `fn` with the TemplateEntity repository in a transaction scoped to the tenant. */
+  private templates<T>(
+    tenantId: string,
+    fn: (templates: Repository<TemplateEntity>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(TemplateEntity)));
+  }
 
   async list(tenantId: string, refresh = false): Promise<TemplateView[]> {
     let rows = await this.rows(tenantId);
@@ -77,8 +85,7 @@ export class TemplatesService {
           syncedAt,
         };
       });
-    await this.templates.manager.transaction(async (manager) => {
-      const repo = manager.getRepository(TemplateEntity);
+    await this.templates(tenantId, async (repo) => {
       if (rows.length > 0) {
         await repo.upsert(rows as QueryDeepPartialEntity<TemplateEntity>[], ['tenantId', 'name', 'language']);
         await repo.delete({ tenantId, templateId: Not(In(rows.map((r) => r.templateId))) });
@@ -100,16 +107,20 @@ export class TemplatesService {
         ? { tenantId, name: update.name, language: normaliseLanguage(update.language) }
         : undefined;
     if (!where) return 0;
-    const result = await this.templates.update(where, { status: update.status });
+    const result = await this.templates(tenantId, (templates) =>
+      templates.update(where, { status: update.status }),
+    );
     return result.affected ?? 0;
   }
 
   deleteForTenant(tenantId: string): Promise<unknown> {
-    return this.templates.delete({ tenantId });
+    return this.templates(tenantId, (templates) => templates.delete({ tenantId }));
   }
 
   private rows(tenantId: string): Promise<TemplateEntity[]> {
-    return this.templates.find({ where: { tenantId }, order: { name: 'ASC', language: 'ASC' } });
+    return this.templates(tenantId, (templates) =>
+      templates.find({ where: { tenantId }, order: { name: 'ASC', language: 'ASC' } }),
+    );
   }
 }
 

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { QueueGroups, Rpc, type FunnelMetrics } from '@crm/contracts';
 import { bootstrapHybridService } from '@crm/nest-common';
-import { freePort, REPO_ROOT, RpcTestClient, startServiceProcess, type ServiceHandle } from '@crm/testing';
+import {
+  freePort,
+  ownerDatabaseUrl,
+  REPO_ROOT,
+  RpcTestClient,
+  startServiceProcess,
+  type ServiceHandle,
+} from '@crm/testing';
 import { Client } from 'pg';
 import { createAppModule } from '../../app.module';
 
@@ -200,7 +207,7 @@ function sum(rows: FunnelMetrics[], key: (typeof ADDITIVE)[number]): number {
 }
 
 beforeAll(async () => {
-  db = new Client({ connectionString: DATABASE_URL });
+  db = new Client({ connectionString: ownerDatabaseUrl() });
   await db.connect();
   const sandboxPort = await freePort();
   sandboxUrl = `http://127.0.0.1:${sandboxPort}`;

@@ -1,4 +1,4 @@
-import type { SqlRunner } from '../tenancy/provisioning';
+import type { SqlRunner } from './sql';
 
 /** PostgreSQL accepts at most 65,535 parameters per statement; stay well below. */
 const MAX_PARAMETERS = 30_000;
