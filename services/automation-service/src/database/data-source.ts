@@ -2,6 +2,7 @@ import { schemaDataSourceOptions } from '@crm/nest-common';
 import type { DataSourceOptions } from 'typeorm';
 import { AUTOMATION_ENTITIES } from './entities';
 import { CreateAutomationTables1767225600300 } from './migrations/1767225600300-CreateAutomationTables';
+import { DeadLetters1767225600400 } from './migrations/1767225600400-DeadLetters';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -10,7 +11,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: AUTOMATION_SCHEMA,
     entities: AUTOMATION_ENTITIES,
-    migrations: [CreateAutomationTables1767225600300],
+    migrations: [CreateAutomationTables1767225600300, DeadLetters1767225600400],
     applicationName: 'automation-service',
   });
 }

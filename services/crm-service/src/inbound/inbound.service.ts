@@ -5,7 +5,7 @@ import { isOptOutText } from '../common/opt-out';
 import { normalizePhone } from '@crm/contracts';
 import { updateReturning } from '../common/sql';
 import { insertLeadIfAbsent, leadCreatedEvent, type LeadRow } from '../leads/lead-store';
-import { OutboxService } from '../outbox/outbox.service';
+import { OutboxService, ProcessedEvents } from '@crm/nest-common';
 
 /** What an inbound event did; returned for logs and tests. */
 export type InboundOutcome = {
@@ -37,11 +37,14 @@ const ATTACH_ATTRIBUTION_SQL = `
 @Injectable()
 export class InboundService {
   private readonly logger = new Logger('Inbound');
+  private readonly processed: ProcessedEvents;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
-  ) {}
+  ) {
+    this.processed = new ProcessedEvents(dataSource, 'crm.processed_events');
+  }
 
   /** Click-to-WhatsApp attribution, leads from first WhatsApp contact, and STOP/BAJA opt-outs. */
   async handleWhatsappInbound(event: WhatsappInboundEvent): Promise<InboundOutcome> {
@@ -151,12 +154,7 @@ export class InboundService {
   private async claim(manager: EntityManager, tenantId: string, eventKey: string): Promise<boolean> {
     const tenant: unknown[] = await manager.query(`SELECT 1 FROM crm.tenants WHERE id = $1`, [tenantId]);
     if (tenant.length === 0) throw new DomainError('NOT_FOUND', `tenant ${tenantId} not found`);
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO crm.processed_events (tenant_id, event_key) VALUES ($1, $2)
-       ON CONFLICT DO NOTHING RETURNING event_key`,
-      [tenantId, eventKey],
-    );
-    return rows.length === 1;
+    return this.processed.record(manager, tenantId, eventKey);
   }
 
   private afterCommit(what: string, outcome: InboundOutcome): void {

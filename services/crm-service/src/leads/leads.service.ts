@@ -13,7 +13,7 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { normalizePhone } from '@crm/contracts';
 import { updateReturning } from '../common/sql';
-import { OutboxService } from '../outbox/outbox.service';
+import { OutboxService } from '@crm/nest-common';
 import {
   LEAD_SELECT,
   insertLeadIfAbsent,

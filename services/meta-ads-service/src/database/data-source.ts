@@ -3,6 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { META_ADS_ENTITIES } from './entities';
 import { CreateMetaAdsTables1767225700000 } from './migrations/1767225700000-CreateMetaAdsTables';
 import { ExclusiveAssetsAndPendingLeadgen1767225800000 } from './migrations/1767225800000-ExclusiveAssetsAndPendingLeadgen';
+import { DurableMessagingTables1767225900000 } from './migrations/1767225900000-DurableMessagingTables';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -11,7 +12,11 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: META_ADS_SCHEMA,
     entities: META_ADS_ENTITIES,
-    migrations: [CreateMetaAdsTables1767225700000, ExclusiveAssetsAndPendingLeadgen1767225800000],
+    migrations: [
+      CreateMetaAdsTables1767225700000,
+      ExclusiveAssetsAndPendingLeadgen1767225800000,
+      DurableMessagingTables1767225900000,
+    ],
     applicationName: 'meta-ads-service',
   });
 }

@@ -1,33 +1,35 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DomainError, parsePayload, type AdAttribution } from '@crm/contracts';
-import { JetStreamService } from '@crm/nest-common';
-import { Repository } from 'typeorm';
+import { OutboxService, ProcessedEvents } from '@crm/nest-common';
+import { DataSource } from 'typeorm';
 import { AdCatalogService } from '../ads/ad-catalog.service';
-import { WebhookReceiptEntity } from './webhook-receipt.entity';
 
 /**
- * Publishes the domain events made from Meta webhooks, each once: the JetStream message id is the event key and
- * `webhook_receipts` remembers it past JetStream's duplicate window.
+ * Publishes the domain events made from Meta webhooks, each once: the receipt (`webhook_receipts`, keyed by the
+ * event key) and the outbox row are written in one transaction, so an event is enqueued iff its receipt exists;
+ * the outbox relay publishes it (message id = outbox id).
  */
 @Injectable()
 export class WebhookEvents {
   private readonly logger = new Logger('MetaWebhooks');
+  private readonly receipts: ProcessedEvents;
 
   constructor(
-    private readonly jetstream: JetStreamService,
-    @InjectRepository(WebhookReceiptEntity) private readonly receipts: Repository<WebhookReceiptEntity>,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
     private readonly catalog: AdCatalogService,
-  ) {}
+  ) {
+    this.receipts = new ProcessedEvents(dataSource, 'meta_ads.webhook_receipts');
+  }
 
-  /** The event with this key was already published. */
+  /** The event with this key was already published (or is enqueued). */
   seen(eventKey: string): Promise<boolean> {
-    return this.receipts.existsBy({ eventKey });
+    return this.receipts.seen(eventKey);
   }
 
   /**
-   * Validate against the contract class, publish with the key as message id, record the receipt. An event that
-   * does not validate is logged and not published (`false`): retrying cannot fix it.
+   * Validate against the contract class, then record the receipt and enqueue the event in one transaction.
+   * `false` when the event does not validate (logged: retrying cannot fix it) or its key was already recorded.
    */
   async publish<T extends object>(
     subject: string,
@@ -45,15 +47,13 @@ export class WebhookEvents {
       );
       return false;
     }
-    await this.jetstream.publish(subject, payload, key);
-    await this.receipts
-      .createQueryBuilder()
-      .insert()
-      .into(WebhookReceiptEntity)
-      .values({ eventKey: key, tenantId, receivedAt: new Date() })
-      .orIgnore()
-      .execute();
-    return true;
+    const enqueued = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.receipts.record(manager, tenantId, key))) return false;
+      await this.outbox.enqueue(manager, tenantId, subject, payload);
+      return true;
+    });
+    if (enqueued) this.outbox.kick();
+    return enqueued;
   }
 
   /** The ad resolved to ad set and campaign; a failure leaves just the ad id. */

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { outboxProvider } from '@crm/nest-common';
 import { AdsModule } from '../ads/ads.module';
 import { ConnectionEntity } from '../connection/connection.entity';
+import { META_ADS_SCHEMA } from '../database/data-source';
 import { GraphModule } from '../graph/graph.module';
 import { WhatsappModule } from '../whatsapp/whatsapp.module';
 import { LeadgenService } from './leadgen.service';
@@ -17,7 +19,12 @@ import { WebhooksService } from './webhooks.service';
     WhatsappModule,
     TypeOrmModule.forFeature([ConnectionEntity, WebhookReceiptEntity, PendingLeadgenEntity]),
   ],
-  providers: [WebhookEvents, LeadgenService, WebhooksService],
+  providers: [
+    outboxProvider({ schema: META_ADS_SCHEMA, name: 'meta-ads-service.outbox' }),
+    WebhookEvents,
+    LeadgenService,
+    WebhooksService,
+  ],
   /** The connection module retries a tenant's pending leads after a reconnect and reports how many wait. */
   exports: [LeadgenService],
 })
