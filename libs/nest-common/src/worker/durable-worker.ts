@@ -100,7 +100,8 @@ export class DurableWorker<Row> {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private again = false;
-  private stopped = true;
+  private started = false;
+  private stopped = false;
   private lastFailure?: string;
 
   constructor(private readonly options: DurableWorkerOptions<Row>) {
@@ -108,9 +109,10 @@ export class DurableWorker<Row> {
     this.logger = new Logger(options.name);
   }
 
+  /** Poll every `pollMs` from now on (`runOnce` and `kick` also work without it, until `stop`). */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.started || this.stopped) return;
+    this.started = true;
     this.schedule(0);
   }
 
