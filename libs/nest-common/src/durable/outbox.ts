@@ -47,6 +47,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         table: this.table,
         keys: ['id'],
         pending: 't.published_at IS NULL',
+        orderBy: ['next_attempt_at', 'created_at', 'id'],
         complete: { set: 'published_at = now()' },
       }),
       handler: async (row) => {

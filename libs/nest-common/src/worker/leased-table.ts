@@ -29,6 +29,8 @@ export type LeasedTableOptions = {
   pending?: string;
   /** Extra SQL condition (alias `t`) for claiming, e.g. the tenant's connection is usable. */
   claimable?: string;
+  /** Claim order (columns of the table); default `next_attempt_at`. The outbox adds `created_at` to keep commit order. */
+  orderBy?: readonly string[];
   /** What finishing a row does: delete it, or run this SET list (e.g. `published_at = now()`). */
   complete: { delete: true } | { set: string };
 };
@@ -50,6 +52,7 @@ export class LeasedTable<Row extends LeasedRow> implements WorkQueue<Row> {
 
   async claim(owner: string, limit: number, leaseMs: number): Promise<Row[]> {
     const { table, keys } = this.options;
+    const order = this.options.orderBy ?? ['next_attempt_at'];
     const conditions = [
       't.parked_at IS NULL',
       't.next_attempt_at <= now()',
@@ -61,7 +64,7 @@ export class LeasedTable<Row extends LeasedRow> implements WorkQueue<Row> {
       `WITH due AS (
          SELECT ${keys.map((k) => `t.${k}`).join(', ')} FROM ${table} t
           WHERE ${conditions.join(' AND ')}
-          ORDER BY t.next_attempt_at
+          ORDER BY ${order.map((c) => `t.${c}`).join(', ')}
           LIMIT $2
             FOR UPDATE OF t SKIP LOCKED
        ), claimed AS (
@@ -72,7 +75,7 @@ export class LeasedTable<Row extends LeasedRow> implements WorkQueue<Row> {
           WHERE ${keys.map((k) => `t.${k} = due.${k}`).join(' AND ')}
          RETURNING t.*
        )
-       SELECT * FROM claimed ORDER BY next_attempt_at`,
+       SELECT * FROM claimed ORDER BY ${order.join(', ')}`,
       [owner, limit, leaseMs],
     );
   }
