@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { metricsRegistry } from '../metrics';
 import { DurableWorker, type WorkResult } from './durable-worker';
 import { LeasedTable, leaseColumnsSql } from './leased-table';
 
@@ -106,6 +107,13 @@ describe('DurableWorker over a leased table (real PostgreSQL)', () => {
     );
     expect(rows.find((r) => r.id === bug)).toMatchObject({ attempts: 1, code: 'TypeError', parked: true });
     expect(rows.find((r) => r.id === flaky)).toMatchObject({ attempts: 3, code: 'Error', parked: true });
+    const outcomes = (await metricsRegistry.getSingleMetric('crm_worker_outcomes_total')!.get()).values;
+    const count = (outcome: string) =>
+      outcomes.find((v) => v.labels.worker === w.name && v.labels.outcome === outcome)?.value ?? 0;
+    expect(count('parked')).toBe(2);
+    expect(count('retried')).toBe(2);
+    const claimed = (await metricsRegistry.getSingleMetric('crm_worker_claimed_total')!.get()).values;
+    expect(claimed.find((v) => v.labels.worker === w.name)?.value).toBe(4);
   });
 
   it("never takes a row while its lease holds, and takes a dead worker's row once the lease expired", async () => {

@@ -96,6 +96,7 @@ export function leaseOwnerId(name: string): string {
  */
 export class DurableWorker<Row> {
   readonly owner: string;
+  readonly name: string;
   private readonly logger: Logger;
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
@@ -105,6 +106,7 @@ export class DurableWorker<Row> {
   private lastFailure?: string;
 
   constructor(private readonly options: DurableWorkerOptions<Row>) {
+    this.name = options.name;
     this.owner = leaseOwnerId(options.name);
     this.logger = new Logger(options.name);
   }
