@@ -24,6 +24,48 @@ export class BaseServiceConfig {
 
   @IsString()
   LOG_LEVEL: string = 'log';
+
+  /** Deliveries of a JetStream message before a consumer parks it in the dead-letter table (transient failures). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  JETSTREAM_MAX_DELIVER: number = 10;
+
+  /** First redelivery delay of a failing message; doubles per delivery up to JETSTREAM_BACKOFF_MAX_MS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  JETSTREAM_BACKOFF_BASE_MS: number = 250;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  JETSTREAM_BACKOFF_MAX_MS: number = 60_000;
+}
+
+/**
+ * The consumers' delivery policy from a service config (`MessagingModule.forRoot({ delivery })`); a field left out
+ * (an app module booted by a test with only DATABASE_URL and NATS_URL) keeps its default.
+ */
+export function deliveryPolicyOf(
+  config: Partial<
+    Pick<
+      BaseServiceConfig,
+      'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS'
+    >
+  >,
+): { maxDeliver: number; backoff: { baseMs: number; maxMs: number } } {
+  const defaults = new BaseServiceConfig();
+  return {
+    maxDeliver: config.JETSTREAM_MAX_DELIVER ?? defaults.JETSTREAM_MAX_DELIVER,
+    backoff: {
+      baseMs: config.JETSTREAM_BACKOFF_BASE_MS ?? defaults.JETSTREAM_BACKOFF_BASE_MS,
+      maxMs: config.JETSTREAM_BACKOFF_MAX_MS ?? defaults.JETSTREAM_BACKOFF_MAX_MS,
+    },
+  };
 }
 
 export class ConfigError extends Error {}

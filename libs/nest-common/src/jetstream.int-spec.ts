@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, Events, LeadStatusChangedEvent } from '@crm/contracts';
-import { waitFor } from '@crm/testing';
+import { waitFor, waitForConsumerIdle } from '@crm/testing';
+import { DataSource } from 'typeorm';
+import { DeadLetterStore } from './durable/dead-letters';
 import { JetStreamService } from './jetstream';
 
 function event(tenantId: string): LeadStatusChangedEvent {
@@ -87,4 +89,71 @@ describe('JetStreamService (real nats-server with JetStream)', () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(attempts).toBe(1);
   });
+
+  it('parks what it gives up on (invalid, permanent, exhausted), and naks while the dead-letter table is down', async () => {
+    const dataSource = await new DataSource({
+      type: 'postgres',
+      url: process.env.DATABASE_URL!,
+    }).initialize();
+    const store = new DeadLetterStore(dataSource, 'crm');
+    let databaseUp = false;
+    const parking = new JetStreamService();
+    parking.configureDelivery({
+      policy: { maxDeliver: 3, backoff: { baseMs: 20, maxMs: 50 } },
+      deadLetters: {
+        park: (message) =>
+          databaseUp ? store.park(message) : Promise.reject(new Error('connect ECONNREFUSED')),
+      },
+    });
+    await parking.connect(process.env.NATS_URL!, 'jetstream-int-spec-parking');
+    const tenantId = randomUUID();
+    const durable = `spec-park-${tenantId.slice(0, 8)}`;
+    const attempts = new Map<string, number>();
+    try {
+      await parking.consume({
+        durable,
+        subject: Events.leadStatusChanged,
+        payload: LeadStatusChangedEvent,
+        handler: async (payload) => {
+          if (payload.tenantId !== tenantId) return;
+          attempts.set(payload.to, (attempts.get(payload.to) ?? 0) + 1);
+          if (payload.to === 'calificado')
+            throw new TypeError("Cannot read properties of null (reading 'x')");
+          throw new DomainError('UPSTREAM_TIMEOUT', 'crm-service did not answer');
+        },
+      });
+      const invalid = await parking.publishRaw(
+        Events.leadStatusChanged,
+        JSON.stringify({ tenantId, leadId: 'not-a-uuid' }),
+      );
+      const bug = await parking.publish(Events.leadStatusChanged, { ...event(tenantId), to: 'calificado' });
+      const slow = await parking.publish(Events.leadStatusChanged, event(tenantId));
+      // While the table cannot be written, nothing is lost: the bug is redelivered and tried again.
+      await waitFor(() => (attempts.get('calificado') ?? 0) >= 2, { what: 'redelivery while parking fails' });
+      databaseUp = true;
+      const parked = await waitFor(
+        async () => {
+          const rows: { stream_sequence: string; error_code: string; reason: string }[] =
+            await dataSource.query(
+              `SELECT stream_sequence, error_code, reason FROM crm.dead_letters
+                WHERE consumer = $1 AND stream_sequence = ANY($2::bigint[])
+                ORDER BY stream_sequence`,
+              [durable, [invalid.seq, bug.seq, slow.seq]],
+            );
+          if (rows.length !== 3) throw new Error(`parked: ${JSON.stringify(rows)}`);
+          return rows;
+        },
+        { what: 'three dead letters' },
+      );
+      expect(parked).toEqual([
+        { stream_sequence: String(invalid.seq), error_code: 'VALIDATION', reason: 'permanent' },
+        { stream_sequence: String(bug.seq), error_code: 'TypeError', reason: 'permanent' },
+        { stream_sequence: String(slow.seq), error_code: 'UPSTREAM_TIMEOUT', reason: 'exhausted' },
+      ]);
+      await waitForConsumerIdle(durable);
+    } finally {
+      await parking.onApplicationShutdown();
+      await dataSource.destroy();
+    }
+  }, 30_000);
 });

@@ -9,10 +9,10 @@ import {
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
   type NatsConnection,
 } from 'nats';
 import {
-  DomainError,
   EventPayloadClasses,
   Streams,
   parsePayload,
@@ -21,6 +21,8 @@ import {
   type StreamDefinition,
 } from '@crm/contracts';
 import type { ClassConstructor } from 'class-transformer';
+import type { DeadLetterSink } from './durable/dead-letters';
+import { backoffMs, decideFailure, describeFailure, failureOf, type Backoff } from './worker/failure-policy';
 
 export type ConsumeOptions<S extends EventSubject> = {
   /** Durable consumer name: one per (service, purpose), e.g. `automation-service.lead-created`. */
@@ -36,11 +38,23 @@ export type ConsumeOptions<S extends EventSubject> = {
     meta: { subject: string; redeliveries: number; streamSequence: number },
   ) => Promise<void>;
   /**
-   * Deliveries before a failing message is given up. Default: never — a transient failure (database or a
-   * service down for minutes) must not lose the event, so it is retried with backoff capped at a minute.
-   * Only permanent errors (invalid payload, VALIDATION, NOT_FOUND) end a message early.
+   * Deliveries before a transiently failing message is parked (default: the service's `JETSTREAM_MAX_DELIVER`).
+   * Permanent failures (see `classifyFailure`) are parked at once.
    */
   maxDeliver?: number;
+};
+
+/** How consumers retry and where they park: set once per service (`MessagingModule.forRoot`). */
+export type DeliveryPolicy = {
+  /** Deliveries of a message before a transient failure parks it. */
+  maxDeliver: number;
+  /** Redelivery delay: `baseMs` doubling per delivery, capped at `maxMs`. */
+  backoff: Backoff;
+};
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  maxDeliver: 10,
+  backoff: { baseMs: 250, maxMs: 60_000 },
 };
 
 const decoder = new TextDecoder();
@@ -74,6 +88,17 @@ export class JetStreamService implements OnApplicationShutdown {
   private client?: JetStreamClient;
   private readonly subscriptions: ConsumerMessages[] = [];
   private readonly loops: Promise<void>[] = [];
+  private delivery: DeliveryPolicy = DEFAULT_DELIVERY_POLICY;
+  private deadLetters?: DeadLetterSink;
+
+  /**
+   * Where consumers park the messages they give up on (the service's `<schema>.dead_letters`) and how they retry.
+   * Without a sink (a service with no database), a message given up on is logged and terminated.
+   */
+  configureDelivery(options: { policy?: Partial<DeliveryPolicy>; deadLetters?: DeadLetterSink }): void {
+    this.delivery = { ...this.delivery, ...options.policy };
+    if (options.deadLetters) this.deadLetters = options.deadLetters;
+  }
 
   async connect(servers: string, name: string): Promise<void> {
     this.connection = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
@@ -134,10 +159,20 @@ export class JetStreamService implements OnApplicationShutdown {
     return { duplicate: ack.duplicate, seq: ack.seq };
   }
 
+  /** Publish a body as it is (a replayed dead letter, which may not even be JSON). */
+  async publishRaw(
+    subject: string,
+    body: string,
+    messageId?: string,
+  ): Promise<{ duplicate: boolean; seq: number }> {
+    const ack = await this.requireClient().publish(subject, encoder.encode(body), { msgID: messageId });
+    return { duplicate: ack.duplicate, seq: ack.seq };
+  }
+
   async consume<S extends EventSubject>(options: ConsumeOptions<S>): Promise<void> {
     const manager = this.requireManager();
     const stream = streamFor(options.subject);
-    const maxDeliver = options.maxDeliver ?? -1;
+    const maxDeliver = options.maxDeliver ?? this.delivery.maxDeliver;
     // NATS consumer names may not contain '.', '*', '>' or whitespace: `crm-service.leadgen` → `crm-service_leadgen`.
     const durable = durableName(options.durable);
     const consumerConfig = {
@@ -145,7 +180,9 @@ export class JetStreamService implements OnApplicationShutdown {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: options.subject,
-      max_deliver: maxDeliver,
+      // The delivery limit is enforced here, not by the server: a server-side max_deliver would silently drop a
+      // message whose parking failed (database down). Past the limit every delivery tries to park it again.
+      max_deliver: -1,
       ack_wait: nanos(ACK_WAIT_MS),
     };
     try {
@@ -161,47 +198,91 @@ export class JetStreamService implements OnApplicationShutdown {
     this.loops.push(
       (async () => {
         for await (const message of messages) {
-          const redeliveries = message.info.redeliveryCount - 1;
-          let data: EventPayload<S>;
-          try {
-            data = parsePayload(
-              options.payload ?? EventPayloadClasses[options.subject],
-              JSON.parse(decoder.decode(message.data)),
-            );
-          } catch (error) {
-            this.logger.error(
-              `${options.durable}: dropping invalid message on ${message.subject}: ${describe(error)}`,
-            );
-            message.term();
-            continue;
-          }
-          message.working();
-          try {
-            await options.handler(data, {
-              subject: message.subject,
-              redeliveries,
-              streamSequence: message.info.streamSequence,
-            });
-            message.ack();
-          } catch (error) {
-            const permanent =
-              error instanceof DomainError && ['VALIDATION', 'NOT_FOUND'].includes(error.code);
-            if (permanent || (maxDeliver > 0 && redeliveries + 1 >= maxDeliver)) {
-              this.logger.error(
-                `${options.durable}: giving up on ${message.subject} #${message.info.streamSequence}: ${describe(error)}`,
-              );
-              message.term();
-            } else {
-              const delay = retryDelayMs(redeliveries);
-              const line = `${options.durable}: retrying ${message.subject} #${message.info.streamSequence} (attempt ${redeliveries + 1}) in ${delay} ms: ${describe(error)}`;
-              if (redeliveries > 0 && redeliveries % 10 === 0) this.logger.error(line);
-              else this.logger.warn(line);
-              message.nak(delay);
-            }
-          }
+          await this.deliver(options, message, maxDeliver);
         }
       })(),
     );
+  }
+
+  /** One delivery: validate, handle, then ack, nak with backoff, or park and terminate. Never throws. */
+  private async deliver<S extends EventSubject>(
+    options: ConsumeOptions<S>,
+    message: JsMsg,
+    maxDeliver: number,
+  ): Promise<void> {
+    const attempt = message.info.redeliveryCount;
+    const body = decoder.decode(message.data);
+    const where = `${options.durable}: ${message.subject} #${message.info.streamSequence}`;
+    let data: EventPayload<S>;
+    try {
+      data = parsePayload(options.payload ?? EventPayloadClasses[options.subject], JSON.parse(body));
+    } catch (error) {
+      await this.giveUp(options, message, body, error, 'permanent');
+      return;
+    }
+    message.working();
+    try {
+      await options.handler(data, {
+        subject: message.subject,
+        redeliveries: attempt - 1,
+        streamSequence: message.info.streamSequence,
+      });
+      message.ack();
+    } catch (error) {
+      const decision = decideFailure(error, attempt, {
+        maxAttempts: maxDeliver > 0 ? maxDeliver : undefined,
+        backoff: this.delivery.backoff,
+      });
+      if (decision.action === 'park') {
+        await this.giveUp(options, message, body, error, decision.reason);
+        return;
+      }
+      const line = `${where}: retrying (attempt ${attempt}) in ${decision.delayMs} ms: ${describeFailure(error)}`;
+      if (attempt > 1 && attempt % 10 === 0) this.logger.error(line);
+      else this.logger.warn(line);
+      message.nak(decision.delayMs);
+    }
+  }
+
+  /** Park the message in the service's dead-letter table, then terminate it; if it cannot be parked, nak it. */
+  private async giveUp<S extends EventSubject>(
+    options: ConsumeOptions<S>,
+    message: JsMsg,
+    body: string,
+    error: unknown,
+    reason: 'permanent' | 'exhausted',
+  ): Promise<void> {
+    const where = `${options.durable}: ${message.subject} #${message.info.streamSequence}`;
+    const failure = failureOf(error);
+    if (!this.deadLetters) {
+      this.logger.error(`${where}: giving up (${reason}): ${failure.code}: ${failure.message}`);
+      message.term();
+      return;
+    }
+    try {
+      await this.deadLetters.park({
+        consumer: options.durable,
+        subject: message.subject,
+        streamSequence: message.info.streamSequence,
+        payload: body,
+        errorCode: failure.code,
+        errorMessage: failure.message,
+        reason,
+        attempts: message.info.redeliveryCount,
+      });
+    } catch (parkError) {
+      // The database is down: keep the message on the stream and try again later.
+      const delay = backoffMs(message.info.redeliveryCount, this.delivery.backoff);
+      this.logger.error(
+        `${where}: could not park (${describeFailure(parkError)}); redelivered in ${delay} ms`,
+      );
+      message.nak(delay);
+      return;
+    }
+    this.logger.error(
+      `${where}: parked (${reason}) after ${message.info.redeliveryCount} delivery(ies): ${failure.code}: ${failure.message}`,
+    );
+    message.term();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -237,15 +318,11 @@ export class PayloadTooLargeError extends Error {
 
 const ACK_WAIT_MS = 60_000;
 
-/** Backoff between redeliveries of a failing message: 250 ms doubling, capped at one minute. */
+/** Backoff between redeliveries of a failing message with the default policy: 250 ms doubling, capped at a minute. */
 export function retryDelayMs(redeliveries: number): number {
-  return Math.min(60_000, 250 * 2 ** Math.min(redeliveries, 16));
+  return backoffMs(redeliveries + 1, DEFAULT_DELIVERY_POLICY.backoff);
 }
 
 export function durableName(name: string): string {
   return name.replace(/[.*>\s]/g, '_');
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,11 +1,23 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { JetStreamService } from './jetstream';
+import { DataSource } from 'typeorm';
+import { DeadLetterStore } from './durable/dead-letters';
+import { JetStreamService, type DeliveryPolicy } from './jetstream';
 import { NATS_CLIENT, RpcClient } from './rpc';
 import { HealthController } from './health';
 import { MetricsController } from './metrics';
 
-export type MessagingOptions = { natsUrl: string; serviceName: string };
+export type MessagingOptions = {
+  natsUrl: string;
+  serviceName: string;
+  /** Delivery limit and backoff of this service's consumers (`deliveryPolicyOf(config)`). */
+  delivery?: Partial<DeliveryPolicy>;
+  /**
+   * The service's schema: consumers park what they give up on in `<schema>.dead_letters` (needs TypeOrmModule and
+   * `durableTablesMigrationSql` in a migration). Without it, a message given up on is logged and terminated.
+   */
+  deadLetterSchema?: string;
+};
 
 /**
  * NATS for a service: an RPC client (request/reply with timeouts and typed errors), JetStream for durable
@@ -30,11 +42,19 @@ export class MessagingModule {
         RpcClient,
         {
           provide: JetStreamService,
-          useFactory: async () => {
+          useFactory: async (dataSource?: DataSource) => {
             const service = new JetStreamService();
+            service.configureDelivery({
+              policy: options.delivery,
+              deadLetters:
+                dataSource && options.deadLetterSchema
+                  ? new DeadLetterStore(dataSource, options.deadLetterSchema).registerMetrics()
+                  : undefined,
+            });
             await service.connect(options.natsUrl, `${options.serviceName}-jetstream`);
             return service;
           },
+          inject: options.deadLetterSchema ? [DataSource] : [],
         },
       ],
       exports: [RpcClient, JetStreamService, NATS_CLIENT],

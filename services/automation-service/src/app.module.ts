@@ -1,8 +1,8 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule, TenantDatabaseModule } from '@crm/nest-common';
+import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { SERVICE_NAME, type AutomationConfig } from './config';
-import { dataSourceOptions } from './database/data-source';
+import { AUTOMATION_SCHEMA, dataSourceOptions } from './database/data-source';
 import { RulesModule } from './rules/rules.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SendsModule } from './sends/sends.module';
@@ -10,7 +10,10 @@ import { SendsModule } from './sends/sends.module';
 export type AppModuleConfig = Pick<
   AutomationConfig,
   'DATABASE_URL' | 'NATS_URL' | 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'
->;
+> &
+  Partial<
+    Pick<AutomationConfig, 'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS'>
+  >;
 
 @Module({})
 export class AppModule {
@@ -20,7 +23,12 @@ export class AppModule {
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
         TenantDatabaseModule,
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          serviceName: SERVICE_NAME,
+          delivery: deliveryPolicyOf(config),
+          deadLetterSchema: AUTOMATION_SCHEMA,
+        }),
         RulesModule,
         SendsModule,
         SchedulerModule.forRoot({

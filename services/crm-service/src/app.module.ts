@@ -1,9 +1,9 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule, TenantDatabaseModule } from '@crm/nest-common';
+import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { AttributionModule } from './attribution/attribution.module';
 import { SERVICE_NAME, type CrmConfig } from './config';
-import { dataSourceOptions } from './database/data-source';
+import { CRM_SCHEMA, dataSourceOptions } from './database/data-source';
 import { StoresModule } from './database/stores.module';
 import { InboundModule } from './inbound/inbound.module';
 import { LeadsModule } from './leads/leads.module';
@@ -11,16 +11,27 @@ import { OutboxModule } from './outbox/outbox.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
+/** What the app module needs; the delivery settings default when left out (tests). */
+export type CrmAppConfig = Pick<CrmConfig, 'DATABASE_URL' | 'NATS_URL'> &
+  Partial<
+    Pick<CrmConfig, 'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS'>
+  >;
+
 @Module({})
 export class AppModule {
-  static forRoot(config: Pick<CrmConfig, 'DATABASE_URL' | 'NATS_URL'>): DynamicModule {
+  static forRoot(config: CrmAppConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
         TenantDatabaseModule,
         StoresModule,
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          serviceName: SERVICE_NAME,
+          delivery: deliveryPolicyOf(config),
+          deadLetterSchema: CRM_SCHEMA,
+        }),
         OutboxModule,
         TenancyModule,
         PipelineModule,
@@ -36,7 +47,7 @@ export class AppModule {
  * `bootstrapHybridService` takes a module class, so wrap the configured dynamic module in one.
  * (Each call returns a new class: tests may boot several instances in one process.)
  */
-export function createAppModule(config: Pick<CrmConfig, 'DATABASE_URL' | 'NATS_URL'>): Type<unknown> {
+export function createAppModule(config: CrmAppConfig): Type<unknown> {
   @Module({ imports: [AppModule.forRoot(config)] })
   class CrmServiceModule {}
   return CrmServiceModule;

@@ -1,10 +1,10 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule, TenantDatabaseModule } from '@crm/nest-common';
+import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { AdsModule } from './ads/ads.module';
 import { MetaAdsConfig } from './config';
 import { ConnectionModule } from './connection/connection.module';
-import { dataSourceOptions } from './database/data-source';
+import { META_ADS_SCHEMA, dataSourceOptions } from './database/data-source';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WhatsappModule } from './whatsapp/whatsapp.module';
 
@@ -31,7 +31,12 @@ export class AppModule {
         ConfigHolderModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
         TenantDatabaseModule,
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          serviceName: SERVICE_NAME,
+          delivery: deliveryPolicyOf(config),
+          deadLetterSchema: META_ADS_SCHEMA,
+        }),
         ConnectionModule,
         AdsModule,
         WhatsappModule,

@@ -3,6 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { AUTOMATION_ENTITIES } from './entities';
 import { CreateAutomationTables1767225600300 } from './migrations/1767225600300-CreateAutomationTables';
 import { TenantRowLevelSecurity1767312000300 } from './migrations/1767312000300-TenantRowLevelSecurity';
+import { DeadLetters1767398400300 } from './migrations/1767398400300-DeadLetters';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -11,7 +12,11 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: AUTOMATION_SCHEMA,
     entities: AUTOMATION_ENTITIES,
-    migrations: [CreateAutomationTables1767225600300, TenantRowLevelSecurity1767312000300],
+    migrations: [
+      CreateAutomationTables1767225600300,
+      TenantRowLevelSecurity1767312000300,
+      DeadLetters1767398400300,
+    ],
     applicationName: 'automation-service',
   });
 }

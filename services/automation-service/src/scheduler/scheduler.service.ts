@@ -5,76 +5,90 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { DurableWorker, type WorkQueue } from '@crm/nest-common';
 import { SCHEDULER_SETTINGS, type SchedulerSettings } from '../config';
-import { SendStore } from '../sends/send-store';
+import { SendStore, type SendRow } from '../sends/send-store';
+import { MAX_SEND_ATTEMPTS, MAX_RETRY_DELAY_MS, BASE_RETRY_DELAY_MS } from './backoff';
 import { SendProcessor } from './send-processor';
 
 /** Sends claimed per round; a full batch means more may be due, so the next round starts at once. */
 export const CLAIM_BATCH_SIZE = 20;
 
 /**
- * The schedule is the `sends` table, not a timer: every SCHEDULER_POLL_MS this claims what is due (safe with
- * several replicas: `FOR UPDATE SKIP LOCKED`) and processes it. After a restart of anything, due rows are
- * simply found on the next poll. It also fails sends stuck in `sending` without a wamid (crash mid-send).
+ * `automation.sends` as a DurableWorker queue. The send's own state machine is its lease: a claim moves it
+ * `scheduled` → `sending` (SendStore.claimDue, `FOR UPDATE SKIP LOCKED`), and the processor writes every next state
+ * itself (sent / skipped / failed / back to scheduled with a due time) with its history row. A send whose replica
+ * died mid-send is not re-sent when its "lease" (SEND_STUCK_AFTER_MS) runs out but failed as outcome unknown (a
+ * duplicate WhatsApp message is worse than a missed one): `failStuck` runs before every claim.
  */
-@Injectable()
-export class SchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(SchedulerService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+class SendQueue implements WorkQueue<SendRow> {
+  private readonly logger = new Logger('SendQueue');
 
   constructor(
     private readonly store: SendStore,
-    private readonly processor: SendProcessor,
-    @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings,
+    private readonly stuckAfterMs: number,
   ) {}
 
+  async claim(_owner: string, limit: number): Promise<SendRow[]> {
+    const stuck = await this.store.failStuck(this.stuckAfterMs);
+    if (stuck > 0) this.logger.warn(`${stuck} send(s) stuck in sending without a wamid were failed`);
+    return this.store.claimDue(limit);
+  }
+
+  // The processor already wrote the outcome; a thrown bookkeeping failure is settled by the stuck sweep.
+  async complete(): Promise<void> {}
+  async retry(): Promise<void> {}
+  async park(): Promise<void> {}
+  async release(): Promise<void> {}
+
+  attempts(row: SendRow): number {
+    return row.attempts;
+  }
+
+  describe(row: SendRow): string {
+    return `send ${row.id}`;
+  }
+}
+
+/**
+ * The schedule is the `sends` table, not a timer: every SCHEDULER_POLL_MS the worker claims what is due (safe with
+ * several replicas) and processes it. After a restart of anything, due rows are simply found on the next poll.
+ */
+@Injectable()
+export class SchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly worker: DurableWorker<SendRow>;
+
+  constructor(
+    store: SendStore,
+    private readonly processor: SendProcessor,
+    @Inject(SCHEDULER_SETTINGS) settings: SchedulerSettings,
+  ) {
+    this.worker = new DurableWorker<SendRow>({
+      name: 'automation-service.scheduler',
+      queue: new SendQueue(store, settings.SEND_STUCK_AFTER_MS),
+      handler: async (row) => {
+        const outcome = await this.processor.process(row);
+        const settled = outcome === 'retry' ? 'retried' : outcome === 'failed' ? 'parked' : 'succeeded';
+        return { settled };
+      },
+      pollMs: settings.SCHEDULER_POLL_MS,
+      leaseMs: settings.SEND_STUCK_AFTER_MS,
+      batchSize: CLAIM_BATCH_SIZE,
+      maxAttempts: MAX_SEND_ATTEMPTS,
+      backoff: { baseMs: BASE_RETRY_DELAY_MS, maxMs: MAX_RETRY_DELAY_MS },
+    });
+  }
+
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.worker.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.worker.stop();
   }
 
-  /** One round: fail stuck sends, then claim and process due ones until a batch comes back short. */
-  async tick(): Promise<number> {
-    let processed = 0;
-    const stuck = await this.store.failStuck(this.settings.SEND_STUCK_AFTER_MS);
-    if (stuck > 0) this.logger.warn(`${stuck} send(s) stuck in sending without a wamid were failed`);
-    while (!this.stopped) {
-      const claimed = await this.store.claimDue(CLAIM_BATCH_SIZE);
-      for (const row of claimed) {
-        try {
-          await this.processor.process(row);
-        } catch (error) {
-          // Only bookkeeping can fail here (the processor maps every RPC error); the stuck sweep settles the row.
-          this.logger.error(`send ${row.id}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        processed += 1;
-      }
-      if (claimed.length < CLAIM_BATCH_SIZE) break;
-    }
-    return processed;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick()
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          this.logger.error(
-            `scheduler round failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        })
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.settings.SCHEDULER_POLL_MS);
-        });
-    }, delayMs);
+  /** One round now: fail stuck sends, then claim and process due ones until a batch comes back short. */
+  tick(): Promise<number> {
+    return this.worker.runOnce();
   }
 }

@@ -268,4 +268,31 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
     const rows: unknown[] = await crm.db.query(`SELECT 1 FROM crm.leads WHERE tenant_id = $1`, [ghost]);
     expect(rows).toHaveLength(0);
   });
+
+  it('parks an event PostgreSQL refuses (a NUL in the contact name) instead of redelivering it forever', async () => {
+    const phone = '+5215570009999';
+    const event = inbound({ from: phone, contactName: 'Ana\u0000María', text: 'hola' });
+    const { seq } = await crm.jetstream.publish(Events.whatsappInbound, event, randomUUID());
+    await waitFor(
+      async () => {
+        const rows: { error_code: string; reason: string; attempts: number; subject: string }[] =
+          await crm.db.query(
+            `SELECT error_code, reason, attempts, subject FROM crm.dead_letters
+              WHERE consumer = $1 AND stream_sequence = $2`,
+            [DURABLES.whatsappInbound, seq],
+          );
+        return rows.length === 1 ? rows[0] : undefined;
+      },
+      { what: 'the NUL event to be parked' },
+    ).then((row) =>
+      expect(row).toEqual({
+        error_code: 'PG_22021',
+        reason: 'permanent',
+        attempts: 1,
+        subject: Events.whatsappInbound,
+      }),
+    );
+    await waitForConsumerIdle(DURABLES.whatsappInbound);
+    expect(await rowByPhone(phone)).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import { schemaDataSourceOptions } from '@crm/nest-common';
 import type { DataSourceOptions } from 'typeorm';
 import { CreateCrmTables1767225600000 } from './migrations/1767225600000-CreateCrmTables';
 import { TenantRowLevelSecurity1767312000000 } from './migrations/1767312000000-TenantRowLevelSecurity';
+import { DurableMessagingTables1767398400000 } from './migrations/1767398400000-DurableMessagingTables';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -11,7 +12,11 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     schema: CRM_SCHEMA,
     // No entities: each table's SQL and row type live in its store (leads/lead-store.ts, …).
     entities: [],
-    migrations: [CreateCrmTables1767225600000, TenantRowLevelSecurity1767312000000],
+    migrations: [
+      CreateCrmTables1767225600000,
+      TenantRowLevelSecurity1767312000000,
+      DurableMessagingTables1767398400000,
+    ],
     applicationName: 'crm-service',
   });
 }

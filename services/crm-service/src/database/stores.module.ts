@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { ProcessedEventStore } from '../inbound/processed-event-store';
 import { LeadStore } from '../leads/lead-store';
 import { OpportunityStore } from '../leads/opportunity-store';
 import { SaleStore } from '../leads/sale-store';
@@ -7,15 +6,7 @@ import { PipelineStore } from '../pipeline/pipeline-store';
 import { TenantStore } from '../tenancy/tenant-store';
 import { UserStore } from '../tenancy/user-store';
 
-const STORES = [
-  LeadStore,
-  OpportunityStore,
-  SaleStore,
-  PipelineStore,
-  TenantStore,
-  UserStore,
-  ProcessedEventStore,
-];
+const STORES = [LeadStore, OpportunityStore, SaleStore, PipelineStore, TenantStore, UserStore];
 
 /** The owning store of each table (all its SQL and its row type), for every feature module. */
 @Global()

@@ -6,13 +6,11 @@ import {
   type LeadgenReceivedEvent,
   type WhatsappInboundEvent,
 } from '@crm/contracts';
-import { TenantDatabase } from '@crm/nest-common';
+import { OutboxService, ProcessedEvents, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { isOptOutText } from '../common/opt-out';
 import { LeadStore, leadCreatedEvent, type LeadRow } from '../leads/lead-store';
-import { OutboxService } from '../outbox/outbox.service';
 import { TenantStore } from '../tenancy/tenant-store';
-import { ProcessedEventStore } from './processed-event-store';
 
 /** What an inbound event did; returned for logs and tests. */
 export type InboundOutcome = {
@@ -34,12 +32,12 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 @Injectable()
 export class InboundService {
   private readonly logger = new Logger('Inbound');
+  private readonly processed = new ProcessedEvents('crm.processed_events');
 
   constructor(
     private readonly db: TenantDatabase,
     private readonly leads: LeadStore,
     private readonly tenants: TenantStore,
-    private readonly processed: ProcessedEventStore,
     private readonly outbox: OutboxService,
   ) {}
 

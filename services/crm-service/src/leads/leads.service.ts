@@ -11,9 +11,8 @@ import {
   type ListLeadsRequest,
   type Page,
 } from '@crm/contracts';
-import { TenantDatabase } from '@crm/nest-common';
+import { OutboxService, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
-import { OutboxService } from '../outbox/outbox.service';
 import { UserStore } from '../tenancy/user-store';
 import { LeadStore, leadCreatedEvent } from './lead-store';
 import { OpportunityStore } from './opportunity-store';

@@ -4,6 +4,7 @@ import { META_ADS_ENTITIES } from './entities';
 import { CreateMetaAdsTables1767225700000 } from './migrations/1767225700000-CreateMetaAdsTables';
 import { ExclusiveAssetsAndPendingLeadgen1767225800000 } from './migrations/1767225800000-ExclusiveAssetsAndPendingLeadgen';
 import { TenantRowLevelSecurity1767312000100 } from './migrations/1767312000100-TenantRowLevelSecurity';
+import { DurableMessagingTables1767398400100 } from './migrations/1767398400100-DurableMessagingTables';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -16,6 +17,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       CreateMetaAdsTables1767225700000,
       ExclusiveAssetsAndPendingLeadgen1767225800000,
       TenantRowLevelSecurity1767312000100,
+      DurableMessagingTables1767398400100,
     ],
     applicationName: 'meta-ads-service',
   });

@@ -1,13 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DomainError, Events, type AdAttribution } from '@crm/contracts';
-import { TenantDatabase } from '@crm/nest-common';
-import type { Repository } from 'typeorm';
+import { DurableWorker, LeasedTable, TenantDatabase, type WorkResult } from '@crm/nest-common';
+import { DataSource } from 'typeorm';
 import { MetaAdsConfig } from '../config';
 import { redactSecrets } from '../common/redact';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
-import { DEFERRABLE_LEADGEN_CODES, leadgenRetryDelayMs } from './leadgen-retry';
-import { PendingLeadgenEntity, type PendingLeadgenError } from './pending-leadgen.entity';
+import { DEFERRABLE_LEADGEN_CODES, MAX_LEADGEN_RETRY_DELAY_MS, leadgenRetryDelayMs } from './leadgen-retry';
+import type { PendingLeadgenError } from './pending-leadgen.entity';
 import { idOf, mapLeadFields, metaTimeToIso, type GraphLead } from './webhook-mapping';
 import { WebhookEvents } from './webhook-events';
 
@@ -33,47 +33,63 @@ type PendingRow = {
   attempts: number;
 };
 
+const PENDING_TABLE = 'meta_ads.pending_leadgen';
+
 /** Rows claimed per sweep round. */
 const SWEEP_BATCH = 50;
+/** Tries of a lead failing for a reason that is not a Meta / connection problem before it is parked. */
+export const LEADGEN_MAX_ATTEMPTS = 20;
 
 /**
  * Lead Ads leads: read with the tenant's token and published as `evt.meta.leadgen.received`. When Meta cannot be
  * read (token expired, permission missing, rate-limited, down) the lead waits in `pending_leadgen` and is tried
  * again after the tenant reconnects and every `LEADGEN_RETRY_MS` — a lead is never dropped for a transient reason.
+ * The sweep is a `DurableWorker` over `pending_leadgen` (leases, so replicas never try the same lead at once); only a
+ * lead that fails for another reason (a bug, bad data) is parked, after `LEADGEN_MAX_ATTEMPTS` tries or at once when
+ * the failure is permanent.
  */
 @Injectable()
 export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('MetaLeadgen');
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<void> | undefined;
-  private readonly running = new Set<Promise<unknown>>();
-  private stopped = false;
+  private readonly table: LeasedTable<PendingRow>;
+  private readonly worker: DurableWorker<PendingRow>;
 
   constructor(
+    dataSource: DataSource,
     private readonly db: TenantDatabase,
     private readonly store: ConnectionStore,
     private readonly graph: GraphClient,
     private readonly events: WebhookEvents,
     private readonly config: MetaAdsConfig,
-  ) {}
-
-  /** `fn` with the pending leads' repository in a transaction scoped to the tenant. */
-  private pending<T>(
-    tenantId: string,
-    fn: (pending: Repository<PendingLeadgenEntity>) => Promise<T>,
-  ): Promise<T> {
-    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(PendingLeadgenEntity)));
+  ) {
+    this.table = new LeasedTable<PendingRow>({
+      dataSource,
+      table: PENDING_TABLE,
+      keys: ['tenant_id', 'leadgen_id'],
+      // Only tenants whose connection is usable: the others wait for a reconnect.
+      claimable: `EXISTS (SELECT 1 FROM meta_ads.connections c
+                           WHERE c.tenant_id = t.tenant_id AND c.state = 'connected')`,
+      complete: { delete: true },
+    });
+    this.worker = new DurableWorker<PendingRow>({
+      name: 'meta-ads-service.pending-leadgen',
+      queue: this.table,
+      handler: (row) => this.retryRow(row),
+      pollMs: config.LEADGEN_RETRY_MS,
+      // A claimed row is not tried by another sweep (or instance) for one period.
+      leaseMs: Math.max(config.LEADGEN_RETRY_MS, config.META_HTTP_TIMEOUT_MS * 3),
+      batchSize: SWEEP_BATCH,
+      maxAttempts: LEADGEN_MAX_ATTEMPTS,
+      backoff: { baseMs: config.LEADGEN_RETRY_MS, maxMs: MAX_LEADGEN_RETRY_DELAY_MS },
+    });
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.sweepInBackground(), this.config.LEADGEN_RETRY_MS);
-    this.timer.unref();
+    this.worker.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await Promise.allSettled([this.sweeping, ...this.running]);
+    await this.worker.stop();
   }
 
   /**
@@ -89,137 +105,61 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Leads waiting for this tenant (shown as "N leads waiting for reconnection"). */
-  pendingCount(tenantId: string): Promise<number> {
-    return this.pending(tenantId, (pending) => pending.countBy({ tenantId }));
+  /** Leads waiting for this tenant (shown as "N leads waiting for reconnection"); parked ones are not waiting. */
+  async pendingCount(tenantId: string): Promise<number> {
+    const rows: { count: number }[] = await this.db.withTenant(tenantId, (db) =>
+      db.query(
+        `SELECT count(*)::int AS count FROM ${PENDING_TABLE} WHERE tenant_id = $1 AND parked_at IS NULL`,
+        [tenantId],
+      ),
+    );
+    return rows[0].count;
   }
 
-  /** Try the tenant's waiting leads now (after a reconnect), without holding up the caller. */
+  /** Try the tenant's waiting leads now, whatever their backoff (after a reconnect), without holding up the caller. */
   retryTenantSoon(tenantId: string): void {
-    if (this.stopped) return;
-    this.track(
-      this.retryTenant(tenantId).catch((error: unknown) =>
-        this.logger.error(`tenant ${tenantId}: retrying pending leads failed: ${describe(error)}`),
-      ),
-    );
-  }
-
-  /** Try every waiting lead of the tenant now, whatever its backoff. Returns how many were published. */
-  async retryTenant(tenantId: string): Promise<number> {
-    const rows = await this.pending(tenantId, (pending) =>
-      pending.query<PendingRow[]>(
-        `WITH claimed AS (
-         UPDATE meta_ads.pending_leadgen
-            SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
-          WHERE tenant_id = $1
-         RETURNING *
-       )
-       SELECT * FROM claimed ORDER BY received_at`,
-        [tenantId, this.leaseMs()],
-      ),
-    );
-    return this.retryRows(rows);
-  }
-
-  /** One sweep: the due leads of tenants whose connection is usable. Returns how many were published. */
-  async retryDue(): Promise<number> {
-    let published = 0;
-    for (;;) {
-      const rows = await this.db.asSystem('Lead Ads sweep: claim due pending leads', (db) =>
-        db.query<PendingRow[]>(
-          `WITH due AS (
-           SELECT p.tenant_id, p.leadgen_id
-             FROM meta_ads.pending_leadgen p
-             JOIN meta_ads.connections c
-               ON c.tenant_id = p.tenant_id AND c.state = 'connected'
-            WHERE p.next_attempt_at <= now()
-            ORDER BY p.next_attempt_at
-            LIMIT $2
-              FOR UPDATE OF p SKIP LOCKED
-         ), claimed AS (
-           UPDATE meta_ads.pending_leadgen p
-              SET next_attempt_at = now() + make_interval(secs => $1::double precision / 1000)
-             FROM due
-            WHERE p.tenant_id = due.tenant_id AND p.leadgen_id = due.leadgen_id
-           RETURNING p.*
-         )
-         SELECT * FROM claimed ORDER BY received_at`,
-          [this.leaseMs(), SWEEP_BATCH],
-        ),
-      );
-      const done = await this.retryRows(rows);
-      published += done;
-      // Another full batch only while everything went through (no point pressing a failing Meta).
-      if (rows.length < SWEEP_BATCH || done < rows.length || this.stopped) return published;
-    }
-  }
-
-  private sweepInBackground(): void {
-    if (this.sweeping || this.stopped) return;
-    this.sweeping = this.retryDue()
-      .then((published) => {
-        if (published > 0) this.logger.log(`published ${published} pending lead(s)`);
+    void this.table
+      .makeDue('t.tenant_id = $1', [tenantId])
+      .then((due) => {
+        if (due > 0) this.worker.kick();
       })
-      .catch((error: unknown) => this.logger.error(`pending leads sweep failed: ${describe(error)}`))
-      .finally(() => {
-        this.sweeping = undefined;
-      });
+      .catch((error: unknown) =>
+        this.logger.error(`tenant ${tenantId}: retrying pending leads failed: ${describe(error)}`),
+      );
   }
 
-  private track(promise: Promise<unknown>): void {
-    this.running.add(promise);
-    void promise.finally(() => this.running.delete(promise));
+  /** One sweep round now; resolves with how many rows it handled. */
+  retryDue(): Promise<number> {
+    return this.worker.runOnce();
   }
 
-  /** A claimed row is not tried by another sweep (or instance) for one period. */
-  private leaseMs(): number {
-    return Math.max(this.config.LEADGEN_RETRY_MS, this.config.META_HTTP_TIMEOUT_MS * 3);
-  }
-
-  private async retryRows(rows: PendingRow[]): Promise<number> {
-    let published = 0;
-    for (const row of rows) {
-      if (this.stopped) break;
-      const tenantId = row.tenant_id;
-      const notice: LeadgenNotice = {
-        leadgenId: row.leadgen_id,
-        pageId: row.page_id,
-        ...(row.form_id ? { formId: row.form_id } : {}),
-        ...(row.ad_id ? { adId: row.ad_id } : {}),
-        ...(row.adgroup_id ? { adgroupId: row.adgroup_id } : {}),
-        ...(row.created_time ? { createdTime: new Date(row.created_time) } : {}),
-      };
-      try {
-        const outcome = await this.deliver(tenantId, notice);
-        await this.pending(tenantId, (pending) => pending.delete({ tenantId, leadgenId: row.leadgen_id }));
-        if (outcome === 'published') {
-          published += 1;
-          this.logger.log(
-            `tenant ${tenantId}: pending lead ${row.leadgen_id} published after ${row.attempts} failed attempt(s)`,
-          );
-        }
-      } catch (error) {
-        const attempts = row.attempts + 1;
-        if (!isDeferrable(error)) {
-          this.logger.error(
-            `tenant ${tenantId}: pending lead ${row.leadgen_id} failed again (${describe(error)}); kept`,
-          );
-        }
-        await this.pending(tenantId, (pending) =>
-          pending.update(
-            { tenantId, leadgenId: row.leadgen_id },
-            {
-              attempts,
-              lastError: errorOf(error),
-              nextAttemptAt: new Date(
-                Date.now() + leadgenRetryDelayMs(this.config.LEADGEN_RETRY_MS, attempts),
-              ),
-            },
-          ),
+  /** A claimed pending lead: published (row deleted), or back to waiting while Meta / the connection is the problem. */
+  private async retryRow(row: PendingRow): Promise<WorkResult> {
+    const tenantId = row.tenant_id;
+    const notice: LeadgenNotice = {
+      leadgenId: row.leadgen_id,
+      pageId: row.page_id,
+      ...(row.form_id ? { formId: row.form_id } : {}),
+      ...(row.ad_id ? { adId: row.ad_id } : {}),
+      ...(row.adgroup_id ? { adgroupId: row.adgroup_id } : {}),
+      ...(row.created_time ? { createdTime: new Date(row.created_time) } : {}),
+    };
+    try {
+      const outcome = await this.deliver(tenantId, notice);
+      if (outcome === 'published') {
+        this.logger.log(
+          `tenant ${tenantId}: pending lead ${row.leadgen_id} published after ${row.attempts - 1} failed attempt(s)`,
         );
       }
+      return 'done';
+    } catch (error) {
+      if (!isDeferrable(error)) throw error;
+      const { code, message } = errorOf(error);
+      return {
+        retryInMs: leadgenRetryDelayMs(this.config.LEADGEN_RETRY_MS, row.attempts),
+        error: { code, message },
+      };
     }
-    return published;
   }
 
   /** Read the lead with the tenant's token and publish it; `skipped` when already published or unreadable. */
@@ -269,15 +209,15 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async defer(tenantId: string, notice: LeadgenNotice, error: DomainError): Promise<void> {
     // A webhook redelivered while the lead is still waiting counts as one more failed attempt.
-    await this.pending(tenantId, (pending) =>
-      pending.query(
-        `INSERT INTO meta_ads.pending_leadgen AS p
+    await this.db.withTenant(tenantId, (db) =>
+      db.query(
+        `INSERT INTO ${PENDING_TABLE} AS p
          (tenant_id, leadgen_id, page_id, form_id, ad_id, adgroup_id, created_time, received_at, attempts,
           last_error, next_attempt_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, now(), 1, $8::jsonb,
                now() + make_interval(secs => $9::double precision / 1000))
        ON CONFLICT (tenant_id, leadgen_id)
-       DO UPDATE SET attempts = p.attempts + 1, last_error = EXCLUDED.last_error`,
+       DO UPDATE SET attempts = p.attempts + 1, last_error = EXCLUDED.last_error, parked_at = NULL`,
         [
           tenantId,
           notice.leadgenId,

@@ -7,59 +7,41 @@ import {
   type EventPayload,
   type EventSubject,
 } from '@crm/contracts';
-import { JetStreamService, TenantDatabase } from '@crm/nest-common';
-import { In, type Repository } from 'typeorm';
+import { OutboxService, ProcessedEvents, TenantDatabase } from '@crm/nest-common';
 import { AdCatalogService } from '../ads/ad-catalog.service';
-import { forEachGrouped } from '../common/grouped-concurrency';
-import { WebhookReceiptEntity } from './webhook-receipt.entity';
 
-const SEEN_BATCH = 1000;
+/** Events recorded and enqueued per transaction when a part carries thousands. */
+const ENQUEUE_BATCH = 1000;
 
 /**
- * Publishes the domain events made from Meta webhooks, each once: the JetStream message id is the event key and
- * `webhook_receipts` remembers it past JetStream's duplicate window.
+ * Publishes the domain events made from Meta webhooks, each once: the receipt (`webhook_receipts`, keyed by the
+ * event key) and the outbox row are written in one tenant transaction, so an event is enqueued iff its receipt
+ * exists; the outbox relay publishes it (message id = outbox id).
  */
 @Injectable()
 export class WebhookEvents {
   private readonly logger = new Logger('MetaWebhooks');
+  private readonly receipts = new ProcessedEvents('meta_ads.webhook_receipts');
 
   constructor(
-    private readonly jetstream: JetStreamService,
     private readonly db: TenantDatabase,
+    private readonly outbox: OutboxService,
     private readonly catalog: AdCatalogService,
   ) {}
 
-  /** `fn` with the WebhookReceiptEntity repository in a transaction scoped to the tenant. */
-  private receipts<T>(
-    tenantId: string,
-    fn: (receipts: Repository<WebhookReceiptEntity>) => Promise<T>,
-  ): Promise<T> {
-    return this.db.withTenant(tenantId, (db) => fn(db.getRepository(WebhookReceiptEntity)));
+  /** The tenant's event with this key was already enqueued. */
+  async seen(tenantId: string, eventKey: string): Promise<boolean> {
+    return (await this.seenAmong(tenantId, [eventKey])).has(eventKey);
   }
 
-  /** The tenant's event with this key was already published. */
-  seen(tenantId: string, eventKey: string): Promise<boolean> {
-    return this.receipts(tenantId, (receipts) => receipts.existsBy({ tenantId, eventKey }));
-  }
-
-  /** Which of these event keys were already published (one query per thousand keys). */
-  async seenAmong(tenantId: string, eventKeys: readonly string[]): Promise<Set<string>> {
-    const seen = new Set<string>();
-    for (let start = 0; start < eventKeys.length; start += SEEN_BATCH) {
-      const rows = await this.receipts(tenantId, (receipts) =>
-        receipts.find({
-          select: { eventKey: true },
-          where: { tenantId, eventKey: In(eventKeys.slice(start, start + SEEN_BATCH)) },
-        }),
-      );
-      for (const row of rows) seen.add(row.eventKey);
-    }
-    return seen;
+  /** Which of these event keys the tenant already enqueued. */
+  seenAmong(tenantId: string, eventKeys: readonly string[]): Promise<Set<string>> {
+    return this.db.withTenant(tenantId, (db) => this.receipts.seenAmong(db, tenantId, eventKeys));
   }
 
   /**
-   * Validate against the contract class, publish with the key as message id, record the receipt. An event that
-   * does not validate is logged and not published (`false`): retrying cannot fix it.
+   * Validate against the contract class, then record the receipt and enqueue the event in one transaction.
+   * `false` when the event does not validate (logged: retrying cannot fix it) or its key was already recorded.
    */
   async publish<S extends EventSubject>(
     subject: S,
@@ -67,69 +49,60 @@ export class WebhookEvents {
     key: string,
     tenantId: string,
   ): Promise<boolean> {
-    let payload: EventPayload<S>;
+    const payload = this.validate(subject, event, key, tenantId);
+    if (!payload) return false;
+    const enqueued = await this.db.withTenant(tenantId, async (db) => {
+      if (!(await this.receipts.record(db, tenantId, key))) return false;
+      await this.outbox.enqueue(db, tenantId, subject, payload);
+      return true;
+    });
+    if (enqueued) this.outbox.kick();
+    return enqueued;
+  }
+
+  /**
+   * Many events of one subject and tenant at once (a body of thousands of statuses): each validated, then receipts
+   * recorded and the new ones enqueued, a thousand per transaction, in the order given (the relay keeps it).
+   */
+  async publishMany<S extends EventSubject>(
+    subject: S,
+    items: readonly { event: Record<string, unknown>; key: string }[],
+    tenantId: string,
+  ): Promise<void> {
+    const valid: { key: string; payload: EventPayload<S> }[] = [];
+    for (const item of items) {
+      const payload = this.validate(subject, item.event, item.key, tenantId);
+      if (payload) valid.push({ key: item.key, payload });
+    }
+    for (let start = 0; start < valid.length; start += ENQUEUE_BATCH) {
+      const batch = valid.slice(start, start + ENQUEUE_BATCH);
+      await this.db.withTenant(tenantId, async (db) => {
+        const fresh = await this.receipts.recordMany(
+          db,
+          tenantId,
+          batch.map((item) => item.key),
+        );
+        const payloads = batch.filter((item) => fresh.has(item.key)).map((item) => item.payload);
+        await this.outbox.enqueueMany(db, tenantId, subject, payloads);
+      });
+    }
+    if (valid.length > 0) this.outbox.kick();
+  }
+
+  private validate<S extends EventSubject>(
+    subject: S,
+    event: Record<string, unknown>,
+    key: string,
+    tenantId: string,
+  ): EventPayload<S> | undefined {
     try {
-      payload = parsePayload(EventPayloadClasses[subject], event);
+      return parsePayload(EventPayloadClasses[subject], event);
     } catch (error) {
       this.logger.warn(
         `tenant ${tenantId}: not publishing ${key}: ${error instanceof Error ? error.message : ''}`,
       );
-      return false;
+      return undefined;
     }
-    await this.jetstream.publish(subject, payload, key);
-    await this.receipts(tenantId, (receipts) =>
-      receipts
-        .createQueryBuilder()
-        .insert()
-        .into(WebhookReceiptEntity)
-        .values({ eventKey: key, tenantId, receivedAt: new Date() })
-        .orIgnore()
-        .execute(),
-    );
-    return true;
-  }
-
-  /**
-   * Many events of one tenant at once (a body of thousands of statuses): each validated and published (events
-   * with the same `group` in order, groups `concurrency` at a time), then the receipts written in batches. A crash
-   * in between is harmless: JetStream drops the re-published ones as duplicates. Resolves with the errors thrown.
-   */
-  async publishMany<S extends EventSubject>(
-    subject: S,
-    items: readonly { event: Record<string, unknown>; key: string; group: string }[],
-    tenantId: string,
-    concurrency: number,
-  ): Promise<unknown[]> {
-    const published: string[] = [];
-    const errors = await forEachGrouped(
-      items,
-      (item) => item.group,
-      concurrency,
-      async (item) => {
-        let payload: EventPayload<S>;
-        try {
-          payload = parsePayload(EventPayloadClasses[subject], item.event);
-        } catch (error) {
-          this.logger.warn(
-            `tenant ${tenantId}: not publishing ${item.key}: ${error instanceof Error ? error.message : ''}`,
-          );
-          return;
-        }
-        await this.jetstream.publish(subject, payload, item.key);
-        published.push(item.key);
-      },
-    );
-    for (let start = 0; start < published.length; start += SEEN_BATCH) {
-      await this.receipts(tenantId, (receipts) =>
-        receipts.query(
-          `INSERT INTO ${receipts.metadata.tablePath} (event_key, tenant_id, received_at)
-           SELECT unnest($1::text[]), $2, now()
-           ON CONFLICT DO NOTHING`,
-          [published.slice(start, start + SEEN_BATCH), tenantId],
-        ),
-      );
-    }
-    return errors;
   }
 
   /** The ad resolved to ad set and campaign; a failure leaves just the ad id. */

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { outboxProvider } from '@crm/nest-common';
 import { AdsModule } from '../ads/ads.module';
+import { META_ADS_SCHEMA } from '../database/data-source';
 import { GraphModule } from '../graph/graph.module';
 import { WhatsappModule } from '../whatsapp/whatsapp.module';
 import { LeadgenService } from './leadgen.service';
@@ -8,7 +10,12 @@ import { WebhooksService } from './webhooks.service';
 
 @Module({
   imports: [GraphModule, AdsModule, WhatsappModule],
-  providers: [WebhookEvents, LeadgenService, WebhooksService],
+  providers: [
+    outboxProvider({ schema: META_ADS_SCHEMA, name: 'meta-ads-service.outbox' }),
+    WebhookEvents,
+    LeadgenService,
+    WebhooksService,
+  ],
   /** The connection module retries a tenant's pending leads after a reconnect and reports how many wait. */
   exports: [LeadgenService],
 })

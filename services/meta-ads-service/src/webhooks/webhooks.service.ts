@@ -28,8 +28,6 @@ export const WEBHOOK_CONSUMER = 'meta-ads-service-webhook-parts';
 
 /** Inbound messages of one part processed at a time (each may resolve its ad with Meta). */
 const ITEM_CONCURRENCY = 16;
-/** Statuses of one part published at a time. */
-const STATUS_CONCURRENCY = 256;
 /** Problems named in one VALIDATION error (the count says how many there were). */
 const MAX_PROBLEMS_SHOWN = 10;
 
@@ -180,16 +178,16 @@ export class WebhooksService implements OnApplicationBootstrap {
         await this.events.publish(Events.whatsappInbound, event, inboundKey(mapped), tenantId);
       },
     );
-    const statusErrors = await this.events.publishMany(
+    // Statuses are recorded and enqueued in batches (one transaction per thousand), in the order Meta sent them.
+    await this.events.publishMany(
       Events.whatsappStatus,
       statuses
         .filter((s) => !seen.has(statusKey(s)))
-        .map((mapped) => ({ event: { tenantId, ...mapped }, key: statusKey(mapped), group: mapped.wamid })),
+        .map((mapped) => ({ event: { tenantId, ...mapped }, key: statusKey(mapped) })),
       tenantId,
-      STATUS_CONCURRENCY,
     );
-    // A transient failure (database, NATS) retries the whole part: what was published is skipped next time.
-    const failures = [...inboundErrors, ...statusErrors];
+    // A transient failure (database, NATS) retries the whole part: what was enqueued is skipped next time.
+    const failures = inboundErrors;
     const transient = failures.find((error) => !isValidationError(error));
     if (transient) throw transient;
     problems.push(...failures.map(validationMessage));
