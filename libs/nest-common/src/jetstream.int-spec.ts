@@ -72,6 +72,36 @@ describe('JetStreamService (real nats-server with JetStream)', () => {
     expect(handled).toEqual([valid.leadId]);
   });
 
+  it('with concurrency, a slow message does not hold up the ones behind it; without, they wait in order', async () => {
+    const run = async (concurrency: number | undefined): Promise<string[]> => {
+      const tenantId = randomUUID();
+      const done: string[] = [];
+      let release: () => void = () => undefined;
+      const slowGate = new Promise<void>((resolve) => (release = resolve));
+      await service.consume({
+        durable: `spec-conc-${concurrency ?? 1}-${tenantId.slice(0, 8)}`,
+        subject: Events.leadStatusChanged,
+        concurrency,
+        handler: async (payload) => {
+          if (payload.tenantId !== tenantId) return;
+          if (payload.to === 'negociacion') await slowGate;
+          done.push(payload.to);
+        },
+      });
+      await service.publish(Events.leadStatusChanged, { ...event(tenantId), to: 'negociacion' });
+      await service.publish(Events.leadStatusChanged, { ...event(tenantId), to: 'contactado' });
+      await service.publish(Events.leadStatusChanged, { ...event(tenantId), to: 'calificado' });
+      // Give the consumer time to reach (or be stuck behind) the slow message, then let it finish.
+      await new Promise((r) => setTimeout(r, 1000));
+      const beforeRelease = [...done];
+      release();
+      await waitFor(() => done.length === 3, { what: 'all three handled' });
+      return beforeRelease;
+    };
+    expect((await run(4)).sort()).toEqual(['calificado', 'contactado']);
+    expect(await run(undefined)).toEqual([]);
+  });
+
   it('gives up at once on a permanent domain error', async () => {
     const tenantId = randomUUID();
     let attempts = 0;

@@ -42,6 +42,11 @@ export type ConsumeOptions<S extends EventSubject> = {
    * Permanent failures (see `classifyFailure`) are parked at once.
    */
   maxDeliver?: number;
+  /**
+   * Messages handled at once by this replica (default 1: in stream order). Only for subjects whose messages do not
+   * depend on each other's order, e.g. webhook parts (each part is self-contained and its effects are idempotent).
+   */
+  concurrency?: number;
 };
 
 /** How consumers retry and where they park: set once per service (`MessagingModule.forRoot`). */
@@ -192,14 +197,22 @@ export class JetStreamService implements OnApplicationShutdown {
       await manager.consumers.add(stream.name, consumerConfig);
     }
     const consumer = await this.requireClient().consumers.get(stream.name, durable);
+    const concurrency = Math.min(MAX_CONCURRENCY, Math.max(1, options.concurrency ?? 1));
     // A small buffer: messages waiting behind a slow handler would otherwise outlive ack_wait and come back.
-    const messages = await consumer.consume({ max_messages: 16 });
+    const messages = await consumer.consume({ max_messages: Math.max(16, concurrency * 2) });
     this.subscriptions.push(messages);
     this.loops.push(
       (async () => {
+        const inFlight = new Set<Promise<void>>();
         for await (const message of messages) {
-          await this.deliver(options, message, maxDeliver);
+          // `deliver` never throws: each delivery ends in ack, nak or park on its own.
+          const delivery: Promise<void> = this.deliver(options, message, maxDeliver).finally(() =>
+            inFlight.delete(delivery),
+          );
+          inFlight.add(delivery);
+          if (inFlight.size >= concurrency) await Promise.race(inFlight);
         }
+        await Promise.all(inFlight);
       })(),
     );
   }
@@ -317,6 +330,8 @@ export class PayloadTooLargeError extends Error {
 }
 
 const ACK_WAIT_MS = 60_000;
+/** Upper bound of `ConsumeOptions.concurrency`. */
+const MAX_CONCURRENCY = 64;
 
 /** Backoff between redeliveries of a failing message with the default policy: 250 ms doubling, capped at a minute. */
 export function retryDelayMs(redeliveries: number): number {

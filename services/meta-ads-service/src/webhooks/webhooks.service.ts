@@ -26,6 +26,8 @@ import { WebhookEvents } from './webhook-events';
 /** NATS refuses `.` in durable names, so the conventional `meta-ads-service.webhook-parts` is spelled with a dash. */
 export const WEBHOOK_CONSUMER = 'meta-ads-service-webhook-parts';
 
+/** Webhook parts one replica handles at once. */
+const PART_CONCURRENCY = 8;
 /** Inbound messages of one part processed at a time (each may resolve its ad with Meta). */
 const ITEM_CONCURRENCY = 16;
 /** Problems named in one VALIDATION error (the count says how many there were). */
@@ -73,6 +75,8 @@ export class WebhooksService implements OnApplicationBootstrap {
     await this.jetstream.consume({
       durable: WEBHOOK_CONSUMER,
       subject: Webhooks.metaPart,
+      // Parts are self-contained and idempotent: a body of 5,000 statuses does not hold up the next webhook.
+      concurrency: PART_CONCURRENCY,
       handler: (part) => this.handle(part),
     });
   }
