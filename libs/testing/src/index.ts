@@ -1,3 +1,4 @@
 export * from './infra';
 export * from './rpc-test-client';
 export * from './assertions';
+export * from './meta-connection';

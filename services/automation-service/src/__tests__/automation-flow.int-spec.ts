@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { Rpc, Webhooks, type AutomationLogView, type MetaWebhookPart } from '@crm/contracts';
 import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
 import { metaWebhookDeliveries } from '@crm/nest-common';
-import { freePort, startServiceProcess, waitFor, type ServiceHandle, rpcError } from '@crm/testing';
+import {
+  connectTenantToSandbox,
+  freePort,
+  startServiceProcess,
+  waitFor,
+  type ServiceHandle,
+  rpcError,
+} from '@crm/testing';
 import {
   historyOf,
   randomPhone,
@@ -139,23 +146,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
       TENANT_NAME,
       'America/Mexico_City',
     ]);
-    const { access_token: accessToken } = await control<{ access_token: string }>('/tokens', {});
-    await svc.rpc.call(Rpc.meta.completeOauth, {
-      tenantId,
-      userId: randomUUID(),
-      accessToken,
-    });
-    await svc.rpc.call(
-      Rpc.meta.selectAssets,
-      {
-        tenantId,
-        businessId: ids.businessId,
-        adAccountId: ids.adAccountId,
-        wabaId: ids.wabaId,
-        phoneNumberId: ids.phoneNumberIds[0],
-      },
-      20_000,
-    );
+    await connectTenantToSandbox(svc.rpc, sandbox.url, tenantId, ids);
   }, 90_000);
 
   afterAll(async () => {

@@ -8,7 +8,14 @@ import {
   type Sandbox,
   type SandboxIds,
 } from '@crm/meta-sandbox';
-import { RpcTestClient, freePort, startServiceProcess, waitFor, type ServiceHandle } from '@crm/testing';
+import {
+  RpcTestClient,
+  connectTenantToSandbox,
+  freePort,
+  startServiceProcess,
+  waitFor,
+  type ServiceHandle,
+} from '@crm/testing';
 import type { Client } from 'pg';
 import { connectDatabase, seedTenant, startTestGateway, type TestGateway } from './gateway-test-support';
 
@@ -61,24 +68,7 @@ describe('Meta webhooks end to end: gateway, meta-ads-service and crm-service', 
     db = await connectDatabase();
     ({ tenantId } = await seedTenant(db, 'Webhooks de punta a punta'));
     rpc = new RpcTestClient(process.env.NATS_URL!);
-    const token = await fetch(`${listening.url}/_sandbox/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    });
-    const { access_token: accessToken } = (await token.json()) as { access_token: string };
-    await rpc.call(Rpc.meta.completeOauth, { tenantId, userId: randomUUID(), accessToken });
-    await rpc.call(
-      Rpc.meta.selectAssets,
-      {
-        tenantId,
-        businessId: ids.businessId,
-        adAccountId: ids.adAccountId,
-        wabaId: ids.wabaId,
-        phoneNumberId: ids.phoneNumberIds[0],
-      },
-      20_000,
-    );
+    await connectTenantToSandbox(rpc, listening.url, tenantId, ids);
   }, 120_000);
 
   afterAll(async () => {

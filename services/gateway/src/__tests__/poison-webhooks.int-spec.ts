@@ -7,6 +7,7 @@ import { streamFor } from '@crm/nest-common';
 import { createSandbox, idsOf } from '@crm/meta-sandbox';
 import {
   RpcTestClient,
+  connectTenantToSandbox,
   freePort,
   startServiceProcess,
   waitFor,
@@ -80,24 +81,7 @@ describe('poison webhooks are parked, not retried forever (gateway → meta-ads-
     ]);
     // One tenant in crm and connected in meta-ads to the sandbox's WABA and number, so webhooks are routed to it.
     tenantId = (await seedTenant(db, `Poison ${tag.slice(0, 8)}`)).tenantId;
-    const minted = await fetch(`${listening.url}/_sandbox/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    });
-    const { access_token: accessToken } = (await minted.json()) as { access_token: string };
-    await rpc.call(Rpc.meta.completeOauth, { tenantId, userId: randomUUID(), accessToken });
-    await rpc.call(
-      Rpc.meta.selectAssets,
-      {
-        tenantId,
-        businessId: ids.businessId,
-        adAccountId: ids.adAccountId,
-        wabaId: ids.wabaId,
-        phoneNumberId: ids.phoneNumberIds[0],
-      },
-      20_000,
-    );
+    await connectTenantToSandbox(rpc, listening.url, tenantId, ids);
   });
 
   afterAll(async () => {
