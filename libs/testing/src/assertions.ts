@@ -33,7 +33,9 @@ export async function waitForConsumerIdle(
         const info = await manager.consumers.info(stream, durableName(durable));
         return info.num_pending === 0 && info.num_ack_pending === 0;
       },
-      { what: `${durable} to be idle` },
+      // Generous: a consumer may first have to chew through what earlier suites of the run published (thousands of
+      // statuses) on the shared stream.
+      { what: `${durable} to be idle`, timeoutMs: 60_000 },
     );
   } finally {
     await connection.close();
