@@ -330,6 +330,35 @@ describe('gateway: sign-up, tenant settings, users and sellers (real crm-service
     });
   });
 
+  it('documents the new routes in OpenAPI from the contract classes', async () => {
+    const spec = await request(gateway.server).get('/api/docs-json').expect(200);
+    expect(Object.keys(spec.body.paths as Record<string, unknown>)).toEqual(
+      expect.arrayContaining([
+        '/crm/auth/signup',
+        '/crm/tenant',
+        '/crm/users',
+        '/crm/users/{id}',
+        '/crm/sellers',
+      ]),
+    );
+    const schemas = spec.body.components.schemas;
+    expect(schemas.SignupBody.required).toEqual(
+      expect.arrayContaining(['companyName', 'name', 'email', 'password']),
+    );
+    expect(schemas.SignupBody.properties.currency.enum).toEqual(expect.arrayContaining(['MXN', 'USD']));
+    expect(schemas.SignupBody.properties.password).toMatchObject({ minLength: 10, maxLength: 200 });
+    expect(schemas.UpdateTenantBody.properties.locale.enum).toEqual(['es-MX', 'en-US']);
+    expect(Object.keys(schemas.UpdateTenantBody.properties)).not.toContain('tenantId');
+    expect(schemas.CreateUserBody.properties.role.enum).toEqual([...ROLES]);
+    expect(Object.keys(schemas.UpdateUserBody.properties).sort()).toEqual([
+      'active',
+      'name',
+      'password',
+      'role',
+    ]);
+    expect(schemas.UpdateUserBody.required ?? []).toEqual([]);
+  });
+
   describe('GET /crm/sellers', () => {
     it.each(MANAGERS)('shows %s the active sellers with their open leads', async (role) => {
       const tenant = await seedTenant(db, `Vendedores ${role}`);

@@ -51,6 +51,19 @@ describe('UserAccessCache', () => {
     expect(calls).toBe(2);
   });
 
+  it('shares one lookup between concurrent requests, and does not cache one that a change overtook', async () => {
+    const [first, second] = await Promise.all([cache.get(TENANT, USER), cache.get(TENANT, USER)]);
+    expect(first).toEqual(second);
+    expect(calls).toBe(1);
+
+    now += USER_ACCESS_TTL_MS;
+    const stale = cache.get(TENANT, USER); // fetched before the change below
+    answer = { active: false, role: 'closer' };
+    cache.forget(TENANT, USER);
+    await stale;
+    await expect(cache.get(TENANT, USER)).resolves.toEqual({ active: false, role: 'closer' });
+  });
+
   it('answers null for a user that no longer exists, and lets other failures through uncached', async () => {
     answer = new DomainError('NOT_FOUND', 'user not found');
     await expect(cache.get(TENANT, USER)).resolves.toBeNull();

@@ -18,22 +18,38 @@ type Entry = { access: UserAccess | null; expiresAt: number };
 @Injectable()
 export class UserAccessCache {
   private readonly entries = new Map<string, Entry>();
+  /** Lookups under way: concurrent requests of one user share one RPC. */
+  private readonly pending = new Map<string, Promise<UserAccess | null>>();
+  /** Bumped by `forget`, so an answer fetched before a change is not cached after it. */
+  private generation = 0;
 
   constructor(private readonly rpc: RpcClient) {}
 
   async get(tenantId: string, userId: string): Promise<UserAccess | null> {
     const key = `${tenantId}:${userId}`;
     const cached = this.entries.get(key);
-    const now = Date.now();
-    if (cached && cached.expiresAt > now) return cached.access;
-    const access = await this.fetch(tenantId, userId);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(key, { access, expiresAt: now + USER_ACCESS_TTL_MS });
-    return access;
+    if (cached && cached.expiresAt > Date.now()) return cached.access;
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const generation = this.generation;
+    const lookup = this.fetch(tenantId, userId)
+      .then((access) => {
+        if (generation === this.generation) {
+          if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+          this.entries.set(key, { access, expiresAt: Date.now() + USER_ACCESS_TTL_MS });
+        }
+        return access;
+      })
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, lookup);
+    return lookup;
   }
 
   forget(tenantId: string, userId: string): void {
-    this.entries.delete(`${tenantId}:${userId}`);
+    const key = `${tenantId}:${userId}`;
+    this.generation += 1;
+    this.entries.delete(key);
+    this.pending.delete(key);
   }
 
   private async fetch(tenantId: string, userId: string): Promise<UserAccess | null> {
