@@ -4,13 +4,16 @@ import { NotFound } from '../components/no-access';
 import { AutomationPage } from '../features/automation/automation-page';
 import { RequireAuth, RequireModule } from '../features/auth/guards';
 import { LoginPage } from '../features/auth/login-page';
+import { SignupPage } from '../features/auth/signup-page';
 import { DashboardPage } from '../features/dashboard/dashboard-page';
 import { LeadsPage } from '../features/leads/leads-page';
 import { MarketingPage } from '../features/marketing/marketing-page';
+import { SellersPage } from '../features/sellers/sellers-page';
 
 export function createAppRouter() {
   return createBrowserRouter([
     { path: '/login', element: <LoginPage /> },
+    { path: '/signup', element: <SignupPage /> },
     {
       element: <RequireAuth />,
       children: [
@@ -39,6 +42,14 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="automation">
                   <AutomationPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'sellers',
+              element: (
+                <RequireModule module="sellers">
+                  <SellersPage />
                 </RequireModule>
               ),
             },

@@ -7,7 +7,7 @@ import { LanguageSwitcher } from './language-switcher';
 type NavItem = {
   to: string;
   testId: string;
-  labelKey: 'nav.dashboard' | 'nav.leads' | 'nav.marketing' | 'nav.automation';
+  labelKey: 'nav.dashboard' | 'nav.leads' | 'nav.marketing' | 'nav.automation' | 'nav.sellers';
   module: AppModule | null;
   icon: string;
 };
@@ -23,6 +23,7 @@ const NAV_ITEMS: readonly NavItem[] = [
     module: 'automation',
     icon: '⚡',
   },
+  { to: '/sellers', testId: 'nav-sellers', labelKey: 'nav.sellers', module: 'sellers', icon: '☺' },
 ];
 
 export function AppLayout() {

@@ -12,3 +12,4 @@ export * from './model/crm';
 export * from './model/meta';
 export * from './model/marketing';
 export * from './model/automation';
+export * from './model/people';

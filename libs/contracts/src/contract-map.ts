@@ -13,6 +13,7 @@ import {
   VerifyCredentialsRequest,
 } from './crm';
 import { StatsRequest } from './marketing';
+import { CreateUserRequest, SignupRequest, UpdateTenantRequest, UpdateUserRequest } from './people';
 import {
   AdInsightsRequest,
   CompleteOauthRequest,
@@ -39,6 +40,7 @@ import type {
   TenantView,
 } from './model/crm';
 import type { RoiReport, StatsReport } from './model/marketing';
+import type { SellerOverview, UserAccess, UserView } from './model/people';
 import type {
   AdAccountOption,
   AdInsightsResult,
@@ -66,6 +68,13 @@ export type RpcMap = {
   [Rpc.crm.updateLeadStatus]: { request: UpdateLeadStatusRequest; reply: LeadView };
   [Rpc.crm.listPipeline]: { request: TenantRequest; reply: PipelineStageView[] };
   [Rpc.crm.attributionSummary]: { request: AttributionSummaryRequest; reply: AttributionSummary };
+  [Rpc.crm.signup]: { request: SignupRequest; reply: SessionUser };
+  [Rpc.crm.updateTenant]: { request: UpdateTenantRequest; reply: TenantView };
+  [Rpc.crm.listUsers]: { request: TenantRequest; reply: UserView[] };
+  [Rpc.crm.createUser]: { request: CreateUserRequest; reply: UserView };
+  [Rpc.crm.updateUser]: { request: UpdateUserRequest; reply: UserView };
+  [Rpc.crm.userAccess]: { request: GetUserRequest; reply: UserAccess };
+  [Rpc.crm.sellersOverview]: { request: TenantRequest; reply: SellerOverview[] };
 
   [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
   [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };

@@ -2,6 +2,8 @@
 export const RpcErrorCodes = [
   'VALIDATION',
   'UNAUTHORIZED',
+  /** Right password, but the ceo deactivated the account (login and existing sessions are refused). */
+  'ACCOUNT_DISABLED',
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
@@ -27,6 +29,7 @@ export type RpcErrorPayload = {
 export const HTTP_STATUS_BY_RPC_CODE: Record<RpcErrorCode, number> = {
   VALIDATION: 400,
   UNAUTHORIZED: 401,
+  ACCOUNT_DISABLED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,

@@ -7,5 +7,6 @@ export * from './crm';
 export * from './meta';
 export * from './marketing';
 export * from './automation';
+export * from './people';
 export * from './phone';
 export * from './contract-map';

@@ -16,6 +16,14 @@ export const Rpc = {
     updateLeadStatus: 'crm.leads.update-status',
     listPipeline: 'crm.pipeline.list',
     attributionSummary: 'crm.attribution.summary',
+    // tenants and people (issue 6)
+    signup: 'crm.tenants.signup',
+    updateTenant: 'crm.tenants.update',
+    listUsers: 'crm.users.list',
+    createUser: 'crm.users.create',
+    updateUser: 'crm.users.update',
+    userAccess: 'crm.users.access',
+    sellersOverview: 'crm.sellers.overview',
   },
   meta: {
     consumeOauthState: 'meta.oauth.consume-state',

@@ -8,6 +8,7 @@ import { StoresModule } from './database/stores.module';
 import { InboundModule } from './inbound/inbound.module';
 import { LeadsModule } from './leads/leads.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { PeopleModule } from './people/people.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
@@ -34,6 +35,7 @@ export class AppModule {
         }),
         OutboxModule,
         TenancyModule,
+        PeopleModule,
         PipelineModule,
         LeadsModule,
         AttributionModule,

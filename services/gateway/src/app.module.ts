@@ -9,6 +9,7 @@ import { CrossSiteGuard } from './http/cross-site.guard';
 import { LeadsModule } from './leads/leads.module';
 import { MarketingModule } from './marketing/marketing.module';
 import { MetaOauthModule } from './meta-oauth/meta-oauth.module';
+import { PeopleModule } from './people/people.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
@@ -26,6 +27,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       LeadsModule,
       MarketingModule,
       AutomationModule,
+      PeopleModule,
     ],
     // The root module's global guards run before those of imported modules: a forged request is refused before
     // the session and role guards look at it.

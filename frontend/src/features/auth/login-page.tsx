@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { isApiError, retryAfterSeconds } from '../../api/http';
 import { LanguageSwitcher } from '../../components/language-switcher';
 import { useLogin, useSession } from './session';
@@ -34,6 +34,7 @@ export function LoginPage() {
   const errorMessage = (() => {
     if (!login.error) return null;
     if (isApiError(login.error)) {
+      if (login.error.code === 'ACCOUNT_DISABLED') return t('login.errors.disabled');
       if (login.error.status === 401 || login.error.status === 400) return t('login.errors.invalid');
       if (login.error.status === 429) {
         const seconds = retryAfterSeconds(login.error);
@@ -121,6 +122,16 @@ export function LoginPage() {
               {login.isPending ? t('login.submitting') : t('login.submit')}
             </button>
           </form>
+          <p className="mt-4 text-center text-sm text-slate-600">
+            {t('login.noAccount')}{' '}
+            <Link
+              to="/signup"
+              data-testid="login-signup-link"
+              className="font-medium text-indigo-600 hover:underline"
+            >
+              {t('login.createAccount')}
+            </Link>
+          </p>
         </div>
       </main>
     </div>

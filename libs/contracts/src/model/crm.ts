@@ -34,7 +34,8 @@ export type SessionUser = {
   role: Role;
 };
 
-export type TenantView = { id: string; name: string; currency: string; timezone: string };
+/** A tenant's settings: money in `currency` (ISO 4217), dates in `timezone` (IANA), UI texts in `locale`. */
+export type TenantView = { id: string; name: string; currency: string; timezone: string; locale: string };
 
 export type LeadView = {
   id: string;

@@ -84,6 +84,7 @@ describe('crm-service: credentials, users, tenants, pipeline, health', () => {
       name: 'Inmobiliaria A',
       currency: 'MXN',
       timezone: 'America/Mexico_City',
+      locale: 'es-MX',
     });
     expect((await rpcError(crm.rpc.call(Rpc.crm.getTenant, { tenantId: randomUUID() }))).code).toBe(
       'NOT_FOUND',

@@ -9,7 +9,7 @@ import { UserStore } from './user-store';
 
 export const BCRYPT_COST = 10;
 
-export type NewTenant = { id?: string; name: string; currency: string; timezone: string };
+export type NewTenant = { id?: string; name: string; currency: string; timezone: string; locale?: string };
 export type NewUser = {
   id?: string;
   tenantId: string;
@@ -24,7 +24,7 @@ const pipelines = new PipelineStore();
 const users = new UserStore();
 
 /**
- * Create a tenant with its pipeline (the seven LEAD_STATUSES, Spanish labels). Run it inside a transaction that
+ * Create a tenant with its pipeline (the seven LEAD_STATUSES, Spanish labels); `locale` defaults to `es-MX`. Run it inside a transaction that
  * may write the new tenant: `TenantDatabase.withTenant(id, …)`, or the seed's system transaction.
  */
 export async function provisionTenant(db: SqlRunner, tenant: NewTenant): Promise<string> {
@@ -35,6 +35,7 @@ export async function provisionTenant(db: SqlRunner, tenant: NewTenant): Promise
     name: tenant.name.trim(),
     currency: tenant.currency,
     timezone: tenant.timezone,
+    locale: tenant.locale,
   });
   await pipelines.insertMany(db, id, DEFAULT_PIPELINE);
   return id;

@@ -26,6 +26,10 @@ export class TenancyService {
     );
     const matches = await compare(password, row?.password_hash ?? this.decoyHash);
     if (!row || !matches) throw new DomainError('UNAUTHORIZED', INVALID_CREDENTIALS);
+    // Said only to whoever knows the password, so it reveals nothing about which emails exist.
+    if (!row.active) {
+      throw new DomainError('ACCOUNT_DISABLED', 'this account has been deactivated; ask your company admin');
+    }
     return toSessionUser(row);
   }
 

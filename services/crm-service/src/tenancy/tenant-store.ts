@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantView } from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
-import type { SqlRunner } from '../common/sql';
+import { updateReturning, type SqlRunner } from '../common/sql';
+
+/** The settings a tenant may change; a field left out keeps its value. */
+export type TenantChanges = Partial<Pick<TenantView, 'name' | 'currency' | 'timezone' | 'locale'>>;
+
+const TENANT_SELECT = `id, name, currency, timezone, locale`;
 
 /** `crm.tenants`: its SQL. A tenant row is visible to its own tenant only (row-level security on `id`). */
 @Injectable()
 export class TenantStore {
   async find(db: EntityManager, tenantId: string): Promise<TenantView | null> {
-    const rows: TenantView[] = await db.query(
-      `SELECT id, name, currency, timezone FROM crm.tenants WHERE id = $1`,
-      [tenantId],
-    );
+    const rows: TenantView[] = await db.query(`SELECT ${TENANT_SELECT} FROM crm.tenants WHERE id = $1`, [
+      tenantId,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -19,12 +23,31 @@ export class TenantStore {
     return rows.length > 0;
   }
 
-  async insert(db: SqlRunner, tenant: TenantView): Promise<void> {
-    await db.query(`INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, $2, $3, $4)`, [
-      tenant.id,
-      tenant.name,
-      tenant.currency,
-      tenant.timezone,
-    ]);
+  /** `locale` defaults to the column's default (`es-MX`) when left out. */
+  async insert(db: SqlRunner, tenant: Omit<TenantView, 'locale'> & { locale?: string }): Promise<void> {
+    await db.query(
+      `INSERT INTO crm.tenants (id, name, currency, timezone, locale)
+       VALUES ($1, $2, $3, $4, COALESCE($5, 'es-MX'))`,
+      [tenant.id, tenant.name, tenant.currency, tenant.timezone, tenant.locale ?? null],
+    );
+  }
+
+  async update(db: EntityManager, tenantId: string, changes: TenantChanges): Promise<TenantView | null> {
+    const rows = await updateReturning<TenantView>(
+      db,
+      `UPDATE crm.tenants
+          SET name = COALESCE($2, name), currency = COALESCE($3, currency),
+              timezone = COALESCE($4, timezone), locale = COALESCE($5, locale)
+        WHERE id = $1
+        RETURNING ${TENANT_SELECT}`,
+      [
+        tenantId,
+        changes.name ?? null,
+        changes.currency ?? null,
+        changes.timezone ?? null,
+        changes.locale ?? null,
+      ],
+    );
+    return rows[0] ?? null;
   }
 }

@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { Role, SessionUser } from '@crm/contracts';
+import {
+  LEAD_STATUSES,
+  SELLER_ROLES,
+  type MoneyAmount,
+  type Role,
+  type SellerOverview,
+  type SessionUser,
+  type UserAccess,
+  type UserView,
+} from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
-import type { SqlRunner } from '../common/sql';
+import { updateReturning, type SqlRunner } from '../common/sql';
 
 /** `crm.users`: its SQL and row type. */
 
@@ -13,6 +22,7 @@ export type SessionRow = {
   email: string;
   name: string;
   role: Role;
+  active: boolean;
   password_hash: string;
 };
 
@@ -27,9 +37,80 @@ export type UserRecord = {
 };
 
 const SESSION_SELECT = `
-  SELECT u.id AS user_id, u.tenant_id, t.name AS tenant_name, u.email, u.name, u.role, u.password_hash
+  SELECT u.id AS user_id, u.tenant_id, t.name AS tenant_name, u.email, u.name, u.role, u.active, u.password_hash
     FROM crm.users u
     JOIN crm.tenants t ON t.id = u.tenant_id`;
+
+type UserRow = {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  active: boolean;
+  created_at: Date;
+};
+
+const USER_COLUMNS = `id, name, email, role, active, created_at`;
+
+/** Changes to a user; a field left out keeps its value. */
+export type UserChanges = { name?: string; role?: Role; active?: boolean; passwordHash?: string };
+
+type SellerRow = {
+  user_id: string;
+  name: string;
+  email: string;
+  role: Role;
+  open_leads: number;
+  open_pipeline: MoneyAmount[];
+  won_revenue: MoneyAmount[];
+};
+
+const CLOSED_STATUSES: string[] = LEAD_STATUSES.filter((s) => s.startsWith('cerrado_'));
+
+/**
+ * Per active seller, in one statement: open leads assigned to them, the pending opportunities' value and the
+ * completed sales' amount of their leads, each summed per currency (`[{ currency, amount }]`, largest first).
+ */
+const SELLERS_OVERVIEW_SQL = `
+  WITH sellers AS (
+    SELECT id, name, email, role FROM crm.users
+     WHERE tenant_id = $1 AND active AND role = ANY($2::text[])
+  ),
+  open_leads AS (
+    SELECT l.assigned_user_id AS user_id, count(*)::int AS n
+      FROM crm.leads l
+     WHERE l.tenant_id = $1 AND l.assigned_user_id IS NOT NULL AND l.status <> ALL($3::text[])
+     GROUP BY l.assigned_user_id
+  ),
+  pipeline AS (
+    SELECT user_id, jsonb_agg(jsonb_build_object('currency', currency, 'amount', amount)
+                              ORDER BY amount DESC, currency) AS amounts
+      FROM (SELECT l.assigned_user_id AS user_id, o.currency, sum(o.value)::float8 AS amount
+              FROM crm.opportunities o
+              JOIN crm.leads l ON l.tenant_id = o.tenant_id AND l.id = o.lead_id
+             WHERE o.tenant_id = $1 AND o.status = 'pending' AND l.assigned_user_id IS NOT NULL
+             GROUP BY l.assigned_user_id, o.currency) per_currency
+     GROUP BY user_id
+  ),
+  revenue AS (
+    SELECT user_id, jsonb_agg(jsonb_build_object('currency', currency, 'amount', amount)
+                              ORDER BY amount DESC, currency) AS amounts
+      FROM (SELECT l.assigned_user_id AS user_id, s.currency, sum(s.amount)::float8 AS amount
+              FROM crm.sales_transactions s
+              JOIN crm.leads l ON l.tenant_id = s.tenant_id AND l.id = s.lead_id
+             WHERE s.tenant_id = $1 AND s.status = 'completed' AND l.assigned_user_id IS NOT NULL
+             GROUP BY l.assigned_user_id, s.currency) per_currency
+     GROUP BY user_id
+  )
+  SELECT s.id AS user_id, s.name, s.email, s.role,
+         COALESCE(ol.n, 0) AS open_leads,
+         COALESCE(p.amounts, '[]'::jsonb) AS open_pipeline,
+         COALESCE(r.amounts, '[]'::jsonb) AS won_revenue
+    FROM sellers s
+    LEFT JOIN open_leads ol ON ol.user_id = s.id
+    LEFT JOIN pipeline p ON p.user_id = s.id
+    LEFT JOIN revenue r ON r.user_id = s.id
+   ORDER BY s.name, s.id`;
 
 @Injectable()
 export class UserStore {
@@ -58,12 +139,103 @@ export class UserStore {
     return rows.length > 0;
   }
 
+  async findIdByEmail(db: EntityManager, tenantId: string, email: string): Promise<string | null> {
+    const rows: { id: string }[] = await db.query(
+      `SELECT id FROM crm.users WHERE tenant_id = $1 AND email = $2`,
+      [tenantId, email],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async list(db: EntityManager, tenantId: string): Promise<UserView[]> {
+    const rows: UserRow[] = await db.query(
+      `SELECT ${USER_COLUMNS} FROM crm.users WHERE tenant_id = $1 ORDER BY name, id`,
+      [tenantId],
+    );
+    return rows.map(toUserView);
+  }
+
+  async find(db: EntityManager, tenantId: string, userId: string): Promise<UserView | null> {
+    const rows: UserRow[] = await db.query(
+      `SELECT ${USER_COLUMNS} FROM crm.users WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, userId],
+    );
+    return rows[0] ? toUserView(rows[0]) : null;
+  }
+
+  async findAccess(db: EntityManager, tenantId: string, userId: string): Promise<UserAccess | null> {
+    const rows: UserAccess[] = await db.query(
+      `SELECT active, role FROM crm.users WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, userId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The user's row locked for the rest of the transaction (checks before an update). */
+  async lock(db: EntityManager, tenantId: string, userId: string): Promise<UserView | null> {
+    const rows: UserRow[] = await db.query(
+      `SELECT ${USER_COLUMNS} FROM crm.users WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+      [tenantId, userId],
+    );
+    return rows[0] ? toUserView(rows[0]) : null;
+  }
+
+  async update(
+    db: EntityManager,
+    tenantId: string,
+    userId: string,
+    changes: UserChanges,
+  ): Promise<UserView | null> {
+    const rows = await updateReturning<UserRow>(
+      db,
+      `UPDATE crm.users
+          SET name = COALESCE($3, name), role = COALESCE($4, role), active = COALESCE($5, active),
+              password_hash = COALESCE($6, password_hash)
+        WHERE tenant_id = $1 AND id = $2
+        RETURNING ${USER_COLUMNS}`,
+      [
+        tenantId,
+        userId,
+        changes.name ?? null,
+        changes.role ?? null,
+        changes.active ?? null,
+        changes.passwordHash ?? null,
+      ],
+    );
+    return rows[0] ? toUserView(rows[0]) : null;
+  }
+
+  /** Active users of a selling role, with what they have open and what they won (see SELLERS_OVERVIEW_SQL). */
+  async sellersOverview(db: EntityManager, tenantId: string): Promise<SellerOverview[]> {
+    const rows: SellerRow[] = await db.query(SELLERS_OVERVIEW_SQL, [tenantId, SELLER_ROLES, CLOSED_STATUSES]);
+    return rows.map((row) => ({
+      userId: row.user_id,
+      name: row.name,
+      email: row.email,
+      role: row.role,
+      openLeads: row.open_leads,
+      openPipeline: row.open_pipeline,
+      wonRevenue: row.won_revenue,
+    }));
+  }
+
   async insert(db: SqlRunner, user: UserRecord): Promise<void> {
     await db.query(
       `INSERT INTO crm.users (id, tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
       [user.id, user.tenantId, user.email, user.name, user.role, user.passwordHash],
     );
   }
+}
+
+function toUserView(row: UserRow): UserView {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    active: row.active,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 export function toSessionUser(row: SessionRow): SessionUser {

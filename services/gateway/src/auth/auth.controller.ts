@@ -1,11 +1,18 @@
 import { Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError, Rpc, type SessionUser } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { ValidBody } from '../http/validated-body';
 import { Public, Session } from './auth.decorators';
-import { LoginBody } from './login.dto';
+import { LoginBody, SignupBody } from './login.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 import type { SessionContext } from './session';
 import { SessionService } from './session.service';
@@ -32,6 +39,33 @@ export class AuthController {
     const user = await this.rpc.call(Rpc.crm.verifyCredentials, {
       email: body.email,
       password: body.password,
+    });
+    await this.sessions.issue(response, { userId: user.userId, tenantId: user.tenantId, role: user.role });
+    return user;
+  }
+
+  @Post('signup')
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Self-serve sign-up: a new company (default pipeline) and its ceo, signed in (same cookie and limits as login)',
+  })
+  @ApiBody({ type: SignupBody })
+  @ApiCreatedResponse({ description: 'SessionUser' })
+  async signup(
+    @ValidBody(SignupBody) body: SignupBody,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionUser> {
+    const user = await this.rpc.call(Rpc.crm.signup, {
+      companyName: body.companyName,
+      name: body.name,
+      email: body.email,
+      password: body.password,
+      timezone: body.timezone,
+      currency: body.currency,
+      locale: body.locale,
     });
     await this.sessions.issue(response, { userId: user.userId, tenantId: user.tenantId, role: user.role });
     return user;

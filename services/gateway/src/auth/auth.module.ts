@@ -8,13 +8,16 @@ import { LOGIN_THROTTLERS, LoginThrottlerGuard } from './login-throttler.guard';
 import { RolesGuard } from './roles.guard';
 import { SessionGuard } from './session.guard';
 import { SessionService } from './session.service';
+import { UserAccessCache } from './user-access';
 
-/** Login/logout/me, the session cookie, and the global session and role guards. */
+/** Sign-up/login/logout/me, the session cookie, and the global session and role guards. */
 @Module({})
 export class AuthModule {
   static forRoot(config: Pick<GatewayConfig, 'SESSION_SECRET' | 'SESSION_TTL_SECONDS'>): DynamicModule {
     return {
       module: AuthModule,
+      // Global: feature modules (people) reach the UserAccessCache.
+      global: true,
       imports: [
         JwtModule.register({
           secret: config.SESSION_SECRET,
@@ -26,12 +29,13 @@ export class AuthModule {
       controllers: [AuthController],
       providers: [
         SessionService,
+        UserAccessCache,
         LoginThrottlerGuard,
         // Order matters: the session guard puts the caller on the request, then the roles guard reads it.
         { provide: APP_GUARD, useClass: SessionGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],
-      exports: [SessionService],
+      exports: [SessionService, UserAccessCache],
     };
   }
 }

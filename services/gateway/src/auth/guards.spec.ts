@@ -1,14 +1,16 @@
 import { ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { MODULE_ROLES, type Role } from '@crm/contracts';
-import { HealthController } from '@crm/nest-common';
+import { DomainError, MODULE_ROLES, type Role, type UserAccess } from '@crm/contracts';
+import { HealthController, type RpcClient } from '@crm/nest-common';
+import { GatewayHttpError } from '../http/http-error';
 import type { GatewayConfig } from '../config';
 import { Public, Roles } from './auth.decorators';
 import { RolesGuard } from './roles.guard';
 import { SESSION_COOKIE, type SessionRequest } from './session';
 import { SessionGuard } from './session.guard';
 import { SessionService } from './session.service';
+import { UserAccessCache } from './user-access';
 
 const SECRET = 'session-secret-session-secret-session!!';
 const TENANT = '0b3c2a52-1c1e-4c3b-9a55-6d0c2a111111';
@@ -69,10 +71,34 @@ describe('SessionGuard', () => {
     verifyOptions: { algorithms: ['HS256'] },
   });
   const sessions = new SessionService(jwt, config);
-  const guard = new SessionGuard(sessions, new Reflector());
+  /** What crm-service answers about USER (the RPC is the only thing replaced here). */
+  let current: UserAccess | 'missing' = { active: true, role: 'closer' };
+  const rpc = {
+    call: async () => {
+      if (current === 'missing') throw new DomainError('NOT_FOUND', 'user not found');
+      return current;
+    },
+  } as unknown as RpcClient;
+  const access = new UserAccessCache(rpc);
+  const guard = new SessionGuard(sessions, new Reflector(), access);
   const request = (path: string, token?: string): Partial<SessionRequest> => ({
     path,
     cookies: token === undefined ? {} : { [SESSION_COOKIE]: token },
+  });
+  const cleared: string[] = [];
+  const response = { clearCookie: (name: string) => cleared.push(name) };
+  const contextWithResponse = (req: Partial<SessionRequest>): ExecutionContext =>
+    ({
+      getType: () => 'http',
+      getHandler: () => Routes.prototype.open,
+      getClass: () => Routes,
+      switchToHttp: () => ({ getRequest: () => req, getResponse: () => response }),
+    }) as unknown as ExecutionContext;
+
+  beforeEach(() => {
+    current = { active: true, role: 'closer' };
+    access.forget(TENANT, USER);
+    cleared.length = 0;
   });
 
   it('puts the verified caller on the request', async () => {
@@ -80,6 +106,32 @@ describe('SessionGuard', () => {
     const req = request('/crm/leads', token);
     await expect(guard.canActivate(contextFor('open', req))).resolves.toBe(true);
     expect(req.crmSession).toEqual({ userId: USER, tenantId: TENANT, role: 'closer' });
+  });
+
+  it("uses the user's current role, not the one signed into the cookie", async () => {
+    const token = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'ceo' });
+    current = { active: true, role: 'setter' };
+    const req = request('/crm/leads', token);
+    await expect(guard.canActivate(contextWithResponse(req))).resolves.toBe(true);
+    expect(req.crmSession?.role).toBe('setter');
+  });
+
+  it('refuses a deactivated user (401 ACCOUNT_DISABLED) and a deleted one (401), clearing the cookie', async () => {
+    const token = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'ceo' });
+    current = { active: false, role: 'ceo' };
+    const disabled = request('/crm/leads', token);
+    const error = await guard.canActivate(contextWithResponse(disabled)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayHttpError);
+    expect((error as GatewayHttpError).getStatus()).toBe(401);
+    expect((error as GatewayHttpError).getResponse()).toMatchObject({ code: 'ACCOUNT_DISABLED' });
+    expect(disabled.crmSession).toBeUndefined();
+
+    access.forget(TENANT, USER);
+    current = 'missing';
+    await expect(guard.canActivate(contextWithResponse(request('/crm/leads', token)))).rejects.toThrow(
+      UnauthorizedException,
+    );
+    expect(cleared).toEqual([SESSION_COOKIE, SESSION_COOKIE]);
   });
 
   it('answers 401 on /crm without a cookie, with a forged one, an expired one or bad claims', async () => {

@@ -41,7 +41,13 @@ const DISCONNECTED: ConnectionStatus = {
   business: null,
   adAccount: null,
 };
-const TENANT_VIEW: TenantView = { id: TENANT, name: 'Acme', currency: 'USD', timezone: 'Asia/Tokyo' };
+const TENANT_VIEW: TenantView = {
+  id: TENANT,
+  name: 'Acme',
+  currency: 'USD',
+  timezone: 'Asia/Tokyo',
+  locale: 'en-US',
+};
 
 const ATTRIBUTION: AttributionSummary = {
   rows: [

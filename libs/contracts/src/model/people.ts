@@ -1,0 +1,94 @@
+import type { Role } from '../tenancy';
+
+/** ISO 4217 codes a tenant may keep its books in (Latin America, North America, Europe). */
+export const CURRENCIES = [
+  'MXN',
+  'USD',
+  'CAD',
+  'EUR',
+  'GBP',
+  'COP',
+  'ARS',
+  'CLP',
+  'PEN',
+  'BRL',
+  'UYU',
+  'PYG',
+  'BOB',
+  'GTQ',
+  'CRC',
+  'DOP',
+  'HNL',
+  'NIO',
+  'PAB',
+] as const;
+export type Currency = (typeof CURRENCIES)[number];
+
+/** Languages of the UI (and of the tenant's defaults). */
+export const LOCALES = ['es-MX', 'en-US'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** What a tenant created by sign-up gets when the form leaves a setting out. */
+export const DEFAULT_TENANT_SETTINGS = {
+  timezone: 'America/Mexico_City',
+  currency: 'MXN',
+  locale: 'es-MX',
+} as const satisfies { timezone: string; currency: Currency; locale: Locale };
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 200;
+/** At least one letter (any alphabet) and one digit. */
+export const PASSWORD_PATTERN = /^(?=.*\p{L})(?=.*\p{Nd})/u;
+
+/**
+ * Why a password is too weak for this login email, or `null` when it is strong enough: at least 10 characters,
+ * letters and digits, and not containing the email's local part (compared case-insensitively, when that part has
+ * 3 characters or more).
+ */
+export function passwordProblem(password: string, email: string): string | null {
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    return `password must be at least ${PASSWORD_MIN_LENGTH} characters long`;
+  }
+  if (password.length > PASSWORD_MAX_LENGTH) {
+    return `password must be at most ${PASSWORD_MAX_LENGTH} characters long`;
+  }
+  if (!PASSWORD_PATTERN.test(password)) return 'password must contain letters and digits';
+  const local = email.trim().toLowerCase().split('@')[0] ?? '';
+  if (local.length >= 3 && password.toLowerCase().includes(local)) {
+    return 'password must not contain the part of the email before the @';
+  }
+  return null;
+}
+
+/** A user of the tenant as the ceo manages it. Never carries the password hash. */
+export type UserView = {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  active: boolean;
+  createdAt: string;
+};
+
+/** What the gateway checks a session against (at most a few seconds old): the user's current role and state. */
+export type UserAccess = { active: boolean; role: Role };
+
+/** An amount in one currency (sums are never mixed across currencies). */
+export type MoneyAmount = { currency: string; amount: number };
+
+/** One seller of the sellers overview; amounts of leads assigned to them, per currency, largest first. */
+export type SellerOverview = {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  /** Assigned leads not closed (status other than cerrado_ganado / cerrado_perdido). */
+  openLeads: number;
+  /** Sum of the pending opportunities' value of their leads. */
+  openPipeline: MoneyAmount[];
+  /** Sum of the completed sales of their leads. */
+  wonRevenue: MoneyAmount[];
+};
+
+/** Roles that sell, listed by the sellers overview. */
+export const SELLER_ROLES = ['setter', 'closer', 'ceo'] as const satisfies readonly Role[];

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  DEFAULT_TENANT_SETTINGS,
+  DomainError,
+  passwordProblem,
+  type CreateUserRequest,
+  type SellerOverview,
+  type SessionUser,
+  type SignupRequest,
+  type TenantView,
+  type UpdateTenantRequest,
+  type UpdateUserRequest,
+  type UserAccess,
+  type UserView,
+} from '@crm/contracts';
+import { TenantDatabase } from '@crm/nest-common';
+import { hash } from 'bcryptjs';
+import { uniqueViolation } from '../common/postgres-errors';
+import { BCRYPT_COST, createUser, normalizeEmail, provisionTenant } from '../tenancy/provisioning';
+import { TenantStore } from '../tenancy/tenant-store';
+import { UserStore, toSessionUser } from '../tenancy/user-store';
+
+const EMAIL_TAKEN = 'users_email_key';
+
+/** Sign-up, tenant settings, the tenant's users and the sellers overview. */
+@Injectable()
+export class PeopleService {
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly users: UserStore,
+    private readonly tenants: TenantStore,
+  ) {}
+
+  /** A new tenant (default pipeline and settings) and its ceo, in one transaction. */
+  async signup(request: SignupRequest): Promise<SessionUser> {
+    const email = normalizeEmail(request.email);
+    assertStrongPassword(request.password, email);
+    const tenantId = randomUUID();
+    try {
+      return await this.db.withTenant(tenantId, async (db) => {
+        await provisionTenant(db, {
+          id: tenantId,
+          name: request.companyName,
+          timezone: request.timezone ?? DEFAULT_TENANT_SETTINGS.timezone,
+          currency: request.currency ?? DEFAULT_TENANT_SETTINGS.currency,
+          locale: request.locale ?? DEFAULT_TENANT_SETTINGS.locale,
+        });
+        const userId = await createUser(db, {
+          tenantId,
+          email,
+          name: request.name,
+          role: 'ceo',
+          password: request.password,
+        });
+        const row = await this.users.findSession(db, tenantId, userId);
+        return toSessionUser(row!);
+      });
+    } catch (error) {
+      if (uniqueViolation(error) === EMAIL_TAKEN) {
+        throw new DomainError(
+          'CONFLICT',
+          `an account with the email ${email} already exists; sign in instead`,
+          {
+            email,
+          },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async updateTenant(request: UpdateTenantRequest): Promise<TenantView> {
+    const { tenantId, name, timezone, currency, locale } = request;
+    const tenant = await this.db.withTenant(tenantId, (db) =>
+      this.tenants.update(db, tenantId, { name, timezone, currency, locale }),
+    );
+    if (!tenant) throw new DomainError('NOT_FOUND', 'tenant not found');
+    return tenant;
+  }
+
+  listUsers(tenantId: string): Promise<UserView[]> {
+    return this.db.withTenant(tenantId, (db) => this.users.list(db, tenantId));
+  }
+
+  async createUser(request: CreateUserRequest): Promise<UserView> {
+    const { tenantId } = request;
+    const email = normalizeEmail(request.email);
+    assertStrongPassword(request.password, email);
+    try {
+      return await this.db.withTenant(tenantId, async (db) => {
+        const userId = await createUser(db, {
+          tenantId,
+          email,
+          name: request.name,
+          role: request.role,
+          password: request.password,
+        });
+        return (await this.users.find(db, tenantId, userId))!;
+      });
+    } catch (error) {
+      if (uniqueViolation(error) === EMAIL_TAKEN) throw await this.emailTaken(tenantId, email);
+      throw error;
+    }
+  }
+
+  async updateUser(request: UpdateUserRequest): Promise<UserView> {
+    const { tenantId, userId, actorUserId, name, role, active, password } = request;
+    if (userId === actorUserId && active === false) {
+      throw new DomainError('VALIDATION', 'you cannot deactivate your own account');
+    }
+    if (userId === actorUserId && role !== undefined && role !== 'ceo') {
+      throw new DomainError('VALIDATION', 'you cannot change your own role: another ceo must do it');
+    }
+    return this.db.withTenant(tenantId, async (db) => {
+      const current = await this.users.lock(db, tenantId, userId);
+      if (!current) throw new DomainError('NOT_FOUND', `user ${userId} not found`);
+      if (password !== undefined) assertStrongPassword(password, current.email);
+      const passwordHash = password === undefined ? undefined : await hash(password, BCRYPT_COST);
+      return (await this.users.update(db, tenantId, userId, { name, role, active, passwordHash }))!;
+    });
+  }
+
+  async userAccess(tenantId: string, userId: string): Promise<UserAccess> {
+    const access = await this.db.withTenant(tenantId, (db) => this.users.findAccess(db, tenantId, userId));
+    if (!access) throw new DomainError('NOT_FOUND', 'user not found');
+    return access;
+  }
+
+  sellersOverview(tenantId: string): Promise<SellerOverview[]> {
+    return this.db.withTenant(tenantId, (db) => this.users.sellersOverview(db, tenantId));
+  }
+
+  /** 409 naming the existing user when it is one of this tenant's; another tenant's account is not disclosed. */
+  private async emailTaken(tenantId: string, email: string): Promise<DomainError> {
+    const existing = await this.db.withTenant(tenantId, (db) =>
+      this.users.findIdByEmail(db, tenantId, email),
+    );
+    return existing
+      ? new DomainError('CONFLICT', `user ${existing} already has the email ${email}`, { userId: existing })
+      : new DomainError('CONFLICT', `the email ${email} is already used by another account`);
+  }
+}
+
+function assertStrongPassword(password: string, email: string): void {
+  const problem = passwordProblem(password, email);
+  if (problem) throw new DomainError('VALIDATION', problem, { fields: ['password'] });
+}
