@@ -12,3 +12,5 @@ export * from './model/crm';
 export * from './model/meta';
 export * from './model/marketing';
 export * from './model/automation';
+export * from './model/currency';
+export * from './model/opportunities';

@@ -14,6 +14,22 @@ import {
 } from './crm';
 import { StatsRequest } from './marketing';
 import {
+  CreateOpportunityRequest,
+  CreateSaleRequest,
+  GetOpportunityRequest,
+  ListOpportunitiesRequest,
+  ListSalesRequest,
+  OpportunityBoardRequest,
+  OpportunityCreatedEvent,
+  OpportunityLostEvent,
+  OpportunityUpdatedEvent,
+  OpportunityWonEvent,
+  SaleCompletedEvent,
+  SaleRefundedEvent,
+  UpdateOpportunityRequest,
+  UpdateSaleRequest,
+} from './opportunities';
+import {
   AdInsightsRequest,
   CompleteOauthRequest,
   ConsumeOauthStateRequest,
@@ -34,11 +50,14 @@ import type {
   AttributionSummary,
   LeadDetail,
   LeadView,
+  OpportunityView,
   PipelineStageView,
+  SaleView,
   SessionUser,
   TenantView,
 } from './model/crm';
 import type { RoiReport, StatsReport } from './model/marketing';
+import type { OpportunityBoard } from './model/opportunities';
 import type {
   AdAccountOption,
   AdInsightsResult,
@@ -66,6 +85,14 @@ export type RpcMap = {
   [Rpc.crm.updateLeadStatus]: { request: UpdateLeadStatusRequest; reply: LeadView };
   [Rpc.crm.listPipeline]: { request: TenantRequest; reply: PipelineStageView[] };
   [Rpc.crm.attributionSummary]: { request: AttributionSummaryRequest; reply: AttributionSummary };
+  [Rpc.crm.listOpportunities]: { request: ListOpportunitiesRequest; reply: Page<OpportunityView> };
+  [Rpc.crm.opportunityBoard]: { request: OpportunityBoardRequest; reply: OpportunityBoard };
+  [Rpc.crm.getOpportunity]: { request: GetOpportunityRequest; reply: OpportunityView };
+  [Rpc.crm.createOpportunity]: { request: CreateOpportunityRequest; reply: OpportunityView };
+  [Rpc.crm.updateOpportunity]: { request: UpdateOpportunityRequest; reply: OpportunityView };
+  [Rpc.crm.listSales]: { request: ListSalesRequest; reply: Page<SaleView> };
+  [Rpc.crm.createSale]: { request: CreateSaleRequest; reply: SaleView };
+  [Rpc.crm.updateSale]: { request: UpdateSaleRequest; reply: SaleView };
 
   [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
   [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };
@@ -106,6 +133,12 @@ export type EventMap = {
   [Events.whatsappInbound]: WhatsappInboundEvent;
   [Events.whatsappStatus]: WhatsappStatusEvent;
   [Events.leadgenReceived]: LeadgenReceivedEvent;
+  [Events.opportunityCreated]: OpportunityCreatedEvent;
+  [Events.opportunityUpdated]: OpportunityUpdatedEvent;
+  [Events.opportunityWon]: OpportunityWonEvent;
+  [Events.opportunityLost]: OpportunityLostEvent;
+  [Events.saleCompleted]: SaleCompletedEvent;
+  [Events.saleRefunded]: SaleRefundedEvent;
   [Webhooks.metaPart]: MetaWebhookPartMessage;
 };
 
@@ -119,5 +152,11 @@ export const EventPayloadClasses: { [S in EventSubject]: ClassConstructor<EventP
   [Events.whatsappInbound]: WhatsappInboundEvent,
   [Events.whatsappStatus]: WhatsappStatusEvent,
   [Events.leadgenReceived]: LeadgenReceivedEvent,
+  [Events.opportunityCreated]: OpportunityCreatedEvent,
+  [Events.opportunityUpdated]: OpportunityUpdatedEvent,
+  [Events.opportunityWon]: OpportunityWonEvent,
+  [Events.opportunityLost]: OpportunityLostEvent,
+  [Events.saleCompleted]: SaleCompletedEvent,
+  [Events.saleRefunded]: SaleRefundedEvent,
   [Webhooks.metaPart]: MetaWebhookPartMessage,
 };

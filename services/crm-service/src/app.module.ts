@@ -7,8 +7,10 @@ import { CRM_SCHEMA, dataSourceOptions } from './database/data-source';
 import { StoresModule } from './database/stores.module';
 import { InboundModule } from './inbound/inbound.module';
 import { LeadsModule } from './leads/leads.module';
+import { OpportunitiesModule } from './opportunities/opportunities.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PipelineModule } from './pipeline/pipeline.module';
+import { SalesModule } from './sales/sales.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
 /** What the app module needs; the delivery settings default when left out (tests). */
@@ -36,6 +38,8 @@ export class AppModule {
         TenancyModule,
         PipelineModule,
         LeadsModule,
+        OpportunitiesModule,
+        SalesModule,
         AttributionModule,
         InboundModule,
       ],
