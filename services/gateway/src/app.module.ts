@@ -9,6 +9,8 @@ import { CrossSiteGuard } from './http/cross-site.guard';
 import { LeadsModule } from './leads/leads.module';
 import { MarketingModule } from './marketing/marketing.module';
 import { MetaOauthModule } from './meta-oauth/meta-oauth.module';
+import { OpportunitiesModule } from './opportunities/opportunities.module';
+import { SalesModule } from './sales/sales.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
@@ -24,6 +26,8 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       MetaOauthModule,
       WebhooksModule,
       LeadsModule,
+      OpportunitiesModule,
+      SalesModule,
       MarketingModule,
       AutomationModule,
     ],
