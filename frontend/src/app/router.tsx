@@ -7,6 +7,7 @@ import { LoginPage } from '../features/auth/login-page';
 import { DashboardPage } from '../features/dashboard/dashboard-page';
 import { LeadsPage } from '../features/leads/leads-page';
 import { MarketingPage } from '../features/marketing/marketing-page';
+import { OpportunitiesPage } from '../features/opportunities/opportunities-page';
 
 export function createAppRouter() {
   return createBrowserRouter([
@@ -23,6 +24,14 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="leads">
                   <LeadsPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'opportunities',
+              element: (
+                <RequireModule module="leads">
+                  <OpportunitiesPage />
                 </RequireModule>
               ),
             },
