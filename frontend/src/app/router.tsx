@@ -9,6 +9,7 @@ import { DashboardPage } from '../features/dashboard/dashboard-page';
 import { LeadsPage } from '../features/leads/leads-page';
 import { MarketingPage } from '../features/marketing/marketing-page';
 import { SellersPage } from '../features/sellers/sellers-page';
+import { OpportunitiesPage } from '../features/opportunities/opportunities-page';
 
 export function createAppRouter() {
   return createBrowserRouter([
@@ -26,6 +27,14 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="leads">
                   <LeadsPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'opportunities',
+              element: (
+                <RequireModule module="leads">
+                  <OpportunitiesPage />
                 </RequireModule>
               ),
             },

@@ -7,7 +7,8 @@ import { LanguageSwitcher } from './language-switcher';
 type NavItem = {
   to: string;
   testId: string;
-  labelKey: 'nav.dashboard' | 'nav.leads' | 'nav.marketing' | 'nav.automation' | 'nav.sellers';
+  labelKey:
+    'nav.dashboard' | 'nav.leads' | 'nav.opportunities' | 'nav.marketing' | 'nav.automation' | 'nav.sellers';
   module: AppModule | null;
   icon: string;
 };
@@ -15,6 +16,13 @@ type NavItem = {
 const NAV_ITEMS: readonly NavItem[] = [
   { to: '/', testId: 'nav-dashboard', labelKey: 'nav.dashboard', module: null, icon: '▦' },
   { to: '/leads', testId: 'nav-leads', labelKey: 'nav.leads', module: 'leads', icon: '☰' },
+  {
+    to: '/opportunities',
+    testId: 'nav-opportunities',
+    labelKey: 'nav.opportunities',
+    module: 'leads',
+    icon: '◧',
+  },
   { to: '/marketing', testId: 'nav-marketing', labelKey: 'nav.marketing', module: 'marketing', icon: '◎' },
   {
     to: '/automation',

@@ -13,3 +13,5 @@ export * from './model/meta';
 export * from './model/marketing';
 export * from './model/automation';
 export * from './model/people';
+export * from './model/currency';
+export * from './model/opportunities';

@@ -15,6 +15,22 @@ import {
 import { StatsRequest } from './marketing';
 import { CreateUserRequest, SignupRequest, UpdateTenantRequest, UpdateUserRequest } from './people';
 import {
+  CreateOpportunityRequest,
+  CreateSaleRequest,
+  GetOpportunityRequest,
+  ListOpportunitiesRequest,
+  ListSalesRequest,
+  OpportunityBoardRequest,
+  OpportunityCreatedEvent,
+  OpportunityLostEvent,
+  OpportunityUpdatedEvent,
+  OpportunityWonEvent,
+  SaleCompletedEvent,
+  SaleRefundedEvent,
+  UpdateOpportunityRequest,
+  UpdateSaleRequest,
+} from './opportunities';
+import {
   AdInsightsRequest,
   CompleteOauthRequest,
   ConsumeOauthStateRequest,
@@ -35,12 +51,15 @@ import type {
   AttributionSummary,
   LeadDetail,
   LeadView,
+  OpportunityView,
   PipelineStageView,
+  SaleView,
   SessionUser,
   TenantView,
 } from './model/crm';
 import type { RoiReport, StatsReport } from './model/marketing';
 import type { SellerOverview, UserAccess, UserView } from './model/people';
+import type { OpportunityBoard } from './model/opportunities';
 import type {
   AdAccountOption,
   AdInsightsResult,
@@ -75,6 +94,14 @@ export type RpcMap = {
   [Rpc.crm.updateUser]: { request: UpdateUserRequest; reply: UserView };
   [Rpc.crm.userAccess]: { request: GetUserRequest; reply: UserAccess };
   [Rpc.crm.sellersOverview]: { request: TenantRequest; reply: SellerOverview[] };
+  [Rpc.crm.listOpportunities]: { request: ListOpportunitiesRequest; reply: Page<OpportunityView> };
+  [Rpc.crm.opportunityBoard]: { request: OpportunityBoardRequest; reply: OpportunityBoard };
+  [Rpc.crm.getOpportunity]: { request: GetOpportunityRequest; reply: OpportunityView };
+  [Rpc.crm.createOpportunity]: { request: CreateOpportunityRequest; reply: OpportunityView };
+  [Rpc.crm.updateOpportunity]: { request: UpdateOpportunityRequest; reply: OpportunityView };
+  [Rpc.crm.listSales]: { request: ListSalesRequest; reply: Page<SaleView> };
+  [Rpc.crm.createSale]: { request: CreateSaleRequest; reply: SaleView };
+  [Rpc.crm.updateSale]: { request: UpdateSaleRequest; reply: SaleView };
 
   [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
   [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };
@@ -115,6 +142,12 @@ export type EventMap = {
   [Events.whatsappInbound]: WhatsappInboundEvent;
   [Events.whatsappStatus]: WhatsappStatusEvent;
   [Events.leadgenReceived]: LeadgenReceivedEvent;
+  [Events.opportunityCreated]: OpportunityCreatedEvent;
+  [Events.opportunityUpdated]: OpportunityUpdatedEvent;
+  [Events.opportunityWon]: OpportunityWonEvent;
+  [Events.opportunityLost]: OpportunityLostEvent;
+  [Events.saleCompleted]: SaleCompletedEvent;
+  [Events.saleRefunded]: SaleRefundedEvent;
   [Webhooks.metaPart]: MetaWebhookPartMessage;
 };
 
@@ -128,5 +161,11 @@ export const EventPayloadClasses: { [S in EventSubject]: ClassConstructor<EventP
   [Events.whatsappInbound]: WhatsappInboundEvent,
   [Events.whatsappStatus]: WhatsappStatusEvent,
   [Events.leadgenReceived]: LeadgenReceivedEvent,
+  [Events.opportunityCreated]: OpportunityCreatedEvent,
+  [Events.opportunityUpdated]: OpportunityUpdatedEvent,
+  [Events.opportunityWon]: OpportunityWonEvent,
+  [Events.opportunityLost]: OpportunityLostEvent,
+  [Events.saleCompleted]: SaleCompletedEvent,
+  [Events.saleRefunded]: SaleRefundedEvent,
   [Webhooks.metaPart]: MetaWebhookPartMessage,
 };

@@ -24,6 +24,15 @@ export const Rpc = {
     updateUser: 'crm.users.update',
     userAccess: 'crm.users.access',
     sellersOverview: 'crm.sellers.overview',
+    // opportunities and sales (libs/contracts/src/opportunities.ts)
+    listOpportunities: 'crm.opportunities.list',
+    opportunityBoard: 'crm.opportunities.board',
+    getOpportunity: 'crm.opportunities.get',
+    createOpportunity: 'crm.opportunities.create',
+    updateOpportunity: 'crm.opportunities.update',
+    listSales: 'crm.sales.list',
+    createSale: 'crm.sales.create',
+    updateSale: 'crm.sales.update',
   },
   meta: {
     consumeOauthState: 'meta.oauth.consume-state',
@@ -59,6 +68,13 @@ export const Events = {
   whatsappInbound: 'evt.meta.whatsapp.inbound',
   whatsappStatus: 'evt.meta.whatsapp.status',
   leadgenReceived: 'evt.meta.leadgen.received',
+  // opportunities and sales (libs/contracts/src/opportunities.ts)
+  opportunityCreated: 'evt.crm.opportunity.created',
+  opportunityUpdated: 'evt.crm.opportunity.updated',
+  opportunityWon: 'evt.crm.opportunity.won',
+  opportunityLost: 'evt.crm.opportunity.lost',
+  saleCompleted: 'evt.crm.sale.completed',
+  saleRefunded: 'evt.crm.sale.refunded',
 } as const;
 
 /** Verified Meta webhook bodies, split by the gateway into one message per change (stream `META_WEBHOOKS`). */

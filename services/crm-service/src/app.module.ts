@@ -7,9 +7,11 @@ import { CRM_SCHEMA, dataSourceOptions } from './database/data-source';
 import { StoresModule } from './database/stores.module';
 import { InboundModule } from './inbound/inbound.module';
 import { LeadsModule } from './leads/leads.module';
+import { OpportunitiesModule } from './opportunities/opportunities.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PeopleModule } from './people/people.module';
 import { PipelineModule } from './pipeline/pipeline.module';
+import { SalesModule } from './sales/sales.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
 /** What the app module needs; the delivery settings default when left out (tests). */
@@ -38,6 +40,8 @@ export class AppModule {
         PeopleModule,
         PipelineModule,
         LeadsModule,
+        OpportunitiesModule,
+        SalesModule,
         AttributionModule,
         InboundModule,
       ],

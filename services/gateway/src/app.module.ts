@@ -10,6 +10,8 @@ import { LeadsModule } from './leads/leads.module';
 import { MarketingModule } from './marketing/marketing.module';
 import { MetaOauthModule } from './meta-oauth/meta-oauth.module';
 import { PeopleModule } from './people/people.module';
+import { OpportunitiesModule } from './opportunities/opportunities.module';
+import { SalesModule } from './sales/sales.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
@@ -25,6 +27,8 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       MetaOauthModule,
       WebhooksModule,
       LeadsModule,
+      OpportunitiesModule,
+      SalesModule,
       MarketingModule,
       AutomationModule,
       PeopleModule,

@@ -64,6 +64,14 @@ export type OpportunityView = {
   status: OpportunityStatus;
   deadline: IsoInstant | null;
   createdAt: IsoInstant;
+  leadName: string;
+  ownerId: string | null;
+  ownerName: string | null;
+  /** Set when the status is `lost`. */
+  lostReason: string | null;
+  /** Stamped when the opportunity is won or lost, cleared when it is reopened. */
+  closedAt: IsoInstant | null;
+  updatedAt: IsoInstant;
 };
 
 export type SaleView = {
@@ -74,6 +82,8 @@ export type SaleView = {
   currency: string;
   status: SaleStatus;
   completedAt: IsoInstant | null;
+  refundedAt: IsoInstant | null;
+  createdAt: IsoInstant;
 };
 
 export type LeadDetail = LeadView & { opportunities: OpportunityView[]; sales: SaleView[] };

@@ -205,6 +205,8 @@ describe('crm-service: leads', () => {
         currency: 'MXN',
         status: 'completed',
         completedAt: '2026-03-01T12:00:00.000Z',
+        refundedAt: null,
+        createdAt: expect.any(String),
       },
     ]);
   });

@@ -3,6 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { CreateCrmTables1767225600000 } from './migrations/1767225600000-CreateCrmTables';
 import { TenantRowLevelSecurity1767312000000 } from './migrations/1767312000000-TenantRowLevelSecurity';
 import { DurableMessagingTables1767398400000 } from './migrations/1767398400000-DurableMessagingTables';
+import { OpportunityLifecycle1767484800000 } from './migrations/1767484800000-OpportunityLifecycle';
 import { TenantSettingsAndActiveUsers1767484810000 } from './migrations/1767484810000-TenantSettingsAndActiveUsers';
 
 export const CRM_SCHEMA = 'crm';
@@ -17,6 +18,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       CreateCrmTables1767225600000,
       TenantRowLevelSecurity1767312000000,
       DurableMessagingTables1767398400000,
+      OpportunityLifecycle1767484800000,
       TenantSettingsAndActiveUsers1767484810000,
     ],
     applicationName: 'crm-service',

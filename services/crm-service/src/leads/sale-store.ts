@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { SaleView } from '@crm/contracts';
+import type { SaleStatus, SaleView } from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
 import { bulkInsert } from '../common/bulk-insert';
-import type { SqlRunner } from '../common/sql';
+import { updateReturning, type SqlRunner } from '../common/sql';
+import type { Visibility } from './opportunity-store';
 
 /** `crm.sales_transactions`: its SQL and row type. Every method takes the tenant-scoped handle and the tenant id. */
 
@@ -13,8 +14,10 @@ export type SaleRow = {
   /** numeric(14,2): the driver returns it as a string. */
   amount: string;
   currency: string;
-  status: SaleView['status'];
+  status: SaleStatus;
   completed_at: Date | null;
+  refunded_at: Date | null;
+  created_at: Date;
 };
 
 /** A complete sale for bulk loads (the demo seed). */
@@ -24,20 +27,157 @@ export type SaleRecord = {
   opportunityId: string | null;
   amount: number;
   currency: string;
-  status: SaleView['status'];
+  status: SaleStatus;
   completedAt: Date | null;
   createdAt: Date;
 };
+
+export type NewSale = {
+  leadId: string;
+  opportunityId: string | null;
+  amount: number;
+  currency: string;
+  completedAt: Date;
+};
+
+/** Columns a PATCH may set (`undefined` = untouched). */
+export type SaleChanges = {
+  amount?: number;
+  currency?: string;
+  completedAt?: Date;
+  status?: 'completed' | 'refunded';
+};
+
+export type SaleFilter = {
+  status?: SaleStatus;
+  leadId?: string;
+  opportunityId?: string;
+  completedFrom?: string;
+  completedTo?: string;
+};
+
+const COLUMNS =
+  's.id, s.lead_id, s.opportunity_id, s.amount, s.currency, s.status, s.completed_at, s.refunded_at, s.created_at';
+const RETURNING = COLUMNS.replace(/s\./g, '');
+
+/** Sales with their lead and opportunity: a setter or closer sees those of their leads and opportunities. */
+const FROM = `
+  FROM crm.sales_transactions s
+  JOIN crm.leads l ON l.tenant_id = s.tenant_id AND l.id = s.lead_id
+  LEFT JOIN crm.opportunities o ON o.tenant_id = s.tenant_id AND o.id = s.opportunity_id`;
+
+function whereOf(
+  tenantId: string,
+  visibleTo: Visibility,
+  filter: SaleFilter,
+): { where: string; params: unknown[] } {
+  const params: unknown[] = [tenantId];
+  const conditions = ['s.tenant_id = $1'];
+  const add = (sql: (placeholder: string) => string, value: unknown) => {
+    params.push(value);
+    conditions.push(sql(`$${params.length}`));
+  };
+  if (visibleTo) add((p) => `(o.owner_user_id = ${p} OR l.assigned_user_id = ${p})`, visibleTo);
+  if (filter.status) add((p) => `s.status = ${p}`, filter.status);
+  if (filter.leadId) add((p) => `s.lead_id = ${p}`, filter.leadId);
+  if (filter.opportunityId) add((p) => `s.opportunity_id = ${p}`, filter.opportunityId);
+  if (filter.completedFrom) add((p) => `s.completed_at >= ${p}`, filter.completedFrom);
+  if (filter.completedTo) add((p) => `s.completed_at < ${p}`, filter.completedTo);
+  return { where: conditions.join(' AND '), params };
+}
 
 @Injectable()
 export class SaleStore {
   async listForLead(db: EntityManager, tenantId: string, leadId: string): Promise<SaleView[]> {
     const rows: SaleRow[] = await db.query(
-      `SELECT id, lead_id, opportunity_id, amount, currency, status, completed_at
-         FROM crm.sales_transactions WHERE tenant_id = $1 AND lead_id = $2 ORDER BY created_at, id`,
+      `SELECT ${RETURNING} FROM crm.sales_transactions
+        WHERE tenant_id = $1 AND lead_id = $2 ORDER BY created_at, id`,
       [tenantId, leadId],
     );
     return rows.map(toSaleView);
+  }
+
+  async countCompletedFor(db: EntityManager, tenantId: string, opportunityId: string): Promise<number> {
+    const [{ n }]: { n: number }[] = await db.query(
+      `SELECT count(*)::int AS n FROM crm.sales_transactions
+        WHERE tenant_id = $1 AND opportunity_id = $2 AND status = 'completed'`,
+      [tenantId, opportunityId],
+    );
+    return n;
+  }
+
+  /** Latest completion first (pending sales, without one, last), then newest. */
+  async page(
+    db: EntityManager,
+    tenantId: string,
+    visibleTo: Visibility,
+    filter: SaleFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: SaleView[]; total: number }> {
+    const { where, params } = whereOf(tenantId, visibleTo, filter);
+    const [{ total }]: { total: number }[] = await db.query(
+      `SELECT count(*)::int AS total ${FROM} WHERE ${where}`,
+      params,
+    );
+    const rows: SaleRow[] = await db.query(
+      `SELECT ${COLUMNS} ${FROM} WHERE ${where}
+        ORDER BY s.completed_at DESC NULLS LAST, s.created_at DESC, s.id DESC
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, pageSize, (page - 1) * pageSize],
+    );
+    return { items: rows.map(toSaleView), total };
+  }
+
+  /** The row, locked for the rest of the transaction, if the caller may see it. */
+  async lock(
+    db: EntityManager,
+    tenantId: string,
+    saleId: string,
+    visibleTo: Visibility,
+  ): Promise<SaleRow | null> {
+    const { where, params } = whereOf(tenantId, visibleTo, {});
+    const rows: SaleRow[] = await db.query(
+      `SELECT ${COLUMNS} ${FROM} WHERE ${where} AND s.id = $${params.length + 1} FOR UPDATE OF s`,
+      [...params, saleId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A sale recorded as completed. */
+  async insert(db: EntityManager, tenantId: string, sale: NewSale): Promise<SaleRow> {
+    const rows: SaleRow[] = await db.query(
+      `INSERT INTO crm.sales_transactions (tenant_id, lead_id, opportunity_id, amount, currency, status, completed_at)
+       VALUES ($1, $2, $3, $4, $5, 'completed', $6)
+       RETURNING ${RETURNING}`,
+      [tenantId, sale.leadId, sale.opportunityId, sale.amount, sale.currency, sale.completedAt],
+    );
+    return rows[0];
+  }
+
+  /** Apply the changes; a refund stamps `refunded_at`, completing a pending sale stamps `completed_at` if unset. */
+  async update(db: EntityManager, tenantId: string, saleId: string, changes: SaleChanges): Promise<SaleRow> {
+    const sets: string[] = [];
+    const params: unknown[] = [tenantId, saleId];
+    const set = (sql: (placeholder: string) => string, value: unknown) => {
+      params.push(value);
+      sets.push(sql(`$${params.length}`));
+    };
+    if (changes.amount !== undefined) set((p) => `amount = ${p}`, changes.amount);
+    if (changes.currency !== undefined) set((p) => `currency = ${p}`, changes.currency);
+    if (changes.completedAt !== undefined) set((p) => `completed_at = ${p}`, changes.completedAt);
+    if (changes.status === 'refunded') sets.push(`status = 'refunded'`, 'refunded_at = now()');
+    if (changes.status === 'completed') {
+      sets.push(`status = 'completed'`);
+      if (changes.completedAt === undefined) sets.push('completed_at = COALESCE(completed_at, now())');
+    }
+    sets.push('updated_at = now()');
+    const [row] = await updateReturning<SaleRow>(
+      db,
+      `UPDATE crm.sales_transactions SET ${sets.join(', ')} WHERE tenant_id = $1 AND id = $2 RETURNING ${RETURNING}`,
+      params,
+    );
+    return row;
   }
 
   async insertMany(db: SqlRunner, tenantId: string, rows: readonly SaleRecord[]): Promise<void> {
@@ -54,6 +194,7 @@ export class SaleStore {
         'status',
         'completed_at',
         'created_at',
+        'updated_at',
       ],
       rows.map((s) => [
         s.id,
@@ -65,6 +206,7 @@ export class SaleStore {
         s.status,
         s.completedAt,
         s.createdAt,
+        s.completedAt ?? s.createdAt,
       ]),
     );
   }
@@ -79,5 +221,7 @@ export function toSaleView(row: SaleRow): SaleView {
     currency: row.currency,
     status: row.status,
     completedAt: row.completed_at ? row.completed_at.toISOString() : null,
+    refundedAt: row.refunded_at ? row.refunded_at.toISOString() : null,
+    createdAt: row.created_at.toISOString(),
   };
 }

@@ -146,6 +146,8 @@ const LAST_NAMES = [
   'Chávez',
   'Rivera',
 ];
+/** Seeded lost opportunities all give the same reason (no PRNG draw, so the rest of the data is unchanged). */
+const SEED_LOST_REASON = 'Eligió otra propiedad';
 const PROPERTIES = [
   'Departamento 2 recámaras',
   'Departamento 3 recámaras',
@@ -316,6 +318,8 @@ export function generateDemoData(options: {
       deadline: oppStatus === 'pending' ? new Date(opportunityAt + 30 * DAY) : null,
       createdAt: new Date(opportunityAt),
       closedAt: closedAt === null ? null : new Date(closedAt),
+      lostReason: oppStatus === 'lost' ? SEED_LOST_REASON : null,
+      ownerId: assignedUserId,
     };
     opportunities.push(opportunity);
     lead.updatedAt = new Date(closedAt ?? opportunityAt);

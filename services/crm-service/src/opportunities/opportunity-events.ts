@@ -1,0 +1,51 @@
+import type {
+  OpportunityCreatedEvent,
+  OpportunityLostEvent,
+  OpportunityUpdatedEvent,
+  OpportunityWonEvent,
+} from '@crm/contracts';
+import type { OpportunityRow } from '../leads/opportunity-store';
+
+type Base = Omit<OpportunityCreatedEvent, 'createdAt'>;
+
+function base(tenantId: string, row: OpportunityRow): Base {
+  return {
+    tenantId,
+    opportunityId: row.id,
+    leadId: row.lead_id,
+    title: row.title,
+    value: Number(row.value),
+    currency: row.currency,
+    status: row.status,
+    deadline: row.deadline ? row.deadline.toISOString() : null,
+    ownerId: row.owner_user_id,
+  };
+}
+
+export function opportunityCreatedEvent(tenantId: string, row: OpportunityRow): OpportunityCreatedEvent {
+  return { ...base(tenantId, row), createdAt: row.created_at.toISOString() };
+}
+
+export function opportunityUpdatedEvent(
+  tenantId: string,
+  before: OpportunityRow,
+  after: OpportunityRow,
+  changed: string[],
+): OpportunityUpdatedEvent {
+  return {
+    ...base(tenantId, after),
+    changed,
+    deadlineChanged: changed.includes('deadline'),
+    previousDeadline: before.deadline ? before.deadline.toISOString() : null,
+    previousStatus: before.status,
+    updatedAt: after.updated_at.toISOString(),
+  };
+}
+
+export function opportunityWonEvent(tenantId: string, row: OpportunityRow): OpportunityWonEvent {
+  return { ...base(tenantId, row), closedAt: row.closed_at!.toISOString() };
+}
+
+export function opportunityLostEvent(tenantId: string, row: OpportunityRow): OpportunityLostEvent {
+  return { ...base(tenantId, row), lostReason: row.lost_reason!, closedAt: row.closed_at!.toISOString() };
+}
