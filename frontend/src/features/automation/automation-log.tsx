@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
 import { SkeletonTable } from '../../components/skeleton';
-import { useFormatters } from '../../lib/format';
+import { useCodeLabels } from '../../lib/code-labels';
+import { useFormatters, type Formatters } from '../../lib/format';
 import {
   LOG_POLL_INTERVAL_MS,
   useAutomationLogs,
@@ -12,6 +13,7 @@ import {
   type LogFilters,
 } from './automation-api';
 import { AutomationMetricsPanel } from './automation-metrics-panel';
+import { parseHistoryDetail } from './history-detail';
 import { SendStatusBadge, SEND_STATUS_TONES } from './send-status-badge';
 
 const PAGE_SIZE = 25;
@@ -21,9 +23,49 @@ function isSendStatus(value: string): value is SendStatus {
   return (SEND_STATUSES as readonly string[]).includes(value);
 }
 
+/** A history row's detail as a sentence in the UI language (see `history-detail.ts`). */
+function useHistoryDetailText(format: Formatters) {
+  const { t } = useTranslation();
+  return (detail: string): string => {
+    const parsed = parseHistoryDetail(detail);
+    switch (parsed.kind) {
+      case 'scheduled':
+        return t('automation.history.scheduled', { date: format.dateTime(parsed.dueAt) });
+      case 'manual':
+        return t('automation.history.manual');
+      case 'attempt':
+        return t('automation.history.attempt', { attempt: parsed.attempt });
+      case 'accepted':
+        return t('automation.history.accepted');
+      case 'whatsappStatus':
+        return t('automation.history.whatsappStatus');
+      case 'whatsappError':
+        return t('automation.history.whatsappError', { message: parsed.message });
+      case 'replied':
+        return t('automation.history.replied');
+      case 'skipped':
+        return t(`automation.history.skipped.${parsed.reason}`);
+      case 'retry':
+        return t('automation.history.retry', {
+          message: parsed.message,
+          date: format.dateTime(parsed.retryAt),
+        });
+      case 'gaveUp':
+        return t('automation.history.gaveUp', { count: parsed.attempts, message: parsed.message });
+      case 'error':
+        return t('automation.history.error', { message: parsed.message });
+      case 'outcomeUnknown':
+        return t('automation.history.outcomeUnknown');
+      case 'other':
+        return parsed.text;
+    }
+  };
+}
+
 /** Fallback when the gateway serves no aggregate metrics: counts per status of the rows on this page, labelled so. */
 function PageSummary({ items }: { items: AutomationLogView[] }) {
   const { t } = useTranslation();
+  const format = useFormatters();
   const counts = new Map<SendStatus, number>();
   for (const item of items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
   const toneText: Record<(typeof SEND_STATUS_TONES)[SendStatus], string> = {
@@ -53,7 +95,7 @@ function PageSummary({ items }: { items: AutomationLogView[] }) {
           >
             <dt className="truncate text-[11px] text-slate-500">{t(`automation.status.${status}`)}</dt>
             <dd className={`text-lg font-semibold tabular-nums ${toneText[SEND_STATUS_TONES[status]]}`}>
-              {counts.get(status) ?? 0}
+              {format.integer(counts.get(status) ?? 0)}
             </dd>
           </div>
         ))}
@@ -65,6 +107,8 @@ function PageSummary({ items }: { items: AutomationLogView[] }) {
 export function AutomationLog() {
   const { t } = useTranslation();
   const format = useFormatters();
+  const labels = useCodeLabels();
+  const historyText = useHistoryDetailText(format);
   const [filters, setFilters] = useState<LogFilters>({
     page: 1,
     pageSize: PAGE_SIZE,
@@ -222,7 +266,9 @@ export function AutomationLog() {
                             <>
                               {log.templateName}
                               {log.templateLanguage ? (
-                                <span className="ml-1 text-xs text-slate-400">{log.templateLanguage}</span>
+                                <span className="ml-1 text-xs text-slate-400">
+                                  {labels.language(log.templateLanguage)}
+                                </span>
                               ) : null}
                             </>
                           ) : (
@@ -238,9 +284,9 @@ export function AutomationLog() {
                         <td className="td">{time(log.readAt)}</td>
                         <td
                           className="td max-w-xs truncate text-rose-700"
-                          title={log.error ? `${log.error.code}: ${log.error.message}` : undefined}
+                          title={log.error ? `${log.error.message} (${log.error.code})` : undefined}
                         >
-                          {log.error ? `${log.error.code} · ${log.error.message}` : '—'}
+                          {log.error ? log.error.message : '—'}
                         </td>
                       </tr>
                       {isOpen ? (
@@ -261,7 +307,7 @@ export function AutomationLog() {
                                       {format.dateTime(entry.at)}
                                     </time>
                                     {entry.detail ? (
-                                      <span className="text-slate-500">{entry.detail}</span>
+                                      <span className="text-slate-500">{historyText(entry.detail)}</span>
                                     ) : null}
                                   </li>
                                 ))}
@@ -290,9 +336,9 @@ export function AutomationLog() {
           >
             <p>
               {t('pagination.summary', {
-                from: page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1,
-                to: Math.min(page.total, page.page * page.pageSize),
-                total: page.total,
+                from: format.integer(page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1),
+                to: format.integer(Math.min(page.total, page.page * page.pageSize)),
+                total: format.integer(page.total),
               })}
             </p>
             <div className="flex items-center gap-2">
@@ -305,7 +351,10 @@ export function AutomationLog() {
                 {t('pagination.previous')}
               </button>
               <span className="tabular-nums">
-                {t('pagination.page', { page: page.page, pages: totalPages })}
+                {t('pagination.page', {
+                  page: format.integer(page.page),
+                  pages: format.integer(totalPages),
+                })}
               </span>
               <button
                 type="button"

@@ -228,7 +228,13 @@ export function LeadsPage() {
                 aria-label={t('pagination.label')}
                 className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
               >
-                <p>{t('pagination.summary', { from: firstItem, to: lastItem, total: page.total })}</p>
+                <p>
+                  {t('pagination.summary', {
+                    from: format.integer(firstItem),
+                    to: format.integer(lastItem),
+                    total: format.integer(page.total),
+                  })}
+                </p>
                 <div className="flex items-center gap-2">
                   <button
                     type="button"
@@ -240,7 +246,10 @@ export function LeadsPage() {
                     {t('pagination.previous')}
                   </button>
                   <span className="tabular-nums">
-                    {t('pagination.page', { page: page.page, pages: totalPages })}
+                    {t('pagination.page', {
+                      page: format.integer(page.page),
+                      pages: format.integer(totalPages),
+                    })}
                   </span>
                   <button
                     type="button"

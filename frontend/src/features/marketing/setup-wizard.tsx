@@ -2,6 +2,7 @@ import type { AdAccountOption } from '@crm/contracts/browser';
 import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SkeletonBlock } from '../../components/skeleton';
+import { useCodeLabels } from '../../lib/code-labels';
 import { MetaErrorNotice } from './meta-error-notice';
 import { useAdAccounts, useConnectAssets, usePhoneNumbers, usePortfolios } from './marketing-api';
 
@@ -36,6 +37,7 @@ function StepBody({ query, empty, children }: { query: QueryLike; empty: boolean
 /** Portfolio → ad account → WhatsApp number, then POST /crm/marketing/connect. */
 export function SetupWizard() {
   const { t } = useTranslation();
+  const labels = useCodeLabels();
   const [step, setStep] = useState<WizardStep>('portfolio');
   const [businessId, setBusinessId] = useState<string | null>(null);
   const [adAccountId, setAdAccountId] = useState<string | null>(null);
@@ -147,7 +149,7 @@ export function SetupWizard() {
                   {portfolio.verificationStatus
                     ? t('marketing.wizard.portfolioOption', {
                         name: portfolio.name,
-                        status: portfolio.verificationStatus,
+                        status: labels.verificationStatus(portfolio.verificationStatus),
                       })
                     : portfolio.name}
                 </option>
@@ -212,7 +214,7 @@ export function SetupWizard() {
                     number: phone.displayPhoneNumber,
                     name: phone.verifiedName,
                     waba: phone.wabaName,
-                    quality: phone.qualityRating,
+                    quality: labels.qualityRating(phone.qualityRating),
                   })}
                 </option>
               ))}
