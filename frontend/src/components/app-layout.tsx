@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useCurrentUser } from '../features/auth/guards';
 import { canUse, useLogout, type AppModule } from '../features/auth/session';
+import { AutomationIcon, DashboardIcon, LeadsIcon, LogoutIcon, MarketingIcon, type Icon } from './icons';
 import { LanguageSwitcher } from './language-switcher';
 
 type NavItem = {
@@ -9,19 +10,25 @@ type NavItem = {
   testId: string;
   labelKey: 'nav.dashboard' | 'nav.leads' | 'nav.marketing' | 'nav.automation';
   module: AppModule | null;
-  icon: string;
+  icon: Icon;
 };
 
 const NAV_ITEMS: readonly NavItem[] = [
-  { to: '/', testId: 'nav-dashboard', labelKey: 'nav.dashboard', module: null, icon: '▦' },
-  { to: '/leads', testId: 'nav-leads', labelKey: 'nav.leads', module: 'leads', icon: '☰' },
-  { to: '/marketing', testId: 'nav-marketing', labelKey: 'nav.marketing', module: 'marketing', icon: '◎' },
+  { to: '/', testId: 'nav-dashboard', labelKey: 'nav.dashboard', module: null, icon: DashboardIcon },
+  { to: '/leads', testId: 'nav-leads', labelKey: 'nav.leads', module: 'leads', icon: LeadsIcon },
+  {
+    to: '/marketing',
+    testId: 'nav-marketing',
+    labelKey: 'nav.marketing',
+    module: 'marketing',
+    icon: MarketingIcon,
+  },
   {
     to: '/automation',
     testId: 'nav-automation',
     labelKey: 'nav.automation',
     module: 'automation',
-    icon: '⚡',
+    icon: AutomationIcon,
   },
 ];
 
@@ -37,8 +44,9 @@ export function AppLayout() {
   };
 
   return (
-    <div className="flex min-h-screen flex-col bg-slate-50 md:flex-row">
-      <aside className="border-b border-slate-200 bg-slate-900 text-slate-100 md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-b-0 md:border-r">
+    <div className="flex min-h-dvh flex-col bg-slate-50 md:flex-row">
+      {/* Full height on desktop: the dark column runs from top to bottom and stays put while the page scrolls. */}
+      <aside className="border-b border-slate-200 bg-slate-900 text-slate-100 md:sticky md:top-0 md:flex md:h-dvh md:w-60 md:shrink-0 md:flex-col md:overflow-y-auto md:border-r md:border-b-0">
         <div className="flex items-center gap-2 px-5 py-4">
           <span
             aria-hidden="true"
@@ -48,7 +56,7 @@ export function AppLayout() {
           </span>
           <span className="font-semibold">{t('app.name')}</span>
         </div>
-        <nav aria-label={t('nav.label')} className="overflow-x-auto px-3 pb-3 md:pb-0">
+        <nav aria-label={t('nav.label')} className="overflow-x-auto px-3 pb-3 md:flex-1 md:pb-4">
           <ul className="flex gap-1 md:flex-col">
             {items.map((item) => (
               <li key={item.to}>
@@ -64,9 +72,7 @@ export function AppLayout() {
                     }`
                   }
                 >
-                  <span aria-hidden="true" className="w-4 text-center">
-                    {item.icon}
-                  </span>
+                  <item.icon aria-hidden="true" size={18} className="shrink-0" />
                   {t(item.labelKey)}
                 </NavLink>
               </li>
@@ -99,6 +105,7 @@ export function AppLayout() {
               disabled={logout.isPending}
               className="btn-secondary"
             >
+              <LogoutIcon aria-hidden="true" size={16} />
               {t('header.logout')}
             </button>
           </div>

@@ -1,8 +1,10 @@
 import { SEND_STATUSES, type AutomationLogView, type SendStatus } from '@crm/contracts/browser';
 import { Fragment, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
+import { ExpandIcon } from '../../components/icons';
 import { SkeletonTable } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters, type Formatters } from '../../lib/format';
@@ -18,6 +20,19 @@ import { SendStatusBadge, SEND_STATUS_TONES } from './send-status-badge';
 
 const PAGE_SIZE = 25;
 const COLUMN_COUNT = 10;
+/**
+ * Lead, status and the history toggle always show; the rest join as the table gets room. Phone and error are
+ * repeated under the lead and the status while their columns are hidden; the history row has every timestamp.
+ */
+const COLUMNS = {
+  phone: '6xl',
+  template: 'xl',
+  scheduledFor: '2xl',
+  sentAt: '3xl',
+  deliveredAt: '4xl',
+  readAt: '5xl',
+  error: '7xl',
+} as const;
 
 function isSendStatus(value: string): value is SendStatus {
   return (SEND_STATUSES as readonly string[]).includes(value);
@@ -190,7 +205,7 @@ export function AutomationLog() {
           ) : (
             <PageSummary items={page.items} />
           )}
-          <div className="overflow-x-auto">
+          <TableContainer label={t('automation.log.caption')}>
             <table data-testid="automation-log-table" data-total={page.total} className="table-base">
               <caption className="sr-only">{t('automation.log.caption')}</caption>
               <thead className="bg-slate-50">
@@ -201,28 +216,28 @@ export function AutomationLog() {
                   <th scope="col" className="th">
                     {t('automation.log.columns.lead')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.phone]}`}>
                     {t('automation.log.columns.phone')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.template]}`}>
                     {t('automation.log.columns.template')}
                   </th>
                   <th scope="col" className="th">
                     {t('automation.log.columns.status')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.scheduledFor]}`}>
                     {t('automation.log.columns.scheduledFor')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.sentAt]}`}>
                     {t('automation.log.columns.sentAt')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.deliveredAt]}`}>
                     {t('automation.log.columns.deliveredAt')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.readAt]}`}>
                     {t('automation.log.columns.readAt')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.error]}`}>
                     {t('automation.log.columns.error')}
                   </th>
                 </tr>
@@ -251,22 +266,32 @@ export function AutomationLog() {
                             onClick={() => toggle(log.id)}
                             className="rounded px-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
                           >
-                            <span
+                            <ExpandIcon
                               aria-hidden="true"
-                              className={`inline-block transition-transform ${isOpen ? 'rotate-90' : ''}`}
-                            >
-                              ▸
-                            </span>
+                              size={16}
+                              className={`transition-transform ${isOpen ? 'rotate-90' : ''}`}
+                            />
                           </button>
                         </td>
-                        <td className="td font-medium text-slate-900">{log.leadName ?? log.leadId}</td>
-                        <td className="td tabular-nums">{log.phone ?? '—'}</td>
-                        <td className="td">
+                        <td className="td font-medium text-slate-900">
+                          {log.leadName ?? log.leadId}
+                          {log.phone ? (
+                            <span
+                              className={`text-xs font-normal text-slate-500 tabular-nums ${ONLY_BELOW[COLUMNS.phone]}`}
+                            >
+                              {log.phone}
+                            </span>
+                          ) : null}
+                        </td>
+                        <td className={`td tabular-nums ${HIDDEN_BELOW[COLUMNS.phone]}`}>
+                          {log.phone ?? '—'}
+                        </td>
+                        <td className={`td ${HIDDEN_BELOW[COLUMNS.template]}`}>
                           {log.templateName ? (
                             <>
                               {log.templateName}
                               {log.templateLanguage ? (
-                                <span className="ml-1 text-xs text-slate-400">
+                                <span className="block text-xs text-slate-400">
                                   {labels.language(log.templateLanguage)}
                                 </span>
                               ) : null}
@@ -277,13 +302,23 @@ export function AutomationLog() {
                         </td>
                         <td className="td">
                           <SendStatusBadge status={log.status} />
+                          {log.error ? (
+                            <span
+                              className={`mt-1 max-w-48 truncate text-xs text-rose-700 ${ONLY_BELOW[COLUMNS.error]}`}
+                              title={log.error.message}
+                            >
+                              {log.error.message}
+                            </span>
+                          ) : null}
                         </td>
-                        <td className="td">{time(log.scheduledFor)}</td>
-                        <td className="td">{time(log.sentAt)}</td>
-                        <td className="td">{time(log.deliveredAt)}</td>
-                        <td className="td">{time(log.readAt)}</td>
+                        <td className={`td ${HIDDEN_BELOW[COLUMNS.scheduledFor]}`}>
+                          {time(log.scheduledFor)}
+                        </td>
+                        <td className={`td ${HIDDEN_BELOW[COLUMNS.sentAt]}`}>{time(log.sentAt)}</td>
+                        <td className={`td ${HIDDEN_BELOW[COLUMNS.deliveredAt]}`}>{time(log.deliveredAt)}</td>
+                        <td className={`td ${HIDDEN_BELOW[COLUMNS.readAt]}`}>{time(log.readAt)}</td>
                         <td
-                          className="td max-w-xs truncate text-rose-700"
+                          className={`td max-w-xs truncate text-rose-700 ${HIDDEN_BELOW[COLUMNS.error]}`}
                           title={log.error ? `${log.error.message} (${log.error.code})` : undefined}
                         >
                           {log.error ? log.error.message : '—'}
@@ -329,7 +364,7 @@ export function AutomationLog() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableContainer>
           <nav
             aria-label={t('pagination.label')}
             className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"

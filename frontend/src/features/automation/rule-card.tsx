@@ -9,6 +9,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/http';
 import { Badge } from '../../components/badge';
+import { RefreshIcon } from '../../components/icons';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters } from '../../lib/format';
 import { useRefreshTemplates, useUpdateRule, type RuleUpdate } from './automation-api';
@@ -246,8 +247,13 @@ export function RuleCard({ rule, templates }: RuleCardProps) {
               type="button"
               onClick={() => refreshTemplates.mutate()}
               disabled={refreshTemplates.isPending}
-              className="text-xs font-medium text-indigo-700 hover:underline disabled:opacity-60"
+              className="inline-flex items-center gap-1 text-xs font-medium text-indigo-700 hover:underline disabled:opacity-60"
             >
+              <RefreshIcon
+                aria-hidden="true"
+                size={14}
+                className={refreshTemplates.isPending ? 'animate-spin' : undefined}
+              />
               {refreshTemplates.isPending
                 ? t('automation.rule.refreshing')
                 : t('automation.rule.refreshTemplates')}

@@ -1,6 +1,7 @@
 import type { AdAccountOption } from '@crm/contracts/browser';
 import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CheckIcon } from '../../components/icons';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
 import { MetaErrorNotice } from './meta-error-notice';
@@ -124,7 +125,7 @@ export function SetupWizard() {
               aria-hidden="true"
               className="flex h-6 w-6 items-center justify-center rounded-full bg-white text-xs font-semibold ring-1 ring-current"
             >
-              {index < stepIndex ? '✓' : index + 1}
+              {index < stepIndex ? <CheckIcon size={14} /> : index + 1}
             </span>
             {t(`marketing.wizard.steps.${item}`)}
           </li>
