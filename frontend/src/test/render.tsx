@@ -1,6 +1,6 @@
 import type { Role, SessionUser } from '@crm/contracts/browser';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { render, type RenderResult } from '@testing-library/react';
+import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import { createMemoryRouter, Outlet, RouterProvider } from 'react-router';
@@ -36,21 +36,23 @@ type RenderOptions = {
   client?: QueryClient;
 };
 
+/** Stand-ins for where a page may send the user, so a navigation is visible in the test. */
+const PLACEHOLDERS = [
+  { path: '/', element: <p>home</p> },
+  { path: '/login', element: <p>login page</p> },
+];
+
 /** Renders a page as the app does: real query client, real router, real i18n (set up in `setup.ts`). */
-export function renderWithApp(
-  element: ReactNode,
-  options: RenderOptions = {},
-): RenderResult & { user: ReturnType<typeof userEvent.setup>; client: QueryClient } {
+export function renderWithApp(element: ReactNode, options: RenderOptions = {}) {
   const path = options.path ?? '/';
   const route = options.route ?? path.split('?')[0]!;
   const client = options.client ?? testQueryClient();
-  const page = { path: route, element };
+  const children = [
+    { path: route, element },
+    ...PLACEHOLDERS.filter((placeholder) => placeholder.path !== route),
+  ];
   const router = createMemoryRouter(
-    [
-      options.authenticated
-        ? { element: <RequireAuth />, children: [page, { path: '/login', element: <p>login page</p> }] }
-        : { element: <Outlet />, children: [page] },
-    ],
+    [{ element: options.authenticated ? <RequireAuth /> : <Outlet />, children }],
     { initialEntries: [path] },
   );
   const user = userEvent.setup();
@@ -59,5 +61,5 @@ export function renderWithApp(
       <RouterProvider router={router} />
     </QueryClientProvider>,
   );
-  return { ...result, user, client };
+  return { ...result, user, client, router };
 }
