@@ -45,40 +45,42 @@ export function AppLayout() {
 
   return (
     <div className="flex min-h-dvh flex-col bg-slate-50 md:flex-row">
-      {/* Full height on desktop: the dark column runs from top to bottom and stays put while the page scrolls. */}
-      <aside className="border-b border-slate-200 bg-slate-900 text-slate-100 md:sticky md:top-0 md:flex md:h-dvh md:w-60 md:shrink-0 md:flex-col md:overflow-y-auto md:border-r md:border-b-0">
-        <div className="flex items-center gap-2 px-5 py-4">
-          <span
-            aria-hidden="true"
-            className="flex h-8 w-8 items-center justify-center rounded-lg bg-indigo-500 text-sm font-bold"
-          >
-            CV
-          </span>
-          <span className="font-semibold">{t('app.name')}</span>
+      {/* Full height on desktop: the dark column spans the whole page, its content stays put while the page scrolls. */}
+      <aside className="border-b border-slate-200 bg-slate-900 text-slate-100 md:w-60 md:shrink-0 md:border-r md:border-b-0">
+        <div className="md:sticky md:top-0 md:flex md:h-dvh md:flex-col md:overflow-y-auto">
+          <div className="flex items-center gap-2 px-5 py-4">
+            <span
+              aria-hidden="true"
+              className="flex h-8 w-8 items-center justify-center rounded-lg bg-indigo-500 text-sm font-bold"
+            >
+              CV
+            </span>
+            <span className="font-semibold">{t('app.name')}</span>
+          </div>
+          <nav aria-label={t('nav.label')} className="overflow-x-auto px-3 pb-3 md:flex-1 md:pb-4">
+            <ul className="flex gap-1 md:flex-col">
+              {items.map((item) => (
+                <li key={item.to}>
+                  <NavLink
+                    to={item.to}
+                    end={item.to === '/'}
+                    data-testid={item.testId}
+                    className={({ isActive }) =>
+                      `flex items-center gap-3 whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium transition-colors ${
+                        isActive
+                          ? 'bg-slate-800 text-white'
+                          : 'text-slate-300 hover:bg-slate-800/60 hover:text-white'
+                      }`
+                    }
+                  >
+                    <item.icon aria-hidden="true" size={18} className="shrink-0" />
+                    {t(item.labelKey)}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
         </div>
-        <nav aria-label={t('nav.label')} className="overflow-x-auto px-3 pb-3 md:flex-1 md:pb-4">
-          <ul className="flex gap-1 md:flex-col">
-            {items.map((item) => (
-              <li key={item.to}>
-                <NavLink
-                  to={item.to}
-                  end={item.to === '/'}
-                  data-testid={item.testId}
-                  className={({ isActive }) =>
-                    `flex items-center gap-3 whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium transition-colors ${
-                      isActive
-                        ? 'bg-slate-800 text-white'
-                        : 'text-slate-300 hover:bg-slate-800/60 hover:text-white'
-                    }`
-                  }
-                >
-                  <item.icon aria-hidden="true" size={18} className="shrink-0" />
-                  {t(item.labelKey)}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3 sm:px-6">

@@ -19,7 +19,7 @@ const SEARCH_DEBOUNCE_MS = 300;
  * Name and status always show; phone, date, source and the Meta ad join as the table gets room (a phone shows
  * them under the name instead; the ad id is in the lead's detail).
  */
-const COLUMNS = { phone: 'lg', createdAt: 'xl', source: '2xl', metaAdId: '4xl' } as const;
+const COLUMNS = { phone: 'lg', createdAt: 'xl', source: '3xl', metaAdId: '4xl' } as const;
 
 function parseStatus(value: string | null): LeadStatus | undefined {
   return LEAD_STATUSES.find((status) => status === value);
