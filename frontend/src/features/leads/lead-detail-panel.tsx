@@ -97,7 +97,7 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
             </div>
             <div className="col-span-2">
               <dt className="text-slate-500">{t('leadDetail.attribution')}</dt>
-              <dd className="mt-0.5 font-mono text-xs text-slate-900">
+              <dd className="mt-0.5 font-mono text-xs break-all text-slate-900">
                 {lead.data.metaAdId
                   ? t('leadDetail.attributionIds', {
                       campaign: lead.data.metaCampaignId ?? '—',

@@ -154,7 +154,7 @@ export function LeadsPage() {
         </div>
       </div>
 
-      <div className={`grid gap-4 ${selectedLeadId ? 'xl:grid-cols-[minmax(0,1fr)_400px]' : ''}`}>
+      <div className={`grid grid-cols-1 gap-4 ${selectedLeadId ? 'xl:grid-cols-[minmax(0,1fr)_400px]' : ''}`}>
         <section className="card overflow-hidden" aria-busy={leads.isFetching}>
           {leads.isPending ? (
             <SkeletonTable columns={6} />
