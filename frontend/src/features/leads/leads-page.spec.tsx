@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { apiError, pending, stubFetch } from '../../test/fetch-stub';
 import { lead, leadDetail, page } from '../../test/fixtures';
@@ -105,5 +106,20 @@ describe('LeadsPage', () => {
     const detail = await screen.findByTestId('lead-detail');
     expect(within(detail).getByRole('status')).toHaveTextContent('Cargando…');
     expect(await within(detail).findByRole('alert')).toHaveTextContent('No encontramos lo que buscabas.');
+  });
+
+  it('switches to US formats and English words in English', async () => {
+    await i18next.changeLanguage('en');
+    stubFetch({
+      'GET /crm/leads': page([lead()]),
+      'GET /crm/leads/11111111-1111-4111-8111-111111111111': leadDetail(),
+    });
+    renderLeads('/leads?lead=11111111-1111-4111-8111-111111111111');
+    const detail = await screen.findByTestId('lead-detail');
+    expect(await within(detail).findByText('MX$118,422.56')).toBeInTheDocument();
+    expect(within(detail).getByText('Pending')).toBeInTheDocument();
+    const row = screen.getByTestId('lead-row-11111111-1111-4111-8111-111111111111');
+    expect(within(row).getAllByText(/^Nov 26, 2026, 10:23\sAM$/).length).toBeGreaterThan(0);
+    expect(within(row).getByText('New')).toBeInTheDocument();
   });
 });
