@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: every check a change must pass, in order — lint (zero warnings), typecheck, unit, integration
-// (real PostgreSQL + NATS, fresh database per run), the compose file, and the browser end-to-end test.
+// `npm test`: every check a change must pass, in order — lint (zero warnings), typecheck, unit, frontend component
+// tests (Vitest + jsdom), integration (real PostgreSQL + NATS, fresh database per run), the compose file, and the
+// browser end-to-end test.
 // Ends with one line `N passed, N failed` counting test cases across the runners.
 const { spawnSync } = require('node:child_process');
 const { existsSync, mkdirSync, readFileSync, rmSync } = require('node:fs');
@@ -84,6 +85,19 @@ function main() {
         ]),
     ],
     [
+      'frontend',
+      () =>
+        run('frontend component tests (Vitest + jsdom)', 'npx', [
+          'vitest',
+          'run',
+          '--config',
+          'frontend/vitest.config.ts',
+          '--reporter=default',
+          '--reporter=json',
+          `--outputFile.json=${join(OUT, 'frontend.json')}`,
+        ]),
+    ],
+    [
       'integration',
       () =>
         run('integration tests (PostgreSQL + NATS)', 'npx', [
@@ -110,7 +124,8 @@ function main() {
         ),
     ],
   ];
-  for (const name of ['unit.json', 'integration.json', 'e2e.json']) rmSync(join(OUT, name), { force: true });
+  for (const name of ['unit.json', 'frontend.json', 'integration.json', 'e2e.json'])
+    rmSync(join(OUT, name), { force: true });
   const failedSteps = [];
   for (const [name, step] of steps) {
     if (only.length && !only.includes(name)) continue;
@@ -118,7 +133,8 @@ function main() {
   }
   let passed = 0;
   let failed = 0;
-  for (const name of ['unit.json', 'integration.json']) {
+  // Jest's and Vitest's JSON reports share the same counters.
+  for (const name of ['unit.json', 'frontend.json', 'integration.json']) {
     const report = readJson(join(OUT, name));
     if (report) {
       passed += report.numPassedTests;

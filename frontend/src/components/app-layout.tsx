@@ -2,6 +2,16 @@ import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useCurrentUser } from '../features/auth/guards';
 import { canUse, useLogout, type AppModule } from '../features/auth/session';
+import {
+  AutomationIcon,
+  DashboardIcon,
+  LeadsIcon,
+  LogoutIcon,
+  MarketingIcon,
+  OpportunitiesIcon,
+  SellersIcon,
+  type Icon,
+} from './icons';
 import { LanguageSwitcher } from './language-switcher';
 
 type NavItem = {
@@ -10,28 +20,34 @@ type NavItem = {
   labelKey:
     'nav.dashboard' | 'nav.leads' | 'nav.opportunities' | 'nav.marketing' | 'nav.automation' | 'nav.sellers';
   module: AppModule | null;
-  icon: string;
+  icon: Icon;
 };
 
 const NAV_ITEMS: readonly NavItem[] = [
-  { to: '/', testId: 'nav-dashboard', labelKey: 'nav.dashboard', module: null, icon: '▦' },
-  { to: '/leads', testId: 'nav-leads', labelKey: 'nav.leads', module: 'leads', icon: '☰' },
+  { to: '/', testId: 'nav-dashboard', labelKey: 'nav.dashboard', module: null, icon: DashboardIcon },
+  { to: '/leads', testId: 'nav-leads', labelKey: 'nav.leads', module: 'leads', icon: LeadsIcon },
   {
     to: '/opportunities',
     testId: 'nav-opportunities',
     labelKey: 'nav.opportunities',
     module: 'leads',
-    icon: '◧',
+    icon: OpportunitiesIcon,
   },
-  { to: '/marketing', testId: 'nav-marketing', labelKey: 'nav.marketing', module: 'marketing', icon: '◎' },
+  {
+    to: '/marketing',
+    testId: 'nav-marketing',
+    labelKey: 'nav.marketing',
+    module: 'marketing',
+    icon: MarketingIcon,
+  },
   {
     to: '/automation',
     testId: 'nav-automation',
     labelKey: 'nav.automation',
     module: 'automation',
-    icon: '⚡',
+    icon: AutomationIcon,
   },
-  { to: '/sellers', testId: 'nav-sellers', labelKey: 'nav.sellers', module: 'sellers', icon: '☺' },
+  { to: '/sellers', testId: 'nav-sellers', labelKey: 'nav.sellers', module: 'sellers', icon: SellersIcon },
 ];
 
 export function AppLayout() {
@@ -46,42 +62,43 @@ export function AppLayout() {
   };
 
   return (
-    <div className="flex min-h-screen flex-col bg-slate-50 md:flex-row">
-      <aside className="border-b border-slate-200 bg-slate-900 text-slate-100 md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-b-0 md:border-r">
-        <div className="flex items-center gap-2 px-5 py-4">
-          <span
-            aria-hidden="true"
-            className="flex h-8 w-8 items-center justify-center rounded-lg bg-indigo-500 text-sm font-bold"
-          >
-            CV
-          </span>
-          <span className="font-semibold">{t('app.name')}</span>
+    <div className="flex min-h-dvh flex-col bg-slate-50 md:flex-row">
+      {/* Full height on desktop: the dark column spans the whole page, its content stays put while the page scrolls. */}
+      <aside className="border-b border-slate-200 bg-slate-900 text-slate-100 md:w-60 md:shrink-0 md:border-r md:border-b-0">
+        <div className="md:sticky md:top-0 md:flex md:h-dvh md:flex-col md:overflow-y-auto">
+          <div className="flex items-center gap-2 px-5 py-4">
+            <span
+              aria-hidden="true"
+              className="flex h-8 w-8 items-center justify-center rounded-lg bg-indigo-500 text-sm font-bold"
+            >
+              CV
+            </span>
+            <span className="font-semibold">{t('app.name')}</span>
+          </div>
+          <nav aria-label={t('nav.label')} className="overflow-x-auto px-3 pb-3 md:flex-1 md:pb-4">
+            <ul className="flex gap-1 md:flex-col">
+              {items.map((item) => (
+                <li key={item.to}>
+                  <NavLink
+                    to={item.to}
+                    end={item.to === '/'}
+                    data-testid={item.testId}
+                    className={({ isActive }) =>
+                      `flex items-center gap-3 whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium transition-colors ${
+                        isActive
+                          ? 'bg-slate-800 text-white'
+                          : 'text-slate-300 hover:bg-slate-800/60 hover:text-white'
+                      }`
+                    }
+                  >
+                    <item.icon aria-hidden="true" size={18} className="shrink-0" />
+                    {t(item.labelKey)}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
         </div>
-        <nav aria-label={t('nav.label')} className="overflow-x-auto px-3 pb-3 md:pb-0">
-          <ul className="flex gap-1 md:flex-col">
-            {items.map((item) => (
-              <li key={item.to}>
-                <NavLink
-                  to={item.to}
-                  end={item.to === '/'}
-                  data-testid={item.testId}
-                  className={({ isActive }) =>
-                    `flex items-center gap-3 whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium transition-colors ${
-                      isActive
-                        ? 'bg-slate-800 text-white'
-                        : 'text-slate-300 hover:bg-slate-800/60 hover:text-white'
-                    }`
-                  }
-                >
-                  <span aria-hidden="true" className="w-4 text-center">
-                    {item.icon}
-                  </span>
-                  {t(item.labelKey)}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3 sm:px-6">
@@ -108,6 +125,7 @@ export function AppLayout() {
               disabled={logout.isPending}
               className="btn-secondary"
             >
+              <LogoutIcon aria-hidden="true" size={16} />
               {t('header.logout')}
             </button>
           </div>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { EmptyIcon } from './icons';
 
 type EmptyStateProps = { title: string; description?: string; action?: ReactNode };
 
@@ -9,7 +10,7 @@ export function EmptyState({ title, description, action }: EmptyStateProps) {
         aria-hidden="true"
         className="mb-1 flex h-10 w-10 items-center justify-center rounded-full bg-slate-100 text-slate-400"
       >
-        ∅
+        <EmptyIcon size={20} />
       </div>
       <p className="text-sm font-semibold text-slate-800">{title}</p>
       {description ? <p className="max-w-md text-sm text-slate-500">{description}</p> : null}

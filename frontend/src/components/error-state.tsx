@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/http';
+import { WarningIcon } from './icons';
 
 type ErrorStateProps = { error: unknown; onRetry?: () => void; title?: string };
 
@@ -22,6 +23,7 @@ export function ErrorState({ error, onRetry, title }: ErrorStateProps) {
       data-code={code}
       className="flex flex-col items-center gap-3 px-6 py-10 text-center"
     >
+      <WarningIcon aria-hidden="true" size={24} className="text-rose-500" />
       <p className="text-sm font-semibold text-rose-700">{title ?? t('errors.title')}</p>
       <p className="max-w-md text-sm text-slate-600">{description}</p>
       {onRetry ? (

@@ -32,6 +32,7 @@ export function initI18n(): typeof i18next {
     fallbackLng: DEFAULT_LANGUAGE,
     supportedLngs: [...LANGUAGES],
     interpolation: { escapeValue: false },
+    showSupportNotice: false,
   });
   document.documentElement.lang = language;
   i18next.on('languageChanged', (next) => {

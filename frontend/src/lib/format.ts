@@ -1,53 +1,133 @@
 import { useTranslation } from 'react-i18next';
 
-function safeNumberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat | null {
+/**
+ * Every number, amount and date the UI shows goes through this module (never `toLocaleString` in a page).
+ * The UI language picks the regional format: Spanish is shown as in Mexico (`$118,422.56`, "26 nov 2026, 10:23"),
+ * English as in the United States (`MX$118,422.56`, "Nov 26, 2026, 10:23 AM").
+ */
+export const FORMAT_LOCALES = { es: 'es-MX', en: 'en-US' } as const;
+export const DEFAULT_FORMAT_LOCALE = FORMAT_LOCALES.es;
+
+/** The Intl locale for a UI language (`es`, `en`, or a full tag such as `en-GB`, kept as is). */
+export function formatLocale(language: string | undefined): string {
+  if (!language) return DEFAULT_FORMAT_LOCALE;
+  if (language in FORMAT_LOCALES) return FORMAT_LOCALES[language as keyof typeof FORMAT_LOCALES];
+  return language.includes('-') ? language : DEFAULT_FORMAT_LOCALE;
+}
+
+export type DateOptions = { timeZone?: string };
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat | null {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  const cached = numberFormats.get(key);
+  if (cached) return cached;
   try {
-    return new Intl.NumberFormat(locale, options);
+    const created = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, created);
+    return created;
   } catch {
+    // An unknown currency code (or locale) must not break the page.
     return null;
   }
 }
 
-export function formatMoney(value: number, currency: string, locale: string): string {
-  const formatter = safeNumberFormat(locale, { style: 'currency', currency });
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  const cached = dateFormats.get(key);
+  if (cached) return cached;
+  const created = new Intl.DateTimeFormat(locale, options);
+  dateFormats.set(key, created);
+  return created;
+}
+
+/** `118422.56, 'MXN'` → `$118,422.56` (es-MX); an unknown currency code falls back to `118,422.56 XYZ`. */
+export function formatMoney(value: number, currency: string, locale: string = DEFAULT_FORMAT_LOCALE): string {
+  const formatter = numberFormat(locale, { style: 'currency', currency });
   if (formatter) return formatter.format(value);
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value)} ${currency}`;
+  return `${formatNumber(value, locale, 2)} ${currency}`;
 }
 
-export function formatInteger(value: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
+export function formatInteger(value: number, locale: string = DEFAULT_FORMAT_LOCALE): string {
+  return formatNumber(value, locale, 0);
 }
 
-/** `roiPercent` is already a percentage (e.g. 125.5 → "125,5 %"). */
-export function formatPercent(value: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value / 100);
+export function formatNumber(
+  value: number,
+  locale: string = DEFAULT_FORMAT_LOCALE,
+  maximumFractionDigits = 2,
+): string {
+  return (numberFormat(locale, { maximumFractionDigits }) ?? new Intl.NumberFormat('en-US')).format(value);
 }
 
-export function formatDateTime(iso: string, locale: string): string {
+/** A value that is already a percentage: `125.5` → `125.5%`. */
+export function formatPercent(value: number, locale: string = DEFAULT_FORMAT_LOCALE): string {
+  const formatter = numberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  return (formatter ?? new Intl.NumberFormat('en-US', { style: 'percent' })).format(value / 100);
+}
+
+function parseInstant(iso: string): Date | null {
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** A calendar date `YYYY-MM-DD` (no timezone shift: it is shown as the day it names). */
-export function formatIsoDate(isoDate: string, locale: string): string {
-  const [year, month, day] = isoDate.split('-').map(Number);
-  if (!year || !month || !day) return isoDate;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(year, month - 1, day)),
+/** An instant as a human date and time: "26 nov 2026, 10:23" (es-MX, 24 h) or "Nov 26, 2026, 10:23 AM" (en-US). */
+export function formatDateTime(
+  iso: string,
+  locale: string = DEFAULT_FORMAT_LOCALE,
+  options: DateOptions = {},
+): string {
+  const date = parseInstant(iso);
+  if (!date) return iso;
+  return dateFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: locale.startsWith('en'),
+    timeZone: options.timeZone,
+  }).format(date);
+}
+
+/** A calendar date `YYYY-MM-DD`, shown as the day it names (no timezone shift): "26 nov 2026". */
+export function formatIsoDate(isoDate: string, locale: string = DEFAULT_FORMAT_LOCALE): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  const [, year, month, day] = match.map(Number);
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  if (date.getUTCMonth() !== month! - 1) return isoDate;
+  return dateFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    date,
   );
 }
 
-/** Formatters bound to the current UI language. */
-export function useFormatters() {
-  const { i18n } = useTranslation();
-  const locale = i18n.resolvedLanguage ?? i18n.language;
+export type Formatters = {
+  locale: string;
+  money: (value: number, currency: string) => string;
+  integer: (value: number) => string;
+  number: (value: number, maximumFractionDigits?: number) => string;
+  percent: (value: number) => string;
+  dateTime: (iso: string) => string;
+  isoDate: (isoDate: string) => string;
+};
+
+export function formattersFor(locale: string): Formatters {
   return {
     locale,
-    money: (value: number, currency: string) => formatMoney(value, currency, locale),
-    integer: (value: number) => formatInteger(value, locale),
-    percent: (value: number) => formatPercent(value, locale),
-    dateTime: (iso: string) => formatDateTime(iso, locale),
-    isoDate: (isoDate: string) => formatIsoDate(isoDate, locale),
+    money: (value, currency) => formatMoney(value, currency, locale),
+    integer: (value) => formatInteger(value, locale),
+    number: (value, digits) => formatNumber(value, locale, digits),
+    percent: (value) => formatPercent(value, locale),
+    dateTime: (iso) => formatDateTime(iso, locale),
+    isoDate: (isoDate) => formatIsoDate(isoDate, locale),
   };
+}
+
+/** Formatters bound to the current UI language's regional format. */
+export function useFormatters(): Formatters {
+  const { i18n } = useTranslation();
+  return formattersFor(formatLocale(i18n.resolvedLanguage ?? i18n.language));
 }

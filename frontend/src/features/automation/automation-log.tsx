@@ -1,10 +1,13 @@
 import { SEND_STATUSES, type AutomationLogView, type SendStatus } from '@crm/contracts/browser';
 import { Fragment, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
+import { ExpandIcon } from '../../components/icons';
 import { SkeletonTable } from '../../components/skeleton';
-import { useFormatters } from '../../lib/format';
+import { useCodeLabels } from '../../lib/code-labels';
+import { useFormatters, type Formatters } from '../../lib/format';
 import {
   LOG_POLL_INTERVAL_MS,
   useAutomationLogs,
@@ -12,18 +15,72 @@ import {
   type LogFilters,
 } from './automation-api';
 import { AutomationMetricsPanel } from './automation-metrics-panel';
+import { parseHistoryDetail } from './history-detail';
 import { SendStatusBadge, SEND_STATUS_TONES } from './send-status-badge';
 
 const PAGE_SIZE = 25;
 const COLUMN_COUNT = 10;
+/**
+ * Lead, status and the history toggle always show; the rest join as the table gets room. Phone and error are
+ * repeated under the lead and the status while their columns are hidden; the history row has every timestamp.
+ */
+const COLUMNS = {
+  phone: '6xl',
+  template: 'xl',
+  scheduledFor: '2xl',
+  sentAt: '3xl',
+  deliveredAt: '4xl',
+  readAt: '5xl',
+  error: '7xl',
+} as const;
 
 function isSendStatus(value: string): value is SendStatus {
   return (SEND_STATUSES as readonly string[]).includes(value);
 }
 
+/** A history row's detail as a sentence in the UI language (see `history-detail.ts`). */
+function useHistoryDetailText(format: Formatters) {
+  const { t } = useTranslation();
+  return (detail: string): string => {
+    const parsed = parseHistoryDetail(detail);
+    switch (parsed.kind) {
+      case 'scheduled':
+        return t('automation.history.scheduled', { date: format.dateTime(parsed.dueAt) });
+      case 'manual':
+        return t('automation.history.manual');
+      case 'attempt':
+        return t('automation.history.attempt', { attempt: parsed.attempt });
+      case 'accepted':
+        return t('automation.history.accepted');
+      case 'whatsappStatus':
+        return t('automation.history.whatsappStatus');
+      case 'whatsappError':
+        return t('automation.history.whatsappError', { message: parsed.message });
+      case 'replied':
+        return t('automation.history.replied');
+      case 'skipped':
+        return t(`automation.history.skipped.${parsed.reason}`);
+      case 'retry':
+        return t('automation.history.retry', {
+          message: parsed.message,
+          date: format.dateTime(parsed.retryAt),
+        });
+      case 'gaveUp':
+        return t('automation.history.gaveUp', { count: parsed.attempts, message: parsed.message });
+      case 'error':
+        return t('automation.history.error', { message: parsed.message });
+      case 'outcomeUnknown':
+        return t('automation.history.outcomeUnknown');
+      case 'other':
+        return parsed.text;
+    }
+  };
+}
+
 /** Fallback when the gateway serves no aggregate metrics: counts per status of the rows on this page, labelled so. */
 function PageSummary({ items }: { items: AutomationLogView[] }) {
   const { t } = useTranslation();
+  const format = useFormatters();
   const counts = new Map<SendStatus, number>();
   for (const item of items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
   const toneText: Record<(typeof SEND_STATUS_TONES)[SendStatus], string> = {
@@ -53,7 +110,7 @@ function PageSummary({ items }: { items: AutomationLogView[] }) {
           >
             <dt className="truncate text-[11px] text-slate-500">{t(`automation.status.${status}`)}</dt>
             <dd className={`text-lg font-semibold tabular-nums ${toneText[SEND_STATUS_TONES[status]]}`}>
-              {counts.get(status) ?? 0}
+              {format.integer(counts.get(status) ?? 0)}
             </dd>
           </div>
         ))}
@@ -65,6 +122,8 @@ function PageSummary({ items }: { items: AutomationLogView[] }) {
 export function AutomationLog() {
   const { t } = useTranslation();
   const format = useFormatters();
+  const labels = useCodeLabels();
+  const historyText = useHistoryDetailText(format);
   const [filters, setFilters] = useState<LogFilters>({
     page: 1,
     pageSize: PAGE_SIZE,
@@ -146,7 +205,7 @@ export function AutomationLog() {
           ) : (
             <PageSummary items={page.items} />
           )}
-          <div className="overflow-x-auto">
+          <TableContainer label={t('automation.log.caption')}>
             <table data-testid="automation-log-table" data-total={page.total} className="table-base">
               <caption className="sr-only">{t('automation.log.caption')}</caption>
               <thead className="bg-slate-50">
@@ -157,28 +216,28 @@ export function AutomationLog() {
                   <th scope="col" className="th">
                     {t('automation.log.columns.lead')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.phone]}`}>
                     {t('automation.log.columns.phone')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.template]}`}>
                     {t('automation.log.columns.template')}
                   </th>
                   <th scope="col" className="th">
                     {t('automation.log.columns.status')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.scheduledFor]}`}>
                     {t('automation.log.columns.scheduledFor')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.sentAt]}`}>
                     {t('automation.log.columns.sentAt')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.deliveredAt]}`}>
                     {t('automation.log.columns.deliveredAt')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.readAt]}`}>
                     {t('automation.log.columns.readAt')}
                   </th>
-                  <th scope="col" className="th">
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.error]}`}>
                     {t('automation.log.columns.error')}
                   </th>
                 </tr>
@@ -207,22 +266,34 @@ export function AutomationLog() {
                             onClick={() => toggle(log.id)}
                             className="rounded px-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
                           >
-                            <span
+                            <ExpandIcon
                               aria-hidden="true"
-                              className={`inline-block transition-transform ${isOpen ? 'rotate-90' : ''}`}
-                            >
-                              ▸
-                            </span>
+                              size={16}
+                              className={`transition-transform ${isOpen ? 'rotate-90' : ''}`}
+                            />
                           </button>
                         </td>
-                        <td className="td font-medium text-slate-900">{log.leadName ?? log.leadId}</td>
-                        <td className="td tabular-nums">{log.phone ?? '—'}</td>
-                        <td className="td">
+                        <td className="td font-medium text-slate-900">
+                          {log.leadName ?? log.leadId}
+                          {log.phone ? (
+                            <span
+                              className={`text-xs font-normal text-slate-500 tabular-nums ${ONLY_BELOW[COLUMNS.phone]}`}
+                            >
+                              {log.phone}
+                            </span>
+                          ) : null}
+                        </td>
+                        <td className={`td tabular-nums ${HIDDEN_BELOW[COLUMNS.phone]}`}>
+                          {log.phone ?? '—'}
+                        </td>
+                        <td className={`td ${HIDDEN_BELOW[COLUMNS.template]}`}>
                           {log.templateName ? (
                             <>
                               {log.templateName}
                               {log.templateLanguage ? (
-                                <span className="ml-1 text-xs text-slate-400">{log.templateLanguage}</span>
+                                <span className="block text-xs text-slate-400">
+                                  {labels.language(log.templateLanguage)}
+                                </span>
                               ) : null}
                             </>
                           ) : (
@@ -231,16 +302,26 @@ export function AutomationLog() {
                         </td>
                         <td className="td">
                           <SendStatusBadge status={log.status} />
+                          {log.error ? (
+                            <span
+                              className={`mt-1 max-w-48 truncate text-xs text-rose-700 ${ONLY_BELOW[COLUMNS.error]}`}
+                              title={log.error.message}
+                            >
+                              {log.error.message}
+                            </span>
+                          ) : null}
                         </td>
-                        <td className="td">{time(log.scheduledFor)}</td>
-                        <td className="td">{time(log.sentAt)}</td>
-                        <td className="td">{time(log.deliveredAt)}</td>
-                        <td className="td">{time(log.readAt)}</td>
+                        <td className={`td ${HIDDEN_BELOW[COLUMNS.scheduledFor]}`}>
+                          {time(log.scheduledFor)}
+                        </td>
+                        <td className={`td ${HIDDEN_BELOW[COLUMNS.sentAt]}`}>{time(log.sentAt)}</td>
+                        <td className={`td ${HIDDEN_BELOW[COLUMNS.deliveredAt]}`}>{time(log.deliveredAt)}</td>
+                        <td className={`td ${HIDDEN_BELOW[COLUMNS.readAt]}`}>{time(log.readAt)}</td>
                         <td
-                          className="td max-w-xs truncate text-rose-700"
-                          title={log.error ? `${log.error.code}: ${log.error.message}` : undefined}
+                          className={`td max-w-xs truncate text-rose-700 ${HIDDEN_BELOW[COLUMNS.error]}`}
+                          title={log.error ? `${log.error.message} (${log.error.code})` : undefined}
                         >
-                          {log.error ? `${log.error.code} · ${log.error.message}` : '—'}
+                          {log.error ? log.error.message : '—'}
                         </td>
                       </tr>
                       {isOpen ? (
@@ -261,7 +342,7 @@ export function AutomationLog() {
                                       {format.dateTime(entry.at)}
                                     </time>
                                     {entry.detail ? (
-                                      <span className="text-slate-500">{entry.detail}</span>
+                                      <span className="text-slate-500">{historyText(entry.detail)}</span>
                                     ) : null}
                                   </li>
                                 ))}
@@ -283,16 +364,16 @@ export function AutomationLog() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableContainer>
           <nav
             aria-label={t('pagination.label')}
             className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
           >
             <p>
               {t('pagination.summary', {
-                from: page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1,
-                to: Math.min(page.total, page.page * page.pageSize),
-                total: page.total,
+                from: format.integer(page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1),
+                to: format.integer(Math.min(page.total, page.page * page.pageSize)),
+                total: format.integer(page.total),
               })}
             </p>
             <div className="flex items-center gap-2">
@@ -305,7 +386,10 @@ export function AutomationLog() {
                 {t('pagination.previous')}
               </button>
               <span className="tabular-nums">
-                {t('pagination.page', { page: page.page, pages: totalPages })}
+                {t('pagination.page', {
+                  page: format.integer(page.page),
+                  pages: format.integer(totalPages),
+                })}
               </span>
               <button
                 type="button"

@@ -9,6 +9,8 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/http';
 import { Badge } from '../../components/badge';
+import { RefreshIcon } from '../../components/icons';
+import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters } from '../../lib/format';
 import { useRefreshTemplates, useUpdateRule, type RuleUpdate } from './automation-api';
 import { DELAY_UNITS, delayFromSeconds, delayToSeconds, isDelayUnit, type DelayUnit } from './delay';
@@ -58,6 +60,7 @@ type RuleCardProps = { rule: RuleView; templates: TemplateView[] };
 export function RuleCard({ rule, templates }: RuleCardProps) {
   const { t } = useTranslation();
   const format = useFormatters();
+  const labels = useCodeLabels();
   const update = useUpdateRule(rule.key);
   const refreshTemplates = useRefreshTemplates();
   const initialDelay = delayFromSeconds(rule.delaySeconds);
@@ -244,8 +247,13 @@ export function RuleCard({ rule, templates }: RuleCardProps) {
               type="button"
               onClick={() => refreshTemplates.mutate()}
               disabled={refreshTemplates.isPending}
-              className="text-xs font-medium text-indigo-700 hover:underline disabled:opacity-60"
+              className="inline-flex items-center gap-1 text-xs font-medium text-indigo-700 hover:underline disabled:opacity-60"
             >
+              <RefreshIcon
+                aria-hidden="true"
+                size={14}
+                className={refreshTemplates.isPending ? 'animate-spin' : undefined}
+              />
               {refreshTemplates.isPending
                 ? t('automation.rule.refreshing')
                 : t('automation.rule.refreshTemplates')}
@@ -265,17 +273,25 @@ export function RuleCard({ rule, templates }: RuleCardProps) {
             <option value="">{t('automation.rule.noTemplate')}</option>
             {ruleTemplateMissing ? (
               <option value={selectedTemplate} disabled>
-                {t('automation.rule.missingTemplate', { template: selectedTemplate.replace('|', ' · ') })}
+                {t('automation.rule.missingTemplate', {
+                  template: selectedTemplate.replace(
+                    /\|(.*)$/,
+                    (_match, language: string) => ` · ${labels.language(language)}`,
+                  ),
+                })}
               </option>
             ) : null}
             {templates.map((item) => (
               <option key={templateKey(item)} value={templateKey(item)} disabled={item.status !== 'APPROVED'}>
                 {item.status === 'APPROVED'
-                  ? t('automation.rule.templateOption', { name: item.name, language: item.language })
+                  ? t('automation.rule.templateOption', {
+                      name: item.name,
+                      language: labels.language(item.language),
+                    })
                   : t('automation.rule.templateOptionUnavailable', {
                       name: item.name,
-                      language: item.language,
-                      status: item.status,
+                      language: labels.language(item.language),
+                      status: labels.templateStatus(item.status),
                     })}
               </option>
             ))}
@@ -300,8 +316,14 @@ export function RuleCard({ rule, templates }: RuleCardProps) {
         <div className="mt-6 space-y-3">
           <div className="flex flex-wrap items-center gap-2">
             <h3 className="text-sm font-semibold text-slate-900">{t('automation.rule.preview')}</h3>
-            <Badge tone={template.status === 'APPROVED' ? 'success' : 'warning'}>{template.status}</Badge>
-            <Badge>{template.category}</Badge>
+            <Badge tone={template.status === 'APPROVED' ? 'success' : 'warning'} testId="template-status">
+              {labels.templateStatus(template.status)}
+            </Badge>
+            <Badge testId="template-category">
+              {t('automation.rule.templateCategory', {
+                category: labels.templateCategory(template.category),
+              })}
+            </Badge>
           </div>
           <TemplateBody text={template.bodyText} />
           {parameterCount > 0 ? (

@@ -3,6 +3,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorState } from '../../components/error-state';
+import { ArrowRightIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
@@ -125,7 +126,10 @@ function QuickLink({ to, title, description }: { to: string; title: string; desc
       to={to}
       className="card block h-full p-4 transition-shadow hover:shadow-md focus-visible:ring-2 focus-visible:ring-indigo-300 focus-visible:outline-none"
     >
-      <p className="font-semibold text-indigo-700">{title} →</p>
+      <p className="flex items-center gap-1 font-semibold text-indigo-700">
+        {title}
+        <ArrowRightIcon aria-hidden="true" size={16} />
+      </p>
       <p className="mt-1 text-sm text-slate-500">{description}</p>
     </Link>
   );

@@ -3,6 +3,7 @@ import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Badge, type BadgeTone } from '../../components/badge';
 import { ErrorState } from '../../components/error-state';
+import { CloseIcon } from '../../components/icons';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
 import { LeadStatusBadge } from './lead-labels';
@@ -50,7 +51,7 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
           </h2>
         </div>
         <button type="button" onClick={onClose} className="btn-secondary" aria-label={t('leadDetail.close')}>
-          ✕
+          <CloseIcon aria-hidden="true" size={16} />
         </button>
       </div>
 
@@ -96,7 +97,7 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
             </div>
             <div className="col-span-2">
               <dt className="text-slate-500">{t('leadDetail.attribution')}</dt>
-              <dd className="mt-0.5 font-mono text-xs text-slate-900">
+              <dd className="mt-0.5 font-mono text-xs break-all text-slate-900">
                 {lead.data.metaAdId
                   ? t('leadDetail.attributionIds', {
                       campaign: lead.data.metaCampaignId ?? '—',

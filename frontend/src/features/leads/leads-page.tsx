@@ -2,6 +2,7 @@ import { LEAD_SOURCES, LEAD_STATUSES, type LeadSource, type LeadStatus } from '@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
 import { PageHeader } from '../../components/page-header';
@@ -13,6 +14,12 @@ import { useLeads, type LeadFilters } from './leads-api';
 
 const PAGE_SIZE = 20;
 const SEARCH_DEBOUNCE_MS = 300;
+
+/**
+ * Name and status always show; phone, date, source and the Meta ad join as the table gets room (a phone shows
+ * them under the name instead; the ad id is in the lead's detail).
+ */
+const COLUMNS = { phone: 'lg', createdAt: 'xl', source: '3xl', metaAdId: '4xl' } as const;
 
 function parseStatus(value: string | null): LeadStatus | undefined {
   return LEAD_STATUSES.find((status) => status === value);
@@ -147,7 +154,7 @@ export function LeadsPage() {
         </div>
       </div>
 
-      <div className={`grid gap-4 ${selectedLeadId ? 'xl:grid-cols-[minmax(0,1fr)_400px]' : ''}`}>
+      <div className={`grid grid-cols-1 gap-4 ${selectedLeadId ? 'xl:grid-cols-[minmax(0,1fr)_400px]' : ''}`}>
         <section className="card overflow-hidden" aria-busy={leads.isFetching}>
           {leads.isPending ? (
             <SkeletonTable columns={6} />
@@ -160,7 +167,7 @@ export function LeadsPage() {
             />
           ) : page ? (
             <>
-              <div className="overflow-x-auto">
+              <TableContainer label={t('leads.tableCaption')}>
                 <table data-testid="leads-table" data-total={page.total} className="table-base">
                   <caption className="sr-only">{t('leads.tableCaption')}</caption>
                   <thead className="bg-slate-50">
@@ -168,19 +175,19 @@ export function LeadsPage() {
                       <th scope="col" className="th">
                         {t('leads.columns.name')}
                       </th>
-                      <th scope="col" className="th">
+                      <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.phone]}`}>
                         {t('leads.columns.phone')}
                       </th>
-                      <th scope="col" className="th">
+                      <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.source]}`}>
                         {t('leads.columns.source')}
                       </th>
                       <th scope="col" className="th">
                         {t('leads.columns.status')}
                       </th>
-                      <th scope="col" className="th">
+                      <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.metaAdId]}`}>
                         {t('leads.columns.metaAdId')}
                       </th>
-                      <th scope="col" className="th">
+                      <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.createdAt]}`}>
                         {t('leads.columns.createdAt')}
                       </th>
                     </tr>
@@ -208,14 +215,29 @@ export function LeadsPage() {
                             >
                               {lead.name}
                             </button>
+                            <span className="text-xs font-normal text-slate-500">
+                              <span className={`tabular-nums ${ONLY_BELOW[COLUMNS.phone]}`}>
+                                {lead.phone}
+                              </span>
+                              <span className={ONLY_BELOW[COLUMNS.source]}>
+                                {t(`leadSource.${lead.leadSource}`)}
+                              </span>
+                              <time dateTime={lead.createdAt} className={ONLY_BELOW[COLUMNS.createdAt]}>
+                                {format.dateTime(lead.createdAt)}
+                              </time>
+                            </span>
                           </td>
-                          <td className="td tabular-nums">{lead.phone}</td>
-                          <td className="td">{t(`leadSource.${lead.leadSource}`)}</td>
+                          <td className={`td tabular-nums ${HIDDEN_BELOW[COLUMNS.phone]}`}>{lead.phone}</td>
+                          <td className={`td ${HIDDEN_BELOW[COLUMNS.source]}`}>
+                            {t(`leadSource.${lead.leadSource}`)}
+                          </td>
                           <td className="td">
                             <LeadStatusBadge status={lead.status} />
                           </td>
-                          <td className="td font-mono text-xs">{lead.metaAdId ?? '—'}</td>
-                          <td className="td">
+                          <td className={`td font-mono text-xs ${HIDDEN_BELOW[COLUMNS.metaAdId]}`}>
+                            {lead.metaAdId ?? '—'}
+                          </td>
+                          <td className={`td ${HIDDEN_BELOW[COLUMNS.createdAt]}`}>
                             <time dateTime={lead.createdAt}>{format.dateTime(lead.createdAt)}</time>
                           </td>
                         </tr>
@@ -223,12 +245,18 @@ export function LeadsPage() {
                     })}
                   </tbody>
                 </table>
-              </div>
+              </TableContainer>
               <nav
                 aria-label={t('pagination.label')}
                 className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
               >
-                <p>{t('pagination.summary', { from: firstItem, to: lastItem, total: page.total })}</p>
+                <p>
+                  {t('pagination.summary', {
+                    from: format.integer(firstItem),
+                    to: format.integer(lastItem),
+                    total: format.integer(page.total),
+                  })}
+                </p>
                 <div className="flex items-center gap-2">
                   <button
                     type="button"
@@ -240,7 +268,10 @@ export function LeadsPage() {
                     {t('pagination.previous')}
                   </button>
                   <span className="tabular-nums">
-                    {t('pagination.page', { page: page.page, pages: totalPages })}
+                    {t('pagination.page', {
+                      page: format.integer(page.page),
+                      pages: format.integer(totalPages),
+                    })}
                   </span>
                   <button
                     type="button"

@@ -1,7 +1,9 @@
 import type { FunnelMetrics, RoiReport } from '@crm/contracts/browser';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HIDDEN_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
+import { ExpandIcon } from '../../components/icons';
 import { useFormatters } from '../../lib/format';
 import { revenueCurrency } from './kpi-cards';
 
@@ -28,19 +30,35 @@ function MetricCells({ metrics, currency, salesCurrency }: MetricCellsProps) {
         : 'text-rose-700';
   return (
     <>
-      <td className="td text-right tabular-nums">{format.money(metrics.spend, currency)}</td>
+      <td className={`td text-right tabular-nums ${COLUMN_CLASS.spend}`}>
+        {format.money(metrics.spend, currency)}
+      </td>
       <td className="td text-right tabular-nums">{format.integer(metrics.leads)}</td>
-      <td className="td text-right tabular-nums">
+      <td className={`td text-right tabular-nums ${COLUMN_CLASS.cpl}`}>
         {metrics.costPerLead === null ? dash : format.money(metrics.costPerLead, currency)}
       </td>
-      <td className="td text-right tabular-nums">{format.integer(metrics.opportunities)}</td>
-      <td className="td text-right tabular-nums">{format.money(metrics.revenue, salesCurrency)}</td>
+      <td className={`td text-right tabular-nums ${COLUMN_CLASS.opportunities}`}>
+        {format.integer(metrics.opportunities)}
+      </td>
+      <td className={`td text-right tabular-nums ${COLUMN_CLASS.revenue}`}>
+        {format.money(metrics.revenue, salesCurrency)}
+      </td>
       <td className={`td text-right font-medium tabular-nums ${roiTone}`}>
         {metrics.roiPercent === null ? dash : format.percent(metrics.roiPercent)}
       </td>
     </>
   );
 }
+
+/** Campaign, leads and ROI always show; the other figures join as the table gets room (see data-table.tsx). */
+const COLUMN_CLASS = {
+  spend: HIDDEN_BELOW.lg,
+  leads: '',
+  cpl: HIDDEN_BELOW['3xl'],
+  opportunities: HIDDEN_BELOW['2xl'],
+  revenue: HIDDEN_BELOW.xl,
+  roi: '',
+} as const;
 
 /** One row per campaign (expandable to its ads) plus the leads whose ad Meta no longer returns. */
 export function CampaignTable({ report }: { report: RoiReport }) {
@@ -72,7 +90,7 @@ export function CampaignTable({ report }: { report: RoiReport }) {
   }
 
   return (
-    <div className="overflow-x-auto">
+    <TableContainer label={t('marketing.campaigns.caption')}>
       <table data-testid="campaign-table" className="table-base">
         <caption className="sr-only">{t('marketing.campaigns.caption')}</caption>
         <thead className="bg-slate-50">
@@ -80,19 +98,19 @@ export function CampaignTable({ report }: { report: RoiReport }) {
             <th scope="col" className="th">
               {t('marketing.campaigns.columns.campaign')}
             </th>
-            <th scope="col" className="th text-right whitespace-normal">
+            <th scope="col" className={`th text-right whitespace-normal ${COLUMN_CLASS.spend}`}>
               {t('marketing.kpi.spend')}
             </th>
             <th scope="col" className="th text-right whitespace-normal">
               {t('marketing.kpi.leads')}
             </th>
-            <th scope="col" className="th text-right whitespace-normal">
+            <th scope="col" className={`th text-right whitespace-normal ${COLUMN_CLASS.cpl}`}>
               {t('marketing.kpi.cpl')}
             </th>
-            <th scope="col" className="th text-right whitespace-normal">
+            <th scope="col" className={`th text-right whitespace-normal ${COLUMN_CLASS.opportunities}`}>
               {t('marketing.kpi.opportunities')}
             </th>
-            <th scope="col" className="th text-right whitespace-normal">
+            <th scope="col" className={`th text-right whitespace-normal ${COLUMN_CLASS.revenue}`}>
               {t('marketing.kpi.revenue')}
             </th>
             <th scope="col" className="th text-right whitespace-normal">
@@ -123,12 +141,11 @@ export function CampaignTable({ report }: { report: RoiReport }) {
                     onClick={() => toggle(campaign.campaignId)}
                     className="flex items-center gap-2 text-left hover:text-indigo-700 focus-visible:underline focus-visible:outline-none"
                   >
-                    <span
+                    <ExpandIcon
                       aria-hidden="true"
-                      className={`inline-block w-3 transition-transform ${isOpen ? 'rotate-90' : ''}`}
-                    >
-                      ▸
-                    </span>
+                      size={16}
+                      className={`shrink-0 transition-transform ${isOpen ? 'rotate-90' : ''}`}
+                    />
                     <span>{campaign.campaignName}</span>
                     <span className="sr-only">
                       {isOpen ? t('marketing.campaigns.collapse') : t('marketing.campaigns.expand')}
@@ -180,6 +197,6 @@ export function CampaignTable({ report }: { report: RoiReport }) {
           </tr>
         </tbody>
       </table>
-    </div>
+    </TableContainer>
   );
 }

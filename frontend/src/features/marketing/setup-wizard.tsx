@@ -1,7 +1,9 @@
 import type { AdAccountOption } from '@crm/contracts/browser';
 import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CheckIcon } from '../../components/icons';
 import { SkeletonBlock } from '../../components/skeleton';
+import { useCodeLabels } from '../../lib/code-labels';
 import { MetaErrorNotice } from './meta-error-notice';
 import { useAdAccounts, useConnectAssets, usePhoneNumbers, usePortfolios } from './marketing-api';
 
@@ -36,6 +38,7 @@ function StepBody({ query, empty, children }: { query: QueryLike; empty: boolean
 /** Portfolio → ad account → WhatsApp number, then POST /crm/marketing/connect. */
 export function SetupWizard() {
   const { t } = useTranslation();
+  const labels = useCodeLabels();
   const [step, setStep] = useState<WizardStep>('portfolio');
   const [businessId, setBusinessId] = useState<string | null>(null);
   const [adAccountId, setAdAccountId] = useState<string | null>(null);
@@ -122,7 +125,7 @@ export function SetupWizard() {
               aria-hidden="true"
               className="flex h-6 w-6 items-center justify-center rounded-full bg-white text-xs font-semibold ring-1 ring-current"
             >
-              {index < stepIndex ? '✓' : index + 1}
+              {index < stepIndex ? <CheckIcon size={14} /> : index + 1}
             </span>
             {t(`marketing.wizard.steps.${item}`)}
           </li>
@@ -147,7 +150,7 @@ export function SetupWizard() {
                   {portfolio.verificationStatus
                     ? t('marketing.wizard.portfolioOption', {
                         name: portfolio.name,
-                        status: portfolio.verificationStatus,
+                        status: labels.verificationStatus(portfolio.verificationStatus),
                       })
                     : portfolio.name}
                 </option>
@@ -212,7 +215,7 @@ export function SetupWizard() {
                     number: phone.displayPhoneNumber,
                     name: phone.verifiedName,
                     waba: phone.wabaName,
-                    quality: phone.qualityRating,
+                    quality: labels.qualityRating(phone.qualityRating),
                   })}
                 </option>
               ))}

@@ -1,0 +1,22 @@
+/**
+ * The app's icons (lucide-react, tree-shaken SVGs that take `currentColor`). Pages import them from here, by role,
+ * so the same thing always has the same picture. Size with `size` (16 in tables and buttons, 18 in the nav) and leave
+ * them `aria-hidden` (lucide's default) next to a text label; an icon-only button needs an `aria-label`.
+ */
+export {
+  ArrowRight as ArrowRightIcon,
+  BriefcaseBusiness as SellersIcon,
+  Check as CheckIcon,
+  ChevronRight as ExpandIcon,
+  Inbox as EmptyIcon,
+  KanbanSquare as OpportunitiesIcon,
+  LayoutDashboard as DashboardIcon,
+  LogOut as LogoutIcon,
+  Megaphone as MarketingIcon,
+  RefreshCw as RefreshIcon,
+  TriangleAlert as WarningIcon,
+  Users as LeadsIcon,
+  X as CloseIcon,
+  Zap as AutomationIcon,
+} from 'lucide-react';
+export type { LucideIcon as Icon } from 'lucide-react';
