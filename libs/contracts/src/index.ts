@@ -4,6 +4,7 @@ export * from './errors';
 export * from './validation';
 export * from './common';
 export * from './crm';
+export * from './leads';
 export * from './meta';
 export * from './marketing';
 export * from './automation';

@@ -3,6 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { CreateCrmTables1767225600000 } from './migrations/1767225600000-CreateCrmTables';
 import { TenantRowLevelSecurity1767312000000 } from './migrations/1767312000000-TenantRowLevelSecurity';
 import { DurableMessagingTables1767398400000 } from './migrations/1767398400000-DurableMessagingTables';
+import { LeadTeamwork1767491400000 } from './migrations/1767491400000-LeadTeamwork';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -16,6 +17,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       CreateCrmTables1767225600000,
       TenantRowLevelSecurity1767312000000,
       DurableMessagingTables1767398400000,
+      LeadTeamwork1767491400000,
     ],
     applicationName: 'crm-service',
   });
