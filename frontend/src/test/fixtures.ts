@@ -18,7 +18,10 @@ export function lead(overrides: Partial<LeadView> = {}): LeadView {
     optedOut: false,
     assignedUserId: null,
     assignedUserName: null,
+    notes: null,
+    tags: [],
     createdAt: CREATED_AT,
+    updatedAt: CREATED_AT,
     ...overrides,
   };
 }

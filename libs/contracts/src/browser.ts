@@ -9,6 +9,7 @@ export { RpcErrorCodes, HTTP_STATUS_BY_RPC_CODE, isRpcErrorPayload } from './err
 export type { RpcErrorCode, RpcErrorPayload } from './errors';
 export * from './model/common';
 export * from './model/crm';
+export * from './model/leads';
 export * from './model/meta';
 export * from './model/marketing';
 export * from './model/automation';

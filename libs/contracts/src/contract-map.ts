@@ -12,6 +12,7 @@ import {
   UpdateLeadStatusRequest,
   VerifyCredentialsRequest,
 } from './crm';
+import { LeadAssignedEvent, LeadUpdatedEvent, UpdateLeadRequest } from './leads';
 import { StatsRequest } from './marketing';
 import { CreateUserRequest, SignupRequest, UpdateTenantRequest, UpdateUserRequest } from './people';
 import {
@@ -57,6 +58,7 @@ import type {
   SessionUser,
   TenantView,
 } from './model/crm';
+import type { LeadPage } from './model/leads';
 import type { RoiReport, StatsReport } from './model/marketing';
 import type { SellerOverview, UserAccess, UserView } from './model/people';
 import type { OpportunityBoard } from './model/opportunities';
@@ -81,10 +83,11 @@ export type RpcMap = {
   [Rpc.crm.verifyCredentials]: { request: VerifyCredentialsRequest; reply: SessionUser };
   [Rpc.crm.getUser]: { request: GetUserRequest; reply: SessionUser };
   [Rpc.crm.getTenant]: { request: TenantRequest; reply: TenantView };
-  [Rpc.crm.listLeads]: { request: ListLeadsRequest; reply: Page<LeadView> };
+  [Rpc.crm.listLeads]: { request: ListLeadsRequest; reply: LeadPage };
   [Rpc.crm.getLead]: { request: GetLeadRequest; reply: LeadDetail };
   [Rpc.crm.createLead]: { request: CreateLeadRequest; reply: LeadView };
   [Rpc.crm.updateLeadStatus]: { request: UpdateLeadStatusRequest; reply: LeadView };
+  [Rpc.crm.updateLead]: { request: UpdateLeadRequest; reply: LeadView };
   [Rpc.crm.listPipeline]: { request: TenantRequest; reply: PipelineStageView[] };
   [Rpc.crm.attributionSummary]: { request: AttributionSummaryRequest; reply: AttributionSummary };
   [Rpc.crm.signup]: { request: SignupRequest; reply: SessionUser };
@@ -139,6 +142,8 @@ export type DeclaredRpcSubject = {
 export type EventMap = {
   [Events.leadCreated]: LeadCreatedEvent;
   [Events.leadStatusChanged]: LeadStatusChangedEvent;
+  [Events.leadUpdated]: LeadUpdatedEvent;
+  [Events.leadAssigned]: LeadAssignedEvent;
   [Events.whatsappInbound]: WhatsappInboundEvent;
   [Events.whatsappStatus]: WhatsappStatusEvent;
   [Events.leadgenReceived]: LeadgenReceivedEvent;
@@ -158,6 +163,8 @@ export type EventPayload<S extends EventSubject> = EventMap[S];
 export const EventPayloadClasses: { [S in EventSubject]: ClassConstructor<EventPayload<S>> } = {
   [Events.leadCreated]: LeadCreatedEvent,
   [Events.leadStatusChanged]: LeadStatusChangedEvent,
+  [Events.leadUpdated]: LeadUpdatedEvent,
+  [Events.leadAssigned]: LeadAssignedEvent,
   [Events.whatsappInbound]: WhatsappInboundEvent,
   [Events.whatsappStatus]: WhatsappStatusEvent,
   [Events.leadgenReceived]: LeadgenReceivedEvent,

@@ -1,4 +1,6 @@
+import { Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
   IsISO8601,
@@ -9,10 +11,13 @@ import {
   Matches,
   MaxLength,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
 import { PageQuery, TenantRequest } from './common';
 import type { IsoInstant } from './model/common';
+import { booleanFromQuery, LeadViewer } from './leads';
 import { E164_PATTERN, LEAD_SOURCES, LEAD_STATUSES, type LeadSource, type LeadStatus } from './model/crm';
+import { LEAD_SORTS, MAX_LEAD_TAG_LENGTH, type LeadSort } from './model/leads';
 
 export class VerifyCredentialsRequest {
   @IsEmail()
@@ -43,11 +48,66 @@ export class ListLeadsRequest extends PageQuery {
   @IsString()
   @MaxLength(100)
   search?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  campaignId?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  adId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  assignedUserId?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, MAX_LEAD_TAG_LENGTH)
+  tag?: string;
+
+  /** Created at or after this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  createdFrom?: IsoInstant;
+
+  /** Created before this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  createdTo?: IsoInstant;
+
+  @IsOptional()
+  @IsIn(LEAD_SORTS)
+  sort?: LeadSort;
+
+  /** Opaque `nextCursor` of the previous page (keyset paging); not together with `page`. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  cursor?: string;
+
+  /** Count every matching lead (default: yes without `cursor`, no with it). */
+  @IsOptional()
+  @Transform(booleanFromQuery)
+  @IsBoolean()
+  withTotal?: boolean;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LeadViewer)
+  viewer?: LeadViewer;
 }
 
 export class GetLeadRequest extends TenantRequest {
   @IsUUID()
   leadId!: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LeadViewer)
+  viewer?: LeadViewer;
 }
 
 export class CreateLeadRequest extends TenantRequest {
@@ -73,6 +133,11 @@ export class CreateLeadRequest extends TenantRequest {
 export class UpdateLeadStatusRequest extends TenantRequest {
   @IsUUID()
   leadId!: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LeadViewer)
+  viewer?: LeadViewer;
 
   @IsIn(LEAD_STATUSES)
   status!: LeadStatus;

@@ -5,6 +5,7 @@ export * from './validation';
 export * from './common';
 export * from './crm';
 export * from './opportunities';
+export * from './leads';
 export * from './meta';
 export * from './marketing';
 export * from './automation';

@@ -14,6 +14,7 @@ export const Rpc = {
     getLead: 'crm.leads.get',
     createLead: 'crm.leads.create',
     updateLeadStatus: 'crm.leads.update-status',
+    updateLead: 'crm.leads.update',
     listPipeline: 'crm.pipeline.list',
     attributionSummary: 'crm.attribution.summary',
     // tenants and people (issue 6)
@@ -65,6 +66,8 @@ export const Rpc = {
 export const Events = {
   leadCreated: 'evt.crm.lead.created',
   leadStatusChanged: 'evt.crm.lead.status-changed',
+  leadUpdated: 'evt.crm.lead.updated',
+  leadAssigned: 'evt.crm.lead.assigned',
   whatsappInbound: 'evt.meta.whatsapp.inbound',
   whatsappStatus: 'evt.meta.whatsapp.status',
   leadgenReceived: 'evt.meta.leadgen.received',

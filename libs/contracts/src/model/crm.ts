@@ -52,7 +52,11 @@ export type LeadView = {
   optedOut: boolean;
   assignedUserId: string | null;
   assignedUserName: string | null;
+  /** Free text the team keeps about the lead. */
+  notes: string | null;
+  tags: string[];
   createdAt: IsoInstant;
+  updatedAt: IsoInstant;
 };
 
 export type OpportunityView = {

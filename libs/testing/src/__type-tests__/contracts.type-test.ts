@@ -10,9 +10,9 @@ import {
   type DeclaredRpcSubject,
   type EventSubject,
   type LeadDetail,
+  type LeadPage,
   type LeadStatusChangedEvent,
   type LeadView,
-  type Page,
   type RpcReply,
   type RpcSubject,
 } from '@crm/contracts';
@@ -35,7 +35,7 @@ assertType<Equal<RpcReply<typeof Rpc.crm.getLead>, LeadDetail>>();
 
 export async function rpcClientIsTypedBySubject(rpc: RpcClient, tenantId: string): Promise<void> {
   const page = await rpc.call(Rpc.crm.listLeads, { tenantId, page: 1 });
-  assertType<Equal<typeof page, Page<LeadView>>>();
+  assertType<Equal<typeof page, LeadPage>>();
   void page;
 
   // @ts-expect-error wrong payload: listLeads has no `leadId`

@@ -107,6 +107,8 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
       metaCampaignId: '120210000000001001',
       ctwaClid: 'ARAkxyz-ctwa-clid',
       optedOut: false,
+      // New inbound leads go to the setters' rotation (the tenant's only active setter here).
+      assignedUserId: tenant.users.setter.id,
     });
     await waitFor(() => created.some((e) => e.leadId === leads[0].id), { what: 'lead.created' });
     await sleep(600);

@@ -5,6 +5,7 @@ import { TenantRowLevelSecurity1767312000000 } from './migrations/1767312000000-
 import { DurableMessagingTables1767398400000 } from './migrations/1767398400000-DurableMessagingTables';
 import { OpportunityLifecycle1767484800000 } from './migrations/1767484800000-OpportunityLifecycle';
 import { TenantSettingsAndActiveUsers1767484810000 } from './migrations/1767484810000-TenantSettingsAndActiveUsers';
+import { LeadTeamwork1767491400000 } from './migrations/1767491400000-LeadTeamwork';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -20,6 +21,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       DurableMessagingTables1767398400000,
       OpportunityLifecycle1767484800000,
       TenantSettingsAndActiveUsers1767484810000,
+      LeadTeamwork1767491400000,
     ],
     applicationName: 'crm-service',
   });

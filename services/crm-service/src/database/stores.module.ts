@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AssignmentCursorStore } from '../leads/assignment-cursor-store';
 import { LeadStore } from '../leads/lead-store';
 import { OpportunityStore } from '../leads/opportunity-store';
 import { SaleStore } from '../leads/sale-store';
@@ -6,7 +7,15 @@ import { PipelineStore } from '../pipeline/pipeline-store';
 import { TenantStore } from '../tenancy/tenant-store';
 import { UserStore } from '../tenancy/user-store';
 
-const STORES = [LeadStore, OpportunityStore, SaleStore, PipelineStore, TenantStore, UserStore];
+const STORES = [
+  LeadStore,
+  AssignmentCursorStore,
+  OpportunityStore,
+  SaleStore,
+  PipelineStore,
+  TenantStore,
+  UserStore,
+];
 
 /** The owning store of each table (all its SQL and its row type), for every feature module. */
 @Global()

@@ -9,6 +9,7 @@ import {
 import { OutboxService, ProcessedEvents, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { isOptOutText } from '../common/opt-out';
+import { LeadAssignment } from '../leads/lead-assignment';
 import { LeadStore, leadCreatedEvent, type LeadRow } from '../leads/lead-store';
 import { TenantStore } from '../tenancy/tenant-store';
 
@@ -39,6 +40,7 @@ export class InboundService {
     private readonly leads: LeadStore,
     private readonly tenants: TenantStore,
     private readonly outbox: OutboxService,
+    private readonly assignment: LeadAssignment,
   ) {}
 
   /** Click-to-WhatsApp attribution, leads from first WhatsApp contact, and STOP/BAJA opt-outs. */
@@ -76,8 +78,10 @@ export class InboundService {
       if (isOptOutText(event.text)) {
         optedOut = await this.leads.optOut(manager, tenantId, phone);
       }
-      if (created)
+      if (created) {
         await this.outbox.enqueue(manager, tenantId, Events.leadCreated, leadCreatedEvent(created));
+        await this.assignment.assignNewLead(manager, tenantId, created.id);
+      }
       return { duplicate: false, createdLeadId: created?.id ?? null, attributed, optedOut };
     });
     this.afterCommit(`wa-in ${event.wamid}`, outcome);
@@ -112,6 +116,7 @@ export class InboundService {
       let attributed = false;
       if (created) {
         await this.outbox.enqueue(manager, tenantId, Events.leadCreated, leadCreatedEvent(created));
+        await this.assignment.assignNewLead(manager, tenantId, created.id);
       } else {
         attributed = await this.leads.attachAttribution(
           manager,

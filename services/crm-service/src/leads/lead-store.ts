@@ -1,9 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { LeadCreatedEvent, LeadSource, LeadStatus, LeadView } from '@crm/contracts';
+import type { LeadCreatedEvent, LeadSort, LeadSource, LeadStatus, LeadView } from '@crm/contracts';
 import { INITIAL_LEAD_STATUS } from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
 import { bulkInsert } from '../common/bulk-insert';
 import { updateReturning, type SqlRunner } from '../common/sql';
+import {
+  afterCursorSql,
+  CURSOR_COLUMNS_SQL,
+  cursorValues,
+  encodeCursor,
+  filterSql,
+  orderBySql,
+  type CursorColumns,
+  type LeadFilter,
+} from './lead-list-query';
 
 /**
  * `crm.leads`: the one place its SQL and its row type live. Every method takes the tenant-scoped handle of
@@ -28,7 +38,12 @@ const COLUMNS = [
   'assigned_user_id',
   'created_at',
   'updated_at',
+  'notes',
+  'tags',
 ] as const;
+
+/** Bulk loads (the demo seed) leave notes and tags to their defaults. */
+const BULK_COLUMNS = COLUMNS.filter((column) => column !== 'notes' && column !== 'tags');
 
 /** A lead as PostgreSQL returns it (snake_case), plus the assigned seller's name where joined. */
 export type LeadRow = {
@@ -48,7 +63,24 @@ export type LeadRow = {
   assigned_user_id: string | null;
   created_at: Date;
   updated_at: Date;
+  notes: string | null;
+  tags: string[];
   assigned_user_name?: string | null;
+};
+
+/** Columns `update` may set (already validated and normalised). */
+export type LeadChanges = Partial<
+  Pick<LeadRow, 'name' | 'email' | 'phone' | 'assigned_user_id' | 'status' | 'notes' | 'tags'>
+>;
+
+/** What the list asks for: `offset` (page-based) or `after` (keyset: the sort keys of the previous last row). */
+export type LeadListQuery = {
+  filter: LeadFilter;
+  sort: LeadSort;
+  pageSize: number;
+  offset?: number;
+  after?: (string | number)[];
+  withTotal: boolean;
 };
 
 /** What a caller supplies to create a lead; the rest has defaults. */
@@ -78,14 +110,13 @@ export type MetaAttribution = {
   ctwaClid: string | null;
 };
 
-export type LeadFilter = { status?: LeadStatus; source?: LeadSource; search?: string };
-
 const RETURNING = COLUMNS.join(', ');
 
-const SELECT_VIEW = `
-  SELECT ${COLUMNS.map((column) => `l.${column}`).join(', ')}, u.name AS assigned_user_name
+const selectView = (extraColumns = ''): string => `
+  SELECT ${COLUMNS.map((column) => `l.${column}`).join(', ')}, u.name AS assigned_user_name${extraColumns}
     FROM crm.leads l
     LEFT JOIN crm.users u ON u.tenant_id = l.tenant_id AND u.id = l.assigned_user_id`;
+const SELECT_VIEW = selectView();
 
 /** Meta-attributed facts of one (campaign, ad set, ad). */
 export type AttributionFactsRow = {
@@ -180,7 +211,7 @@ export class LeadStore {
     await bulkInsert(
       db,
       'crm.leads',
-      COLUMNS,
+      BULK_COLUMNS,
       leads.map((l) => [
         l.id,
         tenantId,
@@ -202,12 +233,63 @@ export class LeadStore {
     );
   }
 
-  async findView(db: EntityManager, tenantId: string, leadId: string): Promise<LeadView | null> {
-    const rows: LeadRow[] = await db.query(`${SELECT_VIEW} WHERE l.tenant_id = $1 AND l.id = $2`, [
-      tenantId,
-      leadId,
-    ]);
+  /** The lead, or null when there is none or it is not assigned to `visibleTo` (when given). */
+  async findView(
+    db: EntityManager,
+    tenantId: string,
+    leadId: string,
+    visibleTo?: string,
+  ): Promise<LeadView | null> {
+    const rows: LeadRow[] = await db.query(
+      `${SELECT_VIEW} WHERE l.tenant_id = $1 AND l.id = $2 AND ($3::uuid IS NULL OR l.assigned_user_id = $3)`,
+      [tenantId, leadId, visibleTo ?? null],
+    );
     return rows[0] ? toLeadView(rows[0]) : null;
+  }
+
+  /** The lead row-locked until the transaction ends; null as for `findView`. */
+  async lock(
+    db: EntityManager,
+    tenantId: string,
+    leadId: string,
+    visibleTo?: string,
+  ): Promise<LeadRow | null> {
+    const rows: LeadRow[] = await db.query(
+      `SELECT ${RETURNING} FROM crm.leads
+        WHERE tenant_id = $1 AND id = $2 AND ($3::uuid IS NULL OR assigned_user_id = $3) FOR UPDATE`,
+      [tenantId, leadId, visibleTo ?? null],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The other lead of the tenant with this phone (id and name), if any. */
+  async findOtherByPhone(
+    db: EntityManager,
+    tenantId: string,
+    phone: string,
+    exceptLeadId: string,
+  ): Promise<{ id: string; name: string } | null> {
+    const rows: { id: string; name: string }[] = await db.query(
+      `SELECT id, name FROM crm.leads WHERE tenant_id = $1 AND phone = $2 AND id <> $3`,
+      [tenantId, phone, exceptLeadId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Set the given columns; returns the new `updated_at`. */
+  async update(db: EntityManager, tenantId: string, leadId: string, changes: LeadChanges): Promise<Date> {
+    const params: unknown[] = [tenantId, leadId];
+    const sets = Object.entries(changes).map(([column, value]) => {
+      params.push(value);
+      return `${column} = $${params.length}`;
+    });
+    const rows = await updateReturning<{ updated_at: Date }>(
+      db,
+      `UPDATE crm.leads SET ${[...sets, 'updated_at = now()'].join(', ')}
+        WHERE tenant_id = $1 AND id = $2 RETURNING updated_at`,
+      params,
+    );
+    return rows[0].updated_at;
   }
 
   async findIdByPhone(db: EntityManager, tenantId: string, phone: string): Promise<string | null> {
@@ -238,45 +320,39 @@ export class LeadStore {
     return rows[0].updated_at;
   }
 
-  /** One page, newest first, and the total matching `filter`. */
-  async page(
+  /** One page in the query's order (plus the sort keys of the row after it, if any), and the total if asked. */
+  async list(
     db: EntityManager,
     tenantId: string,
-    filter: LeadFilter,
-    page: number,
-    pageSize: number,
-  ): Promise<{ items: LeadView[]; total: number }> {
-    const conditions = ['l.tenant_id = $1'];
-    const params: unknown[] = [tenantId];
-    if (filter.status) {
-      params.push(filter.status);
-      conditions.push(`l.status = $${params.length}`);
+    query: LeadListQuery,
+  ): Promise<{ items: LeadView[]; total: number | null; nextCursor: string | null }> {
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = filterSql(tenantId, query.filter, param);
+    let total: number | null = null;
+    if (query.withTotal) {
+      const countRows: { total: number }[] = await db.query(
+        `SELECT count(*)::int AS total FROM crm.leads l WHERE ${where}`,
+        params,
+      );
+      total = countRows[0].total;
     }
-    if (filter.source) {
-      params.push(filter.source);
-      conditions.push(`l.lead_source = $${params.length}`);
-    }
-    const search = filter.search?.trim();
-    if (search) {
-      params.push(likePattern(search));
-      const text = `$${params.length}`;
-      // "55 1234-5678" should find +5215512345678: compare phones without separators.
-      const digits = search.replace(/[\s\-().]/g, '');
-      params.push(likePattern(digits || search));
-      const phone = `$${params.length}`;
-      conditions.push(`(l.name ILIKE ${text} OR l.email ILIKE ${text} OR l.phone ILIKE ${phone})`);
-    }
-    const where = conditions.join(' AND ');
-    const countRows: { total: number }[] = await db.query(
-      `SELECT count(*)::int AS total FROM crm.leads l WHERE ${where}`,
+    const keyset = query.after ? ` AND ${afterCursorSql(query.sort, query.after, param)}` : '';
+    const rows: (LeadRow & CursorColumns)[] = await db.query(
+      `${selectView(`, ${CURSOR_COLUMNS_SQL}`)}
+        WHERE ${where}${keyset}
+        ORDER BY ${orderBySql(query.sort)}
+        LIMIT ${param(query.pageSize + 1)} OFFSET ${param(query.offset ?? 0)}`,
       params,
     );
-    const rows: LeadRow[] = await db.query(
-      `${SELECT_VIEW} WHERE ${where} ORDER BY l.created_at DESC, l.id DESC
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, pageSize, (page - 1) * pageSize],
-    );
-    return { items: rows.map(toLeadView), total: countRows[0].total };
+    const items = rows.slice(0, query.pageSize);
+    const last = items[items.length - 1];
+    const nextCursor =
+      rows.length > query.pageSize && last ? encodeCursor(query.sort, cursorValues(query.sort, last)) : null;
+    return { items: items.map(toLeadView), total, nextCursor };
   }
 
   /**
@@ -367,11 +443,9 @@ export function toLeadView(row: LeadRow): LeadView {
     optedOut: row.opted_out,
     assignedUserId: row.assigned_user_id,
     assignedUserName: row.assigned_user_name ?? null,
+    notes: row.notes,
+    tags: row.tags,
     createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
-}
-
-/** Escape `%`, `_` and `\` so user text is matched literally by ILIKE. */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

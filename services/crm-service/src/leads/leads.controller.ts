@@ -5,6 +5,7 @@ import {
   GetLeadRequest,
   ListLeadsRequest,
   Rpc,
+  UpdateLeadRequest,
   UpdateLeadStatusRequest,
   type RpcReply,
 } from '@crm/contracts';
@@ -21,7 +22,7 @@ export class LeadsController {
 
   @MessagePattern(Rpc.crm.getLead)
   get(@Payload() request: GetLeadRequest): Promise<RpcReply<typeof Rpc.crm.getLead>> {
-    return this.leads.get(request.tenantId, request.leadId);
+    return this.leads.get(request.tenantId, request.leadId, request.viewer);
   }
 
   @MessagePattern(Rpc.crm.createLead)
@@ -33,6 +34,11 @@ export class LeadsController {
   updateStatus(
     @Payload() request: UpdateLeadStatusRequest,
   ): Promise<RpcReply<typeof Rpc.crm.updateLeadStatus>> {
-    return this.leads.updateStatus(request.tenantId, request.leadId, request.status);
+    return this.leads.updateStatus(request.tenantId, request.leadId, request.status, request.viewer);
+  }
+
+  @MessagePattern(Rpc.crm.updateLead)
+  update(@Payload() request: UpdateLeadRequest): Promise<RpcReply<typeof Rpc.crm.updateLead>> {
+    return this.leads.update(request);
   }
 }

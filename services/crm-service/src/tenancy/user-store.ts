@@ -219,6 +219,24 @@ export class UserStore {
     }));
   }
 
+  /** Whether the user of the tenant may work leads; null when the tenant has no such user. */
+  async findActive(db: EntityManager, tenantId: string, userId: string): Promise<boolean | null> {
+    const rows: { active: boolean }[] = await db.query(
+      `SELECT active FROM crm.users WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, userId],
+    );
+    return rows[0]?.active ?? null;
+  }
+
+  /** Ids of the tenant's active users with this role, ascending. */
+  async activeIdsWithRole(db: EntityManager, tenantId: string, role: Role): Promise<string[]> {
+    const rows: { id: string }[] = await db.query(
+      `SELECT id FROM crm.users WHERE tenant_id = $1 AND role = $2 AND active ORDER BY id`,
+      [tenantId, role],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async insert(db: SqlRunner, user: UserRecord): Promise<void> {
     await db.query(
       `INSERT INTO crm.users (id, tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)`,

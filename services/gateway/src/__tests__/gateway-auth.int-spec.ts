@@ -33,6 +33,11 @@ describe('gateway: sessions, roles and tenancy (real crm-service)', () => {
     tenantB = await seedTenant(db, 'Inmobiliaria B');
     leadA = await seedLead(db, tenantA.tenantId, 'Lead solo de A');
     leadB = await seedLead(db, tenantB.tenantId, 'Lead solo de B');
+    // A closer sees only the leads assigned to them.
+    await db.query(`UPDATE crm.leads SET assigned_user_id = $2 WHERE id = $1`, [
+      leadA,
+      tenantA.users.closer.id,
+    ]);
   });
 
   afterAll(async () => {

@@ -1,5 +1,10 @@
 import { OmitType, PickType } from '@nestjs/swagger';
-import { CreateLeadRequest, ListLeadsRequest, UpdateLeadStatusRequest } from '@crm/contracts';
+import {
+  CreateLeadRequest,
+  ListLeadsRequest,
+  UpdateLeadRequest,
+  UpdateLeadStatusRequest,
+} from '@crm/contracts';
 import { ApiFromContract } from '../http/api-from-contract';
 
 /** Query of `GET /crm/leads` (unknown query parameters are dropped). */
@@ -7,8 +12,12 @@ import { ApiFromContract } from '../http/api-from-contract';
   page: { default: 1 },
   pageSize: { default: 25 },
   search: { description: 'Name, phone or email contains' },
+  sort: { default: 'newest' },
+  cursor: { description: 'nextCursor of the previous page (keyset paging); not with page' },
+  assignedUserId: { description: 'Leads of this seller' },
+  tag: { description: 'Leads carrying this tag' },
 })
-export class ListLeadsQuery extends OmitType(ListLeadsRequest, ['tenantId'] as const) {}
+export class ListLeadsQuery extends OmitType(ListLeadsRequest, ['tenantId', 'viewer'] as const) {}
 
 /** Body of `POST /crm/leads`. */
 @ApiFromContract({
@@ -21,3 +30,10 @@ export class CreateLeadBody extends OmitType(CreateLeadRequest, ['tenantId', 'as
 /** Body of `PATCH /crm/leads/:id/status`. */
 @ApiFromContract()
 export class UpdateLeadStatusBody extends PickType(UpdateLeadStatusRequest, ['status'] as const) {}
+
+/** Body of `PATCH /crm/leads/:id`: any subset of the fields; `null` clears email, assignee or notes. */
+@ApiFromContract({
+  phone: { example: '+52 55 1234 5678', description: 'Any common writing; stored in E.164' },
+  tags: { example: ['vip', 'inversionista'] },
+})
+export class UpdateLeadBody extends OmitType(UpdateLeadRequest, ['tenantId', 'leadId', 'viewer'] as const) {}

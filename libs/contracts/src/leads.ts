@@ -1,0 +1,136 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { TenantRequest } from './common';
+import type { IsoInstant } from './model/common';
+import { LEAD_STATUSES, type LeadStatus } from './model/crm';
+import {
+  LEAD_ASSIGNMENT_REASONS,
+  LEAD_UPDATABLE_FIELDS,
+  MAX_LEAD_NOTES_LENGTH,
+  MAX_LEAD_TAG_LENGTH,
+  MAX_LEAD_TAGS,
+  type LeadAssignmentReason,
+  type LeadUpdatableField,
+} from './model/leads';
+import { Roles, type Role } from './tenancy';
+
+/**
+ * Who is asking, for lead visibility: setters and closers see only the leads assigned to them. The gateway fills it
+ * from the session; service-to-service calls leave it out and see every lead of the tenant.
+ */
+export class LeadViewer {
+  @IsUUID()
+  userId!: string;
+
+  @IsIn(Roles)
+  role!: Role;
+}
+
+/** Present (not `undefined`): then it must also pass the rules below it; `null` is refused unless allowed there. */
+const present = (_: object, value: unknown): boolean => value !== undefined;
+const presentAndNotNull = (_: object, value: unknown): boolean => value !== undefined && value !== null;
+
+/** `PATCH /crm/leads/:id`: every field optional; `email`, `assignedUserId` and `notes` may be `null` to clear them. */
+export class UpdateLeadRequest extends TenantRequest {
+  @IsUUID()
+  leadId!: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LeadViewer)
+  viewer?: LeadViewer;
+
+  @ValidateIf(present)
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ValidateIf(presentAndNotNull)
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+
+  /** Any common writing of a phone; stored in E.164 (`normalizePhone`). */
+  @ValidateIf(present)
+  @IsString()
+  @Length(1, 40)
+  phone?: string;
+
+  @ValidateIf(presentAndNotNull)
+  @IsUUID()
+  assignedUserId?: string | null;
+
+  @ValidateIf(present)
+  @IsIn(LEAD_STATUSES)
+  status?: LeadStatus;
+
+  @ValidateIf(presentAndNotNull)
+  @IsString()
+  @MaxLength(MAX_LEAD_NOTES_LENGTH)
+  notes?: string | null;
+
+  @ValidateIf(present)
+  @IsArray()
+  @ArrayMaxSize(MAX_LEAD_TAGS)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Length(1, MAX_LEAD_TAG_LENGTH, { each: true })
+  tags?: string[];
+}
+
+/** Query strings carry booleans as text. */
+export const booleanFromQuery = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+// ---- durable events ----
+
+/** A lead's fields changed through `crm.leads.update` (a status change also emits `lead.status-changed`). */
+export class LeadUpdatedEvent extends TenantRequest {
+  @IsUUID()
+  leadId!: string;
+
+  @IsArray()
+  @IsIn(LEAD_UPDATABLE_FIELDS, { each: true })
+  fields!: LeadUpdatableField[];
+
+  @IsOptional()
+  @IsUUID()
+  byUserId?: string;
+
+  @IsISO8601()
+  updatedAt!: IsoInstant;
+}
+
+/** A lead got another seller (or none): by hand, or by the setter rotation when it was created unassigned. */
+export class LeadAssignedEvent extends TenantRequest {
+  @IsUUID()
+  leadId!: string;
+
+  @ValidateIf(presentAndNotNull)
+  @IsUUID()
+  from!: string | null;
+
+  @ValidateIf(presentAndNotNull)
+  @IsUUID()
+  to!: string | null;
+
+  @IsIn(LEAD_ASSIGNMENT_REASONS)
+  reason!: LeadAssignmentReason;
+
+  @IsISO8601()
+  assignedAt!: IsoInstant;
+}
