@@ -40,6 +40,11 @@ export default defineConfig({
             { name: 'query', test: /node_modules[\\/]@tanstack[\\/]/ },
             { name: 'i18n', test: /node_modules[\\/](i18next|react-i18next)[\\/]/ },
             {
+              // Recharts and what it brings (d3 pieces, redux): only the dashboard draws charts.
+              name: 'charts',
+              test: /node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|internmap|@reduxjs|react-redux|redux|redux-thunk|immer|reselect|es-toolkit|decimal\.js-light|eventemitter3|use-sync-external-store)[\\/]/,
+            },
+            {
               name: 'contracts',
               test: /libs[\\/]contracts[\\/]/,
             },

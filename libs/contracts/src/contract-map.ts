@@ -1,6 +1,7 @@
 import type { ClassConstructor } from 'class-transformer';
 import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
 import { TenantRequest } from './common';
+import { DashboardRequest } from './dashboard';
 import {
   AttributionSummaryRequest,
   CreateLeadRequest,
@@ -62,6 +63,7 @@ import type { LeadPage } from './model/leads';
 import type { RoiReport, StatsReport } from './model/marketing';
 import type { SellerOverview, UserAccess, UserView } from './model/people';
 import type { OpportunityBoard } from './model/opportunities';
+import type { CrmDashboard } from './model/dashboard';
 import type {
   AdAccountOption,
   AdInsightsResult,
@@ -105,6 +107,7 @@ export type RpcMap = {
   [Rpc.crm.listSales]: { request: ListSalesRequest; reply: Page<SaleView> };
   [Rpc.crm.createSale]: { request: CreateSaleRequest; reply: SaleView };
   [Rpc.crm.updateSale]: { request: UpdateSaleRequest; reply: SaleView };
+  [Rpc.crm.dashboard]: { request: DashboardRequest; reply: CrmDashboard };
 
   [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
   [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };

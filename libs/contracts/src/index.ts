@@ -11,4 +11,5 @@ export * from './marketing';
 export * from './automation';
 export * from './people';
 export * from './phone';
+export * from './dashboard';
 export * from './contract-map';

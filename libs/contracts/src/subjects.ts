@@ -34,6 +34,8 @@ export const Rpc = {
     listSales: 'crm.sales.list',
     createSale: 'crm.sales.create',
     updateSale: 'crm.sales.update',
+    // dashboard (libs/contracts/src/dashboard.ts)
+    dashboard: 'crm.dashboard.get',
   },
   meta: {
     consumeOauthState: 'meta.oauth.consume-state',

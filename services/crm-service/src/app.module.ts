@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { AttributionModule } from './attribution/attribution.module';
 import { SERVICE_NAME, type CrmConfig } from './config';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { CRM_SCHEMA, dataSourceOptions } from './database/data-source';
 import { StoresModule } from './database/stores.module';
 import { InboundModule } from './inbound/inbound.module';
@@ -43,6 +44,7 @@ export class AppModule {
         OpportunitiesModule,
         SalesModule,
         AttributionModule,
+        DashboardModule,
         InboundModule,
       ],
     };

@@ -4,6 +4,7 @@ import { MessagingModule } from '@crm/nest-common';
 import { AuthModule } from './auth/auth.module';
 import { AutomationModule } from './automation/automation.module';
 import { GatewayConfigModule } from './config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { SERVICE_NAME, type GatewayConfig } from './config';
 import { CrossSiteGuard } from './http/cross-site.guard';
 import { LeadsModule } from './leads/leads.module';
@@ -32,6 +33,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       MarketingModule,
       AutomationModule,
       PeopleModule,
+      DashboardModule,
     ],
     // The root module's global guards run before those of imported modules: a forged request is refused before
     // the session and role guards look at it.

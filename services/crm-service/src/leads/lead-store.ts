@@ -403,6 +403,50 @@ export class LeadStore {
   }
 
   /** Mark the tenant's lead with this phone as opted out; true when it was not already. */
+  /**
+   * Leads created at or after `since` (assigned to `assignedTo` when given), counted per source and per assignee with
+   * the assignee's name: one statement (grouping sets). Most first; unassigned (null) last among equals.
+   */
+  async recentCounts(
+    db: EntityManager,
+    tenantId: string,
+    since: Date,
+    assignedTo: string | null,
+  ): Promise<{
+    total: number;
+    bySource: { source: LeadSource; count: number }[];
+    bySeller: { userId: string | null; name: string | null; count: number }[];
+  }> {
+    const params: unknown[] = [tenantId, since];
+    if (assignedTo) params.push(assignedTo);
+    const rows: {
+      by_source: boolean;
+      lead_source: LeadSource | null;
+      user_id: string | null;
+      name: string | null;
+      n: number;
+    }[] = await db.query(
+      `SELECT GROUPING(l.lead_source) = 0 AS by_source, l.lead_source, l.assigned_user_id AS user_id, u.name,
+              count(*)::int AS n
+         FROM crm.leads l
+         LEFT JOIN crm.users u ON u.tenant_id = l.tenant_id AND u.id = l.assigned_user_id
+        WHERE l.tenant_id = $1 AND l.created_at >= $2 ${assignedTo ? 'AND l.assigned_user_id = $3' : ''}
+        GROUP BY GROUPING SETS ((l.lead_source), (l.assigned_user_id, u.name))
+        ORDER BY n DESC, l.lead_source, u.name NULLS LAST, l.assigned_user_id`,
+      params,
+    );
+    const bySource = rows
+      .filter((row) => row.by_source)
+      .map((row) => ({ source: row.lead_source as LeadSource, count: row.n }));
+    return {
+      total: bySource.reduce((sum, row) => sum + row.count, 0),
+      bySource,
+      bySeller: rows
+        .filter((row) => !row.by_source)
+        .map((row) => ({ userId: row.user_id, name: row.name, count: row.n })),
+    };
+  }
+
   async optOut(db: EntityManager, tenantId: string, phone: string): Promise<boolean> {
     const rows = await updateReturning(
       db,

@@ -157,6 +157,33 @@ export class OpportunityStore {
     perStatus: number,
   ): Promise<OpportunityBoardColumn[]> {
     const { where, params } = whereOf(tenantId, visibleTo, filter);
+    const totals = await this.statusTotals(db, tenantId, visibleTo, filter);
+    const cards: (OpportunityViewRow & { rank: string })[] = await db.query(
+      `SELECT * FROM (
+         SELECT v.*, row_number() OVER (PARTITION BY v.status ORDER BY ${BOARD_ORDER.replace(/o\./g, 'v.')}) AS rank
+           FROM (${SELECT_VIEW} WHERE ${where}) v
+       ) ranked
+       WHERE rank <= $${params.length + 1}
+       ORDER BY status, rank`,
+      [...params, perStatus],
+    );
+    return totals.map((column) => ({
+      ...column,
+      cards: cards.filter((row) => row.status === column.status).map(toOpportunityView),
+    }));
+  }
+
+  /**
+   * How many opportunities the caller may see have each status and what they add up to per currency (largest
+   * first): one entry per status, in `OPPORTUNITY_STATUSES` order. One statement.
+   */
+  async statusTotals(
+    db: EntityManager,
+    tenantId: string,
+    visibleTo: Visibility,
+    filter: Omit<OpportunityFilter, 'status'> = {},
+  ): Promise<{ status: OpportunityStatus; count: number; totals: MoneyTotal[] }[]> {
+    const { where, params } = whereOf(tenantId, visibleTo, filter);
     const totals: { status: OpportunityStatus; currency: string; n: number; value: string }[] =
       await db.query(
         `SELECT o.status, o.currency, count(*)::int AS n, sum(o.value)::text AS value
@@ -167,22 +194,12 @@ export class OpportunityStore {
         ORDER BY sum(o.value) DESC, 2`,
         params,
       );
-    const cards: (OpportunityViewRow & { rank: string })[] = await db.query(
-      `SELECT * FROM (
-         SELECT v.*, row_number() OVER (PARTITION BY v.status ORDER BY ${BOARD_ORDER.replace(/o\./g, 'v.')}) AS rank
-           FROM (${SELECT_VIEW} WHERE ${where}) v
-       ) ranked
-       WHERE rank <= $${params.length + 1}
-       ORDER BY status, rank`,
-      [...params, perStatus],
-    );
     return OPPORTUNITY_STATUSES.map((status) => {
       const own = totals.filter((row) => row.status === status);
       return {
         status,
         count: own.reduce((sum, row) => sum + row.n, 0),
         totals: own.map((row): MoneyTotal => ({ currency: row.currency, value: Number(row.value) })),
-        cards: cards.filter((row) => row.status === status).map(toOpportunityView),
       };
     });
   }

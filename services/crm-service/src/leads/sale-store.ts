@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SaleStatus, SaleView } from '@crm/contracts';
+import type { DashboardMonthRevenue as MonthRevenue, SaleStatus, SaleView } from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
 import { bulkInsert } from '../common/bulk-insert';
 import { updateReturning, type SqlRunner } from '../common/sql';
@@ -178,6 +178,58 @@ export class SaleStore {
       params,
     );
     return row;
+  }
+
+  /**
+   * Completed sales the caller may see in this and last calendar month of `timezone` (cut where the month starts
+   * there), per currency, largest first; months without sales answer no totals. One statement.
+   */
+  async monthlyRevenue(
+    db: EntityManager,
+    tenantId: string,
+    visibleTo: Visibility,
+    timezone: string,
+  ): Promise<Record<'thisMonth' | 'lastMonth', MonthRevenue>> {
+    const { where, params } = whereOf(tenantId, visibleTo, { status: 'completed' });
+    const tz = `$${params.length + 1}`;
+    const rows: {
+      month: 'thisMonth' | 'lastMonth';
+      from_at: Date;
+      to_at: Date;
+      currency: string | null;
+      n: number;
+      amount: string | null;
+    }[] = await db.query(
+      `WITH months AS (
+           SELECT m.month, m.start_local AT TIME ZONE ${tz} AS from_at,
+                  (m.start_local + interval '1 month') AT TIME ZONE ${tz} AS to_at
+             FROM (VALUES ('thisMonth', date_trunc('month', now() AT TIME ZONE ${tz})),
+                          ('lastMonth', date_trunc('month', now() AT TIME ZONE ${tz}) - interval '1 month'))
+                  AS m(month, start_local)
+         ),
+         sold AS (
+           SELECT s.currency, s.amount, s.completed_at ${FROM}
+            WHERE ${where} AND s.completed_at >= (SELECT min(from_at) FROM months)
+         )
+         SELECT m.month, m.from_at, m.to_at, sold.currency, count(sold.amount)::int AS n, sum(sold.amount)::text AS amount
+           FROM months m
+           LEFT JOIN sold ON sold.completed_at >= m.from_at AND sold.completed_at < m.to_at
+          GROUP BY 1, 2, 3, 4
+          ORDER BY sum(sold.amount) DESC NULLS LAST, 4`,
+      [...params, timezone],
+    );
+    const month = (name: 'thisMonth' | 'lastMonth'): MonthRevenue => {
+      const own = rows.filter((row) => row.month === name);
+      return {
+        from: own[0].from_at.toISOString(),
+        to: own[0].to_at.toISOString(),
+        sales: own.reduce((sum, row) => sum + row.n, 0),
+        totals: own.flatMap((row) =>
+          row.currency ? [{ currency: row.currency, value: Number(row.amount) }] : [],
+        ),
+      };
+    };
+    return { thisMonth: month('thisMonth'), lastMonth: month('lastMonth') };
   }
 
   async insertMany(db: SqlRunner, tenantId: string, rows: readonly SaleRecord[]): Promise<void> {
