@@ -16,3 +16,4 @@ export * from './model/automation';
 export * from './model/people';
 export * from './model/currency';
 export * from './model/opportunities';
+export * from './model/clients';

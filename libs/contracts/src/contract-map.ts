@@ -1,5 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
 import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
+import { AgendaRequest, ListClientsRequest } from './clients';
 import { TenantRequest } from './common';
 import {
   AttributionSummaryRequest,
@@ -47,6 +48,7 @@ import {
   WhatsappStatusEvent,
 } from './meta';
 import type { AutomationLogView, AutomationMetrics, RuleView } from './model/automation';
+import type { Agenda, ClientView } from './model/clients';
 import type { Page } from './model/common';
 import type {
   AttributionSummary,
@@ -105,6 +107,8 @@ export type RpcMap = {
   [Rpc.crm.listSales]: { request: ListSalesRequest; reply: Page<SaleView> };
   [Rpc.crm.createSale]: { request: CreateSaleRequest; reply: SaleView };
   [Rpc.crm.updateSale]: { request: UpdateSaleRequest; reply: SaleView };
+  [Rpc.crm.listClients]: { request: ListClientsRequest; reply: Page<ClientView> };
+  [Rpc.crm.agenda]: { request: AgendaRequest; reply: Agenda };
 
   [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
   [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };

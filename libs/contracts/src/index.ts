@@ -10,5 +10,6 @@ export * from './meta';
 export * from './marketing';
 export * from './automation';
 export * from './people';
+export * from './clients';
 export * from './phone';
 export * from './contract-map';

@@ -34,6 +34,9 @@ export const Rpc = {
     listSales: 'crm.sales.list',
     createSale: 'crm.sales.create',
     updateSale: 'crm.sales.update',
+    // clients and agenda (libs/contracts/src/clients.ts)
+    listClients: 'crm.clients.list',
+    agenda: 'crm.agenda',
   },
   meta: {
     consumeOauthState: 'meta.oauth.consume-state',
