@@ -130,6 +130,23 @@ describe('gateway: clients and agenda (real crm-service)', () => {
     await request(gateway.server).get(`/crm/agenda?from=${WEEK_FROM}&to=${WEEK_TO}`).expect(401);
   });
 
+  it('documents both routes with the contract query fields and none of the session ones', async () => {
+    const spec = await request(gateway.server).get('/api/docs-json').expect(200);
+    type Parameter = { name: string; in: string; required?: boolean };
+    const query = (path: string) =>
+      (spec.body.paths[path].get.parameters as Parameter[]).filter((parameter) => parameter.in === 'query');
+    expect(
+      query('/crm/clients')
+        .map((parameter) => parameter.name)
+        .sort(),
+    ).toEqual(['page', 'pageSize', 'search']);
+    const agendaQuery = query('/crm/agenda');
+    expect(agendaQuery.map((parameter) => [parameter.name, parameter.required]).sort()).toEqual([
+      ['from', true],
+      ['to', true],
+    ]);
+  });
+
   describe('GET /crm/clients', () => {
     const list = async (role: Role, query = '') =>
       (await agents[role].get(`/crm/clients${query}`).expect(200)).body as Page<ClientView>;
