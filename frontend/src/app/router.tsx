@@ -1,10 +1,12 @@
 import { createBrowserRouter } from 'react-router';
 import { AppLayout } from '../components/app-layout';
 import { NotFound } from '../components/no-access';
+import { AgendaPage } from '../features/agenda/agenda-page';
 import { AutomationPage } from '../features/automation/automation-page';
 import { RequireAuth, RequireModule } from '../features/auth/guards';
 import { LoginPage } from '../features/auth/login-page';
 import { SignupPage } from '../features/auth/signup-page';
+import { ClientsPage } from '../features/clients/clients-page';
 import { DashboardPage } from '../features/dashboard/dashboard-page';
 import { LeadsPage } from '../features/leads/leads-page';
 import { MarketingPage } from '../features/marketing/marketing-page';
@@ -35,6 +37,22 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="leads">
                   <OpportunitiesPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'clients',
+              element: (
+                <RequireModule module="leads">
+                  <ClientsPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'agenda',
+              element: (
+                <RequireModule module="leads">
+                  <AgendaPage />
                 </RequireModule>
               ),
             },

@@ -3,7 +3,9 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useCurrentUser } from '../features/auth/guards';
 import { canUse, useLogout, type AppModule } from '../features/auth/session';
 import {
+  AgendaIcon,
   AutomationIcon,
+  ClientsIcon,
   DashboardIcon,
   LeadsIcon,
   LogoutIcon,
@@ -18,7 +20,14 @@ type NavItem = {
   to: string;
   testId: string;
   labelKey:
-    'nav.dashboard' | 'nav.leads' | 'nav.opportunities' | 'nav.marketing' | 'nav.automation' | 'nav.sellers';
+    | 'nav.dashboard'
+    | 'nav.leads'
+    | 'nav.opportunities'
+    | 'nav.clients'
+    | 'nav.agenda'
+    | 'nav.marketing'
+    | 'nav.automation'
+    | 'nav.sellers';
   module: AppModule | null;
   icon: Icon;
 };
@@ -33,6 +42,8 @@ const NAV_ITEMS: readonly NavItem[] = [
     module: 'leads',
     icon: OpportunitiesIcon,
   },
+  { to: '/clients', testId: 'nav-clients', labelKey: 'nav.clients', module: 'leads', icon: ClientsIcon },
+  { to: '/agenda', testId: 'nav-agenda', labelKey: 'nav.agenda', module: 'leads', icon: AgendaIcon },
   {
     to: '/marketing',
     testId: 'nav-marketing',

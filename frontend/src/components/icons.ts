@@ -6,7 +6,10 @@
 export {
   ArrowRight as ArrowRightIcon,
   BriefcaseBusiness as SellersIcon,
+  CalendarDays as AgendaIcon,
   Check as CheckIcon,
+  ChevronLeft as ChevronLeftIcon,
+  ChevronRight as ChevronRightIcon,
   ChevronRight as ExpandIcon,
   Inbox as EmptyIcon,
   KanbanSquare as OpportunitiesIcon,
@@ -17,6 +20,7 @@ export {
   TriangleAlert as WarningIcon,
   Users as LeadsIcon,
   X as CloseIcon,
+  UserCheck as ClientsIcon,
   Zap as AutomationIcon,
 } from 'lucide-react';
 export type { LucideIcon as Icon } from 'lucide-react';

@@ -17,3 +17,4 @@ export * from './model/people';
 export * from './model/currency';
 export * from './model/opportunities';
 export * from './model/dashboard';
+export * from './model/clients';

@@ -1,5 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
 import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
+import { AgendaRequest, ListClientsRequest } from './clients';
 import { TenantRequest } from './common';
 import { DashboardRequest } from './dashboard';
 import {
@@ -48,6 +49,7 @@ import {
   WhatsappStatusEvent,
 } from './meta';
 import type { AutomationLogView, AutomationMetrics, RuleView } from './model/automation';
+import type { Agenda, ClientView } from './model/clients';
 import type { Page } from './model/common';
 import type {
   AttributionSummary,
@@ -108,6 +110,8 @@ export type RpcMap = {
   [Rpc.crm.createSale]: { request: CreateSaleRequest; reply: SaleView };
   [Rpc.crm.updateSale]: { request: UpdateSaleRequest; reply: SaleView };
   [Rpc.crm.dashboard]: { request: DashboardRequest; reply: CrmDashboard };
+  [Rpc.crm.listClients]: { request: ListClientsRequest; reply: Page<ClientView> };
+  [Rpc.crm.agenda]: { request: AgendaRequest; reply: Agenda };
 
   [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
   [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };

@@ -10,6 +10,7 @@ export * from './meta';
 export * from './marketing';
 export * from './automation';
 export * from './people';
+export * from './clients';
 export * from './phone';
 export * from './dashboard';
 export * from './contract-map';

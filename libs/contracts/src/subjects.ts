@@ -36,6 +36,9 @@ export const Rpc = {
     updateSale: 'crm.sales.update',
     // dashboard (libs/contracts/src/dashboard.ts)
     dashboard: 'crm.dashboard.get',
+    // clients and agenda (libs/contracts/src/clients.ts)
+    listClients: 'crm.clients.list',
+    agenda: 'crm.agenda',
   },
   meta: {
     consumeOauthState: 'meta.oauth.consume-state',

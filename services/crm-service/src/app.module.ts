@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { AttributionModule } from './attribution/attribution.module';
+import { ClientsModule } from './clients/clients.module';
 import { SERVICE_NAME, type CrmConfig } from './config';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { CRM_SCHEMA, dataSourceOptions } from './database/data-source';
@@ -43,6 +44,7 @@ export class AppModule {
         LeadsModule,
         OpportunitiesModule,
         SalesModule,
+        ClientsModule,
         AttributionModule,
         DashboardModule,
         InboundModule,

@@ -12,6 +12,7 @@ import { MarketingModule } from './marketing/marketing.module';
 import { MetaOauthModule } from './meta-oauth/meta-oauth.module';
 import { PeopleModule } from './people/people.module';
 import { OpportunitiesModule } from './opportunities/opportunities.module';
+import { ClientsModule } from './clients/clients.module';
 import { SalesModule } from './sales/sales.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -29,6 +30,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       WebhooksModule,
       LeadsModule,
       OpportunitiesModule,
+      ClientsModule,
       SalesModule,
       MarketingModule,
       AutomationModule,

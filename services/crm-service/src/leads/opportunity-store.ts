@@ -4,6 +4,7 @@ import {
   type MoneyTotal,
   type OpportunityBoardColumn,
   type OpportunityStatus,
+  type AgendaItem,
   type OpportunityView,
 } from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
@@ -146,6 +147,40 @@ export class OpportunityStore {
       [...params, pageSize, (page - 1) * pageSize],
     );
     return { items: rows.map(toOpportunityView), total };
+  }
+
+  /**
+   * Pending opportunities the caller may see with a deadline in `[from, to)`, earliest first, at most `limit`
+   * (ask one more than you show to know whether there were more).
+   */
+  async agenda(
+    db: EntityManager,
+    tenantId: string,
+    visibleTo: Visibility,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<AgendaItem[]> {
+    const { where, params } = whereOf(tenantId, visibleTo, {
+      status: 'pending',
+      deadlineFrom: from,
+      deadlineTo: to,
+    });
+    const rows: OpportunityViewRow[] = await db.query(
+      `${SELECT_VIEW} WHERE ${where} ORDER BY o.deadline, o.id LIMIT $${params.length + 1}`,
+      [...params, limit],
+    );
+    return rows.map((row) => ({
+      opportunityId: row.id,
+      leadId: row.lead_id,
+      leadName: row.lead_name,
+      title: row.title,
+      value: Number(row.value),
+      currency: row.currency,
+      deadline: row.deadline!.toISOString(),
+      ownerId: row.owner_user_id,
+      ownerName: row.owner_name,
+    }));
   }
 
   /** Count and totals per status and currency, and the first `perStatus` cards of each status. */

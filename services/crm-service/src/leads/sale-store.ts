@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { DashboardMonthRevenue as MonthRevenue, SaleStatus, SaleView } from '@crm/contracts';
+import type { ClientView, DashboardMonthRevenue as MonthRevenue, SaleStatus, SaleView } from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
 import { bulkInsert } from '../common/bulk-insert';
 import { updateReturning, type SqlRunner } from '../common/sql';
+import { likePattern } from './lead-list-query';
 import type { Visibility } from './opportunity-store';
 
 /** `crm.sales_transactions`: its SQL and row type. Every method takes the tenant-scoped handle and the tenant id. */
@@ -86,8 +87,74 @@ function whereOf(
   return { where: conditions.join(' AND '), params };
 }
 
+/** One client as the clients query answers it (built with `json_build_object`: amounts and instants as text). */
+type ClientJson = {
+  lead_id: string;
+  name: string;
+  phone: string;
+  assigned_user_id: string | null;
+  assigned_user_name: string | null;
+  revenue: { currency: string; value: string }[];
+  purchases: number;
+  last_at: string;
+};
+
 @Injectable()
 export class SaleStore {
+  /**
+   * Leads with at least one completed sale (refunded and pending ones do not count), latest purchase first: revenue
+   * per currency, number of purchases, last purchase. `assignedTo` keeps the leads assigned to that user (the lead
+   * visibility of a setter or closer); `search` matches part of the name. One statement: the page and the total.
+   */
+  async clientsPage(
+    db: EntityManager,
+    tenantId: string,
+    assignedTo: string | undefined,
+    search: string | undefined,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: ClientView[]; total: number }> {
+    const params: unknown[] = [tenantId, pageSize, (page - 1) * pageSize];
+    const conditions = ['l.tenant_id = $1'];
+    if (assignedTo) {
+      params.push(assignedTo);
+      conditions.push(`l.assigned_user_id = $${params.length}`);
+    }
+    const text = search?.trim();
+    if (text) {
+      params.push(likePattern(text));
+      conditions.push(`l.name ILIKE $${params.length}`);
+    }
+    const [row]: { total: number; items: ClientJson[] }[] = await db.query(
+      `WITH per_currency AS (
+         SELECT s.lead_id, s.currency, sum(s.amount) AS amount, count(*) AS n, max(s.completed_at) AS last_at
+           FROM crm.sales_transactions s
+          WHERE s.tenant_id = $1 AND s.status = 'completed'
+          GROUP BY s.lead_id, s.currency
+       ), clients AS (
+         SELECT l.id AS lead_id, l.name, l.phone, l.assigned_user_id, u.name AS assigned_user_name,
+                json_agg(json_build_object('currency', p.currency, 'value', p.amount::text)
+                         ORDER BY p.amount DESC, p.currency) AS revenue,
+                sum(p.n)::int AS purchases, max(p.last_at) AS last_at
+           FROM per_currency p
+           JOIN crm.leads l ON l.tenant_id = $1 AND l.id = p.lead_id
+           LEFT JOIN crm.users u ON u.tenant_id = l.tenant_id AND u.id = l.assigned_user_id
+          WHERE ${conditions.join(' AND ')}
+          GROUP BY l.id, l.name, l.phone, l.assigned_user_id, u.name
+       ), paged AS (
+         SELECT * FROM clients ORDER BY last_at DESC, lead_id DESC LIMIT $2 OFFSET $3
+       )
+       SELECT (SELECT count(*)::int FROM clients) AS total,
+              COALESCE((SELECT json_agg(json_build_object(
+                          'lead_id', lead_id, 'name', name, 'phone', phone, 'assigned_user_id', assigned_user_id,
+                          'assigned_user_name', assigned_user_name, 'revenue', revenue, 'purchases', purchases,
+                          'last_at', last_at) ORDER BY last_at DESC, lead_id DESC)
+                          FROM paged), '[]'::json) AS items`,
+      params,
+    );
+    return { total: row.total, items: row.items.map(toClientView) };
+  }
+
   async listForLead(db: EntityManager, tenantId: string, leadId: string): Promise<SaleView[]> {
     const rows: SaleRow[] = await db.query(
       `SELECT ${RETURNING} FROM crm.sales_transactions
@@ -275,5 +342,18 @@ export function toSaleView(row: SaleRow): SaleView {
     completedAt: row.completed_at ? row.completed_at.toISOString() : null,
     refundedAt: row.refunded_at ? row.refunded_at.toISOString() : null,
     createdAt: row.created_at.toISOString(),
+  };
+}
+
+function toClientView(row: ClientJson): ClientView {
+  return {
+    leadId: row.lead_id,
+    name: row.name,
+    phone: row.phone,
+    assignedUserId: row.assigned_user_id,
+    assignedUserName: row.assigned_user_name,
+    revenue: row.revenue.map((total) => ({ currency: total.currency, value: Number(total.value) })),
+    purchases: row.purchases,
+    lastPurchaseAt: new Date(row.last_at).toISOString(),
   };
 }
