@@ -169,6 +169,9 @@ function runBinary({ binary, args, ids, cwd, logStream, ready }) {
       ...ids,
       env: { ...process.env, LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C in the terminal reaches the demo and the services, not PostgreSQL, which the
+      // demo stops last, once the services have released what they hold.
+      detached: true,
     });
     const onData = (chunk) => {
       logStream.write(chunk);
