@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { QueueGroups, Webhooks, type EventPayload, type EventSubject, type Role } from '@crm/contracts';
+import {
+  QueueGroups,
+  Rpc,
+  Webhooks,
+  type ActorRequest,
+  type EventPayload,
+  type EventSubject,
+  type LeadView,
+  type Role,
+} from '@crm/contracts';
 import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
 import { RpcTestClient, ownerDatabaseUrl } from '@crm/testing';
 import { DataSource } from 'typeorm';
@@ -99,6 +108,25 @@ export function sleep(ms: number): Promise<void> {
 /** Any E.164 Mexican mobile, unique enough across test runs. */
 export function randomPhone(): string {
   return `+52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+/** The acting user of an RPC that applies role visibility, as the gateway fills it from the session. */
+export function actorOf(t: TestTenant, role: Role): ActorRequest {
+  return { tenantId: t.tenantId, actorUserId: t.users[role].id, actorRole: role };
+}
+
+/**
+ * A manual lead of the tenant assigned to the user of `assignedTo`. Unassigned leads would go to the setters'
+ * round-robin, so a lead nobody names is the ceo's own.
+ */
+export function createLeadFor(crm: CrmTestApp, t: TestTenant, assignedTo: Role = 'ceo'): Promise<LeadView> {
+  return crm.rpc.call(Rpc.crm.createLead, {
+    tenantId: t.tenantId,
+    name: `Lead ${randomUUID().slice(0, 6)}`,
+    phone: randomPhone(),
+    leadSource: 'MANUAL',
+    assignedUserId: t.users[assignedTo].id,
+  });
 }
 
 /** GET without keep-alive, so no socket outlives the test. */

@@ -1,6 +1,7 @@
 import { Rpc, type Role } from '@crm/contracts';
 import { rpcError } from '@crm/testing';
 import {
+  actorOf,
   createTestTenant,
   randomPhone,
   startCrmTestApp,
@@ -165,8 +166,7 @@ describe('crm-service: dashboard', () => {
     );
   }
 
-  const dashboard = (t: TestTenant, role: Role) =>
-    crm.rpc.call(Rpc.crm.dashboard, { tenantId: t.tenantId, actorUserId: t.users[role].id, actorRole: role });
+  const dashboard = (t: TestTenant, role: Role) => crm.rpc.call(Rpc.crm.dashboard, actorOf(t, role));
 
   it('answers the whole tenant to a ceo and a professional, months cut in the tenant timezone', async () => {
     const result = await dashboard(tenant, 'ceo');

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   Events,
   Rpc,
@@ -9,9 +8,10 @@ import {
 } from '@crm/contracts';
 import { rpcError, waitFor } from '@crm/testing';
 import {
+  actorOf,
   collectEvents,
+  createLeadFor,
   createTestTenant,
-  randomPhone,
   sleep,
   startCrmTestApp,
   type CrmTestApp,
@@ -35,21 +35,8 @@ describe('crm-service: opportunities', () => {
     await crm.close();
   });
 
-  const actor = (t: TestTenant, role: Role) => ({
-    tenantId: t.tenantId,
-    actorUserId: t.users[role].id,
-    actorRole: role,
-  });
-
-  const lead = (t: TestTenant, assignedTo?: Role) =>
-    crm.rpc.call(Rpc.crm.createLead, {
-      tenantId: t.tenantId,
-      name: `Lead ${randomUUID().slice(0, 6)}`,
-      phone: randomPhone(),
-      leadSource: 'MANUAL',
-      // Unassigned leads would go to the setters' round-robin: a lead nobody names is the ceo's own.
-      assignedUserId: t.users[assignedTo ?? 'ceo'].id,
-    });
+  const actor = actorOf;
+  const lead = (t: TestTenant, assignedTo?: Role) => createLeadFor(crm, t, assignedTo);
 
   const create = (
     t: TestTenant,

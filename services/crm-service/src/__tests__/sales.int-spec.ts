@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { Events, Rpc, type CreateSaleRequest, type LeadView, type Role } from '@crm/contracts';
+import { Events, Rpc, type CreateSaleRequest, type Role } from '@crm/contracts';
 import { rpcError, waitFor } from '@crm/testing';
 import {
+  actorOf,
   collectEvents,
+  createLeadFor,
   createTestTenant,
   randomPhone,
   sleep,
@@ -28,21 +29,8 @@ describe('crm-service: sales', () => {
     await crm.close();
   });
 
-  const actor = (t: TestTenant, role: Role) => ({
-    tenantId: t.tenantId,
-    actorUserId: t.users[role].id,
-    actorRole: role,
-  });
-
-  const lead = (t: TestTenant, assignedTo?: Role): Promise<LeadView> =>
-    crm.rpc.call(Rpc.crm.createLead, {
-      tenantId: t.tenantId,
-      name: `Lead ${randomUUID().slice(0, 6)}`,
-      phone: randomPhone(),
-      leadSource: 'MANUAL',
-      // Unassigned leads would go to the setters' round-robin: a lead nobody names is the ceo's own.
-      assignedUserId: t.users[assignedTo ?? 'ceo'].id,
-    });
+  const actor = actorOf;
+  const lead = (t: TestTenant, assignedTo?: Role) => createLeadFor(crm, t, assignedTo);
 
   const opportunity = (t: TestTenant, leadId: string, role: Role = 'ceo') =>
     crm.rpc.call(Rpc.crm.createOpportunity, {
