@@ -7,6 +7,7 @@ import { CloseIcon } from '../../components/icons';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
 import { LeadStatusBadge } from './lead-labels';
+import { AdNamesCell } from '../lead-360/ad-names-cell';
 import { useLead } from './leads-api';
 
 const OPPORTUNITY_TONES: Record<OpportunityStatus, BadgeTone> = {
@@ -97,14 +98,8 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
             </div>
             <div className="col-span-2">
               <dt className="text-slate-500">{t('leadDetail.attribution')}</dt>
-              <dd className="mt-0.5 font-mono text-xs break-all text-slate-900">
-                {lead.data.metaAdId
-                  ? t('leadDetail.attributionIds', {
-                      campaign: lead.data.metaCampaignId ?? '—',
-                      adset: lead.data.metaAdsetId ?? '—',
-                      ad: lead.data.metaAdId,
-                    })
-                  : '—'}
+              <dd className="mt-0.5 text-slate-900">
+                <AdNamesCell lead={lead.data} />
               </dd>
             </div>
             {lead.data.optedOut ? (
