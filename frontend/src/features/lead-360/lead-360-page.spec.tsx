@@ -194,4 +194,28 @@ describe('Leads list: campaign and ad by name, and a link to the lead 360', () =
       within(screen.getByTestId('lead-row-lead-2')).getByText('Anuncio no disponible en Meta'),
     ).toBeInTheDocument();
   });
+
+  it('the lead panel names the ad instead of its ids and opens the full record', async () => {
+    const names = {
+      adId: '120210000000000001',
+      adName: 'Roma · video',
+      adsetId: '120210000000000002',
+      adsetName: 'CDMX',
+      campaignId: '120210000000000003',
+      campaignName: 'Deptos Roma',
+    };
+    stubFetch({
+      'GET /crm/auth/me': sessionUser('ceo'),
+      'GET /crm/leads': page([lead({ adNames: names })]),
+      [DETAIL]: leadDetail({ adNames: names }),
+    });
+    renderWithApp(<LeadsPage />, { path: `/leads?lead=${LEAD_ID}`, route: '/leads', authenticated: true });
+    const detail = await screen.findByTestId('lead-detail');
+    expect(await within(detail).findByText('Deptos Roma')).toBeInTheDocument();
+    expect(detail.textContent).not.toContain('120210000000000001');
+    expect(within(detail).getByRole('link', { name: 'Ver ficha completa' })).toHaveAttribute(
+      'href',
+      `/leads/${LEAD_ID}`,
+    );
+  });
 });

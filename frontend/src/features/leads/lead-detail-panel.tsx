@@ -1,6 +1,7 @@
 import type { OpportunityStatus, SaleStatus } from '@crm/contracts/browser';
 import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { Badge, type BadgeTone } from '../../components/badge';
 import { ErrorState } from '../../components/error-state';
 import { CloseIcon } from '../../components/icons';
@@ -50,6 +51,9 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
           <h2 id={titleId} className="truncate text-lg font-semibold text-slate-900">
             {lead.data?.name ?? '…'}
           </h2>
+          <Link to={`/leads/${leadId}`} className="text-sm font-medium text-indigo-700 hover:underline">
+            {t('lead360.openFull')}
+          </Link>
         </div>
         <button type="button" onClick={onClose} className="btn-secondary" aria-label={t('leadDetail.close')}>
           <CloseIcon aria-hidden="true" size={16} />
