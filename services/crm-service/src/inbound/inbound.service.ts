@@ -140,6 +140,7 @@ export class InboundService {
             channel: 'lead_form',
             adId: attribution.metaAdId,
             formId: event.formId ?? null,
+            formName: event.formName ?? null,
           }),
         });
         await this.assignment.assignNewLead(manager, tenantId, created.id);
