@@ -4,7 +4,6 @@ import {
   DEFAULT_TIMELINE_PAGE,
   DomainError,
   mergeTimeline,
-  type LeadDetail,
   type LeadTimelinePage,
   type LeadTimelineRequest,
   type TimelineCursor,
@@ -14,7 +13,7 @@ import { TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { LeadStore } from '../leads/lead-store';
 import { visibleTo } from '../leads/leads.service';
-import { toLeadOrigin, toTimelineEntry } from './activity-entries';
+import { toTimelineEntry } from './activity-entries';
 import { LeadActivityStore } from './lead-activity-store';
 
 /** One source of a lead's timeline: at most `limit` entries older than the cursor, newest first. */
@@ -60,11 +59,5 @@ export class LeadTimelineService {
       for (const source of this.sources) pages.push(await source(db, { tenantId, leadId, cursor, limit }));
       return mergeTimeline(pages, limit);
     });
-  }
-
-  /** How the lead came in, for its detail (null when nothing was recorded). */
-  async origin(db: EntityManager, tenantId: string, leadId: string): Promise<LeadDetail['origin']> {
-    const created = await this.activity.origin(db, tenantId, leadId);
-    return created ? toLeadOrigin(created.at, created.details) : null;
   }
 }
