@@ -8,6 +8,7 @@ import { LoginPage } from '../features/auth/login-page';
 import { SignupPage } from '../features/auth/signup-page';
 import { ClientsPage } from '../features/clients/clients-page';
 import { DashboardPage } from '../features/dashboard/dashboard-page';
+import { Lead360Page } from '../features/lead-360/lead-360-page';
 import { LeadsPage } from '../features/leads/leads-page';
 import { MarketingPage } from '../features/marketing/marketing-page';
 import { SellersPage } from '../features/sellers/sellers-page';
@@ -29,6 +30,14 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="leads">
                   <LeadsPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'leads/:id',
+              element: (
+                <RequireModule module="leads">
+                  <Lead360Page />
                 </RequireModule>
               ),
             },

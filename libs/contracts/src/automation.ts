@@ -63,6 +63,11 @@ export class ListLogsRequest extends PageQuery {
   @IsOptional()
   @IsIn(SEND_STATUSES)
   status?: SendStatus;
+
+  /** Only the sends to this lead (the lead 360 timeline). */
+  @IsOptional()
+  @IsUUID()
+  leadId?: string;
 }
 
 export class TriggerRequest extends TenantRequest {

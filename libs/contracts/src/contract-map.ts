@@ -15,6 +15,7 @@ import {
   VerifyCredentialsRequest,
 } from './crm';
 import { LeadAssignedEvent, LeadUpdatedEvent, UpdateLeadRequest } from './leads';
+import { AdContextRequest, LeadTimelineRequest } from './lead-360';
 import { StatsRequest } from './marketing';
 import { CreateUserRequest, SignupRequest, UpdateTenantRequest, UpdateUserRequest } from './people';
 import {
@@ -62,6 +63,7 @@ import type {
   TenantView,
 } from './model/crm';
 import type { LeadPage } from './model/leads';
+import type { AdContextResult, LeadTimelinePage } from './model/lead-360';
 import type { RoiReport, StatsReport } from './model/marketing';
 import type { SellerOverview, UserAccess, UserView } from './model/people';
 import type { OpportunityBoard } from './model/opportunities';
@@ -112,6 +114,7 @@ export type RpcMap = {
   [Rpc.crm.dashboard]: { request: DashboardRequest; reply: CrmDashboard };
   [Rpc.crm.listClients]: { request: ListClientsRequest; reply: Page<ClientView> };
   [Rpc.crm.agenda]: { request: AgendaRequest; reply: Agenda };
+  [Rpc.crm.leadTimeline]: { request: LeadTimelineRequest; reply: LeadTimelinePage };
 
   [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
   [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };
@@ -125,6 +128,7 @@ export type RpcMap = {
   [Rpc.meta.resolveAd]: { request: ResolveAdRequest; reply: ResolvedAd };
   [Rpc.meta.listTemplates]: { request: ListTemplatesRequest; reply: TemplateView[] };
   [Rpc.meta.sendTemplate]: { request: SendTemplateRequest; reply: SendTemplateResult };
+  [Rpc.meta.adContext]: { request: AdContextRequest; reply: AdContextResult };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

@@ -128,6 +128,11 @@ export class CreateLeadRequest extends TenantRequest {
   @IsOptional()
   @IsUUID()
   assignedUserId?: string;
+
+  /** Who typed the lead in (the lead's history names them); filled by the gateway from the session. */
+  @IsOptional()
+  @IsUUID()
+  actorUserId?: string;
 }
 
 export class UpdateLeadStatusRequest extends TenantRequest {

@@ -13,4 +13,5 @@ export * from './people';
 export * from './clients';
 export * from './phone';
 export * from './dashboard';
+export * from './lead-360';
 export * from './contract-map';

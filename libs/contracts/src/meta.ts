@@ -258,6 +258,11 @@ export class LeadgenReceivedEvent extends TenantRequest {
   @IsString()
   formId?: string;
 
+  /** The form's name on Meta, when it could be read (the lead 360 shows it). */
+  @IsOptional()
+  @IsString()
+  formName?: string;
+
   @IsOptional()
   @ValidateNested()
   @Type(() => AdAttribution)

@@ -39,6 +39,8 @@ export const Rpc = {
     // clients and agenda (libs/contracts/src/clients.ts)
     listClients: 'crm.clients.list',
     agenda: 'crm.agenda',
+    // lead 360 (libs/contracts/src/lead-360.ts)
+    leadTimeline: 'crm.leads.timeline',
   },
   meta: {
     consumeOauthState: 'meta.oauth.consume-state',
@@ -53,6 +55,8 @@ export const Rpc = {
     resolveAd: 'meta.ads.resolve',
     listTemplates: 'meta.templates.list',
     sendTemplate: 'meta.whatsapp.send-template',
+    // lead 360: names and creative of catalogue ads (libs/contracts/src/lead-360.ts)
+    adContext: 'meta.ads.context',
   },
   marketing: {
     stats: 'marketing.stats',

@@ -8,6 +8,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { CRM_SCHEMA, dataSourceOptions } from './database/data-source';
 import { StoresModule } from './database/stores.module';
 import { InboundModule } from './inbound/inbound.module';
+import { Lead360Module } from './lead-360/lead-360.module';
 import { LeadsModule } from './leads/leads.module';
 import { OpportunitiesModule } from './opportunities/opportunities.module';
 import { OutboxModule } from './outbox/outbox.module';
@@ -48,6 +49,7 @@ export class AppModule {
         AttributionModule,
         DashboardModule,
         InboundModule,
+        Lead360Module,
       ],
     };
   }

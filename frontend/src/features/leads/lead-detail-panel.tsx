@@ -1,12 +1,14 @@
 import type { OpportunityStatus, SaleStatus } from '@crm/contracts/browser';
 import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { Badge, type BadgeTone } from '../../components/badge';
 import { ErrorState } from '../../components/error-state';
 import { CloseIcon } from '../../components/icons';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
 import { LeadStatusBadge } from './lead-labels';
+import { AdNamesCell } from '../lead-360/ad-names-cell';
 import { useLead } from './leads-api';
 
 const OPPORTUNITY_TONES: Record<OpportunityStatus, BadgeTone> = {
@@ -49,6 +51,9 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
           <h2 id={titleId} className="truncate text-lg font-semibold text-slate-900">
             {lead.data?.name ?? '…'}
           </h2>
+          <Link to={`/leads/${leadId}`} className="text-sm font-medium text-indigo-700 hover:underline">
+            {t('lead360.openFull')}
+          </Link>
         </div>
         <button type="button" onClick={onClose} className="btn-secondary" aria-label={t('leadDetail.close')}>
           <CloseIcon aria-hidden="true" size={16} />
@@ -97,14 +102,8 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
             </div>
             <div className="col-span-2">
               <dt className="text-slate-500">{t('leadDetail.attribution')}</dt>
-              <dd className="mt-0.5 font-mono text-xs break-all text-slate-900">
-                {lead.data.metaAdId
-                  ? t('leadDetail.attributionIds', {
-                      campaign: lead.data.metaCampaignId ?? '—',
-                      adset: lead.data.metaAdsetId ?? '—',
-                      ad: lead.data.metaAdId,
-                    })
-                  : '—'}
+              <dd className="mt-0.5 text-slate-900">
+                <AdNamesCell lead={lead.data} />
               </dd>
             </div>
             {lead.data.optedOut ? (

@@ -1,13 +1,15 @@
 import { LEAD_SOURCES, LEAD_STATUSES, type LeadSource, type LeadStatus } from '@crm/contracts/browser';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
+import { OpenIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
+import { AdNamesCell } from '../lead-360/ad-names-cell';
 import { LeadDetailPanel } from './lead-detail-panel';
 import { LeadStatusBadge } from './lead-labels';
 import { useLeads, type LeadFilters } from './leads-api';
@@ -185,7 +187,7 @@ export function LeadsPage() {
                         {t('leads.columns.status')}
                       </th>
                       <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.metaAdId]}`}>
-                        {t('leads.columns.metaAdId')}
+                        {t('lead360.columns.campaignAd')}
                       </th>
                       <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.createdAt]}`}>
                         {t('leads.columns.createdAt')}
@@ -215,6 +217,14 @@ export function LeadsPage() {
                             >
                               {lead.name}
                             </button>
+                            <Link
+                              to={`/leads/${lead.id}`}
+                              onClick={(event) => event.stopPropagation()}
+                              aria-label={t('lead360.open', { name: lead.name })}
+                              className="ml-1.5 inline-flex align-middle text-slate-400 hover:text-indigo-700"
+                            >
+                              <OpenIcon aria-hidden="true" size={14} />
+                            </Link>
                             <span className="text-xs font-normal text-slate-500">
                               <span className={`tabular-nums ${ONLY_BELOW[COLUMNS.phone]}`}>
                                 {lead.phone}
@@ -234,8 +244,8 @@ export function LeadsPage() {
                           <td className="td">
                             <LeadStatusBadge status={lead.status} />
                           </td>
-                          <td className={`td font-mono text-xs ${HIDDEN_BELOW[COLUMNS.metaAdId]}`}>
-                            {lead.metaAdId ?? '—'}
+                          <td className={`td text-sm ${HIDDEN_BELOW[COLUMNS.metaAdId]}`}>
+                            <AdNamesCell lead={lead} />
                           </td>
                           <td className={`td ${HIDDEN_BELOW[COLUMNS.createdAt]}`}>
                             <time dateTime={lead.createdAt}>{format.dateTime(lead.createdAt)}</time>

@@ -1,5 +1,6 @@
 import type { IsoInstant } from './common';
 import type { Role } from '../tenancy';
+import type { AdContext, LeadOrigin } from './lead-360';
 
 /** The seeded sales pipeline, in order. The first one is a lead's initial status. */
 export const LEAD_STATUSES = [
@@ -37,6 +38,16 @@ export type SessionUser = {
 /** A tenant's settings: money in `currency` (ISO 4217), dates in `timezone` (IANA), UI texts in `locale`. */
 export type TenantView = { id: string; name: string; currency: string; timezone: string; locale: string };
 
+/** Names of a Meta-attributed lead's ad, ad set and campaign from the ad catalogue (null where unknown). */
+export type AdNames = {
+  adId: string;
+  adName: string | null;
+  adsetId: string | null;
+  adsetName: string | null;
+  campaignId: string | null;
+  campaignName: string | null;
+};
+
 export type LeadView = {
   id: string;
   name: string;
@@ -57,6 +68,8 @@ export type LeadView = {
   tags: string[];
   createdAt: IsoInstant;
   updatedAt: IsoInstant;
+  /** Filled by the gateway for Meta-attributed leads (list and detail); null when the catalogue could not answer. */
+  adNames?: AdNames | null;
 };
 
 export type OpportunityView = {
@@ -90,7 +103,14 @@ export type SaleView = {
   createdAt: IsoInstant;
 };
 
-export type LeadDetail = LeadView & { opportunities: OpportunityView[]; sales: SaleView[] };
+export type LeadDetail = LeadView & {
+  opportunities: OpportunityView[];
+  sales: SaleView[];
+  /** How the lead came in (CTWA referral and first message, Lead Ads form…); null for leads older than the record. */
+  origin?: LeadOrigin | null;
+  /** The ad it came from with its creative, filled by the gateway for Meta-attributed leads. */
+  adContext?: AdContext | null;
+};
 
 export type PipelineStageView = { key: LeadStatus; position: number; label: string };
 

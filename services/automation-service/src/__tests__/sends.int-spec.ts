@@ -424,6 +424,13 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
         status: 'scheduled',
       });
       expect(onlyScheduled.items.map((i) => i.id)).toEqual([first]);
+      const leadId = (await svc.db.query('SELECT lead_id FROM automation.sends WHERE id = $1', [second]))[0]
+        .lead_id as string;
+      const ofLead = await svc.rpc.call(Rpc.automation.listLogs, { tenantId, leadId });
+      expect(ofLead.items.map((i) => i.id)).toEqual([second]);
+      expect(ofLead.total).toBe(1);
+      const badLead = await rpcError(svc.rpc.call(Rpc.automation.listLogs, { tenantId, leadId: 'x' }));
+      expect(badLead.code).toBe('VALIDATION');
 
       const metrics = await svc.rpc.call(Rpc.automation.metrics, { tenantId });
       expect(metrics).toEqual({

@@ -376,6 +376,10 @@ export class SendStore {
       params.push(request.status);
       conditions.push(`status = $${params.length}`);
     }
+    if (request.leadId) {
+      params.push(request.leadId);
+      conditions.push(`lead_id = $${params.length}`);
+    }
     const where = conditions.join(' AND ');
     const [countRows, rows] = await Promise.all([
       this.query(

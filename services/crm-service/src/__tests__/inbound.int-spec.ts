@@ -191,6 +191,7 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
       leadgenId: `lg-${randomUUID()}`,
       pageId: '1234567890',
       formId: '555',
+      formName: 'Cotización Roma',
       attribution: {
         adId: '120210000000000002',
         adsetId: '120210000000000101',
@@ -217,6 +218,13 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
       ctwaClid: null,
     });
     expect((await rowByPhone(phone))[0].meta_leadgen_id).toBe(event.leadgenId);
+    const detail = await crm.rpc.call(Rpc.crm.getLead, { tenantId: tenant.tenantId, leadId: leads[0].id });
+    expect(detail.origin).toMatchObject({
+      channel: 'lead_form',
+      formId: '555',
+      formName: 'Cotización Roma',
+      adId: '120210000000000002',
+    });
     await waitFor(() => created.filter((e) => e.phone === phone).length === 1, { what: 'lead.created' });
     await sleep(600);
     expect(created.filter((e) => e.phone === phone)).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { LeadActivityStore } from '../lead-360/lead-activity-store';
 import { AssignmentCursorStore } from '../leads/assignment-cursor-store';
 import { LeadStore } from '../leads/lead-store';
 import { OpportunityStore } from '../leads/opportunity-store';
@@ -15,6 +16,7 @@ const STORES = [
   PipelineStore,
   TenantStore,
   UserStore,
+  LeadActivityStore,
 ];
 
 /** The owning store of each table (all its SQL and its row type), for every feature module. */

@@ -9,6 +9,7 @@ import {
 import { OutboxService, ProcessedEvents, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { isOptOutText } from '../common/opt-out';
+import { LeadActivityStore, originOfSource } from '../lead-360/lead-activity-store';
 import { LeadAssignment } from '../leads/lead-assignment';
 import { LeadStore, leadCreatedEvent, type LeadRow } from '../leads/lead-store';
 import { TenantStore } from '../tenancy/tenant-store';
@@ -41,6 +42,7 @@ export class InboundService {
     private readonly tenants: TenantStore,
     private readonly outbox: OutboxService,
     private readonly assignment: LeadAssignment,
+    private readonly activity: LeadActivityStore,
   ) {}
 
   /** Click-to-WhatsApp attribution, leads from first WhatsApp contact, and STOP/BAJA opt-outs. */
@@ -80,6 +82,20 @@ export class InboundService {
       }
       if (created) {
         await this.outbox.enqueue(manager, tenantId, Events.leadCreated, leadCreatedEvent(created));
+        // What the contact came from: the CTWA ad's referral and their first message.
+        await this.activity.append(manager, tenantId, {
+          leadId: created.id,
+          kind: 'created',
+          at: created.created_at,
+          details: originOfSource('WHATSAPP', {
+            channel: referral ? 'whatsapp_ad' : 'whatsapp',
+            adId: referral?.sourceId ?? null,
+            headline: referral?.headline ?? null,
+            body: referral?.body ?? null,
+            sourceUrl: referral?.sourceUrl ?? null,
+            message: event.text ?? null,
+          }),
+        });
         await this.assignment.assignNewLead(manager, tenantId, created.id);
       }
       return { duplicate: false, createdLeadId: created?.id ?? null, attributed, optedOut };
@@ -116,6 +132,17 @@ export class InboundService {
       let attributed = false;
       if (created) {
         await this.outbox.enqueue(manager, tenantId, Events.leadCreated, leadCreatedEvent(created));
+        await this.activity.append(manager, tenantId, {
+          leadId: created.id,
+          kind: 'created',
+          at: created.created_at,
+          details: originOfSource('META_ADS', {
+            channel: 'lead_form',
+            adId: attribution.metaAdId,
+            formId: event.formId ?? null,
+            formName: event.formName ?? null,
+          }),
+        });
         await this.assignment.assignNewLead(manager, tenantId, created.id);
       } else {
         attributed = await this.leads.attachAttribution(

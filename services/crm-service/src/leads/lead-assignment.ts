@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Events, type LeadAssignedEvent } from '@crm/contracts';
 import { OutboxService } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
+import { LeadActivityStore } from '../lead-360/lead-activity-store';
 import { UserStore } from '../tenancy/user-store';
 import { AssignmentCursorStore } from './assignment-cursor-store';
 import { LeadStore } from './lead-store';
@@ -18,6 +19,7 @@ export class LeadAssignment {
     private readonly users: UserStore,
     private readonly cursors: AssignmentCursorStore,
     private readonly outbox: OutboxService,
+    private readonly activity: LeadActivityStore,
   ) {}
 
   /** Give the just-created lead to the next setter and enqueue `lead.assigned`; null when there is no setter. */
@@ -38,6 +40,12 @@ export class LeadAssignment {
       assignedAt: assignedAt.toISOString(),
     };
     await this.outbox.enqueue(db, tenantId, Events.leadAssigned, event);
+    await this.activity.append(db, tenantId, {
+      leadId,
+      kind: 'assigned',
+      at: assignedAt,
+      details: { from: null, to: next, reason: 'round_robin' },
+    });
     return next;
   }
 }

@@ -19,6 +19,8 @@ import {
 import { OutboxService, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { uniqueViolation } from '../common/postgres-errors';
+import { toLeadOrigin } from '../lead-360/activity-entries';
+import { LeadActivityStore, originOfSource } from '../lead-360/lead-activity-store';
 import { UserStore } from '../tenancy/user-store';
 import { LeadAssignment } from './lead-assignment';
 import { decodeCursor } from './lead-list-query';
@@ -43,6 +45,7 @@ export class LeadsService {
     private readonly users: UserStore,
     private readonly assignment: LeadAssignment,
     private readonly outbox: OutboxService,
+    private readonly activity: LeadActivityStore,
   ) {}
 
   async list(request: ListLeadsRequest): Promise<LeadPage> {
@@ -87,7 +90,9 @@ export class LeadsService {
       const lead = await this.findView(db, tenantId, leadId, visibleTo(viewer));
       const opportunities = await this.opportunities.listForLead(db, tenantId, leadId);
       const sales = await this.sales.listForLead(db, tenantId, leadId);
-      return { ...lead, opportunities, sales };
+      const created = await this.activity.origin(db, tenantId, leadId);
+      const origin = created ? toLeadOrigin(created.at, created.details) : null;
+      return { ...lead, opportunities, sales, origin };
     });
   }
 
@@ -117,6 +122,13 @@ export class LeadsService {
         });
       }
       await this.outbox.enqueue(db, tenantId, Events.leadCreated, leadCreatedEvent(row));
+      await this.activity.append(db, tenantId, {
+        leadId: row.id,
+        kind: 'created',
+        at: row.created_at,
+        actorUserId: request.actorUserId,
+        details: originOfSource(row.lead_source),
+      });
       if (!row.assigned_user_id) await this.assignment.assignNewLead(db, tenantId, row.id);
       return this.findView(db, tenantId, row.id);
     });
@@ -216,6 +228,12 @@ export class LeadsService {
         assignedAt: updatedAt,
       };
       await this.outbox.enqueue(db, tenantId, Events.leadAssigned, assigned);
+      await this.activity.append(db, tenantId, {
+        leadId,
+        kind: 'assigned',
+        actorUserId: byUserId,
+        details: { from: assigned.from, to: assigned.to, reason: 'manual' },
+      });
     }
     if (changes.status !== undefined) {
       const statusChanged: LeadStatusChangedEvent = {
@@ -226,6 +244,12 @@ export class LeadsService {
         changedAt: updatedAt,
       };
       await this.outbox.enqueue(db, tenantId, Events.leadStatusChanged, statusChanged);
+      await this.activity.append(db, tenantId, {
+        leadId,
+        kind: 'status_changed',
+        actorUserId: byUserId,
+        details: { from: current.status, to: changes.status },
+      });
     }
   }
 

@@ -14,6 +14,7 @@ import {
 } from '@crm/contracts';
 import { OutboxService, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
+import { LeadActivityStore } from '../lead-360/lead-activity-store';
 import { LeadStore } from '../leads/lead-store';
 import { DEFAULT_PAGE_SIZE } from '../leads/leads.service';
 import { OpportunityStore, type OpportunityChanges, type OpportunityRow } from '../leads/opportunity-store';
@@ -36,6 +37,7 @@ export class OpportunitiesService {
     private readonly leads: LeadStore,
     private readonly users: UserStore,
     private readonly outbox: OutboxService,
+    private readonly activity: LeadActivityStore,
   ) {}
 
   async list(request: ListOpportunitiesRequest): Promise<Page<OpportunityView>> {
@@ -96,6 +98,13 @@ export class OpportunitiesService {
         Events.opportunityCreated,
         opportunityCreatedEvent(tenantId, row),
       );
+      await this.activity.append(db, tenantId, {
+        leadId: row.lead_id,
+        kind: 'opportunity_created',
+        at: row.created_at,
+        actorUserId: request.actorUserId,
+        details: opportunityDetails(row),
+      });
       return this.findView(db, tenantId, row.id, null);
     });
     this.outbox.kick();
@@ -135,8 +144,27 @@ export class OpportunitiesService {
         Events.opportunityUpdated,
         opportunityUpdatedEvent(tenantId, before, after, changed),
       );
+      const actorUserId = request.actorUserId;
+      if (changes.deadline !== undefined) {
+        await this.activity.append(db, tenantId, {
+          leadId: after.lead_id,
+          kind: 'opportunity_deadline_moved',
+          actorUserId,
+          details: {
+            ...opportunityDetails(after),
+            from: before.deadline?.toISOString() ?? null,
+            to: after.deadline?.toISOString() ?? null,
+          },
+        });
+      }
       if (changes.status === 'won') {
         await this.outbox.enqueue(db, tenantId, Events.opportunityWon, opportunityWonEvent(tenantId, after));
+        await this.activity.append(db, tenantId, {
+          leadId: after.lead_id,
+          kind: 'opportunity_won',
+          actorUserId,
+          details: opportunityDetails(after),
+        });
       }
       if (changes.status === 'lost') {
         await this.outbox.enqueue(
@@ -145,6 +173,12 @@ export class OpportunitiesService {
           Events.opportunityLost,
           opportunityLostEvent(tenantId, after),
         );
+        await this.activity.append(db, tenantId, {
+          leadId: after.lead_id,
+          kind: 'opportunity_lost',
+          actorUserId,
+          details: { ...opportunityDetails(after), lostReason: after.lost_reason },
+        });
       }
       emitted = true;
       return this.findView(db, tenantId, after.id, null);
@@ -187,6 +221,11 @@ export function assertRange(
  * The changes a PATCH makes to a stored opportunity (fields equal to the stored ones are left out), with the lost
  * reason rules: becoming lost needs one, reopening clears it, and only a lost opportunity has one.
  */
+/** What the lead's history keeps of an opportunity. */
+function opportunityDetails(row: OpportunityRow) {
+  return { opportunityId: row.id, title: row.title, value: Number(row.value), currency: row.currency };
+}
+
 export function diff(before: OpportunityRow, request: UpdateOpportunityRequest): OpportunityChanges {
   const changes: OpportunityChanges = {};
   if (request.title !== undefined) {

@@ -9,6 +9,7 @@ import {
   type UpdateSaleRequest,
 } from '@crm/contracts';
 import { OutboxService, TenantDatabase } from '@crm/nest-common';
+import { LeadActivityStore } from '../lead-360/lead-activity-store';
 import { LeadStore } from '../leads/lead-store';
 import { DEFAULT_PAGE_SIZE } from '../leads/leads.service';
 import { OpportunityStore } from '../leads/opportunity-store';
@@ -29,6 +30,11 @@ function completedAtOf(value: string | undefined, now = Date.now()): Date | unde
   return completedAt;
 }
 
+/** What the lead's history keeps of a sale. */
+function saleDetails(row: SaleRow) {
+  return { saleId: row.id, amount: Number(row.amount), currency: row.currency };
+}
+
 function hasDates<K extends 'completed_at' | 'refunded_at'>(
   row: SaleRow,
   ...keys: K[]
@@ -44,6 +50,7 @@ export class SalesService {
     private readonly opportunities: OpportunityStore,
     private readonly leads: LeadStore,
     private readonly outbox: OutboxService,
+    private readonly activity: LeadActivityStore,
   ) {}
 
   async list(request: ListSalesRequest): Promise<Page<SaleView>> {
@@ -97,6 +104,13 @@ export class SalesService {
       });
       if (!hasDates(row, 'completed_at')) throw new Error('a completed sale without completed_at');
       await this.outbox.enqueue(db, tenantId, Events.saleCompleted, saleCompletedEvent(tenantId, row));
+      await this.activity.append(db, tenantId, {
+        leadId: row.lead_id,
+        kind: 'sale_completed',
+        at: row.completed_at,
+        actorUserId: request.actorUserId,
+        details: saleDetails(row),
+      });
       return toSaleView(row);
     });
     this.outbox.kick();
@@ -138,10 +152,24 @@ export class SalesService {
       const after = await this.sales.update(db, tenantId, before.id, changes);
       if (changes.status === 'refunded' && hasDates(after, 'completed_at', 'refunded_at')) {
         await this.outbox.enqueue(db, tenantId, Events.saleRefunded, saleRefundedEvent(tenantId, after));
+        await this.activity.append(db, tenantId, {
+          leadId: after.lead_id,
+          kind: 'sale_refunded',
+          at: after.refunded_at,
+          actorUserId: request.actorUserId,
+          details: saleDetails(after),
+        });
         emitted = true;
       }
       if (changes.status === 'completed' && hasDates(after, 'completed_at')) {
         await this.outbox.enqueue(db, tenantId, Events.saleCompleted, saleCompletedEvent(tenantId, after));
+        await this.activity.append(db, tenantId, {
+          leadId: after.lead_id,
+          kind: 'sale_completed',
+          at: after.completed_at,
+          actorUserId: request.actorUserId,
+          details: saleDetails(after),
+        });
         emitted = true;
       }
       return toSaleView(after);

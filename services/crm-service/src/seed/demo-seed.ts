@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { createUser, provisionTenant } from '../tenancy/provisioning';
+import { LeadActivityStore } from '../lead-360/lead-activity-store';
 import { LeadStore } from '../leads/lead-store';
 import { OpportunityStore } from '../leads/opportunity-store';
 import { SaleStore } from '../leads/sale-store';
@@ -46,6 +47,7 @@ export async function seedDemoTenant(
     await new LeadStore().insertMany(client, tenantId, data.leads);
     await new OpportunityStore().insertMany(client, tenantId, data.opportunities);
     await new SaleStore().insertMany(client, tenantId, data.sales);
+    await new LeadActivityStore().backfill(client, tenantId);
     await client.query('COMMIT');
     const meta = data.leads.filter((l) => l.leadSource === 'META_ADS').length;
     const usd = data.sales.filter((s) => s.currency === 'USD').length;

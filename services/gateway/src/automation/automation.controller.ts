@@ -85,6 +85,7 @@ export class AutomationController {
       pageSize: query.pageSize,
       status: query.status,
       ruleKey: query.ruleKey,
+      leadId: query.leadId,
       tenantId: session.tenantId,
     });
   }

@@ -12,6 +12,7 @@ import {
   Rpc,
   type LeadDetail,
   type LeadPage,
+  type LeadTimelinePage,
   type LeadView,
   type LeadViewer,
   type PipelineStageView,
@@ -20,7 +21,14 @@ import { RpcClient } from '@crm/nest-common';
 import { Roles, Session } from '../auth/auth.decorators';
 import type { SessionContext } from '../auth/session';
 import { ValidBody } from '../http/validated-body';
-import { CreateLeadBody, ListLeadsQuery, UpdateLeadBody, UpdateLeadStatusBody } from './leads.dto';
+import { Lead360Service } from './lead-360.service';
+import {
+  CreateLeadBody,
+  LeadTimelineQuery,
+  ListLeadsQuery,
+  UpdateLeadBody,
+  UpdateLeadStatusBody,
+} from './leads.dto';
 
 const uuid = new ParseUUIDPipe();
 
@@ -32,15 +40,20 @@ const viewerOf = (session: SessionContext): LeadViewer => ({ userId: session.use
 @Roles(...MODULE_ROLES.leads)
 @Controller('crm')
 export class LeadsController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly lead360: Lead360Service,
+  ) {}
 
   @Get('leads')
   @ApiOperation({
     summary: 'Leads the caller may see (setters and closers: theirs), filtered, sorted, paged',
   })
-  @ApiOkResponse({ description: 'LeadPage' })
-  list(@Session() session: SessionContext, @Query() query: ListLeadsQuery): Promise<LeadPage> {
-    return this.rpc.call(Rpc.crm.listLeads, {
+  @ApiOkResponse({
+    description: 'LeadPage (Meta-attributed leads with adNames; null if the catalogue is down)',
+  })
+  async list(@Session() session: SessionContext, @Query() query: ListLeadsQuery): Promise<LeadPage> {
+    const page = await this.rpc.call(Rpc.crm.listLeads, {
       page: query.page,
       pageSize: query.pageSize,
       status: query.status,
@@ -58,17 +71,35 @@ export class LeadsController {
       viewer: viewerOf(session),
       tenantId: session.tenantId,
     });
+    // One batch call for the page's ads.
+    return { ...page, items: await this.lead360.withAdNames(session.tenantId, page.items) };
   }
 
   @Get('leads/:id')
-  @ApiOperation({ summary: 'One lead with its opportunities and sales' })
+  @ApiOperation({
+    summary: 'One lead with its opportunities, sales, origin and (Meta-attributed) its ad names and creative',
+  })
   @ApiOkResponse({ description: 'LeadDetail' })
-  get(@Session() session: SessionContext, @Param('id', uuid) id: string): Promise<LeadDetail> {
-    return this.rpc.call(Rpc.crm.getLead, {
+  async get(@Session() session: SessionContext, @Param('id', uuid) id: string): Promise<LeadDetail> {
+    const lead = await this.rpc.call(Rpc.crm.getLead, {
       tenantId: session.tenantId,
       leadId: id,
       viewer: viewerOf(session),
     });
+    return this.lead360.withAdContext(session.tenantId, lead);
+  }
+
+  @Get('leads/:id/timeline')
+  @ApiOperation({
+    summary: 'The lead history, newest first: status, assignments, opportunities, sales and HSM sends',
+  })
+  @ApiOkResponse({ description: 'LeadTimelinePage' })
+  timeline(
+    @Session() session: SessionContext,
+    @Param('id', uuid) id: string,
+    @Query() query: LeadTimelineQuery,
+  ): Promise<LeadTimelinePage> {
+    return this.lead360.timeline(session.tenantId, id, viewerOf(session), query);
   }
 
   @Post('leads')
@@ -90,6 +121,7 @@ export class LeadsController {
       // A setter or closer keeps the lead they typed in (they would not see it otherwise); ceo and professional
       // leave it to the setters' round-robin.
       assignedUserId: session.role === 'setter' || session.role === 'closer' ? session.userId : undefined,
+      actorUserId: session.userId,
       tenantId: session.tenantId,
     });
   }

@@ -1,6 +1,7 @@
 import { OmitType, PickType } from '@nestjs/swagger';
 import {
   CreateLeadRequest,
+  LeadTimelineRequest,
   ListLeadsRequest,
   UpdateLeadRequest,
   UpdateLeadStatusRequest,
@@ -25,7 +26,11 @@ export class ListLeadsQuery extends OmitType(ListLeadsRequest, ['tenantId', 'vie
   phone: { example: '+5215512345678', description: 'E.164' },
   email: { example: 'maria@example.com' },
 })
-export class CreateLeadBody extends OmitType(CreateLeadRequest, ['tenantId', 'assignedUserId'] as const) {}
+export class CreateLeadBody extends OmitType(CreateLeadRequest, [
+  'tenantId',
+  'assignedUserId',
+  'actorUserId',
+] as const) {}
 
 /** Body of `PATCH /crm/leads/:id/status`. */
 @ApiFromContract()
@@ -37,3 +42,10 @@ export class UpdateLeadStatusBody extends PickType(UpdateLeadStatusRequest, ['st
   tags: { example: ['vip', 'inversionista'] },
 })
 export class UpdateLeadBody extends OmitType(UpdateLeadRequest, ['tenantId', 'leadId', 'viewer'] as const) {}
+
+/** Query of `GET /crm/leads/:id/timeline`. */
+@ApiFromContract({
+  cursor: { description: 'nextCursor of the previous page (older entries)' },
+  limit: { default: 30 },
+})
+export class LeadTimelineQuery extends PickType(LeadTimelineRequest, ['cursor', 'limit'] as const) {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { Lead360Service } from './lead-360.service';
 import { LeadsController } from './leads.controller';
 
-@Module({ controllers: [LeadsController] })
+@Module({ controllers: [LeadsController], providers: [Lead360Service] })
 export class LeadsModule {}

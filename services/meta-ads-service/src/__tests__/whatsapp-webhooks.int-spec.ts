@@ -414,6 +414,7 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
       tenantId,
       pageId: lead.pageId,
       formId: lead.formId,
+      formName: svc.sandbox.state.dataset.leadForms.find((f) => f.id === lead.formId)!.name,
       fullName: 'Lucía Pérez',
       email: 'lucia@example.com',
       phone: '+525512340001',

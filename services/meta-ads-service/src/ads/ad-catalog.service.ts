@@ -1,12 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type ResolvedAd } from '@crm/contracts';
+import { DomainError, type AdContext, type ResolvedAd } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
 import { AdEntity } from './ad.entity';
 
 type GraphNamed = { id: string; name?: string };
+/** Marketing API AdCreative fields the catalogue keeps. */
+type GraphCreative = {
+  id?: string;
+  thumbnail_url?: string;
+  image_url?: string;
+  title?: string;
+  body?: string;
+};
 type GraphAd = {
   id: string;
   name?: string;
@@ -16,10 +24,47 @@ type GraphAd = {
   effective_status?: string;
   adset?: GraphNamed;
   campaign?: GraphNamed;
+  creative?: GraphCreative;
 };
 type GraphAdSet = { id: string; name?: string; campaign_id?: string };
 
-export type CatalogAd = Omit<AdEntity, 'tenantId' | 'syncedAt'>;
+type CreativeColumns =
+  'creativeId' | 'creativeThumbnailUrl' | 'creativeImageUrl' | 'creativeTitle' | 'creativeBody';
+/** A catalogue row; the creative is absent when the source (an insights row) does not carry it. */
+export type CatalogAd = Omit<AdEntity, 'tenantId' | 'syncedAt' | CreativeColumns> &
+  Partial<Pick<AdEntity, CreativeColumns>>;
+
+const CREATIVE_FIELDS = 'creative{id,thumbnail_url,image_url,title,body}';
+
+/** The creative columns of a Graph ad (all null when Meta returned no creative). */
+export function creativeColumns(creative: GraphCreative | undefined): Pick<AdEntity, CreativeColumns> {
+  const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+  return {
+    creativeId: text(creative?.id),
+    creativeThumbnailUrl: text(creative?.thumbnail_url),
+    creativeImageUrl: text(creative?.image_url),
+    creativeTitle: text(creative?.title),
+    creativeBody: text(creative?.body),
+  };
+}
+
+/** A catalogue row as the lead 360 shows it. */
+export function toAdContext(ad: AdEntity): AdContext {
+  return {
+    adId: ad.adId,
+    known: true,
+    adName: ad.adName,
+    adsetId: ad.adsetId,
+    adsetName: ad.adsetName,
+    campaignId: ad.campaignId,
+    campaignName: ad.campaignName,
+    effectiveStatus: ad.effectiveStatus,
+    thumbnailUrl: ad.creativeThumbnailUrl,
+    imageUrl: ad.creativeImageUrl,
+    title: ad.creativeTitle,
+    body: ad.creativeBody,
+  };
+}
 
 const CHUNK = 500;
 
@@ -53,7 +98,7 @@ export class AdCatalogService {
     const ads = await this.graph.getAll<GraphAd>({
       ...base,
       path: `${adAccountId}/ads`,
-      query: { fields: 'id,name,adset_id,campaign_id,effective_status', limit: 200 },
+      query: { fields: `id,name,adset_id,campaign_id,effective_status,${CREATIVE_FIELDS}`, limit: 200 },
     });
     const campaignNames = new Map(campaigns.map((c) => [c.id, c.name ?? '']));
     const adSetNames = new Map(adSets.map((s) => [s.id, s.name ?? '']));
@@ -68,13 +113,17 @@ export class AdCatalogService {
         campaignId: ad.campaign_id!,
         campaignName: campaignNames.get(ad.campaign_id!) ?? ad.campaign?.name ?? '',
         effectiveStatus: ad.effective_status ?? null,
+        ...creativeColumns(ad.creative),
       }));
     await this.upsert(tenantId, rows);
     return rows.length;
   }
 
-  /** Insert or refresh catalogue rows (tenant-scoped primary key: one row per tenant and ad). */
-  async upsert(tenantId: string, rows: CatalogAd[], keepExistingStatus = false): Promise<void> {
+  /**
+   * Insert or refresh catalogue rows (tenant-scoped primary key: one row per tenant and ad). `keepExisting` (rows
+   * from insights) leaves the stored status and creative as they are.
+   */
+  async upsert(tenantId: string, rows: CatalogAd[], keepExisting = false): Promise<void> {
     const syncedAt = new Date();
     const updated = [
       'ad_account_id',
@@ -85,7 +134,16 @@ export class AdCatalogService {
       'campaign_name',
       'synced_at',
     ];
-    if (!keepExistingStatus) updated.push('effective_status');
+    if (!keepExisting) {
+      updated.push(
+        'effective_status',
+        'creative_id',
+        'creative_thumbnail_url',
+        'creative_image_url',
+        'creative_title',
+        'creative_body',
+      );
+    }
     await this.ads(tenantId, async (ads) => {
       for (let i = 0; i < rows.length; i += CHUNK) {
         const chunk = rows.slice(i, i + CHUNK).map((row) => ({ ...row, tenantId, syncedAt }));
@@ -132,7 +190,7 @@ export class AdCatalogService {
         ...base,
         path: adId,
         query: {
-          fields: 'id,name,adset_id,campaign_id,account_id,effective_status,adset{name},campaign{name}',
+          fields: `id,name,adset_id,campaign_id,account_id,effective_status,adset{name},campaign{name},${CREATIVE_FIELDS}`,
         },
       });
     } catch (error) {
@@ -159,9 +217,22 @@ export class AdCatalogService {
       campaignId: ad.campaign_id,
       campaignName,
       effectiveStatus: ad.effective_status ?? null,
+      ...creativeColumns(ad.creative),
     };
     await this.upsert(tenantId, [row]);
     return toResolved(row);
+  }
+
+  /** Names and creative of each asked ad from the catalogue only (no Meta call); ads not in it are `known: false`. */
+  async context(tenantId: string, adIds: string[]): Promise<AdContext[]> {
+    const wanted = [...new Set(adIds)];
+    if (wanted.length === 0) return [];
+    const rows = await this.ads(tenantId, (ads) => ads.findBy({ tenantId, adId: In(wanted) }));
+    const byId = new Map(rows.map((row) => [row.adId, row]));
+    return wanted.map((adId) => {
+      const row = byId.get(adId);
+      return row ? toAdContext(row) : { adId, known: false };
+    });
   }
 
   deleteForTenant(tenantId: string): Promise<unknown> {

@@ -31,6 +31,22 @@ export class AdEntity {
   @Column({ name: 'effective_status', type: 'text', nullable: true })
   effectiveStatus!: string | null;
 
+  /** The ad's creative (Marketing API `creative{id,thumbnail_url,image_url,title,body}`); null until synced. */
+  @Column({ name: 'creative_id', type: 'text', nullable: true })
+  creativeId!: string | null;
+
+  @Column({ name: 'creative_thumbnail_url', type: 'text', nullable: true })
+  creativeThumbnailUrl!: string | null;
+
+  @Column({ name: 'creative_image_url', type: 'text', nullable: true })
+  creativeImageUrl!: string | null;
+
+  @Column({ name: 'creative_title', type: 'text', nullable: true })
+  creativeTitle!: string | null;
+
+  @Column({ name: 'creative_body', type: 'text', nullable: true })
+  creativeBody!: string | null;
+
   @Column({ name: 'synced_at', type: 'timestamptz' })
   syncedAt!: Date;
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AdInsightsRequest, ResolveAdRequest, Rpc, type RpcReply } from '@crm/contracts';
+import { AdContextRequest, AdInsightsRequest, ResolveAdRequest, Rpc, type RpcReply } from '@crm/contracts';
 import { AdCatalogService } from './ad-catalog.service';
 import { InsightsService } from './insights.service';
 
@@ -19,5 +19,10 @@ export class AdsController {
   @MessagePattern(Rpc.meta.resolveAd)
   resolveAd(@Payload() request: ResolveAdRequest): Promise<RpcReply<typeof Rpc.meta.resolveAd>> {
     return this.catalog.resolve(request.tenantId, request.adId);
+  }
+
+  @MessagePattern(Rpc.meta.adContext)
+  async adContext(@Payload() request: AdContextRequest): Promise<RpcReply<typeof Rpc.meta.adContext>> {
+    return { ads: await this.catalog.context(request.tenantId, request.adIds) };
   }
 }

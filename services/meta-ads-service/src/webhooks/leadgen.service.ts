@@ -193,6 +193,7 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
           : await this.events.attribution(tenantId, adId);
     }
     const formId = idOf(lead.form_id) ?? notice.formId;
+    const formName = formId ? await this.formName(tenantId, token, formId) : undefined;
     const event: Record<string, unknown> = {
       tenantId,
       leadgenId: notice.leadgenId,
@@ -200,11 +201,32 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
       createdTime:
         metaTimeToIso(lead.created_time) ?? notice.createdTime?.toISOString() ?? new Date().toISOString(),
       ...(formId ? { formId } : {}),
+      ...(formName ? { formName } : {}),
       ...(attribution ? { attribution } : {}),
       ...mapLeadFields(lead.field_data),
     };
     const published = await this.events.publish(Events.leadgenReceived, event, key, tenantId);
     return published ? 'published' : 'skipped';
+  }
+
+  /** The Lead Ads form's name, for the lead 360; a lead is never held back for it (any failure → no name). */
+  private async formName(tenantId: string, token: string, formId: string): Promise<string | undefined> {
+    try {
+      const form = await this.graph.get<{ name?: unknown }>({
+        tenantId,
+        family: 'ads',
+        token,
+        storedToken: true,
+        path: formId,
+        query: { fields: 'name' },
+      });
+      return typeof form.name === 'string' && form.name !== '' ? form.name : undefined;
+    } catch (error) {
+      this.logger.warn(
+        `tenant ${tenantId}: form ${formId} name not readable (${error instanceof Error ? error.message : String(error)})`,
+      );
+      return undefined;
+    }
   }
 
   private async defer(tenantId: string, notice: LeadgenNotice, error: DomainError): Promise<void> {

@@ -12,7 +12,7 @@ import { graphErrors } from '../http/graph-error';
 import { meterCall } from '../http/rate-limit';
 import { listParam } from '../http/request-params';
 import type { SandboxState } from '../state/sandbox-state';
-import { page, requestedFields, type GraphContext } from './graph-context';
+import { page, requestedFields, requestedSubfields, type GraphContext } from './graph-context';
 
 const ADS_SCOPES = ['ads_read', 'ads_management'];
 
@@ -146,7 +146,24 @@ export const adSetFields = (state: SandboxState): FieldResolvers<SandboxAdSet> =
   start_time: (s) => s.createdTime,
 });
 
-export const adFields = (state: SandboxState): FieldResolvers<SandboxAd> => ({
+const creativeImage = (ad: SandboxAd): string =>
+  `https://scontent.xx.fbcdn.net/v/sandbox/${ad.creativeId}.jpg`;
+
+/** An ad's AdCreative node (Marketing API): `creative` alone is `{id}`, `creative{…}` selects these fields. */
+export const adCreativeFields = (): FieldResolvers<SandboxAd> => ({
+  id: (a) => a.creativeId,
+  name: (a) => `${a.name} · creative`,
+  account_id: (a) => a.accountId,
+  status: () => 'ACTIVE',
+  object_type: () => 'SHARE',
+  title: (a) => a.headline,
+  body: (a) => a.body,
+  image_url: (a) => creativeImage(a),
+  thumbnail_url: (a) => `${creativeImage(a)}?stp=dst-emg0_p64x64&_nc_sid=sandbox`,
+  call_to_action_type: (a) => (a.kind === 'click_to_whatsapp' ? 'WHATSAPP_MESSAGE' : 'SIGN_UP'),
+});
+
+export const adFields = (state: SandboxState, creativeFields?: string[]): FieldResolvers<SandboxAd> => ({
   id: (a) => a.id,
   name: (a) => a.name,
   account_id: (a) => a.accountId,
@@ -157,7 +174,7 @@ export const adFields = (state: SandboxState): FieldResolvers<SandboxAd> => ({
   status: (a) => a.status,
   configured_status: (a) => a.status,
   effective_status: (a) => adEffectiveStatus(state, a),
-  creative: (a) => ({ id: a.creativeId }),
+  creative: (a) => selectFields(a, creativeFields, ['id'], adCreativeFields(), 'AdCreative'),
   created_time: (a) => a.createdTime,
   updated_time: (a) => a.createdTime,
   preview_shareable_link: (a) => `https://fb.me/sbx${a.id.slice(-8)}`,
@@ -215,7 +232,13 @@ export const readAdObject = (
     case 'adSet':
       return selectFields(node.value, fields, ['id'], adSetFields(state), 'AdSet');
     case 'ad':
-      return selectFields(node.value, fields, ['id'], adFields(state), 'Ad');
+      return selectFields(
+        node.value,
+        fields,
+        ['id'],
+        adFields(state, requestedSubfields(ctx, 'creative')),
+        'Ad',
+      );
   }
 };
 
@@ -262,7 +285,7 @@ export const listAdsIn = (ctx: GraphContext, scope: AdScope): unknown => {
   return page(
     ctx,
     filterByEffectiveStatus(ctx, items, (a) => adEffectiveStatus(ctx.state, a)).map((a) =>
-      selectFields(a, fields, ['id'], adFields(ctx.state), 'Ad'),
+      selectFields(a, fields, ['id'], adFields(ctx.state, requestedSubfields(ctx, 'creative')), 'Ad'),
     ),
   );
 };

@@ -142,6 +142,37 @@ describe('Graph API: objects, paging, errors, throttling', () => {
     expect(before.data.map((a) => a.id)).toEqual(SANDBOX_IDS.adIds.slice(0, 4));
   });
 
+  it('reads an ad creative as {id} alone and with the nested fields asked for', async () => {
+    const adId = SANDBOX_IDS.ctwaAdIds[0];
+    const bare = (await get(`/v23.0/${adId}`, { fields: 'id,creative' }).expect(200)).body as {
+      creative: Record<string, unknown>;
+    };
+    expect(Object.keys(bare.creative)).toEqual(['id']);
+    const full = (
+      await get(`/v23.0/${adId}`, { fields: 'name,creative{thumbnail_url,title,body,image_url}' }).expect(200)
+    ).body as { creative: Record<string, string> };
+    expect(full.creative).toEqual({
+      id: bare.creative.id,
+      title: expect.any(String),
+      body: expect.any(String),
+      thumbnail_url: expect.stringMatching(/^https:\/\/scontent\.xx\.fbcdn\.net\//),
+      image_url: expect.stringMatching(/^https:\/\/scontent\.xx\.fbcdn\.net\/.*\.jpg$/),
+    });
+    expect(full.creative.title.length).toBeGreaterThan(0);
+    const listed = (
+      await get(`/v23.0/${SANDBOX_IDS.adAccountId}/ads`, {
+        fields: 'id,creative{title}',
+        limit: '100',
+      }).expect(200)
+    ).body as Listing;
+    const ad = listed.data.find((a) => a.id === adId) as { creative: Record<string, string> };
+    expect(ad.creative).toEqual({ title: full.creative.title, id: bare.creative.id });
+    const bogus = await get(`/v23.0/${adId}`, { fields: 'creative{bogus}' }).expect(400);
+    expect(bogus.body.error.message).toBe(
+      '(#100) Tried accessing nonexisting field (bogus) on node type (AdCreative)',
+    );
+  });
+
   it('answers errors with the Meta envelope', async () => {
     const unknown = await get('/v23.0/123456789012345').expect(400);
     expect(unknown.body.error).toMatchObject({ type: 'GraphMethodException', code: 100, error_subcode: 33 });

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { parseFields } from '../http/field-selection';
+import { parseFields, parseSubfields } from '../http/field-selection';
 import { paginate, type Page } from '../http/paging';
 import { param } from '../http/request-params';
 import type { SandboxState, TokenRecord } from '../state/sandbox-state';
@@ -15,5 +15,9 @@ export type GraphContext = {
 
 export const requestedFields = (ctx: GraphContext): string[] | undefined =>
   parseFields(param(ctx.req, 'fields'));
+
+/** The nested selection asked for one field, e.g. `creative{title,body}`. */
+export const requestedSubfields = (ctx: GraphContext, field: string): string[] | undefined =>
+  parseSubfields(param(ctx.req, 'fields'), field);
 
 export const page = <T>(ctx: GraphContext, items: T[]): Page<T> => paginate(items, ctx.req, ctx.base);

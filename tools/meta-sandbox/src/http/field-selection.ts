@@ -21,6 +21,27 @@ export const parseFields = (raw: string | undefined): string[] | undefined => {
   return names.map((name) => name.trim().split(/[{.(]/)[0].trim()).filter((name) => name.length > 0);
 };
 
+/** The nested selection of one top-level field (`creative{id,title}` → `['id','title']`); undefined when none. */
+export const parseSubfields = (raw: string | undefined, field: string): string[] | undefined => {
+  if (raw === undefined) return undefined;
+  let depth = 0;
+  let start = -1;
+  let name = '';
+  for (let i = 0; i < raw.length; i += 1) {
+    const char = raw[i];
+    if (char === '{') {
+      if (depth === 0 && name.trim() === field) start = i + 1;
+      depth += 1;
+    } else if (char === '}') {
+      depth -= 1;
+      if (depth === 0 && start >= 0) return parseFields(raw.slice(start, i));
+    } else if (depth === 0) {
+      name = char === ',' ? '' : name + char;
+    }
+  }
+  return undefined;
+};
+
 export type FieldResolvers<T> = Record<string, (item: T) => unknown>;
 
 /**
