@@ -39,6 +39,14 @@ export const Rpc = {
     // clients and agenda (libs/contracts/src/clients.ts)
     listClients: 'crm.clients.list',
     agenda: 'crm.agenda',
+    // CSV import of leads (libs/contracts/src/lead-imports.ts)
+    createLeadImport: 'crm.lead-imports.create',
+    appendLeadImportRows: 'crm.lead-imports.append',
+    sealLeadImport: 'crm.lead-imports.seal',
+    startLeadImport: 'crm.lead-imports.start',
+    getLeadImport: 'crm.lead-imports.get',
+    listLeadImports: 'crm.lead-imports.list',
+    leadImportRejects: 'crm.lead-imports.rejects',
   },
   meta: {
     consumeOauthState: 'meta.oauth.consume-state',

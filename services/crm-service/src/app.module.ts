@@ -8,6 +8,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { CRM_SCHEMA, dataSourceOptions } from './database/data-source';
 import { StoresModule } from './database/stores.module';
 import { InboundModule } from './inbound/inbound.module';
+import { LeadImportsModule } from './lead-imports/lead-imports.module';
 import { LeadsModule } from './leads/leads.module';
 import { OpportunitiesModule } from './opportunities/opportunities.module';
 import { OutboxModule } from './outbox/outbox.module';
@@ -42,6 +43,7 @@ export class AppModule {
         PeopleModule,
         PipelineModule,
         LeadsModule,
+        LeadImportsModule,
         OpportunitiesModule,
         SalesModule,
         ClientsModule,
