@@ -39,7 +39,6 @@ export const LEAD_IMPORT_FILE_ERRORS = [
   'too_large',
   'too_many_rows',
   'too_many_columns',
-  'blank_header',
   'malformed',
 ] as const;
 export type LeadImportFileError = (typeof LEAD_IMPORT_FILE_ERRORS)[number];

@@ -18,6 +18,7 @@ import { LeadImportWorker } from './lead-import-worker';
 export const PREVIEW_ROWS = 5;
 const RECENT_IMPORTS = 20;
 const DEFAULT_REJECTS_PAGE = 1000;
+const MAX_REJECTS_PAGE_BYTES = 512 * 1024;
 /** Longest cell kept from a file (a longer one is cut; notes longer than 5,000 characters are rejected anyway). */
 const MAX_CELL = 10_000;
 
@@ -114,9 +115,18 @@ export class LeadImportsService {
     return this.db.withTenant(tenantId, async (db) => {
       const job = await this.imports.find(db, tenantId, importId);
       if (!job) throw new DomainError('NOT_FOUND', 'import not found');
-      const items = await this.imports.rejects(db, tenantId, importId, request.after ?? 0, limit);
+      const found = await this.imports.rejects(db, tenantId, importId, request.after ?? 0, limit);
+      // A page stays well under NATS max_payload (1 MB by default) however wide the rows are.
+      const items = [];
+      let bytes = 0;
+      for (const reject of found) {
+        bytes += Buffer.byteLength(JSON.stringify(reject));
+        if (items.length > 0 && bytes > MAX_REJECTS_PAGE_BYTES) break;
+        items.push(reject);
+      }
       const last = items[items.length - 1];
-      return { header: job.header, items, nextAfter: items.length === limit && last ? last.rowNumber : null };
+      const more = items.length < found.length || found.length === limit;
+      return { header: job.header, items, nextAfter: more && last ? last.rowNumber : null };
     });
   }
 

@@ -2,6 +2,7 @@ import { OmitType, PickType } from '@nestjs/swagger';
 import {
   CreateLeadRequest,
   ListLeadsRequest,
+  StartLeadImportRequest,
   UpdateLeadRequest,
   UpdateLeadStatusRequest,
 } from '@crm/contracts';
@@ -37,3 +38,7 @@ export class UpdateLeadStatusBody extends PickType(UpdateLeadStatusRequest, ['st
   tags: { example: ['vip', 'inversionista'] },
 })
 export class UpdateLeadBody extends OmitType(UpdateLeadRequest, ['tenantId', 'leadId', 'viewer'] as const) {}
+
+/** Body of `POST /crm/leads/imports/:id/start`: the 0-based column of each field (name and phone required). */
+@ApiFromContract({ mapping: { example: { name: 0, phone: 1, email: 2 } } })
+export class StartLeadImportBody extends PickType(StartLeadImportRequest, ['mapping'] as const) {}

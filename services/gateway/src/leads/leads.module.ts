@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { LeadImportsController } from './lead-imports.controller';
 import { LeadsController } from './leads.controller';
 
-@Module({ controllers: [LeadsController] })
+// The imports' routes first: `GET /crm/leads/imports` must not reach `GET /crm/leads/:id`.
+@Module({ controllers: [LeadImportsController, LeadsController] })
 export class LeadsModule {}
