@@ -8,6 +8,7 @@ import { LoginPage } from '../features/auth/login-page';
 import { SignupPage } from '../features/auth/signup-page';
 import { ClientsPage } from '../features/clients/clients-page';
 import { DashboardPage } from '../features/dashboard/dashboard-page';
+import { LeadImportPage } from '../features/lead-import/lead-import-page';
 import { LeadsPage } from '../features/leads/leads-page';
 import { MarketingPage } from '../features/marketing/marketing-page';
 import { SellersPage } from '../features/sellers/sellers-page';
@@ -29,6 +30,14 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="leads">
                   <LeadsPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'leads/import',
+              element: (
+                <RequireModule module="leads">
+                  <LeadImportPage />
                 </RequireModule>
               ),
             },

@@ -1,13 +1,15 @@
 import { LEAD_SOURCES, LEAD_STATUSES, type LeadSource, type LeadStatus } from '@crm/contracts/browser';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
+import { UploadIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
+import { useSignedInUser } from '../auth/session';
 import { LeadDetailPanel } from './lead-detail-panel';
 import { LeadStatusBadge } from './lead-labels';
 import { useLeads, type LeadFilters } from './leads-api';
@@ -94,10 +96,23 @@ export function LeadsPage() {
   const hasFilters = Boolean(filters.status || filters.source || filters.search);
 
   const selectLead = (id: string | null) => updateParams({ lead: id }, false);
+  const role = useSignedInUser()?.role;
+  const canImport = role === 'ceo' || role === 'professional';
 
   return (
     <div>
-      <PageHeader title={t('leads.title')} description={t('leads.description')} />
+      <PageHeader
+        title={t('leads.title')}
+        description={t('leads.description')}
+        actions={
+          canImport ? (
+            <Link to="/leads/import" className="btn-secondary" data-testid="leads-import">
+              <UploadIcon size={16} />
+              {t('leadImport.open')}
+            </Link>
+          ) : null
+        }
+      />
 
       <div className="card mb-4 grid gap-3 p-4 sm:grid-cols-3">
         <div className="space-y-1">
