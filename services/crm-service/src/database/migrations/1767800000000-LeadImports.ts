@@ -7,7 +7,7 @@ const STATUSES = `'receiving', 'uploaded', 'running', 'done', 'failed'`;
 /**
  * CSV import of leads: the job (`lead_imports`, worked by a DurableWorker through its lease columns), its staged
  * rows (`lead_import_rows`: the file as the gateway read it, and the lead each row created) and its rejected rows
- * (`lead_import_rejects`). Leads get the `IMPORT` source, and an index to find a tenant's lead by email (dedupe).
+ * (`lead_import_rejects`). Leads get the `IMPORT` source, and indexes to find a lead by phone and by email (dedupe).
  */
 export class LeadImports1767800000000 implements MigrationInterface {
   name = 'LeadImports1767800000000';
@@ -18,9 +18,11 @@ export class LeadImports1767800000000 implements MigrationInterface {
       `ALTER TABLE crm.leads ADD CONSTRAINT leads_lead_source_check
          CHECK (lead_source IN (${SOURCES}, 'IMPORT'))`,
     );
-    await queryRunner.query(
-      `CREATE INDEX leads_tenant_email_idx ON crm.leads (tenant_id, email) WHERE email IS NOT NULL`,
-    );
+    // Exact lookups by phone and by email (an import's dedupe: 1,000 of each per batch). Plain btree indexes on
+    // the column alone: for `phone = ANY(…)` the planner otherwise picks the pg_trgm GIN index (it supports `=`)
+    // and each lookup takes ~70 ms on 100,000 leads; the tenant's condition comes from row-level security anyway.
+    await queryRunner.query(`CREATE INDEX leads_phone_idx ON crm.leads (phone)`);
+    await queryRunner.query(`CREATE INDEX leads_email_idx ON crm.leads (email) WHERE email IS NOT NULL`);
 
     await queryRunner.query(`
       CREATE TABLE crm.lead_imports (
@@ -85,7 +87,8 @@ export class LeadImports1767800000000 implements MigrationInterface {
       await disableTenantRls(queryRunner, table);
       await queryRunner.query(`DROP TABLE ${table}`);
     }
-    await queryRunner.query(`DROP INDEX crm.leads_tenant_email_idx`);
+    await queryRunner.query(`DROP INDEX crm.leads_email_idx`);
+    await queryRunner.query(`DROP INDEX crm.leads_phone_idx`);
     await queryRunner.query(`ALTER TABLE crm.leads DROP CONSTRAINT leads_lead_source_check`);
     await queryRunner.query(
       `ALTER TABLE crm.leads ADD CONSTRAINT leads_lead_source_check CHECK (lead_source IN (${SOURCES}))`,
