@@ -9,6 +9,8 @@ export type RequestOptions = {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** Send `body` (a File or Blob) as it is, with this Content-Type, instead of as JSON. */
+  contentType?: string;
   signal?: AbortSignal;
 };
 
@@ -96,9 +98,10 @@ async function readBody(response: Response): Promise<unknown> {
 
 /** JSON fetch against the gateway: sends the session cookie and throws `ApiError` on any failure. */
 export async function http<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', query, body, signal } = options;
+  const { method = 'GET', query, body, signal, contentType } = options;
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = contentType !== undefined && body instanceof Blob ? body : undefined;
+  if (body !== undefined) headers['Content-Type'] = raw ? contentType! : 'application/json';
 
   let response: Response;
   try {
@@ -106,7 +109,7 @@ export async function http<T>(path: string, options: RequestOptions = {}): Promi
       method,
       headers,
       credentials: 'include',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : (raw ?? JSON.stringify(body)),
       signal,
     });
   } catch (cause) {

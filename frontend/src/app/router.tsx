@@ -9,6 +9,7 @@ import { SignupPage } from '../features/auth/signup-page';
 import { ClientsPage } from '../features/clients/clients-page';
 import { DashboardPage } from '../features/dashboard/dashboard-page';
 import { Lead360Page } from '../features/lead-360/lead-360-page';
+import { LeadImportPage } from '../features/lead-import/lead-import-page';
 import { LeadsPage } from '../features/leads/leads-page';
 import { MarketingPage } from '../features/marketing/marketing-page';
 import { SellersPage } from '../features/sellers/sellers-page';
@@ -30,6 +31,14 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="leads">
                   <LeadsPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'leads/import',
+              element: (
+                <RequireModule module="leads">
+                  <LeadImportPage />
                 </RequireModule>
               ),
             },

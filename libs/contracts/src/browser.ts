@@ -19,3 +19,4 @@ export * from './model/opportunities';
 export * from './model/dashboard';
 export * from './model/clients';
 export * from './model/lead-360';
+export * from './model/lead-imports';

@@ -14,6 +14,13 @@ import {
   UpdateLeadStatusRequest,
   VerifyCredentialsRequest,
 } from './crm';
+import {
+  AppendLeadImportRowsRequest,
+  CreateLeadImportRequest,
+  LeadImportRejectsRequest,
+  LeadImportRequest,
+  StartLeadImportRequest,
+} from './lead-imports';
 import { LeadAssignedEvent, LeadUpdatedEvent, UpdateLeadRequest } from './leads';
 import { AdContextRequest, LeadTimelineRequest } from './lead-360';
 import { StatsRequest } from './marketing';
@@ -64,6 +71,7 @@ import type {
 } from './model/crm';
 import type { LeadPage } from './model/leads';
 import type { AdContextResult, LeadTimelinePage } from './model/lead-360';
+import type { LeadImportRejectPage, LeadImportUpload, LeadImportView } from './model/lead-imports';
 import type { RoiReport, StatsReport } from './model/marketing';
 import type { SellerOverview, UserAccess, UserView } from './model/people';
 import type { OpportunityBoard } from './model/opportunities';
@@ -115,6 +123,13 @@ export type RpcMap = {
   [Rpc.crm.listClients]: { request: ListClientsRequest; reply: Page<ClientView> };
   [Rpc.crm.agenda]: { request: AgendaRequest; reply: Agenda };
   [Rpc.crm.leadTimeline]: { request: LeadTimelineRequest; reply: LeadTimelinePage };
+  [Rpc.crm.createLeadImport]: { request: CreateLeadImportRequest; reply: LeadImportView };
+  [Rpc.crm.appendLeadImportRows]: { request: AppendLeadImportRowsRequest; reply: { received: number } };
+  [Rpc.crm.sealLeadImport]: { request: LeadImportRequest; reply: LeadImportUpload };
+  [Rpc.crm.startLeadImport]: { request: StartLeadImportRequest; reply: LeadImportView };
+  [Rpc.crm.getLeadImport]: { request: LeadImportRequest; reply: LeadImportView };
+  [Rpc.crm.listLeadImports]: { request: TenantRequest; reply: LeadImportView[] };
+  [Rpc.crm.leadImportRejects]: { request: LeadImportRejectsRequest; reply: LeadImportRejectPage };
 
   [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
   [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };

@@ -11,6 +11,7 @@ export * from './marketing';
 export * from './automation';
 export * from './people';
 export * from './clients';
+export * from './lead-imports';
 export * from './phone';
 export * from './dashboard';
 export * from './lead-360';

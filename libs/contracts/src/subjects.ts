@@ -41,6 +41,14 @@ export const Rpc = {
     agenda: 'crm.agenda',
     // lead 360 (libs/contracts/src/lead-360.ts)
     leadTimeline: 'crm.leads.timeline',
+    // CSV import of leads (libs/contracts/src/lead-imports.ts)
+    createLeadImport: 'crm.lead-imports.create',
+    appendLeadImportRows: 'crm.lead-imports.append',
+    sealLeadImport: 'crm.lead-imports.seal',
+    startLeadImport: 'crm.lead-imports.start',
+    getLeadImport: 'crm.lead-imports.get',
+    listLeadImports: 'crm.lead-imports.list',
+    leadImportRejects: 'crm.lead-imports.rejects',
   },
   meta: {
     consumeOauthState: 'meta.oauth.consume-state',

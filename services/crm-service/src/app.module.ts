@@ -9,6 +9,7 @@ import { CRM_SCHEMA, dataSourceOptions } from './database/data-source';
 import { StoresModule } from './database/stores.module';
 import { InboundModule } from './inbound/inbound.module';
 import { Lead360Module } from './lead-360/lead-360.module';
+import { LeadImportsModule } from './lead-imports/lead-imports.module';
 import { LeadsModule } from './leads/leads.module';
 import { OpportunitiesModule } from './opportunities/opportunities.module';
 import { OutboxModule } from './outbox/outbox.module';
@@ -43,6 +44,7 @@ export class AppModule {
         PeopleModule,
         PipelineModule,
         LeadsModule,
+        LeadImportsModule,
         OpportunitiesModule,
         SalesModule,
         ClientsModule,

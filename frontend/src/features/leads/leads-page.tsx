@@ -5,10 +5,11 @@ import { Link, useSearchParams } from 'react-router';
 import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
-import { OpenIcon } from '../../components/icons';
+import { OpenIcon, UploadIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
+import { useSignedInUser } from '../auth/session';
 import { AdNamesCell } from '../lead-360/ad-names-cell';
 import { LeadDetailPanel } from './lead-detail-panel';
 import { LeadStatusBadge } from './lead-labels';
@@ -96,10 +97,23 @@ export function LeadsPage() {
   const hasFilters = Boolean(filters.status || filters.source || filters.search);
 
   const selectLead = (id: string | null) => updateParams({ lead: id }, false);
+  const role = useSignedInUser()?.role;
+  const canImport = role === 'ceo' || role === 'professional';
 
   return (
     <div>
-      <PageHeader title={t('leads.title')} description={t('leads.description')} />
+      <PageHeader
+        title={t('leads.title')}
+        description={t('leads.description')}
+        actions={
+          canImport ? (
+            <Link to="/leads/import" className="btn-secondary" data-testid="leads-import">
+              <UploadIcon size={16} />
+              {t('leadImport.open')}
+            </Link>
+          ) : null
+        }
+      />
 
       <div className="card mb-4 grid gap-3 p-4 sm:grid-cols-3">
         <div className="space-y-1">

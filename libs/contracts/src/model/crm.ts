@@ -15,7 +15,7 @@ export const LEAD_STATUSES = [
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 export const INITIAL_LEAD_STATUS: LeadStatus = 'nuevo';
 
-export const LEAD_SOURCES = ['META_ADS', 'WHATSAPP', 'WEBSITE', 'REFERRAL', 'MANUAL'] as const;
+export const LEAD_SOURCES = ['META_ADS', 'WHATSAPP', 'WEBSITE', 'REFERRAL', 'MANUAL', 'IMPORT'] as const;
 export type LeadSource = (typeof LEAD_SOURCES)[number];
 
 export const OPPORTUNITY_STATUSES = ['pending', 'won', 'lost'] as const;

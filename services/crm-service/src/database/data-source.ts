@@ -7,6 +7,7 @@ import { OpportunityLifecycle1767484800000 } from './migrations/1767484800000-Op
 import { TenantSettingsAndActiveUsers1767484810000 } from './migrations/1767484810000-TenantSettingsAndActiveUsers';
 import { LeadTeamwork1767491400000 } from './migrations/1767491400000-LeadTeamwork';
 import { LeadActivity1767600000000 } from './migrations/1767600000000-LeadActivity';
+import { LeadImports1767800000000 } from './migrations/1767800000000-LeadImports';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -24,6 +25,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       TenantSettingsAndActiveUsers1767484810000,
       LeadTeamwork1767491400000,
       LeadActivity1767600000000,
+      LeadImports1767800000000,
     ],
     applicationName: 'crm-service',
   });

@@ -22,6 +22,23 @@ export class LeadAssignment {
     private readonly activity: LeadActivityStore,
   ) {}
 
+  /**
+   * The setters the next `count` new leads go to, in turn (all null when the tenant has no active setter), with the
+   * cursor advanced past the last one: a whole import batch takes its turns under one lock.
+   */
+  async nextSetters(db: EntityManager, tenantId: string, count: number): Promise<(string | null)[]> {
+    const setters = await this.users.activeIdsWithRole(db, tenantId, 'setter');
+    if (setters.length === 0 || count === 0) return Array.from({ length: count }, () => null);
+    let last = await this.cursors.lock(db, tenantId);
+    const turns: string[] = [];
+    for (let i = 0; i < count; i++) {
+      last = nextInRotation(setters, last)!;
+      turns.push(last);
+    }
+    await this.cursors.advance(db, tenantId, last!);
+    return turns;
+  }
+
   /** Give the just-created lead to the next setter and enqueue `lead.assigned`; null when there is no setter. */
   async assignNewLead(db: EntityManager, tenantId: string, leadId: string): Promise<string | null> {
     const setters = await this.users.activeIdsWithRole(db, tenantId, 'setter');

@@ -100,6 +100,18 @@ export type NewLead = {
   createdAt?: Date;
 };
 
+/** A lead read from a CSV import (already validated, deduplicated and assigned). */
+export type ImportedLead = {
+  id: string;
+  name: string;
+  phone: string;
+  email: string | null;
+  leadSource: LeadSource;
+  assignedUserId: string | null;
+  notes: string | null;
+  tags: string[];
+};
+
 /** A complete lead for bulk loads (the demo seed): every column given. */
 export type LeadRecord = Required<NewLead> & { id: string; optedOut: boolean; updatedAt: Date };
 
@@ -204,6 +216,55 @@ export class LeadStore {
       ],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * Insert imported leads in one statement, skipping any whose phone another lead took meanwhile (a concurrent
+   * create). Returns the rows actually inserted.
+   */
+  async insertImported(
+    db: EntityManager,
+    tenantId: string,
+    leads: readonly ImportedLead[],
+  ): Promise<LeadRow[]> {
+    if (leads.length === 0) return [];
+    return db.query(
+      `INSERT INTO crm.leads (id, tenant_id, name, phone, email, lead_source, assigned_user_id, notes, tags)
+       SELECT l.id, $1, l.name, l.phone, l.email, l.lead_source, l.assigned_user_id, l.notes,
+              ARRAY(SELECT jsonb_array_elements_text(l.tags))
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::jsonb[])
+              WITH ORDINALITY AS l(id, name, phone, email, lead_source, assigned_user_id, notes, tags, n)
+        ORDER BY l.n
+       ON CONFLICT DO NOTHING
+       RETURNING ${RETURNING}`,
+      [
+        tenantId,
+        leads.map((l) => l.id),
+        leads.map((l) => l.name),
+        leads.map((l) => l.phone),
+        leads.map((l) => l.email),
+        leads.map((l) => l.leadSource),
+        leads.map((l) => l.assignedUserId),
+        leads.map((l) => l.notes),
+        leads.map((l) => JSON.stringify(l.tags)),
+      ],
+    );
+  }
+
+  /** The tenant's leads having one of these phones or one of these emails (stored lower-case). */
+  async findByPhonesOrEmails(
+    db: EntityManager,
+    tenantId: string,
+    phones: readonly string[],
+    emails: readonly string[],
+  ): Promise<{ id: string; name: string; phone: string; email: string | null }[]> {
+    if (phones.length === 0 && emails.length === 0) return [];
+    return db.query(
+      `SELECT id, name, phone, email FROM crm.leads WHERE tenant_id = $1 AND phone = ANY($2::text[])
+       UNION
+       SELECT id, name, phone, email FROM crm.leads WHERE tenant_id = $1 AND email = ANY($3::text[])`,
+      [tenantId, phones, emails],
+    );
   }
 
   /** Bulk load complete leads (the demo seed); `db` is a transaction allowed to write the tenant. */

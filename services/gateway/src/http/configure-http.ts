@@ -3,9 +3,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { raw, type NextFunction, type Request, type Response } from 'express';
+import { LEAD_IMPORT_LIMITS } from '@crm/contracts';
 import { SESSION_COOKIE } from '../auth/session';
 import type { GatewayConfig } from '../config';
 import { accessLog } from './access-log';
+import { GatewayHttpError } from './http-error';
 import { HttpErrorFilter } from './http-error.filter';
 import { toHttpError } from './http-error';
 import { loopbackRedirect } from './loopback-redirect';
@@ -20,6 +22,31 @@ export const BODY_LIMIT = '1mb';
  * about this size, so NATS `max_payload` must be larger (8 MB in docker-compose, the tests and the demo).
  */
 export const WEBHOOK_BODY_LIMIT = '4mb';
+
+/** The CSV upload of leads (`POST /crm/leads/imports`): its bytes, at most 5 MB, refused with a reason the UI knows. */
+function csvBody() {
+  const parser = raw({ type: 'text/csv', limit: LEAD_IMPORT_LIMITS.maxBytes });
+  const mb = LEAD_IMPORT_LIMITS.maxBytes / (1024 * 1024);
+  return (request: Request, response: Response, next: NextFunction): void => {
+    parser(request, response, (error?: unknown) => {
+      if ((error as { type?: string } | undefined)?.type === 'entity.too.large') {
+        next(
+          new GatewayHttpError(
+            413,
+            'VALIDATION',
+            `the file is larger than ${mb} MB: split it and import each part`,
+            {
+              reason: 'too_large',
+              maxBytes: LEAD_IMPORT_LIMITS.maxBytes,
+            },
+          ),
+        );
+      } else {
+        next(error);
+      }
+    });
+  };
+}
 
 function trustProxyValue(value: string): boolean | number | string {
   if (value === 'true') return true;
@@ -47,6 +74,7 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
   // Webhooks are read as bytes (signature on the raw body, then parsed without losing digits): `req.body` is a
   // Buffer there and the JSON parser below skips them.
   app.use('/webhooks/meta', raw({ type: 'application/json', limit: WEBHOOK_BODY_LIMIT }));
+  app.use('/crm/leads/imports', csvBody());
   // Registered before Nest's defaults so the limit applies.
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });

@@ -43,6 +43,25 @@ describe('crossSiteRefusal', () => {
     expect(refusal('POST', { origin: ORIGIN, 'content-type': type })).toBe(415);
   });
 
+  it('takes the one extra media type a route accepts (text/csv), still only from this site', () => {
+    const csv = { 'content-type': 'text/csv; charset=utf-8', 'content-length': '9' };
+    const browser = { origin: ORIGIN, 'sec-fetch-site': 'same-origin' };
+    expect(
+      crossSiteRefusal({ method: 'POST', headers: { ...browser, ...csv } }, ORIGIN, 'text/csv'),
+    ).toBeUndefined();
+    expect(crossSiteRefusal({ method: 'POST', headers: { ...browser, ...csv } }, ORIGIN)?.status).toBe(415);
+    expect(
+      crossSiteRefusal(
+        { method: 'POST', headers: { ...browser, 'content-type': 'text/plain' } },
+        ORIGIN,
+        'text/csv',
+      )?.message,
+    ).toBe('Content-Type "text/plain" is not accepted: send application/json or text/csv');
+    const evil = { origin: 'https://evil.example', ...csv };
+    expect(crossSiteRefusal({ method: 'POST', headers: evil }, ORIGIN, 'text/csv')?.status).toBe(403);
+    expect(crossSiteRefusal({ method: 'POST', headers: csv }, ORIGIN, 'text/csv')?.status).toBe(403);
+  });
+
   it('answers 415 to a body without Content-Type', () => {
     expect(refusal('POST', { origin: ORIGIN, 'content-length': '12' })).toBe(415);
     expect(refusal('POST', { origin: ORIGIN, 'transfer-encoding': 'chunked' })).toBe(415);

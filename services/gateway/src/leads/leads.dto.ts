@@ -3,6 +3,7 @@ import {
   CreateLeadRequest,
   LeadTimelineRequest,
   ListLeadsRequest,
+  StartLeadImportRequest,
   UpdateLeadRequest,
   UpdateLeadStatusRequest,
 } from '@crm/contracts';
@@ -49,3 +50,6 @@ export class UpdateLeadBody extends OmitType(UpdateLeadRequest, ['tenantId', 'le
   limit: { default: 30 },
 })
 export class LeadTimelineQuery extends PickType(LeadTimelineRequest, ['cursor', 'limit'] as const) {}
+/** Body of `POST /crm/leads/imports/:id/start`: the 0-based column of each field (name and phone required). */
+@ApiFromContract({ mapping: { example: { name: 0, phone: 1, email: 2 } } })
+export class StartLeadImportBody extends PickType(StartLeadImportRequest, ['mapping'] as const) {}
