@@ -16,6 +16,7 @@ export {
   LayoutDashboard as DashboardIcon,
   LogOut as LogoutIcon,
   Megaphone as MarketingIcon,
+  Plus as AddIcon,
   RefreshCw as RefreshIcon,
   TriangleAlert as WarningIcon,
   Users as LeadsIcon,
