@@ -169,7 +169,9 @@ describe('OpportunitiesPage', () => {
     await user.type(within(dialog).getByTestId('new-opportunity-title'), 'Terreno');
     await user.type(within(dialog).getByTestId('new-opportunity-value'), '1000');
     await user.click(within(dialog).getByTestId('new-opportunity-submit'));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('lead not found');
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'Ese lead ya no existe o no es tuyo: búscalo de nuevo.',
+    );
     expect(screen.getByRole('dialog')).toBeInTheDocument();
   });
 });

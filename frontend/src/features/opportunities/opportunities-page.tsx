@@ -119,11 +119,13 @@ export function OpportunitiesPage() {
         <NewOpportunityDialog
           busy={createOpportunity.isPending}
           error={
-            createOpportunity.error
-              ? isApiError(createOpportunity.error)
-                ? createOpportunity.error.message
-                : t('errors.generic')
-              : null
+            !createOpportunity.error
+              ? null
+              : isApiError(createOpportunity.error) && createOpportunity.error.status === 404
+                ? t('newOpportunity.errors.leadGone')
+                : isApiError(createOpportunity.error) && createOpportunity.error.status === 400
+                  ? t('newOpportunity.errors.invalid')
+                  : t('errors.generic')
           }
           onCancel={() => setCreating(false)}
           onConfirm={(opportunity) =>
