@@ -79,14 +79,18 @@ async function importLeads(page: Page, rows: LeadRow[]): Promise<string[]> {
   return ids;
 }
 
-/** Finds a lead on the Leads page by name, phone or email and opens its detail. */
-async function openLead(page: Page, search: string, leadId: string): Promise<Locator> {
+/**
+ * Finds a lead on the Leads page by its (unique) phone and opens its detail. Waits for the search to be applied
+ * before clicking, as a person does: a click inside the search's 300 ms debounce can be undone by it.
+ */
+async function openLead(page: Page, lead: LeadRow): Promise<Locator> {
   await page.getByTestId('nav-leads').click();
-  await page.getByTestId('leads-search').fill(search);
-  const row = page.getByTestId(`lead-row-${leadId}`);
-  await row.getByRole('button').first().click();
+  await page.getByTestId('leads-search').fill(lead.phone);
+  await expect(page).toHaveURL(/[?&]search=/);
+  await expect(page.getByTestId('leads-table')).toHaveAttribute('data-total', '1');
+  await page.getByTestId(`lead-row-${lead.id}`).getByRole('button', { name: lead.name }).click();
   const detail = page.getByTestId('lead-detail');
-  await expect(detail.getByRole('heading', { level: 2 })).not.toHaveText('…');
+  await expect(detail.getByRole('heading', { level: 2 })).toHaveText(lead.name);
   return detail;
 }
 
@@ -147,7 +151,8 @@ test.describe.serial("Issue 6 walk: a new company's first day in CRM Ventas", ()
 
     // Round-robin: every lead went to a setter, alternately, never to the ceo who typed them in.
     for (const lead of LEADS) {
-      const detail = await openLead(page, lead.phone, lead.id!);
+      const detail = await openLead(page, lead);
+      await expect(assignee(detail)).not.toHaveText('');
       const name = (await assignee(detail).innerText()).trim();
       expect(SETTERS.map((setter) => setter.name)).toContain(name);
       lead.setter = name;
@@ -233,7 +238,7 @@ test.describe.serial("Issue 6 walk: a new company's first day in CRM Ventas", ()
     await expect(pendingColumn.getByTestId('column-totals')).toHaveText(OPEN.shown);
 
     // The sale, seen where a sales manager looks for it: the lead, the clients and the seller's revenue.
-    const detail = await openLead(page, wonLead.phone, wonLead.id!);
+    const detail = await openLead(page, wonLead);
     const sales = detail.locator('[data-testid^="sale-"]');
     await expect(sales).toHaveCount(1);
     await expect(sales).toContainText(WON.shown);
