@@ -12,6 +12,7 @@ type StackOptions = {
   secrets: Record<string, string>;
   logLevel?: string;
   extra?: Record<string, string>;
+  timeoutMs?: number;
   output?: (name: string, line: string) => void;
 };
 type Stack = { urls: { gateway: string; sandbox: string }; stop: () => Promise<void> };
@@ -66,6 +67,9 @@ async function main(): Promise<void> {
     ports,
     secrets,
     logLevel: 'warn',
+    // A busy machine (shared cores, a cold SWC cache) can take well over the runner's default minute; the global
+    // setup still gives up after three.
+    timeoutMs: 150_000,
     extra: { SANDBOX_STATUS_DELAY_MS: '400', SCHEDULER_POLL_MS: '300' },
     output: (name: string, line: string) => appendFileSync(logFile, `${name} | ${line}\n`),
   });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { Client } from 'pg';
 import { SANDBOX_IDS, listAds } from '@crm/meta-sandbox';
+import { connectMetaThroughSandbox, login, sql } from '../support/browser';
 import { e2eEnvironment } from '../support/environment';
 
 const env = e2eEnvironment();
@@ -10,24 +10,6 @@ const CEO = { email: 'ceo@demo.crmventas.test', password: 'demo1234' };
 const SETTER = { email: 'setter@demo.crmventas.test', password: 'demo1234' };
 
 test.use({ baseURL: env.gatewayUrl });
-
-async function login(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto('/login');
-  await page.getByTestId('login-email').fill(who.email);
-  await page.getByTestId('login-password').fill(who.password);
-  await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('nav-dashboard')).toBeVisible();
-}
-
-async function sql<T extends Record<string, unknown>>(text: string, values: unknown[]): Promise<T[]> {
-  const client = new Client({ connectionString: env.databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 /** Our own sum over the sandbox's Marketing API, independent of the product's code. */
 async function sandboxSpendByCampaign(
@@ -126,21 +108,7 @@ test.describe.serial('CRM Ventas, end to end in Chromium', () => {
     page,
   }) => {
     await login(page, CEO);
-    await page.getByTestId('nav-marketing').click();
-    await page.getByTestId('meta-connect-button').click();
-    await expect(page.locator('#sandbox-consent-continue')).toBeVisible();
-    await page.locator('#sandbox-consent-continue').click();
-    await expect(page.getByTestId('meta-message')).toHaveAttribute('data-kind', 'connected');
-
-    await page.getByTestId('wizard-portfolio').selectOption(SANDBOX_IDS.businessId);
-    await page.getByTestId('wizard-next').click();
-    await page.getByTestId('wizard-ad-account').selectOption(SANDBOX_IDS.adAccountId);
-    await page.getByTestId('wizard-next').click();
-    await page.getByTestId('wizard-phone-number').selectOption(SANDBOX_IDS.phoneNumberIds[0]);
-    await page.getByTestId('wizard-finish').click();
-    const banner = page.getByTestId('meta-status-banner');
-    await expect(banner).toHaveAttribute('data-state', 'connected');
-    await expect(banner).toHaveAttribute('data-setup-complete', 'true');
+    await connectMetaThroughSandbox(page, { phoneNumberId: SANDBOX_IDS.phoneNumberIds[0] });
 
     await page.getByTestId('range-select').selectOption('last_30d');
     await expect(page.getByTestId('kpi-spend')).not.toHaveAttribute('data-value', '');

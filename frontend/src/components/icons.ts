@@ -33,6 +33,7 @@ export {
   LayoutDashboard as DashboardIcon,
   LogOut as LogoutIcon,
   Megaphone as MarketingIcon,
+  Plus as AddIcon,
   RefreshCw as RefreshIcon,
   TriangleAlert as WarningIcon,
   Upload as UploadIcon,

@@ -1,5 +1,5 @@
 import type { LeadDetail, LeadSource, LeadStatus, LeadView, Page } from '@crm/contracts/browser';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../api/http';
 
 export type LeadFilters = {
@@ -42,5 +42,16 @@ export function useLead(id: string | null) {
     queryKey: leadKeys.detail(id ?? ''),
     queryFn: ({ signal }) => http<LeadDetail>(`/crm/leads/${encodeURIComponent(id ?? '')}`, { signal }),
     enabled: id !== null,
+  });
+}
+
+export type NewLead = { name: string; phone: string; email?: string; leadSource: LeadSource };
+
+/** `POST /crm/leads`: a ceo's new lead goes to the next active setter (round-robin); a seller keeps theirs. */
+export function useCreateLead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (newLead: NewLead) => http<LeadView>('/crm/leads', { method: 'POST', body: newLead }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: leadKeys.all }),
   });
 }

@@ -5,7 +5,8 @@ import { Link, useSearchParams } from 'react-router';
 import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
-import { OpenIcon, UploadIcon } from '../../components/icons';
+import { AddIcon, OpenIcon, UploadIcon } from '../../components/icons';
+import { Notice } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
@@ -14,6 +15,7 @@ import { AdNamesCell } from '../lead-360/ad-names-cell';
 import { LeadDetailPanel } from './lead-detail-panel';
 import { LeadStatusBadge } from './lead-labels';
 import { useLeads, type LeadFilters } from './leads-api';
+import { NewLeadDialog } from './new-lead-dialog';
 
 const PAGE_SIZE = 20;
 const SEARCH_DEBOUNCE_MS = 300;
@@ -54,6 +56,8 @@ export function LeadsPage() {
   };
   const selectedLeadId = params.get('lead');
   const [searchText, setSearchText] = useState(filters.search ?? '');
+  const [creating, setCreating] = useState(false);
+  const [createdName, setCreatedName] = useState<string | null>(null);
 
   const updateParams = (changes: Record<string, string | null>, resetPage = true) => {
     setParams(
@@ -106,14 +110,45 @@ export function LeadsPage() {
         title={t('leads.title')}
         description={t('leads.description')}
         actions={
-          canImport ? (
-            <Link to="/leads/import" className="btn-secondary" data-testid="leads-import">
-              <UploadIcon size={16} />
-              {t('leadImport.open')}
-            </Link>
-          ) : null
+          <div className="flex flex-wrap gap-2">
+            {canImport ? (
+              <Link to="/leads/import" className="btn-secondary" data-testid="leads-import">
+                <UploadIcon size={16} />
+                {t('leadImport.open')}
+              </Link>
+            ) : null}
+            <button
+              type="button"
+              data-testid="new-lead-button"
+              className="btn-primary"
+              onClick={() => {
+                setCreatedName(null);
+                setCreating(true);
+              }}
+            >
+              <AddIcon aria-hidden="true" size={16} />
+              {t('newLead.open')}
+            </button>
+          </div>
         }
       />
+      {createdName ? (
+        <div className="mb-4">
+          <Notice tone="success" testId="new-lead-notice">
+            {t('newLead.created', { name: createdName })}
+          </Notice>
+        </div>
+      ) : null}
+      {creating ? (
+        <NewLeadDialog
+          onCancel={() => setCreating(false)}
+          onCreated={(lead) => {
+            setCreating(false);
+            setCreatedName(lead.name);
+            selectLead(lead.id);
+          }}
+        />
+      ) : null}
 
       <div className="card mb-4 grid gap-3 p-4 sm:grid-cols-3">
         <div className="space-y-1">

@@ -1,4 +1,10 @@
-import type { OpportunityBoard, OpportunityStatus, OpportunityView, SaleView } from '@crm/contracts/browser';
+import type {
+  OpportunityBoard,
+  OpportunityStatus,
+  OpportunityView,
+  SaleView,
+  TenantView,
+} from '@crm/contracts/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../api/http';
 
@@ -39,5 +45,35 @@ export function useRecordSale() {
   return useMutation({
     mutationFn: (sale: NewSale) => http<SaleView>('/crm/sales', { method: 'POST', body: sale }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['leads'] }),
+  });
+}
+
+/** The tenant's settings: a new opportunity starts in the tenant's currency. */
+export function useTenant() {
+  return useQuery({
+    queryKey: ['tenant'],
+    queryFn: ({ signal }) => http<TenantView>('/crm/tenant', { signal }),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export type NewOpportunity = {
+  leadId: string;
+  title: string;
+  value: number;
+  currency: string;
+  deadline?: string;
+};
+
+export function useCreateOpportunity() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (opportunity: NewOpportunity) =>
+      http<OpportunityView>('/crm/opportunities', { method: 'POST', body: opportunity }),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: opportunityKeys.all }),
+        queryClient.invalidateQueries({ queryKey: ['leads'] }),
+      ]),
   });
 }

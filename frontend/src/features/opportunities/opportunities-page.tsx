@@ -9,10 +9,16 @@ import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/http';
 import { ErrorState } from '../../components/error-state';
 import { Notice } from '../../components/notice';
+import { AddIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
 import { useFormatters } from '../../lib/format';
-import { LostReasonDialog, RecordSaleDialog } from './opportunity-dialogs';
-import { useChangeOpportunityStatus, useOpportunityBoard, useRecordSale } from './opportunities-api';
+import { LostReasonDialog, NewOpportunityDialog, RecordSaleDialog } from './opportunity-dialogs';
+import {
+  useChangeOpportunityStatus,
+  useCreateOpportunity,
+  useOpportunityBoard,
+  useRecordSale,
+} from './opportunities-api';
 
 const DRAG_TYPE = 'application/x-crm-opportunity';
 
@@ -30,7 +36,9 @@ export function OpportunitiesPage() {
   const board = useOpportunityBoard();
   const changeStatus = useChangeOpportunityStatus();
   const recordSale = useRecordSale();
+  const createOpportunity = useCreateOpportunity();
   const [pending, setPending] = useState<Pending | null>(null);
+  const [creating, setCreating] = useState(false);
   const [message, setMessage] = useState<{ tone: 'success' | 'danger'; text: string } | null>(null);
 
   const failed = (error: unknown) =>
@@ -59,7 +67,25 @@ export function OpportunitiesPage() {
 
   return (
     <div>
-      <PageHeader title={t('opportunities.title')} description={t('opportunities.description')} />
+      <PageHeader
+        title={t('opportunities.title')}
+        description={t('opportunities.description')}
+        actions={
+          <button
+            type="button"
+            data-testid="new-opportunity-button"
+            className="btn-primary"
+            onClick={() => {
+              createOpportunity.reset();
+              setMessage(null);
+              setCreating(true);
+            }}
+          >
+            <AddIcon aria-hidden="true" size={16} />
+            {t('newOpportunity.open')}
+          </button>
+        }
+      />
       {message ? (
         <div className="mb-4">
           <Notice tone={message.tone} testId="opportunities-notice">
@@ -89,6 +115,29 @@ export function OpportunitiesPage() {
           ))}
         </div>
       )}
+      {creating ? (
+        <NewOpportunityDialog
+          busy={createOpportunity.isPending}
+          error={
+            !createOpportunity.error
+              ? null
+              : isApiError(createOpportunity.error) && createOpportunity.error.status === 404
+                ? t('newOpportunity.errors.leadGone')
+                : isApiError(createOpportunity.error) && createOpportunity.error.status === 400
+                  ? t('newOpportunity.errors.invalid')
+                  : t('errors.generic')
+          }
+          onCancel={() => setCreating(false)}
+          onConfirm={(opportunity) =>
+            createOpportunity.mutate(opportunity, {
+              onSuccess: (created) => {
+                setCreating(false);
+                setMessage({ tone: 'success', text: t('newOpportunity.created', { title: created.title }) });
+              },
+            })
+          }
+        />
+      ) : null}
       {pending?.kind === 'lost' ? (
         <LostReasonDialog
           opportunity={pending.opportunity}

@@ -1,0 +1,57 @@
+import { expect, type Page } from '@playwright/test';
+import { Client } from 'pg';
+import { SANDBOX_IDS } from '@crm/meta-sandbox';
+import { e2eEnvironment } from './environment';
+
+export type Credentials = { email: string; password: string };
+
+/** Signs in through the login form and waits for the app's navigation. */
+export async function login(page: Page, who: Credentials): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-email').fill(who.email);
+  await page.getByTestId('login-password').fill(who.password);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('nav-dashboard')).toBeVisible();
+}
+
+/** Signs out with the header's button and waits for the login form. */
+export async function logout(page: Page): Promise<void> {
+  await page.getByTestId('logout').click();
+  await expect(page.getByTestId('login-email')).toBeVisible();
+}
+
+/** A query as the database owner (no row-level security): the tests' own, independent view of the data. */
+export async function sql<T extends Record<string, unknown>>(text: string, values: unknown[]): Promise<T[]> {
+  const client = new Client({ connectionString: e2eEnvironment().databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The signed-in ceo connects the tenant to Meta on the Marketing Hub: the sandbox's consent page, then the setup
+ * wizard (portfolio, ad account, WhatsApp number). Ends with the banner connected and the setup complete.
+ */
+export async function connectMetaThroughSandbox(
+  page: Page,
+  choice: { phoneNumberId: string } = { phoneNumberId: SANDBOX_IDS.phoneNumberIds[0] },
+): Promise<void> {
+  await page.getByTestId('nav-marketing').click();
+  await page.getByTestId('meta-connect-button').click();
+  await expect(page.locator('#sandbox-consent-continue')).toBeVisible();
+  await page.locator('#sandbox-consent-continue').click();
+  await expect(page.getByTestId('meta-message')).toHaveAttribute('data-kind', 'connected');
+
+  await page.getByTestId('wizard-portfolio').selectOption(SANDBOX_IDS.businessId);
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-ad-account').selectOption(SANDBOX_IDS.adAccountId);
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-phone-number').selectOption(choice.phoneNumberId);
+  await page.getByTestId('wizard-finish').click();
+  const banner = page.getByTestId('meta-status-banner');
+  await expect(banner).toHaveAttribute('data-state', 'connected');
+  await expect(banner).toHaveAttribute('data-setup-complete', 'true');
+}
