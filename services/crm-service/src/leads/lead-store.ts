@@ -11,6 +11,8 @@ import {
   encodeCursor,
   filterSql,
   orderBySql,
+  searchPatterns,
+  SEARCH_ID_LIMIT,
   type CursorColumns,
   type LeadFilter,
 } from './lead-list-query';
@@ -331,7 +333,8 @@ export class LeadStore {
       params.push(value);
       return `$${params.length}`;
     };
-    const where = filterSql(tenantId, query.filter, param);
+    const searchIds = await this.searchIds(db, query.filter.search);
+    const where = filterSql(tenantId, { ...query.filter, searchIds }, param);
     let total: number | null = null;
     if (query.withTotal) {
       const countRows: { total: number }[] = await db.query(
@@ -353,6 +356,22 @@ export class LeadStore {
     const nextCursor =
       rows.length > query.pageSize && last ? encodeCursor(query.sort, cursorValues(query.sort, last)) : null;
     return { items: items.map(toLeadView), total, nextCursor };
+  }
+
+  /**
+   * The ids of the tenant's leads matching `search` (name, email or phone, as `filterSql` matches them), found by
+   * `crm.search_lead_ids` with the trigram indexes of `crm.lead_search` (the tenant is the transaction's
+   * `app.tenant_id`); `undefined` when there is no search or more than `SEARCH_ID_LIMIT` leads match.
+   */
+  private async searchIds(db: EntityManager, search: string | undefined): Promise<string[] | undefined> {
+    const patterns = searchPatterns(search);
+    if (!patterns) return undefined;
+    const rows: { id: string }[] = await db.query(`SELECT crm.search_lead_ids($1, $2, $3) AS id`, [
+      patterns.text,
+      patterns.phone,
+      SEARCH_ID_LIMIT + 1,
+    ]);
+    return rows.length > SEARCH_ID_LIMIT ? undefined : rows.map((row) => row.id);
   }
 
   /**
