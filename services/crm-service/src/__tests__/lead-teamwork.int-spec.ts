@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   Events,
+  LEAD_TOTAL_CAP,
   Rpc,
   type LeadPage,
   type LeadViewer,
@@ -508,7 +509,18 @@ describe('crm-service: leads a team can work', () => {
         search: 'omún',
         pageSize: 3,
       });
-      expect([page.total, names(page)]).toEqual([6000, ['Común 2', 'Común 4', 'Común 6']]);
+      expect([page.total, page.totalCapped, names(page)]).toEqual([
+        6000,
+        false,
+        ['Común 2', 'Común 4', 'Común 6'],
+      ]);
+      // More than LEAD_TOTAL_CAP leads: the count stops at the cap and says so.
+      const all = await crm.rpc.call(Rpc.crm.listLeads, { tenantId: crowd.tenantId, pageSize: 3 });
+      expect([all.total, all.totalCapped, names(all)]).toEqual([
+        LEAD_TOTAL_CAP,
+        true,
+        ['Raro 1', 'Común 2', 'Raro 3'],
+      ]);
       const rare = await crm.rpc.call(Rpc.crm.listLeads, { tenantId: crowd.tenantId, search: 'aro 1200' });
       expect([rare.total, names(rare)]).toEqual([1, ['Raro 12001']]);
     });
