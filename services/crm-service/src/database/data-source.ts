@@ -7,6 +7,7 @@ import { OpportunityLifecycle1767484800000 } from './migrations/1767484800000-Op
 import { TenantSettingsAndActiveUsers1767484810000 } from './migrations/1767484810000-TenantSettingsAndActiveUsers';
 import { LeadTeamwork1767491400000 } from './migrations/1767491400000-LeadTeamwork';
 import { LeadSearchTable1767950000000 } from './migrations/1767950000000-LeadSearchTable';
+import { OpportunityTotals1767950010000 } from './migrations/1767950010000-OpportunityTotals';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -24,6 +25,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       TenantSettingsAndActiveUsers1767484810000,
       LeadTeamwork1767491400000,
       LeadSearchTable1767950000000,
+      OpportunityTotals1767950010000,
     ],
     applicationName: 'crm-service',
   });

@@ -193,14 +193,17 @@ export class OpportunityStore {
   ): Promise<OpportunityBoardColumn[]> {
     const { where, params } = whereOf(tenantId, visibleTo, filter);
     const totals = await this.statusTotals(db, tenantId, visibleTo, filter);
-    const cards: (OpportunityViewRow & { rank: string })[] = await db.query(
-      `SELECT * FROM (
-         SELECT v.*, row_number() OVER (PARTITION BY v.status ORDER BY ${BOARD_ORDER.replace(/o\./g, 'v.')}) AS rank
-           FROM (${SELECT_VIEW} WHERE ${where}) v
-       ) ranked
-       WHERE rank <= $${params.length + 1}
-       ORDER BY status, rank`,
-      [...params, perStatus],
+    // Each column walks index opportunities_tenant_status_board_idx in card order and stops after its cards.
+    const cards: OpportunityViewRow[] = await db.query(
+      `SELECT column_cards.*
+         FROM unnest($${params.length + 1}::text[]) WITH ORDINALITY AS board(status, position)
+        CROSS JOIN LATERAL (
+          ${SELECT_VIEW} WHERE ${where} AND o.status = board.status
+          ORDER BY ${BOARD_ORDER}
+          LIMIT $${params.length + 2}
+        ) column_cards
+        ORDER BY board.position, ${BOARD_ORDER.replace(/o\./g, 'column_cards.')}`,
+      [...params, OPPORTUNITY_STATUSES, perStatus],
     );
     return totals.map((column) => ({
       ...column,
@@ -219,16 +222,26 @@ export class OpportunityStore {
     filter: Omit<OpportunityFilter, 'status'> = {},
   ): Promise<{ status: OpportunityStatus; count: number; totals: MoneyTotal[] }[]> {
     const { where, params } = whereOf(tenantId, visibleTo, filter);
-    const totals: { status: OpportunityStatus; currency: string; n: number; value: string }[] =
-      await db.query(
-        `SELECT o.status, o.currency, count(*)::int AS n, sum(o.value)::text AS value
-         FROM crm.opportunities o
-         JOIN crm.leads l ON l.tenant_id = o.tenant_id AND l.id = o.lead_id
-        WHERE ${where}
-        GROUP BY 1, 2
-        ORDER BY sum(o.value) DESC, 2`,
-        params,
-      );
+    // The whole tenant, or one owner's, is kept added up in crm.opportunity_totals (see its migration).
+    const preAggregated = visibleTo === null && !filter.leadId && !filter.deadlineFrom && !filter.deadlineTo;
+    const totals: { status: OpportunityStatus; currency: string; n: number; value: string }[] = preAggregated
+      ? await db.query(
+          `SELECT t.status, t.currency, sum(t.opportunities)::int AS n, sum(t.value)::text AS value
+             FROM crm.opportunity_totals t
+            WHERE t.tenant_id = $1 AND t.opportunities > 0 AND ($2::uuid IS NULL OR t.owner_user_id = $2)
+            GROUP BY 1, 2
+            ORDER BY sum(t.value) DESC, 2`,
+          [tenantId, filter.ownerId ?? null],
+        )
+      : await db.query(
+          `SELECT o.status, o.currency, count(*)::int AS n, sum(o.value)::text AS value
+             FROM crm.opportunities o
+             JOIN crm.leads l ON l.tenant_id = o.tenant_id AND l.id = o.lead_id
+            WHERE ${where}
+            GROUP BY 1, 2
+            ORDER BY sum(o.value) DESC, 2`,
+          params,
+        );
     return OPPORTUNITY_STATUSES.map((status) => {
       const own = totals.filter((row) => row.status === status);
       return {
