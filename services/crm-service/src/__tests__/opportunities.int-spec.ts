@@ -434,5 +434,48 @@ describe('crm-service: opportunities', () => {
       ]);
       expect(await shown(t.users.professional.id)).toEqual(await recount(t.users.professional.id));
     });
+
+    it("keeps a seller's pre-added totals and cards right when their lead is reassigned", async () => {
+      const t = await createTestTenant(crm.db, 'Reasignación');
+      const theirs = (await lead(t, 'setter')).id;
+      const mine = (await lead(t, 'closer')).id;
+      await create(t, 'ceo', {
+        leadId: theirs,
+        title: 'Del setter',
+        value: 40,
+        currency: 'MXN',
+        deadline: null,
+      });
+      await create(t, 'closer', {
+        leadId: mine,
+        title: 'Del closer',
+        value: 9,
+        currency: 'MXN',
+        deadline: null,
+      });
+      const seen = async (role: Role) =>
+        (await crm.rpc.call(Rpc.crm.opportunityBoard, actor(t, role))).columns
+          .filter((c) => c.status === 'pending')
+          .map((c) => ({ count: c.count, totals: c.totals, cards: c.cards.map((o) => o.title) }))[0];
+      expect(await seen('setter')).toEqual({
+        count: 1,
+        totals: [{ currency: 'MXN', value: 40 }],
+        cards: ['Del setter'],
+      });
+      expect((await seen('closer')).cards).toEqual(['Del closer']);
+
+      await crm.rpc.call(Rpc.crm.updateLead, {
+        tenantId: t.tenantId,
+        leadId: theirs,
+        viewer: { userId: t.users.ceo.id, role: 'ceo' },
+        assignedUserId: t.users.closer.id,
+      });
+      expect(await seen('setter')).toEqual({ count: 0, totals: [], cards: [] });
+      expect(await seen('closer')).toEqual({
+        count: 2,
+        totals: [{ currency: 'MXN', value: 49 }],
+        cards: ['Del closer', 'Del setter'],
+      });
+    });
   });
 });
