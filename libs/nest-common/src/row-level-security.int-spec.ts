@@ -6,6 +6,13 @@ import { TenantDatabase, systemQueries } from './database';
 
 const SCHEMAS = ['crm', 'meta_ads', 'marketing', 'automation'];
 
+/**
+ * Tenant tables whose row-level security is enabled but not forced, so that their owner's SECURITY DEFINER
+ * functions may use their indexes (crm.lead_search: the trigram search, see its migration). The app role has no
+ * privilege on them at all.
+ */
+const OWNER_ONLY_TABLES = ['crm.lead_search'];
+
 /** Row-level security as the services see it: logged in as the app role, never as the owner. */
 describe('tenant row-level security', () => {
   const owner = new Client({ connectionString: ownerDatabaseUrl() });
@@ -78,10 +85,31 @@ describe('tenant row-level security', () => {
       ]),
     );
     const unprotected = rows.filter(
-      (row: { enabled: boolean; forced: boolean; has_policy: boolean }) =>
-        !row.enabled || !row.forced || !row.has_policy,
+      (row: { name: string; enabled: boolean; forced: boolean; has_policy: boolean }) =>
+        !row.enabled || !(row.forced || OWNER_ONLY_TABLES.includes(row.name)) || !row.has_policy,
     );
     expect(unprotected).toEqual([]);
+  });
+
+  it('gives the app role no privilege on the owner-only tables', async () => {
+    for (const table of OWNER_ONLY_TABLES) {
+      const { rows } = await owner.query(
+        `SELECT has_table_privilege($1, $2, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE') AS any`,
+        ['crm_app', table],
+      );
+      expect({ table, any: rows[0].any }).toEqual({ table, any: false });
+      await expect(app.query(`SELECT * FROM ${table}`)).rejects.toThrow(/permission denied/);
+    }
+  });
+
+  it("crm.search_lead_ids finds only the tenant's leads of app.tenant_id, and none without it", async () => {
+    const search = async () =>
+      (await app.query(`SELECT crm.search_lead_ids('%Lead%', '%55000000%', 100) AS id`)).rows
+        .map((row: { id: string }) => row.id)
+        .filter((id: string) => [leadA, leadB].includes(id));
+    expect(await search()).toEqual([]);
+    expect(await asTenant(tenantA, search)).toEqual([leadA]);
+    expect(await asTenant(tenantB, search)).toEqual([leadB]);
   });
 
   it('without a tenant setting sees no rows and can neither insert nor update', async () => {

@@ -16,8 +16,14 @@ export const leadKeys = {
   detail: (id: string) => ['leads', 'detail', id] as const,
 };
 
-export function fetchLeads(filters: LeadFilters, signal?: AbortSignal): Promise<Page<LeadView>> {
-  return http<Page<LeadView>>('/crm/leads', {
+/**
+ * A page of the list. `total` is exact up to `LEAD_TOTAL_CAP`; `totalCapped` says more leads match (the list then
+ * reads "more than 10,000").
+ */
+export type LeadListPage = Page<LeadView> & { totalCapped?: boolean };
+
+export function fetchLeads(filters: LeadFilters, signal?: AbortSignal): Promise<LeadListPage> {
+  return http<LeadListPage>('/crm/leads', {
     query: {
       page: filters.page,
       pageSize: filters.pageSize,

@@ -96,6 +96,8 @@ export function LeadsPage() {
   const leads = useLeads(filters);
   const page = leads.data;
   const totalPages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
+  // More than LEAD_TOTAL_CAP leads match: the count stops there, the pages go on.
+  const capped = page?.totalCapped === true;
   const firstItem = page && page.total > 0 ? (page.page - 1) * page.pageSize + 1 : 0;
   const lastItem = page ? Math.min(page.total, page.page * page.pageSize) : 0;
   const hasFilters = Boolean(filters.status || filters.source || filters.search);
@@ -310,7 +312,7 @@ export function LeadsPage() {
                 className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
               >
                 <p>
-                  {t('pagination.summary', {
+                  {t(capped ? 'leadTotals.summaryCapped' : 'pagination.summary', {
                     from: format.integer(firstItem),
                     to: format.integer(lastItem),
                     total: format.integer(page.total),
@@ -327,7 +329,7 @@ export function LeadsPage() {
                     {t('pagination.previous')}
                   </button>
                   <span className="tabular-nums">
-                    {t('pagination.page', {
+                    {t(capped ? 'leadTotals.pageCapped' : 'pagination.page', {
                       page: format.integer(page.page),
                       pages: format.integer(totalPages),
                     })}
@@ -336,7 +338,7 @@ export function LeadsPage() {
                     type="button"
                     data-testid="leads-next-page"
                     className="btn-secondary"
-                    disabled={page.page >= totalPages}
+                    disabled={page.page >= totalPages && !capped}
                     onClick={() => updateParams({ page: String(page.page + 1) }, false)}
                   >
                     {t('pagination.next')}

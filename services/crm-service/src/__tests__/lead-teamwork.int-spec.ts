@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   Events,
+  LEAD_TOTAL_CAP,
   Rpc,
   type LeadPage,
   type LeadViewer,
@@ -452,6 +453,76 @@ describe('crm-service: leads a team can work', () => {
         'lead17@correo2.mx',
       ]);
       expect((await list({ search: 'nadie-así' })).total).toBe(0);
+    });
+
+    it("never returns another tenant's lead that matches the search", async () => {
+      // Same name fragment, phone and email as team's Lead 17, in another tenant.
+      await crm.db.query(
+        `INSERT INTO crm.leads (tenant_id, name, phone, email, lead_source)
+         VALUES ($1, 'Lead 17 de otro equipo', '+5215570000017', 'lead17@correo2.mx', 'MANUAL')`,
+        [other.tenantId],
+      );
+      for (const search of ['Lead 17', '000017', 'lead17@', 'de otro equipo']) {
+        const page = await list({ search });
+        expect({ search, names: names(page) }).toEqual({
+          search,
+          names: search === 'de otro equipo' ? [] : ['Lead 17'],
+        });
+      }
+      const theirs = await crm.rpc.call(Rpc.crm.listLeads, { tenantId: other.tenantId, search: '000017' });
+      expect(names(theirs)).toEqual(['Lead 17 de otro equipo']);
+    });
+
+    it('finds a lead by its new name, email and phone after a PATCH, and no longer by the old ones', async () => {
+      const lead = await create(tenant, 'Zacarías Búsqueda');
+      const before = await crm.rpc.call(Rpc.crm.listLeads, { tenantId: tenant.tenantId, search: 'Zacarías' });
+      expect(before.items.map((item) => item.id)).toEqual([lead.id]);
+      await crm.rpc.call(Rpc.crm.updateLead, {
+        tenantId: tenant.tenantId,
+        leadId: lead.id,
+        viewer: viewer(tenant, 'ceo'),
+        name: 'Zenón Renombrado',
+        email: 'zenon.renombrado@example.com',
+        phone: '+5215599887766',
+      });
+      const search = async (text: string) =>
+        (await crm.rpc.call(Rpc.crm.listLeads, { tenantId: tenant.tenantId, search: text })).items.map(
+          (item) => item.id,
+        );
+      expect(await search('Zacarías')).toEqual([]);
+      expect(await search('Zenón Ren')).toEqual([lead.id]);
+      expect(await search('zenon.renombrado@')).toEqual([lead.id]);
+      expect(await search('99 88 77 66')).toEqual([lead.id]);
+    });
+
+    it('answers a search matching more leads than the id lookup takes, exactly', async () => {
+      const crowd = await createTestTenant(crm.db, 'Multitud');
+      await crm.db.query(
+        `INSERT INTO crm.leads (tenant_id, name, phone, lead_source, created_at)
+         SELECT $1, CASE WHEN g % 2 = 0 THEN 'Común ' ELSE 'Raro ' END || g, '+52155' || lpad(g::text, 8, '0'),
+                'MANUAL', now() - g * interval '1 second'
+           FROM generate_series(1, 12001) g`,
+        [crowd.tenantId],
+      );
+      const page = await crm.rpc.call(Rpc.crm.listLeads, {
+        tenantId: crowd.tenantId,
+        search: 'omún',
+        pageSize: 3,
+      });
+      expect([page.total, page.totalCapped, names(page)]).toEqual([
+        6000,
+        false,
+        ['Común 2', 'Común 4', 'Común 6'],
+      ]);
+      // More than LEAD_TOTAL_CAP leads: the count stops at the cap and says so.
+      const all = await crm.rpc.call(Rpc.crm.listLeads, { tenantId: crowd.tenantId, pageSize: 3 });
+      expect([all.total, all.totalCapped, names(all)]).toEqual([
+        LEAD_TOTAL_CAP,
+        true,
+        ['Raro 1', 'Común 2', 'Raro 3'],
+      ]);
+      const rare = await crm.rpc.call(Rpc.crm.listLeads, { tenantId: crowd.tenantId, search: 'aro 1200' });
+      expect([rare.total, names(rare)]).toEqual([1, ['Raro 12001']]);
     });
   });
 });

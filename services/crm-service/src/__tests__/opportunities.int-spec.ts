@@ -389,5 +389,93 @@ describe('crm-service: opportunities', () => {
       );
       expect(tooMany.code).toBe('VALIDATION');
     });
+
+    it('keeps the pre-added totals equal to a recount through changes of value, currency, owner and status', async () => {
+      const t = await createTestTenant(crm.db, 'Totales');
+      const leadId = (await lead(t)).id;
+      const doomed = (await lead(t)).id;
+      const a = await create(t, 'ceo', { leadId, title: 'A', value: 100, currency: 'MXN', deadline: null });
+      const b = await create(t, 'ceo', { leadId, title: 'B', value: 70, currency: 'MXN', deadline: null });
+      await create(t, 'ceo', { leadId: doomed, title: 'C', value: 5, currency: 'USD', deadline: null });
+      await update(t, 'ceo', { opportunityId: a.id, value: 120.5, currency: 'USD' });
+      await update(t, 'ceo', { opportunityId: b.id, ownerId: t.users.professional.id, status: 'won' });
+      await update(t, 'ceo', { opportunityId: b.id, status: 'pending' });
+      await update(t, 'ceo', { opportunityId: a.id, status: 'lost', lostReason: 'Precio' });
+      // The owner deletes a lead: its opportunity goes by the foreign key's cascade.
+      await crm.db.query(`DELETE FROM crm.leads WHERE id = $1`, [doomed]);
+
+      const shown = async (ownerId?: string) =>
+        (await crm.rpc.call(Rpc.crm.opportunityBoard, { ...actor(t, 'ceo'), ownerId })).columns.map((c) => ({
+          status: c.status,
+          count: c.count,
+          totals: c.totals,
+        }));
+      const recount = async (ownerId?: string) => {
+        const rows: { status: string; currency: string; n: number; value: string }[] = await crm.db.query(
+          `SELECT status, currency, count(*)::int AS n, sum(value)::text AS value FROM crm.opportunities
+            WHERE tenant_id = $1 AND ($2::uuid IS NULL OR owner_user_id = $2)
+            GROUP BY 1, 2 ORDER BY sum(value) DESC, 2`,
+          [t.tenantId, ownerId ?? null],
+        );
+        return ['pending', 'won', 'lost'].map((status) => {
+          const own = rows.filter((row) => row.status === status);
+          return {
+            status,
+            count: own.reduce((sum, row) => sum + row.n, 0),
+            totals: own.map((row) => ({ currency: row.currency, value: Number(row.value) })),
+          };
+        });
+      };
+      expect(await shown()).toEqual(await recount());
+      expect(await shown()).toEqual([
+        { status: 'pending', count: 1, totals: [{ currency: 'MXN', value: 70 }] },
+        { status: 'won', count: 0, totals: [] },
+        { status: 'lost', count: 1, totals: [{ currency: 'USD', value: 120.5 }] },
+      ]);
+      expect(await shown(t.users.professional.id)).toEqual(await recount(t.users.professional.id));
+    });
+
+    it("keeps a seller's pre-added totals and cards right when their lead is reassigned", async () => {
+      const t = await createTestTenant(crm.db, 'Reasignación');
+      const theirs = (await lead(t, 'setter')).id;
+      const mine = (await lead(t, 'closer')).id;
+      await create(t, 'ceo', {
+        leadId: theirs,
+        title: 'Del setter',
+        value: 40,
+        currency: 'MXN',
+        deadline: null,
+      });
+      await create(t, 'closer', {
+        leadId: mine,
+        title: 'Del closer',
+        value: 9,
+        currency: 'MXN',
+        deadline: null,
+      });
+      const seen = async (role: Role) =>
+        (await crm.rpc.call(Rpc.crm.opportunityBoard, actor(t, role))).columns
+          .filter((c) => c.status === 'pending')
+          .map((c) => ({ count: c.count, totals: c.totals, cards: c.cards.map((o) => o.title) }))[0];
+      expect(await seen('setter')).toEqual({
+        count: 1,
+        totals: [{ currency: 'MXN', value: 40 }],
+        cards: ['Del setter'],
+      });
+      expect((await seen('closer')).cards).toEqual(['Del closer']);
+
+      await crm.rpc.call(Rpc.crm.updateLead, {
+        tenantId: t.tenantId,
+        leadId: theirs,
+        viewer: { userId: t.users.ceo.id, role: 'ceo' },
+        assignedUserId: t.users.closer.id,
+      });
+      expect(await seen('setter')).toEqual({ count: 0, totals: [], cards: [] });
+      expect(await seen('closer')).toEqual({
+        count: 2,
+        totals: [{ currency: 'MXN', value: 49 }],
+        cards: ['Del closer', 'Del setter'],
+      });
+    });
   });
 });

@@ -8,6 +8,9 @@ import { TenantSettingsAndActiveUsers1767484810000 } from './migrations/17674848
 import { LeadTeamwork1767491400000 } from './migrations/1767491400000-LeadTeamwork';
 import { LeadActivity1767600000000 } from './migrations/1767600000000-LeadActivity';
 import { LeadImports1767800000000 } from './migrations/1767800000000-LeadImports';
+import { LeadSearchTable1767950000000 } from './migrations/1767950000000-LeadSearchTable';
+import { OpportunityTotals1767950010000 } from './migrations/1767950010000-OpportunityTotals';
+import { OpportunityLeadSeller1767950020000 } from './migrations/1767950020000-OpportunityLeadSeller';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -26,6 +29,9 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadTeamwork1767491400000,
       LeadActivity1767600000000,
       LeadImports1767800000000,
+      LeadSearchTable1767950000000,
+      OpportunityTotals1767950010000,
+      OpportunityLeadSeller1767950020000,
     ],
     applicationName: 'crm-service',
   });

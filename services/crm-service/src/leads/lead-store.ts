@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LeadCreatedEvent, LeadSort, LeadSource, LeadStatus, LeadView } from '@crm/contracts';
-import { INITIAL_LEAD_STATUS } from '@crm/contracts';
+import { INITIAL_LEAD_STATUS, LEAD_TOTAL_CAP } from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
 import { bulkInsert } from '../common/bulk-insert';
 import { updateReturning, type SqlRunner } from '../common/sql';
@@ -11,6 +11,8 @@ import {
   encodeCursor,
   filterSql,
   orderBySql,
+  searchPatterns,
+  SEARCH_ID_LIMIT,
   type CursorColumns,
   type LeadFilter,
 } from './lead-list-query';
@@ -386,20 +388,24 @@ export class LeadStore {
     db: EntityManager,
     tenantId: string,
     query: LeadListQuery,
-  ): Promise<{ items: LeadView[]; total: number | null; nextCursor: string | null }> {
+  ): Promise<{ items: LeadView[]; total: number | null; totalCapped: boolean; nextCursor: string | null }> {
     const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
     };
-    const where = filterSql(tenantId, query.filter, param);
+    const searchIds = await this.searchIds(db, query.filter.search);
+    const where = filterSql(tenantId, { ...query.filter, searchIds }, param);
     let total: number | null = null;
+    let totalCapped = false;
     if (query.withTotal) {
+      // Counts one past the cap, and stops there.
       const countRows: { total: number }[] = await db.query(
-        `SELECT count(*)::int AS total FROM crm.leads l WHERE ${where}`,
+        `SELECT count(*)::int AS total FROM (SELECT FROM crm.leads l WHERE ${where} LIMIT ${LEAD_TOTAL_CAP + 1}) capped`,
         params,
       );
-      total = countRows[0].total;
+      totalCapped = countRows[0].total > LEAD_TOTAL_CAP;
+      total = Math.min(countRows[0].total, LEAD_TOTAL_CAP);
     }
     const keyset = query.after ? ` AND ${afterCursorSql(query.sort, query.after, param)}` : '';
     const rows: (LeadRow & CursorColumns)[] = await db.query(
@@ -413,7 +419,23 @@ export class LeadStore {
     const last = items[items.length - 1];
     const nextCursor =
       rows.length > query.pageSize && last ? encodeCursor(query.sort, cursorValues(query.sort, last)) : null;
-    return { items: items.map(toLeadView), total, nextCursor };
+    return { items: items.map(toLeadView), total, totalCapped, nextCursor };
+  }
+
+  /**
+   * The ids of the tenant's leads matching `search` (name, email or phone, as `filterSql` matches them), found by
+   * `crm.search_lead_ids` with the trigram indexes of `crm.lead_search` (the tenant is the transaction's
+   * `app.tenant_id`); `undefined` when there is no search or more than `SEARCH_ID_LIMIT` leads match.
+   */
+  private async searchIds(db: EntityManager, search: string | undefined): Promise<string[] | undefined> {
+    const patterns = searchPatterns(search);
+    if (!patterns) return undefined;
+    const rows: { id: string }[] = await db.query(`SELECT crm.search_lead_ids($1, $2, $3) AS id`, [
+      patterns.text,
+      patterns.phone,
+      SEARCH_ID_LIMIT + 1,
+    ]);
+    return rows.length > SEARCH_ID_LIMIT ? undefined : rows.map((row) => row.id);
   }
 
   /**

@@ -193,14 +193,28 @@ export class OpportunityStore {
   ): Promise<OpportunityBoardColumn[]> {
     const { where, params } = whereOf(tenantId, visibleTo, filter);
     const totals = await this.statusTotals(db, tenantId, visibleTo, filter);
-    const cards: (OpportunityViewRow & { rank: string })[] = await db.query(
-      `SELECT * FROM (
-         SELECT v.*, row_number() OVER (PARTITION BY v.status ORDER BY ${BOARD_ORDER.replace(/o\./g, 'v.')}) AS rank
-           FROM (${SELECT_VIEW} WHERE ${where}) v
-       ) ranked
-       WHERE rank <= $${params.length + 1}
-       ORDER BY status, rank`,
-      [...params, perStatus],
+    // Each column walks an index in card order and stops after its cards: opportunities_tenant_status_board_idx
+    // for the whole tenant; for a seller, the opportunities they own and those of their leads
+    // (opportunities_tenant_owner_board_idx, opportunities_tenant_lead_user_board_idx), merged.
+    const statuses = `$${params.length + 1}::text[]`;
+    const limit = `$${params.length + 2}`;
+    const seller = `$${params.length + 3}`;
+    const column = (only: string) =>
+      `(${SELECT_VIEW} WHERE ${where} AND o.status = board.status${only} ORDER BY ${BOARD_ORDER} LIMIT ${limit})`;
+    const cards: OpportunityViewRow[] = await db.query(
+      `SELECT column_cards.*
+         FROM unnest(${statuses}) WITH ORDINALITY AS board(status, position)
+        CROSS JOIN LATERAL (
+          ${
+            visibleTo === null
+              ? column('')
+              : `SELECT * FROM (${column(` AND o.owner_user_id = ${seller}`)}
+                                UNION ${column(` AND o.lead_user_id = ${seller}`)}) seller_cards
+                  ORDER BY ${BOARD_ORDER.replace(/o\./g, 'seller_cards.')} LIMIT ${limit}`
+          }
+        ) column_cards
+        ORDER BY board.position, ${BOARD_ORDER.replace(/o\./g, 'column_cards.')}`,
+      [...params, OPPORTUNITY_STATUSES, perStatus, ...(visibleTo === null ? [] : [visibleTo])],
     );
     return totals.map((column) => ({
       ...column,
@@ -219,16 +233,28 @@ export class OpportunityStore {
     filter: Omit<OpportunityFilter, 'status'> = {},
   ): Promise<{ status: OpportunityStatus; count: number; totals: MoneyTotal[] }[]> {
     const { where, params } = whereOf(tenantId, visibleTo, filter);
-    const totals: { status: OpportunityStatus; currency: string; n: number; value: string }[] =
-      await db.query(
-        `SELECT o.status, o.currency, count(*)::int AS n, sum(o.value)::text AS value
-         FROM crm.opportunities o
-         JOIN crm.leads l ON l.tenant_id = o.tenant_id AND l.id = o.lead_id
-        WHERE ${where}
-        GROUP BY 1, 2
-        ORDER BY sum(o.value) DESC, 2`,
-        params,
-      );
+    // Kept added up per owner and lead seller in crm.opportunity_totals (see its migrations): a seller's are the
+    // buckets they own or sell.
+    const preAggregated = !filter.leadId && !filter.deadlineFrom && !filter.deadlineTo;
+    const totals: { status: OpportunityStatus; currency: string; n: number; value: string }[] = preAggregated
+      ? await db.query(
+          `SELECT t.status, t.currency, sum(t.opportunities)::int AS n, sum(t.value)::text AS value
+             FROM crm.opportunity_totals t
+            WHERE t.tenant_id = $1 AND t.opportunities > 0 AND ($2::uuid IS NULL OR t.owner_user_id = $2)
+              AND ($3::uuid IS NULL OR t.owner_user_id = $3 OR t.lead_user_id = $3)
+            GROUP BY 1, 2
+            ORDER BY sum(t.value) DESC, 2`,
+          [tenantId, filter.ownerId ?? null, visibleTo],
+        )
+      : await db.query(
+          `SELECT o.status, o.currency, count(*)::int AS n, sum(o.value)::text AS value
+             FROM crm.opportunities o
+             JOIN crm.leads l ON l.tenant_id = o.tenant_id AND l.id = o.lead_id
+            WHERE ${where}
+            GROUP BY 1, 2
+            ORDER BY sum(o.value) DESC, 2`,
+          params,
+        );
     return OPPORTUNITY_STATUSES.map((status) => {
       const own = totals.filter((row) => row.status === status);
       return {
