@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { ErrorState } from '../../components/error-state';
 import { NoAccess } from '../../components/no-access';
+import { TenantFormatsProvider } from '../../lib/format';
 import { canUse, useSession, type AppModule } from './session';
 
 function FullPageLoading() {
@@ -29,7 +30,9 @@ export function RequireAuth() {
   }
   return (
     <CurrentUserContext.Provider value={session.data}>
-      <Outlet />
+      <TenantFormatsProvider locale={session.data.tenantLocale} timeZone={session.data.tenantTimezone}>
+        <Outlet />
+      </TenantFormatsProvider>
     </CurrentUserContext.Provider>
   );
 }
