@@ -12,6 +12,7 @@ import { LeadsPage } from '../features/leads/leads-page';
 import { MarketingPage } from '../features/marketing/marketing-page';
 import { SellersPage } from '../features/sellers/sellers-page';
 import { OpportunitiesPage } from '../features/opportunities/opportunities-page';
+import { SettingsPage } from '../features/settings/settings-page';
 
 export function createAppRouter() {
   return createBrowserRouter([
@@ -77,6 +78,14 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="sellers">
                   <SellersPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'settings',
+              element: (
+                <RequireModule module="admin">
+                  <SettingsPage />
                 </RequireModule>
               ),
             },

@@ -17,6 +17,7 @@ export {
   LogOut as LogoutIcon,
   Megaphone as MarketingIcon,
   RefreshCw as RefreshIcon,
+  Settings as SettingsIcon,
   TriangleAlert as WarningIcon,
   Users as LeadsIcon,
   X as CloseIcon,
