@@ -16,6 +16,7 @@ export {
   LayoutDashboard as DashboardIcon,
   LogOut as LogoutIcon,
   Megaphone as MarketingIcon,
+  Pencil as EditIcon,
   RefreshCw as RefreshIcon,
   Settings as SettingsIcon,
   TriangleAlert as WarningIcon,

@@ -50,3 +50,8 @@ export function useCurrentUser(): SessionUser {
   if (!user) throw new Error('useCurrentUser must be used below <RequireAuth>');
   return user;
 }
+
+/** The signed-in user, or `null` outside `<RequireAuth>` (for parts that only add things for some roles). */
+export function useOptionalCurrentUser(): SessionUser | null {
+  return useContext(CurrentUserContext);
+}

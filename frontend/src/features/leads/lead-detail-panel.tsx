@@ -1,11 +1,12 @@
 import type { OpportunityStatus, SaleStatus } from '@crm/contracts/browser';
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Badge, type BadgeTone } from '../../components/badge';
 import { ErrorState } from '../../components/error-state';
-import { CloseIcon } from '../../components/icons';
+import { CloseIcon, EditIcon } from '../../components/icons';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
+import { LeadEditForm } from './lead-edit-form';
 import { LeadStatusBadge } from './lead-labels';
 import { useLead } from './leads-api';
 
@@ -20,12 +21,14 @@ const SALE_TONES: Record<SaleStatus, BadgeTone> = {
   refunded: 'neutral',
 };
 
-type LeadDetailPanelProps = { leadId: string; onClose: () => void };
+type LeadDetailPanelProps = { leadId: string; onClose: () => void; onOpenLead?: (id: string) => void };
 
-export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
+export function LeadDetailPanel({ leadId, onClose, onOpenLead }: LeadDetailPanelProps) {
   const { t } = useTranslation();
   const format = useFormatters();
   const lead = useLead(leadId);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const editing = editingId === leadId;
   const titleId = useId();
   const panelRef = useRef<HTMLElement>(null);
 
@@ -50,9 +53,27 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
             {lead.data?.name ?? '…'}
           </h2>
         </div>
-        <button type="button" onClick={onClose} className="btn-secondary" aria-label={t('leadDetail.close')}>
-          <CloseIcon aria-hidden="true" size={16} />
-        </button>
+        <div className="flex shrink-0 gap-2">
+          {lead.data && !editing ? (
+            <button
+              type="button"
+              data-testid="lead-edit"
+              onClick={() => setEditingId(leadId)}
+              className="btn-secondary"
+            >
+              <EditIcon aria-hidden="true" size={16} />
+              {t('leadEdit.edit')}
+            </button>
+          ) : null}
+          <button
+            type="button"
+            onClick={onClose}
+            className="btn-secondary"
+            aria-label={t('leadDetail.close')}
+          >
+            <CloseIcon aria-hidden="true" size={16} />
+          </button>
+        </div>
       </div>
 
       {lead.isPending ? (
@@ -64,6 +85,8 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
         </div>
       ) : lead.isError ? (
         <ErrorState error={lead.error} onRetry={() => void lead.refetch()} />
+      ) : editing ? (
+        <LeadEditForm lead={lead.data} onDone={() => setEditingId(null)} onOpenLead={onOpenLead} />
       ) : (
         <div className="space-y-6">
           <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm">
@@ -97,16 +120,32 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
             </div>
             <div className="col-span-2">
               <dt className="text-slate-500">{t('leadDetail.attribution')}</dt>
-              <dd className="mt-0.5 font-mono text-xs break-all text-slate-900">
+              <dd className="mt-0.5 text-slate-900">
                 {lead.data.metaAdId
-                  ? t('leadDetail.attributionIds', {
-                      campaign: lead.data.metaCampaignId ?? '—',
-                      adset: lead.data.metaAdsetId ?? '—',
-                      ad: lead.data.metaAdId,
-                    })
+                  ? lead.data.adNames
+                    ? [lead.data.adNames.campaignName, lead.data.adNames.adsetName, lead.data.adNames.adName]
+                        .map((name) => name ?? t('leadList.unnamed'))
+                        .join(' · ')
+                    : t('leadList.unnamedAd')
                   : '—'}
               </dd>
             </div>
+            {lead.data.tags.length > 0 ? (
+              <div className="col-span-2">
+                <dt className="text-slate-500">{t('leadEdit.tagsLabel')}</dt>
+                <dd className="mt-1 flex flex-wrap gap-1">
+                  {lead.data.tags.map((tag) => (
+                    <Badge key={tag}>{tag}</Badge>
+                  ))}
+                </dd>
+              </div>
+            ) : null}
+            {lead.data.notes ? (
+              <div className="col-span-2">
+                <dt className="text-slate-500">{t('leadEdit.notes')}</dt>
+                <dd className="mt-0.5 whitespace-pre-line break-words text-slate-900">{lead.data.notes}</dd>
+              </div>
+            ) : null}
             {lead.data.optedOut ? (
               <div className="col-span-2">
                 <Badge tone="danger">{t('leadDetail.optedOut')}</Badge>

@@ -47,7 +47,7 @@ describe('LeadsPage', () => {
 
     const table = screen.getByTestId('leads-table');
     expect(table.textContent).not.toMatch(/META_ADS|WEBSITE|cerrado_ganado|2026-11-26T/);
-    expect(screen.getByText('Mostrando 1–20 de 2,000')).toBeInTheDocument();
+    expect(screen.getByText('Mostrando 1–2 de 2,000')).toBeInTheDocument();
     expect(screen.getByText('Página 1 de 100')).toBeInTheDocument();
   });
 

@@ -32,10 +32,12 @@ export function useUpdateTenant() {
   });
 }
 
-export function useUsers() {
+/** `GET /crm/users` (ceo and professional); `enabled: false` for roles that may not list users. */
+export function useUsers(options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: settingsKeys.users,
     queryFn: ({ signal }) => http<UserView[]>('/crm/users', { signal }),
+    enabled: options.enabled ?? true,
   });
 }
 

@@ -41,6 +41,16 @@ export type SessionUser = {
 /** A tenant's settings: money in `currency` (ISO 4217), dates in `timezone` (IANA), UI texts in `locale`. */
 export type TenantView = { id: string; name: string; currency: string; timezone: string; locale: string };
 
+/** Names of the Meta ad a lead came from and of its ad set and campaign (from meta-ads-service's catalogue). */
+export type AdNames = {
+  adId: string;
+  adName: string | null;
+  adsetId: string | null;
+  adsetName: string | null;
+  campaignId: string | null;
+  campaignName: string | null;
+};
+
 export type LeadView = {
   id: string;
   name: string;
@@ -61,6 +71,7 @@ export type LeadView = {
   tags: string[];
   createdAt: IsoInstant;
   updatedAt: IsoInstant;
+  adNames?: AdNames | null;
 };
 
 export type OpportunityView = {
