@@ -121,8 +121,9 @@ export function LeadFiltersBar({ params, campaignName, adName, onChange }: LeadF
 
   return (
     <div className="card mb-4 space-y-3 p-4" data-testid="leads-filters">
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <div className="space-y-1 sm:col-span-2">
+      {/* Two columns already on a phone, so the list starts within the first screen. */}
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+        <div className="col-span-2 space-y-1">
           <label htmlFor={ids.search} className="label">
             {t('leads.filters.search')}
           </label>

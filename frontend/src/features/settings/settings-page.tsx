@@ -299,7 +299,10 @@ function AddUserForm({ onDone }: { onDone: () => void }) {
   );
 }
 
-/** Role and active columns join as the table gets room; on a phone they show under the name. */
+/**
+ * Email and state join as the table gets room (on a phone they show under the name); the (de)activate button sits
+ * under the role picker until there is room beside it.
+ */
 const USER_COLUMNS = { email: 'xl', status: 'lg' } as const;
 
 function UsersSection() {
@@ -376,9 +379,6 @@ function UsersSection() {
                 <th scope="col" className={`th ${HIDDEN_BELOW[USER_COLUMNS.status]}`}>
                   {t('settings.users.status')}
                 </th>
-                <th scope="col" className="th text-right">
-                  <span className="sr-only">{t('settings.users.actions')}</span>
-                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 bg-white">
@@ -389,9 +389,20 @@ function UsersSection() {
                     {user.active ? t('settings.users.active') : t('settings.users.inactive')}
                   </Badge>
                 );
+                const toggle = (
+                  <button
+                    type="button"
+                    data-testid={`user-toggle-${user.id}`}
+                    className={user.active ? 'btn-secondary' : 'btn-primary'}
+                    disabled={update.isPending}
+                    onClick={() => setToggling(user)}
+                  >
+                    {user.active ? t('settings.users.deactivate') : t('settings.users.reactivate')}
+                  </button>
+                );
                 return (
                   <tr key={user.id} data-testid={`user-row-${user.id}`} data-active={user.active}>
-                    <td className="td">
+                    <td className="td whitespace-normal">
                       <div className="font-medium text-slate-900">
                         {user.name}
                         {self ? (
@@ -400,42 +411,36 @@ function UsersSection() {
                           </span>
                         ) : null}
                       </div>
-                      <div className={`break-all text-xs text-slate-500 ${ONLY_BELOW[USER_COLUMNS.email]}`}>
+                      <div
+                        className={`whitespace-normal break-all text-xs text-slate-500 ${ONLY_BELOW[USER_COLUMNS.email]}`}
+                      >
                         {user.email}
                       </div>
                       <div className={`mt-1 ${ONLY_BELOW[USER_COLUMNS.status]}`}>{statusBadge}</div>
                     </td>
                     <td className={`td ${HIDDEN_BELOW[USER_COLUMNS.email]}`}>{user.email}</td>
                     <td className="td">
-                      <select
-                        aria-label={t('settings.users.roleOf', { name: user.name })}
-                        data-testid={`user-role-${user.id}`}
-                        value={user.role}
-                        disabled={update.isPending}
-                        onChange={(event) =>
-                          update.mutate({ id: user.id, changes: { role: event.target.value as Role } })
-                        }
-                        className="input min-w-32 py-1"
-                      >
-                        {Roles.map((role) => (
-                          <option key={role} value={role}>
-                            {t(`roles.${role}`)}
-                          </option>
-                        ))}
-                      </select>
+                      <div className="flex flex-col items-start gap-2 @3xl:flex-row @3xl:items-center">
+                        <select
+                          aria-label={t('settings.users.roleOf', { name: user.name })}
+                          data-testid={`user-role-${user.id}`}
+                          value={user.role}
+                          disabled={update.isPending}
+                          onChange={(event) =>
+                            update.mutate({ id: user.id, changes: { role: event.target.value as Role } })
+                          }
+                          className="input min-w-32 py-1"
+                        >
+                          {Roles.map((role) => (
+                            <option key={role} value={role}>
+                              {t(`roles.${role}`)}
+                            </option>
+                          ))}
+                        </select>
+                        {toggle}
+                      </div>
                     </td>
                     <td className={`td ${HIDDEN_BELOW[USER_COLUMNS.status]}`}>{statusBadge}</td>
-                    <td className="td text-right">
-                      <button
-                        type="button"
-                        data-testid={`user-toggle-${user.id}`}
-                        className={user.active ? 'btn-secondary' : 'btn-primary'}
-                        disabled={update.isPending}
-                        onClick={() => setToggling(user)}
-                      >
-                        {user.active ? t('settings.users.deactivate') : t('settings.users.reactivate')}
-                      </button>
-                    </td>
                   </tr>
                 );
               })}
