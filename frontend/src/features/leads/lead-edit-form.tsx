@@ -159,7 +159,7 @@ export function LeadEditForm({ lead, onDone, onOpenLead }: LeadEditFormProps) {
           </select>
         </div>
         {canAssign ? (
-          <div className="space-y-1">
+          <div className="space-y-1 sm:col-span-2">
             <label htmlFor={ids.seller} className="label">
               {t('leadDetail.assignedTo')}
             </label>

@@ -68,7 +68,7 @@ describe('LeadsPage filters, sorting and keyset paging', () => {
     });
     expect(screen.getByTestId('leads-filter-campaign')).toHaveTextContent('Campaña: Preventa Polanco');
     expect(screen.getByTestId('leads-filter-ad')).toHaveTextContent('Anuncio: Video recorrido');
-    expect(within(row).getByText('Preventa Polanco')).toBeInTheDocument();
+    expect(within(row).getAllByText('Preventa Polanco').length).toBeGreaterThan(0);
     expect(document.body.textContent).not.toMatch(/120210000000000003/);
     expect(await screen.findByRole('option', { name: 'Sergio Setter' })).toBeInTheDocument();
     expect(screen.getByLabelText('Vendedor')).toHaveValue('00000000-0000-4000-8000-0000000000b1');

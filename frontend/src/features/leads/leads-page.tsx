@@ -177,7 +177,7 @@ export function LeadsPage() {
                           onClick={() => selectLead(lead.id)}
                           className={`cursor-pointer transition-colors ${selected ? 'bg-indigo-50' : 'hover:bg-slate-50'}`}
                         >
-                          <td className="td font-medium text-slate-900">
+                          <td className="td font-medium whitespace-normal text-slate-900">
                             <button
                               type="button"
                               onClick={(event) => {
@@ -198,6 +198,11 @@ export function LeadsPage() {
                               <time dateTime={lead.createdAt} className={ONLY_BELOW[COLUMNS.createdAt]}>
                                 {format.dateTime(lead.createdAt)}
                               </time>
+                              {lead.adNames?.campaignName ? (
+                                <span className={`truncate ${ONLY_BELOW[COLUMNS.ad]}`}>
+                                  {lead.adNames.campaignName}
+                                </span>
+                              ) : null}
                             </span>
                           </td>
                           <td className={`td tabular-nums ${HIDDEN_BELOW[COLUMNS.phone]}`}>{lead.phone}</td>
@@ -246,7 +251,7 @@ export function LeadsPage() {
                     {t('pagination.previous')}
                   </button>
                   {pageNumber !== null ? (
-                    <span className="tabular-nums" data-testid="leads-page-number">
+                    <span className="whitespace-nowrap tabular-nums" data-testid="leads-page-number">
                       {total !== null
                         ? t('pagination.page', {
                             page: format.integer(pageNumber),
