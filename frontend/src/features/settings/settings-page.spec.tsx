@@ -139,7 +139,7 @@ describe('SettingsPage', () => {
     expect(within(mine).getByText('(tú)')).toBeInTheDocument();
   });
 
-  it('adds a user, checking the strong-password rule first and showing the API 409 message', async () => {
+  it('adds a user, checking the strong-password rule first and saying when the email is taken', async () => {
     const posts: StubRequest[] = [];
     const api = stubFetch({
       'GET /crm/auth/me': ME,
@@ -148,7 +148,11 @@ describe('SettingsPage', () => {
       'POST /crm/users': (request) => {
         posts.push(request);
         return posts.length === 1
-          ? apiError(409, 'CONFLICT', 'a user with email nuevo@sol.mx already exists')
+          ? apiError(
+              409,
+              'CONFLICT',
+              'user 00000000-0000-4000-8000-0000000000b9 already has the email nuevo@sol.mx',
+            )
           : json(user({ id: 'new', name: 'Nora Nueva', email: 'nora@sol.mx' }), 201);
       },
     });
@@ -165,9 +169,9 @@ describe('SettingsPage', () => {
     await clicker.clear(screen.getByTestId('new-user-password'));
     await clicker.type(screen.getByTestId('new-user-password'), 'cierre-2026-sol');
     await clicker.click(screen.getByTestId('new-user-submit'));
-    expect(await screen.findByTestId('add-user-error')).toHaveTextContent(
-      'No se pudo guardar: a user with email nuevo@sol.mx already exists',
-    );
+    const taken = await screen.findByTestId('add-user-error');
+    expect(taken).toHaveTextContent('El correo nuevo@sol.mx ya es de otro usuario.');
+    expect(taken.textContent).not.toMatch(/00000000-/);
     expect(posts[0]!.body).toEqual({
       name: 'Nora Nueva',
       email: 'nuevo@sol.mx',

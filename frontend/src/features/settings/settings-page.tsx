@@ -278,7 +278,12 @@ function AddUserForm({ onDone }: { onDone: () => void }) {
       {weak || create.isError ? (
         <div className="sm:col-span-2">
           <Notice tone="danger" testId="add-user-error">
-            {weak ? t('settings.users.weakPassword', { min: PASSWORD_MIN_LENGTH }) : problem(create.error)}
+            {weak
+              ? t('settings.users.weakPassword', { min: PASSWORD_MIN_LENGTH })
+              : isApiError(create.error) && create.error.status === 409
+                ? // The API's text names the other account by id: say it in words instead.
+                  t('settings.users.emailTaken', { email: form.email.trim() })
+                : problem(create.error)}
           </Notice>
         </div>
       ) : null}
