@@ -14,6 +14,7 @@ import { LeadsPage } from '../features/leads/leads-page';
 import { MarketingPage } from '../features/marketing/marketing-page';
 import { SellersPage } from '../features/sellers/sellers-page';
 import { OpportunitiesPage } from '../features/opportunities/opportunities-page';
+import { SettingsPage } from '../features/settings/settings-page';
 
 export function createAppRouter() {
   return createBrowserRouter([
@@ -95,6 +96,14 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="sellers">
                   <SellersPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'settings',
+              element: (
+                <RequireModule module="admin">
+                  <SettingsPage />
                 </RequireModule>
               ),
             },

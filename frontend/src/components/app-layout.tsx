@@ -12,6 +12,7 @@ import {
   MarketingIcon,
   OpportunitiesIcon,
   SellersIcon,
+  SettingsIcon,
   type Icon,
 } from './icons';
 import { LanguageSwitcher } from './language-switcher';
@@ -27,7 +28,8 @@ type NavItem = {
     | 'nav.agenda'
     | 'nav.marketing'
     | 'nav.automation'
-    | 'nav.sellers';
+    | 'nav.sellers'
+    | 'settings.nav';
   module: AppModule | null;
   icon: Icon;
 };
@@ -59,6 +61,7 @@ const NAV_ITEMS: readonly NavItem[] = [
     icon: AutomationIcon,
   },
   { to: '/sellers', testId: 'nav-sellers', labelKey: 'nav.sellers', module: 'sellers', icon: SellersIcon },
+  { to: '/settings', testId: 'nav-settings', labelKey: 'settings.nav', module: 'admin', icon: SettingsIcon },
 ];
 
 export function AppLayout() {

@@ -42,7 +42,10 @@ export const ONLY_BELOW: Record<ColumnBreakpoint, string> = {
 
 type TableContainerProps = { label: string; children: ReactNode };
 
-/** The query container plus a keyboard-scrollable region around a `table.table-base`. */
+/**
+ * The query container plus a keyboard-scrollable region around a `table.table-base`. The region is `relative` so that
+ * absolutely positioned content of a cell (an `sr-only` header) scrolls with the table instead of widening the page.
+ */
 export function TableContainer({ label, children }: TableContainerProps) {
   return (
     <div className="@container">
@@ -50,7 +53,7 @@ export function TableContainer({ label, children }: TableContainerProps) {
         role="region"
         aria-label={label}
         tabIndex={0}
-        className="overflow-x-auto focus-visible:ring-2 focus-visible:ring-indigo-200 focus-visible:outline-none"
+        className="relative overflow-x-auto focus-visible:ring-2 focus-visible:ring-indigo-200 focus-visible:outline-none"
       >
         {children}
       </div>

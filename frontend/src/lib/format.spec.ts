@@ -1,5 +1,9 @@
+import { render, screen } from '@testing-library/react';
+import i18next from 'i18next';
+import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import {
+  TenantFormatsProvider,
   formatDateTime,
   formatInteger,
   formatIsoDate,
@@ -7,6 +11,8 @@ import {
   formatMoney,
   formatNumber,
   formatPercent,
+  formattersFor,
+  useFormatters,
 } from './format';
 
 // Intl separates some parts with narrow/no-break spaces; compare with plain spaces.
@@ -73,5 +79,78 @@ describe('dates', () => {
     expect(formatIsoDate('2026-12-31', 'en-US')).toBe('Dec 31, 2026');
     expect(formatIsoDate('2026-02-31', 'es-MX')).toBe('2026-02-31');
     expect(formatIsoDate('yesterday', 'es-MX')).toBe('yesterday');
+  });
+});
+
+describe('formattersFor: the tenant timezone', () => {
+  const instant = '2026-11-26T16:23:00.000Z';
+
+  it('shows the same instant on the clock of each tenant', () => {
+    expect(formattersFor('es-MX', 'America/Mexico_City').dateTime(instant)).toBe('26 nov 2026, 10:23');
+    expect(formattersFor('es-MX', 'Europe/Madrid').dateTime(instant)).toBe('26 nov 2026, 17:23');
+    // Past midnight in Tokyo: the day moves too.
+    expect(plain(formattersFor('en-US', 'Asia/Tokyo').dateTime('2026-11-26T20:00:00.000Z'))).toBe(
+      'Nov 27, 2026, 5:00 AM',
+    );
+  });
+
+  it('leaves calendar dates on the day they name in any zone', () => {
+    expect(formattersFor('es-MX', 'Asia/Tokyo').isoDate('2026-11-26')).toBe('26 nov 2026');
+    expect(formattersFor('es-MX', 'America/Los_Angeles').isoDate('2026-11-26')).toBe('26 nov 2026');
+  });
+});
+
+describe('useFormatters', () => {
+  const instant = '2026-11-26T16:23:00.000Z';
+
+  function Probe() {
+    const format = useFormatters();
+    return createElement(
+      'p',
+      { 'data-testid': 'probe' },
+      `${format.money(118422.56, 'MXN')} | ${format.dateTime(instant)}`,
+    );
+  }
+
+  it("formats in the tenant's locale and timezone, whatever the UI language", async () => {
+    await i18next.changeLanguage('en');
+    render(
+      createElement(TenantFormatsProvider, {
+        locale: 'es-MX',
+        timeZone: 'Europe/Madrid',
+        children: createElement(Probe),
+      }),
+    );
+    expect(screen.getByTestId('probe')).toHaveTextContent('$118,422.56 | 26 nov 2026, 17:23');
+  });
+
+  it('follows another tenant in another zone', () => {
+    render(
+      createElement(TenantFormatsProvider, {
+        locale: 'en-US',
+        timeZone: 'America/Bogota',
+        children: createElement(Probe),
+      }),
+    );
+    expect(plain(screen.getByTestId('probe').textContent ?? '')).toBe(
+      'MX$118,422.56 | Nov 26, 2026, 11:23 AM',
+    );
+  });
+
+  it('falls back to the UI language and the browser zone without a session, or with a bad setting', async () => {
+    render(createElement(Probe));
+    // Tests run with TZ=America/Mexico_City (vitest.config.ts).
+    expect(screen.getByTestId('probe')).toHaveTextContent('$118,422.56 | 26 nov 2026, 10:23');
+    await i18next.changeLanguage('en');
+    render(
+      createElement(TenantFormatsProvider, {
+        locale: 'not a locale!',
+        timeZone: 'Nowhere/City',
+        children: createElement(Probe),
+      }),
+    );
+    expect(plain(screen.getAllByTestId('probe')[1]!.textContent ?? '')).toBe(
+      'MX$118,422.56 | Nov 26, 2026, 10:23 AM',
+    );
   });
 });

@@ -1,9 +1,11 @@
+import { createContext, createElement, useContext, useMemo, type ReactElement, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
  * Every number, amount and date the UI shows goes through this module (never `toLocaleString` in a page).
- * The UI language picks the regional format: Spanish is shown as in Mexico (`$118,422.56`, "26 nov 2026, 10:23"),
- * English as in the United States (`MX$118,422.56`, "Nov 26, 2026, 10:23 AM").
+ * The tenant's locale and timezone (its settings, carried by the session) pick the regional format: es-MX shows
+ * `$118,422.56` and "26 nov 2026, 10:23", en-US `MX$118,422.56` and "Nov 26, 2026, 10:23 AM". Without a session the
+ * UI language picks it (Spanish as in Mexico, English as in the United States) and dates use the browser's zone.
  */
 export const FORMAT_LOCALES = { es: 'es-MX', en: 'en-US' } as const;
 export const DEFAULT_FORMAT_LOCALE = FORMAT_LOCALES.es;
@@ -106,6 +108,8 @@ export function formatIsoDate(isoDate: string, locale: string = DEFAULT_FORMAT_L
 
 export type Formatters = {
   locale: string;
+  /** IANA timezone instants are shown in; `undefined`: the browser's. */
+  timeZone: string | undefined;
   money: (value: number, currency: string) => string;
   integer: (value: number) => string;
   number: (value: number, maximumFractionDigits?: number) => string;
@@ -114,20 +118,64 @@ export type Formatters = {
   isoDate: (isoDate: string) => string;
 };
 
-export function formattersFor(locale: string): Formatters {
+export function formattersFor(locale: string, timeZone?: string): Formatters {
   return {
     locale,
+    timeZone,
     money: (value, currency) => formatMoney(value, currency, locale),
     integer: (value) => formatInteger(value, locale),
     number: (value, digits) => formatNumber(value, locale, digits),
     percent: (value) => formatPercent(value, locale),
-    dateTime: (iso) => formatDateTime(iso, locale),
+    dateTime: (iso) => formatDateTime(iso, locale, { timeZone }),
     isoDate: (isoDate) => formatIsoDate(isoDate, locale),
   };
 }
 
-/** Formatters bound to the current UI language's regional format. */
+/** The signed-in tenant's regional settings (from the session), provided by the auth guard. */
+export type TenantFormats = { locale: string; timeZone: string };
+
+const TenantFormatsContext = createContext<TenantFormats | null>(null);
+
+export function TenantFormatsProvider({
+  locale,
+  timeZone,
+  children,
+}: TenantFormats & { children: ReactNode }): ReactElement {
+  const value = useMemo(() => ({ locale, timeZone }), [locale, timeZone]);
+  return createElement(TenantFormatsContext.Provider, { value }, children);
+}
+
+/** A usable IANA zone or `undefined` (the browser's), so a bad setting never breaks a page. */
+function validTimeZone(timeZone: string | undefined): string | undefined {
+  if (!timeZone) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A usable Intl locale tag or `undefined`. */
+function validLocale(locale: string | undefined): string | undefined {
+  if (!locale) return undefined;
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([locale]).length > 0 ? locale : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Formatters in the tenant's locale and timezone (a tenant set to es-MX sees `$118,422.56` and Mexico City's clock
+ * whatever language each user picks for the UI). Outside a session (login, sign-up) the UI language's regional
+ * format and the browser's timezone are used.
+ */
 export function useFormatters(): Formatters {
   const { i18n } = useTranslation();
-  return formattersFor(formatLocale(i18n.resolvedLanguage ?? i18n.language));
+  const tenant = useContext(TenantFormatsContext);
+  const language = i18n.resolvedLanguage ?? i18n.language;
+  const locale = validLocale(tenant?.locale) ?? formatLocale(language);
+  const timeZone = validTimeZone(tenant?.timeZone);
+  return useMemo(() => formattersFor(locale, timeZone), [locale, timeZone]);
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { ErrorState } from '../../components/error-state';
 import { NoAccess } from '../../components/no-access';
+import { TenantFormatsProvider } from '../../lib/format';
 import { canUse, useSession, type AppModule } from './session';
 
 function FullPageLoading() {
@@ -29,7 +30,9 @@ export function RequireAuth() {
   }
   return (
     <CurrentUserContext.Provider value={session.data}>
-      <Outlet />
+      <TenantFormatsProvider locale={session.data.tenantLocale} timeZone={session.data.tenantTimezone}>
+        <Outlet />
+      </TenantFormatsProvider>
     </CurrentUserContext.Provider>
   );
 }
@@ -46,4 +49,9 @@ export function useCurrentUser(): SessionUser {
   const user = useContext(CurrentUserContext);
   if (!user) throw new Error('useCurrentUser must be used below <RequireAuth>');
   return user;
+}
+
+/** The signed-in user, or `null` outside `<RequireAuth>` (for parts that only add things for some roles). */
+export function useOptionalCurrentUser(): SessionUser | null {
+  return useContext(CurrentUserContext);
 }

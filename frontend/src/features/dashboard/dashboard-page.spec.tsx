@@ -130,11 +130,23 @@ describe('DashboardPage', () => {
     expect(await screen.findByTestId('dashboard-leads-total')).toHaveTextContent('1,234');
   });
 
-  it('shows the numbers in English with US formats', async () => {
+  it("shows the numbers in the tenant's US formats to an English-speaking user", async () => {
+    await i18next.changeLanguage('en');
+    stubFetch({
+      'GET /crm/auth/me': { ...sessionUser('ceo'), tenantLocale: 'en-US' },
+      'GET /crm/dashboard': dashboard(),
+    });
+    renderDashboard();
+    const revenue = await screen.findByTestId('dashboard-revenue');
+    expect(within(revenue).getByText('MX$125,000.00')).toBeInTheDocument();
+  });
+
+  it("keeps a Mexican tenant's formats when a user picks English words", async () => {
     await i18next.changeLanguage('en');
     stubFetch({ 'GET /crm/auth/me': sessionUser('ceo'), 'GET /crm/dashboard': dashboard() });
     renderDashboard();
     const revenue = await screen.findByTestId('dashboard-revenue');
-    expect(within(revenue).getByText('MX$125,000.00')).toBeInTheDocument();
+    expect(within(revenue).getByText('Won revenue this month')).toBeInTheDocument();
+    expect(within(revenue).getByText('$125,000.00')).toBeInTheDocument();
   });
 });

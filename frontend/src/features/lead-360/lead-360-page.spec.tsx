@@ -155,6 +155,7 @@ describe('Lead360Page', () => {
 describe('Leads list: campaign and ad by name, and a link to the lead 360', () => {
   it('names the campaign and ad, says when Meta does not know the ad, and links each row', async () => {
     stubFetch({
+      'GET /crm/users': [],
       'GET /crm/auth/me': sessionUser('ceo'),
       'GET /crm/leads': page([
         lead({
@@ -183,7 +184,7 @@ describe('Leads list: campaign and ad by name, and a link to the lead 360', () =
     });
     renderWithApp(<LeadsPage />, { path: '/leads', authenticated: true });
     const row = await screen.findByTestId(`lead-row-${LEAD_ID}`);
-    expect(within(row).getByText('Deptos Roma')).toBeInTheDocument();
+    expect(within(row).getAllByText('Deptos Roma').length).toBeGreaterThan(0);
     expect(within(row).getByText('Roma · video')).toBeInTheDocument();
     expect(within(row).queryByText('120210000000000001')).toBeNull();
     expect(within(row).getByRole('link', { name: 'Abrir ficha de Lucía Hernández' })).toHaveAttribute(
@@ -208,6 +209,7 @@ describe('Leads list: campaign and ad by name, and a link to the lead 360', () =
       'GET /crm/auth/me': sessionUser('ceo'),
       'GET /crm/leads': page([lead({ adNames: names })]),
       [DETAIL]: leadDetail({ adNames: names }),
+      'GET /crm/users': [],
     });
     renderWithApp(<LeadsPage />, { path: `/leads?lead=${LEAD_ID}`, route: '/leads', authenticated: true });
     const detail = await screen.findByTestId('lead-detail');

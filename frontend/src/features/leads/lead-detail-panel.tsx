@@ -1,12 +1,13 @@
 import type { OpportunityStatus, SaleStatus } from '@crm/contracts/browser';
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Badge, type BadgeTone } from '../../components/badge';
 import { ErrorState } from '../../components/error-state';
-import { CloseIcon } from '../../components/icons';
+import { CloseIcon, EditIcon } from '../../components/icons';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
+import { LeadEditForm } from './lead-edit-form';
 import { LeadStatusBadge } from './lead-labels';
 import { AdNamesCell } from '../lead-360/ad-names-cell';
 import { useLead } from './leads-api';
@@ -22,12 +23,14 @@ const SALE_TONES: Record<SaleStatus, BadgeTone> = {
   refunded: 'neutral',
 };
 
-type LeadDetailPanelProps = { leadId: string; onClose: () => void };
+type LeadDetailPanelProps = { leadId: string; onClose: () => void; onOpenLead?: (id: string) => void };
 
-export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
+export function LeadDetailPanel({ leadId, onClose, onOpenLead }: LeadDetailPanelProps) {
   const { t } = useTranslation();
   const format = useFormatters();
   const lead = useLead(leadId);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const editing = editingId === leadId;
   const titleId = useId();
   const panelRef = useRef<HTMLElement>(null);
 
@@ -55,9 +58,27 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
             {t('lead360.openFull')}
           </Link>
         </div>
-        <button type="button" onClick={onClose} className="btn-secondary" aria-label={t('leadDetail.close')}>
-          <CloseIcon aria-hidden="true" size={16} />
-        </button>
+        <div className="flex shrink-0 gap-2">
+          {lead.data && !editing ? (
+            <button
+              type="button"
+              data-testid="lead-edit"
+              onClick={() => setEditingId(leadId)}
+              className="btn-secondary"
+            >
+              <EditIcon aria-hidden="true" size={16} />
+              {t('leadEdit.edit')}
+            </button>
+          ) : null}
+          <button
+            type="button"
+            onClick={onClose}
+            className="btn-secondary"
+            aria-label={t('leadDetail.close')}
+          >
+            <CloseIcon aria-hidden="true" size={16} />
+          </button>
+        </div>
       </div>
 
       {lead.isPending ? (
@@ -69,6 +90,8 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
         </div>
       ) : lead.isError ? (
         <ErrorState error={lead.error} onRetry={() => void lead.refetch()} />
+      ) : editing ? (
+        <LeadEditForm lead={lead.data} onDone={() => setEditingId(null)} onOpenLead={onOpenLead} />
       ) : (
         <div className="space-y-6">
           <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm">
@@ -106,6 +129,22 @@ export function LeadDetailPanel({ leadId, onClose }: LeadDetailPanelProps) {
                 <AdNamesCell lead={lead.data} />
               </dd>
             </div>
+            {lead.data.tags.length > 0 ? (
+              <div className="col-span-2">
+                <dt className="text-slate-500">{t('leadEdit.tagsLabel')}</dt>
+                <dd className="mt-1 flex flex-wrap gap-1">
+                  {lead.data.tags.map((tag) => (
+                    <Badge key={tag}>{tag}</Badge>
+                  ))}
+                </dd>
+              </div>
+            ) : null}
+            {lead.data.notes ? (
+              <div className="col-span-2">
+                <dt className="text-slate-500">{t('leadEdit.notes')}</dt>
+                <dd className="mt-0.5 whitespace-pre-line break-words text-slate-900">{lead.data.notes}</dd>
+              </div>
+            ) : null}
             {lead.data.optedOut ? (
               <div className="col-span-2">
                 <Badge tone="danger">{t('leadDetail.optedOut')}</Badge>

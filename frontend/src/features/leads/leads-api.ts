@@ -1,13 +1,29 @@
-import type { LeadDetail, LeadSource, LeadStatus, LeadView, Page } from '@crm/contracts/browser';
+import type {
+  LeadDetail,
+  LeadPage,
+  LeadSort,
+  LeadSource,
+  LeadStatus,
+  LeadView,
+} from '@crm/contracts/browser';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../api/http';
 
+/** What `GET /crm/leads` is asked (instants already resolved from the page's day pickers). */
 export type LeadFilters = {
-  page: number;
   pageSize: number;
   status?: LeadStatus;
   source?: LeadSource;
   search?: string;
+  campaignId?: string;
+  adId?: string;
+  assignedUserId?: string;
+  tag?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  sort?: LeadSort;
+  /** The previous page's `nextCursor` (keyset paging); absent for the first page, which also counts the total. */
+  cursor?: string;
 };
 
 export const leadKeys = {
@@ -16,20 +32,21 @@ export const leadKeys = {
   detail: (id: string) => ['leads', 'detail', id] as const,
 };
 
-/**
- * A page of the list. `total` is exact up to `LEAD_TOTAL_CAP`; `totalCapped` says more leads match (the list then
- * reads "more than 10,000").
- */
-export type LeadListPage = Page<LeadView> & { totalCapped?: boolean };
-
-export function fetchLeads(filters: LeadFilters, signal?: AbortSignal): Promise<LeadListPage> {
-  return http<LeadListPage>('/crm/leads', {
+export function fetchLeads(filters: LeadFilters, signal?: AbortSignal): Promise<LeadPage> {
+  return http<LeadPage>('/crm/leads', {
     query: {
-      page: filters.page,
       pageSize: filters.pageSize,
       status: filters.status,
       source: filters.source,
       search: filters.search,
+      campaignId: filters.campaignId,
+      adId: filters.adId,
+      assignedUserId: filters.assignedUserId,
+      tag: filters.tag,
+      createdFrom: filters.createdFrom,
+      createdTo: filters.createdTo,
+      sort: filters.sort,
+      cursor: filters.cursor,
     },
     signal,
   });
@@ -59,5 +76,25 @@ export function useCreateLead() {
   return useMutation({
     mutationFn: (newLead: NewLead) => http<LeadView>('/crm/leads', { method: 'POST', body: newLead }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: leadKeys.all }),
+  });
+}
+
+/** Fields `PATCH /crm/leads/:id` takes; only the ones that changed are sent. */
+export type LeadChanges = Partial<{
+  name: string;
+  email: string | null;
+  phone: string;
+  assignedUserId: string | null;
+  status: LeadStatus;
+  notes: string | null;
+  tags: string[];
+}>;
+
+export function useUpdateLead(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (changes: LeadChanges) =>
+      http<LeadView>(`/crm/leads/${encodeURIComponent(id)}`, { method: 'PATCH', body: changes }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: leadKeys.all }),
   });
 }

@@ -47,17 +47,25 @@ describe('LeadsPage', () => {
 
     const table = screen.getByTestId('leads-table');
     expect(table.textContent).not.toMatch(/META_ADS|WEBSITE|cerrado_ganado|2026-11-26T/);
-    expect(screen.getByText('Mostrando 1–20 de 2,000')).toBeInTheDocument();
+    expect(screen.getByText('Mostrando 1–2 de 2,000')).toBeInTheDocument();
     expect(screen.getByText('Página 1 de 100')).toBeInTheDocument();
   });
 
   it('says "more than 10,000" when the count stops at its cap, and still pages on', async () => {
-    const api = stubFetch({ 'GET /crm/leads': { ...page([lead()], 10_000, 500), totalCapped: true } });
-    const { user } = renderLeads('/leads?page=500');
-    expect(await screen.findByText('Mostrando 9,981–10,000 de más de 10,000')).toBeInTheDocument();
-    expect(screen.getByText('Página 500 de más de 500')).toBeInTheDocument();
+    const capped = {
+      items: [lead()],
+      pageSize: 20,
+      page: 1,
+      total: 10_000,
+      totalCapped: true,
+      nextCursor: 'c2',
+    };
+    const api = stubFetch({ 'GET /crm/leads': capped });
+    const { user } = renderLeads('/leads');
+    expect(await screen.findByText('Mostrando 1–1 de más de 10,000')).toBeInTheDocument();
+    expect(screen.getByText('Página 1 de más de 500')).toBeInTheDocument();
     await user.click(screen.getByTestId('leads-next-page'));
-    await waitFor(() => expect(api.calls('GET /crm/leads').at(-1)!.query.get('page')).toBe('501'));
+    await waitFor(() => expect(api.calls('GET /crm/leads').at(-1)!.query.get('cursor')).toBe('c2'));
   });
 
   it('sends the filters from the address bar and says when nothing matches', async () => {

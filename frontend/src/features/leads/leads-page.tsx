@@ -1,106 +1,112 @@
-import { LEAD_SOURCES, LEAD_STATUSES, type LeadSource, type LeadStatus } from '@crm/contracts/browser';
-import { useEffect, useId, useState } from 'react';
+import type { LeadPage } from '@crm/contracts/browser';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
-import { AddIcon, OpenIcon, UploadIcon } from '../../components/icons';
+import { AddIcon, ChevronLeftIcon, ChevronRightIcon, OpenIcon, UploadIcon } from '../../components/icons';
 import { Notice } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
+import { startOfDay } from '../../lib/zoned-day';
 import { useSignedInUser } from '../auth/session';
 import { AdNamesCell } from '../lead-360/ad-names-cell';
 import { LeadDetailPanel } from './lead-detail-panel';
+import { FILTER_KEYS, LeadFiltersBar, readLeadListParams, type LeadListParams } from './lead-filters';
 import { LeadStatusBadge } from './lead-labels';
-import { useLeads, type LeadFilters } from './leads-api';
+import { leadKeys, useLeads, type LeadFilters } from './leads-api';
 import { NewLeadDialog } from './new-lead-dialog';
 
 const PAGE_SIZE = 20;
-const SEARCH_DEBOUNCE_MS = 300;
 
 /**
- * Name and status always show; phone, date, source and the Meta ad join as the table gets room (a phone shows
- * them under the name instead; the ad id is in the lead's detail).
+ * Name and status always show; phone, date, source and the Meta campaign/ad join as the table gets room (a phone
+ * shows them under the name instead).
  */
-const COLUMNS = { phone: 'lg', createdAt: 'xl', source: '3xl', metaAdId: '4xl' } as const;
+const COLUMNS = { phone: 'lg', createdAt: 'xl', source: '3xl', ad: '4xl' } as const;
 
-function parseStatus(value: string | null): LeadStatus | undefined {
-  return LEAD_STATUSES.find((status) => status === value);
-}
-
-function parseSource(value: string | null): LeadSource | undefined {
-  return LEAD_SOURCES.find((source) => source === value);
-}
-
-function parsePage(value: string | null): number {
-  const page = Number(value);
-  return Number.isInteger(page) && page > 0 ? page : 1;
-}
+/** Cursors of the pages before the current one, for "previous"; forgotten when the filters change. */
+type CursorTrail = { filtersKey: string; cursors: (string | null)[] };
 
 export function LeadsPage() {
   const { t } = useTranslation();
   const format = useFormatters();
+  const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const statusId = useId();
-  const sourceId = useId();
-  const searchId = useId();
 
-  const filters: LeadFilters = {
-    page: parsePage(params.get('page')),
-    pageSize: PAGE_SIZE,
-    status: parseStatus(params.get('status')),
-    source: parseSource(params.get('source')),
-    search: params.get('search')?.trim() || undefined,
-  };
+  const list: LeadListParams = readLeadListParams(params);
+  const cursor = params.get('cursor') || undefined;
   const selectedLeadId = params.get('lead');
-  const [searchText, setSearchText] = useState(filters.search ?? '');
   const [creating, setCreating] = useState(false);
   const [createdName, setCreatedName] = useState<string | null>(null);
+  const filtersKey = FILTER_KEYS.map((key) => list[key] ?? '').join('|');
 
-  const updateParams = (changes: Record<string, string | null>, resetPage = true) => {
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value === null || value === '') next.delete(key);
-          else next.set(key, value);
-        }
-        if (resetPage) next.delete('page');
-        return next;
-      },
-      { replace: true },
-    );
-  };
+  const firstPage: LeadFilters = useMemo(
+    () => ({
+      pageSize: PAGE_SIZE,
+      status: list.status,
+      source: list.source,
+      search: list.search,
+      campaignId: list.campaignId,
+      adId: list.adId,
+      assignedUserId: list.assignedUserId,
+      tag: list.tag,
+      // Whole days on the tenant's clock: from the start of `from` to the start of the day after `to`.
+      createdFrom: list.from ? (startOfDay(list.from, format.timeZone) ?? undefined) : undefined,
+      createdTo: list.to ? (startOfDay(list.to, format.timeZone, 1) ?? undefined) : undefined,
+      sort: list.sort,
+    }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `filtersKey` is every field of `list`
+    [filtersKey, format.timeZone],
+  );
+  const filters: LeadFilters = useMemo(() => ({ ...firstPage, cursor }), [firstPage, cursor]);
 
-  const currentSearch = filters.search ?? '';
-  useEffect(() => {
-    if (searchText.trim() === currentSearch) return;
-    const timer = window.setTimeout(() => {
+  const [storedTrail, setTrail] = useState<CursorTrail>({ filtersKey, cursors: [] });
+  const trail = storedTrail.filtersKey === filtersKey ? storedTrail.cursors : [];
+
+  const updateParams = useCallback(
+    (changes: Record<string, string | null>, resetPage = true) => {
       setParams(
         (current) => {
           const next = new URLSearchParams(current);
-          const value = searchText.trim();
-          if (value) next.set('search', value);
-          else next.delete('search');
-          next.delete('page');
+          for (const [key, value] of Object.entries(changes)) {
+            if (value === null || value === '') next.delete(key);
+            else next.set(key, value);
+          }
+          if (resetPage) next.delete('cursor');
           return next;
         },
         { replace: true },
       );
-    }, SEARCH_DEBOUNCE_MS);
-    return () => window.clearTimeout(timer);
-  }, [searchText, currentSearch, setParams]);
+    },
+    [setParams],
+  );
 
   const leads = useLeads(filters);
   const page = leads.data;
-  const totalPages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
+  // The first page counts the matches (the API does it without a cursor); later pages reuse that count.
+  const total = page?.total ?? queryClient.getQueryData<LeadPage>(leadKeys.list(firstPage))?.total ?? null;
+  // After a reload on a later page the pages before it are unknown: "previous" then goes to the first page.
+  const pageNumber = cursor && trail.length === 0 ? null : trail.length + 1;
   // More than LEAD_TOTAL_CAP leads match: the count stops there, the pages go on.
-  const capped = page?.totalCapped === true;
-  const firstItem = page && page.total > 0 ? (page.page - 1) * page.pageSize + 1 : 0;
-  const lastItem = page ? Math.min(page.total, page.page * page.pageSize) : 0;
-  const hasFilters = Boolean(filters.status || filters.source || filters.search);
+  const capped =
+    (page?.totalCapped ?? queryClient.getQueryData<LeadPage>(leadKeys.list(firstPage))?.totalCapped) === true;
+  const hasFilters = FILTER_KEYS.some((key) => key !== 'sort' && list[key] !== undefined);
+  const named = page?.items.find((lead) => lead.adNames)?.adNames ?? null;
+
+  const goNext = () => {
+    if (!page?.nextCursor) return;
+    setTrail({ filtersKey, cursors: [...trail, cursor ?? null] });
+    updateParams({ cursor: page.nextCursor }, false);
+  };
+  const goPrevious = () => {
+    const previous = trail.length > 0 ? trail[trail.length - 1]! : null;
+    setTrail({ filtersKey, cursors: trail.slice(0, -1) });
+    updateParams({ cursor: previous }, false);
+  };
 
   const selectLead = (id: string | null) => updateParams({ lead: id }, false);
   const role = useSignedInUser()?.role;
@@ -152,60 +158,12 @@ export function LeadsPage() {
         />
       ) : null}
 
-      <div className="card mb-4 grid gap-3 p-4 sm:grid-cols-3">
-        <div className="space-y-1">
-          <label htmlFor={searchId} className="label">
-            {t('leads.filters.search')}
-          </label>
-          <input
-            id={searchId}
-            type="search"
-            data-testid="leads-search"
-            value={searchText}
-            placeholder={t('leads.filters.searchPlaceholder')}
-            onChange={(event) => setSearchText(event.target.value)}
-            className="input"
-          />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor={statusId} className="label">
-            {t('leads.filters.status')}
-          </label>
-          <select
-            id={statusId}
-            data-testid="leads-filter-status"
-            value={filters.status ?? ''}
-            onChange={(event) => updateParams({ status: event.target.value || null })}
-            className="input"
-          >
-            <option value="">{t('leads.filters.allStatuses')}</option>
-            {LEAD_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {t(`leadStatus.${status}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor={sourceId} className="label">
-            {t('leads.filters.source')}
-          </label>
-          <select
-            id={sourceId}
-            data-testid="leads-filter-source"
-            value={filters.source ?? ''}
-            onChange={(event) => updateParams({ source: event.target.value || null })}
-            className="input"
-          >
-            <option value="">{t('leads.filters.allSources')}</option>
-            {LEAD_SOURCES.map((source) => (
-              <option key={source} value={source}>
-                {t(`leadSource.${source}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
+      <LeadFiltersBar
+        params={list}
+        campaignName={named?.campaignId === list.campaignId ? named?.campaignName : null}
+        adName={named?.adId === list.adId ? named?.adName : null}
+        onChange={updateParams}
+      />
 
       <div className={`grid grid-cols-1 gap-4 ${selectedLeadId ? 'xl:grid-cols-[minmax(0,1fr)_400px]' : ''}`}>
         <section className="card overflow-hidden" aria-busy={leads.isFetching}>
@@ -213,7 +171,7 @@ export function LeadsPage() {
             <SkeletonTable columns={6} />
           ) : leads.isError ? (
             <ErrorState error={leads.error} onRetry={() => void leads.refetch()} />
-          ) : page && page.items.length === 0 ? (
+          ) : page && page.items.length === 0 && !cursor ? (
             <EmptyState
               title={hasFilters ? t('leads.empty.filteredTitle') : t('leads.empty.title')}
               description={hasFilters ? t('leads.empty.filteredDescription') : t('leads.empty.description')}
@@ -221,7 +179,7 @@ export function LeadsPage() {
           ) : page ? (
             <>
               <TableContainer label={t('leads.tableCaption')}>
-                <table data-testid="leads-table" data-total={page.total} className="table-base">
+                <table data-testid="leads-table" data-total={total ?? undefined} className="table-base">
                   <caption className="sr-only">{t('leads.tableCaption')}</caption>
                   <thead className="bg-slate-50">
                     <tr>
@@ -237,8 +195,8 @@ export function LeadsPage() {
                       <th scope="col" className="th">
                         {t('leads.columns.status')}
                       </th>
-                      <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.metaAdId]}`}>
-                        {t('lead360.columns.campaignAd')}
+                      <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.ad]}`}>
+                        {t('leadList.campaignAd')}
                       </th>
                       <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.createdAt]}`}>
                         {t('leads.columns.createdAt')}
@@ -257,7 +215,7 @@ export function LeadsPage() {
                           onClick={() => selectLead(lead.id)}
                           className={`cursor-pointer transition-colors ${selected ? 'bg-indigo-50' : 'hover:bg-slate-50'}`}
                         >
-                          <td className="td font-medium text-slate-900">
+                          <td className="td font-medium whitespace-normal text-slate-900">
                             <button
                               type="button"
                               onClick={(event) => {
@@ -286,6 +244,11 @@ export function LeadsPage() {
                               <time dateTime={lead.createdAt} className={ONLY_BELOW[COLUMNS.createdAt]}>
                                 {format.dateTime(lead.createdAt)}
                               </time>
+                              {lead.adNames?.campaignName ? (
+                                <span className={`truncate ${ONLY_BELOW[COLUMNS.ad]}`}>
+                                  {lead.adNames.campaignName}
+                                </span>
+                              ) : null}
                             </span>
                           </td>
                           <td className={`td tabular-nums ${HIDDEN_BELOW[COLUMNS.phone]}`}>{lead.phone}</td>
@@ -295,7 +258,7 @@ export function LeadsPage() {
                           <td className="td">
                             <LeadStatusBadge status={lead.status} />
                           </td>
-                          <td className={`td text-sm ${HIDDEN_BELOW[COLUMNS.metaAdId]}`}>
+                          <td className={`td ${HIDDEN_BELOW[COLUMNS.ad]}`}>
                             <AdNamesCell lead={lead} />
                           </td>
                           <td className={`td ${HIDDEN_BELOW[COLUMNS.createdAt]}`}>
@@ -311,44 +274,56 @@ export function LeadsPage() {
                 aria-label={t('pagination.label')}
                 className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
               >
-                <p>
-                  {t(capped ? 'leadTotals.summaryCapped' : 'pagination.summary', {
-                    from: format.integer(firstItem),
-                    to: format.integer(lastItem),
-                    total: format.integer(page.total),
-                  })}
+                <p data-testid="leads-summary">
+                  {total !== null && pageNumber !== null
+                    ? t(capped ? 'leadTotals.summaryCapped' : 'pagination.summary', {
+                        from: format.integer(total === 0 ? 0 : (pageNumber - 1) * PAGE_SIZE + 1),
+                        to: format.integer(Math.min(total, (pageNumber - 1) * PAGE_SIZE + page.items.length)),
+                        total: format.integer(total),
+                      })
+                    : total !== null
+                      ? t('leadList.totalOnly', { count: total, total: format.integer(total) })
+                      : null}
                 </p>
                 <div className="flex items-center gap-2">
                   <button
                     type="button"
                     data-testid="leads-prev-page"
                     className="btn-secondary"
-                    disabled={page.page <= 1}
-                    onClick={() => updateParams({ page: String(page.page - 1) }, false)}
+                    disabled={!cursor}
+                    onClick={goPrevious}
                   >
+                    <ChevronLeftIcon aria-hidden="true" size={16} />
                     {t('pagination.previous')}
                   </button>
-                  <span className="tabular-nums">
-                    {t(capped ? 'leadTotals.pageCapped' : 'pagination.page', {
-                      page: format.integer(page.page),
-                      pages: format.integer(totalPages),
-                    })}
-                  </span>
+                  {pageNumber !== null ? (
+                    <span className="whitespace-nowrap tabular-nums" data-testid="leads-page-number">
+                      {total !== null
+                        ? t(capped ? 'leadTotals.pageCapped' : 'pagination.page', {
+                            page: format.integer(pageNumber),
+                            pages: format.integer(Math.max(1, Math.ceil(total / PAGE_SIZE))),
+                          })
+                        : t('leadList.pageOnly', { page: format.integer(pageNumber) })}
+                    </span>
+                  ) : null}
                   <button
                     type="button"
                     data-testid="leads-next-page"
                     className="btn-secondary"
-                    disabled={page.page >= totalPages && !capped}
-                    onClick={() => updateParams({ page: String(page.page + 1) }, false)}
+                    disabled={!page.nextCursor}
+                    onClick={goNext}
                   >
                     {t('pagination.next')}
+                    <ChevronRightIcon aria-hidden="true" size={16} />
                   </button>
                 </div>
               </nav>
             </>
           ) : null}
         </section>
-        {selectedLeadId ? <LeadDetailPanel leadId={selectedLeadId} onClose={() => selectLead(null)} /> : null}
+        {selectedLeadId ? (
+          <LeadDetailPanel leadId={selectedLeadId} onClose={() => selectLead(null)} onOpenLead={selectLead} />
+        ) : null}
       </div>
     </div>
   );

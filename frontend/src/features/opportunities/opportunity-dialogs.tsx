@@ -144,7 +144,7 @@ export function NewOpportunityDialog({ busy, error, onConfirm, onCancel }: NewOp
     return () => window.clearTimeout(timer);
   }, [searchText]);
 
-  const leads = useLeads({ page: 1, pageSize: LEAD_CHOICES, search: search || undefined });
+  const leads = useLeads({ pageSize: LEAD_CHOICES, search: search || undefined });
   const choices = leads.data?.items ?? [];
   // The first match is picked unless the user chose one that is still listed.
   const selectedLeadId = choices.some((lead) => lead.id === leadId) ? leadId : (choices[0]?.id ?? '');

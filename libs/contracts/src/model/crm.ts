@@ -30,6 +30,10 @@ export type SessionUser = {
   userId: string;
   tenantId: string;
   tenantName: string;
+  /** The tenant's regional settings: numbers, money and dates are shown in these (the UI language is the user's). */
+  tenantLocale: string;
+  tenantTimezone: string;
+  tenantCurrency: string;
   email: string;
   name: string;
   role: Role;

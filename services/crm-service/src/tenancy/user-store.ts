@@ -19,6 +19,9 @@ export type SessionRow = {
   user_id: string;
   tenant_id: string;
   tenant_name: string;
+  tenant_locale: string;
+  tenant_timezone: string;
+  tenant_currency: string;
   email: string;
   name: string;
   role: Role;
@@ -37,7 +40,8 @@ export type UserRecord = {
 };
 
 const SESSION_SELECT = `
-  SELECT u.id AS user_id, u.tenant_id, t.name AS tenant_name, u.email, u.name, u.role, u.active, u.password_hash
+  SELECT u.id AS user_id, u.tenant_id, t.name AS tenant_name, t.locale AS tenant_locale,
+         t.timezone AS tenant_timezone, t.currency AS tenant_currency, u.email, u.name, u.role, u.active, u.password_hash
     FROM crm.users u
     JOIN crm.tenants t ON t.id = u.tenant_id`;
 
@@ -261,6 +265,9 @@ export function toSessionUser(row: SessionRow): SessionUser {
     userId: row.user_id,
     tenantId: row.tenant_id,
     tenantName: row.tenant_name,
+    tenantLocale: row.tenant_locale,
+    tenantTimezone: row.tenant_timezone,
+    tenantCurrency: row.tenant_currency,
     email: row.email,
     name: row.name,
     role: row.role,

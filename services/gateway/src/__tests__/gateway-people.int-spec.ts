@@ -185,6 +185,13 @@ describe('gateway: sign-up, tenant settings, users and sellers (real crm-service
         currency: 'COP',
         locale: 'en-US',
       });
+      // The session the frontend reads at start carries the new formats at once.
+      expect((await ceo.get('/crm/auth/me').expect(200)).body).toMatchObject({
+        tenantName: 'Ajustes',
+        tenantLocale: 'en-US',
+        tenantTimezone: 'America/Bogota',
+        tenantCurrency: 'COP',
+      });
       const bad = await ceo.patch('/crm/tenant').send({ timezone: 'Nowhere/City' }).expect(400);
       expect(bad.body.message).toBe('timezone must be an IANA timezone such as America/Mexico_City');
       await ceo.patch('/crm/tenant').send({ currency: 'mxn' }).expect(400);

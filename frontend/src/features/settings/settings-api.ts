@@ -1,0 +1,65 @@
+import type { Currency, Locale, Role, TenantView, UserView } from '@crm/contracts/browser';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { http } from '../../api/http';
+import { SESSION_QUERY_KEY } from '../../api/query-client';
+
+export const settingsKeys = {
+  tenant: ['settings', 'tenant'] as const,
+  users: ['settings', 'users'] as const,
+};
+
+export type TenantChanges = { name?: string; timezone?: string; currency?: Currency; locale?: Locale };
+export type NewUser = { name: string; email: string; role: Role; password: string };
+export type UserChanges = { role?: Role; active?: boolean };
+
+export function useTenant() {
+  return useQuery({
+    queryKey: settingsKeys.tenant,
+    queryFn: ({ signal }) => http<TenantView>('/crm/tenant', { signal }),
+  });
+}
+
+/** `PATCH /crm/tenant`; the session is read again so the header and every format follow at once. */
+export function useUpdateTenant() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (changes: TenantChanges) =>
+      http<TenantView>('/crm/tenant', { method: 'PATCH', body: changes }),
+    onSuccess: (tenant) => {
+      queryClient.setQueryData(settingsKeys.tenant, tenant);
+      void queryClient.invalidateQueries({ queryKey: SESSION_QUERY_KEY });
+    },
+  });
+}
+
+/** `GET /crm/users` (ceo and professional); `enabled: false` for roles that may not list users. */
+export function useUsers(options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: settingsKeys.users,
+    queryFn: ({ signal }) => http<UserView[]>('/crm/users', { signal }),
+    enabled: options.enabled ?? true,
+  });
+}
+
+export function useCreateUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (user: NewUser) => http<UserView>('/crm/users', { method: 'POST', body: user }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: settingsKeys.users }),
+  });
+}
+
+export function useUpdateUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, changes }: { id: string; changes: UserChanges }) =>
+      http<UserView>(`/crm/users/${encodeURIComponent(id)}`, { method: 'PATCH', body: changes }),
+    onSuccess: (updated) => {
+      queryClient.setQueryData<UserView[]>(settingsKeys.users, (users) =>
+        users?.map((user) => (user.id === updated.id ? updated : user)),
+      );
+      // Sellers, assignees and the sellers overview list users too.
+      void queryClient.invalidateQueries({ queryKey: ['sellers'] });
+    },
+  });
+}
