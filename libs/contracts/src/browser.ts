@@ -18,3 +18,4 @@ export * from './model/currency';
 export * from './model/opportunities';
 export * from './model/dashboard';
 export * from './model/clients';
+export * from './model/chats';

@@ -1,5 +1,12 @@
 import type { ClassConstructor } from 'class-transformer';
 import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
+import {
+  ChatLeadRequest,
+  ListChatMessagesRequest,
+  ListChatsRequest,
+  SendChatMessageRequest,
+  SendTextRequest,
+} from './chats';
 import { AgendaRequest, ListClientsRequest } from './clients';
 import { TenantRequest } from './common';
 import { DashboardRequest } from './dashboard';
@@ -49,6 +56,7 @@ import {
   WhatsappStatusEvent,
 } from './meta';
 import type { AutomationLogView, AutomationMetrics, RuleView } from './model/automation';
+import type { ChatMessageView, ChatPage, ChatThread, ChatView } from './model/chats';
 import type { Agenda, ClientView } from './model/clients';
 import type { Page } from './model/common';
 import type {
@@ -112,6 +120,10 @@ export type RpcMap = {
   [Rpc.crm.dashboard]: { request: DashboardRequest; reply: CrmDashboard };
   [Rpc.crm.listClients]: { request: ListClientsRequest; reply: Page<ClientView> };
   [Rpc.crm.agenda]: { request: AgendaRequest; reply: Agenda };
+  [Rpc.crm.listChats]: { request: ListChatsRequest; reply: ChatPage };
+  [Rpc.crm.listChatMessages]: { request: ListChatMessagesRequest; reply: ChatThread };
+  [Rpc.crm.markChatRead]: { request: ChatLeadRequest; reply: ChatView };
+  [Rpc.crm.sendChatMessage]: { request: SendChatMessageRequest; reply: ChatMessageView };
 
   [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
   [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };
@@ -125,6 +137,7 @@ export type RpcMap = {
   [Rpc.meta.resolveAd]: { request: ResolveAdRequest; reply: ResolvedAd };
   [Rpc.meta.listTemplates]: { request: ListTemplatesRequest; reply: TemplateView[] };
   [Rpc.meta.sendTemplate]: { request: SendTemplateRequest; reply: SendTemplateResult };
+  [Rpc.meta.sendText]: { request: SendTextRequest; reply: SendTemplateResult };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

@@ -11,6 +11,7 @@ export * from './marketing';
 export * from './automation';
 export * from './people';
 export * from './clients';
+export * from './chats';
 export * from './phone';
 export * from './dashboard';
 export * from './contract-map';

@@ -39,6 +39,11 @@ export const Rpc = {
     // clients and agenda (libs/contracts/src/clients.ts)
     listClients: 'crm.clients.list',
     agenda: 'crm.agenda',
+    // WhatsApp chats (libs/contracts/src/chats.ts)
+    listChats: 'crm.chats.list',
+    listChatMessages: 'crm.chats.messages',
+    markChatRead: 'crm.chats.read',
+    sendChatMessage: 'crm.chats.send',
   },
   meta: {
     consumeOauthState: 'meta.oauth.consume-state',
@@ -53,6 +58,7 @@ export const Rpc = {
     resolveAd: 'meta.ads.resolve',
     listTemplates: 'meta.templates.list',
     sendTemplate: 'meta.whatsapp.send-template',
+    sendText: 'meta.whatsapp.send-text',
   },
   marketing: {
     stats: 'marketing.stats',
