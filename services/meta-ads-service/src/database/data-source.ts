@@ -5,6 +5,7 @@ import { CreateMetaAdsTables1767225700000 } from './migrations/1767225700000-Cre
 import { ExclusiveAssetsAndPendingLeadgen1767225800000 } from './migrations/1767225800000-ExclusiveAssetsAndPendingLeadgen';
 import { TenantRowLevelSecurity1767312000100 } from './migrations/1767312000100-TenantRowLevelSecurity';
 import { DurableMessagingTables1767398400100 } from './migrations/1767398400100-DurableMessagingTables';
+import { FreeFormTextSends1767710000000 } from './migrations/1767710000000-FreeFormTextSends';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -18,6 +19,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       ExclusiveAssetsAndPendingLeadgen1767225800000,
       TenantRowLevelSecurity1767312000100,
       DurableMessagingTables1767398400100,
+      FreeFormTextSends1767710000000,
     ],
     applicationName: 'meta-ads-service',
   });
