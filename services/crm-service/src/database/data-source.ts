@@ -6,6 +6,7 @@ import { DurableMessagingTables1767398400000 } from './migrations/1767398400000-
 import { OpportunityLifecycle1767484800000 } from './migrations/1767484800000-OpportunityLifecycle';
 import { TenantSettingsAndActiveUsers1767484810000 } from './migrations/1767484810000-TenantSettingsAndActiveUsers';
 import { LeadTeamwork1767491400000 } from './migrations/1767491400000-LeadTeamwork';
+import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappChats';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -22,6 +23,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       OpportunityLifecycle1767484800000,
       TenantSettingsAndActiveUsers1767484810000,
       LeadTeamwork1767491400000,
+      WhatsappChats1767700000000,
     ],
     applicationName: 'crm-service',
   });

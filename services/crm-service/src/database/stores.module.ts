@@ -1,4 +1,6 @@
 import { Global, Module } from '@nestjs/common';
+import { ConversationStore } from '../chats/conversation-store';
+import { MessageStore } from '../chats/message-store';
 import { AssignmentCursorStore } from '../leads/assignment-cursor-store';
 import { LeadStore } from '../leads/lead-store';
 import { OpportunityStore } from '../leads/opportunity-store';
@@ -15,6 +17,8 @@ const STORES = [
   PipelineStore,
   TenantStore,
   UserStore,
+  ConversationStore,
+  MessageStore,
 ];
 
 /** The owning store of each table (all its SQL and its row type), for every feature module. */
