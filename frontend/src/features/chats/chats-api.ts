@@ -1,0 +1,71 @@
+import type {
+  ChatFilter,
+  ChatMessageView,
+  ChatPage,
+  ChatThread,
+  ChatView,
+  TemplateView,
+} from '@crm/contracts/browser';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { http } from '../../api/http';
+
+/** The inbox polls: a contact's message or a delivery status shows within a few seconds. */
+export const CHAT_POLL_MS = 4000;
+
+export const chatKeys = {
+  all: ['chats'] as const,
+  list: (filter: ChatFilter) => ['chats', 'list', filter] as const,
+  thread: (leadId: string) => ['chats', 'thread', leadId] as const,
+  templates: ['chats', 'templates'] as const,
+};
+
+export function useChats(filter: ChatFilter) {
+  return useQuery({
+    queryKey: chatKeys.list(filter),
+    queryFn: ({ signal }) => http<ChatPage>('/crm/chats', { query: { filter, pageSize: 50 }, signal }),
+    refetchInterval: CHAT_POLL_MS,
+  });
+}
+
+export function useChatThread(leadId: string | null) {
+  return useQuery({
+    queryKey: chatKeys.thread(leadId ?? ''),
+    queryFn: ({ signal }) => http<ChatThread>(`/crm/chats/${leadId}/messages`, { signal }),
+    enabled: leadId !== null,
+    refetchInterval: CHAT_POLL_MS,
+  });
+}
+
+/** Approved templates, for writing outside the window. */
+export function useChatTemplates(enabled: boolean) {
+  return useQuery({
+    queryKey: chatKeys.templates,
+    queryFn: ({ signal }) => http<TemplateView[]>('/crm/chats/templates', { signal }),
+    enabled,
+    staleTime: 5 * 60 * 1000,
+  });
+}
+
+export function useMarkChatRead() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (leadId: string) => http<ChatView>(`/crm/chats/${leadId}/read`, { method: 'POST', body: {} }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['chats', 'list'] }),
+  });
+}
+
+export type OutgoingMessage = {
+  /** Chosen once per draft: a retry of the same draft never sends twice. */
+  messageId: string;
+  text?: string;
+  template?: { name: string; language: string; parameters: string[] };
+};
+
+export function useSendChatMessage(leadId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (message: OutgoingMessage) =>
+      http<ChatMessageView>(`/crm/chats/${leadId}/messages`, { method: 'POST', body: message }),
+    onSettled: () => void client.invalidateQueries({ queryKey: chatKeys.all }),
+  });
+}
