@@ -6,6 +6,7 @@ import {
   RpcTestClient,
   connectTenantToSandbox,
   freePort,
+  rpcError,
   startServiceProcess,
   waitFor,
   type ServiceHandle,
@@ -279,6 +280,67 @@ describe('gateway: WhatsApp chats (crm-service, meta-ads-service and the Meta sa
       windowEndsAt: null,
       lastMessagePreview: 'seguimiento_lead',
     });
+  });
+
+  it("Meta's 131047 (window closed on WhatsApp's side) leaves the message failed and answers 409", async () => {
+    // The CRM believes the window is open (a conversation row says so), but the number never wrote to WhatsApp.
+    const leadId = await seedLead(db, tenant.tenantId, 'Lead Ventana Desfasada');
+    await db.query(
+      `INSERT INTO crm.conversations (tenant_id, lead_id, last_message_at, last_message_direction, last_inbound_at,
+                                      window_ends_at)
+       VALUES ($1, $2, now(), 'in', now(), now() + interval '1 hour')`,
+      [tenant.tenantId, leadId],
+    );
+    const messageId = randomUUID();
+    const refused = await agents.ceo
+      .post(`/crm/chats/${leadId}/messages`)
+      .send({ messageId, text: 'Hola' })
+      .expect(409);
+    expect(refused.body.message).toMatch(/window is closed/);
+    const row = await db.query<{ status: string; error_code: number | null; phone: string }>(
+      `SELECT m.status, m.error_code, l.phone FROM crm.messages m JOIN crm.leads l ON l.id = m.lead_id
+        WHERE m.id = $1`,
+      [messageId],
+    );
+    expect(row.rows[0]).toMatchObject({ status: 'failed', error_code: 131047 });
+    expect(await messagesTo(row.rows[0].phone)).toHaveLength(0);
+    // Retrying the same message answers it as it is: nothing is sent.
+    const retried = await agents.ceo
+      .post(`/crm/chats/${leadId}/messages`)
+      .send({ messageId, text: 'Hola' })
+      .expect(201);
+    expect(retried.body).toMatchObject({ id: messageId, status: 'failed', errorCode: 131047 });
+  });
+
+  it('meta-ads-service sends a text once per idempotency key and maps 131047 to WINDOW_CLOSED', async () => {
+    const { phone } = await contactWrites('Hola');
+    const key = `test:${randomUUID()}`;
+    const first = await rpc.call(Rpc.meta.sendText, {
+      tenantId: tenant.tenantId,
+      idempotencyKey: key,
+      to: phone,
+      text: 'Uno',
+    });
+    const again = await rpc.call(Rpc.meta.sendText, {
+      tenantId: tenant.tenantId,
+      idempotencyKey: key,
+      to: phone,
+      text: 'Uno',
+    });
+    expect(again.wamid).toBe(first.wamid);
+    expect(await messagesTo(phone)).toHaveLength(1);
+
+    const stranger = `+${randomWaId()}`;
+    const closed = await rpcError(
+      rpc.call(Rpc.meta.sendText, {
+        tenantId: tenant.tenantId,
+        idempotencyKey: `test:${randomUUID()}`,
+        to: stranger,
+        text: 'Hola',
+      }),
+    );
+    expect(closed.code).toBe('CONFLICT');
+    expect(closed.details).toMatchObject({ reason: 'WINDOW_CLOSED', metaCode: 131047 });
   });
 
   it("a setter sees only their leads' conversations; reassigning moves the conversation", async () => {
