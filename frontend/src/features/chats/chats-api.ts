@@ -4,7 +4,9 @@ import type {
   ChatPage,
   ChatThread,
   ChatView,
+  LeadView,
   TemplateView,
+  UserView,
 } from '@crm/contracts/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../api/http';
@@ -66,6 +68,27 @@ export function useSendChatMessage(leadId: string) {
   return useMutation({
     mutationFn: (message: OutgoingMessage) =>
       http<ChatMessageView>(`/crm/chats/${leadId}/messages`, { method: 'POST', body: message }),
+    onSettled: () => void client.invalidateQueries({ queryKey: chatKeys.all }),
+  });
+}
+
+/** Active users a conversation can be given to (ceo and professional may list users). */
+export function useAssignableUsers(enabled: boolean) {
+  return useQuery({
+    queryKey: ['chats', 'assignable-users'] as const,
+    queryFn: ({ signal }) => http<UserView[]>('/crm/users', { signal }),
+    enabled,
+    staleTime: 60 * 1000,
+    select: (users) => users.filter((user) => user.active),
+  });
+}
+
+/** A conversation's seller is its lead's: reassigning goes through the lead. */
+export function useReassignChat(leadId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (assignedUserId: string | null) =>
+      http<LeadView>(`/crm/leads/${leadId}`, { method: 'PATCH', body: { assignedUserId } }),
     onSettled: () => void client.invalidateQueries({ queryKey: chatKeys.all }),
   });
 }

@@ -254,4 +254,60 @@ describe('ChatsPage', () => {
       'La ventana de 24 h se cerró: envía una plantilla aprobada.',
     );
   });
+
+  it('lets the ceo give the conversation to another seller through the lead', async () => {
+    const api = stubFetch({
+      'GET /crm/auth/me': sessionUser('ceo'),
+      'GET /crm/chats': { items: [], nextCursor: null },
+      'GET /crm/chats/00000000-0000-4000-8000-0000000000c1/messages': thread({ unreadCount: 0 }),
+      'GET /crm/users': [
+        {
+          id: '00000000-0000-4000-8000-0000000000a1',
+          name: 'Sergio Setter',
+          email: 's@x.test',
+          role: 'setter',
+          active: true,
+          createdAt: '2026-01-01T00:00:00Z',
+        },
+        {
+          id: '00000000-0000-4000-8000-0000000000a2',
+          name: 'Carla Closer',
+          email: 'c@x.test',
+          role: 'closer',
+          active: true,
+          createdAt: '2026-01-01T00:00:00Z',
+        },
+        {
+          id: '00000000-0000-4000-8000-0000000000a3',
+          name: 'Baja Inactiva',
+          email: 'b@x.test',
+          role: 'setter',
+          active: false,
+          createdAt: '2026-01-01T00:00:00Z',
+        },
+      ],
+      'PATCH /crm/leads/00000000-0000-4000-8000-0000000000c1': {},
+    });
+    const { user } = renderChats(`/chats?lead=${LEAD}`);
+    const seller = await screen.findByLabelText('Vendedor');
+    expect(seller).toHaveValue('00000000-0000-4000-8000-0000000000a1');
+    expect(within(seller).queryByText('Baja Inactiva')).toBeNull();
+    await user.selectOptions(seller, '00000000-0000-4000-8000-0000000000a2');
+    await waitFor(() =>
+      expect(api.calls('PATCH /crm/leads/00000000-0000-4000-8000-0000000000c1')[0]?.body).toEqual({
+        assignedUserId: '00000000-0000-4000-8000-0000000000a2',
+      }),
+    );
+  });
+
+  it('does not offer reassignment to a setter', async () => {
+    stubFetch({
+      'GET /crm/auth/me': sessionUser('setter'),
+      'GET /crm/chats': { items: [], nextCursor: null },
+      'GET /crm/chats/00000000-0000-4000-8000-0000000000c1/messages': thread({ unreadCount: 0 }),
+    });
+    renderChats(`/chats?lead=${LEAD}`);
+    await screen.findByTestId('messages');
+    expect(screen.queryByLabelText('Vendedor')).toBeNull();
+  });
 });

@@ -26,12 +26,16 @@ import {
 import { PageHeader } from '../../components/page-header';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
+import { useCurrentUser } from '../auth/guards';
+import { canUse } from '../auth/session';
 import { fillTemplate, hoursLeft } from './chat-window';
 import {
+  useAssignableUsers,
   useChatTemplates,
   useChatThread,
   useChats,
   useMarkChatRead,
+  useReassignChat,
   useSendChatMessage,
   type OutgoingMessage,
 } from './chats-api';
@@ -362,8 +366,44 @@ function TemplateComposer({ chat }: { chat: ChatView }) {
   );
 }
 
+/** ceo and professional give the conversation (its lead) to another seller. */
+function Reassign({ chat }: { chat: ChatView }) {
+  const { t } = useTranslation();
+  const selectId = useId();
+  const users = useAssignableUsers(true);
+  const reassign = useReassignChat(chat.leadId);
+  if (!users.isSuccess) return null;
+  return (
+    <div className="flex items-center gap-2 border-b border-slate-200 px-3 py-2 text-sm">
+      <label htmlFor={selectId} className="text-slate-600">
+        {t('chats.assign.label')}
+      </label>
+      <select
+        id={selectId}
+        className="input max-w-xs py-1"
+        value={chat.assignedUserId ?? ''}
+        disabled={reassign.isPending}
+        onChange={(event) => reassign.mutate(event.target.value || null)}
+      >
+        <option value="">{t('chats.unassigned')}</option>
+        {users.data.map((user) => (
+          <option key={user.id} value={user.id}>
+            {user.name}
+          </option>
+        ))}
+      </select>
+      {reassign.isError ? (
+        <span role="alert" className="text-rose-700">
+          {t('chats.assign.error')}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
 function Thread({ leadId, onBack }: { leadId: string; onBack: () => void }) {
   const { t } = useTranslation();
+  const user = useCurrentUser();
   const thread = useChatThread(leadId);
   const markRead = useMarkChatRead();
   const bottom = useRef<HTMLDivElement>(null);
@@ -400,6 +440,7 @@ function Thread({ leadId, onBack }: { leadId: string; onBack: () => void }) {
         ) : null}
         {thread.data ? <WindowBadge chat={thread.data.chat} /> : null}
       </header>
+      {thread.data && canUse('sellers', user.role) ? <Reassign chat={thread.data.chat} /> : null}
       {thread.isPending ? (
         <Loading />
       ) : thread.isError ? (
