@@ -413,4 +413,22 @@ describe('gateway: WhatsApp chats (crm-service, meta-ads-service and the Meta sa
     const { items } = await thread(agents.setter, chat.leadId);
     expect(items.map((m: ChatMessageView) => m.body)).toEqual(['Primero', 'Segundo']);
   });
+
+  it('documents the chat routes and the send body (without the session fields) in OpenAPI', async () => {
+    const spec = (await request(gateway.server).get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
+    };
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/crm/chats',
+        '/crm/chats/templates',
+        '/crm/chats/{leadId}/messages',
+        '/crm/chats/{leadId}/read',
+      ]),
+    );
+    const body = spec.components.schemas.SendChatMessageBody!;
+    expect(Object.keys(body.properties).sort()).toEqual(['messageId', 'template', 'text']);
+    expect(body.required ?? []).toEqual([]);
+  });
 });
