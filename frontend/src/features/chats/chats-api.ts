@@ -8,7 +8,7 @@ import type {
   TemplateView,
   UserView,
 } from '@crm/contracts/browser';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../api/http';
 
 /** The inbox polls: a contact's message or a delivery status shows within a few seconds. */
@@ -21,18 +21,26 @@ export const chatKeys = {
   templates: ['chats', 'templates'] as const,
 };
 
+/** Conversations, latest first; further (older) pages on demand. Polling refreshes every loaded page. */
 export function useChats(filter: ChatFilter) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: chatKeys.list(filter),
-    queryFn: ({ signal }) => http<ChatPage>('/crm/chats', { query: { filter, pageSize: 50 }, signal }),
+    queryFn: ({ signal, pageParam }) =>
+      http<ChatPage>('/crm/chats', { query: { filter, pageSize: 30, cursor: pageParam }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: CHAT_POLL_MS,
   });
 }
 
+/** The latest messages of a conversation; older pages on demand (`fetchNextPage`). */
 export function useChatThread(leadId: string | null) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: chatKeys.thread(leadId ?? ''),
-    queryFn: ({ signal }) => http<ChatThread>(`/crm/chats/${leadId}/messages`, { signal }),
+    queryFn: ({ signal, pageParam }) =>
+      http<ChatThread>(`/crm/chats/${leadId}/messages`, { query: { before: pageParam }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.olderCursor ?? undefined,
     enabled: leadId !== null,
     refetchInterval: CHAT_POLL_MS,
   });

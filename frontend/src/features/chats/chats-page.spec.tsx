@@ -310,4 +310,45 @@ describe('ChatsPage', () => {
     await screen.findByTestId('messages');
     expect(screen.queryByLabelText('Vendedor')).toBeNull();
   });
+
+  it('loads earlier messages above the latest ones, and more conversations below', async () => {
+    const api = stubFetch({
+      'GET /crm/auth/me': sessionUser('ceo'),
+      'GET /crm/users': [],
+      'GET /crm/chats': (request: StubRequest) =>
+        json(
+          request.query.get('cursor') === 'next-page'
+            ? {
+                items: [chat({ leadId: 'lead-9', leadName: 'Zoe Antigua', unreadCount: 0 })],
+                nextCursor: null,
+              }
+            : { items: [chat({ unreadCount: 0 })], nextCursor: 'next-page' },
+        ),
+      'GET /crm/chats/00000000-0000-4000-8000-0000000000c1/messages': (request: StubRequest) =>
+        json(
+          request.query.get('before') === 'older-page'
+            ? {
+                ...thread({ unreadCount: 0 }, [message({ id: 'm0', body: 'Mensaje viejo' })]),
+                olderCursor: null,
+              }
+            : {
+                ...thread({ unreadCount: 0 }, [message({ id: 'm1', body: 'Mensaje nuevo' })]),
+                olderCursor: 'older-page',
+              },
+        ),
+    });
+    const { user } = renderChats(`/chats?lead=${LEAD}`);
+    await user.click(await screen.findByRole('button', { name: 'Ver mensajes anteriores' }));
+    await screen.findByText('Mensaje viejo');
+    expect(
+      within(screen.getByTestId('messages'))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([expect.stringContaining('Mensaje viejo'), expect.stringContaining('Mensaje nuevo')]);
+    expect(screen.queryByRole('button', { name: 'Ver mensajes anteriores' })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Ver más conversaciones' }));
+    expect(await screen.findByText('Zoe Antigua')).toBeInTheDocument();
+    expect(api.calls('GET /crm/chats').some((call) => call.query.get('cursor') === 'next-page')).toBe(true);
+  });
 });

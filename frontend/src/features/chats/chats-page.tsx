@@ -79,51 +79,68 @@ function ConversationList({
   const chats = useChats(filter);
   if (chats.isPending) return <Loading />;
   if (chats.isError) return <ErrorState error={chats.error} onRetry={() => void chats.refetch()} />;
-  if (chats.data.items.length === 0) {
+  const items = chats.data.pages.flatMap((page) => page.items);
+  if (items.length === 0) {
     return <EmptyState title={t('chats.empty.title')} description={t('chats.empty.description')} />;
   }
   return (
-    <ul data-testid="chat-list" className="divide-y divide-slate-100">
-      {chats.data.items.map((chat) => (
-        <li key={chat.leadId}>
+    <>
+      <ul data-testid="chat-list" className="divide-y divide-slate-100">
+        {items.map((chat) => (
+          <li key={chat.leadId}>
+            <button
+              type="button"
+              data-testid={`chat-${chat.leadId}`}
+              aria-current={chat.leadId === selected ? 'true' : undefined}
+              onClick={() => onSelect(chat.leadId)}
+              className={`flex w-full flex-col gap-1 px-4 py-3 text-left hover:bg-slate-50 ${
+                chat.leadId === selected ? 'bg-indigo-50' : ''
+              }`}
+            >
+              <div className="flex items-center justify-between gap-2">
+                <span className="truncate font-medium text-slate-900">{chat.leadName}</span>
+                {chat.lastMessageAt ? (
+                  <span className="shrink-0 text-xs text-slate-500">
+                    {format.dateTime(chat.lastMessageAt)}
+                  </span>
+                ) : null}
+              </div>
+              <div className="flex items-center justify-between gap-2">
+                <span className="truncate text-sm text-slate-600">
+                  {chat.lastMessageDirection === 'out' ? `${t('chats.you')}: ` : ''}
+                  {chat.lastMessagePreview ?? t('chats.unsupported')}
+                </span>
+                {chat.unreadCount > 0 ? (
+                  <span
+                    data-testid="unread"
+                    aria-label={t('chats.unread', { count: chat.unreadCount })}
+                    className="shrink-0 rounded-full bg-emerald-600 px-2 py-0.5 text-xs font-semibold text-white"
+                  >
+                    {format.integer(chat.unreadCount)}
+                  </span>
+                ) : null}
+              </div>
+              <div className="flex flex-wrap items-center gap-2 text-xs text-slate-500">
+                <WindowBadge chat={chat} />
+                <span className="truncate">{chat.assignedUserName ?? t('chats.unassigned')}</span>
+              </div>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {chats.hasNextPage ? (
+        <div className="border-t border-slate-100 p-2 text-center">
           <button
             type="button"
-            data-testid={`chat-${chat.leadId}`}
-            aria-current={chat.leadId === selected ? 'true' : undefined}
-            onClick={() => onSelect(chat.leadId)}
-            className={`flex w-full flex-col gap-1 px-4 py-3 text-left hover:bg-slate-50 ${
-              chat.leadId === selected ? 'bg-indigo-50' : ''
-            }`}
+            className="btn-secondary"
+            disabled={chats.isFetchingNextPage}
+            onClick={() => void chats.fetchNextPage()}
           >
-            <div className="flex items-center justify-between gap-2">
-              <span className="truncate font-medium text-slate-900">{chat.leadName}</span>
-              {chat.lastMessageAt ? (
-                <span className="shrink-0 text-xs text-slate-500">{format.dateTime(chat.lastMessageAt)}</span>
-              ) : null}
-            </div>
-            <div className="flex items-center justify-between gap-2">
-              <span className="truncate text-sm text-slate-600">
-                {chat.lastMessageDirection === 'out' ? `${t('chats.you')}: ` : ''}
-                {chat.lastMessagePreview ?? t('chats.unsupported')}
-              </span>
-              {chat.unreadCount > 0 ? (
-                <span
-                  data-testid="unread"
-                  aria-label={t('chats.unread', { count: chat.unreadCount })}
-                  className="shrink-0 rounded-full bg-emerald-600 px-2 py-0.5 text-xs font-semibold text-white"
-                >
-                  {format.integer(chat.unreadCount)}
-                </span>
-              ) : null}
-            </div>
-            <div className="flex flex-wrap items-center gap-2 text-xs text-slate-500">
-              <WindowBadge chat={chat} />
-              <span className="truncate">{chat.assignedUserName ?? t('chats.unassigned')}</span>
-            </div>
+            {t('chats.more')}
           </button>
-        </li>
-      ))}
-    </ul>
+        </div>
+      ) : null}
+    </>
   );
 }
 
@@ -407,8 +424,11 @@ function Thread({ leadId, onBack }: { leadId: string; onBack: () => void }) {
   const thread = useChatThread(leadId);
   const markRead = useMarkChatRead();
   const bottom = useRef<HTMLDivElement>(null);
-  const unread = thread.data?.chat.unreadCount ?? 0;
-  const lastId = thread.data?.items.at(-1)?.id;
+  // Pages come newest first, each oldest → newest: the first page carries the current conversation.
+  const chat = thread.data?.pages[0]?.chat;
+  const messages = thread.data ? [...thread.data.pages].reverse().flatMap((page) => page.items) : [];
+  const unread = chat?.unreadCount ?? 0;
+  const lastId = messages.at(-1)?.id;
 
   useEffect(() => {
     if (unread > 0) markRead.mutate(leadId);
@@ -430,39 +450,51 @@ function Thread({ leadId, onBack }: { leadId: string; onBack: () => void }) {
         >
           <BackIcon size={16} aria-hidden="true" />
         </button>
-        {thread.data ? (
+        {chat ? (
           <div className="min-w-0 flex-1">
-            <h2 className="truncate font-semibold text-slate-900">{thread.data.chat.leadName}</h2>
+            <h2 className="truncate font-semibold text-slate-900">{chat.leadName}</h2>
             <p className="truncate text-xs text-slate-500">
-              {thread.data.chat.phone} · {thread.data.chat.assignedUserName ?? t('chats.unassigned')}
+              {chat.phone} · {chat.assignedUserName ?? t('chats.unassigned')}
             </p>
           </div>
         ) : null}
-        {thread.data ? <WindowBadge chat={thread.data.chat} /> : null}
+        {chat ? <WindowBadge chat={chat} /> : null}
       </header>
-      {thread.data && canUse('sellers', user.role) ? <Reassign chat={thread.data.chat} /> : null}
+      {chat && canUse('sellers', user.role) ? <Reassign chat={chat} /> : null}
       {thread.isPending ? (
         <Loading />
-      ) : thread.isError ? (
+      ) : thread.isError || !chat ? (
         <ErrorState error={thread.error} onRetry={() => void thread.refetch()} />
       ) : (
         <>
           <div className="flex-1 overflow-y-auto bg-slate-50 p-3">
-            {thread.data.items.length === 0 ? (
+            {thread.hasNextPage ? (
+              <div className="mb-2 text-center">
+                <button
+                  type="button"
+                  className="btn-secondary"
+                  disabled={thread.isFetchingNextPage}
+                  onClick={() => void thread.fetchNextPage()}
+                >
+                  {t('chats.older')}
+                </button>
+              </div>
+            ) : null}
+            {messages.length === 0 ? (
               <EmptyState title={t('chats.noMessages')} />
             ) : (
               <ol className="space-y-2" data-testid="messages">
-                {thread.data.items.map((message) => (
+                {messages.map((message) => (
                   <Bubble key={message.id} message={message} />
                 ))}
               </ol>
             )}
             <div ref={bottom} />
           </div>
-          {thread.data.chat.windowOpen ? (
-            <TextComposer key={leadId} chat={thread.data.chat} />
+          {chat.windowOpen ? (
+            <TextComposer key={leadId} chat={chat} />
           ) : (
-            <TemplateComposer key={leadId} chat={thread.data.chat} />
+            <TemplateComposer key={leadId} chat={chat} />
           )}
         </>
       )}
