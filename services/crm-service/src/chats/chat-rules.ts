@@ -29,10 +29,6 @@ export function previewOf(text: string): string {
  * Rank of a status: a webhook moves a message only to a higher rank (never read → delivered). `failed` may follow
  * anything short of `read` and is final (it keeps Meta's error).
  */
-export const STATUS_RANK_SQL = (column: string): string =>
-  `CASE ${column} WHEN 'queued' THEN 0 WHEN 'unknown' THEN 0 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 4
-     WHEN 'failed' THEN 5 WHEN 'read' THEN 6 END`;
-
 const RANK: Record<ChatMessageStatus, number> = {
   queued: 0,
   unknown: 0,
@@ -42,7 +38,13 @@ const RANK: Record<ChatMessageStatus, number> = {
   read: 6,
 };
 
-/** Whether a message in `current` moves to `next` (the rule `STATUS_RANK_SQL` applies in the store). */
+/** `RANK` in SQL, for the store's conditional update. */
+export const STATUS_RANK_SQL = (column: string): string =>
+  `CASE ${column} ${Object.entries(RANK)
+    .map(([status, rank]) => `WHEN '${status}' THEN ${rank}`)
+    .join(' ')} END`;
+
+/** Whether a message in `current` moves to `next` (what the store's update applies with `STATUS_RANK_SQL`). */
 export function advances(current: ChatMessageStatus, next: WhatsappStatus): boolean {
   return current !== 'failed' && RANK[next] > RANK[current];
 }

@@ -14,6 +14,7 @@ import {
   type WhatsappStatusEvent,
 } from '@crm/contracts';
 import { RpcClient, TenantDatabase } from '@crm/nest-common';
+import type { EntityManager } from 'typeorm';
 import { LeadStore } from '../leads/lead-store';
 import { visibilityOf } from '../opportunities/visibility';
 import { callbackDataOf, decodeKeyset, encodeKeyset, messageIdOfCallback, previewOf } from './chat-rules';
@@ -209,10 +210,7 @@ export class ChatsService {
     }
   }
 
-  private async requireChat(
-    db: Parameters<Parameters<TenantDatabase['withTenant']>[1]>[0],
-    request: ChatLeadRequest,
-  ): Promise<ChatView> {
+  private async requireChat(db: EntityManager, request: ChatLeadRequest): Promise<ChatView> {
     const chat = await this.conversations.findView(
       db,
       request.tenantId,

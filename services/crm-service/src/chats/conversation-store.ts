@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ChatFilter, ChatMessageDirection as ChatDirection, ChatView } from '@crm/contracts';
+import type { ChatFilter, ChatMessageDirection, ChatView } from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
 import { updateReturning } from '../common/sql';
 import { INSTANT_SQL, encodeKeyset, type Keyset } from './chat-rules';
@@ -17,7 +17,7 @@ type ConversationViewRow = {
   assigned_user_name: string | null;
   last_message_at: Date | null;
   last_message_preview: string | null;
-  last_message_direction: ChatDirection | null;
+  last_message_direction: ChatMessageDirection | null;
   unread_count: number | null;
   window_ends_at: Date | null;
   window_open: boolean | null;
