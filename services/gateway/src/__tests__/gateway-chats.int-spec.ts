@@ -104,16 +104,22 @@ describe('gateway: WhatsApp chats (crm-service, meta-ads-service and the Meta sa
       NATS_URL: process.env.NATS_URL!,
       LOG_LEVEL: 'warn',
     };
+    // Two service processes compiling at once on a busy 2-core machine can take longer than the 30 s default.
+    const slowStart = { timeoutMs: 90_000 };
     [crm, meta] = await Promise.all([
-      startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }),
-      startServiceProcess('meta-ads-service', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        META_GRAPH_URL: sandbox.url,
-        META_APP_ID: ids.appId,
-        META_APP_SECRET: APP_SECRET,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      }),
+      startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }, slowStart),
+      startServiceProcess(
+        'meta-ads-service',
+        {
+          ...common,
+          HTTP_PORT: String(await freePort()),
+          META_GRAPH_URL: sandbox.url,
+          META_APP_ID: ids.appId,
+          META_APP_SECRET: APP_SECRET,
+          TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        },
+        slowStart,
+      ),
     ]);
     tenant = await seedTenant(db, 'Inmobiliaria Chats');
     other = await seedTenant(db, 'Inmobiliaria Ajena');
@@ -131,7 +137,7 @@ describe('gateway: WhatsApp chats (crm-service, meta-ads-service and the Meta sa
       .post('/crm/auth/login')
       .send({ email: other.users.ceo.email, password: TEST_PASSWORD })
       .expect(200);
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await rpc?.call(Rpc.meta.disconnect, { tenantId: tenant.tenantId }).catch(() => undefined);
