@@ -6,6 +6,7 @@ import { AutomationPage } from '../features/automation/automation-page';
 import { RequireAuth, RequireModule } from '../features/auth/guards';
 import { LoginPage } from '../features/auth/login-page';
 import { SignupPage } from '../features/auth/signup-page';
+import { ChatsPage } from '../features/chats/chats-page';
 import { ClientsPage } from '../features/clients/clients-page';
 import { DashboardPage } from '../features/dashboard/dashboard-page';
 import { Lead360Page } from '../features/lead-360/lead-360-page';
@@ -56,6 +57,14 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="leads">
                   <OpportunitiesPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'chats',
+              element: (
+                <RequireModule module="leads">
+                  <ChatsPage />
                 </RequireModule>
               ),
             },

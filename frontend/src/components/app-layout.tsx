@@ -5,6 +5,7 @@ import { canUse, useLogout, type AppModule } from '../features/auth/session';
 import {
   AgendaIcon,
   AutomationIcon,
+  ChatsIcon,
   ClientsIcon,
   DashboardIcon,
   LeadsIcon,
@@ -26,6 +27,7 @@ type NavItem = {
     | 'nav.opportunities'
     | 'nav.clients'
     | 'nav.agenda'
+    | 'nav.chats'
     | 'nav.marketing'
     | 'nav.automation'
     | 'nav.sellers'
@@ -44,6 +46,7 @@ const NAV_ITEMS: readonly NavItem[] = [
     module: 'leads',
     icon: OpportunitiesIcon,
   },
+  { to: '/chats', testId: 'nav-chats', labelKey: 'nav.chats', module: 'leads', icon: ChatsIcon },
   { to: '/clients', testId: 'nav-clients', labelKey: 'nav.clients', module: 'leads', icon: ClientsIcon },
   { to: '/agenda', testId: 'nav-agenda', labelKey: 'nav.agenda', module: 'leads', icon: AgendaIcon },
   {

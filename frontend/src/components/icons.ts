@@ -43,5 +43,13 @@ export {
   X as CloseIcon,
   UserCheck as ClientsIcon,
   Zap as AutomationIcon,
+  // chats
+  MessageCircle as ChatsIcon,
+  ArrowLeft as BackIcon,
+  Send as SendIcon,
+  Clock as QueuedIcon,
+  CheckCheck as DeliveredIcon,
+  CircleAlert as FailedIcon,
+  CircleHelp as UnknownIcon,
 } from 'lucide-react';
 export type { LucideIcon as Icon } from 'lucide-react';

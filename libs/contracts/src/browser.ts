@@ -20,3 +20,4 @@ export * from './model/dashboard';
 export * from './model/clients';
 export * from './model/lead-360';
 export * from './model/lead-imports';
+export * from './model/chats';

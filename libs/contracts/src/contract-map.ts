@@ -1,5 +1,12 @@
 import type { ClassConstructor } from 'class-transformer';
 import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
+import {
+  ChatLeadRequest,
+  ListChatMessagesRequest,
+  ListChatsRequest,
+  SendChatMessageRequest,
+  SendTextRequest,
+} from './chats';
 import { AgendaRequest, ListClientsRequest } from './clients';
 import { TenantRequest } from './common';
 import { DashboardRequest } from './dashboard';
@@ -57,6 +64,7 @@ import {
   WhatsappStatusEvent,
 } from './meta';
 import type { AutomationLogView, AutomationMetrics, RuleView } from './model/automation';
+import type { ChatMessageView, ChatPage, ChatThread, ChatView } from './model/chats';
 import type { Agenda, ClientView } from './model/clients';
 import type { Page } from './model/common';
 import type {
@@ -130,6 +138,10 @@ export type RpcMap = {
   [Rpc.crm.getLeadImport]: { request: LeadImportRequest; reply: LeadImportView };
   [Rpc.crm.listLeadImports]: { request: TenantRequest; reply: LeadImportView[] };
   [Rpc.crm.leadImportRejects]: { request: LeadImportRejectsRequest; reply: LeadImportRejectPage };
+  [Rpc.crm.listChats]: { request: ListChatsRequest; reply: ChatPage };
+  [Rpc.crm.listChatMessages]: { request: ListChatMessagesRequest; reply: ChatThread };
+  [Rpc.crm.markChatRead]: { request: ChatLeadRequest; reply: ChatView };
+  [Rpc.crm.sendChatMessage]: { request: SendChatMessageRequest; reply: ChatMessageView };
 
   [Rpc.meta.consumeOauthState]: { request: ConsumeOauthStateRequest; reply: { ok: true } };
   [Rpc.meta.completeOauth]: { request: CompleteOauthRequest; reply: ConnectionStatus };
@@ -144,6 +156,7 @@ export type RpcMap = {
   [Rpc.meta.listTemplates]: { request: ListTemplatesRequest; reply: TemplateView[] };
   [Rpc.meta.sendTemplate]: { request: SendTemplateRequest; reply: SendTemplateResult };
   [Rpc.meta.adContext]: { request: AdContextRequest; reply: AdContextResult };
+  [Rpc.meta.sendText]: { request: SendTextRequest; reply: SendTemplateResult };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

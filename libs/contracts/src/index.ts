@@ -12,6 +12,7 @@ export * from './automation';
 export * from './people';
 export * from './clients';
 export * from './lead-imports';
+export * from './chats';
 export * from './phone';
 export * from './dashboard';
 export * from './lead-360';

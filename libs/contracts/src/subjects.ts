@@ -49,6 +49,11 @@ export const Rpc = {
     getLeadImport: 'crm.lead-imports.get',
     listLeadImports: 'crm.lead-imports.list',
     leadImportRejects: 'crm.lead-imports.rejects',
+    // WhatsApp chats (libs/contracts/src/chats.ts)
+    listChats: 'crm.chats.list',
+    listChatMessages: 'crm.chats.messages',
+    markChatRead: 'crm.chats.read',
+    sendChatMessage: 'crm.chats.send',
   },
   meta: {
     consumeOauthState: 'meta.oauth.consume-state',
@@ -65,6 +70,7 @@ export const Rpc = {
     sendTemplate: 'meta.whatsapp.send-template',
     // lead 360: names and creative of catalogue ads (libs/contracts/src/lead-360.ts)
     adContext: 'meta.ads.context',
+    sendText: 'meta.whatsapp.send-text',
   },
   marketing: {
     stats: 'marketing.stats',

@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { AttributionModule } from './attribution/attribution.module';
+import { ChatsModule } from './chats/chats.module';
 import { ClientsModule } from './clients/clients.module';
 import { SERVICE_NAME, type CrmConfig } from './config';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -52,6 +53,7 @@ export class AppModule {
         DashboardModule,
         InboundModule,
         Lead360Module,
+        ChatsModule,
       ],
     };
   }

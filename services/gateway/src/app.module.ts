@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { MessagingModule } from '@crm/nest-common';
 import { AuthModule } from './auth/auth.module';
 import { AutomationModule } from './automation/automation.module';
+import { ChatsModule } from './chats/chats.module';
 import { GatewayConfigModule } from './config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { SERVICE_NAME, type GatewayConfig } from './config';
@@ -36,6 +37,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       AutomationModule,
       PeopleModule,
       DashboardModule,
+      ChatsModule,
     ],
     // The root module's global guards run before those of imported modules: a forged request is refused before
     // the session and role guards look at it.

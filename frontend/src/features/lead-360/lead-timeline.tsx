@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { HsmTimelineStatus, TimelineEntry } from '@crm/contracts/browser';
 import { useTranslation } from 'react-i18next';
 import { Badge, type BadgeTone } from '../../components/badge';
@@ -45,7 +46,7 @@ const HSM_TONES: Record<HsmTimelineStatus, BadgeTone> = {
   unknown: 'neutral',
 };
 
-type T = ReturnType<typeof useTranslation>['t'];
+type T = TFunction;
 
 /** What happened, in words (names, amounts and dates formatted for the tenant; never a code). */
 export function describeEntry(entry: TimelineEntry, t: T, format: Formatters): string {

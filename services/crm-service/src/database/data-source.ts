@@ -11,6 +11,7 @@ import { LeadImports1767800000000 } from './migrations/1767800000000-LeadImports
 import { LeadSearchTable1767950000000 } from './migrations/1767950000000-LeadSearchTable';
 import { OpportunityTotals1767950010000 } from './migrations/1767950010000-OpportunityTotals';
 import { OpportunityLeadSeller1767950020000 } from './migrations/1767950020000-OpportunityLeadSeller';
+import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappChats';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -32,6 +33,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadSearchTable1767950000000,
       OpportunityTotals1767950010000,
       OpportunityLeadSeller1767950020000,
+      WhatsappChats1767700000000,
     ],
     applicationName: 'crm-service',
   });

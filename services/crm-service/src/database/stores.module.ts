@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { LeadActivityStore } from '../lead-360/lead-activity-store';
+import { ConversationStore } from '../chats/conversation-store';
+import { MessageStore } from '../chats/message-store';
 import { AssignmentCursorStore } from '../leads/assignment-cursor-store';
 import { LeadStore } from '../leads/lead-store';
 import { OpportunityStore } from '../leads/opportunity-store';
@@ -17,6 +19,8 @@ const STORES = [
   TenantStore,
   UserStore,
   LeadActivityStore,
+  ConversationStore,
+  MessageStore,
 ];
 
 /** The owning store of each table (all its SQL and its row type), for every feature module. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   DomainError,
@@ -8,6 +9,9 @@ import {
 } from '@crm/contracts';
 import { OutboxService, ProcessedEvents, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
+import { previewOf, windowEndsAt } from '../chats/chat-rules';
+import { ConversationStore } from '../chats/conversation-store';
+import { MessageStore } from '../chats/message-store';
 import { isOptOutText } from '../common/opt-out';
 import { LeadActivityStore, originOfSource } from '../lead-360/lead-activity-store';
 import { LeadAssignment } from '../leads/lead-assignment';
@@ -43,9 +47,14 @@ export class InboundService {
     private readonly outbox: OutboxService,
     private readonly assignment: LeadAssignment,
     private readonly activity: LeadActivityStore,
+    private readonly conversations: ConversationStore,
+    private readonly messages: MessageStore,
   ) {}
 
-  /** Click-to-WhatsApp attribution, leads from first WhatsApp contact, and STOP/BAJA opt-outs. */
+  /**
+   * Click-to-WhatsApp attribution, leads from first WhatsApp contact, STOP/BAJA opt-outs, and the message in the
+   * lead's chat (unread, window reopened), all in one transaction.
+   */
   async handleWhatsappInbound(event: WhatsappInboundEvent): Promise<InboundOutcome> {
     const { tenantId } = event;
     const phone = normalizePhone(event.from);
@@ -98,6 +107,8 @@ export class InboundService {
         });
         await this.assignment.assignNewLead(manager, tenantId, created.id);
       }
+      const leadId = created?.id ?? (await this.leads.findIdByPhone(manager, tenantId, phone));
+      if (leadId) await this.recordChatMessage(manager, tenantId, leadId, event);
       return { duplicate: false, createdLeadId: created?.id ?? null, attributed, optedOut };
     });
     this.afterCommit(`wa-in ${event.wamid}`, outcome);
@@ -157,6 +168,30 @@ export class InboundService {
     });
     this.afterCommit(`leadgen ${event.leadgenId}`, outcome);
     return outcome;
+  }
+
+  /** The message in the lead's conversation: one more unread, and the window reopened (72 h after a CTWA ad). */
+  private async recordChatMessage(
+    manager: EntityManager,
+    tenantId: string,
+    leadId: string,
+    event: WhatsappInboundEvent,
+  ): Promise<void> {
+    const at = new Date(event.timestamp);
+    const recorded = await this.messages.insertInbound(manager, tenantId, {
+      id: randomUUID(),
+      leadId,
+      wamid: event.wamid,
+      body: event.text ?? null,
+      createdAt: at,
+    });
+    if (!recorded) return;
+    await this.conversations.recordInbound(manager, tenantId, leadId, {
+      phoneNumberId: event.phoneNumberId,
+      at,
+      windowEndsAt: windowEndsAt(at, event.referral !== undefined),
+      preview: event.text ? previewOf(event.text) : null,
+    });
   }
 
   /** Record the event key; `false` when it was already applied. Unknown tenants are a permanent failure. */

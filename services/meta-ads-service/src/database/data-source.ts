@@ -6,6 +6,7 @@ import { ExclusiveAssetsAndPendingLeadgen1767225800000 } from './migrations/1767
 import { TenantRowLevelSecurity1767312000100 } from './migrations/1767312000100-TenantRowLevelSecurity';
 import { DurableMessagingTables1767398400100 } from './migrations/1767398400100-DurableMessagingTables';
 import { AdCreatives1767610000000 } from './migrations/1767610000000-AdCreatives';
+import { FreeFormTextSends1767710000000 } from './migrations/1767710000000-FreeFormTextSends';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -20,6 +21,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       TenantRowLevelSecurity1767312000100,
       DurableMessagingTables1767398400100,
       AdCreatives1767610000000,
+      FreeFormTextSends1767710000000,
     ],
     applicationName: 'meta-ads-service',
   });

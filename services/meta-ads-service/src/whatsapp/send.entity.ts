@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type SendStatus = 'requested' | 'accepted' | 'failed';
+export type SendKind = 'template' | 'text';
 export type SendError = { code: string; message: string; details?: Record<string, unknown> };
 
 /** One row per (tenant, idempotency key), written before Meta is called: the same key never sends twice. */
@@ -18,11 +19,15 @@ export class SendEntity {
   @Column({ name: 'to', type: 'text' })
   to!: string;
 
-  @Column({ name: 'template_name', type: 'text' })
-  templateName!: string;
-
   @Column({ type: 'text' })
-  language!: string;
+  kind!: SendKind;
+
+  /** Template sends only. */
+  @Column({ name: 'template_name', type: 'text', nullable: true })
+  templateName!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  language!: string | null;
 
   @Column({ type: 'text', nullable: true })
   wamid!: string | null;

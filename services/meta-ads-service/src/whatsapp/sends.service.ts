@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, type SendTemplateRequest, type SendTemplateResult } from '@crm/contracts';
+import {
+  DomainError,
+  type SendTemplateRequest,
+  type SendTemplateResult,
+  type SendTextRequest,
+} from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
 import type { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -15,9 +20,12 @@ function isRetryable(send: SendEntity): boolean {
   return send.status === 'failed' && RETRYABLE_SEND_ERRORS.includes(send.error?.code ?? '');
 }
 
+/** Meta's re-engagement error: more than 24 hours since the contact last wrote (REFERENCE §7.8). */
+const WINDOW_CLOSED_CODE = 131047;
+
 type SendAnswer = { messages?: { id?: string; message_status?: string }[] };
 
-/** Template sends, exactly once per (tenant, idempotency key). */
+/** WhatsApp sends (templates and free-form text), exactly once per (tenant, idempotency key). */
 @Injectable()
 export class SendsService {
   private readonly logger = new Logger('SendsService');
@@ -33,7 +41,52 @@ export class SendsService {
     return this.db.withTenant(tenantId, (db) => fn(db.getRepository(SendEntity)));
   }
 
-  async send(request: SendTemplateRequest): Promise<SendTemplateResult> {
+  /** A template message (any time). */
+  send(request: SendTemplateRequest): Promise<SendTemplateResult> {
+    const bodyParameters = request.bodyParameters.map((text) => ({ type: 'text', text }));
+    return this.deliver(
+      request,
+      { kind: 'template', templateName: request.templateName, language: request.language },
+      {
+        type: 'template',
+        template: {
+          name: request.templateName,
+          language: { code: request.language },
+          components: bodyParameters.length > 0 ? [{ type: 'body', parameters: bodyParameters }] : [],
+        },
+      },
+    );
+  }
+
+  /**
+   * A free-form text message (REFERENCE §7): only inside the customer-service window. Meta's 131047 (re-engagement:
+   * the window is closed) becomes a `CONFLICT` with reason `WINDOW_CLOSED`; nothing was sent.
+   */
+  async sendText(request: SendTextRequest): Promise<SendTemplateResult> {
+    try {
+      return await this.deliver(
+        request,
+        { kind: 'text', templateName: null, language: null },
+        { type: 'text', text: { preview_url: false, body: request.text } },
+      );
+    } catch (error) {
+      if (error instanceof DomainError && error.details?.metaCode === WINDOW_CLOSED_CODE) {
+        throw new DomainError(
+          'CONFLICT',
+          'the customer-service window is closed (the contact has not written in the last 24 hours); send a template',
+          { reason: 'WINDOW_CLOSED', metaCode: WINDOW_CLOSED_CODE },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** One message, exactly once per (tenant, idempotency key): the row is written before Meta is called. */
+  private async deliver(
+    request: SendTemplateRequest | SendTextRequest,
+    what: Pick<SendEntity, 'kind' | 'templateName' | 'language'>,
+    message: Record<string, unknown>,
+  ): Promise<SendTemplateResult> {
     const { tenantId, idempotencyKey } = request;
     // A repeated key is answered from its row even when the connection has changed since.
     const previous = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
@@ -55,8 +108,7 @@ export class SendsService {
           tenantId,
           idempotencyKey,
           to: request.to,
-          templateName: request.templateName,
-          language: request.language,
+          ...what,
           wamid: null,
           status: 'requested',
           error: null,
@@ -74,7 +126,6 @@ export class SendsService {
       sendId = reclaimed;
     }
 
-    const bodyParameters = request.bodyParameters.map((text) => ({ type: 'text', text }));
     try {
       const answer = await this.graph.post<SendAnswer>({
         tenantId,
@@ -86,13 +137,8 @@ export class SendsService {
           messaging_product: 'whatsapp',
           recipient_type: 'individual',
           to: request.to,
-          type: 'template',
           ...(request.callbackData !== undefined ? { biz_opaque_callback_data: request.callbackData } : {}),
-          template: {
-            name: request.templateName,
-            language: { code: request.language },
-            components: bodyParameters.length > 0 ? [{ type: 'body', parameters: bodyParameters }] : [],
-          },
+          ...message,
         },
       });
       const wamid = answer.messages?.[0]?.id;

@@ -1,6 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ListTemplatesRequest, Rpc, SendTemplateRequest, type RpcReply } from '@crm/contracts';
+import {
+  ListTemplatesRequest,
+  Rpc,
+  SendTemplateRequest,
+  SendTextRequest,
+  type RpcReply,
+} from '@crm/contracts';
 import { SendsService } from './sends.service';
 import { TemplatesService } from './templates.service';
 
@@ -19,5 +25,10 @@ export class WhatsappController {
   @MessagePattern(Rpc.meta.sendTemplate)
   sendTemplate(@Payload() request: SendTemplateRequest): Promise<RpcReply<typeof Rpc.meta.sendTemplate>> {
     return this.sends.send(request);
+  }
+
+  @MessagePattern(Rpc.meta.sendText)
+  sendText(@Payload() request: SendTextRequest): Promise<RpcReply<typeof Rpc.meta.sendText>> {
+    return this.sends.sendText(request);
   }
 }

@@ -238,7 +238,13 @@ export const sendMessage = (ctx: GraphContext, phone: SandboxPhoneNumber): unkno
     };
   } else if (SESSION_TYPES.includes(type)) {
     const window = state.windows.get(state.windowKey(phone.id, to));
-    if (!window || state.now() - window.lastInboundAt >= SERVICE_WINDOW_MS) {
+    const now = state.now();
+    // A CTWA free entry point keeps the conversation open for 72 h (REFERENCE §7.8), beyond the 24 h window.
+    const open =
+      window !== undefined &&
+      (now - window.lastInboundAt < SERVICE_WINDOW_MS ||
+        (window.freeEntryPointUntil !== undefined && window.freeEntryPointUntil > now));
+    if (!open) {
       throw waError(
         131047,
         'Re-engagement message',

@@ -243,6 +243,23 @@ describe('WhatsApp Cloud API', () => {
     timed.state.cancelTimers();
   });
 
+  it('a Click-to-WhatsApp message keeps free-form replies open for 72 h', async () => {
+    let clock = Date.parse('2026-09-12T10:00:00Z');
+    const timed = newSandbox({ webhookUrl: receiver.url, now: () => new Date(clock) });
+    const t = await mintToken(timed);
+    const adId = timed.state.dataset.ads[0].id;
+    await request(timed.app).post('/_sandbox/ctwa').send({ from: '5215587654321', adId }).expect(200);
+    const text = { messaging_product: 'whatsapp', to: '5215587654321', type: 'text', text: { body: 'Hola' } };
+    const sendText = () =>
+      request(timed.app).post(`/${PHONE}/messages`).query({ access_token: t }).send(text);
+    clock += 48 * 3600 * 1000;
+    await sendText().expect(200);
+    clock += 24 * 3600 * 1000;
+    const late = await sendText().expect(400);
+    expect(late.body.error.code).toBe(131047);
+    timed.state.cancelTimers();
+  });
+
   it('throttled sends answer 130429 with HTTP 429', async () => {
     await request(sandbox.app)
       .post('/_sandbox/throttle')
