@@ -102,6 +102,27 @@ describe('crm-service: WhatsApp chats from JetStream events', () => {
     });
     expect(thread.items.map((m) => m.body)).toEqual(['Vi su anuncio', '¿Precio?']);
     expect(thread.chat).toMatchObject({ unreadCount: 2, windowOpen: true });
+
+    // The lead's timeline shows both messages, newest first, paged with the activity entries around them.
+    const first2 = await crm.rpc.call(Rpc.crm.leadTimeline, {
+      tenantId: tenant.tenantId,
+      leadId: row.lead_id,
+      limit: 1,
+    });
+    expect(first2.items).toEqual([
+      expect.objectContaining({ kind: 'message_in', message: expect.objectContaining({ text: '¿Precio?' }) }),
+    ]);
+    const rest = await crm.rpc.call(Rpc.crm.leadTimeline, {
+      tenantId: tenant.tenantId,
+      leadId: row.lead_id,
+      cursor: first2.nextCursor!,
+      limit: 50,
+    });
+    const kinds = rest.items.map((entry) => entry.kind);
+    expect(kinds).toContain('created');
+    expect(rest.items.filter((entry) => entry.kind === 'message_in')).toEqual([
+      expect.objectContaining({ message: expect.objectContaining({ text: 'Vi su anuncio', status: null }) }),
+    ]);
   });
 
   it('moves an outbound message only forward; failed keeps the error; unknown wamids change nothing', async () => {

@@ -4,6 +4,8 @@ import type {
   ChatMessageStatus,
   ChatMessageType,
   ChatMessageView,
+  TimelineCursor,
+  TimelineEntry,
   WhatsappStatus,
 } from '@crm/contracts';
 import type { EntityManager } from 'typeorm';
@@ -194,6 +196,37 @@ export class MessageStore {
       items: page.map(toMessageView),
       older: rows.length > options.limit && last ? { at: last.cursor_at, id: last.id } : null,
     };
+  }
+  /**
+   * The lead's messages as timeline entries, newest first, strictly older than the timeline cursor (`at`, then the
+   * entry id `m<uuid>` in code-unit order, as the other timeline sources compare).
+   */
+  async timelinePage(
+    db: EntityManager,
+    tenantId: string,
+    leadId: string,
+    cursor: TimelineCursor | undefined,
+    limit: number,
+  ): Promise<TimelineEntry[]> {
+    const rows: MessageRow[] = await db.query(
+      `${SELECT_VIEW} WHERE m.tenant_id = $1 AND m.lead_id = $2
+          AND ($3::timestamptz IS NULL OR m.created_at < $3::timestamptz
+               OR (m.created_at = $3::timestamptz AND ('m' || m.id::text) COLLATE "C" < $4::text COLLATE "C"))
+        ORDER BY m.created_at DESC, m.id DESC LIMIT $5`,
+      [tenantId, leadId, cursor?.at ?? null, cursor?.id ?? null, limit],
+    );
+    return rows.map((row) => ({
+      id: `m${row.id}`,
+      at: row.cursor_at,
+      kind: row.direction === 'in' ? 'message_in' : 'message_out',
+      actorUserId: row.sent_by_user_id,
+      actorName: row.sent_by_name,
+      message: {
+        id: row.id,
+        text: row.type === 'template' ? (row.template_name ? `«${row.template_name}»` : null) : row.body,
+        status: row.direction === 'out' ? row.status : null,
+      },
+    }));
   }
 }
 

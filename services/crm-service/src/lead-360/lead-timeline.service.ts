@@ -11,6 +11,7 @@ import {
 } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
+import { MessageStore } from '../chats/message-store';
 import { LeadStore } from '../leads/lead-store';
 import { visibleTo } from '../leads/leads.service';
 import { toTimelineEntry } from './activity-entries';
@@ -23,8 +24,8 @@ export type CrmTimelineSource = (
 ) => Promise<TimelineSourcePage>;
 
 /**
- * A lead's timeline from crm-service's sources (today the activity history; the WhatsApp messages of
- * crm.messages are one more entry in `sources`). The gateway merges it with automation-service's HSM sends.
+ * A lead's timeline from crm-service's sources (the activity history and the WhatsApp messages of crm.messages).
+ * The gateway merges it with automation-service's HSM sends.
  */
 @Injectable()
 export class LeadTimelineService {
@@ -34,6 +35,7 @@ export class LeadTimelineService {
     private readonly db: TenantDatabase,
     private readonly leads: LeadStore,
     private readonly activity: LeadActivityStore,
+    private readonly messages: MessageStore,
   ) {
     this.sources = [
       async (db, { tenantId, leadId, cursor, limit }) => {
@@ -43,6 +45,10 @@ export class LeadTimelineService {
           items: rows.slice(0, limit).map(toTimelineEntry),
           hasMore: rows.length > limit,
         };
+      },
+      async (db, { tenantId, leadId, cursor, limit }) => {
+        const entries = await this.messages.timelinePage(db, tenantId, leadId, cursor, limit + 1);
+        return { source: 'messages', items: entries.slice(0, limit), hasMore: entries.length > limit };
       },
     ];
   }
