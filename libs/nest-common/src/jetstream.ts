@@ -47,6 +47,11 @@ export type ConsumeOptions<S extends EventSubject> = {
    * depend on each other's order, e.g. webhook parts (each part is self-contained and its effects are idempotent).
    */
   concurrency?: number;
+  /**
+   * Where a NEW durable starts (default `all`: every message still on the stream). `new` is for observers that only
+   * care about what is published after they subscribe, e.g. a test waiting for its own event on a busy stream.
+   */
+  from?: 'all' | 'new';
 };
 
 /** How consumers retry and where they park: set once per service (`MessagingModule.forRoot`). */
@@ -183,7 +188,7 @@ export class JetStreamService implements OnApplicationShutdown {
     const consumerConfig = {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      deliver_policy: options.from === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
       filter_subject: options.subject,
       // The delivery limit is enforced here, not by the server: a server-side max_deliver would silently drop a
       // message whose parking failed (database down). Past the limit every delivery tries to park it again.

@@ -94,6 +94,8 @@ export async function collectEvents<S extends Exclude<EventSubject, typeof Webho
   await jetstream.consume({
     durable: `crm-test-${randomUUID()}`,
     subject,
+    // Only what is published from now on: other suites may have left tens of thousands of events on the stream.
+    from: 'new',
     handler: async (event) => {
       if (event.tenantId === tenantId) received.push(event);
     },

@@ -46,6 +46,9 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
         email: email.toLowerCase(),
         name: 'Laura Méndez',
         role: 'ceo',
+        tenantLocale: 'es-MX',
+        tenantTimezone: 'America/Mexico_City',
+        tenantCurrency: 'MXN',
       });
       expect(await crm.rpc.call(Rpc.crm.getTenant, { tenantId: user.tenantId })).toEqual({
         id: user.tenantId,

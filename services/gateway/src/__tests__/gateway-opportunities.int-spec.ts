@@ -76,6 +76,7 @@ describe('gateway: opportunities and sales (real crm-service)', () => {
     await jetstream.consume({
       durable: `gateway-test-${randomUUID()}`,
       subject,
+      from: 'new',
       handler: async (event) => {
         if (event.tenantId === tenant.tenantId) received.push(event);
       },

@@ -222,15 +222,16 @@ describe('poison webhooks are parked, not retried forever (gateway → meta-ads-
     // A valid webhook right after: a lead for its sender appears.
     const validPhone = phone();
     await post(inbound(validPhone, 'Valeria Poison'));
+    // Webhook parts are handled concurrently: the two leads may appear in either order.
     await waitFor(
       async () => {
-        const { rows } = await db.query(`SELECT 1 FROM crm.leads WHERE tenant_id = $1 AND phone = $2`, [
+        const { rows } = await db.query(`SELECT 1 FROM crm.leads WHERE tenant_id = $1 AND phone = ANY($2)`, [
           tenantId,
-          `+${validPhone}`,
+          [`+${validPhone}`, `+${nulPhone}`],
         ]);
-        return rows.length === 1;
+        return rows.length === 2;
       },
-      { what: 'the valid webhook to create its lead', timeoutMs: 30_000 },
+      { what: 'both webhooks to create their leads', timeoutMs: 30_000 },
     );
     const cleaned = await db.query<{ name: string }>(
       `SELECT name FROM crm.leads WHERE tenant_id = $1 AND phone = $2`,
