@@ -180,6 +180,20 @@ describe('crm-service: CSV import of leads', () => {
     const shares = [t.users.setter.id, secondSetter].map((id) => turns.filter((to) => to === id).length);
     expect(shares.sort()).toEqual([95, 96]);
 
+    // Each created lead's history (the lead 360 timeline) starts as a typed-in lead's does: created by the importer,
+    // then its round-robin turn, to the same setter as the event.
+    const history: { kind: string; actor: string | null; to: string | null; reason: string | null }[] =
+      await crm.db.query(
+        `SELECT kind, actor_user_id AS actor, details->>'to' AS to, details->>'reason' AS reason
+           FROM crm.lead_activity WHERE tenant_id = $1 AND lead_id <> $2 ORDER BY id`,
+        [t.tenantId, existing.id],
+      );
+    expect(history.filter((h) => h.kind === 'created')).toHaveLength(191);
+    expect(history.filter((h) => h.kind === 'created').every((h) => h.actor === t.users.ceo.id)).toBe(true);
+    const assignedHistory = history.filter((h) => h.kind === 'assigned');
+    expect(assignedHistory.map((h) => h.to)).toEqual(turns);
+    expect(assignedHistory.every((h) => h.reason === 'round_robin' && h.actor === null)).toBe(true);
+
     // Staged rows are gone once the job is done; the rejects keep their copy.
     const [{ staged }] = await crm.db.query(
       `SELECT count(*)::int AS staged FROM crm.lead_import_rows WHERE import_id = $1`,

@@ -141,6 +141,25 @@ export class LeadActivityStore {
     );
   }
 
+  /** Append many entries in one statement (a CSV import batch: two per created lead). */
+  async appendMany(db: SqlRunner, tenantId: string, entries: NewActivity[]): Promise<void> {
+    if (entries.length === 0) return;
+    await db.query(
+      `INSERT INTO crm.lead_activity (tenant_id, lead_id, kind, at, actor_user_id, details)
+       SELECT $1, e.lead_id, e.kind, coalesce(e.at, date_trunc('milliseconds', now())), e.actor_user_id, e.details
+         FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::uuid[], $6::jsonb[])
+              AS e (lead_id, kind, at, actor_user_id, details)`,
+      [
+        tenantId,
+        entries.map((entry) => entry.leadId),
+        entries.map((entry) => entry.kind),
+        entries.map((entry) => entry.at ?? null),
+        entries.map((entry) => entry.actorUserId ?? null),
+        entries.map((entry) => JSON.stringify(entry.details)),
+      ],
+    );
+  }
+
   /** History entries of one tenant's rows written before the table existed (the demo seed's bulk load). */
   async backfill(db: SqlRunner, tenantId: string): Promise<void> {
     await db.query(BACKFILL_LEAD_ACTIVITY_SQL, [tenantId]);

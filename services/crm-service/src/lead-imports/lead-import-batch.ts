@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, Events, type LeadAssignedEvent, type LeadImportMapping } from '@crm/contracts';
 import { OutboxService, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
+import { LeadActivityStore, originOfSource, type NewActivity } from '../lead-360/lead-activity-store';
 import { LeadAssignment } from '../leads/lead-assignment';
 import { LeadStore, leadCreatedEvent, type ImportedLead } from '../leads/lead-store';
 import { TenantStore } from '../tenancy/tenant-store';
@@ -36,6 +37,7 @@ export class LeadImportBatch {
     private readonly tenants: TenantStore,
     private readonly assignment: LeadAssignment,
     private readonly outbox: OutboxService,
+    private readonly activity: LeadActivityStore,
   ) {}
 
   /** Runs the next batch; returns how many rows it handled (0: nothing left). */
@@ -54,6 +56,7 @@ export class LeadImportBatch {
       const tenant = await this.tenants.find(db, tenantId);
       const progress = await this.importRows(db, tenantId, importId, job.header.length, job.mapping, staged, {
         callingCode: callingCodeOf(tenant?.locale),
+        importedBy: job.created_by,
       });
       const ours = await this.imports.advance(
         db,
@@ -78,7 +81,7 @@ export class LeadImportBatch {
     columns: number,
     mapping: LeadImportMapping,
     staged: StagedRow[],
-    options: { callingCode: string },
+    options: { callingCode: string; importedBy: string | null },
   ): Promise<BatchProgress> {
     const rejects: NewReject[] = [];
     const valid: Accepted[] = [];
@@ -198,6 +201,27 @@ export class LeadImportBatch {
         assignedAt: row.created_at.toISOString(),
       }));
     await this.outbox.enqueueMany(db, tenantId, Events.leadAssigned, assigned);
+    // The lead 360's history, as for a lead typed in: created by whoever imported it, then its round-robin turn.
+    const history: NewActivity[] = rows.flatMap((row): NewActivity[] => [
+      {
+        leadId: row.id,
+        kind: 'created',
+        at: row.created_at,
+        actorUserId: options.importedBy,
+        details: originOfSource(row.lead_source),
+      },
+      ...(row.assigned_user_id
+        ? [
+            {
+              leadId: row.id,
+              kind: 'assigned' as const,
+              at: row.created_at,
+              details: { from: null, to: row.assigned_user_id, reason: 'round_robin' as const },
+            },
+          ]
+        : []),
+    ]);
+    await this.activity.appendMany(db, tenantId, history);
 
     const duplicates = rejects.filter(
       (r) => r.reason === 'duplicate_in_file' || r.reason === 'duplicate_existing',
