@@ -12,6 +12,8 @@ export default mergeConfig(
       include: ['src/**/*.spec.{ts,tsx}'],
       setupFiles: ['src/test/setup.ts'],
       restoreMocks: true,
+      // Whole pages render in jsdom on a shared 2-core CI machine: 5 s (the default) times out under load.
+      testTimeout: 20_000,
     },
   }),
 );

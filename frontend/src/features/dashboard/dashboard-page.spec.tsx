@@ -63,7 +63,11 @@ function renderDashboard() {
 
 describe('DashboardPage', () => {
   it('shows won revenue with the change vs last month, leads by source and seller, and the pipeline', async () => {
-    stubFetch({ 'GET /crm/auth/me': sessionUser('ceo'), 'GET /crm/dashboard': dashboard() });
+    stubFetch({
+      'GET /crm/auth/me': sessionUser('ceo'),
+      'GET /crm/marketing/token-status': pending,
+      'GET /crm/dashboard': dashboard(),
+    });
     renderDashboard();
 
     expect(await screen.findByText('Hola, Ana Torres. Este es el estado de tu embudo.')).toBeInTheDocument();
@@ -86,7 +90,10 @@ describe('DashboardPage', () => {
     const sellers = screen.getByRole('region', { name: /Leads por vendedor/ });
     expect(within(sellers).getByText('Luis Pérez')).toBeInTheDocument();
     expect(within(sellers).getByText('Sin asignar')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /Marketing Hub/ })).toHaveAttribute('href', '/marketing');
+    // The quick link and the MarketingPerformanceCard's link.
+    const hubLinks = screen.getAllByRole('link', { name: /Marketing Hub/ });
+    expect(hubLinks).toHaveLength(2);
+    for (const link of hubLinks) expect(link).toHaveAttribute('href', '/marketing');
   });
 
   it('shows a drop in red and tells a setter the numbers are their own, without the Marketing Hub link', async () => {
@@ -101,7 +108,11 @@ describe('DashboardPage', () => {
   });
 
   it('shows placeholders while the numbers load', async () => {
-    stubFetch({ 'GET /crm/auth/me': sessionUser('ceo'), 'GET /crm/dashboard': pending });
+    stubFetch({
+      'GET /crm/auth/me': sessionUser('ceo'),
+      'GET /crm/marketing/token-status': pending,
+      'GET /crm/dashboard': pending,
+    });
     renderDashboard();
     const loading = await screen.findByTestId('dashboard-loading');
     expect(loading).toHaveAttribute('role', 'status');
@@ -109,7 +120,11 @@ describe('DashboardPage', () => {
   });
 
   it('shows an empty state when there is nothing to count yet', async () => {
-    stubFetch({ 'GET /crm/auth/me': sessionUser('ceo'), 'GET /crm/dashboard': EMPTY });
+    stubFetch({
+      'GET /crm/auth/me': sessionUser('ceo'),
+      'GET /crm/marketing/token-status': pending,
+      'GET /crm/dashboard': EMPTY,
+    });
     renderDashboard();
     expect(await screen.findByText('Aún no hay números que mostrar')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Ir a leads' })).toHaveAttribute('href', '/leads');
@@ -119,6 +134,7 @@ describe('DashboardPage', () => {
   it('shows an error with a retry, then recovers', async () => {
     const api = stubFetch({
       'GET /crm/auth/me': sessionUser('ceo'),
+      'GET /crm/marketing/token-status': pending,
       'GET /crm/dashboard': () => apiError(500, 'INTERNAL'),
     });
     const { user } = renderDashboard();
@@ -134,6 +150,7 @@ describe('DashboardPage', () => {
     await i18next.changeLanguage('en');
     stubFetch({
       'GET /crm/auth/me': { ...sessionUser('ceo'), tenantLocale: 'en-US' },
+      'GET /crm/marketing/token-status': pending,
       'GET /crm/dashboard': dashboard(),
     });
     renderDashboard();
@@ -143,7 +160,11 @@ describe('DashboardPage', () => {
 
   it("keeps a Mexican tenant's formats when a user picks English words", async () => {
     await i18next.changeLanguage('en');
-    stubFetch({ 'GET /crm/auth/me': sessionUser('ceo'), 'GET /crm/dashboard': dashboard() });
+    stubFetch({
+      'GET /crm/auth/me': sessionUser('ceo'),
+      'GET /crm/marketing/token-status': pending,
+      'GET /crm/dashboard': dashboard(),
+    });
     renderDashboard();
     const revenue = await screen.findByTestId('dashboard-revenue');
     expect(within(revenue).getByText('Won revenue this month')).toBeInTheDocument();

@@ -11,6 +11,7 @@ import { useCurrentUser } from '../auth/guards';
 import { canUse } from '../auth/session';
 import { useDashboard } from './dashboard-api';
 import { HorizontalBars } from './dashboard-charts';
+import { MarketingPerformanceCard } from './marketing-performance-card';
 
 export function DashboardPage() {
   const { t } = useTranslation();
@@ -44,6 +45,12 @@ export function DashboardPage() {
       ) : (
         <DashboardSkeleton />
       )}
+
+      {canUse('marketing', user.role) ? (
+        <div className="mt-6">
+          <MarketingPerformanceCard />
+        </div>
+      ) : null}
 
       <section aria-labelledby="dashboard-shortcuts" className="mt-8">
         <h2 id="dashboard-shortcuts" className="mb-3 text-base font-semibold text-slate-900">

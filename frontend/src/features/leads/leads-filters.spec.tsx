@@ -1,13 +1,10 @@
 import type { LeadPage, LeadView, UserView } from '@crm/contracts/browser';
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiError, json, pending, stubFetch, type StubRequest } from '../../test/fetch-stub';
 import { lead, leadDetail } from '../../test/fixtures';
 import { renderWithApp, sessionUser } from '../../test/render';
 import { LeadsPage } from './leads-page';
-
-// Whole pages (a ~400-zone select, 40-row tables) on a shared 2-core machine: more than the default 5 s.
-vi.setConfig({ testTimeout: 20_000 });
 
 function keysetPage(items: LeadView[], options: Partial<LeadPage> = {}): LeadPage {
   return {

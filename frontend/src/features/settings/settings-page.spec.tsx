@@ -1,12 +1,9 @@
 import type { TenantView, UserView } from '@crm/contracts/browser';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiError, json, pending, stubFetch, type StubRequest } from '../../test/fetch-stub';
 import { renderWithApp, sessionUser } from '../../test/render';
 import { SettingsPage } from './settings-page';
-
-// Whole pages (a ~400-zone select, 40-row tables) on a shared 2-core machine: more than the default 5 s.
-vi.setConfig({ testTimeout: 20_000 });
 
 const TENANT: TenantView = {
   id: '00000000-0000-4000-8000-000000000001',
