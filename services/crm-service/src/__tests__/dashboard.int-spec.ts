@@ -350,6 +350,58 @@ describe('crm-service: dashboard', () => {
     expect((await dashboard(kept, 'ceo')).leads.total).toBe(5 + 30 - 2);
   });
 
+  it('keeps a seller’s revenue equal to a recount after lead reassignments and opportunity owner changes', async () => {
+    const kept = await createTestTenant(crm.db, 'Ventas propias');
+    const { ceo, setter, closer } = kept.users;
+    const now = new Date(Date.now() - 60_000);
+    const setterLead = await insertLead(kept, { source: 'MANUAL', assignedTo: setter.id, daysAgo: 1 });
+    const closerLead = await insertLead(kept, { source: 'MANUAL', assignedTo: closer.id, daysAgo: 1 });
+    const ceoOpportunity = await insertOpportunity(kept, closerLead, ceo.id, 'won', 100, 'MXN');
+    const closerOpportunity = await insertOpportunity(kept, setterLead, closer.id, 'won', 10, 'MXN');
+    await insertSale(kept, setterLead, null, 'completed', 1, 'MXN', now);
+    await insertSale(kept, closerLead, null, 'completed', 20, 'MXN', now);
+    await insertSale(kept, closerLead, ceoOpportunity, 'completed', 300, 'MXN', now);
+    await insertSale(kept, setterLead, closerOpportunity, 'completed', 4000, 'MXN', now);
+    const recount = async (userId: string) => {
+      const [row]: { n: number; amount: string | null }[] = await crm.db.query(
+        `SELECT count(*)::int AS n, sum(s.amount)::text AS amount
+           FROM crm.sales_transactions s
+           JOIN crm.leads l ON l.tenant_id = s.tenant_id AND l.id = s.lead_id
+           LEFT JOIN crm.opportunities o ON o.tenant_id = s.tenant_id AND o.id = s.opportunity_id
+          WHERE s.tenant_id = $1 AND s.status = 'completed' AND (o.owner_user_id = $2 OR l.assigned_user_id = $2)`,
+        [kept.tenantId, userId],
+      );
+      return { sales: row.n, totals: row.amount ? [{ currency: 'MXN', value: Number(row.amount) }] : [] };
+    };
+    const expectRecount = async (role: 'setter' | 'closer', expected: number) => {
+      const result = await dashboard(kept, role);
+      const counted = await recount(kept.users[role].id);
+      expect(result.revenue.thisMonth).toMatchObject(counted);
+      expect(counted.sales).toBe(expected);
+    };
+    await expectRecount('setter', 2); // their lead's two sales
+    await expectRecount('closer', 3); // their lead's two sales and their opportunity's
+
+    // The closer's lead goes to the setter; the ceo's opportunity to the closer; the closer's to the setter.
+    await crm.db.query(`UPDATE crm.leads SET assigned_user_id = $2 WHERE id = $1`, [closerLead, setter.id]);
+    await crm.db.query(`UPDATE crm.opportunities SET owner_user_id = $2 WHERE id = $1`, [
+      ceoOpportunity,
+      closer.id,
+    ]);
+    await crm.db.query(`UPDATE crm.opportunities SET owner_user_id = $2 WHERE id = $1`, [
+      closerOpportunity,
+      setter.id,
+    ]);
+    await expectRecount('setter', 4);
+    await expectRecount('closer', 1);
+    // Nothing writes the kept columns by hand: they are recomputed from the lead and the opportunity.
+    await crm.db.query(`UPDATE crm.sales_transactions SET lead_user_id = $2 WHERE tenant_id = $1`, [
+      kept.tenantId,
+      closer.id,
+    ]);
+    await expectRecount('closer', 1);
+  });
+
   it('refuses a payload without a valid actor', async () => {
     const error = await rpcError(
       crm.rpc.callInvalid(Rpc.crm.dashboard, { tenantId: tenant.tenantId, actorRole: 'ceo' }),

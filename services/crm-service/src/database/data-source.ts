@@ -12,6 +12,7 @@ import { LeadSearchTable1767950000000 } from './migrations/1767950000000-LeadSea
 import { OpportunityTotals1767950010000 } from './migrations/1767950010000-OpportunityTotals';
 import { OpportunityLeadSeller1767950020000 } from './migrations/1767950020000-OpportunityLeadSeller';
 import { LeadDayCounts1767960000000 } from './migrations/1767960000000-LeadDayCounts';
+import { SaleSellers1767960010000 } from './migrations/1767960010000-SaleSellers';
 import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappChats';
 
 export const CRM_SCHEMA = 'crm';
@@ -35,6 +36,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       OpportunityTotals1767950010000,
       OpportunityLeadSeller1767950020000,
       LeadDayCounts1767960000000,
+      SaleSellers1767960010000,
       WhatsappChats1767700000000,
     ],
     applicationName: 'crm-service',
