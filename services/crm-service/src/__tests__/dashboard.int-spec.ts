@@ -264,6 +264,144 @@ describe('crm-service: dashboard', () => {
     expect(nothing.leads).toMatchObject({ total: 0, bySource: [], bySeller: [] });
   });
 
+  it('keeps the lead counts equal to a recount after inserts, edits, reassignments, moves and deletes', async () => {
+    const kept = await createTestTenant(crm.db, 'Conteos');
+    const { ceo, setter, closer } = kept.users;
+    const ids: string[] = [];
+    for (const [source, assignedTo, daysAgo] of [
+      ['META_ADS', setter.id, 0],
+      ['META_ADS', setter.id, 1],
+      ['WEBSITE', closer.id, 5],
+      ['MANUAL', null, 12],
+      ['WHATSAPP', ceo.id, 29.9],
+      ['REFERRAL', setter.id, 30.1],
+      ['META_ADS', closer.id, 45],
+    ] as const) {
+      ids.push(await insertLead(kept, { source, assignedTo, daysAgo }));
+    }
+    // Several rows in one statement, like an import batch.
+    await crm.db.query(
+      `INSERT INTO crm.leads (tenant_id, name, phone, lead_source, assigned_user_id, created_at)
+       SELECT $1, 'Lote', '+52150' || lpad(g::text, 7, '0'), 'WEBSITE', $2, now() - g * interval '1 day'
+         FROM generate_series(0, 40) AS g`,
+      [kept.tenantId, setter.id],
+    );
+    const expectRecount = async (role: Role) => {
+      const result = await dashboard(kept, role);
+      const own = role === 'setter' ? setter.id : null;
+      const recount: { by_source: boolean; lead_source: string | null; user_id: string | null; n: number }[] =
+        await crm.db.query(
+          `SELECT GROUPING(lead_source) = 0 AS by_source, lead_source, assigned_user_id AS user_id, count(*)::int AS n
+             FROM crm.leads
+            WHERE tenant_id = $1 AND created_at >= $2 AND ($3::uuid IS NULL OR assigned_user_id = $3)
+            GROUP BY GROUPING SETS ((lead_source), (assigned_user_id))`,
+          [kept.tenantId, result.leads.since, own],
+        );
+      const bySource = recount.filter((r) => r.by_source).map((r) => ({ source: r.lead_source, count: r.n }));
+      const bySeller = recount.filter((r) => !r.by_source).map((r) => ({ userId: r.user_id, count: r.n }));
+      const order = <T extends { count: number }>(rows: T[], key: (row: T) => string) =>
+        [...rows].sort((a, b) => b.count - a.count || key(a).localeCompare(key(b)));
+      expect(order(result.leads.bySource, (r) => r.source)).toEqual(order(bySource, (r) => r.source ?? ''));
+      expect(
+        order(
+          result.leads.bySeller.map((r) => ({ userId: r.userId, count: r.count })),
+          (r) => r.userId ?? '',
+        ),
+      ).toEqual(order(bySeller, (r) => r.userId ?? ''));
+      expect(result.leads.total).toBe(bySource.reduce((sum, r) => sum + r.count, 0));
+      return result.leads.total;
+    };
+    const expectKeptEqualsRecount = async () => {
+      const differences = await crm.db.query(
+        `SELECT day, lead_source, assigned_user_id, sum(n) FROM (
+           SELECT day, lead_source, assigned_user_id, leads AS n FROM crm.lead_day_counts WHERE tenant_id = $1
+           UNION ALL
+           SELECT (created_at AT TIME ZONE 'UTC')::date, lead_source, assigned_user_id, -1 FROM crm.leads
+            WHERE tenant_id = $1) both_sides
+          GROUP BY 1, 2, 3 HAVING sum(n) <> 0`,
+        [kept.tenantId],
+      );
+      expect(differences).toEqual([]);
+      expect(await expectRecount('ceo')).toBeGreaterThan(0);
+      await expectRecount('setter');
+    };
+
+    await expectKeptEqualsRecount();
+    expect((await dashboard(kept, 'ceo')).leads.total).toBe(5 + 30);
+
+    // An edit that moves no bucket, a reassignment, a new source, a lead moved into and one out of the window.
+    await crm.db.query(`UPDATE crm.leads SET status = 'contactado', name = 'Otro' WHERE id = $1`, [ids[0]]);
+    await crm.db.query(`UPDATE crm.leads SET assigned_user_id = $2 WHERE id = $1`, [ids[1], closer.id]);
+    await crm.db.query(`UPDATE crm.leads SET assigned_user_id = NULL WHERE id = $1`, [ids[2]]);
+    await crm.db.query(`UPDATE crm.leads SET lead_source = 'META_ADS' WHERE id = $1`, [ids[3]]);
+    await crm.db.query(`UPDATE crm.leads SET created_at = now() - interval '3 days' WHERE id = $1`, [ids[6]]);
+    await crm.db.query(`UPDATE crm.leads SET created_at = now() - interval '40 days' WHERE id = $1`, [
+      ids[4],
+    ]);
+    // Many rows in one statement: every setter lead to the ceo.
+    await crm.db.query(
+      `UPDATE crm.leads SET assigned_user_id = $2 WHERE tenant_id = $1 AND assigned_user_id = $3`,
+      [kept.tenantId, ceo.id, setter.id],
+    );
+    await expectKeptEqualsRecount();
+
+    await crm.db.query(`DELETE FROM crm.leads WHERE id = ANY($1::uuid[])`, [[ids[0], ids[6]]]);
+    await expectKeptEqualsRecount();
+    expect((await dashboard(kept, 'ceo')).leads.total).toBe(5 + 30 - 2);
+  });
+
+  it('keeps a seller’s revenue equal to a recount after lead reassignments and opportunity owner changes', async () => {
+    const kept = await createTestTenant(crm.db, 'Ventas propias');
+    const { ceo, setter, closer } = kept.users;
+    const now = new Date(Date.now() - 60_000);
+    const setterLead = await insertLead(kept, { source: 'MANUAL', assignedTo: setter.id, daysAgo: 1 });
+    const closerLead = await insertLead(kept, { source: 'MANUAL', assignedTo: closer.id, daysAgo: 1 });
+    const ceoOpportunity = await insertOpportunity(kept, closerLead, ceo.id, 'won', 100, 'MXN');
+    const closerOpportunity = await insertOpportunity(kept, setterLead, closer.id, 'won', 10, 'MXN');
+    await insertSale(kept, setterLead, null, 'completed', 1, 'MXN', now);
+    await insertSale(kept, closerLead, null, 'completed', 20, 'MXN', now);
+    await insertSale(kept, closerLead, ceoOpportunity, 'completed', 300, 'MXN', now);
+    await insertSale(kept, setterLead, closerOpportunity, 'completed', 4000, 'MXN', now);
+    const recount = async (userId: string) => {
+      const [row]: { n: number; amount: string | null }[] = await crm.db.query(
+        `SELECT count(*)::int AS n, sum(s.amount)::text AS amount
+           FROM crm.sales_transactions s
+           JOIN crm.leads l ON l.tenant_id = s.tenant_id AND l.id = s.lead_id
+           LEFT JOIN crm.opportunities o ON o.tenant_id = s.tenant_id AND o.id = s.opportunity_id
+          WHERE s.tenant_id = $1 AND s.status = 'completed' AND (o.owner_user_id = $2 OR l.assigned_user_id = $2)`,
+        [kept.tenantId, userId],
+      );
+      return { sales: row.n, totals: row.amount ? [{ currency: 'MXN', value: Number(row.amount) }] : [] };
+    };
+    const expectRecount = async (role: 'setter' | 'closer', expected: number) => {
+      const result = await dashboard(kept, role);
+      const counted = await recount(kept.users[role].id);
+      expect(result.revenue.thisMonth).toMatchObject(counted);
+      expect(counted.sales).toBe(expected);
+    };
+    await expectRecount('setter', 2); // their lead's two sales
+    await expectRecount('closer', 3); // their lead's two sales and their opportunity's
+
+    // The closer's lead goes to the setter; the ceo's opportunity to the closer; the closer's to the setter.
+    await crm.db.query(`UPDATE crm.leads SET assigned_user_id = $2 WHERE id = $1`, [closerLead, setter.id]);
+    await crm.db.query(`UPDATE crm.opportunities SET owner_user_id = $2 WHERE id = $1`, [
+      ceoOpportunity,
+      closer.id,
+    ]);
+    await crm.db.query(`UPDATE crm.opportunities SET owner_user_id = $2 WHERE id = $1`, [
+      closerOpportunity,
+      setter.id,
+    ]);
+    await expectRecount('setter', 4);
+    await expectRecount('closer', 1);
+    // Nothing writes the kept columns by hand: they are recomputed from the lead and the opportunity.
+    await crm.db.query(`UPDATE crm.sales_transactions SET lead_user_id = $2 WHERE tenant_id = $1`, [
+      kept.tenantId,
+      closer.id,
+    ]);
+    await expectRecount('closer', 1);
+  });
+
   it('refuses a payload without a valid actor', async () => {
     const error = await rpcError(
       crm.rpc.callInvalid(Rpc.crm.dashboard, { tenantId: tenant.tenantId, actorRole: 'ceo' }),

@@ -11,6 +11,8 @@ import { LeadImports1767800000000 } from './migrations/1767800000000-LeadImports
 import { LeadSearchTable1767950000000 } from './migrations/1767950000000-LeadSearchTable';
 import { OpportunityTotals1767950010000 } from './migrations/1767950010000-OpportunityTotals';
 import { OpportunityLeadSeller1767950020000 } from './migrations/1767950020000-OpportunityLeadSeller';
+import { LeadDayCounts1767960000000 } from './migrations/1767960000000-LeadDayCounts';
+import { SaleSellers1767960010000 } from './migrations/1767960010000-SaleSellers';
 import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappChats';
 
 export const CRM_SCHEMA = 'crm';
@@ -33,6 +35,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadSearchTable1767950000000,
       OpportunityTotals1767950010000,
       OpportunityLeadSeller1767950020000,
+      LeadDayCounts1767960000000,
+      SaleSellers1767960010000,
       WhatsappChats1767700000000,
     ],
     applicationName: 'crm-service',

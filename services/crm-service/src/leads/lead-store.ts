@@ -500,8 +500,13 @@ export class LeadStore {
     bySource: { source: LeadSource; count: number }[];
     bySeller: { userId: string | null; name: string | null; count: number }[];
   }> {
-    const params: unknown[] = [tenantId, since];
+    // Whole UTC days from the day after `since` come from the kept counts (migration 1767960000000-LeadDayCounts);
+    // the leads of `since`'s own, partial day are counted live. The bound is a plain timestamptz parameter: under
+    // row-level security only a leakproof comparison can bound the index scan.
+    const nextDay = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate() + 1));
+    const params: unknown[] = [tenantId, since, nextDay, nextDay.toISOString().slice(0, 10)];
     if (assignedTo) params.push(assignedTo);
+    const own = assignedTo ? 'AND assigned_user_id = $5' : '';
     const rows: {
       by_source: boolean;
       lead_source: LeadSource | null;
@@ -509,13 +514,23 @@ export class LeadStore {
       name: string | null;
       n: number;
     }[] = await db.query(
-      `SELECT GROUPING(l.lead_source) = 0 AS by_source, l.lead_source, l.assigned_user_id AS user_id, u.name,
-              count(*)::int AS n
-         FROM crm.leads l
-         LEFT JOIN crm.users u ON u.tenant_id = l.tenant_id AND u.id = l.assigned_user_id
-        WHERE l.tenant_id = $1 AND l.created_at >= $2 ${assignedTo ? 'AND l.assigned_user_id = $3' : ''}
-        GROUP BY GROUPING SETS ((l.lead_source), (l.assigned_user_id, u.name))
-        ORDER BY n DESC, l.lead_source, u.name NULLS LAST, l.assigned_user_id`,
+      `WITH counted AS (
+              SELECT lead_source, assigned_user_id, leads AS n FROM crm.lead_day_counts
+               WHERE tenant_id = $1 AND day >= $4::date ${own}
+              UNION ALL
+              SELECT lead_source, assigned_user_id, 1 FROM crm.leads
+               WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 ${own}
+            ),
+            grouped AS (
+              SELECT GROUPING(lead_source) = 0 AS by_source, lead_source, assigned_user_id, sum(n)::int AS n
+                FROM counted
+               GROUP BY GROUPING SETS ((lead_source), (assigned_user_id))
+              HAVING sum(n) > 0
+            )
+       SELECT g.by_source, g.lead_source, g.assigned_user_id AS user_id, u.name, g.n
+         FROM grouped g
+         LEFT JOIN crm.users u ON NOT g.by_source AND u.tenant_id = $1 AND u.id = g.assigned_user_id
+        ORDER BY g.n DESC, g.lead_source, u.name NULLS LAST, g.assigned_user_id`,
       params,
     );
     const bySource = rows

@@ -257,7 +257,16 @@ export class SaleStore {
     visibleTo: Visibility,
     timezone: string,
   ): Promise<Record<'thisMonth' | 'lastMonth', MonthRevenue>> {
-    const { where, params } = whereOf(tenantId, visibleTo, { status: 'completed' });
+    // No join: every sale has its lead (foreign key), and a seller's visibility (see `whereOf`) reads the lead's
+    // seller and the opportunity's owner the sale carries (migration 1767960010000-SaleSellers), instead of two
+    // reads per sale (~2,700 sales a month at 1M leads).
+    const params: unknown[] = [tenantId];
+    let where = `s.tenant_id = $1 AND s.status = 'completed'`;
+    if (visibleTo) {
+      params.push(visibleTo);
+      where += ` AND (s.opportunity_owner_id = $2 OR s.lead_user_id = $2)`;
+    }
+    const from = 'FROM crm.sales_transactions s';
     const tz = `$${params.length + 1}`;
     const rows: {
       month: 'thisMonth' | 'lastMonth';
@@ -275,7 +284,7 @@ export class SaleStore {
                   AS m(month, start_local)
          ),
          sold AS (
-           SELECT s.currency, s.amount, s.completed_at ${FROM}
+           SELECT s.currency, s.amount, s.completed_at ${from}
             WHERE ${where} AND s.completed_at >= (SELECT min(from_at) FROM months)
          )
          SELECT m.month, m.from_at, m.to_at, sold.currency, count(sold.amount)::int AS n, sum(sold.amount)::text AS amount
