@@ -31,8 +31,21 @@ describe('crm-service: CSV import of leads', () => {
   });
 
   afterAll(async () => {
+    // The imports above leave tens of thousands of events in the outbox: relay them all before this crm-service
+    // stops, so the suites after this one (which share the database) do not wait behind them for their own events.
+    await waitFor(
+      async () => {
+        const [row] = (await crm.db.query(
+          `SELECT count(*)::int AS n FROM crm.outbox WHERE published_at IS NULL`,
+        )) as {
+          n: number;
+        }[];
+        return row!.n === 0;
+      },
+      { what: 'the outbox to drain', timeoutMs: 280_000, intervalMs: 500 },
+    );
     await crm.close();
-  });
+  }, 300_000);
 
   async function upload(t: TestTenant, rows: string[][], partSize = 1000) {
     const job = await crm.rpc.call(Rpc.crm.createLeadImport, {
