@@ -64,6 +64,9 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       // Publishes are pipelined, still in claim order: each lane takes the next row and issues its publish before
       // its first await, and NATS stores one connection's messages in the order they were sent.
       concurrency: 32,
+      // One commit marks a claimed batch published (not one per event): a crash before it publishes the batch
+      // again, and the stream drops the copies by message id.
+      completeInBatches: true,
       backoff: { baseMs: 200, maxMs: 30_000 },
     });
   }

@@ -172,4 +172,51 @@ describe('DurableWorker over a leased table (real PostgreSQL)', () => {
     );
     expect(rows[0]).toEqual({ lease_owner: null, done: true });
   });
+  it('completeInBatches marks a batch done in one statement, and a retried row stays out of it', async () => {
+    const ids = await insert(15);
+    const [flaky] = await insert(1, 'flaky');
+    const statements: string[] = [];
+    const counted = queue(poolA);
+    const completeMany = counted.completeMany.bind(counted);
+    counted.completeMany = async (rows, owner) => {
+      statements.push(`completeMany:${rows.length}`);
+      return completeMany(rows, owner);
+    };
+    const complete = counted.complete.bind(counted);
+    counted.complete = async (row, owner) => {
+      statements.push('complete');
+      return complete(row, owner);
+    };
+    const batched = new DurableWorker<JobRow>({
+      name: `spec-${randomUUID().slice(0, 4)}`,
+      queue: counted,
+      handler: async (row) =>
+        row.kind === 'flaky' && row.attempts === 1
+          ? { retryInMs: 0, error: { code: 'TRANSIENT', message: 'try again' } }
+          : 'done',
+      pollMs: 50,
+      leaseMs: 30_000,
+      batchSize: 100,
+      concurrency: 4,
+      completeInBatches: true,
+      backoff: { baseMs: 10, maxMs: 20 },
+    });
+    await batched.runOnce();
+    // Only this test's rows are due (the earlier tests finished theirs): one statement for the 15 done ones.
+    expect(statements).toEqual(['completeMany:15']);
+    const first = await poolA.query(
+      `SELECT count(*)::int AS done FROM ${table} WHERE id = ANY($1) AND done_at IS NOT NULL AND lease_owner IS NULL`,
+      [ids],
+    );
+    expect(first[0].done).toBe(15);
+    const pending = await poolA.query(`SELECT done_at, lease_owner FROM ${table} WHERE id = $1`, [flaky]);
+    expect(pending[0]).toEqual({ done_at: null, lease_owner: null });
+
+    await batched.runOnce();
+    expect(statements).toEqual(['completeMany:15', 'completeMany:1']);
+    const after = await poolA.query(`SELECT done_at IS NOT NULL AS done FROM ${table} WHERE id = $1`, [
+      flaky,
+    ]);
+    expect(after[0].done).toBe(true);
+  });
 });

@@ -24,6 +24,8 @@ export type WorkQueue<Row> = {
   claim(owner: string, limit: number, leaseMs: number): Promise<Row[]>;
   /** The row is done (delete it or mark it finished). Only while `owner` still holds its lease. */
   complete(row: Row, owner: string): Promise<void>;
+  /** `complete` for several rows in one statement (one commit); used with `completeInBatches`. */
+  completeMany?(rows: Row[], owner: string): Promise<void>;
   /** Release the row and make it due again after `delayMs`. */
   retry(row: Row, owner: string, delayMs: number, error: WorkError): Promise<void>;
   /** Give up on the row: keep it, out of the queue, with the error (for ops to look at). */
@@ -59,6 +61,13 @@ export type DurableWorkerOptions<Row> = {
   batchSize?: number;
   /** Rows of one batch handled at once (default 1: in claim order). */
   concurrency?: number;
+  /**
+   * Mark the rows of a claimed batch done together, in one commit after all of them were handled (the queue must
+   * implement `completeMany`), instead of one commit per row. For handlers whose effect is idempotent (the outbox:
+   * a row published again after a crash is deduplicated by the stream), since a crash before that commit handles
+   * the whole batch again.
+   */
+  completeInBatches?: boolean;
   /** Attempts before a transiently failing row is parked; `undefined` retries forever. */
   maxAttempts?: number;
   backoff: Backoff;
@@ -190,17 +199,28 @@ export class DurableWorker<Row> {
 
   private async handleAll(rows: Row[]): Promise<void> {
     const concurrency = Math.max(1, this.options.concurrency ?? 1);
+    const batched = this.options.completeInBatches === true && this.options.queue.completeMany !== undefined;
+    const done: Row[] = [];
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < rows.length) {
         // Every claimed row is handled, even after stop(): it waits for them (in flight = the claimed batch).
-        await this.handleOne(rows[next++]);
+        await this.handleOne(rows[next++], batched ? done : undefined);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+    if (done.length === 0) return;
+    try {
+      await this.options.queue.completeMany!(done, this.owner);
+      outcomes.inc({ worker: this.options.name, outcome: 'succeeded' }, done.length);
+    } catch (error) {
+      // Bookkeeping failed (database down): the leases expire and the rows are handled again (idempotent).
+      this.reportFailure(error);
+    }
   }
 
-  private async handleOne(row: Row): Promise<void> {
+  /** Handle one row; with `done`, a row whose handler said `done` is collected there instead of completed now. */
+  private async handleOne(row: Row, done?: Row[]): Promise<void> {
     const { queue, name } = this.options;
     inFlight.inc({ worker: name });
     try {
@@ -220,6 +240,8 @@ export class DurableWorker<Row> {
       }
       if (typeof result === 'object' && 'settled' in result) {
         outcomes.inc({ worker: name, outcome: result.settled });
+      } else if (result === 'done' && done) {
+        done.push(row);
       } else if (result === 'done') {
         await queue.complete(row, this.owner);
         outcomes.inc({ worker: name, outcome: 'succeeded' });

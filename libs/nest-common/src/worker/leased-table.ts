@@ -101,6 +101,22 @@ export class LeasedTable<Row extends LeasedRow> implements WorkQueue<Row> {
     await this.query(sql, [owner, ...this.keyValues(row)]);
   }
 
+  async completeMany(rows: Row[], owner: string): Promise<void> {
+    const { table, complete, keys } = this.options;
+    if (keys.length !== 1) {
+      for (const row of rows) await this.complete(row, owner);
+      return;
+    }
+    const key = keys[0]!;
+    const ids = rows.map((row) => this.keyValues(row)[0]);
+    const sql =
+      'delete' in complete
+        ? `DELETE FROM ${table} t WHERE t.lease_owner = $1 AND t.${key} = ANY($2)`
+        : `UPDATE ${table} t SET ${complete.set}, lease_owner = NULL, locked_until = NULL, last_error = NULL
+            WHERE t.lease_owner = $1 AND t.${key} = ANY($2)`;
+    await this.query(sql, [owner, ids]);
+  }
+
   async retry(row: Row, owner: string, delayMs: number, error: WorkError): Promise<void> {
     const n = this.options.keys.length + 2;
     await this.query(

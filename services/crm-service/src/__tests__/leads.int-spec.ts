@@ -88,11 +88,18 @@ describe('crm-service: leads', () => {
       [tenantB.tenantId, Events.leadCreated, JSON.stringify(payload)],
     );
     await waitFor(() => events.some((e) => e.leadId === payload.leadId), { what: 'relayed event' });
-    const [published]: { published_at: Date | null }[] = await crm.db.query(
-      `SELECT published_at FROM crm.outbox WHERE id = $1`,
-      [row.id],
+    // Marked published once the relay's batch commits (after the publish).
+    const published = await waitFor(
+      async () => {
+        const [found]: { published_at: Date | null }[] = await crm.db.query(
+          `SELECT published_at FROM crm.outbox WHERE id = $1`,
+          [row.id],
+        );
+        return found?.published_at ?? undefined;
+      },
+      { what: 'the row marked published' },
     );
-    expect(published.published_at).not.toBeNull();
+    expect(published).toBeInstanceOf(Date);
     // A second publish of the same row (relay crashed before marking it) is dropped by the stream.
     expect((await crm.jetstream.publish(Events.leadCreated, payload, row.id)).duplicate).toBe(true);
   });
