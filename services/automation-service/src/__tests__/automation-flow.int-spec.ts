@@ -108,7 +108,9 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
         const log = await logOf(leadId);
         return log && accept(log) ? log : undefined;
       },
-      { what, timeoutMs: 25_000, intervalMs: 200 },
+      // The chain (outbox relay → scheduler → meta-ads → sandbox → status webhooks) crosses five processes: on a
+      // loaded 2-core CI machine it has taken more than 25 s.
+      { what, timeoutMs: 50_000, intervalMs: 200 },
     );
   /** Time travel: make a scheduled send due now. */
   const makeDue = async (leadId: string) => {
@@ -230,7 +232,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     expect(metrics.sent).toBeGreaterThanOrEqual(metrics.replied);
     // Exactly one message ever, whatever happened after.
     expect(await messagesTo(lead.phone)).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('records WhatsApp failing to deliver', async () => {
     const lead = await createLead(
