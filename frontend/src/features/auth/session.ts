@@ -52,11 +52,3 @@ export function useLogout() {
     onSettled: () => queryClient.setQueryData(SESSION_QUERY_KEY, null),
   });
 }
-
-/**
- * The signed-in user as `RequireAuth` already loaded it (no request of its own): for pages below the guard that only
- * adapt to the role, e.g. showing an action only to the roles that may use it.
- */
-export function useSignedInUser(): SessionUser | undefined {
-  return useQueryClient().getQueryData<SessionUser | null>(SESSION_QUERY_KEY) ?? undefined;
-}

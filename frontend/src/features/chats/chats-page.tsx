@@ -217,6 +217,16 @@ function sendErrorKey(error: unknown) {
   return 'chats.errors.sendFailed' as const;
 }
 
+/** Why a send failed, in words. */
+function SendError({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  return (
+    <p role="alert" className="text-sm text-rose-700">
+      {t(sendErrorKey(error))}
+    </p>
+  );
+}
+
 /** One id per draft: a retry after a failure reuses it, so the same message is never sent twice. */
 function useDraftId(): [string, () => void] {
   const [id, setId] = useState(() => crypto.randomUUID());
@@ -265,11 +275,7 @@ function TextComposer({ chat }: { chat: ChatView }) {
           <span>{t('chats.composer.send')}</span>
         </button>
       </div>
-      {send.isError ? (
-        <p role="alert" className="text-sm text-rose-700">
-          {t(sendErrorKey(send.error))}
-        </p>
-      ) : null}
+      {send.isError ? <SendError error={send.error} /> : null}
     </form>
   );
 }
@@ -375,11 +381,7 @@ function TemplateComposer({ chat }: { chat: ChatView }) {
           <span>{t('chats.templates.send')}</span>
         </button>
       </div>
-      {send.isError ? (
-        <p role="alert" className="text-sm text-rose-700">
-          {t(sendErrorKey(send.error))}
-        </p>
-      ) : null}
+      {send.isError ? <SendError error={send.error} /> : null}
     </form>
   );
 }

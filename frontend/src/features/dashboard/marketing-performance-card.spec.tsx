@@ -1,52 +1,15 @@
-import type { ConnectionStatus, StatsReport } from '@crm/contracts/browser';
+import type { StatsReport } from '@crm/contracts/browser';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { apiError, pending, stubFetch } from '../../test/fetch-stub';
+import { funnelMetrics, META_CONNECTED, META_DISCONNECTED, REPORT_META } from '../../test/fixtures';
 import { renderWithApp, sessionUser } from '../../test/render';
 import { DashboardPage } from './dashboard-page';
 import { MarketingPerformanceCard } from './marketing-performance-card';
 
-const disconnected: ConnectionStatus = {
-  state: 'disconnected',
-  setupComplete: false,
-  scopes: [],
-  missingScopes: [],
-  expiresAt: null,
-  connectedAt: null,
-  business: null,
-  adAccount: null,
-  phoneNumber: null,
-  lastError: null,
-};
-
-const connected: ConnectionStatus = {
-  ...disconnected,
-  state: 'connected',
-  setupComplete: true,
-  business: { id: 'biz-1', name: 'Inmobiliaria Sol' },
-  adAccount: { id: 'act_1', name: 'Sol · Leads México', currency: 'MXN', timezone: 'America/Mexico_City' },
-  phoneNumber: { id: 'pn-1', wabaId: 'waba-1', displayPhoneNumber: '+52 55 0000 0000', verifiedName: 'Sol' },
-};
-
-const stats: StatsReport = {
-  range: { preset: 'last_30d', since: '2026-10-28', until: '2026-11-26', timezone: 'America/Mexico_City' },
-  currency: 'MXN',
-  salesCurrencies: ['MXN'],
-  currencyMismatch: false,
-  connection: 'connected',
-  stale: false,
-  totals: {
-    spend: 5000,
-    impressions: 100000,
-    clicks: 2500,
-    leads: 40,
-    opportunities: 8,
-    sales: 3,
-    revenue: 118422.56,
-    costPerLead: 125,
-    roiPercent: 2268.45,
-  },
-};
+const disconnected = META_DISCONNECTED;
+const connected = META_CONNECTED;
+const stats: StatsReport = { ...REPORT_META, totals: funnelMetrics() };
 
 function renderCard() {
   return renderWithApp(<MarketingPerformanceCard />, { path: '/', authenticated: true });

@@ -47,7 +47,12 @@ function signedIn(role: 'ceo' | 'setter' = 'ceo') {
 }
 
 function renderImport(path = '/leads/import', role: 'ceo' | 'setter' = 'ceo') {
-  return renderWithApp(<LeadImportPage />, { path, route: '/leads/import', client: signedIn(role) });
+  return renderWithApp(<LeadImportPage />, {
+    path,
+    route: '/leads/import',
+    client: signedIn(role),
+    authenticated: true,
+  });
 }
 
 function chooseFile(content = 'Nombre,Teléfono\nAna,5512345678\n') {
@@ -204,23 +209,23 @@ describe('LeadImportPage', () => {
     expect(screen.getByRole('button', { name: 'Reintentar' })).toBeInTheDocument();
   });
 
-  it('is not for setters', () => {
+  it('is not for setters', async () => {
     stubFetch({});
     renderImport('/leads/import', 'setter');
-    expect(screen.getByTestId('no-access')).toBeInTheDocument();
+    expect(await screen.findByTestId('no-access')).toBeInTheDocument();
   });
 });
 
 describe('LeadsPage import button', () => {
   it('is shown to a ceo and leads to the import', async () => {
-    stubFetch({ 'GET /crm/leads': page([lead()], 1) });
-    renderWithApp(<LeadsPage />, { path: '/leads', client: signedIn('ceo') });
+    stubFetch({ 'GET /crm/leads': page([lead()], 1), 'GET /crm/users': [] });
+    renderWithApp(<LeadsPage />, { path: '/leads', client: signedIn('ceo'), authenticated: true });
     expect(await screen.findByRole('link', { name: 'Importar' })).toHaveAttribute('href', '/leads/import');
   });
 
   it('is not shown to a setter', async () => {
     stubFetch({ 'GET /crm/leads': page([lead()], 1) });
-    renderWithApp(<LeadsPage />, { path: '/leads', client: signedIn('setter') });
+    renderWithApp(<LeadsPage />, { path: '/leads', client: signedIn('setter'), authenticated: true });
     await screen.findByTestId('leads-table');
     expect(screen.queryByRole('link', { name: 'Importar' })).toBeNull();
   });

@@ -17,7 +17,7 @@ import { NoAccess } from '../../components/no-access';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
-import { useSignedInUser } from '../auth/session';
+import { useOptionalCurrentUser } from '../auth/guards';
 import { guessMapping } from './guess-mapping';
 import { rejectsUrl, useLeadImport, useStartLeadImport, useUploadLeadCsv } from './lead-import-api';
 
@@ -271,7 +271,7 @@ function Result({ job, onAgain }: { job: LeadImportView; onAgain: () => void }) 
  */
 export function LeadImportPage() {
   const { t } = useTranslation();
-  const user = useSignedInUser();
+  const user = useOptionalCurrentUser();
   const [params, setParams] = useSearchParams();
   const id = params.get('id');
   const [upload, setUpload] = useState<LeadImportUpload | null>(null);

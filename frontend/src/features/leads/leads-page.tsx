@@ -12,7 +12,7 @@ import { PageHeader } from '../../components/page-header';
 import { SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
 import { startOfDay } from '../../lib/zoned-day';
-import { useSignedInUser } from '../auth/session';
+import { useOptionalCurrentUser } from '../auth/guards';
 import { AdNamesCell } from '../lead-360/ad-names-cell';
 import { LeadDetailPanel } from './lead-detail-panel';
 import { FILTER_KEYS, LeadFiltersBar, readLeadListParams, type LeadListParams } from './lead-filters';
@@ -109,7 +109,7 @@ export function LeadsPage() {
   };
 
   const selectLead = (id: string | null) => updateParams({ lead: id }, false);
-  const role = useSignedInUser()?.role;
+  const role = useOptionalCurrentUser()?.role;
   const canImport = role === 'ceo' || role === 'professional';
 
   return (
