@@ -63,7 +63,27 @@ import {
   WhatsappInboundEvent,
   WhatsappStatusEvent,
 } from './meta';
-import type { AutomationLogView, AutomationMetrics, RuleView } from './model/automation';
+import type {
+  AutomationLogView,
+  AutomationMetrics,
+  AutomationMetricsV2,
+  AutomationRuleView,
+  RuleView,
+  TemplateDetailView,
+  TriggerPreview,
+} from './model/automation';
+import {
+  CreateRuleRequest,
+  CreateTemplateRequest,
+  FunnelsRequest,
+  LeadOptedOutEvent,
+  PreviewRequest,
+  RuleKeyRequest,
+  SendOutcomeRequest,
+  TemplateDetailsRequest,
+  TemplateStatusChangedEvent,
+  type SendOutcome,
+} from './automation-rules';
 import type { ChatMessageView, ChatPage, ChatThread, ChatView } from './model/chats';
 import type { Agenda, ClientView } from './model/clients';
 import type { Page } from './model/common';
@@ -157,6 +177,9 @@ export type RpcMap = {
   [Rpc.meta.sendTemplate]: { request: SendTemplateRequest; reply: SendTemplateResult };
   [Rpc.meta.adContext]: { request: AdContextRequest; reply: AdContextResult };
   [Rpc.meta.sendText]: { request: SendTextRequest; reply: SendTemplateResult };
+  [Rpc.meta.templateDetails]: { request: TemplateDetailsRequest; reply: TemplateDetailView[] };
+  [Rpc.meta.createTemplate]: { request: CreateTemplateRequest; reply: TemplateDetailView };
+  [Rpc.meta.sendOutcome]: { request: SendOutcomeRequest; reply: SendOutcome };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };
@@ -166,6 +189,10 @@ export type RpcMap = {
   [Rpc.automation.listLogs]: { request: ListLogsRequest; reply: Page<AutomationLogView> };
   [Rpc.automation.trigger]: { request: TriggerRequest; reply: AutomationLogView };
   [Rpc.automation.metrics]: { request: AutomationMetricsRequest; reply: AutomationMetrics };
+  [Rpc.automation.createRule]: { request: CreateRuleRequest; reply: AutomationRuleView };
+  [Rpc.automation.deleteRule]: { request: RuleKeyRequest; reply: { deleted: true } };
+  [Rpc.automation.preview]: { request: PreviewRequest; reply: TriggerPreview };
+  [Rpc.automation.funnels]: { request: FunnelsRequest; reply: AutomationMetricsV2 };
 };
 
 export type RpcSubject = keyof RpcMap;
@@ -192,6 +219,8 @@ export type EventMap = {
   [Events.opportunityLost]: OpportunityLostEvent;
   [Events.saleCompleted]: SaleCompletedEvent;
   [Events.saleRefunded]: SaleRefundedEvent;
+  [Events.leadOptedOut]: LeadOptedOutEvent;
+  [Events.templateStatusChanged]: TemplateStatusChangedEvent;
   [Webhooks.metaPart]: MetaWebhookPartMessage;
 };
 
@@ -213,5 +242,7 @@ export const EventPayloadClasses: { [S in EventSubject]: ClassConstructor<EventP
   [Events.opportunityLost]: OpportunityLostEvent,
   [Events.saleCompleted]: SaleCompletedEvent,
   [Events.saleRefunded]: SaleRefundedEvent,
+  [Events.leadOptedOut]: LeadOptedOutEvent,
+  [Events.templateStatusChanged]: TemplateStatusChangedEvent,
   [Webhooks.metaPart]: MetaWebhookPartMessage,
 };

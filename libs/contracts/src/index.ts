@@ -9,6 +9,7 @@ export * from './leads';
 export * from './meta';
 export * from './marketing';
 export * from './automation';
+export * from './automation-rules';
 export * from './people';
 export * from './clients';
 export * from './lead-imports';

@@ -71,6 +71,11 @@ export const Rpc = {
     // lead 360: names and creative of catalogue ads (libs/contracts/src/lead-360.ts)
     adContext: 'meta.ads.context',
     sendText: 'meta.whatsapp.send-text',
+    // issue 7: templates end to end (libs/contracts/src/model/automation.ts)
+    templateDetails: 'meta.templates.details',
+    createTemplate: 'meta.templates.create',
+    /** What meta-ads-service knows of a send by idempotency key (settles an `unknown` automation send). */
+    sendOutcome: 'meta.whatsapp.send-outcome',
   },
   marketing: {
     stats: 'marketing.stats',
@@ -82,6 +87,11 @@ export const Rpc = {
     listLogs: 'automation.logs.list',
     trigger: 'automation.trigger',
     metrics: 'automation.metrics',
+    // issue 7: the rule engine
+    createRule: 'automation.rules.create',
+    deleteRule: 'automation.rules.delete',
+    preview: 'automation.trigger.preview',
+    funnels: 'automation.metrics.funnels',
   },
 } as const;
 
@@ -101,6 +111,17 @@ export const Events = {
   opportunityLost: 'evt.crm.opportunity.lost',
   saleCompleted: 'evt.crm.sale.completed',
   saleRefunded: 'evt.crm.sale.refunded',
+  // issue 7
+  leadOptedOut: 'evt.crm.lead.opted-out',
+  templateStatusChanged: 'evt.meta.template.status',
+} as const;
+
+/**
+ * Live, lossy notifications on core NATS (not in a stream): a missed one is caught up by re-reading. Subjects end with
+ * the tenant id: `live.automation.send.<tenantId>` carries `AutomationLiveEvent`.
+ */
+export const Live = {
+  automationSendPrefix: 'live.automation.send',
 } as const;
 
 /** Verified Meta webhook bodies, split by the gateway into one message per change (stream `META_WEBHOOKS`). */
