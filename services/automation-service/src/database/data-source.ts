@@ -4,6 +4,7 @@ import { AUTOMATION_ENTITIES } from './entities';
 import { CreateAutomationTables1767225600300 } from './migrations/1767225600300-CreateAutomationTables';
 import { TenantRowLevelSecurity1767312000300 } from './migrations/1767312000300-TenantRowLevelSecurity';
 import { DeadLetters1767398400300 } from './migrations/1767398400300-DeadLetters';
+import { SendStatesAndRuleKeys1768000000300 } from './migrations/1768000000300-SendStatesAndRuleKeys';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -16,6 +17,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       CreateAutomationTables1767225600300,
       TenantRowLevelSecurity1767312000300,
       DeadLetters1767398400300,
+      SendStatesAndRuleKeys1768000000300,
     ],
     applicationName: 'automation-service',
   });

@@ -3,6 +3,8 @@ import { SCHEDULER_SETTINGS, type SchedulerSettings } from '../config';
 import { RulesModule } from '../rules/rules.module';
 import { SendsModule } from '../sends/sends.module';
 import { SchedulerService } from './scheduler.service';
+import { RecipientGuard } from '../protection/recipient-guard';
+import { SendPreparer } from './send-preparer';
 import { SendProcessor } from './send-processor';
 
 @Module({})
@@ -11,7 +13,13 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [RulesModule, SendsModule],
-      providers: [{ provide: SCHEDULER_SETTINGS, useValue: settings }, SendProcessor, SchedulerService],
+      providers: [
+        { provide: SCHEDULER_SETTINGS, useValue: settings },
+        SendPreparer,
+        RecipientGuard,
+        SendProcessor,
+        SchedulerService,
+      ],
       exports: [SchedulerService],
     };
   }
