@@ -274,7 +274,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     // lead.opted-out usually cancels it first (`cancelled`); if the scheduler got there first it is `skipped`.
     const skippedOptedOut = await waitForLog(
       optedOut.id,
-      (log) => log.status === 'skipped' || log.status === 'cancelled',
+      (log) => log.status === 'skipped' || (log.status as string) === 'cancelled',
       'skip or cancel (opted out)',
     );
     expect(skippedOptedOut.history.at(-1)?.detail).toBe('contact opted out');

@@ -165,7 +165,7 @@ describe('crm-service: recipient opt-out', () => {
       name: 'Marta Ruiz',
       phone: randomPhone(),
       leadSource: 'MANUAL',
-      viewer: { userId: tenant.users.setter.id, role: 'setter' },
+      assignedUserId: tenant.users.setter.id,
     });
     expect(lead.assignedUserId).toBe(tenant.users.setter.id);
 
