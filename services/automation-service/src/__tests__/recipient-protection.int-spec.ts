@@ -165,7 +165,11 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
     await waitForLog(lead.id, (log) => log.status === 'scheduled', 'the follow-up scheduled');
 
     await control('/reply', { from: lead.phone, text: 'BAJA' });
-    const cancelled = await waitForLog(lead.id, (log) => log.status === 'cancelled', 'the send cancelled');
+    const cancelled = await waitForLog(
+      lead.id,
+      (log) => (log.status as string) === 'cancelled',
+      'the send cancelled',
+    );
     expect(cancelled.history.at(-1)).toMatchObject({ status: 'cancelled', detail: 'contact opted out' });
     expect((await svc.rpc.call(Rpc.crm.getLead, { tenantId, leadId: lead.id })).optedOut).toBe(true);
     await waitFor(() => optedOut.some((e) => e.leadId === lead.id), { what: 'lead.opted-out' });
@@ -186,7 +190,7 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
     const lead = await createLead('Bruno Botón');
     await waitForLog(lead.id, (log) => log.status === 'scheduled', 'the follow-up scheduled');
     await control('/button-reply', { from: lead.phone, text: 'Detener promociones', payload: 'STOP_PROMOS' });
-    await waitForLog(lead.id, (log) => log.status === 'cancelled', 'the send cancelled');
+    await waitForLog(lead.id, (log) => (log.status as string) === 'cancelled', 'the send cancelled');
     await waitFor(() => optedOut.some((e) => e.leadId === lead.id), { what: 'lead.opted-out' });
     expect(optedOut.find((e) => e.leadId === lead.id)?.source).toBe('button');
   }, 90_000);
@@ -238,11 +242,16 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
     // The window opens only two days from now (Mexico City), 09:00–10:00.
     const local = new Date(Date.now() - 6 * 3600_000); // UTC-6 all year
     const day = (local.getUTCDay() + 2) % 7;
-    await svc.db.query(
-      `INSERT INTO automation.protection_settings (tenant_id, send_window) VALUES ($1, $2::jsonb)
-       ON CONFLICT (tenant_id) DO UPDATE SET send_window = EXCLUDED.send_window`,
-      [tenantId, JSON.stringify({ days: [day], start: '09:00', end: '10:00' })],
-    );
+    const saved = await svc.rpc.call(Rpc.automation.updateProtection, {
+      tenantId,
+      sendWindow: { days: [day, day], start: '09:00', end: '10:00' },
+    });
+    expect(saved).toMatchObject({
+      marketingPerContact: 1,
+      capHours: 24,
+      sendWindow: { days: [day], start: '09:00', end: '10:00' },
+      defaultSendWindow: null, // the test app sends at any hour by default
+    });
     try {
       await marketingRule(1);
       const lead = await createLead('Elisa Ventana');
@@ -265,9 +274,44 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
       expect(deferred.history.at(-1)?.detail).toContain('09:00–10:00 America/Mexico_City');
       expect(await messagesTo(lead.phone)).toHaveLength(0);
     } finally {
-      await svc.db.query(`DELETE FROM automation.protection_settings WHERE tenant_id = $1`, [tenantId]);
+      await svc.rpc.call(Rpc.automation.updateProtection, { tenantId, sendWindow: null });
     }
   }, 90_000);
+
+  it('protection settings: defaults, validation, and a cap of 2 per 12 h', async () => {
+    const other = randomUUID();
+    expect(await svc.rpc.call(Rpc.automation.getProtection, { tenantId: other })).toEqual({
+      marketingPerContact: 1,
+      capHours: 24,
+      sendWindow: null,
+      defaultSendWindow: null,
+    });
+    for (const invalid of [
+      { capHours: 0 },
+      { marketingPerContact: 101 },
+      { sendWindow: { days: [7], start: '09:00', end: '10:00' } },
+      { sendWindow: { days: [1], start: '9:00', end: '10:00' } },
+    ]) {
+      const error = await rpcError(
+        svc.rpc.callInvalid(Rpc.automation.updateProtection, { tenantId: other, ...invalid }),
+      );
+      expect(error.code).toBe('VALIDATION');
+    }
+    const noDays = await rpcError(
+      svc.rpc.call(Rpc.automation.updateProtection, {
+        tenantId: other,
+        sendWindow: { days: [], start: '09:00', end: '10:00' },
+      }),
+    );
+    expect(noDays.message).toMatch(/at least one day/);
+    const saved = await svc.rpc.call(Rpc.automation.updateProtection, {
+      tenantId: other,
+      marketingPerContact: 2,
+      capHours: 12,
+    });
+    expect(saved).toMatchObject({ marketingPerContact: 2, capHours: 12, sendWindow: null });
+    expect(await svc.rpc.call(Rpc.automation.getProtection, { tenantId: other })).toEqual(saved);
+  });
 
   it('inside the 24 h customer-service window a rule with free-form text sends text; outside it the template', async () => {
     await saveRule(svc.db, tenantId, { enabled: true, delaySeconds: 3 });

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { RulesModule } from '../rules/rules.module';
 import { ProtectionStore } from './protection-store';
+import { ProtectionController } from './protection.controller';
 import { ProtectionConsumers } from './protection.consumers';
 import { ProtectionService } from './protection.service';
 import { PROTECTION_OPTIONS, type ProtectionOptions } from './recipient-guard';
@@ -17,6 +18,7 @@ export class ProtectionModule {
     return {
       module: ProtectionModule,
       imports: [RulesModule],
+      controllers: [ProtectionController],
       providers: [
         { provide: PROTECTION_OPTIONS, useValue: options },
         ProtectionStore,

@@ -1,7 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { normalizePhone, type LeadOptedOutEvent, type WhatsappInboundEvent } from '@crm/contracts';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  DEFAULT_SEND_WINDOW,
+  DomainError,
+  normalizePhone,
+  type LeadOptedOutEvent,
+  type ProtectionSettingsView,
+  type UpdateProtectionSettingsRequest,
+  type WhatsappInboundEvent,
+} from '@crm/contracts';
 import { RulesService } from '../rules/rules.service';
 import { ProtectionStore } from './protection-store';
+import { PROTECTION_OPTIONS, type ProtectionOptions } from './recipient-guard';
 import { RecipientLookups } from './template-categories';
 
 /** The customer-service window: 24 h after the contact's last message; 72 h when it came from a CTWA ad. */
@@ -19,7 +28,37 @@ export class ProtectionService {
     private readonly store: ProtectionStore,
     private readonly rules: RulesService,
     private readonly lookups: RecipientLookups,
+    @Inject(PROTECTION_OPTIONS) private readonly options: ProtectionOptions,
   ) {}
+
+  async settings(tenantId: string): Promise<ProtectionSettingsView> {
+    return {
+      ...(await this.store.settings(tenantId)),
+      defaultSendWindow: this.options.enforceDefaultSendWindow ? DEFAULT_SEND_WINDOW : null,
+    };
+  }
+
+  /** Change the frequency cap and/or the tenant's default send window (`null` = the service default). */
+  async updateSettings(request: UpdateProtectionSettingsRequest): Promise<ProtectionSettingsView> {
+    const { tenantId } = request;
+    const current = await this.store.settings(tenantId);
+    const sendWindow = request.sendWindow === undefined ? current.sendWindow : request.sendWindow;
+    if (sendWindow && sendWindow.days.length === 0) {
+      throw new DomainError('VALIDATION', 'a send window needs at least one day', { field: 'sendWindow' });
+    }
+    await this.store.saveSettings(tenantId, {
+      marketingPerContact: request.marketingPerContact ?? current.marketingPerContact,
+      capHours: request.capHours ?? current.capHours,
+      sendWindow: sendWindow
+        ? {
+            days: [...new Set(sendWindow.days)].sort((a, b) => a - b),
+            start: sendWindow.start,
+            end: sendWindow.end,
+          }
+        : null,
+    });
+    return this.settings(tenantId);
+  }
 
   /** An inbound message opens the contact's customer-service window (a redelivery changes nothing). */
   async onWhatsappInbound(event: WhatsappInboundEvent): Promise<void> {
