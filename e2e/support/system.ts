@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     // A busy machine (shared cores, a cold SWC cache) can take well over the runner's default minute; the global
     // setup still gives up after three.
     timeoutMs: 150_000,
-    extra: { SANDBOX_STATUS_DELAY_MS: '400', SCHEDULER_POLL_MS: '300' },
+    extra: { SANDBOX_STATUS_DELAY_MS: '400', SCHEDULER_POLL_MS: '300', ENFORCE_DEFAULT_SEND_WINDOW: 'false' },
     output: (name: string, line: string) => appendFileSync(logFile, `${name} | ${line}\n`),
   });
   let stopping = false;

@@ -51,5 +51,7 @@ export {
   CheckCheck as DeliveredIcon,
   CircleAlert as FailedIcon,
   CircleHelp as UnknownIcon,
+  BellOff as OptedOutIcon,
+  BellRing as OptedInIcon,
 } from 'lucide-react';
 export type { LucideIcon as Icon } from 'lucide-react';

@@ -21,3 +21,4 @@ export * from './model/clients';
 export * from './model/lead-360';
 export * from './model/lead-imports';
 export * from './model/chats';
+export * from './model/recipient-protection';

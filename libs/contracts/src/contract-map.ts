@@ -85,6 +85,8 @@ import {
   type SendOutcome,
 } from './automation-rules';
 import type { ChatMessageView, ChatPage, ChatThread, ChatView } from './model/chats';
+import type { ProtectionSettingsView } from './model/recipient-protection';
+import { UpdateProtectionSettingsRequest } from './recipient-protection';
 import type { Agenda, ClientView } from './model/clients';
 import type { Page } from './model/common';
 import type {
@@ -193,6 +195,11 @@ export type RpcMap = {
   [Rpc.automation.deleteRule]: { request: RuleKeyRequest; reply: { deleted: true } };
   [Rpc.automation.preview]: { request: PreviewRequest; reply: TriggerPreview };
   [Rpc.automation.funnels]: { request: FunnelsRequest; reply: AutomationMetricsV2 };
+  [Rpc.automation.getProtection]: { request: TenantRequest; reply: ProtectionSettingsView };
+  [Rpc.automation.updateProtection]: {
+    request: UpdateProtectionSettingsRequest;
+    reply: ProtectionSettingsView;
+  };
 };
 
 export type RpcSubject = keyof RpcMap;

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsEmail,
   IsIn,
   IsISO8601,
@@ -90,6 +91,11 @@ export class UpdateLeadRequest extends TenantRequest {
   @IsString({ each: true })
   @Length(1, MAX_LEAD_TAG_LENGTH, { each: true })
   tags?: string[];
+
+  /** Do-not-contact for marketing templates, set or cleared by hand (an opt-out publishes `lead.opted-out`). */
+  @ValidateIf(present)
+  @IsBoolean()
+  optedOut?: boolean;
 }
 
 /** Query strings carry booleans as text. */

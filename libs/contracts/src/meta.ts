@@ -171,6 +171,20 @@ export class AdAttribution {
   campaignId?: string;
 }
 
+/** What a contact tapped: Meta's `button.payload`/`button.text`, or `interactive.button_reply.id`/`title`. */
+export class InboundButtonReply {
+  @IsIn(['button', 'interactive'])
+  kind!: 'button' | 'interactive';
+
+  @IsOptional()
+  @IsString()
+  payload?: string;
+
+  @IsOptional()
+  @IsString()
+  text?: string;
+}
+
 export class WhatsappInboundEvent extends TenantRequest {
   @IsString()
   wamid!: string;
@@ -208,6 +222,12 @@ export class WhatsappInboundEvent extends TenantRequest {
   @ValidateNested()
   @Type(() => AdAttribution)
   attribution?: AdAttribution;
+
+  /** A tapped quick-reply button (`type: button`, from a template) or interactive `button_reply`. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InboundButtonReply)
+  buttonReply?: InboundButtonReply;
 }
 
 export class WhatsappStatusError {

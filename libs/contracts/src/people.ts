@@ -1,5 +1,7 @@
 import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsEmail,
   IsIn,
@@ -14,6 +16,7 @@ import {
 } from 'class-validator';
 import { IANAZone } from 'luxon';
 import { TenantRequest } from './common';
+import { MAX_OPT_OUT_PHRASE_LENGTH, MAX_OPT_OUT_PHRASES } from './model/crm';
 import {
   CURRENCIES,
   LOCALES,
@@ -106,6 +109,22 @@ export class UpdateTenantRequest extends TenantRequest {
   @IsOptional()
   @IsIn(LOCALES, { message: LOCALE_MESSAGE })
   locale?: Locale;
+
+  /** Replaces the tenant's opt-out keywords (an empty list turns keyword opt-out off). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_OPT_OUT_PHRASES)
+  @IsString({ each: true })
+  @Length(1, MAX_OPT_OUT_PHRASE_LENGTH, { each: true })
+  optOutKeywords?: string[];
+
+  /** Replaces the tenant's opt-out button texts. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_OPT_OUT_PHRASES)
+  @IsString({ each: true })
+  @Length(1, MAX_OPT_OUT_PHRASE_LENGTH, { each: true })
+  optOutButtonTexts?: string[];
 }
 
 export class CreateUserRequest extends TenantRequest {

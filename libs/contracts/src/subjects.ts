@@ -92,6 +92,9 @@ export const Rpc = {
     deleteRule: 'automation.rules.delete',
     preview: 'automation.trigger.preview',
     funnels: 'automation.metrics.funnels',
+    // issue 7: recipient protection (frequency cap, default send window)
+    getProtection: 'automation.protection.get',
+    updateProtection: 'automation.protection.update',
   },
 } as const;
 

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { SERVICE_NAME, type AutomationConfig } from './config';
 import { AUTOMATION_SCHEMA, dataSourceOptions } from './database/data-source';
+import { ProtectionModule } from './protection/protection.module';
 import { RulesModule } from './rules/rules.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SendsModule } from './sends/sends.module';
@@ -11,6 +12,7 @@ export type AppModuleConfig = Pick<
   AutomationConfig,
   'DATABASE_URL' | 'NATS_URL' | 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'
 > &
+  Partial<Pick<AutomationConfig, 'ENFORCE_DEFAULT_SEND_WINDOW'>> &
   Partial<
     Pick<AutomationConfig, 'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS'>
   >;
@@ -31,6 +33,7 @@ export class AppModule {
         }),
         RulesModule,
         SendsModule,
+        ProtectionModule.forRoot({ enforceDefaultSendWindow: config.ENFORCE_DEFAULT_SEND_WINDOW ?? true }),
         SchedulerModule.forRoot({
           SCHEDULER_POLL_MS: config.SCHEDULER_POLL_MS,
           SEND_STUCK_AFTER_MS: config.SEND_STUCK_AFTER_MS,

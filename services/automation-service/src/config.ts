@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { BaseServiceConfig } from '@crm/nest-common';
 
 export const SERVICE_NAME = 'automation-service';
@@ -31,6 +31,14 @@ export class AutomationConfig extends BaseServiceConfig {
   @Min(60_000)
   @Max(24 * 3600 * 1000)
   SEND_STUCK_AFTER_MS: number = 120_000;
+
+  /**
+   * Rules without their own send window, of tenants without a default one, send only inside `DEFAULT_SEND_WINDOW`
+   * (Mon–Sat 09:00–20:00 in the recipient's timezone). `false` sends them at any hour.
+   */
+  @Transform(({ value }: { value: unknown }) => (value === 'false' ? false : value === 'true' ? true : value))
+  @IsBoolean()
+  ENFORCE_DEFAULT_SEND_WINDOW: boolean = true;
 }
 
 export type SchedulerSettings = Pick<AutomationConfig, 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'>;

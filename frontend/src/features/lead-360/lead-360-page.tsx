@@ -14,6 +14,7 @@ import { leadKeys, useLead } from '../leads/leads-api';
 import { AdContextCard } from './ad-context-card';
 import { lead360Keys } from './lead-360-api';
 import { LeadTimeline } from './lead-timeline';
+import { OptOutCard } from './opt-out-card';
 
 /** Changes the lead's status through `PATCH /crm/leads/:id`, then refreshes the lead and its timeline. */
 function useUpdateStatus(leadId: string) {
@@ -141,6 +142,7 @@ export function Lead360Page() {
         </section>
         <div className="space-y-4">
           <AdContextCard lead={data} />
+          <OptOutCard lead={data} />
           <section className="card p-5" aria-labelledby="lead-fields-title">
             <h2 id="lead-fields-title" className="mb-3 text-sm font-semibold text-slate-900">
               {t('lead360.fields')}

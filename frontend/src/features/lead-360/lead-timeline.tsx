@@ -13,6 +13,8 @@ import {
   MessageInIcon,
   MessageOutIcon,
   OpportunityIcon,
+  OptedInIcon,
+  OptedOutIcon,
   RefundIcon,
   SaleIcon,
   StatusIcon,
@@ -36,6 +38,8 @@ const ICONS: Record<TimelineEntry['kind'], { icon: Icon; tone: string }> = {
   hsm_sent: { icon: HsmIcon, tone: 'bg-emerald-50 text-emerald-600' },
   message_in: { icon: MessageInIcon, tone: 'bg-emerald-50 text-emerald-600' },
   message_out: { icon: MessageOutIcon, tone: 'bg-emerald-50 text-emerald-600' },
+  opted_out: { icon: OptedOutIcon, tone: 'bg-rose-50 text-rose-600' },
+  opted_in: { icon: OptedInIcon, tone: 'bg-emerald-50 text-emerald-600' },
 };
 
 const HSM_TONES: Record<HsmTimelineStatus, BadgeTone> = {
@@ -101,6 +105,10 @@ export function describeEntry(entry: TimelineEntry, t: T, format: Formatters): s
       return t('lead360.timeline.messageIn', { text: entry.message.text ?? '' });
     case 'message_out':
       return t('lead360.timeline.messageOut', { text: entry.message.text ?? '' });
+    case 'opted_out':
+      return t(`lead360.timeline.optedOut.${entry.optOut.source}`, { text: entry.optOut.text ?? '' });
+    case 'opted_in':
+      return t('lead360.timeline.optedIn');
   }
 }
 

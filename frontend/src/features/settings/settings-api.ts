@@ -8,7 +8,14 @@ export const settingsKeys = {
   users: ['settings', 'users'] as const,
 };
 
-export type TenantChanges = { name?: string; timezone?: string; currency?: Currency; locale?: Locale };
+export type TenantChanges = {
+  name?: string;
+  timezone?: string;
+  currency?: Currency;
+  locale?: Locale;
+  optOutKeywords?: string[];
+  optOutButtonTexts?: string[];
+};
 export type NewUser = { name: string; email: string; role: Role; password: string };
 export type UserChanges = { role?: Role; active?: boolean };
 

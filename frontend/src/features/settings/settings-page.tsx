@@ -23,6 +23,7 @@ import { SkeletonBlock } from '../../components/skeleton';
 import { formatLocale, formatMoney } from '../../lib/format';
 import { useCurrentUser } from '../auth/guards';
 import { ConfirmDialog } from './confirm-dialog';
+import { OptOutSection } from './opt-out-section';
 import {
   useCreateUser,
   useTenant,
@@ -493,7 +494,10 @@ export function SettingsPage() {
           <ErrorState error={tenant.error} onRetry={() => void tenant.refetch()} />
         </div>
       ) : (
-        <CompanySection key={`${tenant.data.id}`} tenant={tenant.data} />
+        <>
+          <CompanySection key={`${tenant.data.id}`} tenant={tenant.data} />
+          <OptOutSection tenant={tenant.data} />
+        </>
       )}
       <UsersSection />
     </div>

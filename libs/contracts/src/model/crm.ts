@@ -40,7 +40,27 @@ export type SessionUser = {
 };
 
 /** A tenant's settings: money in `currency` (ISO 4217), dates in `timezone` (IANA), UI texts in `locale`. */
-export type TenantView = { id: string; name: string; currency: string; timezone: string; locale: string };
+export type TenantView = {
+  id: string;
+  name: string;
+  currency: string;
+  timezone: string;
+  locale: string;
+  /** Whole-message replies that opt a contact out (case and accents ignored); see `DEFAULT_OPT_OUT_KEYWORDS`. */
+  optOutKeywords?: string[];
+  /** Quick-reply button texts or payloads that opt a contact out (e.g. Meta's "Stop promotions"). */
+  optOutButtonTexts?: string[];
+};
+
+/** A new tenant's opt-out keywords and opt-out button texts (issue 7). */
+export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'BAJA', 'CANCELAR'] as const;
+export const DEFAULT_OPT_OUT_BUTTON_TEXTS = [
+  'Stop promotions',
+  'Detener promociones',
+  'Darme de baja',
+] as const;
+export const MAX_OPT_OUT_PHRASES = 20;
+export const MAX_OPT_OUT_PHRASE_LENGTH = 40;
 
 /** Names of a Meta-attributed lead's ad, ad set and campaign from the ad catalogue (null where unknown). */
 export type AdNames = {

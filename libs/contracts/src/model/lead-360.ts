@@ -19,6 +19,8 @@ export const TIMELINE_KINDS = [
   'hsm_sent',
   'message_in',
   'message_out',
+  'opted_out',
+  'opted_in',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -100,7 +102,16 @@ export type TimelineEntry =
   | (TimelineBase & {
       kind: 'message_in' | 'message_out';
       message: { id: string; text: string | null; status: string | null };
+    })
+  | (TimelineBase & {
+      kind: 'opted_out' | 'opted_in';
+      /** How: a keyword reply, a quick-reply button, or a person (`manual`); the contact's words when they sent them. */
+      optOut: { source: OptOutSource; text: string | null };
     });
+
+/** How a contact was opted out (or back in: always `manual`). */
+export const OPT_OUT_SOURCES = ['keyword', 'button', 'manual'] as const;
+export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
 
 export type LeadTimelinePage = {
   items: TimelineEntry[];

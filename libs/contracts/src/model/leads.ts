@@ -18,6 +18,7 @@ export const LEAD_UPDATABLE_FIELDS = [
   'status',
   'notes',
   'tags',
+  'optedOut',
 ] as const;
 export type LeadUpdatableField = (typeof LEAD_UPDATABLE_FIELDS)[number];
 

@@ -20,7 +20,7 @@ export type AutomationTestApp = {
 };
 
 export async function startAutomationTestApp(
-  options: { pollMs?: number; stuckAfterMs?: number } = {},
+  options: { pollMs?: number; stuckAfterMs?: number; enforceDefaultSendWindow?: boolean } = {},
 ): Promise<AutomationTestApp> {
   const natsUrl = process.env.NATS_URL!;
   const app = await bootstrapHybridService({
@@ -30,6 +30,8 @@ export async function startAutomationTestApp(
       NATS_URL: natsUrl,
       SCHEDULER_POLL_MS: options.pollMs ?? 100,
       SEND_STUCK_AFTER_MS: options.stuckAfterMs ?? 120_000,
+      // Tests run at any hour: only tests of the send window turn the default window on.
+      ENFORCE_DEFAULT_SEND_WINDOW: options.enforceDefaultSendWindow ?? false,
     }),
     natsUrl,
     queue: QueueGroups.automation,

@@ -47,7 +47,7 @@ export class SendPreparer {
       if (error instanceof DomainError && error.code === 'NOT_FOUND') return { skip: 'lead not found' };
       throw error;
     }
-    if (lead.optedOut) return { skip: 'contact opted out' };
+    // Opt-out is decided by RecipientGuard (a rule may send utility templates to opted-out contacts).
     if (!row.manual && lead.status !== INITIAL_LEAD_STATUS) return { skip: 'lead already contacted' };
     const stillOurs = await this.store.refreshDetails(tenantId, row.id, {
       phone: lead.phone,

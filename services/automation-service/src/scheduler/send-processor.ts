@@ -3,6 +3,7 @@ import {
   DomainError,
   Rpc,
   type RpcErrorCode,
+  type SendReason,
   type SendTemplateRequest,
   type SendTemplateResult,
 } from '@crm/contracts';
@@ -41,11 +42,12 @@ export class SendProcessor {
   async process(row: SendRow): Promise<Outcome> {
     const tenantId = row.tenant_id;
     let request: SendTemplateRequest;
+    let asText: string | undefined;
     try {
       const prepared = await this.preparer.prepare(row);
       if ('skip' in prepared) return await this.finish(row, 'skipped', prepared.skip);
       const verdict = await this.guard.check(row, prepared);
-      if ('skip' in verdict) return await this.finish(row, 'skipped', verdict.skip);
+      if ('skip' in verdict) return await this.finish(row, 'skipped', verdict.skip, verdict.reason);
       if ('deferUntil' in verdict) {
         await this.store.finishAttempt(tenantId, row.id, 'scheduled', {
           detail: verdict.detail,
@@ -54,17 +56,33 @@ export class SendProcessor {
         return 'retry';
       }
       request = prepared.request;
+      asText = verdict.asText;
     } catch (error) {
       // Nothing was sent yet: a retry is always safe here.
       return this.afterError(row, asDomainError(error), 'before sending', RETRYABLE_BEFORE_SEND);
     }
     let result: SendTemplateResult;
     try {
-      result = await this.rpc.call(Rpc.meta.sendTemplate, request, SEND_TEMPLATE_TIMEOUT_MS);
+      // Inside the contact's customer-service window the guard may swap the template for free-form text: same key.
+      result =
+        asText === undefined
+          ? await this.rpc.call(Rpc.meta.sendTemplate, request, SEND_TEMPLATE_TIMEOUT_MS)
+          : await this.rpc.call(
+              Rpc.meta.sendText,
+              {
+                tenantId,
+                idempotencyKey: request.idempotencyKey,
+                to: request.to,
+                text: asText,
+                callbackData: request.callbackData,
+              },
+              SEND_TEMPLATE_TIMEOUT_MS,
+            );
     } catch (error) {
       return this.afterError(row, asDomainError(error), 'sending', RETRYABLE_CODES);
     }
-    await this.store.markAccepted(tenantId, row.id, result.wamid, 'accepted by WhatsApp');
+    const accepted = asText === undefined ? 'accepted by WhatsApp' : 'accepted by WhatsApp as free-form text';
+    await this.store.markAccepted(tenantId, row.id, result.wamid, accepted);
     return 'accepted';
   }
 
@@ -97,8 +115,10 @@ export class SendProcessor {
     return 'failed';
   }
 
-  private async finish(row: SendRow, to: 'skipped', detail: string): Promise<Outcome> {
-    await this.store.finishAttempt(row.tenant_id, row.id, to, { detail });
+  private async finish(row: SendRow, to: 'skipped', detail: string, reason?: SendReason): Promise<Outcome> {
+    // The reason code (e.g. `frequency_cap`) rides in `error` so the log and the UI can name it.
+    const error = reason ? { code: reason, message: detail } : undefined;
+    await this.store.finishAttempt(row.tenant_id, row.id, to, { detail, error });
     return to;
   }
 }

@@ -168,12 +168,12 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
     await waitFor(() => created.some((e) => e.leadId === leads[0].id), { what: 'lead.created' });
   });
 
-  it('opts a lead out on STOP / BAJA / NO MÁS, and only then', async () => {
+  it('opts a lead out on STOP / BAJA / CANCELAR, and only then', async () => {
     const phone = '+5215570004000';
     await publish(Events.whatsappInbound, inbound({ from: phone, text: 'Quiero información' }));
     await waitForConsumerIdle(DURABLES.whatsappInbound);
     expect((await leadsByPhone(phone))[0].optedOut).toBe(false);
-    await publish(Events.whatsappInbound, inbound({ from: phone, text: '  no más ' }));
+    await publish(Events.whatsappInbound, inbound({ from: phone, text: '  baja. ' }));
     await waitForConsumerIdle(DURABLES.whatsappInbound);
     const [lead] = await leadsByPhone(phone);
     expect(lead.optedOut).toBe(true);

@@ -56,6 +56,8 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
         timezone: 'America/Mexico_City',
         currency: 'MXN',
         locale: 'es-MX',
+        optOutKeywords: ['STOP', 'BAJA', 'CANCELAR'],
+        optOutButtonTexts: ['Stop promotions', 'Detener promociones', 'Darme de baja'],
       });
       const stages = await crm.rpc.call(Rpc.crm.listPipeline, { tenantId: user.tenantId });
       expect(stages.map((s) => s.key)).toEqual([...LEAD_STATUSES]);
@@ -131,6 +133,8 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
         timezone: 'Europe/Madrid',
         currency: 'EUR',
         locale: 'es-MX',
+        optOutKeywords: ['STOP', 'BAJA', 'CANCELAR'],
+        optOutButtonTexts: ['Stop promotions', 'Detener promociones', 'Darme de baja'],
       });
       const renamed = await crm.rpc.call(Rpc.crm.updateTenant, {
         tenantId: tenant.tenantId,

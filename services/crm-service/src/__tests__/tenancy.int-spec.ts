@@ -88,6 +88,8 @@ describe('crm-service: credentials, users, tenants, pipeline, health', () => {
       currency: 'MXN',
       timezone: 'America/Mexico_City',
       locale: 'es-MX',
+      optOutKeywords: ['STOP', 'BAJA', 'CANCELAR'],
+      optOutButtonTexts: ['Stop promotions', 'Detener promociones', 'Darme de baja'],
     });
     expect((await rpcError(crm.rpc.call(Rpc.crm.getTenant, { tenantId: randomUUID() }))).code).toBe(
       'NOT_FOUND',

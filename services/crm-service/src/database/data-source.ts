@@ -14,6 +14,7 @@ import { OpportunityLeadSeller1767950020000 } from './migrations/1767950020000-O
 import { LeadDayCounts1767960000000 } from './migrations/1767960000000-LeadDayCounts';
 import { SaleSellers1767960010000 } from './migrations/1767960010000-SaleSellers';
 import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappChats';
+import { OptOutSettings1768400000000 } from './migrations/1768400000000-OptOutSettings';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -38,6 +39,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadDayCounts1767960000000,
       SaleSellers1767960010000,
       WhatsappChats1767700000000,
+      OptOutSettings1768400000000,
     ],
     applicationName: 'crm-service',
   });

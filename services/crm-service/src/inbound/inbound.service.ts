@@ -12,7 +12,7 @@ import type { EntityManager } from 'typeorm';
 import { previewOf, windowEndsAt } from '../chats/chat-rules';
 import { ConversationStore } from '../chats/conversation-store';
 import { MessageStore } from '../chats/message-store';
-import { isOptOutText } from '../common/opt-out';
+import { DEFAULT_OPT_OUT_PHRASES, optOutSourceOf } from '../common/opt-out';
 import { LeadActivityStore, originOfSource } from '../lead-360/lead-activity-store';
 import { LeadAssignment } from '../leads/lead-assignment';
 import { LeadStore, leadCreatedEvent, type LeadRow } from '../leads/lead-store';
@@ -85,10 +85,6 @@ export class InboundService {
       } else {
         created = await this.leads.insertIfAbsent(manager, tenantId, { name, phone, leadSource: 'WHATSAPP' });
       }
-      let optedOut = false;
-      if (isOptOutText(event.text)) {
-        optedOut = await this.leads.optOut(manager, tenantId, phone);
-      }
       if (created) {
         await this.outbox.enqueue(manager, tenantId, Events.leadCreated, leadCreatedEvent(created));
         // What the contact came from: the CTWA ad's referral and their first message.
@@ -107,6 +103,7 @@ export class InboundService {
         });
         await this.assignment.assignNewLead(manager, tenantId, created.id);
       }
+      const optedOut = await this.optOutIfAsked(manager, tenantId, phone, event);
       const leadId = created?.id ?? (await this.leads.findIdByPhone(manager, tenantId, phone));
       if (leadId) await this.recordChatMessage(manager, tenantId, leadId, event);
       return { duplicate: false, createdLeadId: created?.id ?? null, attributed, optedOut };
@@ -170,6 +167,38 @@ export class InboundService {
     return outcome;
   }
 
+  /**
+   * A reply that is exactly one of the tenant's opt-out keywords, or a tapped opt-out quick-reply button: the lead
+   * becomes do-not-contact, its history says how, and `lead.opted-out` leaves through the outbox with this
+   * transaction. Nothing happens for a lead that already opted out.
+   */
+  private async optOutIfAsked(
+    manager: EntityManager,
+    tenantId: string,
+    phone: string,
+    event: WhatsappInboundEvent,
+  ): Promise<boolean> {
+    const phrases = (await this.tenants.optOutPhrases(manager, tenantId)) ?? DEFAULT_OPT_OUT_PHRASES;
+    const source = optOutSourceOf(event, phrases);
+    if (!source) return false;
+    const leadId = await this.leads.optOut(manager, tenantId, phone);
+    if (!leadId) return false;
+    const at = new Date(event.timestamp);
+    await this.activity.append(manager, tenantId, {
+      leadId,
+      kind: 'opted_out',
+      details: { source, text: event.buttonReply?.text ?? event.text ?? null },
+    });
+    await this.outbox.enqueue(manager, tenantId, Events.leadOptedOut, {
+      tenantId,
+      leadId,
+      phone,
+      source,
+      at: at.toISOString(),
+    });
+    return true;
+  }
+
   /** The message in the lead's conversation: one more unread, and the window reopened (72 h after a CTWA ad). */
   private async recordChatMessage(
     manager: EntityManager,
@@ -202,7 +231,7 @@ export class InboundService {
   }
 
   private afterCommit(what: string, outcome: InboundOutcome): void {
-    if (outcome.createdLeadId) this.outbox.kick();
+    if (outcome.createdLeadId || outcome.optedOut) this.outbox.kick();
     if (outcome.duplicate) this.logger.debug(`${what}: already applied`);
     else if (outcome.createdLeadId || outcome.attributed || outcome.optedOut) {
       this.logger.log(

@@ -82,5 +82,15 @@ export function toTimelineEntry(row: ActivityRow): TimelineEntry {
         kind: row.kind,
         sale: { id: String(d.saleId ?? ''), amount: amount(d.amount), currency: String(d.currency ?? '') },
       };
+    case 'opted_out':
+    case 'opted_in':
+      return {
+        ...base,
+        kind: row.kind,
+        optOut: {
+          source: d.source === 'keyword' || d.source === 'button' ? d.source : 'manual',
+          text: text(d.text),
+        },
+      };
   }
 }

@@ -4,6 +4,7 @@ import type {
   LeadOriginChannel,
   LeadSource,
   LeadStatus,
+  OptOutSource,
   TimelineCursor,
 } from '@crm/contracts';
 import type { SqlRunner } from '../common/sql';
@@ -55,6 +56,8 @@ export type ActivityDetails = {
   opportunity_deadline_moved: OpportunityDetails & { from: string | null; to: string | null };
   sale_completed: { saleId: string; amount: number; currency: string };
   sale_refunded: { saleId: string; amount: number; currency: string };
+  opted_out: { source: OptOutSource; text: string | null };
+  opted_in: { source: 'manual'; text: null };
 };
 export type ActivityKind = keyof ActivityDetails;
 

@@ -72,7 +72,7 @@ export type LeadRow = {
 
 /** Columns `update` may set (already validated and normalised). */
 export type LeadChanges = Partial<
-  Pick<LeadRow, 'name' | 'email' | 'phone' | 'assigned_user_id' | 'status' | 'notes' | 'tags'>
+  Pick<LeadRow, 'name' | 'email' | 'phone' | 'assigned_user_id' | 'status' | 'notes' | 'tags' | 'opted_out'>
 >;
 
 /** What the list asks for: `offset` (page-based) or `after` (keyset: the sort keys of the previous last row). */
@@ -545,14 +545,15 @@ export class LeadStore {
     };
   }
 
-  async optOut(db: EntityManager, tenantId: string, phone: string): Promise<boolean> {
-    const rows = await updateReturning(
+  /** Opt the lead with this phone out; its id, or null when there is none or it already was opted out. */
+  async optOut(db: EntityManager, tenantId: string, phone: string): Promise<string | null> {
+    const rows = await updateReturning<{ id: string }>(
       db,
       `UPDATE crm.leads SET opted_out = true, updated_at = now()
         WHERE tenant_id = $1 AND phone = $2 AND NOT opted_out RETURNING id`,
       [tenantId, phone],
     );
-    return rows.length > 0;
+    return rows[0]?.id ?? null;
   }
 }
 

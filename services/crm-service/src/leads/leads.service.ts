@@ -203,6 +203,7 @@ export class LeadsService {
       if (tags.some((tag) => !tag)) throw new DomainError('VALIDATION', 'tags must not be blank');
       changes.tags = tags;
     }
+    if (request.optedOut !== undefined) changes.opted_out = request.optedOut;
     return changes;
   }
 
@@ -251,6 +252,24 @@ export class LeadsService {
         details: { from: current.status, to: changes.status },
       });
     }
+    if (changes.opted_out !== undefined) {
+      // By hand: ceo, professional or the lead's own seller (a setter/closer only reaches their leads).
+      await this.activity.append(db, tenantId, {
+        leadId,
+        kind: changes.opted_out ? 'opted_out' : 'opted_in',
+        actorUserId: byUserId,
+        details: { source: 'manual', text: null },
+      });
+      if (changes.opted_out) {
+        await this.outbox.enqueue(db, tenantId, Events.leadOptedOut, {
+          tenantId,
+          leadId,
+          phone: changes.phone ?? current.phone,
+          source: 'manual',
+          at: updatedAt,
+        });
+      }
+    }
   }
 
   private async checkPhoneFree(db: EntityManager, tenantId: string, phone: string, leadId: string) {
@@ -296,6 +315,7 @@ const FIELD_BY_COLUMN: Record<keyof LeadChanges, LeadUpdatableField> = {
   status: 'status',
   notes: 'notes',
   tags: 'tags',
+  opted_out: 'optedOut',
 };
 
 function fieldOf(column: string): LeadUpdatableField {

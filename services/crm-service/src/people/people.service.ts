@@ -16,6 +16,7 @@ import {
 } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
 import { hash } from 'bcryptjs';
+import { cleanOptOutPhrases } from '../common/opt-out';
 import { uniqueViolation } from '../common/postgres-errors';
 import { BCRYPT_COST, createUser, normalizeEmail, provisionTenant } from '../tenancy/provisioning';
 import { TenantStore } from '../tenancy/tenant-store';
@@ -72,8 +73,17 @@ export class PeopleService {
 
   async updateTenant(request: UpdateTenantRequest): Promise<TenantView> {
     const { tenantId, name, timezone, currency, locale } = request;
+    const optOutKeywords = request.optOutKeywords && cleanOptOutPhrases(request.optOutKeywords);
+    const optOutButtonTexts = request.optOutButtonTexts && cleanOptOutPhrases(request.optOutButtonTexts);
     const tenant = await this.db.withTenant(tenantId, (db) =>
-      this.tenants.update(db, tenantId, { name, timezone, currency, locale }),
+      this.tenants.update(db, tenantId, {
+        name,
+        timezone,
+        currency,
+        locale,
+        optOutKeywords,
+        optOutButtonTexts,
+      }),
     );
     if (!tenant) throw new DomainError('NOT_FOUND', 'tenant not found');
     return tenant;

@@ -238,6 +238,7 @@ describe('gateway: webhooks, docs and static files (real NATS)', () => {
           '/crm/leads/{id}/status',
           '/crm/marketing/stats',
           '/crm/marketing/automation/rules/{key}',
+          '/crm/marketing/automation/protection',
           '/crm/auth/meta/url',
         ]),
       );

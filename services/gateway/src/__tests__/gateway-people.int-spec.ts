@@ -85,6 +85,8 @@ describe('gateway: sign-up, tenant settings, users and sellers (real crm-service
         timezone: 'America/Mexico_City',
         currency: 'MXN',
         locale: 'es-MX',
+        optOutKeywords: ['STOP', 'BAJA', 'CANCELAR'],
+        optOutButtonTexts: ['Stop promotions', 'Detener promociones', 'Darme de baja'],
       });
       const stages = (await agent.get('/crm/pipeline').expect(200)).body as unknown[];
       expect(stages).toHaveLength(7);
@@ -184,7 +186,19 @@ describe('gateway: sign-up, tenant settings, users and sellers (real crm-service
         timezone: 'America/Bogota',
         currency: 'COP',
         locale: 'en-US',
+        optOutKeywords: ['STOP', 'BAJA', 'CANCELAR'],
+        optOutButtonTexts: ['Stop promotions', 'Detener promociones', 'Darme de baja'],
       });
+      const keywords = await ceo
+        .patch('/crm/tenant')
+        .send({ optOutKeywords: ['BAJA', ' Alto '], optOutButtonTexts: [] })
+        .expect(200);
+      expect(keywords.body).toMatchObject({ optOutKeywords: ['BAJA', 'Alto'], optOutButtonTexts: [] });
+      await ceo
+        .patch('/crm/tenant')
+        .send({ optOutKeywords: ['x'.repeat(41)] })
+        .expect(400);
+      await ceo.patch('/crm/tenant').send({ optOutKeywords: 'BAJA' }).expect(400);
       // The session the frontend reads at start carries the new formats at once.
       expect((await ceo.get('/crm/auth/me').expect(200)).body).toMatchObject({
         tenantName: 'Ajustes',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AutomationController } from './automation.controller';
+import { ProtectionController } from './protection.controller';
 
-@Module({ controllers: [AutomationController] })
+@Module({ controllers: [AutomationController, ProtectionController] })
 export class AutomationModule {}

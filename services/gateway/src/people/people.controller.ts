@@ -47,6 +47,8 @@ export class PeopleController {
       timezone: body.timezone,
       currency: body.currency,
       locale: body.locale,
+      optOutKeywords: body.optOutKeywords,
+      optOutButtonTexts: body.optOutButtonTexts,
       tenantId: session.tenantId,
     });
   }

@@ -237,6 +237,24 @@ function messageText(message: JsonObject, path: string): string | undefined {
   );
 }
 
+/** A tapped quick-reply button: `button` {payload, text} (template buttons) or `interactive.button_reply` {id, title}. */
+function buttonReplyOf(message: JsonObject, path: string): Record<string, string> | undefined {
+  if (message.button !== undefined && message.button !== null) {
+    const button = objectAt(message.button, `${path}.button`);
+    const payload = textAt(button, 'payload', `${path}.button`);
+    const text = textAt(button, 'text', `${path}.button`);
+    return { kind: 'button', ...(payload ? { payload } : {}), ...(text ? { text } : {}) };
+  }
+  if (message.interactive === undefined || message.interactive === null) return undefined;
+  const interactive = objectAt(message.interactive, `${path}.interactive`);
+  if (interactive.button_reply === undefined || interactive.button_reply === null) return undefined;
+  const where = `${path}.interactive.button_reply`;
+  const reply = objectAt(interactive.button_reply, where);
+  const payload = textAt(reply, 'id', where);
+  const text = textAt(reply, 'title', where);
+  return { kind: 'interactive', ...(payload ? { payload } : {}), ...(text ? { text } : {}) };
+}
+
 function mapReferral(input: unknown, path: string): CtwaReferral | undefined {
   if (input === undefined || input === null) return undefined;
   const referral = objectAt(input, path);
@@ -270,6 +288,8 @@ export function mapInbound(input: unknown, contactNames: Map<string, string>, pa
   if (contactName) fields.contactName = contactName;
   const text = messageText(message, path);
   if (text !== undefined) fields.text = text;
+  const buttonReply = buttonReplyOf(message, path);
+  if (buttonReply) fields.buttonReply = buttonReply;
   if (message.context !== undefined && message.context !== null) {
     const contextWamid = textAt(objectAt(message.context, `${path}.context`), 'id', `${path}.context`, 500);
     if (contextWamid) fields.contextWamid = contextWamid;

@@ -125,6 +125,43 @@ describe('Control API', () => {
     expect(message.context?.id).toBe('wamid.ABC');
   });
 
+  it('POST /_sandbox/button-reply sends a quick-reply button tap as Meta does (template button and button_reply)', async () => {
+    await request(sandbox.app)
+      .post('/_sandbox/button-reply')
+      .send({
+        from: '5215522223333',
+        text: 'Stop promotions',
+        payload: 'STOP_PROMOS',
+        contextWamid: 'wamid.T1',
+      })
+      .expect(200);
+    const button = (receiver.received[0].json as InboundPayload).entry[0].changes[0].value
+      .messages[0] as Record<string, unknown>;
+    expect(button).toMatchObject({
+      type: 'button',
+      button: { payload: 'STOP_PROMOS', text: 'Stop promotions' },
+      context: { id: 'wamid.T1' },
+    });
+    expect(button.text).toBeUndefined();
+
+    await request(sandbox.app)
+      .post('/_sandbox/button-reply')
+      .send({ from: '5215522223333', text: 'Darme de baja', kind: 'interactive' })
+      .expect(200);
+    const interactive = (receiver.received[1].json as InboundPayload).entry[0].changes[0].value.messages[0];
+    expect(interactive).toMatchObject({
+      type: 'interactive',
+      interactive: { type: 'button_reply', button_reply: { id: 'Darme de baja', title: 'Darme de baja' } },
+    });
+
+    const bad = await request(sandbox.app)
+      .post('/_sandbox/button-reply')
+      .send({ from: '5215522223333', text: 'x', kind: 'list' })
+      .expect(400);
+    expect(bad.body.error.code).toBe(100);
+    await request(sandbox.app).post('/_sandbox/button-reply').send({ from: '5215522223333' }).expect(400);
+  });
+
   it('POST /_sandbox/leadgen takes a lead id of the caller (e.g. from Meta docs) once, digits only', async () => {
     const leadgenId = '9780780833223899';
     const res = await request(sandbox.app)

@@ -107,6 +107,24 @@ export const createControlRouter = (state: SandboxState): Router => {
     res.json(result);
   });
 
+  /**
+   * The contact taps a quick-reply button, as Meta reports it: `kind` `button` (a template's button: `payload` as
+   * given when the template was sent, else the label) or `interactive` (`button_reply` {id, title}); `text` is the
+   * label; `contextWamid` the message the button belonged to.
+   */
+  router.post('/button-reply', async (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    if (typeof body.text !== 'string' || body.text === '')
+      throw badRequest('text (the button label) is required');
+    const kind = body.kind ?? 'button';
+    if (kind !== 'button' && kind !== 'interactive') throw badRequest('kind must be button or interactive');
+    if (body.payload !== undefined && typeof body.payload !== 'string')
+      throw badRequest('payload must be a string');
+    const payload = typeof body.payload === 'string' && body.payload !== '' ? body.payload : body.text;
+    const result = await simulateInbound(state, { ...body, adId: undefined, button: { kind, payload } });
+    res.json(result);
+  });
+
   router.post('/leadgen', async (req: Request, res: Response) => {
     res.json(await simulateLead(state, bodyObject(req)));
   });

@@ -4,7 +4,7 @@ import type { SandboxState } from '../state/sandbox-state';
 import { FREE_ENTRY_POINT_MS, newWamid } from './message-service';
 import { requirePhone } from './phone-format';
 import { emitWebhook } from './webhook-emitter';
-import { inboundMessageWebhook, type Referral } from './webhook-payloads';
+import { inboundMessageWebhook, type QuickReplyButton, type Referral } from './webhook-payloads';
 
 export type InboundRequest = {
   from?: unknown;
@@ -13,6 +13,8 @@ export type InboundRequest = {
   phoneNumberId?: unknown;
   adId?: unknown;
   contextWamid?: unknown;
+  /** A quick-reply button instead of typed text: `text` is the button's label. */
+  button?: QuickReplyButton;
 };
 
 export type InboundResult = {
@@ -95,6 +97,7 @@ export const simulateInbound = async (
     text,
     referral,
     contextWamid: typeof request.contextWamid === 'string' ? request.contextWamid : undefined,
+    button: request.button,
   });
   const emitted = emitWebhook(state, 'message', payload, { wamid, from });
   const attempt = await emitted.firstAttempt;

@@ -102,7 +102,15 @@ export type InboundInput = {
   text: string;
   referral?: Referral;
   contextWamid?: string;
+  /** A tapped quick-reply button: `text` is its label. */
+  button?: QuickReplyButton;
 };
+
+/**
+ * A quick-reply button the contact tapped: on a template (`type: button`, `button.payload` as set when sending and
+ * `button.text`) or on an interactive message (`type: interactive`, `interactive.button_reply` {id, title}).
+ */
+export type QuickReplyButton = { kind: 'button' | 'interactive'; payload: string };
 
 /** Inbound `messages` webhook with an optional CTWA `referral` or reply `context` (REFERENCE §7.4). */
 export const inboundMessageWebhook = (input: InboundInput): Record<string, unknown> => {
@@ -113,6 +121,18 @@ export const inboundMessageWebhook = (input: InboundInput): Record<string, unkno
     type: 'text',
     text: { body: input.text },
   };
+  if (input.button?.kind === 'button') {
+    delete message.text;
+    message.type = 'button';
+    message.button = { payload: input.button.payload, text: input.text };
+  } else if (input.button?.kind === 'interactive') {
+    delete message.text;
+    message.type = 'interactive';
+    message.interactive = {
+      type: 'button_reply',
+      button_reply: { id: input.button.payload, title: input.text },
+    };
+  }
   if (input.contextWamid) message.context = { from: input.phone.digits, id: input.contextWamid };
   if (input.referral) message.referral = input.referral;
   return envelope(input.waba, input.phone, {

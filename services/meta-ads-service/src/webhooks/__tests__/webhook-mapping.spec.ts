@@ -72,6 +72,40 @@ describe('webhook mapping', () => {
     });
   });
 
+  it('keeps a tapped quick-reply button: template `button` and interactive `button_reply`', () => {
+    const base = { from: '5215512345678', id: 'wamid.B', timestamp: '1750275992' };
+    const button = mapInbound(
+      {
+        ...base,
+        type: 'button',
+        button: { payload: 'STOP_PROMOS', text: 'Stop promotions' },
+        context: { id: 'wamid.T' },
+      },
+      names,
+      'messages[0]',
+    );
+    expect(button.fields).toMatchObject({
+      text: 'Stop promotions',
+      contextWamid: 'wamid.T',
+      buttonReply: { kind: 'button', payload: 'STOP_PROMOS', text: 'Stop promotions' },
+    });
+    const interactive = mapInbound(
+      {
+        ...base,
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id: 'baja', title: 'Darme de baja' } },
+      },
+      names,
+      'messages[0]',
+    );
+    expect(interactive.fields).toMatchObject({
+      text: 'Darme de baja',
+      buttonReply: { kind: 'interactive', payload: 'baja', text: 'Darme de baja' },
+    });
+    const typed = mapInbound({ ...base, type: 'text', text: { body: 'BAJA' } }, names, 'messages[0]');
+    expect(typed.fields.buttonReply).toBeUndefined();
+  });
+
   it('leaves `from` out for a sender that is not a phone number (the message is skipped, not refused)', () => {
     const mapped = mapInbound({ from: 'BSUID.abc', id: 'wamid.X', timestamp: '1750275992' }, names, 'm');
     expect(mapped.from).toBeUndefined();
