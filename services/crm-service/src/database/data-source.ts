@@ -13,6 +13,7 @@ import { OpportunityTotals1767950010000 } from './migrations/1767950010000-Oppor
 import { OpportunityLeadSeller1767950020000 } from './migrations/1767950020000-OpportunityLeadSeller';
 import { LeadDayCounts1767960000000 } from './migrations/1767960000000-LeadDayCounts';
 import { SaleSellers1767960010000 } from './migrations/1767960010000-SaleSellers';
+import { LeadSearchPage1767970000000 } from './migrations/1767970000000-LeadSearchPage';
 import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappChats';
 
 export const CRM_SCHEMA = 'crm';
@@ -37,6 +38,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       OpportunityLeadSeller1767950020000,
       LeadDayCounts1767960000000,
       SaleSellers1767960010000,
+      LeadSearchPage1767970000000,
       WhatsappChats1767700000000,
     ],
     applicationName: 'crm-service',
