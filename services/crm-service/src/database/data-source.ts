@@ -14,6 +14,7 @@ import { OpportunityLeadSeller1767950020000 } from './migrations/1767950020000-O
 import { LeadDayCounts1767960000000 } from './migrations/1767960000000-LeadDayCounts';
 import { SaleSellers1767960010000 } from './migrations/1767960010000-SaleSellers';
 import { LeadSearchPage1767970000000 } from './migrations/1767970000000-LeadSearchPage';
+import { DropRedundantLeadIndexes1767970010000 } from './migrations/1767970010000-DropRedundantLeadIndexes';
 import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappChats';
 
 export const CRM_SCHEMA = 'crm';
@@ -39,6 +40,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadDayCounts1767960000000,
       SaleSellers1767960010000,
       LeadSearchPage1767970000000,
+      DropRedundantLeadIndexes1767970010000,
       WhatsappChats1767700000000,
     ],
     applicationName: 'crm-service',

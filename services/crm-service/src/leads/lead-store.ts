@@ -611,6 +611,7 @@ export function leadCreatedEvent(row: LeadRow): LeadCreatedEvent {
     createdAt: row.created_at.toISOString(),
   };
   if (row.meta_ad_id) event.metaAdId = row.meta_ad_id;
+  if (row.assigned_user_id) event.assignedUserId = row.assigned_user_id;
   return event;
 }
 
