@@ -449,6 +449,8 @@ describe('crm-service: leads a team can work', () => {
       expect(names(await list({ search: '@correo2.mx', pageSize: 20, withTotal: false }))).toEqual(correo2);
       const second = await list({ search: '@correo2.mx', pageSize: 6, page: 2 });
       expect([second.total, names(second)]).toEqual([20, correo2.slice(6, 12)]);
+      const third = await list({ search: 'Lead', pageSize: 6, page: 3, withTotal: false });
+      expect(names(third)).toEqual(all.slice(12, 18).map((lead) => lead.name));
       const closers = all
         .filter((lead) => lead.assignedUserId === team.users.closer.id)
         .map((lead) => lead.name);

@@ -389,8 +389,9 @@ export class LeadStore {
     tenantId: string,
     query: LeadListQuery,
   ): Promise<{ items: LeadView[]; total: number | null; totalCapped: boolean; nextCursor: string | null }> {
-    const pageIds = await this.searchPageIds(db, query);
-    const searchIds = pageIds && !query.withTotal ? undefined : await this.searchIds(db, query.filter.search);
+    // With a total the ids are needed anyway (to count them): the page reads from them too, one trigram scan.
+    const pageIds = query.withTotal ? undefined : await this.searchPageIds(db, query);
+    const searchIds = pageIds ? undefined : await this.searchIds(db, query.filter.search);
     const counted = query.withTotal
       ? await this.countCapped(db, tenantId, { ...query.filter, searchIds })
       : { total: null, totalCapped: false };
