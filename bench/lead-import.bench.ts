@@ -151,8 +151,15 @@ async function main(): Promise<void> {
       ) {
         throw new Error(`unexpected result: ${JSON.stringify(last)}`);
       }
+      // The events the imports enqueued so far, and how many the relay had not published yet when this one was done.
+      const outbox: { rows: number; unpublished: number } = (
+        await db.query(
+          `SELECT count(*)::int AS rows, count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished
+             FROM crm.outbox`,
+        )
+      ).rows[0];
       process.stdout.write(
-        `run ${run}: upload ${(uploads[run - 1] / 1000).toFixed(2)} s, upload → done ${(totals[run - 1] / 1000).toFixed(2)} s\n`,
+        `run ${run}: upload ${(uploads[run - 1] / 1000).toFixed(2)} s, upload → done ${(totals[run - 1] / 1000).toFixed(2)} s; outbox ${outbox.rows} rows, ${outbox.unpublished} unpublished at done\n`,
       );
     }
     process.stdout.write(

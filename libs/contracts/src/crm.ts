@@ -181,6 +181,15 @@ export class LeadCreatedEvent extends TenantRequest {
   @IsOptional()
   @IsString()
   metaAdId?: string;
+
+  /**
+   * The seller the lead had when it was created, absent when it had none. A lead created by a CSV import gets its
+   * round-robin setter in the same statement and no `lead.assigned`: this field is the announcement of that
+   * assignment. Other leads may still get a `lead.assigned` right after (rotation of `crm.leads.create`).
+   */
+  @IsOptional()
+  @IsUUID()
+  assignedUserId?: string;
 }
 
 export class LeadStatusChangedEvent extends TenantRequest {

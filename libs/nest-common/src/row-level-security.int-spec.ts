@@ -112,6 +112,18 @@ describe('tenant row-level security', () => {
     expect(await asTenant(tenantB, search)).toEqual([leadB]);
   });
 
+  it("crm.search_lead_page answers only the page of app.tenant_id's leads, and nothing without it", async () => {
+    const page = async () =>
+      (
+        await app.query(`SELECT crm.search_lead_page('%Lead%', '%55000000%', NULL, NULL, NULL, 100000) AS id`)
+      ).rows
+        .map((row: { id: string }) => row.id)
+        .filter((id: string) => [leadA, leadB].includes(id));
+    expect(await page()).toEqual([]);
+    expect(await asTenant(tenantA, page)).toEqual([leadA]);
+    expect(await asTenant(tenantB, page)).toEqual([leadB]);
+  });
+
   it('without a tenant setting sees no rows and can neither insert nor update', async () => {
     const owners = await owner.query(`SELECT count(*)::int AS n FROM crm.leads WHERE id = ANY($1::uuid[])`, [
       [leadA, leadB],

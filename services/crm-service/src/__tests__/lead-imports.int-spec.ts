@@ -185,19 +185,26 @@ describe('crm-service: CSV import of leads', () => {
       lead_source: 'IMPORT',
     });
 
-    // One lead.created and one lead.assigned per created lead, in row order; setters alternate.
-    const outbox: { subject: string; payload: { leadId: string; to?: string; leadSource?: string } }[] =
-      await crm.db.query(
-        `SELECT subject, payload FROM crm.outbox
-          WHERE tenant_id = $1 AND payload->>'leadId' <> $2 ORDER BY created_at, id`,
-        [t.tenantId, existing.id],
-      );
+    // One lead.created per created lead, in row order, carrying its setter (no lead.assigned); setters alternate.
+    const outbox: {
+      subject: string;
+      payload: { leadId: string; assignedUserId?: string; leadSource?: string };
+    }[] = await crm.db.query(
+      `SELECT subject, payload FROM crm.outbox
+        WHERE tenant_id = $1 AND payload->>'leadId' <> $2 ORDER BY created_at, id`,
+      [t.tenantId, existing.id],
+    );
     const created = outbox.filter((e) => e.subject === 'evt.crm.lead.created');
-    const assigned = outbox.filter((e) => e.subject === 'evt.crm.lead.assigned');
+    expect(outbox.map((e) => e.subject)).toEqual(created.map(() => 'evt.crm.lead.created'));
     expect(created).toHaveLength(191);
     expect(created.every((e) => e.payload.leadSource === 'IMPORT')).toBe(true);
-    expect(assigned).toHaveLength(191);
-    const turns = assigned.map((e) => e.payload.to);
+    const stored: { id: string; assigned_user_id: string }[] = await crm.db.query(
+      `SELECT id, assigned_user_id FROM crm.leads WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+      [t.tenantId, created.map((e) => e.payload.leadId)],
+    );
+    const setterOf = new Map(stored.map((lead) => [lead.id, lead.assigned_user_id]));
+    expect(created.every((e) => e.payload.assignedUserId === setterOf.get(e.payload.leadId))).toBe(true);
+    const turns = created.map((e) => e.payload.assignedUserId);
     expect(new Set(turns)).toEqual(new Set([t.users.setter.id, secondSetter]));
     for (let i = 1; i < turns.length; i++) expect(turns[i]).not.toBe(turns[i - 1]);
     const shares = [t.users.setter.id, secondSetter].map((id) => turns.filter((to) => to === id).length);

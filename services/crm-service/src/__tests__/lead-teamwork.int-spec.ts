@@ -433,6 +433,54 @@ describe('crm-service: leads a team can work', () => {
       expect(names(page2)).toEqual(all.slice(25, 50));
     });
 
+    it('searches in the default order page by page: the same leads and order as the list, by cursor or page number', async () => {
+      const all = (await list()).items;
+      const walked: string[] = [];
+      let page = await list({ search: 'Lead', pageSize: 7, withTotal: false });
+      walked.push(...names(page));
+      while (page.nextCursor) {
+        page = await list({ search: 'Lead', pageSize: 7, cursor: page.nextCursor });
+        walked.push(...names(page));
+      }
+      // Up to ten leads share a created_at: the order and the cursor break ties by id, as the list does.
+      expect(walked).toEqual(all.map((lead) => lead.name));
+      const correo2 = all.filter((lead) => lead.email?.endsWith('@correo2.mx')).map((lead) => lead.name);
+      expect(correo2).toHaveLength(20);
+      expect(names(await list({ search: '@correo2.mx', pageSize: 20, withTotal: false }))).toEqual(correo2);
+      const second = await list({ search: '@correo2.mx', pageSize: 6, page: 2 });
+      expect([second.total, names(second)]).toEqual([20, correo2.slice(6, 12)]);
+      const third = await list({ search: 'Lead', pageSize: 6, page: 3, withTotal: false });
+      expect(names(third)).toEqual(all.slice(12, 18).map((lead) => lead.name));
+      const closers = all
+        .filter((lead) => lead.assignedUserId === team.users.closer.id)
+        .map((lead) => lead.name);
+      expect(closers).toHaveLength(12);
+      expect(names(await list({ search: 'Lead', viewer: viewer(team, 'closer') }))).toEqual(closers);
+      expect(names(await list({ search: 'Lead', assignedUserId: team.users.closer.id }))).toEqual(closers);
+      expect(names(await list({ search: 'Lead', viewer: viewer(team, 'setter') }))).toEqual([]);
+    });
+
+    it("finds a reassigned lead in its new seller's search, and no longer in the old one's", async () => {
+      const team2 = await createTestTenant(crm.db, 'Reasignación');
+      const lead = await create(team2, 'Úrsula Reasignada', team2.users.setter.id);
+      const search = async (role: Role) =>
+        names(
+          await crm.rpc.call(Rpc.crm.listLeads, {
+            tenantId: team2.tenantId,
+            search: 'Úrsula Re',
+            viewer: viewer(team2, role),
+          }),
+        );
+      expect([await search('setter'), await search('closer')]).toEqual([['Úrsula Reasignada'], []]);
+      await crm.rpc.call(Rpc.crm.updateLead, {
+        tenantId: team2.tenantId,
+        leadId: lead.id,
+        viewer: viewer(team2, 'ceo'),
+        assignedUserId: team2.users.closer.id,
+      });
+      expect([await search('setter'), await search('closer')]).toEqual([[], ['Úrsula Reasignada']]);
+    });
+
     it('searches by name fragment, phone digits (any writing) and email', async () => {
       expect(names(await list({ search: 'ead 4', sort: 'name' }))).toEqual([
         'Lead 40',

@@ -13,6 +13,8 @@ import { OpportunityTotals1767950010000 } from './migrations/1767950010000-Oppor
 import { OpportunityLeadSeller1767950020000 } from './migrations/1767950020000-OpportunityLeadSeller';
 import { LeadDayCounts1767960000000 } from './migrations/1767960000000-LeadDayCounts';
 import { SaleSellers1767960010000 } from './migrations/1767960010000-SaleSellers';
+import { LeadSearchPage1767970000000 } from './migrations/1767970000000-LeadSearchPage';
+import { DropRedundantLeadIndexes1767970010000 } from './migrations/1767970010000-DropRedundantLeadIndexes';
 import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappChats';
 import { OptOutSettings1768400000000 } from './migrations/1768400000000-OptOutSettings';
 
@@ -38,6 +40,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       OpportunityLeadSeller1767950020000,
       LeadDayCounts1767960000000,
       SaleSellers1767960010000,
+      LeadSearchPage1767970000000,
+      DropRedundantLeadIndexes1767970010000,
       WhatsappChats1767700000000,
       OptOutSettings1768400000000,
     ],

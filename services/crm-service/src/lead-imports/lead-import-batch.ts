@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DomainError, Events, type LeadAssignedEvent, type LeadImportMapping } from '@crm/contracts';
+import { DomainError, Events, type LeadImportMapping } from '@crm/contracts';
 import { OutboxService, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { LeadActivityStore, originOfSource, type NewActivity } from '../lead-360/lead-activity-store';
@@ -25,8 +25,8 @@ type Accepted = { rowNumber: number; cells: string[]; lead: ImportCandidate };
 /**
  * One batch of an import in one transaction: read the next staged rows, validate them, drop duplicates (within the
  * file and against the tenant's leads, by phone and by email — an existing lead is never touched), create the rest
- * with their round-robin setter, record the rejects, enqueue `lead.created` + `lead.assigned` through the outbox and
- * advance the job's counts. Either all of it commits or none of it does.
+ * with their round-robin setter, record the rejects, enqueue `lead.created` (carrying the setter) through the outbox
+ * and advance the job's counts. Either all of it commits or none of it does.
  */
 @Injectable()
 export class LeadImportBatch {
@@ -189,18 +189,9 @@ export class LeadImportBatch {
     await this.imports.insertRejects(db, tenantId, importId, rejects);
     const order = new Map(created.map((c, i) => [c.leadId, i]));
     const rows = [...inserted].sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    // One event per lead: its round-robin setter travels in `lead.created` (`assignedUserId`), not in a
+    // `lead.assigned` of its own — half the outbox rows, relayed publishes and WAL of an import.
     await this.outbox.enqueueMany(db, tenantId, Events.leadCreated, rows.map(leadCreatedEvent));
-    const assigned: LeadAssignedEvent[] = rows
-      .filter((row) => row.assigned_user_id)
-      .map((row) => ({
-        tenantId,
-        leadId: row.id,
-        from: null,
-        to: row.assigned_user_id,
-        reason: 'round_robin',
-        assignedAt: row.created_at.toISOString(),
-      }));
-    await this.outbox.enqueueMany(db, tenantId, Events.leadAssigned, assigned);
     // The lead 360's history, as for a lead typed in: created by whoever imported it, then its round-robin turn.
     const history: NewActivity[] = rows.flatMap((row): NewActivity[] => [
       {

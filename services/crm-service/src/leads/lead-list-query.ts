@@ -17,7 +17,8 @@ export type LeadFilter = {
   search?: string;
   /**
    * The ids of the leads matching `search`, when the store found them with `crm.search_lead_ids` (see
-   * `SEARCH_ID_LIMIT`): the list then reads them by id instead of matching `search` row by row.
+   * `SEARCH_ID_LIMIT`) or, for the default order, the page's ids from `crm.search_lead_page`: the list then reads
+   * them by id instead of matching `search` row by row.
    */
   searchIds?: string[];
   /** Only leads assigned to this user (setters and closers). */

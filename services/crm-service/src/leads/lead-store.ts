@@ -389,24 +389,47 @@ export class LeadStore {
     tenantId: string,
     query: LeadListQuery,
   ): Promise<{ items: LeadView[]; total: number | null; totalCapped: boolean; nextCursor: string | null }> {
+    // With a total the ids are needed anyway (to count them): the page reads from them too, one trigram scan.
+    const pageIds = query.withTotal ? undefined : await this.searchPageIds(db, query);
+    const searchIds = pageIds ? undefined : await this.searchIds(db, query.filter.search);
+    const counted = query.withTotal
+      ? await this.countCapped(db, tenantId, { ...query.filter, searchIds })
+      : { total: null, totalCapped: false };
+    return this.page(db, tenantId, query, pageIds ?? searchIds, counted);
+  }
+
+  /** The number of matching leads up to `LEAD_TOTAL_CAP` (counts one past the cap, and stops there). */
+  private async countCapped(
+    db: EntityManager,
+    tenantId: string,
+    filter: LeadFilter,
+  ): Promise<{ total: number; totalCapped: boolean }> {
+    const params: unknown[] = [];
+    const where = filterSql(tenantId, filter, (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    });
+    const rows: { total: number }[] = await db.query(
+      `SELECT count(*)::int AS total FROM (SELECT FROM crm.leads l WHERE ${where} LIMIT ${LEAD_TOTAL_CAP + 1}) capped`,
+      params,
+    );
+    return { total: Math.min(rows[0].total, LEAD_TOTAL_CAP), totalCapped: rows[0].total > LEAD_TOTAL_CAP };
+  }
+
+  /** The page itself: `ids` (when given) narrow the filter to leads found by `crm.search_lead_*`. */
+  private async page(
+    db: EntityManager,
+    tenantId: string,
+    query: LeadListQuery,
+    ids: string[] | undefined,
+    counted: { total: number | null; totalCapped: boolean },
+  ): Promise<{ items: LeadView[]; total: number | null; totalCapped: boolean; nextCursor: string | null }> {
     const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
     };
-    const searchIds = await this.searchIds(db, query.filter.search);
-    const where = filterSql(tenantId, { ...query.filter, searchIds }, param);
-    let total: number | null = null;
-    let totalCapped = false;
-    if (query.withTotal) {
-      // Counts one past the cap, and stops there.
-      const countRows: { total: number }[] = await db.query(
-        `SELECT count(*)::int AS total FROM (SELECT FROM crm.leads l WHERE ${where} LIMIT ${LEAD_TOTAL_CAP + 1}) capped`,
-        params,
-      );
-      totalCapped = countRows[0].total > LEAD_TOTAL_CAP;
-      total = Math.min(countRows[0].total, LEAD_TOTAL_CAP);
-    }
+    const where = filterSql(tenantId, { ...query.filter, searchIds: ids }, param);
     const keyset = query.after ? ` AND ${afterCursorSql(query.sort, query.after, param)}` : '';
     const rows: (LeadRow & CursorColumns)[] = await db.query(
       `${selectView(`, ${CURSOR_COLUMNS_SQL}`)}
@@ -419,7 +442,29 @@ export class LeadStore {
     const last = items[items.length - 1];
     const nextCursor =
       rows.length > query.pageSize && last ? encodeCursor(query.sort, cursorValues(query.sort, last)) : null;
-    return { items: items.map(toLeadView), total, totalCapped, nextCursor };
+    return { items: items.map(toLeadView), ...counted, nextCursor };
+  }
+
+  /**
+   * For a search in the default order (newest first) with at most the viewer's or an assignee's filter: the ids of
+   * the page's leads (and those before it in `offset`, and the one after it), in order, found by
+   * `crm.search_lead_page` in one walk of `crm.lead_search`; the page then reads only those from `crm.leads`.
+   * `undefined` when the query is not of that kind: the list then finds its rows as before (`searchIds`).
+   */
+  private async searchPageIds(db: EntityManager, query: LeadListQuery): Promise<string[] | undefined> {
+    const patterns = searchPatterns(query.filter.search);
+    const { search, visibleTo, assignedUserId, ...others } = query.filter;
+    const needed = (query.offset ?? 0) + query.pageSize + 1;
+    const otherFilters = Object.values(others).some((value) => value !== undefined);
+    if (!patterns || !search || query.sort !== 'newest' || otherFilters || needed > SEARCH_ID_LIMIT)
+      return undefined;
+    if (visibleTo && assignedUserId && visibleTo !== assignedUserId) return undefined;
+    const [afterCreatedAt, afterId] = query.after ?? [null, null];
+    const rows: { id: string }[] = await db.query(
+      `SELECT crm.search_lead_page($1, $2, $3, $4::timestamptz, $5::uuid, $6) AS id`,
+      [patterns.text, patterns.phone, visibleTo ?? assignedUserId ?? null, afterCreatedAt, afterId, needed],
+    );
+    return rows.map((row) => row.id);
   }
 
   /**
@@ -568,6 +613,7 @@ export function leadCreatedEvent(row: LeadRow): LeadCreatedEvent {
     createdAt: row.created_at.toISOString(),
   };
   if (row.meta_ad_id) event.metaAdId = row.meta_ad_id;
+  if (row.assigned_user_id) event.assignedUserId = row.assigned_user_id;
   return event;
 }
 
