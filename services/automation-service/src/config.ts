@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { BaseServiceConfig } from '@crm/nest-common';
 
 export const SERVICE_NAME = 'automation-service';
@@ -31,6 +31,10 @@ export class AutomationConfig extends BaseServiceConfig {
   @Min(60_000)
   @Max(24 * 3600 * 1000)
   SEND_STUCK_AFTER_MS: number = 120_000;
+
+  /** Redis shared by the replicas: which one publishes a live send event (SET NX per event). */
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
 }
 
 export type SchedulerSettings = Pick<AutomationConfig, 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'>;
