@@ -1,3 +1,4 @@
+import { BUILTIN_RULE_KEYS } from '@crm/contracts/browser';
 import type {
   AutomationLogView,
   AutomationMetricsV2,
@@ -38,11 +39,50 @@ export const hsmKeys = {
   leadSearch: (search: string) => ['automation', 'lead-search', search] as const,
 };
 
+const BUILTIN_TRIGGERS: Record<string, RuleTrigger['type']> = {
+  lead_followup: 'lead.created',
+  opportunity_reminder: 'opportunity.deadline',
+  post_sale_feedback: 'sale.completed',
+};
+
+/**
+ * A rule as the page uses it. A gateway that still answers the older `RuleView` (no trigger, mapping or limits)
+ * gets the built-in defaults filled in instead of breaking the page.
+ */
+export function normalizeRule(rule: Partial<AutomationRuleView> & { key: string }): AutomationRuleView {
+  const builtIn = rule.builtIn ?? (BUILTIN_RULE_KEYS as readonly string[]).includes(rule.key);
+  const body = rule.mapping?.body ?? rule.variableMapping ?? [];
+  return {
+    key: rule.key,
+    builtIn,
+    name: rule.name ?? null,
+    enabled: rule.enabled ?? false,
+    trigger: rule.trigger ?? { type: BUILTIN_TRIGGERS[rule.key] ?? 'lead.created' },
+    delaySeconds: rule.delaySeconds ?? 0,
+    conditions: rule.conditions ?? {},
+    templateName: rule.templateName ?? null,
+    templateLanguage: rule.templateLanguage ?? null,
+    variableMapping: body,
+    mapping: { header: rule.mapping?.header ?? [], body, buttons: rule.mapping?.buttons ?? [] },
+    freeFormText: rule.freeFormText ?? null,
+    sendWindow: rule.sendWindow ?? null,
+    limits: rule.limits ?? {
+      respectFrequencyCap: true,
+      utilityToOptedOut: false,
+      maxPerContact: null,
+      perDays: null,
+    },
+    pause: rule.pause ?? null,
+    updatedAt: rule.updatedAt ?? null,
+  };
+}
+
 /** Every rule of the tenant, built-in and custom (`AutomationRuleView[]`). */
 export function useAutomationRules() {
   return useQuery({
     queryKey: automationKeys.rules,
-    queryFn: ({ signal }) => http<AutomationRuleView[]>('/crm/marketing/automation/rules', { signal }),
+    queryFn: async ({ signal }) =>
+      (await http<AutomationRuleView[]>('/crm/marketing/automation/rules', { signal })).map(normalizeRule),
   });
 }
 
@@ -56,12 +96,14 @@ export function useTemplateDetails() {
 
 function useReplaceRule() {
   const queryClient = useQueryClient();
-  return (rule: AutomationRuleView) =>
+  return (answer: AutomationRuleView) => {
+    const rule = normalizeRule(answer);
     queryClient.setQueryData<AutomationRuleView[]>(automationKeys.rules, (rules) =>
       rules?.some((current) => current.key === rule.key)
         ? rules.map((current) => (current.key === rule.key ? rule : current))
         : [...(rules ?? []), rule],
     );
+  };
 }
 
 export function useSaveRule(key: string) {
