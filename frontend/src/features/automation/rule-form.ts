@@ -157,8 +157,10 @@ export function validateRuleForm(
   if (Number.isNaN(delaySeconds) || delaySeconds < 0) problems.delay = 'delayInvalid';
   else if (delaySeconds > MAX_DELAY_SECONDS) problems.delay = 'delayTooLong';
 
-  const minValue = form.minValue.trim() === '' ? null : Number(form.minValue);
-  const maxValue = form.maxValue.trim() === '' ? null : Number(form.maxValue);
+  // The value bounds are shown (and count) only for opportunity triggers.
+  const withValue = usesOpportunityValue(form.triggerType);
+  const minValue = !withValue || form.minValue.trim() === '' ? null : Number(form.minValue);
+  const maxValue = !withValue || form.maxValue.trim() === '' ? null : Number(form.maxValue);
   if ((minValue !== null && !(minValue >= 0)) || (maxValue !== null && !(maxValue >= 0)))
     problems.value = 'valueInvalid';
   else if (minValue !== null && maxValue !== null && minValue > maxValue) problems.value = 'valueRange';
@@ -193,7 +195,6 @@ export function validateRuleForm(
     .split(',')
     .map((tag) => tag.trim())
     .filter(Boolean);
-  const withValue = usesOpportunityValue(form.triggerType);
   return {
     problems: null,
     fields: {
@@ -208,8 +209,8 @@ export function validateRuleForm(
         leadSources: form.leadSources,
         leadStatuses: form.leadStatuses,
         tags,
-        minOpportunityValue: withValue ? minValue : null,
-        maxOpportunityValue: withValue ? maxValue : null,
+        minOpportunityValue: minValue,
+        maxOpportunityValue: maxValue,
       },
       templateName: template.name,
       templateLanguage: template.language,
