@@ -151,11 +151,17 @@ describe('gateway: the automation live log (SSE) and funnels, with crm-service a
     b.close();
   });
 
-  it('needs a session and the automation role', async () => {
+  it('needs a session and the automation role (stream and funnels)', async () => {
     const anonymous = await open(undefined);
     expect(anonymous.status).toBe(401);
-    const setter = await open(await cookieOf(tenantA, 'setter'));
+    const setterCookie = await cookieOf(tenantA, 'setter');
+    const setter = await open(setterCookie);
     expect(setter.status).toBe(403);
+    await request(gateway.server)
+      .get('/crm/marketing/automation/metrics/funnels')
+      .set('Cookie', setterCookie)
+      .expect(403);
+    await request(gateway.server).get('/crm/marketing/automation/metrics/funnels').expect(401);
   });
 
   it('limits the streams one user may hold open, and frees a slot when one closes', async () => {
