@@ -90,7 +90,9 @@ function FunnelTable({
                     {row.failedByReason
                       .map((item) =>
                         t('automation.funnels.reasonCount', {
-                          reason: t(`automation.reasons.${item.reason}`, { defaultValue: item.reason }),
+                          reason: t(`automation.reasons.${item.reason}`, {
+                            defaultValue: t('codes.other', { code: item.reason }),
+                          }),
                           count: item.count,
                         }),
                       )
