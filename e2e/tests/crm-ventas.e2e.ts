@@ -195,6 +195,7 @@ test.describe.serial('CRM Ventas, end to end in Chromium', () => {
   }) => {
     await login(page, CEO);
     await page.getByTestId('nav-automation').click();
+    await page.getByTestId('rule-lead_followup-expand').click();
     await page.getByTestId('rule-template-select').selectOption('seguimiento_lead|es');
     await page.getByTestId('rule-delay-unit').selectOption('seconds');
     await page.getByTestId('rule-delay-value').fill('3');

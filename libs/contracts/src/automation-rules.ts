@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TenantRequest } from './common';
+import { IsIanaTimezone } from './people';
 import {
   MAX_DELAY_SECONDS,
   RULE_KEY_PATTERN,
@@ -137,6 +138,8 @@ export class FunnelsRequest extends TenantRequest {
   @IsOptional() @IsISO8601() to?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(90) conversionDays?: number;
   @IsOptional() @Matches(RULE_KEY_PATTERN, { message: 'unknown rule key' }) ruleKey?: string;
+  /** Days of the daily series are counted in this timezone (the gateway passes the tenant's); default UTC. */
+  @IsOptional() @IsIanaTimezone() timezone?: string;
 }
 
 export class TemplateDetailsRequest extends TenantRequest {

@@ -4,6 +4,8 @@ import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/ne
 import { SERVICE_NAME, type AutomationConfig } from './config';
 import { AUTOMATION_SCHEMA, dataSourceOptions } from './database/data-source';
 import { ProtectionModule } from './protection/protection.module';
+import { LiveModule } from './live/live.module';
+import { FunnelsModule } from './metrics/funnels.module';
 import { RulesModule } from './rules/rules.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SendsModule } from './sends/sends.module';
@@ -14,7 +16,10 @@ export type AppModuleConfig = Pick<
 > &
   Partial<Pick<AutomationConfig, 'ENFORCE_DEFAULT_SEND_WINDOW'>> &
   Partial<
-    Pick<AutomationConfig, 'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS'>
+    Pick<
+      AutomationConfig,
+      'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS' | 'REDIS_URL'
+    >
   >;
 
 @Module({})
@@ -38,6 +43,12 @@ export class AppModule {
           SCHEDULER_POLL_MS: config.SCHEDULER_POLL_MS,
           SEND_STUCK_AFTER_MS: config.SEND_STUCK_AFTER_MS,
         }),
+        LiveModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          natsUrl: config.NATS_URL,
+          redisUrl: config.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        }),
+        FunnelsModule,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
 import { BaseServiceConfig } from '@crm/nest-common';
 
 export const SERVICE_NAME = 'automation-service';
@@ -39,6 +39,9 @@ export class AutomationConfig extends BaseServiceConfig {
   @Transform(({ value }: { value: unknown }) => (value === 'false' ? false : value === 'true' ? true : value))
   @IsBoolean()
   ENFORCE_DEFAULT_SEND_WINDOW: boolean = true;
+  /** Redis shared by the replicas: which one publishes a live send event (SET NX per event). */
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
 }
 
 export type SchedulerSettings = Pick<AutomationConfig, 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'>;

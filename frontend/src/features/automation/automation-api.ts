@@ -1,41 +1,14 @@
-import type {
-  AutomationLogView,
-  AutomationMetrics,
-  Page,
-  RuleKey,
-  RuleView,
-  SendStatus,
-  TemplateView,
-  VariableSource,
-} from '@crm/contracts/browser';
+import type { AutomationLogView, Page, SendStatus, TemplateView } from '@crm/contracts/browser';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../api/http';
 
-export type RuleUpdate = {
-  enabled?: boolean;
-  delaySeconds?: number;
-  templateName?: string;
-  templateLanguage?: string;
-  variableMapping?: VariableSource[];
-};
-
-export type LogFilters = { page: number; pageSize: number; status?: SendStatus; ruleKey?: RuleKey };
-
-export const LOG_POLL_INTERVAL_MS = 3_000;
+export type LogFilters = { page: number; pageSize: number; status?: SendStatus; ruleKey?: string };
 
 export const automationKeys = {
   rules: ['automation', 'rules'] as const,
   templates: ['automation', 'templates'] as const,
   logs: (filters: LogFilters) => ['automation', 'logs', filters] as const,
-  metrics: (ruleKey: RuleKey) => ['automation', 'metrics', ruleKey] as const,
 };
-
-export function useRules() {
-  return useQuery({
-    queryKey: automationKeys.rules,
-    queryFn: ({ signal }) => http<RuleView[]>('/crm/marketing/automation/rules', { signal }),
-  });
-}
 
 export function useTemplates() {
   return useQuery({
@@ -50,24 +23,17 @@ export function useRefreshTemplates() {
   return useMutation({
     mutationFn: () =>
       http<TemplateView[]>('/crm/marketing/automation/templates', { query: { refresh: true } }),
-    onSuccess: (templates) => queryClient.setQueryData(automationKeys.templates, templates),
-  });
-}
-
-export function useUpdateRule(key: RuleKey) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (update: RuleUpdate) =>
-      http<RuleView>(`/crm/marketing/automation/rules/${key}`, { method: 'PATCH', body: update }),
-    onSuccess: (rule) => {
-      queryClient.setQueryData<RuleView[]>(automationKeys.rules, (rules) =>
-        rules ? rules.map((current) => (current.key === rule.key ? rule : current)) : [rule],
-      );
+    onSuccess: (templates) => {
+      queryClient.setQueryData(automationKeys.templates, templates);
+      void queryClient.invalidateQueries({ queryKey: ['automation', 'templates', 'details'] });
     },
   });
 }
 
-/** The live send log: polled every 3 s while the page is open. */
+/**
+ * The send log, newest first. Not polled: the live stream (`useLiveSends`) updates it in place or re-reads it when
+ * a send it does not show yet moves, and on every (re)connect.
+ */
 export function useAutomationLogs(filters: LogFilters) {
   return useQuery({
     queryKey: automationKeys.logs(filters),
@@ -81,22 +47,7 @@ export function useAutomationLogs(filters: LogFilters) {
         },
         signal,
       }),
-    refetchInterval: LOG_POLL_INTERVAL_MS,
     placeholderData: keepPreviousData,
-    staleTime: 0,
-  });
-}
-
-/**
- * Aggregate send funnel (`AutomationMetrics`) from `GET /crm/marketing/automation/metrics`. Polled with the log;
- * polling stops if the gateway does not serve the route (404), and the page falls back to per-page counts.
- */
-export function useAutomationMetrics(ruleKey: RuleKey) {
-  return useQuery({
-    queryKey: automationKeys.metrics(ruleKey),
-    queryFn: ({ signal }) =>
-      http<AutomationMetrics>('/crm/marketing/automation/metrics', { query: { ruleKey }, signal }),
-    refetchInterval: (query) => (query.state.status === 'error' ? false : LOG_POLL_INTERVAL_MS),
     staleTime: 0,
   });
 }

@@ -1,5 +1,12 @@
-import { SEND_STATUSES, type AutomationLogView, type SendStatus } from '@crm/contracts/browser';
-import { Fragment, useId, useState } from 'react';
+import {
+  SEND_STATUSES,
+  type AutomationLiveEvent,
+  type AutomationLogView,
+  type Page,
+  type SendStatus,
+} from '@crm/contracts/browser';
+import { useQueryClient } from '@tanstack/react-query';
+import { Fragment, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
@@ -8,15 +15,11 @@ import { ExpandIcon } from '../../components/icons';
 import { SkeletonTable } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters, type Formatters } from '../../lib/format';
-import {
-  LOG_POLL_INTERVAL_MS,
-  useAutomationLogs,
-  useAutomationMetrics,
-  type LogFilters,
-} from './automation-api';
-import { AutomationMetricsPanel } from './automation-metrics-panel';
+import { startOfDay } from '../../lib/zoned-day';
+import { useAutomationLogs, type LogFilters } from './automation-api';
 import { parseHistoryDetail } from './history-detail';
-import { SendStatusBadge, SEND_STATUS_TONES } from './send-status-badge';
+import { sortHistory, useLiveSends, withLiveEvent, type LiveState } from './live-sends';
+import { SendStatusBadge } from './send-status-badge';
 
 const PAGE_SIZE = 25;
 const COLUMN_COUNT = 10;
@@ -77,63 +80,76 @@ function useHistoryDetailText(format: Formatters) {
   };
 }
 
-/** Fallback when the gateway serves no aggregate metrics: counts per status of the rows on this page, labelled so. */
-function PageSummary({ items }: { items: AutomationLogView[] }) {
-  const { t } = useTranslation();
-  const format = useFormatters();
-  const counts = new Map<SendStatus, number>();
-  for (const item of items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
-  const toneText: Record<(typeof SEND_STATUS_TONES)[SendStatus], string> = {
-    neutral: 'text-slate-700',
-    info: 'text-sky-700',
-    success: 'text-emerald-700',
-    warning: 'text-amber-700',
-    danger: 'text-rose-700',
-    accent: 'text-indigo-700',
-  };
-  return (
-    <section
-      aria-labelledby="log-summary-title"
-      data-testid="log-summary"
-      className="border-b border-slate-200 px-4 py-3"
-    >
-      <h3 id="log-summary-title" className="text-xs font-medium text-slate-500">
-        {t('automation.log.summaryTitle', { count: items.length })}
-      </h3>
-      <dl className="mt-2 grid grid-cols-4 gap-2 sm:grid-cols-8">
-        {SEND_STATUSES.map((status) => (
-          <div
-            key={status}
-            data-testid={`log-summary-${status}`}
-            data-value={counts.get(status) ?? 0}
-            className="rounded-md bg-slate-50 px-2 py-1.5"
-          >
-            <dt className="truncate text-[11px] text-slate-500">{t(`automation.status.${status}`)}</dt>
-            <dd className={`text-lg font-semibold tabular-nums ${toneText[SEND_STATUS_TONES[status]]}`}>
-              {format.integer(counts.get(status) ?? 0)}
-            </dd>
-          </div>
-        ))}
-      </dl>
-    </section>
-  );
-}
+const LIVE_TONES: Record<LiveState, string> = {
+  open: 'bg-emerald-50 text-emerald-700',
+  connecting: 'bg-amber-50 text-amber-700',
+  closed: 'bg-slate-100 text-slate-600',
+};
+const LIVE_DOTS: Record<LiveState, string> = {
+  open: 'animate-pulse bg-emerald-500',
+  connecting: 'bg-amber-500',
+  closed: 'bg-slate-400',
+};
+/** Funnels are re-read at most this often while events stream in. */
+const FUNNELS_REFRESH_MS = 5_000;
 
-export function AutomationLog() {
+type LogRule = { key: string; label: string };
+
+/**
+ * The live log: newest sends first, each with its history in time order. Pushed over SSE (no polling): a
+ * transition of a send on this page is applied in place, a new send re-reads the page, and every (re)connect
+ * re-reads what may have been missed.
+ */
+export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
   const { t } = useTranslation();
   const format = useFormatters();
   const labels = useCodeLabels();
   const historyText = useHistoryDetailText(format);
-  const [filters, setFilters] = useState<LogFilters>({
-    page: 1,
-    pageSize: PAGE_SIZE,
-    ruleKey: 'lead_followup',
-  });
+  const queryClient = useQueryClient();
+  const [filters, setFilters] = useState<LogFilters>({ page: 1, pageSize: PAGE_SIZE });
+  const [day, setDay] = useState('');
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   const statusId = useId();
+  const ruleId = useId();
+  const dayId = useId();
   const logs = useAutomationLogs(filters);
-  const metrics = useAutomationMetrics('lead_followup');
+  const funnelsReadAt = useRef(0);
+
+  const refreshFunnels = () => {
+    if (Date.now() - funnelsReadAt.current < FUNNELS_REFRESH_MS) return;
+    funnelsReadAt.current = Date.now();
+    void queryClient.invalidateQueries({ queryKey: ['automation', 'funnels'] });
+  };
+  const onSend = (event: AutomationLiveEvent) => {
+    let applied = false;
+    queryClient.setQueriesData<Page<AutomationLogView>>({ queryKey: ['automation', 'logs'] }, (current) => {
+      if (!current?.items.some((item) => item.id === event.sendId)) return current;
+      applied = true;
+      return {
+        ...current,
+        items: current.items.map((item) => (item.id === event.sendId ? withLiveEvent(item, event) : item)),
+      };
+    });
+    if (!applied) void queryClient.invalidateQueries({ queryKey: ['automation', 'logs'] });
+    refreshFunnels();
+  };
+  const live = useLiveSends({
+    onSend,
+    onReady: () => {
+      void queryClient.invalidateQueries({ queryKey: ['automation', 'logs'] });
+      funnelsReadAt.current = 0;
+      refreshFunnels();
+    },
+  });
+
   const page = logs.data;
+  const dayStart = day ? startOfDay(day, format.timeZone) : null;
+  const dayEnd = day ? startOfDay(day, format.timeZone, 1) : null;
+  const items = (page?.items ?? []).filter((item) => {
+    if (!dayStart || !dayEnd) return true;
+    const at = Date.parse(item.sentAt ?? item.scheduledFor);
+    return at >= Date.parse(dayStart) && at < Date.parse(dayEnd);
+  });
   const totalPages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
   const time = (iso: string | null) => (iso ? format.dateTime(iso) : '—');
 
@@ -154,38 +170,79 @@ export function AutomationLog() {
             className="flex items-center gap-2 text-base font-semibold text-slate-900"
           >
             {t('automation.log.title')}
-            <span className="inline-flex items-center gap-1 rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">
-              <span aria-hidden="true" className="h-1.5 w-1.5 animate-pulse rounded-full bg-emerald-500" />
-              {t('automation.log.live', { seconds: LOG_POLL_INTERVAL_MS / 1000 })}
+            <span
+              data-testid="live-state"
+              data-state={live}
+              className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${LIVE_TONES[live]}`}
+            >
+              <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${LIVE_DOTS[live]}`} />
+              {t(`automation.live.state.${live}`)}
             </span>
           </h2>
           <p className="mt-1 text-sm text-slate-500">{t('automation.log.description')}</p>
         </div>
-        <div className="space-y-1">
-          <label htmlFor={statusId} className="label">
-            {t('automation.log.filterStatus')}
-          </label>
-          <select
-            id={statusId}
-            data-testid="logs-filter-status"
-            value={filters.status ?? ''}
-            onChange={(event) => {
-              const value = event.target.value;
-              setFilters((current) => ({
-                ...current,
-                page: 1,
-                status: isSendStatus(value) ? value : undefined,
-              }));
-            }}
-            className="input w-48"
-          >
-            <option value="">{t('automation.log.allStatuses')}</option>
-            {SEND_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {t(`automation.status.${status}`)}
-              </option>
-            ))}
-          </select>
+        <div className="grid grid-cols-1 gap-2 sm:grid-cols-3">
+          <div className="space-y-1">
+            <label htmlFor={ruleId} className="label">
+              {t('automation.live.filterRule')}
+            </label>
+            <select
+              id={ruleId}
+              data-testid="logs-filter-rule"
+              value={filters.ruleKey ?? ''}
+              onChange={(event) => {
+                const value = event.target.value;
+                setFilters((current) => ({ ...current, page: 1, ruleKey: value || undefined }));
+              }}
+              className="input w-full sm:w-48"
+            >
+              <option value="">{t('automation.live.allRules')}</option>
+              {rules.map((rule) => (
+                <option key={rule.key} value={rule.key}>
+                  {rule.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="space-y-1">
+            <label htmlFor={statusId} className="label">
+              {t('automation.log.filterStatus')}
+            </label>
+            <select
+              id={statusId}
+              data-testid="logs-filter-status"
+              value={filters.status ?? ''}
+              onChange={(event) => {
+                const value = event.target.value;
+                setFilters((current) => ({
+                  ...current,
+                  page: 1,
+                  status: isSendStatus(value) ? value : undefined,
+                }));
+              }}
+              className="input w-full sm:w-48"
+            >
+              <option value="">{t('automation.log.allStatuses')}</option>
+              {SEND_STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {t(`automation.status.${status}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="space-y-1">
+            <label htmlFor={dayId} className="label">
+              {t('automation.live.filterDay')}
+            </label>
+            <input
+              id={dayId}
+              type="date"
+              data-testid="logs-filter-day"
+              value={day}
+              onChange={(event) => setDay(event.target.value)}
+              className="input w-full sm:w-48"
+            />
+          </div>
         </div>
       </div>
 
@@ -193,18 +250,13 @@ export function AutomationLog() {
         <SkeletonTable columns={8} />
       ) : logs.isError ? (
         <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
-      ) : page && page.items.length === 0 ? (
+      ) : page && items.length === 0 ? (
         <EmptyState
           title={t('automation.log.emptyTitle')}
           description={t('automation.log.emptyDescription')}
         />
       ) : page ? (
         <>
-          {metrics.data ? (
-            <AutomationMetricsPanel metrics={metrics.data} />
-          ) : (
-            <PageSummary items={page.items} />
-          )}
           <TableContainer label={t('automation.log.caption')}>
             <table data-testid="automation-log-table" data-total={page.total} className="table-base">
               <caption className="sr-only">{t('automation.log.caption')}</caption>
@@ -243,7 +295,7 @@ export function AutomationLog() {
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 bg-white">
-                {page.items.map((log) => {
+                {items.map((log) => {
                   const isOpen = expanded.has(log.id);
                   const historyId = `log-history-${log.id}`;
                   return (
@@ -332,7 +384,7 @@ export function AutomationLog() {
                               <p className="text-sm text-slate-500">{t('automation.log.noHistory')}</p>
                             ) : (
                               <ol className="space-y-1.5 border-l-2 border-slate-200 pl-4">
-                                {log.history.map((entry, index) => (
+                                {sortHistory(log.history).map((entry, index) => (
                                   <li
                                     key={`${entry.status}-${entry.at}-${index}`}
                                     className="flex flex-wrap items-center gap-2 text-sm"

@@ -1,7 +1,12 @@
-export const DELAY_UNITS = ['seconds', 'minutes', 'hours'] as const;
+export const DELAY_UNITS = ['seconds', 'minutes', 'hours', 'days'] as const;
 export type DelayUnit = (typeof DELAY_UNITS)[number];
 
-export const SECONDS_PER_UNIT: Record<DelayUnit, number> = { seconds: 1, minutes: 60, hours: 3600 };
+export const SECONDS_PER_UNIT: Record<DelayUnit, number> = {
+  seconds: 1,
+  minutes: 60,
+  hours: 3600,
+  days: 86_400,
+};
 
 export type Delay = { value: number; unit: DelayUnit };
 
@@ -9,7 +14,7 @@ export function isDelayUnit(value: string): value is DelayUnit {
   return (DELAY_UNITS as readonly string[]).includes(value);
 }
 
-/** The largest unit that expresses the delay exactly (5400 s → 90 minutes, 7200 s → 2 hours). */
+/** The largest unit that expresses the delay exactly (5400 s → 90 minutes, 7200 s → 2 hours, 604800 s → 7 days). */
 export function delayFromSeconds(seconds: number): Delay {
   for (const unit of [...DELAY_UNITS].reverse()) {
     const size = SECONDS_PER_UNIT[unit];

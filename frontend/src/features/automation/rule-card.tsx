@@ -1,165 +1,187 @@
-import {
-  MAX_DELAY_SECONDS,
-  VARIABLE_SOURCES,
-  type RuleView,
-  type TemplateView,
-  type VariableSource,
-} from '@crm/contracts/browser';
+import { MAX_DELAY_SECONDS, type AutomationRuleView, type TemplateDetailView } from '@crm/contracts/browser';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/http';
 import { Badge } from '../../components/badge';
-import { RefreshIcon } from '../../components/icons';
+import { ExpandIcon, RefreshIcon } from '../../components/icons';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters } from '../../lib/format';
-import { useRefreshTemplates, useUpdateRule, type RuleUpdate } from './automation-api';
-import { DELAY_UNITS, delayFromSeconds, delayToSeconds, isDelayUnit, type DelayUnit } from './delay';
+import { useRefreshTemplates } from './automation-api';
+import { DELAY_UNITS, delayToSeconds, isDelayUnit } from './delay';
+import { usePreview, useSaveRule } from './hsm-api';
+import { LeadPicker, type PickedLead } from './lead-picker';
+import { fitMapping, MappingFields } from './mapping-fields';
+import { PreviewResult } from './preview-result';
+import { draftOf, findTemplate, isDirty, templateKey, type RuleDraft } from './rule-draft';
+import { countsBack, useRuleWords } from './rule-words';
 import { TemplateBody } from './template-body';
 
-const DEFAULT_MAPPING: readonly VariableSource[] = ['lead.first_name', 'seller.name', 'tenant.name'];
-
-function defaultSource(index: number): VariableSource {
-  return DEFAULT_MAPPING[index] ?? 'lead.name';
-}
-
-function isVariableSource(value: string): value is VariableSource {
-  return (VARIABLE_SOURCES as readonly string[]).includes(value);
-}
-
-export function templateKey(template: { name: string; language: string }): string {
-  return `${template.name}|${template.language}`;
-}
-
 type ClientProblem = 'delayInvalid' | 'delayTooLong' | 'templateRequired' | 'templateNotApproved';
-type FieldName = 'delaySeconds' | 'templateName' | 'variableMapping';
 
-const PROBLEM_FIELD: Record<ClientProblem, FieldName> = {
-  delayInvalid: 'delaySeconds',
-  delayTooLong: 'delaySeconds',
-  templateRequired: 'templateName',
-  templateNotApproved: 'templateName',
+type RuleCardProps = {
+  rule: AutomationRuleView;
+  templates: TemplateDetailView[];
+  /** The unsaved edits (kept by the page); undefined = as saved. */
+  draft?: RuleDraft;
+  onDraft: (draft: RuleDraft | undefined) => void;
+  expanded: boolean;
+  onExpandedChange: (expanded: boolean) => void;
+  onEdit?: () => void;
+  onDelete?: () => void;
 };
 
-/** API validation messages look like "delaySeconds must not be greater than …; templateName must …". */
-function apiFieldMessages(error: unknown): Partial<Record<FieldName, string>> {
-  if (!isApiError(error) || error.code !== 'VALIDATION') return {};
-  const result: Partial<Record<FieldName, string>> = {};
-  for (const part of error.message.split(';').map((item) => item.trim())) {
-    const field = (['delaySeconds', 'templateName', 'templateLanguage', 'variableMapping'] as const).find(
-      (name) => part.startsWith(name),
-    );
-    if (!field) continue;
-    const target: FieldName = field === 'templateLanguage' ? 'templateName' : field;
-    result[target] = result[target] ? `${result[target]}; ${part}` : part;
-  }
-  return result;
-}
-
-type RuleCardProps = { rule: RuleView; templates: TemplateView[] };
-
-export function RuleCard({ rule, templates }: RuleCardProps) {
+/** One rule: a summary line always, the editable details when expanded. */
+export function RuleCard({
+  rule,
+  templates,
+  draft,
+  onDraft,
+  expanded,
+  onExpandedChange,
+  onEdit,
+  onDelete,
+}: RuleCardProps) {
   const { t } = useTranslation();
   const format = useFormatters();
   const labels = useCodeLabels();
-  const update = useUpdateRule(rule.key);
+  const words = useRuleWords();
+  const save = useSaveRule(rule.key);
   const refreshTemplates = useRefreshTemplates();
-  const initialDelay = delayFromSeconds(rule.delaySeconds);
-
-  const [enabled, setEnabled] = useState(rule.enabled);
-  const [delayValue, setDelayValue] = useState(String(initialDelay.value));
-  const [delayUnit, setDelayUnit] = useState<DelayUnit>(initialDelay.unit);
-  const [selectedTemplate, setSelectedTemplate] = useState(
-    rule.templateName && rule.templateLanguage
-      ? templateKey({ name: rule.templateName, language: rule.templateLanguage })
-      : '',
-  );
-  const [mapping, setMapping] = useState<VariableSource[]>(rule.variableMapping);
+  const preview = usePreview();
   const [problem, setProblem] = useState<ClientProblem | null>(null);
   const [saved, setSaved] = useState(false);
+  const [previewLead, setPreviewLead] = useState<PickedLead | null>(null);
+  const current = draft ?? draftOf(rule);
+  const dirty = isDirty(rule, draft);
+  const template = findTemplate(templates, current.template);
+  const templateMissing = current.template !== '' && template === null;
 
   const toggleId = useId();
+  const bodyId = useId();
   const delayId = useId();
   const unitId = useId();
   const templateId = useId();
   const errorId = useId();
 
-  const template = templates.find((item) => templateKey(item) === selectedTemplate) ?? null;
-  const ruleTemplateMissing = selectedTemplate !== '' && template === null;
-  const parameterCount = template?.parameterCount ?? 0;
-  const effectiveMapping = Array.from(
-    { length: parameterCount },
-    (_, index) => mapping[index] ?? defaultSource(index),
-  );
-
-  const apiErrors = apiFieldMessages(update.error);
-  const fieldError = (field: FieldName): string | undefined =>
-    problem && PROBLEM_FIELD[problem] === field ? t(`automation.rule.problems.${problem}`) : apiErrors[field];
-
-  const edited = () => {
+  const edit = (change: Partial<RuleDraft>) => {
     setSaved(false);
     setProblem(null);
-    if (update.isError) update.reset();
-  };
-
-  const validate = (): { update: RuleUpdate } | { problem: ClientProblem } => {
-    const value = Number(delayValue);
-    if (!Number.isInteger(value) || value < 1) return { problem: 'delayInvalid' };
-    const delaySeconds = delayToSeconds({ value, unit: delayUnit });
-    if (delaySeconds > MAX_DELAY_SECONDS) return { problem: 'delayTooLong' };
-    if (enabled && !template) return { problem: 'templateRequired' };
-    if (template && template.status !== 'APPROVED') return { problem: 'templateNotApproved' };
-    return {
-      update: {
-        enabled,
-        delaySeconds,
-        ...(template ? { templateName: template.name, templateLanguage: template.language } : {}),
-        variableMapping: effectiveMapping,
-      },
-    };
+    if (save.isError) save.reset();
+    const next = { ...current, ...change };
+    onDraft(isDirty(rule, next) ? next : undefined);
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setSaved(false);
-    const result = validate();
-    if ('problem' in result) {
-      setProblem(result.problem);
-      return;
-    }
+    const value = Number(current.delayValue);
+    const minimum = rule.builtIn ? 1 : 0;
+    if (!Number.isInteger(value) || value < minimum) return setProblem('delayInvalid');
+    const delaySeconds = delayToSeconds({ value, unit: current.delayUnit });
+    if (delaySeconds > MAX_DELAY_SECONDS) return setProblem('delayTooLong');
+    if (current.enabled && !template) return setProblem('templateRequired');
+    if (template && template.status !== 'APPROVED') return setProblem('templateNotApproved');
     setProblem(null);
-    update.mutate(result.update, { onSuccess: () => setSaved(true) });
+    save.mutate(
+      {
+        enabled: current.enabled,
+        delaySeconds,
+        ...(template
+          ? {
+              templateName: template.name,
+              templateLanguage: template.language,
+              mapping: fitMapping(current.mapping, template),
+            }
+          : {}),
+      },
+      {
+        onSuccess: () => {
+          onDraft(undefined);
+          setSaved(true);
+        },
+      },
+    );
   };
 
   const generalError = problem
     ? t('automation.rule.checkFields')
-    : update.isError
-      ? isApiError(update.error) && update.error.code === 'VALIDATION'
-        ? t('automation.rule.apiValidation', { message: update.error.message })
-        : t('automation.rule.saveFailed', { message: update.error.message })
+    : save.isError
+      ? isApiError(save.error) && save.error.code === 'VALIDATION'
+        ? t('automation.rule.apiValidation', { message: save.error.message })
+        : t('automation.rule.saveFailed', { message: save.error.message })
       : null;
+
+  const templateSummary = template
+    ? t('automation.rule.templateOption', {
+        name: template.name,
+        language: labels.language(template.language),
+      })
+    : rule.templateName
+      ? rule.templateName
+      : t('automation.rule.noTemplate');
 
   return (
     <form
       onSubmit={onSubmit}
       noValidate
       data-testid={`rule-${rule.key}`}
+      data-dirty={dirty ? 'true' : 'false'}
       aria-labelledby={`${toggleId}-title`}
       aria-describedby={generalError ? errorId : undefined}
-      className="card p-5"
+      className="card p-4 sm:p-5"
     >
-      <div className="flex flex-col gap-3 border-b border-slate-200 pb-4 sm:flex-row sm:items-start sm:justify-between">
-        <div>
-          <h2 id={`${toggleId}-title`} className="text-base font-semibold text-slate-900">
-            {t(`automation.rules.${rule.key}.title`)}
-          </h2>
-          <p className="mt-1 max-w-2xl text-sm text-slate-500">
-            {t(`automation.rules.${rule.key}.description`)}
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-center gap-2">
+            <button
+              type="button"
+              data-testid={`rule-${rule.key}-expand`}
+              aria-expanded={expanded}
+              aria-controls={expanded ? bodyId : undefined}
+              onClick={() => onExpandedChange(!expanded)}
+              className="inline-flex items-center gap-1 rounded text-left text-base font-semibold text-slate-900 hover:text-indigo-700"
+            >
+              <ExpandIcon
+                aria-hidden="true"
+                size={16}
+                className={`shrink-0 transition-transform ${expanded ? 'rotate-90' : ''}`}
+              />
+              <span id={`${toggleId}-title`}>{words.title(rule)}</span>
+            </button>
+            <Badge tone={rule.builtIn ? 'neutral' : 'accent'}>
+              {rule.builtIn ? t('automation.cards.builtIn') : t('automation.cards.custom')}
+            </Badge>
+            {dirty ? (
+              <Badge tone="warning" testId={`rule-${rule.key}-unsaved`}>
+                {t('automation.cards.unsaved')}
+              </Badge>
+            ) : null}
+          </div>
+          <p data-testid={`rule-${rule.key}-summary`} className="mt-1 text-sm text-slate-600">
+            {t('automation.cards.summary', {
+              trigger: words.trigger(rule.trigger),
+              timing: words.timing({
+                trigger: rule.trigger,
+                delaySeconds: Number.isInteger(Number(current.delayValue))
+                  ? delayToSeconds({ value: Number(current.delayValue), unit: current.delayUnit })
+                  : rule.delaySeconds,
+              }),
+              template: templateSummary,
+            })}
           </p>
-          <p className="mt-1 text-xs text-slate-400">
-            {rule.updatedAt
-              ? t('automation.rule.updatedAt', { date: format.dateTime(rule.updatedAt) })
-              : t('automation.rule.neverSaved')}
-          </p>
+          {rule.pause ? (
+            <p
+              data-testid={`rule-${rule.key}-paused`}
+              role="note"
+              className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-100"
+            >
+              {t('automation.cards.paused', {
+                reason: t(`automation.pauseReasons.${rule.pause.reason}`),
+                date: format.dateTime(rule.pause.at),
+              })}
+              {rule.pause.message ? <span className="block text-xs">{rule.pause.message}</span> : null}
+            </p>
+          ) : null}
         </div>
         <label
           htmlFor={toggleId}
@@ -171,231 +193,268 @@ export function RuleCard({ rule, templates }: RuleCardProps) {
               type="checkbox"
               role="switch"
               data-testid={`rule-${rule.key}-toggle`}
-              checked={enabled}
-              onChange={(event) => {
-                setEnabled(event.target.checked);
-                edited();
-              }}
+              checked={current.enabled}
+              onChange={(event) => edit({ enabled: event.target.checked })}
               className="peer h-6 w-11 cursor-pointer appearance-none rounded-full bg-slate-300 transition-colors checked:bg-emerald-500 focus-visible:ring-2 focus-visible:ring-indigo-300 focus-visible:outline-none"
             />
-            {/* The knob is decoration only: clicks go through it to the real checkbox. */}
             <span
               aria-hidden="true"
               className="pointer-events-none absolute left-0.5 h-5 w-5 rounded-full bg-white shadow transition-transform peer-checked:translate-x-5"
             />
           </span>
-          {enabled ? t('automation.rule.enabled') : t('automation.rule.disabled')}
+          {current.enabled ? t('automation.rule.enabled') : t('automation.rule.disabled')}
         </label>
       </div>
 
-      <div className="mt-5 grid gap-6 lg:grid-cols-2">
-        <fieldset className="space-y-1">
-          <legend className="label">{t('automation.rule.delay')}</legend>
-          <div className="flex gap-2">
-            <label htmlFor={delayId} className="sr-only">
-              {t('automation.rule.delayValue')}
-            </label>
-            <input
-              id={delayId}
-              type="number"
-              min={1}
-              step={1}
-              inputMode="numeric"
-              data-testid="rule-delay-value"
-              value={delayValue}
-              aria-invalid={fieldError('delaySeconds') ? true : undefined}
-              onChange={(event) => {
-                setDelayValue(event.target.value);
-                edited();
-              }}
-              className="input w-32"
-            />
-            <label htmlFor={unitId} className="sr-only">
-              {t('automation.rule.delayUnit')}
-            </label>
-            <select
-              id={unitId}
-              data-testid="rule-delay-unit"
-              value={delayUnit}
-              onChange={(event) => {
-                if (isDelayUnit(event.target.value)) setDelayUnit(event.target.value);
-                edited();
-              }}
-              className="input w-40"
-            >
-              {DELAY_UNITS.map((unit) => (
-                <option key={unit} value={unit}>
-                  {t(`automation.units.${unit}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <p className="text-xs text-slate-500">{t('automation.rule.delayHint')}</p>
-          {fieldError('delaySeconds') ? (
-            <p data-testid="rule-field-error-delay" className="text-xs text-rose-700">
-              {fieldError('delaySeconds')}
-            </p>
-          ) : null}
-        </fieldset>
-
-        <div className="space-y-1">
-          <div className="flex items-center justify-between gap-2">
-            <label htmlFor={templateId} className="label">
-              {t('automation.rule.template')}
-            </label>
-            <button
-              type="button"
-              onClick={() => refreshTemplates.mutate()}
-              disabled={refreshTemplates.isPending}
-              className="inline-flex items-center gap-1 text-xs font-medium text-indigo-700 hover:underline disabled:opacity-60"
-            >
-              <RefreshIcon
-                aria-hidden="true"
-                size={14}
-                className={refreshTemplates.isPending ? 'animate-spin' : undefined}
-              />
-              {refreshTemplates.isPending
-                ? t('automation.rule.refreshing')
-                : t('automation.rule.refreshTemplates')}
-            </button>
-          </div>
-          <select
-            id={templateId}
-            data-testid="rule-template-select"
-            value={selectedTemplate}
-            aria-invalid={fieldError('templateName') ? true : undefined}
-            onChange={(event) => {
-              setSelectedTemplate(event.target.value);
-              edited();
-            }}
-            className="input"
+      {dirty && !expanded ? (
+        <div className="mt-3 flex flex-wrap items-center gap-2 text-sm">
+          <button
+            type="submit"
+            data-testid={`rule-${rule.key}-save-collapsed`}
+            className="btn-primary"
+            disabled={save.isPending}
           >
-            <option value="">{t('automation.rule.noTemplate')}</option>
-            {ruleTemplateMissing ? (
-              <option value={selectedTemplate} disabled>
-                {t('automation.rule.missingTemplate', {
-                  template: selectedTemplate.replace(
-                    /\|(.*)$/,
-                    (_match, language: string) => ` · ${labels.language(language)}`,
-                  ),
-                })}
-              </option>
-            ) : null}
-            {templates.map((item) => (
-              <option key={templateKey(item)} value={templateKey(item)} disabled={item.status !== 'APPROVED'}>
-                {item.status === 'APPROVED'
-                  ? t('automation.rule.templateOption', {
-                      name: item.name,
-                      language: labels.language(item.language),
-                    })
-                  : t('automation.rule.templateOptionUnavailable', {
-                      name: item.name,
-                      language: labels.language(item.language),
-                      status: labels.templateStatus(item.status),
-                    })}
-              </option>
-            ))}
-          </select>
-          {templates.length === 0 ? (
-            <p className="text-xs text-slate-500">{t('automation.rule.noTemplates')}</p>
-          ) : null}
-          {refreshTemplates.isError ? (
-            <p className="text-xs text-rose-700">
-              {t('automation.rule.refreshFailed', { message: refreshTemplates.error.message })}
-            </p>
-          ) : null}
-          {fieldError('templateName') ? (
-            <p data-testid="rule-field-error-template" className="text-xs text-rose-700">
-              {fieldError('templateName')}
-            </p>
-          ) : null}
-        </div>
-      </div>
-
-      {template ? (
-        <div className="mt-6 space-y-3">
-          <div className="flex flex-wrap items-center gap-2">
-            <h3 className="text-sm font-semibold text-slate-900">{t('automation.rule.preview')}</h3>
-            <Badge tone={template.status === 'APPROVED' ? 'success' : 'warning'} testId="template-status">
-              {labels.templateStatus(template.status)}
-            </Badge>
-            <Badge testId="template-category">
-              {t('automation.rule.templateCategory', {
-                category: labels.templateCategory(template.category),
-              })}
-            </Badge>
-          </div>
-          <TemplateBody text={template.bodyText} />
-          {parameterCount > 0 ? (
-            <fieldset className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-              <legend className="label mb-2">{t('automation.rule.mapping')}</legend>
-              {effectiveMapping.map((source, index) => (
-                <MappingSelect
-                  key={index}
-                  index={index}
-                  value={source}
-                  onChange={(next) => {
-                    const copy = [...effectiveMapping];
-                    copy[index] = next;
-                    setMapping(copy);
-                    edited();
-                  }}
-                />
-              ))}
-            </fieldset>
-          ) : (
-            <p className="text-xs text-slate-500">{t('automation.rule.noVariables')}</p>
-          )}
-          {apiErrors.variableMapping ? (
-            <p className="text-xs text-rose-700">{apiErrors.variableMapping}</p>
-          ) : null}
+            {save.isPending ? t('automation.rule.saving') : t('automation.rule.save')}
+          </button>
+          <button type="button" className="btn-secondary" onClick={() => onDraft(undefined)}>
+            {t('automation.cards.discard')}
+          </button>
         </div>
       ) : null}
 
-      <div className="mt-6 flex flex-col gap-3 border-t border-slate-200 pt-4 sm:flex-row sm:items-center">
-        <button type="submit" data-testid="rule-save" disabled={update.isPending} className="btn-primary">
-          {update.isPending ? t('automation.rule.saving') : t('automation.rule.save')}
-        </button>
-        {saved ? (
-          <p role="status" data-testid="rule-saved" className="text-sm font-medium text-emerald-700">
-            {t('automation.rule.saved')}
+      {expanded ? (
+        <div id={bodyId} className="mt-4 border-t border-slate-200 pt-4">
+          {rule.builtIn ? (
+            <p className="mb-4 max-w-2xl text-sm text-slate-500">
+              {t(`automation.rules.${rule.key}.description`, { defaultValue: '' })}
+            </p>
+          ) : null}
+          <p className="mb-4 text-xs text-slate-400">
+            {rule.updatedAt
+              ? t('automation.rule.updatedAt', { date: format.dateTime(rule.updatedAt) })
+              : t('automation.rule.neverSaved')}
           </p>
-        ) : null}
-        {generalError ? (
-          <p id={errorId} role="alert" data-testid="rule-error" className="text-sm text-rose-700">
-            {generalError}
-          </p>
-        ) : null}
-      </div>
+          <div className="grid gap-6 lg:grid-cols-2">
+            <fieldset className="space-y-1">
+              <legend className="label">
+                {countsBack(rule.trigger) ? t('automation.cards.offsetBefore') : t('automation.rule.delay')}
+              </legend>
+              <div className="flex gap-2">
+                <label htmlFor={delayId} className="sr-only">
+                  {t('automation.rule.delayValue')}
+                </label>
+                <input
+                  id={delayId}
+                  type="number"
+                  min={rule.builtIn ? 1 : 0}
+                  step={1}
+                  inputMode="numeric"
+                  data-testid="rule-delay-value"
+                  value={current.delayValue}
+                  aria-invalid={problem === 'delayInvalid' || problem === 'delayTooLong' ? true : undefined}
+                  onChange={(event) => edit({ delayValue: event.target.value })}
+                  className="input w-28"
+                />
+                <label htmlFor={unitId} className="sr-only">
+                  {t('automation.rule.delayUnit')}
+                </label>
+                <select
+                  id={unitId}
+                  data-testid="rule-delay-unit"
+                  value={current.delayUnit}
+                  onChange={(event) => {
+                    if (isDelayUnit(event.target.value)) edit({ delayUnit: event.target.value });
+                  }}
+                  className="input w-36"
+                >
+                  {DELAY_UNITS.map((unit) => (
+                    <option key={unit} value={unit}>
+                      {t(`automation.units.${unit}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              {problem === 'delayInvalid' || problem === 'delayTooLong' ? (
+                <p data-testid="rule-field-error-delay" className="text-xs text-rose-700">
+                  {t(`automation.rule.problems.${problem}`)}
+                </p>
+              ) : null}
+            </fieldset>
+
+            <div className="space-y-1">
+              <div className="flex items-center justify-between gap-2">
+                <label htmlFor={templateId} className="label">
+                  {t('automation.rule.template')}
+                </label>
+                <button
+                  type="button"
+                  onClick={() => refreshTemplates.mutate()}
+                  disabled={refreshTemplates.isPending}
+                  className="inline-flex items-center gap-1 text-xs font-medium text-indigo-700 hover:underline disabled:opacity-60"
+                >
+                  <RefreshIcon
+                    aria-hidden="true"
+                    size={14}
+                    className={refreshTemplates.isPending ? 'animate-spin' : undefined}
+                  />
+                  {refreshTemplates.isPending
+                    ? t('automation.rule.refreshing')
+                    : t('automation.rule.refreshTemplates')}
+                </button>
+              </div>
+              <select
+                id={templateId}
+                data-testid="rule-template-select"
+                value={current.template}
+                aria-invalid={
+                  problem === 'templateRequired' || problem === 'templateNotApproved' ? true : undefined
+                }
+                onChange={(event) => {
+                  const next = findTemplate(templates, event.target.value);
+                  edit({ template: event.target.value, mapping: fitMapping(current.mapping, next) });
+                }}
+                className="input"
+              >
+                <option value="">{t('automation.rule.noTemplate')}</option>
+                {templateMissing ? (
+                  <option value={current.template} disabled>
+                    {t('automation.rule.missingTemplate', { template: current.template.replace('|', ' · ') })}
+                  </option>
+                ) : null}
+                {templates.map((item) => (
+                  <option
+                    key={templateKey(item)}
+                    value={templateKey(item)}
+                    disabled={item.status !== 'APPROVED'}
+                  >
+                    {item.status === 'APPROVED'
+                      ? t('automation.rule.templateOption', {
+                          name: item.name,
+                          language: labels.language(item.language),
+                        })
+                      : t('automation.rule.templateOptionUnavailable', {
+                          name: item.name,
+                          language: labels.language(item.language),
+                          status: labels.templateStatus(item.status),
+                        })}
+                  </option>
+                ))}
+              </select>
+              {problem === 'templateRequired' || problem === 'templateNotApproved' ? (
+                <p data-testid="rule-field-error-template" className="text-xs text-rose-700">
+                  {t(`automation.rule.problems.${problem}`)}
+                </p>
+              ) : null}
+            </div>
+          </div>
+
+          {template ? (
+            <div className="mt-6 space-y-3">
+              <div className="flex flex-wrap items-center gap-2">
+                <h3 className="text-sm font-semibold text-slate-900">{t('automation.rule.preview')}</h3>
+                <Badge tone={template.status === 'APPROVED' ? 'success' : 'warning'} testId="template-status">
+                  {labels.templateStatus(template.status)}
+                </Badge>
+                <Badge testId="template-category">
+                  {t('automation.rule.templateCategory', {
+                    category: labels.templateCategory(template.category),
+                  })}
+                </Badge>
+              </div>
+              {template.headerText ? (
+                <p className="text-sm font-semibold text-slate-800">{template.headerText}</p>
+              ) : null}
+              <TemplateBody text={template.bodyText} />
+              {template.footerText ? <p className="text-xs text-slate-500">{template.footerText}</p> : null}
+              <MappingFields
+                template={template}
+                mapping={current.mapping}
+                onChange={(mapping) => edit({ mapping })}
+              />
+            </div>
+          ) : null}
+
+          <section
+            aria-label={t('automation.cards.previewTitle')}
+            className="mt-6 space-y-3 rounded-lg bg-slate-50 p-3"
+          >
+            <h3 className="text-sm font-semibold text-slate-900">{t('automation.cards.previewTitle')}</h3>
+            <LeadPicker
+              value={previewLead}
+              onChange={setPreviewLead}
+              testId={`rule-${rule.key}-preview-lead`}
+            />
+            <div className="flex flex-wrap items-center gap-2">
+              <button
+                type="button"
+                data-testid={`rule-${rule.key}-preview`}
+                className="btn-secondary"
+                disabled={!previewLead || preview.isPending}
+                onClick={() => previewLead && preview.mutate({ ruleKey: rule.key, leadId: previewLead.id })}
+              >
+                {preview.isPending ? t('automation.cards.previewing') : t('automation.cards.preview')}
+              </button>
+              {dirty ? (
+                <span className="text-xs text-amber-700">{t('automation.cards.previewSaved')}</span>
+              ) : null}
+            </div>
+            {preview.data ? (
+              <PreviewResult preview={preview.data} testId={`rule-${rule.key}-preview-result`} />
+            ) : null}
+            {preview.isError ? (
+              <p role="alert" className="text-sm text-rose-700">
+                {t('automation.cards.previewFailed', { message: preview.error.message })}
+              </p>
+            ) : null}
+          </section>
+
+          <div className="mt-6 flex flex-col gap-3 border-t border-slate-200 pt-4 sm:flex-row sm:items-center">
+            <button type="submit" data-testid="rule-save" disabled={save.isPending} className="btn-primary">
+              {save.isPending ? t('automation.rule.saving') : t('automation.rule.save')}
+            </button>
+            {dirty ? (
+              <button
+                type="button"
+                data-testid="rule-discard"
+                className="btn-secondary"
+                onClick={() => onDraft(undefined)}
+              >
+                {t('automation.cards.discard')}
+              </button>
+            ) : null}
+            {onEdit ? (
+              <button
+                type="button"
+                data-testid={`rule-${rule.key}-edit`}
+                className="btn-secondary"
+                onClick={onEdit}
+              >
+                {t('automation.cards.edit')}
+              </button>
+            ) : null}
+            {onDelete ? (
+              <button
+                type="button"
+                data-testid={`rule-${rule.key}-delete`}
+                className="btn-secondary text-rose-700"
+                onClick={onDelete}
+              >
+                {t('automation.cards.delete')}
+              </button>
+            ) : null}
+            {saved ? (
+              <p role="status" data-testid="rule-saved" className="text-sm font-medium text-emerald-700">
+                {t('automation.rule.saved')}
+              </p>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
+      {generalError ? (
+        <p id={errorId} role="alert" data-testid="rule-error" className="mt-3 text-sm text-rose-700">
+          {generalError}
+        </p>
+      ) : null}
     </form>
-  );
-}
-
-type MappingSelectProps = { index: number; value: VariableSource; onChange: (next: VariableSource) => void };
-
-function MappingSelect({ index, value, onChange }: MappingSelectProps) {
-  const { t } = useTranslation();
-  const id = useId();
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="text-xs font-medium text-slate-600">
-        {t('automation.rule.variable', { placeholder: `{{${index + 1}}}` })}
-      </label>
-      <select
-        id={id}
-        data-testid={`rule-mapping-${index}`}
-        value={value}
-        onChange={(event) => {
-          if (isVariableSource(event.target.value)) onChange(event.target.value);
-        }}
-        className="input"
-      >
-        {VARIABLE_SOURCES.map((source) => (
-          <option key={source} value={source}>
-            {t(`automation.sources.${source}`)}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }

@@ -1,8 +1,8 @@
-import type { SendStatus } from '@crm/contracts/browser';
+import type { SendState } from '@crm/contracts/browser';
 import { useTranslation } from 'react-i18next';
 import { Badge, type BadgeTone } from '../../components/badge';
 
-export const SEND_STATUS_TONES: Record<SendStatus, BadgeTone> = {
+export const SEND_STATUS_TONES: Record<SendState, BadgeTone> = {
   scheduled: 'info',
   sending: 'accent',
   sent: 'accent',
@@ -11,12 +11,14 @@ export const SEND_STATUS_TONES: Record<SendStatus, BadgeTone> = {
   replied: 'success',
   failed: 'danger',
   skipped: 'neutral',
+  unknown: 'warning',
+  cancelled: 'neutral',
 };
 
-export function SendStatusBadge({ status }: { status: SendStatus }) {
+export function SendStatusBadge({ status }: { status: SendState }) {
   const { t } = useTranslation();
   return (
-    <Badge tone={SEND_STATUS_TONES[status]} testId="send-status">
+    <Badge tone={SEND_STATUS_TONES[status] ?? 'neutral'} testId="send-status">
       {t(`automation.status.${status}`)}
     </Badge>
   );

@@ -231,6 +231,8 @@ export type AutomationLiveEvent = {
   status: SendState;
   at: IsoInstant;
   detail: string | null;
+  /** The history row's id: the page drops an event it has already shown. */
+  eventId?: string;
 };
 
 /** A dry run or a manual trigger for one lead: what would be sent, or why not. */

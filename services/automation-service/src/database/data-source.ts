@@ -6,6 +6,7 @@ import { TenantRowLevelSecurity1767312000300 } from './migrations/1767312000300-
 import { DeadLetters1767398400300 } from './migrations/1767398400300-DeadLetters';
 import { SendStatesAndRuleKeys1768000000300 } from './migrations/1768000000300-SendStatesAndRuleKeys';
 import { RecipientProtection1768400100000 } from './migrations/1768400100000-RecipientProtection';
+import { LiveSendEventsAndLeadOutcomes1768500000000 } from './migrations/1768500000000-LiveSendEventsAndLeadOutcomes';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -20,6 +21,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       DeadLetters1767398400300,
       SendStatesAndRuleKeys1768000000300,
       RecipientProtection1768400100000,
+      LiveSendEventsAndLeadOutcomes1768500000000,
     ],
     applicationName: 'automation-service',
   });

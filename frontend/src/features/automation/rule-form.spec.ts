@@ -1,0 +1,71 @@
+import type { TemplateDetailView } from '@crm/contracts/browser';
+import { describe, expect, it } from 'vitest';
+import { emptyRuleForm, validateRuleForm } from './rule-form';
+
+const approved = {
+  id: 'tpl-1',
+  name: 'recordatorio',
+  language: 'es',
+  status: 'APPROVED',
+  category: 'UTILITY',
+  bodyText: 'Hola {{1}}',
+  parameterCount: 1,
+  syncedAt: '2026-11-26T16:00:00.000Z',
+  qualityScore: null,
+  reason: null,
+  rejectionInfo: null,
+  headerFormat: null,
+  headerText: null,
+  headerParameterCount: 0,
+  footerText: null,
+  buttons: [],
+  statusUpdatedAt: null,
+} satisfies TemplateDetailView;
+
+describe('validateRuleForm', () => {
+  const valid = { ...emptyRuleForm(), name: 'Recordar', template: 'recordatorio|es' };
+
+  it('turns a valid form into the API fields, sized to the template', () => {
+    const result = validateRuleForm(
+      { ...valid, triggerType: 'opportunity.deadline', delayValue: '2', minValue: '100' },
+      [approved],
+    );
+    expect(result.problems).toBeNull();
+    if (result.problems) return;
+    expect(result.fields).toMatchObject({
+      name: 'Recordar',
+      trigger: { type: 'opportunity.deadline' },
+      delaySeconds: 7200,
+      conditions: { minOpportunityValue: 100, maxOpportunityValue: null },
+      mapping: { header: [], body: ['lead.first_name'], buttons: [] },
+      sendWindow: null,
+      limits: { maxPerContact: null, perDays: null },
+    });
+  });
+
+  it('refuses a paused template, a negative delay, a value range upside down and limits out of range', () => {
+    const result = validateRuleForm(
+      {
+        ...valid,
+        triggerType: 'opportunity.created',
+        delayValue: '-1',
+        minValue: '500',
+        maxValue: '100',
+        maxPerContact: '101',
+        perDays: '7',
+      },
+      [{ ...approved, status: 'PAUSED' }],
+    );
+    expect(result.problems).toEqual({
+      delay: 'delayInvalid',
+      value: 'valueRange',
+      template: 'templateNotApproved',
+      limits: 'limitsRange',
+    });
+  });
+
+  it('does not check opportunity values for lead triggers', () => {
+    const result = validateRuleForm({ ...valid, minValue: '9', maxValue: '1' }, [approved]);
+    expect(result.problems).toBeNull();
+  });
+});
