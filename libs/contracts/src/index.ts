@@ -18,3 +18,4 @@ export * from './phone';
 export * from './dashboard';
 export * from './lead-360';
 export * from './contract-map';
+export * from './send-outcomes';
