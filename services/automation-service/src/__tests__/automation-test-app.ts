@@ -20,7 +20,7 @@ export type AutomationTestApp = {
 };
 
 export async function startAutomationTestApp(
-  options: { pollMs?: number; stuckAfterMs?: number } = {},
+  options: { pollMs?: number; stuckAfterMs?: number; claimLeaseMs?: number; pauseRecheckMs?: number } = {},
 ): Promise<AutomationTestApp> {
   const natsUrl = process.env.NATS_URL!;
   const app = await bootstrapHybridService({
@@ -30,6 +30,8 @@ export async function startAutomationTestApp(
       NATS_URL: natsUrl,
       SCHEDULER_POLL_MS: options.pollMs ?? 100,
       SEND_STUCK_AFTER_MS: options.stuckAfterMs ?? 120_000,
+      SEND_CLAIM_LEASE_MS: options.claimLeaseMs,
+      SEND_PAUSE_RECHECK_MS: options.pauseRecheckMs,
     }),
     natsUrl,
     queue: QueueGroups.automation,
