@@ -97,4 +97,16 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Min(0)
   @Max(10_000)
   WHATSAPP_MAX_PACING_WAIT_MS: number = 2000;
+
+  /**
+   * A send of unknown outcome (its replica died after the request began, or Meta's answer was lost) that no status
+   * webhook has settled after this long is taken as not sent when its caller reconciles, and may go with the same
+   * key. Meta posts status webhooks within seconds and retries them for days, so the default is a day: a message
+   * a day late is better than a duplicate.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5_000)
+  @Max(7 * 24 * 3600 * 1000)
+  WHATSAPP_UNKNOWN_HORIZON_MS: number = 24 * 3600 * 1000;
 }

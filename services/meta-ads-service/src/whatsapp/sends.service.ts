@@ -191,7 +191,8 @@ export class SendsService {
           status: 'requested',
           error: null,
           callbackData: request.callbackData ?? null,
-          requestedAt: now,
+          // Stamped only when the request is about to leave (after pacing): see `beginRequest`.
+          requestedAt: null,
           createdAt: now,
           updatedAt: now,
         })
@@ -223,6 +224,14 @@ export class SendsService {
         'failed',
       );
       throw held;
+    }
+    if (!(await this.beginRequest(tenantId, sendId))) {
+      // Reconciliation gave this reservation up while it waited (its replica looked dead): nothing was sent.
+      throw new DomainError('META_UNAVAILABLE', 'the send was abandoned before it left; retry', {
+        outcome: 'not_sent',
+        local: true,
+        retryAfterSeconds: 1,
+      });
     }
     let wamid: string | undefined;
     try {
@@ -298,10 +307,98 @@ export class SendsService {
     if (row.wamid) return { state: 'accepted', wamid: row.wamid, error: null };
     const error = row.error ? { code: row.error.code, message: row.error.message } : null;
     if (row.status === 'failed') return { state: 'failed', wamid: null, error };
+    const begunAt = (row.requestedAt ?? row.updatedAt).getTime();
+    if (
+      (row.status === 'unknown' || row.requestedAt) &&
+      Date.now() - begunAt > this.config.WHATSAPP_UNKNOWN_HORIZON_MS
+    ) {
+      // No status webhook in all this time: WhatsApp never had it.
+      const expired = await this.expireUnknown(tenantId, row.id);
+      if (expired) return { state: 'failed', wamid: null, error: expired };
+      return this.outcome(tenantId, idempotencyKey);
+    }
     if (row.status === 'unknown') return { state: 'unknown', wamid: null, error };
-    const startedAt = (row.requestedAt ?? row.updatedAt).getTime();
-    const stale = Date.now() - startedAt > this.config.META_HTTP_TIMEOUT_MS + IN_FLIGHT_GRACE_MS;
+    if (!row.requestedAt) {
+      // Reserved but never begun: its replica died while waiting for its turn, or is still waiting.
+      if (
+        Date.now() - row.updatedAt.getTime() <=
+        this.config.WHATSAPP_MAX_PACING_WAIT_MS + IN_FLIGHT_GRACE_MS
+      ) {
+        return { state: 'in_flight', wamid: null, error };
+      }
+      const abandoned = await this.abandon(tenantId, row.id);
+      if (abandoned) return { state: 'failed', wamid: null, error: abandoned };
+      return this.outcome(tenantId, idempotencyKey);
+    }
+    const stale =
+      Date.now() - row.requestedAt.getTime() > this.config.META_HTTP_TIMEOUT_MS + IN_FLIGHT_GRACE_MS;
     return { state: stale ? 'unknown' : 'in_flight', wamid: null, error };
+  }
+
+  /**
+   * The moment the request leaves: only a reserved row that nobody abandoned meanwhile is stamped (compare and set
+   * against `abandon`), so a send is either begun here or given up by reconciliation, never both.
+   */
+  private async beginRequest(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder()
+        .update(SendEntity)
+        .set({ requestedAt: () => 'now()', updatedAt: new Date() })
+        .where("tenant_id = :tenantId AND id = :id AND status = 'requested' AND requested_at IS NULL", {
+          tenantId,
+          id,
+        })
+        .execute(),
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** An unknown send no webhook settled within WHATSAPP_UNKNOWN_HORIZON_MS: taken as not sent (same key may send). */
+  private async expireUnknown(tenantId: string, id: string): Promise<SendError | null> {
+    const error: SendError = {
+      code: 'META_UNAVAILABLE',
+      message: 'no status from WhatsApp within the horizon; taken as not sent',
+      details: { outcome: 'not_sent', expired: true },
+    };
+    const changes = { status: 'failed', error, updatedAt: new Date() } as QueryDeepPartialEntity<SendEntity>;
+    const result = await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder()
+        .update(SendEntity)
+        .set(changes)
+        .where(
+          "tenant_id = :tenantId AND id = :id AND status IN ('unknown', 'requested') AND wamid IS NULL",
+          {
+            tenantId,
+            id,
+          },
+        )
+        .execute(),
+    );
+    return (result.affected ?? 0) > 0 ? error : null;
+  }
+
+  /** Give up a reservation that never began (certainly not sent): the same key may send later. */
+  private async abandon(tenantId: string, id: string): Promise<SendError | null> {
+    const error: SendError = {
+      code: 'META_UNAVAILABLE',
+      message: 'abandoned before the request left (its replica stopped)',
+      details: { outcome: 'not_sent' },
+    };
+    const changes = { status: 'failed', error, updatedAt: new Date() } as QueryDeepPartialEntity<SendEntity>;
+    const result = await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder()
+        .update(SendEntity)
+        .set(changes)
+        .where("tenant_id = :tenantId AND id = :id AND status = 'requested' AND requested_at IS NULL", {
+          tenantId,
+          id,
+        })
+        .execute(),
+    );
+    return (result.affected ?? 0) > 0 ? error : null;
   }
 
   /**
@@ -342,7 +439,7 @@ export class SendsService {
       sends
         .createQueryBuilder()
         .update(SendEntity)
-        .set({ status: 'requested', error: null, requestedAt: new Date(), updatedAt: new Date() })
+        .set({ status: 'requested', error: null, requestedAt: null, updatedAt: new Date() })
         .where('tenant_id = :tenantId AND idempotency_key = :idempotencyKey', { tenantId, idempotencyKey })
         .andWhere("status = 'failed' AND error->>'code' <> 'META_REJECTED'")
         .returning(['id'])
@@ -377,8 +474,8 @@ export class SendsService {
     }
     const inFlight =
       row.status === 'requested' &&
-      Date.now() - (row.requestedAt ?? row.updatedAt).getTime() <=
-        this.config.META_HTTP_TIMEOUT_MS + IN_FLIGHT_GRACE_MS;
+      (row.requestedAt === null ||
+        Date.now() - row.requestedAt.getTime() <= this.config.META_HTTP_TIMEOUT_MS + IN_FLIGHT_GRACE_MS);
     throw new DomainError(
       'CONFLICT',
       inFlight
