@@ -175,4 +175,65 @@ describe('meta-ads-service: WhatsApp send outcomes (real DB, NATS, Redis, Meta s
       await svc.control('/whatsapp/limits', { pairBurst: 45 });
     }
   });
+
+  it('a reservation whose replica died before the request left is abandoned as not sent; the same key then sends once', async () => {
+    const waId = randomWaId();
+    const request = requestTo(waId);
+    await svc.db.query(
+      `INSERT INTO meta_ads.sends (id, tenant_id, idempotency_key, "to", kind, template_name, language, status,
+                                   callback_data, requested_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'template', $5, $6, 'requested', $7, NULL,
+               now() - interval '1 minute', now() - interval '1 minute')`,
+      [
+        randomUUID(),
+        tenantId,
+        request.idempotencyKey,
+        request.to,
+        template.name,
+        template.language,
+        request.callbackData,
+      ],
+    );
+    const conflict = await rpcError(svc.rpc.call(Rpc.meta.sendTemplate, request));
+    expect(conflict.code).toBe('CONFLICT');
+    expect(await outcomeOf(request.idempotencyKey)).toMatchObject({
+      state: 'failed',
+      error: { code: 'META_UNAVAILABLE' },
+    });
+    const sent = await svc.rpc.call(Rpc.meta.sendTemplate, request);
+    expect(sent.wamid).toMatch(/^wamid\./);
+    expect(await svc.rpc.call(Rpc.meta.sendTemplate, request)).toEqual(sent);
+    expect(await messagesTo(waId)).toHaveLength(1);
+  });
+
+  it('an unknown send no webhook settled within the horizon is taken as not sent; a recent one stays unknown', async () => {
+    const recent = requestTo(randomWaId());
+    const old = requestTo(randomWaId());
+    for (const [request, age] of [
+      [recent, '1 minute'],
+      [old, '2 days'],
+    ] as const) {
+      await svc.db.query(
+        `INSERT INTO meta_ads.sends (id, tenant_id, idempotency_key, "to", kind, template_name, language, status,
+                                     callback_data, requested_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'template', $5, $6, 'unknown', $7, now() - $8::interval,
+                 now() - $8::interval, now() - $8::interval)`,
+        [
+          randomUUID(),
+          tenantId,
+          request.idempotencyKey,
+          request.to,
+          template.name,
+          template.language,
+          request.callbackData,
+          age,
+        ],
+      );
+    }
+    expect(await outcomeOf(recent.idempotencyKey)).toMatchObject({ state: 'unknown' });
+    expect(await outcomeOf(old.idempotencyKey)).toMatchObject({
+      state: 'failed',
+      error: { code: 'META_UNAVAILABLE', message: expect.stringMatching(/horizon/) },
+    });
+  });
 });
