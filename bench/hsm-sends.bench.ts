@@ -2,7 +2,8 @@
  * Benchmark (issue 7): HSM sends at platform scale, end to end with real processes (crm-service, meta-ads-service,
  * automation-service) against the Meta sandbox (in process, as Meta: 130429 beyond the number's throughput).
  *
- * 1. Drain: BENCH_SENDS (default 10,000) sends due at once on one number, cap BENCH_MPS (default 80/s): drain time
+ * 1. Drain: BENCH_SENDS (default 10,000) sends due at once on one number, cap BENCH_MPS (default 80/s) — leads and
+ *    their scheduled follow-ups are seeded in SQL, then made due in one statement: drain time
  *    (expected ≈ sends / mps), 130429 answers (target 0), duplicates and lost sends (target 0) — with one replica of
  *    each worker, then with two of each while one of each is killed (`kill -9`) mid-run.
  * 2. Latency: lead.created → message at the sandbox, not counting the rule's own delay (target p95 ≤ 2 s).
@@ -17,6 +18,8 @@ const SENDS = Number(process.env.BENCH_SENDS ?? 10_000);
 const MPS = Number(process.env.BENCH_MPS ?? 80);
 const LATENCY_LEADS = Number(process.env.BENCH_LATENCY_LEADS ?? 60);
 const ONLY = process.env.BENCH_ONLY;
+/** automation-service's SEND_CONCURRENCY per replica: enough sends in flight to keep the number at its cap. */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 
 const digits = (phone: string) => phone.replace(/\D/g, '');
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -33,8 +36,8 @@ type DrainResult = {
 };
 
 async function drain(cluster: HsmCluster, name: string, killMidRun: boolean): Promise<DrainResult> {
-  log(`[${name}] creating ${SENDS} leads…`);
-  const leads = await cluster.createLeads(SENDS, 24);
+  log(`[${name}] seeding ${SENDS} leads with a scheduled follow-up each…`);
+  const leads = await cluster.seedScheduledSends(SENDS);
   await cluster.waitScheduled(SENDS, 600_000);
   const already = cluster.sandbox.state.messages.length;
   const due = await cluster.makeAllDue();
@@ -120,7 +123,13 @@ async function main(): Promise<void> {
   const results: DrainResult[] = [];
   let lat: Awaited<ReturnType<typeof latency>> | undefined;
   try {
-    const base = { databaseUrl: database.appUrl, ownerUrl: database.url, natsUrl: nats.url, mps: MPS };
+    const base = {
+      databaseUrl: database.appUrl,
+      ownerUrl: database.url,
+      natsUrl: nats.url,
+      mps: MPS,
+      concurrency: CONCURRENCY,
+    };
     if (!ONLY || ONLY === 'drain' || ONLY === 'latency') {
       const one = await startHsmCluster({ ...base, automationReplicas: 1, metaReplicas: 1 });
       try {

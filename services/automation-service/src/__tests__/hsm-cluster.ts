@@ -38,6 +38,8 @@ export type HsmClusterOptions = {
   /** How long a claimed send stays a replica's before its request begins (automation-service). */
   claimLeaseMs?: number;
   statusDelayMs?: number;
+  /** automation-service's SEND_CONCURRENCY (default here 32). */
+  concurrency?: number;
   /** meta-ads-service's WHATSAPP_UNKNOWN_HORIZON_MS (default here 20 s). */
   unknownHorizonMs?: number;
   logLevel?: string;
@@ -58,6 +60,11 @@ export type HsmCluster = {
     count: number,
     concurrency?: number,
   ): Promise<{ id: string; phone: string; createdAt: string }[]>;
+  /**
+   * Seed `count` leads straight into crm-service's table and one scheduled follow-up each (as the owner, one
+   * statement each): the fast way to have thousands of sends waiting. Returns the leads' phones.
+   */
+  seedScheduledSends(count: number): Promise<{ id: string; phone: string }[]>;
   /** Wait until this many sends are scheduled for the tenant. */
   waitScheduled(count: number, timeoutMs?: number): Promise<void>;
   /** Make every scheduled send of the tenant due now, in one statement. Returns how many. */
@@ -142,6 +149,7 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
       HTTP_PORT: String(await freePort()),
       SCHEDULER_POLL_MS: '200',
       SEND_CLAIM_LEASE_MS: String(options.claimLeaseMs ?? 5000),
+      SEND_CONCURRENCY: String(options.concurrency ?? 32),
     });
   const crm = await startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) });
   const meta: ServiceHandle[] = [];
@@ -197,6 +205,30 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
         }),
       );
       return leads;
+    },
+    async seedScheduledSends(count) {
+      const prefix = String(Math.floor(Math.random() * 90) + 10);
+      const { rows } = await owner.query<{ id: string; phone: string }>(
+        `INSERT INTO crm.leads (tenant_id, name, phone, status, lead_source)
+         SELECT $1, 'Carga ' || g, '+521' || $3 || lpad(g::text, 8, '0'), 'nuevo', 'META_ADS'
+           FROM generate_series(1, $2::int) g
+         RETURNING id, phone`,
+        [tenantId, count, prefix],
+      );
+      await owner.query(
+        `WITH inserted AS (
+           INSERT INTO automation.sends
+             (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, manual, due_at)
+           SELECT $1, 'lead_followup', l.id, l.phone, l.name, 'seguimiento_lead', 'es', 'scheduled', false,
+                  now() + interval '1 day'
+             FROM crm.leads l WHERE l.tenant_id = $1 AND l.id = ANY($2::uuid[])
+           RETURNING id, tenant_id, status
+         )
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, status, 'seeded' FROM inserted`,
+        [tenantId, rows.map((r) => r.id)],
+      );
+      return rows;
     },
     async waitScheduled(count, timeoutMs = 300_000) {
       await waitFor(

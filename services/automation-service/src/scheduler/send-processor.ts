@@ -91,7 +91,9 @@ export class SendProcessor {
     } catch (error) {
       return this.afterSendError(row, asDomainError(error));
     }
-    await this.store.resumeTenant(tenantId).catch(() => undefined);
+    // The first send accepted after a token pause lifts it (the paused send carries that reason).
+    if (row.error?.reason === 'meta_token_expired')
+      await this.store.resumeTenant(tenantId).catch(() => undefined);
     await this.store.markAccepted(tenantId, row.id, result.wamid, 'accepted by WhatsApp');
     return 'accepted';
   }
