@@ -35,6 +35,15 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+/**
+ * Slots are handed out at 95 % of the number's throughput: Meta (and the sandbox) meter it as a bucket of one second's
+ * messages, and the headroom keeps that bucket from running dry, so network jitter never meets a 130429.
+ */
+export const PACING_HEADROOM = 0.95;
+/** A send that wakes later than this after its slot takes a new one (see `acquire`). */
+export const LATE_SLOT_TOLERANCE_MS = 100;
+const MAX_RESERVATIONS = 5;
+
 export type PacingLimits = { mps: number; pairIntervalMs: number; maxWaitMs: number };
 
 /** A reserved turn: the pair slot it holds (to give back when Meta refuses the message). */
@@ -45,7 +54,7 @@ export type PacingReason = 'meta_rate_limited' | 'meta_pair_rate_limited';
 
 /**
  * Where WhatsApp sends leave, every replica takes its turn from Redis: at most `WHATSAPP_MPS` messages per second per
- * number (slots `1000 / mps` ms apart, so no second ever holds more), and one template per
+ * number (slots `1000 / (0.95 · mps)` ms apart, used on time or not at all, so no second ever holds more), and one template per
  * `WHATSAPP_PAIR_INTERVAL_MS` to the same recipient. A send waits up to `WHATSAPP_MAX_PACING_WAIT_MS` for its slot;
  * beyond that, or when its recipient had a message too recently, it is refused with META_RATE_LIMITED
  * (`details.local: true`, certainly not sent) and a precise `retryAfterMs` the scheduler paces itself by.
@@ -79,6 +88,23 @@ export class SendPacer implements OnApplicationShutdown {
     recipient: string | null,
     limits = this.limits(),
   ): Promise<PacingTicket> {
+    for (let attempt = 1; ; attempt++) {
+      const reservedAt = Date.now();
+      const { ticket, waitMs } = await this.reserve(phoneNumberId, recipient, limits);
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      // Woken late (a stalled event loop or CPU): using the old slot now would bunch messages together. Give it up
+      // and take a new one — an unused slot only costs throughput.
+      const late = Date.now() - (reservedAt + waitMs);
+      if (late <= LATE_SLOT_TOLERANCE_MS || attempt >= MAX_RESERVATIONS) return ticket;
+      await this.releasePair(ticket);
+    }
+  }
+
+  private async reserve(
+    phoneNumberId: string,
+    recipient: string | null,
+    limits: PacingLimits,
+  ): Promise<{ ticket: PacingTicket; waitMs: number }> {
     const numberKey = `wa:pace:number:${phoneNumberId}`;
     const pairKey = recipient ? `wa:pace:pair:${phoneNumberId}:${recipient}` : '';
     let answer: [number, number, string?];
@@ -89,7 +115,7 @@ export class SendPacer implements OnApplicationShutdown {
       answer = await commands.reserveSendSlot(
         numberKey,
         pairKey,
-        1000 / limits.mps,
+        1000 / (limits.mps * PACING_HEADROOM),
         limits.pairIntervalMs,
         limits.maxWaitMs,
       );
@@ -101,10 +127,8 @@ export class SendPacer implements OnApplicationShutdown {
       });
     }
     const [reserved, ms, which] = answer;
-    if (reserved === 1) {
-      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
-      return { pairKey, pairValue: pairKey ? (which ?? null) : null };
-    }
+    if (reserved === 1)
+      return { ticket: { pairKey, pairValue: pairKey ? (which ?? null) : null }, waitMs: ms };
     const reason: PacingReason = which === 'pair' ? 'meta_pair_rate_limited' : 'meta_rate_limited';
     throw new DomainError(
       'META_RATE_LIMITED',
