@@ -431,6 +431,34 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
       expect(read.error).toBeNull();
     });
 
+    it('reconciliation: an unknown send whose request never reached meta-ads-service goes back to the schedule and is sent once', async () => {
+      await svc.rpc.call(Rpc.automation.updateRule, {
+        tenantId,
+        key: 'lead_followup',
+        enabled: true,
+        delaySeconds: 3600,
+      });
+      const lead = await createLead('Nunca Llegó');
+      await waitFor(async () => (await logOf(lead.id))?.status === 'scheduled', { what: 'scheduled' });
+      // As if the replica died right after beginning the request, before it reached meta-ads-service.
+      await svc.db.query(
+        `UPDATE automation.sends
+            SET status = 'unknown', requested_at = now() - interval '1 minute', updated_at = now() - interval '1 minute',
+                attempts = 1, error = '{"code":"OUTCOME_UNKNOWN","message":"x","reason":"outcome_unknown"}'
+          WHERE tenant_id = $1 AND lead_id = $2`,
+        [tenantId, lead.id],
+      );
+      const sent = await waitForLog(
+        lead.id,
+        (log) => ['sent', 'delivered', 'read'].includes(log.status),
+        'the reconciled send to go out',
+      );
+      expect(sent.history.map((h) => h.detail)).toContain(
+        'reconciled: the request never reached WhatsApp; rescheduled',
+      );
+      expect(await messagesTo(lead.phone)).toHaveLength(1);
+    });
+
     it('a template Meta refuses (132001) is final with its reason; nothing is sent', async () => {
       await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', delaySeconds: 3600 });
       const lead = await createLead('Plantilla Ausente');
