@@ -19,3 +19,4 @@ export * from './dashboard';
 export * from './lead-360';
 export * from './contract-map';
 export * from './recipient-protection';
+export * from './send-outcomes';

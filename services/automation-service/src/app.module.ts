@@ -20,7 +20,8 @@ export type AppModuleConfig = Pick<
       AutomationConfig,
       'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS' | 'REDIS_URL'
     >
-  >;
+  > &
+  Partial<Pick<AutomationConfig, 'SEND_CLAIM_LEASE_MS' | 'SEND_CONCURRENCY' | 'SEND_PAUSE_RECHECK_MS'>>;
 
 @Module({})
 export class AppModule {
@@ -42,6 +43,9 @@ export class AppModule {
         SchedulerModule.forRoot({
           SCHEDULER_POLL_MS: config.SCHEDULER_POLL_MS,
           SEND_STUCK_AFTER_MS: config.SEND_STUCK_AFTER_MS,
+          SEND_CLAIM_LEASE_MS: config.SEND_CLAIM_LEASE_MS,
+          SEND_CONCURRENCY: config.SEND_CONCURRENCY,
+          SEND_PAUSE_RECHECK_MS: config.SEND_PAUSE_RECHECK_MS,
         }),
         LiveModule.forRoot({
           databaseUrl: config.DATABASE_URL,

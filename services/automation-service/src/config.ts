@@ -42,7 +42,33 @@ export class AutomationConfig extends BaseServiceConfig {
   /** Redis shared by the replicas: which one publishes a live send event (SET NX per event). */
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  /**
+   * How long a claimed send stays this replica's while it is prepared (lead lookup, checks). A claim whose lease
+   * runs out before its request began goes back to the schedule (nothing left us); once the request begins the
+   * lease covers the send call, and a lease that runs out after that makes the send `unknown`.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2_000)
+  @Max(600_000)
+  SEND_CLAIM_LEASE_MS: number = 30_000;
+
+  /** Sends one replica handles at once (each claimed with its own lease; meta-ads-service paces them per number). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  SEND_CONCURRENCY: number = 16;
+
+  /** A tenant whose Meta token expired (190): its sends stay scheduled and are tried again this often. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(3_600_000)
+  SEND_PAUSE_RECHECK_MS: number = 30_000;
 }
 
-export type SchedulerSettings = Pick<AutomationConfig, 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'>;
+export type SchedulerSettings = Pick<AutomationConfig, 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'> &
+  Partial<Pick<AutomationConfig, 'SEND_CLAIM_LEASE_MS' | 'SEND_CONCURRENCY' | 'SEND_PAUSE_RECHECK_MS'>>;
 export const SCHEDULER_SETTINGS = Symbol('SCHEDULER_SETTINGS');

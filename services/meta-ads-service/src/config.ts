@@ -69,4 +69,44 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Min(100)
   @Max(3_600_000)
   LEADGEN_RETRY_MS: number = 60_000;
+
+  /** Redis shared by the replicas: WhatsApp send pacing (per-number throughput and pair rate limit). */
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  /**
+   * Messages per second per WhatsApp number, across all replicas (Meta's default throughput is 80; a number
+   * upgraded by Meta takes up to 1,000). Sends beyond it wait their turn here instead of meeting Meta's 130429.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WHATSAPP_MPS: number = 80;
+
+  /** Meta's pair rate limit: the gap kept between two messages to the same recipient (1 per 6 s). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  WHATSAPP_PAIR_INTERVAL_MS: number = 6000;
+
+  /** The longest a send waits for its throughput slot before it is answered "rate limited, retry in …". */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  WHATSAPP_MAX_PACING_WAIT_MS: number = 2000;
+
+  /**
+   * A send of unknown outcome (its replica died after the request began, or Meta's answer was lost) that no status
+   * webhook has settled after this long is taken as not sent when its caller reconciles, and may go with the same
+   * key. Meta posts status webhooks within seconds and retries them for days, so the default is a day: a message
+   * a day late is better than a duplicate.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5_000)
+  @Max(7 * 24 * 3600 * 1000)
+  WHATSAPP_UNKNOWN_HORIZON_MS: number = 24 * 3600 * 1000;
 }

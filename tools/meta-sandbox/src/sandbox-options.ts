@@ -27,6 +27,10 @@ export type SandboxOptions = {
   usageWindowMs?: number;
   /** calls per window that count as 100% in the usage headers (default 1000) */
   usageQuotaPerWindow?: number;
+  /** WhatsApp messages per second per number before 130429 (default 80, Meta's standard throughput) */
+  whatsappMps?: number;
+  /** messages to one recipient in a burst before 131056; then one per 6 s (default 45, as Meta) */
+  whatsappPairBurst?: number;
   /** log sink (default: none) */
   log?: (line: string) => void;
 };
@@ -53,5 +57,7 @@ export const resolveOptions = (options: SandboxOptions = {}): ResolvedSandboxOpt
   webhookTimeoutMs: options.webhookTimeoutMs ?? 5000,
   usageWindowMs: options.usageWindowMs ?? 3_600_000,
   usageQuotaPerWindow: options.usageQuotaPerWindow ?? 1000,
+  whatsappMps: options.whatsappMps ?? 80,
+  whatsappPairBurst: options.whatsappPairBurst ?? 45,
   log: options.log ?? (() => undefined),
 });

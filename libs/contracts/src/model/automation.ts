@@ -53,7 +53,8 @@ export type AutomationLogView = {
   templateLanguage: string | null;
   status: SendStatus;
   wamid: string | null;
-  error: { code: string; message: string } | null;
+  /** `reason` (issue 7): why it failed or waits, as a `SEND_REASONS` code the UI translates. */
+  error: { code: string; message: string; reason?: SendReason } | null;
   scheduledFor: IsoInstant;
   sentAt: IsoInstant | null;
   deliveredAt: IsoInstant | null;

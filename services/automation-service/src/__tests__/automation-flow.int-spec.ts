@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Rpc, Webhooks, type AutomationLogView, type MetaWebhookPart } from '@crm/contracts';
+import { Events, Rpc, Webhooks, type AutomationLogView, type MetaWebhookPart } from '@crm/contracts';
 import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
 import { metaWebhookDeliveries } from '@crm/nest-common';
 import {
@@ -18,6 +18,8 @@ import {
   startAutomationTestApp,
   type AutomationTestApp,
 } from './automation-test-app';
+import { idempotencyKeyFor } from '../scheduler/send-preparer';
+import type { SendRow } from '../sends/send-store';
 
 const APP_SECRET = 'automation-flow-app-secret';
 const TENANT_NAME = 'Inmobiliaria Sol Pruebas';
@@ -121,7 +123,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
   };
 
   beforeAll(async () => {
-    svc = await startAutomationTestApp({ pollMs: 200 });
+    svc = await startAutomationTestApp({ pollMs: 200, pauseRecheckMs: 1000 });
     bridge = await startWebhookBridge((part, id) => svc.jetstream.publish(Webhooks.metaPart, part, id));
     const meta_sandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
     sandbox = await meta_sandbox.listen(0);
@@ -358,5 +360,159 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     } finally {
       await control('/throttle', { enabled: false, scope: 'whatsapp' });
     }
+  });
+
+  describe('exactly once when answers are lost (issue 7)', () => {
+    const rowOf = async (leadId: string): Promise<SendRow> =>
+      (
+        (await svc.db.query(`SELECT * FROM automation.sends WHERE tenant_id = $1 AND lead_id = $2`, [
+          tenantId,
+          leadId,
+        ])) as SendRow[]
+      )[0];
+
+    for (const mode of ['5xx', 'no_wamid'] as const) {
+      it(`bug a: Meta accepts but answers ${mode} → unknown, never re-sent, settled by its status webhooks`, async () => {
+        await svc.rpc.call(Rpc.automation.updateRule, {
+          tenantId,
+          key: 'lead_followup',
+          enabled: true,
+          delaySeconds: 1,
+        });
+        await control('/whatsapp/fail-after-accept', { count: 1, mode });
+        const lead = await createLead(`Incierta ${mode}`);
+        const read = await waitForLog(lead.id, (log) => log.status === 'read', 'the webhooks to settle it');
+        const messages = await messagesTo(lead.phone);
+        expect(messages).toHaveLength(1);
+        expect(read.wamid).toBe(messages[0].wamid);
+        expect(read.error).toBeNull();
+        // One attempt, never back in the schedule after it began.
+        const statuses = read.history.map((h) => h.status);
+        expect(statuses.filter((s) => s === 'sending')).toHaveLength(1);
+        expect(statuses.slice(statuses.indexOf('sending'))).not.toContain('scheduled');
+        expect((await rowOf(lead.id)).attempts).toBe(1);
+        // The old code re-sent 30 s later; nothing may come, even after the reconciler has looked at it.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        expect(await messagesTo(lead.phone)).toHaveLength(1);
+      });
+    }
+
+    it('bug c: a CONFLICT (key in flight at meta-ads-service) is unknown, not failed; its delivered webhook revives it', async () => {
+      await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', delaySeconds: 3600 });
+      const lead = await createLead('Conflicto En Vuelo');
+      await waitFor(async () => (await logOf(lead.id))?.status === 'scheduled', { what: 'scheduled' });
+      const row = await rowOf(lead.id);
+      // Another meta-ads-service replica holds this key mid-call (its request is on its way to Meta).
+      await svc.db.query(
+        `INSERT INTO meta_ads.sends (id, tenant_id, idempotency_key, "to", kind, template_name, language, status,
+                                     callback_data, requested_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'template', 'seguimiento_lead', 'es', 'requested', $5, now(), now(), now())`,
+        [randomUUID(), tenantId, idempotencyKeyFor(row), lead.phone, `automation:${row.id}`],
+      );
+      await makeDue(lead.id);
+      const unknown = await waitForLog(lead.id, (log) => (log.status as string) === 'unknown', 'unknown');
+      expect(unknown.error).toMatchObject({ code: 'CONFLICT', reason: 'outcome_unknown' });
+      expect(await messagesTo(lead.phone)).toHaveLength(0);
+
+      // That replica's message reached WhatsApp: its webhooks (by callback data) move the send on.
+      const wamid = `wamid.TEST${randomUUID().replace(/-/g, '')}`;
+      for (const status of ['delivered', 'read'] as const) {
+        await svc.jetstream.publish(Events.whatsappStatus, {
+          tenantId,
+          wamid,
+          status,
+          timestamp: new Date().toISOString(),
+          recipientId: lead.phone.slice(1),
+          callbackData: `automation:${row.id}`,
+        });
+      }
+      const read = await waitForLog(lead.id, (log) => log.status === 'read', 'revived by webhooks');
+      expect(read.wamid).toBe(wamid);
+      expect(read.deliveredAt).not.toBeNull();
+      expect(read.error).toBeNull();
+    });
+
+    it('reconciliation: an unknown send whose request never reached meta-ads-service goes back to the schedule and is sent once', async () => {
+      await svc.rpc.call(Rpc.automation.updateRule, {
+        tenantId,
+        key: 'lead_followup',
+        enabled: true,
+        delaySeconds: 3600,
+      });
+      const lead = await createLead('Nunca Llegó');
+      await waitFor(async () => (await logOf(lead.id))?.status === 'scheduled', { what: 'scheduled' });
+      // As if the replica died right after beginning the request, before it reached meta-ads-service.
+      await svc.db.query(
+        `UPDATE automation.sends
+            SET status = 'unknown', requested_at = now() - interval '1 minute', updated_at = now() - interval '1 minute',
+                attempts = 1, error = '{"code":"OUTCOME_UNKNOWN","message":"x","reason":"outcome_unknown"}'
+          WHERE tenant_id = $1 AND lead_id = $2`,
+        [tenantId, lead.id],
+      );
+      const sent = await waitForLog(
+        lead.id,
+        (log) => ['sent', 'delivered', 'read'].includes(log.status),
+        'the reconciled send to go out',
+      );
+      expect(sent.history.map((h) => h.detail)).toContain(
+        'reconciled: the request never reached WhatsApp; rescheduled',
+      );
+      expect(await messagesTo(lead.phone)).toHaveLength(1);
+    });
+
+    it('a template Meta refuses (132001) is final with its reason; nothing is sent', async () => {
+      await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', delaySeconds: 3600 });
+      const lead = await createLead('Plantilla Ausente');
+      await waitFor(async () => (await logOf(lead.id))?.status === 'scheduled', { what: 'scheduled' });
+      await svc.db.query(`UPDATE automation.sends SET template_name = 'no_existe' WHERE tenant_id = $1`, [
+        tenantId,
+      ]);
+      await svc.db.query(
+        `UPDATE automation.rules SET template_name = 'no_existe' WHERE tenant_id = $1 AND key = 'lead_followup'`,
+        [tenantId],
+      );
+      try {
+        await makeDue(lead.id);
+        const failed = await waitForLog(lead.id, (log) => log.status === 'failed', 'the final failure');
+        expect(failed.error).toMatchObject({
+          code: 'META_REJECTED',
+          reason: 'template_not_approved',
+          metaCode: 132001,
+        });
+        expect(await messagesTo(lead.phone)).toHaveLength(0);
+      } finally {
+        await svc.db.query(
+          `UPDATE automation.rules SET template_name = 'seguimiento_lead' WHERE tenant_id = $1 AND key = 'lead_followup'`,
+          [tenantId],
+        );
+      }
+    });
+
+    it('190 (token expired) pauses the tenant: the send stays scheduled, the connection shows expired, and it goes once reconnected', async () => {
+      await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', delaySeconds: 3600 });
+      const lead = await createLead('Token Vencido');
+      await waitFor(async () => (await logOf(lead.id))?.status === 'scheduled', { what: 'scheduled' });
+      await control('/tokens/expire', {});
+      await makeDue(lead.id);
+      const paused = await waitForLog(
+        lead.id,
+        (log) => log.status === 'scheduled' && log.error?.code === 'META_TOKEN_EXPIRED',
+        'the send to wait for the connection',
+      );
+      expect(paused.error).toMatchObject({ reason: 'meta_token_expired' });
+      const connection = await svc.rpc.call(Rpc.meta.connectionStatus, { tenantId });
+      expect(connection.state).toBe('expired');
+      expect((await rowOf(lead.id)).attempts).toBe(0);
+      expect(await messagesTo(lead.phone)).toHaveLength(0);
+
+      await connectTenantToSandbox(svc.rpc, sandbox.url, tenantId, ids);
+      const sent = await waitForLog(
+        lead.id,
+        (log) => ['sent', 'delivered', 'read'].includes(log.status),
+        'the send after the reconnect',
+      );
+      expect(sent.wamid).toMatch(/^wamid\./);
+      expect(await messagesTo(lead.phone)).toHaveLength(1);
+    });
   });
 });

@@ -20,7 +20,13 @@ export type AutomationTestApp = {
 };
 
 export async function startAutomationTestApp(
-  options: { pollMs?: number; stuckAfterMs?: number; enforceDefaultSendWindow?: boolean } = {},
+  options: {
+    pollMs?: number;
+    stuckAfterMs?: number;
+    enforceDefaultSendWindow?: boolean;
+    claimLeaseMs?: number;
+    pauseRecheckMs?: number;
+  } = {},
 ): Promise<AutomationTestApp> {
   const natsUrl = process.env.NATS_URL!;
   const app = await bootstrapHybridService({
@@ -32,6 +38,8 @@ export async function startAutomationTestApp(
       SEND_STUCK_AFTER_MS: options.stuckAfterMs ?? 120_000,
       // Tests run at any hour: only tests of the send window turn the default window on.
       ENFORCE_DEFAULT_SEND_WINDOW: options.enforceDefaultSendWindow ?? false,
+      SEND_CLAIM_LEASE_MS: options.claimLeaseMs,
+      SEND_PAUSE_RECHECK_MS: options.pauseRecheckMs,
     }),
     natsUrl,
     queue: QueueGroups.automation,

@@ -80,7 +80,7 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
     expect((await sendRow(owner, tenantId, notDue)).status).toBe('scheduled');
   });
 
-  it('a fresh app instance picks up what was due while nothing ran: skips, retries, and fails stuck sends', async () => {
+  it('a fresh app instance picks up what was due while nothing ran: skips, retries, and marks stuck sends unknown', async () => {
     // Written while no automation-service is running (e.g. all services were down).
     const disabledTenant = randomUUID();
     await saveRule(owner, disabledTenant, { enabled: false });
@@ -136,23 +136,122 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       expect(retryHistory.map((h) => h.status)).toEqual(['scheduled', 'sending', 'scheduled']);
       expect(retryHistory[2].detail).toMatch(/^UPSTREAM_TIMEOUT: .*retry at /);
 
-      const failed = await waitFor(
+      // Claimed before leases existed: whether its request left cannot be told, so `unknown` (never failed, never
+      // re-sent blindly).
+      const unknown = await waitFor(
         async () => {
           const row = await sendRow(owner, enabledTenant, stuck);
-          return row.status === 'failed' ? row : undefined;
+          return (row.status as string) === 'unknown' ? row : undefined;
         },
-        { what: 'the stuck send to be failed' },
+        { what: 'the stuck send to be unknown' },
       );
-      expect(failed.error?.code).toBe('OUTCOME_UNKNOWN');
-      expect(failed.attempts).toBe(0);
+      expect(unknown.error).toMatchObject({ code: 'OUTCOME_UNKNOWN', reason: 'outcome_unknown' });
+      expect(unknown.attempts).toBe(0);
       const stuckHistory = await historyOf(owner, enabledTenant, stuck);
       expect(stuckHistory.at(-1)).toMatchObject({
-        status: 'failed',
-        detail: 'outcome unknown; not retried to avoid a duplicate message',
+        status: 'unknown',
+        detail: 'lease expired while sending; outcome unknown, not re-sent',
       });
       expect((await sendRow(owner, enabledTenant, accepted)).status).toBe('sending');
     } finally {
       await svc.close();
     }
+  });
+
+  describe('per-row leases (issue 7, bug b: a batch stamped at claim time lost rows to another replica)', () => {
+    const claimMine = async (store: SendStore, tenantId: string, leaseMs: number) =>
+      (await store.claimDue(500, leaseMs)).filter((r) => r.tenant_id === tenantId);
+
+    it("rows still waiting in one replica's batch are never swept by another while their lease holds", async () => {
+      const tenantId = randomUUID();
+      for (let i = 0; i < 5; i++) {
+        await insertSend(owner, { tenantId, status: 'scheduled', dueAt: new Date(Date.now() - 1000 - i) });
+      }
+      const storeA = new SendStore(new TenantDatabase(replicaA));
+      const storeB = new SendStore(new TenantDatabase(replicaB));
+      const batch = await claimMine(storeA, tenantId, 60_000);
+      expect(batch).toHaveLength(5);
+      expect(new Set(batch.map((r) => r.lease_token)).size).toBe(5);
+      // Meta answers slowly: the rows have sat in A's batch for ten minutes (the old sweep failed them by age).
+      await owner.query(
+        `UPDATE automation.sends SET updated_at = now() - interval '10 minutes' WHERE tenant_id = $1`,
+        [tenantId],
+      );
+      await storeB.sweepExpiredLeases();
+      const rows: { status: string }[] = await owner.query(
+        `SELECT status FROM automation.sends WHERE tenant_id = $1`,
+        [tenantId],
+      );
+      expect(rows.every((r) => r.status === 'sending')).toBe(true);
+      // A still holds every row and may send each of them.
+      for (const row of batch) {
+        expect(await storeA.beginRequest(tenantId, row.id, row.lease_token!, 30_000)).toBe(true);
+      }
+    });
+
+    it('an expired lease before the request began goes back to the schedule; after it began, unknown', async () => {
+      const tenantId = randomUUID();
+      const notBegun = await insertSend(owner, {
+        tenantId,
+        status: 'scheduled',
+        dueAt: new Date(Date.now() - 2000),
+      });
+      const begun = await insertSend(owner, {
+        tenantId,
+        status: 'scheduled',
+        dueAt: new Date(Date.now() - 1000),
+      });
+      const storeA = new SendStore(new TenantDatabase(replicaA));
+      const storeB = new SendStore(new TenantDatabase(replicaB));
+      const claimed = await claimMine(storeA, tenantId, 300);
+      expect(claimed.map((r) => r.id)).toEqual([notBegun, begun]);
+      const [first, second] = claimed;
+      expect(await storeA.beginRequest(tenantId, second.id, second.lease_token!, 300)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await storeB.sweepExpiredLeases();
+
+      const rescheduled = await sendRow(owner, tenantId, notBegun);
+      expect(rescheduled.status).toBe('scheduled');
+      expect(rescheduled.attempts).toBe(0);
+      const unknown = await sendRow(owner, tenantId, begun);
+      expect(unknown.status as string).toBe('unknown');
+      expect(unknown.error).toMatchObject({ code: 'OUTCOME_UNKNOWN', reason: 'outcome_unknown' });
+      expect((await historyOf(owner, tenantId, notBegun)).map((h) => [h.status, h.detail])).toEqual([
+        ['scheduled', 'fixture'],
+        ['sending', 'attempt 1'],
+        ['scheduled', 'lease expired before sending; rescheduled'],
+      ]);
+
+      // The old holder can neither begin nor settle what it lost; the next claim (B) can.
+      expect(await storeA.beginRequest(tenantId, first.id, first.lease_token!, 30_000)).toBe(false);
+      expect(
+        await storeA.finishAttempt(tenantId, first.id, 'skipped', {
+          detail: 'x',
+          leaseToken: first.lease_token!,
+        }),
+      ).toBe(false);
+      const again = await claimMine(storeB, tenantId, 60_000);
+      expect(again.map((r) => r.id)).toEqual([notBegun]);
+      expect(again[0].lease_token).not.toBe(first.lease_token);
+      expect(await storeA.beginRequest(tenantId, notBegun, first.lease_token!, 30_000)).toBe(false);
+      expect(await storeB.beginRequest(tenantId, notBegun, again[0].lease_token!, 30_000)).toBe(true);
+      // Never claimed again: an unknown send is not re-sent blindly.
+      expect((await claimMine(storeB, tenantId, 60_000)).map((r) => r.id)).toEqual([]);
+    });
+
+    it('a paused tenant (token expired) keeps its due sends scheduled until the recheck time', async () => {
+      const tenantId = randomUUID();
+      const id = await insertSend(owner, {
+        tenantId,
+        status: 'scheduled',
+        dueAt: new Date(Date.now() - 1000),
+      });
+      const store = new SendStore(new TenantDatabase(replicaA));
+      await store.pauseTenant(tenantId, 'token expired', new Date(Date.now() + 60_000));
+      expect(await claimMine(store, tenantId, 60_000)).toEqual([]);
+      expect((await sendRow(owner, tenantId, id)).status).toBe('scheduled');
+      await store.pauseTenant(tenantId, 'token expired', new Date(Date.now() - 1));
+      expect((await claimMine(store, tenantId, 60_000)).map((r) => r.id)).toEqual([id]);
+    });
   });
 });

@@ -215,6 +215,7 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
       expect(row.error).toEqual({
         code: '131026',
         message: 'Message undeliverable: Receiver is not on WhatsApp',
+        reason: 'undeliverable',
       });
       expect(row.failed_at?.toISOString()).toBe(at(20).toISOString());
     });

@@ -1,5 +1,5 @@
 import { SEND_STATUSES, type SendStatus } from '@crm/contracts';
-import { nextStatus, timestampsFor, type DeliveryUpdate } from './send-status';
+import { nextStatus, revives, timestampsFor, type DeliveryUpdate } from './send-status';
 
 describe('send status state machine', () => {
   it('moves forward along sending < sent < delivered < read < replied', () => {
@@ -59,5 +59,25 @@ describe('send status state machine', () => {
     expect(timestampsFor('read')).toEqual(['sent_at', 'delivered_at', 'read_at']);
     expect(timestampsFor('replied')).toContain('replied_at');
     expect(timestampsFor('failed')).toEqual(['failed_at']);
+  });
+});
+
+describe('revival of unknown and failed sends (issue 7)', () => {
+  it('any status webhook settles an unknown send', () => {
+    for (const update of ['sent', 'delivered', 'read', 'replied', 'failed'] as const) {
+      expect(revives('unknown', null, update)).toBe(true);
+    }
+    expect(nextStatus('sending', 'failed')).toBe('failed');
+  });
+
+  it('a failed send moves on when delivered or read, or sent when it failed on our side (no wamid)', () => {
+    expect(revives('failed', 'wamid.X', 'delivered')).toBe(true);
+    expect(revives('failed', 'wamid.X', 'read')).toBe(true);
+    expect(revives('failed', null, 'sent')).toBe(true);
+    // Meta's own `failed` came after `sent`: a late, reordered `sent` changes nothing.
+    expect(revives('failed', 'wamid.X', 'sent')).toBe(false);
+    expect(revives('failed', null, 'failed')).toBe(false);
+    expect(revives('read', 'wamid.X', 'delivered')).toBe(false);
+    expect(revives('skipped', null, 'read')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { SendStatus } from '@crm/contracts';
+import type { SendState, SendStatus } from '@crm/contracts';
 
 /** What can move a send forward after it left the scheduler: Meta status webhooks, and a reply. */
 export type DeliveryUpdate = 'sent' | 'delivered' | 'read' | 'replied' | 'failed';
@@ -57,3 +57,16 @@ export function timestampsFor(update: DeliveryUpdate): TimestampColumn[] {
 
 /** Statuses after which nothing else happens to a send. */
 export const FINAL_STATUSES: readonly SendStatus[] = ['replied', 'failed', 'skipped'];
+
+/**
+ * Whether `update` proves a send in `current` did reach WhatsApp, so it moves on as if from `sending` (issue 7):
+ * any status webhook settles an `unknown` send (even `failed`: Meta took the request); a `failed` send moves on when
+ * WhatsApp reports it delivered, read or replied to, or reports it sent when it failed on our side (no wamid: a
+ * conflict or lost answer). A late `sent` after Meta's own `failed` (same wamid) changes nothing.
+ */
+export function revives(current: SendState, wamid: string | null, update: DeliveryUpdate): boolean {
+  if (current === 'unknown') return true;
+  if (current !== 'failed' || update === 'failed') return false;
+  if (update === 'sent') return wamid === null;
+  return true;
+}

@@ -6,13 +6,15 @@ import type {
   Page,
   RuleKey,
   SendHistoryEntry,
+  SendReason,
+  SendState,
   SendStatus,
 } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
-import { nextStatus, timestampsFor, type DeliveryUpdate } from './send-status';
+import { nextStatus, revives, timestampsFor, type DeliveryUpdate } from './send-status';
 
-export type SendError = { code: string; message: string };
+export type SendError = { code: string; message: string; reason?: SendReason; metaCode?: number };
 
 export type SendRow = {
   id: string;
@@ -29,6 +31,11 @@ export type SendRow = {
   wamid: string | null;
   error: SendError | null;
   attempts: number;
+  /** This claim's lease (issue 7): only its holder may send or settle the row, until `lease_until`. */
+  lease_token: string | null;
+  lease_until: Date | null;
+  /** Set when the request to meta-ads-service was about to leave: after it, the outcome may be unknown. */
+  requested_at: Date | null;
   created_at: Date;
   updated_at: Date;
   sent_at: Date | null;
@@ -129,19 +136,25 @@ export class SendStore {
   }
 
   /**
-   * Claim up to `limit` due sends for this worker: `scheduled` → `sending`, attempts + 1. `FOR UPDATE SKIP LOCKED`
-   * makes concurrent schedulers (replicas) claim disjoint rows; a claimed row is no longer `scheduled`.
+   * Claim up to `limit` due sends: `scheduled` → `sending`, attempts + 1, each with a lease of its own (a random
+   * token, until now + `leaseMs`). `FOR UPDATE SKIP LOCKED` makes concurrent schedulers (replicas) claim disjoint
+   * rows; tenants whose sends are paused (token expired) are left alone until their recheck time.
    */
-  async claimDue(limit: number): Promise<SendRow[]> {
+  async claimDue(limit: number, leaseMs = 60_000): Promise<SendRow[]> {
     return this.db.asSystem('scheduler: claim due sends', (db) =>
       db.query(
         `WITH claimed AS (
          UPDATE automation.sends s
-            SET status = 'sending', attempts = s.attempts + 1, updated_at = now()
+            SET status = 'sending', attempts = s.attempts + 1, updated_at = now(),
+                lease_token = gen_random_uuid(),
+                lease_until = now() + make_interval(secs => $2::double precision / 1000),
+                requested_at = NULL
           WHERE s.id IN (
-            SELECT id FROM automation.sends
-             WHERE status = 'scheduled' AND due_at <= now()
-             ORDER BY due_at
+            SELECT id FROM automation.sends d
+             WHERE d.status = 'scheduled' AND d.due_at <= now()
+               AND NOT EXISTS (SELECT 1 FROM automation.send_pauses p
+                                WHERE p.tenant_id = d.tenant_id AND p.recheck_at > now())
+             ORDER BY d.due_at
              LIMIT $1
              FOR UPDATE SKIP LOCKED)
          RETURNING s.*
@@ -150,35 +163,166 @@ export class SendStore {
          SELECT id, tenant_id, 'sending', 'attempt ' || attempts FROM claimed
        )
        SELECT * FROM claimed ORDER BY due_at`,
-        [limit],
+        [limit, leaseMs],
       ),
     );
   }
 
   /**
-   * Sends claimed more than `stuckAfterMs` ago that never got a wamid: the worker died mid-send, and whether
-   * WhatsApp got the message is unknown. They are failed, never re-sent (a duplicate is worse than a miss).
+   * The last step before the request leaves: only while this claim still holds an unexpired lease, stamp
+   * `requested_at` and extend the lease to cover the call. False: the lease was lost (swept or expired) — do not
+   * send. From here on a lost answer means `unknown`, never "not sent".
    */
-  async failStuck(stuckAfterMs: number): Promise<number> {
-    const detail = 'outcome unknown; not retried to avoid a duplicate message';
-    const rows: { count: number }[] = await this.db.asSystem('scheduler: fail stuck sends', (db) =>
-      db.query(
-        `WITH stuck AS (
+  async beginRequest(tenantId: string, id: string, leaseToken: string, leaseMs: number): Promise<boolean> {
+    const rows: { id: string }[] = await this.query(
+      tenantId,
+      `WITH begun AS (
          UPDATE automation.sends
-            SET status = 'failed', failed_at = now(), updated_at = now(),
-                error = jsonb_build_object('code', 'OUTCOME_UNKNOWN', 'message', $2::text)
-          WHERE status = 'sending' AND wamid IS NULL
-            AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
-         RETURNING id, tenant_id
-       ), history AS (
-         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
-         SELECT id, tenant_id, 'failed', $2::text FROM stuck
+            SET requested_at = now(), updated_at = now(),
+                lease_until = now() + make_interval(secs => $4::double precision / 1000)
+          WHERE tenant_id = $1 AND id = $2 AND status = 'sending' AND lease_token = $3::uuid
+            AND lease_until > now() AND wamid IS NULL
+         RETURNING id
        )
-       SELECT count(*)::int AS count FROM stuck`,
-        [stuckAfterMs, detail],
+       SELECT id FROM begun`,
+      [tenantId, id, leaseToken, leaseMs],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Sends whose lease ran out (the replica died or stalled). Never failed, never re-sent blindly: a claim that had
+   * not begun its request goes back to `scheduled` (nothing left us, and its old holder can no longer begin: the
+   * token is gone), one that had is `unknown` — reconciliation or a status webhook settles it. A row claimed
+   * before leases existed (no token) is `unknown` too: whether its request left cannot be told.
+   */
+  async sweepExpiredLeases(): Promise<{ rescheduled: number; unknown: number }> {
+    const detail = 'lease expired while sending; outcome unknown, not re-sent';
+    const rows: { rescheduled: number; unknown: number }[] = await this.db.asSystem(
+      'scheduler: sweep expired leases',
+      (db) =>
+        db.query(
+          `WITH expired AS (
+           SELECT id FROM automation.sends
+            WHERE status = 'sending' AND wamid IS NULL
+              AND (lease_until < now()
+                   OR (lease_until IS NULL AND updated_at < now() - interval '10 minutes'))
+            FOR UPDATE SKIP LOCKED
+         ), swept AS (
+           UPDATE automation.sends s
+              SET status = CASE WHEN s.requested_at IS NULL AND s.lease_token IS NOT NULL
+                                THEN 'scheduled' ELSE 'unknown' END,
+                  attempts = CASE WHEN s.requested_at IS NULL AND s.lease_token IS NOT NULL
+                                  THEN greatest(s.attempts - 1, 0) ELSE s.attempts END,
+                  error = CASE WHEN s.requested_at IS NULL AND s.lease_token IS NOT NULL THEN s.error
+                               ELSE jsonb_build_object('code', 'OUTCOME_UNKNOWN', 'message', $1::text,
+                                                       'reason', 'outcome_unknown') END,
+                  lease_token = NULL, lease_until = NULL, updated_at = now()
+             FROM expired WHERE s.id = expired.id
+           RETURNING s.id, s.tenant_id, s.status
+         ), history AS (
+           INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+           SELECT id, tenant_id, status,
+                  CASE WHEN status = 'scheduled' THEN 'lease expired before sending; rescheduled' ELSE $1::text END
+             FROM swept
+         )
+         SELECT count(*) FILTER (WHERE status = 'scheduled')::int AS rescheduled,
+                count(*) FILTER (WHERE status = 'unknown')::int AS unknown
+           FROM swept`,
+          [detail],
+        ),
+    );
+    return rows[0];
+  }
+
+  /** `unknown` sends not looked at for `olderThanMs`, oldest first, for reconciliation (system, across tenants). */
+  async unknownToReconcile(limit: number, olderThanMs: number): Promise<SendRow[]> {
+    return this.db.asSystem('scheduler: unknown sends to reconcile', (db) =>
+      db.query(
+        `WITH picked AS (
+           SELECT id FROM automation.sends
+            WHERE status = 'unknown' AND wamid IS NULL
+              AND updated_at < now() - make_interval(secs => $2::double precision / 1000)
+            ORDER BY updated_at
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED
+         ), touched AS (
+           UPDATE automation.sends s SET updated_at = now() FROM picked WHERE s.id = picked.id RETURNING s.*
+         )
+         SELECT * FROM touched`,
+        [limit, olderThanMs],
       ),
     );
-    return rows[0].count;
+  }
+
+  /**
+   * Settle an `unknown` send from what meta-ads-service knows: `accepted` stores the wamid (its webhooks move it
+   * on), `not_sent` puts it back in the schedule (the same idempotency key can never send twice), `failed` ends it.
+   */
+  async settleUnknown(
+    tenantId: string,
+    id: string,
+    settlement:
+      | { kind: 'accepted'; wamid: string }
+      | { kind: 'not_sent'; dueAt: Date; detail: string }
+      | { kind: 'failed'; error: SendError; detail: string },
+  ): Promise<boolean> {
+    const to =
+      settlement.kind === 'accepted' ? 'unknown' : settlement.kind === 'not_sent' ? 'scheduled' : 'failed';
+    const rows: { count: number }[] = await this.query(
+      tenantId,
+      `WITH changed AS (
+         UPDATE automation.sends
+            SET status = $3::text, updated_at = now(),
+                wamid = COALESCE($4::text, wamid),
+                due_at = COALESCE($5::timestamptz, due_at),
+                error = CASE WHEN $3::text = 'failed' THEN $6::jsonb
+                             WHEN $3::text = 'scheduled' THEN NULL ELSE error END,
+                failed_at = CASE WHEN $3::text = 'failed' THEN now() ELSE failed_at END,
+                requested_at = CASE WHEN $3::text = 'scheduled' THEN NULL ELSE requested_at END
+          WHERE tenant_id = $1 AND id = $2 AND status = 'unknown' AND wamid IS NULL
+         RETURNING id, tenant_id, status
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, status, $7 FROM changed
+       )
+       SELECT count(*)::int AS count FROM changed`,
+      [
+        tenantId,
+        id,
+        to,
+        settlement.kind === 'accepted' ? settlement.wamid : null,
+        settlement.kind === 'not_sent' ? settlement.dueAt : null,
+        settlement.kind === 'failed' ? JSON.stringify(settlement.error) : null,
+        settlement.kind === 'accepted' ? 'reconciled: accepted by WhatsApp' : settlement.detail,
+      ],
+    );
+    return rows[0].count > 0;
+  }
+
+  /** Hold a tenant's sends (they stay scheduled) until `recheckAt`, e.g. its Meta token expired. */
+  async pauseTenant(tenantId: string, message: string, recheckAt: Date): Promise<void> {
+    await this.query(
+      tenantId,
+      `INSERT INTO automation.send_pauses (tenant_id, reason, message, recheck_at)
+       VALUES ($1, 'token_expired', $2, $3)
+       ON CONFLICT (tenant_id) DO UPDATE SET message = EXCLUDED.message, recheck_at = EXCLUDED.recheck_at`,
+      [tenantId, message, recheckAt],
+    );
+  }
+
+  /** The connection works again: the tenant's sends go out. */
+  async resumeTenant(tenantId: string): Promise<void> {
+    await this.query(tenantId, `DELETE FROM automation.send_pauses WHERE tenant_id = $1`, [tenantId]);
+  }
+
+  async pauseOf(tenantId: string): Promise<{ message: string; recheck_at: Date; paused_at: Date } | null> {
+    const rows: { message: string; recheck_at: Date; paused_at: Date }[] = await this.query(
+      tenantId,
+      `SELECT message, recheck_at, paused_at FROM automation.send_pauses WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    return rows[0] ?? null;
   }
 
   /**
@@ -212,14 +356,21 @@ export class SendStore {
   }
 
   /**
-   * Leave `sending` for `skipped`, `failed` or back to `scheduled` (retry at `dueAt`). Only from `sending`: a row
-   * the stuck sweep already failed is not touched. Returns whether it changed.
+   * Leave `sending` for `skipped`, `failed`, `unknown` or back to `scheduled` (retry at `dueAt`). Only from
+   * `sending` and, with `leaseToken`, only while this claim holds the row: a row swept or re-claimed meanwhile is
+   * not touched. `refundAttempt`: the attempt does not count (held back before anything left, e.g. pacing).
    */
   async finishAttempt(
     tenantId: string,
     id: string,
-    to: 'skipped' | 'failed' | 'scheduled',
-    options: { detail: string; error?: SendError; dueAt?: Date },
+    to: 'skipped' | 'failed' | 'scheduled' | 'unknown',
+    options: {
+      detail: string;
+      error?: SendError;
+      dueAt?: Date;
+      leaseToken?: string;
+      refundAttempt?: boolean;
+    },
   ): Promise<boolean> {
     const rows: { count: number }[] = await this.query(
       tenantId,
@@ -228,8 +379,12 @@ export class SendStore {
             SET status = $3::text, updated_at = now(),
                 error = $4::jsonb,
                 due_at = COALESCE($5::timestamptz, due_at),
-                failed_at = CASE WHEN $3::text = 'failed' THEN now() ELSE failed_at END
-          WHERE tenant_id = $1 AND id = $2 AND status = 'sending'
+                failed_at = CASE WHEN $3::text = 'failed' THEN now() ELSE failed_at END,
+                attempts = CASE WHEN $8::boolean THEN greatest(attempts - 1, 0) ELSE attempts END,
+                requested_at = CASE WHEN $3::text = 'scheduled' THEN NULL ELSE requested_at END,
+                lease_token = NULL, lease_until = NULL
+          WHERE tenant_id = $1 AND id = $2 AND status = 'sending' AND wamid IS NULL
+            AND ($7::uuid IS NULL OR lease_token = $7::uuid)
          RETURNING id, tenant_id, status
        ), history AS (
          INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
@@ -243,6 +398,8 @@ export class SendStore {
         options.error ? JSON.stringify(options.error) : null,
         options.dueAt ?? null,
         options.detail,
+        options.leaseToken ?? null,
+        options.refundAttempt ?? false,
       ],
     );
     return rows[0].count > 0;
@@ -253,12 +410,13 @@ export class SendStore {
     await this.query(
       tenantId,
       `WITH changed AS (
-         UPDATE automation.sends SET wamid = $3, error = NULL, updated_at = now()
+         UPDATE automation.sends SET wamid = $3, error = NULL, updated_at = now(),
+                lease_token = NULL, lease_until = NULL
           WHERE tenant_id = $1 AND id = $2 AND (wamid IS NULL OR wamid = $3)
          RETURNING id, tenant_id, status
        ), history AS (
          INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
-         SELECT id, tenant_id, status, $4 FROM changed WHERE status = 'sending'
+         SELECT id, tenant_id, status, $4 FROM changed WHERE status IN ('sending', 'unknown')
        )
        SELECT count(*)::int AS count FROM changed`,
       [tenantId, id, wamid, detail],
@@ -314,15 +472,15 @@ export class SendStore {
     event: { at: Date; detail: string; wamid?: string; error?: SendError },
   ): Promise<SendStatus | null> {
     return this.db.withTenant(tenantId, async (manager: EntityManager) => {
-      const rows: { status: SendStatus; outcome_unknown: boolean }[] = await manager.query(
-        `SELECT status, (status = 'failed' AND error->>'code' = 'OUTCOME_UNKNOWN') AS outcome_unknown
-           FROM automation.sends WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+      const rows: { status: SendState; wamid: string | null }[] = await manager.query(
+        `SELECT status, wamid FROM automation.sends WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
         [tenantId, id],
       );
       if (!rows[0]) return null;
-      // A send failed as "outcome unknown" that WhatsApp then reports on did go out: it moves on from `sending`.
-      const revived = rows[0].outcome_unknown && update !== 'failed';
-      const next = nextStatus(revived ? 'sending' : rows[0].status, update);
+      // `unknown` (or failed on our side, or failed and then reported delivered) did go out: it moves on as if
+      // from `sending` (see `revives`).
+      const revived = revives(rows[0].status, rows[0].wamid, update);
+      const next = nextStatus(revived ? 'sending' : (rows[0].status as SendStatus), update);
       if (!next) return null;
       const stamps = timestampsFor(update)
         .map((column) => `${column} = COALESCE(${column}, $4)`)

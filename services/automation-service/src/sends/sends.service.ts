@@ -9,6 +9,7 @@ import {
   type WhatsappInboundEvent,
   type WhatsappStatusEvent,
   normalizePhone,
+  sendReasonForMetaCode,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { RulesService } from '../rules/rules.service';
@@ -131,8 +132,14 @@ export class SendsService {
 
 function describeStatusError(event: WhatsappStatusEvent): SendError {
   const first = event.errors?.[0];
-  if (!first) return { code: 'WHATSAPP_FAILED', message: 'WhatsApp could not deliver the message' };
+  if (!first) {
+    return {
+      code: 'WHATSAPP_FAILED',
+      message: 'WhatsApp could not deliver the message',
+      reason: 'undeliverable',
+    };
+  }
   const message =
     first.message && first.message !== first.title ? `${first.title}: ${first.message}` : first.title;
-  return { code: String(first.code), message };
+  return { code: String(first.code), message, reason: sendReasonForMetaCode(Number(first.code)) };
 }

@@ -127,8 +127,13 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
     const second = await svc.rpc.call(Rpc.meta.sendTemplate, request);
     expect(second).toEqual(first);
 
-    // Concurrent duplicates of a new key: still a single message.
-    const concurrentKey = { ...request, idempotencyKey: `lead_followup:${randomUUID()}` };
+    // Concurrent duplicates of a new key (to another recipient: one per 6 s each): still a single message.
+    const otherWaId = randomWaId();
+    const concurrentKey = {
+      ...request,
+      to: `+${otherWaId}`,
+      idempotencyKey: `lead_followup:${randomUUID()}`,
+    };
     const results = await Promise.allSettled(
       Array.from({ length: 4 }, () => svc.rpc.call(Rpc.meta.sendTemplate, concurrentKey)),
     );
@@ -142,7 +147,7 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
       expect((rejected as PromiseRejectedResult).reason.code).toBe('CONFLICT');
     }
 
-    const sent = await messagesTo(waId);
+    const sent = [...(await messagesTo(waId)), ...(await messagesTo(otherWaId))];
     expect(sent).toHaveLength(2);
     expect(sent.map((m) => m.wamid)).toEqual(expect.arrayContaining([first.wamid, ...wamids]));
     expect(sent.every((m) => m.bizOpaqueCallbackData === request.callbackData)).toBe(true);

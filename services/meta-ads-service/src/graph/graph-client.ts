@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainError } from '@crm/contracts';
+import { DomainError, META_PAIR_RATE_CODE, META_THROUGHPUT_CODE } from '@crm/contracts';
 import { metricsRegistry, parseMetaJson } from '@crm/nest-common';
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge } from 'prom-client';
@@ -36,6 +36,12 @@ export class MetaTransportError extends DomainError {
   ) {
     super('META_UNAVAILABLE', message, { outcomeUnknown });
   }
+}
+
+/** WhatsApp's per-number throughput (130429) and pair (131056) limits: paced per number by SendPacer, never a breaker matter. */
+function isPerNumberLimit(error: unknown): boolean {
+  const code = error instanceof DomainError ? Number(error.details?.metaCode) : NaN;
+  return code === META_THROUGHPUT_CODE || code === META_PAIR_RATE_CODE;
 }
 
 /** Breaker settings (documented in the README). */
@@ -174,7 +180,9 @@ export class GraphClient implements OnApplicationShutdown {
     if ((error as { code?: unknown }).code === 'EOPENBREAKER') return this.openBreakerError(entry);
     if (isTransientDomainError(error)) {
       entry.lastTransient = error;
-      if (error.code === 'META_RATE_LIMITED') {
+      // WhatsApp's per-number throughput (130429) and pair (131056) limits are paced by SendPacer per number or
+      // recipient; they must not stop every call of the tenant.
+      if (error.code === 'META_RATE_LIMITED' && !isPerNumberLimit(error)) {
         const seconds = Number(error.details?.retryAfterSeconds ?? 60);
         entry.rateLimitedUntil = Date.now() + seconds * 1000;
         // Meta's guidance: stop calling at the limit (calls keep extending the block). Open at once.
@@ -225,7 +233,7 @@ export class GraphClient implements OnApplicationShutdown {
         timeout: false,
         resetTimeout: this.config.META_BREAKER_RESET_MS,
         // Only "Meta is overloaded or down" counts: a 4xx validation error says nothing about Meta's health.
-        errorFilter: (error: unknown) => !isTransientDomainError(error),
+        errorFilter: (error: unknown) => !isTransientDomainError(error) || isPerNumberLimit(error),
       });
       breaker.on('open', () => this.logger.warn(`circuit open for tenant ${tenantId} (${family})`));
       breaker.on('close', () => this.logger.log(`circuit closed for tenant ${tenantId} (${family})`));

@@ -54,7 +54,7 @@ export function parseMetaError(
   );
 }
 
-const RATE_LIMIT_CODES = new Set([4, 17, 32, 341, 613, 130429]);
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 341, 613, 130429, 131056]);
 const UNAVAILABLE_CODES = new Set([1, 2, 131016]);
 
 export function isRateLimitCode(code: number): boolean {
@@ -86,7 +86,8 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 60;
 /** Map a Meta error to the typed error callers see. `regainAccessMinutes` comes from the BUC usage header. */
 export function toDomainError(error: MetaApiError, regainAccessMinutes: number | null = null): DomainError {
   const code = domainCodeFor(error);
-  const meta: Record<string, unknown> = { metaCode: error.code };
+  // httpStatus: a 5xx may come after Meta acted on the request (a send's outcome is then unknown).
+  const meta: Record<string, unknown> = { metaCode: error.code, httpStatus: error.httpStatus };
   if (error.subcode !== undefined) meta.metaSubcode = error.subcode;
   if (error.fbtraceId) meta.fbtraceId = error.fbtraceId;
   switch (code) {
@@ -101,6 +102,8 @@ export function toDomainError(error: MetaApiError, regainAccessMinutes: number |
           regainAccessMinutes && regainAccessMinutes > 0
             ? Math.ceil(regainAccessMinutes * 60)
             : DEFAULT_RETRY_AFTER_SECONDS,
+        // Whether the wait comes from Meta's usage headers (a hint to respect) or is our default.
+        retryHintFromMeta: Boolean(regainAccessMinutes && regainAccessMinutes > 0),
       });
     case 'META_UNAVAILABLE':
       return new DomainError(code, 'Meta is temporarily unavailable; retry later', meta);

@@ -3,6 +3,7 @@ import { DomainError, Events, Webhooks, type MetaWebhookPartMessage } from '@crm
 import { JetStreamService } from '@crm/nest-common';
 import { ConnectionStore } from '../connection/connection.store';
 import { TemplatesService } from '../whatsapp/templates.service';
+import { SendsService } from '../whatsapp/sends.service';
 import { LeadgenService } from './leadgen.service';
 import { forEachGrouped } from '../common/grouped-concurrency';
 import {
@@ -69,6 +70,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     private readonly events: WebhookEvents,
     private readonly leadgens: LeadgenService,
     private readonly templates: TemplatesService,
+    private readonly sends: SendsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -190,6 +192,10 @@ export class WebhooksService implements OnApplicationBootstrap {
         .map((mapped) => ({ event: { tenantId, ...mapped }, key: statusKey(mapped) })),
       tenantId,
     );
+    // A send whose answer was lost (timeout, 5xx) is settled by its own status webhooks (callback data).
+    const settled = await this.sends.settleFromStatuses(tenantId, statuses);
+    if (settled > 0)
+      this.logger.log(`tenant ${tenantId}: ${settled} send(s) of unknown outcome settled by webhook`);
     // A transient failure (database, NATS) retries the whole part: what was enqueued is skipped next time.
     const failures = inboundErrors;
     const transient = failures.find((error) => !isValidationError(error));

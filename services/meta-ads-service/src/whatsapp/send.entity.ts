@@ -1,6 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type SendStatus = 'requested' | 'accepted' | 'failed';
+/**
+ * `requested`: the row is written, the request is (or was about to be) on its way to Meta. `accepted`: Meta gave a
+ * wamid. `failed`: Meta certainly did not send it (an error answer, or it never left); `META_REJECTED` is final, any
+ * other code may be tried again with the same key. `unknown`: it may have reached Meta (timeout, 5xx, a 2xx without a
+ * wamid) — never sent again with this key; a status webhook carrying its wamid or callback data settles it.
+ */
+export type SendStatus = 'requested' | 'accepted' | 'failed' | 'unknown';
 export type SendKind = 'template' | 'text';
 export type SendError = { code: string; message: string; details?: Record<string, unknown> };
 
@@ -37,6 +43,14 @@ export class SendEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   error!: SendError | null;
+
+  /** `biz_opaque_callback_data` sent with it: status webhooks of a send whose answer was lost carry it. */
+  @Column({ name: 'callback_data', type: 'text', nullable: true })
+  callbackData!: string | null;
+
+  /** When the current attempt's request left for Meta. */
+  @Column({ name: 'requested_at', type: 'timestamptz', nullable: true })
+  requestedAt!: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   DomainError,
+  META_PAIR_RATE_CODE,
+  META_THROUGHPUT_CODE,
+  PAIR_RATE_INTERVAL_MS,
+  sendReasonForMetaCode,
+  type SendOutcome,
   type SendTemplateRequest,
   type SendTemplateResult,
   type SendTextRequest,
@@ -11,13 +16,80 @@ import type { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient, MetaTransportError } from '../graph/graph-client';
+import { MetaAdsConfig } from '../config';
+import { SendPacer, type PacingTicket } from './send-pacer';
 import { SendEntity, type SendError } from './send.entity';
 
-/** Errors after which Meta certainly did not send: the same idempotency key may try again. */
-const RETRYABLE_SEND_ERRORS = ['META_RATE_LIMITED', 'META_UNAVAILABLE'];
-
+/**
+ * A failed row may be tried again with the same key unless Meta rejected the message itself (`META_REJECTED`: a
+ * template, recipient or parameter problem that a retry cannot fix). Every failed row is certainly unsent.
+ */
 function isRetryable(send: SendEntity): boolean {
-  return send.status === 'failed' && RETRYABLE_SEND_ERRORS.includes(send.error?.code ?? '');
+  return send.status === 'failed' && send.error?.code !== 'META_REJECTED';
+}
+
+/** A `requested` row older than this lost its replica mid-call: its outcome is unknown. */
+const IN_FLIGHT_GRACE_MS = 5_000;
+
+/**
+ * Whether Meta may have acted on a request that ended in `error`: a transport failure after the request left, an
+ * HTTP 5xx, a 2xx we could not read, anything unexpected → `unknown`. An error answer below 500, an open breaker,
+ * a refused connection or our own pacing → `not_sent`.
+ */
+export function outcomeOfSendError(error: unknown): 'not_sent' | 'unknown' {
+  if (!(error instanceof DomainError)) return 'unknown';
+  if (error instanceof MetaTransportError) return error.outcomeUnknown ? 'unknown' : 'not_sent';
+  if (error.details?.breakerOpen === true || error.details?.local === true) return 'not_sent';
+  const httpStatus = error.details?.httpStatus;
+  if (typeof httpStatus === 'number') return httpStatus >= 500 ? 'unknown' : 'not_sent';
+  return error.code === 'META_UNAVAILABLE' || error.code === 'INTERNAL' ? 'unknown' : 'not_sent';
+}
+
+/**
+ * The error a send caller sees: Meta's classes made explicit (REFERENCE §7.9). 130429 / 131056 are rate limits
+ * with a wait (Meta's own hint when it gave one; ≥ 6 s for the pair limit), 190 is a token matter, 131026, 131047,
+ * 131049 and 132xxx are final; every error carries `outcome` and a `reason` (SEND_REASONS).
+ */
+export function classifySendError(error: DomainError, outcome: 'not_sent' | 'unknown'): DomainError {
+  const metaCode = typeof error.details?.metaCode === 'number' ? error.details.metaCode : undefined;
+  const details: Record<string, unknown> = { ...error.details, outcome };
+  if (outcome === 'unknown') {
+    return new DomainError(
+      'META_UNAVAILABLE',
+      `${error.message}; whether WhatsApp got the message is unknown, it will not be sent again`,
+      { ...details, reason: 'outcome_unknown' },
+    );
+  }
+  if (details.reason === undefined) {
+    details.reason =
+      metaCode !== undefined
+        ? sendReasonForMetaCode(metaCode)
+        : error.code === 'META_TOKEN_EXPIRED'
+          ? 'meta_token_expired'
+          : error.code === 'META_RATE_LIMITED'
+            ? 'meta_rate_limited'
+            : error.code === 'META_REJECTED'
+              ? 'meta_rejected'
+              : 'meta_unavailable';
+  }
+  if (metaCode === META_PAIR_RATE_CODE) {
+    return new DomainError(
+      'META_RATE_LIMITED',
+      'WhatsApp pair rate limit (131056): one message per 6 s per recipient',
+      {
+        ...details,
+        retryAfterSeconds: Math.max(
+          Math.ceil(PAIR_RATE_INTERVAL_MS / 1000),
+          details.retryHintFromMeta === true ? Number(details.retryAfterSeconds) || 0 : 0,
+        ),
+      },
+    );
+  }
+  if (metaCode === META_THROUGHPUT_CODE && details.retryHintFromMeta !== true) {
+    // No hint from Meta: a short wait (the scheduler backs off further on repeats).
+    return new DomainError(error.code, error.message, { ...details, retryAfterSeconds: 1 });
+  }
+  return new DomainError(error.code, error.message, details);
 }
 
 /** Meta's re-engagement error: more than 24 hours since the contact last wrote (REFERENCE §7.8). */
@@ -34,6 +106,8 @@ export class SendsService {
     private readonly db: TenantDatabase,
     private readonly graph: GraphClient,
     private readonly connections: ConnectionStore,
+    private readonly pacer: SendPacer,
+    private readonly config: MetaAdsConfig,
   ) {}
 
   /** `fn` with the SendEntity repository in a transaction scoped to the tenant. */
@@ -81,7 +155,11 @@ export class SendsService {
     }
   }
 
-  /** One message, exactly once per (tenant, idempotency key): the row is written before Meta is called. */
+  /**
+   * One message, exactly once per (tenant, idempotency key): the row is written before Meta is called, and only a
+   * row that certainly did not send (`failed`, not rejected) is ever tried again. Once the key is ours, template
+   * sends keep the pair rate limit and every send takes its turn in the number's throughput (SendPacer).
+   */
   private async deliver(
     request: SendTemplateRequest | SendTextRequest,
     what: Pick<SendEntity, 'kind' | 'templateName' | 'language'>,
@@ -90,7 +168,7 @@ export class SendsService {
     const { tenantId, idempotencyKey } = request;
     // A repeated key is answered from its row even when the connection has changed since.
     const previous = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
-    if (previous && !isRetryable(previous)) return this.existing(tenantId, idempotencyKey);
+    if (previous && !isRetryable(previous)) return this.existing(previous);
     const { connection, token } = await this.connections.requireActive(tenantId);
     if (!connection.phoneNumberId) {
       throw new DomainError('META_NOT_CONNECTED', 'no WhatsApp number is connected for this account');
@@ -112,6 +190,9 @@ export class SendsService {
           wamid: null,
           status: 'requested',
           error: null,
+          callbackData: request.callbackData ?? null,
+          // Stamped only when the request is about to leave (after pacing): see `beginRequest`.
+          requestedAt: null,
           createdAt: now,
           updatedAt: now,
         })
@@ -122,10 +203,37 @@ export class SendsService {
     let sendId: string = id;
     if (inserted.raw.length === 0) {
       const reclaimed = await this.reclaimRetryable(tenantId, idempotencyKey);
-      if (!reclaimed) return this.existing(tenantId, idempotencyKey);
+      if (!reclaimed) return this.existingByKey(tenantId, idempotencyKey);
       sendId = reclaimed;
     }
 
+    let ticket: PacingTicket;
+    try {
+      // Our turn on this number (and, for templates, to this recipient) across all replicas.
+      ticket = await this.pacer.acquire(
+        connection.phoneNumberId,
+        what.kind === 'template' ? request.to : null,
+      );
+    } catch (error) {
+      // Held back here: certainly not sent, and the same key may try again.
+      const held = error instanceof DomainError ? error : new DomainError('INTERNAL', String(error));
+      await this.fail(
+        tenantId,
+        sendId,
+        { code: held.code, message: held.message, details: held.details },
+        'failed',
+      );
+      throw held;
+    }
+    if (!(await this.beginRequest(tenantId, sendId))) {
+      // Reconciliation gave this reservation up while it waited (its replica looked dead): nothing was sent.
+      throw new DomainError('META_UNAVAILABLE', 'the send was abandoned before it left; retry', {
+        outcome: 'not_sent',
+        local: true,
+        retryAfterSeconds: 1,
+      });
+    }
+    let wamid: string | undefined;
     try {
       const answer = await this.graph.post<SendAnswer>({
         tenantId,
@@ -141,54 +249,199 @@ export class SendsService {
           ...message,
         },
       });
-      const wamid = answer.messages?.[0]?.id;
-      if (!wamid) {
-        await this.fail(
-          tenantId,
-          sendId,
-          {
-            code: 'META_UNAVAILABLE',
-            message: 'Meta accepted the send without a message id',
-          },
-          'requested',
-        );
-        throw new DomainError(
-          'META_UNAVAILABLE',
-          'Meta answered without a message id; the outcome is unknown',
-        );
-      }
-      await this.sends(tenantId, (sends) =>
-        sends.update({ tenantId, id: sendId }, { wamid, status: 'accepted', updatedAt: new Date() }),
-      );
-      return { wamid, status: 'accepted' };
+      wamid = answer.messages?.[0]?.id;
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      // A timeout or dropped connection may still have sent the message: keep the row "requested" (a retry with
-      // the same key is refused) rather than risk a second message.
-      const unknown = error instanceof MetaTransportError && error.outcomeUnknown;
+      const outcome = outcomeOfSendError(error);
+      const domain =
+        error instanceof DomainError
+          ? error
+          : new DomainError('INTERNAL', error instanceof Error ? error.message : String(error));
+      const classified = classifySendError(domain, outcome);
+      if (outcome === 'not_sent') await this.pacer.releasePair(ticket);
       await this.fail(
         tenantId,
         sendId,
-        { code: error.code, message: error.message, details: error.details },
-        unknown ? 'requested' : 'failed',
+        { code: domain.code, message: domain.message, details: classified.details },
+        outcome === 'unknown' ? 'unknown' : 'failed',
       );
-      throw error;
+      throw classified;
     }
+    if (!wamid) {
+      // Meta answered 2xx without a message id: it may well have sent it.
+      const unknown = classifySendError(
+        new DomainError('META_UNAVAILABLE', 'Meta accepted the send without a message id'),
+        'unknown',
+      );
+      await this.fail(
+        tenantId,
+        sendId,
+        { code: 'META_UNAVAILABLE', message: 'Meta answered without a message id', details: unknown.details },
+        'unknown',
+      );
+      throw unknown;
+    }
+    try {
+      await this.sends(tenantId, (sends) =>
+        sends.update(
+          { tenantId, id: sendId },
+          { wamid, status: 'accepted', error: null, updatedAt: new Date() },
+        ),
+      );
+    } catch (error) {
+      // Meta has it; the row stays `requested` and turns `unknown` (the webhook settles it). Never "not sent".
+      this.logger.error(
+        `tenant ${tenantId}: could not record wamid ${wamid} of send ${sendId}: ${String(error)}`,
+      );
+    }
+    return { wamid, status: 'accepted' };
   }
 
   /**
-   * A send that failed because Meta was rate-limited or unavailable was answered with an error, so nothing was
-   * sent: the same key may try again (atomically, so two retries never both go). Rejections stay spent, and a
-   * send whose outcome is unknown (still "requested") is never retried.
+   * `meta.whatsapp.send-outcome`: what this service knows of the send with this key, for reconciliation by the
+   * caller after it lost the answer. A `requested` row older than the longest call (plus a grace) lost its replica
+   * mid-call: `unknown`.
+   */
+  async outcome(tenantId: string, idempotencyKey: string): Promise<SendOutcome> {
+    const row = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
+    if (!row) return { state: 'not_found', wamid: null, error: null };
+    if (row.wamid) return { state: 'accepted', wamid: row.wamid, error: null };
+    const error = row.error ? { code: row.error.code, message: row.error.message } : null;
+    if (row.status === 'failed') return { state: 'failed', wamid: null, error };
+    const begunAt = (row.requestedAt ?? row.updatedAt).getTime();
+    if (
+      (row.status === 'unknown' || row.requestedAt) &&
+      Date.now() - begunAt > this.config.WHATSAPP_UNKNOWN_HORIZON_MS
+    ) {
+      // No status webhook in all this time: WhatsApp never had it.
+      const expired = await this.expireUnknown(tenantId, row.id);
+      if (expired) return { state: 'failed', wamid: null, error: expired };
+      return this.outcome(tenantId, idempotencyKey);
+    }
+    if (row.status === 'unknown') return { state: 'unknown', wamid: null, error };
+    if (!row.requestedAt) {
+      // Reserved but never begun: its replica died while waiting for its turn, or is still waiting.
+      if (
+        Date.now() - row.updatedAt.getTime() <=
+        this.config.WHATSAPP_MAX_PACING_WAIT_MS + IN_FLIGHT_GRACE_MS
+      ) {
+        return { state: 'in_flight', wamid: null, error };
+      }
+      const abandoned = await this.abandon(tenantId, row.id);
+      if (abandoned) return { state: 'failed', wamid: null, error: abandoned };
+      return this.outcome(tenantId, idempotencyKey);
+    }
+    const stale =
+      Date.now() - row.requestedAt.getTime() > this.config.META_HTTP_TIMEOUT_MS + IN_FLIGHT_GRACE_MS;
+    return { state: stale ? 'unknown' : 'in_flight', wamid: null, error };
+  }
+
+  /**
+   * The moment the request leaves: only a reserved row that nobody abandoned meanwhile is stamped (compare and set
+   * against `abandon`), so a send is either begun here or given up by reconciliation, never both.
+   */
+  private async beginRequest(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder()
+        .update(SendEntity)
+        .set({ requestedAt: () => 'now()', updatedAt: new Date() })
+        .where("tenant_id = :tenantId AND id = :id AND status = 'requested' AND requested_at IS NULL", {
+          tenantId,
+          id,
+        })
+        .execute(),
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** An unknown send no webhook settled within WHATSAPP_UNKNOWN_HORIZON_MS: taken as not sent (same key may send). */
+  private async expireUnknown(tenantId: string, id: string): Promise<SendError | null> {
+    const error: SendError = {
+      code: 'META_UNAVAILABLE',
+      message: 'no status from WhatsApp within the horizon; taken as not sent',
+      details: { outcome: 'not_sent', expired: true },
+    };
+    const changes = { status: 'failed', error, updatedAt: new Date() } as QueryDeepPartialEntity<SendEntity>;
+    const result = await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder()
+        .update(SendEntity)
+        .set(changes)
+        .where(
+          "tenant_id = :tenantId AND id = :id AND status IN ('unknown', 'requested') AND wamid IS NULL",
+          {
+            tenantId,
+            id,
+          },
+        )
+        .execute(),
+    );
+    return (result.affected ?? 0) > 0 ? error : null;
+  }
+
+  /** Give up a reservation that never began (certainly not sent): the same key may send later. */
+  private async abandon(tenantId: string, id: string): Promise<SendError | null> {
+    const error: SendError = {
+      code: 'META_UNAVAILABLE',
+      message: 'abandoned before the request left (its replica stopped)',
+      details: { outcome: 'not_sent' },
+    };
+    const changes = { status: 'failed', error, updatedAt: new Date() } as QueryDeepPartialEntity<SendEntity>;
+    const result = await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder()
+        .update(SendEntity)
+        .set(changes)
+        .where("tenant_id = :tenantId AND id = :id AND status = 'requested' AND requested_at IS NULL", {
+          tenantId,
+          id,
+        })
+        .execute(),
+    );
+    return (result.affected ?? 0) > 0 ? error : null;
+  }
+
+  /**
+   * Status webhooks settle sends whose answer was lost: Meta had the message after all (any status, even
+   * `failed`, means it took the request), so an `unknown` or `requested` row with that callback data gets its wamid.
+   */
+  async settleFromStatuses(
+    tenantId: string,
+    statuses: { wamid: string; callbackData?: string }[],
+  ): Promise<number> {
+    let settled = 0;
+    for (const status of statuses) {
+      if (!status.callbackData) continue;
+      const result = await this.sends(tenantId, (sends) =>
+        sends
+          .createQueryBuilder()
+          .update(SendEntity)
+          .set({ wamid: status.wamid, status: 'accepted', error: null, updatedAt: new Date() })
+          .where('tenant_id = :tenantId AND callback_data = :callbackData', {
+            tenantId,
+            callbackData: status.callbackData,
+          })
+          .andWhere("status IN ('unknown', 'requested') AND wamid IS NULL")
+          .execute(),
+      );
+      settled += result.affected ?? 0;
+    }
+    return settled;
+  }
+
+  /**
+   * A send that failed before Meta took it (rate limited, unavailable, token expired…) was certainly not sent: the
+   * same key may try again (atomically, so two retries never both go). Rejections stay spent, and a send whose
+   * outcome is unknown is never retried.
    */
   private async reclaimRetryable(tenantId: string, idempotencyKey: string): Promise<string | null> {
     const result = await this.sends(tenantId, (sends) =>
       sends
         .createQueryBuilder()
         .update(SendEntity)
-        .set({ status: 'requested', error: null, updatedAt: new Date() })
+        .set({ status: 'requested', error: null, requestedAt: null, updatedAt: new Date() })
         .where('tenant_id = :tenantId AND idempotency_key = :idempotencyKey', { tenantId, idempotencyKey })
-        .andWhere("status = 'failed' AND error->>'code' IN (:...codes)", { codes: RETRYABLE_SEND_ERRORS })
+        .andWhere("status = 'failed' AND error->>'code' <> 'META_REJECTED'")
         .returning(['id'])
         .execute(),
     );
@@ -196,21 +449,39 @@ export class SendsService {
     return rows[0]?.id ?? null;
   }
 
-  private async existing(tenantId: string, idempotencyKey: string): Promise<SendTemplateResult> {
+  private async existingByKey(tenantId: string, idempotencyKey: string): Promise<SendTemplateResult> {
     const row = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
-    if (row?.wamid) return { wamid: row.wamid, status: 'accepted' };
-    if (row?.status === 'failed') {
+    if (!row) throw new DomainError('INTERNAL', 'the send row disappeared');
+    return this.existing(row);
+  }
+
+  /** The answer to a repeated key: its wamid, or a CONFLICT saying what became of the first request. */
+  private existing(row: SendEntity): SendTemplateResult {
+    if (row.wamid) return { wamid: row.wamid, status: 'accepted' };
+    if (row.status === 'failed') {
+      const details = row.error?.details ?? {};
       throw new DomainError(
         'CONFLICT',
         'an earlier send with this idempotency key was rejected by Meta; it will not be retried',
         {
+          outcome: 'failed',
           previousError: row.error?.code,
+          previousMessage: row.error?.message,
+          ...(details.metaCode !== undefined ? { metaCode: details.metaCode } : {}),
+          ...(details.reason !== undefined ? { reason: details.reason } : {}),
         },
       );
     }
+    const inFlight =
+      row.status === 'requested' &&
+      (row.requestedAt === null ||
+        Date.now() - row.requestedAt.getTime() <= this.config.META_HTTP_TIMEOUT_MS + IN_FLIGHT_GRACE_MS);
     throw new DomainError(
       'CONFLICT',
-      'a send with this idempotency key is in progress or its outcome is unknown; it will not be sent twice',
+      inFlight
+        ? 'a send with this idempotency key is in progress; it will not be sent twice'
+        : 'a send with this idempotency key may have reached WhatsApp (outcome unknown); it will not be sent twice',
+      { outcome: inFlight ? 'in_flight' : 'unknown' },
     );
   }
 
@@ -218,7 +489,7 @@ export class SendsService {
     tenantId: string,
     id: string,
     error: SendError,
-    status: 'failed' | 'requested',
+    status: 'failed' | 'unknown',
   ): Promise<void> {
     try {
       // jsonb column: TypeORM's deep-partial type cannot express `unknown` details.

@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ListTemplatesRequest,
   Rpc,
+  SendOutcomeRequest,
   SendTemplateRequest,
   SendTextRequest,
   type RpcReply,
@@ -30,5 +31,10 @@ export class WhatsappController {
   @MessagePattern(Rpc.meta.sendText)
   sendText(@Payload() request: SendTextRequest): Promise<RpcReply<typeof Rpc.meta.sendText>> {
     return this.sends.sendText(request);
+  }
+
+  @MessagePattern(Rpc.meta.sendOutcome)
+  sendOutcome(@Payload() request: SendOutcomeRequest): Promise<RpcReply<typeof Rpc.meta.sendOutcome>> {
+    return this.sends.outcome(request.tenantId, request.idempotencyKey);
   }
 }

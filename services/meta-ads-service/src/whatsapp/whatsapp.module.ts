@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GraphModule } from '../graph/graph.module';
+import { SendPacer } from './send-pacer';
 import { SendsService } from './sends.service';
 import { TemplatesService } from './templates.service';
 import { WhatsappController } from './whatsapp.controller';
@@ -7,7 +8,7 @@ import { WhatsappController } from './whatsapp.controller';
 @Module({
   imports: [GraphModule],
   controllers: [WhatsappController],
-  providers: [TemplatesService, SendsService],
-  exports: [TemplatesService],
+  providers: [TemplatesService, SendsService, SendPacer],
+  exports: [TemplatesService, SendsService],
 })
 export class WhatsappModule {}

@@ -180,6 +180,47 @@ export const createControlRouter = (state: SandboxState): Router => {
     res.json({ outage: state.outage });
   });
 
+  /** WhatsApp send limits (throughput per number, pair rate limit) and how often they refused a send. */
+  router.get('/whatsapp/limits', (_req: Request, res: Response) => {
+    res.json({ limits: state.whatsappLimits, rejected: state.limitRejections });
+  });
+
+  router.post('/whatsapp/limits', (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    const positive = (value: unknown, name: string, max: number): number | undefined => {
+      if (value === undefined) return undefined;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max)
+        throw badRequest(`${name} must be a number in (0, ${max}]`);
+      return value;
+    };
+    const mps = positive(body.mps, 'mps', 1000);
+    const pairBurst = positive(body.pairBurst, 'pairBurst', 1000);
+    const pairIntervalMs = positive(body.pairIntervalMs, 'pairIntervalMs', 3_600_000);
+    state.whatsappLimits = {
+      mps: mps ?? state.whatsappLimits.mps,
+      pairBurst: pairBurst ?? state.whatsappLimits.pairBurst,
+      pairIntervalMs: pairIntervalMs ?? state.whatsappLimits.pairIntervalMs,
+    };
+    state.numberBuckets.clear();
+    state.pairBuckets.clear();
+    res.json({ limits: state.whatsappLimits, rejected: state.limitRejections });
+  });
+
+  /**
+   * The next `count` sends are accepted, recorded and delivered (status webhooks as usual) but answered with an
+   * HTTP 500 (`mode: '5xx'`, default) or a 2xx without a message id (`mode: 'no_wamid'`).
+   */
+  router.post('/whatsapp/fail-after-accept', (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    const count = body.count ?? 1;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+      throw badRequest('count must be a non-negative integer');
+    const mode = body.mode ?? '5xx';
+    if (mode !== '5xx' && mode !== 'no_wamid') throw badRequest("mode must be '5xx' or 'no_wamid'");
+    state.failAfterAccept = { remaining: count, mode };
+    res.json({ failAfterAccept: state.failAfterAccept });
+  });
+
   router.get('/messages', (req: Request, res: Response) => {
     const to = typeof req.query.to === 'string' ? normalisePhone(req.query.to) : undefined;
     if (typeof req.query.to === 'string' && !to) throw badRequest('to must be a phone number');

@@ -110,6 +110,19 @@ export type WebhookDelivery = {
 
 export type ThrottleState = { ads: boolean; insights: boolean; whatsapp: boolean; code?: number };
 
+/**
+ * WhatsApp send limits as Meta applies them (REFERENCE §7.8): `mps` messages per second per number (a bucket of one
+ * second's worth, refilled continuously; 130429 when empty) and the pair rate limit — one message per
+ * `pairIntervalMs` to the same recipient with bursts of up to `pairBurst` borrowed (131056 when exceeded).
+ */
+export type WhatsappLimits = { mps: number; pairBurst: number; pairIntervalMs: number };
+export const DEFAULT_WHATSAPP_LIMITS: WhatsappLimits = { mps: 80, pairBurst: 45, pairIntervalMs: 6000 };
+
+export type TokenBucket = { tokens: number; at: number };
+
+/** `POST /_sandbox/whatsapp/fail-after-accept`: the next `remaining` sends are accepted (and delivered) but answered badly. */
+export type FailAfterAccept = { remaining: number; mode: '5xx' | 'no_wamid' };
+
 /** Everything mutable in the sandbox. `reset()` returns to the seeded state (and cancels pending webhooks). */
 export class SandboxState {
   readonly dataset: Dataset;
@@ -124,6 +137,12 @@ export class SandboxState {
   webhooks: WebhookDelivery[] = [];
   throttle: ThrottleState = { ads: false, insights: false, whatsapp: false };
   outage = false;
+  whatsappLimits: WhatsappLimits = { ...DEFAULT_WHATSAPP_LIMITS };
+  numberBuckets = new Map<string, TokenBucket>();
+  pairBuckets = new Map<string, TokenBucket>();
+  /** Sends refused for throughput (130429) and pair rate (131056) since the last reset. */
+  limitRejections = { throughput: 0, pair: 0 };
+  failAfterAccept: FailAfterAccept = { remaining: 0, mode: '5xx' };
   usage = new Map<string, number[]>();
   subscriptions = new Set<string>();
   private timers = new Set<NodeJS.Timeout>();
@@ -157,6 +176,15 @@ export class SandboxState {
     this.webhooks = [];
     this.throttle = { ads: false, insights: false, whatsapp: false };
     this.outage = false;
+    this.whatsappLimits = {
+      mps: this.options.whatsappMps,
+      pairBurst: this.options.whatsappPairBurst,
+      pairIntervalMs: DEFAULT_WHATSAPP_LIMITS.pairIntervalMs,
+    };
+    this.numberBuckets.clear();
+    this.pairBuckets.clear();
+    this.limitRejections = { throughput: 0, pair: 0 };
+    this.failAfterAccept = { remaining: 0, mode: '5xx' };
     this.usage.clear();
     this.subscriptions.clear();
     const now = this.now();

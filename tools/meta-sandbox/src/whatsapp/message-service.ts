@@ -3,7 +3,7 @@ import type { SandboxPhoneNumber, SandboxTemplate, SandboxWaba } from '../datase
 import { GraphError, graphErrors } from '../http/graph-error';
 import { meterCall } from '../http/rate-limit';
 import { bodyObject } from '../http/request-params';
-import type { SandboxState, SentMessage, StatusName } from '../state/sandbox-state';
+import type { SandboxState, SentMessage, StatusName, TokenBucket } from '../state/sandbox-state';
 import type { GraphContext } from '../graph/graph-context';
 import { isUndeliverable, requirePhone } from './phone-format';
 import { emitWebhook } from './webhook-emitter';
@@ -196,6 +196,50 @@ const runStatusSequence = async (
   }
 };
 
+/** Take one token from `bucket` (capacity `capacity`, `perMs` ms per token); false when empty. */
+const take = (
+  buckets: Map<string, TokenBucket>,
+  key: string,
+  now: number,
+  capacity: number,
+  perMs: number,
+): boolean => {
+  const bucket = buckets.get(key) ?? { tokens: capacity, at: now };
+  const tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) / perMs);
+  if (tokens < 1) {
+    buckets.set(key, { tokens, at: now });
+    return false;
+  }
+  buckets.set(key, { tokens: tokens - 1, at: now });
+  return true;
+};
+
+/**
+ * Meta's throughput (130429, HTTP 429) and pair rate limit (131056) for one more message from `phoneNumberId` to
+ * `to` (REFERENCE §7.8, §7.9). The pair is checked first; a refused message uses no throughput.
+ */
+const enforceLimits = (state: SandboxState, phoneNumberId: string, to: string): void => {
+  const { mps, pairBurst, pairIntervalMs } = state.whatsappLimits;
+  const now = state.now();
+  const pairKey = `${phoneNumberId}:${to}`;
+  const pair = state.pairBuckets.get(pairKey) ?? { tokens: pairBurst, at: now };
+  const pairTokens = Math.min(pairBurst, pair.tokens + (now - pair.at) / pairIntervalMs);
+  if (pairTokens < 1) {
+    state.pairBuckets.set(pairKey, { tokens: pairTokens, at: now });
+    state.limitRejections.pair += 1;
+    throw waError(
+      131056,
+      '(Business Account, Consumer Account) pair rate limit hit',
+      'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+    );
+  }
+  if (!take(state.numberBuckets, phoneNumberId, now, mps, 1000 / mps)) {
+    state.limitRejections.throughput += 1;
+    throw graphErrors.whatsappThroughput();
+  }
+  state.pairBuckets.set(pairKey, { tokens: pairTokens - 1, at: now });
+};
+
 /** `POST /{phone-number-id}/messages` (REFERENCE §7.3): validate, record, answer, then emit status webhooks. */
 export const sendMessage = (ctx: GraphContext, phone: SandboxPhoneNumber): unknown => {
   const { state } = ctx;
@@ -262,8 +306,22 @@ export const sendMessage = (ctx: GraphContext, phone: SandboxPhoneNumber): unkno
       `(#100) Param type must be one of {template, ${SESSION_TYPES.join(', ')}}`,
     );
   }
+  enforceLimits(state, phone.id, to);
   state.messages.push(message);
   void runStatusSequence(state, waba, phone, message);
+  if (state.failAfterAccept.remaining > 0) {
+    // Accepted, recorded and delivered as usual, but the answer is lost: a 5xx, or a 2xx without a message id.
+    state.failAfterAccept.remaining -= 1;
+    if (state.failAfterAccept.mode === 'no_wamid')
+      return { messaging_product: 'whatsapp', contacts: [], messages: [] };
+    throw new GraphError({
+      message: '(#131000) Something went wrong',
+      code: 131000,
+      httpStatus: 500,
+      isTransient: true,
+      errorData: { messaging_product: 'whatsapp', details: 'Something went wrong' },
+    });
+  }
   return {
     messaging_product: 'whatsapp',
     contacts: [{ input, wa_id: to }],

@@ -274,6 +274,107 @@ describe('WhatsApp Cloud API', () => {
     expect(mgmt.body.error.code).toBe(80008);
   });
 
+  describe('send limits (REFERENCE §7.8)', () => {
+    let clock: number;
+    let timed: Sandbox;
+    let t: string;
+    const sendAt = (to: string) =>
+      request(timed.app)
+        .post(`/v23.0/${PHONE}/messages`)
+        .set('Authorization', `Bearer ${t}`)
+        .send({ ...template('encuesta_satisfaccion', 'es', ['Ana']), to });
+
+    beforeEach(async () => {
+      clock = Date.parse('2026-03-02T15:00:00Z');
+      timed = newSandbox({ webhookUrl: receiver.url, now: () => new Date(clock), whatsappMps: 5 });
+      t = await mintToken(timed);
+    });
+    afterEach(() => timed.state.cancelTimers());
+
+    it('answers 130429 (HTTP 429) beyond the number throughput, and accepts again as the second passes', async () => {
+      for (let i = 0; i < 5; i++) await sendAt(`52155100000${i}1`).expect(200);
+      const over = await sendAt('5215510000091').expect(429);
+      expect(over.body.error).toMatchObject({ code: 130429, message: '(#130429) Rate limit hit' });
+      clock += 200; // one slot refills every 1000 / 5 ms
+      await sendAt('5215510000091').expect(200);
+      await sendAt('5215510000092').expect(429);
+      const limits = await request(timed.app).get('/_sandbox/whatsapp/limits').expect(200);
+      expect(limits.body).toEqual({
+        limits: { mps: 5, pairBurst: 45, pairIntervalMs: 6000 },
+        rejected: { throughput: 2, pair: 0 },
+      });
+      const log = await request(timed.app).get('/_sandbox/messages').expect(200);
+      expect(log.body.data).toHaveLength(6);
+    });
+
+    it('answers 131056 beyond the pair rate limit: one message per 6 s to the same recipient after the burst', async () => {
+      await request(timed.app).post('/_sandbox/whatsapp/limits').send({ pairBurst: 1, mps: 100 }).expect(200);
+      await sendAt('5215520000001').expect(200);
+      const again = await sendAt('5215520000001').expect(400);
+      expect(again.body.error).toMatchObject({
+        code: 131056,
+        message: '(#131056) (Business Account, Consumer Account) pair rate limit hit',
+        error_data: { messaging_product: 'whatsapp' },
+      });
+      // Another recipient is not affected.
+      await sendAt('5215520000002').expect(200);
+      clock += 5_999;
+      await sendAt('5215520000001').expect(400);
+      clock += 6_000;
+      await sendAt('5215520000001').expect(200);
+      const log = await request(timed.app)
+        .get('/_sandbox/messages')
+        .query({ to: '5215520000001' })
+        .expect(200);
+      expect(log.body.data).toHaveLength(2);
+      const limits = await request(timed.app).get('/_sandbox/whatsapp/limits').expect(200);
+      expect(limits.body.rejected).toEqual({ throughput: 0, pair: 2 });
+    });
+
+    it('validates the limits control', async () => {
+      await request(timed.app).post('/_sandbox/whatsapp/limits').send({ mps: 0 }).expect(400);
+      await request(timed.app).post('/_sandbox/whatsapp/limits').send({ mps: 1001 }).expect(400);
+      await request(timed.app).post('/_sandbox/whatsapp/fail-after-accept').send({ count: -1 }).expect(400);
+      await request(timed.app)
+        .post('/_sandbox/whatsapp/fail-after-accept')
+        .send({ count: 1, mode: 'later' })
+        .expect(400);
+    });
+  });
+
+  it('fail-after-accept: the send answers 5xx but the message is recorded and its status webhooks come', async () => {
+    await request(sandbox.app).post('/_sandbox/whatsapp/fail-after-accept').send({ count: 1 }).expect(200);
+    const body = {
+      ...template('encuesta_satisfaccion', 'es', ['Ana']),
+      biz_opaque_callback_data: 'automation:x',
+    };
+    const res = await send(body).expect(500);
+    expect(res.body.error).toMatchObject({ code: 131000, is_transient: true });
+    const log = await request(sandbox.app).get('/_sandbox/messages').expect(200);
+    expect(log.body.data).toHaveLength(1);
+    const wamid = log.body.data[0].wamid as string;
+    const hooks = await receiver.waitFor((all) => statusesOf(all, wamid).length === 3);
+    expect(statusesOf(hooks, wamid).map((s) => [s.status, s.biz_opaque_callback_data])).toEqual([
+      ['sent', 'automation:x'],
+      ['delivered', 'automation:x'],
+      ['read', 'automation:x'],
+    ]);
+    // Only the next N: the one after answers normally.
+    const next = await send(template('encuesta_satisfaccion', 'es', ['Ana'])).expect(200);
+    expect(next.body.messages[0].id).toMatch(/^wamid\./);
+  });
+
+  it('fail-after-accept with mode no_wamid: a 2xx without a message id, the message still goes out', async () => {
+    await request(sandbox.app)
+      .post('/_sandbox/whatsapp/fail-after-accept')
+      .send({ count: 1, mode: 'no_wamid' })
+      .expect(200);
+    const res = await send(template('encuesta_satisfaccion', 'es', ['Ana'])).expect(200);
+    expect(res.body).toEqual({ messaging_product: 'whatsapp', contacts: [], messages: [] });
+    const log = await request(sandbox.app).get('/_sandbox/messages').expect(200);
+    expect(log.body.data).toHaveLength(1);
+  });
+
   it('sending needs whatsapp_business_messaging', async () => {
     const narrow = await mintToken(sandbox, { scopes: ['whatsapp_business_management'] });
     const res = await request(sandbox.app)

@@ -1,0 +1,279 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Rpc, Webhooks } from '@crm/contracts';
+import {
+  createSandbox,
+  idsOf,
+  type ListeningSandbox,
+  type Sandbox,
+  type SandboxIds,
+} from '@crm/meta-sandbox';
+import { JetStreamService, metaWebhookDeliveries } from '@crm/nest-common';
+import {
+  RpcTestClient,
+  connectTenantToSandbox,
+  freePort,
+  startServiceProcess,
+  waitFor,
+  type ServiceHandle,
+} from '@crm/testing';
+import { Client } from 'pg';
+
+/**
+ * Test and bench support (issue 7): the whole send path as real processes — crm-service, N replicas of
+ * meta-ads-service and M of automation-service — against an in-process Meta sandbox whose signed webhooks are
+ * bridged to JetStream as the gateway does. One tenant, connected to the sandbox's number, with `lead_followup` on.
+ * Replicas can be killed with SIGKILL (`kill -9`) mid-run; the sandbox's message log is the ground truth.
+ */
+export type HsmClusterOptions = {
+  /** The services' DATABASE_URL (app role) and the owner's URL (fixtures, assertions). */
+  databaseUrl: string;
+  ownerUrl: string;
+  natsUrl: string;
+  automationReplicas: number;
+  metaReplicas: number;
+  /** Messages per second per number, for meta-ads-service's pacing and the sandbox's 130429. */
+  mps?: number;
+  /** How long a claimed send stays a replica's before its request begins (automation-service). */
+  claimLeaseMs?: number;
+  statusDelayMs?: number;
+  /** automation-service's SEND_CONCURRENCY (default here 32). */
+  concurrency?: number;
+  /** meta-ads-service's WHATSAPP_UNKNOWN_HORIZON_MS (default here 20 s). */
+  unknownHorizonMs?: number;
+  logLevel?: string;
+};
+
+export type HsmCluster = {
+  sandbox: Sandbox;
+  ids: SandboxIds;
+  tenantId: string;
+  rpc: RpcTestClient;
+  owner: Client;
+  automation: ServiceHandle[];
+  meta: ServiceHandle[];
+  /** Start another automation-service replica (e.g. after one was killed). */
+  addAutomationReplica(): Promise<ServiceHandle>;
+  /** Create leads through crm-service (their follow-ups are scheduled for tomorrow); returns their phones. */
+  createLeads(
+    count: number,
+    concurrency?: number,
+  ): Promise<{ id: string; phone: string; createdAt: string }[]>;
+  /**
+   * Seed `count` leads straight into crm-service's table and one scheduled follow-up each (as the owner, one
+   * statement each): the fast way to have thousands of sends waiting. Returns the leads' phones.
+   */
+  seedScheduledSends(count: number): Promise<{ id: string; phone: string }[]>;
+  /** Wait until this many sends are scheduled for the tenant. */
+  waitScheduled(count: number, timeoutMs?: number): Promise<void>;
+  /** Make every scheduled send of the tenant due now, in one statement. Returns how many. */
+  makeAllDue(): Promise<number>;
+  /** Messages the sandbox accepted, per recipient (E.164 without `+`). */
+  messageCounts(): Map<string, number>;
+  /** The tenant's sends by status. */
+  sendStates(): Promise<Record<string, number>>;
+  /** SIGKILL a replica: no shutdown hook runs. */
+  kill(handle: ServiceHandle): void;
+  setRuleDelay(seconds: number): Promise<void>;
+  close(): Promise<void>;
+};
+
+const APP_SECRET = 'hsm-cluster-app-secret';
+
+async function startBridge(jetstream: JetStreamService) {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      Promise.all(
+        metaWebhookDeliveries(Buffer.concat(chunks)).map(({ part, messageId }) =>
+          jetstream.publish(Webhooks.metaPart, part, messageId),
+        ),
+      ).then(
+        () => res.writeHead(200).end(),
+        () => res.writeHead(500).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/meta`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const randomPhone = (): string => `+52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+
+export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCluster> {
+  const logLevel = options.logLevel ?? 'warn';
+  const mps = options.mps ?? 80;
+  const jetstream = new JetStreamService();
+  await jetstream.connect(options.natsUrl, `hsm-cluster-${randomUUID().slice(0, 8)}`);
+  const bridge = await startBridge(jetstream);
+  const sandbox = createSandbox({
+    seed: `hsm-cluster-${randomUUID()}`,
+    appSecret: APP_SECRET,
+    statusDelayMs: options.statusDelayMs ?? 200,
+    webhookUrl: bridge.url,
+    whatsappMps: mps,
+  });
+  const listening: ListeningSandbox = await sandbox.listen(0);
+  const ids = idsOf(sandbox.state.dataset);
+  const owner = new Client({ connectionString: options.ownerUrl });
+  await owner.connect();
+  const rpc = new RpcTestClient(options.natsUrl);
+  const common = { DATABASE_URL: options.databaseUrl, NATS_URL: options.natsUrl, LOG_LEVEL: logLevel };
+  const encryptionKey = randomBytes(32).toString('base64');
+  const startMeta = async () =>
+    startServiceProcess('meta-ads-service', {
+      ...common,
+      HTTP_PORT: String(await freePort()),
+      META_GRAPH_URL: listening.url,
+      META_APP_ID: ids.appId,
+      META_APP_SECRET: APP_SECRET,
+      TOKEN_ENCRYPTION_KEY: encryptionKey,
+      WHATSAPP_MPS: String(mps),
+      // A replica killed between beginning a request and Meta receiving it leaves a send no webhook will ever
+      // settle: reconciliation takes it as not sent after this (a day in production).
+      WHATSAPP_UNKNOWN_HORIZON_MS: String(options.unknownHorizonMs ?? 20_000),
+    });
+  const startAutomation = async () =>
+    startServiceProcess('automation-service', {
+      ...common,
+      HTTP_PORT: String(await freePort()),
+      SCHEDULER_POLL_MS: '200',
+      SEND_CLAIM_LEASE_MS: String(options.claimLeaseMs ?? 5000),
+      SEND_CONCURRENCY: String(options.concurrency ?? 32),
+    });
+  const crm = await startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) });
+  const meta: ServiceHandle[] = [];
+  for (let i = 0; i < options.metaReplicas; i++) meta.push(await startMeta());
+  const automation: ServiceHandle[] = [];
+  for (let i = 0; i < options.automationReplicas; i++) automation.push(await startAutomation());
+
+  const tenantId = randomUUID();
+  await owner.query(`INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, $2, 'MXN', $3)`, [
+    tenantId,
+    'Inmobiliaria Carga',
+    'America/Mexico_City',
+  ]);
+  await connectTenantToSandbox(rpc, listening.url, tenantId, ids);
+  const setRule = async (delaySeconds: number) => {
+    await owner.query(
+      `INSERT INTO automation.rules
+         (tenant_id, key, enabled, delay_seconds, template_name, template_language, variable_mapping)
+       VALUES ($1, 'lead_followup', true, $2, 'seguimiento_lead', 'es', $3::jsonb)
+       ON CONFLICT (tenant_id, key) DO UPDATE SET enabled = true, delay_seconds = EXCLUDED.delay_seconds`,
+      [tenantId, delaySeconds, JSON.stringify(['lead.first_name', 'seller.name', 'tenant.name'])],
+    );
+  };
+  await setRule(86_400);
+
+  const cluster: HsmCluster = {
+    sandbox,
+    ids,
+    tenantId,
+    rpc,
+    owner,
+    automation,
+    meta,
+    async addAutomationReplica() {
+      const handle = await startAutomation();
+      automation.push(handle);
+      return handle;
+    },
+    async createLeads(count, concurrency = 16) {
+      const leads: { id: string; phone: string; createdAt: string }[] = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < count) {
+            const i = next++;
+            const lead = await rpc.call(
+              Rpc.crm.createLead,
+              { tenantId, name: `Carga ${i}`, phone: randomPhone(), leadSource: 'META_ADS' },
+              30_000,
+            );
+            leads.push({ id: lead.id, phone: lead.phone, createdAt: lead.createdAt });
+          }
+        }),
+      );
+      return leads;
+    },
+    async seedScheduledSends(count) {
+      const prefix = String(Math.floor(Math.random() * 90) + 10);
+      const { rows } = await owner.query<{ id: string; phone: string }>(
+        `INSERT INTO crm.leads (tenant_id, name, phone, status, lead_source)
+         SELECT $1, 'Carga ' || g, '+521' || $3 || lpad(g::text, 8, '0'), 'nuevo', 'META_ADS'
+           FROM generate_series(1, $2::int) g
+         RETURNING id, phone`,
+        [tenantId, count, prefix],
+      );
+      await owner.query(
+        `WITH inserted AS (
+           INSERT INTO automation.sends
+             (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, manual, due_at)
+           SELECT $1, 'lead_followup', l.id, l.phone, l.name, 'seguimiento_lead', 'es', 'scheduled', false,
+                  now() + interval '1 day'
+             FROM crm.leads l WHERE l.tenant_id = $1 AND l.id = ANY($2::uuid[])
+           RETURNING id, tenant_id, status
+         )
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, status, 'seeded' FROM inserted`,
+        [tenantId, rows.map((r) => r.id)],
+      );
+      return rows;
+    },
+    async waitScheduled(count, timeoutMs = 300_000) {
+      await waitFor(
+        async () => {
+          const { rows } = await owner.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM automation.sends WHERE tenant_id = $1`,
+            [tenantId],
+          );
+          return rows[0].n >= count;
+        },
+        { what: `${count} scheduled sends`, timeoutMs, intervalMs: 500 },
+      );
+    },
+    async makeAllDue() {
+      const result = await owner.query(
+        `UPDATE automation.sends SET due_at = now() WHERE tenant_id = $1 AND status = 'scheduled'`,
+        [tenantId],
+      );
+      return result.rowCount ?? 0;
+    },
+    messageCounts() {
+      const counts = new Map<string, number>();
+      for (const message of sandbox.state.messages) counts.set(message.to, (counts.get(message.to) ?? 0) + 1);
+      return counts;
+    },
+    async sendStates() {
+      const { rows } = await owner.query<{ status: string; n: number }>(
+        `SELECT status, count(*)::int AS n FROM automation.sends WHERE tenant_id = $1 GROUP BY status`,
+        [tenantId],
+      );
+      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    },
+    kill(handle) {
+      handle.child.kill('SIGKILL');
+    },
+    setRuleDelay: setRule,
+    async close() {
+      await rpc.call(Rpc.meta.disconnect, { tenantId }).catch(() => undefined);
+      await Promise.all([...automation, ...meta, crm].map((h) => h.stop().catch(() => undefined)));
+      await rpc.close();
+      await jetstream.onApplicationShutdown();
+      await listening.close();
+      await bridge.close();
+      await owner.end();
+    },
+  };
+  return cluster;
+}
