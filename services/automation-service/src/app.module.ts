@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { SERVICE_NAME, type AutomationConfig } from './config';
 import { AUTOMATION_SCHEMA, dataSourceOptions } from './database/data-source';
+import { EngineModule } from './engine/engine.module';
 import { RulesModule } from './rules/rules.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SendsModule } from './sends/sends.module';
@@ -31,6 +32,7 @@ export class AppModule {
         }),
         RulesModule,
         SendsModule,
+        EngineModule,
         SchedulerModule.forRoot({
           SCHEDULER_POLL_MS: config.SCHEDULER_POLL_MS,
           SEND_STUCK_AFTER_MS: config.SEND_STUCK_AFTER_MS,
