@@ -7,6 +7,7 @@ import { TenantRowLevelSecurity1767312000100 } from './migrations/1767312000100-
 import { DurableMessagingTables1767398400100 } from './migrations/1767398400100-DurableMessagingTables';
 import { AdCreatives1767610000000 } from './migrations/1767610000000-AdCreatives';
 import { FreeFormTextSends1767710000000 } from './migrations/1767710000000-FreeFormTextSends';
+import { TemplateDetails1768300100000 } from './migrations/1768300100000-TemplateDetails';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -22,6 +23,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       DurableMessagingTables1767398400100,
       AdCreatives1767610000000,
       FreeFormTextSends1767710000000,
+      TemplateDetails1768300100000,
     ],
     applicationName: 'meta-ads-service',
   });
