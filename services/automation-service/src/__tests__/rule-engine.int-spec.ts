@@ -397,6 +397,58 @@ describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-se
     await svc.rpc.call(Rpc.automation.deleteRule, { tenantId, key: noReply.key });
   }, 90_000);
 
+  it("no_reply: a seller's message without an answer starts the rule once; an answer cancels the wait", async () => {
+    const rule = await svc.rpc.call(Rpc.automation.createRule, {
+      tenantId,
+      name: 'Sin respuesta',
+      trigger: { type: 'no_reply' },
+      templateName: 'encuesta_satisfaccion',
+      templateLanguage: 'es',
+      mapping: { header: [], body: ['lead.first_name'], buttons: [] },
+      delaySeconds: 1,
+      enabled: true,
+    });
+    const chatTemplate = (first: string) => ({
+      name: 'seguimiento_lead',
+      language: 'es',
+      parameters: [first, 'Carla', 'Inmobiliaria Reglas'],
+    });
+    const lead = await createLead('Karla Silenciosa');
+    await svc.rpc.call(Rpc.crm.sendChatMessage, {
+      ...actor(),
+      leadId: lead.id,
+      template: chatTemplate('Karla'),
+    });
+    const [sent] = await waitForSends(
+      lead.id,
+      (rows) => SENT.includes(rows[0]?.status),
+      'the no_reply message',
+    );
+    expect(sent.rule_key).toBe(rule.key);
+    expect(sent.occurrence_key).toMatch(new RegExp(`^${rule.key}:${lead.id}:wamid\\.`));
+    // Our own (automated) message does not start another wait: the loop guard.
+    await sleep(2500);
+    expect(await sendsOf(lead.id)).toHaveLength(1);
+    expect(await messagesTo(lead.phone)).toHaveLength(2);
+
+    await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: rule.key, delaySeconds: 3600 });
+    const answers = await createLead('Luis Contesta');
+    await svc.rpc.call(Rpc.crm.sendChatMessage, {
+      ...actor(),
+      leadId: answers.id,
+      template: chatTemplate('Luis'),
+    });
+    await waitForSends(answers.id, (rows) => rows[0]?.status === 'scheduled', 'the wait to be scheduled');
+    await control('/reply', { from: answers.phone, text: 'Sí, aquí estoy' });
+    const [cancelled] = await waitForSends(
+      answers.id,
+      (rows) => rows[0]?.status === 'cancelled',
+      'the cancel',
+    );
+    expect((await historyOf(svc.db, tenantId, cancelled.id)).at(-1)?.detail).toBe('the contact replied');
+    await svc.rpc.call(Rpc.automation.deleteRule, { tenantId, key: rule.key });
+  }, 90_000);
+
   it('refuses invalid rules with 4xx codes', async () => {
     const noStatus = await rpcError(
       svc.rpc.call(Rpc.automation.createRule, {
