@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -95,11 +96,9 @@ export class RuleLimitsInput {
   @IsOptional() @IsInt() @Min(1) @Max(365) perDays?: number | null;
 }
 
-/** The editable fields of a rule; built-in rules cannot change their trigger type. */
-export class RuleFieldsInput extends TenantRequest {
-  @IsOptional() @IsString() @Length(1, 80) name?: string;
+/** The editable fields every rule request shares (name and trigger differ: optional to edit, required to create). */
+class RuleSettingsInput extends TenantRequest {
   @IsOptional() @IsBoolean() enabled?: boolean;
-  @IsOptional() @ValidateNested() @Type(() => RuleTriggerInput) trigger?: RuleTriggerInput;
   @IsOptional() @IsInt() @Min(0) @Max(MAX_DELAY_SECONDS) delaySeconds?: number;
   @IsOptional() @ValidateNested() @Type(() => RuleConditionsInput) conditions?: RuleConditionsInput;
   @IsOptional()
@@ -114,10 +113,19 @@ export class RuleFieldsInput extends TenantRequest {
   @IsOptional() @ValidateNested() @Type(() => RuleLimitsInput) limits?: RuleLimitsInput;
 }
 
-/** `POST /crm/marketing/automation/rules`: a user rule (the key is made by automation-service). */
-export class CreateRuleRequest extends RuleFieldsInput {
-  @IsString() @Length(1, 80) declare name: string;
-  @ValidateNested() @Type(() => RuleTriggerInput) declare trigger: RuleTriggerInput;
+/** The editable fields of a rule; built-in rules cannot change their trigger type. */
+export class RuleFieldsInput extends RuleSettingsInput {
+  @IsOptional() @IsString() @Length(1, 80) name?: string;
+  @IsOptional() @ValidateNested() @Type(() => RuleTriggerInput) trigger?: RuleTriggerInput;
+}
+
+/**
+ * `POST /crm/marketing/automation/rules`: a user rule (the key is made by automation-service). Name and trigger
+ * are required (not inherited as optional from `RuleFieldsInput`: class-validator would keep their `IsOptional`).
+ */
+export class CreateRuleRequest extends RuleSettingsInput {
+  @IsString() @Length(1, 80) name!: string;
+  @IsDefined() @ValidateNested() @Type(() => RuleTriggerInput) trigger!: RuleTriggerInput;
 }
 
 export class RuleKeyRequest extends TenantRequest {

@@ -1,53 +1,29 @@
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsUUID,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQuery, TenantRequest } from './common';
+import { RuleFieldsInput } from './automation-rules';
 import {
-  MAX_DELAY_SECONDS,
   RULE_KEYS,
+  RULE_KEY_PATTERN,
   SEND_STATUSES,
-  VARIABLE_SOURCES,
+  TEMPLATE_VARIABLE_SOURCES,
   type RuleKey,
   type SendStatus,
-  type VariableSource,
+  type TemplateVariableSource,
 } from './model/automation';
 
-export class UpdateRuleRequest extends TenantRequest {
-  @IsIn(RULE_KEYS)
-  key!: RuleKey;
-
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_DELAY_SECONDS)
-  delaySeconds?: number;
-
-  @IsOptional()
-  @Matches(/^[a-z0-9_]{1,512}$/, { message: 'templateName must be lowercase letters, digits and _' })
-  templateName?: string;
-
-  @IsOptional()
-  @Matches(/^[a-z]{2,3}(_[A-Z]{2})?$/, { message: 'templateLanguage must look like es or es_MX' })
-  templateLanguage?: string;
+/**
+ * `PATCH …/automation/rules/:key`: any rule, built-in or custom (issue 7). The fields of `RuleFieldsInput`, plus the
+ * body mapping under its old name `variableMapping` (kept for compatibility; `mapping.body` wins when both are given).
+ */
+export class UpdateRuleRequest extends RuleFieldsInput {
+  @Matches(RULE_KEY_PATTERN, { message: 'unknown rule key' })
+  key!: string;
 
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @IsIn(VARIABLE_SOURCES, { each: true })
-  variableMapping?: VariableSource[];
+  @IsIn(TEMPLATE_VARIABLE_SOURCES, { each: true })
+  variableMapping?: TemplateVariableSource[];
 }
 
 export class RuleRequest extends TenantRequest {
@@ -57,8 +33,8 @@ export class RuleRequest extends TenantRequest {
 
 export class ListLogsRequest extends PageQuery {
   @IsOptional()
-  @IsIn(RULE_KEYS)
-  ruleKey?: RuleKey;
+  @Matches(RULE_KEY_PATTERN, { message: 'unknown rule key' })
+  ruleKey?: string;
 
   @IsOptional()
   @IsIn(SEND_STATUSES)
@@ -71,16 +47,26 @@ export class ListLogsRequest extends PageQuery {
 }
 
 export class TriggerRequest extends TenantRequest {
-  @IsIn(RULE_KEYS)
-  ruleKey!: RuleKey;
+  @Matches(RULE_KEY_PATTERN, { message: 'unknown rule key' })
+  ruleKey!: string;
 
   @IsUUID()
   leadId!: string;
+
+  /** Opportunity rules: the opportunity the message is about (else the lead's most recent pending one). */
+  @IsOptional()
+  @IsUUID()
+  opportunityId?: string;
+
+  /** Sale rules: the sale the message is about (else the lead's most recent completed one). */
+  @IsOptional()
+  @IsUUID()
+  saleId?: string;
 }
 
 /** Funnel counts of one tenant's sends (optionally one rule). */
 export class AutomationMetricsRequest extends TenantRequest {
   @IsOptional()
-  @IsIn(RULE_KEYS)
-  ruleKey?: RuleKey;
+  @Matches(RULE_KEY_PATTERN, { message: 'unknown rule key' })
+  ruleKey?: string;
 }

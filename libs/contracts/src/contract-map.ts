@@ -68,7 +68,6 @@ import type {
   AutomationMetrics,
   AutomationMetricsV2,
   AutomationRuleView,
-  RuleView,
   TemplateDetailView,
   TriggerPreview,
 } from './model/automation';
@@ -186,8 +185,8 @@ export type RpcMap = {
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };
 
-  [Rpc.automation.listRules]: { request: TenantRequest; reply: RuleView[] };
-  [Rpc.automation.updateRule]: { request: UpdateRuleRequest; reply: RuleView };
+  [Rpc.automation.listRules]: { request: TenantRequest; reply: AutomationRuleView[] };
+  [Rpc.automation.updateRule]: { request: UpdateRuleRequest; reply: AutomationRuleView };
   [Rpc.automation.listLogs]: { request: ListLogsRequest; reply: Page<AutomationLogView> };
   [Rpc.automation.trigger]: { request: TriggerRequest; reply: AutomationLogView };
   [Rpc.automation.metrics]: { request: AutomationMetricsRequest; reply: AutomationMetrics };

@@ -12,6 +12,7 @@ import {
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -105,6 +106,18 @@ export class ListTemplatesRequest extends TenantRequest {
   refresh?: boolean;
 }
 
+/** One URL button's dynamic suffix (issue 7). */
+export class ButtonParameter {
+  @IsInt()
+  @Min(0)
+  @Max(9)
+  index!: number;
+
+  @IsString()
+  @Length(1, 2000)
+  text!: string;
+}
+
 export class SendTemplateRequest extends TenantRequest {
   /** The same key never sends twice (e.g. `lead_followup:<leadId>`). */
   @IsString()
@@ -130,6 +143,22 @@ export class SendTemplateRequest extends TenantRequest {
   @IsString()
   @MaxLength(512)
   callbackData?: string;
+
+  /** Issue 7: the HEADER's `{{1}}` (text headers), when the template has one. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1)
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  headerParameters?: string[];
+
+  /** Issue 7: URL button suffixes, by the button's index in the template. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ButtonParameter)
+  buttonParameters?: ButtonParameter[];
 }
 
 // ---- events derived from webhooks (published by meta-ads-service once the tenant is known) ----

@@ -6,6 +6,7 @@ import { AUTOMATION_SCHEMA, dataSourceOptions } from './database/data-source';
 import { ProtectionModule } from './protection/protection.module';
 import { LiveModule } from './live/live.module';
 import { FunnelsModule } from './metrics/funnels.module';
+import { EngineModule } from './engine/engine.module';
 import { RulesModule } from './rules/rules.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SendsModule } from './sends/sends.module';
@@ -40,6 +41,7 @@ export class AppModule {
         RulesModule,
         SendsModule,
         ProtectionModule.forRoot({ enforceDefaultSendWindow: config.ENFORCE_DEFAULT_SEND_WINDOW ?? true }),
+        EngineModule,
         SchedulerModule.forRoot({
           SCHEDULER_POLL_MS: config.SCHEDULER_POLL_MS,
           SEND_STUCK_AFTER_MS: config.SEND_STUCK_AFTER_MS,

@@ -45,7 +45,8 @@ export type SendHistoryEntry = { status: SendStatus; at: IsoInstant; detail: str
 
 export type AutomationLogView = {
   id: string;
-  ruleKey: RuleKey;
+  /** A built-in key (`RuleKey`) or a user rule's `r_<12 hex>`. */
+  ruleKey: string;
   leadId: string;
   leadName: string | null;
   phone: string | null;
@@ -61,6 +62,10 @@ export type AutomationLogView = {
   readAt: IsoInstant | null;
   repliedAt: IsoInstant | null;
   history: SendHistoryEntry[];
+  /** Issue 7: what the send is about: one occurrence of its rule, and the opportunity or sale it names. */
+  occurrenceKey?: string;
+  opportunityId?: string | null;
+  saleId?: string | null;
 };
 
 export type AutomationMetrics = {
@@ -251,6 +256,8 @@ export type TriggerPreview = {
   bodyParameters: string[];
   /** When it would go out (send window applied). */
   sendAt: IsoInstant | null;
+  /** The rule's conditions that do not hold for this lead now (a person's trigger sends anyway); null when they hold. */
+  conditionsText?: string | null;
 };
 
 export type RateCount = { count: number; rate: number | null };

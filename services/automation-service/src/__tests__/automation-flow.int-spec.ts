@@ -247,7 +247,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     expect(progress(failed)).toEqual(['scheduled', 'sending', 'sent', 'failed']);
   });
 
-  it('skips a lead that was contacted or opted out before the follow-up was due', async () => {
+  it('cancels the follow-up of a lead that was contacted, and skips one that opted out', async () => {
     await svc.rpc.call(Rpc.automation.updateRule, {
       tenantId,
       key: 'lead_followup',
@@ -258,7 +258,16 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     await waitFor(async () => (await logOf(contacted.id))?.status === 'scheduled', { what: 'scheduled' });
     await waitFor(async () => (await logOf(optedOut.id))?.status === 'scheduled', { what: 'scheduled' });
 
+    // The status change cancels the scheduled follow-up as soon as automation hears of it.
     await svc.rpc.call(Rpc.crm.updateLeadStatus, { tenantId, leadId: contacted.id, status: 'contactado' });
+    const cancelled = await waitForLog(
+      contacted.id,
+      (log) => (log.status as string) === 'cancelled',
+      'cancel (contacted)',
+    );
+    expect(cancelled.history.map((h) => h.status)).toEqual(['scheduled', 'cancelled']);
+    expect(cancelled.history.at(-1)?.detail).toBe('lead already contacted (lead moved to contactado)');
+
     await control('/reply', { from: optedOut.phone, text: 'BAJA' });
     await waitFor(
       async () => (await svc.rpc.call(Rpc.crm.getLead, { tenantId, leadId: optedOut.id })).optedOut,
@@ -267,12 +276,6 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     await makeDue(contacted.id);
     await makeDue(optedOut.id);
 
-    const skippedContacted = await waitForLog(
-      contacted.id,
-      (log) => log.status === 'skipped',
-      'skip (contacted)',
-    );
-    expect(skippedContacted.history.at(-1)?.detail).toBe('lead already contacted');
     // lead.opted-out usually cancels it first (`cancelled`); if the scheduler got there first it is `skipped`.
     const skippedOptedOut = await waitForLog(
       optedOut.id,
@@ -282,6 +285,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     expect(skippedOptedOut.history.at(-1)?.detail).toBe('contact opted out');
     expect(await messagesTo(contacted.phone)).toHaveLength(0);
     expect(await messagesTo(optedOut.phone)).toHaveLength(0);
+    expect((await logOf(contacted.id))?.status).toBe('cancelled');
 
     // Never to an opted-out contact, not even by hand.
     const manual = await rpcError(
@@ -299,8 +303,11 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
       leadSource: 'WEBSITE',
     });
     await svc.rpc.call(Rpc.crm.updateLeadStatus, { tenantId, leadId: lead.id, status: 'calificado' });
-    // The lead.created consumer scheduled it for an hour from now: a trigger for the same lead is a conflict.
-    await waitFor(async () => (await logOf(lead.id))?.status === 'scheduled', { what: 'scheduled' });
+    // The lead.created consumer scheduled it for an hour from now (and the status change may have cancelled it
+    // already): that is the lead's one follow-up, so a trigger for the same lead is a conflict.
+    await waitFor(async () => ['scheduled', 'cancelled'].includes((await logOf(lead.id))?.status ?? ''), {
+      what: 'scheduled',
+    });
     const duplicate = await rpcError(
       svc.rpc.call(Rpc.automation.trigger, { tenantId, ruleKey: 'lead_followup', leadId: lead.id }),
     );

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { QueueGroups, type RuleKey, type SendStatus, type VariableSource } from '@crm/contracts';
+import {
+  QueueGroups,
+  type RuleConditions,
+  type RuleTrigger,
+  type SendStatus,
+  type TemplateVariableSource,
+} from '@crm/contracts';
 import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
 import { RpcTestClient, ownerDatabaseUrl } from '@crm/testing';
 import { DataSource } from 'typeorm';
@@ -79,29 +85,47 @@ export async function saveRule(
   db: SqlRunner,
   tenantId: string,
   rule: {
-    key?: RuleKey;
+    key?: string;
     enabled: boolean;
+    trigger?: RuleTrigger;
     delaySeconds?: number;
+    conditions?: RuleConditions;
     templateName?: string;
     templateLanguage?: string;
-    variableMapping?: VariableSource[];
+    variableMapping?: TemplateVariableSource[];
+    name?: string;
+    freeFormText?: string | null;
   },
 ): Promise<void> {
+  const key = rule.key ?? 'lead_followup';
+  const builtInTriggers: Record<string, RuleTrigger> = {
+    lead_followup: { type: 'lead.created' },
+    opportunity_reminder: { type: 'opportunity.deadline' },
+    post_sale_feedback: { type: 'sale.completed' },
+  };
+  const body = rule.variableMapping ?? ['lead.first_name', 'seller.name', 'tenant.name'];
   await db.query(
     `INSERT INTO automation.rules
-       (tenant_id, key, enabled, delay_seconds, template_name, template_language, variable_mapping)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+       (tenant_id, key, enabled, delay_seconds, template_name, template_language, variable_mapping, mapping, trigger,
+        conditions, name, free_form_text)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12)
      ON CONFLICT (tenant_id, key) DO UPDATE SET enabled = EXCLUDED.enabled, delay_seconds = EXCLUDED.delay_seconds,
        template_name = EXCLUDED.template_name, template_language = EXCLUDED.template_language,
-       variable_mapping = EXCLUDED.variable_mapping`,
+       variable_mapping = EXCLUDED.variable_mapping, mapping = EXCLUDED.mapping, trigger = EXCLUDED.trigger,
+       conditions = EXCLUDED.conditions, name = EXCLUDED.name, free_form_text = EXCLUDED.free_form_text`,
     [
       tenantId,
-      rule.key ?? 'lead_followup',
+      key,
       rule.enabled,
       rule.delaySeconds ?? 86400,
       rule.templateName ?? 'seguimiento_lead',
       rule.templateLanguage ?? 'es',
-      JSON.stringify(rule.variableMapping ?? ['lead.first_name', 'seller.name', 'tenant.name']),
+      JSON.stringify(body),
+      JSON.stringify({ header: [], body, buttons: [] }),
+      JSON.stringify(rule.trigger ?? builtInTriggers[key] ?? { type: 'lead.created' }),
+      JSON.stringify(rule.conditions ?? {}),
+      rule.name ?? null,
+      rule.freeFormText ?? null,
     ],
   );
 }

@@ -8,7 +8,6 @@ import {
   type AutomationLogView,
   type LeadOptedOutEvent,
   type MetaWebhookPart,
-  type RuleView,
 } from '@crm/contracts';
 import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
 import { metaWebhookDeliveries } from '@crm/nest-common';
@@ -21,7 +20,6 @@ import {
   type ServiceHandle,
 } from '@crm/testing';
 import { ProtectionStore } from '../protection/protection-store';
-import { RulesService } from '../rules/rules.service';
 import {
   insertSend,
   randomPhone,
@@ -314,13 +312,10 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
   });
 
   it('inside the 24 h customer-service window a rule with free-form text sends text; outside it the template', async () => {
-    await saveRule(svc.db, tenantId, { enabled: true, delaySeconds: 3 });
-    // The rule model with `freeFormText` is issue 7's (RULES); until its column lands, the rule read is extended here.
-    const rules = svc.app.get(RulesService);
-    const original = rules.get.bind(rules);
-    const spy = jest.spyOn(rules, 'get').mockImplementation(async (t, key) => {
-      const rule = await original(t, key);
-      return { ...rule, freeFormText: 'Hola {{1}}, gracias por escribirnos. ¿Te llamamos hoy?' } as RuleView;
+    await saveRule(svc.db, tenantId, {
+      enabled: true,
+      delaySeconds: 3,
+      freeFormText: 'Hola {{1}}, gracias por escribirnos. ¿Te llamamos hoy?',
     });
     try {
       const phone = randomPhone();
@@ -355,7 +350,7 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
         template: { name: 'seguimiento_lead' },
       });
     } finally {
-      spy.mockRestore();
+      await saveRule(svc.db, tenantId, { enabled: true, delaySeconds: 3 });
     }
   }, 90_000);
 });

@@ -62,17 +62,39 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
   describe('rules', () => {
     it('returns the defaults for a tenant that never configured the rule', async () => {
       const rules = await svc.rpc.call(Rpc.automation.listRules, { tenantId: randomUUID() });
-      expect(rules).toEqual([
-        {
-          key: 'lead_followup',
-          enabled: false,
-          delaySeconds: 86400,
-          templateName: 'seguimiento_lead',
-          templateLanguage: 'es',
-          variableMapping: ['lead.first_name', 'seller.name', 'tenant.name'],
-          updatedAt: null,
-        },
+      expect(rules.map((rule) => rule.key)).toEqual([
+        'lead_followup',
+        'opportunity_reminder',
+        'post_sale_feedback',
       ]);
+      // The fields of the old RuleView are all there, with the same values.
+      expect(rules[0]).toMatchObject({
+        key: 'lead_followup',
+        enabled: false,
+        delaySeconds: 86400,
+        templateName: 'seguimiento_lead',
+        templateLanguage: 'es',
+        variableMapping: ['lead.first_name', 'seller.name', 'tenant.name'],
+        updatedAt: null,
+      });
+      expect(rules[0]).toMatchObject({
+        builtIn: true,
+        name: null,
+        trigger: { type: 'lead.created' },
+        conditions: {},
+        mapping: { header: [], body: ['lead.first_name', 'seller.name', 'tenant.name'], buttons: [] },
+        pause: null,
+      });
+      expect(rules[1]).toMatchObject({
+        trigger: { type: 'opportunity.deadline' },
+        delaySeconds: 7200,
+        templateName: 'recordatorio_cita',
+      });
+      expect(rules[2]).toMatchObject({
+        trigger: { type: 'sale.completed' },
+        delaySeconds: 7 * 86400,
+        templateName: 'encuesta_satisfaccion',
+      });
     });
 
     it('saves changes that do not enable the rule without asking Meta, per tenant', async () => {

@@ -5,6 +5,7 @@ import { CreateAutomationTables1767225600300 } from './migrations/1767225600300-
 import { TenantRowLevelSecurity1767312000300 } from './migrations/1767312000300-TenantRowLevelSecurity';
 import { DeadLetters1767398400300 } from './migrations/1767398400300-DeadLetters';
 import { SendStatesAndRuleKeys1768000000300 } from './migrations/1768000000300-SendStatesAndRuleKeys';
+import { RuleEngine1768100000000 } from './migrations/1768100000000-RuleEngine';
 import { SendLeasesAndPauses1768200000000 } from './migrations/1768200000000-SendLeasesAndPauses';
 import { RecipientProtection1768400100000 } from './migrations/1768400100000-RecipientProtection';
 import { LiveSendEventsAndLeadOutcomes1768500000000 } from './migrations/1768500000000-LiveSendEventsAndLeadOutcomes';
@@ -21,6 +22,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       TenantRowLevelSecurity1767312000300,
       DeadLetters1767398400300,
       SendStatesAndRuleKeys1768000000300,
+      RuleEngine1768100000000,
       SendLeasesAndPauses1768200000000,
       RecipientProtection1768400100000,
       LiveSendEventsAndLeadOutcomes1768500000000,

@@ -1,14 +1,17 @@
-import type { RuleKey, VariableSource } from '@crm/contracts';
+import type { TemplateVariableSource } from '@crm/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** A tenant's configuration of one rule. No row = the defaults of `rule-defaults.ts` (disabled). */
+/**
+ * A tenant's rule: a built-in one (no row = the defaults of `rule-defaults.ts`, disabled) or a user rule `r_<12 hex>`.
+ * `RuleStore` owns the SQL (trigger, conditions, mapping, window and limits are jsonb columns).
+ */
 @Entity({ name: 'rules' })
 export class RuleEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
 
   @PrimaryColumn({ type: 'text' })
-  key!: RuleKey;
+  key!: string;
 
   @Column({ type: 'boolean', default: false })
   enabled!: boolean;
@@ -23,7 +26,7 @@ export class RuleEntity {
   templateLanguage!: string | null;
 
   @Column({ name: 'variable_mapping', type: 'jsonb' })
-  variableMapping!: VariableSource[];
+  variableMapping!: TemplateVariableSource[];
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;

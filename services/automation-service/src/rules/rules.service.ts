@@ -1,115 +1,173 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  BUILTIN_RULE_KEYS,
   DomainError,
-  RULE_KEYS,
-  Rpc,
-  type RuleKey,
-  type RuleView,
-  type TemplateView,
+  type AutomationRuleView,
+  type BuiltinRuleKey,
+  type CreateRuleRequest,
+  type RuleFieldsInput,
+  type RuleTrigger,
+  type TemplateMapping,
   type UpdateRuleRequest,
 } from '@crm/contracts';
-import { RpcClient, TenantDatabase } from '@crm/nest-common';
-import { defaultRule } from './rule-defaults';
+import { TenantDatabase } from '@crm/nest-common';
+import { DEFAULT_LIMITS, EMPTY_MAPPING, defaultRule } from './rule-defaults';
 import { RuleStore } from './rule-store';
+import { TemplatePreflight } from './template-preflight';
 
+export const isBuiltinKey = (key: string): key is BuiltinRuleKey =>
+  (BUILTIN_RULE_KEYS as readonly string[]).includes(key);
+
+/** A user rule's key: `r_` and 12 random hex digits (made here, never by the client). */
+export function newRuleKey(): string {
+  return `r_${randomBytes(6).toString('hex')}`;
+}
+
+/** The rule after applying the request's fields (undefined = unchanged; `null` clears nullable fields). */
+export function applyFields(
+  current: AutomationRuleView,
+  request: RuleFieldsInput & { variableMapping?: TemplateMapping['body'] },
+): AutomationRuleView {
+  const mapping: TemplateMapping = request.mapping
+    ? {
+        header: [...request.mapping.header],
+        body: [...request.mapping.body],
+        buttons: request.mapping.buttons.map((b) => ({ index: b.index, source: b.source })),
+      }
+    : request.variableMapping
+      ? { ...current.mapping, body: [...request.variableMapping] }
+      : current.mapping;
+  const trigger: RuleTrigger = request.trigger
+    ? { type: request.trigger.type, toStatus: request.trigger.toStatus ?? null }
+    : current.trigger;
+  return {
+    ...current,
+    name: request.name ?? current.name,
+    enabled: request.enabled ?? current.enabled,
+    trigger,
+    delaySeconds: request.delaySeconds ?? current.delaySeconds,
+    conditions: request.conditions ? { ...request.conditions } : current.conditions,
+    templateName: request.templateName ?? current.templateName,
+    templateLanguage: request.templateLanguage ?? current.templateLanguage,
+    mapping,
+    variableMapping: [...mapping.body],
+    freeFormText: request.freeFormText === undefined ? current.freeFormText : request.freeFormText,
+    sendWindow: request.sendWindow === undefined ? current.sendWindow : request.sendWindow,
+    limits: request.limits ? { ...current.limits, ...request.limits } : current.limits,
+  };
+}
+
+/** Rule shapes the engine cannot run: a toStatus on another trigger, a status trigger without a status. */
+export function assertTriggerValid(trigger: RuleTrigger): void {
+  if (trigger.type === 'lead.status_changed' && !trigger.toStatus) {
+    throw new DomainError('VALIDATION', 'a "lead status changed" rule needs the status it changes to', {
+      field: 'trigger.toStatus',
+    });
+  }
+  if (trigger.type !== 'lead.status_changed' && trigger.toStatus) {
+    throw new DomainError('VALIDATION', 'toStatus only applies to "lead status changed" rules', {
+      field: 'trigger.toStatus',
+    });
+  }
+}
+
+/**
+ * The tenant's rules: the three built-ins (defaults until first saved) and the user's own. Saving a rule that is on
+ * (or turning it on, or changing its template or mapping while on) runs the pre-flight check against the template.
+ */
 @Injectable()
 export class RulesService {
   constructor(
     private readonly db: TenantDatabase,
     private readonly store: RuleStore,
-    private readonly rpc: RpcClient,
+    private readonly preflight: TemplatePreflight,
   ) {}
 
-  /** Every rule of the tenant; a rule without a row is returned with its defaults. */
-  async list(tenantId: string): Promise<RuleView[]> {
+  /** Built-in rules first (defaults when never saved), then the user's rules by creation. */
+  async list(tenantId: string): Promise<AutomationRuleView[]> {
     const rules = await this.db.withTenant(tenantId, (db) => this.store.list(db, tenantId));
-    return RULE_KEYS.map((key) => rules.find((rule) => rule.key === key) ?? defaultRule(key));
+    const builtIns = BUILTIN_RULE_KEYS.map(
+      (key) => rules.find((rule) => rule.key === key) ?? defaultRule(key),
+    );
+    return [...builtIns, ...rules.filter((rule) => !rule.builtIn)];
   }
 
-  async get(tenantId: string, key: RuleKey): Promise<RuleView> {
+  /** One rule; NOT_FOUND for a user rule that does not exist (or was deleted). */
+  async get(tenantId: string, key: string): Promise<AutomationRuleView> {
+    const rule = await this.find(tenantId, key);
+    if (!rule) throw new DomainError('NOT_FOUND', `no automation rule ${key}`, { key });
+    return rule;
+  }
+
+  async find(tenantId: string, key: string): Promise<AutomationRuleView | null> {
     const rule = await this.db.withTenant(tenantId, (db) => this.store.find(db, tenantId, key));
-    return rule ?? defaultRule(key);
+    return rule ?? (isBuiltinKey(key) ? defaultRule(key) : null);
   }
 
-  /**
-   * Save a rule (first save creates the row from the defaults). Turning it on — or changing its template while
-   * on — checks with meta-ads-service that the template is APPROVED and takes exactly as many variables as mapped.
-   */
-  async update(request: UpdateRuleRequest): Promise<RuleView> {
+  async update(request: UpdateRuleRequest): Promise<AutomationRuleView> {
     const { tenantId, key } = request;
     const current = await this.get(tenantId, key);
-    const next: RuleView = {
-      ...current,
-      enabled: request.enabled ?? current.enabled,
-      delaySeconds: request.delaySeconds ?? current.delaySeconds,
-      templateName: request.templateName ?? current.templateName,
-      templateLanguage: request.templateLanguage ?? current.templateLanguage,
-      variableMapping: request.variableMapping ?? current.variableMapping,
-    };
+    if (current.builtIn && request.trigger && request.trigger.type !== current.trigger.type) {
+      throw new DomainError('VALIDATION', `the trigger of built-in rule ${key} cannot change`, {
+        field: 'trigger.type',
+      });
+    }
+    const next = applyFields(current, request);
+    assertTriggerValid(next.trigger);
     const templateTouched =
       request.templateName !== undefined ||
       request.templateLanguage !== undefined ||
-      request.variableMapping !== undefined;
+      request.variableMapping !== undefined ||
+      request.mapping !== undefined;
     if (next.enabled && (request.enabled === true || templateTouched)) {
-      await this.assertTemplateUsable(tenantId, next);
+      await this.preflight.assertFits(tenantId, next);
     }
     return this.db.withTenant(tenantId, (db) => this.store.upsert(db, tenantId, next));
   }
 
-  private async assertTemplateUsable(tenantId: string, rule: RuleView): Promise<void> {
-    if (!rule.templateName || !rule.templateLanguage) {
-      throw new DomainError('VALIDATION', 'choose a template and its language before enabling the rule');
-    }
-    let template = findTemplate(await this.templates(tenantId, false), rule);
-    // Not in the last sync: the template may have been created or approved since; ask Meta once.
-    if (!template) template = findTemplate(await this.templates(tenantId, true), rule);
-    const label = `${rule.templateName} (${rule.templateLanguage})`;
-    if (!template) {
-      throw new DomainError('VALIDATION', `template ${label} does not exist in your WhatsApp account`, {
-        field: 'templateName',
-      });
-    }
-    if (template.status !== 'APPROVED') {
-      throw new DomainError(
-        'VALIDATION',
-        `template ${label} is ${template.status}, only APPROVED templates can be sent`,
-        {
-          field: 'templateName',
-          templateStatus: template.status,
-        },
-      );
-    }
-    if (template.parameterCount !== rule.variableMapping.length) {
-      throw new DomainError(
-        'VALIDATION',
-        `template ${label} has ${template.parameterCount} variable(s) but the mapping has ${rule.variableMapping.length}`,
-        { field: 'variableMapping', parameterCount: template.parameterCount },
-      );
-    }
+  async create(request: CreateRuleRequest): Promise<AutomationRuleView> {
+    const { tenantId } = request;
+    const blank: AutomationRuleView = {
+      key: newRuleKey(),
+      builtIn: false,
+      name: request.name,
+      enabled: false,
+      trigger: { type: request.trigger.type },
+      delaySeconds: 0,
+      conditions: {},
+      templateName: null,
+      templateLanguage: null,
+      mapping: EMPTY_MAPPING,
+      variableMapping: [],
+      freeFormText: null,
+      sendWindow: null,
+      limits: DEFAULT_LIMITS,
+      pause: null,
+      updatedAt: null,
+    };
+    const rule = applyFields(blank, request);
+    assertTriggerValid(rule.trigger);
+    if (rule.enabled) await this.preflight.assertFits(tenantId, rule);
+    return this.db.withTenant(tenantId, (db) => this.store.upsert(db, tenantId, rule));
   }
 
-  private async templates(tenantId: string, refresh: boolean): Promise<TemplateView[]> {
-    try {
-      return await this.rpc.call(Rpc.meta.listTemplates, {
-        tenantId,
-        refresh,
+  /** Deletes a user rule (soft: its sends keep their history). Built-in rules can only be disabled. */
+  async delete(tenantId: string, key: string): Promise<void> {
+    if (isBuiltinKey(key)) {
+      throw new DomainError('VALIDATION', `built-in rule ${key} cannot be deleted; disable it instead`, {
+        field: 'key',
       });
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'META_NOT_CONNECTED') {
-        throw new DomainError(
-          'VALIDATION',
-          'connect WhatsApp first: the rule needs a connected WhatsApp number',
-        );
-      }
-      throw error;
     }
+    const deleted = await this.db.withTenant(tenantId, (db) => this.store.softDelete(db, tenantId, key));
+    if (!deleted) throw new DomainError('NOT_FOUND', `no automation rule ${key}`, { key });
   }
-}
 
-function findTemplate(templates: TemplateView[], rule: RuleView): TemplateView | undefined {
-  const matches = templates.filter(
-    (t) => t.name === rule.templateName && t.language === rule.templateLanguage,
-  );
-  // Several rows of one name+language can only differ by status: prefer an approved one.
-  return matches.find((t) => t.status === 'APPROVED') ?? matches[0];
+  /** Enabled rules started by one of these triggers (built-in rules only once saved: their default is off). */
+  listEnabledFor(
+    tenantId: string,
+    triggers: AutomationRuleView['trigger']['type'][],
+  ): Promise<AutomationRuleView[]> {
+    return this.db.withTenant(tenantId, (db) => this.store.listEnabledFor(db, tenantId, triggers));
+  }
 }

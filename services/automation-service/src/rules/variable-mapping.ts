@@ -1,9 +1,27 @@
-import { DomainError, type LeadView, type VariableSource } from '@crm/contracts';
+import {
+  DomainError,
+  type LeadView,
+  type OpportunityView,
+  type SaleView,
+  type TemplateMapping,
+  type TemplateVariableSource,
+  type TenantView,
+} from '@crm/contracts';
 
+/** Everything a template parameter can come from: the lead, its seller, the opportunity or sale, the tenant. */
 export type MappingContext = {
   lead: Pick<LeadView, 'name' | 'phone' | 'email' | 'assignedUserName'>;
-  /** Needed only when the mapping uses `tenant.name`, or `seller.name` for an unassigned lead. */
-  tenantName: string | null;
+  /** Name for `tenant.name` (and `seller.*` of an unassigned lead); timezone and locale for dates and money. */
+  tenant: Pick<TenantView, 'name' | 'timezone' | 'locale'> | null;
+  opportunity?: Pick<OpportunityView, 'title' | 'value' | 'currency' | 'deadline'> | null;
+  sale?: Pick<SaleView, 'amount' | 'currency' | 'completedAt'> | null;
+};
+
+/** The parameters of one message: header `{{1}}`, body `{{1}}..{{n}}`, URL button suffixes by index. */
+export type ResolvedParameters = {
+  header: string[];
+  body: string[];
+  buttons: { index: number; text: string }[];
 };
 
 /** The first word of a name ("María José Pérez" → "María"). */
@@ -11,18 +29,30 @@ export function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? '';
 }
 
-/** Whether building the parameters needs the tenant's name. */
-export function needsTenantName(
-  mapping: readonly VariableSource[],
-  lead: Pick<LeadView, 'assignedUserName'>,
-): boolean {
-  return mapping.some(
-    (source) => source === 'tenant.name' || (source === 'seller.name' && !lead.assignedUserName?.trim()),
-  );
+function money(amount: number, currency: string, locale: string): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+  } catch {
+    return `${amount} ${currency}`;
+  }
 }
 
-function valueOf(source: VariableSource, context: MappingContext): string | null {
-  const { lead, tenantName } = context;
+function dateTime(iso: string, tenant: MappingContext['tenant'], withTime: boolean): string {
+  const options: Intl.DateTimeFormatOptions = withTime
+    ? { dateStyle: 'medium', timeStyle: 'short', timeZone: tenant?.timezone ?? 'UTC' }
+    : { dateStyle: 'medium', timeZone: tenant?.timezone ?? 'UTC' };
+  try {
+    return new Intl.DateTimeFormat(tenant?.locale ?? 'es-MX', options).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
+
+/** The value of one source, or null when the context has none (e.g. a lead without email, no opportunity). */
+export function valueOf(source: TemplateVariableSource, context: MappingContext): string | null {
+  const { lead, tenant, opportunity, sale } = context;
+  const locale = tenant?.locale ?? 'es-MX';
+  const seller = lead.assignedUserName?.trim() ? lead.assignedUserName : (tenant?.name ?? null);
   switch (source) {
     case 'lead.name':
       return lead.name;
@@ -33,25 +63,65 @@ function valueOf(source: VariableSource, context: MappingContext): string | null
     case 'lead.email':
       return lead.email;
     case 'seller.name':
-      return lead.assignedUserName?.trim() ? lead.assignedUserName : tenantName;
+      return seller;
+    case 'seller.first_name':
+      return seller ? firstName(seller) : null;
+    case 'seller.phone':
+      // crm-service keeps no phone for users yet.
+      return null;
     case 'tenant.name':
-      return tenantName;
+      return tenant?.name ?? null;
+    case 'opportunity.title':
+      return opportunity?.title ?? null;
+    case 'opportunity.value':
+      return opportunity ? money(opportunity.value, opportunity.currency, locale) : null;
+    case 'opportunity.deadline':
+      return opportunity?.deadline ? dateTime(opportunity.deadline, tenant, true) : null;
+    case 'sale.amount':
+      return sale ? money(sale.amount, sale.currency, locale) : null;
+    case 'sale.completed_at':
+      return sale?.completedAt ? dateTime(sale.completedAt, tenant, false) : null;
   }
 }
 
-/**
- * The BODY parameters `{{1}}..{{n}}` of a template, in order, from the rule's mapping. WhatsApp rejects empty
- * text parameters, so a missing value (e.g. a lead without email) is a VALIDATION error naming the variable.
- */
-export function resolveBodyParameters(mapping: readonly VariableSource[], context: MappingContext): string[] {
-  return mapping.map((source, index) => {
+function resolveList(sources: readonly TemplateVariableSource[], context: MappingContext, part: string) {
+  return sources.map((source, index) => {
     const value = valueOf(source, context)?.trim();
     if (!value) {
-      throw new DomainError('VALIDATION', `no value for {{${index + 1}}} (${source})`, {
+      throw new DomainError('VALIDATION', `no value for ${part} {{${index + 1}}} (${source})`, {
+        reason: 'missing_variable',
+        part,
         variable: index + 1,
         source,
       });
     }
     return value;
   });
+}
+
+/**
+ * Every parameter of the message from the rule's mapping. WhatsApp rejects empty text parameters, so a missing
+ * value is a VALIDATION error (reason `missing_variable`) naming the part, the variable and its source.
+ */
+export function resolveParameters(mapping: TemplateMapping, context: MappingContext): ResolvedParameters {
+  const header = resolveList(mapping.header, context, 'header');
+  const body = resolveList(mapping.body, context, 'body');
+  const buttons = mapping.buttons.map((button) => ({
+    index: button.index,
+    text: resolveList([button.source], context, `button ${button.index}`)[0],
+  }));
+  return { header, body, buttons };
+}
+
+/** The BODY parameters only (the old, body-only mapping). */
+export function resolveBodyParameters(
+  mapping: readonly TemplateVariableSource[],
+  context: MappingContext,
+): string[] {
+  return resolveList(mapping, context, 'body');
+}
+
+/** `Hola {{1}}` + ['Ana'] → `Hola Ana` (a placeholder without a parameter stays as it is). */
+export function fillPlaceholders(text: string, parameters: readonly string[]): string {
+  return text.replace(/\{\{(\d+)\}\}/g, (whole, n: string) => parameters[Number(n) - 1] ?? whole);
 }

@@ -1,54 +1,58 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DomainError,
-  INITIAL_LEAD_STATUS,
-  Rpc,
-  type LeadView,
-  type SendTemplateRequest,
-} from '@crm/contracts';
-import { RpcClient } from '@crm/nest-common';
+import { DomainError, type LeadView, type SendReason, type SendTemplateRequest } from '@crm/contracts';
+import { whyNotApplicable } from '../rules/rule-conditions';
+import { RuleFactsLoader } from '../rules/rule-facts';
+import { occurrenceStillCurrent } from '../rules/occurrence';
 import { RulesService } from '../rules/rules.service';
-import { needsTenantName, resolveBodyParameters } from '../rules/variable-mapping';
+import { resolveParameters } from '../rules/variable-mapping';
 import { SendStore, type SendRow } from '../sends/send-store';
 import { callbackDataFor } from '../sends/sends.service';
 
-/** The idempotency key of a send: the same for every attempt, so WhatsApp gets it at most once. */
-export function idempotencyKeyFor(row: Pick<SendRow, 'rule_key' | 'lead_id'>): string {
-  return `${row.rule_key}:${row.lead_id}`;
+/**
+ * The idempotency key of a send: its occurrence key (`lead_followup:<lead>`, `opportunity_reminder:<opportunity>:
+ * <deadline ms>`, `post_sale_feedback:<sale>`, …). It is fixed when the send is scheduled and never changes, so
+ * every attempt of one occurrence carries the same key and WhatsApp gets it once at most. (For `lead_followup`
+ * it equals the key of earlier versions, `<rule>:<lead>`.)
+ */
+export function idempotencyKeyFor(row: Pick<SendRow, 'occurrence_key'>): string {
+  return row.occurrence_key;
 }
 
 /** What a due send would go out as, with the lead it was checked against; or why it must not go out. */
-export type PreparedSend = { skip: string } | { request: SendTemplateRequest; lead: LeadView };
+export type PreparedSend =
+  { skip: string; reason?: SendReason } | { request: SendTemplateRequest; lead: LeadView };
 
 /**
- * Decides what a due send is: re-reads the rule and the lead, checks the rule's conditions still hold, and builds
- * the template parameters. Nothing here talks to WhatsApp.
+ * Decides what a due send is: re-reads the rule, the lead and the opportunity or sale it is about, checks the
+ * rule's trigger and conditions still hold (they were checked when it was scheduled; things change), and builds
+ * the header, body and button parameters. Nothing here talks to WhatsApp.
  */
 @Injectable()
 export class SendPreparer {
   constructor(
     private readonly store: SendStore,
     private readonly rules: RulesService,
-    private readonly rpc: RpcClient,
+    private readonly facts: RuleFactsLoader,
   ) {}
 
   async prepare(row: SendRow): Promise<PreparedSend> {
     const tenantId = row.tenant_id;
-    // A person's trigger sends regardless of the rule's switch and of the lead's stage; opt-out always wins.
-    const rule = await this.rules.get(tenantId, row.rule_key);
-    if (!row.manual && !rule.enabled) return { skip: 'rule disabled' };
-    let lead: LeadView;
-    try {
-      lead = await this.rpc.call(Rpc.crm.getLead, {
-        tenantId,
-        leadId: row.lead_id,
-      });
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'NOT_FOUND') return { skip: 'lead not found' };
-      throw error;
-    }
+    const rule = await this.rules.find(tenantId, row.rule_key);
+    if (!rule) return { skip: 'rule deleted', reason: 'rule_disabled' };
+    // A person's trigger sends regardless of the rule's switch and conditions; opt-out always wins (RecipientGuard).
+    if (!row.manual && !rule.enabled) return { skip: 'rule disabled', reason: 'rule_disabled' };
+    if (rule.pause) return { skip: `rule paused: ${rule.pause.message}`, reason: 'rule_paused' };
+    const facts = await this.facts.load(tenantId, row.lead_id, {
+      opportunityId: row.opportunity_id,
+      saleId: row.sale_id,
+    });
+    if (!facts) return { skip: 'lead not found', reason: 'lead_not_found' };
+    const { lead } = facts;
     // Opt-out is decided by RecipientGuard (a rule may send utility templates to opted-out contacts).
-    if (!row.manual && lead.status !== INITIAL_LEAD_STATUS) return { skip: 'lead already contacted' };
+    if (!row.manual) {
+      const why = occurrenceStillCurrent(rule, row.occurrence_key, facts) ?? whyNotApplicable(rule, facts);
+      if (why) return { skip: why.text, reason: why.reason };
+    }
     const stillOurs = await this.store.refreshDetails(tenantId, row.id, {
       phone: lead.phone,
       leadName: lead.name,
@@ -59,23 +63,24 @@ export class SendPreparer {
     if (!rule.templateName || !rule.templateLanguage) {
       throw new DomainError('VALIDATION', 'the rule has no template');
     }
-    let tenantName: string | null = null;
-    if (needsTenantName(rule.variableMapping, lead)) {
-      const tenant = await this.rpc.call(Rpc.crm.getTenant, { tenantId });
-      tenantName = tenant.name;
-    }
-    const bodyParameters = resolveBodyParameters(rule.variableMapping, { lead, tenantName });
-    return {
+    const tenant = await this.facts.tenant(tenantId);
+    const parameters = resolveParameters(rule.mapping, {
       lead,
-      request: {
-        tenantId,
-        idempotencyKey: idempotencyKeyFor(row),
-        to: lead.phone,
-        templateName: rule.templateName,
-        language: rule.templateLanguage,
-        bodyParameters,
-        callbackData: callbackDataFor(row.id),
-      },
+      tenant,
+      opportunity: facts.opportunity,
+      sale: facts.sale,
+    });
+    const request: SendTemplateRequest = {
+      tenantId,
+      idempotencyKey: idempotencyKeyFor(row),
+      to: lead.phone,
+      templateName: rule.templateName,
+      language: rule.templateLanguage,
+      bodyParameters: parameters.body,
+      callbackData: callbackDataFor(row.id),
     };
+    if (parameters.header.length > 0) request.headerParameters = parameters.header;
+    if (parameters.buttons.length > 0) request.buttonParameters = parameters.buttons;
+    return { lead, request };
   }
 }

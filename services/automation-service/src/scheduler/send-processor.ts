@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   DomainError,
   Rpc,
-  type RpcErrorCode,
   type SendReason,
   type SendTemplateRequest,
   type SendTemplateResult,
@@ -65,7 +64,7 @@ export class SendProcessor {
     let asText: string | undefined;
     try {
       const prepared = await this.preparer.prepare(row);
-      if ('skip' in prepared) return await this.finish(row, 'skipped', prepared.skip);
+      if ('skip' in prepared) return await this.finish(row, 'skipped', prepared.skip, prepared.reason);
       const verdict = await this.guard.check(row, prepared);
       if ('skip' in verdict) return await this.finish(row, 'skipped', verdict.skip, verdict.reason);
       if ('deferUntil' in verdict) {

@@ -4,7 +4,6 @@ import type {
   AutomationMetrics,
   ListLogsRequest,
   Page,
-  RuleKey,
   SendHistoryEntry,
   SendReason,
   SendState,
@@ -19,8 +18,12 @@ export type SendError = { code: string; message: string; reason?: SendReason; me
 export type SendRow = {
   id: string;
   tenant_id: string;
-  rule_key: RuleKey;
+  rule_key: string;
   lead_id: string;
+  /** One occurrence of the rule (`UNIQUE (tenant_id, occurrence_key)`); also the send's idempotency key. */
+  occurrence_key: string;
+  opportunity_id: string | null;
+  sale_id: string | null;
   phone: string | null;
   lead_name: string | null;
   template_name: string | null;
@@ -49,8 +52,12 @@ type HistoryRow = { send_id: string; status: SendStatus; detail: string | null; 
 
 export type NewSend = {
   tenantId: string;
-  ruleKey: RuleKey;
+  ruleKey: string;
   leadId: string;
+  /** Default (null): `<rule>:<lead>`, the old once-per-lead meaning. */
+  occurrenceKey?: string | null;
+  opportunityId?: string | null;
+  saleId?: string | null;
   phone: string | null;
   leadName: string | null;
   templateName: string | null;
@@ -85,6 +92,9 @@ export function toLogView(row: SendRow, history: SendHistoryEntry[]): Automation
     readAt: iso(row.read_at),
     repliedAt: iso(row.replied_at),
     history,
+    occurrenceKey: row.occurrence_key,
+    opportunityId: row.opportunity_id,
+    saleId: row.sale_id,
   };
 }
 
@@ -104,15 +114,16 @@ export class SendStore {
     return this.db.withTenant(tenantId, (db) => db.query(sql, parameters) as Promise<T>);
   }
 
-  /** Insert a `scheduled` send unless the (tenant, rule, lead) already has one — ever. Null when it existed. */
+  /** Insert a `scheduled` send unless its occurrence already has one — ever. Null when it existed. */
   async insertScheduled(send: NewSend): Promise<SendRow | null> {
     const rows: SendRow[] = await this.query(
       send.tenantId,
       `WITH inserted AS (
          INSERT INTO automation.sends
-           (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, manual, due_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8, $9)
-         ON CONFLICT ON CONSTRAINT sends_tenant_rule_lead_key DO NOTHING
+           (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, manual, due_at,
+            occurrence_key, opportunity_id, sale_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8, $9, $11, $12, $13)
+         ON CONFLICT ON CONSTRAINT sends_tenant_occurrence_key DO NOTHING
          RETURNING *
        ), history AS (
          INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at)
@@ -130,6 +141,9 @@ export class SendStore {
         send.manual,
         send.dueAt,
         send.detail,
+        send.occurrenceKey ?? null,
+        send.opportunityId ?? null,
+        send.saleId ?? null,
       ],
     );
     return rows[0] ?? null;
@@ -566,7 +580,7 @@ export class SendStore {
   }
 
   /** Funnel counts in one aggregate query; a later state counts for the earlier ones (a read was delivered). */
-  async metrics(tenantId: string, ruleKey?: RuleKey): Promise<AutomationMetrics> {
+  async metrics(tenantId: string, ruleKey?: string): Promise<AutomationMetrics> {
     const rows: Omit<AutomationMetrics, 'deliveryRate' | 'readRate' | 'replyRate'>[] = await this.query(
       tenantId,
       `SELECT
@@ -589,6 +603,78 @@ export class SendStore {
       readRate: rate(counts.read),
       replyRate: rate(counts.replied),
     };
+  }
+
+  /**
+   * Cancel `scheduled` sends that match (all given filters; at least one of lead, opportunity, sale or rule):
+   * status `cancelled` and one history row each, in one statement. Sends already claimed (`sending`) are not
+   * touched — the due-time check in `SendPreparer` stops those. Returns the cancelled ids.
+   */
+  async cancelScheduled(
+    tenantId: string,
+    filter: {
+      ruleKey?: string;
+      leadId?: string;
+      /** The lead's phone as stored on the send (E.164). */
+      phone?: string;
+      opportunityId?: string;
+      saleId?: string;
+      ids?: string[];
+      /** Keep this occurrence (e.g. the reminder for the opportunity's current deadline). */
+      exceptOccurrenceKey?: string;
+    },
+    detail: string,
+  ): Promise<string[]> {
+    const rows: { id: string }[] = await this.query(
+      tenantId,
+      `WITH cancelled AS (
+         UPDATE automation.sends
+            SET status = 'cancelled', updated_at = now()
+          WHERE tenant_id = $1 AND status = 'scheduled'
+            AND ($2::text IS NULL OR rule_key = $2::text)
+            AND ($3::uuid IS NULL OR lead_id = $3::uuid)
+            AND ($4::uuid IS NULL OR opportunity_id = $4::uuid)
+            AND ($5::uuid IS NULL OR sale_id = $5::uuid)
+            AND ($6::uuid[] IS NULL OR id = ANY($6::uuid[]))
+            AND ($7::text IS NULL OR occurrence_key <> $7::text)
+            AND ($9::text IS NULL OR phone = $9::text)
+         RETURNING id, tenant_id
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, 'cancelled', $8::text FROM cancelled
+       )
+       SELECT id FROM cancelled`,
+      [
+        tenantId,
+        filter.ruleKey ?? null,
+        filter.leadId ?? null,
+        filter.opportunityId ?? null,
+        filter.saleId ?? null,
+        filter.ids ?? null,
+        filter.exceptOccurrenceKey ?? null,
+        detail,
+        filter.phone ?? null,
+      ],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The rule's sends still waiting (`scheduled`). */
+  async listScheduledForRule(tenantId: string, ruleKey: string): Promise<SendRow[]> {
+    return this.query(
+      tenantId,
+      `SELECT * FROM automation.sends WHERE tenant_id = $1 AND rule_key = $2 AND status = 'scheduled'`,
+      [tenantId, ruleKey],
+    );
+  }
+
+  /** The lead's sends still waiting (`scheduled`), to check their rules' conditions again. */
+  async listScheduledForLead(tenantId: string, leadId: string): Promise<SendRow[]> {
+    return this.query(
+      tenantId,
+      `SELECT * FROM automation.sends WHERE tenant_id = $1 AND lead_id = $2 AND status = 'scheduled'`,
+      [tenantId, leadId],
+    );
   }
 
   private async histories(tenantId: string, ids: string[]): Promise<Map<string, SendHistoryEntry[]>> {

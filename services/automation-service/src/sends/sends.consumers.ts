@@ -8,6 +8,7 @@ import { SendsService } from './sends.service';
  * `<service>.<purpose>` is spelled `<service>_<purpose>` (as crm-service does).
  */
 export const DURABLES = {
+  /** Consumed by the rule engine (src/engine/rule-engine.consumers.ts). */
   leadCreated: 'automation-service_lead-created',
   whatsappStatus: 'automation-service_whatsapp-status',
   whatsappInbound: 'automation-service_whatsapp-inbound',
@@ -22,11 +23,6 @@ export class SendsConsumers implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jetstream.consume({
-      durable: DURABLES.leadCreated,
-      subject: Events.leadCreated,
-      handler: (event) => this.sends.onLeadCreated(event),
-    });
     await this.jetstream.consume({
       durable: DURABLES.whatsappStatus,
       subject: Events.whatsappStatus,

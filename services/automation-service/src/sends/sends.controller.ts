@@ -1,30 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import {
-  AutomationMetricsRequest,
-  ListLogsRequest,
-  Rpc,
-  TriggerRequest,
-  type RpcReply,
-} from '@crm/contracts';
+import { AutomationMetricsRequest, ListLogsRequest, Rpc, type RpcReply } from '@crm/contracts';
 import { SendStore } from './send-store';
-import { SendsService } from './sends.service';
 
 @Controller()
 export class SendsController {
-  constructor(
-    private readonly store: SendStore,
-    private readonly sends: SendsService,
-  ) {}
+  constructor(private readonly store: SendStore) {}
 
   @MessagePattern(Rpc.automation.listLogs)
   listLogs(@Payload() request: ListLogsRequest): Promise<RpcReply<typeof Rpc.automation.listLogs>> {
     return this.store.listLogs(request);
-  }
-
-  @MessagePattern(Rpc.automation.trigger)
-  trigger(@Payload() request: TriggerRequest): Promise<RpcReply<typeof Rpc.automation.trigger>> {
-    return this.sends.trigger(request);
   }
 
   @MessagePattern(Rpc.automation.metrics)

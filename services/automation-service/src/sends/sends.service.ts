@@ -1,18 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  DomainError,
-  INITIAL_LEAD_STATUS,
-  Rpc,
-  type AutomationLogView,
-  type LeadCreatedEvent,
-  type TriggerRequest,
   type WhatsappInboundEvent,
   type WhatsappStatusEvent,
   normalizePhone,
   sendReasonForMetaCode,
 } from '@crm/contracts';
-import { RpcClient } from '@crm/nest-common';
-import { RulesService } from '../rules/rules.service';
 import { SendStore, type SendError } from './send-store';
 
 /** `biz_opaque_callback_data` of every automated message: marks it as ours and names the send. */
@@ -31,69 +23,14 @@ export function sendIdFromCallback(callbackData: string | undefined): string | n
 }
 
 /**
- * What happens to sends outside the scheduler: scheduling on lead creation, manual triggers, and delivery
- * updates from WhatsApp. Loop safety: the only thing that schedules a send is `lead.created` (or a person's
- * trigger); nothing here creates leads, changes them or publishes events, so a send can never cause another.
+ * Delivery updates from WhatsApp for existing sends (scheduling and cancelling are the rule engine's:
+ * src/engine/). Nothing here creates or changes CRM data or publishes events.
  */
 @Injectable()
 export class SendsService {
   private readonly logger = new Logger(SendsService.name);
 
-  constructor(
-    private readonly store: SendStore,
-    private readonly rules: RulesService,
-    private readonly rpc: RpcClient,
-  ) {}
-
-  /**
-   * A new lead in the initial status gets its follow-up scheduled at createdAt + delay — if the rule is on now.
-   * Leads created while the rule is off are not backfilled when it is turned on. Redeliveries insert nothing
-   * (unique (tenant, rule, lead)).
-   */
-  async onLeadCreated(event: LeadCreatedEvent): Promise<void> {
-    if (event.status !== INITIAL_LEAD_STATUS) return;
-    const rule = await this.rules.get(event.tenantId, 'lead_followup');
-    if (!rule.enabled) return;
-    const dueAt = new Date(new Date(event.createdAt).getTime() + rule.delaySeconds * 1000);
-    const row = await this.store.insertScheduled({
-      tenantId: event.tenantId,
-      ruleKey: rule.key,
-      leadId: event.leadId,
-      phone: event.phone,
-      leadName: event.name,
-      templateName: rule.templateName,
-      templateLanguage: rule.templateLanguage,
-      dueAt,
-      manual: false,
-      detail: `lead created; follow-up due ${dueAt.toISOString()}`,
-    });
-    if (row) this.logger.log(`scheduled ${rule.key} for lead ${event.leadId} at ${dueAt.toISOString()}`);
-  }
-
-  /** Send the rule to one lead now (the scheduler picks it up within a poll interval). Once per lead, ever. */
-  async trigger(request: TriggerRequest): Promise<AutomationLogView> {
-    const { tenantId, ruleKey, leadId } = request;
-    const lead = await this.rpc.call(Rpc.crm.getLead, { tenantId, leadId });
-    if (lead.optedOut)
-      throw new DomainError('VALIDATION', 'contact opted out: automations never message them');
-    const rule = await this.rules.get(tenantId, ruleKey);
-    const row = await this.store.insertScheduled({
-      tenantId,
-      ruleKey,
-      leadId,
-      phone: lead.phone,
-      leadName: lead.name,
-      templateName: rule.templateName,
-      templateLanguage: rule.templateLanguage,
-      dueAt: new Date(),
-      manual: true,
-      detail: 'triggered manually',
-    });
-    if (!row) throw new DomainError('CONFLICT', 'already sent to this lead', { leadId, ruleKey });
-    const view = await this.store.getLogView(tenantId, row.id);
-    if (!view) throw new DomainError('INTERNAL', 'the send just created is missing');
-    return view;
-  }
+  constructor(private readonly store: SendStore) {}
 
   /** A Meta status webhook: found by wamid (or our callback data); unknown messages are not ours. */
   async onWhatsappStatus(event: WhatsappStatusEvent): Promise<void> {

@@ -171,7 +171,7 @@ describe('gateway: sessions, roles and tenancy (real crm-service)', () => {
   describe('roles', () => {
     it('answers 403 to a setter on every marketing and automation route', async () => {
       const setter = await loginAs(tenantA, 'setter');
-      const routes: Array<['get' | 'post' | 'patch', string]> = [
+      const routes: Array<['get' | 'post' | 'patch' | 'delete', string]> = [
         ['get', '/crm/marketing/token-status'],
         ['get', '/crm/marketing/meta-portfolios'],
         ['get', '/crm/marketing/stats?preset=last_7d'],
@@ -179,6 +179,9 @@ describe('gateway: sessions, roles and tenancy (real crm-service)', () => {
         ['post', '/crm/marketing/connect'],
         ['get', '/crm/marketing/automation/rules'],
         ['patch', '/crm/marketing/automation/rules/lead_followup'],
+        ['post', '/crm/marketing/automation/rules'],
+        ['delete', '/crm/marketing/automation/rules/r_0123456789ab'],
+        ['post', '/crm/marketing/automation/rules/lead_followup/preview'],
         ['get', '/crm/marketing/automation/templates'],
         ['get', '/crm/marketing/automation-logs'],
         ['post', '/crm/marketing/automation/trigger'],
@@ -273,6 +276,34 @@ describe('gateway: sessions, roles and tenancy (real crm-service)', () => {
       expect(keyInBody.body.message).toContain('key');
       const delayAsText = await agent.patch(rule).send({ delaySeconds: '3600' }).expect(400);
       expect(delayAsText.body.details.fields).toEqual(['delaySeconds']);
+      // Rule routes: a key that cannot exist is 404; bodies are checked before automation-service is asked.
+      await agent.patch('/crm/marketing/automation/rules/no_such_rule').send({}).expect(404);
+      await agent
+        .delete('/crm/marketing/automation/rules/R_ABC')
+        .set('Origin', gateway.config.PUBLIC_URL)
+        .set('Sec-Fetch-Site', 'same-origin')
+        .expect(404);
+      const noTrigger = await agent.post('/crm/marketing/automation/rules').send({ name: 'X' }).expect(400);
+      expect(noTrigger.body.details.fields).toEqual(['trigger']);
+      const badTrigger = await agent
+        .post('/crm/marketing/automation/rules')
+        .send({ name: 'X', trigger: { type: 'lead.deleted' } })
+        .expect(400);
+      expect(badTrigger.body.message).toContain('trigger');
+      const keyChosen = await agent
+        .post('/crm/marketing/automation/rules')
+        .send({ name: 'X', trigger: { type: 'lead.created' }, key: 'r_0123456789ab' })
+        .expect(400);
+      expect(keyChosen.body.message).toContain('key');
+      const badMapping = await agent
+        .patch(rule)
+        .send({ mapping: { header: [], body: ['lead.password'], buttons: [] } })
+        .expect(400);
+      expect(badMapping.body.message).toContain('mapping');
+      await agent
+        .post('/crm/marketing/automation/rules/lead_followup/preview')
+        .send({ leadId: 'not-a-uuid' })
+        .expect(400);
     });
 
     it('moves a lead through the pipeline of the session tenant', async () => {

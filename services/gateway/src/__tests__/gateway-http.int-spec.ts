@@ -239,6 +239,8 @@ describe('gateway: webhooks, docs and static files (real NATS)', () => {
           '/crm/marketing/stats',
           '/crm/marketing/automation/rules/{key}',
           '/crm/marketing/automation/protection',
+          '/crm/marketing/automation/rules',
+          '/crm/marketing/automation/rules/{key}/preview',
           '/crm/auth/meta/url',
         ]),
       );
@@ -256,7 +258,7 @@ describe('gateway: webhooks, docs and static files (real NATS)', () => {
       expect(schemas.UpdateRuleBody.required ?? []).toEqual([]);
       expect(schemas.UpdateRuleBody.properties.delaySeconds).toMatchObject({
         type: 'integer',
-        minimum: 1,
+        minimum: 0,
         maximum: MAX_DELAY_SECONDS,
       });
       for (const schema of Object.values(schemas as Record<string, { properties?: object }>)) {

@@ -1,29 +1,38 @@
-import { Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   DomainError,
   MODULE_ROLES,
-  RULE_KEYS,
+  RULE_KEY_PATTERN,
   Rpc,
   type AutomationLogView,
   type AutomationMetrics,
+  type AutomationRuleView,
   type Page,
-  type RuleKey,
-  type RuleView,
   type TemplateView,
+  type TriggerPreview,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { Roles, Session } from '../auth/auth.decorators';
 import type { SessionContext } from '../auth/session';
 import { META_BACKED_RPC_TIMEOUT_MS } from '../http/rpc-timeouts';
 import { ValidBody } from '../http/validated-body';
-import { ListLogsQuery, MetricsQuery, TemplatesQuery, TriggerBody, UpdateRuleBody } from './automation.dto';
+import {
+  CreateRuleBody,
+  ListLogsQuery,
+  MetricsQuery,
+  PreviewBody,
+  TemplatesQuery,
+  TriggerBody,
+  UpdateRuleBody,
+} from './automation.dto';
 
-function ruleKey(value: string): RuleKey {
-  if (!(RULE_KEYS as readonly string[]).includes(value)) {
+/** A built-in key or a user rule's `r_<12 hex>`; anything else is a rule that cannot exist (404). */
+function ruleKey(value: string): string {
+  if (!RULE_KEY_PATTERN.test(value)) {
     throw new DomainError('NOT_FOUND', `no automation rule ${JSON.stringify(value.slice(0, 64))}`);
   }
-  return value as RuleKey;
+  return value;
 }
 
 @ApiTags('automation')
@@ -35,32 +44,69 @@ export class AutomationController {
 
   @Get('automation/rules')
   @ApiOperation({ summary: 'Automation rules of the tenant' })
-  @ApiOkResponse({ description: 'RuleView[]' })
-  rules(@Session() session: SessionContext): Promise<RuleView[]> {
+  @ApiOkResponse({ description: 'AutomationRuleView[]: the three built-in rules, then the user rules' })
+  rules(@Session() session: SessionContext): Promise<AutomationRuleView[]> {
     return this.rpc.call(Rpc.automation.listRules, { tenantId: session.tenantId });
   }
 
+  @Post('automation/rules')
+  @ApiOperation({ summary: 'Create a user rule (trigger, conditions, template and mapping, timing, limits)' })
+  @ApiBody({ type: CreateRuleBody })
+  @ApiOkResponse({ description: 'AutomationRuleView (201)' })
+  createRule(
+    @Session() session: SessionContext,
+    @ValidBody(CreateRuleBody) body: CreateRuleBody,
+  ): Promise<AutomationRuleView> {
+    return this.rpc.call(
+      Rpc.automation.createRule,
+      { ...body, tenantId: session.tenantId },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+  }
+
   @Patch('automation/rules/:key')
-  @ApiOperation({ summary: 'Enable/disable a rule, or change its delay, template and variables' })
-  @ApiParam({ name: 'key', enum: RULE_KEYS })
+  @ApiOperation({
+    summary: 'Change a rule (built-in or user): on/off, timing, conditions, template and mapping…',
+  })
+  @ApiParam({
+    name: 'key',
+    description: 'lead_followup, opportunity_reminder, post_sale_feedback or r_<12 hex>',
+  })
   @ApiBody({ type: UpdateRuleBody })
-  @ApiOkResponse({ description: 'RuleView' })
+  @ApiOkResponse({ description: 'AutomationRuleView' })
   updateRule(
     @Session() session: SessionContext,
     @Param('key') key: string,
     @ValidBody(UpdateRuleBody) body: UpdateRuleBody,
-  ): Promise<RuleView> {
+  ): Promise<AutomationRuleView> {
     return this.rpc.call(
       Rpc.automation.updateRule,
-      {
-        enabled: body.enabled,
-        delaySeconds: body.delaySeconds,
-        templateName: body.templateName,
-        templateLanguage: body.templateLanguage,
-        variableMapping: body.variableMapping,
-        key: ruleKey(key),
-        tenantId: session.tenantId,
-      },
+      { ...body, key: ruleKey(key), tenantId: session.tenantId },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+  }
+
+  @Delete('automation/rules/:key')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a user rule (its scheduled sends are cancelled); built-in rules: 400' })
+  @ApiParam({ name: 'key', description: 'r_<12 hex>' })
+  async deleteRule(@Session() session: SessionContext, @Param('key') key: string): Promise<void> {
+    await this.rpc.call(Rpc.automation.deleteRule, { key: ruleKey(key), tenantId: session.tenantId });
+  }
+
+  @Post('automation/rules/:key/preview')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Dry run for one lead: the message as it would be sent, or why not' })
+  @ApiBody({ type: PreviewBody })
+  @ApiOkResponse({ description: 'TriggerPreview' })
+  preview(
+    @Session() session: SessionContext,
+    @Param('key') key: string,
+    @ValidBody(PreviewBody) body: PreviewBody,
+  ): Promise<TriggerPreview> {
+    return this.rpc.call(
+      Rpc.automation.preview,
+      { ...body, ruleKey: ruleKey(key), tenantId: session.tenantId },
       META_BACKED_RPC_TIMEOUT_MS,
     );
   }
@@ -111,7 +157,13 @@ export class AutomationController {
   ): Promise<AutomationLogView> {
     return this.rpc.call(
       Rpc.automation.trigger,
-      { tenantId: session.tenantId, ruleKey: body.ruleKey, leadId: body.leadId },
+      {
+        tenantId: session.tenantId,
+        ruleKey: body.ruleKey,
+        leadId: body.leadId,
+        opportunityId: body.opportunityId,
+        saleId: body.saleId,
+      },
       META_BACKED_RPC_TIMEOUT_MS,
     );
   }

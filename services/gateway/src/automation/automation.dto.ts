@@ -1,8 +1,10 @@
 import { OmitType } from '@nestjs/swagger';
 import {
   AutomationMetricsRequest,
+  CreateRuleRequest,
   ListLogsRequest,
   ListTemplatesRequest,
+  PreviewRequest,
   TriggerRequest,
   UpdateRuleRequest,
 } from '@crm/contracts';
@@ -13,7 +15,9 @@ import { ApiFromContract } from '../http/api-from-contract';
   delaySeconds: { example: 3600 },
   templateName: { example: 'seguimiento_lead' },
   templateLanguage: { example: 'es_MX' },
-  variableMapping: { description: 'Source of each {{n}}, in order' },
+  variableMapping: {
+    description: 'Source of each body {{n}}, in order (same as mapping.body; kept for compatibility)',
+  },
 })
 export class UpdateRuleBody extends OmitType(UpdateRuleRequest, ['tenantId', 'key'] as const) {}
 
@@ -32,3 +36,15 @@ export class TriggerBody extends OmitType(TriggerRequest, ['tenantId'] as const)
 /** Query of `GET /crm/marketing/automation/metrics`. */
 @ApiFromContract()
 export class MetricsQuery extends OmitType(AutomationMetricsRequest, ['tenantId'] as const) {}
+
+/** Body of `POST /crm/marketing/automation/rules`: a user rule (its key `r_<12 hex>` is made by the server). */
+@ApiFromContract({
+  name: { example: 'Bienvenida a calificados' },
+  delaySeconds: { example: 3600 },
+  templateName: { example: 'seguimiento_lead' },
+})
+export class CreateRuleBody extends OmitType(CreateRuleRequest, ['tenantId'] as const) {}
+
+/** Body of `POST /crm/marketing/automation/rules/:key/preview` (the key is in the path). */
+@ApiFromContract()
+export class PreviewBody extends OmitType(PreviewRequest, ['tenantId', 'ruleKey'] as const) {}

@@ -8,6 +8,7 @@ import { DurableMessagingTables1767398400100 } from './migrations/1767398400100-
 import { AdCreatives1767610000000 } from './migrations/1767610000000-AdCreatives';
 import { FreeFormTextSends1767710000000 } from './migrations/1767710000000-FreeFormTextSends';
 import { SendOutcomes1768200100000 } from './migrations/1768200100000-SendOutcomes';
+import { TemplateDetails1768300100000 } from './migrations/1768300100000-TemplateDetails';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -24,6 +25,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       AdCreatives1767610000000,
       FreeFormTextSends1767710000000,
       SendOutcomes1768200100000,
+      TemplateDetails1768300100000,
     ],
     applicationName: 'meta-ads-service',
   });

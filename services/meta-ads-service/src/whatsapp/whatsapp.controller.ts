@@ -6,6 +6,7 @@ import {
   SendOutcomeRequest,
   SendTemplateRequest,
   SendTextRequest,
+  TemplateDetailsRequest,
   type RpcReply,
 } from '@crm/contracts';
 import { SendsService } from './sends.service';
@@ -21,6 +22,13 @@ export class WhatsappController {
   @MessagePattern(Rpc.meta.listTemplates)
   listTemplates(@Payload() request: ListTemplatesRequest): Promise<RpcReply<typeof Rpc.meta.listTemplates>> {
     return this.templates.list(request.tenantId, request.refresh ?? false);
+  }
+
+  @MessagePattern(Rpc.meta.templateDetails)
+  templateDetails(
+    @Payload() request: TemplateDetailsRequest,
+  ): Promise<RpcReply<typeof Rpc.meta.templateDetails>> {
+    return this.templates.details(request.tenantId, request.refresh ?? false);
   }
 
   @MessagePattern(Rpc.meta.sendTemplate)

@@ -50,6 +50,8 @@ export const templateFields = (): FieldResolvers<SandboxTemplate> => ({
   language: (t) => t.language,
   status: (t) => t.status,
   category: (t) => t.category,
+  sub_category: () => undefined,
+  previous_category: () => undefined,
   parameter_format: () => 'POSITIONAL',
   rejected_reason: (t) => t.rejectedReason,
   components: (t) => t.components,

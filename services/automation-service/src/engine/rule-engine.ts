@@ -1,0 +1,306 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  normalizePhone,
+  type AutomationRuleView,
+  type LeadAssignedEvent,
+  type LeadCreatedEvent,
+  type LeadStatusChangedEvent,
+  type OpportunityCreatedEvent,
+  type OpportunityLostEvent,
+  type OpportunityUpdatedEvent,
+  type OpportunityWonEvent,
+  type SaleCompletedEvent,
+  type SaleRefundedEvent,
+  type WhatsappInboundEvent,
+  type WhatsappStatusEvent,
+} from '@crm/contracts';
+import { whyNotApplicable, type NotApplicable, type RuleFacts } from '../rules/rule-conditions';
+import { occurrenceFor, occurrenceStillCurrent, type TriggerEvent } from '../rules/occurrence';
+import { RulesService } from '../rules/rules.service';
+import { CALLBACK_PREFIX } from '../sends/sends.service';
+import { SendStore, type SendRow } from '../sends/send-store';
+import { RuleFactsLoader, type LoadedFacts } from '../rules/rule-facts';
+
+/** Facts known from a `lead.created` event alone (enough unless a rule asks about campaign, seller or tags). */
+function factsFromLeadCreated(event: LeadCreatedEvent): RuleFacts {
+  return {
+    lead: {
+      status: event.status,
+      leadSource: event.leadSource,
+      metaAdId: event.metaAdId ?? null,
+      metaCampaignId: null,
+      assignedUserId: null,
+      tags: [],
+    },
+  };
+}
+
+function needsFullLead(rule: AutomationRuleView): boolean {
+  const c = rule.conditions;
+  return Boolean(c.campaignIds?.length || c.sellerIds?.length || c.tags?.length);
+}
+
+/**
+ * The rule engine: turns CRM facts into scheduled sends (one per rule × occurrence) and cancels scheduled sends
+ * whose rule no longer applies.
+ *
+ * Loop guard: the engine only reads from crm-service (`crm.leads.get`, `crm.leads.list`, `crm.tenants.get`) and
+ * writes only `automation.*`; it never creates or changes CRM data and publishes no events, so no send can cause a
+ * CRM event. The one trigger fed by WhatsApp itself, `no_reply`, ignores messages that carry our callback data
+ * (`automation:<sendId>`): an automated message never starts another automation.
+ */
+@Injectable()
+export class RuleEngine {
+  private readonly logger = new Logger(RuleEngine.name);
+
+  constructor(
+    private readonly store: SendStore,
+    private readonly rules: RulesService,
+    private readonly facts: RuleFactsLoader,
+  ) {}
+
+  // ---- triggers ----
+
+  async onLeadCreated(event: LeadCreatedEvent): Promise<void> {
+    await this.fire(
+      event.tenantId,
+      { type: 'lead.created', leadId: event.leadId, at: new Date(event.createdAt) },
+      { partial: factsFromLeadCreated(event), phone: event.phone, leadName: event.name },
+    );
+  }
+
+  async onLeadStatusChanged(event: LeadStatusChangedEvent): Promise<void> {
+    await this.recheckLead(event.tenantId, event.leadId, `lead moved to ${event.to}`);
+    await this.fire(event.tenantId, {
+      type: 'lead.status_changed',
+      leadId: event.leadId,
+      toStatus: event.to,
+      at: new Date(event.changedAt),
+    });
+  }
+
+  async onLeadAssigned(event: LeadAssignedEvent): Promise<void> {
+    await this.recheckLead(event.tenantId, event.leadId, 'lead assigned to another seller');
+    await this.fire(event.tenantId, {
+      type: 'lead.assigned',
+      leadId: event.leadId,
+      toUserId: event.to,
+      at: new Date(event.assignedAt),
+    });
+  }
+
+  async onOpportunityCreated(event: OpportunityCreatedEvent): Promise<void> {
+    const about = { leadId: event.leadId, opportunityId: event.opportunityId };
+    await this.fire(event.tenantId, { type: 'opportunity.created', ...about, at: new Date(event.createdAt) });
+    if (event.deadline && event.status === 'pending') {
+      await this.fire(event.tenantId, {
+        type: 'opportunity.deadline',
+        ...about,
+        deadline: new Date(event.deadline),
+      });
+    }
+  }
+
+  /**
+   * A changed opportunity: scheduled sends about it are checked again (closed → reminders cancelled; value out
+   * of a rule's bounds → cancelled); a moved deadline cancels the reminder for the old deadline (its occurrence
+   * key names the old deadline) and schedules one for the new deadline — a new occurrence, never a moved row.
+   */
+  async onOpportunityUpdated(event: OpportunityUpdatedEvent): Promise<void> {
+    const detail = event.deadlineChanged
+      ? `deadline moved to ${event.deadline ?? 'none'}`
+      : `opportunity changed (${event.changed.join(', ')})`;
+    await this.recheckLead(event.tenantId, event.leadId, detail);
+    if (
+      event.status === 'pending' &&
+      event.deadline &&
+      (event.deadlineChanged || event.previousStatus !== 'pending')
+    ) {
+      await this.fire(event.tenantId, {
+        type: 'opportunity.deadline',
+        leadId: event.leadId,
+        opportunityId: event.opportunityId,
+        deadline: new Date(event.deadline),
+      });
+    }
+  }
+
+  async onOpportunityClosed(event: OpportunityWonEvent | OpportunityLostEvent, won: boolean): Promise<void> {
+    await this.recheckLead(event.tenantId, event.leadId, `opportunity ${won ? 'won' : 'lost'}`);
+    await this.fire(event.tenantId, {
+      type: won ? 'opportunity.won' : 'opportunity.lost',
+      leadId: event.leadId,
+      opportunityId: event.opportunityId,
+      at: new Date(event.closedAt),
+    });
+  }
+
+  async onSaleCompleted(event: SaleCompletedEvent): Promise<void> {
+    await this.fire(event.tenantId, {
+      type: 'sale.completed',
+      leadId: event.leadId,
+      saleId: event.saleId,
+      opportunityId: event.opportunityId ?? null,
+      at: new Date(event.completedAt),
+    });
+  }
+
+  async onSaleRefunded(event: SaleRefundedEvent): Promise<void> {
+    const cancelled = await this.store.cancelScheduled(
+      event.tenantId,
+      { saleId: event.saleId },
+      'sale refunded',
+    );
+    if (cancelled.length > 0)
+      this.logger.log(`cancelled ${cancelled.length} send(s) of refunded sale ${event.saleId}`);
+  }
+
+  /**
+   * A message of ours left (status `sent`): `no_reply` rules wait for an answer from then on. Automated messages
+   * (our callback data) are ignored — the loop guard — and a newer message replaces the older wait.
+   */
+  async onWhatsappStatus(event: WhatsappStatusEvent): Promise<void> {
+    if (event.status !== 'sent') return;
+    if (event.callbackData?.startsWith(CALLBACK_PREFIX)) return;
+    const rules = await this.rules.listEnabledFor(event.tenantId, ['no_reply']);
+    if (rules.length === 0) return;
+    const leadId = await this.facts.leadIdByPhone(event.tenantId, event.recipientId);
+    if (!leadId) return;
+    const trigger: TriggerEvent = {
+      type: 'no_reply',
+      leadId,
+      wamid: event.wamid,
+      at: new Date(event.timestamp),
+    };
+    for (const rule of rules) {
+      const occurrence = occurrenceFor(rule, trigger);
+      if (!occurrence) continue;
+      await this.store.cancelScheduled(
+        event.tenantId,
+        { ruleKey: rule.key, leadId, exceptOccurrenceKey: occurrence.occurrenceKey },
+        'a newer message was sent',
+      );
+    }
+    await this.fire(event.tenantId, trigger, { rules });
+  }
+
+  /** The contact wrote: their `no_reply` waits are over. */
+  async onWhatsappInbound(event: WhatsappInboundEvent): Promise<void> {
+    const rules = await this.rules.listEnabledFor(event.tenantId, ['no_reply']);
+    if (rules.length === 0) return;
+    const phone = normalizePhone(event.from) ?? event.from;
+    for (const rule of rules) {
+      await this.store.cancelScheduled(event.tenantId, { ruleKey: rule.key, phone }, 'the contact replied');
+    }
+  }
+
+  // ---- scheduling and cancelling ----
+
+  /**
+   * Schedule one send per enabled rule this event starts, if its conditions hold now. Redeliveries insert nothing
+   * (`UNIQUE (tenant_id, occurrence_key)`).
+   */
+  private async fire(
+    tenantId: string,
+    trigger: TriggerEvent,
+    options: {
+      partial?: RuleFacts;
+      phone?: string;
+      leadName?: string;
+      rules?: AutomationRuleView[];
+    } = {},
+  ): Promise<void> {
+    const rules = options.rules ?? (await this.rules.listEnabledFor(tenantId, [trigger.type]));
+    let loaded: LoadedFacts | null | undefined;
+    for (const rule of rules) {
+      const occurrence = occurrenceFor(rule, trigger);
+      if (!occurrence) continue;
+      let facts: RuleFacts | null | undefined =
+        options.partial && !needsFullLead(rule) ? options.partial : undefined;
+      if (!facts) {
+        loaded ??= await this.facts.load(tenantId, trigger.leadId, occurrence);
+        facts = loaded;
+      }
+      if (!facts) return; // the lead is gone
+      const why =
+        occurrenceStillCurrent(rule, occurrence.occurrenceKey, facts) ?? whyNotApplicable(rule, facts);
+      if (why) {
+        this.logger.debug(`${rule.key} not scheduled for lead ${trigger.leadId}: ${why.text}`);
+        continue;
+      }
+      const row = await this.store.insertScheduled({
+        tenantId,
+        ruleKey: rule.key,
+        leadId: occurrence.leadId,
+        occurrenceKey: occurrence.occurrenceKey,
+        opportunityId: occurrence.opportunityId,
+        saleId: occurrence.saleId,
+        phone: loaded?.lead.phone ?? options.phone ?? null,
+        leadName: loaded?.lead.name ?? options.leadName ?? null,
+        templateName: rule.templateName,
+        templateLanguage: rule.templateLanguage,
+        dueAt: occurrence.dueAt,
+        manual: false,
+        detail: `${trigger.type.replace('_', ' ')}; due ${occurrence.dueAt.toISOString()}`,
+      });
+      if (row) this.logger.log(`scheduled ${occurrence.occurrenceKey} at ${occurrence.dueAt.toISOString()}`);
+    }
+  }
+
+  /**
+   * Check the lead's scheduled sends again and cancel those whose rule no longer applies (rule disabled or
+   * deleted, the lead contacted, the opportunity closed or its deadline moved, a condition broken). Sends a person
+   * triggered are only cancelled when their rule is deleted.
+   */
+  async recheckLead(tenantId: string, leadId: string, cause: string): Promise<void> {
+    const rows = await this.store.listScheduledForLead(tenantId, leadId);
+    if (rows.length === 0) return;
+    const loaded = new Map<string, LoadedFacts | null>();
+    for (const row of rows) {
+      const why = await this.whyCancel(row, loaded);
+      if (!why) continue;
+      const cancelled = await this.store.cancelScheduled(
+        tenantId,
+        { ids: [row.id] },
+        `${why.text} (${cause})`,
+      );
+      if (cancelled.length > 0) this.logger.log(`cancelled ${row.occurrence_key}: ${why.text}`);
+    }
+  }
+
+  private async whyCancel(
+    row: SendRow,
+    cache: Map<string, LoadedFacts | null>,
+  ): Promise<NotApplicable | null> {
+    const rule = await this.rules.find(row.tenant_id, row.rule_key);
+    if (!rule) return { reason: 'rule_disabled', text: 'rule deleted' };
+    if (row.manual) return null;
+    if (!rule.enabled) return { reason: 'rule_disabled', text: 'rule disabled' };
+    const cacheKey = `${row.opportunity_id}:${row.sale_id}`;
+    if (!cache.has(cacheKey)) {
+      cache.set(
+        cacheKey,
+        await this.facts.load(row.tenant_id, row.lead_id, {
+          opportunityId: row.opportunity_id,
+          saleId: row.sale_id,
+        }),
+      );
+    }
+    const facts = cache.get(cacheKey);
+    if (!facts) return { reason: 'lead_not_found', text: 'lead not found' };
+    return occurrenceStillCurrent(rule, row.occurrence_key, facts) ?? whyNotApplicable(rule, facts);
+  }
+
+  /** A rule turned off or deleted: its scheduled sends will not go out (a person's triggers stay, unless deleted). */
+  async onRuleStopped(tenantId: string, ruleKey: string, deleted: boolean): Promise<number> {
+    const rows = await this.store.listScheduledForRule(tenantId, ruleKey);
+    const ids = rows.filter((row) => deleted || !row.manual).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    const cancelled = await this.store.cancelScheduled(
+      tenantId,
+      { ids },
+      deleted ? 'rule deleted' : 'rule disabled',
+    );
+    return cancelled.length;
+  }
+}
