@@ -69,4 +69,11 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Min(100)
   @Max(3_600_000)
   LEADGEN_RETRY_MS: number = 60_000;
+
+  /** How often every connected WABA's templates are synced (once across replicas; 15 minutes by default). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  TEMPLATE_SYNC_INTERVAL_MS: number = 900_000;
 }

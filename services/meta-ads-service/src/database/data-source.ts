@@ -8,6 +8,7 @@ import { DurableMessagingTables1767398400100 } from './migrations/1767398400100-
 import { AdCreatives1767610000000 } from './migrations/1767610000000-AdCreatives';
 import { FreeFormTextSends1767710000000 } from './migrations/1767710000000-FreeFormTextSends';
 import { TemplateDetails1768300100000 } from './migrations/1768300100000-TemplateDetails';
+import { TemplateSyncSchedule1768300100001 } from './migrations/1768300100001-TemplateSyncSchedule';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -24,6 +25,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       AdCreatives1767610000000,
       FreeFormTextSends1767710000000,
       TemplateDetails1768300100000,
+      TemplateSyncSchedule1768300100001,
     ],
     applicationName: 'meta-ads-service',
   });
