@@ -6,6 +6,7 @@ import { AUTOMATION_SCHEMA, dataSourceOptions } from './database/data-source';
 import { RulesModule } from './rules/rules.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SendsModule } from './sends/sends.module';
+import { TemplatesModule } from './templates/templates.module';
 
 export type AppModuleConfig = Pick<
   AutomationConfig,
@@ -31,6 +32,7 @@ export class AppModule {
         }),
         RulesModule,
         SendsModule,
+        TemplatesModule,
         SchedulerModule.forRoot({
           SCHEDULER_POLL_MS: config.SCHEDULER_POLL_MS,
           SEND_STUCK_AFTER_MS: config.SEND_STUCK_AFTER_MS,

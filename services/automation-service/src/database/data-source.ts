@@ -5,6 +5,7 @@ import { CreateAutomationTables1767225600300 } from './migrations/1767225600300-
 import { TenantRowLevelSecurity1767312000300 } from './migrations/1767312000300-TenantRowLevelSecurity';
 import { DeadLetters1767398400300 } from './migrations/1767398400300-DeadLetters';
 import { SendStatesAndRuleKeys1768000000300 } from './migrations/1768000000300-SendStatesAndRuleKeys';
+import { TemplateStates1768300000000 } from './migrations/1768300000000-TemplateStates';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -18,6 +19,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       TenantRowLevelSecurity1767312000300,
       DeadLetters1767398400300,
       SendStatesAndRuleKeys1768000000300,
+      TemplateStates1768300000000,
     ],
     applicationName: 'automation-service',
   });

@@ -10,6 +10,7 @@ import { RpcClient } from '@crm/nest-common';
 import { RulesService } from '../rules/rules.service';
 import { needsTenantName, resolveBodyParameters } from '../rules/variable-mapping';
 import { SendStore, type SendRow } from '../sends/send-store';
+import { TemplatePausesService } from '../templates/template-pauses.service';
 import { callbackDataFor } from '../sends/sends.service';
 
 /** The idempotency key of a send: the same for every attempt, so WhatsApp gets it at most once. */
@@ -30,6 +31,7 @@ export class SendPreparer {
     private readonly store: SendStore,
     private readonly rules: RulesService,
     private readonly rpc: RpcClient,
+    private readonly pauses: TemplatePausesService,
   ) {}
 
   async prepare(row: SendRow): Promise<PreparedSend> {
@@ -37,6 +39,9 @@ export class SendPreparer {
     // A person's trigger sends regardless of the rule's switch and of the lead's stage; opt-out always wins.
     const rule = await this.rules.get(tenantId, row.rule_key);
     if (!row.manual && !rule.enabled) return { skip: 'rule disabled' };
+    // Its template paused or disabled by Meta (src/templates/): not sent, even by hand — Meta would refuse it.
+    const pause = await this.pauses.pauseOf(tenantId, row.rule_key);
+    if (pause) return { skip: `rule paused: ${pause.message}` };
     let lead: LeadView;
     try {
       lead = await this.rpc.call(Rpc.crm.getLead, {
