@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AutomationController } from './automation.controller';
+import { TemplatesController } from './templates.controller';
 
-@Module({ controllers: [AutomationController] })
+@Module({ controllers: [AutomationController, TemplatesController] })
 export class AutomationModule {}
