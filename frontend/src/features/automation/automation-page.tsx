@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ErrorState } from '../../components/error-state';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonBlock } from '../../components/skeleton';
@@ -16,6 +17,9 @@ export function AutomationPage() {
   return (
     <div className="space-y-6">
       <PageHeader title={t('automation.title')} description={t('automation.description')} />
+      <Link to="/automation/templates" className="text-sm font-medium underline">
+        {t('templates.link')}
+      </Link>
 
       {rules.isPending || templates.isPending ? (
         <div role="status" className="card space-y-3 p-5">
