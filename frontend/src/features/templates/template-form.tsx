@@ -198,6 +198,18 @@ export function TemplateForm({ onCreated }: { onCreated: () => void }) {
                 }
               />
             ) : null}
+            {button.type === 'URL' && variablesOf(button.value).length > 0 ? (
+              <input
+                className="input"
+                aria-label={t('templates.form.buttonExample')}
+                value={button.example}
+                onChange={(e) =>
+                  set({
+                    buttons: draft.buttons.map((b, j) => (j === i ? { ...b, example: e.target.value } : b)),
+                  })
+                }
+              />
+            ) : null}
             <button
               type="button"
               className="btn-secondary"

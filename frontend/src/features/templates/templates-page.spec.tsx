@@ -122,6 +122,16 @@ describe('TemplatesPage', () => {
     await user.type(screen.getByLabelText('Ejemplo para la variable 1'), 'Ana');
     await user.click(screen.getByRole('button', { name: 'Agregar botón' }));
     await user.type(screen.getByLabelText('Texto del botón'), 'Me interesa');
+    await user.click(screen.getByRole('button', { name: 'Agregar botón' }));
+    const types = screen.getAllByLabelText('Tipo de botón');
+    await user.selectOptions(types[1]!, 'URL');
+    await user.type(screen.getAllByLabelText('Texto del botón')[1]!, 'Ver');
+    await user.type(screen.getByLabelText('URL del botón'), 'https://sol.example/o/{{{{1}}');
+    await user.click(screen.getByRole('button', { name: 'Enviar a revisión de Meta' }));
+    expect(
+      screen.getByText('Escribe un ejemplo para esta variable; Meta lo exige para revisar.'),
+    ).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Ejemplo del final de la URL (variable 1)'), '42');
     await user.click(screen.getByRole('button', { name: 'Enviar a revisión de Meta' }));
     expect(await screen.findByText('Meta no aceptó la plantilla')).toBeInTheDocument();
     expect(screen.getByText(/There is already es content for the template promo_junio/)).toBeInTheDocument();
@@ -132,7 +142,10 @@ describe('TemplatesPage', () => {
       header: null,
       body: { text: 'Hola {{1}}, tenemos una oferta.', examples: ['Ana'] },
       footer: null,
-      buttons: [{ type: 'QUICK_REPLY', text: 'Me interesa' }],
+      buttons: [
+        { type: 'QUICK_REPLY', text: 'Me interesa' },
+        { type: 'URL', text: 'Ver', url: 'https://sol.example/o/{{1}}', example: ['42'] },
+      ],
     });
   });
 
