@@ -3,6 +3,7 @@ import { AppLayout } from '../components/app-layout';
 import { NotFound } from '../components/no-access';
 import { AgendaPage } from '../features/agenda/agenda-page';
 import { AutomationPage } from '../features/automation/automation-page';
+import { TemplatesPage } from '../features/templates/templates-page';
 import { RequireAuth, RequireModule } from '../features/auth/guards';
 import { LoginPage } from '../features/auth/login-page';
 import { SignupPage } from '../features/auth/signup-page';
@@ -97,6 +98,14 @@ export function createAppRouter() {
               element: (
                 <RequireModule module="automation">
                   <AutomationPage />
+                </RequireModule>
+              ),
+            },
+            {
+              path: 'automation/templates',
+              element: (
+                <RequireModule module="automation">
+                  <TemplatesPage />
                 </RequireModule>
               ),
             },

@@ -10,6 +10,7 @@ import { EngineModule } from './engine/engine.module';
 import { RulesModule } from './rules/rules.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SendsModule } from './sends/sends.module';
+import { TemplatesModule } from './templates/templates.module';
 
 export type AppModuleConfig = Pick<
   AutomationConfig,
@@ -42,6 +43,7 @@ export class AppModule {
         SendsModule,
         ProtectionModule.forRoot({ enforceDefaultSendWindow: config.ENFORCE_DEFAULT_SEND_WINDOW ?? true }),
         EngineModule,
+        TemplatesModule,
         SchedulerModule.forRoot({
           SCHEDULER_POLL_MS: config.SCHEDULER_POLL_MS,
           SEND_STUCK_AFTER_MS: config.SEND_STUCK_AFTER_MS,

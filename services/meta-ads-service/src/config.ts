@@ -109,4 +109,11 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Min(5_000)
   @Max(7 * 24 * 3600 * 1000)
   WHATSAPP_UNKNOWN_HORIZON_MS: number = 24 * 3600 * 1000;
+
+  /** How often every connected WABA's templates are synced (once across replicas; 15 minutes by default). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  TEMPLATE_SYNC_INTERVAL_MS: number = 900_000;
 }

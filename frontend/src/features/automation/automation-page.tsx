@@ -1,7 +1,7 @@
 import type { AutomationRuleView } from '@crm/contracts/browser';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useBlocker } from 'react-router';
+import { Link, useBlocker } from 'react-router';
 import { Dialog } from '../../components/dialog';
 import { ErrorState } from '../../components/error-state';
 import { PageHeader } from '../../components/page-header';
@@ -58,6 +58,9 @@ export function AutomationPage() {
   return (
     <div className="space-y-6">
       <PageHeader title={t('automation.title')} description={t('automation.description')} />
+      <Link to="/automation/templates" className="text-sm font-medium underline">
+        {t('templates.link')}
+      </Link>
 
       {rules.isPending ? (
         <div role="status" className="card space-y-3 p-5">

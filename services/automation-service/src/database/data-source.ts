@@ -7,6 +7,7 @@ import { DeadLetters1767398400300 } from './migrations/1767398400300-DeadLetters
 import { SendStatesAndRuleKeys1768000000300 } from './migrations/1768000000300-SendStatesAndRuleKeys';
 import { RuleEngine1768100000000 } from './migrations/1768100000000-RuleEngine';
 import { SendLeasesAndPauses1768200000000 } from './migrations/1768200000000-SendLeasesAndPauses';
+import { TemplateStates1768300000000 } from './migrations/1768300000000-TemplateStates';
 import { RecipientProtection1768400100000 } from './migrations/1768400100000-RecipientProtection';
 import { LiveSendEventsAndLeadOutcomes1768500000000 } from './migrations/1768500000000-LiveSendEventsAndLeadOutcomes';
 
@@ -24,6 +25,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       SendStatesAndRuleKeys1768000000300,
       RuleEngine1768100000000,
       SendLeasesAndPauses1768200000000,
+      TemplateStates1768300000000,
       RecipientProtection1768400100000,
       LiveSendEventsAndLeadOutcomes1768500000000,
     ],

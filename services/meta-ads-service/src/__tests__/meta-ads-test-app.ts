@@ -60,6 +60,8 @@ export type MetaAdsTestApp = {
    */
   publishWebhook(payload: unknown): Promise<void>;
   collect<S extends EventSubject>(subject: S): Promise<EventPayload<S>[]>;
+  /** The service itself (to reach a provider, e.g. a scheduler, in a test). */
+  app: INestApplication;
   close(): Promise<void>;
 };
 
@@ -209,6 +211,7 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     graphList,
     publishWebhook,
     collect,
+    app,
     close: async () => {
       await rpc.close();
       await jetstream.onApplicationShutdown();

@@ -9,6 +9,7 @@ import { AdCreatives1767610000000 } from './migrations/1767610000000-AdCreatives
 import { FreeFormTextSends1767710000000 } from './migrations/1767710000000-FreeFormTextSends';
 import { SendOutcomes1768200100000 } from './migrations/1768200100000-SendOutcomes';
 import { TemplateDetails1768300100000 } from './migrations/1768300100000-TemplateDetails';
+import { TemplateSyncSchedule1768300100001 } from './migrations/1768300100001-TemplateSyncSchedule';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -26,6 +27,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       FreeFormTextSends1767710000000,
       SendOutcomes1768200100000,
       TemplateDetails1768300100000,
+      TemplateSyncSchedule1768300100001,
     ],
     applicationName: 'meta-ads-service',
   });

@@ -11,6 +11,9 @@ export class MetaApiError extends Error {
     readonly type: string | undefined,
     readonly isTransient: boolean,
     readonly fbtraceId: string | undefined,
+    /** `error_user_title` / `error_user_msg`: what Meta shows the user (template validation, ad review…). */
+    readonly userTitle?: string,
+    readonly userMsg?: string,
   ) {
     super(message);
     this.name = 'MetaApiError';
@@ -51,6 +54,8 @@ export function parseMetaError(
     str(envelope.type),
     envelope.is_transient === true,
     str(envelope.fbtrace_id),
+    str(envelope.error_user_title),
+    str(envelope.error_user_msg),
   );
 }
 
@@ -90,6 +95,8 @@ export function toDomainError(error: MetaApiError, regainAccessMinutes: number |
   const meta: Record<string, unknown> = { metaCode: error.code, httpStatus: error.httpStatus };
   if (error.subcode !== undefined) meta.metaSubcode = error.subcode;
   if (error.fbtraceId) meta.fbtraceId = error.fbtraceId;
+  if (error.userTitle) meta.userTitle = error.userTitle;
+  if (error.userMsg) meta.userMessage = error.userMsg;
   switch (code) {
     case 'META_TOKEN_EXPIRED':
       return new DomainError(code, 'the Meta connection has expired or was revoked; reconnect Meta', meta);
@@ -108,7 +115,14 @@ export function toDomainError(error: MetaApiError, regainAccessMinutes: number |
     case 'META_UNAVAILABLE':
       return new DomainError(code, 'Meta is temporarily unavailable; retry later', meta);
     default:
-      return new DomainError('META_REJECTED', `Meta rejected the request: ${error.message}`, meta);
+      // Meta's words for the user when it gave them (e.g. why a template was refused), else its message.
+      return new DomainError(
+        'META_REJECTED',
+        error.userMsg
+          ? `${error.userTitle ? `${error.userTitle}: ` : ''}${error.userMsg}`
+          : `Meta rejected the request: ${error.message}`,
+        meta,
+      );
   }
 }
 

@@ -63,7 +63,12 @@ export type TemplateStatusChange = {
   templateId?: string;
   name?: string;
   language?: string;
+  reason: string | null;
+  rejectionInfo: { reason: string; recommendation: string | null } | null;
+  otherInfo: { title: string | null; description: string | null } | null;
 };
+
+export type TemplateRef = { templateId?: string; name?: string; language?: string };
 
 export type LeadgenChange = {
   leadgenId: string;
@@ -358,14 +363,64 @@ export function readTemplateStatus(input: unknown, path: string): TemplateStatus
   const value = objectAt(input, path);
   const event = textAt(value, 'event', path, 100);
   if (!event) throw invalid(`${path}.event`, 'missing');
+  const rejection = value.rejection_info;
+  const rejectionReason = isObject(rejection)
+    ? textAt(rejection, 'reason', `${path}.rejection_info`)
+    : undefined;
+  const other = value.other_info;
+  return {
+    event,
+    ...readTemplateRef(value, path),
+    reason: textAt(value, 'reason', path, 200) ?? null,
+    rejectionInfo:
+      isObject(rejection) && rejectionReason
+        ? {
+            reason: rejectionReason,
+            recommendation: textAt(rejection, 'recommendation', `${path}.rejection_info`) ?? null,
+          }
+        : null,
+    otherInfo: isObject(other)
+      ? {
+          title: textAt(other, 'title', `${path}.other_info`, 200) ?? null,
+          description: textAt(other, 'description', `${path}.other_info`) ?? null,
+        }
+      : null,
+  };
+}
+
+/** The template a template webhook is about: `message_template_id` (a JSON number), name and language. */
+function readTemplateRef(value: JsonObject, path: string): TemplateRef {
   const templateId = idAt(value, 'message_template_id', path);
   const name = textAt(value, 'message_template_name', path, 512);
   const language = textAt(value, 'message_template_language', path, 20);
+  if (!templateId && !(name && language)) throw invalid(`${path}.message_template_id`, 'missing');
   return {
-    event,
     ...(templateId ? { templateId } : {}),
     ...(name ? { name } : {}),
     ...(language ? { language } : {}),
+  };
+}
+
+/** A `message_template_quality_update` change value (`new_quality_score`). Throws VALIDATION when malformed. */
+export function readTemplateQuality(input: unknown, path: string): TemplateRef & { score: string } {
+  const value = objectAt(input, path);
+  const score = textAt(value, 'new_quality_score', path, 50);
+  if (!score) throw invalid(`${path}.new_quality_score`, 'missing');
+  return { ...readTemplateRef(value, path), score: score.toUpperCase() };
+}
+
+/** A `template_category_update` change value (`new_category`, `previous_category`). */
+export function readTemplateCategory(
+  input: unknown,
+  path: string,
+): TemplateRef & { newCategory: string; previousCategory: string | null } {
+  const value = objectAt(input, path);
+  const newCategory = textAt(value, 'new_category', path, 50);
+  if (!newCategory) throw invalid(`${path}.new_category`, 'missing');
+  return {
+    ...readTemplateRef(value, path),
+    newCategory: newCategory.toUpperCase(),
+    previousCategory: textAt(value, 'previous_category', path, 50)?.toUpperCase() ?? null,
   };
 }
 

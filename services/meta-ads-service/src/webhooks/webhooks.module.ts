@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { outboxProvider } from '@crm/nest-common';
 import { AdsModule } from '../ads/ads.module';
-import { META_ADS_SCHEMA } from '../database/data-source';
 import { GraphModule } from '../graph/graph.module';
 import { WhatsappModule } from '../whatsapp/whatsapp.module';
 import { LeadgenService } from './leadgen.service';
@@ -11,7 +9,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [GraphModule, AdsModule, WhatsappModule],
   providers: [
-    outboxProvider({ schema: META_ADS_SCHEMA, name: 'meta-ads-service.outbox' }),
+    // OutboxService comes from WhatsappModule (one relay per service).
     WebhookEvents,
     LeadgenService,
     WebhooksService,

@@ -2,8 +2,11 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { DomainError, Events, Webhooks, type MetaWebhookPartMessage } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import { ConnectionStore } from '../connection/connection.store';
+import type { TemplateWebhookUpdate } from '../whatsapp/template-updates';
 import { TemplatesService } from '../whatsapp/templates.service';
 import { SendsService } from '../whatsapp/sends.service';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 import { LeadgenService } from './leadgen.service';
 import { forEachGrouped } from '../common/grouped-concurrency';
 import {
@@ -15,12 +18,14 @@ import {
   readChange,
   readLeadgen,
   readMessagesValue,
+  readTemplateCategory,
+  readTemplateQuality,
   readTemplateStatus,
   type LeadgenChange,
   type MappedInbound,
   type MappedStatus,
   type MessagesValue,
-  type TemplateStatusChange,
+  type TemplateRef,
 } from './webhook-mapping';
 import { WebhookEvents } from './webhook-events';
 
@@ -109,7 +114,21 @@ export class WebhooksService implements OnApplicationBootstrap {
       part.object === 'whatsapp_business_account' &&
       change.field === 'message_template_status_update'
     ) {
-      await this.templateStatus(part.entryId, readTemplateStatus(change.value, `${where}.value`));
+      const status = readTemplateStatus(change.value, `${where}.value`);
+      await this.templateUpdate(part, { ...status, kind: 'status' });
+    } else if (
+      part.object === 'whatsapp_business_account' &&
+      change.field === 'message_template_quality_update'
+    ) {
+      await this.templateUpdate(part, {
+        ...readTemplateQuality(change.value, `${where}.value`),
+        kind: 'quality',
+      });
+    } else if (part.object === 'whatsapp_business_account' && change.field === 'template_category_update') {
+      await this.templateUpdate(part, {
+        ...readTemplateCategory(change.value, `${where}.value`),
+        kind: 'category',
+      });
     } else if (part.object === 'page' && change.field === 'leadgen') {
       await this.leadgen(part.entryId, readLeadgen(change.value, `${where}.value`), where);
     } else {
@@ -203,22 +222,29 @@ export class WebhooksService implements OnApplicationBootstrap {
     problems.push(...failures.map(validationMessage));
   }
 
-  private async templateStatus(wabaId: string | undefined, change: TemplateStatusChange): Promise<void> {
+  /**
+   * A template status, quality or category webhook, for every tenant connected to the WABA. Meta's time of the
+   * change is the entry's `time` (else when we received it): an update older than the stored one is ignored.
+   */
+  private async templateUpdate(
+    part: MetaWebhookPartMessage,
+    update: TemplateRef & DistributiveOmit<TemplateWebhookUpdate, 'at' | keyof TemplateRef>,
+  ): Promise<void> {
+    const wabaId = part.entryId;
     if (!wabaId) return;
     const tenants = await this.connections.tenantsRouting({ wabaId });
     if (tenants.length === 0) {
-      this.logger.warn(`template status webhook for unknown WABA ${wabaId}: acked, not routed`);
+      this.logger.warn(`template webhook for unknown WABA ${wabaId}: acked, not routed`);
       return;
     }
+    const at = part.entryTime ? new Date(part.entryTime * 1000) : new Date(part.receivedAt);
     for (const tenantId of tenants) {
-      const updated = await this.templates.updateStatus(tenantId, {
-        templateId: change.templateId,
-        name: change.name,
-        language: change.language,
-        status: change.event,
-      });
+      const outcome = await this.templates.applyWebhookUpdate(tenantId, {
+        ...update,
+        at,
+      } as TemplateWebhookUpdate);
       this.logger.log(
-        `tenant ${tenantId}: template ${change.name ?? change.templateId ?? '?'} → ${change.event} (${updated} row)`,
+        `tenant ${tenantId}: template ${update.name ?? update.templateId ?? '?'} ${update.kind} update: ${outcome}`,
       );
     }
   }

@@ -1,12 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  CreateTemplateRequest,
   ListTemplatesRequest,
   Rpc,
   SendOutcomeRequest,
   SendTemplateRequest,
   SendTextRequest,
   TemplateDetailsRequest,
+  type CreateTemplateInput,
   type RpcReply,
 } from '@crm/contracts';
 import { SendsService } from './sends.service';
@@ -29,6 +31,14 @@ export class WhatsappController {
     @Payload() request: TemplateDetailsRequest,
   ): Promise<RpcReply<typeof Rpc.meta.templateDetails>> {
     return this.templates.details(request.tenantId, request.refresh ?? false);
+  }
+
+  @MessagePattern(Rpc.meta.createTemplate)
+  createTemplate(
+    @Payload() request: CreateTemplateRequest,
+  ): Promise<RpcReply<typeof Rpc.meta.createTemplate>> {
+    const { tenantId, ...input } = request;
+    return this.templates.create(tenantId, input as CreateTemplateInput);
   }
 
   @MessagePattern(Rpc.meta.sendTemplate)

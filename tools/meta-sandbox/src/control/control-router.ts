@@ -7,6 +7,15 @@ import { ALL_SCOPES, LONG_LIVED_SECONDS, mintToken, normaliseScopes } from '../o
 import type { SandboxState, SentMessage, WebhookDelivery } from '../state/sandbox-state';
 import { simulateInbound } from '../whatsapp/inbound-simulator';
 import { normalisePhone } from '../whatsapp/phone-format';
+import type { SandboxTemplate } from '../dataset/dataset.types';
+import {
+  QUALITY_SCORES,
+  TEMPLATE_REVIEW_STATUSES,
+  addTemplates,
+  rateTemplate,
+  reviewTemplate,
+  type TemplateReview,
+} from '../whatsapp/template-management';
 
 const badRequest = (message: string): GraphError =>
   new GraphError({ message: `(#100) ${message}`, code: 100 });
@@ -49,6 +58,11 @@ const webhookView = (delivery: WebhookDelivery): Record<string, unknown> => ({
 /** Control API for tests and the demo (no auth), mounted at `/_sandbox`. */
 export const createControlRouter = (state: SandboxState): Router => {
   const router = Router();
+  const templateOf = (id: string | string[] | undefined): SandboxTemplate => {
+    const template = state.templates.find((t) => t.id === id || t.name === id);
+    if (!template) throw badRequest(`unknown template ${String(id)}`);
+    return template;
+  };
 
   router.get('/health', (_req: Request, res: Response) => {
     res.json({ ok: true });
@@ -230,6 +244,58 @@ export const createControlRouter = (state: SandboxState): Router => {
   router.get('/webhooks', (req: Request, res: Response) => {
     const kind = typeof req.query.kind === 'string' ? req.query.kind : undefined;
     res.json({ data: state.webhooks.filter((w) => !kind || w.kind === kind).map(webhookView) });
+  });
+
+  // Templates: Meta's review (approve, reject with reason, pause, disable) and quality changes, each posting the
+  // webhook Meta would; bulk templates for paging. `time` (unix seconds) sets the event time.
+  router.get('/templates', (_req: Request, res: Response) => {
+    res.json({ data: state.templates });
+  });
+
+  router.post('/templates/bulk', (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    const count = Number(body.count);
+    if (!Number.isInteger(count) || count < 1 || count > 2000) throw badRequest('count must be 1..2000');
+    const prefix = typeof body.prefix === 'string' && /^[a-z0-9_]+$/.test(body.prefix) ? body.prefix : 'bulk';
+    const wabaId = typeof body.wabaId === 'string' ? body.wabaId : state.dataset.wabas[0].id;
+    res.json({ data: addTemplates(state, wabaId, count, prefix).map((t) => ({ id: t.id, name: t.name })) });
+  });
+
+  router.post('/templates/:id/status', async (req: Request, res: Response) => {
+    const template = templateOf(req.params.id);
+    const body = bodyObject(req);
+    const status = String(body.status ?? '').toUpperCase() as TemplateReview['status'];
+    if (!TEMPLATE_REVIEW_STATUSES.includes(status)) {
+      throw badRequest(`status must be one of ${TEMPLATE_REVIEW_STATUSES.join(', ')}`);
+    }
+    const optional = (key: string): string | undefined =>
+      typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : undefined;
+    const emitted = reviewTemplate(state, template, {
+      status,
+      reason: optional('reason'),
+      recommendation: optional('recommendation'),
+      title: optional('title'),
+      description: optional('description'),
+      time: typeof body.time === 'number' ? body.time : undefined,
+    });
+    await emitted.firstAttempt;
+    res.json({ template, webhook: webhookView(emitted.delivery) });
+  });
+
+  router.post('/templates/:id/quality', async (req: Request, res: Response) => {
+    const template = templateOf(req.params.id);
+    const body = bodyObject(req);
+    const score = String(body.score ?? '').toUpperCase() as (typeof QUALITY_SCORES)[number];
+    if (!QUALITY_SCORES.includes(score))
+      throw badRequest(`score must be one of ${QUALITY_SCORES.join(', ')}`);
+    const emitted = rateTemplate(
+      state,
+      template,
+      score,
+      typeof body.time === 'number' ? body.time : undefined,
+    );
+    await emitted.firstAttempt;
+    res.json({ template, webhook: webhookView(emitted.delivery) });
   });
 
   router.post('/reset', (_req: Request, res: Response) => {

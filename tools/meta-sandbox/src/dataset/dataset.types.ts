@@ -116,10 +116,17 @@ export type SandboxPhoneNumber = {
 export type TemplateStatus = 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED';
 export type TemplateCategory = 'UTILITY' | 'MARKETING' | 'AUTHENTICATION';
 
-export type TemplateButton = { type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER'; text: string; url?: string };
+export type TemplateButton = {
+  type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER';
+  text: string;
+  url?: string;
+  example?: string[];
+  phone_number?: string;
+};
 
 export type TemplateComponent =
   | { type: 'HEADER'; format: 'TEXT'; text: string; example?: { header_text: string[] } }
+  | { type: 'HEADER'; format: 'IMAGE' | 'VIDEO' | 'DOCUMENT'; example?: { header_handle: string[] } }
   | { type: 'BODY'; text: string; example?: { body_text: string[][] } }
   | { type: 'FOOTER'; text: string }
   | { type: 'BUTTONS'; buttons: TemplateButton[] };
@@ -133,6 +140,8 @@ export type SandboxTemplate = {
   category: TemplateCategory;
   rejectedReason: string;
   components: TemplateComponent[];
+  /** `GREEN | YELLOW | RED | UNKNOWN`; absent: GREEN when approved, else UNKNOWN. */
+  qualityScore?: string;
 };
 
 export type SeedLead = {

@@ -27,6 +27,7 @@ import { insightsEdge } from './insights-service';
 import { listLeadForms, listLeads, listPages, readLead, readLeadForm, readPage } from './lead-nodes';
 import { resolveNode, type GraphNode } from './node-resolver';
 import { listPermissions, readUser, revokePermissions } from './user-node';
+import { createTemplate, deleteTemplate } from '../whatsapp/template-management';
 
 const readNode = (ctx: GraphContext, node: GraphNode): unknown => {
   switch (node.kind) {
@@ -182,6 +183,9 @@ const writeEdge = (ctx: GraphContext, node: GraphNode, edge: string, method: 'po
     if (method === 'post') ctx.state.subscriptions.add(`waba:${node.value.id}`);
     else ctx.state.subscriptions.delete(`waba:${node.value.id}`);
     return { success: true };
+  }
+  if (node.kind === 'waba' && edge === 'message_templates') {
+    return method === 'post' ? createTemplate(ctx, node.value) : deleteTemplate(ctx, node.value);
   }
   if (method === 'delete' && node.kind === 'user' && edge === 'permissions') return revokePermissions(ctx);
   return undefined;

@@ -91,7 +91,7 @@ export type WebhookAttempt = {
   durationMs: number;
 };
 
-export type WebhookKind = 'status' | 'message' | 'leadgen';
+export type WebhookKind = 'status' | 'message' | 'leadgen' | 'template';
 
 export type WebhookDelivery = {
   id: string;

@@ -121,6 +121,7 @@ const validateTemplate = (
     components.filter((c) => c.type === type).flatMap((c) => c.parameters);
   for (const part of template.components) {
     if (part.type !== 'BODY' && part.type !== 'HEADER') continue;
+    if (part.type === 'HEADER' && part.format !== 'TEXT') continue;
     const expected = placeholderCount(part.text);
     const actual = given(part.type.toLowerCase()).length;
     if (expected !== actual) {

@@ -55,7 +55,7 @@ export const templateFields = (): FieldResolvers<SandboxTemplate> => ({
   parameter_format: () => 'POSITIONAL',
   rejected_reason: (t) => t.rejectedReason,
   components: (t) => t.components,
-  quality_score: (t) => ({ score: t.status === 'APPROVED' ? 'GREEN' : 'UNKNOWN' }),
+  quality_score: (t) => ({ score: t.qualityScore ?? (t.status === 'APPROVED' ? 'GREEN' : 'UNKNOWN') }),
 });
 
 const DEFAULT_TEMPLATE_FIELDS = [

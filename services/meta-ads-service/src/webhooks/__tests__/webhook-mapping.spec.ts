@@ -7,6 +7,8 @@ import {
   readChange,
   readLeadgen,
   readMessagesValue,
+  readTemplateCategory,
+  readTemplateQuality,
   readTemplateStatus,
   unixToIso,
 } from '../webhook-mapping';
@@ -219,7 +221,50 @@ describe('webhook mapping', () => {
         },
         'v',
       ),
-    ).toEqual({ event: 'PAUSED', templateId: '42', name: 'n', language: 'es' });
+    ).toEqual({
+      event: 'PAUSED',
+      templateId: '42',
+      name: 'n',
+      language: 'es',
+      reason: null,
+      rejectionInfo: null,
+      otherInfo: null,
+    });
+    expect(
+      readTemplateStatus(
+        {
+          event: 'REJECTED',
+          message_template_id: 42,
+          message_template_name: 'n',
+          message_template_language: 'en-US',
+          reason: 'INVALID_FORMAT',
+          rejection_info: { reason: 'Bad variables', recommendation: 'Fix them' },
+        },
+        'v',
+      ),
+    ).toMatchObject({
+      templateId: '42',
+      reason: 'INVALID_FORMAT',
+      rejectionInfo: { reason: 'Bad variables', recommendation: 'Fix them' },
+    });
+    expect(
+      readTemplateQuality(
+        { message_template_id: 7, new_quality_score: 'yellow', previous_quality_score: 'GREEN' },
+        'v',
+      ),
+    ).toEqual({ templateId: '7', score: 'YELLOW' });
+    expect(validationOf(() => readTemplateQuality({ message_template_id: 7 }, 'v'))).toBe(
+      'v.new_quality_score: missing',
+    );
+    expect(
+      readTemplateCategory(
+        { message_template_id: 7, new_category: 'MARKETING', previous_category: 'UTILITY' },
+        'v',
+      ),
+    ).toEqual({ templateId: '7', newCategory: 'MARKETING', previousCategory: 'UTILITY' });
+    expect(validationOf(() => readTemplateStatus({ event: 'PAUSED' }, 'v'))).toBe(
+      'v.message_template_id: missing',
+    );
     expect(
       validationOf(() =>
         readTemplateStatus({ event: 'PAUSED', message_template_language: { code: 'es' } }, 'v'),
