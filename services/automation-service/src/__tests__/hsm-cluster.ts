@@ -148,6 +148,8 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
       ...common,
       HTTP_PORT: String(await freePort()),
       SCHEDULER_POLL_MS: '200',
+      // The cluster runs at any hour: no default send window (its deferral is tested in recipient-protection).
+      ENFORCE_DEFAULT_SEND_WINDOW: 'false',
       SEND_CLAIM_LEASE_MS: String(options.claimLeaseMs ?? 5000),
       SEND_CONCURRENCY: String(options.concurrency ?? 32),
     });
@@ -167,8 +169,9 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
   const setRule = async (delaySeconds: number) => {
     await owner.query(
       `INSERT INTO automation.rules
-         (tenant_id, key, enabled, delay_seconds, template_name, template_language, variable_mapping)
-       VALUES ($1, 'lead_followup', true, $2, 'seguimiento_lead', 'es', $3::jsonb)
+         (tenant_id, key, enabled, delay_seconds, template_name, template_language, variable_mapping, mapping)
+       VALUES ($1, 'lead_followup', true, $2, 'seguimiento_lead', 'es', $3::jsonb,
+               jsonb_build_object('header', '[]'::jsonb, 'body', $3::jsonb, 'buttons', '[]'::jsonb))
        ON CONFLICT (tenant_id, key) DO UPDATE SET enabled = true, delay_seconds = EXCLUDED.delay_seconds`,
       [tenantId, delaySeconds, JSON.stringify(['lead.first_name', 'seller.name', 'tenant.name'])],
     );
