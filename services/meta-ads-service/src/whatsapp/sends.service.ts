@@ -117,7 +117,6 @@ export class SendsService {
 
   /** A template message (any time). */
   send(request: SendTemplateRequest): Promise<SendTemplateResult> {
-    const bodyParameters = request.bodyParameters.map((text) => ({ type: 'text', text }));
     return this.deliver(
       request,
       { kind: 'template', templateName: request.templateName, language: request.language },
@@ -126,7 +125,7 @@ export class SendsService {
         template: {
           name: request.templateName,
           language: { code: request.language },
-          components: bodyParameters.length > 0 ? [{ type: 'body', parameters: bodyParameters }] : [],
+          components: templateComponents(request),
         },
       },
     );
@@ -499,4 +498,30 @@ export class SendsService {
       this.logger.error(`tenant ${tenantId}: could not record failed send ${id}: ${String(storeError)}`);
     }
   }
+}
+
+/**
+ * The `components` of a template message (REFERENCE §7): a TEXT header's parameter, the body's parameters in order,
+ * and each URL button's suffix by its index. Parts without parameters are left out, as Meta expects.
+ */
+export function templateComponents(
+  request: Pick<SendTemplateRequest, 'headerParameters' | 'bodyParameters' | 'buttonParameters'>,
+): Record<string, unknown>[] {
+  const text = (value: string) => ({ type: 'text', text: value });
+  const components: Record<string, unknown>[] = [];
+  if (request.headerParameters?.length) {
+    components.push({ type: 'header', parameters: request.headerParameters.map(text) });
+  }
+  if (request.bodyParameters.length > 0) {
+    components.push({ type: 'body', parameters: request.bodyParameters.map(text) });
+  }
+  for (const button of request.buttonParameters ?? []) {
+    components.push({
+      type: 'button',
+      sub_type: 'url',
+      index: String(button.index),
+      parameters: [text(button.text)],
+    });
+  }
+  return components;
 }
