@@ -357,6 +357,46 @@ describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-se
     expect((await sendsOf(web.id))[0].rule_key).toBe(rule.key);
   }, 90_000);
 
+  it('an imported lead (its setter in lead.created, no lead.assigned) starts "lead assigned" rules', async () => {
+    const rule = await svc.rpc.call(Rpc.automation.createRule, {
+      tenantId,
+      name: 'Bienvenida del setter',
+      trigger: { type: 'lead.assigned' },
+      templateName: 'encuesta_satisfaccion',
+      templateLanguage: 'es',
+      mapping: { header: [], body: ['lead.first_name'], buttons: [] },
+      delaySeconds: 3600,
+      enabled: true,
+    });
+    const lead = await createLead('Irene Importada');
+    const createdAt = new Date(Date.now() - 1000).toISOString();
+    // What crm-service publishes for a CSV-imported lead: the round-robin setter rides in lead.created.
+    await svc.jetstream.publish(
+      Events.leadCreated,
+      {
+        tenantId,
+        leadId: lead.id,
+        name: lead.name,
+        phone: lead.phone,
+        status: lead.status,
+        leadSource: lead.leadSource,
+        createdAt,
+        assignedUserId: ceo.userId,
+      },
+      `import-${randomUUID()}`,
+    );
+    const rows = await waitForSends(
+      lead.id,
+      (found) => found.some((row) => row.rule_key === rule.key),
+      'the lead.assigned rule to schedule from lead.created',
+    );
+    const send = rows.find((row) => row.rule_key === rule.key)!;
+    expect(send.occurrence_key).toBe(`${rule.key}:${lead.id}:${ceo.userId}:${Date.parse(createdAt)}`);
+    expect(send.status).toBe('scheduled');
+    expect(send.due_at.getTime()).toBe(Date.parse(createdAt) + 3600_000);
+    await svc.rpc.call(Rpc.automation.deleteRule, { tenantId, key: rule.key });
+  }, 60_000);
+
   it('loop guard: an automated message never starts another automation, and our sends create no CRM event', async () => {
     const noReply = await svc.rpc.call(Rpc.automation.createRule, {
       tenantId,

@@ -29,7 +29,7 @@ function factsFromLeadCreated(event: LeadCreatedEvent): RuleFacts {
       leadSource: event.leadSource,
       metaAdId: event.metaAdId ?? null,
       metaCampaignId: null,
-      assignedUserId: null,
+      assignedUserId: event.assignedUserId ?? null,
       tags: [],
     },
   };
@@ -67,6 +67,16 @@ export class RuleEngine {
       { type: 'lead.created', leadId: event.leadId, at: new Date(event.createdAt) },
       { partial: factsFromLeadCreated(event), phone: event.phone, leadName: event.name },
     );
+    // An imported lead's round-robin setter travels in its `lead.created` (crm-service publishes no separate
+    // `lead.assigned` for it): `lead.assigned` rules start from here for those leads.
+    if (event.assignedUserId) {
+      await this.fire(event.tenantId, {
+        type: 'lead.assigned',
+        leadId: event.leadId,
+        toUserId: event.assignedUserId,
+        at: new Date(event.createdAt),
+      });
+    }
   }
 
   async onLeadStatusChanged(event: LeadStatusChangedEvent): Promise<void> {
