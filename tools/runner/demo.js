@@ -129,7 +129,7 @@ async function main() {
   );
   mkdirSync(LOG_DIR, { recursive: true });
   ensureDependencies();
-  const { appDatabaseUrl, ensureDatabase, ensureNats } = require('./infra');
+  const { appDatabaseUrl, ensureDatabase, ensureNats, ensureRedis } = require('./infra');
   const { startStack, prefix } = require('./stack');
 
   if (stopped()) return stopAll(0);
@@ -145,6 +145,9 @@ async function main() {
   if (stopped()) return stopAll(0);
   const nats = await ensureNats({ dataDir: DATA_DIR, logDir: LOG_DIR, log });
   cleanups.push(nats.stop);
+  if (stopped()) return stopAll(0);
+  const redis = await ensureRedis({ logDir: LOG_DIR, log });
+  cleanups.push(redis.stop);
   if (stopped()) return stopAll(0);
   if (!existsSync(join(ROOT, 'frontend/dist/index.html'))) {
     log('building the frontend…');
@@ -184,6 +187,7 @@ async function main() {
   const starting = startStack({
     databaseUrl: appDatabaseUrl(database.url, appPassword),
     natsUrl: nats.url,
+    redisUrl: redis.url,
     ports,
     secrets,
     output: serviceOutput(prefix),

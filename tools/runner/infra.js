@@ -1,4 +1,4 @@
-// Finds or starts what the system needs underneath: PostgreSQL and NATS with JetStream.
+// Finds or starts what the system needs underneath: PostgreSQL, NATS with JetStream and Redis.
 const { spawn, spawnSync } = require('node:child_process');
 const { closeSync, existsSync, mkdirSync, openSync } = require('node:fs');
 const net = require('node:net');
@@ -93,4 +93,40 @@ function appDatabaseUrl(ownerUrl, password = process.env.DATABASE_APP_PASSWORD) 
   return url.toString();
 }
 
-module.exports = { appDatabaseUrl, canConnect, ensureNats, ensureDatabase, which };
+/**
+ * REDIS_URL if set; else a Redis already on 127.0.0.1:6379; else start `redis-server` from PATH (or /usr/bin) on 6379
+ * without persistence (it holds only send-pacing counters and short dedupe keys). Returns { url, stop }.
+ */
+async function ensureRedis({ logDir, log }) {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
+  if (await canConnect(6379)) return { url: 'redis://127.0.0.1:6379', stop: async () => {} };
+  const binary =
+    which('redis-server') ?? (existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : null);
+  if (!binary) {
+    throw new StartUpError(
+      'Redis is not running and redis-server is not installed: `apt-get install redis-server` (or set REDIS_URL)',
+    );
+  }
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, 'redis.log');
+  const out = openSync(logFile, 'a');
+  const args = ['--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'];
+  const child = spawn(binary, args, { stdio: ['ignore', out, out] });
+  closeSync(out);
+  for (let i = 0; i < 50 && child.exitCode === null && !(await canConnect(6379)); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!(await canConnect(6379))) {
+    child.kill('SIGTERM');
+    throw new StartUpError(`redis-server did not start on 127.0.0.1:6379: its log is ${logFile}`);
+  }
+  log(`started redis-server (no persistence, log ${logFile})`);
+  return {
+    url: 'redis://127.0.0.1:6379',
+    stop: async () => {
+      child.kill('SIGTERM');
+    },
+  };
+}
+
+module.exports = { appDatabaseUrl, canConnect, ensureNats, ensureDatabase, ensureRedis, which };

@@ -38,6 +38,7 @@ function defaultPorts() {
 function buildEnvironments({
   databaseUrl,
   natsUrl,
+  redisUrl,
   ports,
   secrets,
   frontendDist,
@@ -54,7 +55,13 @@ function buildEnvironments({
     META_APP_ID: secrets.META_APP_ID,
     META_APP_SECRET: secrets.META_APP_SECRET,
   };
-  const common = { DATABASE_URL: databaseUrl, NATS_URL: natsUrl, LOG_LEVEL: logLevel, ...meta };
+  const common = {
+    DATABASE_URL: databaseUrl,
+    NATS_URL: natsUrl,
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    LOG_LEVEL: logLevel,
+    ...meta,
+  };
   return {
     sandbox: {
       SANDBOX_PORT: String(ports.sandbox),
