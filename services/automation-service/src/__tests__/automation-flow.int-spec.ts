@@ -1,9 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Events, Rpc, Webhooks, type AutomationLogView, type MetaWebhookPart } from '@crm/contracts';
+import { Events, Rpc, type AutomationLogView } from '@crm/contracts';
 import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import { metaWebhookDeliveries } from '@crm/nest-common';
 import {
   connectTenantToSandbox,
   freePort,
@@ -20,6 +17,7 @@ import {
 } from './automation-test-app';
 import { idempotencyKeyFor } from '../scheduler/send-preparer';
 import type { SendRow } from '../sends/send-store';
+import { startWebhookBridge } from './webhook-bridge';
 
 const APP_SECRET = 'automation-flow-app-secret';
 const TENANT_NAME = 'Inmobiliaria Sol Pruebas';
@@ -38,35 +36,6 @@ type SandboxMessage = {
  */
 const progress = (log: AutomationLogView): string[] =>
   log.history.filter((h) => h.detail !== 'accepted by WhatsApp').map((h) => h.status);
-
-/**
- * Stands in for the gateway's `POST /webhooks/meta`: what the sandbox signs and posts is parsed and split exactly
- * as the gateway does (`metaWebhookDeliveries`) and published on `webhook.meta.part`.
- */
-async function startWebhookBridge(publish: (part: MetaWebhookPart, id: string) => Promise<unknown>) {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      Promise.all(
-        metaWebhookDeliveries(Buffer.concat(chunks)).map(({ part, messageId }) => publish(part, messageId)),
-      ).then(
-        () => res.writeHead(200).end(),
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/meta`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /**
  * The whole path with real processes: crm-service and meta-ads-service as child processes, the Meta sandbox in
@@ -124,7 +93,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
 
   beforeAll(async () => {
     svc = await startAutomationTestApp({ pollMs: 200, pauseRecheckMs: 1000 });
-    bridge = await startWebhookBridge((part, id) => svc.jetstream.publish(Webhooks.metaPart, part, id));
+    bridge = await startWebhookBridge(svc.jetstream);
     const meta_sandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
     sandbox = await meta_sandbox.listen(0);
     ids = idsOf(meta_sandbox.state.dataset);

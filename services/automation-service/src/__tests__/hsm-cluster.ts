@@ -1,7 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Rpc, Webhooks } from '@crm/contracts';
+import { Rpc } from '@crm/contracts';
 import {
   createSandbox,
   idsOf,
@@ -9,7 +7,7 @@ import {
   type Sandbox,
   type SandboxIds,
 } from '@crm/meta-sandbox';
-import { JetStreamService, metaWebhookDeliveries } from '@crm/nest-common';
+import { JetStreamService } from '@crm/nest-common';
 import {
   RpcTestClient,
   connectTenantToSandbox,
@@ -19,6 +17,7 @@ import {
   type ServiceHandle,
 } from '@crm/testing';
 import { Client } from 'pg';
+import { startWebhookBridge } from './webhook-bridge';
 
 /**
  * Test and bench support (issue 7): the whole send path as real processes — crm-service, N replicas of
@@ -81,33 +80,6 @@ export type HsmCluster = {
 
 const APP_SECRET = 'hsm-cluster-app-secret';
 
-async function startBridge(jetstream: JetStreamService) {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      Promise.all(
-        metaWebhookDeliveries(Buffer.concat(chunks)).map(({ part, messageId }) =>
-          jetstream.publish(Webhooks.metaPart, part, messageId),
-        ),
-      ).then(
-        () => res.writeHead(200).end(),
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/meta`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 const randomPhone = (): string => `+52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 
 export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCluster> {
@@ -115,7 +87,7 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
   const mps = options.mps ?? 80;
   const jetstream = new JetStreamService();
   await jetstream.connect(options.natsUrl, `hsm-cluster-${randomUUID().slice(0, 8)}`);
-  const bridge = await startBridge(jetstream);
+  const bridge = await startWebhookBridge(jetstream);
   const sandbox = createSandbox({
     seed: `hsm-cluster-${randomUUID()}`,
     appSecret: APP_SECRET,

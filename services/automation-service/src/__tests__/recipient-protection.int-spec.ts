@@ -1,16 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import {
-  Events,
-  Rpc,
-  Webhooks,
-  type AutomationLogView,
-  type LeadOptedOutEvent,
-  type MetaWebhookPart,
-} from '@crm/contracts';
+import { Events, Rpc, type AutomationLogView, type LeadOptedOutEvent } from '@crm/contracts';
 import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import { metaWebhookDeliveries } from '@crm/nest-common';
 import {
   connectTenantToSandbox,
   freePort,
@@ -27,6 +17,7 @@ import {
   startAutomationTestApp,
   type AutomationTestApp,
 } from './automation-test-app';
+import { startWebhookBridge } from './webhook-bridge';
 
 const APP_SECRET = 'recipient-protection-app-secret';
 
@@ -37,32 +28,6 @@ type SandboxMessage = {
   text?: string;
   template?: { name: string; language: string; category: string; params: string[] };
 };
-
-/** The gateway's `POST /webhooks/meta` in miniature: the sandbox's webhooks published as `webhook.meta.part`. */
-async function startWebhookBridge(publish: (part: MetaWebhookPart, id: string) => Promise<unknown>) {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      Promise.all(
-        metaWebhookDeliveries(Buffer.concat(chunks)).map(({ part, messageId }) => publish(part, messageId)),
-      ).then(
-        () => res.writeHead(200).end(),
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/meta`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /**
  * Recipient protection end to end: crm-service and meta-ads-service as processes, the Meta sandbox and
@@ -114,7 +79,7 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
 
   beforeAll(async () => {
     svc = await startAutomationTestApp({ pollMs: 200 });
-    bridge = await startWebhookBridge((part, id) => svc.jetstream.publish(Webhooks.metaPart, part, id));
+    bridge = await startWebhookBridge(svc.jetstream);
     const metaSandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
     sandbox = await metaSandbox.listen(0);
     ids = idsOf(metaSandbox.state.dataset);

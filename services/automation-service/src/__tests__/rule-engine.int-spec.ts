@@ -1,16 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import {
-  Events,
-  Rpc,
-  Webhooks,
-  type MetaWebhookPart,
-  type OpportunityView,
-  type SessionUser,
-} from '@crm/contracts';
+import { Events, Rpc, type OpportunityView, type SessionUser } from '@crm/contracts';
 import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import { metaWebhookDeliveries } from '@crm/nest-common';
 import {
   connectTenantToSandbox,
   freePort,
@@ -26,6 +16,7 @@ import {
   startAutomationTestApp,
   type AutomationTestApp,
 } from './automation-test-app';
+import { startWebhookBridge } from './webhook-bridge';
 
 const APP_SECRET = 'rule-engine-app-secret';
 
@@ -43,32 +34,6 @@ type SendRowLite = {
   status: string;
   due_at: Date;
 };
-
-/** The gateway's webhook hop, as in automation-flow.int-spec.ts: split the sandbox's body and publish the parts. */
-async function startWebhookBridge(publish: (part: MetaWebhookPart, id: string) => Promise<unknown>) {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      Promise.all(
-        metaWebhookDeliveries(Buffer.concat(chunks)).map(({ part, messageId }) => publish(part, messageId)),
-      ).then(
-        () => res.writeHead(200).end(),
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/meta`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /**
  * The rule engine with the real crm-service (events through its outbox), meta-ads-service and the Meta sandbox:
@@ -129,7 +94,7 @@ describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-se
 
   beforeAll(async () => {
     svc = await startAutomationTestApp({ pollMs: 200 });
-    bridge = await startWebhookBridge((part, id) => svc.jetstream.publish(Webhooks.metaPart, part, id));
+    bridge = await startWebhookBridge(svc.jetstream);
     const metaSandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
     sandbox = await metaSandbox.listen(0);
     ids = idsOf(metaSandbox.state.dataset);
