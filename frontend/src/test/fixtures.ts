@@ -25,6 +25,7 @@ export function lead(overrides: Partial<LeadView> = {}): LeadView {
     optedOut: false,
     assignedUserId: null,
     assignedUserName: null,
+    assignedUserPhone: null,
     notes: null,
     tags: [],
     createdAt: CREATED_AT,

@@ -16,8 +16,10 @@ export type TenantChanges = {
   optOutKeywords?: string[];
   optOutButtonTexts?: string[];
 };
-export type NewUser = { name: string; email: string; role: Role; password: string };
-export type UserChanges = { role?: Role; active?: boolean };
+/** `phone` in any common writing; the API stores it in E.164 (400 when it is not a phone). */
+export type NewUser = { name: string; email: string; role: Role; password: string; phone?: string };
+/** `phone: null` removes the user's phone. */
+export type UserChanges = { role?: Role; active?: boolean; phone?: string | null };
 
 export function useTenant() {
   return useQuery({

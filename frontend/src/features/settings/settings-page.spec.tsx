@@ -23,6 +23,7 @@ function user(overrides: Partial<UserView> = {}): UserView {
     role: 'setter',
     active: true,
     createdAt: '2026-11-26T16:23:00.000Z',
+    phone: null,
     ...overrides,
   };
 }

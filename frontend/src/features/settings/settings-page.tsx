@@ -33,6 +33,7 @@ import {
   type NewUser,
 } from './settings-api';
 import { timeZoneOptions } from './time-zones';
+import { UserPhone } from './user-phone';
 
 /** A 4xx names what was wrong (the API's own message); anything else gets the generic text of the UI language. */
 export function useApiProblem() {
@@ -187,14 +188,27 @@ function AddUserForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const create = useCreateUser();
   const problem = useApiProblem();
-  const [form, setForm] = useState<NewUser>({ name: '', email: '', role: 'setter', password: '' });
+  const [form, setForm] = useState<NewUser>({ name: '', email: '', role: 'setter', password: '', phone: '' });
   const [weak, setWeak] = useState(false);
-  const ids = { name: useId(), email: useId(), role: useId(), password: useId(), hint: useId() };
+  const ids = {
+    name: useId(),
+    email: useId(),
+    role: useId(),
+    password: useId(),
+    hint: useId(),
+    phone: useId(),
+    phoneHint: useId(),
+  };
   const set = (changes: Partial<NewUser>) => setForm((current) => ({ ...current, ...changes }));
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const user = { ...form, name: form.name.trim(), email: form.email.trim() };
+    const user = {
+      ...form,
+      name: form.name.trim(),
+      email: form.email.trim(),
+      phone: form.phone?.trim() || undefined,
+    };
     if (passwordProblem(user.password, user.email) !== null) {
       setWeak(true);
       return;
@@ -274,6 +288,25 @@ function AddUserForm({ onDone }: { onDone: () => void }) {
         />
         <p id={ids.hint} className="text-xs text-slate-500">
           {t('settings.users.passwordRule', { min: PASSWORD_MIN_LENGTH })}
+        </p>
+      </div>
+      <div className="space-y-1">
+        <label htmlFor={ids.phone} className="label">
+          {t('settings.users.phone')}
+        </label>
+        <input
+          id={ids.phone}
+          data-testid="new-user-phone"
+          type="tel"
+          autoComplete="off"
+          maxLength={40}
+          aria-describedby={ids.phoneHint}
+          value={form.phone}
+          onChange={(event) => set({ phone: event.target.value })}
+          className="input"
+        />
+        <p id={ids.phoneHint} className="text-xs text-slate-500">
+          {t('settings.users.phoneHint')}
         </p>
       </div>
       {weak || create.isError ? (
@@ -422,6 +455,7 @@ function UsersSection() {
                       >
                         {user.email}
                       </div>
+                      <UserPhone user={user} />
                       <div className={`mt-1 ${ONLY_BELOW[USER_COLUMNS.status]}`}>{statusBadge}</div>
                     </td>
                     <td className={`td ${HIDDEN_BELOW[USER_COLUMNS.email]}`}>{user.email}</td>

@@ -87,6 +87,8 @@ export type LeadView = {
   optedOut: boolean;
   assignedUserId: string | null;
   assignedUserName: string | null;
+  /** The assigned user's phone (E.164), a template's `seller.phone`; null when unassigned or they have none. */
+  assignedUserPhone: string | null;
   /** Free text the team keeps about the lead. */
   notes: string | null;
   tags: string[];

@@ -47,7 +47,7 @@ const COLUMNS = [
 /** Bulk loads (the demo seed) leave notes and tags to their defaults. */
 const BULK_COLUMNS = COLUMNS.filter((column) => column !== 'notes' && column !== 'tags');
 
-/** A lead as PostgreSQL returns it (snake_case), plus the assigned seller's name where joined. */
+/** A lead as PostgreSQL returns it (snake_case), plus the assigned seller's name and phone where joined. */
 export type LeadRow = {
   id: string;
   tenant_id: string;
@@ -68,6 +68,7 @@ export type LeadRow = {
   notes: string | null;
   tags: string[];
   assigned_user_name?: string | null;
+  assigned_user_phone?: string | null;
 };
 
 /** Columns `update` may set (already validated and normalised). */
@@ -127,7 +128,8 @@ export type MetaAttribution = {
 const RETURNING = COLUMNS.join(', ');
 
 const selectView = (extraColumns = ''): string => `
-  SELECT ${COLUMNS.map((column) => `l.${column}`).join(', ')}, u.name AS assigned_user_name${extraColumns}
+  SELECT ${COLUMNS.map((column) => `l.${column}`).join(', ')}, u.name AS assigned_user_name,
+         u.phone AS assigned_user_phone${extraColumns}
     FROM crm.leads l
     LEFT JOIN crm.users u ON u.tenant_id = l.tenant_id AND u.id = l.assigned_user_id`;
 const SELECT_VIEW = selectView();
@@ -632,6 +634,7 @@ export function toLeadView(row: LeadRow): LeadView {
     optedOut: row.opted_out,
     assignedUserId: row.assigned_user_id,
     assignedUserName: row.assigned_user_name ?? null,
+    assignedUserPhone: row.assigned_user_phone ?? null,
     notes: row.notes,
     tags: row.tags,
     createdAt: row.created_at.toISOString(),

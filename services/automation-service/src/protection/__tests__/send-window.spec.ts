@@ -7,7 +7,6 @@ import {
   nextOpening,
   spreadSeconds,
 } from '../send-window';
-import { timezoneOfPhone } from '../recipient-timezone';
 
 const MX = 'America/Mexico_City'; // UTC-6 all year since 2022 (no DST)
 const NY = 'America/New_York';
@@ -93,17 +92,5 @@ describe('send windows', () => {
     expect(describeWindow(DEFAULT_SEND_WINDOW, MX)).toBe(
       'Mon,Tue,Wed,Thu,Fri,Sat 09:00–20:00 America/Mexico_City',
     );
-  });
-});
-
-describe('timezoneOfPhone', () => {
-  it('single-timezone countries by calling code; multi-zone countries and junk give null', () => {
-    expect(timezoneOfPhone('+573001234567')).toBe('America/Bogota');
-    expect(timezoneOfPhone('+18095551234')).toBe('America/Santo_Domingo');
-    expect(timezoneOfPhone('+5491123456789')).toBe('America/Argentina/Buenos_Aires');
-    expect(timezoneOfPhone('+5215512345678')).toBeNull(); // Mexico: several zones → tenant's
-    expect(timezoneOfPhone('+12125551234')).toBeNull(); // US
-    expect(timezoneOfPhone('5215512345678')).toBeNull();
-    expect(timezoneOfPhone(null)).toBeNull();
   });
 });
