@@ -114,8 +114,8 @@ export function TemplateForm({ onCreated }: { onCreated: () => void }) {
             {t('templates.form.headerMedia')}
             <input
               className="input"
-              value={draft.headerMediaUrl}
-              onChange={(e) => set({ headerMediaUrl: e.target.value })}
+              value={draft.headerMediaHandle}
+              onChange={(e) => set({ headerMediaHandle: e.target.value })}
             />
             {errorOf('headerMedia')}
           </label>
