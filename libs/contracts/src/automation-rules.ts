@@ -16,6 +16,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { TenantRequest } from './common';
@@ -196,7 +197,18 @@ export class TemplateHeaderBody {
   @IsIn(['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT']) format!: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT';
   @IsOptional() @IsString() @MaxLength(60) text?: string;
   @IsOptional() @IsArray() @ArrayMaxSize(1) @IsString({ each: true }) example?: string[];
-  @IsOptional() @IsString() @MaxLength(2000) exampleUrl?: string;
+  /**
+   * A media header's sample: the handle Meta's Resumable Upload API gave the file (`POST …/templates/media-samples`).
+   * Meta refuses a URL here, so one is refused before it is sent.
+   */
+  @ValidateIf((header: TemplateHeaderBody) => header.format !== 'TEXT' || header.exampleHandle !== undefined)
+  @IsString()
+  @MaxLength(1000)
+  @Matches(/^(?!https?:)\S+$/i, {
+    message:
+      'header.exampleHandle must be the handle of an uploaded sample (POST …/templates/media-samples), not a URL',
+  })
+  exampleHandle?: string;
 }
 
 export class TemplateBodyInput {

@@ -115,6 +115,8 @@ import type {
   SendTemplateResult,
   TemplateView,
 } from './model/meta';
+import type { MediaUploadProgress, MediaUploadSession } from './model/template-media';
+import { MediaUploadChunkRequest, StartMediaUploadRequest } from './template-media';
 import { Events, Rpc, Webhooks } from './subjects';
 
 /**
@@ -181,6 +183,8 @@ export type RpcMap = {
   [Rpc.meta.templateDetails]: { request: TemplateDetailsRequest; reply: TemplateDetailView[] };
   [Rpc.meta.createTemplate]: { request: CreateTemplateRequest; reply: TemplateDetailView };
   [Rpc.meta.sendOutcome]: { request: SendOutcomeRequest; reply: SendOutcome };
+  [Rpc.meta.startMediaUpload]: { request: StartMediaUploadRequest; reply: MediaUploadSession };
+  [Rpc.meta.uploadMediaChunk]: { request: MediaUploadChunkRequest; reply: MediaUploadProgress };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

@@ -76,6 +76,9 @@ export const Rpc = {
     createTemplate: 'meta.templates.create',
     /** What meta-ads-service knows of a send by idempotency key (settles an `unknown` automation send). */
     sendOutcome: 'meta.whatsapp.send-outcome',
+    // issue 7: a media header's sample through Meta's Resumable Upload API (libs/contracts/src/template-media.ts)
+    startMediaUpload: 'meta.templates.media.start',
+    uploadMediaChunk: 'meta.templates.media.chunk',
   },
   marketing: {
     stats: 'marketing.stats',

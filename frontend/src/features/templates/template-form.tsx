@@ -11,6 +11,7 @@ import {
   type DraftErrors,
   type TemplateDraft,
 } from './template-checks';
+import { TemplateMediaSampleField } from './template-media-sample';
 
 /** Create a template and submit it to Meta: checked here first, then Meta's own validation message is shown. */
 export function TemplateForm({ onCreated }: { onCreated: () => void }) {
@@ -78,7 +79,10 @@ export function TemplateForm({ onCreated }: { onCreated: () => void }) {
           className="input"
           aria-label={t('templates.form.headerFormat')}
           value={draft.headerFormat}
-          onChange={(e) => set({ headerFormat: e.target.value as TemplateDraft['headerFormat'] })}
+          onChange={(e) =>
+            // A sample uploaded for another format does not fit this one.
+            set({ headerFormat: e.target.value as TemplateDraft['headerFormat'], headerMediaHandle: '' })
+          }
         >
           {(['NONE', 'TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const).map((f) => (
             <option key={f} value={f}>
@@ -110,15 +114,13 @@ export function TemplateForm({ onCreated }: { onCreated: () => void }) {
             ) : null}
           </>
         ) : draft.headerFormat !== 'NONE' ? (
-          <label className="block text-sm">
-            {t('templates.form.headerMedia')}
-            <input
-              className="input"
-              value={draft.headerMediaUrl}
-              onChange={(e) => set({ headerMediaUrl: e.target.value })}
-            />
-            {errorOf('headerMedia')}
-          </label>
+          <TemplateMediaSampleField
+            key={draft.headerFormat}
+            format={draft.headerFormat}
+            handle={draft.headerMediaHandle}
+            onChange={(handle) => set({ headerMediaHandle: handle })}
+            error={errorOf('headerMedia')}
+          />
         ) : null}
       </fieldset>
 

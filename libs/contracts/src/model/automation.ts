@@ -302,7 +302,8 @@ export type CreateTemplateInput = {
   category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
   header?:
     | { format: 'TEXT'; text: string; example?: string[] }
-    | { format: 'IMAGE' | 'VIDEO' | 'DOCUMENT'; exampleUrl: string }
+    /** `exampleHandle`: Meta's handle of the uploaded sample (Resumable Upload API), never a URL. */
+    | { format: 'IMAGE' | 'VIDEO' | 'DOCUMENT'; exampleHandle: string }
     | null;
   body: { text: string; examples?: string[] };
   footer?: string | null;

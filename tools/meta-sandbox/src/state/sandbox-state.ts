@@ -120,6 +120,34 @@ export const DEFAULT_WHATSAPP_LIMITS: WhatsappLimits = { mps: 80, pairBurst: 45,
 
 export type TokenBucket = { tokens: number; at: number };
 
+/** A Resumable Upload API session (`POST /{app-id}/uploads`): the bytes received so far, in order. */
+export type UploadSession = {
+  /** `upload:<id>` without its `?sig=` */
+  id: string;
+  appId: string;
+  userId: string;
+  fileName: string;
+  fileLength: number;
+  fileType: string;
+  chunks: Buffer[];
+  offset: number;
+  createdAt: number;
+  /** set when the last byte arrived */
+  handle?: string;
+};
+
+/** A complete upload: its handle (`{h}`) is what `example.header_handle` of a template takes. */
+export type UploadedFile = {
+  handle: string;
+  appId: string;
+  userId: string;
+  fileName: string;
+  fileLength: number;
+  fileType: string;
+  sha256: string;
+  createdAt: number;
+};
+
 /** `POST /_sandbox/whatsapp/fail-after-accept`: the next `remaining` sends are accepted (and delivered) but answered badly. */
 export type FailAfterAccept = { remaining: number; mode: '5xx' | 'no_wamid' };
 
@@ -145,6 +173,8 @@ export class SandboxState {
   failAfterAccept: FailAfterAccept = { remaining: 0, mode: '5xx' };
   usage = new Map<string, number[]>();
   subscriptions = new Set<string>();
+  uploadSessions = new Map<string, UploadSession>();
+  uploadedFiles = new Map<string, UploadedFile>();
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
 
@@ -187,6 +217,8 @@ export class SandboxState {
     this.failAfterAccept = { remaining: 0, mode: '5xx' };
     this.usage.clear();
     this.subscriptions.clear();
+    this.uploadSessions.clear();
+    this.uploadedFiles.clear();
     const now = this.now();
     const pageId = this.dataset.pages[0].id;
     for (const seed of this.dataset.seedLeads) {
