@@ -20,6 +20,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TenantRequest } from './common';
+import { HeaderMediaInput } from './header-media';
 import { IsIanaTimezone } from './people';
 import {
   MAX_DELAY_SECONDS,
@@ -88,6 +89,11 @@ export class TemplateMappingInput {
   @ValidateNested({ each: true })
   @Type(() => ButtonMappingInput)
   buttons!: ButtonMappingInput[];
+  /** Templates with a media header only: the media sent as that header. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HeaderMediaInput)
+  headerMedia?: HeaderMediaInput | null;
 }
 
 export class RuleLimitsInput {

@@ -10,6 +10,7 @@ export * from './meta';
 export * from './marketing';
 export * from './automation';
 export * from './automation-rules';
+export * from './header-media';
 export * from './people';
 export * from './clients';
 export * from './lead-imports';

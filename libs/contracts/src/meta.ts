@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TenantRequest } from './common';
+import { HeaderMediaInput } from './header-media';
 import type { IsoDate, IsoInstant } from './model/common';
 import { E164_PATTERN } from './model/crm';
 import {
@@ -151,6 +152,12 @@ export class SendTemplateRequest extends TenantRequest {
   @IsString({ each: true })
   @MaxLength(60, { each: true })
   headerParameters?: string[];
+
+  /** The media of an IMAGE/VIDEO/DOCUMENT header (Meta refuses such a template sent without it: 132012). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HeaderMediaInput)
+  headerMedia?: HeaderMediaInput;
 
   /** Issue 7: URL button suffixes, by the button's index in the template. */
   @IsOptional()

@@ -10,7 +10,7 @@ import { useRefreshTemplates } from './automation-api';
 import { DELAY_UNITS, delayToSeconds, isDelayUnit } from './delay';
 import { usePreview, useSaveRule } from './hsm-api';
 import { LeadPicker, type PickedLead } from './lead-picker';
-import { fitMapping, MappingFields } from './mapping-fields';
+import { fitMapping, MappingFields, requestMapping } from './mapping-fields';
 import { PreviewResult } from './preview-result';
 import { draftOf, findTemplate, isDirty, templateKey, type RuleDraft } from './rule-draft';
 import { countsBack, useRuleWords } from './rule-words';
@@ -90,7 +90,7 @@ export function RuleCard({
           ? {
               templateName: template.name,
               templateLanguage: template.language,
-              mapping: fitMapping(current.mapping, template),
+              mapping: requestMapping(current.mapping, template),
             }
           : {}),
       },

@@ -153,11 +153,23 @@ export const TEMPLATE_VARIABLE_SOURCES = [
 ] as const;
 export type TemplateVariableSource = (typeof TEMPLATE_VARIABLE_SOURCES)[number];
 
+/** Media header formats (Meta's `HEADER` component `format`, other than TEXT and LOCATION). */
+export const MEDIA_HEADER_FORMATS = ['IMAGE', 'VIDEO', 'DOCUMENT'] as const;
+export type MediaHeaderFormat = (typeof MEDIA_HEADER_FORMATS)[number];
+
+/**
+ * The media a template with an IMAGE/VIDEO/DOCUMENT header is sent with: Meta requires it as the header's parameter on
+ * every send (`{type: "image", image: {link}}`; without it Meta answers 132012). A public https link, fetched by Meta.
+ */
+export type HeaderMedia = { format: MediaHeaderFormat; link: string; filename?: string | null };
+
 /** Where each template parameter comes from: header `{{1}}`, body `{{1}}..{{n}}`, URL button suffix by index. */
 export type TemplateMapping = {
   header: TemplateVariableSource[];
   body: TemplateVariableSource[];
   buttons: { index: number; source: TemplateVariableSource }[];
+  /** Templates with a media header only: the media sent as that header (absent otherwise). */
+  headerMedia?: HeaderMedia | null;
 };
 
 export type RuleLimits = {

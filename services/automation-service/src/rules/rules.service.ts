@@ -34,6 +34,15 @@ export function applyFields(
         header: [...request.mapping.header],
         body: [...request.mapping.body],
         buttons: request.mapping.buttons.map((b) => ({ index: b.index, source: b.source })),
+        ...(request.mapping.headerMedia
+          ? {
+              headerMedia: {
+                format: request.mapping.headerMedia.format,
+                link: request.mapping.headerMedia.link,
+                filename: request.mapping.headerMedia.filename ?? null,
+              },
+            }
+          : {}),
       }
     : request.variableMapping
       ? { ...current.mapping, body: [...request.variableMapping] }

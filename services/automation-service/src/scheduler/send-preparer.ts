@@ -80,6 +80,7 @@ export class SendPreparer {
       callbackData: callbackDataFor(row.id),
     };
     if (parameters.header.length > 0) request.headerParameters = parameters.header;
+    if (rule.mapping.headerMedia) request.headerMedia = rule.mapping.headerMedia;
     if (parameters.buttons.length > 0) request.buttonParameters = parameters.buttons;
     return { lead, request };
   }

@@ -87,6 +87,56 @@ describe('meta-ads-service: media header samples through the Resumable Upload AP
     svc.sandbox.state.templates = svc.sandbox.state.templates.filter((t) => t.name !== name);
   });
 
+  it('an approved IMAGE-header template is sent with its image as the header parameter; without it Meta answers 132012', async () => {
+    const { tenantId } = await svc.connectTenant();
+    const file = jpegOf(4096);
+    const { sessionId } = await svc.rpc.call(Rpc.meta.startMediaUpload, {
+      tenantId,
+      fileName: 'oferta.jpg',
+      fileLength: file.length,
+      fileType: 'image/jpeg',
+    });
+    const { handle } = await chunkAt(tenantId, sessionId, file, 0);
+    const name = `oferta_${Date.now().toString(36)}`;
+    await svc.rpc.call(Rpc.meta.createTemplate, {
+      tenantId,
+      name,
+      language: 'es',
+      category: 'MARKETING',
+      header: { format: 'IMAGE', exampleHandle: handle! },
+      body: { text: 'Hola {{1}}, esta semana tenemos una oferta para ti.', examples: ['Ana'] },
+    });
+    const atMeta = svc.sandbox.state.templates.find((t) => t.name === name)!;
+    atMeta.status = 'APPROVED';
+    const to = `+52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const request = {
+      tenantId,
+      to,
+      templateName: name,
+      language: 'es',
+      bodyParameters: ['Ana'],
+    };
+
+    const refused = await rpcError(
+      svc.rpc.call(Rpc.meta.sendTemplate, { ...request, idempotencyKey: `test:${name}:1` }),
+    );
+    expect(refused.details).toMatchObject({ metaCode: 132012 });
+
+    const link = 'https://cdn.example.mx/oferta.jpg';
+    const sent = await svc.rpc.call(Rpc.meta.sendTemplate, {
+      ...request,
+      idempotencyKey: `test:${name}:2`,
+      headerMedia: { format: 'IMAGE', link },
+    });
+    expect(sent.status).toBe('accepted');
+    const message = svc.sandbox.state.messages.find((m) => m.wamid === sent.wamid)!;
+    expect(message.template?.components).toContainEqual({
+      type: 'header',
+      parameters: [{ type: 'image', image: { link } }],
+    });
+    svc.sandbox.state.templates = svc.sandbox.state.templates.filter((t) => t.name !== name);
+  });
+
   it('a media header needs a handle: a URL is refused before Meta, a handle Meta never issued is Meta’s 2494102', async () => {
     const { tenantId } = await svc.connectTenant();
     const request = (header: Record<string, unknown>) =>

@@ -505,11 +505,19 @@ export class SendsService {
  * and each URL button's suffix by its index. Parts without parameters are left out, as Meta expects.
  */
 export function templateComponents(
-  request: Pick<SendTemplateRequest, 'headerParameters' | 'bodyParameters' | 'buttonParameters'>,
+  request: Pick<
+    SendTemplateRequest,
+    'headerParameters' | 'headerMedia' | 'bodyParameters' | 'buttonParameters'
+  >,
 ): Record<string, unknown>[] {
   const text = (value: string) => ({ type: 'text', text: value });
   const components: Record<string, unknown>[] = [];
-  if (request.headerParameters?.length) {
+  if (request.headerMedia) {
+    const { format, link, filename } = request.headerMedia;
+    const kind = format.toLowerCase();
+    const media = format === 'DOCUMENT' && filename ? { link, filename } : { link };
+    components.push({ type: 'header', parameters: [{ type: kind, [kind]: media }] });
+  } else if (request.headerParameters?.length) {
     components.push({ type: 'header', parameters: request.headerParameters.map(text) });
   }
   if (request.bodyParameters.length > 0) {
