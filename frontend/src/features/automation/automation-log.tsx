@@ -15,10 +15,10 @@ import { ExpandIcon } from '../../components/icons';
 import { SkeletonTable } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters, type Formatters } from '../../lib/format';
-import { startOfDay } from '../../lib/zoned-day';
-import { useAutomationLogs, type LogFilters } from './automation-api';
+import { useAutomationLogs } from './automation-api';
 import { parseHistoryDetail } from './history-detail';
 import { sortHistory, useLiveSends, withLiveEvent, type LiveState } from './live-sends';
+import { matchesLogFilters, type LogFilters } from './log-filters';
 import { SendStatusBadge } from './send-status-badge';
 
 const PAGE_SIZE = 25;
@@ -107,7 +107,6 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
   const historyText = useHistoryDetailText(format);
   const queryClient = useQueryClient();
   const [filters, setFilters] = useState<LogFilters>({ page: 1, pageSize: PAGE_SIZE });
-  const [day, setDay] = useState('');
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   const statusId = useId();
   const ruleId = useId();
@@ -143,13 +142,8 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
   });
 
   const page = logs.data;
-  const dayStart = day ? startOfDay(day, format.timeZone) : null;
-  const dayEnd = day ? startOfDay(day, format.timeZone, 1) : null;
-  const items = (page?.items ?? []).filter((item) => {
-    if (!dayStart || !dayEnd) return true;
-    const at = Date.parse(item.sentAt ?? item.scheduledFor);
-    return at >= Date.parse(dayStart) && at < Date.parse(dayEnd);
-  });
+  // The API filters; a row a live transition moved out of the filters since is hidden until the next read.
+  const items = (page?.items ?? []).filter((item) => matchesLogFilters(item, filters, format.timeZone));
   const totalPages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
   const time = (iso: string | null) => (iso ? format.dateTime(iso) : '—');
 
@@ -238,8 +232,11 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
               id={dayId}
               type="date"
               data-testid="logs-filter-day"
-              value={day}
-              onChange={(event) => setDay(event.target.value)}
+              value={filters.day ?? ''}
+              onChange={(event) => {
+                const value = event.target.value;
+                setFilters((current) => ({ ...current, page: 1, day: value || undefined }));
+              }}
               className="input w-full sm:w-48"
             />
           </div>
@@ -251,10 +248,17 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
       ) : logs.isError ? (
         <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
       ) : page && items.length === 0 ? (
-        <EmptyState
-          title={t('automation.log.emptyTitle')}
-          description={t('automation.log.emptyDescription')}
-        />
+        filters.status || filters.ruleKey || filters.day ? (
+          <EmptyState
+            title={t('automation.log.emptyFilteredTitle')}
+            description={t('automation.log.emptyFilteredDescription')}
+          />
+        ) : (
+          <EmptyState
+            title={t('automation.log.emptyTitle')}
+            description={t('automation.log.emptyDescription')}
+          />
+        )
       ) : page ? (
         <>
           <TableContainer label={t('automation.log.caption')}>

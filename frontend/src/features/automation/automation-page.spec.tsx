@@ -522,6 +522,61 @@ describe('live log', () => {
   });
 });
 
+describe('live log filters', () => {
+  it('asks the API for the day, and says no send matches when the day has none', async () => {
+    const api = stubFetch({
+      'GET /crm/marketing/automation-logs': (request) =>
+        json(request.query.get('day') ? page([], 0, 1, 25) : page([logEntry()], 1, 1, 25)),
+    });
+    const { user } = renderWithApp(<AutomationLog />);
+    await screen.findByTestId('log-row-send-1');
+    expect(api.calls('GET /crm/marketing/automation-logs')[0]!.query.has('day')).toBe(false);
+
+    await user.type(screen.getByTestId('logs-filter-day'), '2026-11-25');
+    await waitFor(() =>
+      expect(api.calls('GET /crm/marketing/automation-logs').at(-1)!.query.get('day')).toBe('2026-11-25'),
+    );
+    expect(await screen.findByText('No hay envíos con estos filtros')).toBeInTheDocument();
+    expect(screen.queryByText('Todavía no hay envíos')).toBeNull();
+    expect(screen.queryByTestId('log-row-send-1')).toBeNull();
+
+    await user.clear(screen.getByTestId('logs-filter-day'));
+    expect(await screen.findByTestId('log-row-send-1')).toBeInTheDocument();
+    expect(api.calls('GET /crm/marketing/automation-logs').at(-1)!.query.has('day')).toBe(false);
+  });
+
+  it('hides a row a live transition moved out of the status filter', async () => {
+    stubFetch({
+      'GET /crm/marketing/automation-logs': (request) =>
+        json(
+          request.query.get('status') === 'sent'
+            ? page([logEntry(), logEntry({ id: 'send-2', leadName: 'Marta Gómez' })], 2, 1, 25)
+            : page([], 0, 1, 25),
+        ),
+    });
+    const { user } = renderWithApp(<AutomationLog />);
+    await screen.findByText('Todavía no hay envíos');
+    await user.selectOptions(screen.getByTestId('logs-filter-status'), 'Enviado');
+    expect(await screen.findByTestId('log-row-send-1')).toBeInTheDocument();
+    expect(screen.getByTestId('log-row-send-2')).toBeInTheDocument();
+
+    act(() =>
+      MockEventSource.instances[0]!.emit('send', {
+        eventId: '90',
+        tenantId: 't',
+        sendId: 'send-1',
+        ruleKey: 'lead_followup',
+        leadId: 'lead-1',
+        status: 'delivered',
+        at: '2026-11-26T16:23:07.000Z',
+        detail: 'WhatsApp: delivered',
+      }),
+    );
+    await waitFor(() => expect(screen.queryByTestId('log-row-send-1')).toBeNull());
+    expect(screen.getByTestId('log-row-send-2')).toHaveAttribute('data-status', 'sent');
+  });
+});
+
 describe('funnels', () => {
   it('shows rates over their bases and "—" where there is no base, per rule and per template', async () => {
     const api = stubFetch({ 'GET /crm/marketing/automation/metrics/funnels': metrics });
