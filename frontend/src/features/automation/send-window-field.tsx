@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CheckboxField } from '../../components/form-field';
 
 /** Monday first, as a week reads in Mexico; the values are the API's (0 = Sunday … 6). */
-const DAYS = [1, 2, 3, 4, 5, 6, 0] as const;
+export const WEEK_DAYS = [1, 2, 3, 4, 5, 6, 0] as const;
 
 export type SendWindowValue = { days: number[]; start: string; end: string };
 
@@ -24,7 +24,7 @@ export function SendWindowField({ value, onChange, testId, error }: SendWindowFi
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-x-3 gap-y-1">
-        {DAYS.map((day) => (
+        {WEEK_DAYS.map((day) => (
           <CheckboxField
             key={day}
             label={t(`automation.days.${day}`)}

@@ -25,6 +25,7 @@ import { formatLocale, formatMoney } from '../../lib/format';
 import { useCurrentUser } from '../auth/guards';
 import { ConfirmDialog } from './confirm-dialog';
 import { OptOutSection } from './opt-out-section';
+import { ProtectionSection } from './protection-section';
 import {
   useCreateUser,
   useTenant,
@@ -378,7 +379,10 @@ function UsersSection() {
   );
 }
 
-/** The ceo's settings: the company's name and regional formats, and who may sign in. */
+/**
+ * The ceo's settings: the company's name and regional formats, message opt-outs, the protection of contacts from
+ * automatic messages (frequency cap, send hours), and who may sign in.
+ */
 export function SettingsPage() {
   const { t } = useTranslation();
   const tenant = useTenant();
@@ -399,6 +403,7 @@ export function SettingsPage() {
         <>
           <CompanySection key={`${tenant.data.id}`} tenant={tenant.data} />
           <OptOutSection tenant={tenant.data} />
+          <ProtectionSection timeZone={tenant.data.timezone} />
         </>
       )}
       <UsersSection />
