@@ -146,6 +146,9 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
   const items = (page?.items ?? []).filter((item) => matchesLogFilters(item, filters, format.timeZone));
   const totalPages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
   const time = (iso: string | null) => (iso ? format.dateTime(iso) : '—');
+  /** Why a send failed or waits, in words when its reason is known (the API's text stays in the tooltip). */
+  const errorText = (error: NonNullable<AutomationLogView['error']>) =>
+    error.reason ? t(`automation.reasons.${error.reason}`, { defaultValue: error.message }) : error.message;
 
   const toggle = (id: string) =>
     setExpanded((current) => {
@@ -360,10 +363,11 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                           <SendStatusBadge status={log.status} />
                           {log.error ? (
                             <span
-                              className={`mt-1 max-w-48 truncate text-xs text-rose-700 ${ONLY_BELOW[COLUMNS.error]}`}
+                              data-testid={`log-error-${log.id}`}
+                              className={`mt-1 max-w-40 text-xs whitespace-normal text-rose-700 ${ONLY_BELOW[COLUMNS.error]}`}
                               title={log.error.message}
                             >
-                              {log.error.message}
+                              {errorText(log.error)}
                             </span>
                           ) : null}
                         </td>
@@ -377,41 +381,44 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                           className={`td max-w-xs truncate text-rose-700 ${HIDDEN_BELOW[COLUMNS.error]}`}
                           title={log.error ? `${log.error.message} (${log.error.code})` : undefined}
                         >
-                          {log.error ? log.error.message : '—'}
+                          {log.error ? errorText(log.error) : '—'}
                         </td>
                       </tr>
                       {isOpen ? (
                         <tr id={historyId} data-testid={`log-history-${log.id}`} className="bg-slate-50/70">
                           <td />
                           <td colSpan={COLUMN_COUNT - 1} className="px-4 py-3">
-                            {log.history.length === 0 ? (
-                              <p className="text-sm text-slate-500">{t('automation.log.noHistory')}</p>
-                            ) : (
-                              <ol className="space-y-1.5 border-l-2 border-slate-200 pl-4">
-                                {sortHistory(log.history).map((entry, index) => (
-                                  <li
-                                    key={`${entry.status}-${entry.at}-${index}`}
-                                    className="flex flex-wrap items-center gap-2 text-sm"
-                                  >
-                                    <SendStatusBadge status={entry.status} />
-                                    <time dateTime={entry.at} className="text-slate-600">
-                                      {format.dateTime(entry.at)}
-                                    </time>
-                                    {entry.detail ? (
-                                      <span className="text-slate-500">{historyText(entry.detail)}</span>
-                                    ) : null}
-                                  </li>
-                                ))}
-                              </ol>
-                            )}
-                            {log.repliedAt ? (
-                              <p className="mt-2 text-xs text-slate-500">
-                                {t('automation.log.repliedAt', { date: format.dateTime(log.repliedAt) })}
-                              </p>
-                            ) : null}
-                            {log.wamid ? (
-                              <p className="mt-1 font-mono text-xs text-slate-400">{log.wamid}</p>
-                            ) : null}
+                            {/* Width 0, stretched to the cell: long details wrap instead of widening the table. */}
+                            <div className="w-0 min-w-full">
+                              {log.history.length === 0 ? (
+                                <p className="text-sm text-slate-500">{t('automation.log.noHistory')}</p>
+                              ) : (
+                                <ol className="space-y-1.5 border-l-2 border-slate-200 pl-4">
+                                  {sortHistory(log.history).map((entry, index) => (
+                                    <li
+                                      key={`${entry.status}-${entry.at}-${index}`}
+                                      className="flex flex-wrap items-center gap-2 text-sm"
+                                    >
+                                      <SendStatusBadge status={entry.status} />
+                                      <time dateTime={entry.at} className="text-slate-600">
+                                        {format.dateTime(entry.at)}
+                                      </time>
+                                      {entry.detail ? (
+                                        <span className="text-slate-500">{historyText(entry.detail)}</span>
+                                      ) : null}
+                                    </li>
+                                  ))}
+                                </ol>
+                              )}
+                              {log.repliedAt ? (
+                                <p className="mt-2 text-xs text-slate-500">
+                                  {t('automation.log.repliedAt', { date: format.dateTime(log.repliedAt) })}
+                                </p>
+                              ) : null}
+                              {log.wamid ? (
+                                <p className="mt-1 font-mono text-xs break-all text-slate-400">{log.wamid}</p>
+                              ) : null}
+                            </div>
                           </td>
                         </tr>
                       ) : null}

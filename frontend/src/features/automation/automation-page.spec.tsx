@@ -495,6 +495,28 @@ describe('live log', () => {
     await waitFor(() => expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(3));
   });
 
+  it('says why a send failed in words, keeping WhatsApp’s own text as the tooltip', async () => {
+    stubFetch({
+      'GET /crm/marketing/automation-logs': page(
+        [
+          logEntry({
+            status: 'failed',
+            error: { code: '131026', message: 'Message undeliverable', reason: 'undeliverable' },
+          }),
+          logEntry({ id: 'send-2', status: 'failed', error: { code: 'X', message: 'something new' } }),
+        ],
+        2,
+        1,
+        25,
+      ),
+    });
+    renderWithApp(<AutomationLog />);
+    const reason = await screen.findByTestId('log-error-send-1');
+    expect(reason).toHaveTextContent('El número no puede recibir el mensaje.');
+    expect(reason).toHaveAttribute('title', 'Message undeliverable');
+    expect(screen.getByTestId('log-error-send-2')).toHaveTextContent('something new');
+  });
+
   it('says there are no sends yet', async () => {
     stubFetch({ 'GET /crm/marketing/automation-logs': page([], 0) });
     renderWithApp(<AutomationLog />);

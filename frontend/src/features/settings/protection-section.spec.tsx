@@ -39,7 +39,7 @@ describe('Settings: contact protection', () => {
       [PATCH]: (request) =>
         json({ ...PROTECTION_SETTINGS, ...(request.body as object) } satisfies ProtectionSettingsView),
     });
-    const perContact = await screen.findByLabelText('Plantillas por contacto');
+    const perContact = await screen.findByLabelText('Máximo por contacto');
     expect(perContact).toHaveValue(1);
     expect(screen.getByLabelText('Cada (horas)')).toHaveValue(24);
     expect(screen.getByTestId('protection-cap-summary')).toHaveTextContent(
@@ -100,7 +100,7 @@ describe('Settings: contact protection', () => {
       [GET]: PROTECTION_SETTINGS,
       [PATCH]: () => apiError(400, 'VALIDATION', 'a send window needs at least one day'),
     });
-    const perContact = await screen.findByLabelText('Plantillas por contacto');
+    const perContact = await screen.findByLabelText('Máximo por contacto');
     await user.clear(perContact);
     await user.type(perContact, '0');
     const hours = screen.getByLabelText('Cada (horas)');

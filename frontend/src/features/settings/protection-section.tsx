@@ -79,7 +79,7 @@ function ProtectionFormView({ saved, timeZone }: { saved: ProtectionSettingsView
     <form onSubmit={onSubmit} noValidate className="grid gap-4 sm:grid-cols-2" data-testid="protection-form">
       <fieldset className="space-y-2 sm:col-span-2">
         <legend className="text-sm font-semibold text-slate-900">{t('settings.protection.capLegend')}</legend>
-        <div className="grid grid-cols-2 gap-4 sm:max-w-md">
+        <div className="grid grid-cols-2 items-start gap-4 sm:max-w-md">
           <TextField
             label={t('settings.protection.perContact')}
             testId="protection-per-contact"

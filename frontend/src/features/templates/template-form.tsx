@@ -111,7 +111,11 @@ export function TemplateForm({ onCreated }: { onCreated: () => void }) {
         ) : null}
       </fieldset>
 
-      <Field label={t('templates.form.body')} hint={t('templates.form.bodyHint')} error={errorOf('body')}>
+      <Field
+        label={t('templates.form.body')}
+        hint={t('templates.form.bodyHint', { example: '{{1}}, {{2}}, {{3}}…' })}
+        error={errorOf('body')}
+      >
         {(id, describedBy) => (
           <textarea
             id={id}
@@ -162,6 +166,7 @@ export function TemplateForm({ onCreated }: { onCreated: () => void }) {
             <TextField
               label={t('templates.form.buttonText')}
               labelHidden
+              placeholder={t('templates.form.buttonText')}
               value={button.text}
               onChange={(text) => setButton(i, { text })}
             />
@@ -169,6 +174,9 @@ export function TemplateForm({ onCreated }: { onCreated: () => void }) {
               <TextField
                 label={t(button.type === 'URL' ? 'templates.form.buttonUrl' : 'templates.form.buttonPhone')}
                 labelHidden
+                placeholder={t(
+                  button.type === 'URL' ? 'templates.form.buttonUrl' : 'templates.form.buttonPhone',
+                )}
                 value={button.value}
                 onChange={(value) => setButton(i, { value })}
               />
@@ -177,6 +185,7 @@ export function TemplateForm({ onCreated }: { onCreated: () => void }) {
               <TextField
                 label={t('templates.form.buttonExample')}
                 labelHidden
+                placeholder={t('templates.form.buttonExample')}
                 value={button.example}
                 onChange={(example) => setButton(i, { example })}
               />
