@@ -186,6 +186,20 @@ function logEntry(overrides: Partial<AutomationLogView> = {}): AutomationLogView
   };
 }
 
+/** What the live stream pushes when WhatsApp says send-1 was delivered. */
+function deliveredEvent(eventId: string) {
+  return {
+    eventId,
+    tenantId: 't',
+    sendId: 'send-1',
+    ruleKey: 'lead_followup',
+    leadId: 'lead-1',
+    status: 'delivered',
+    at: '2026-11-26T16:23:07.000Z',
+    detail: 'WhatsApp: delivered',
+  };
+}
+
 const lead: LeadView = { id: 'lead-9', name: 'Marta Gómez', phone: '+5215511112222' } as LeadView;
 
 function pageRoutes(extra: StubRoutes = {}): StubRoutes {
@@ -464,16 +478,7 @@ describe('live log', () => {
     expect(screen.getByTestId('live-state')).toHaveTextContent('En vivo');
     await waitFor(() => expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(2));
 
-    const delivered = {
-      eventId: '77',
-      tenantId: 't',
-      sendId: 'send-1',
-      ruleKey: 'lead_followup',
-      leadId: 'lead-1',
-      status: 'delivered',
-      at: '2026-11-26T16:23:07.000Z',
-      detail: 'WhatsApp: delivered',
-    };
+    const delivered = deliveredEvent('77');
     act(() => source.emit('send', delivered));
     act(() => source.emit('send', delivered));
     await waitFor(() =>
@@ -582,18 +587,7 @@ describe('live log filters', () => {
     expect(await screen.findByTestId('log-row-send-1')).toBeInTheDocument();
     expect(screen.getByTestId('log-row-send-2')).toBeInTheDocument();
 
-    act(() =>
-      MockEventSource.instances[0]!.emit('send', {
-        eventId: '90',
-        tenantId: 't',
-        sendId: 'send-1',
-        ruleKey: 'lead_followup',
-        leadId: 'lead-1',
-        status: 'delivered',
-        at: '2026-11-26T16:23:07.000Z',
-        detail: 'WhatsApp: delivered',
-      }),
-    );
+    act(() => MockEventSource.instances[0]!.emit('send', deliveredEvent('90')));
     await waitFor(() => expect(screen.queryByTestId('log-row-send-1')).toBeNull());
     expect(screen.getByTestId('log-row-send-2')).toHaveAttribute('data-status', 'sent');
   });

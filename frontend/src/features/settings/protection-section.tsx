@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '../../components/error-state';
 import { CheckboxField, FieldError, TextField } from '../../components/form-field';
-import { SkeletonBlock } from '../../components/skeleton';
+import { SkeletonSection } from '../../components/skeleton';
 import { SendWindowField, WEEK_DAYS } from '../automation/send-window-field';
 import {
   MAX_CAP_HOURS,
@@ -15,6 +15,12 @@ import {
 } from './protection-form';
 import { useProtection, useUpdateProtection } from './settings-api';
 import { SaveRow, SettingsCard } from './settings-form';
+
+/** The two numbers of the frequency cap: how many marketing templates, per how many hours. */
+const CAP_FIELDS = [
+  { field: 'perContact', max: MAX_PER_CONTACT, testId: 'protection-per-contact' },
+  { field: 'capHours', max: MAX_CAP_HOURS, testId: 'protection-cap-hours' },
+] as const;
 
 /**
  * Recipient protection of HSM automation: how many marketing templates one contact may get in how many hours, and
@@ -30,11 +36,7 @@ export function ProtectionSection({ timeZone }: { timeZone: string }) {
       testId="protection-settings"
     >
       {protection.isPending ? (
-        <div role="status" className="space-y-3">
-          <span className="sr-only">{t('common.loading')}</span>
-          <SkeletonBlock className="h-5 w-48" />
-          <SkeletonBlock className="h-24 w-full" />
-        </div>
+        <SkeletonSection />
       ) : protection.isError ? (
         <ErrorState error={protection.error} onRetry={() => void protection.refetch()} />
       ) : (
@@ -80,32 +82,22 @@ function ProtectionFormView({ saved, timeZone }: { saved: ProtectionSettingsView
       <fieldset className="space-y-2 sm:col-span-2">
         <legend className="text-sm font-semibold text-slate-900">{t('settings.protection.capLegend')}</legend>
         <div className="grid grid-cols-2 items-start gap-4 sm:max-w-md">
-          <TextField
-            label={t('settings.protection.perContact')}
-            testId="protection-per-contact"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={MAX_PER_CONTACT}
-            step={1}
-            invalid={problems.includes('perContact')}
-            value={form.perContact}
-            onChange={(value) => set({ perContact: value })}
-            error={problemOf('perContact', MAX_PER_CONTACT)}
-          />
-          <TextField
-            label={t('settings.protection.capHours')}
-            testId="protection-cap-hours"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={MAX_CAP_HOURS}
-            step={1}
-            invalid={problems.includes('capHours')}
-            value={form.capHours}
-            onChange={(value) => set({ capHours: value })}
-            error={problemOf('capHours', MAX_CAP_HOURS)}
-          />
+          {CAP_FIELDS.map(({ field, max, testId }) => (
+            <TextField
+              key={field}
+              label={t(`settings.protection.${field}`)}
+              testId={testId}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={max}
+              step={1}
+              invalid={problems.includes(field)}
+              value={form[field]}
+              onChange={(value) => set({ [field]: value })}
+              error={problemOf(field, max)}
+            />
+          ))}
         </div>
         {Number.isInteger(perContact) && perContact > 0 && Number(form.capHours) > 0 ? (
           <p data-testid="protection-cap-summary" className="text-xs text-slate-500">

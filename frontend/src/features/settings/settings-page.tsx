@@ -20,7 +20,7 @@ import { ErrorState } from '../../components/error-state';
 import { SelectField, TextField } from '../../components/form-field';
 import { Notice } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
-import { SkeletonBlock } from '../../components/skeleton';
+import { SkeletonSection } from '../../components/skeleton';
 import { formatLocale, formatMoney } from '../../lib/format';
 import { useCurrentUser } from '../auth/guards';
 import { ConfirmDialog } from './confirm-dialog';
@@ -261,11 +261,7 @@ function UsersSection() {
         </div>
       ) : null}
       {users.isPending ? (
-        <div role="status" className="space-y-3 p-5">
-          <span className="sr-only">{t('common.loading')}</span>
-          <SkeletonBlock className="h-5 w-48" />
-          <SkeletonBlock className="h-24 w-full" />
-        </div>
+        <SkeletonSection className="p-5" />
       ) : users.isError ? (
         <ErrorState error={users.error} onRetry={() => void users.refetch()} />
       ) : users.data.length === 0 ? (
@@ -390,11 +386,7 @@ export function SettingsPage() {
     <div className="space-y-6">
       <PageHeader title={t('settings.title')} description={t('settings.description')} />
       {tenant.isPending ? (
-        <div role="status" className="card space-y-3 p-5">
-          <span className="sr-only">{t('common.loading')}</span>
-          <SkeletonBlock className="h-5 w-48" />
-          <SkeletonBlock className="h-24 w-full" />
-        </div>
+        <SkeletonSection className="card p-5" />
       ) : tenant.isError ? (
         <div className="card">
           <ErrorState error={tenant.error} onRetry={() => void tenant.refetch()} />

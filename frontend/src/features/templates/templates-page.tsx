@@ -4,7 +4,7 @@ import type { TemplateDetailView } from '@crm/contracts/browser';
 import { Badge, type BadgeTone } from '../../components/badge';
 import { ErrorState } from '../../components/error-state';
 import { PageHeader } from '../../components/page-header';
-import { SkeletonBlock } from '../../components/skeleton';
+import { SkeletonSection } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters } from '../../lib/format';
 import { TemplateForm } from './template-form';
@@ -64,11 +64,7 @@ export function TemplatesPage() {
       </div>
       {creating ? <TemplateForm onCreated={() => setCreating(false)} /> : null}
       {templates.isPending ? (
-        <div role="status" className="card space-y-3 p-5">
-          <span className="sr-only">{t('common.loading')}</span>
-          <SkeletonBlock className="h-5 w-48" />
-          <SkeletonBlock className="h-24 w-full" />
-        </div>
+        <SkeletonSection className="card p-5" />
       ) : templates.isError ? (
         <div className="card">
           <ErrorState error={templates.error} onRetry={() => void templates.refetch()} />
