@@ -2,7 +2,7 @@ import type { UserView } from '@crm/contracts/browser';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useUpdateUser } from './settings-api';
-import { useApiProblem } from './settings-page';
+import { useApiProblem } from './settings-form';
 
 /**
  * A user's phone in the users table (the seller's phone of WhatsApp templates): shown, or "No phone", with a button

@@ -11,6 +11,7 @@ import type {
 } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
+import { dayRange } from './log-day';
 import { nextStatus, revives, timestampsFor, type DeliveryUpdate } from './send-status';
 
 export type SendError = { code: string; message: string; reason?: SendReason; metaCode?: number };
@@ -534,7 +535,10 @@ export class SendStore {
     return toLogView(rows[0], histories.get(id) ?? []);
   }
 
-  /** Newest first, with each send's history: one query for the page, one for all its histories. */
+  /**
+   * Newest first, with each send's history: one query for the page, one for all its histories. Paged by
+   * `page`/`pageSize` over the filtered rows (rule, status, lead, and the tenant-local `day`).
+   */
   async listLogs(request: ListLogsRequest): Promise<Page<AutomationLogView>> {
     const page = request.page ?? 1;
     const pageSize = request.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
@@ -551,6 +555,14 @@ export class SendStore {
     if (request.leadId) {
       params.push(request.leadId);
       conditions.push(`lead_id = $${params.length}`);
+    }
+    if (request.day) {
+      // The day a send belongs to: when it went out, else when it is (or was) due — as the log shows it.
+      const { start, end } = dayRange(request.day, request.timezone);
+      params.push(start, end);
+      conditions.push(
+        `coalesce(sent_at, due_at) >= $${params.length - 1} AND coalesce(sent_at, due_at) < $${params.length}`,
+      );
     }
     const where = conditions.join(' AND ');
     const [countRows, rows] = await Promise.all([
