@@ -3,6 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { apiError, json, stubFetch, type StubRequest } from '../../test/fetch-stub';
+import { PROTECTION_SETTINGS } from '../../test/fixtures';
 import { renderWithApp, sessionUser } from '../../test/render';
 import { SettingsPage } from './settings-page';
 
@@ -39,7 +40,12 @@ function renderSettings() {
 
 describe("Settings: a user's phone (the seller's phone of WhatsApp templates)", () => {
   it('shows each user’s phone or that there is none', async () => {
-    stubFetch({ 'GET /crm/auth/me': ME, 'GET /crm/tenant': TENANT, 'GET /crm/users': USERS });
+    stubFetch({
+      'GET /crm/auth/me': ME,
+      'GET /crm/tenant': TENANT,
+      'GET /crm/users': USERS,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
+    });
     renderSettings();
     expect(await screen.findByTestId(`user-phone-${SERGIO.id}`)).toHaveTextContent('+5215512345678');
     expect(screen.getByTestId(`user-phone-${CARLA.id}`)).toHaveTextContent('Sin teléfono');
@@ -51,6 +57,7 @@ describe("Settings: a user's phone (the seller's phone of WhatsApp templates)", 
       'GET /crm/auth/me': ME,
       'GET /crm/tenant': TENANT,
       'GET /crm/users': USERS,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       [`PATCH /crm/users/${SERGIO.id}`]: (request) => {
         patches.push(request);
         const { phone } = request.body as { phone: string | null };
@@ -93,6 +100,7 @@ describe("Settings: a user's phone (the seller's phone of WhatsApp templates)", 
       'GET /crm/auth/me': ME,
       'GET /crm/tenant': TENANT,
       'GET /crm/users': USERS,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       [`PATCH /crm/users/${SERGIO.id}`]: (request) => {
         patches.push(request);
         return json(SERGIO);
@@ -114,6 +122,7 @@ describe("Settings: a user's phone (the seller's phone of WhatsApp templates)", 
       'GET /crm/auth/me': ME,
       'GET /crm/tenant': TENANT,
       'GET /crm/users': USERS,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       'POST /crm/users': (request) => {
         posts.push(request);
         return posts.length === 1
@@ -153,6 +162,7 @@ describe("Settings: a user's phone (the seller's phone of WhatsApp templates)", 
       'GET /crm/auth/me': ME,
       'GET /crm/tenant': TENANT,
       'GET /crm/users': USERS,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       'POST /crm/users': (request) => {
         posts.push(request);
         return json({ ...CARLA, id: 'new' }, 201);
