@@ -41,7 +41,7 @@ export const SEND_STATUSES = [
 ] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
-export type SendHistoryEntry = { status: SendStatus; at: IsoInstant; detail: string | null };
+export type SendHistoryEntry = { status: SendState; at: IsoInstant; detail: string | null };
 
 export type AutomationLogView = {
   id: string;
@@ -52,7 +52,8 @@ export type AutomationLogView = {
   phone: string | null;
   templateName: string | null;
   templateLanguage: string | null;
-  status: SendStatus;
+  /** Any `SEND_STATES` value, `unknown` and `cancelled` included (issue 7). */
+  status: SendState;
   wamid: string | null;
   /** `reason` (issue 7): why it failed or waits, as a `SEND_REASONS` code the UI translates. */
   error: { code: string; message: string; reason?: SendReason } | null;
