@@ -17,6 +17,7 @@ import {
   type ServiceHandle,
 } from '@crm/testing';
 import { Client } from 'pg';
+import { randomPhone } from './automation-test-app';
 import { startWebhookBridge } from './webhook-bridge';
 
 /**
@@ -79,8 +80,6 @@ export type HsmCluster = {
 };
 
 const APP_SECRET = 'hsm-cluster-app-secret';
-
-const randomPhone = (): string => `+52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 
 export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCluster> {
   const logLevel = options.logLevel ?? 'warn';

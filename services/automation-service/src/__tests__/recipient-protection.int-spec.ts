@@ -1,33 +1,17 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Events, Rpc, type AutomationLogView, type LeadOptedOutEvent } from '@crm/contracts';
-import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import {
-  connectTenantToSandbox,
-  freePort,
-  rpcError,
-  startServiceProcess,
-  waitFor,
-  type ServiceHandle,
-} from '@crm/testing';
+import { connectTenantToSandbox, rpcError, waitFor } from '@crm/testing';
 import { ProtectionStore } from '../protection/protection-store';
 import {
   insertSend,
   randomPhone,
   saveRule,
-  startAutomationTestApp,
+  startAutomationStack,
+  type AutomationStack,
   type AutomationTestApp,
 } from './automation-test-app';
-import { startWebhookBridge } from './webhook-bridge';
 
 const APP_SECRET = 'recipient-protection-app-secret';
-
-type SandboxMessage = {
-  wamid: string;
-  to: string;
-  type: string;
-  text?: string;
-  template?: { name: string; language: string; category: string; params: string[] };
-};
 
 /**
  * Recipient protection end to end: crm-service and meta-ads-service as processes, the Meta sandbox and
@@ -35,26 +19,12 @@ type SandboxMessage = {
  * frequency cap; send windows; free-form text inside the customer-service window.
  */
 describe('automation-service recipient protection (crm-service + meta-ads-service + Meta sandbox)', () => {
-  let sandbox: ListeningSandbox;
-  let ids: SandboxIds;
-  let bridge: { url: string; close: () => Promise<void> };
-  let crm: ServiceHandle;
-  let meta: ServiceHandle;
+  let stack: AutomationStack;
   let svc: AutomationTestApp;
   const tenantId = randomUUID();
   const optedOut: LeadOptedOutEvent[] = [];
-
-  const control = async <T>(path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status}`);
-    return (await response.json()) as T;
-  };
-  const messagesTo = async (phone: string) =>
-    (await control<{ data: SandboxMessage[] }>(`/messages?to=${encodeURIComponent(phone)}`)).data;
+  const control = <T>(path: string, body?: unknown) => stack.control<T>(path, body);
+  const messagesTo = (phone: string) => stack.messagesTo(phone);
   const createLead = (name: string, phone = randomPhone()) =>
     svc.rpc.call(Rpc.crm.createLead, { tenantId, name, phone, leadSource: 'META_ADS' });
   const logOf = async (leadId: string): Promise<AutomationLogView | undefined> => {
@@ -78,32 +48,13 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
     });
 
   beforeAll(async () => {
-    svc = await startAutomationTestApp({ pollMs: 200 });
-    bridge = await startWebhookBridge(svc.jetstream);
-    const metaSandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
-    sandbox = await metaSandbox.listen(0);
-    ids = idsOf(metaSandbox.state.dataset);
-    const common = {
-      DATABASE_URL: process.env.DATABASE_URL!,
-      NATS_URL: process.env.NATS_URL!,
-      LOG_LEVEL: 'warn',
-    };
-    [crm, meta] = await Promise.all([
-      startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }),
-      startServiceProcess('meta-ads-service', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        META_GRAPH_URL: sandbox.url,
-        META_APP_ID: ids.appId,
-        META_APP_SECRET: APP_SECRET,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      }),
-    ]);
+    stack = await startAutomationStack({ appSecret: APP_SECRET });
+    svc = stack.svc;
     await svc.db.query(
       `INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, 'Protección Pruebas', 'MXN', $2)`,
       [tenantId, 'America/Mexico_City'],
     );
-    await connectTenantToSandbox(svc.rpc, sandbox.url, tenantId, ids);
+    await connectTenantToSandbox(svc.rpc, stack.sandbox.url, tenantId, stack.ids);
     await svc.jetstream.consume({
       durable: `protection-test-${randomUUID().slice(0, 8)}`,
       subject: Events.leadOptedOut,
@@ -112,14 +63,11 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
         if (event.tenantId === tenantId) optedOut.push(event);
       },
     });
-  }, 90_000);
+  }, 200_000);
 
   afterAll(async () => {
     await svc?.rpc.call(Rpc.meta.disconnect, { tenantId }).catch(() => undefined);
-    await svc?.close();
-    await Promise.all([crm?.stop(), meta?.stop()]);
-    await sandbox?.close();
-    await bridge?.close();
+    await stack?.close();
   });
 
   it('a BAJA reply opts the lead out, publishes lead.opted-out, cancels its scheduled marketing send; a later trigger is refused', async () => {
@@ -128,11 +76,7 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
     await waitForLog(lead.id, (log) => log.status === 'scheduled', 'the follow-up scheduled');
 
     await control('/reply', { from: lead.phone, text: 'BAJA' });
-    const cancelled = await waitForLog(
-      lead.id,
-      (log) => (log.status as string) === 'cancelled',
-      'the send cancelled',
-    );
+    const cancelled = await waitForLog(lead.id, (log) => log.status === 'cancelled', 'the send cancelled');
     expect(cancelled.history.at(-1)).toMatchObject({ status: 'cancelled', detail: 'contact opted out' });
     expect((await svc.rpc.call(Rpc.crm.getLead, { tenantId, leadId: lead.id })).optedOut).toBe(true);
     await waitFor(() => optedOut.some((e) => e.leadId === lead.id), { what: 'lead.opted-out' });
@@ -153,7 +97,7 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
     const lead = await createLead('Bruno Botón');
     await waitForLog(lead.id, (log) => log.status === 'scheduled', 'the follow-up scheduled');
     await control('/button-reply', { from: lead.phone, text: 'Detener promociones', payload: 'STOP_PROMOS' });
-    await waitForLog(lead.id, (log) => (log.status as string) === 'cancelled', 'the send cancelled');
+    await waitForLog(lead.id, (log) => log.status === 'cancelled', 'the send cancelled');
     await waitFor(() => optedOut.some((e) => e.leadId === lead.id), { what: 'lead.opted-out' });
     expect(optedOut.find((e) => e.leadId === lead.id)?.source).toBe('button');
   }, 90_000);

@@ -1,30 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Events, Rpc, type OpportunityView, type SessionUser } from '@crm/contracts';
-import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import {
-  connectTenantToSandbox,
-  freePort,
-  rpcError,
-  startServiceProcess,
-  waitFor,
-  type ServiceHandle,
-} from '@crm/testing';
+import type { ListeningSandbox, SandboxIds } from '@crm/meta-sandbox';
+import { connectTenantToSandbox, rpcError, waitFor } from '@crm/testing';
 import {
   historyOf,
   randomPhone,
   sleep,
-  startAutomationTestApp,
+  startAutomationStack,
+  type AutomationStack,
   type AutomationTestApp,
 } from './automation-test-app';
-import { startWebhookBridge } from './webhook-bridge';
 
 const APP_SECRET = 'rule-engine-app-secret';
 
-type SandboxMessage = {
-  wamid: string;
-  to: string;
-  template?: { name: string; language: string; params: string[] };
-};
 type SendRowLite = {
   id: string;
   rule_key: string;
@@ -41,26 +29,14 @@ type SendRowLite = {
  * events, the loop guard, CRUD validation and the dry run.
  */
 describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-service + sandbox)', () => {
+  let stack: AutomationStack;
   let sandbox: ListeningSandbox;
   let ids: SandboxIds;
-  let bridge: { url: string; close: () => Promise<void> };
-  let crm: ServiceHandle;
-  let meta: ServiceHandle;
   let svc: AutomationTestApp;
   let ceo: SessionUser;
   let tenantId: string;
-
-  const control = async <T>(path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status}`);
-    return (await response.json()) as T;
-  };
-  const messagesTo = async (phone: string) =>
-    (await control<{ data: SandboxMessage[] }>(`/messages?to=${encodeURIComponent(phone)}`)).data;
+  const control = <T>(path: string, body?: unknown) => stack.control<T>(path, body);
+  const messagesTo = (phone: string) => stack.messagesTo(phone);
 
   const actor = () => ({ tenantId, actorUserId: ceo.userId, actorRole: 'ceo' as const });
   const createLead = (name: string, leadSource: 'META_ADS' | 'WEBSITE' = 'META_ADS') =>
@@ -93,36 +69,8 @@ describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-se
     svc.rpc.call(Rpc.automation.updateRule, { tenantId, key, enabled: true, delaySeconds });
 
   beforeAll(async () => {
-    svc = await startAutomationTestApp({ pollMs: 200 });
-    bridge = await startWebhookBridge(svc.jetstream);
-    const metaSandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
-    sandbox = await metaSandbox.listen(0);
-    ids = idsOf(metaSandbox.state.dataset);
-    const common = {
-      DATABASE_URL: process.env.DATABASE_URL!,
-      NATS_URL: process.env.NATS_URL!,
-      LOG_LEVEL: 'warn',
-    };
-    [crm, meta] = await Promise.all([
-      // Generous start-up time: the machine is shared with other suites.
-      startServiceProcess(
-        'crm-service',
-        { ...common, HTTP_PORT: String(await freePort()) },
-        { timeoutMs: 90_000 },
-      ),
-      startServiceProcess(
-        'meta-ads-service',
-        {
-          ...common,
-          HTTP_PORT: String(await freePort()),
-          META_GRAPH_URL: sandbox.url,
-          META_APP_ID: ids.appId,
-          META_APP_SECRET: APP_SECRET,
-          TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        },
-        { timeoutMs: 90_000 },
-      ),
-    ]);
+    stack = await startAutomationStack({ appSecret: APP_SECRET });
+    ({ svc, sandbox, ids } = stack);
     ceo = await svc.rpc.call(Rpc.crm.signup, {
       companyName: 'Inmobiliaria Reglas',
       name: 'Carla Directora',
@@ -136,10 +84,7 @@ describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-se
 
   afterAll(async () => {
     await svc?.rpc.call(Rpc.meta.disconnect, { tenantId }).catch(() => undefined);
-    await svc?.close();
-    await Promise.all([crm?.stop(), meta?.stop()]);
-    await sandbox?.close();
-    await bridge?.close();
+    await stack?.close();
   });
 
   it('opportunity_reminder: one message N before the deadline, even when the event is delivered twice', async () => {

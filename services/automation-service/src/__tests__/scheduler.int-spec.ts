@@ -110,7 +110,7 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       updatedAt: new Date(Date.now() - 10 * 60_000),
     });
 
-    const svc = await startAutomationTestApp({ pollMs: 100, stuckAfterMs: 120_000 });
+    const svc = await startAutomationTestApp({ pollMs: 100 });
     try {
       await waitFor(async () => (await sendRow(owner, disabledTenant, dueWhileDown)).status === 'skipped', {
         what: 'the disabled-rule send to be skipped',
@@ -141,7 +141,7 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       const unknown = await waitFor(
         async () => {
           const row = await sendRow(owner, enabledTenant, stuck);
-          return (row.status as string) === 'unknown' ? row : undefined;
+          return row.status === 'unknown' ? row : undefined;
         },
         { what: 'the stuck send to be unknown' },
       );
@@ -214,7 +214,7 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       expect(rescheduled.status).toBe('scheduled');
       expect(rescheduled.attempts).toBe(0);
       const unknown = await sendRow(owner, tenantId, begun);
-      expect(unknown.status as string).toBe('unknown');
+      expect(unknown.status).toBe('unknown');
       expect(unknown.error).toMatchObject({ code: 'OUTCOME_UNKNOWN', reason: 'outcome_unknown' });
       expect((await historyOf(owner, tenantId, notBegun)).map((h) => [h.status, h.detail])).toEqual([
         ['scheduled', 'fixture'],
