@@ -164,9 +164,7 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
       const lead = await createLead('Elisa Ventana');
       const deferred = await waitForLog(
         lead.id,
-        (log) =>
-          log.status === 'scheduled' &&
-          log.history.some((h) => /outside the send window/.test(h.detail ?? '')),
+        (log) => log.status === 'scheduled' && log.history.some((h) => /^deferred to /.test(h.detail ?? '')),
         'the send deferred',
       );
       const opening = Date.UTC(
@@ -178,7 +176,19 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
       const due = Date.parse(deferred.scheduledFor);
       expect(due).toBeGreaterThanOrEqual(opening);
       expect(due).toBeLessThan(opening + 30 * 60_000);
-      expect(deferred.history.at(-1)?.detail).toContain('09:00–10:00 America/Mexico_City');
+      // A deferral is not an attempt: attempts unchanged, and one history line saying when, on the contact's clock.
+      const minute = new Date(due - 6 * 3600_000).toISOString().slice(11, 16);
+      expect(deferred.history.map((h) => h.status)).toEqual(['scheduled', 'scheduled']);
+      expect(deferred.history[1].detail).toMatch(
+        new RegExp(
+          `^deferred to \\w{3} \\d{4}-\\d{2}-\\d{2} ${minute} America/Mexico_City: outside the send window`,
+        ),
+      );
+      expect(deferred.history[1].detail).toContain('09:00–10:00 America/Mexico_City');
+      const [row] = (await svc.db.query(`SELECT attempts FROM automation.sends WHERE id = $1`, [
+        deferred.id,
+      ])) as { attempts: number }[];
+      expect(row.attempts).toBe(0);
       expect(await messagesTo(lead.phone)).toHaveLength(0);
     } finally {
       await svc.rpc.call(Rpc.automation.updateProtection, { tenantId, sendWindow: null });

@@ -76,7 +76,8 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       [tenantId, notDue],
     );
     expect(states).toHaveLength(60);
-    expect(states.every((s) => s.status === 'sending' && s.attempts === 1 && s.claims === 1)).toBe(true);
+    // A claim is not yet an attempt in the history: "attempt N" is written when the request begins.
+    expect(states.every((s) => s.status === 'sending' && s.attempts === 1 && s.claims === 0)).toBe(true);
     expect((await sendRow(owner, tenantId, notDue)).status).toBe('scheduled');
   });
 
@@ -118,7 +119,6 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       const skippedHistory = await historyOf(owner, disabledTenant, dueWhileDown);
       expect(skippedHistory.map((h) => [h.status, h.detail])).toEqual([
         ['scheduled', 'fixture'],
-        ['sending', 'attempt 1'],
         ['skipped', 'rule disabled'],
       ]);
 
@@ -133,8 +133,8 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       expect(retried.error?.code).toBe('UPSTREAM_TIMEOUT');
       expect(retried.due_at.getTime()).toBeGreaterThan(Date.now() + BASE_RETRY_DELAY_MS - 15_000);
       const retryHistory = await historyOf(owner, enabledTenant, needsCrm);
-      expect(retryHistory.map((h) => h.status)).toEqual(['scheduled', 'sending', 'scheduled']);
-      expect(retryHistory[2].detail).toMatch(/^UPSTREAM_TIMEOUT: .*retry at /);
+      expect(retryHistory.map((h) => h.status)).toEqual(['scheduled', 'scheduled']);
+      expect(retryHistory[1].detail).toMatch(/^UPSTREAM_TIMEOUT: .*retry at /);
 
       // Claimed before leases existed: whether its request left cannot be told, so `unknown` (never failed, never
       // re-sent blindly).
@@ -218,8 +218,12 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       expect(unknown.error).toMatchObject({ code: 'OUTCOME_UNKNOWN', reason: 'outcome_unknown' });
       expect((await historyOf(owner, tenantId, notBegun)).map((h) => [h.status, h.detail])).toEqual([
         ['scheduled', 'fixture'],
-        ['sending', 'attempt 1'],
         ['scheduled', 'lease expired before sending; rescheduled'],
+      ]);
+      expect((await historyOf(owner, tenantId, begun)).map((h) => [h.status, h.detail])).toEqual([
+        ['scheduled', 'fixture'],
+        ['sending', 'attempt 1'],
+        ['unknown', 'lease expired while sending; outcome unknown, not re-sent'],
       ]);
 
       // The old holder can neither begin nor settle what it lost; the next claim (B) can.

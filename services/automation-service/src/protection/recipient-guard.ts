@@ -11,7 +11,7 @@ import type { PreparedSend } from '../scheduler/send-preparer';
 import type { SendRow } from '../sends/send-store';
 import { ProtectionStore } from './protection-store';
 import { timezoneOfPhone } from './recipient-timezone';
-import { describeWindow, nextOpening, spreadSeconds } from './send-window';
+import { describeDeferral, describeWindow, nextOpening, spreadSeconds } from './send-window';
 import { RecipientLookups } from './template-categories';
 
 /**
@@ -108,10 +108,7 @@ export class RecipientGuard {
           const deferUntil = new Date(
             opening.at.getTime() + spreadSeconds(row.id, opening.at, opening.closesAt) * 1000,
           );
-          return {
-            deferUntil,
-            detail: `outside the send window (${describeWindow(window, zone)}); moved to ${deferUntil.toISOString()}`,
-          };
+          return { deferUntil, detail: describeDeferral(deferUntil, window, zone) };
         }
       }
       if (!asText && marketing && rule.limits?.respectFrequencyCap !== false) {

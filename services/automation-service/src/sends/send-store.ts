@@ -152,7 +152,9 @@ export class SendStore {
   /**
    * Claim up to `limit` due sends: `scheduled` → `sending`, attempts + 1, each with a lease of its own (a random
    * token, until now + `leaseMs`). `FOR UPDATE SKIP LOCKED` makes concurrent schedulers (replicas) claim disjoint
-   * rows; tenants whose sends are paused (token expired) are left alone until their recheck time.
+   * rows; tenants whose sends are paused (token expired) are left alone until their recheck time. No history row
+   * yet: a claim that ends before its request begins (deferred to the send window, skipped, cancelled) is not an
+   * attempt; `beginRequest` writes "attempt N".
    */
   async claimDue(limit: number, leaseMs = 60_000): Promise<SendRow[]> {
     return this.db.asSystem('scheduler: claim due sends', (db) =>
@@ -172,9 +174,6 @@ export class SendStore {
              LIMIT $1
              FOR UPDATE SKIP LOCKED)
          RETURNING s.*
-       ), history AS (
-         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
-         SELECT id, tenant_id, 'sending', 'attempt ' || attempts FROM claimed
        )
        SELECT * FROM claimed ORDER BY due_at`,
         [limit, leaseMs],
@@ -185,7 +184,8 @@ export class SendStore {
   /**
    * The last step before the request leaves: only while this claim still holds an unexpired lease, stamp
    * `requested_at` and extend the lease to cover the call. False: the lease was lost (swept or expired) — do not
-   * send. From here on a lost answer means `unknown`, never "not sent".
+   * send. From here on a lost answer means `unknown`, never "not sent". This is the attempt: its history row
+   * ("attempt N") is written here.
    */
   async beginRequest(tenantId: string, id: string, leaseToken: string, leaseMs: number): Promise<boolean> {
     const rows: { id: string }[] = await this.query(
@@ -196,7 +196,10 @@ export class SendStore {
                 lease_until = now() + make_interval(secs => $4::double precision / 1000)
           WHERE tenant_id = $1 AND id = $2 AND status = 'sending' AND lease_token = $3::uuid
             AND lease_until > now() AND wamid IS NULL
-         RETURNING id
+         RETURNING id, tenant_id, attempts
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, 'sending', 'attempt ' || attempts FROM begun
        )
        SELECT id FROM begun`,
       [tenantId, id, leaseToken, leaseMs],
