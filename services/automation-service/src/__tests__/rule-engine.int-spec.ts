@@ -399,6 +399,177 @@ describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-se
     await svc.rpc.call(Rpc.automation.deleteRule, { tenantId, key: rule.key });
   }, 90_000);
 
+  describe('events out of order (independent durables): the same end, cancelled, whichever comes first', () => {
+    const followupHistory = async (leadId: string) => {
+      const [row] = await waitForSends(
+        leadId,
+        (rows) => rows.some((r) => r.rule_key === 'lead_followup' && r.status === 'cancelled'),
+        'the follow-up cancelled',
+      );
+      return (await historyOf(svc.db, tenantId, row.id)).map((h) => [h.status, h.detail]);
+    };
+
+    it('lead contacted: status change after lead.created cancels; before it, lead.created creates it cancelled', async () => {
+      await enable('lead_followup', 3600);
+      // In order: the lead is created (its follow-up scheduled), then contacted.
+      const inOrder = await createLead('Olivia En Orden');
+      await waitForSends(inOrder.id, (rows) => rows[0]?.status === 'scheduled', 'the follow-up scheduled');
+      await svc.rpc.call(Rpc.crm.updateLeadStatus, { tenantId, leadId: inOrder.id, status: 'contactado' });
+      const expected = await followupHistory(inOrder.id);
+      expect(expected.map(([status]) => status)).toEqual(['scheduled', 'cancelled']);
+      expect(expected[1][1]).toBe('lead already contacted (lead moved to contactado)');
+
+      // Out of order: the status change is handled first, lead.created (with the status at creation) after it.
+      const leadId = randomUUID();
+      const createdAt = new Date(Date.now() - 5000);
+      await svc.jetstream.publish(
+        Events.leadStatusChanged,
+        { tenantId, leadId, from: 'nuevo', to: 'contactado', changedAt: new Date().toISOString() },
+        `ooo-status-${leadId}`,
+      );
+      await waitFor(
+        async () =>
+          (
+            (await svc.db.query(
+              `SELECT 1 FROM automation.lead_status_tombstones WHERE tenant_id = $1 AND lead_id = $2`,
+              [tenantId, leadId],
+            )) as unknown[]
+          ).length === 1,
+        { what: 'the status change to be handled' },
+      );
+      await svc.jetstream.publish(
+        Events.leadCreated,
+        {
+          tenantId,
+          leadId,
+          name: 'Pablo Desordenado',
+          phone: randomPhone(),
+          status: 'nuevo',
+          leadSource: 'META_ADS',
+          createdAt: createdAt.toISOString(),
+        },
+        `ooo-created-${leadId}`,
+      );
+      const history = await followupHistory(leadId);
+      expect(history).toEqual([
+        ['scheduled', `lead.created; due ${new Date(createdAt.getTime() + 3600_000).toISOString()}`],
+        expected[1],
+      ]);
+      expect((await sendsOf(leadId)).map((r) => r.status)).toEqual(['cancelled']);
+    }, 90_000);
+
+    it('a condition that stopped holding before its event was handled ends cancelled when due, not skipped', async () => {
+      await enable('lead_followup', 3600);
+      await enable('post_sale_feedback', 3600);
+      const contacted = await createLead('Quique Sin Evento');
+      const buyer = await createLead('Rosa Reembolsada');
+      const sale = await svc.rpc.call(Rpc.crm.createSale, {
+        ...actor(),
+        leadId: buyer.id,
+        amount: 700,
+        currency: 'MXN',
+      });
+      await waitForSends(contacted.id, (rows) => rows[0]?.status === 'scheduled', 'the follow-up scheduled');
+      await waitForSends(
+        buyer.id,
+        (rows) => rows.some((r) => r.rule_key === 'post_sale_feedback' && r.status === 'scheduled'),
+        'the feedback scheduled',
+      );
+      // The CRM changed, but automation has not heard of it yet (as if its events waited in another durable).
+      await svc.db.query(`UPDATE crm.leads SET status = 'contactado' WHERE tenant_id = $1 AND id = $2`, [
+        tenantId,
+        contacted.id,
+      ]);
+      await svc.db.query(
+        `UPDATE crm.sales_transactions SET status = 'refunded' WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, sale.id],
+      );
+      await svc.db.query(
+        `UPDATE automation.sends SET due_at = now()
+          WHERE tenant_id = $1 AND status = 'scheduled'
+            AND ((lead_id = $2 AND rule_key = 'lead_followup') OR (lead_id = $3 AND rule_key = 'post_sale_feedback'))`,
+        [tenantId, contacted.id, buyer.id],
+      );
+      const ended = async (leadId: string, ruleKey: string) => {
+        const rows = await waitForSends(
+          leadId,
+          (list) => list.some((r) => r.rule_key === ruleKey && !['scheduled', 'sending'].includes(r.status)),
+          `${ruleKey} to end`,
+        );
+        const row = rows.find((r) => r.rule_key === ruleKey)!;
+        const [stored] = (await svc.db.query(`SELECT attempts, error FROM automation.sends WHERE id = $1`, [
+          row.id,
+        ])) as { attempts: number; error: unknown }[];
+        return { row, stored, history: await historyOf(svc.db, tenantId, row.id) };
+      };
+      const followup = await ended(contacted.id, 'lead_followup');
+      expect(followup.row.status).toBe('cancelled');
+      expect(followup.history.map((h) => [h.status, h.detail]).slice(1)).toEqual([
+        ['cancelled', 'lead already contacted'],
+      ]);
+      expect(followup.stored).toEqual({ attempts: 0, error: null });
+      const feedback = await ended(buyer.id, 'post_sale_feedback');
+      expect(feedback.row.status).toBe('cancelled');
+      // The words a `sale.refunded` event would have used.
+      expect(feedback.history.at(-1)).toMatchObject({ status: 'cancelled', detail: 'sale refunded' });
+      expect(await messagesTo(contacted.phone)).toHaveLength(0);
+      expect(await messagesTo(buyer.phone)).toHaveLength(0);
+    }, 90_000);
+
+    it('an opportunity closed or a sale refunded before its scheduling event is handled: nothing is created', async () => {
+      for (const key of ['opportunity_reminder', 'post_sale_feedback']) {
+        await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key, enabled: false });
+      }
+      const lead = await createLead('Sergio Tardío');
+      const opportunity = await createOpportunity(lead.id, new Date(Date.now() + 3_600_000));
+      await svc.rpc.call(Rpc.crm.updateOpportunity, {
+        ...actor(),
+        opportunityId: opportunity.id,
+        status: 'won',
+      });
+      const sale = await svc.rpc.call(Rpc.crm.createSale, {
+        ...actor(),
+        leadId: lead.id,
+        amount: 300,
+        currency: 'MXN',
+      });
+      await svc.rpc.call(Rpc.crm.updateSale, { ...actor(), saleId: sale.id, status: 'refunded' });
+      await enable('opportunity_reminder', 12);
+      await enable('post_sale_feedback', 12);
+      // opportunity.created and sale.completed delivered late, after the close and the refund were handled: the
+      // scheduling reads crm-service, which already says closed / refunded.
+      await svc.jetstream.publish(
+        Events.opportunityCreated,
+        opportunityCreatedOf(tenantId, opportunity),
+        `late-${randomUUID()}`,
+      );
+      await svc.jetstream.publish(
+        Events.saleCompleted,
+        {
+          tenantId,
+          saleId: sale.id,
+          leadId: lead.id,
+          opportunityId: null,
+          amount: sale.amount,
+          currency: sale.currency,
+          completedAt: sale.completedAt ?? new Date().toISOString(),
+        },
+        `late-${randomUUID()}`,
+      );
+      await sleep(2000);
+      const rows = await sendsOf(lead.id);
+      expect(rows.filter((r) => ['opportunity_reminder', 'post_sale_feedback'].includes(r.rule_key))).toEqual(
+        [],
+      );
+    }, 90_000);
+
+    afterAll(async () => {
+      for (const key of ['lead_followup', 'post_sale_feedback']) {
+        await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key, enabled: false });
+      }
+    });
+  });
+
   it('refuses invalid rules with 4xx codes', async () => {
     const noStatus = await rpcError(
       svc.rpc.call(Rpc.automation.createRule, {

@@ -81,7 +81,7 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
     expect((await sendRow(owner, tenantId, notDue)).status).toBe('scheduled');
   });
 
-  it('a fresh app instance picks up what was due while nothing ran: skips, retries, and marks stuck sends unknown', async () => {
+  it('a fresh app instance picks up what was due while nothing ran: cancels, retries, and marks stuck sends unknown', async () => {
     // Written while no automation-service is running (e.g. all services were down).
     const disabledTenant = randomUUID();
     await saveRule(owner, disabledTenant, { enabled: false });
@@ -113,14 +113,16 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
 
     const svc = await startAutomationTestApp({ pollMs: 100 });
     try {
-      await waitFor(async () => (await sendRow(owner, disabledTenant, dueWhileDown)).status === 'skipped', {
-        what: 'the disabled-rule send to be skipped',
+      // Its rule was turned off: what saving it off would have done (cancelled), not an attempt.
+      await waitFor(async () => (await sendRow(owner, disabledTenant, dueWhileDown)).status === 'cancelled', {
+        what: 'the disabled-rule send to be cancelled',
       });
-      const skippedHistory = await historyOf(owner, disabledTenant, dueWhileDown);
-      expect(skippedHistory.map((h) => [h.status, h.detail])).toEqual([
+      const cancelledHistory = await historyOf(owner, disabledTenant, dueWhileDown);
+      expect(cancelledHistory.map((h) => [h.status, h.detail])).toEqual([
         ['scheduled', 'fixture'],
-        ['skipped', 'rule disabled'],
+        ['cancelled', 'rule disabled'],
       ]);
+      expect((await sendRow(owner, disabledTenant, dueWhileDown)).attempts).toBe(0);
 
       // crm-service is not running: the lead lookup cannot answer, so the send goes back to `scheduled`, later.
       const retried = await waitFor(

@@ -10,6 +10,7 @@ import { SendLeasesAndPauses1768200000000 } from './migrations/1768200000000-Sen
 import { TemplateStates1768300000000 } from './migrations/1768300000000-TemplateStates';
 import { RecipientProtection1768400100000 } from './migrations/1768400100000-RecipientProtection';
 import { LiveSendEventsAndLeadOutcomes1768500000000 } from './migrations/1768500000000-LiveSendEventsAndLeadOutcomes';
+import { LeadStatusTombstones1768600000000 } from './migrations/1768600000000-LeadStatusTombstones';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -28,6 +29,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       TemplateStates1768300000000,
       RecipientProtection1768400100000,
       LiveSendEventsAndLeadOutcomes1768500000000,
+      LeadStatusTombstones1768600000000,
     ],
     applicationName: 'automation-service',
   });

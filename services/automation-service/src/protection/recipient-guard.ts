@@ -67,7 +67,7 @@ export class RecipientGuard {
 
   async check(
     row: SendRow,
-    prepared: Exclude<PreparedSend, { skip: string }>,
+    prepared: Extract<PreparedSend, { request: unknown }>,
     now = new Date(),
   ): Promise<GuardVerdict> {
     const tenantId = row.tenant_id;

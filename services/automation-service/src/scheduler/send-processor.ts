@@ -20,7 +20,7 @@ export const REQUEST_LEASE_MS = SEND_TEMPLATE_TIMEOUT_MS + 30_000;
 /** An `unknown` send is asked about (meta.whatsapp.send-outcome) when untouched this long. */
 export const RECONCILE_AFTER_MS = 20_000;
 
-type Outcome = 'accepted' | 'skipped' | 'failed' | 'retry' | 'unknown';
+type Outcome = 'accepted' | 'skipped' | 'cancelled' | 'failed' | 'retry' | 'unknown';
 
 function asDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
@@ -65,6 +65,8 @@ export class SendProcessor {
     try {
       const prepared = await this.preparer.prepare(row);
       if ('skip' in prepared) return await this.finish(row, 'skipped', prepared.skip, prepared.reason);
+      // What a cancellation event would have cancelled ends the same way, whichever came first.
+      if ('cancel' in prepared) return await this.finish(row, 'cancelled', prepared.cancel);
       const verdict = await this.guard.check(row, prepared);
       if ('skip' in verdict) return await this.finish(row, 'skipped', verdict.skip, verdict.reason);
       if ('deferUntil' in verdict) {
@@ -249,13 +251,23 @@ export class SendProcessor {
     return 'failed';
   }
 
-  private async finish(row: SendRow, to: 'skipped', detail: string, reason?: SendReason): Promise<Outcome> {
-    // The reason code (e.g. `frequency_cap`) rides in `error` so the log and the UI can name it.
-    const error = reason ? { code: reason, message: detail, reason } : undefined;
+  /**
+   * Skipped (recipient protection, a paused rule): the reason code (e.g. `frequency_cap`) rides in `error` so the
+   * log and the UI can name it. Cancelled (the occurrence no longer applies): written as a cancellation event writes
+   * it — the detail only — and, like a deferral, not an attempt.
+   */
+  private async finish(
+    row: SendRow,
+    to: 'skipped' | 'cancelled',
+    detail: string,
+    reason?: SendReason,
+  ): Promise<Outcome> {
+    const error = to === 'skipped' && reason ? { code: reason, message: detail, reason } : undefined;
     await this.store.finishAttempt(row.tenant_id, row.id, to, {
       detail,
       error,
       leaseToken: row.lease_token ?? undefined,
+      refundAttempt: to === 'cancelled',
     });
     return to;
   }

@@ -66,6 +66,11 @@ export type NewSend = {
   manual: boolean;
   /** First line of the history. */
   detail: string;
+  /**
+   * The send is created already `cancelled`, with this as its second history line: a cancellation handled before
+   * the event that schedules it (events out of order) left a tombstone.
+   */
+  cancelledBecause?: string;
 };
 
 export const DEFAULT_LOG_PAGE_SIZE = 25;
@@ -114,7 +119,10 @@ export class SendStore {
     return this.db.withTenant(tenantId, (db) => db.query(sql, parameters) as Promise<T>);
   }
 
-  /** Insert a `scheduled` send unless its occurrence already has one — ever. Null when it existed. */
+  /**
+   * Insert a `scheduled` send unless its occurrence already has one — ever. Null when it existed. With
+   * `cancelledBecause` it is written as scheduled-then-cancelled in the same statement (two history rows).
+   */
   async insertScheduled(send: NewSend): Promise<SendRow | null> {
     const rows: SendRow[] = await this.query(
       send.tenantId,
@@ -122,12 +130,15 @@ export class SendStore {
          INSERT INTO automation.sends
            (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, manual, due_at,
             occurrence_key, opportunity_id, sale_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8, $9, $11, $12, $13)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $14::text IS NULL THEN 'scheduled' ELSE 'cancelled' END,
+                 $8, $9, $11, $12, $13)
          ON CONFLICT ON CONSTRAINT sends_tenant_occurrence_key DO NOTHING
          RETURNING *
        ), history AS (
          INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at)
-         SELECT id, tenant_id, status, $10, created_at FROM inserted
+         SELECT id, tenant_id, 'scheduled', $10, created_at FROM inserted
+         UNION ALL
+         SELECT id, tenant_id, 'cancelled', $14::text, created_at FROM inserted WHERE $14::text IS NOT NULL
        )
        SELECT * FROM inserted`,
       [
@@ -144,6 +155,7 @@ export class SendStore {
         send.occurrenceKey ?? null,
         send.opportunityId ?? null,
         send.saleId ?? null,
+        send.cancelledBecause ?? null,
       ],
     );
     return rows[0] ?? null;
@@ -373,14 +385,14 @@ export class SendStore {
   }
 
   /**
-   * Leave `sending` for `skipped`, `failed`, `unknown` or back to `scheduled` (retry at `dueAt`). Only from
+   * Leave `sending` for `skipped`, `cancelled`, `failed`, `unknown` or back to `scheduled` (retry at `dueAt`). Only from
    * `sending` and, with `leaseToken`, only while this claim holds the row: a row swept or re-claimed meanwhile is
    * not touched. `refundAttempt`: the attempt does not count (held back before anything left, e.g. pacing).
    */
   async finishAttempt(
     tenantId: string,
     id: string,
-    to: 'skipped' | 'failed' | 'scheduled' | 'unknown',
+    to: 'skipped' | 'cancelled' | 'failed' | 'scheduled' | 'unknown',
     options: {
       detail: string;
       error?: SendError;
