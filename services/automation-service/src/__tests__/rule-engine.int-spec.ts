@@ -399,6 +399,83 @@ describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-se
     await svc.rpc.call(Rpc.automation.deleteRule, { tenantId, key: rule.key });
   }, 90_000);
 
+  it("a rule's new delay moves what it scheduled, from each send's anchor; claimed or retried sends keep their time", async () => {
+    await enable('lead_followup', 3600);
+    await enable('opportunity_reminder', 12);
+    try {
+      const waiting = await createLead('Tomás Reprogramado');
+      const claimed = await createLead('Úrsula Reclamada');
+      const retried = await createLead('Vicente Reintento');
+      const deadline = new Date(Date.now() + 3_600_000);
+      const opportunity = await createOpportunity(waiting.id, deadline, 'Visita movida');
+      const followupOf = async (leadId: string) =>
+        (
+          await waitForSends(
+            leadId,
+            (rows) => rows.some((r) => r.rule_key === 'lead_followup' && r.status === 'scheduled'),
+            'the follow-up scheduled',
+          )
+        ).find((r) => r.rule_key === 'lead_followup')!;
+      const [first, busy, again] = [
+        await followupOf(waiting.id),
+        await followupOf(claimed.id),
+        await followupOf(retried.id),
+      ];
+      expect(first.due_at.getTime()).toBe(Date.parse(waiting.createdAt) + 3600_000);
+      const reminder = (
+        await waitForSends(
+          waiting.id,
+          (rows) => rows.some((r) => r.rule_key === 'opportunity_reminder'),
+          'the reminder scheduled',
+        )
+      ).find((r) => r.rule_key === 'opportunity_reminder')!;
+      expect(reminder.due_at.getTime()).toBe(Date.parse(opportunity.deadline!) - 12_000);
+      // One is being sent right now (a replica holds its claim); one was tried once and waits for its retry.
+      await svc.db.query(
+        `UPDATE automation.sends SET status = 'sending', attempts = 1, lease_token = gen_random_uuid(),
+                lease_until = now() + interval '1 hour' WHERE id = $1`,
+        [busy.id],
+      );
+      await svc.db.query(`UPDATE automation.sends SET attempts = 1 WHERE id = $1`, [again.id]);
+
+      await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', delaySeconds: 7200 });
+      await svc.rpc.call(Rpc.automation.updateRule, {
+        tenantId,
+        key: 'opportunity_reminder',
+        delaySeconds: 600,
+      });
+
+      const dueOf = async (id: string) =>
+        (
+          (await svc.db.query(`SELECT status, due_at FROM automation.sends WHERE id = $1`, [id])) as {
+            status: string;
+            due_at: Date;
+          }[]
+        )[0];
+      const movedDue = Date.parse(waiting.createdAt) + 7200_000;
+      expect(await dueOf(first.id)).toEqual({ status: 'scheduled', due_at: new Date(movedDue) });
+      expect((await historyOf(svc.db, tenantId, first.id)).at(-1)).toMatchObject({
+        status: 'scheduled',
+        detail: `rule timing changed; due ${new Date(movedDue).toISOString()}`,
+      });
+      expect(await dueOf(reminder.id)).toEqual({
+        status: 'scheduled',
+        due_at: new Date(Date.parse(opportunity.deadline!) - 600_000),
+      });
+      expect(await dueOf(busy.id)).toEqual({ status: 'sending', due_at: busy.due_at });
+      expect(await dueOf(again.id)).toEqual({ status: 'scheduled', due_at: again.due_at });
+      // Saving the same timing again moves nothing and writes no history.
+      const historyLength = (await historyOf(svc.db, tenantId, first.id)).length;
+      await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', delaySeconds: 7200 });
+      expect(await historyOf(svc.db, tenantId, first.id)).toHaveLength(historyLength);
+      await svc.db.query(`UPDATE automation.sends SET status = 'cancelled' WHERE id = $1`, [busy.id]);
+    } finally {
+      for (const key of ['lead_followup', 'opportunity_reminder']) {
+        await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key, enabled: false });
+      }
+    }
+  }, 90_000);
+
   describe('events out of order (independent durables): the same end, cancelled, whichever comes first', () => {
     const followupHistory = async (leadId: string) => {
       const [row] = await waitForSends(

@@ -11,6 +11,7 @@ import { TemplateStates1768300000000 } from './migrations/1768300000000-Template
 import { RecipientProtection1768400100000 } from './migrations/1768400100000-RecipientProtection';
 import { LiveSendEventsAndLeadOutcomes1768500000000 } from './migrations/1768500000000-LiveSendEventsAndLeadOutcomes';
 import { LeadStatusTombstones1768600000000 } from './migrations/1768600000000-LeadStatusTombstones';
+import { SendAnchors1768600000001 } from './migrations/1768600000001-SendAnchors';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -30,6 +31,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       RecipientProtection1768400100000,
       LiveSendEventsAndLeadOutcomes1768500000000,
       LeadStatusTombstones1768600000000,
+      SendAnchors1768600000001,
     ],
     applicationName: 'automation-service',
   });

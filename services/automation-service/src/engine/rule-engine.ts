@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import {
   normalizePhone,
   type AutomationRuleView,
@@ -15,7 +16,12 @@ import {
   type WhatsappStatusEvent,
 } from '@crm/contracts';
 import { whyNotApplicable, type NotApplicable, type RuleFacts } from '../rules/rule-conditions';
-import { occurrenceFor, occurrenceStillCurrent, type TriggerEvent } from '../rules/occurrence';
+import {
+  isBeforeAnchor,
+  occurrenceFor,
+  occurrenceStillCurrent,
+  type TriggerEvent,
+} from '../rules/occurrence';
 import { RulesService } from '../rules/rules.service';
 import { CALLBACK_PREFIX } from '../sends/sends.service';
 import { SendStore, type SendRow } from '../sends/send-store';
@@ -285,6 +291,7 @@ export class RuleEngine {
         templateName: rule.templateName,
         templateLanguage: rule.templateLanguage,
         dueAt: occurrence.dueAt,
+        anchorAt: occurrence.anchorAt,
         manual: false,
         detail: `${trigger.type.replace('_', ' ')}; due ${occurrence.dueAt.toISOString()}`,
         cancelledBecause: cancelled && later ? `${cancelled.text} (${later.cause})` : undefined,
@@ -339,6 +346,25 @@ export class RuleEngine {
     const facts = cache.get(cacheKey);
     if (!facts) return { reason: 'lead_not_found', text: 'lead not found' };
     return occurrenceStillCurrent(rule, row.occurrence_key, facts) ?? whyNotApplicable(rule, facts);
+  }
+
+  /**
+   * A rule was saved (inside its transaction, `db`): a new `delaySeconds` moves its scheduled, never-attempted sends
+   * to the due time their anchor gives with it. A trigger of another type is another rule in all but name: its
+   * waiting sends keep their time.
+   */
+  async onRuleSaved(
+    db: EntityManager,
+    tenantId: string,
+    before: AutomationRuleView,
+    saved: AutomationRuleView,
+  ): Promise<void> {
+    if (saved.delaySeconds === before.delaySeconds || saved.trigger.type !== before.trigger.type) return;
+    const moved = await this.store.retimeScheduled(db, tenantId, saved.key, {
+      delaySeconds: saved.delaySeconds,
+      beforeAnchor: isBeforeAnchor(saved.trigger.type),
+    });
+    if (moved > 0) this.logger.log(`rule ${saved.key}: ${moved} scheduled send(s) moved to its new timing`);
   }
 
   /** A rule turned off or deleted: its scheduled sends will not go out (a person's triggers stay, unless deleted). */

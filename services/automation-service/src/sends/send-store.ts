@@ -31,6 +31,8 @@ export type SendRow = {
   status: SendStatus;
   manual: boolean;
   due_at: Date;
+  /** What `due_at` counts from (the event's time or the deadline); null for a person's trigger. */
+  anchor_at: Date | null;
   wamid: string | null;
   error: SendError | null;
   attempts: number;
@@ -63,6 +65,8 @@ export type NewSend = {
   templateName: string | null;
   templateLanguage: string | null;
   dueAt: Date;
+  /** What `dueAt` counts from (see `Occurrence.anchorAt`); a rule's new timing recomputes `dueAt` from it. */
+  anchorAt?: Date | null;
   manual: boolean;
   /** First line of the history. */
   detail: string;
@@ -129,9 +133,9 @@ export class SendStore {
       `WITH inserted AS (
          INSERT INTO automation.sends
            (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, manual, due_at,
-            occurrence_key, opportunity_id, sale_id)
+            occurrence_key, opportunity_id, sale_id, anchor_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $14::text IS NULL THEN 'scheduled' ELSE 'cancelled' END,
-                 $8, $9, $11, $12, $13)
+                 $8, $9, $11, $12, $13, $15)
          ON CONFLICT ON CONSTRAINT sends_tenant_occurrence_key DO NOTHING
          RETURNING *
        ), history AS (
@@ -156,6 +160,7 @@ export class SendStore {
         send.opportunityId ?? null,
         send.saleId ?? null,
         send.cancelledBecause ?? null,
+        send.anchorAt ?? null,
       ],
     );
     return rows[0] ?? null;
@@ -672,6 +677,40 @@ export class SendStore {
       ],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * A rule's timing changed: every send of it still waiting and never attempted (`scheduled`, attempts 0, not a
+   * person's trigger) gets its due time again from its anchor — `delaySeconds` after it, or before it when
+   * `beforeAnchor` (a deadline) — with one history row each. Runs in the caller's transaction (`db`, the rule's save),
+   * so the rule and its sends change together; a send claimed meanwhile (`sending`) is not touched: the claim's row
+   * lock makes this wait and then skip it. Returns how many moved.
+   */
+  async retimeScheduled(
+    db: EntityManager,
+    tenantId: string,
+    ruleKey: string,
+    timing: { delaySeconds: number; beforeAnchor: boolean },
+  ): Promise<number> {
+    const rows: { count: number }[] = await db.query(
+      `WITH moved AS (
+         UPDATE automation.sends
+            SET due_at = anchor_at + make_interval(secs => $3::double precision * (CASE WHEN $4 THEN -1 ELSE 1 END)),
+                updated_at = now()
+          WHERE tenant_id = $1 AND rule_key = $2 AND status = 'scheduled' AND NOT manual AND attempts = 0
+            AND anchor_at IS NOT NULL
+            AND due_at <> anchor_at + make_interval(secs => $3::double precision * (CASE WHEN $4 THEN -1 ELSE 1 END))
+         RETURNING id, tenant_id, due_at
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, 'scheduled',
+                'rule timing changed; due ' || to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+           FROM moved
+       )
+       SELECT count(*)::int AS count FROM moved`,
+      [tenantId, ruleKey, timing.delaySeconds, timing.beforeAnchor],
+    );
+    return rows[0].count;
   }
 
   /** The rule's sends still waiting (`scheduled`). */
