@@ -166,7 +166,11 @@ export type RuleLimits = {
   respectFrequencyCap: boolean;
   /** Utility templates may still go to opted-out contacts (e.g. a reminder of a booked appointment). */
   utilityToOptedOut: boolean;
-  /** At most this many sends of this rule per contact in `perDays` days (null = once per occurrence only). */
+  /**
+   * At most this many sends of this rule per contact (phone) in `perDays` days — ever when `perDays` is null; null =
+   * no limit beyond once per occurrence. Enforced when due (not for a person's trigger): beyond it, `skipped`
+   * with reason `rule_limit`.
+   */
   maxPerContact: number | null;
   perDays: number | null;
 };
@@ -226,6 +230,8 @@ export const SEND_REASONS = [
   'meta_unavailable',
   'undeliverable',
   'outcome_unknown',
+  /** The rule's own limit for the contact (`limits.maxPerContact` per `limits.perDays`) was reached. */
+  'rule_limit',
 ] as const;
 export type SendReason = (typeof SEND_REASONS)[number];
 

@@ -7,6 +7,7 @@ import {
   randomPhone,
   saveRule,
   startAutomationStack,
+  startAutomationTestApp,
   type AutomationStack,
   type AutomationTestApp,
 } from './automation-test-app';
@@ -142,6 +143,92 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
       // A retried attempt of the winner keeps its slot; the loser's send going back to `scheduled` frees nothing.
       const winner = results[0].taken ? a : b;
       expect((await store.takeFrequencySlot(tenantId, phone, winner, limit)).taken).toBe(true);
+    }
+  });
+
+  it('rule limit: of two sends of a rule to one contact claimed at once by two replicas, exactly one goes', async () => {
+    await saveRule(svc.db, tenantId, { enabled: false });
+    const rule = await svc.rpc.call(Rpc.automation.createRule, {
+      tenantId,
+      name: 'Una vez al mes',
+      trigger: { type: 'lead.assigned' },
+      templateName: 'encuesta_satisfaccion',
+      templateLanguage: 'es',
+      mapping: { header: [], body: ['lead.first_name'], buttons: [] },
+      delaySeconds: 3600,
+      // Only the rule's own limit is under test: the tenant's marketing cap would stop the second one too.
+      limits: { maxPerContact: 1, perDays: 30, respectFrequencyCap: false },
+      enabled: true,
+    });
+    expect(rule.limits).toMatchObject({ maxPerContact: 1, perDays: 30 });
+    const lead = await createLead('Inés Limitada');
+    // Two occurrences of the rule for the same contact (two assignments), waiting.
+    const ids: string[] = [];
+    for (const n of [1, 2]) {
+      const rows = (await svc.db.query(
+        `WITH inserted AS (
+           INSERT INTO automation.sends (tenant_id, rule_key, lead_id, occurrence_key, phone, lead_name, template_name,
+                                        template_language, status, manual, due_at)
+           VALUES ($1, $2, $3, $4, $5, $6, 'encuesta_satisfaccion', 'es', 'scheduled', false, now() + interval '1 hour')
+           RETURNING id, tenant_id
+         ), history AS (
+           INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+           SELECT id, tenant_id, 'scheduled', 'fixture' FROM inserted
+         )
+         SELECT id FROM inserted`,
+        [tenantId, rule.key, lead.id, `${rule.key}:${lead.id}:fixture-${n}`, lead.phone, lead.name],
+      )) as { id: string }[];
+      ids.push(rows[0].id);
+    }
+    const replica = await startAutomationTestApp({ pollMs: 100 });
+    try {
+      await svc.db.query(`UPDATE automation.sends SET due_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+      const ended = await waitFor(
+        async () => {
+          const rows = (await svc.db.query(
+            `SELECT id, status, error FROM automation.sends WHERE id = ANY($1::uuid[]) ORDER BY id`,
+            [ids],
+          )) as { id: string; status: string; error: { code: string } | null }[];
+          return rows.every((r) => ['sent', 'delivered', 'read', 'skipped'].includes(r.status))
+            ? rows
+            : undefined;
+        },
+        { what: 'both sends to end', timeoutMs: 50_000, intervalMs: 200 },
+      );
+      const skipped = ended.filter((r) => r.status === 'skipped');
+      expect(skipped).toHaveLength(1);
+      expect(skipped[0].error).toMatchObject({ code: 'rule_limit', reason: 'rule_limit' });
+      const log = await svc.rpc.call(Rpc.automation.listLogs, { tenantId, leadId: lead.id, pageSize: 10 });
+      expect(log.items.find((item) => item.id === skipped[0].id)?.history.at(-1)?.detail).toBe(
+        'rule_limit: this contact already got 1 message(s) of this rule in the last 30 day(s) (at most 1)',
+      );
+      expect(await messagesTo(lead.phone)).toHaveLength(1);
+    } finally {
+      await replica.close();
+      await svc.rpc.call(Rpc.automation.deleteRule, { tenantId, key: rule.key });
+    }
+  }, 90_000);
+
+  it('rule limit across replicas: of two sends of one rule to one contact taking a slot at once, exactly one gets it', async () => {
+    const store = svc.app.get(ProtectionStore);
+    for (let round = 0; round < 5; round += 1) {
+      const phone = randomPhone();
+      const a = await insertSend(svc.db, { tenantId, status: 'sending', phone });
+      const b = await insertSend(svc.db, { tenantId, status: 'sending', phone });
+      const limit = { max: 1, days: 30 };
+      const results = await Promise.all([
+        store.takeRuleSlot(tenantId, 'r_0123456789ab', phone, a, limit),
+        store.takeRuleSlot(tenantId, 'r_0123456789ab', phone, b, limit),
+      ]);
+      expect(results.filter((r) => r.taken)).toHaveLength(1);
+      // Another rule has its own count.
+      expect((await store.takeRuleSlot(tenantId, 'r_ba9876543210', phone, b, limit)).taken).toBe(true);
+      // A retried attempt of the winner keeps its slot; once the winner ended without sending, the slot is free.
+      const winner = results[0].taken ? a : b;
+      const loser = winner === a ? b : a;
+      expect((await store.takeRuleSlot(tenantId, 'r_0123456789ab', phone, winner, limit)).taken).toBe(true);
+      await svc.db.query(`UPDATE automation.sends SET status = 'failed' WHERE id = $1`, [winner]);
+      expect((await store.takeRuleSlot(tenantId, 'r_0123456789ab', phone, loser, limit)).taken).toBe(true);
     }
   });
 

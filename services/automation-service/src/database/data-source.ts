@@ -12,6 +12,7 @@ import { RecipientProtection1768400100000 } from './migrations/1768400100000-Rec
 import { LiveSendEventsAndLeadOutcomes1768500000000 } from './migrations/1768500000000-LiveSendEventsAndLeadOutcomes';
 import { LeadStatusTombstones1768600000000 } from './migrations/1768600000000-LeadStatusTombstones';
 import { SendAnchors1768600000001 } from './migrations/1768600000001-SendAnchors';
+import { RuleLimitMarks1768600000002 } from './migrations/1768600000002-RuleLimitMarks';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -32,6 +33,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LiveSendEventsAndLeadOutcomes1768500000000,
       LeadStatusTombstones1768600000000,
       SendAnchors1768600000001,
+      RuleLimitMarks1768600000002,
     ],
     applicationName: 'automation-service',
   });
