@@ -119,8 +119,10 @@ export class SendProcessor {
 
   /**
    * Ask meta-ads-service what became of an `unknown` send (by its idempotency key) and settle it: accepted → its
-   * wamid (webhooks move it on), certainly not sent → back to the schedule (same key: at most once), rejected →
-   * failed with its reason; in flight / unknown → still unknown (asked again later; its status webhook may come).
+   * wamid (webhooks move it on), certainly not sent (the request never arrived, or evidence that WhatsApp never took
+   * it) → back to the schedule (same key: at most once), rejected → failed with its reason; expired (no evidence
+   * either way within the horizon) → failed `outcome_unknown`, final: never re-sent on a guess — a late status
+   * webhook still revives it, and a person may send it again by hand; in flight / unknown → asked again later.
    */
   async reconcile(row: SendRow): Promise<void> {
     const outcome = await this.rpc.call(Rpc.meta.sendOutcome, {
@@ -150,12 +152,24 @@ export class SendProcessor {
             detail: `reconciled: ${outcome.error?.message ?? 'rejected by WhatsApp'}`,
           });
         } else {
+          const why = outcome.error?.message ? `${code}: ${outcome.error.message}` : code;
           await this.store.settleUnknown(row.tenant_id, row.id, {
             kind: 'not_sent',
             dueAt: new Date(),
-            detail: `reconciled: not sent (${code}); rescheduled`,
+            detail: `reconciled: not sent (${why}); rescheduled`,
           });
         }
+        return;
+      }
+      case 'expired': {
+        const message =
+          'outcome unknown: WhatsApp never reported this message, and nothing shows it was not sent';
+        this.logger.warn(`send ${row.id}: ${message}; not re-sent automatically`);
+        await this.store.settleUnknown(row.tenant_id, row.id, {
+          kind: 'failed',
+          error: { code: 'OUTCOME_UNKNOWN', message, reason: 'outcome_unknown' },
+          detail: `${message}; not re-sent automatically (send it again by hand if it must go)`,
+        });
         return;
       }
       default:

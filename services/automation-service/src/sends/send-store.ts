@@ -457,6 +457,19 @@ export class SendStore {
     );
   }
 
+  /** The send of one occurrence (status and error), if it has one. */
+  async findByOccurrence(
+    tenantId: string,
+    occurrenceKey: string,
+  ): Promise<Pick<SendRow, 'id' | 'status' | 'error'> | null> {
+    const rows: Pick<SendRow, 'id' | 'status' | 'error'>[] = await this.query(
+      tenantId,
+      `SELECT id, status, error FROM automation.sends WHERE tenant_id = $1 AND occurrence_key = $2`,
+      [tenantId, occurrenceKey],
+    );
+    return rows[0] ?? null;
+  }
+
   async findIdByWamid(tenantId: string, wamid: string): Promise<string | null> {
     const rows: { id: string }[] = await this.query(
       tenantId,
