@@ -165,9 +165,14 @@ export class SendOutcomeRequest extends TenantRequest {
   @IsString() @Length(1, 200) idempotencyKey!: string;
 }
 
-/** What meta-ads-service knows of one send: `unknown` means the request may have reached Meta. */
+/**
+ * What meta-ads-service knows of one send (`meta.whatsapp.send-outcome`): `accepted` (wamid), `in_flight`,
+ * `unknown` (may have been sent; ask again later), `expired` (unknown, and the horizon passed without evidence either
+ * way: stop asking, never re-send on a guess), `failed` (certainly not sent; `error.code` `META_REJECTED` is final),
+ * `not_found` (the request never arrived).
+ */
 export type SendOutcome = {
-  state: 'accepted' | 'in_flight' | 'unknown' | 'failed' | 'not_found';
+  state: 'accepted' | 'in_flight' | 'unknown' | 'expired' | 'failed' | 'not_found';
   wamid: string | null;
   error: { code: string; message: string } | null;
 };

@@ -99,16 +99,28 @@ export class MetaAdsConfig extends BaseServiceConfig {
   WHATSAPP_MAX_PACING_WAIT_MS: number = 2000;
 
   /**
-   * A send of unknown outcome (its replica died after the request began, or Meta's answer was lost) that no status
-   * webhook has settled after this long is taken as not sent when its caller reconciles, and may go with the same
-   * key. Meta posts status webhooks within seconds and retries them for days, so the default is a day: a message
-   * a day late is better than a duplicate.
+   * A send of unknown outcome (its replica died after the request began, or Meta's answer was lost) is taken as not
+   * sent only on evidence (see `WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS`). Without evidence, once this long has passed
+   * since its request began, `meta.whatsapp.send-outcome` answers `expired`: the caller stops waiting and ends it
+   * failed (`outcome_unknown`), never re-sent automatically; a late status webhook still settles it.
    */
   @Type(() => Number)
   @IsInt()
   @Min(5_000)
   @Max(7 * 24 * 3600 * 1000)
   WHATSAPP_UNKNOWN_HORIZON_MS: number = 24 * 3600 * 1000;
+
+  /**
+   * Evidence that an unsettled send never reached WhatsApp: a status webhook for a message from the same number whose
+   * request began more than this long after ours had ended (or timed out). Meta reports each number's messages in
+   * order, so a later one reported while ours never is means Meta never took ours; the grace covers a request Meta
+   * was still taking after we gave up on it.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS: number = 120_000;
 
   /** How often every connected WABA's templates are synced (once across replicas; 15 minutes by default). */
   @Type(() => Number)

@@ -41,7 +41,7 @@ export const SEND_STATUSES = [
 ] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
-export type SendHistoryEntry = { status: SendStatus; at: IsoInstant; detail: string | null };
+export type SendHistoryEntry = { status: SendState; at: IsoInstant; detail: string | null };
 
 export type AutomationLogView = {
   id: string;
@@ -52,7 +52,8 @@ export type AutomationLogView = {
   phone: string | null;
   templateName: string | null;
   templateLanguage: string | null;
-  status: SendStatus;
+  /** Any `SEND_STATES` value, `unknown` and `cancelled` included (issue 7). */
+  status: SendState;
   wamid: string | null;
   /** `reason` (issue 7): why it failed or waits, as a `SEND_REASONS` code the UI translates. */
   error: { code: string; message: string; reason?: SendReason } | null;
@@ -177,7 +178,11 @@ export type RuleLimits = {
   respectFrequencyCap: boolean;
   /** Utility templates may still go to opted-out contacts (e.g. a reminder of a booked appointment). */
   utilityToOptedOut: boolean;
-  /** At most this many sends of this rule per contact in `perDays` days (null = once per occurrence only). */
+  /**
+   * At most this many sends of this rule per contact (phone) in `perDays` days — ever when `perDays` is null; null =
+   * no limit beyond once per occurrence. Enforced when due (not for a person's trigger): beyond it, `skipped`
+   * with reason `rule_limit`.
+   */
   maxPerContact: number | null;
   perDays: number | null;
 };
@@ -237,6 +242,8 @@ export const SEND_REASONS = [
   'meta_unavailable',
   'undeliverable',
   'outcome_unknown',
+  /** The rule's own limit for the contact (`limits.maxPerContact` per `limits.perDays`) was reached. */
+  'rule_limit',
 ] as const;
 export type SendReason = (typeof SEND_REASONS)[number];
 

@@ -215,6 +215,11 @@ export class WebhooksService implements OnApplicationBootstrap {
     const settled = await this.sends.settleFromStatuses(tenantId, statuses);
     if (settled > 0)
       this.logger.log(`tenant ${tenantId}: ${settled} send(s) of unknown outcome settled by webhook`);
+    // Reported by WhatsApp: evidence about earlier sends from this number that never were (SendsService.outcome).
+    await this.sends.recordStatusReports(
+      tenantId,
+      statuses.map((s) => s.wamid),
+    );
     // A transient failure (database, NATS) retries the whole part: what was enqueued is skipped next time.
     const failures = inboundErrors;
     const transient = failures.find((error) => !isValidationError(error));

@@ -235,6 +235,18 @@ export const createControlRouter = (state: SandboxState): Router => {
     res.json({ failAfterAccept: state.failAfterAccept });
   });
 
+  /**
+   * The next `count` sends answer HTTP 500 before Meta takes them: nothing is recorded and no webhook ever comes (the
+   * sender cannot tell this from a 5xx after accepting; only what WhatsApp reports later can).
+   */
+  router.post('/whatsapp/fail-before-accept', (req: Request, res: Response) => {
+    const count = bodyObject(req).count ?? 1;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+      throw badRequest('count must be a non-negative integer');
+    state.failBeforeAccept = count;
+    res.json({ failBeforeAccept: state.failBeforeAccept });
+  });
+
   router.get('/messages', (req: Request, res: Response) => {
     const to = typeof req.query.to === 'string' ? normalisePhone(req.query.to) : undefined;
     if (typeof req.query.to === 'string' && !to) throw badRequest('to must be a phone number');

@@ -171,6 +171,8 @@ export class SandboxState {
   /** Sends refused for throughput (130429) and pair rate (131056) since the last reset. */
   limitRejections = { throughput: 0, pair: 0 };
   failAfterAccept: FailAfterAccept = { remaining: 0, mode: '5xx' };
+  /** `POST /_sandbox/whatsapp/fail-before-accept`: the next N sends answer HTTP 500 and are not taken at all. */
+  failBeforeAccept = 0;
   usage = new Map<string, number[]>();
   subscriptions = new Set<string>();
   uploadSessions = new Map<string, UploadSession>();
@@ -215,6 +217,7 @@ export class SandboxState {
     this.pairBuckets.clear();
     this.limitRejections = { throughput: 0, pair: 0 };
     this.failAfterAccept = { remaining: 0, mode: '5xx' };
+    this.failBeforeAccept = 0;
     this.usage.clear();
     this.subscriptions.clear();
     this.uploadSessions.clear();

@@ -336,6 +336,17 @@ export const sendMessage = (ctx: GraphContext, phone: SandboxPhoneNumber): unkno
       `(#100) Param type must be one of {template, ${SESSION_TYPES.join(', ')}}`,
     );
   }
+  if (state.failBeforeAccept > 0) {
+    // Meta's own 5xx before it took the message: nothing recorded, no status webhook, ever.
+    state.failBeforeAccept -= 1;
+    throw new GraphError({
+      message: '(#131000) Something went wrong',
+      code: 131000,
+      httpStatus: 500,
+      isTransient: true,
+      errorData: { messaging_product: 'whatsapp', details: 'Something went wrong' },
+    });
+  }
   enforceLimits(state, phone.id, to);
   state.messages.push(message);
   void runStatusSequence(state, waba, phone, message);

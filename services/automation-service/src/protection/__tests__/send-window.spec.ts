@@ -2,6 +2,8 @@ import type { SendWindow } from '@crm/contracts';
 import { DEFAULT_SEND_WINDOW } from '@crm/contracts';
 import {
   WINDOW_SPREAD_MINUTES,
+  describeDeferral,
+  describeLocalTime,
   describeWindow,
   isInsideWindow,
   nextOpening,
@@ -91,6 +93,21 @@ describe('send windows', () => {
   it('describes a window for the history', () => {
     expect(describeWindow(DEFAULT_SEND_WINDOW, MX)).toBe(
       'Mon,Tue,Wed,Thu,Fri,Sat 09:00–20:00 America/Mexico_City',
+    );
+  });
+});
+
+describe('deferral wording', () => {
+  it("says when a deferred send will go, on the recipient's wall clock", () => {
+    // Monday 2026-11-30 15:07Z = 09:07 in Mexico City, 10:07 in Bogotá
+    expect(describeLocalTime(at('2026-11-30T15:07:30Z'), MX)).toBe(
+      'Mon 2026-11-30 09:07 America/Mexico_City',
+    );
+    expect(describeLocalTime(at('2026-11-30T15:07:30Z'), 'America/Bogota')).toBe(
+      'Mon 2026-11-30 10:07 America/Bogota',
+    );
+    expect(describeDeferral(at('2026-11-30T15:07:30Z'), DEFAULT_SEND_WINDOW, MX)).toBe(
+      'deferred to Mon 2026-11-30 09:07 America/Mexico_City: outside the send window (Mon,Tue,Wed,Thu,Fri,Sat 09:00–20:00 America/Mexico_City)',
     );
   });
 });
