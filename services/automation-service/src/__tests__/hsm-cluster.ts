@@ -50,6 +50,7 @@ export type HsmCluster = {
   tenantId: string;
   rpc: RpcTestClient;
   owner: Client;
+  crm: ServiceHandle;
   automation: ServiceHandle[];
   meta: ServiceHandle[];
   /** Start another automation-service replica (e.g. after one was killed). */
@@ -156,6 +157,7 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
     tenantId,
     rpc,
     owner,
+    crm,
     automation,
     meta,
     async addAutomationReplica() {
