@@ -178,10 +178,10 @@ export class WebhooksService implements OnApplicationBootstrap {
 
     const inboundKey = (m: MappedInbound) => `wa-in:${m.wamid}`;
     const statusKey = (s: MappedStatus) => `wa-st:${s.wamid}:${s.status}`;
-    const seen = await this.events.seenAmong(tenantId, [
-      ...inbound.map(inboundKey),
-      ...statuses.map(statusKey),
-    ]);
+    // Statuses need no look-up (recording their receipts skips those enqueued before): a part of statuses only,
+    // the usual kind, costs one transaction.
+    const seen =
+      inbound.length > 0 ? await this.events.seenAmong(tenantId, inbound.map(inboundKey)) : new Set<string>();
 
     const inboundErrors = await forEachGrouped(
       inbound.filter((m) => !seen.has(inboundKey(m))),
@@ -204,15 +204,20 @@ export class WebhooksService implements OnApplicationBootstrap {
       },
     );
     // Statuses are recorded and enqueued in batches (one transaction per thousand), in the order Meta sent them.
+    // A send whose answer was lost (timeout, 5xx) is settled by its own status webhooks (callback data), in the
+    // first of those transactions.
+    let settled = 0;
+    const settling = statuses.some((status) => status.callbackData);
     await this.events.publishMany(
       Events.whatsappStatus,
-      statuses
-        .filter((s) => !seen.has(statusKey(s)))
-        .map((mapped) => ({ event: { tenantId, ...mapped }, key: statusKey(mapped) })),
+      statuses.map((mapped) => ({ event: { tenantId, ...mapped }, key: statusKey(mapped) })),
       tenantId,
+      settling
+        ? async (db) => {
+            settled = await this.sends.settleFromStatuses(tenantId, statuses, db);
+          }
+        : undefined,
     );
-    // A send whose answer was lost (timeout, 5xx) is settled by its own status webhooks (callback data).
-    const settled = await this.sends.settleFromStatuses(tenantId, statuses);
     if (settled > 0)
       this.logger.log(`tenant ${tenantId}: ${settled} send(s) of unknown outcome settled by webhook`);
     // A transient failure (database, NATS) retries the whole part: what was enqueued is skipped next time.

@@ -12,7 +12,7 @@ import {
   type SendTextRequest,
 } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient, MetaTransportError } from '../graph/graph-client';
@@ -403,29 +403,36 @@ export class SendsService {
   /**
    * Status webhooks settle sends whose answer was lost: Meta had the message after all (any status, even
    * `failed`, means it took the request), so an `unknown` or `requested` row with that callback data gets its wamid.
+   * One statement for all of them, in `db` (the caller's tenant transaction) or a transaction of its own.
    */
   async settleFromStatuses(
     tenantId: string,
     statuses: { wamid: string; callbackData?: string }[],
+    db?: EntityManager,
   ): Promise<number> {
-    let settled = 0;
-    for (const status of statuses) {
-      if (!status.callbackData) continue;
-      const result = await this.sends(tenantId, (sends) =>
-        sends
-          .createQueryBuilder()
-          .update(SendEntity)
-          .set({ wamid: status.wamid, status: 'accepted', error: null, updatedAt: new Date() })
-          .where('tenant_id = :tenantId AND callback_data = :callbackData', {
-            tenantId,
-            callbackData: status.callbackData,
-          })
-          .andWhere("status IN ('unknown', 'requested') AND wamid IS NULL")
-          .execute(),
+    const withData = statuses.filter((status) => status.callbackData);
+    if (withData.length === 0) return 0;
+    const settle = async (manager: EntityManager) => {
+      const rows: { count: number }[] = await manager.query(
+        `WITH settled AS (
+           UPDATE meta_ads.sends s
+              SET wamid = v.wamid, status = 'accepted', error = NULL, updated_at = $4
+             FROM unnest($2::text[], $3::text[]) AS v(callback_data, wamid)
+            WHERE s.tenant_id = $1 AND s.callback_data = v.callback_data
+              AND s.status IN ('unknown', 'requested') AND s.wamid IS NULL
+           RETURNING s.id
+         )
+         SELECT count(*)::int AS count FROM settled`,
+        [
+          tenantId,
+          withData.map((status) => status.callbackData),
+          withData.map((status) => status.wamid),
+          new Date(),
+        ],
       );
-      settled += result.affected ?? 0;
-    }
-    return settled;
+      return rows[0].count;
+    };
+    return db ? settle(db) : this.db.withTenant(tenantId, settle);
   }
 
   /**
