@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
-import { In, type Repository } from 'typeorm';
+import { In, type EntityManager, type Repository } from 'typeorm';
 import { ConnectionEntity, type StoredMetaError } from './connection.entity';
 import { TokenVault } from './token-vault';
 
@@ -64,6 +64,22 @@ export class ConnectionStore {
       throw new DomainError('META_TOKEN_EXPIRED', 'the stored Meta connection is unreadable; reconnect Meta');
     }
     return { connection, token };
+  }
+
+  /**
+   * The tenant's usable connection and token, read in the caller's tenant transaction (a send reads it with the
+   * writing of its row), or null whenever `requireActive` would refuse it: call that for the reason (it also marks
+   * a token past its date as expired and logs an unreadable one). No side effects here.
+   */
+  async activeIn(db: EntityManager, tenantId: string): Promise<ActiveConnection | null> {
+    const connection = await db.getRepository(ConnectionEntity).findOneBy({ tenantId });
+    if (!connection || connection.state !== 'connected' || !connection.accessTokenEncrypted) return null;
+    if (connection.tokenExpiresAt !== null && connection.tokenExpiresAt.getTime() <= Date.now()) return null;
+    try {
+      return { connection, token: this.vault.open(tenantId, connection.accessTokenEncrypted) };
+    } catch {
+      return null;
+    }
   }
 
   /** Meta answered 190 (or the expiry date passed): the connection needs the user to reconnect. */

@@ -14,6 +14,7 @@ import {
 import { TenantDatabase } from '@crm/nest-common';
 import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { ConnectionEntity } from '../connection/connection.entity';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient, MetaTransportError } from '../graph/graph-client';
 import { MetaAdsConfig } from '../config';
@@ -115,6 +116,22 @@ export class SendsService {
     return this.db.withTenant(tenantId, (db) => fn(db.getRepository(SendEntity)));
   }
 
+  /** Write the send's row unless its key has one: true when written. */
+  private async reserve(
+    sends: Repository<SendEntity>,
+    reservation: QueryDeepPartialEntity<SendEntity>,
+  ): Promise<boolean> {
+    const inserted = await sends
+      .createQueryBuilder()
+      .insert()
+      .into(SendEntity)
+      .values(reservation)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    return (inserted.raw as unknown[]).length > 0;
+  }
+
   /** A template message (any time). */
   send(request: SendTemplateRequest): Promise<SendTemplateResult> {
     return this.deliver(
@@ -165,54 +182,62 @@ export class SendsService {
     message: Record<string, unknown>,
   ): Promise<SendTemplateResult> {
     const { tenantId, idempotencyKey } = request;
-    // A repeated key is answered from its row even when the connection has changed since.
-    const previous = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
-    if (previous && !isRetryable(previous)) return this.existing(previous);
-    const { connection, token } = await this.connections.requireActive(tenantId);
-    if (!connection.phoneNumberId) {
-      throw new DomainError('META_NOT_CONNECTED', 'no WhatsApp number is connected for this account');
-    }
     const now = new Date();
     const id = randomUUID();
-    // The row is written before Meta is called: a second request with the same key finds it and never sends.
-    const inserted = await this.sends(tenantId, (sends) =>
-      sends
-        .createQueryBuilder()
-        .insert()
-        .into(SendEntity)
-        .values({
-          id,
-          tenantId,
-          idempotencyKey,
-          to: request.to,
-          ...what,
-          wamid: null,
-          status: 'requested',
-          error: null,
-          callbackData: request.callbackData ?? null,
-          // Stamped only when the request is about to leave (after pacing): see `beginRequest`.
-          requestedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .orIgnore()
-        .returning(['id'])
-        .execute(),
-    );
-    let sendId: string = id;
-    if (inserted.raw.length === 0) {
-      const reclaimed = await this.reclaimRetryable(tenantId, idempotencyKey);
-      if (!reclaimed) return this.existingByKey(tenantId, idempotencyKey);
-      sendId = reclaimed;
+    const reservation: QueryDeepPartialEntity<SendEntity> = {
+      id,
+      tenantId,
+      idempotencyKey,
+      to: request.to,
+      ...what,
+      wamid: null,
+      status: 'requested',
+      error: null,
+      callbackData: request.callbackData ?? null,
+      // Stamped only when the request is about to leave (after pacing): see `beginRequest`.
+      requestedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    // The usual case in one transaction: the connection is usable and the key is new, so its row is written (before
+    // Meta is called: a second request with the same key finds it and never sends).
+    const first = await this.db.withTenant(tenantId, async (db) => {
+      const active = await this.connections.activeIn(db, tenantId);
+      if (!active?.connection.phoneNumberId) return null;
+      const inserted = await this.reserve(db.getRepository(SendEntity), reservation);
+      return { active, inserted };
+    });
+    let connection: ConnectionEntity;
+    let token: string;
+    let sendId: string;
+    if (first?.inserted) {
+      ({ connection, token } = first.active);
+      sendId = id;
+    } else {
+      // A repeated key is answered from its row even when the connection has changed since.
+      const previous = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
+      if (previous && !isRetryable(previous)) return this.existing(previous);
+      ({ connection, token } = first?.active ?? (await this.connections.requireActive(tenantId)));
+      if (!connection.phoneNumberId) {
+        throw new DomainError('META_NOT_CONNECTED', 'no WhatsApp number is connected for this account');
+      }
+      const inserted = previous
+        ? false
+        : await this.sends(tenantId, (sends) => this.reserve(sends, reservation));
+      if (inserted) {
+        sendId = id;
+      } else {
+        const reclaimed = await this.reclaimRetryable(tenantId, idempotencyKey);
+        if (!reclaimed) return this.existingByKey(tenantId, idempotencyKey);
+        sendId = reclaimed;
+      }
     }
+    const phoneNumberId = connection.phoneNumberId as string;
 
     let ticket: PacingTicket;
     try {
       // Our turn on this number (and, for templates, to this recipient) across all replicas.
-      ticket = await this.pacer.acquire(
-        connection.phoneNumberId,
-        what.kind === 'template' ? request.to : null,
-      );
+      ticket = await this.pacer.acquire(phoneNumberId, what.kind === 'template' ? request.to : null);
     } catch (error) {
       // Held back here: certainly not sent, and the same key may try again.
       const held = error instanceof DomainError ? error : new DomainError('INTERNAL', String(error));
@@ -239,7 +264,7 @@ export class SendsService {
         family: 'whatsapp',
         token,
         storedToken: true,
-        path: `${connection.phoneNumberId}/messages`,
+        path: `${phoneNumberId}/messages`,
         body: {
           messaging_product: 'whatsapp',
           recipient_type: 'individual',
