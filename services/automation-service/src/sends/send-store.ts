@@ -437,24 +437,6 @@ export class SendStore {
     );
   }
 
-  async findIdByWamid(tenantId: string, wamid: string): Promise<string | null> {
-    const rows: { id: string }[] = await this.query(
-      tenantId,
-      `SELECT id FROM automation.sends WHERE tenant_id = $1 AND wamid = $2`,
-      [tenantId, wamid],
-    );
-    return rows[0]?.id ?? null;
-  }
-
-  async exists(tenantId: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.query(
-      tenantId,
-      `SELECT 1 FROM automation.sends WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, id],
-    );
-    return rows.length > 0;
-  }
-
   /** Sends an inbound message from `phone` at `at` answers: the quoted message, or a recent one to that phone. */
   async findRepliedTo(
     tenantId: string,
@@ -477,20 +459,28 @@ export class SendStore {
 
   /**
    * Apply a delivery update (status webhook or reply) monotonically: row lock, state machine, timestamps from
-   * the event (only where empty), one history row. Returns the new status, or null when nothing changed.
+   * the event (only where empty), one history row — one transaction. `send` is the send's id, or for a status
+   * webhook its wamid, else the id its callback data names (the webhook may beat the scheduler storing the wamid).
+   * Returns the new status, or null when nothing changed (or no send matched: a message that is not ours).
    */
   async applyDeliveryUpdate(
     tenantId: string,
-    id: string,
+    send: string | { wamid: string; callbackSendId: string | null },
     update: DeliveryUpdate,
     event: { at: Date; detail: string; wamid?: string; error?: SendError },
   ): Promise<SendStatus | null> {
+    const byId = typeof send === 'string';
     return this.db.withTenant(tenantId, async (manager: EntityManager) => {
-      const rows: { status: SendState; wamid: string | null }[] = await manager.query(
-        `SELECT status, wamid FROM automation.sends WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-        [tenantId, id],
+      const rows: { id: string; status: SendState; wamid: string | null }[] = await manager.query(
+        `SELECT id, status, wamid FROM automation.sends
+          WHERE tenant_id = $1 AND (id = $2::uuid OR wamid = $3::text)
+          ORDER BY wamid IS NOT DISTINCT FROM $3::text DESC
+          LIMIT 1
+          FOR UPDATE`,
+        [tenantId, byId ? send : send.callbackSendId, byId ? null : send.wamid],
       );
       if (!rows[0]) return null;
+      const { id } = rows[0];
       // `unknown` (or failed on our side, or failed and then reported delivered) did go out: it moves on as if
       // from `sending` (see `revives`).
       const revived = revives(rows[0].status, rows[0].wamid, update);
@@ -500,11 +490,16 @@ export class SendStore {
         .map((column) => `${column} = COALESCE(${column}, $4)`)
         .join(', ');
       await manager.query(
-        `UPDATE automation.sends
-            SET status = $3, ${stamps}, updated_at = now(),
-                wamid = COALESCE(wamid, $5::text),
-                error = CASE WHEN $7::boolean THEN NULL ELSE COALESCE($6::jsonb, error) END${revived ? ', failed_at = NULL' : ''}
-          WHERE tenant_id = $1 AND id = $2`,
+        `WITH changed AS (
+           UPDATE automation.sends
+              SET status = $3, ${stamps}, updated_at = now(),
+                  wamid = COALESCE(wamid, $5::text),
+                  error = CASE WHEN $7::boolean THEN NULL ELSE COALESCE($6::jsonb, error) END${revived ? ', failed_at = NULL' : ''}
+            WHERE tenant_id = $1 AND id = $2
+           RETURNING id
+         )
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at)
+         SELECT id, $1, $3, $8, $4 FROM changed`,
         [
           tenantId,
           id,
@@ -513,11 +508,8 @@ export class SendStore {
           event.wamid ?? null,
           event.error ? JSON.stringify(event.error) : null,
           revived,
+          event.detail,
         ],
-      );
-      await manager.query(
-        `INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at) VALUES ($1, $2, $3, $4, $5)`,
-        [id, tenantId, next, event.detail, event.at],
       );
       return next;
     });

@@ -32,24 +32,25 @@ export class SendsService {
 
   constructor(private readonly store: SendStore) {}
 
-  /** A Meta status webhook: found by wamid (or our callback data); unknown messages are not ours. */
+  /**
+   * A Meta status webhook: found by wamid, else by our callback data (the webhook may beat the scheduler storing
+   * the wamid), in the transaction that applies it; unknown messages are not ours.
+   */
   async onWhatsappStatus(event: WhatsappStatusEvent): Promise<void> {
     const { tenantId } = event;
-    let sendId = await this.store.findIdByWamid(tenantId, event.wamid);
-    if (!sendId) {
-      // The webhook may beat the scheduler storing the wamid: our callback data names the send.
-      const fromCallback = sendIdFromCallback(event.callbackData);
-      if (fromCallback && (await this.store.exists(tenantId, fromCallback))) sendId = fromCallback;
-    }
-    if (!sendId) return;
     const error = event.status === 'failed' ? describeStatusError(event) : undefined;
-    const changed = await this.store.applyDeliveryUpdate(tenantId, sendId, event.status, {
-      at: new Date(event.timestamp),
-      detail: error ? `WhatsApp: ${error.message}` : `WhatsApp: ${event.status}`,
-      wamid: event.wamid,
-      error,
-    });
-    if (changed) this.logger.debug(`send ${sendId} is now ${changed}`);
+    const changed = await this.store.applyDeliveryUpdate(
+      tenantId,
+      { wamid: event.wamid, callbackSendId: sendIdFromCallback(event.callbackData) },
+      event.status,
+      {
+        at: new Date(event.timestamp),
+        detail: error ? `WhatsApp: ${error.message}` : `WhatsApp: ${event.status}`,
+        wamid: event.wamid,
+        error,
+      },
+    );
+    if (changed) this.logger.debug(`message ${event.wamid} is now ${changed}`);
   }
 
   /** An inbound message answering one of our sends (quoted, or from its phone within 7 days) marks it replied. */
