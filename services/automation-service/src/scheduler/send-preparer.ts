@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type LeadView, type SendReason, type SendTemplateRequest } from '@crm/contracts';
+import {
+  DomainError,
+  type AutomationRuleView,
+  type LeadView,
+  type SendReason,
+  type SendTemplateRequest,
+} from '@crm/contracts';
 import { whyNotApplicable } from '../rules/rule-conditions';
 import { RuleFactsLoader } from '../rules/rule-facts';
 import { occurrenceStillCurrent } from '../rules/occurrence';
@@ -18,9 +24,10 @@ export function idempotencyKeyFor(row: Pick<SendRow, 'occurrence_key'>): string 
   return row.occurrence_key;
 }
 
-/** What a due send would go out as, with the lead it was checked against; or why it must not go out. */
+/** What a due send would go out as, with the lead and the rule it was checked against; or why it must not go out. */
 export type PreparedSend =
-  { skip: string; reason?: SendReason } | { request: SendTemplateRequest; lead: LeadView };
+  | { skip: string; reason?: SendReason }
+  | { request: SendTemplateRequest; lead: LeadView; rule: AutomationRuleView };
 
 /**
  * Decides what a due send is: re-reads the rule, the lead and the opportunity or sale it is about, checks the
@@ -81,6 +88,6 @@ export class SendPreparer {
     };
     if (parameters.header.length > 0) request.headerParameters = parameters.header;
     if (parameters.buttons.length > 0) request.buttonParameters = parameters.buttons;
-    return { lead, request };
+    return { lead, request, rule };
   }
 }
