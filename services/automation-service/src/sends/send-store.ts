@@ -50,6 +50,11 @@ export type SendRow = {
 
 type HistoryRow = { send_id: string; status: SendStatus; detail: string | null; at: Date };
 
+/** Which send a delivery update is for: its id, or a status webhook's wamid and the id its callback data names. */
+export type DeliveryTarget = string | { wamid: string; callbackSendId: string | null };
+/** What a delivery update says: when, the history line, and (a status webhook) the wamid and Meta's error. */
+export type DeliveryEvent = { at: Date; detail: string; wamid?: string; error?: SendError };
+
 export type NewSend = {
   tenantId: string;
   ruleKey: string;
@@ -465,54 +470,80 @@ export class SendStore {
    */
   async applyDeliveryUpdate(
     tenantId: string,
-    send: string | { wamid: string; callbackSendId: string | null },
+    send: DeliveryTarget,
     update: DeliveryUpdate,
-    event: { at: Date; detail: string; wamid?: string; error?: SendError },
+    event: DeliveryEvent,
+  ): Promise<SendStatus | null> {
+    const [changed] = await this.applyDeliveryUpdates(tenantId, [{ send, update, event }]);
+    return changed;
+  }
+
+  /**
+   * Several delivery updates of one tenant (a batch of status webhooks) in one transaction, applied in the order
+   * given, each as `applyDeliveryUpdate` would: one commit for all of them. Returns each one's new status or null.
+   */
+  async applyDeliveryUpdates(
+    tenantId: string,
+    updates: readonly { send: DeliveryTarget; update: DeliveryUpdate; event: DeliveryEvent }[],
+  ): Promise<(SendStatus | null)[]> {
+    return this.db.withTenant(tenantId, async (manager: EntityManager) => {
+      const results: (SendStatus | null)[] = [];
+      for (const { send, update, event } of updates) {
+        results.push(await this.applyLocked(manager, tenantId, send, update, event));
+      }
+      return results;
+    });
+  }
+
+  private async applyLocked(
+    manager: EntityManager,
+    tenantId: string,
+    send: DeliveryTarget,
+    update: DeliveryUpdate,
+    event: DeliveryEvent,
   ): Promise<SendStatus | null> {
     const byId = typeof send === 'string';
-    return this.db.withTenant(tenantId, async (manager: EntityManager) => {
-      const rows: { id: string; status: SendState; wamid: string | null }[] = await manager.query(
-        `SELECT id, status, wamid FROM automation.sends
-          WHERE tenant_id = $1 AND (id = $2::uuid OR wamid = $3::text)
-          ORDER BY wamid IS NOT DISTINCT FROM $3::text DESC
-          LIMIT 1
-          FOR UPDATE`,
-        [tenantId, byId ? send : send.callbackSendId, byId ? null : send.wamid],
-      );
-      if (!rows[0]) return null;
-      const { id } = rows[0];
-      // `unknown` (or failed on our side, or failed and then reported delivered) did go out: it moves on as if
-      // from `sending` (see `revives`).
-      const revived = revives(rows[0].status, rows[0].wamid, update);
-      const next = nextStatus(revived ? 'sending' : (rows[0].status as SendStatus), update);
-      if (!next) return null;
-      const stamps = timestampsFor(update)
-        .map((column) => `${column} = COALESCE(${column}, $4)`)
-        .join(', ');
-      await manager.query(
-        `WITH changed AS (
-           UPDATE automation.sends
-              SET status = $3, ${stamps}, updated_at = now(),
-                  wamid = COALESCE(wamid, $5::text),
-                  error = CASE WHEN $7::boolean THEN NULL ELSE COALESCE($6::jsonb, error) END${revived ? ', failed_at = NULL' : ''}
-            WHERE tenant_id = $1 AND id = $2
-           RETURNING id
-         )
-         INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at)
-         SELECT id, $1, $3, $8, $4 FROM changed`,
-        [
-          tenantId,
-          id,
-          next,
-          event.at,
-          event.wamid ?? null,
-          event.error ? JSON.stringify(event.error) : null,
-          revived,
-          event.detail,
-        ],
-      );
-      return next;
-    });
+    const rows: { id: string; status: SendState; wamid: string | null }[] = await manager.query(
+      `SELECT id, status, wamid FROM automation.sends
+        WHERE tenant_id = $1 AND (id = $2::uuid OR wamid = $3::text)
+        ORDER BY wamid IS NOT DISTINCT FROM $3::text DESC
+        LIMIT 1
+        FOR UPDATE`,
+      [tenantId, byId ? send : send.callbackSendId, byId ? null : send.wamid],
+    );
+    if (!rows[0]) return null;
+    const { id } = rows[0];
+    // `unknown` (or failed on our side, or failed and then reported delivered) did go out: it moves on as if
+    // from `sending` (see `revives`).
+    const revived = revives(rows[0].status, rows[0].wamid, update);
+    const next = nextStatus(revived ? 'sending' : (rows[0].status as SendStatus), update);
+    if (!next) return null;
+    const stamps = timestampsFor(update)
+      .map((column) => `${column} = COALESCE(${column}, $4)`)
+      .join(', ');
+    await manager.query(
+      `WITH changed AS (
+         UPDATE automation.sends
+            SET status = $3, ${stamps}, updated_at = now(),
+                wamid = COALESCE(wamid, $5::text),
+                error = CASE WHEN $7::boolean THEN NULL ELSE COALESCE($6::jsonb, error) END${revived ? ', failed_at = NULL' : ''}
+          WHERE tenant_id = $1 AND id = $2
+         RETURNING id
+       )
+       INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at)
+       SELECT id, $1, $3, $8, $4 FROM changed`,
+      [
+        tenantId,
+        id,
+        next,
+        event.at,
+        event.wamid ?? null,
+        event.error ? JSON.stringify(event.error) : null,
+        revived,
+        event.detail,
+      ],
+    );
+    return next;
   }
 
   async getLogView(tenantId: string, id: string): Promise<AutomationLogView | null> {
