@@ -45,13 +45,14 @@ export function pidsByCommand(...parts: string[]): number[] {
   return pids;
 }
 
-/** The server processes (backends) serving connections to `database` right now. */
+/** The server processes (backends) serving connections to `database` right now, labelled by their client. */
 export async function postgresBackends(owner: Client, database: string): Promise<ProcessRef[]> {
-  const { rows } = await owner.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+  const { rows } = await owner.query<{ pid: number; client: string }>(
+    `SELECT pid, coalesce(nullif(application_name, ''), 'other') AS client
+       FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
     [database],
   );
-  return rows.map((row) => ({ pid: row.pid, label: 'postgres (backends of the bench database)' }));
+  return rows.map((row) => ({ pid: row.pid, label: `postgres, for ${row.client}` }));
 }
 
 /**
