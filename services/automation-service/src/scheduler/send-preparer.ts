@@ -11,7 +11,7 @@ import { RuleFactsLoader } from '../rules/rule-facts';
 import { occurrenceStillCurrent } from '../rules/occurrence';
 import { RulesService } from '../rules/rules.service';
 import { resolveParameters } from '../rules/variable-mapping';
-import { SendStore, type SendRow } from '../sends/send-store';
+import type { SendRow } from '../sends/send-store';
 import { callbackDataFor } from '../sends/sends.service';
 
 /**
@@ -37,7 +37,6 @@ export type PreparedSend =
 @Injectable()
 export class SendPreparer {
   constructor(
-    private readonly store: SendStore,
     private readonly rules: RulesService,
     private readonly facts: RuleFactsLoader,
   ) {}
@@ -60,13 +59,6 @@ export class SendPreparer {
       const why = occurrenceStillCurrent(rule, row.occurrence_key, facts) ?? whyNotApplicable(rule, facts);
       if (why) return { skip: why.text, reason: why.reason };
     }
-    const stillOurs = await this.store.refreshDetails(tenantId, row.id, {
-      phone: lead.phone,
-      leadName: lead.name,
-      templateName: rule.templateName,
-      templateLanguage: rule.templateLanguage,
-    });
-    if (!stillOurs) return { skip: 'no longer claimed (marked failed as stuck); not sent' };
     if (!rule.templateName || !rule.templateLanguage) {
       throw new DomainError('VALIDATION', 'the rule has no template');
     }

@@ -15,6 +15,14 @@ import { nextStatus, revives, timestampsFor, type DeliveryUpdate } from './send-
 
 export type SendError = { code: string; message: string; reason?: SendReason; metaCode?: number };
 
+/** What a send goes out as, recorded on it when it is begun or finished: fresh lead data, the rule's template. */
+export type SendDetails = {
+  phone: string;
+  leadName: string;
+  templateName: string | null;
+  templateLanguage: string | null;
+};
+
 export type SendRow = {
   id: string;
   tenant_id: string;
@@ -188,23 +196,41 @@ export class SendStore {
   }
 
   /**
-   * The last step before the request leaves: only while this claim still holds an unexpired lease, stamp
-   * `requested_at` and extend the lease to cover the call. False: the lease was lost (swept or expired) — do not
-   * send. From here on a lost answer means `unknown`, never "not sent".
+   * The last step before the request leaves: only while this claim still holds an unexpired lease (a row claimed
+   * without one: while it is still `sending`), stamp `requested_at`, record what is being sent (`details`) and
+   * extend the lease to cover the call — one write. False: the row is no longer ours (swept, expired, failed as
+   * stuck) — do not send. From here on a lost answer means `unknown`, never "not sent".
    */
-  async beginRequest(tenantId: string, id: string, leaseToken: string, leaseMs: number): Promise<boolean> {
+  async beginRequest(
+    tenantId: string,
+    id: string,
+    leaseToken: string | null,
+    leaseMs: number,
+    details?: SendDetails,
+  ): Promise<boolean> {
     const rows: { id: string }[] = await this.query(
       tenantId,
       `WITH begun AS (
          UPDATE automation.sends
             SET requested_at = now(), updated_at = now(),
-                lease_until = now() + make_interval(secs => $4::double precision / 1000)
-          WHERE tenant_id = $1 AND id = $2 AND status = 'sending' AND lease_token = $3::uuid
-            AND lease_until > now() AND wamid IS NULL
+                lease_until = now() + make_interval(secs => $4::double precision / 1000),
+                phone = COALESCE($5, phone), lead_name = COALESCE($6, lead_name),
+                template_name = COALESCE($7, template_name), template_language = COALESCE($8, template_language)
+          WHERE tenant_id = $1 AND id = $2 AND status = 'sending' AND wamid IS NULL
+            AND ($3::uuid IS NULL OR (lease_token = $3::uuid AND lease_until > now()))
          RETURNING id
        )
        SELECT id FROM begun`,
-      [tenantId, id, leaseToken, leaseMs],
+      [
+        tenantId,
+        id,
+        leaseToken,
+        leaseMs,
+        details?.phone ?? null,
+        details?.leadName ?? null,
+        details?.templateName ?? null,
+        details?.templateLanguage ?? null,
+      ],
     );
     return rows.length > 0;
   }
@@ -345,39 +371,10 @@ export class SendStore {
   }
 
   /**
-   * Record what is being sent (fresh lead data and the rule's template at send time) — only while the row is
-   * still ours (`sending`). False means the stuck sweep failed it meanwhile: the caller must not send.
-   * It also re-stamps `updated_at`, so a long batch does not look stuck just before its send.
-   */
-  async refreshDetails(
-    tenantId: string,
-    id: string,
-    details: {
-      phone: string;
-      leadName: string;
-      templateName: string | null;
-      templateLanguage: string | null;
-    },
-  ): Promise<boolean> {
-    // A CTE so the driver answers with plain rows (a bare UPDATE … RETURNING comes back as [rows, count]).
-    const rows: { id: string }[] = await this.query(
-      tenantId,
-      `WITH refreshed AS (
-         UPDATE automation.sends
-            SET phone = $3, lead_name = $4, template_name = $5, template_language = $6, updated_at = now()
-          WHERE tenant_id = $1 AND id = $2 AND status = 'sending'
-         RETURNING id
-       )
-       SELECT id FROM refreshed`,
-      [tenantId, id, details.phone, details.leadName, details.templateName, details.templateLanguage],
-    );
-    return rows.length > 0;
-  }
-
-  /**
    * Leave `sending` for `skipped`, `failed`, `unknown` or back to `scheduled` (retry at `dueAt`). Only from
    * `sending` and, with `leaseToken`, only while this claim holds the row: a row swept or re-claimed meanwhile is
    * not touched. `refundAttempt`: the attempt does not count (held back before anything left, e.g. pacing).
+   * `details`: what the send was checked as (e.g. skipped by the recipient guard), recorded with it.
    */
   async finishAttempt(
     tenantId: string,
@@ -389,13 +386,17 @@ export class SendStore {
       dueAt?: Date;
       leaseToken?: string;
       refundAttempt?: boolean;
+      details?: SendDetails;
     },
   ): Promise<boolean> {
+    const { details } = options;
     const rows: { count: number }[] = await this.query(
       tenantId,
       `WITH changed AS (
          UPDATE automation.sends
             SET status = $3::text, updated_at = now(),
+                phone = COALESCE($9, phone), lead_name = COALESCE($10, lead_name),
+                template_name = COALESCE($11, template_name), template_language = COALESCE($12, template_language),
                 error = $4::jsonb,
                 due_at = COALESCE($5::timestamptz, due_at),
                 failed_at = CASE WHEN $3::text = 'failed' THEN now() ELSE failed_at END,
@@ -419,6 +420,10 @@ export class SendStore {
         options.detail,
         options.leaseToken ?? null,
         options.refundAttempt ?? false,
+        details?.phone ?? null,
+        details?.leadName ?? null,
+        details?.templateName ?? null,
+        details?.templateLanguage ?? null,
       ],
     );
     return rows[0].count > 0;
