@@ -7,6 +7,9 @@ import { TokenVault } from './token-vault';
 
 export type ActiveConnection = { connection: ConnectionEntity; token: string };
 
+/** What a WhatsApp send needs of a usable connection: its number and the decrypted token. */
+export type WhatsappSender = { phoneNumberId: string; token: string };
+
 /** Connections that still route webhooks (an expired token still owns its number and pages). */
 const ROUTABLE_STATES: ConnectionEntity['state'][] = ['connected', 'expired'];
 
@@ -67,16 +70,30 @@ export class ConnectionStore {
   }
 
   /**
-   * The tenant's usable connection and token, read in the caller's tenant transaction (a send reads it with the
-   * writing of its row), or null whenever `requireActive` would refuse it: call that for the reason (it also marks
-   * a token past its date as expired and logs an unreadable one). No side effects here.
+   * The tenant's WhatsApp number and token, read in the caller's tenant transaction (a send reads them with the
+   * writing of its row; only the four columns it needs), or null whenever `requireActive` would refuse the
+   * connection or it has no number: call that for the reason (it also marks a token past its date as expired and
+   * logs an unreadable one). No side effects here.
    */
-  async activeIn(db: EntityManager, tenantId: string): Promise<ActiveConnection | null> {
-    const connection = await db.getRepository(ConnectionEntity).findOneBy({ tenantId });
-    if (!connection || connection.state !== 'connected' || !connection.accessTokenEncrypted) return null;
-    if (connection.tokenExpiresAt !== null && connection.tokenExpiresAt.getTime() <= Date.now()) return null;
+  async senderIn(db: EntityManager, tenantId: string): Promise<WhatsappSender | null> {
+    const rows: {
+      state: ConnectionEntity['state'];
+      access_token_encrypted: string | null;
+      token_expires_at: Date | null;
+      phone_number_id: string | null;
+    }[] = await db.query(
+      `SELECT state, access_token_encrypted, token_expires_at, phone_number_id
+         FROM meta_ads.connections WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    const row = rows[0];
+    if (!row || row.state !== 'connected' || !row.access_token_encrypted || !row.phone_number_id) return null;
+    if (row.token_expires_at !== null && row.token_expires_at.getTime() <= Date.now()) return null;
     try {
-      return { connection, token: this.vault.open(tenantId, connection.accessTokenEncrypted) };
+      return {
+        phoneNumberId: row.phone_number_id,
+        token: this.vault.open(tenantId, row.access_token_encrypted),
+      };
     } catch {
       return null;
     }

@@ -14,8 +14,7 @@ import {
 import { TenantDatabase } from '@crm/nest-common';
 import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { ConnectionEntity } from '../connection/connection.entity';
-import { ConnectionStore } from '../connection/connection.store';
+import { ConnectionStore, type WhatsappSender } from '../connection/connection.store';
 import { GraphClient, MetaTransportError } from '../graph/graph-client';
 import { MetaAdsConfig } from '../config';
 import { SendPacer, type PacingTicket } from './send-pacer';
@@ -28,6 +27,15 @@ import { SendEntity, type SendError } from './send.entity';
 function isRetryable(send: SendEntity): boolean {
   return send.status === 'failed' && send.error?.code !== 'META_REJECTED';
 }
+
+/** A send's row as `deliver` first writes it. */
+type Reservation = Pick<
+  SendEntity,
+  'id' | 'tenantId' | 'idempotencyKey' | 'to' | 'kind' | 'templateName' | 'language'
+> & {
+  callbackData: string | null;
+  at: Date;
+};
 
 /** A `requested` row older than this lost its replica mid-call: its outcome is unknown. */
 const IN_FLIGHT_GRACE_MS = 5_000;
@@ -116,20 +124,30 @@ export class SendsService {
     return this.db.withTenant(tenantId, (db) => fn(db.getRepository(SendEntity)));
   }
 
-  /** Write the send's row unless its key has one: true when written. */
-  private async reserve(
-    sends: Repository<SendEntity>,
-    reservation: QueryDeepPartialEntity<SendEntity>,
-  ): Promise<boolean> {
-    const inserted = await sends
-      .createQueryBuilder()
-      .insert()
-      .into(SendEntity)
-      .values(reservation)
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    return (inserted.raw as unknown[]).length > 0;
+  /**
+   * Write the send's row (`requested`, not begun) unless its key has one: true when written. Plain SQL on the hot
+   * path, as `beginRequest` and the accepted update.
+   */
+  private async reserve(db: EntityManager, row: Reservation): Promise<boolean> {
+    const rows: { id: string }[] = await db.query(
+      `INSERT INTO meta_ads.sends (id, tenant_id, idempotency_key, "to", kind, template_name, language, wamid,
+                                   status, error, callback_data, requested_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 'requested', NULL, $8, NULL, $9, $9)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        row.id,
+        row.tenantId,
+        row.idempotencyKey,
+        row.to,
+        row.kind,
+        row.templateName,
+        row.language,
+        row.callbackData,
+        row.at,
+      ],
+    );
+    return rows.length > 0;
   }
 
   /** A template message (any time). */
@@ -182,57 +200,52 @@ export class SendsService {
     message: Record<string, unknown>,
   ): Promise<SendTemplateResult> {
     const { tenantId, idempotencyKey } = request;
-    const now = new Date();
-    const id = randomUUID();
-    const reservation: QueryDeepPartialEntity<SendEntity> = {
-      id,
+    // `requested_at` is stamped only when the request is about to leave (after pacing): see `beginRequest`.
+    const reservation: Reservation = {
+      id: randomUUID(),
       tenantId,
       idempotencyKey,
       to: request.to,
       ...what,
-      wamid: null,
-      status: 'requested',
-      error: null,
       callbackData: request.callbackData ?? null,
-      // Stamped only when the request is about to leave (after pacing): see `beginRequest`.
-      requestedAt: null,
-      createdAt: now,
-      updatedAt: now,
+      at: new Date(),
     };
     // The usual case in one transaction: the connection is usable and the key is new, so its row is written (before
     // Meta is called: a second request with the same key finds it and never sends).
     const first = await this.db.withTenant(tenantId, async (db) => {
-      const active = await this.connections.activeIn(db, tenantId);
-      if (!active?.connection.phoneNumberId) return null;
-      const inserted = await this.reserve(db.getRepository(SendEntity), reservation);
-      return { active, inserted };
+      const sender = await this.connections.senderIn(db, tenantId);
+      return sender ? { sender, inserted: await this.reserve(db, reservation) } : null;
     });
-    let connection: ConnectionEntity;
-    let token: string;
+    let sender: WhatsappSender;
     let sendId: string;
     if (first?.inserted) {
-      ({ connection, token } = first.active);
-      sendId = id;
+      sender = first.sender;
+      sendId = reservation.id;
     } else {
       // A repeated key is answered from its row even when the connection has changed since.
       const previous = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
       if (previous && !isRetryable(previous)) return this.existing(previous);
-      ({ connection, token } = first?.active ?? (await this.connections.requireActive(tenantId)));
-      if (!connection.phoneNumberId) {
-        throw new DomainError('META_NOT_CONNECTED', 'no WhatsApp number is connected for this account');
+      if (first) {
+        sender = first.sender;
+      } else {
+        const { connection, token } = await this.connections.requireActive(tenantId);
+        if (!connection.phoneNumberId) {
+          throw new DomainError('META_NOT_CONNECTED', 'no WhatsApp number is connected for this account');
+        }
+        sender = { phoneNumberId: connection.phoneNumberId, token };
       }
       const inserted = previous
         ? false
-        : await this.sends(tenantId, (sends) => this.reserve(sends, reservation));
+        : await this.db.withTenant(tenantId, (db) => this.reserve(db, reservation));
       if (inserted) {
-        sendId = id;
+        sendId = reservation.id;
       } else {
         const reclaimed = await this.reclaimRetryable(tenantId, idempotencyKey);
         if (!reclaimed) return this.existingByKey(tenantId, idempotencyKey);
         sendId = reclaimed;
       }
     }
-    const phoneNumberId = connection.phoneNumberId as string;
+    const { phoneNumberId, token } = sender;
 
     let ticket: PacingTicket;
     try {
@@ -305,10 +318,11 @@ export class SendsService {
       throw unknown;
     }
     try {
-      await this.sends(tenantId, (sends) =>
-        sends.update(
-          { tenantId, id: sendId },
-          { wamid, status: 'accepted', error: null, updatedAt: new Date() },
+      await this.db.withTenant(tenantId, (db) =>
+        db.query(
+          `UPDATE meta_ads.sends SET wamid = $3, status = 'accepted', error = NULL, updated_at = $4
+            WHERE tenant_id = $1 AND id = $2`,
+          [tenantId, sendId, wamid, new Date()],
         ),
       );
     } catch (error) {
@@ -364,18 +378,18 @@ export class SendsService {
    * against `abandon`), so a send is either begun here or given up by reconciliation, never both.
    */
   private async beginRequest(tenantId: string, id: string): Promise<boolean> {
-    const result = await this.sends(tenantId, (sends) =>
-      sends
-        .createQueryBuilder()
-        .update(SendEntity)
-        .set({ requestedAt: () => 'now()', updatedAt: new Date() })
-        .where("tenant_id = :tenantId AND id = :id AND status = 'requested' AND requested_at IS NULL", {
-          tenantId,
-          id,
-        })
-        .execute(),
+    const rows: { id: string }[] = await this.db.withTenant(tenantId, (db) =>
+      db.query(
+        `WITH begun AS (
+           UPDATE meta_ads.sends SET requested_at = now(), updated_at = $3
+            WHERE tenant_id = $1 AND id = $2 AND status = 'requested' AND requested_at IS NULL
+           RETURNING id
+         )
+         SELECT id FROM begun`,
+        [tenantId, id, new Date()],
+      ),
     );
-    return (result.affected ?? 0) > 0;
+    return rows.length > 0;
   }
 
   /** An unknown send no webhook settled within WHATSAPP_UNKNOWN_HORIZON_MS: taken as not sent (same key may send). */
