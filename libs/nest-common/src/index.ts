@@ -17,3 +17,4 @@ export * from './rpc';
 export * from './worker/durable-worker';
 export * from './worker/failure-policy';
 export * from './worker/leased-table';
+export * from './worker/micro-batcher';

@@ -68,6 +68,13 @@ export type DurableWorkerOptions<Row> = {
    * the whole batch again.
    */
   completeInBatches?: boolean;
+  /**
+   * Claim more rows as soon as this many lanes are free, instead of when the whole batch is done: up to
+   * `concurrency` rows stay in flight, so a batch's slowest rows (e.g. sends waiting their turn at a paced API) never
+   * leave the other lanes idle. Each claim takes as many rows as there are free lanes (`batchSize` is not used).
+   * Not with `completeInBatches`. Default: batch after batch.
+   */
+  refillAt?: number;
   /** Attempts before a transiently failing row is parked; `undefined` retries forever. */
   maxAttempts?: number;
   backoff: Backoff;
@@ -184,6 +191,9 @@ export class DurableWorker<Row> {
   }
 
   private async drain(): Promise<number> {
+    if (this.options.refillAt !== undefined && !this.options.completeInBatches) {
+      return this.drainRolling(this.options.refillAt);
+    }
     const batchSize = this.options.batchSize ?? 20;
     let handled = 0;
     while (!this.stopped) {
@@ -193,6 +203,33 @@ export class DurableWorker<Row> {
       await this.handleAll(rows);
       handled += rows.length;
       if (rows.length < batchSize) break;
+    }
+    return handled;
+  }
+
+  /** `drain` with `refillAt`: rows in flight topped up to `concurrency` whenever `refillAt` lanes are free. */
+  private async drainRolling(refillAt: number): Promise<number> {
+    const concurrency = Math.max(1, this.options.concurrency ?? 1);
+    const threshold = Math.min(concurrency, Math.max(1, refillAt));
+    const running = new Set<Promise<void>>();
+    let handled = 0;
+    try {
+      while (!this.stopped) {
+        const free = concurrency - running.size;
+        const rows = await this.options.queue.claim(this.owner, free, this.options.leaseMs);
+        if (rows.length > 0) claimed.inc({ worker: this.options.name }, rows.length);
+        for (const row of rows) {
+          // `handleOne` never rejects: every outcome (and bookkeeping failure) is dealt with inside.
+          const handling: Promise<void> = this.handleOne(row).finally(() => running.delete(handling));
+          running.add(handling);
+        }
+        handled += rows.length;
+        if (rows.length < free) break;
+        while (concurrency - running.size < threshold) await Promise.race(running);
+      }
+    } finally {
+      // Every claimed row is handled, even after stop() or a failed claim.
+      await Promise.all(running);
     }
     return handled;
   }

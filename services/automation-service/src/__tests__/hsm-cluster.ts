@@ -55,6 +55,7 @@ export type HsmCluster = {
   tenantId: string;
   rpc: RpcTestClient;
   owner: Client;
+  crm: ServiceHandle;
   automation: ServiceHandle[];
   meta: ServiceHandle[];
   /** Start another automation-service replica (e.g. after one was killed). */
@@ -162,6 +163,7 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
     tenantId,
     rpc,
     owner,
+    crm,
     automation,
     meta,
     async addAutomationReplica() {

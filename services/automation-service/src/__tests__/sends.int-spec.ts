@@ -372,17 +372,24 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
   });
 
   describe('outcome unknown', () => {
-    it('a row the stuck sweep failed is no longer ours: the worker is told not to send it', async () => {
+    it('a claimed row is begun with what it is sent as; once failed as stuck it is no longer ours to send', async () => {
       const store = svc.app.get(SendStore);
       const tenantId = randomUUID();
       const id = await insertSend(svc.db, { tenantId, status: 'sending' });
+      const lease = randomUUID();
+      await svc.db.query(
+        `UPDATE automation.sends SET lease_token = $3, lease_until = now() + interval '1 minute'
+          WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id, lease],
+      );
       const details = { phone: '+5215512345678', leadName: 'Ana', templateName: 't', templateLanguage: 'es' };
-      expect(await store.refreshDetails(tenantId, id, details)).toBe(true);
+      expect(await store.beginRequest(tenantId, id, lease, 30_000, details)).toBe(true);
+      expect(await sendRow(svc.db, tenantId, id)).toMatchObject({ phone: details.phone, lead_name: 'Ana' });
       await svc.db.query(`UPDATE automation.sends SET status = 'failed' WHERE tenant_id = $1 AND id = $2`, [
         tenantId,
         id,
       ]);
-      expect(await store.refreshDetails(tenantId, id, details)).toBe(false);
+      expect(await store.beginRequest(tenantId, id, lease, 30_000, details)).toBe(false);
     });
 
     it('a send failed as "outcome unknown" that WhatsApp reports on moves on, with its error cleared', async () => {

@@ -17,6 +17,12 @@ export const DEFAULT_PROTECTION_SETTINGS: ProtectionSettings = {
   sendWindow: null,
 };
 
+/**
+ * How long `settings` reuses a tenant's settings: every due send checks them, and they change rarely. A change made
+ * through this replica applies at once; one made through another replica within this time.
+ */
+export const SETTINGS_TTL_MS = 5_000;
+
 /** Statuses of a send that has left or may have left: it holds its frequency-cap slot. */
 const HOLDS_SLOT = `('sending', 'unknown', 'sent', 'delivered', 'read', 'replied')`;
 
@@ -26,9 +32,23 @@ const HOLDS_SLOT = `('sending', 'unknown', 'sent', 'delivered', 'read', 'replied
  */
 @Injectable()
 export class ProtectionStore {
+  private readonly cached = new Map<string, { at: number; settings: ProtectionSettings }>();
+
   constructor(private readonly db: TenantDatabase) {}
 
+  /** The tenant's settings as every send checks them: at most SETTINGS_TTL_MS old. */
   async settings(tenantId: string): Promise<ProtectionSettings> {
+    const cached = this.cached.get(tenantId);
+    if (cached && Date.now() - cached.at <= SETTINGS_TTL_MS) return cached.settings;
+    const at = Date.now();
+    const settings = await this.readSettings(tenantId);
+    // A save that happened meanwhile is newer than what this read saw.
+    if ((this.cached.get(tenantId)?.at ?? 0) <= at) this.cached.set(tenantId, { at, settings });
+    return settings;
+  }
+
+  /** The tenant's settings as stored now (what the settings page shows and edits). */
+  async readSettings(tenantId: string): Promise<ProtectionSettings> {
     const rows: { marketing_per_contact: number; cap_hours: number; send_window: SendWindow | null }[] =
       await this.db.withTenant(tenantId, (db) =>
         db.query(
@@ -61,6 +81,7 @@ export class ProtectionStore {
         ],
       ),
     );
+    this.cached.set(tenantId, { at: Date.now(), settings });
   }
 
   /** An inbound message opens (or extends) the contact's customer-service window until `endsAt`; never shortens it. */

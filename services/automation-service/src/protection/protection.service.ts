@@ -33,7 +33,7 @@ export class ProtectionService {
 
   async settings(tenantId: string): Promise<ProtectionSettingsView> {
     return {
-      ...(await this.store.settings(tenantId)),
+      ...(await this.store.readSettings(tenantId)),
       defaultSendWindow: this.options.enforceDefaultSendWindow ? DEFAULT_SEND_WINDOW : null,
     };
   }
@@ -41,7 +41,7 @@ export class ProtectionService {
   /** Change the frequency cap and/or the tenant's default send window (`null` = the service default). */
   async updateSettings(request: UpdateProtectionSettingsRequest): Promise<ProtectionSettingsView> {
     const { tenantId } = request;
-    const current = await this.store.settings(tenantId);
+    const current = await this.store.readSettings(tenantId);
     const sendWindow = request.sendWindow === undefined ? current.sendWindow : request.sendWindow;
     if (sendWindow && sendWindow.days.length === 0) {
       throw new DomainError('VALIDATION', 'a send window needs at least one day', { field: 'sendWindow' });

@@ -7,7 +7,6 @@ import {
   type SendReason,
   type SendWindow,
 } from '@crm/contracts';
-import { RulesService } from '../rules/rules.service';
 import type { PreparedSend } from '../scheduler/send-preparer';
 import type { SendRow } from '../sends/send-store';
 import { ProtectionStore } from './protection-store';
@@ -73,7 +72,6 @@ export function describeRuleLimit(limit: { max: number; days: number | null }, u
 @Injectable()
 export class RecipientGuard {
   constructor(
-    private readonly rules: RulesService,
     private readonly store: ProtectionStore,
     private readonly lookups: RecipientLookups,
     @Inject(PROTECTION_OPTIONS) private readonly options: ProtectionOptions,
@@ -86,7 +84,8 @@ export class RecipientGuard {
   ): Promise<GuardVerdict> {
     const tenantId = row.tenant_id;
     const { request, lead } = prepared;
-    const rule = (await this.rules.get(tenantId, row.rule_key)) as GuardedRule;
+    // The rule as the preparer just read it (one read per send).
+    const rule = prepared.rule as GuardedRule;
     const category = await this.lookups.templateCategory(tenantId, request.templateName, request.language);
     const marketing = category !== 'UTILITY' && category !== 'AUTHENTICATION';
 

@@ -17,9 +17,18 @@ export type LoadedFacts = RuleFacts & {
   sale: SaleView | null;
 };
 
+/**
+ * How long a tenant's own details (name, locale, currency…: `{{tenant.name}}` in a message) are reused before
+ * crm-service is asked again. They change rarely; every send asking for them cost an RPC and a transaction.
+ */
+export const TENANT_TTL_MS = 30_000;
+
 /** Reads what conditions and variables are evaluated against from crm-service (read-only calls only). */
 @Injectable()
 export class RuleFactsLoader {
+  /** The tenant's details per tenant: the call in flight or its answer (concurrent sends share one call). */
+  private readonly tenants = new Map<string, { at: number; tenant: Promise<TenantView> }>();
+
   constructor(private readonly rpc: RpcClient) {}
 
   /** Null when the lead no longer exists. */
@@ -44,8 +53,16 @@ export class RuleFactsLoader {
     };
   }
 
-  tenant(tenantId: string): Promise<TenantView> {
-    return this.rpc.call(Rpc.crm.getTenant, { tenantId });
+  /** The tenant's details, at most TENANT_TTL_MS old. A failed call is not kept. */
+  tenant(tenantId: string, now = Date.now()): Promise<TenantView> {
+    const cached = this.tenants.get(tenantId);
+    if (cached && now - cached.at <= TENANT_TTL_MS) return cached.tenant;
+    const entry = { at: now, tenant: this.rpc.call(Rpc.crm.getTenant, { tenantId }) };
+    this.tenants.set(tenantId, entry);
+    entry.tenant.catch(() => {
+      if (this.tenants.get(tenantId) === entry) this.tenants.delete(tenantId);
+    });
+    return entry.tenant;
   }
 
   /** The lead whose phone this is (WhatsApp's `wa_id`, digits only), or null. */

@@ -15,11 +15,18 @@ export const DEFAULT_CLAIM_LEASE_MS = 30_000;
 export const DEFAULT_SEND_CONCURRENCY = 16;
 /** `unknown` sends asked about per reconciliation round. */
 export const RECONCILE_BATCH = 50;
+/**
+ * More due sends are claimed once this share of the lanes is free (DurableWorker `refillAt`), not when the whole
+ * batch is done: the sends of a batch wait for their pacing slots one after another, and claiming only after the
+ * last of them left the number idle while the next batch was prepared (a 2,000-send drain ran in bursts of 64 with
+ * 1–2 s gaps).
+ */
+export const REFILL_SHARE = 0.25;
 
 /**
  * `automation.sends` as a DurableWorker queue. A claim moves a due send `scheduled` → `sending` with a lease of its
- * own (SendStore.claimDue, `FOR UPDATE SKIP LOCKED`); a batch is as large as the worker's concurrency, so no claimed
- * row waits behind others. Only the lease holder may begin the request (SendStore.beginRequest) or settle the row.
+ * own (SendStore.claimDue, `FOR UPDATE SKIP LOCKED`); a claim takes only as many rows as there are free lanes, so no
+ * claimed row waits behind others. Only the lease holder may begin the request (SendStore.beginRequest) or settle the row.
  * Before every claim, expired leases are swept: back to `scheduled` when the request had not begun, `unknown` when it
  * had — never failed, never re-sent blindly.
  */
@@ -93,6 +100,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
       leaseMs: claimLeaseMs,
       batchSize: concurrency,
       concurrency,
+      refillAt: Math.max(1, Math.floor(concurrency * REFILL_SHARE)),
       maxAttempts: MAX_SEND_ATTEMPTS,
       backoff: { baseMs: BASE_RETRY_DELAY_MS, maxMs: MAX_RETRY_DELAY_MS },
     });

@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type LeadView, type SendReason, type SendTemplateRequest } from '@crm/contracts';
+import {
+  DomainError,
+  type AutomationRuleView,
+  type LeadView,
+  type SendReason,
+  type SendTemplateRequest,
+} from '@crm/contracts';
 import { whyNotApplicable } from '../rules/rule-conditions';
 import { RuleFactsLoader } from '../rules/rule-facts';
 import { occurrenceStillCurrent } from '../rules/occurrence';
 import { RulesService } from '../rules/rules.service';
 import { resolveParameters } from '../rules/variable-mapping';
-import { SendStore, type SendRow } from '../sends/send-store';
+import type { SendRow } from '../sends/send-store';
 import { callbackDataFor } from '../sends/sends.service';
 
 /**
@@ -19,15 +25,15 @@ export function idempotencyKeyFor(row: Pick<SendRow, 'occurrence_key'>): string 
 }
 
 /**
- * What a due send would go out as, with the lead it was checked against; or why it must not go out: `cancel` when
- * its occurrence no longer applies (rule deleted or off, lead gone, lead contacted, opportunity closed, sale
- * refunded, a condition broken — what a cancellation event would have cancelled, with the same words), `skip`
+ * What a due send would go out as, with the lead and the rule it was checked against; or why it must not go out:
+ * `cancel` when its occurrence no longer applies (rule deleted or off, lead gone, lead contacted, opportunity closed,
+ * sale refunded, a condition broken — what a cancellation event would have cancelled, with the same words), `skip`
  * otherwise (rule paused, the claim lost).
  */
 export type PreparedSend =
   | { skip: string; reason?: SendReason }
   | { cancel: string; reason: SendReason }
-  | { request: SendTemplateRequest; lead: LeadView };
+  | { request: SendTemplateRequest; lead: LeadView; rule: AutomationRuleView };
 
 /**
  * Decides what a due send is: re-reads the rule, the lead and the opportunity or sale it is about, checks the
@@ -38,7 +44,6 @@ export type PreparedSend =
 @Injectable()
 export class SendPreparer {
   constructor(
-    private readonly store: SendStore,
     private readonly rules: RulesService,
     private readonly facts: RuleFactsLoader,
   ) {}
@@ -61,13 +66,6 @@ export class SendPreparer {
       const why = occurrenceStillCurrent(rule, row.occurrence_key, facts) ?? whyNotApplicable(rule, facts);
       if (why) return { cancel: why.text, reason: why.reason };
     }
-    const stillOurs = await this.store.refreshDetails(tenantId, row.id, {
-      phone: lead.phone,
-      leadName: lead.name,
-      templateName: rule.templateName,
-      templateLanguage: rule.templateLanguage,
-    });
-    if (!stillOurs) return { skip: 'no longer claimed (marked failed as stuck); not sent' };
     if (!rule.templateName || !rule.templateLanguage) {
       throw new DomainError('VALIDATION', 'the rule has no template');
     }
@@ -90,6 +88,6 @@ export class SendPreparer {
     if (parameters.header.length > 0) request.headerParameters = parameters.header;
     if (rule.mapping.headerMedia) request.headerMedia = rule.mapping.headerMedia;
     if (parameters.buttons.length > 0) request.buttonParameters = parameters.buttons;
-    return { lead, request };
+    return { lead, request, rule };
   }
 }

@@ -9,7 +9,7 @@ import {
 import { RpcClient } from '@crm/nest-common';
 import { SCHEDULER_SETTINGS, type SchedulerSettings } from '../config';
 import { RecipientGuard } from '../protection/recipient-guard';
-import { SendStore, type SendError, type SendRow } from '../sends/send-store';
+import { SendStore, type SendDetails, type SendError, type SendRow } from '../sends/send-store';
 import { RETRYABLE_BEFORE_SEND, classifySendFailure, decideRetry, TOKEN_PAUSE_RECHECK_MS } from './backoff';
 import { SendPreparer, idempotencyKeyFor } from './send-preparer';
 
@@ -62,19 +62,28 @@ export class SendProcessor {
     const lease = row.lease_token ?? undefined;
     let request: SendTemplateRequest;
     let asText: string | undefined;
+    let details: SendDetails;
     try {
       const prepared = await this.preparer.prepare(row);
       if ('skip' in prepared) return await this.finish(row, 'skipped', prepared.skip, prepared.reason);
       // What a cancellation event would have cancelled ends the same way, whichever came first.
       if ('cancel' in prepared) return await this.finish(row, 'cancelled', prepared.cancel);
+      // Recorded on the send with its next write (begun, skipped or deferred): what it was checked as.
+      details = {
+        phone: prepared.lead.phone,
+        leadName: prepared.lead.name,
+        templateName: prepared.rule.templateName,
+        templateLanguage: prepared.rule.templateLanguage,
+      };
       const verdict = await this.guard.check(row, prepared);
-      if ('skip' in verdict) return await this.finish(row, 'skipped', verdict.skip, verdict.reason);
+      if ('skip' in verdict) return await this.finish(row, 'skipped', verdict.skip, verdict.reason, details);
       if ('deferUntil' in verdict) {
         await this.store.finishAttempt(tenantId, row.id, 'scheduled', {
           detail: verdict.detail,
           dueAt: verdict.deferUntil,
           leaseToken: lease,
           refundAttempt: true,
+          details,
         });
         return 'retry';
       }
@@ -84,8 +93,8 @@ export class SendProcessor {
       // Nothing was sent yet: a retry is always safe here.
       return this.beforeSendError(row, asDomainError(error));
     }
-    if (lease && !(await this.store.beginRequest(tenantId, row.id, lease, REQUEST_LEASE_MS))) {
-      // Our lease ran out while preparing (the sweep put it back in the schedule): someone else sends it.
+    if (!(await this.store.beginRequest(tenantId, row.id, lease ?? null, REQUEST_LEASE_MS, details))) {
+      // Our lease ran out while preparing (the sweep put it back in the schedule, or failed it): not ours to send.
       this.logger.warn(`send ${row.id}: lease lost before sending; left to its next claim`);
       return 'skipped';
     }
@@ -275,6 +284,7 @@ export class SendProcessor {
     to: 'skipped' | 'cancelled',
     detail: string,
     reason?: SendReason,
+    details?: SendDetails,
   ): Promise<Outcome> {
     const error = to === 'skipped' && reason ? { code: reason, message: detail, reason } : undefined;
     await this.store.finishAttempt(row.tenant_id, row.id, to, {
@@ -282,6 +292,7 @@ export class SendProcessor {
       error,
       leaseToken: row.lease_token ?? undefined,
       refundAttempt: to === 'cancelled',
+      details,
     });
     return to;
   }

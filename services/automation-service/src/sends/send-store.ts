@@ -16,6 +16,14 @@ import { nextStatus, revives, timestampsFor, type DeliveryUpdate } from './send-
 
 export type SendError = { code: string; message: string; reason?: SendReason; metaCode?: number };
 
+/** What a send goes out as, recorded on it when it is begun or finished: fresh lead data, the rule's template. */
+export type SendDetails = {
+  phone: string;
+  leadName: string;
+  templateName: string | null;
+  templateLanguage: string | null;
+};
+
 export type SendRow = {
   id: string;
   tenant_id: string;
@@ -52,6 +60,11 @@ export type SendRow = {
 };
 
 type HistoryRow = { send_id: string; status: SendStatus; detail: string | null; at: Date };
+
+/** Which send a delivery update is for: its id, or a status webhook's wamid and the id its callback data names. */
+export type DeliveryTarget = string | { wamid: string; callbackSendId: string | null };
+/** What a delivery update says: when, the history line, and (a status webhook) the wamid and Meta's error. */
+export type DeliveryEvent = { at: Date; detail: string; wamid?: string; error?: SendError };
 
 export type NewSend = {
   tenantId: string;
@@ -200,27 +213,45 @@ export class SendStore {
   }
 
   /**
-   * The last step before the request leaves: only while this claim still holds an unexpired lease, stamp
-   * `requested_at` and extend the lease to cover the call. False: the lease was lost (swept or expired) — do not
+   * The last step before the request leaves: only while this claim still holds an unexpired lease (a row claimed
+   * without one: while it is still `sending`), stamp `requested_at`, record what is being sent (`details`) and
+   * extend the lease to cover the call. False: the row is no longer ours (swept, expired, failed as stuck) — do not
    * send. From here on a lost answer means `unknown`, never "not sent". This is the attempt: its history row
-   * ("attempt N") is written here.
+   * ("attempt N") is written here, in the same statement.
    */
-  async beginRequest(tenantId: string, id: string, leaseToken: string, leaseMs: number): Promise<boolean> {
+  async beginRequest(
+    tenantId: string,
+    id: string,
+    leaseToken: string | null,
+    leaseMs: number,
+    details?: SendDetails,
+  ): Promise<boolean> {
     const rows: { id: string }[] = await this.query(
       tenantId,
       `WITH begun AS (
          UPDATE automation.sends
             SET requested_at = now(), updated_at = now(),
-                lease_until = now() + make_interval(secs => $4::double precision / 1000)
-          WHERE tenant_id = $1 AND id = $2 AND status = 'sending' AND lease_token = $3::uuid
-            AND lease_until > now() AND wamid IS NULL
+                lease_until = now() + make_interval(secs => $4::double precision / 1000),
+                phone = COALESCE($5, phone), lead_name = COALESCE($6, lead_name),
+                template_name = COALESCE($7, template_name), template_language = COALESCE($8, template_language)
+          WHERE tenant_id = $1 AND id = $2 AND status = 'sending' AND wamid IS NULL
+            AND ($3::uuid IS NULL OR (lease_token = $3::uuid AND lease_until > now()))
          RETURNING id, tenant_id, attempts
        ), history AS (
          INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
          SELECT id, tenant_id, 'sending', 'attempt ' || attempts FROM begun
        )
        SELECT id FROM begun`,
-      [tenantId, id, leaseToken, leaseMs],
+      [
+        tenantId,
+        id,
+        leaseToken,
+        leaseMs,
+        details?.phone ?? null,
+        details?.leadName ?? null,
+        details?.templateName ?? null,
+        details?.templateLanguage ?? null,
+      ],
     );
     return rows.length > 0;
   }
@@ -361,39 +392,10 @@ export class SendStore {
   }
 
   /**
-   * Record what is being sent (fresh lead data and the rule's template at send time) — only while the row is
-   * still ours (`sending`). False means the stuck sweep failed it meanwhile: the caller must not send.
-   * It also re-stamps `updated_at`, so a long batch does not look stuck just before its send.
-   */
-  async refreshDetails(
-    tenantId: string,
-    id: string,
-    details: {
-      phone: string;
-      leadName: string;
-      templateName: string | null;
-      templateLanguage: string | null;
-    },
-  ): Promise<boolean> {
-    // A CTE so the driver answers with plain rows (a bare UPDATE … RETURNING comes back as [rows, count]).
-    const rows: { id: string }[] = await this.query(
-      tenantId,
-      `WITH refreshed AS (
-         UPDATE automation.sends
-            SET phone = $3, lead_name = $4, template_name = $5, template_language = $6, updated_at = now()
-          WHERE tenant_id = $1 AND id = $2 AND status = 'sending'
-         RETURNING id
-       )
-       SELECT id FROM refreshed`,
-      [tenantId, id, details.phone, details.leadName, details.templateName, details.templateLanguage],
-    );
-    return rows.length > 0;
-  }
-
-  /**
    * Leave `sending` for `skipped`, `cancelled`, `failed`, `unknown` or back to `scheduled` (retry at `dueAt`). Only from
    * `sending` and, with `leaseToken`, only while this claim holds the row: a row swept or re-claimed meanwhile is
    * not touched. `refundAttempt`: the attempt does not count (held back before anything left, e.g. pacing).
+   * `details`: what the send was checked as (e.g. skipped by the recipient guard), recorded with it.
    */
   async finishAttempt(
     tenantId: string,
@@ -405,13 +407,17 @@ export class SendStore {
       dueAt?: Date;
       leaseToken?: string;
       refundAttempt?: boolean;
+      details?: SendDetails;
     },
   ): Promise<boolean> {
+    const { details } = options;
     const rows: { count: number }[] = await this.query(
       tenantId,
       `WITH changed AS (
          UPDATE automation.sends
             SET status = $3::text, updated_at = now(),
+                phone = COALESCE($9, phone), lead_name = COALESCE($10, lead_name),
+                template_name = COALESCE($11, template_name), template_language = COALESCE($12, template_language),
                 error = $4::jsonb,
                 due_at = COALESCE($5::timestamptz, due_at),
                 failed_at = CASE WHEN $3::text = 'failed' THEN now() ELSE failed_at END,
@@ -435,6 +441,10 @@ export class SendStore {
         options.detail,
         options.leaseToken ?? null,
         options.refundAttempt ?? false,
+        details?.phone ?? null,
+        details?.leadName ?? null,
+        details?.templateName ?? null,
+        details?.templateLanguage ?? null,
       ],
     );
     return rows[0].count > 0;
@@ -471,24 +481,6 @@ export class SendStore {
     return rows[0] ?? null;
   }
 
-  async findIdByWamid(tenantId: string, wamid: string): Promise<string | null> {
-    const rows: { id: string }[] = await this.query(
-      tenantId,
-      `SELECT id FROM automation.sends WHERE tenant_id = $1 AND wamid = $2`,
-      [tenantId, wamid],
-    );
-    return rows[0]?.id ?? null;
-  }
-
-  async exists(tenantId: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.query(
-      tenantId,
-      `SELECT 1 FROM automation.sends WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, id],
-    );
-    return rows.length > 0;
-  }
-
   /** Sends an inbound message from `phone` at `at` answers: the quoted message, or a recent one to that phone. */
   async findRepliedTo(
     tenantId: string,
@@ -511,50 +503,86 @@ export class SendStore {
 
   /**
    * Apply a delivery update (status webhook or reply) monotonically: row lock, state machine, timestamps from
-   * the event (only where empty), one history row. Returns the new status, or null when nothing changed.
+   * the event (only where empty), one history row — one transaction. `send` is the send's id, or for a status
+   * webhook its wamid, else the id its callback data names (the webhook may beat the scheduler storing the wamid).
+   * Returns the new status, or null when nothing changed (or no send matched: a message that is not ours).
    */
   async applyDeliveryUpdate(
     tenantId: string,
-    id: string,
+    send: DeliveryTarget,
     update: DeliveryUpdate,
-    event: { at: Date; detail: string; wamid?: string; error?: SendError },
+    event: DeliveryEvent,
   ): Promise<SendStatus | null> {
+    const [changed] = await this.applyDeliveryUpdates(tenantId, [{ send, update, event }]);
+    return changed;
+  }
+
+  /**
+   * Several delivery updates of one tenant (a batch of status webhooks) in one transaction, applied in the order
+   * given, each as `applyDeliveryUpdate` would: one commit for all of them. Returns each one's new status or null.
+   */
+  async applyDeliveryUpdates(
+    tenantId: string,
+    updates: readonly { send: DeliveryTarget; update: DeliveryUpdate; event: DeliveryEvent }[],
+  ): Promise<(SendStatus | null)[]> {
     return this.db.withTenant(tenantId, async (manager: EntityManager) => {
-      const rows: { status: SendState; wamid: string | null }[] = await manager.query(
-        `SELECT status, wamid FROM automation.sends WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-        [tenantId, id],
-      );
-      if (!rows[0]) return null;
-      // `unknown` (or failed on our side, or failed and then reported delivered) did go out: it moves on as if
-      // from `sending` (see `revives`).
-      const revived = revives(rows[0].status, rows[0].wamid, update);
-      const next = nextStatus(revived ? 'sending' : (rows[0].status as SendStatus), update);
-      if (!next) return null;
-      const stamps = timestampsFor(update)
-        .map((column) => `${column} = COALESCE(${column}, $4)`)
-        .join(', ');
-      await manager.query(
-        `UPDATE automation.sends
+      const results: (SendStatus | null)[] = [];
+      for (const { send, update, event } of updates) {
+        results.push(await this.applyLocked(manager, tenantId, send, update, event));
+      }
+      return results;
+    });
+  }
+
+  private async applyLocked(
+    manager: EntityManager,
+    tenantId: string,
+    send: DeliveryTarget,
+    update: DeliveryUpdate,
+    event: DeliveryEvent,
+  ): Promise<SendStatus | null> {
+    const byId = typeof send === 'string';
+    const rows: { id: string; status: SendState; wamid: string | null }[] = await manager.query(
+      `SELECT id, status, wamid FROM automation.sends
+        WHERE tenant_id = $1 AND (id = $2::uuid OR wamid = $3::text)
+        ORDER BY wamid IS NOT DISTINCT FROM $3::text DESC
+        LIMIT 1
+        FOR UPDATE`,
+      [tenantId, byId ? send : send.callbackSendId, byId ? null : send.wamid],
+    );
+    if (!rows[0]) return null;
+    const { id } = rows[0];
+    // `unknown` (or failed on our side, or failed and then reported delivered) did go out: it moves on as if
+    // from `sending` (see `revives`).
+    const revived = revives(rows[0].status, rows[0].wamid, update);
+    const next = nextStatus(revived ? 'sending' : (rows[0].status as SendStatus), update);
+    if (!next) return null;
+    const stamps = timestampsFor(update)
+      .map((column) => `${column} = COALESCE(${column}, $4)`)
+      .join(', ');
+    await manager.query(
+      `WITH changed AS (
+         UPDATE automation.sends
             SET status = $3, ${stamps}, updated_at = now(),
                 wamid = COALESCE(wamid, $5::text),
                 error = CASE WHEN $7::boolean THEN NULL ELSE COALESCE($6::jsonb, error) END${revived ? ', failed_at = NULL' : ''}
-          WHERE tenant_id = $1 AND id = $2`,
-        [
-          tenantId,
-          id,
-          next,
-          event.at,
-          event.wamid ?? null,
-          event.error ? JSON.stringify(event.error) : null,
-          revived,
-        ],
-      );
-      await manager.query(
-        `INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at) VALUES ($1, $2, $3, $4, $5)`,
-        [id, tenantId, next, event.detail, event.at],
-      );
-      return next;
-    });
+          WHERE tenant_id = $1 AND id = $2
+         RETURNING id
+       )
+       INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at)
+       SELECT id, $1, $3, $8, $4 FROM changed`,
+      [
+        tenantId,
+        id,
+        next,
+        event.at,
+        event.wamid ?? null,
+        event.error ? JSON.stringify(event.error) : null,
+        revived,
+        event.detail,
+      ],
+    );
+    return next;
   }
 
   async getLogView(tenantId: string, id: string): Promise<AutomationLogView | null> {

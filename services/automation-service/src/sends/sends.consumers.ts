@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Events } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
-import { SendsService } from './sends.service';
+import { STATUS_BATCH, SendsService } from './sends.service';
 
 /**
  * Durable consumer names. JetStream forbids `.` in durable names, so the conventional
@@ -26,6 +26,9 @@ export class SendsConsumers implements OnApplicationBootstrap {
     await this.jetstream.consume({
       durable: DURABLES.whatsappStatus,
       subject: Events.whatsappStatus,
+      // Several in flight, so that they are applied in batches (SendsService); they are handed over in stream
+      // order, and each batch is applied in that order.
+      concurrency: STATUS_BATCH,
       handler: (event) => this.sends.onWhatsappStatus(event),
     });
     await this.jetstream.consume({

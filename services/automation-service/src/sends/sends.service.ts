@@ -5,7 +5,9 @@ import {
   normalizePhone,
   sendReasonForMetaCode,
 } from '@crm/contracts';
-import { SendStore, type SendError } from './send-store';
+import { MicroBatcher } from '@crm/nest-common';
+import { SendStore, type DeliveryEvent, type DeliveryTarget, type SendError } from './send-store';
+import type { DeliveryUpdate } from './send-status';
 
 /** `biz_opaque_callback_data` of every automated message: marks it as ours and names the send. */
 export const CALLBACK_PREFIX = 'automation:';
@@ -13,6 +15,10 @@ export const CALLBACK_PREFIX = 'automation:';
 export function callbackDataFor(sendId: string): string {
   return `${CALLBACK_PREFIX}${sendId}`;
 }
+
+/** Status webhooks applied per transaction at most, and how long the first waits for others (see `MicroBatcher`). */
+export const STATUS_BATCH = 64;
+export const STATUS_LINGER_MS = 5;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,27 +35,54 @@ export function sendIdFromCallback(callbackData: string | undefined): string | n
 @Injectable()
 export class SendsService {
   private readonly logger = new Logger(SendsService.name);
+  /** Status webhooks arriving together (three per message) share one transaction. */
+  private readonly statuses = new MicroBatcher<WhatsappStatusEvent, void>({
+    maxItems: STATUS_BATCH,
+    lingerMs: STATUS_LINGER_MS,
+    flush: (events) => this.applyStatuses(events),
+  });
 
   constructor(private readonly store: SendStore) {}
 
-  /** A Meta status webhook: found by wamid (or our callback data); unknown messages are not ours. */
-  async onWhatsappStatus(event: WhatsappStatusEvent): Promise<void> {
-    const { tenantId } = event;
-    let sendId = await this.store.findIdByWamid(tenantId, event.wamid);
-    if (!sendId) {
-      // The webhook may beat the scheduler storing the wamid: our callback data names the send.
-      const fromCallback = sendIdFromCallback(event.callbackData);
-      if (fromCallback && (await this.store.exists(tenantId, fromCallback))) sendId = fromCallback;
-    }
-    if (!sendId) return;
-    const error = event.status === 'failed' ? describeStatusError(event) : undefined;
-    const changed = await this.store.applyDeliveryUpdate(tenantId, sendId, event.status, {
-      at: new Date(event.timestamp),
-      detail: error ? `WhatsApp: ${error.message}` : `WhatsApp: ${event.status}`,
-      wamid: event.wamid,
-      error,
+  /**
+   * A Meta status webhook: found by wamid, else by our callback data (the webhook may beat the scheduler storing
+   * the wamid), in the transaction that applies it; unknown messages are not ours. Resolves once applied (with the
+   * other statuses of its batch).
+   */
+  onWhatsappStatus(event: WhatsappStatusEvent): Promise<void> {
+    return this.statuses.add(event);
+  }
+
+  /**
+   * A batch of status webhooks in the order they came: one transaction per tenant. If that fails, each is applied
+   * on its own, so one status that cannot be applied fails (and is retried) alone.
+   */
+  private async applyStatuses(events: WhatsappStatusEvent[]): Promise<PromiseSettledResult<void>[]> {
+    const outcomes: PromiseSettledResult<void>[] = [];
+    const byTenant = new Map<string, number[]>();
+    events.forEach((event, index) => {
+      byTenant.set(event.tenantId, [...(byTenant.get(event.tenantId) ?? []), index]);
     });
-    if (changed) this.logger.debug(`send ${sendId} is now ${changed}`);
+    for (const [tenantId, indexes] of byTenant) {
+      const updates = indexes.map((index) => statusUpdateOf(events[index]));
+      try {
+        await this.store.applyDeliveryUpdates(tenantId, updates);
+        for (const index of indexes) outcomes[index] = { status: 'fulfilled', value: undefined };
+      } catch (error) {
+        if (indexes.length === 1) {
+          outcomes[indexes[0]] = { status: 'rejected', reason: error };
+          continue;
+        }
+        for (const [position, index] of indexes.entries()) {
+          const { send, update, event } = updates[position];
+          outcomes[index] = await this.store.applyDeliveryUpdate(tenantId, send, update, event).then(
+            () => ({ status: 'fulfilled', value: undefined }),
+            (reason: unknown) => ({ status: 'rejected', reason }),
+          );
+        }
+      }
+    }
+    return outcomes;
   }
 
   /** An inbound message answering one of our sends (quoted, or from its phone within 7 days) marks it replied. */
@@ -65,6 +98,24 @@ export class SendsService {
       });
     }
   }
+}
+
+function statusUpdateOf(event: WhatsappStatusEvent): {
+  send: DeliveryTarget;
+  update: DeliveryUpdate;
+  event: DeliveryEvent;
+} {
+  const error = event.status === 'failed' ? describeStatusError(event) : undefined;
+  return {
+    send: { wamid: event.wamid, callbackSendId: sendIdFromCallback(event.callbackData) },
+    update: event.status,
+    event: {
+      at: new Date(event.timestamp),
+      detail: error ? `WhatsApp: ${error.message}` : `WhatsApp: ${event.status}`,
+      wamid: event.wamid,
+      error,
+    },
+  };
 }
 
 function describeStatusError(event: WhatsappStatusEvent): SendError {

@@ -64,6 +64,14 @@ export function messageIdOfCallback(callbackData: string | undefined): string | 
   return UUID.test(id) ? id : null;
 }
 
+/**
+ * A status whose callback data is another sender's (the HSM automation's `automation:…`): every chat message we
+ * send carries ours, so it is not one of our messages and needs no look-up. A status without callback data may be.
+ */
+export function isAnotherSendersStatus(callbackData: string | undefined): boolean {
+  return callbackData !== undefined && callbackData !== '' && !callbackData.startsWith(CALLBACK_PREFIX);
+}
+
 /** A keyset position: an instant with microseconds (as text, see `INSTANT_SQL`) and an id. */
 export type Keyset = { at: string; id: string };
 

@@ -17,7 +17,14 @@ import { RpcClient, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { LeadStore } from '../leads/lead-store';
 import { visibilityOf } from '../opportunities/visibility';
-import { callbackDataOf, decodeKeyset, encodeKeyset, messageIdOfCallback, previewOf } from './chat-rules';
+import {
+  callbackDataOf,
+  decodeKeyset,
+  encodeKeyset,
+  isAnotherSendersStatus,
+  messageIdOfCallback,
+  previewOf,
+} from './chat-rules';
 import { ConversationStore } from './conversation-store';
 import { MessageStore } from './message-store';
 
@@ -172,6 +179,8 @@ export class ChatsService {
    * Statuses of messages we did not send (e.g. the HSM automation's) change nothing.
    */
   async applyStatus(event: WhatsappStatusEvent): Promise<boolean> {
+    // Three statuses per automated message: without a transaction each.
+    if (isAnotherSendersStatus(event.callbackData)) return false;
     const { tenantId } = event;
     const error = event.errors?.[0];
     return this.db.withTenant(tenantId, (db) =>

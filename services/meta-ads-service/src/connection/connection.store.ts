@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
-import { In, type Repository } from 'typeorm';
+import { In, type EntityManager, type Repository } from 'typeorm';
 import { ConnectionEntity, type StoredMetaError } from './connection.entity';
 import { TokenVault } from './token-vault';
 
 export type ActiveConnection = { connection: ConnectionEntity; token: string };
+
+/** What a WhatsApp send needs of a usable connection: its number and the decrypted token. */
+export type WhatsappSender = { phoneNumberId: string; token: string };
 
 /** Connections that still route webhooks (an expired token still owns its number and pages). */
 const ROUTABLE_STATES: ConnectionEntity['state'][] = ['connected', 'expired'];
@@ -64,6 +67,36 @@ export class ConnectionStore {
       throw new DomainError('META_TOKEN_EXPIRED', 'the stored Meta connection is unreadable; reconnect Meta');
     }
     return { connection, token };
+  }
+
+  /**
+   * The tenant's WhatsApp number and token, read in the caller's tenant transaction (a send reads them with the
+   * writing of its row; only the four columns it needs), or null whenever `requireActive` would refuse the
+   * connection or it has no number: call that for the reason (it also marks a token past its date as expired and
+   * logs an unreadable one). No side effects here.
+   */
+  async senderIn(db: EntityManager, tenantId: string): Promise<WhatsappSender | null> {
+    const rows: {
+      state: ConnectionEntity['state'];
+      access_token_encrypted: string | null;
+      token_expires_at: Date | null;
+      phone_number_id: string | null;
+    }[] = await db.query(
+      `SELECT state, access_token_encrypted, token_expires_at, phone_number_id
+         FROM meta_ads.connections WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    const row = rows[0];
+    if (!row || row.state !== 'connected' || !row.access_token_encrypted || !row.phone_number_id) return null;
+    if (row.token_expires_at !== null && row.token_expires_at.getTime() <= Date.now()) return null;
+    try {
+      return {
+        phoneNumberId: row.phone_number_id,
+        token: this.vault.open(tenantId, row.access_token_encrypted),
+      };
+    } catch {
+      return null;
+    }
   }
 
   /** Meta answered 190 (or the expiry date passed): the connection needs the user to reconnect. */

@@ -8,6 +8,7 @@ import {
   type EventSubject,
 } from '@crm/contracts';
 import { OutboxService, ProcessedEvents, TenantDatabase } from '@crm/nest-common';
+import type { EntityManager } from 'typeorm';
 import { AdCatalogService } from '../ads/ad-catalog.service';
 
 /** Events recorded and enqueued per transaction when a part carries thousands. */
@@ -62,21 +63,31 @@ export class WebhookEvents {
 
   /**
    * Many events of one subject and tenant at once (a body of thousands of statuses): each validated, then receipts
-   * recorded and the new ones enqueued, a thousand per transaction, in the order given (the relay keeps it).
+   * recorded and the new ones enqueued, a thousand per transaction, in the order given (the relay keeps it). No
+   * look-up first: a key already recorded is simply not enqueued again. `alongside` runs in the first of those
+   * transactions (in one of its own when nothing is valid): work that commits with the receipts, at no extra round
+   * trip.
    */
   async publishMany<S extends EventSubject>(
     subject: S,
     items: readonly { event: Record<string, unknown>; key: string }[],
     tenantId: string,
+    alongside?: (db: EntityManager) => Promise<void>,
   ): Promise<void> {
     const valid: { key: string; payload: EventPayload<S> }[] = [];
     for (const item of items) {
       const payload = this.validate(subject, item.event, item.key, tenantId);
       if (payload) valid.push({ key: item.key, payload });
     }
+    let pending = alongside;
+    if (valid.length === 0 && pending) await this.db.withTenant(tenantId, pending);
     for (let start = 0; start < valid.length; start += ENQUEUE_BATCH) {
       const batch = valid.slice(start, start + ENQUEUE_BATCH);
       await this.db.withTenant(tenantId, async (db) => {
+        if (pending) {
+          await pending(db);
+          pending = undefined;
+        }
         const fresh = await this.receipts.recordMany(
           db,
           tenantId,

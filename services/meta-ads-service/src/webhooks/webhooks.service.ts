@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError, Events, Webhooks, type MetaWebhookPartMessage } from '@crm/contracts';
-import { JetStreamService } from '@crm/nest-common';
+import { JetStreamService, MicroBatcher } from '@crm/nest-common';
 import { ConnectionStore } from '../connection/connection.store';
 import type { TemplateWebhookUpdate } from '../whatsapp/template-updates';
 import { TemplatesService } from '../whatsapp/templates.service';
@@ -32,8 +32,11 @@ import { WebhookEvents } from './webhook-events';
 /** NATS refuses `.` in durable names, so the conventional `meta-ads-service.webhook-parts` is spelled with a dash. */
 export const WEBHOOK_CONSUMER = 'meta-ads-service-webhook-parts';
 
-/** Webhook parts one replica handles at once. */
-const PART_CONCURRENCY = 8;
+/** Webhook parts one replica handles at once (status-only parts among them are published in batches). */
+const PART_CONCURRENCY = 32;
+/** Status-only parts published per batch at most, and how long the first waits for others (see `MicroBatcher`). */
+const STATUS_PARTS_BATCH = 32;
+const STATUS_PARTS_LINGER_MS = 5;
 /** Inbound messages of one part processed at a time (each may resolve its ad with Meta). */
 const ITEM_CONCURRENCY = 16;
 /** Problems named in one VALIDATION error (the count says how many there were). */
@@ -42,6 +45,9 @@ const MAX_PROBLEMS_SHOWN = 10;
 /** Who a webhook belongs to: one tenant, nobody, or several (ambiguous: never guessed). */
 type Routing = { tenantId: string } | { unknown: true } | { ambiguous: number };
 
+/** The statuses of one part that carries nothing else, with what routes them (see `publishStatusParts`). */
+type StatusPart = { phoneNumberId?: string; wabaId?: string; statuses: MappedStatus[] };
+
 const isValidationError = (error: unknown): error is DomainError =>
   error instanceof DomainError && error.code === 'VALIDATION';
 
@@ -49,6 +55,20 @@ const isValidationError = (error: unknown): error is DomainError =>
 function validationMessage(error: unknown): string {
   if (!isValidationError(error)) throw error;
   return error.message;
+}
+
+/** The statuses of a change mapped to events (`null` ones are not ours to publish); malformed ones to `problems`. */
+function mapStatuses(value: MessagesValue, path: string, problems: string[]): MappedStatus[] {
+  const statuses: MappedStatus[] = [];
+  value.statuses.forEach((status, index) => {
+    try {
+      const mapped = mapStatus(status, `${path}.statuses[${index}]`);
+      if (mapped) statuses.push(mapped);
+    } catch (error) {
+      problems.push(validationMessage(error));
+    }
+  });
+  return statuses;
 }
 
 /** `webhook 1a2b3c4d5e6f entry[0].changes[2]`: where a problem is, in the words of Meta's body. */
@@ -68,6 +88,12 @@ function describePart(part: MetaWebhookPartMessage): string {
 @Injectable()
 export class WebhooksService implements OnApplicationBootstrap {
   private readonly logger = new Logger('MetaWebhooks');
+  /** Status-only parts arriving together: one routing look-up and one transaction per batch (`publishStatusParts`). */
+  private readonly statusParts = new MicroBatcher<StatusPart, boolean>({
+    maxItems: STATUS_PARTS_BATCH,
+    lingerMs: STATUS_PARTS_LINGER_MS,
+    flush: (parts) => this.publishStatusParts(parts),
+  });
 
   constructor(
     private readonly jetstream: JetStreamService,
@@ -154,6 +180,15 @@ export class WebhooksService implements OnApplicationBootstrap {
   ): Promise<void> {
     problems.push(...value.problems);
     if (value.messages.length === 0 && value.statuses.length === 0) return;
+    if (value.messages.length === 0) {
+      // Statuses only, the usual part (Meta sends a status per webhook): published with the other status parts
+      // arriving meanwhile. Problems of an unrouted part are not reported, as below.
+      const mappingProblems: string[] = [];
+      const statuses = mapStatuses(value, path, mappingProblems);
+      const routed = await this.statusParts.add({ phoneNumberId: value.phoneNumberId, wabaId, statuses });
+      if (routed) problems.push(...mappingProblems);
+      return;
+    }
     const routing = await this.tenantForWhatsapp(value.phoneNumberId, wabaId);
     if (!('tenantId' in routing)) return;
     const { tenantId } = routing;
@@ -166,22 +201,11 @@ export class WebhooksService implements OnApplicationBootstrap {
         problems.push(validationMessage(error));
       }
     });
-    const statuses: MappedStatus[] = [];
-    value.statuses.forEach((status, index) => {
-      try {
-        const mapped = mapStatus(status, `${path}.statuses[${index}]`);
-        if (mapped) statuses.push(mapped);
-      } catch (error) {
-        problems.push(validationMessage(error));
-      }
-    });
+    const statuses = mapStatuses(value, path, problems);
 
     const inboundKey = (m: MappedInbound) => `wa-in:${m.wamid}`;
-    const statusKey = (s: MappedStatus) => `wa-st:${s.wamid}:${s.status}`;
-    const seen = await this.events.seenAmong(tenantId, [
-      ...inbound.map(inboundKey),
-      ...statuses.map(statusKey),
-    ]);
+    const seen =
+      inbound.length > 0 ? await this.events.seenAmong(tenantId, inbound.map(inboundKey)) : new Set<string>();
 
     const inboundErrors = await forEachGrouped(
       inbound.filter((m) => !seen.has(inboundKey(m))),
@@ -203,16 +227,35 @@ export class WebhooksService implements OnApplicationBootstrap {
         await this.events.publish(Events.whatsappInbound, event, inboundKey(mapped), tenantId);
       },
     );
-    // Statuses are recorded and enqueued in batches (one transaction per thousand), in the order Meta sent them.
+    await this.publishStatuses(tenantId, statuses);
+    // A transient failure (database, NATS) retries the whole part: what was enqueued is skipped next time.
+    const failures = inboundErrors;
+    const transient = failures.find((error) => !isValidationError(error));
+    if (transient) throw transient;
+    problems.push(...failures.map(validationMessage));
+  }
+
+  /**
+   * Statuses of one tenant, in the order Meta sent them: recorded and enqueued in batches (one transaction per
+   * thousand; no look-up first, a status already enqueued is skipped). A send whose answer was lost (timeout, 5xx)
+   * is settled by its own status webhooks (callback data), in the first of those transactions.
+   */
+  private async publishStatuses(tenantId: string, statuses: MappedStatus[]): Promise<void> {
+    let settled = 0;
+    const settling = statuses.some((status) => status.callbackData);
     await this.events.publishMany(
       Events.whatsappStatus,
-      statuses
-        .filter((s) => !seen.has(statusKey(s)))
-        .map((mapped) => ({ event: { tenantId, ...mapped }, key: statusKey(mapped) })),
+      statuses.map((mapped) => ({
+        event: { tenantId, ...mapped },
+        key: `wa-st:${mapped.wamid}:${mapped.status}`,
+      })),
       tenantId,
+      settling
+        ? async (db) => {
+            settled = await this.sends.settleFromStatuses(tenantId, statuses, db);
+          }
+        : undefined,
     );
-    // A send whose answer was lost (timeout, 5xx) is settled by its own status webhooks (callback data).
-    const settled = await this.sends.settleFromStatuses(tenantId, statuses);
     if (settled > 0)
       this.logger.log(`tenant ${tenantId}: ${settled} send(s) of unknown outcome settled by webhook`);
     // Reported by WhatsApp: evidence about earlier sends from this number that never were (SendsService.outcome).
@@ -220,11 +263,55 @@ export class WebhooksService implements OnApplicationBootstrap {
       tenantId,
       statuses.map((s) => s.wamid),
     );
-    // A transient failure (database, NATS) retries the whole part: what was enqueued is skipped next time.
-    const failures = inboundErrors;
-    const transient = failures.find((error) => !isValidationError(error));
-    if (transient) throw transient;
-    problems.push(...failures.map(validationMessage));
+  }
+
+  /**
+   * A batch of status-only parts: each distinct number / WABA routed once, then each tenant's statuses published in
+   * one go (in the parts' order). If that fails, its parts are published one by one, so a part that cannot be
+   * published fails (and is retried) alone. Answers, per part, whether it was routed to a tenant.
+   */
+  private async publishStatusParts(parts: StatusPart[]): Promise<PromiseSettledResult<boolean>[]> {
+    const outcomes: PromiseSettledResult<boolean>[] = [];
+    const routes = new Map<string, Routing>();
+    const byTenant = new Map<string, number[]>();
+    for (const [index, part] of parts.entries()) {
+      const key = `${part.phoneNumberId ?? ''}/${part.wabaId ?? ''}`;
+      try {
+        let routing = routes.get(key);
+        if (!routing) {
+          routing = await this.tenantForWhatsapp(part.phoneNumberId, part.wabaId);
+          routes.set(key, routing);
+        }
+        if ('tenantId' in routing) {
+          byTenant.set(routing.tenantId, [...(byTenant.get(routing.tenantId) ?? []), index]);
+        } else {
+          outcomes[index] = { status: 'fulfilled', value: false };
+        }
+      } catch (error) {
+        outcomes[index] = { status: 'rejected', reason: error };
+      }
+    }
+    for (const [tenantId, indexes] of byTenant) {
+      try {
+        await this.publishStatuses(
+          tenantId,
+          indexes.flatMap((index) => parts[index].statuses),
+        );
+        for (const index of indexes) outcomes[index] = { status: 'fulfilled', value: true };
+      } catch (error) {
+        if (indexes.length === 1) {
+          outcomes[indexes[0]] = { status: 'rejected', reason: error };
+          continue;
+        }
+        for (const index of indexes) {
+          outcomes[index] = await this.publishStatuses(tenantId, parts[index].statuses).then(
+            () => ({ status: 'fulfilled', value: true }),
+            (reason: unknown) => ({ status: 'rejected', reason }),
+          );
+        }
+      }
+    }
+    return outcomes;
   }
 
   /**

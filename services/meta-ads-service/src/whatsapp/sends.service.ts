@@ -12,9 +12,9 @@ import {
   type SendTextRequest,
 } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { ConnectionStore } from '../connection/connection.store';
+import { ConnectionStore, type WhatsappSender } from '../connection/connection.store';
 import { GraphClient, MetaTransportError } from '../graph/graph-client';
 import { MetaAdsConfig } from '../config';
 import { SendPacer, type PacingTicket } from './send-pacer';
@@ -27,6 +27,15 @@ import { SendEntity, type SendError } from './send.entity';
 function isRetryable(send: SendEntity): boolean {
   return send.status === 'failed' && send.error?.code !== 'META_REJECTED';
 }
+
+/** A send's row as `deliver` first writes it. */
+type Reservation = Pick<
+  SendEntity,
+  'id' | 'tenantId' | 'idempotencyKey' | 'to' | 'kind' | 'templateName' | 'language'
+> & {
+  callbackData: string | null;
+  at: Date;
+};
 
 /** A `requested` row older than this lost its replica mid-call: its outcome is unknown. */
 const IN_FLIGHT_GRACE_MS = 5_000;
@@ -115,6 +124,33 @@ export class SendsService {
     return this.db.withTenant(tenantId, (db) => fn(db.getRepository(SendEntity)));
   }
 
+  /**
+   * Write the send's row (`requested`, not begun) unless its key has one: true when written. Plain SQL on the hot
+   * path, as `beginRequest` and the accepted update.
+   */
+  private async reserve(db: EntityManager, row: Reservation, phoneNumberId: string): Promise<boolean> {
+    const rows: { id: string }[] = await db.query(
+      `INSERT INTO meta_ads.sends (id, tenant_id, idempotency_key, "to", kind, template_name, language, wamid,
+                                   status, error, callback_data, requested_at, phone_number_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 'requested', NULL, $8, NULL, $10, $9, $9)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        row.id,
+        row.tenantId,
+        row.idempotencyKey,
+        row.to,
+        row.kind,
+        row.templateName,
+        row.language,
+        row.callbackData,
+        row.at,
+        phoneNumberId,
+      ],
+    );
+    return rows.length > 0;
+  }
+
   /** A template message (any time). */
   send(request: SendTemplateRequest): Promise<SendTemplateResult> {
     return this.deliver(
@@ -165,57 +201,57 @@ export class SendsService {
     message: Record<string, unknown>,
   ): Promise<SendTemplateResult> {
     const { tenantId, idempotencyKey } = request;
-    // A repeated key is answered from its row even when the connection has changed since.
-    const previous = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
-    if (previous && !isRetryable(previous)) return this.existing(previous);
-    const { connection, token } = await this.connections.requireActive(tenantId);
-    if (!connection.phoneNumberId) {
-      throw new DomainError('META_NOT_CONNECTED', 'no WhatsApp number is connected for this account');
+    // `requested_at` is stamped only when the request is about to leave (after pacing): see `beginRequest`.
+    const reservation: Reservation = {
+      id: randomUUID(),
+      tenantId,
+      idempotencyKey,
+      to: request.to,
+      ...what,
+      callbackData: request.callbackData ?? null,
+      at: new Date(),
+    };
+    // The usual case in one transaction: the connection is usable and the key is new, so its row is written (before
+    // Meta is called: a second request with the same key finds it and never sends).
+    const first = await this.db.withTenant(tenantId, async (db) => {
+      const sender = await this.connections.senderIn(db, tenantId);
+      return sender ? { sender, inserted: await this.reserve(db, reservation, sender.phoneNumberId) } : null;
+    });
+    let sender: WhatsappSender;
+    let sendId: string;
+    if (first?.inserted) {
+      sender = first.sender;
+      sendId = reservation.id;
+    } else {
+      // A repeated key is answered from its row even when the connection has changed since.
+      const previous = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
+      if (previous && !isRetryable(previous)) return this.existing(previous);
+      if (first) {
+        sender = first.sender;
+      } else {
+        const { connection, token } = await this.connections.requireActive(tenantId);
+        if (!connection.phoneNumberId) {
+          throw new DomainError('META_NOT_CONNECTED', 'no WhatsApp number is connected for this account');
+        }
+        sender = { phoneNumberId: connection.phoneNumberId, token };
+      }
+      const inserted = previous
+        ? false
+        : await this.db.withTenant(tenantId, (db) => this.reserve(db, reservation, sender.phoneNumberId));
+      if (inserted) {
+        sendId = reservation.id;
+      } else {
+        const reclaimed = await this.reclaimRetryable(tenantId, idempotencyKey, sender.phoneNumberId);
+        if (!reclaimed) return this.existingByKey(tenantId, idempotencyKey);
+        sendId = reclaimed;
+      }
     }
-    const now = new Date();
-    const id = randomUUID();
-    // The row is written before Meta is called: a second request with the same key finds it and never sends.
-    const inserted = await this.sends(tenantId, (sends) =>
-      sends
-        .createQueryBuilder()
-        .insert()
-        .into(SendEntity)
-        .values({
-          id,
-          tenantId,
-          idempotencyKey,
-          to: request.to,
-          ...what,
-          wamid: null,
-          status: 'requested',
-          error: null,
-          callbackData: request.callbackData ?? null,
-          // Stamped only when the request is about to leave (after pacing): see `beginRequest`.
-          requestedAt: null,
-          phoneNumberId: connection.phoneNumberId,
-          requestEndedAt: null,
-          statusReportedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .orIgnore()
-        .returning(['id'])
-        .execute(),
-    );
-    let sendId: string = id;
-    if (inserted.raw.length === 0) {
-      const reclaimed = await this.reclaimRetryable(tenantId, idempotencyKey, connection.phoneNumberId);
-      if (!reclaimed) return this.existingByKey(tenantId, idempotencyKey);
-      sendId = reclaimed;
-    }
+    const { phoneNumberId, token } = sender;
 
     let ticket: PacingTicket;
     try {
       // Our turn on this number (and, for templates, to this recipient) across all replicas.
-      ticket = await this.pacer.acquire(
-        connection.phoneNumberId,
-        what.kind === 'template' ? request.to : null,
-      );
+      ticket = await this.pacer.acquire(phoneNumberId, what.kind === 'template' ? request.to : null);
     } catch (error) {
       // Held back here: certainly not sent, and the same key may try again.
       const held = error instanceof DomainError ? error : new DomainError('INTERNAL', String(error));
@@ -242,7 +278,7 @@ export class SendsService {
         family: 'whatsapp',
         token,
         storedToken: true,
-        path: `${connection.phoneNumberId}/messages`,
+        path: `${phoneNumberId}/messages`,
         body: {
           messaging_product: 'whatsapp',
           recipient_type: 'individual',
@@ -283,10 +319,11 @@ export class SendsService {
       throw unknown;
     }
     try {
-      await this.sends(tenantId, (sends) =>
-        sends.update(
-          { tenantId, id: sendId },
-          { wamid, status: 'accepted', error: null, updatedAt: new Date() },
+      await this.db.withTenant(tenantId, (db) =>
+        db.query(
+          `UPDATE meta_ads.sends SET wamid = $3, status = 'accepted', error = NULL, updated_at = $4
+            WHERE tenant_id = $1 AND id = $2`,
+          [tenantId, sendId, wamid, new Date()],
         ),
       );
     } catch (error) {
@@ -423,18 +460,18 @@ export class SendsService {
    * against `abandon`), so a send is either begun here or given up by reconciliation, never both.
    */
   private async beginRequest(tenantId: string, id: string): Promise<boolean> {
-    const result = await this.sends(tenantId, (sends) =>
-      sends
-        .createQueryBuilder()
-        .update(SendEntity)
-        .set({ requestedAt: () => 'now()', updatedAt: new Date() })
-        .where("tenant_id = :tenantId AND id = :id AND status = 'requested' AND requested_at IS NULL", {
-          tenantId,
-          id,
-        })
-        .execute(),
+    const rows: { id: string }[] = await this.db.withTenant(tenantId, (db) =>
+      db.query(
+        `WITH begun AS (
+           UPDATE meta_ads.sends SET requested_at = now(), updated_at = $3
+            WHERE tenant_id = $1 AND id = $2 AND status = 'requested' AND requested_at IS NULL
+           RETURNING id
+         )
+         SELECT id FROM begun`,
+        [tenantId, id, new Date()],
+      ),
     );
-    return (result.affected ?? 0) > 0;
+    return rows.length > 0;
   }
 
   /** Give up a reservation that never began (certainly not sent): the same key may send later. */
@@ -462,29 +499,36 @@ export class SendsService {
   /**
    * Status webhooks settle sends whose answer was lost: Meta had the message after all (any status, even
    * `failed`, means it took the request), so an `unknown` or `requested` row with that callback data gets its wamid.
+   * One statement for all of them, in `db` (the caller's tenant transaction) or a transaction of its own.
    */
   async settleFromStatuses(
     tenantId: string,
     statuses: { wamid: string; callbackData?: string }[],
+    db?: EntityManager,
   ): Promise<number> {
-    let settled = 0;
-    for (const status of statuses) {
-      if (!status.callbackData) continue;
-      const result = await this.sends(tenantId, (sends) =>
-        sends
-          .createQueryBuilder()
-          .update(SendEntity)
-          .set({ wamid: status.wamid, status: 'accepted', error: null, updatedAt: new Date() })
-          .where('tenant_id = :tenantId AND callback_data = :callbackData', {
-            tenantId,
-            callbackData: status.callbackData,
-          })
-          .andWhere("status IN ('unknown', 'requested') AND wamid IS NULL")
-          .execute(),
+    const withData = statuses.filter((status) => status.callbackData);
+    if (withData.length === 0) return 0;
+    const settle = async (manager: EntityManager) => {
+      const rows: { count: number }[] = await manager.query(
+        `WITH settled AS (
+           UPDATE meta_ads.sends s
+              SET wamid = v.wamid, status = 'accepted', error = NULL, updated_at = $4
+             FROM unnest($2::text[], $3::text[]) AS v(callback_data, wamid)
+            WHERE s.tenant_id = $1 AND s.callback_data = v.callback_data
+              AND s.status IN ('unknown', 'requested') AND s.wamid IS NULL
+           RETURNING s.id
+         )
+         SELECT count(*)::int AS count FROM settled`,
+        [
+          tenantId,
+          withData.map((status) => status.callbackData),
+          withData.map((status) => status.wamid),
+          new Date(),
+        ],
       );
-      settled += result.affected ?? 0;
-    }
-    return settled;
+      return rows[0].count;
+    };
+    return db ? settle(db) : this.db.withTenant(tenantId, settle);
   }
 
   /**

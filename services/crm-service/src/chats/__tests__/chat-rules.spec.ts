@@ -4,6 +4,7 @@ import {
   callbackDataOf,
   decodeKeyset,
   encodeKeyset,
+  isAnotherSendersStatus,
   messageIdOfCallback,
   previewOf,
   windowEndsAt,
@@ -33,6 +34,14 @@ describe('chat rules', () => {
     expect(messageIdOfCallback('automation:lead_followup:x')).toBeNull();
     expect(messageIdOfCallback('crm-msg:not-a-uuid')).toBeNull();
     expect(messageIdOfCallback(undefined)).toBeNull();
+  });
+
+  it("skips statuses of another sender's messages, never those that may be ours", () => {
+    expect(isAnotherSendersStatus('automation:6a1f0c52-3f1e-4b0e-9f61-0d8a2b7c9e10')).toBe(true);
+    expect(isAnotherSendersStatus(callbackDataOf('3f2b8c1e-9d4a-4b7e-8f00-1a2b3c4d5e6f'))).toBe(false);
+    expect(isAnotherSendersStatus('crm-msg:not-a-uuid')).toBe(false);
+    expect(isAnotherSendersStatus(undefined)).toBe(false);
+    expect(isAnotherSendersStatus('')).toBe(false);
   });
 
   it('round-trips a keyset cursor and refuses a forged one', () => {
