@@ -181,18 +181,20 @@ export class ConnectionService {
     return this.statusOf(tenantId, await this.store.find(tenantId));
   }
 
-  /** Best-effort revoke on Meta, then forget the token, the assets and what was synced for them. */
+  /**
+   * Forget the token, the assets and what was synced for them. Then, only when no other tenant's connection
+   * was made by the same Meta user, a best-effort `DELETE /me/permissions` — Meta de-authorises the app for that
+   * user, which would stop every other CRM account that person connected.
+   */
   async disconnect(tenantId: string): Promise<ConnectionStatus> {
     const existing = await this.store.find(tenantId);
     if (!existing) return this.statusOf(tenantId, null);
+    let token: string | null = null;
     if (existing.accessTokenEncrypted) {
       try {
-        const token = this.vault.open(tenantId, existing.accessTokenEncrypted);
-        await this.graph.delete({ tenantId, family: 'ads', token, path: 'me/permissions' });
-      } catch (error) {
-        this.logger.warn(
-          `tenant ${tenantId}: could not revoke permissions on Meta (${error instanceof DomainError ? error.code : 'error'}); disconnecting anyway`,
-        );
+        token = this.vault.open(tenantId, existing.accessTokenEncrypted);
+      } catch {
+        this.logger.warn(`tenant ${tenantId}: stored Meta token cannot be decrypted; not revoking on Meta`);
       }
     }
     const row: ConnectionEntity = {
@@ -213,8 +215,39 @@ export class ConnectionService {
     await this.catalog.deleteForTenant(tenantId);
     await this.templates.deleteForTenant(tenantId);
     await this.insights.deleteForTenant(tenantId);
+    if (token) await this.revokeUnlessShared(tenantId, existing.metaUserId, token);
     this.logger.log(`tenant ${tenantId}: Meta disconnected`);
     return this.statusOf(tenantId, row);
+  }
+
+  /**
+   * `DELETE /me/permissions` with the tenant's (already forgotten) token, unless another tenant's connection uses
+   * the same Meta user (or the user is unknown): then only our copy of the token is gone. Checked after our row is
+   * cleared, so two tenants of one user disconnecting at once do not both skip it. A failure is logged only.
+   */
+  private async revokeUnlessShared(
+    tenantId: string,
+    metaUserId: string | null,
+    token: string,
+  ): Promise<void> {
+    if (!metaUserId) {
+      this.logger.warn(`tenant ${tenantId}: Meta user unknown; not revoking the app on Meta`);
+      return;
+    }
+    const others = await this.store.otherConnectionsOfMetaUser(tenantId, metaUserId);
+    if (others > 0) {
+      this.logger.log(
+        `tenant ${tenantId}: Meta user also connected for ${others} other account(s); app permissions kept on Meta`,
+      );
+      return;
+    }
+    try {
+      await this.graph.delete({ tenantId, family: 'ads', token, path: 'me/permissions' });
+    } catch (error) {
+      this.logger.warn(
+        `tenant ${tenantId}: could not revoke permissions on Meta (${error instanceof DomainError ? error.code : 'error'}); disconnected anyway`,
+      );
+    }
   }
 
   async listPortfolios(tenantId: string): Promise<PortfolioOption[]> {

@@ -127,6 +127,22 @@ export class ConnectionStore {
     );
   }
 
+  /**
+   * How many other tenants' connections (not disconnected: expired ones too) were made by this Meta user (a system
+   * query). Revoking the app on Meta (`DELETE /me/permissions`) would stop every one of their tokens.
+   */
+  async otherConnectionsOfMetaUser(tenantId: string, metaUserId: string): Promise<number> {
+    return this.db.asSystem('connections sharing a Meta user', (db) =>
+      db
+        .getRepository(ConnectionEntity)
+        .createQueryBuilder('c')
+        .where('c.tenant_id <> :tenantId', { tenantId })
+        .andWhere('c.meta_user_id = :metaUserId', { metaUserId })
+        .andWhere("c.state <> 'disconnected'")
+        .getCount(),
+    );
+  }
+
   /** Tenants whose routable connection has this WhatsApp number or WABA (a system query: routes webhooks). */
   async tenantsRouting(
     where: { phoneNumberId: string } | { wabaId: string },
