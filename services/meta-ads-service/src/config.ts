@@ -116,4 +116,15 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Min(1_000)
   @Max(86_400_000)
   TEMPLATE_SYNC_INTERVAL_MS: number = 900_000;
+
+  /**
+   * How long webhooks for the assets of a disconnected tenant are kept for it (`held_webhooks`), waiting for it to
+   * reconnect with those assets; older ones are deleted (logged). Meta itself retries a failed delivery for up to
+   * 7 days, so a week by default (1 hour – 30 days).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  HELD_WEBHOOK_RETENTION_HOURS: number = 168;
 }

@@ -1,11 +1,22 @@
-import { Rpc } from '@crm/contracts';
-import { startMetaAdsTestApp, type MetaAdsTestApp } from './meta-ads-test-app';
+import { randomUUID } from 'node:crypto';
+import { Events, Rpc, type LeadgenReceivedEvent, type WhatsappInboundEvent } from '@crm/contracts';
+import { HeldWebhookReplay } from '../webhooks/held-webhook-replay';
+import { startMetaAdsTestApp, waitFor, type MetaAdsTestApp } from './meta-ads-test-app';
+
+type SandboxWebhook = { kind: string; meta: Record<string, string>; payload: Record<string, unknown> };
+
+const randomWaId = (): string => `52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+const settle = (ms = 600) => new Promise((r) => setTimeout(r, ms));
 
 describe('meta-ads-service: disconnect and reconnect (real DB, NATS, Meta sandbox)', () => {
   let svc: MetaAdsTestApp;
+  let inbound: WhatsappInboundEvent[];
+  let leads: LeadgenReceivedEvent[];
 
   beforeAll(async () => {
     svc = await startMetaAdsTestApp();
+    inbound = await svc.collect(Events.whatsappInbound);
+    leads = await svc.collect(Events.leadgenReceived);
   });
 
   afterAll(async () => {
@@ -17,6 +28,44 @@ describe('meta-ads-service: disconnect and reconnect (real DB, NATS, Meta sandbo
   });
 
   const disconnect = (tenantId: string) => svc.rpc.call(Rpc.meta.disconnect, { tenantId });
+  const reconnect = async (tenantId: string) =>
+    svc.rpc.call(Rpc.meta.completeOauth, {
+      tenantId,
+      userId: randomUUID(),
+      accessToken: await svc.mintToken(),
+    });
+  const select = (tenantId: string) =>
+    svc.rpc.call(
+      Rpc.meta.selectAssets,
+      {
+        tenantId,
+        businessId: svc.ids.businessId,
+        adAccountId: svc.ids.adAccountId,
+        wabaId: svc.ids.wabaId,
+        phoneNumberId: svc.ids.phoneNumberIds[0],
+      },
+      20_000,
+    );
+  const webhookOf = async (kind: string, match: (meta: Record<string, string>) => boolean) =>
+    (await svc.control<{ data: SandboxWebhook[] }>(`/webhooks?kind=${kind}`)).data.find((w) =>
+      match(w.meta),
+    )!;
+  /** A contact writes to the sandbox number; the exact body Meta posts is delivered as the gateway would. */
+  const message = async (from: string, text: string): Promise<string> => {
+    const { wamid } = await svc.control<{ wamid: string }>('/reply', { from, text });
+    await svc.publishWebhook((await webhookOf('message', (m) => m.wamid === wamid)).payload);
+    return wamid;
+  };
+  const heldRows = async (tenantId: string) =>
+    (
+      await svc.db.query<{ asset_kind: string; asset_id: string }>(
+        `SELECT asset_kind, asset_id FROM meta_ads.held_webhooks WHERE tenant_id = $1 ORDER BY received_at, id`,
+        [tenantId],
+      )
+    ).rows;
+  const heldCount = (tenantId: string, count: number) =>
+    waitFor(async () => (await heldRows(tenantId)).length === count, { what: `${count} kept webhook(s)` });
+  const inboundOf = (tenantId: string) => inbound.filter((e) => e.tenantId === tenantId);
 
   describe('revoking the app on Meta', () => {
     it('with another account connected by the same Meta user, disconnect forgets only our token; the last one revokes', async () => {
@@ -58,6 +107,127 @@ describe('meta-ads-service: disconnect and reconnect (real DB, NATS, Meta sandbo
       const leavingToken = await svc.storedToken(leaving.tenantId);
       await disconnect(leaving.tenantId);
       expect(svc.sandbox.state.tokens.get(leavingToken)?.revoked).toBeFalsy();
+    }, 30_000);
+  });
+
+  describe('webhooks while disconnected', () => {
+    it('WhatsApp messages that arrive while disconnected are kept and published in order after the reconnect', async () => {
+      const { tenantId } = await svc.connectTenant();
+      await disconnect(tenantId);
+      const from = randomWaId();
+      const first = await message(from, 'uno');
+      const second = await message(from, 'dos');
+      await heldCount(tenantId, 2);
+      expect(await heldRows(tenantId)).toEqual([
+        { asset_kind: 'phone_number', asset_id: svc.ids.phoneNumberIds[0] },
+        { asset_kind: 'phone_number', asset_id: svc.ids.phoneNumberIds[0] },
+      ]);
+      await settle(300);
+      expect(inboundOf(tenantId)).toEqual([]);
+
+      // Meta redelivering a body while it is kept does not keep it twice.
+      await svc.publishWebhook((await webhookOf('message', (m) => m.wamid === first)).payload);
+      await settle(300);
+      expect(await heldRows(tenantId)).toHaveLength(2);
+
+      // Reconnected but the number not chosen yet: still kept.
+      await reconnect(tenantId);
+      await svc.app.get(HeldWebhookReplay).replayDue();
+      expect(await heldRows(tenantId)).toHaveLength(2);
+      expect(inboundOf(tenantId)).toEqual([]);
+
+      await select(tenantId);
+      await waitFor(() => inboundOf(tenantId).length === 2, {
+        what: 'two inbound events after the reconnect',
+      });
+      expect(inboundOf(tenantId).map((e) => [e.wamid, e.text, e.from])).toEqual([
+        [first, 'uno', `+${from}`],
+        [second, 'dos', `+${from}`],
+      ]);
+      expect(await heldRows(tenantId)).toEqual([]);
+
+      // Published once: the same bodies again (past the duplicate window) change nothing.
+      await svc.publishWebhook((await webhookOf('message', (m) => m.wamid === second)).payload);
+      await settle();
+      expect(inboundOf(tenantId)).toHaveLength(2);
+    }, 40_000);
+
+    it('a Lead Ads lead that arrives while disconnected is read and published once the tenant reconnects', async () => {
+      const { tenantId } = await svc.connectTenant({ select: false });
+      await disconnect(tenantId);
+      const lead = await svc.control<{ leadgenId: string; pageId: string }>('/leadgen', {
+        adId: svc.ids.leadAdIds[0],
+        fullName: 'Desconectada',
+        email: 'desconectada@example.com',
+        phone: '+52 55 1234 0003',
+      });
+      await svc.publishWebhook((await webhookOf('leadgen', (m) => m.leadgenId === lead.leadgenId)).payload);
+      await heldCount(tenantId, 1);
+      expect(await heldRows(tenantId)).toEqual([{ asset_kind: 'page', asset_id: lead.pageId }]);
+      expect(leads.find((e) => e.leadgenId === lead.leadgenId)).toBeUndefined();
+
+      // The new token sees the page again: the lead is read with it.
+      await reconnect(tenantId);
+      const event = await waitFor(() => leads.find((e) => e.leadgenId === lead.leadgenId), {
+        what: 'leadgen event after the reconnect',
+      });
+      expect(event).toMatchObject({
+        tenantId,
+        pageId: lead.pageId,
+        fullName: 'Desconectada',
+        phone: '+525512340003',
+      });
+      expect(await heldRows(tenantId)).toEqual([]);
+    }, 30_000);
+
+    it('once another account holds the number, its webhooks go there; what was kept stays with the old tenant', async () => {
+      const old = await svc.connectTenant();
+      await disconnect(old.tenantId);
+      const kept = await message(randomWaId(), 'para la cuenta anterior');
+      await heldCount(old.tenantId, 1);
+
+      const next = await svc.connectTenant();
+      const fresh = await message(randomWaId(), 'para la cuenta nueva');
+      await waitFor(() => inboundOf(next.tenantId).find((e) => e.wamid === fresh), {
+        what: 'routed to new owner',
+      });
+      await svc.app.get(HeldWebhookReplay).replayDue();
+      expect(await heldRows(old.tenantId)).toHaveLength(1);
+      expect(inbound.find((e) => e.wamid === kept)).toBeUndefined();
+      expect(await heldRows(next.tenantId)).toEqual([]);
+    }, 30_000);
+
+    it('kept webhooks older than the retention are deleted and never published', async () => {
+      const { tenantId } = await svc.connectTenant();
+      await disconnect(tenantId);
+      const wamid = await message(randomWaId(), 'muy tarde');
+      await heldCount(tenantId, 1);
+      const replay = svc.app.get(HeldWebhookReplay);
+      await expect(replay.purgeExpired()).resolves.toBe(0);
+      // Default retention: 168 hours.
+      await svc.db.query(
+        `UPDATE meta_ads.held_webhooks SET held_at = now() - interval '169 hours' WHERE tenant_id = $1`,
+        [tenantId],
+      );
+      await expect(replay.purgeExpired()).resolves.toBe(1);
+      expect(await heldRows(tenantId)).toEqual([]);
+
+      await reconnect(tenantId);
+      await select(tenantId);
+      await replay.replayDue();
+      await settle(300);
+      expect(inbound.find((e) => e.wamid === wamid)).toBeUndefined();
+    }, 30_000);
+
+    it('a tenant whose token expired keeps receiving its WhatsApp messages at once', async () => {
+      const { tenantId } = await svc.connectTenant();
+      await svc.control('/tokens/expire', { token: await svc.storedToken(tenantId) });
+      await expect(svc.rpc.call(Rpc.meta.listPortfolios, { tenantId })).rejects.toBeDefined();
+      const wamid = await message(randomWaId(), 'hola');
+      await waitFor(() => inboundOf(tenantId).find((e) => e.wamid === wamid), {
+        what: 'inbound while expired',
+      });
+      expect(await heldRows(tenantId)).toEqual([]);
     }, 30_000);
   });
 });

@@ -15,6 +15,8 @@ import { AdCatalogService } from '../ads/ad-catalog.service';
 import { InsightsService } from '../ads/insights.service';
 import { MetaAdsConfig } from '../config';
 import { GraphClient } from '../graph/graph-client';
+import { HeldWebhookReplay } from '../webhooks/held-webhook-replay';
+import { HeldWebhooksStore } from '../webhooks/held-webhooks.store';
 import { LeadgenService } from '../webhooks/leadgen.service';
 import { TemplatesService } from '../whatsapp/templates.service';
 import { ConnectionEntity } from './connection.entity';
@@ -79,6 +81,8 @@ export class ConnectionService {
     private readonly insights: InsightsService,
     private readonly templates: TemplatesService,
     private readonly leadgens: LeadgenService,
+    private readonly heldWebhooks: HeldWebhooksStore,
+    private readonly heldReplay: HeldWebhookReplay,
   ) {}
 
   /** An OAuth `state` nonce may be used once, before it expires. */
@@ -172,8 +176,10 @@ export class ConnectionService {
     };
     await this.store.save(tenantId, row);
     this.logger.log(`tenant ${tenantId}: Meta connected (${scopes.length} scopes, ${pageIds.length} pages)`);
-    // Leads that arrived while the token was expired (or Meta was down) can be read now.
+    // Leads that arrived while the token was expired (or Meta was down) can be read now, and webhooks kept while
+    // the tenant was disconnected are replayed for the pages this token sees.
     this.leadgens.retryTenantSoon(tenantId);
+    this.heldReplay.kick();
     return this.statusOf(tenantId, row);
   }
 
@@ -182,7 +188,8 @@ export class ConnectionService {
   }
 
   /**
-   * Forget the token, the assets and what was synced for them. Then, only when no other tenant's connection
+   * Forget the token, the assets and what was synced for them; the assets are recorded as released by this tenant
+   * (webhooks for them are kept for it until it reconnects with them). Then, only when no other tenant's connection
    * was made by the same Meta user, a best-effort `DELETE /me/permissions` — Meta de-authorises the app for that
    * user, which would stop every other CRM account that person connected.
    */
@@ -196,6 +203,13 @@ export class ConnectionService {
       } catch {
         this.logger.warn(`tenant ${tenantId}: stored Meta token cannot be decrypted; not revoking on Meta`);
       }
+    }
+    if (existing.state !== 'disconnected') {
+      await this.heldWebhooks.recordRelease(tenantId, {
+        phoneNumberId: existing.phoneNumberId,
+        wabaId: existing.wabaId,
+        pageIds: existing.pageIds,
+      });
     }
     const row: ConnectionEntity = {
       ...existing,
@@ -325,6 +339,8 @@ export class ConnectionService {
     if (!updated) {
       throw new DomainError('CONFLICT', 'the Meta connection changed while the assets were being selected');
     }
+    // Webhooks kept while the tenant was disconnected are replayed once it holds their number / WABA again.
+    this.heldReplay.kick();
     return this.statusOf(tenantId, await this.store.find(tenantId));
   }
 
