@@ -1,6 +1,8 @@
 import type { ConnectionStatus } from '@crm/contracts/browser';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormatters } from '../../lib/format';
+import { DisconnectDialog } from './disconnect-dialog';
 import { MetaErrorNotice } from './meta-error-notice';
 import { useConnectMeta, useDisconnectMeta } from './marketing-api';
 
@@ -23,6 +25,7 @@ export function ConnectionBanner({ status }: { status: ConnectionStatus }) {
   const format = useFormatters();
   const connect = useConnectMeta();
   const disconnect = useDisconnectMeta();
+  const [confirming, setConfirming] = useState(false);
   const { state } = status;
   const canConnect = state === 'disconnected' || state === 'expired' || state === 'revoked';
 
@@ -78,7 +81,7 @@ export function ConnectionBanner({ status }: { status: ConnectionStatus }) {
             <button
               type="button"
               data-testid="meta-disconnect-button"
-              onClick={() => disconnect.mutate()}
+              onClick={() => setConfirming(true)}
               disabled={disconnect.isPending}
               className="btn-danger"
             >
@@ -158,6 +161,14 @@ export function ConnectionBanner({ status }: { status: ConnectionStatus }) {
             date: format.dateTime(status.lastError.at),
           })}
         </p>
+      ) : null}
+
+      {confirming ? (
+        <DisconnectDialog
+          busy={disconnect.isPending}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => disconnect.mutate(undefined, { onSettled: () => setConfirming(false) })}
+        />
       ) : null}
 
       {connect.isError ? (
