@@ -19,6 +19,8 @@ export type TokenRecord = {
   revoked: boolean;
   /** set by the control API: the token answers 190/463 from then on */
   forcedExpiredAt?: number;
+  /** set by the control API (`/tokens/update`); otherwise issuedAt + 90 days */
+  dataAccessExpiresAt?: number;
 };
 
 export type ConsentTransaction = {
