@@ -127,4 +127,14 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Min(1)
   @Max(720)
   HELD_WEBHOOK_RETENTION_HOURS: number = 168;
+
+  /**
+   * How often every connected token is inspected with `debug_token` (expiry, data-access expiry, granted scopes, still
+   * valid?), once across replicas; connect inspects it too. Six hours by default (1 s – 1 day).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  TOKEN_CHECK_INTERVAL_MS: number = 21_600_000;
 }

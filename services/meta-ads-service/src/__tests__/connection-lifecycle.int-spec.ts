@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events, Rpc, type LeadgenReceivedEvent, type WhatsappInboundEvent } from '@crm/contracts';
+import { TokenCheckScheduler } from '../connection/token-check.scheduler';
 import { HeldWebhookReplay } from '../webhooks/held-webhook-replay';
 import { startMetaAdsTestApp, waitFor, type MetaAdsTestApp } from './meta-ads-test-app';
 
@@ -66,6 +67,61 @@ describe('meta-ads-service: disconnect and reconnect (real DB, NATS, Meta sandbo
   const heldCount = (tenantId: string, count: number) =>
     waitFor(async () => (await heldRows(tenantId)).length === count, { what: `${count} kept webhook(s)` });
   const inboundOf = (tenantId: string) => inbound.filter((e) => e.tenantId === tenantId);
+
+  describe('expiry and scopes ahead of time', () => {
+    const status = (tenantId: string) => svc.rpc.call(Rpc.meta.connectionStatus, { tenantId });
+    /** One periodic check, as if its period had come (other suites of the run may have claimed it). */
+    const checkNow = async () => {
+      await svc.db.query(`UPDATE meta_ads.token_check_schedule SET next_run_at = now() WHERE id = 1`);
+      return svc.app.get(TokenCheckScheduler).tick();
+    };
+
+    it('connect reads expiry, data-access expiry and scopes from debug_token; the periodic check follows Meta', async () => {
+      const { tenantId, status: connected } = await svc.connectTenant({ select: false });
+      expect(connected.daysLeft).toBeGreaterThanOrEqual(59);
+      expect(connected.daysLeft).toBeLessThanOrEqual(60);
+      expect(new Date(connected.dataAccessExpiresAt!).getTime()).toBeGreaterThan(
+        Date.now() + 89 * 86_400_000,
+      );
+      expect(connected.missingScopes).toEqual([]);
+
+      // The user removes two permissions in Facebook's settings; the token now ends in 5 days, its data access in 3.
+      await svc.control('/tokens/update', {
+        token: await svc.storedToken(tenantId),
+        expiresInSeconds: 5 * 86_400 + 60,
+        dataAccessExpiresInSeconds: 3 * 86_400 + 60,
+        scopes: ['business_management', 'ads_read', 'whatsapp_business_management', 'pages_show_list'],
+      });
+      const outcomes = await checkNow();
+      expect(outcomes?.get(tenantId)).toBe('updated');
+      expect(await status(tenantId)).toMatchObject({
+        state: 'connected',
+        daysLeft: 3,
+        missingScopes: ['leads_retrieval', 'whatsapp_business_messaging'],
+      });
+      // Once per period across replicas: a second tick right away does nothing.
+      await expect(svc.app.get(TokenCheckScheduler).tick()).resolves.toBeNull();
+
+      // A reconnect renews both dates and the scopes.
+      const renewed = await reconnect(tenantId);
+      expect(renewed).toMatchObject({ state: 'connected', missingScopes: [] });
+      expect(renewed.daysLeft).toBeGreaterThanOrEqual(59);
+    }, 30_000);
+
+    it('a token Meta no longer accepts is marked expired by the periodic check, before any report finds out', async () => {
+      const { tenantId } = await svc.connectTenant({ select: false });
+      await svc.control('/tokens/expire', { token: await svc.storedToken(tenantId) });
+      const outcomes = await checkNow();
+      expect(outcomes?.get(tenantId)).toBe('expired');
+      expect(await status(tenantId)).toMatchObject({
+        state: 'expired',
+        lastError: {
+          code: 'META_TOKEN_EXPIRED',
+          message: 'Meta no longer accepts the token (190/463); reconnect Meta',
+        },
+      });
+    }, 30_000);
+  });
 
   describe('revoking the app on Meta', () => {
     it('with another account connected by the same Meta user, disconnect forgets only our token; the last one revokes', async () => {
