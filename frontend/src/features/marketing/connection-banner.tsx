@@ -2,6 +2,7 @@ import type { ConnectionStatus } from '@crm/contracts/browser';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormatters } from '../../lib/format';
+import { ExpiryWarning, MissingScopes } from './connection-health';
 import { DisconnectDialog } from './disconnect-dialog';
 import { MetaErrorNotice } from './meta-error-notice';
 import { useConnectMeta, useDisconnectMeta } from './marketing-api';
@@ -135,13 +136,17 @@ export function ConnectionBanner({ status }: { status: ConnectionStatus }) {
         </dl>
       ) : null}
 
-      {state === 'connected' && status.missingScopes.length > 0 ? (
-        <p
-          data-testid="meta-missing-scopes"
-          className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
-        >
-          {t('marketing.banner.missingScopes', { scopes: status.missingScopes.join(', ') })}
-        </p>
+      <ExpiryWarning
+        status={status}
+        onReconnect={() => connect.mutate()}
+        reconnecting={connect.isPending || connect.isSuccess}
+      />
+      {state === 'connected' ? (
+        <MissingScopes
+          scopes={status.missingScopes}
+          onReconnect={() => connect.mutate()}
+          reconnecting={connect.isPending || connect.isSuccess}
+        />
       ) : null}
 
       {status.pendingLeads ? (
