@@ -3,6 +3,7 @@ import { idsOf, listAdsOf } from '../dataset/sandbox-ids';
 import { GraphError } from '../http/graph-error';
 import { bodyObject } from '../http/request-params';
 import { simulateLead } from '../graph/lead-simulator';
+import { describeReportRun } from '../graph/report-runs';
 import {
   ALL_SCOPES,
   dataAccessExpiry,
@@ -213,6 +214,38 @@ export const createControlRouter = (state: SandboxState): Router => {
       data_access_expires_at: Math.floor(dataAccessExpiry(record) / 1000),
       scopes: record.scopes,
     });
+  });
+
+  /** Async insights report runs: how many polls a job takes, make the next ones fail, refuse big sync reads. */
+  router.post('/insights/async', (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    const next = { ...state.asyncInsights };
+    if (body.pollsToComplete !== undefined) {
+      const polls = body.pollsToComplete;
+      if (typeof polls !== 'number' || !Number.isInteger(polls) || polls < 0 || polls > 1000)
+        throw badRequest('pollsToComplete must be an integer from 0 to 1000');
+      next.pollsToComplete = polls;
+    }
+    if (body.fail !== undefined) {
+      if (body.fail !== 'Job Failed' && body.fail !== 'Job Skipped')
+        throw badRequest('fail must be "Job Failed" or "Job Skipped"');
+      next.failAs = body.fail;
+      const count = body.count ?? 1;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+        throw badRequest('count must be a non-negative integer');
+      next.failNext = count;
+    }
+    if (body.syncTooMuchData !== undefined) {
+      if (typeof body.syncTooMuchData !== 'boolean') throw badRequest('syncTooMuchData must be a boolean');
+      next.syncTooMuchData = body.syncTooMuchData;
+    }
+    state.asyncInsights = next;
+    res.json({ asyncInsights: state.asyncInsights });
+  });
+
+  /** The report runs created so far (id, polls, status, query), oldest first. */
+  router.get('/insights/report-runs', (_req: Request, res: Response) => {
+    res.json({ data: [...state.reportRuns.values()].map(describeReportRun) });
   });
 
   router.post('/throttle', (req: Request, res: Response) => {

@@ -1,4 +1,5 @@
 import { buildDataset } from '../dataset/build-dataset';
+import type { ReportRun } from '../graph/report-runs';
 import type { Dataset, SandboxTemplate } from '../dataset/dataset.types';
 import type { ResolvedSandboxOptions } from '../sandbox-options';
 
@@ -125,6 +126,24 @@ export type TokenBucket = { tokens: number; at: number };
 /** `POST /_sandbox/whatsapp/fail-after-accept`: the next `remaining` sends are accepted (and delivered) but answered badly. */
 export type FailAfterAccept = { remaining: number; mode: '5xx' | 'no_wamid' };
 
+/**
+ * `POST /_sandbox/insights/async`: how report runs behave. A run is finished after `pollsToComplete` polls; the next
+ * `failNext` runs end as `failAs` instead of `Job Completed`; `syncTooMuchData` makes the synchronous insights edge
+ * answer code 1 / subcode 99 ("Please reduce the amount of data…"), Meta's hint to use a report run.
+ */
+export type AsyncInsightsControl = {
+  pollsToComplete: number;
+  failNext: number;
+  failAs: 'Job Failed' | 'Job Skipped';
+  syncTooMuchData: boolean;
+};
+export const DEFAULT_ASYNC_INSIGHTS: AsyncInsightsControl = {
+  pollsToComplete: 3,
+  failNext: 0,
+  failAs: 'Job Failed',
+  syncTooMuchData: false,
+};
+
 /** Everything mutable in the sandbox. `reset()` returns to the seeded state (and cancels pending webhooks). */
 export class SandboxState {
   readonly dataset: Dataset;
@@ -147,6 +166,9 @@ export class SandboxState {
   failAfterAccept: FailAfterAccept = { remaining: 0, mode: '5xx' };
   usage = new Map<string, number[]>();
   subscriptions = new Set<string>();
+  /** Async insights jobs (`POST /act_{id}/insights`) and how they behave. */
+  reportRuns = new Map<string, ReportRun>();
+  asyncInsights: AsyncInsightsControl = { ...DEFAULT_ASYNC_INSIGHTS };
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
 
@@ -189,6 +211,8 @@ export class SandboxState {
     this.failAfterAccept = { remaining: 0, mode: '5xx' };
     this.usage.clear();
     this.subscriptions.clear();
+    this.reportRuns.clear();
+    this.asyncInsights = { ...DEFAULT_ASYNC_INSIGHTS };
     const now = this.now();
     const pageId = this.dataset.pages[0].id;
     for (const seed of this.dataset.seedLeads) {
