@@ -18,6 +18,13 @@ export type ConnectionStatus = {
   scopes: string[];
   missingScopes: string[];
   expiresAt: IsoInstant | null;
+  /** When Meta stops giving data to this token (90 days after the user's last grant): a reconnect renews it. */
+  dataAccessExpiresAt?: IsoInstant | null;
+  /**
+   * Whole days until the token or its data access ends, whichever is first (0 once passed); null when neither has a
+   * date. From `debug_token`, read at connect and periodically.
+   */
+  daysLeft?: number | null;
   connectedAt: IsoInstant | null;
   business: { id: string; name: string } | null;
   adAccount: { id: string; name: string; currency: string; timezone: string } | null;

@@ -92,6 +92,7 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     META_HTTP_TIMEOUT_MS: '5000',
     META_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
     LEADGEN_RETRY_MS: String(LEADGEN_RETRY_MS),
+    INSIGHTS_ASYNC_POLL_MS: '20',
   });
   const app: INestApplication = await bootstrapHybridService({
     name: SERVICE_NAME,

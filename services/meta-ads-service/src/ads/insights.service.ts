@@ -6,7 +6,9 @@ import type { Repository } from 'typeorm';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
 import { isTransientDomainError } from '../graph/meta-api-error';
+import { MetaAdsConfig } from '../config';
 import { AdCatalogService } from './ad-catalog.service';
+import { InsightsReportRuns, needsReportRun, rangeDays } from './insights-report-run';
 import { InsightsCacheEntity } from './insights-cache.entity';
 import { mergeInsights, type GraphInsightRow } from './insights-rows';
 
@@ -26,6 +28,8 @@ export class InsightsService {
     private readonly graph: GraphClient,
     private readonly connections: ConnectionStore,
     private readonly catalog: AdCatalogService,
+    private readonly reportRuns: InsightsReportRuns,
+    private readonly config: MetaAdsConfig,
   ) {}
 
   /** `fn` with the cache's repository in a transaction scoped to the tenant. */
@@ -57,19 +61,7 @@ export class InsightsService {
     }
     try {
       const { token } = await this.connections.requireActive(tenantId);
-      const metaRows = await this.graph.getAll<GraphInsightRow>({
-        tenantId,
-        family: 'ads',
-        token,
-        storedToken: true,
-        path: `${adAccountId}/insights`,
-        query: {
-          level: 'ad',
-          fields: INSIGHT_FIELDS,
-          time_range: JSON.stringify({ since, until }),
-          limit: 500,
-        },
-      });
+      const metaRows = await this.fetchAdRows(tenantId, adAccountId, token, since, until);
       const lastSync = await this.catalog.lastSyncedAt(tenantId, adAccountId);
       if (!lastSync || Date.now() - lastSync.getTime() > CATALOG_MAX_AGE_MS) {
         await this.catalog.syncAccount(tenantId, adAccountId, token);
@@ -114,6 +106,35 @@ export class InsightsService {
         return this.fromCache(adAccountId, cached, true);
       }
       throw error;
+    }
+  }
+
+  /**
+   * Meta's insights per ad for the range: a synchronous read, or an asynchronous report run for a range longer than
+   * `INSIGHTS_ASYNC_AFTER_DAYS` or when Meta answers the synchronous read with "too much data" / a timeout.
+   */
+  private async fetchAdRows(
+    tenantId: string,
+    adAccountId: string,
+    token: string,
+    since: string,
+    until: string,
+  ): Promise<GraphInsightRow[]> {
+    const request = { tenantId, family: 'ads' as const, token, storedToken: true };
+    const query = { level: 'ad', fields: INSIGHT_FIELDS, time_range: JSON.stringify({ since, until }) };
+    if (rangeDays(since, until) > this.config.INSIGHTS_ASYNC_AFTER_DAYS) {
+      return this.reportRuns.read(request, adAccountId, query);
+    }
+    try {
+      return await this.graph.getAll<GraphInsightRow>({
+        ...request,
+        path: `${adAccountId}/insights`,
+        query: { ...query, limit: 500 },
+      });
+    } catch (error) {
+      if (!needsReportRun(error)) throw error;
+      this.logger.log(`tenant ${tenantId}: synchronous insights too big or too slow; using a report run`);
+      return this.reportRuns.read(request, adAccountId, query);
     }
   }
 

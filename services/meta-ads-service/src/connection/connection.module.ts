@@ -5,10 +5,11 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { WhatsappModule } from '../whatsapp/whatsapp.module';
 import { ConnectionController } from './connection.controller';
 import { ConnectionService } from './connection.service';
+import { TokenCheckScheduler } from './token-check.scheduler';
 
 @Module({
   imports: [GraphModule, AdsModule, WhatsappModule, WebhooksModule],
   controllers: [ConnectionController],
-  providers: [ConnectionService],
+  providers: [ConnectionService, TokenCheckScheduler],
 })
 export class ConnectionModule {}

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
 import { In, type Repository } from 'typeorm';
+import { accessEndsAt } from './connection-status';
 import { ConnectionEntity, type StoredMetaError } from './connection.entity';
 import { TokenVault } from './token-vault';
 
@@ -37,8 +38,8 @@ export class ConnectionStore {
   }
 
   /**
-   * The tenant's usable token. No connection → META_NOT_CONNECTED; expired (by date or after a 190) →
-   * META_TOKEN_EXPIRED, and the row is marked `expired`.
+   * The tenant's usable token. No connection → META_NOT_CONNECTED; expired (by the token's or its data access's
+   * date, or after a 190) → META_TOKEN_EXPIRED, and the row is marked `expired`.
    */
   async requireActive(tenantId: string): Promise<ActiveConnection> {
     const connection = await this.find(tenantId);
@@ -48,8 +49,8 @@ export class ConnectionStore {
     if (connection.state === 'revoked') {
       throw new DomainError('META_TOKEN_EXPIRED', 'the Meta connection was revoked; reconnect Meta');
     }
-    const expiredByDate =
-      connection.tokenExpiresAt !== null && connection.tokenExpiresAt.getTime() <= Date.now();
+    const endsAt = accessEndsAt(connection);
+    const expiredByDate = endsAt !== null && endsAt.getTime() <= Date.now();
     if (connection.state === 'expired' || expiredByDate) {
       if (connection.state !== 'expired') await this.markExpired(tenantId, 'token expiry date passed');
       throw new DomainError('META_TOKEN_EXPIRED', 'the Meta connection has expired; reconnect Meta');
@@ -66,8 +67,11 @@ export class ConnectionStore {
     return { connection, token };
   }
 
-  /** Meta answered 190 (or the expiry date passed): the connection needs the user to reconnect. */
-  async markExpired(tenantId: string, reason: string): Promise<void> {
+  /**
+   * Meta answered 190 (or the expiry date passed): the connection needs the user to reconnect. With `sealedToken`,
+   * only while the row still holds that token (a reconnect meanwhile wins).
+   */
+  async markExpired(tenantId: string, reason: string, sealedToken?: string): Promise<void> {
     const lastError: StoredMetaError = {
       code: 'META_TOKEN_EXPIRED',
       message: reason,
@@ -75,10 +79,32 @@ export class ConnectionStore {
     };
     await this.withConnections(tenantId, (connections) =>
       connections.update(
-        { tenantId, state: 'connected' },
+        {
+          tenantId,
+          state: 'connected',
+          ...(sealedToken === undefined ? {} : { accessTokenEncrypted: sealedToken }),
+        },
         { state: 'expired', lastError, updatedAt: new Date() },
       ),
     );
+  }
+
+  /**
+   * What `debug_token` says now about the stored token (expiry, data-access expiry, granted scopes), kept only while
+   * the row still holds that same token and is connected (a reconnect or disconnect meanwhile wins). True if kept.
+   */
+  async recordTokenCheck(
+    tenantId: string,
+    sealedToken: string,
+    facts: Pick<ConnectionEntity, 'tokenExpiresAt' | 'dataAccessExpiresAt' | 'scopes'>,
+  ): Promise<boolean> {
+    const result = await this.withConnections(tenantId, (connections) =>
+      connections.update(
+        { tenantId, state: 'connected', accessTokenEncrypted: sealedToken },
+        { ...facts, updatedAt: new Date() },
+      ),
+    );
+    return Boolean(result.affected);
   }
 
   /** Keep the last Meta failure on the connection (shown in the UI). */
@@ -124,6 +150,22 @@ export class ConnectionStore {
         .andWhere("c.state <> 'disconnected'")
         .andWhere('(c.phone_number_id = :phoneNumberId OR c.waba_id = :wabaId)', { phoneNumberId, wabaId })
         .getMany(),
+    );
+  }
+
+  /**
+   * How many other tenants' connections (not disconnected: expired ones too) were made by this Meta user (a system
+   * query). Revoking the app on Meta (`DELETE /me/permissions`) would stop every one of their tokens.
+   */
+  async otherConnectionsOfMetaUser(tenantId: string, metaUserId: string): Promise<number> {
+    return this.db.asSystem('connections sharing a Meta user', (db) =>
+      db
+        .getRepository(ConnectionEntity)
+        .createQueryBuilder('c')
+        .where('c.tenant_id <> :tenantId', { tenantId })
+        .andWhere('c.meta_user_id = :metaUserId', { metaUserId })
+        .andWhere("c.state <> 'disconnected'")
+        .getCount(),
     );
   }
 

@@ -28,6 +28,7 @@ import {
   type TemplateRef,
 } from './webhook-mapping';
 import { WebhookEvents } from './webhook-events';
+import { HeldWebhooksStore, type AssetRef } from './held-webhooks.store';
 
 /** NATS refuses `.` in durable names, so the conventional `meta-ads-service.webhook-parts` is spelled with a dash. */
 export const WEBHOOK_CONSUMER = 'meta-ads-service-webhook-parts';
@@ -41,6 +42,17 @@ const MAX_PROBLEMS_SHOWN = 10;
 
 /** Who a webhook belongs to: one tenant, nobody, or several (ambiguous: never guessed). */
 type Routing = { tenantId: string } | { unknown: true } | { ambiguous: number };
+
+/** How a part is handled: as it arrives, or replayed from `held_webhooks` for the tenant it was kept for. */
+export type HandleOptions = { heldFor?: string };
+
+/**
+ * A kept part replayed for a tenant whose connection does not route its asset (any more): it stays kept and is
+ * tried again later. Only a race with another disconnect gets here (the replay claims routable parts only).
+ */
+export class NotRoutedYet extends Error {
+  override readonly name = 'NotRoutedYet';
+}
 
 const isValidationError = (error: unknown): error is DomainError =>
   error instanceof DomainError && error.code === 'VALIDATION';
@@ -61,9 +73,11 @@ function describePart(part: MetaWebhookPartMessage): string {
 
 /**
  * Turns the parts of verified Meta webhooks (`webhook.meta.part`, one per change) into tenant-scoped domain
- * events. The tenant is the one whose connection names the phone number / WABA / page — unknown or ambiguous ids
- * are logged and acked, never guessed. Each item is recorded in `webhook_receipts`, so a body redelivered after
- * JetStream's duplicate window has no second effect.
+ * events. The tenant is the one whose connection names the phone number / WABA / page — ambiguous ids are logged
+ * and acked, never guessed. A part for an asset nobody routes is kept (`held_webhooks`) for the tenant that held
+ * the asset when it disconnected, and replayed once it reconnects with it (`HeldWebhookReplay`); truly unknown ids
+ * are logged and acked. Each item is recorded in `webhook_receipts`, so a body redelivered after JetStream's
+ * duplicate window has no second effect.
  */
 @Injectable()
 export class WebhooksService implements OnApplicationBootstrap {
@@ -76,6 +90,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     private readonly leadgens: LeadgenService,
     private readonly templates: TemplatesService,
     private readonly sends: SendsService,
+    private readonly held: HeldWebhooksStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -92,7 +107,7 @@ export class WebhooksService implements OnApplicationBootstrap {
    * One part of a webhook body (one `entry[i].changes[j]`). Every valid item is processed; what is malformed is
    * then reported as one `DomainError('VALIDATION')` naming each bad path, so the message is not retried.
    */
-  async handle(part: MetaWebhookPartMessage): Promise<void> {
+  async handle(part: MetaWebhookPartMessage, options: HandleOptions = {}): Promise<void> {
     const where = describePart(part);
     if (part.kind === 'body') {
       throw invalid(where, `expected an object with an entry array, got ${describeValue(part.content)}`);
@@ -109,7 +124,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     const problems: string[] = [];
     if (part.object === 'whatsapp_business_account' && change.field === 'messages') {
       const path = `${where}.value`;
-      await this.whatsappMessages(part.entryId, readMessagesValue(change.value, path), path, problems);
+      await this.whatsappMessages(part, readMessagesValue(change.value, path), path, problems, options);
     } else if (
       part.object === 'whatsapp_business_account' &&
       change.field === 'message_template_status_update'
@@ -130,7 +145,7 @@ export class WebhooksService implements OnApplicationBootstrap {
         kind: 'category',
       });
     } else if (part.object === 'page' && change.field === 'leadgen') {
-      await this.leadgen(part.entryId, readLeadgen(change.value, `${where}.value`), where);
+      await this.leadgen(part, readLeadgen(change.value, `${where}.value`), where, options);
     } else {
       this.logger.debug(`ignoring webhook ${part.object ?? '?'}/${change.field}`);
     }
@@ -147,16 +162,22 @@ export class WebhooksService implements OnApplicationBootstrap {
    * do the statuses of one message (their transitions are monotonic downstream anyway).
    */
   private async whatsappMessages(
-    wabaId: string | undefined,
+    part: MetaWebhookPartMessage,
     value: MessagesValue,
     path: string,
     problems: string[],
+    options: HandleOptions,
   ): Promise<void> {
     problems.push(...value.problems);
     if (value.messages.length === 0 && value.statuses.length === 0) return;
+    const wabaId = part.entryId;
     const routing = await this.tenantForWhatsapp(value.phoneNumberId, wabaId);
-    if (!('tenantId' in routing)) return;
-    const { tenantId } = routing;
+    const assets: AssetRef[] = [
+      ...(value.phoneNumberId ? [{ kind: 'phone_number' as const, id: value.phoneNumberId }] : []),
+      ...(wabaId ? [{ kind: 'waba' as const, id: wabaId }] : []),
+    ];
+    const tenantId = await this.ownerOf(part, routing, assets, options);
+    if (!tenantId) return;
 
     const inbound: MappedInbound[] = [];
     value.messages.forEach((message, index) => {
@@ -254,23 +275,26 @@ export class WebhooksService implements OnApplicationBootstrap {
     }
   }
 
-  private async leadgen(entryId: string | undefined, change: LeadgenChange, where: string): Promise<void> {
+  private async leadgen(
+    part: MetaWebhookPartMessage,
+    change: LeadgenChange,
+    where: string,
+    options: HandleOptions,
+  ): Promise<void> {
     const { leadgenId } = change;
-    const pageId = change.pageId ?? entryId;
+    const pageId = change.pageId ?? part.entryId;
     if (!pageId) throw invalid(`${where}.value.page_id`, 'missing (and the entry has no id)');
     const routing = await this.tenantForPage(pageId);
-    if ('unknown' in routing) {
-      this.logger.warn(`leadgen webhook for unknown page ${pageId} (lead ${leadgenId}): acked, not routed`);
-      return;
-    }
-    if ('ambiguous' in routing) {
+    if ('ambiguous' in routing && options.heldFor === undefined) {
       this.logger.error(
         `leadgen webhook for page ${pageId} (lead ${leadgenId}) is claimed by ${routing.ambiguous} tenants: acked, not routed`,
       );
       return;
     }
-    if (await this.events.seen(routing.tenantId, `leadgen:${leadgenId}`)) return;
-    await this.leadgens.receive(routing.tenantId, {
+    const tenantId = await this.ownerOf(part, routing, [{ kind: 'page', id: pageId }], options);
+    if (!tenantId) return;
+    if (await this.events.seen(tenantId, `leadgen:${leadgenId}`)) return;
+    await this.leadgens.receive(tenantId, {
       leadgenId,
       pageId,
       ...(change.formId ? { formId: change.formId } : {}),
@@ -278,6 +302,46 @@ export class WebhooksService implements OnApplicationBootstrap {
       ...(change.adgroupId ? { adgroupId: change.adgroupId } : {}),
       ...(change.createdTime ? { createdTime: new Date(change.createdTime) } : {}),
     });
+  }
+
+  /**
+   * The tenant to process the part for now, or null. Replaying a kept part: its tenant, if its connection routes
+   * the part again (else `NotRoutedYet`). Otherwise the routed tenant; for an asset nobody routes, the part is kept
+   * for the tenant that last held the asset (a disconnect within the retention), else logged and acked.
+   */
+  private async ownerOf(
+    part: MetaWebhookPartMessage,
+    routing: Routing,
+    assets: readonly AssetRef[],
+    options: HandleOptions,
+  ): Promise<string | null> {
+    const { heldFor } = options;
+    if (heldFor !== undefined) {
+      if ('tenantId' in routing && routing.tenantId === heldFor) return heldFor;
+      throw new NotRoutedYet(`${describePart(part)}: tenant ${heldFor} does not route it (yet)`);
+    }
+    if ('tenantId' in routing) return routing.tenantId;
+    if ('unknown' in routing) await this.holdForFormerOwner(part, assets);
+    return null;
+  }
+
+  /**
+   * Keep a part nobody routes for the tenant that held its asset when it disconnected: the latest release. It was
+   * the asset's only holder then (anyone holding it with it either still routes it or released it later).
+   */
+  private async holdForFormerOwner(part: MetaWebhookPartMessage, assets: readonly AssetRef[]): Promise<void> {
+    const where = describePart(part);
+    for (const asset of assets) {
+      const tenantId = await this.held.lastHolder(asset);
+      if (!tenantId) continue;
+      const kept = await this.held.hold(tenantId, asset, part);
+      this.logger.log(
+        `${where} for ${asset.kind} ${asset.id}: ${kept ? 'kept' : 'already kept'} for disconnected tenant ${tenantId} until it reconnects`,
+      );
+      return;
+    }
+    const ids = assets.map((asset) => `${asset.kind} ${asset.id}`).join(' / ') || 'no id';
+    this.logger.warn(`${where} for unknown ${ids}: acked, not routed`);
   }
 
   /**
@@ -296,9 +360,6 @@ export class WebhooksService implements OnApplicationBootstrap {
       }
       if (matches.length === 1) return { tenantId: matches[0] };
     }
-    this.logger.warn(
-      `WhatsApp webhook for unknown phone_number_id ${phoneNumberId ?? '-'} / WABA ${wabaId ?? '-'}: acked, not routed`,
-    );
     return { unknown: true };
   }
 

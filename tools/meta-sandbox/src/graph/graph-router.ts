@@ -24,6 +24,7 @@ import {
 } from './ads-nodes';
 import { page, requestedFields, type GraphContext } from './graph-context';
 import { insightsEdge } from './insights-service';
+import { readReportRun, reportRunInsights, startReportRun } from './report-runs';
 import { listLeadForms, listLeads, listPages, readLead, readLeadForm, readPage } from './lead-nodes';
 import { resolveNode, type GraphNode } from './node-resolver';
 import { listPermissions, readUser, revokePermissions } from './user-node';
@@ -59,6 +60,8 @@ const readNode = (ctx: GraphContext, node: GraphNode): unknown => {
       return readPhoneNumber(ctx, node.value);
     case 'template':
       return readTemplate(ctx, node.value);
+    case 'reportRun':
+      return readReportRun(ctx, node.value);
   }
 };
 
@@ -149,6 +152,9 @@ const readEdge = (ctx: GraphContext, node: GraphNode, edge: string): unknown => 
         );
       }
       return undefined;
+    case 'reportRun':
+      if (edge === 'insights') return reportRunInsights(ctx, node.value);
+      return undefined;
     case 'leadForm':
       if (edge === 'leads') return listLeads(ctx, { formId: node.value.id }, node.value.pageId);
       return undefined;
@@ -172,6 +178,8 @@ const readEdge = (ctx: GraphContext, node: GraphNode, edge: string): unknown => 
 const writeEdge = (ctx: GraphContext, node: GraphNode, edge: string, method: 'post' | 'delete'): unknown => {
   if (method === 'post' && node.kind === 'phoneNumber' && edge === 'messages')
     return sendMessage(ctx, node.value);
+  if (method === 'post' && node.kind === 'adAccount' && edge === 'insights')
+    return startReportRun(ctx, node.value);
   if (node.kind === 'page' && edge === 'subscribed_apps') {
     requireScope(ctx.token, 'pages_manage_metadata');
     if (method === 'post') ctx.state.subscriptions.add(`page:${node.value.id}`);

@@ -269,11 +269,21 @@ export const serializeInsights = (
   });
 };
 
-/** `GET /act_{id}/insights`, `/{campaign}/insights`, `/{adset}/insights`, `/{ad}/insights`. */
-export const insightsEdge = (
+/** What an insights request asks for (query or form / JSON body), as parsed from it. */
+export type InsightsQuery = {
+  level: InsightsLevel;
+  fields: string[] | undefined;
+  datePreset?: string;
+  timeRange?: string;
+  timeIncrement?: string;
+  filtering?: string;
+};
+
+/** Scope, metering and the parameters of an insights request, validated as Meta does (errors thrown). */
+export const readInsightsQuery = (
   ctx: GraphContext,
   subject: Omit<InsightsSubject, 'level'> & { defaultLevel: InsightsLevel },
-): unknown => {
+): InsightsQuery => {
   requireScope(ctx.token, 'ads_read', 'ads_management');
   const { req } = ctx;
   meterCall(ctx.state, ctx.res, {
@@ -291,15 +301,34 @@ export const insightsEdge = (
       `(#100) breakdowns are not supported by the Meta sandbox: ${breakdowns}`,
     );
   const level = levelRaw as InsightsLevel;
-  const { rows } = computeInsights(
-    ctx.state,
-    { ...subject, level },
-    {
-      datePreset: param(req, 'date_preset'),
-      timeRange: param(req, 'time_range'),
-      timeIncrement: param(req, 'time_increment'),
-      filtering: param(req, 'filtering'),
-    },
-  );
-  return page(ctx, serializeInsights(rows, level, parseFields(param(req, 'fields'))));
+  const fields = parseFields(param(req, 'fields'));
+  serializeInsights([], level, fields);
+  return {
+    level,
+    fields,
+    datePreset: param(req, 'date_preset'),
+    timeRange: param(req, 'time_range'),
+    timeIncrement: param(req, 'time_increment'),
+    filtering: param(req, 'filtering'),
+  };
+};
+
+/** The rows of an insights query, serialized. */
+export const runInsightsQuery = (
+  state: SandboxState,
+  subject: Omit<InsightsSubject, 'level'>,
+  query: InsightsQuery,
+): { rows: Record<string, unknown>[]; range: DateRange } => {
+  const { rows, range } = computeInsights(state, { ...subject, level: query.level }, query);
+  return { rows: serializeInsights(rows, query.level, query.fields), range };
+};
+
+/** `GET /act_{id}/insights`, `/{campaign}/insights`, `/{adset}/insights`, `/{ad}/insights`. */
+export const insightsEdge = (
+  ctx: GraphContext,
+  subject: Omit<InsightsSubject, 'level'> & { defaultLevel: InsightsLevel },
+): unknown => {
+  const query = readInsightsQuery(ctx, subject);
+  if (ctx.state.asyncInsights.syncTooMuchData) throw graphErrors.tooMuchData();
+  return page(ctx, runInsightsQuery(ctx.state, subject, query).rows);
 };

@@ -1,4 +1,5 @@
 import { buildDataset } from '../dataset/build-dataset';
+import type { ReportRun } from '../graph/report-runs';
 import type { Dataset, SandboxTemplate } from '../dataset/dataset.types';
 import type { ResolvedSandboxOptions } from '../sandbox-options';
 
@@ -19,6 +20,8 @@ export type TokenRecord = {
   revoked: boolean;
   /** set by the control API: the token answers 190/463 from then on */
   forcedExpiredAt?: number;
+  /** set by the control API (`/tokens/update`); otherwise issuedAt + 90 days */
+  dataAccessExpiresAt?: number;
 };
 
 export type ConsentTransaction = {
@@ -151,6 +154,24 @@ export type UploadedFile = {
 /** `POST /_sandbox/whatsapp/fail-after-accept`: the next `remaining` sends are accepted (and delivered) but answered badly. */
 export type FailAfterAccept = { remaining: number; mode: '5xx' | 'no_wamid' };
 
+/**
+ * `POST /_sandbox/insights/async`: how report runs behave. A run is finished after `pollsToComplete` polls; the next
+ * `failNext` runs end as `failAs` instead of `Job Completed`; `syncTooMuchData` makes the synchronous insights edge
+ * answer code 1 / subcode 99 ("Please reduce the amount of data…"), Meta's hint to use a report run.
+ */
+export type AsyncInsightsControl = {
+  pollsToComplete: number;
+  failNext: number;
+  failAs: 'Job Failed' | 'Job Skipped';
+  syncTooMuchData: boolean;
+};
+export const DEFAULT_ASYNC_INSIGHTS: AsyncInsightsControl = {
+  pollsToComplete: 3,
+  failNext: 0,
+  failAs: 'Job Failed',
+  syncTooMuchData: false,
+};
+
 /** Everything mutable in the sandbox. `reset()` returns to the seeded state (and cancels pending webhooks). */
 export class SandboxState {
   readonly dataset: Dataset;
@@ -177,6 +198,9 @@ export class SandboxState {
   subscriptions = new Set<string>();
   uploadSessions = new Map<string, UploadSession>();
   uploadedFiles = new Map<string, UploadedFile>();
+  /** Async insights jobs (`POST /act_{id}/insights`) and how they behave. */
+  reportRuns = new Map<string, ReportRun>();
+  asyncInsights: AsyncInsightsControl = { ...DEFAULT_ASYNC_INSIGHTS };
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
 
@@ -222,6 +246,8 @@ export class SandboxState {
     this.subscriptions.clear();
     this.uploadSessions.clear();
     this.uploadedFiles.clear();
+    this.reportRuns.clear();
+    this.asyncInsights = { ...DEFAULT_ASYNC_INSIGHTS };
     const now = this.now();
     const pageId = this.dataset.pages[0].id;
     for (const seed of this.dataset.seedLeads) {
