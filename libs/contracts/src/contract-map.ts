@@ -92,6 +92,7 @@ import type {
   AttributionSummary,
   LeadDetail,
   LeadView,
+  LeadWithPhone,
   OpportunityView,
   PipelineStageView,
   SaleView,
@@ -128,7 +129,7 @@ export type RpcMap = {
   [Rpc.crm.getTenant]: { request: TenantRequest; reply: TenantView };
   [Rpc.crm.listLeads]: { request: ListLeadsRequest; reply: LeadPage };
   [Rpc.crm.getLead]: { request: GetLeadRequest; reply: LeadDetail };
-  [Rpc.crm.createLead]: { request: CreateLeadRequest; reply: LeadView };
+  [Rpc.crm.createLead]: { request: CreateLeadRequest; reply: LeadWithPhone };
   [Rpc.crm.updateLeadStatus]: { request: UpdateLeadStatusRequest; reply: LeadView };
   [Rpc.crm.updateLead]: { request: UpdateLeadRequest; reply: LeadView };
   [Rpc.crm.listPipeline]: { request: TenantRequest; reply: PipelineStageView[] };

@@ -225,6 +225,8 @@ export const SEND_REASONS = [
   'meta_unavailable',
   'undeliverable',
   'outcome_unknown',
+  /** A Lead Ads lead that left only an email: WhatsApp has nobody to write to (issue 8). */
+  'no_phone',
 ] as const;
 export type SendReason = (typeof SEND_REASONS)[number];
 
