@@ -22,3 +22,4 @@ export * from './model/lead-360';
 export * from './model/lead-imports';
 export * from './model/chats';
 export * from './model/recipient-protection';
+export * from './model/lead-ads';

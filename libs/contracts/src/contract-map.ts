@@ -1,4 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
+import { SelectPagesRequest } from './lead-ads';
+import type { LeadAdsPageOption, LeadAdsPageView } from './model/lead-ads';
 import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
 import {
   ChatLeadRequest,
@@ -182,6 +184,8 @@ export type RpcMap = {
   [Rpc.meta.templateDetails]: { request: TemplateDetailsRequest; reply: TemplateDetailView[] };
   [Rpc.meta.createTemplate]: { request: CreateTemplateRequest; reply: TemplateDetailView };
   [Rpc.meta.sendOutcome]: { request: SendOutcomeRequest; reply: SendOutcome };
+  [Rpc.meta.listPages]: { request: TenantRequest; reply: LeadAdsPageOption[] };
+  [Rpc.meta.selectPages]: { request: SelectPagesRequest; reply: LeadAdsPageView[] };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

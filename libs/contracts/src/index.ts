@@ -20,3 +20,4 @@ export * from './lead-360';
 export * from './contract-map';
 export * from './recipient-protection';
 export * from './send-outcomes';
+export * from './lead-ads';

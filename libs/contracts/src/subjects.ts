@@ -76,6 +76,9 @@ export const Rpc = {
     createTemplate: 'meta.templates.create',
     /** What meta-ads-service knows of a send by idempotency key (settles an `unknown` automation send). */
     sendOutcome: 'meta.whatsapp.send-outcome',
+    // issue 8: Lead Ads (libs/contracts/src/lead-ads.ts)
+    listPages: 'meta.lead-ads.pages.list',
+    selectPages: 'meta.lead-ads.pages.select',
   },
   marketing: {
     stats: 'marketing.stats',

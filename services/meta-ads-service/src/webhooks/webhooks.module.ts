@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AdsModule } from '../ads/ads.module';
 import { GraphModule } from '../graph/graph.module';
 import { WhatsappModule } from '../whatsapp/whatsapp.module';
+import { PageStore } from '../lead-ads/page-store';
 import { LeadgenService } from './leadgen.service';
 import { WebhookEvents } from './webhook-events';
 import { WebhooksService } from './webhooks.service';
@@ -13,8 +14,12 @@ import { WebhooksService } from './webhooks.service';
     WebhookEvents,
     LeadgenService,
     WebhooksService,
+    PageStore,
   ],
-  /** The connection module retries a tenant's pending leads after a reconnect and reports how many wait. */
-  exports: [LeadgenService],
+  /**
+   * The connection module retries a tenant's pending leads after a reconnect and reports how many wait; the Lead
+   * Ads module stores the Pages webhooks are routed by.
+   */
+  exports: [LeadgenService, PageStore],
 })
 export class WebhooksModule {}

@@ -7,7 +7,8 @@ import { TemplatesService } from '../whatsapp/templates.service';
 import { SendsService } from '../whatsapp/sends.service';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-import { LeadgenService } from './leadgen.service';
+import { PageStore } from '../lead-ads/page-store';
+import { LeadgenService, type LeadgenNotice } from './leadgen.service';
 import { forEachGrouped } from '../common/grouped-concurrency';
 import {
   describeValue,
@@ -74,6 +75,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     private readonly connections: ConnectionStore,
     private readonly events: WebhookEvents,
     private readonly leadgens: LeadgenService,
+    private readonly pages: PageStore,
     private readonly templates: TemplatesService,
     private readonly sends: SendsService,
   ) {}
@@ -249,30 +251,33 @@ export class WebhooksService implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * A Lead Ads lead goes to the tenant that chose its Page (whoever else can see the Page). A lead of a Page nobody
+   * chose is kept in `unrouted_leadgen` until a tenant chooses the Page: never dropped.
+   */
   private async leadgen(entryId: string | undefined, change: LeadgenChange, where: string): Promise<void> {
     const { leadgenId } = change;
     const pageId = change.pageId ?? entryId;
     if (!pageId) throw invalid(`${where}.value.page_id`, 'missing (and the entry has no id)');
-    const routing = await this.tenantForPage(pageId);
-    if ('unknown' in routing) {
-      this.logger.warn(`leadgen webhook for unknown page ${pageId} (lead ${leadgenId}): acked, not routed`);
-      return;
-    }
-    if ('ambiguous' in routing) {
-      this.logger.error(
-        `leadgen webhook for page ${pageId} (lead ${leadgenId}) is claimed by ${routing.ambiguous} tenants: acked, not routed`,
-      );
-      return;
-    }
-    if (await this.events.seen(routing.tenantId, `leadgen:${leadgenId}`)) return;
-    await this.leadgens.receive(routing.tenantId, {
+    const notice: LeadgenNotice = {
       leadgenId,
       pageId,
       ...(change.formId ? { formId: change.formId } : {}),
       ...(change.adId ? { adId: change.adId } : {}),
       ...(change.adgroupId ? { adgroupId: change.adgroupId } : {}),
       ...(change.createdTime ? { createdTime: new Date(change.createdTime) } : {}),
-    });
+    };
+    const tenantId = await this.pages.ownerOf(pageId);
+    if (!tenantId) {
+      if (await this.pages.keepUnrouted(notice)) {
+        this.logger.warn(
+          `leadgen webhook for page ${pageId} (lead ${leadgenId}): no account chose this Page; kept until one does`,
+        );
+      }
+      return;
+    }
+    if (await this.events.seen(tenantId, `leadgen:${leadgenId}`)) return;
+    await this.leadgens.receive(tenantId, notice);
   }
 
   /**
@@ -295,13 +300,5 @@ export class WebhooksService implements OnApplicationBootstrap {
       `WhatsApp webhook for unknown phone_number_id ${phoneNumberId ?? '-'} / WABA ${wabaId ?? '-'}: acked, not routed`,
     );
     return { unknown: true };
-  }
-
-  /** Page ids come from each token, so several tenants may see one page: then the webhook is not routed. */
-  private async tenantForPage(pageId: string): Promise<Routing> {
-    const matches = await this.connections.tenantsRoutingPage(pageId);
-    if (matches.length === 0) return { unknown: true };
-    if (matches.length > 1) return { ambiguous: matches.length };
-    return { tenantId: matches[0] };
   }
 }

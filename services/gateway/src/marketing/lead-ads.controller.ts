@@ -1,0 +1,42 @@
+import { Controller, Get, Put } from '@nestjs/common';
+import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MODULE_ROLES, Rpc, type LeadAdsPageOption, type LeadAdsPageView } from '@crm/contracts';
+import { RpcClient } from '@crm/nest-common';
+import { Roles, Session } from '../auth/auth.decorators';
+import type { SessionContext } from '../auth/session';
+import { META_BACKED_RPC_TIMEOUT_MS } from '../http/rpc-timeouts';
+import { ValidBody } from '../http/validated-body';
+import { SelectPagesBody } from './lead-ads.dto';
+
+/** Issue 8, Lead Ads: the Facebook Pages whose leads come to the account (the wizard's Page step). */
+@ApiTags('marketing')
+@ApiCookieAuth()
+@Roles(...MODULE_ROLES.marketing)
+@Controller('crm/marketing/lead-ads')
+export class LeadAdsController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get('pages')
+  @ApiOperation({ summary: 'Facebook Pages the connected Meta user manages, and which this account chose' })
+  @ApiOkResponse({ description: 'LeadAdsPageOption[]' })
+  pages(@Session() session: SessionContext): Promise<LeadAdsPageOption[]> {
+    return this.rpc.call(Rpc.meta.listPages, { tenantId: session.tenantId }, META_BACKED_RPC_TIMEOUT_MS);
+  }
+
+  @Put('pages')
+  @ApiOperation({
+    summary: 'Choose the Pages whose Lead Ads leads come here (409 when another account holds one)',
+  })
+  @ApiBody({ type: SelectPagesBody })
+  @ApiOkResponse({ description: 'LeadAdsPageView[]' })
+  selectPages(
+    @Session() session: SessionContext,
+    @ValidBody(SelectPagesBody) body: SelectPagesBody,
+  ): Promise<LeadAdsPageView[]> {
+    return this.rpc.call(
+      Rpc.meta.selectPages,
+      { tenantId: session.tenantId, pageIds: body.pageIds },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+  }
+}
