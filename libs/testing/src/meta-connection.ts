@@ -8,6 +8,8 @@ export type SandboxAssets = {
   adAccountId: string;
   wabaId: string;
   phoneNumberIds: readonly string[];
+  /** The Facebook Page chosen in the wizard's Page step (Lead Ads leads are routed by it). */
+  pageId?: string;
 };
 
 /** A token minted by the Meta sandbox's control API, as its OAuth flow would hand one to the gateway. */
@@ -23,8 +25,9 @@ export async function mintSandboxToken(sandboxUrl: string): Promise<string> {
 
 /**
  * Connect a tenant to the sandbox through meta-ads-service, as the OAuth callback and the wizard do: complete the
- * OAuth exchange with a minted token, then select the business, ad account, WABA and first number. A number belongs
- * to one tenant at a time: disconnect in `afterAll` (`rpc.call(Rpc.meta.disconnect, { tenantId })`).
+ * OAuth exchange with a minted token, choose the Page (when given), then select the business, ad account, WABA and
+ * first number. A number and a Page belong to one tenant at a time: disconnect in `afterAll`
+ * (`rpc.call(Rpc.meta.disconnect, { tenantId })`; a disconnected tenant's Page may be chosen by the next one).
  */
 export async function connectTenantToSandbox(
   rpc: RpcTestClient,
@@ -37,6 +40,9 @@ export async function connectTenantToSandbox(
     userId: randomUUID(),
     accessToken: await mintSandboxToken(sandboxUrl),
   });
+  if (assets.pageId) {
+    await rpc.call(Rpc.meta.selectPages, { tenantId, pageIds: [assets.pageId] }, 20_000);
+  }
   return rpc.call(
     Rpc.meta.selectAssets,
     {
