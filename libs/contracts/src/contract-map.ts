@@ -1,6 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
-import { SelectPagesRequest } from './lead-ads';
-import type { LeadAdsPageOption, LeadAdsPageView } from './model/lead-ads';
+import { ListLeadFormsRequest, SelectPagesRequest, UpdateLeadFormMappingRequest } from './lead-ads';
+import type { LeadAdsPageOption, LeadAdsPageView, LeadFormView } from './model/lead-ads';
 import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
 import {
   ChatLeadRequest,
@@ -186,6 +186,8 @@ export type RpcMap = {
   [Rpc.meta.sendOutcome]: { request: SendOutcomeRequest; reply: SendOutcome };
   [Rpc.meta.listPages]: { request: TenantRequest; reply: LeadAdsPageOption[] };
   [Rpc.meta.selectPages]: { request: SelectPagesRequest; reply: LeadAdsPageView[] };
+  [Rpc.meta.listLeadForms]: { request: ListLeadFormsRequest; reply: LeadFormView[] };
+  [Rpc.meta.updateLeadFormMapping]: { request: UpdateLeadFormMappingRequest; reply: LeadFormView };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

@@ -1,5 +1,7 @@
-import { ArrayMaxSize, IsArray, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsOptional, Matches } from 'class-validator';
 import { TenantRequest } from './common';
+import type { LeadFormCrmField } from './model/lead-ads';
 
 /** How many Pages one account may choose. */
 export const MAX_LEAD_ADS_PAGES = 50;
@@ -10,4 +12,24 @@ export class SelectPagesRequest extends TenantRequest {
   @ArrayMaxSize(MAX_LEAD_ADS_PAGES)
   @Matches(/^\d{1,30}$/, { each: true, message: 'each page id must be a numeric Meta id' })
   pageIds!: string[];
+}
+
+/** `GET /crm/marketing/lead-ads/forms`: the synced forms; `refresh` syncs the account's Pages from Meta first. */
+export class ListLeadFormsRequest extends TenantRequest {
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'refresh must be true or false' })
+  refresh?: boolean;
+}
+
+/**
+ * A form's mapping of question keys to CRM fields (the whole mapping: questions left out follow their default).
+ * Checked against the form's questions by meta-ads-service.
+ */
+export class UpdateLeadFormMappingRequest extends TenantRequest {
+  @Matches(/^\d{1,30}$/, { message: 'formId must be a numeric Meta id' })
+  formId!: string;
+
+  @IsObject({ message: 'mapping must be an object of question key → CRM field' })
+  mapping!: Record<string, LeadFormCrmField>;
 }

@@ -79,6 +79,8 @@ export const Rpc = {
     // issue 8: Lead Ads (libs/contracts/src/lead-ads.ts)
     listPages: 'meta.lead-ads.pages.list',
     selectPages: 'meta.lead-ads.pages.select',
+    listLeadForms: 'meta.lead-ads.forms.list',
+    updateLeadFormMapping: 'meta.lead-ads.forms.mapping',
   },
   marketing: {
     stats: 'marketing.stats',

@@ -116,4 +116,11 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Min(1_000)
   @Max(86_400_000)
   TEMPLATE_SYNC_INTERVAL_MS: number = 900_000;
+
+  /** Issue 8: period of the Lead Ads form sync of every connected account's Pages, once across replicas. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  LEAD_FORM_SYNC_INTERVAL_MS: number = 3_600_000;
 }

@@ -342,6 +342,27 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
     expect(await leadsByPhone('+5215570009100')).toEqual([]);
   });
 
+  it("keeps the answers the form's mapping sends to notes and tags", async () => {
+    const event = leadgenEvent({
+      fullName: 'Con Respuestas',
+      phone: '+5215570009500',
+      notes: 'Ciudad: Querétaro\n¿Cuál es tu presupuesto?: 2 millones',
+      tags: ['Contado', 'Casa'],
+    });
+    await publish(Events.leadgenReceived, event, `leadgen:${event.leadgenId}`);
+    const [lead] = await waitFor(
+      async () => {
+        const found = await leadsByPhone('+5215570009500');
+        return found.length === 1 ? found : undefined;
+      },
+      { what: 'lead with answers' },
+    );
+    expect(lead).toMatchObject({
+      notes: 'Ciudad: Querétaro\n¿Cuál es tu presupuesto?: 2 millones',
+      tags: ['Contado', 'Casa'],
+    });
+  });
+
   it('two answers with one email published at once make one lead', async () => {
     const email = `a.la.vez.${randomUUID().slice(0, 8)}@example.com`;
     const events = [0, 1, 2].map(() => leadgenEvent({ fullName: 'A La Vez', email }));

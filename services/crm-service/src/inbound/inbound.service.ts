@@ -147,6 +147,8 @@ export class InboundService {
             leadSource: 'META_ADS',
             metaLeadgenId: event.leadgenId,
             createdAt: leadCreatedAt(event.createdTime),
+            notes: event.notes ?? null,
+            tags: event.tags ?? [],
             ...attribution,
           });
       let attributed = false;

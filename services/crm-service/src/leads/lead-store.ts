@@ -101,6 +101,9 @@ export type NewLead = {
   metaLeadgenId?: string | null;
   assignedUserId?: string | null;
   createdAt?: Date;
+  /** Lead Ads answers a form's mapping sends to the notes / tags. */
+  notes?: string | null;
+  tags?: readonly string[];
 };
 
 /** A lead read from a CSV import (already validated, deduplicated and assigned). */
@@ -116,7 +119,7 @@ export type ImportedLead = {
 };
 
 /** A complete lead for bulk loads (the demo seed): every column given. */
-export type LeadRecord = Required<Omit<NewLead, 'phone'>> & {
+export type LeadRecord = Required<Omit<NewLead, 'phone' | 'notes' | 'tags'>> & {
   id: string;
   phone: string;
   optedOut: boolean;
@@ -203,8 +206,10 @@ export class LeadStore {
   async insertIfAbsent(db: EntityManager, tenantId: string, lead: NewLead): Promise<LeadRow | null> {
     const rows: LeadRow[] = await db.query(
       `INSERT INTO crm.leads (tenant_id, name, phone, email, status, lead_source, meta_ad_id, meta_adset_id,
-                              meta_campaign_id, ctwa_clid, meta_leadgen_id, assigned_user_id, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE($13, now()), COALESCE($13, now()))
+                              meta_campaign_id, ctwa_clid, meta_leadgen_id, assigned_user_id, created_at, updated_at,
+                              notes, tags)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE($13, now()), COALESCE($13, now()),
+               $14, $15::text[])
        ON CONFLICT DO NOTHING
        RETURNING ${RETURNING}`,
       [
@@ -221,6 +226,8 @@ export class LeadStore {
         lead.metaLeadgenId ?? null,
         lead.assignedUserId ?? null,
         lead.createdAt ?? null,
+        lead.notes ?? null,
+        lead.tags ?? [],
       ],
     );
     return rows[0] ?? null;

@@ -1,12 +1,18 @@
-import { Controller, Get, Put } from '@nestjs/common';
+import { Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MODULE_ROLES, Rpc, type LeadAdsPageOption, type LeadAdsPageView } from '@crm/contracts';
+import {
+  MODULE_ROLES,
+  Rpc,
+  type LeadAdsPageOption,
+  type LeadAdsPageView,
+  type LeadFormView,
+} from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { Roles, Session } from '../auth/auth.decorators';
 import type { SessionContext } from '../auth/session';
 import { META_BACKED_RPC_TIMEOUT_MS } from '../http/rpc-timeouts';
 import { ValidBody } from '../http/validated-body';
-import { SelectPagesBody } from './lead-ads.dto';
+import { LeadFormMappingBody, LeadFormsQuery, SelectPagesBody } from './lead-ads.dto';
 
 /** Issue 8, Lead Ads: the Facebook Pages whose leads come to the account (the wizard's Page step). */
 @ApiTags('marketing')
@@ -38,5 +44,34 @@ export class LeadAdsController {
       { tenantId: session.tenantId, pageIds: body.pageIds },
       META_BACKED_RPC_TIMEOUT_MS,
     );
+  }
+
+  @Get('forms')
+  @ApiOperation({
+    summary: 'Lead Ads forms of the chosen Pages with their questions and mapping (refresh=true syncs)',
+  })
+  @ApiOkResponse({ description: 'LeadFormView[]' })
+  forms(@Session() session: SessionContext, @Query() query: LeadFormsQuery): Promise<LeadFormView[]> {
+    return this.rpc.call(
+      Rpc.meta.listLeadForms,
+      { tenantId: session.tenantId, refresh: query.refresh },
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+  }
+
+  @Put('forms/:formId/mapping')
+  @ApiOperation({ summary: "Where each of the form's answers goes in the CRM lead" })
+  @ApiBody({ type: LeadFormMappingBody })
+  @ApiOkResponse({ description: 'LeadFormView' })
+  updateMapping(
+    @Session() session: SessionContext,
+    @Param('formId') formId: string,
+    @ValidBody(LeadFormMappingBody) body: LeadFormMappingBody,
+  ): Promise<LeadFormView> {
+    return this.rpc.call(Rpc.meta.updateLeadFormMapping, {
+      tenantId: session.tenantId,
+      formId,
+      mapping: body.mapping,
+    });
   }
 }

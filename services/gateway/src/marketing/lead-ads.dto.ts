@@ -1,5 +1,5 @@
 import { OmitType } from '@nestjs/swagger';
-import { SelectPagesRequest } from '@crm/contracts';
+import { ListLeadFormsRequest, SelectPagesRequest, UpdateLeadFormMappingRequest } from '@crm/contracts';
 import { ApiFromContract } from '../http/api-from-contract';
 
 /** Body of `PUT /crm/marketing/lead-ads/pages`. */
@@ -10,3 +10,20 @@ import { ApiFromContract } from '../http/api-from-contract';
   },
 })
 export class SelectPagesBody extends OmitType(SelectPagesRequest, ['tenantId'] as const) {}
+
+/** Query of `GET /crm/marketing/lead-ads/forms`. */
+@ApiFromContract({ refresh: { description: 'Sync the forms of the chosen Pages from Meta first' } })
+export class LeadFormsQuery extends OmitType(ListLeadFormsRequest, ['tenantId'] as const) {}
+
+/** Body of `PUT /crm/marketing/lead-ads/forms/:formId/mapping`. */
+@ApiFromContract({
+  mapping: {
+    example: { presupuesto_de_compra: 'tag', city: 'notes' },
+    description:
+      'Question key → full_name | first_name | last_name | email | phone | city | notes | tag | ignore ({} = defaults)',
+  },
+})
+export class LeadFormMappingBody extends OmitType(UpdateLeadFormMappingRequest, [
+  'tenantId',
+  'formId',
+] as const) {}

@@ -1,11 +1,22 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Rpc, SelectPagesRequest, TenantRequest, type RpcReply } from '@crm/contracts';
+import {
+  ListLeadFormsRequest,
+  Rpc,
+  SelectPagesRequest,
+  TenantRequest,
+  UpdateLeadFormMappingRequest,
+  type RpcReply,
+} from '@crm/contracts';
+import { FormsService } from './forms.service';
 import { PagesService } from './pages.service';
 
 @Controller()
 export class LeadAdsController {
-  constructor(private readonly pages: PagesService) {}
+  constructor(
+    private readonly pages: PagesService,
+    private readonly forms: FormsService,
+  ) {}
 
   @MessagePattern(Rpc.meta.listPages)
   listPages(@Payload() request: TenantRequest): Promise<RpcReply<typeof Rpc.meta.listPages>> {
@@ -15,5 +26,17 @@ export class LeadAdsController {
   @MessagePattern(Rpc.meta.selectPages)
   selectPages(@Payload() request: SelectPagesRequest): Promise<RpcReply<typeof Rpc.meta.selectPages>> {
     return this.pages.select(request.tenantId, request.pageIds);
+  }
+
+  @MessagePattern(Rpc.meta.listLeadForms)
+  listForms(@Payload() request: ListLeadFormsRequest): Promise<RpcReply<typeof Rpc.meta.listLeadForms>> {
+    return this.forms.list(request.tenantId, request.refresh === true);
+  }
+
+  @MessagePattern(Rpc.meta.updateLeadFormMapping)
+  updateMapping(
+    @Payload() request: UpdateLeadFormMappingRequest,
+  ): Promise<RpcReply<typeof Rpc.meta.updateLeadFormMapping>> {
+    return this.forms.updateMapping(request.tenantId, request.formId, request.mapping);
   }
 }

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { GraphModule } from '../graph/graph.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { LeadFormSyncScheduler } from './form-sync.scheduler';
+import { FormsService } from './forms.service';
 import { LeadAdsController } from './lead-ads.controller';
+import { ManagedPages } from './managed-pages';
 import { PagesService } from './pages.service';
 
-/** Issue 8, Lead Ads: the Page step (exclusive Pages, `leadgen` subscription). */
+/** Issue 8, Lead Ads: the Page step (exclusive Pages, `leadgen` subscription) and the forms with their mapping. */
 @Module({
   imports: [GraphModule, WebhooksModule],
   controllers: [LeadAdsController],
-  providers: [PagesService],
+  providers: [ManagedPages, PagesService, FormsService, LeadFormSyncScheduler],
 })
 export class LeadAdsModule {}

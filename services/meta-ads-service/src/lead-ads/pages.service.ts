@@ -3,10 +3,9 @@ import { DomainError, type LeadAdsPageOption, type LeadAdsPageView } from '@crm/
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
 import { LeadgenService } from '../webhooks/leadgen.service';
+import { FormsService } from './forms.service';
+import { ManagedPages, type ManagedPage } from './managed-pages';
 import { PageStore, type PageRow } from './page-store';
-
-/** A Page of `GET /me/accounts` (REFERENCE §6.1): the Pages the user manages, each with its page token. */
-type GraphPage = { id: string; name?: string; access_token?: string };
 
 /**
  * The wizard's Page step: list the Pages the connected user manages, and choose the tenant's. A Page belongs to one
@@ -22,11 +21,13 @@ export class PagesService {
     private readonly graph: GraphClient,
     private readonly pages: PageStore,
     private readonly leadgens: LeadgenService,
+    private readonly managedPages: ManagedPages,
+    private readonly forms: FormsService,
   ) {}
 
   async list(tenantId: string): Promise<LeadAdsPageOption[]> {
     const { token } = await this.connections.requireActive(tenantId);
-    const managed = await this.managedPages(tenantId, token);
+    const managed = await this.managedPages.list(tenantId, token);
     const chosen = new Set((await this.pages.chosenBy(tenantId)).map((page) => page.page_id));
     const held = await this.pages.heldByOthers(
       tenantId,
@@ -35,7 +36,7 @@ export class PagesService {
     const taken = new Set(held.filter((holder) => holder.active).map((holder) => holder.page_id));
     return managed.map((page) => ({
       id: page.id,
-      name: page.name ?? '',
+      name: page.name,
       chosen: chosen.has(page.id),
       takenByAnotherAccount: taken.has(page.id),
     }));
@@ -48,7 +49,7 @@ export class PagesService {
   async select(tenantId: string, pageIds: readonly string[]): Promise<LeadAdsPageView[]> {
     const wanted = [...new Set(pageIds)];
     const { token } = await this.connections.requireActive(tenantId);
-    const managed = new Map((await this.managedPages(tenantId, token)).map((page) => [page.id, page]));
+    const managed = new Map((await this.managedPages.list(tenantId, token)).map((page) => [page.id, page]));
     const unknown = wanted.filter((id) => !managed.has(id));
     if (unknown.length > 0) {
       throw new DomainError(
@@ -66,7 +67,7 @@ export class PagesService {
     const chosen: { id: string; name: string; subscribed: boolean }[] = [];
     for (const id of wanted) {
       const page = managed.get(id)!;
-      chosen.push({ id, name: page.name ?? '', subscribed: await this.subscribe(tenantId, page) });
+      chosen.push({ id, name: page.name, subscribed: await this.subscribe(tenantId, page) });
     }
     const { refused, movedLeads } = await this.pages.replace(tenantId, chosen);
     if (refused.length > 0) throw pageTaken(managed.get(refused[0].page_id)?.name, refused[0].page_id);
@@ -75,39 +76,29 @@ export class PagesService {
         (movedLeads > 0 ? `; ${movedLeads} lead(s) that waited for them will be read now` : ''),
     );
     if (movedLeads > 0) this.leadgens.retryTenantSoon(tenantId);
+    // The forms of the chosen Pages (names, questions) are there when the wizard ends; a failure only waits for
+    // the next periodic sync or a refresh.
+    await this.forms
+      .syncTenant(tenantId)
+      .catch((error: unknown) =>
+        this.logger.warn(`tenant ${tenantId}: form sync after the Page choice failed: ${String(error)}`),
+      );
     return (await this.pages.chosenBy(tenantId)).map(toView);
   }
 
-  private async managedPages(tenantId: string, token: string): Promise<GraphPage[]> {
-    const pages = await this.graph.getAll<GraphPage>({
-      tenantId,
-      family: 'ads',
-      token,
-      storedToken: true,
-      path: 'me/accounts',
-      query: { fields: 'id,name,access_token', limit: 100 },
-    });
-    return pages
-      .filter((page) => typeof page.id === 'string' && page.id !== '')
-      .map((page) => ({
-        ...page,
-        id: String(page.id),
-      }));
-  }
-
   /** `POST /{page-id}/subscribed_apps?subscribed_fields=leadgen` with the Page's token (REFERENCE §6.1). */
-  private async subscribe(tenantId: string, page: GraphPage): Promise<boolean> {
-    if (!page.access_token) {
+  private async subscribe(tenantId: string, page: ManagedPage): Promise<boolean> {
+    if (!page.accessToken) {
       throw new DomainError(
         'META_PERMISSION',
-        `Meta gave no access to Page ${page.name ?? page.id}: reconnect Meta and grant the Page`,
+        `Meta gave no access to Page ${page.name || page.id}: reconnect Meta and grant the Page`,
         { pageId: page.id },
       );
     }
     const answer = await this.graph.post<{ success?: unknown }>({
       tenantId,
       family: 'ads',
-      token: page.access_token,
+      token: page.accessToken,
       path: `${page.id}/subscribed_apps`,
       query: { subscribed_fields: 'leadgen' },
       body: {},

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AdsModule } from '../ads/ads.module';
 import { GraphModule } from '../graph/graph.module';
 import { WhatsappModule } from '../whatsapp/whatsapp.module';
+import { FormStore } from '../lead-ads/form-store';
 import { PageStore } from '../lead-ads/page-store';
 import { LeadgenService } from './leadgen.service';
 import { WebhookEvents } from './webhook-events';
@@ -15,11 +16,12 @@ import { WebhooksService } from './webhooks.service';
     LeadgenService,
     WebhooksService,
     PageStore,
+    FormStore,
   ],
   /**
    * The connection module retries a tenant's pending leads after a reconnect and reports how many wait; the Lead
-   * Ads module stores the Pages webhooks are routed by.
+   * Ads module stores the Pages webhooks are routed by and the forms whose mapping reads the leads.
    */
-  exports: [LeadgenService, PageStore],
+  exports: [LeadgenService, PageStore, FormStore],
 })
 export class WebhooksModule {}
