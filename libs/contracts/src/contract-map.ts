@@ -1,6 +1,11 @@
 import type { ClassConstructor } from 'class-transformer';
-import { ListLeadFormsRequest, SelectPagesRequest, UpdateLeadFormMappingRequest } from './lead-ads';
-import type { LeadAdsPageOption, LeadAdsPageView, LeadFormView } from './model/lead-ads';
+import {
+  CreateLeadgenBackfillRequest,
+  ListLeadFormsRequest,
+  SelectPagesRequest,
+  UpdateLeadFormMappingRequest,
+} from './lead-ads';
+import type { LeadAdsPageOption, LeadAdsPageView, LeadFormView, LeadgenBackfillView } from './model/lead-ads';
 import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
 import {
   ChatLeadRequest,
@@ -188,6 +193,8 @@ export type RpcMap = {
   [Rpc.meta.selectPages]: { request: SelectPagesRequest; reply: LeadAdsPageView[] };
   [Rpc.meta.listLeadForms]: { request: ListLeadFormsRequest; reply: LeadFormView[] };
   [Rpc.meta.updateLeadFormMapping]: { request: UpdateLeadFormMappingRequest; reply: LeadFormView };
+  [Rpc.meta.createLeadgenBackfill]: { request: CreateLeadgenBackfillRequest; reply: LeadgenBackfillView };
+  [Rpc.meta.listLeadgenBackfills]: { request: TenantRequest; reply: LeadgenBackfillView[] };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

@@ -1,6 +1,16 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsOptional, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsUUID,
+  Matches,
+} from 'class-validator';
 import { TenantRequest } from './common';
+import type { IsoInstant } from './model/common';
 import type { LeadFormCrmField } from './model/lead-ads';
 
 /** How many Pages one account may choose. */
@@ -32,4 +42,21 @@ export class UpdateLeadFormMappingRequest extends TenantRequest {
 
   @IsObject({ message: 'mapping must be an object of question key → CRM field' })
   mapping!: Record<string, LeadFormCrmField>;
+}
+
+/** Issue 8: read one form's leads created in `[since, until)` from Meta (`GET /{form}/leads`, filtered, paged). */
+export class CreateLeadgenBackfillRequest extends TenantRequest {
+  @Matches(/^\d{1,30}$/, { message: 'formId must be a numeric Meta id' })
+  formId!: string;
+
+  @IsISO8601({ strict: true })
+  since!: IsoInstant;
+
+  @IsISO8601({ strict: true })
+  until!: IsoInstant;
+
+  /** Who asked (the lead history may name them); filled by the gateway from the session. */
+  @IsOptional()
+  @IsUUID()
+  requestedBy?: string;
 }

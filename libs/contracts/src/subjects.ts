@@ -81,6 +81,8 @@ export const Rpc = {
     selectPages: 'meta.lead-ads.pages.select',
     listLeadForms: 'meta.lead-ads.forms.list',
     updateLeadFormMapping: 'meta.lead-ads.forms.mapping',
+    createLeadgenBackfill: 'meta.lead-ads.backfills.create',
+    listLeadgenBackfills: 'meta.lead-ads.backfills.list',
   },
   marketing: {
     stats: 'marketing.stats',

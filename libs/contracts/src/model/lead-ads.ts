@@ -70,3 +70,27 @@ export type LeadFormView = {
   customMapping: boolean;
   syncedAt: IsoInstant;
 };
+
+export const LEADGEN_BACKFILL_STATES = ['queued', 'running', 'waiting', 'done', 'failed'] as const;
+/** `waiting`: the last slice failed for a Meta / connection reason and is tried again later. */
+export type LeadgenBackfillState = (typeof LEADGEN_BACKFILL_STATES)[number];
+
+/** A bulk read of one form's leads over a range (after an outage, or the last 90 days of a newly chosen Page). */
+export type LeadgenBackfillView = {
+  id: string;
+  formId: string;
+  formName: string | null;
+  pageId: string;
+  since: IsoInstant;
+  until: IsoInstant;
+  /** `manual` (asked through the API) or `page_chosen` (the last 90 days of a Page chosen in the wizard). */
+  reason: 'manual' | 'page_chosen';
+  state: LeadgenBackfillState;
+  /** Leads Meta returned so far, and those of them not published before (the others came by webhook). */
+  leadsFound: number;
+  leadsPublished: number;
+  pagesRead: number;
+  lastError: { code: string; message: string } | null;
+  createdAt: IsoInstant;
+  finishedAt: IsoInstant | null;
+};

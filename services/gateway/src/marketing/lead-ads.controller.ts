@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   MODULE_ROLES,
@@ -6,13 +6,14 @@ import {
   type LeadAdsPageOption,
   type LeadAdsPageView,
   type LeadFormView,
+  type LeadgenBackfillView,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { Roles, Session } from '../auth/auth.decorators';
 import type { SessionContext } from '../auth/session';
 import { META_BACKED_RPC_TIMEOUT_MS } from '../http/rpc-timeouts';
 import { ValidBody } from '../http/validated-body';
-import { LeadFormMappingBody, LeadFormsQuery, SelectPagesBody } from './lead-ads.dto';
+import { LeadFormMappingBody, LeadFormsQuery, LeadgenBackfillBody, SelectPagesBody } from './lead-ads.dto';
 
 /** Issue 8, Lead Ads: the Facebook Pages whose leads come to the account (the wizard's Page step). */
 @ApiTags('marketing')
@@ -72,6 +73,31 @@ export class LeadAdsController {
       tenantId: session.tenantId,
       formId,
       mapping: body.mapping,
+    });
+  }
+
+  @Get('backfills')
+  @ApiOperation({ summary: 'Backfills of Lead Ads leads (the 50 latest) with their progress' })
+  @ApiOkResponse({ description: 'LeadgenBackfillView[]' })
+  backfills(@Session() session: SessionContext): Promise<LeadgenBackfillView[]> {
+    return this.rpc.call(Rpc.meta.listLeadgenBackfills, { tenantId: session.tenantId });
+  }
+
+  @Post('backfills')
+  @Roles('ceo')
+  @ApiOperation({ summary: "Read a form's leads of a range from Meta again (after an outage); ceo only" })
+  @ApiBody({ type: LeadgenBackfillBody })
+  @ApiOkResponse({ description: 'LeadgenBackfillView (queued)' })
+  createBackfill(
+    @Session() session: SessionContext,
+    @ValidBody(LeadgenBackfillBody) body: LeadgenBackfillBody,
+  ): Promise<LeadgenBackfillView> {
+    return this.rpc.call(Rpc.meta.createLeadgenBackfill, {
+      tenantId: session.tenantId,
+      formId: body.formId,
+      since: body.since,
+      until: body.until,
+      requestedBy: session.userId,
     });
   }
 }

@@ -1,5 +1,10 @@
 import { OmitType } from '@nestjs/swagger';
-import { ListLeadFormsRequest, SelectPagesRequest, UpdateLeadFormMappingRequest } from '@crm/contracts';
+import {
+  CreateLeadgenBackfillRequest,
+  ListLeadFormsRequest,
+  SelectPagesRequest,
+  UpdateLeadFormMappingRequest,
+} from '@crm/contracts';
 import { ApiFromContract } from '../http/api-from-contract';
 
 /** Body of `PUT /crm/marketing/lead-ads/pages`. */
@@ -26,4 +31,15 @@ export class LeadFormsQuery extends OmitType(ListLeadFormsRequest, ['tenantId'] 
 export class LeadFormMappingBody extends OmitType(UpdateLeadFormMappingRequest, [
   'tenantId',
   'formId',
+] as const) {}
+
+/** Body of `POST /crm/marketing/lead-ads/backfills`. */
+@ApiFromContract({
+  formId: { description: 'A synced Lead Ads form of one of the chosen Pages' },
+  since: { example: '2026-03-01T00:00:00Z', description: 'Leads created from this instant…' },
+  until: { example: '2026-03-03T00:00:00Z', description: '…until this one (excluded; not in the future)' },
+})
+export class LeadgenBackfillBody extends OmitType(CreateLeadgenBackfillRequest, [
+  'tenantId',
+  'requestedBy',
 ] as const) {}

@@ -12,6 +12,7 @@ import { TemplateDetails1768300100000 } from './migrations/1768300100000-Templat
 import { TemplateSyncSchedule1768300100001 } from './migrations/1768300100001-TemplateSyncSchedule';
 import { LeadAdsPages1768730000000 } from './migrations/1768730000000-LeadAdsPages';
 import { LeadForms1768730000001 } from './migrations/1768730000001-LeadForms';
+import { LeadgenBackfills1768730000002 } from './migrations/1768730000002-LeadgenBackfills';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -32,6 +33,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       TemplateSyncSchedule1768300100001,
       LeadAdsPages1768730000000,
       LeadForms1768730000001,
+      LeadgenBackfills1768730000002,
     ],
     applicationName: 'meta-ads-service',
   });

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  CreateLeadgenBackfillRequest,
   ListLeadFormsRequest,
   Rpc,
   SelectPagesRequest,
@@ -9,6 +10,7 @@ import {
   type RpcReply,
 } from '@crm/contracts';
 import { FormsService } from './forms.service';
+import { LeadgenBackfillService } from './leadgen-backfill.service';
 import { PagesService } from './pages.service';
 
 @Controller()
@@ -16,6 +18,7 @@ export class LeadAdsController {
   constructor(
     private readonly pages: PagesService,
     private readonly forms: FormsService,
+    private readonly backfills: LeadgenBackfillService,
   ) {}
 
   @MessagePattern(Rpc.meta.listPages)
@@ -38,5 +41,17 @@ export class LeadAdsController {
     @Payload() request: UpdateLeadFormMappingRequest,
   ): Promise<RpcReply<typeof Rpc.meta.updateLeadFormMapping>> {
     return this.forms.updateMapping(request.tenantId, request.formId, request.mapping);
+  }
+
+  @MessagePattern(Rpc.meta.createLeadgenBackfill)
+  createBackfill(
+    @Payload() request: CreateLeadgenBackfillRequest,
+  ): Promise<RpcReply<typeof Rpc.meta.createLeadgenBackfill>> {
+    return this.backfills.create(request);
+  }
+
+  @MessagePattern(Rpc.meta.listLeadgenBackfills)
+  listBackfills(@Payload() request: TenantRequest): Promise<RpcReply<typeof Rpc.meta.listLeadgenBackfills>> {
+    return this.backfills.list(request.tenantId);
   }
 }

@@ -4,6 +4,7 @@ import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
 import { LeadgenService } from '../webhooks/leadgen.service';
 import { FormsService } from './forms.service';
+import { LeadgenBackfillService } from './leadgen-backfill.service';
 import { ManagedPages, type ManagedPage } from './managed-pages';
 import { PageStore, type PageRow } from './page-store';
 
@@ -23,6 +24,7 @@ export class PagesService {
     private readonly leadgens: LeadgenService,
     private readonly managedPages: ManagedPages,
     private readonly forms: FormsService,
+    private readonly backfills: LeadgenBackfillService,
   ) {}
 
   async list(tenantId: string): Promise<LeadAdsPageOption[]> {
@@ -69,6 +71,7 @@ export class PagesService {
       const page = managed.get(id)!;
       chosen.push({ id, name: page.name, subscribed: await this.subscribe(tenantId, page) });
     }
+    const before = new Set((await this.pages.chosenBy(tenantId)).map((page) => page.page_id));
     const { refused, movedLeads } = await this.pages.replace(tenantId, chosen);
     if (refused.length > 0) throw pageTaken(managed.get(refused[0].page_id)?.name, refused[0].page_id);
     this.logger.log(
@@ -78,11 +81,21 @@ export class PagesService {
     if (movedLeads > 0) this.leadgens.retryTenantSoon(tenantId);
     // The forms of the chosen Pages (names, questions) are there when the wizard ends; a failure only waits for
     // the next periodic sync or a refresh.
-    await this.forms
-      .syncTenant(tenantId)
-      .catch((error: unknown) =>
-        this.logger.warn(`tenant ${tenantId}: form sync after the Page choice failed: ${String(error)}`),
+    const synced = await this.forms.syncTenant(tenantId).then(
+      () => true,
+      (error: unknown) => {
+        this.logger.warn(`tenant ${tenantId}: form sync after the Page choice failed: ${String(error)}`);
+        return false;
+      },
+    );
+    // A newly chosen Page's leads of the last 90 days never reached this account (or reached nobody): read them.
+    const added = wanted.filter((id) => !before.has(id));
+    if (synced && added.length > 0) {
+      const jobs = await this.backfills.createForNewPages(tenantId, added);
+      this.logger.log(
+        `tenant ${tenantId}: ${jobs} backfill(s) of the last 90 days for Page(s) ${added.join(', ')}`,
       );
+    }
     return (await this.pages.chosenBy(tenantId)).map(toView);
   }
 

@@ -23,7 +23,8 @@ export type LeadgenNotice = {
   createdTime?: Date;
 };
 
-type Outcome = 'published' | 'skipped';
+export type LeadgenOutcome = 'published' | 'skipped';
+type Outcome = LeadgenOutcome;
 type PendingRow = {
   tenant_id: string;
   leadgen_id: string;
@@ -187,6 +188,21 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
       }
       throw error;
     }
+    return this.publishRead(tenantId, token, notice, lead);
+  }
+
+  /**
+   * A lead already read from Meta (one `GET /{leadgen_id}`, or a page of a bulk read) published once as
+   * `evt.meta.leadgen.received`: `skipped` when its key was already enqueued (by a webhook, a retry or an earlier
+   * backfill).
+   */
+  async publishRead(
+    tenantId: string,
+    token: string,
+    notice: LeadgenNotice,
+    lead: GraphLead,
+  ): Promise<Outcome> {
+    const key = `leadgen:${notice.leadgenId}`;
     const adId = idOf(lead.ad_id) ?? notice.adId ?? notice.adgroupId;
     let attribution: AdAttribution | undefined;
     if (adId) {
