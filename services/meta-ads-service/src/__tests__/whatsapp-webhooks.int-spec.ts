@@ -545,28 +545,32 @@ describe('meta-ads-service: WhatsApp templates, sends and webhooks (real DB, NAT
 
   it("Meta's documented Lead Ads webhook with ids as JSON numbers → the lead with the exact ids, campaign resolved", async () => {
     const { tenantId } = await svc.connectTenant();
-    // A lead the sandbox knows, whose ids JSON.parse would round (the bug this guards against).
-    const seed = svc.sandbox.state.dataset.seedLeads.find(
-      (lead) =>
-        lead.adId !== undefined &&
-        String(Number(lead.id)) !== lead.id &&
-        String(Number(lead.adId)) !== lead.adId,
+    // A new lead (after the Page was chosen: no backfill reads it) whose ids JSON.parse would round (the bug this
+    // guards against), from an ad whose id would be rounded too.
+    const ad = svc.sandbox.state.dataset.ads.find(
+      (a) => svc.ids.leadAdIds.includes(a.id) && String(Number(a.id)) !== a.id,
     )!;
-    expect(seed).toBeDefined();
-    const ad = svc.sandbox.state.dataset.ads.find((a) => a.id === seed.adId)!;
+    expect(ad).toBeDefined();
+    let lead: { leadgenId: string; formId: string };
+    do {
+      lead = await svc.control('/leadgen', { adId: ad.id, fullName: 'Ids Numéricos', webhook: false });
+    } while (String(Number(lead.leadgenId)) === lead.leadgenId);
     // The shape of REFERENCE §6.2, ids written as numbers the way Meta's docs print them.
     const body =
       `{"object": "page", "entry": [{"id": ${svc.ids.pageId}, "time": 1438292065, "changes": [{"field": "leadgen", ` +
-      `"value": {"leadgen_id": ${seed.id}, "page_id": ${svc.ids.pageId}, "form_id": ${seed.formId}, ` +
-      `"adgroup_id": ${seed.adId}, "ad_id": ${seed.adId}, "created_time": 1440120384}}]}]}`;
+      `"value": {"leadgen_id": ${lead.leadgenId}, "page_id": ${svc.ids.pageId}, "form_id": ${lead.formId}, ` +
+      `"adgroup_id": ${ad.id}, "ad_id": ${ad.id}, "created_time": 1440120384}}]}]}`;
     await svc.publishWebhook(body);
-    const event = await waitFor(() => leads.find((e) => e.leadgenId === seed.id), { what: 'leadgen event' });
+    const event = await waitFor(() => leads.find((e) => e.leadgenId === lead.leadgenId), {
+      what: 'leadgen event',
+    });
     expect(event).toMatchObject({
       tenantId,
-      leadgenId: seed.id,
+      leadgenId: lead.leadgenId,
       pageId: svc.ids.pageId,
-      formId: seed.formId,
-      attribution: { adId: seed.adId, adsetId: ad.adsetId, campaignId: ad.campaignId },
+      formId: lead.formId,
+      fullName: 'Ids Numéricos',
+      attribution: { adId: ad.id, adsetId: ad.adsetId, campaignId: ad.campaignId },
     });
   });
 
