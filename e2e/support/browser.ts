@@ -33,7 +33,7 @@ export async function sql<T extends Record<string, unknown>>(text: string, value
 
 /**
  * The signed-in ceo connects the tenant to Meta on the Marketing Hub: the sandbox's consent page, then the setup
- * wizard (portfolio, ad account, WhatsApp number, Facebook Pages: those no other account holds, as preselected).
+ * wizard (portfolio, ad account, WhatsApp number; no Facebook Page ticked: no Lead Ads).
  * Ends with the banner connected and the setup complete.
  */
 export async function connectMetaThroughSandbox(

@@ -49,10 +49,10 @@ export function LeadAdsPageStep({ pages, selected, onChange }: LeadAdsPageStepPr
   );
 }
 
-/** What the step starts with: the Pages already chosen, else every Page that can be chosen. */
+/**
+ * What the step starts with: the Pages this account already chose. Nothing else is ticked for the user: choosing a
+ * Page takes it for this account and reads its last 90 days of leads.
+ */
 export function initialPageSelection(pages: readonly LeadAdsPageOption[]): string[] {
-  const chosen = pages.filter((page) => page.chosen).map((page) => page.id);
-  return chosen.length > 0
-    ? chosen
-    : pages.filter((page) => !page.takenByAnotherAccount).map((page) => page.id);
+  return pages.filter((page) => page.chosen).map((page) => page.id);
 }

@@ -74,13 +74,15 @@ describe('SetupWizard: the Page step', () => {
     const sol = within(step).getByRole('checkbox', { name: 'Inmobiliaria Sol' });
     const gdl = within(step).getByRole('checkbox', { name: 'Sol Guadalajara' });
     const qro = within(step).getByRole('checkbox', { name: /Sol Querétaro/ });
-    // Preselected: every Page that can be chosen; the one another account holds says so and cannot be ticked.
-    expect(sol).toBeChecked();
-    expect(gdl).toBeChecked();
+    // Nothing ticked for the user; the one another account holds says so and cannot be ticked.
+    expect(sol).not.toBeChecked();
+    expect(gdl).not.toBeChecked();
     expect(qro).not.toBeChecked();
     expect(qro).toBeDisabled();
     expect(within(step).getByText('Conectada a otra cuenta de CRM Ventas')).toBeVisible();
 
+    await user.click(sol);
+    await user.click(gdl);
     await user.click(gdl);
     await user.click(screen.getByTestId('wizard-finish'));
 
@@ -114,6 +116,7 @@ describe('SetupWizard: the Page step', () => {
     );
     const { user } = renderWithApp(<SetupWizard />);
     await walkToPages(user);
+    await user.click(screen.getByRole('checkbox', { name: 'Sol Guadalajara' }));
     await user.click(screen.getByTestId('wizard-finish'));
 
     expect(await screen.findByTestId('meta-error')).toHaveTextContent(

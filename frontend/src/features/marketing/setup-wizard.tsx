@@ -104,8 +104,11 @@ export function SetupWizard() {
 
   const finish = async () => {
     if (!businessId || !selectedAccount?.selectable || !selectedPhone) return;
-    // Without Pages (none listed, or Meta refused the list) the connection is still saved: Lead Ads wait.
-    if (pages.data && pages.data.length > 0) {
+    // Without a change of Pages (none listed, Meta refused the list, none ticked) the connection is still saved.
+    const chosenBefore = initialPageSelection(pages.data ?? []);
+    const changed =
+      pageValue.length !== chosenBefore.length || pageValue.some((id) => !chosenBefore.includes(id));
+    if (pages.data && changed) {
       try {
         await selectPages.mutateAsync(pageValue);
       } catch {

@@ -77,7 +77,7 @@ describe('gateway: Lead Ads Pages, forms and backfills (real crm-service, meta-a
     owner = await seedTenant(db, 'Inmobiliaria Dueña de la Página');
     other = await seedTenant(db, 'Inmobiliaria Vecina');
     // Both accounts were connected by the same Facebook user: both see the Page. Only `owner` chooses it below.
-    await connectTenantToSandbox(rpc, sandbox.url, owner.tenantId, { ...ids, pageId: undefined });
+    await connectTenantToSandbox(rpc, sandbox.url, owner.tenantId, ids);
     await rpc.call(Rpc.meta.completeOauth, {
       tenantId: other.tenantId,
       userId: other.users.ceo.id,
