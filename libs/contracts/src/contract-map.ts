@@ -1,4 +1,11 @@
 import type { ClassConstructor } from 'class-transformer';
+import {
+  CreateLeadgenBackfillRequest,
+  ListLeadFormsRequest,
+  SelectPagesRequest,
+  UpdateLeadFormMappingRequest,
+} from './lead-ads';
+import type { LeadAdsPageOption, LeadAdsPageView, LeadFormView, LeadgenBackfillView } from './model/lead-ads';
 import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
 import {
   ChatLeadRequest,
@@ -92,6 +99,7 @@ import type {
   AttributionSummary,
   LeadDetail,
   LeadView,
+  LeadWithPhone,
   OpportunityView,
   PipelineStageView,
   SaleView,
@@ -130,7 +138,7 @@ export type RpcMap = {
   [Rpc.crm.getTenant]: { request: TenantRequest; reply: TenantView };
   [Rpc.crm.listLeads]: { request: ListLeadsRequest; reply: LeadPage };
   [Rpc.crm.getLead]: { request: GetLeadRequest; reply: LeadDetail };
-  [Rpc.crm.createLead]: { request: CreateLeadRequest; reply: LeadView };
+  [Rpc.crm.createLead]: { request: CreateLeadRequest; reply: LeadWithPhone };
   [Rpc.crm.updateLeadStatus]: { request: UpdateLeadStatusRequest; reply: LeadView };
   [Rpc.crm.updateLead]: { request: UpdateLeadRequest; reply: LeadView };
   [Rpc.crm.listPipeline]: { request: TenantRequest; reply: PipelineStageView[] };
@@ -185,6 +193,12 @@ export type RpcMap = {
   [Rpc.meta.sendOutcome]: { request: SendOutcomeRequest; reply: SendOutcome };
   [Rpc.meta.startMediaUpload]: { request: StartMediaUploadRequest; reply: MediaUploadSession };
   [Rpc.meta.uploadMediaChunk]: { request: MediaUploadChunkRequest; reply: MediaUploadProgress };
+  [Rpc.meta.listPages]: { request: TenantRequest; reply: LeadAdsPageOption[] };
+  [Rpc.meta.selectPages]: { request: SelectPagesRequest; reply: LeadAdsPageView[] };
+  [Rpc.meta.listLeadForms]: { request: ListLeadFormsRequest; reply: LeadFormView[] };
+  [Rpc.meta.updateLeadFormMapping]: { request: UpdateLeadFormMappingRequest; reply: LeadFormView };
+  [Rpc.meta.createLeadgenBackfill]: { request: CreateLeadgenBackfillRequest; reply: LeadgenBackfillView };
+  [Rpc.meta.listLeadgenBackfills]: { request: TenantRequest; reply: LeadgenBackfillView[] };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

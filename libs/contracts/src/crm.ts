@@ -166,8 +166,10 @@ export class LeadCreatedEvent extends TenantRequest {
   @IsString()
   name!: string;
 
+  /** Absent only for a Lead Ads lead that left an email and no phone (issue 8). */
+  @IsOptional()
   @Matches(E164_PATTERN)
-  phone!: string;
+  phone?: string;
 
   @IsIn(LEAD_STATUSES)
   status!: LeadStatus;

@@ -79,6 +79,13 @@ export const Rpc = {
     // issue 7: a media header's sample through Meta's Resumable Upload API (libs/contracts/src/template-media.ts)
     startMediaUpload: 'meta.templates.media.start',
     uploadMediaChunk: 'meta.templates.media.chunk',
+    // issue 8: Lead Ads (libs/contracts/src/lead-ads.ts)
+    listPages: 'meta.lead-ads.pages.list',
+    selectPages: 'meta.lead-ads.pages.select',
+    listLeadForms: 'meta.lead-ads.forms.list',
+    updateLeadFormMapping: 'meta.lead-ads.forms.mapping',
+    createLeadgenBackfill: 'meta.lead-ads.backfills.create',
+    listLeadgenBackfills: 'meta.lead-ads.backfills.list',
   },
   marketing: {
     stats: 'marketing.stats',

@@ -5,6 +5,7 @@ import { AdsModule } from './ads/ads.module';
 import { MetaAdsConfig } from './config';
 import { ConnectionModule } from './connection/connection.module';
 import { META_ADS_SCHEMA, dataSourceOptions } from './database/data-source';
+import { LeadAdsModule } from './lead-ads/lead-ads.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WhatsappModule } from './whatsapp/whatsapp.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         AdsModule,
         WhatsappModule,
         WebhooksModule,
+        LeadAdsModule,
       ],
     })
     class MetaAdsAppModule {}

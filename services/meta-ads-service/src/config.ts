@@ -144,6 +144,7 @@ export class MetaAdsConfig extends BaseServiceConfig {
    * How often every connected token is inspected with `debug_token` (expiry, data-access expiry, granted scopes, still
    * valid?), once across replicas; connect inspects it too. Six hours by default (1 s – 1 day).
    */
+  /** Issue 8: period of the Lead Ads form sync of every connected account's Pages, once across replicas. */
   @Type(() => Number)
   @IsInt()
   @Min(1_000)
@@ -170,4 +171,5 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Min(1_000)
   @Max(3_600_000)
   INSIGHTS_ASYNC_TIMEOUT_MS: number = 300_000;
+  LEAD_FORM_SYNC_INTERVAL_MS: number = 3_600_000;
 }

@@ -75,7 +75,8 @@ export type AdNames = {
 export type LeadView = {
   id: string;
   name: string;
-  phone: string;
+  /** E.164; null only for a Lead Ads lead that left an email and no phone (issue 8). */
+  phone: string | null;
   email: string | null;
   status: LeadStatus;
   leadSource: LeadSource;
@@ -97,6 +98,9 @@ export type LeadView = {
   /** Filled by the gateway for Meta-attributed leads (list and detail); null when the catalogue could not answer. */
   adNames?: AdNames | null;
 };
+
+/** A lead made by `crm.leads.create` (or a CSV import): the phone is required there. */
+export type LeadWithPhone = LeadView & { phone: string };
 
 export type OpportunityView = {
   id: string;

@@ -56,13 +56,15 @@ export class SendPreparer {
     });
     if (!facts) return { cancel: 'lead not found', reason: 'lead_not_found' };
     const { lead } = facts;
+    if (!lead.phone) return { skip: 'lead has no phone number', reason: 'no_phone' };
+    const phone = lead.phone;
     // Opt-out is decided by RecipientGuard (a rule may send utility templates to opted-out contacts).
     if (!row.manual) {
       const why = occurrenceStillCurrent(rule, row.occurrence_key, facts) ?? whyNotApplicable(rule, facts);
       if (why) return { cancel: why.text, reason: why.reason };
     }
     const stillOurs = await this.store.refreshDetails(tenantId, row.id, {
-      phone: lead.phone,
+      phone,
       leadName: lead.name,
       templateName: rule.templateName,
       templateLanguage: rule.templateLanguage,
@@ -81,7 +83,7 @@ export class SendPreparer {
     const request: SendTemplateRequest = {
       tenantId,
       idempotencyKey: idempotencyKeyFor(row),
-      to: lead.phone,
+      to: phone,
       templateName: rule.templateName,
       language: rule.templateLanguage,
       bodyParameters: parameters.body,

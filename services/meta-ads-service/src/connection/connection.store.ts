@@ -183,18 +183,4 @@ export class ConnectionStore {
     );
     return rows.map((row) => row.tenantId);
   }
-
-  /** Tenants whose routable connection's token sees this page (a system query: routes Lead Ads webhooks). */
-  async tenantsRoutingPage(pageId: string): Promise<string[]> {
-    const rows = await this.db.asSystem('route a webhook to its tenant', (db) =>
-      db
-        .getRepository(ConnectionEntity)
-        .createQueryBuilder('c')
-        .select('c.tenant_id', 'tenantId')
-        .where(':pageId = ANY(c.page_ids)', { pageId })
-        .andWhere('c.state IN (:...states)', { states: ROUTABLE_STATES })
-        .getRawMany<{ tenantId: string }>(),
-    );
-    return rows.map((row) => row.tenantId);
-  }
 }

@@ -13,6 +13,9 @@ import { TemplateSyncSchedule1768300100001 } from './migrations/1768300100001-Te
 import { SendOutcomeEvidence1768610000000 } from './migrations/1768610000000-SendOutcomeEvidence';
 import { HeldWebhooks1768750000000 } from './migrations/1768750000000-HeldWebhooks';
 import { TokenCheckSchedule1768750000001 } from './migrations/1768750000001-TokenCheckSchedule';
+import { LeadAdsPages1768730000000 } from './migrations/1768730000000-LeadAdsPages';
+import { LeadForms1768730000001 } from './migrations/1768730000001-LeadForms';
+import { LeadgenBackfills1768730000002 } from './migrations/1768730000002-LeadgenBackfills';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -34,6 +37,9 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       SendOutcomeEvidence1768610000000,
       HeldWebhooks1768750000000,
       TokenCheckSchedule1768750000001,
+      LeadAdsPages1768730000000,
+      LeadForms1768730000001,
+      LeadgenBackfills1768730000002,
     ],
     applicationName: 'meta-ads-service',
   });

@@ -7,7 +7,8 @@ import { TemplatesService } from '../whatsapp/templates.service';
 import { SendsService } from '../whatsapp/sends.service';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-import { LeadgenService } from './leadgen.service';
+import { PageStore } from '../lead-ads/page-store';
+import { LeadgenService, type LeadgenNotice } from './leadgen.service';
 import { forEachGrouped } from '../common/grouped-concurrency';
 import {
   describeValue,
@@ -88,6 +89,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     private readonly connections: ConnectionStore,
     private readonly events: WebhookEvents,
     private readonly leadgens: LeadgenService,
+    private readonly pages: PageStore,
     private readonly templates: TemplatesService,
     private readonly sends: SendsService,
     private readonly held: HeldWebhooksStore,
@@ -275,6 +277,11 @@ export class WebhooksService implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * A Lead Ads lead goes to the tenant that chose its Page (whoever else can see the Page). A lead of a Page nobody
+   * chose is kept in `unrouted_leadgen` until a tenant chooses the Page: never dropped. A kept part replayed for a
+   * tenant after its reconnect (`options.heldFor`) is processed only if that tenant owns the Page again.
+   */
   private async leadgen(
     part: MetaWebhookPartMessage,
     change: LeadgenChange,
@@ -284,24 +291,28 @@ export class WebhooksService implements OnApplicationBootstrap {
     const { leadgenId } = change;
     const pageId = change.pageId ?? part.entryId;
     if (!pageId) throw invalid(`${where}.value.page_id`, 'missing (and the entry has no id)');
-    const routing = await this.tenantForPage(pageId);
-    if ('ambiguous' in routing && options.heldFor === undefined) {
-      this.logger.error(
-        `leadgen webhook for page ${pageId} (lead ${leadgenId}) is claimed by ${routing.ambiguous} tenants: acked, not routed`,
-      );
-      return;
-    }
-    const tenantId = await this.ownerOf(part, routing, [{ kind: 'page', id: pageId }], options);
-    if (!tenantId) return;
-    if (await this.events.seen(tenantId, `leadgen:${leadgenId}`)) return;
-    await this.leadgens.receive(tenantId, {
+    const notice: LeadgenNotice = {
       leadgenId,
       pageId,
       ...(change.formId ? { formId: change.formId } : {}),
       ...(change.adId ? { adId: change.adId } : {}),
       ...(change.adgroupId ? { adgroupId: change.adgroupId } : {}),
       ...(change.createdTime ? { createdTime: new Date(change.createdTime) } : {}),
-    });
+    };
+    const owner = await this.pages.ownerOf(pageId);
+    if (!owner && options.heldFor === undefined) {
+      if (await this.pages.keepUnrouted(notice)) {
+        this.logger.warn(
+          `leadgen webhook for page ${pageId} (lead ${leadgenId}): no account chose this Page; kept until one does`,
+        );
+      }
+      return;
+    }
+    const routing: Routing = owner ? { tenantId: owner } : { unknown: true };
+    const tenantId = await this.ownerOf(part, routing, [{ kind: 'page', id: pageId }], options);
+    if (!tenantId) return;
+    if (await this.events.seen(tenantId, `leadgen:${leadgenId}`)) return;
+    await this.leadgens.receive(tenantId, notice);
   }
 
   /**
@@ -361,13 +372,5 @@ export class WebhooksService implements OnApplicationBootstrap {
       if (matches.length === 1) return { tenantId: matches[0] };
     }
     return { unknown: true };
-  }
-
-  /** Page ids come from each token, so several tenants may see one page: then the webhook is not routed. */
-  private async tenantForPage(pageId: string): Promise<Routing> {
-    const matches = await this.connections.tenantsRoutingPage(pageId);
-    if (matches.length === 0) return { unknown: true };
-    if (matches.length > 1) return { ambiguous: matches.length };
-    return { tenantId: matches[0] };
   }
 }

@@ -540,6 +540,8 @@ export const buildDataset = (options: BuildDatasetOptions = {}): Dataset => {
           { key: 'full_name', label: 'Nombre completo', type: 'FULL_NAME' },
           { key: 'phone_number', label: 'Número de teléfono', type: 'PHONE' },
           { key: 'email', label: 'Correo electrónico', type: 'EMAIL' },
+          { key: 'city', label: 'Ciudad', type: 'CITY' },
+          { key: 'presupuesto_de_compra', label: '¿Cuál es tu presupuesto?', type: 'CUSTOM' },
         ],
         privacyPolicyUrl: 'https://inmobiliariasol.example/privacidad',
       },

@@ -1,7 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { authenticate, requireScope } from '../http/access-token';
 import { selectFields } from '../http/field-selection';
-import { graphErrors } from '../http/graph-error';
+import { GraphError, graphErrors } from '../http/graph-error';
+import { listParam } from '../http/request-params';
+import type { SandboxPage } from '../dataset/dataset.types';
 import { publicBaseUrl } from '../http/paging';
 import type { SandboxState } from '../state/sandbox-state';
 import { sendMessage } from '../whatsapp/message-service';
@@ -180,12 +182,8 @@ const writeEdge = (ctx: GraphContext, node: GraphNode, edge: string, method: 'po
     return sendMessage(ctx, node.value);
   if (method === 'post' && node.kind === 'adAccount' && edge === 'insights')
     return startReportRun(ctx, node.value);
-  if (node.kind === 'page' && edge === 'subscribed_apps') {
-    requireScope(ctx.token, 'pages_manage_metadata');
-    if (method === 'post') ctx.state.subscriptions.add(`page:${node.value.id}`);
-    else ctx.state.subscriptions.delete(`page:${node.value.id}`);
-    return { success: true };
-  }
+  if (node.kind === 'page' && edge === 'subscribed_apps')
+    return writePageSubscription(ctx, node.value, method);
   if (node.kind === 'waba' && edge === 'subscribed_apps') {
     requireScope(ctx.token, 'whatsapp_business_management');
     if (method === 'post') ctx.state.subscriptions.add(`waba:${node.value.id}`);
@@ -197,6 +195,35 @@ const writeEdge = (ctx: GraphContext, node: GraphNode, edge: string, method: 'po
   }
   if (method === 'delete' && node.kind === 'user' && edge === 'permissions') return revokePermissions(ctx);
   return undefined;
+};
+
+/** Page webhook fields an app may subscribe to (REFERENCE §6.1: `subscribed_fields` enum, the Lead Ads ones). */
+const PAGE_SUBSCRIBED_FIELDS = ['leadgen', 'leadgen_update', 'leadgen_fat'];
+
+/**
+ * `POST|DELETE /{page-id}/subscribed_apps`: only with that Page's own access token (Meta: #210) and, for POST, a
+ * `subscribed_fields` list (#100 when missing or unknown).
+ */
+const writePageSubscription = (ctx: GraphContext, pageNode: SandboxPage, method: 'post' | 'delete') => {
+  requireScope(ctx.token, 'pages_manage_metadata');
+  if (ctx.token.kind !== 'PAGE' || ctx.token.profileId !== pageNode.id) {
+    throw new GraphError({ message: '(#210) This call requires a Page access token.', code: 210 });
+  }
+  const key = `page:${pageNode.id}`;
+  if (method === 'delete') {
+    ctx.state.subscriptions.delete(key);
+    return { success: true };
+  }
+  const fields = listParam(ctx.req, 'subscribed_fields');
+  if (!fields || fields.length === 0)
+    throw graphErrors.invalidParameter('The parameter subscribed_fields is required.');
+  const unknown = fields.find((field) => !PAGE_SUBSCRIBED_FIELDS.includes(field));
+  if (unknown)
+    throw graphErrors.invalidParameter(
+      `Param subscribed_fields[0] must be one of {${PAGE_SUBSCRIBED_FIELDS.join(', ')}} - got "${unknown}".`,
+    );
+  ctx.state.subscriptions.add(key);
+  return { success: true };
 };
 
 /** Graph node and edge reads/writes: `/{id}`, `/{id}/{edge}` (REFERENCE §2–§7). */
