@@ -1,6 +1,7 @@
 import { buildDataset } from '../dataset/build-dataset';
 import type { Dataset, SandboxTemplate } from '../dataset/dataset.types';
 import type { ResolvedSandboxOptions } from '../sandbox-options';
+import type { ConversionEventRecord } from '../conversions/conversions-api';
 
 export type TokenKind = 'USER' | 'PAGE';
 
@@ -175,6 +176,8 @@ export class SandboxState {
   subscriptions = new Set<string>();
   uploadSessions = new Map<string, UploadSession>();
   uploadedFiles = new Map<string, UploadedFile>();
+  /** Conversions API events received (`POST /{dataset_id}/events`), duplicates flagged. */
+  conversions: ConversionEventRecord[] = [];
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
 
@@ -219,6 +222,7 @@ export class SandboxState {
     this.subscriptions.clear();
     this.uploadSessions.clear();
     this.uploadedFiles.clear();
+    this.conversions = [];
     const now = this.now();
     const pageId = this.dataset.pages[0].id;
     for (const seed of this.dataset.seedLeads) {
