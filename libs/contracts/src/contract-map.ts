@@ -118,6 +118,13 @@ import type {
 import type { MediaUploadProgress, MediaUploadSession } from './model/template-media';
 import { MediaUploadChunkRequest, StartMediaUploadRequest } from './template-media';
 import { Events, Rpc, Webhooks } from './subjects';
+import {
+  ConversionLogRequest,
+  UpdateConversionSettingsRequest,
+  type ConversionDatasetOption,
+  type ConversionLogEntry,
+  type ConversionSettingsView,
+} from './conversions';
 
 /**
  * Every RPC subject with the contract class its request is validated against and the type its handler answers.
@@ -185,6 +192,13 @@ export type RpcMap = {
   [Rpc.meta.sendOutcome]: { request: SendOutcomeRequest; reply: SendOutcome };
   [Rpc.meta.startMediaUpload]: { request: StartMediaUploadRequest; reply: MediaUploadSession };
   [Rpc.meta.uploadMediaChunk]: { request: MediaUploadChunkRequest; reply: MediaUploadProgress };
+  [Rpc.meta.conversionSettings]: { request: TenantRequest; reply: ConversionSettingsView };
+  [Rpc.meta.updateConversionSettings]: {
+    request: UpdateConversionSettingsRequest;
+    reply: ConversionSettingsView;
+  };
+  [Rpc.meta.conversionDatasets]: { request: TenantRequest; reply: ConversionDatasetOption[] };
+  [Rpc.meta.conversionLog]: { request: ConversionLogRequest; reply: ConversionLogEntry[] };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

@@ -22,3 +22,4 @@ export * from './contract-map';
 export * from './recipient-protection';
 export * from './send-outcomes';
 export * from './template-media';
+export * from './conversions';

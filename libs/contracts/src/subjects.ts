@@ -79,6 +79,11 @@ export const Rpc = {
     // issue 7: a media header's sample through Meta's Resumable Upload API (libs/contracts/src/template-media.ts)
     startMediaUpload: 'meta.templates.media.start',
     uploadMediaChunk: 'meta.templates.media.chunk',
+    // issue 8: the Conversions API loop (libs/contracts/src/conversions.ts)
+    conversionSettings: 'meta.conversions.settings.get',
+    updateConversionSettings: 'meta.conversions.settings.update',
+    conversionDatasets: 'meta.conversions.datasets',
+    conversionLog: 'meta.conversions.log',
   },
   marketing: {
     stats: 'marketing.stats',

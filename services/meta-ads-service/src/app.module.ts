@@ -4,6 +4,7 @@ import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/ne
 import { AdsModule } from './ads/ads.module';
 import { MetaAdsConfig } from './config';
 import { ConnectionModule } from './connection/connection.module';
+import { ConversionsModule } from './conversions/conversions.module';
 import { META_ADS_SCHEMA, dataSourceOptions } from './database/data-source';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WhatsappModule } from './whatsapp/whatsapp.module';
@@ -41,6 +42,7 @@ export class AppModule {
         AdsModule,
         WhatsappModule,
         WebhooksModule,
+        ConversionsModule,
       ],
     })
     class MetaAdsAppModule {}

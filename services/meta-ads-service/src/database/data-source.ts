@@ -10,6 +10,7 @@ import { FreeFormTextSends1767710000000 } from './migrations/1767710000000-FreeF
 import { SendOutcomes1768200100000 } from './migrations/1768200100000-SendOutcomes';
 import { TemplateDetails1768300100000 } from './migrations/1768300100000-TemplateDetails';
 import { TemplateSyncSchedule1768300100001 } from './migrations/1768300100001-TemplateSyncSchedule';
+import { ConversionsLoop1768760000000 } from './migrations/1768760000000-ConversionsLoop';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -28,6 +29,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       SendOutcomes1768200100000,
       TemplateDetails1768300100000,
       TemplateSyncSchedule1768300100001,
+      ConversionsLoop1768760000000,
     ],
     applicationName: 'meta-ads-service',
   });

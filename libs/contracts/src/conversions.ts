@@ -1,0 +1,89 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
+import type { IsoInstant } from './model/common';
+import { TenantRequest } from './common';
+
+/**
+ * The Conversions API loop (issue 8, point 8): a Meta-attributed lead reaching a pipeline point sends one server event
+ * to the tenant's dataset. Pipeline points and the event names each may send (null = that point sends nothing).
+ */
+export const CONVERSION_POINTS = ['qualified', 'opportunity', 'won'] as const;
+export type ConversionPoint = (typeof CONVERSION_POINTS)[number];
+export const CONVERSION_EVENT_NAMES = ['Lead', 'QualifiedLead', 'Purchase'] as const;
+export type ConversionEventName = (typeof CONVERSION_EVENT_NAMES)[number];
+/** `won` sends only `Purchase` (it carries the sale's value and currency); the others a lead-stage event. */
+export const LEAD_STAGE_EVENT_NAMES = ['Lead', 'QualifiedLead'] as const;
+
+export type ConversionSettingsView = {
+  enabled: boolean;
+  /** The dataset (pixel) id events go to; null until chosen. */
+  datasetId: string | null;
+  qualifiedEvent: ConversionEventName | null;
+  opportunityEvent: ConversionEventName | null;
+  wonEvent: ConversionEventName | null;
+  updatedAt: IsoInstant | null;
+};
+
+export class UpdateConversionSettingsRequest extends TenantRequest {
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  /** A dataset of the connected business (`owned_pixels`) or one entered by hand: digits only. */
+  @IsOptional()
+  @ValidateIf((_o, value) => value !== null)
+  @Matches(/^\d{6,20}$/, { message: 'datasetId must be a Meta dataset id (digits)' })
+  datasetId?: string | null;
+
+  @IsOptional()
+  @ValidateIf((_o, value) => value !== null)
+  @IsIn(LEAD_STAGE_EVENT_NAMES, { message: 'qualifiedEvent must be Lead, QualifiedLead or null' })
+  qualifiedEvent?: ConversionEventName | null;
+
+  @IsOptional()
+  @ValidateIf((_o, value) => value !== null)
+  @IsIn(LEAD_STAGE_EVENT_NAMES, { message: 'opportunityEvent must be Lead, QualifiedLead or null' })
+  opportunityEvent?: ConversionEventName | null;
+
+  @IsOptional()
+  @ValidateIf((_o, value) => value !== null)
+  @IsIn(['Purchase'], { message: 'wonEvent must be Purchase or null' })
+  wonEvent?: ConversionEventName | null;
+}
+
+export type ConversionDatasetOption = { id: string; name: string };
+
+export const CONVERSION_LOG_STATES = ['pending', 'sent', 'parked'] as const;
+export type ConversionLogState = (typeof CONVERSION_LOG_STATES)[number];
+
+export type ConversionLogEntry = {
+  leadId: string;
+  eventName: ConversionEventName;
+  point: ConversionPoint;
+  eventId: string;
+  datasetId: string;
+  /** `lead_id` (Lead Ads) or `ctwa_clid` (Click-to-WhatsApp). */
+  keyedBy: 'lead_id' | 'ctwa_clid';
+  value: number | null;
+  currency: string | null;
+  eventTime: IsoInstant;
+  state: ConversionLogState;
+  attempts: number;
+  /** Why the last try failed (retrying) or why it was parked. */
+  lastError: { code: string; message: string; at: IsoInstant } | null;
+  sentAt: IsoInstant | null;
+  createdAt: IsoInstant;
+};
+
+export class ConversionLogRequest extends TenantRequest {
+  @IsOptional()
+  @IsIn(CONVERSION_LOG_STATES)
+  state?: ConversionLogState;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
