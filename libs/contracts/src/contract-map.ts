@@ -198,7 +198,7 @@ export type RpcMap = {
     reply: ConversionSettingsView;
   };
   [Rpc.meta.conversionDatasets]: { request: TenantRequest; reply: ConversionDatasetOption[] };
-  [Rpc.meta.conversionLog]: { request: ConversionLogRequest; reply: ConversionLogEntry[] };
+  [Rpc.meta.conversionLog]: { request: ConversionLogRequest; reply: Page<ConversionLogEntry> };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

@@ -1,7 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, Matches, ValidateIf } from 'class-validator';
 import type { IsoInstant } from './model/common';
-import { TenantRequest } from './common';
+import { PageQuery, TenantRequest } from './common';
 
 /**
  * The Conversions API loop (issue 8, point 8): a Meta-attributed lead reaching a pipeline point sends one server event
@@ -58,6 +57,8 @@ export type ConversionLogState = (typeof CONVERSION_LOG_STATES)[number];
 
 export type ConversionLogEntry = {
   leadId: string;
+  /** The lead's name when the event was queued (null for rows queued before names were kept). */
+  leadName: string | null;
   eventName: ConversionEventName;
   point: ConversionPoint;
   eventId: string;
@@ -75,15 +76,9 @@ export type ConversionLogEntry = {
   createdAt: IsoInstant;
 };
 
-export class ConversionLogRequest extends TenantRequest {
+/** A page of the log, newest first (`page` from 1, `pageSize` ≤ 100, default 25). */
+export class ConversionLogRequest extends PageQuery {
   @IsOptional()
-  @IsIn(CONVERSION_LOG_STATES)
+  @IsIn(CONVERSION_LOG_STATES, { message: 'state must be pending, sent or parked' })
   state?: ConversionLogState;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }

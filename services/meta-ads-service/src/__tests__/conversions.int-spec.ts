@@ -16,7 +16,7 @@ import {
   type ServiceHandle,
 } from '@crm/testing';
 import { CONVERSION_CONSUMERS } from '../conversions/conversions.service';
-import { APP_SECRET, startMetaAdsTestApp, type MetaAdsTestApp } from './meta-ads-test-app';
+import { APP_SECRET, BREAKER_RESET_MS, startMetaAdsTestApp, type MetaAdsTestApp } from './meta-ads-test-app';
 
 jest.setTimeout(240_000);
 
@@ -110,6 +110,14 @@ describe('meta-ads-service: Conversions API loop', () => {
     await waitForConsumerIdle(CONVERSION_CONSUMERS.leadStatus);
   }
 
+  const logEntryOf = async (leadId: string) =>
+    (await meta.rpc.call(Rpc.meta.conversionLog, { tenantId: tenantId(), pageSize: 100 })).items.find(
+      (entry) => entry.leadId === leadId,
+    );
+
+  const qualify = (leadId: string) =>
+    meta.rpc.call(Rpc.crm.updateLeadStatus, { tenantId: tenantId(), leadId, status: 'calificado' });
+
   const configure = (settings: Record<string, unknown>) =>
     meta.rpc.call(Rpc.meta.updateConversionSettings, { tenantId: tenantId(), ...settings });
 
@@ -132,6 +140,8 @@ describe('meta-ads-service: Conversions API loop', () => {
           META_APP_ID: meta.ids.appId,
           META_APP_SECRET: APP_SECRET,
           TOKEN_ENCRYPTION_KEY: meta.encryptionKey.toString('base64'),
+          // As the in-process replica: its breaker half-opens soon after the sandbox outage ends.
+          META_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
         },
         slowStart,
       ),
@@ -191,7 +201,12 @@ describe('meta-ads-service: Conversions API loop', () => {
     await statusSettled(manual.id);
     expect(await eventsFor(offLead.id)).toEqual([]);
     expect(await eventsFor(manual.id)).toEqual([]);
-    expect(await meta.rpc.call(Rpc.meta.conversionLog, { tenantId: tenantId() })).toEqual([]);
+    expect(await meta.rpc.call(Rpc.meta.conversionLog, { tenantId: tenantId() })).toEqual({
+      items: [],
+      total: 0,
+      page: 1,
+      pageSize: 25,
+    });
   });
 
   it('a Click-to-WhatsApp lead moved to won with a sale sends one Purchase, even when the event is redelivered', async () => {
@@ -237,9 +252,11 @@ describe('meta-ads-service: Conversions API loop', () => {
     expect(await eventsFor(lead.id)).toHaveLength(1);
 
     const log = await meta.rpc.call(Rpc.meta.conversionLog, { tenantId: tenantId() });
-    expect(log).toEqual([
+    expect(log.total).toBe(1);
+    expect(log.items).toEqual([
       expect.objectContaining({
         leadId: lead.id,
+        leadName: 'Rosa Anuncio',
         eventName: 'Purchase',
         point: 'won',
         keyedBy: 'ctwa_clid',
@@ -297,7 +314,7 @@ describe('meta-ads-service: Conversions API loop', () => {
     const parked = await waitFor(
       async () => {
         const log = await meta.rpc.call(Rpc.meta.conversionLog, { tenantId: tenantId(), state: 'parked' });
-        return log.find((entry) => entry.leadId === lead.id);
+        return log.items.find((entry) => entry.leadId === lead.id);
       },
       { what: 'the parked QualifiedLead', timeoutMs: 30_000, intervalMs: 200 },
     );
@@ -306,5 +323,72 @@ describe('meta-ads-service: Conversions API loop', () => {
     expect(parked.lastError?.message).toContain('#100/33');
     expect(await eventsFor(lead.id)).toEqual([]);
     await configure({ datasetId });
+  });
+
+  it('Meta down (5xx): the event waits with the reason, is retried, and is sent once when Meta recovers', async () => {
+    await configure({ enabled: true, datasetId });
+    const lead = await ctwaLead();
+    await meta.control('/outage', { enabled: true });
+    try {
+      await qualify(lead.id);
+      const failing = await waitFor(
+        async () => {
+          const entry = await logEntryOf(lead.id);
+          return entry && entry.attempts >= 1 ? entry : undefined;
+        },
+        { what: 'a failed try during the outage', timeoutMs: 30_000, intervalMs: 200 },
+      );
+      expect(failing).toMatchObject({ state: 'pending', lastError: { code: 'META_UNAVAILABLE' } });
+      expect(await eventsFor(lead.id)).toEqual([]);
+    } finally {
+      await meta.control('/outage', { enabled: false });
+    }
+    const sent = await waitFor(
+      async () => {
+        const entry = await logEntryOf(lead.id);
+        return entry?.state === 'sent' ? entry : undefined;
+      },
+      { what: 'the QualifiedLead after the outage', timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(sent.attempts).toBeGreaterThanOrEqual(2);
+    expect(sent.lastError).toBeNull();
+    expect(await eventsFor(lead.id)).toEqual([
+      expect.objectContaining({ eventName: 'QualifiedLead', duplicate: false }),
+    ]);
+  });
+
+  it('a 190 holds the tenant’s events until it reconnects; the reconnect sends them at once', async () => {
+    await configure({ enabled: true, datasetId });
+    const lead = await ctwaLead();
+    await meta.control('/tokens/expire', { token: await meta.storedToken(tenantId()) });
+    await qualify(lead.id);
+    const held = await waitFor(
+      async () => {
+        const entry = await logEntryOf(lead.id);
+        return entry && entry.attempts >= 1 ? entry : undefined;
+      },
+      { what: 'the try Meta answered 190', timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(held).toMatchObject({ state: 'pending', lastError: { code: 'META_TOKEN_EXPIRED' } });
+    expect((await meta.rpc.call(Rpc.meta.connectionStatus, { tenantId: tenantId() })).state).toBe('expired');
+    // As if it had waited through many backoffs: without the reconnect's wake-up it would be due in an hour.
+    await meta.db.query(
+      `UPDATE meta_ads.conversion_events SET next_attempt_at = now() + interval '1 hour'
+        WHERE tenant_id = $1 AND lead_id = $2`,
+      [tenantId(), lead.id],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await eventsFor(lead.id)).toEqual([]);
+
+    await connectTenantToSandbox(meta.rpc, meta.sandboxUrl, tenantId(), meta.ids);
+    const events = await waitFor(
+      async () => {
+        const found = await eventsFor(lead.id);
+        return found.length > 0 ? found : undefined;
+      },
+      { what: 'the held QualifiedLead after the reconnect', timeoutMs: 15_000, intervalMs: 200 },
+    );
+    expect(events).toEqual([expect.objectContaining({ eventName: 'QualifiedLead', duplicate: false })]);
+    expect(await logEntryOf(lead.id)).toMatchObject({ state: 'sent', attempts: 2 });
   });
 });

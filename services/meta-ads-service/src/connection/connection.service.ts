@@ -15,6 +15,7 @@ import { AdCatalogService } from '../ads/ad-catalog.service';
 import { InsightsService } from '../ads/insights.service';
 import { MetaAdsConfig } from '../config';
 import { GraphClient } from '../graph/graph-client';
+import { ConversionsService } from '../conversions/conversions.service';
 import { LeadgenService } from '../webhooks/leadgen.service';
 import { TemplatesService } from '../whatsapp/templates.service';
 import { ConnectionEntity } from './connection.entity';
@@ -79,6 +80,7 @@ export class ConnectionService {
     private readonly insights: InsightsService,
     private readonly templates: TemplatesService,
     private readonly leadgens: LeadgenService,
+    private readonly conversions: ConversionsService,
   ) {}
 
   /** An OAuth `state` nonce may be used once, before it expires. */
@@ -174,6 +176,8 @@ export class ConnectionService {
     this.logger.log(`tenant ${tenantId}: Meta connected (${scopes.length} scopes, ${pageIds.length} pages)`);
     // Leads that arrived while the token was expired (or Meta was down) can be read now.
     this.leadgens.retryTenantSoon(tenantId);
+    // So can the Conversions API events held since Meta answered 190.
+    this.conversions.retryTenantSoon(tenantId);
     return this.statusOf(tenantId, row);
   }
 

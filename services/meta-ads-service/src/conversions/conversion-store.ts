@@ -5,6 +5,7 @@ import type {
   ConversionLogState,
   ConversionPoint,
   ConversionSettingsView,
+  Page,
   UpdateConversionSettingsRequest,
 } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
@@ -43,6 +44,7 @@ export type ConversionEventRow = {
 };
 
 type LogRow = ConversionEventRow & {
+  lead_name: string | null;
   point: ConversionPoint;
   keyed_by: 'lead_id' | 'ctwa_clid';
   event_time: Date;
@@ -118,7 +120,7 @@ export class ConversionStore {
   /** The event to send, once per (tenant, lead, event name): false when the lead already has it. */
   async enqueue(
     tenantId: string,
-    leadId: string,
+    lead: { id: string; name: string | null },
     point: ConversionPoint,
     datasetId: string,
     planned: PlannedConversion,
@@ -128,13 +130,13 @@ export class ConversionStore {
       db.query(
         `INSERT INTO meta_ads.conversion_events
            (tenant_id, lead_id, event_name, point, event_id, dataset_id, keyed_by, event_time, value, currency,
-            server_event)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), $9, $10, $11)
+            server_event, lead_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), $9, $10, $11, $12)
          ON CONFLICT DO NOTHING
          RETURNING 1`,
         [
           tenantId,
-          leadId,
+          lead.id,
           planned.eventName,
           point,
           planned.eventId,
@@ -144,6 +146,7 @@ export class ConversionStore {
           serverEvent.custom_data?.value ?? null,
           serverEvent.custom_data?.currency ?? null,
           JSON.stringify(serverEvent),
+          lead.name,
         ],
       ),
     );
@@ -160,38 +163,50 @@ export class ConversionStore {
     );
   }
 
+  /** A page of the tenant's log, newest first. */
   async log(
     tenantId: string,
-    options: { state?: ConversionLogState; limit?: number },
-  ): Promise<ConversionLogEntry[]> {
-    const rows: LogRow[] = await this.db.withTenant(tenantId, (db) =>
-      db.query(
-        `SELECT * FROM meta_ads.conversion_events
-          WHERE tenant_id = $1
+    options: { state?: ConversionLogState; page?: number; pageSize?: number },
+  ): Promise<Page<ConversionLogEntry>> {
+    const page = options.page ?? 1;
+    const pageSize = options.pageSize ?? 25;
+    const filter = `tenant_id = $1
             AND ($2::text IS NULL
                  OR ($2 = 'sent' AND sent_at IS NOT NULL)
                  OR ($2 = 'parked' AND sent_at IS NULL AND parked_at IS NOT NULL)
-                 OR ($2 = 'pending' AND sent_at IS NULL AND parked_at IS NULL))
+                 OR ($2 = 'pending' AND sent_at IS NULL AND parked_at IS NULL))`;
+    const state = options.state ?? null;
+    const [rows, counted] = await this.db.withTenant(tenantId, async (db) => {
+      const found: LogRow[] = await db.query(
+        `SELECT * FROM meta_ads.conversion_events WHERE ${filter}
           ORDER BY created_at DESC, event_id
-          LIMIT $3`,
-        [tenantId, options.state ?? null, options.limit ?? 50],
-      ),
-    );
-    return rows.map((row) => ({
-      leadId: row.lead_id,
-      eventName: row.event_name,
-      point: row.point,
-      eventId: row.event_id,
-      datasetId: row.dataset_id,
-      keyedBy: row.keyed_by,
-      value: row.value === null ? null : Number(row.value),
-      currency: row.currency,
-      eventTime: row.event_time.toISOString(),
-      state: stateOf(row),
-      attempts: row.attempts,
-      lastError: row.last_error,
-      sentAt: row.sent_at ? row.sent_at.toISOString() : null,
-      createdAt: row.created_at.toISOString(),
-    }));
+          LIMIT $3 OFFSET $4`,
+        [tenantId, state, pageSize, (page - 1) * pageSize],
+      );
+      const total: { count: number }[] = await db.query(
+        `SELECT count(*)::int AS count FROM meta_ads.conversion_events WHERE ${filter}`,
+        [tenantId, state],
+      );
+      return [found, total[0].count] as const;
+    });
+    return { items: rows.map(toLogEntry), total: counted, page, pageSize };
   }
 }
+
+const toLogEntry = (row: LogRow): ConversionLogEntry => ({
+  leadId: row.lead_id,
+  leadName: row.lead_name,
+  eventName: row.event_name,
+  point: row.point,
+  eventId: row.event_id,
+  datasetId: row.dataset_id,
+  keyedBy: row.keyed_by,
+  value: row.value === null ? null : Number(row.value),
+  currency: row.currency,
+  eventTime: row.event_time.toISOString(),
+  state: stateOf(row),
+  attempts: row.attempts,
+  lastError: row.last_error,
+  sentAt: row.sent_at ? row.sent_at.toISOString() : null,
+  createdAt: row.created_at.toISOString(),
+});

@@ -8,5 +8,7 @@ import { ConversionsService } from './conversions.service';
   imports: [GraphModule],
   controllers: [ConversionsController],
   providers: [ConversionStore, ConversionsService],
+  /** The connection module wakes a tenant's held events after a reconnect. */
+  exports: [ConversionsService],
 })
 export class ConversionsModule {}

@@ -7,6 +7,7 @@ import {
   type ConversionLogEntry,
   type ConversionLogRequest,
   type ConversionSettingsView,
+  type Page,
   type UpdateConversionSettingsRequest,
 } from '@crm/contracts';
 import {
@@ -53,6 +54,7 @@ type EventsAnswer = { events_received?: number; fbtrace_id?: string };
 export class ConversionsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Conversions');
   private readonly worker: DurableWorker<ConversionEventRow>;
+  private readonly table: LeasedTable<ConversionEventRow>;
 
   constructor(
     dataSource: DataSource,
@@ -62,7 +64,7 @@ export class ConversionsService implements OnApplicationBootstrap, OnModuleDestr
     private readonly jetstream: JetStreamService,
     private readonly rpc: RpcClient,
   ) {
-    const table = new LeasedTable<ConversionEventRow>({
+    const table = (this.table = new LeasedTable<ConversionEventRow>({
       dataSource,
       table: CONVERSION_EVENTS_TABLE,
       keys: ['tenant_id', 'lead_id', 'event_name'],
@@ -72,7 +74,7 @@ export class ConversionsService implements OnApplicationBootstrap, OnModuleDestr
                            WHERE c.tenant_id = t.tenant_id AND c.state = 'connected')`,
       orderBy: ['next_attempt_at', 'created_at'],
       complete: { set: 'sent_at = now()' },
-    });
+    }));
     this.worker = new DurableWorker<ConversionEventRow>({
       name: 'meta-ads-service.conversions',
       queue: table,
@@ -141,8 +143,31 @@ export class ConversionsService implements OnApplicationBootstrap, OnModuleDestr
       fact,
     );
     if (!planned) return;
-    if (await this.store.enqueue(tenantId, leadId, fact.point, settings.datasetId, planned))
-      this.worker.kick();
+    const queued = await this.store.enqueue(
+      tenantId,
+      { id: leadId, name: lead.name },
+      fact.point,
+      settings.datasetId,
+      planned,
+    );
+    if (queued) this.worker.kick();
+  }
+
+  /**
+   * The tenant reconnected Meta: its events held since a 190 (or waiting out a long backoff) are due now, without
+   * holding up the caller. Other replicas see them on their next poll.
+   */
+  retryTenantSoon(tenantId: string): void {
+    void this.table
+      .makeDue('t.tenant_id = $1 AND t.sent_at IS NULL', [tenantId])
+      .then((due) => {
+        if (due > 0) this.worker.kick();
+      })
+      .catch((error: unknown) =>
+        this.logger.error(
+          `tenant ${tenantId}: waking held conversion events failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
   }
 
   /** One claimed row to Meta. */
@@ -193,8 +218,12 @@ export class ConversionsService implements OnApplicationBootstrap, OnModuleDestr
     return pixels.map((pixel) => ({ id: String(pixel.id), name: pixel.name ?? String(pixel.id) }));
   }
 
-  log(request: ConversionLogRequest): Promise<ConversionLogEntry[]> {
-    return this.store.log(request.tenantId, { state: request.state, limit: request.limit });
+  log(request: ConversionLogRequest): Promise<Page<ConversionLogEntry>> {
+    return this.store.log(request.tenantId, {
+      state: request.state,
+      page: request.page,
+      pageSize: request.pageSize,
+    });
   }
 }
 

@@ -11,6 +11,7 @@ import { SendOutcomes1768200100000 } from './migrations/1768200100000-SendOutcom
 import { TemplateDetails1768300100000 } from './migrations/1768300100000-TemplateDetails';
 import { TemplateSyncSchedule1768300100001 } from './migrations/1768300100001-TemplateSyncSchedule';
 import { ConversionsLoop1768760000000 } from './migrations/1768760000000-ConversionsLoop';
+import { ConversionLeadName1768760000001 } from './migrations/1768760000001-ConversionLeadName';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -30,6 +31,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       TemplateDetails1768300100000,
       TemplateSyncSchedule1768300100001,
       ConversionsLoop1768760000000,
+      ConversionLeadName1768760000001,
     ],
     applicationName: 'meta-ads-service',
   });
