@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '@crm/contracts';
 import type {
   ConversionEventName,
   ConversionLogEntry,
@@ -94,6 +95,9 @@ export class ConversionStore {
         request.opportunityEvent !== undefined ? request.opportunityEvent : current.opportunityEvent,
       wonEvent: request.wonEvent !== undefined ? request.wonEvent : current.wonEvent,
     };
+    if (next.enabled && !next.datasetId) {
+      throw new DomainError('VALIDATION', 'choose a dataset before turning the Conversions API on');
+    }
     const rows: SettingsRow[] = await this.db.withTenant(request.tenantId, (db) =>
       db.query(
         `INSERT INTO meta_ads.conversion_settings
