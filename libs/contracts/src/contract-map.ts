@@ -118,13 +118,12 @@ import type {
 import type { MediaUploadProgress, MediaUploadSession } from './model/template-media';
 import { MediaUploadChunkRequest, StartMediaUploadRequest } from './template-media';
 import { Events, Rpc, Webhooks } from './subjects';
-import {
-  ConversionLogRequest,
-  UpdateConversionSettingsRequest,
-  type ConversionDatasetOption,
-  type ConversionLogEntry,
-  type ConversionSettingsView,
-} from './conversions';
+import { ConversionLogRequest, UpdateConversionSettingsRequest } from './conversions';
+import type {
+  ConversionDatasetOption,
+  ConversionLogEntry,
+  ConversionSettingsView,
+} from './model/conversions';
 
 /**
  * Every RPC subject with the contract class its request is validated against and the type its handler answers.
