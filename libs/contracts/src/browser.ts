@@ -24,3 +24,4 @@ export * from './model/chats';
 export * from './model/recipient-protection';
 export * from './model/template-media';
 export * from './model/lead-ads';
+export * from './model/conversions';

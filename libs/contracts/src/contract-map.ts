@@ -126,6 +126,12 @@ import type {
 import type { MediaUploadProgress, MediaUploadSession } from './model/template-media';
 import { MediaUploadChunkRequest, StartMediaUploadRequest } from './template-media';
 import { Events, Rpc, Webhooks } from './subjects';
+import { ConversionLogRequest, UpdateConversionSettingsRequest } from './conversions';
+import type {
+  ConversionDatasetOption,
+  ConversionLogEntry,
+  ConversionSettingsView,
+} from './model/conversions';
 
 /**
  * Every RPC subject with the contract class its request is validated against and the type its handler answers.
@@ -199,6 +205,13 @@ export type RpcMap = {
   [Rpc.meta.updateLeadFormMapping]: { request: UpdateLeadFormMappingRequest; reply: LeadFormView };
   [Rpc.meta.createLeadgenBackfill]: { request: CreateLeadgenBackfillRequest; reply: LeadgenBackfillView };
   [Rpc.meta.listLeadgenBackfills]: { request: TenantRequest; reply: LeadgenBackfillView[] };
+  [Rpc.meta.conversionSettings]: { request: TenantRequest; reply: ConversionSettingsView };
+  [Rpc.meta.updateConversionSettings]: {
+    request: UpdateConversionSettingsRequest;
+    reply: ConversionSettingsView;
+  };
+  [Rpc.meta.conversionDatasets]: { request: TenantRequest; reply: ConversionDatasetOption[] };
+  [Rpc.meta.conversionLog]: { request: ConversionLogRequest; reply: Page<ConversionLogEntry> };
 
   [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
   [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };

@@ -23,3 +23,4 @@ export * from './recipient-protection';
 export * from './send-outcomes';
 export * from './template-media';
 export * from './lead-ads';
+export * from './conversions';

@@ -86,6 +86,11 @@ export const Rpc = {
     updateLeadFormMapping: 'meta.lead-ads.forms.mapping',
     createLeadgenBackfill: 'meta.lead-ads.backfills.create',
     listLeadgenBackfills: 'meta.lead-ads.backfills.list',
+    // issue 8: the Conversions API loop (libs/contracts/src/conversions.ts)
+    conversionSettings: 'meta.conversions.settings.get',
+    updateConversionSettings: 'meta.conversions.settings.update',
+    conversionDatasets: 'meta.conversions.datasets',
+    conversionLog: 'meta.conversions.log',
   },
   marketing: {
     stats: 'marketing.stats',

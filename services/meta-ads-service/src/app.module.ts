@@ -4,6 +4,7 @@ import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/ne
 import { AdsModule } from './ads/ads.module';
 import { MetaAdsConfig } from './config';
 import { ConnectionModule } from './connection/connection.module';
+import { ConversionsModule } from './conversions/conversions.module';
 import { META_ADS_SCHEMA, dataSourceOptions } from './database/data-source';
 import { LeadAdsModule } from './lead-ads/lead-ads.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -43,6 +44,7 @@ export class AppModule {
         WhatsappModule,
         WebhooksModule,
         LeadAdsModule,
+        ConversionsModule,
       ],
     })
     class MetaAdsAppModule {}

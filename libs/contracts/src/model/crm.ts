@@ -84,6 +84,8 @@ export type LeadView = {
   metaAdsetId: string | null;
   metaCampaignId: string | null;
   ctwaClid: string | null;
+  /** The Lead Ads lead id (`leadgen_id`) of a Lead Ads lead (Conversions API `lead_id`); absent in older payloads. */
+  metaLeadgenId?: string | null;
   /** The contact asked not to be messaged (e.g. replied STOP/BAJA): automations never send to them. */
   optedOut: boolean;
   assignedUserId: string | null;

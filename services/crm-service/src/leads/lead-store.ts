@@ -677,6 +677,7 @@ export function toLeadView(row: LeadRow): LeadView {
     metaAdsetId: row.meta_adset_id,
     metaCampaignId: row.meta_campaign_id,
     ctwaClid: row.ctwa_clid,
+    metaLeadgenId: row.meta_leadgen_id,
     optedOut: row.opted_out,
     assignedUserId: row.assigned_user_id,
     assignedUserName: row.assigned_user_name ?? null,

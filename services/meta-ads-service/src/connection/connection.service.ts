@@ -17,6 +17,7 @@ import { MetaAdsConfig } from '../config';
 import { GraphClient } from '../graph/graph-client';
 import { HeldWebhookReplay } from '../webhooks/held-webhook-replay';
 import { HeldWebhooksStore } from '../webhooks/held-webhooks.store';
+import { ConversionsService } from '../conversions/conversions.service';
 import { LeadgenService } from '../webhooks/leadgen.service';
 import { TemplatesService } from '../whatsapp/templates.service';
 import { ConnectionEntity } from './connection.entity';
@@ -83,6 +84,7 @@ export class ConnectionService {
     private readonly leadgens: LeadgenService,
     private readonly heldWebhooks: HeldWebhooksStore,
     private readonly heldReplay: HeldWebhookReplay,
+    private readonly conversions: ConversionsService,
   ) {}
 
   /** An OAuth `state` nonce may be used once, before it expires. */
@@ -180,6 +182,8 @@ export class ConnectionService {
     // the tenant was disconnected are replayed for the pages this token sees.
     this.leadgens.retryTenantSoon(tenantId);
     this.heldReplay.kick();
+    // So can the Conversions API events held since Meta answered 190.
+    this.conversions.retryTenantSoon(tenantId);
     return this.statusOf(tenantId, row);
   }
 

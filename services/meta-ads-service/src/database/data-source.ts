@@ -16,6 +16,8 @@ import { TokenCheckSchedule1768750000001 } from './migrations/1768750000001-Toke
 import { LeadAdsPages1768730000000 } from './migrations/1768730000000-LeadAdsPages';
 import { LeadForms1768730000001 } from './migrations/1768730000001-LeadForms';
 import { LeadgenBackfills1768730000002 } from './migrations/1768730000002-LeadgenBackfills';
+import { ConversionsLoop1768760000000 } from './migrations/1768760000000-ConversionsLoop';
+import { ConversionLeadName1768760000001 } from './migrations/1768760000001-ConversionLeadName';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -40,6 +42,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadAdsPages1768730000000,
       LeadForms1768730000001,
       LeadgenBackfills1768730000002,
+      ConversionsLoop1768760000000,
+      ConversionLeadName1768760000001,
     ],
     applicationName: 'meta-ads-service',
   });

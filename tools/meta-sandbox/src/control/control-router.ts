@@ -3,6 +3,7 @@ import { idsOf, listAdsOf } from '../dataset/sandbox-ids';
 import { GraphError } from '../http/graph-error';
 import { bodyObject } from '../http/request-params';
 import { simulateLead } from '../graph/lead-simulator';
+import { datasetsOf } from '../conversions/conversions-api';
 import { describeReportRun } from '../graph/report-runs';
 import {
   ALL_SCOPES,
@@ -382,6 +383,21 @@ export const createControlRouter = (state: SandboxState): Router => {
     );
     await emitted.firstAttempt;
     res.json({ template, webhook: webhookView(emitted.delivery) });
+  });
+
+  // Conversions API: the datasets (one per business) and the events they received, duplicates flagged.
+  router.get('/conversions/datasets', (_req: Request, res: Response) => {
+    res.json({ data: datasetsOf(state.dataset) });
+  });
+
+  router.get('/conversions', (req: Request, res: Response) => {
+    const datasetId = typeof req.query.datasetId === 'string' ? req.query.datasetId : undefined;
+    const eventName = typeof req.query.eventName === 'string' ? req.query.eventName : undefined;
+    res.json({
+      data: state.conversions
+        .filter((e) => (!datasetId || e.datasetId === datasetId) && (!eventName || e.eventName === eventName))
+        .map((e) => ({ ...e, receivedAt: iso(e.receivedAt) })),
+    });
   });
 
   router.post('/reset', (_req: Request, res: Response) => {

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { authenticate, requireScope } from '../http/access-token';
 import { selectFields } from '../http/field-selection';
 import { GraphError, graphErrors } from '../http/graph-error';
@@ -31,6 +31,7 @@ import { listLeadForms, listLeads, listPages, readLead, readLeadForm, readPage }
 import { resolveNode, type GraphNode } from './node-resolver';
 import { listPermissions, readUser, revokePermissions } from './user-node';
 import { createTemplate, deleteTemplate } from '../whatsapp/template-management';
+import { findDataset, ownedDatasets, receiveEvents } from '../conversions/conversions-api';
 
 const readNode = (ctx: GraphContext, node: GraphNode): unknown => {
   switch (node.kind) {
@@ -98,6 +99,7 @@ const readEdge = (ctx: GraphContext, node: GraphNode, edge: string): unknown => 
         );
       if (edge === 'owned_whatsapp_business_accounts') return listWabas(ctx, node.value.id);
       if (edge === 'client_whatsapp_business_accounts') return listWabas(ctx, `none:${node.value.id}`);
+      if (edge === 'owned_pixels') return page(ctx, ownedDatasets(ctx, node.value));
       if (edge === 'owned_pages')
         return listPages(
           ctx,
@@ -252,6 +254,12 @@ export const createGraphRouter = (state: SandboxState): Router => {
     const result = readEdge(ctx, nodeOf(String(req.params.id), 'get'), edge);
     if (result === undefined) throw graphErrors.unknownPath(edge);
     res.json(result);
+  });
+  // Conversions API: datasets are not Graph nodes of the seeded data, so their edge is matched first.
+  router.post('/:id/events', (req: Request, res: Response, next: NextFunction) => {
+    const dataset = findDataset(state, String(req.params.id));
+    if (!dataset) return next();
+    res.json(receiveEvents(context(req, res), dataset));
   });
   for (const method of ['post', 'delete'] as const) {
     router[method]('/:id/:edge', (req: Request, res: Response) => {

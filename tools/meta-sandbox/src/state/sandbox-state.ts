@@ -2,6 +2,7 @@ import { buildDataset } from '../dataset/build-dataset';
 import type { ReportRun } from '../graph/report-runs';
 import type { Dataset, SandboxTemplate } from '../dataset/dataset.types';
 import type { ResolvedSandboxOptions } from '../sandbox-options';
+import type { ConversionEventRecord } from '../conversions/conversions-api';
 
 export type TokenKind = 'USER' | 'PAGE';
 
@@ -201,6 +202,8 @@ export class SandboxState {
   /** Async insights jobs (`POST /act_{id}/insights`) and how they behave. */
   reportRuns = new Map<string, ReportRun>();
   asyncInsights: AsyncInsightsControl = { ...DEFAULT_ASYNC_INSIGHTS };
+  /** Conversions API events received (`POST /{dataset_id}/events`), duplicates flagged. */
+  conversions: ConversionEventRecord[] = [];
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
 
@@ -248,6 +251,7 @@ export class SandboxState {
     this.uploadedFiles.clear();
     this.reportRuns.clear();
     this.asyncInsights = { ...DEFAULT_ASYNC_INSIGHTS };
+    this.conversions = [];
     const now = this.now();
     const pageId = this.dataset.pages[0].id;
     for (const seed of this.dataset.seedLeads) {
