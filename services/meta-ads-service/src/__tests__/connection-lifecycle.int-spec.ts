@@ -209,7 +209,8 @@ describe('meta-ads-service: disconnect and reconnect (real DB, NATS, Meta sandbo
     }, 40_000);
 
     it('a Lead Ads lead that arrives while disconnected is read and published once the tenant reconnects', async () => {
-      const { tenantId } = await svc.connectTenant({ select: false });
+      // The tenant chose the sandbox's Page (Lead Ads route by the chosen Page, which a disconnect does not release).
+      const { tenantId } = await svc.connectTenant();
       await disconnect(tenantId);
       const lead = await svc.control<{ leadgenId: string; pageId: string }>('/leadgen', {
         adId: svc.ids.leadAdIds[0],
@@ -222,7 +223,7 @@ describe('meta-ads-service: disconnect and reconnect (real DB, NATS, Meta sandbo
       expect(await heldRows(tenantId)).toEqual([{ asset_kind: 'page', asset_id: lead.pageId }]);
       expect(leads.find((e) => e.leadgenId === lead.leadgenId)).toBeUndefined();
 
-      // The new token sees the page again: the lead is read with it.
+      // Connected again with its Page: the lead is read with the new token.
       await reconnect(tenantId);
       const event = await waitFor(() => leads.find((e) => e.leadgenId === lead.leadgenId), {
         what: 'leadgen event after the reconnect',

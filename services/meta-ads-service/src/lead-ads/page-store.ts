@@ -15,6 +15,9 @@ export type PageRow = {
 /** Another tenant holding a Page, and whether its connection still counts (not `disconnected`). */
 export type PageHolder = { page_id: string; name: string; tenant_id: string; active: boolean };
 
+/** Who chose a Page, and whether that account's connection is active (not `disconnected`). */
+export type PageOwner = { tenantId: string; active: boolean };
+
 const COLUMNS = 'page_id, tenant_id, name, chosen_at, subscribed_at';
 
 /**
@@ -26,12 +29,24 @@ const COLUMNS = 'page_id, tenant_id, name, chosen_at, subscribed_at';
 export class PageStore {
   constructor(private readonly db: TenantDatabase) {}
 
-  /** The tenant that chose this Page, or null (a system query: routes Lead Ads webhooks). */
-  async ownerOf(pageId: string): Promise<string | null> {
-    const rows: { tenant_id: string }[] = await this.db.asSystem('route a webhook to its tenant', (db) =>
-      db.query(`SELECT tenant_id FROM meta_ads.pages WHERE page_id = $1`, [pageId]),
+  /**
+   * The tenant that chose this Page and whether its connection is active (not `disconnected`: a disconnected
+   * account keeps its Pages until it reconnects or another account chooses them), or null (a system query: routes
+   * Lead Ads webhooks).
+   */
+  async ownerOf(pageId: string): Promise<PageOwner | null> {
+    const rows: { tenant_id: string; active: boolean }[] = await this.db.asSystem(
+      'route a webhook to its tenant',
+      (db) =>
+        db.query(
+          `SELECT p.tenant_id, COALESCE(c.state <> 'disconnected', false) AS active
+             FROM meta_ads.pages p
+             LEFT JOIN meta_ads.connections c ON c.tenant_id = p.tenant_id
+            WHERE p.page_id = $1`,
+          [pageId],
+        ),
     );
-    return rows[0]?.tenant_id ?? null;
+    return rows[0] ? { tenantId: rows[0].tenant_id, active: rows[0].active } : null;
   }
 
   /** The tenant's Pages, by name. */

@@ -14,14 +14,17 @@ type HeldRow = {
   attempts: number;
 };
 
-/** Claimed only once the tenant's connection routes the asset again (connected or expired, the asset chosen). */
+/**
+ * Claimed only once the tenant's connection routes the asset again (connected or expired, the asset chosen: a
+ * number / WABA on the connection, a Page in `meta_ads.pages`).
+ */
 const ROUTED_AGAIN = `EXISTS (
   SELECT 1 FROM meta_ads.connections c
    WHERE c.tenant_id = t.tenant_id AND c.state IN ('connected', 'expired')
      AND CASE t.asset_kind
            WHEN 'phone_number' THEN c.phone_number_id = t.asset_id
            WHEN 'waba' THEN c.waba_id = t.asset_id
-           ELSE t.asset_id = ANY(c.page_ids)
+           ELSE EXISTS (SELECT 1 FROM meta_ads.pages p WHERE p.page_id = t.asset_id AND p.tenant_id = t.tenant_id)
          END)`;
 
 /** Idle poll: a reconnect kicks the replay at once, this only catches what a kick missed (another replica's). */

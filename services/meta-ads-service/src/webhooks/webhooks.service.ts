@@ -279,8 +279,9 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   /**
    * A Lead Ads lead goes to the tenant that chose its Page (whoever else can see the Page). A lead of a Page nobody
-   * chose is kept in `unrouted_leadgen` until a tenant chooses the Page: never dropped. A kept part replayed for a
-   * tenant after its reconnect (`options.heldFor`) is processed only if that tenant owns the Page again.
+   * chose is kept in `unrouted_leadgen` until a tenant chooses the Page: never dropped. A lead of a Page whose
+   * account is disconnected is kept for it in `held_webhooks` (like its number's messages) and replayed once it
+   * reconnects (`options.heldFor`): processed then only if that account still owns the Page, else kept.
    */
   private async leadgen(
     part: MetaWebhookPartMessage,
@@ -300,17 +301,27 @@ export class WebhooksService implements OnApplicationBootstrap {
       ...(change.createdTime ? { createdTime: new Date(change.createdTime) } : {}),
     };
     const owner = await this.pages.ownerOf(pageId);
-    if (!owner && options.heldFor === undefined) {
+    if (options.heldFor !== undefined) {
+      if (!owner?.active || owner.tenantId !== options.heldFor) {
+        throw new NotRoutedYet(
+          `${describePart(part)}: tenant ${options.heldFor} does not own page ${pageId} (yet)`,
+        );
+      }
+    } else if (!owner) {
       if (await this.pages.keepUnrouted(notice)) {
         this.logger.warn(
           `leadgen webhook for page ${pageId} (lead ${leadgenId}): no account chose this Page; kept until one does`,
         );
       }
       return;
+    } else if (!owner.active) {
+      const kept = await this.held.hold(owner.tenantId, { kind: 'page', id: pageId }, part);
+      this.logger.log(
+        `${describePart(part)} for page ${pageId}: ${kept ? 'kept' : 'already kept'} for disconnected tenant ${owner.tenantId} until it reconnects`,
+      );
+      return;
     }
-    const routing: Routing = owner ? { tenantId: owner } : { unknown: true };
-    const tenantId = await this.ownerOf(part, routing, [{ kind: 'page', id: pageId }], options);
-    if (!tenantId) return;
+    const tenantId = owner.tenantId;
     if (await this.events.seen(tenantId, `leadgen:${leadgenId}`)) return;
     await this.leadgens.receive(tenantId, notice);
   }
