@@ -152,7 +152,10 @@ describe('meta-ads-service: Conversions API loop', () => {
       email: `ceo-${randomUUID().slice(0, 8)}@capi.crmventas.test`,
       password: 'Conversiones-2026!',
     });
-    await connectTenantToSandbox(meta.rpc, meta.sandboxUrl, tenantId(), meta.ids);
+    // Lead Ads leads are routed by the chosen Page: the tenant chooses the sandbox's.
+    await connectTenantToSandbox(meta.rpc, meta.sandboxUrl, tenantId(), meta.ids, {
+      leadAdsPageId: meta.ids.pageId,
+    });
     const datasets = await meta.rpc.call(Rpc.meta.conversionDatasets, { tenantId: tenantId() });
     datasetId = datasets[0].id;
     statusEvents = await meta.collect(Events.leadStatusChanged);

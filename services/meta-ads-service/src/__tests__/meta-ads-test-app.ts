@@ -47,7 +47,10 @@ export type MetaAdsTestApp = {
    * Page belong to one tenant at a time: call `releaseAll` (afterEach) so the next test can connect them again.
    */
   connectTenant(options?: { select?: boolean }): Promise<{ tenantId: string; status: ConnectionStatus }>;
-  /** Disconnect every tenant still holding this sandbox's WABA or Page (frees them for the next test). */
+  /**
+   * Disconnect every tenant still holding this sandbox's WABA or Page, or connected by its Meta user (a token that
+   * sees its Page): frees them for the next test, and a disconnect then revokes on Meta as the last one of the user.
+   */
   releaseAll(): Promise<void>;
   /** The tenant's long-lived token, decrypted from the database with the test's key. */
   storedToken(tenantId: string): Promise<string>;
@@ -157,7 +160,8 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     const { rows } = await db.query<{ tenant_id: string }>(
       `SELECT tenant_id FROM meta_ads.connections
         WHERE state <> 'disconnected'
-          AND (waba_id = $1 OR tenant_id IN (SELECT tenant_id FROM meta_ads.pages WHERE page_id = $2))`,
+          AND (waba_id = $1 OR $2 = ANY(page_ids)
+               OR tenant_id IN (SELECT tenant_id FROM meta_ads.pages WHERE page_id = $2))`,
       [ids.wabaId, ids.pageId],
     );
     for (const { tenant_id: tenantId } of rows) {
