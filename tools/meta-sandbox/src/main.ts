@@ -3,6 +3,7 @@ import { createSandbox } from './sandbox';
 const port = Number(process.env.SANDBOX_PORT ?? 4100);
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
 const statusDelay = process.env.SANDBOX_STATUS_DELAY_MS;
+const latency = process.env.SANDBOX_LATENCY_MS;
 
 const sandbox = createSandbox({
   appId: process.env.META_APP_ID,
@@ -10,6 +11,7 @@ const sandbox = createSandbox({
   webhookUrl: process.env.SANDBOX_WEBHOOK_URL,
   publicUrl: process.env.SANDBOX_PUBLIC_URL ?? `http://127.0.0.1:${port}`,
   statusDelayMs: statusDelay !== undefined && statusDelay !== '' ? Number(statusDelay) : undefined,
+  latencyMs: latency !== undefined && latency !== '' ? Number(latency) : undefined,
   log: (line) => process.stdout.write(`[meta-sandbox] ${line}\n`),
 });
 

@@ -31,6 +31,8 @@ export type SandboxOptions = {
   whatsappMps?: number;
   /** messages to one recipient in a burst before 131056; then one per 6 s (default 45, as Meta) */
   whatsappPairBurst?: number;
+  /** delay before every Graph answer, like Meta's round trip (default 0; `POST /_sandbox/latency` changes it) */
+  latencyMs?: number;
   /** log sink (default: none) */
   log?: (line: string) => void;
 };
@@ -59,5 +61,6 @@ export const resolveOptions = (options: SandboxOptions = {}): ResolvedSandboxOpt
   usageQuotaPerWindow: options.usageQuotaPerWindow ?? 1000,
   whatsappMps: options.whatsappMps ?? 80,
   whatsappPairBurst: options.whatsappPairBurst ?? 45,
+  latencyMs: options.latencyMs ?? 0,
   log: options.log ?? (() => undefined),
 });

@@ -123,6 +123,12 @@ export type TokenBucket = { tokens: number; at: number };
 /** `POST /_sandbox/whatsapp/fail-after-accept`: the next `remaining` sends are accepted (and delivered) but answered badly. */
 export type FailAfterAccept = { remaining: number; mode: '5xx' | 'no_wamid' };
 
+/** A Graph call the sandbox answered (`GET /_sandbox/requests`). */
+export type GraphRequestRecord = { method: string; path: string; query: Record<string, unknown>; at: number };
+
+/** Graph calls kept in the request log (oldest dropped first). */
+export const REQUEST_LOG_LIMIT = 10_000;
+
 /** Everything mutable in the sandbox. `reset()` returns to the seeded state (and cancels pending webhooks). */
 export class SandboxState {
   readonly dataset: Dataset;
@@ -145,6 +151,10 @@ export class SandboxState {
   failAfterAccept: FailAfterAccept = { remaining: 0, mode: '5xx' };
   usage = new Map<string, number[]>();
   subscriptions = new Set<string>();
+  /** Every Graph call since the last reset (or clear), oldest first. */
+  requests: GraphRequestRecord[] = [];
+  /** Delay before every Graph answer (ms). */
+  latencyMs = 0;
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
 
@@ -187,6 +197,8 @@ export class SandboxState {
     this.failAfterAccept = { remaining: 0, mode: '5xx' };
     this.usage.clear();
     this.subscriptions.clear();
+    this.requests = [];
+    this.latencyMs = this.options.latencyMs;
     const now = this.now();
     const pageId = this.dataset.pages[0].id;
     for (const seed of this.dataset.seedLeads) {
