@@ -3,6 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { MARKETING_ENTITIES } from './entities';
 import { CreateMarketingTables1767225600200 } from './migrations/1767225600200-CreateMarketingTables';
 import { TenantRowLevelSecurity1767312000200 } from './migrations/1767312000200-TenantRowLevelSecurity';
+import { AttributionReadModel1768700000000 } from './migrations/1768700000000-AttributionReadModel';
 
 export const MARKETING_SCHEMA = 'marketing';
 
@@ -11,7 +12,11 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: MARKETING_SCHEMA,
     entities: MARKETING_ENTITIES,
-    migrations: [CreateMarketingTables1767225600200, TenantRowLevelSecurity1767312000200],
+    migrations: [
+      CreateMarketingTables1767225600200,
+      TenantRowLevelSecurity1767312000200,
+      AttributionReadModel1768700000000,
+    ],
     applicationName: 'marketing-service',
   });
 }
