@@ -154,23 +154,22 @@ export class ReadModelStore {
 
   /** The lead, its opportunities and its sales as stored. */
   async loadLead(db: EntityManager, tenantId: string, leadId: string): Promise<LeadFacts> {
-    const [leads, opportunities, sales] = await Promise.all([
-      db.query(
-        `SELECT lead_id, is_meta, meta_ad_id, created_at FROM marketing.attribution_leads
-          WHERE tenant_id = $1 AND lead_id = $2`,
-        [tenantId, leadId],
-      ) as Promise<LeadRow[]>,
-      db.query(
-        `SELECT opportunity_id, lead_id, status, created_at, closed_at FROM marketing.attribution_opportunities
-          WHERE tenant_id = $1 AND lead_id = $2`,
-        [tenantId, leadId],
-      ) as Promise<OpportunityRow[]>,
-      db.query(
-        `SELECT sale_id, lead_id, amount, currency, status, completed_at, refunded_at FROM marketing.attribution_sales
-          WHERE tenant_id = $1 AND lead_id = $2`,
-        [tenantId, leadId],
-      ) as Promise<SaleRow[]>,
-    ]);
+    // One connection per transaction: one query at a time.
+    const leads: LeadRow[] = await db.query(
+      `SELECT lead_id, is_meta, meta_ad_id, created_at FROM marketing.attribution_leads
+        WHERE tenant_id = $1 AND lead_id = $2`,
+      [tenantId, leadId],
+    );
+    const opportunities: OpportunityRow[] = await db.query(
+      `SELECT opportunity_id, lead_id, status, created_at, closed_at FROM marketing.attribution_opportunities
+        WHERE tenant_id = $1 AND lead_id = $2`,
+      [tenantId, leadId],
+    );
+    const sales: SaleRow[] = await db.query(
+      `SELECT sale_id, lead_id, amount, currency, status, completed_at, refunded_at FROM marketing.attribution_sales
+        WHERE tenant_id = $1 AND lead_id = $2`,
+      [tenantId, leadId],
+    );
     return {
       lead: leads[0] ? toLead(leads[0]) : null,
       opportunities: opportunities.map(toOpportunity),
@@ -191,18 +190,16 @@ export class ReadModelStore {
       if (leads.length === 0) return;
       const first = leads[0].lead_id;
       const last = leads[leads.length - 1].lead_id;
-      const [opportunities, sales]: [OpportunityRow[], SaleRow[]] = await Promise.all([
-        db.query(
-          `SELECT opportunity_id, lead_id, status, created_at, closed_at FROM marketing.attribution_opportunities
-            WHERE tenant_id = $1 AND lead_id BETWEEN $2 AND $3`,
-          [tenantId, first, last],
-        ),
-        db.query(
-          `SELECT sale_id, lead_id, amount, currency, status, completed_at, refunded_at
-             FROM marketing.attribution_sales WHERE tenant_id = $1 AND lead_id BETWEEN $2 AND $3`,
-          [tenantId, first, last],
-        ),
-      ]);
+      const opportunities: OpportunityRow[] = await db.query(
+        `SELECT opportunity_id, lead_id, status, created_at, closed_at FROM marketing.attribution_opportunities
+          WHERE tenant_id = $1 AND lead_id BETWEEN $2 AND $3`,
+        [tenantId, first, last],
+      );
+      const sales: SaleRow[] = await db.query(
+        `SELECT sale_id, lead_id, amount, currency, status, completed_at, refunded_at
+           FROM marketing.attribution_sales WHERE tenant_id = $1 AND lead_id BETWEEN $2 AND $3`,
+        [tenantId, first, last],
+      );
       const byLead = new Map<string, LeadFacts>(
         leads.map((row) => [row.lead_id, { lead: toLead(row), opportunities: [], sales: [] }]),
       );
