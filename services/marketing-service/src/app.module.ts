@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { SERVICE_NAME, type MarketingConfig } from './config';
 import { MARKETING_SCHEMA, dataSourceOptions } from './database/data-source';
+import { FxRatesModule } from './fx-rates/fx-rates.module';
 import { ReportingModule } from './reporting/reporting.module';
 
 export type AppModuleConfig = Pick<
@@ -52,6 +53,7 @@ export class AppModule {
           },
           readModelSettingsOf(config),
         ),
+        FxRatesModule,
       ],
     };
   }

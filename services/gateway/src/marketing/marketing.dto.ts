@@ -1,5 +1,11 @@
 import { OmitType } from '@nestjs/swagger';
-import { ListAdAccountsRequest, ReportRequest, SelectAssetsRequest } from '@crm/contracts';
+import {
+  FxRateInput,
+  ListAdAccountsRequest,
+  ListFxRatesRequest,
+  ReportRequest,
+  SelectAssetsRequest,
+} from '@crm/contracts';
 import { ApiFromContract } from '../http/api-from-contract';
 
 /** Query of `GET /crm/marketing/meta-accounts` and `/meta-phone-numbers`. */
@@ -22,3 +28,16 @@ export class ConnectBody extends OmitType(SelectAssetsRequest, ['tenantId'] as c
   view: { example: 'period', description: '`period` (default) or `cohort`' },
 })
 export class StatsQuery extends OmitType(ReportRequest, ['tenantId'] as const) {}
+
+/** Query of `GET /crm/marketing/fx-rates`. */
+@ApiFromContract({ from: { example: 'USD' }, to: { example: 'MXN' } })
+export class FxRatesQuery extends OmitType(ListFxRatesRequest, ['tenantId'] as const) {}
+
+/** Body of `PUT /crm/marketing/fx-rates`: 1 `from` = `rate` `to` from `day` on. */
+@ApiFromContract({
+  day: { example: '2026-01-01', description: 'The rate holds from this day until the next rate of the pair' },
+  from: { example: 'USD' },
+  to: { example: 'MXN' },
+  rate: { example: 17.25 },
+})
+export class FxRateBody extends FxRateInput {}
