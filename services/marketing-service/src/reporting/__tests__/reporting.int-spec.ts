@@ -586,5 +586,29 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
         reason: 'no_rate',
       }),
     ]);
+
+    // A rate dated after the sale's day does not apply to it; one dated on or before it does.
+    const saleDay = full.daily.find((day) => day.sales === 1)!.day;
+    await rpc.call(Rpc.marketing.putFxRate, {
+      tenantId: lonely.tenantId,
+      rate: { day: full.range.until, from: 'MXN', to: 'USD', rate: 0.06 },
+    });
+    const rate = saleDay < full.range.until ? 0.05 : 0.06;
+    if (saleDay < full.range.until) {
+      const later = await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' });
+      expect(later.kpis).toMatchObject({ revenue: 0, unconvertedSales: 1 });
+    }
+    await rpc.call(Rpc.marketing.putFxRate, {
+      tenantId: lonely.tenantId,
+      rate: { day: full.range.since, from: 'MXN', to: 'USD', rate: 0.05 },
+    });
+    const converted = await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' });
+    expect(converted.kpis).toMatchObject({ unconvertedSales: 0, roiPercent: null });
+    expect(converted.kpis.revenue).toBeCloseTo(300 * rate, 2);
+    expect(converted.revenueByCurrency).toEqual([
+      expect.objectContaining({ currency: 'MXN', amount: 300, convertedSales: 1, reason: null }),
+    ]);
+    expect(converted.revenueByCurrency[0].convertedAmount).toBeCloseTo(300 * rate, 2);
+    expect(converted.daily.find((day) => day.day === saleDay)!.revenue).toBeCloseTo(300 * rate, 2);
   });
 });
