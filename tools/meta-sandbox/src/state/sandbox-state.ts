@@ -159,7 +159,11 @@ export class SandboxState {
   private generation = 0;
 
   constructor(readonly options: ResolvedSandboxOptions) {
-    this.dataset = buildDataset({ appId: options.appId, seed: options.seed });
+    this.dataset = buildDataset({
+      appId: options.appId,
+      seed: options.seed,
+      extraCampaigns: options.extraCampaigns,
+    });
     this.reset();
   }
 
