@@ -4,6 +4,7 @@ import { MARKETING_ENTITIES } from './entities';
 import { CreateMarketingTables1767225600200 } from './migrations/1767225600200-CreateMarketingTables';
 import { TenantRowLevelSecurity1767312000200 } from './migrations/1767312000200-TenantRowLevelSecurity';
 import { AttributionReadModel1768700000000 } from './migrations/1768700000000-AttributionReadModel';
+import { AttributionRollups1768700000001 } from './migrations/1768700000001-AttributionRollups';
 
 export const MARKETING_SCHEMA = 'marketing';
 
@@ -16,6 +17,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       CreateMarketingTables1767225600200,
       TenantRowLevelSecurity1767312000200,
       AttributionReadModel1768700000000,
+      AttributionRollups1768700000001,
     ],
     applicationName: 'marketing-service',
   });

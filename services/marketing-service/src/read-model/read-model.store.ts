@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
-  MEASURES,
   type FactRow,
   type LeadFacts,
   type LeadState,
@@ -71,6 +70,24 @@ const DAILY_COLUMNS = `view, day, meta_ad_id, currency, leads, opportunities, wo
   refund_amount`;
 const DAILY_UNNEST = `unnest($2::text[], $3::date[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[],
   $9::int[], $10::int[], $11::numeric[], $12::int[], $13::numeric[])`;
+
+const MEASURE_COLUMNS = `leads, opportunities, won, lost, sales, sales_amount, refunds, refund_amount`;
+const SUM_MEASURES = MEASURE_COLUMNS.split(', ')
+  .map((column) => `sum(${column})`)
+  .join(', ');
+const ADD_MEASURES = MEASURE_COLUMNS.split(', ')
+  .map((column) => `${column} = d.${column} + excluded.${column}`)
+  .join(', ');
+
+/** The roll-ups of `attribution_daily` (migration 1768700000001), keyed by month and ad, and by day without ad. */
+const ROLLUPS = [
+  {
+    table: 'marketing.attribution_monthly',
+    key: 'view, month, meta_ad_id, currency',
+    select: `view, date_trunc('month', day)::date AS month, meta_ad_id, currency`,
+  },
+  { table: 'marketing.attribution_day_totals', key: 'view, day, currency', select: 'view, day, currency' },
+] as const;
 
 function dailyParams(tenantId: string, rows: readonly FactRow[]): unknown[] {
   const cents = (value: number) => (value / 100).toFixed(2);
@@ -325,16 +342,25 @@ export class ReadModelStore {
 
   /** Add `rows` (deltas, in key order) to the daily facts. */
   async addFacts(db: EntityManager, tenantId: string, rows: readonly FactRow[]): Promise<void> {
-    const add = MEASURES.map((m) => COLUMN_OF[m])
-      .map((column) => `${column} = d.${column} + excluded.${column}`)
-      .join(', ');
     for (const part of chunks(rows)) {
+      const params = dailyParams(tenantId, part);
       await db.query(
         `INSERT INTO marketing.attribution_daily AS d (tenant_id, ${DAILY_COLUMNS})
          SELECT $1, * FROM ${DAILY_UNNEST}
-         ON CONFLICT (tenant_id, view, day, meta_ad_id, currency) DO UPDATE SET ${add}`,
-        dailyParams(tenantId, part),
+         ON CONFLICT (tenant_id, view, day, meta_ad_id, currency) DO UPDATE SET ${ADD_MEASURES}`,
+        params,
       );
+      // The same deltas into the roll-ups (grouped: one row per key and statement; in key order).
+      for (const rollup of ROLLUPS) {
+        await db.query(
+          `INSERT INTO ${rollup.table} AS d (tenant_id, ${rollup.key}, ${MEASURE_COLUMNS})
+           SELECT $1, ${rollup.select}, ${SUM_MEASURES}
+             FROM ${DAILY_UNNEST} AS u(${DAILY_COLUMNS})
+            GROUP BY ${rollup.key} ORDER BY ${rollup.key}
+           ON CONFLICT (tenant_id, ${rollup.key}) DO UPDATE SET ${ADD_MEASURES}`,
+          params,
+        );
+      }
     }
   }
 
@@ -345,6 +371,16 @@ export class ReadModelStore {
       await db.query(
         `INSERT INTO marketing.attribution_daily (tenant_id, ${DAILY_COLUMNS}) SELECT $1, * FROM ${DAILY_UNNEST}`,
         dailyParams(tenantId, part),
+      );
+    }
+    for (const rollup of ROLLUPS) {
+      await db.query(`DELETE FROM ${rollup.table} WHERE tenant_id = $1`, [tenantId]);
+      await db.query(
+        `INSERT INTO ${rollup.table} (tenant_id, ${rollup.key}, ${MEASURE_COLUMNS})
+         SELECT $1, ${rollup.select}, ${SUM_MEASURES}
+           FROM marketing.attribution_daily WHERE tenant_id = $1
+          GROUP BY ${rollup.key}`,
+        [tenantId],
       );
     }
   }
@@ -376,14 +412,3 @@ export class ReadModelStore {
     }
   }
 }
-
-const COLUMN_OF: Record<(typeof MEASURES)[number], string> = {
-  leads: 'leads',
-  opportunities: 'opportunities',
-  won: 'won',
-  lost: 'lost',
-  sales: 'sales',
-  salesAmountCents: 'sales_amount',
-  refunds: 'refunds',
-  refundAmountCents: 'refund_amount',
-};

@@ -97,7 +97,7 @@ export class ReportingService {
       ];
       const foreign =
         foreignCurrencies.length > 0
-          ? await this.facts.foreign(db, tenantId, view, since, until, currency)
+          ? await this.facts.foreign(db, tenantId, view, since, until, foreignCurrencies)
           : [];
       const rates = await this.facts.rates(db, tenantId, foreignCurrencies, currency, until);
       const historyStartsOn = await this.facts.historyStartsOn(db, tenantId);

@@ -166,6 +166,31 @@ async function readModel(tenantId: string): Promise<FactKeyRow[]> {
   return rows as FactKeyRow[];
 }
 
+/** The roll-ups hold exactly the sums of the daily facts (rows where something is left, in both). */
+async function expectRollupsOfDaily(tenantId: string): Promise<void> {
+  const measures = `sum(leads)::int, sum(opportunities)::int, sum(won)::int, sum(lost)::int, sum(sales)::int,
+    sum(sales_amount)::text, sum(refunds)::int, sum(refund_amount)::text`;
+  const nonZero = `HAVING (sum(leads), sum(opportunities), sum(won), sum(lost), sum(sales), sum(refunds))
+    <> (0, 0, 0, 0, 0, 0)`;
+  const query = async (sql: string) => (await db.query(sql, [tenantId])).rows;
+  expect(
+    await query(`SELECT view, to_char(month, 'YYYY-MM') AS m, meta_ad_id, currency, ${measures}
+                   FROM marketing.attribution_monthly WHERE tenant_id = $1 GROUP BY 1, 2, 3, 4 ${nonZero}
+                  ORDER BY 1, 2, 3 NULLS FIRST, 4`),
+  ).toEqual(
+    await query(`SELECT view, to_char(day, 'YYYY-MM') AS m, meta_ad_id, currency, ${measures}
+                   FROM marketing.attribution_daily WHERE tenant_id = $1 GROUP BY 1, 2, 3, 4 ${nonZero}
+                  ORDER BY 1, 2, 3 NULLS FIRST, 4`),
+  );
+  expect(
+    await query(`SELECT view, day, currency, ${measures} FROM marketing.attribution_day_totals
+                  WHERE tenant_id = $1 GROUP BY 1, 2, 3 ${nonZero} ORDER BY 1, 2, 3`),
+  ).toEqual(
+    await query(`SELECT view, day, currency, ${measures} FROM marketing.attribution_daily
+                  WHERE tenant_id = $1 GROUP BY 1, 2, 3 ${nonZero} ORDER BY 1, 2, 3`),
+  );
+}
+
 async function settled(tenantId: string): Promise<FactKeyRow[]> {
   const expected = await recount(tenantId, TZ);
   await waitFor(async () => JSON.stringify(await readModel(tenantId)) === JSON.stringify(expected), {
@@ -298,6 +323,7 @@ describe('marketing read model (real crm-service events)', () => {
     });
 
     const expected = await settled(tenant.tenantId);
+    await expectRollupsOfDaily(tenant.tenantId);
     const cohort = expected.filter((row) => row.view === 'cohort');
     const sum = (rows: FactKeyRow[], key: 'leads' | 'sales' | 'refunds') =>
       rows.reduce((n, r) => n + r[key], 0);
@@ -320,6 +346,7 @@ describe('marketing read model (real crm-service events)', () => {
     const result = await marketing.get(ReadModelService).rebuild(tenant.tenantId);
     expect(result).toMatchObject({ leads: 4, opportunities: 4, sales: 4 });
     expect(await readModel(tenant.tenantId)).toEqual(before);
+    await expectRollupsOfDaily(tenant.tenantId);
   });
 
   it('applies events in any order and any number of times with the same result', async () => {
@@ -372,6 +399,7 @@ describe('marketing read model (real crm-service events)', () => {
     for (const apply of [...events].reverse()) await apply();
     await Promise.all(events.map((apply) => apply()));
     expect(await readModel(other.tenantId)).toEqual(once);
+    await expectRollupsOfDaily(other.tenantId);
     const cohort = (day: string) => ({ view: 'cohort', day, ad: 'ad-x' });
     expect(once).toEqual([
       expect.objectContaining({ ...cohort('2026-05-01'), currency: '', leads: 1, opportunities: 1, won: 1 }),

@@ -12,6 +12,7 @@ import {
   startServiceProcess,
   type ServiceHandle,
 } from '@crm/testing';
+import { DateTime } from 'luxon';
 import { Client } from 'pg';
 import { createAppModule } from '../../app.module';
 import { ReadModelService } from '../../read-model/read-model.service';
@@ -435,6 +436,16 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
       preset: 'this_year',
     });
     expect(thisYear.rangeExceedsHistory).toBe(true);
+    // Whole months come from the monthly roll-up, the current one from the daily facts: same numbers as our SQL.
+    const yearDays = DateTime.now().setZone(AD_TZ).ordinal;
+    const yearFacts = await expectedCrm(connected.tenantId, yearDays, AD_TZ, 'period');
+    expect(thisYear.range.since).toBe(yearFacts.since);
+    expect(thisYear.kpis).toMatchObject({
+      leads: yearFacts.leads,
+      opportunities: yearFacts.opportunities,
+      sales: yearFacts.sales,
+    });
+    expectMoney(thisYear.kpis.revenue, yearFacts.revenue);
     expect(thisYear.crmHistoryStartsOn! > thisYear.range.since).toBe(true);
   });
 
