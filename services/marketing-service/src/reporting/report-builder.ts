@@ -21,7 +21,9 @@ import type { AdFactSums, DatedRate, DayFactSums, FactSums, ForeignFactSums } fr
 
 /** Round half away from zero to 2 decimals, robust to binary noise (1.005 → 1.01); never returns -0. */
 export function roundMoney(value: number): number {
-  const scaled = Number((Math.abs(value) * 100).toPrecision(15));
+  // A nudge of a few units in the last place lifts binary noise (100.49999999999999 for 1.005) over the half without
+  // the cost of toPrecision (a report rounds tens of thousands of numbers).
+  const scaled = Math.abs(value) * 100 * (1 + 4 * Number.EPSILON);
   const rounded = (Math.sign(value) * Math.round(scaled)) / 100;
   return rounded === 0 ? 0 : rounded;
 }

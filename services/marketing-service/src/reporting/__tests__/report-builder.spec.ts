@@ -126,6 +126,10 @@ describe('ratios', () => {
     expect(roundMoney(-1.005)).toBe(-1.01);
     expect(roundMoney(0.1 + 0.2)).toBe(0.3);
     expect(Object.is(roundMoney(-0.001), 0)).toBe(true);
+    expect(roundMoney(0.125)).toBe(0.13);
+    expect(roundMoney(1.0049)).toBe(1);
+    expect(roundMoney(999_999_999_999.99)).toBe(999_999_999_999.99);
+    expect(roundMoney(123_456_789.555)).toBe(123_456_789.56);
   });
 
   it('rounds ratios to 2 decimals from the unrounded sums', () => {
