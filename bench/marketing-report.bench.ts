@@ -190,7 +190,7 @@ async function main(): Promise<void> {
           target: `≤ ${COLD_TARGET_MS} ms`,
           summary: coldSummary,
           met: coldSummary.max <= COLD_TARGET_MS,
-          note: `max ${coldSummary.max.toFixed(0)} ms; Meta: 2 insights calls of ${LATENCY_MS} ms (ads, 2 pages; days)`,
+          note: `max ${coldSummary.max.toFixed(0)} ms; Meta: 3 Graph calls of ${LATENCY_MS} ms (ads: 2 pages in sequence; account days: alongside)`,
         });
         for (let i = 0; i < 3; i++) await rpc.call(Rpc.marketing.report, { tenantId, preset, view }, 60_000);
         let last = sample;
