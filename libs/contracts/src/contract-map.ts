@@ -18,6 +18,7 @@ import { AgendaRequest, ListClientsRequest } from './clients';
 import { TenantRequest } from './common';
 import { DashboardRequest } from './dashboard';
 import {
+  AttributionFactsRequest,
   AttributionSummaryRequest,
   CreateLeadRequest,
   GetLeadRequest,
@@ -37,7 +38,13 @@ import {
 } from './lead-imports';
 import { LeadAssignedEvent, LeadUpdatedEvent, UpdateLeadRequest } from './leads';
 import { AdContextRequest, LeadTimelineRequest } from './lead-360';
-import { StatsRequest } from './marketing';
+import {
+  DeleteFxRateRequest,
+  ImportFxRatesRequest,
+  ListFxRatesRequest,
+  PutFxRateRequest,
+  ReportRequest,
+} from './marketing';
 import { CreateUserRequest, SignupRequest, UpdateTenantRequest, UpdateUserRequest } from './people';
 import {
   CreateOpportunityRequest,
@@ -52,6 +59,7 @@ import {
   OpportunityWonEvent,
   SaleCompletedEvent,
   SaleRefundedEvent,
+  SaleUpdatedEvent,
   UpdateOpportunityRequest,
   UpdateSaleRequest,
 } from './opportunities';
@@ -96,6 +104,7 @@ import { UpdateProtectionSettingsRequest } from './recipient-protection';
 import type { Agenda, ClientView } from './model/clients';
 import type { Page } from './model/common';
 import type {
+  AttributionFactsPage,
   AttributionSummary,
   LeadDetail,
   LeadView,
@@ -109,7 +118,7 @@ import type {
 import type { LeadPage } from './model/leads';
 import type { AdContextResult, LeadTimelinePage } from './model/lead-360';
 import type { LeadImportRejectPage, LeadImportUpload, LeadImportView } from './model/lead-imports';
-import type { RoiReport, StatsReport } from './model/marketing';
+import type { FxImportResult, FxRateView, MarketingReport, RoiReport, StatsReport } from './model/marketing';
 import type { SellerOverview, UserAccess, UserView } from './model/people';
 import type { OpportunityBoard } from './model/opportunities';
 import type { CrmDashboard } from './model/dashboard';
@@ -149,6 +158,7 @@ export type RpcMap = {
   [Rpc.crm.updateLead]: { request: UpdateLeadRequest; reply: LeadView };
   [Rpc.crm.listPipeline]: { request: TenantRequest; reply: PipelineStageView[] };
   [Rpc.crm.attributionSummary]: { request: AttributionSummaryRequest; reply: AttributionSummary };
+  [Rpc.crm.attributionFacts]: { request: AttributionFactsRequest; reply: AttributionFactsPage };
   [Rpc.crm.signup]: { request: SignupRequest; reply: SessionUser };
   [Rpc.crm.updateTenant]: { request: UpdateTenantRequest; reply: TenantView };
   [Rpc.crm.listUsers]: { request: TenantRequest; reply: UserView[] };
@@ -213,8 +223,13 @@ export type RpcMap = {
   [Rpc.meta.conversionDatasets]: { request: TenantRequest; reply: ConversionDatasetOption[] };
   [Rpc.meta.conversionLog]: { request: ConversionLogRequest; reply: Page<ConversionLogEntry> };
 
-  [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
-  [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };
+  [Rpc.marketing.stats]: { request: ReportRequest; reply: StatsReport };
+  [Rpc.marketing.roi]: { request: ReportRequest; reply: RoiReport };
+  [Rpc.marketing.report]: { request: ReportRequest; reply: MarketingReport };
+  [Rpc.marketing.listFxRates]: { request: ListFxRatesRequest; reply: FxRateView[] };
+  [Rpc.marketing.putFxRate]: { request: PutFxRateRequest; reply: FxRateView };
+  [Rpc.marketing.deleteFxRate]: { request: DeleteFxRateRequest; reply: { deleted: true } };
+  [Rpc.marketing.importFxRates]: { request: ImportFxRatesRequest; reply: FxImportResult };
 
   [Rpc.automation.listRules]: { request: TenantRequest; reply: AutomationRuleView[] };
   [Rpc.automation.updateRule]: { request: UpdateRuleRequest; reply: AutomationRuleView };
@@ -256,6 +271,7 @@ export type EventMap = {
   [Events.opportunityLost]: OpportunityLostEvent;
   [Events.saleCompleted]: SaleCompletedEvent;
   [Events.saleRefunded]: SaleRefundedEvent;
+  [Events.saleUpdated]: SaleUpdatedEvent;
   [Events.leadOptedOut]: LeadOptedOutEvent;
   [Events.templateStatusChanged]: TemplateStatusChangedEvent;
   [Webhooks.metaPart]: MetaWebhookPartMessage;
@@ -279,6 +295,7 @@ export const EventPayloadClasses: { [S in EventSubject]: ClassConstructor<EventP
   [Events.opportunityLost]: OpportunityLostEvent,
   [Events.saleCompleted]: SaleCompletedEvent,
   [Events.saleRefunded]: SaleRefundedEvent,
+  [Events.saleUpdated]: SaleUpdatedEvent,
   [Events.leadOptedOut]: LeadOptedOutEvent,
   [Events.templateStatusChanged]: TemplateStatusChangedEvent,
   [Webhooks.metaPart]: MetaWebhookPartMessage,

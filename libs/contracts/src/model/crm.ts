@@ -164,3 +164,39 @@ export type AttributionSummary = {
   /** Currencies the counted sales were recorded in. */
   salesCurrencies: string[];
 };
+
+/** Largest page of `crm.attribution.facts`. */
+export const MAX_ATTRIBUTION_FACTS_PAGE = 2000;
+
+/** A META_ADS lead as the marketing read model needs it (issue 8). */
+export type AttributionLeadFacts = {
+  leadId: string;
+  createdAt: IsoInstant;
+  updatedAt: IsoInstant;
+  metaAdId: string | null;
+  metaAdsetId: string | null;
+  metaCampaignId: string | null;
+  opportunities: {
+    opportunityId: string;
+    status: OpportunityStatus;
+    createdAt: IsoInstant;
+    closedAt: IsoInstant | null;
+    updatedAt: IsoInstant;
+  }[];
+  sales: {
+    saleId: string;
+    opportunityId: string | null;
+    amount: number;
+    currency: string;
+    status: SaleStatus;
+    completedAt: IsoInstant | null;
+    refundedAt: IsoInstant | null;
+    updatedAt: IsoInstant;
+  }[];
+};
+
+export type AttributionFactsPage = {
+  leads: AttributionLeadFacts[];
+  /** Pass as `afterLeadId` for the next page; null after the last one. */
+  nextAfterLeadId: string | null;
+};

@@ -1,4 +1,4 @@
-import type { IsoInstant } from './common';
+import type { IsoDate, IsoInstant } from './common';
 
 /** Scopes the product asks Meta for; a connection missing any of them is flagged in the UI. */
 export const META_REQUIRED_SCOPES = [
@@ -71,11 +71,16 @@ export type AdInsightRow = {
   clicks: number;
 };
 
+/** Account-level insights of one day of the range (ad account timezone). */
+export type AdInsightDay = { day: IsoDate; spend: number; impressions: number; clicks: number };
+
 export type AdInsightsResult = {
   adAccountId: string;
   currency: string;
   timezone: string;
   rows: AdInsightRow[];
+  /** The account's spend per day of the range (days without delivery are absent). */
+  days: AdInsightDay[];
   fetchedAt: IsoInstant;
   /** Served from the local cache because Meta was rate-limited or unavailable. */
   stale: boolean;

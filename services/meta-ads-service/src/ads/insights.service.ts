@@ -10,7 +10,8 @@ import { MetaAdsConfig } from '../config';
 import { AdCatalogService } from './ad-catalog.service';
 import { InsightsReportRuns, needsReportRun, rangeDays } from './insights-report-run';
 import { InsightsCacheEntity } from './insights-cache.entity';
-import { mergeInsights, type GraphInsightRow } from './insights-rows';
+import { InsightsFillLock } from './insights-fill-lock';
+import { accountDays, mergeInsights, type GraphDayRow, type GraphInsightRow } from './insights-rows';
 
 /** Meta refreshes insights every 15 minutes (REFERENCE §4.5): an answer younger than that is served as is. */
 export const INSIGHTS_FRESH_MS = 15 * 60 * 1000;
@@ -18,6 +19,12 @@ export const INSIGHTS_FRESH_MS = 15 * 60 * 1000;
 export const CATALOG_MAX_AGE_MS = 60 * 60 * 1000;
 
 const INSIGHT_FIELDS = 'campaign_id,campaign_name,adset_id,adset_name,ad_id,ad_name,spend,impressions,clicks';
+const DAY_FIELDS = 'spend,impressions,clicks';
+
+/** Younger than Meta's refresh interval, and from a version that stored the daily series. */
+function isFresh(entry: InsightsCacheEntity | null): entry is InsightsCacheEntity {
+  return !!entry && !!entry.payload.days && Date.now() - entry.fetchedAt.getTime() < INSIGHTS_FRESH_MS;
+}
 
 @Injectable()
 export class InsightsService {
@@ -30,6 +37,7 @@ export class InsightsService {
     private readonly catalog: AdCatalogService,
     private readonly reportRuns: InsightsReportRuns,
     private readonly config: MetaAdsConfig,
+    private readonly fillLock: InsightsFillLock,
   ) {}
 
   /** `fn` with the cache's repository in a transaction scoped to the tenant. */
@@ -53,15 +61,55 @@ export class InsightsService {
       throw new DomainError('META_NOT_CONNECTED', 'no Meta ad account is connected for this account');
     }
     const adAccountId = connection.adAccountId;
-    const cached = await this.cache(tenantId, (cache) =>
-      cache.findOneBy({ tenantId, adAccountId, since, until }),
+    const findCached = () =>
+      this.cache(tenantId, (cache) => cache.findOneBy({ tenantId, adAccountId, since, until }));
+    const cached = await findCached();
+    if (isFresh(cached)) return this.fromCache(adAccountId, cached, false);
+    // Concurrent cold requests for the same range (any replica) make one set of Meta calls; the others read it.
+    return this.fillLock.singleFlight(
+      `${tenantId}:${adAccountId}:${since}:${until}`,
+      async () => {
+        const stored = await findCached();
+        return isFresh(stored) ? this.fromCache(adAccountId, stored, false) : null;
+      },
+      () => this.fill(tenantId, adAccountId, connection, since, until, cached),
     );
-    if (cached && Date.now() - cached.fetchedAt.getTime() < INSIGHTS_FRESH_MS) {
-      return this.fromCache(adAccountId, cached, false);
-    }
+  }
+
+  /** Ask Meta (ad level for the range, account level per day), store the answer, answer it. */
+  private async fill(
+    tenantId: string,
+    adAccountId: string,
+    connection: { currency: string | null; timezone: string | null },
+    since: string,
+    until: string,
+    cached: InsightsCacheEntity | null,
+  ): Promise<AdInsightsResult> {
     try {
       const { token } = await this.connections.requireActive(tenantId);
-      const metaRows = await this.fetchAdRows(tenantId, adAccountId, token, since, until);
+      const timeRange = JSON.stringify({ since, until });
+      // Ad level through a report run when the range is long or Meta asks for one (fetchAdRows).
+      const adRows = () => this.fetchAdRows(tenantId, adAccountId, token, since, until);
+      const accountDayRows = () =>
+        this.graph.getAll<GraphDayRow>({
+          tenantId,
+          family: 'ads',
+          token,
+          storedToken: true,
+          path: `${adAccountId}/insights`,
+          query: {
+            level: 'account',
+            fields: DAY_FIELDS,
+            time_range: timeRange,
+            time_increment: 1,
+            limit: 500,
+          },
+        });
+      // Both at once, unless the breaker is testing Meta again (half-open lets one call through): then one by one.
+      const [metaRows, dayRows] =
+        this.graph.breakerState(tenantId, 'ads') === 'closed'
+          ? await Promise.all([adRows(), accountDayRows()])
+          : [await adRows(), await accountDayRows()];
       const lastSync = await this.catalog.lastSyncedAt(tenantId, adAccountId);
       if (!lastSync || Date.now() - lastSync.getTime() > CATALOG_MAX_AGE_MS) {
         await this.catalog.syncAccount(tenantId, adAccountId, token);
@@ -91,7 +139,12 @@ export class InsightsService {
         adAccountId,
         since,
         until,
-        payload: { rows, currency: connection.currency ?? '', timezone: connection.timezone ?? '' },
+        payload: {
+          rows,
+          days: accountDays(dayRows),
+          currency: connection.currency ?? '',
+          timezone: connection.timezone ?? '',
+        },
         fetchedAt: new Date(),
       };
       await this.cache(tenantId, (cache) =>
@@ -148,6 +201,7 @@ export class InsightsService {
       currency: entry.payload.currency,
       timezone: entry.payload.timezone,
       rows: entry.payload.rows,
+      days: entry.payload.days ?? [],
       fetchedAt: entry.fetchedAt.toISOString(),
       stale,
     };

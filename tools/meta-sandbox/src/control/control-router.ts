@@ -400,6 +400,29 @@ export const createControlRouter = (state: SandboxState): Router => {
     });
   });
 
+  /** Graph calls answered since the last reset or clear; `path` keeps those whose path contains it. */
+  router.get('/requests', (req: Request, res: Response) => {
+    const path = typeof req.query.path === 'string' ? req.query.path : undefined;
+    const data = state.requests
+      .filter((r) => !path || r.path.includes(path))
+      .map((r) => ({ ...r, at: iso(r.at) }));
+    res.json({ count: data.length, data });
+  });
+
+  router.post('/requests/clear', (_req: Request, res: Response) => {
+    state.requests = [];
+    res.json({ cleared: true });
+  });
+
+  /** `{ms}`: delay before every Graph answer from now on (0–10,000). */
+  router.post('/latency', (req: Request, res: Response) => {
+    const ms = bodyObject(req).ms;
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > 10_000)
+      throw badRequest('ms must be an integer 0..10000');
+    state.latencyMs = ms;
+    res.json({ latencyMs: ms });
+  });
+
   router.post('/reset', (_req: Request, res: Response) => {
     state.reset();
     res.json({ reset: true });

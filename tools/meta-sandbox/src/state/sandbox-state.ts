@@ -172,6 +172,11 @@ export const DEFAULT_ASYNC_INSIGHTS: AsyncInsightsControl = {
   failAs: 'Job Failed',
   syncTooMuchData: false,
 };
+/** A Graph call the sandbox answered (`GET /_sandbox/requests`). */
+export type GraphRequestRecord = { method: string; path: string; query: Record<string, unknown>; at: number };
+
+/** Graph calls kept in the request log (oldest dropped first). */
+export const REQUEST_LOG_LIMIT = 10_000;
 
 /** Everything mutable in the sandbox. `reset()` returns to the seeded state (and cancels pending webhooks). */
 export class SandboxState {
@@ -204,11 +209,19 @@ export class SandboxState {
   asyncInsights: AsyncInsightsControl = { ...DEFAULT_ASYNC_INSIGHTS };
   /** Conversions API events received (`POST /{dataset_id}/events`), duplicates flagged. */
   conversions: ConversionEventRecord[] = [];
+  /** Every Graph call since the last reset (or clear), oldest first. */
+  requests: GraphRequestRecord[] = [];
+  /** Delay before every Graph answer (ms). */
+  latencyMs = 0;
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
 
   constructor(readonly options: ResolvedSandboxOptions) {
-    this.dataset = buildDataset({ appId: options.appId, seed: options.seed });
+    this.dataset = buildDataset({
+      appId: options.appId,
+      seed: options.seed,
+      extraCampaigns: options.extraCampaigns,
+    });
     this.reset();
   }
 
@@ -252,6 +265,8 @@ export class SandboxState {
     this.reportRuns.clear();
     this.asyncInsights = { ...DEFAULT_ASYNC_INSIGHTS };
     this.conversions = [];
+    this.requests = [];
+    this.latencyMs = this.options.latencyMs;
     const now = this.now();
     const pageId = this.dataset.pages[0].id;
     for (const seed of this.dataset.seedLeads) {
