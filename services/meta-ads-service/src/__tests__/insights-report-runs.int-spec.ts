@@ -6,6 +6,7 @@ import { BREAKER_RESET_MS, startMetaAdsTestApp, type MetaAdsTestApp } from './me
 type SandboxInsightRow = { ad_id: string; spend: string; impressions: string };
 type SandboxRun = {
   id: string;
+  level: string;
   polls: number;
   pollsToComplete: number;
   status: string;
@@ -66,9 +67,13 @@ describe('meta-ads-service: insights through asynchronous report runs (real DB, 
     const before = (await runs()).length;
     const result = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range }, 20_000);
     const created = (await runs()).slice(before);
-    expect(created).toEqual([
-      expect.objectContaining({ status: 'Job Completed', polls: 3, timeRange: JSON.stringify(range) }),
-    ]);
+    // One run for the ads over the range, one for the account's spend per day (the report's daily series).
+    expect(created.map((run) => run.level).sort()).toEqual(['account', 'ad']);
+    for (const run of created) {
+      expect(run).toEqual(
+        expect.objectContaining({ status: 'Job Completed', polls: 3, timeRange: JSON.stringify(range) }),
+      );
+    }
     const expected = await metaTotals(range);
     expect(expected.spend).toBeGreaterThan(0);
     expect(sum(result.rows.map((r) => r.spend))).toBeCloseTo(expected.spend, 2);
@@ -95,6 +100,7 @@ describe('meta-ads-service: insights through asynchronous report runs (real DB, 
     const result = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range }, 20_000);
     expect(result.stale).toBe(false);
     expect((await runs()).slice(before)).toEqual([
+      expect.objectContaining({ status: 'Job Completed', polls: 5 }),
       expect.objectContaining({ status: 'Job Completed', polls: 5 }),
     ]);
     expect(sum(result.rows.map((r) => r.spend))).toBeCloseTo((await metaTotals(range)).spend, 2);

@@ -90,20 +90,13 @@ export class InsightsService {
       const timeRange = JSON.stringify({ since, until });
       // Ad level through a report run when the range is long or Meta asks for one (fetchAdRows).
       const adRows = () => this.fetchAdRows(tenantId, adAccountId, token, since, until);
+      // The account's spend per day: synchronous, or a report run like the ad rows when Meta asks for one.
       const accountDayRows = () =>
-        this.graph.getAll<GraphDayRow>({
-          tenantId,
-          family: 'ads',
-          token,
-          storedToken: true,
-          path: `${adAccountId}/insights`,
-          query: {
-            level: 'account',
-            fields: DAY_FIELDS,
-            time_range: timeRange,
-            time_increment: 1,
-            limit: 500,
-          },
+        this.fetchRows<GraphDayRow>(tenantId, adAccountId, token, since, until, {
+          level: 'account',
+          fields: DAY_FIELDS,
+          time_range: timeRange,
+          time_increment: '1',
         });
       // Both at once, unless the breaker is testing Meta again (half-open lets one call through): then one by one.
       const [metaRows, dayRows] =
@@ -166,20 +159,38 @@ export class InsightsService {
    * Meta's insights per ad for the range: a synchronous read, or an asynchronous report run for a range longer than
    * `INSIGHTS_ASYNC_AFTER_DAYS` or when Meta answers the synchronous read with "too much data" / a timeout.
    */
-  private async fetchAdRows(
+  private fetchAdRows(
     tenantId: string,
     adAccountId: string,
     token: string,
     since: string,
     until: string,
   ): Promise<GraphInsightRow[]> {
+    return this.fetchRows<GraphInsightRow>(tenantId, adAccountId, token, since, until, {
+      level: 'ad',
+      fields: INSIGHT_FIELDS,
+      time_range: JSON.stringify({ since, until }),
+    });
+  }
+
+  /**
+   * Insights rows of the account for a query: through an asynchronous report run for a range longer than
+   * INSIGHTS_ASYNC_AFTER_DAYS, or when the synchronous read is too big or too slow for Meta (`needsReportRun`).
+   */
+  private async fetchRows<T>(
+    tenantId: string,
+    adAccountId: string,
+    token: string,
+    since: string,
+    until: string,
+    query: Record<string, string>,
+  ): Promise<T[]> {
     const request = { tenantId, family: 'ads' as const, token, storedToken: true };
-    const query = { level: 'ad', fields: INSIGHT_FIELDS, time_range: JSON.stringify({ since, until }) };
     if (rangeDays(since, until) > this.config.INSIGHTS_ASYNC_AFTER_DAYS) {
-      return this.reportRuns.read(request, adAccountId, query);
+      return (await this.reportRuns.read(request, adAccountId, query)) as T[];
     }
     try {
-      return await this.graph.getAll<GraphInsightRow>({
+      return await this.graph.getAll<T>({
         ...request,
         path: `${adAccountId}/insights`,
         query: { ...query, limit: 500 },
@@ -187,7 +198,7 @@ export class InsightsService {
     } catch (error) {
       if (!needsReportRun(error)) throw error;
       this.logger.log(`tenant ${tenantId}: synchronous insights too big or too slow; using a report run`);
-      return this.reportRuns.read(request, adAccountId, query);
+      return (await this.reportRuns.read(request, adAccountId, query)) as T[];
     }
   }
 
