@@ -23,3 +23,5 @@ export * from './model/lead-imports';
 export * from './model/chats';
 export * from './model/recipient-protection';
 export * from './model/template-media';
+export * from './model/lead-ads';
+export * from './model/conversions';

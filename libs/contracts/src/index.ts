@@ -22,3 +22,5 @@ export * from './contract-map';
 export * from './recipient-protection';
 export * from './send-outcomes';
 export * from './template-media';
+export * from './lead-ads';
+export * from './conversions';

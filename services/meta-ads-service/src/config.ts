@@ -128,4 +128,48 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Min(1_000)
   @Max(86_400_000)
   TEMPLATE_SYNC_INTERVAL_MS: number = 900_000;
+
+  /**
+   * How long webhooks for the assets of a disconnected tenant are kept for it (`held_webhooks`), waiting for it to
+   * reconnect with those assets; older ones are deleted (logged). Meta itself retries a failed delivery for up to
+   * 7 days, so a week by default (1 hour – 30 days).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  HELD_WEBHOOK_RETENTION_HOURS: number = 168;
+
+  /**
+   * How often every connected token is inspected with `debug_token` (expiry, data-access expiry, granted scopes, still
+   * valid?), once across replicas; connect inspects it too. Six hours by default (1 s – 1 day).
+   */
+  /** Issue 8: period of the Lead Ads form sync of every connected account's Pages, once across replicas. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  TOKEN_CHECK_INTERVAL_MS: number = 21_600_000;
+
+  /** Insights for a range longer than this many days are read with an asynchronous report run (Meta's advice). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  INSIGHTS_ASYNC_AFTER_DAYS: number = 90;
+
+  /** First wait before polling a report run again; it doubles each time, up to 30 s. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(30_000)
+  INSIGHTS_ASYNC_POLL_MS: number = 2_000;
+
+  /** The longest a report run is waited for before the read fails with META_UNAVAILABLE (a cached answer is served). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
+  INSIGHTS_ASYNC_TIMEOUT_MS: number = 300_000;
+  LEAD_FORM_SYNC_INTERVAL_MS: number = 3_600_000;
 }

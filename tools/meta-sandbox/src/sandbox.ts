@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { createControlRouter } from './control/control-router';
 import { createGraphRouter } from './graph/graph-router';
 import { createUploadRouter, uploadBody } from './graph/resumable-upload';
-import { graphErrorHandler, outageGuard, versionPrefix } from './http/graph-middleware';
+import { graphErrorHandler, outageGuard, requestLogAndLatency, versionPrefix } from './http/graph-middleware';
 import { createOauthRouter } from './oauth/oauth-router';
 import { resolveOptions, type ResolvedSandboxOptions, type SandboxOptions } from './sandbox-options';
 import { SandboxState } from './state/sandbox-state';
@@ -32,6 +32,7 @@ export const createSandbox = (options: SandboxOptions = {}): Sandbox => {
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use('/_sandbox', createControlRouter(state));
+  app.use(requestLogAndLatency(state));
   app.use(outageGuard(state));
   app.use(createOauthRouter(state));
   app.use(createUploadRouter(state));

@@ -244,6 +244,8 @@ export const SEND_REASONS = [
   'outcome_unknown',
   /** The rule's own limit for the contact (`limits.maxPerContact` per `limits.perDays`) was reached. */
   'rule_limit',
+  /** A Lead Ads lead that left only an email: WhatsApp has nobody to write to (issue 8). */
+  'no_phone',
 ] as const;
 export type SendReason = (typeof SEND_REASONS)[number];
 

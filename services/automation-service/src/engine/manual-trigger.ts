@@ -151,6 +151,7 @@ export class ManualTrigger {
       return preview;
     }
     preview.to = facts.lead.phone;
+    if (!facts.lead.phone) refuse('no_phone', 'lead has no phone number');
     if (facts.lead.optedOut) refuse('opted_out', 'contact opted out');
     if (rule.pause) refuse('rule_paused', rule.pause.message);
     let about: About = { opportunityId: null, saleId: null };

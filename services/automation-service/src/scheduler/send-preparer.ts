@@ -61,6 +61,8 @@ export class SendPreparer {
     });
     if (!facts) return { cancel: 'lead not found', reason: 'lead_not_found' };
     const { lead } = facts;
+    if (!lead.phone) return { skip: 'lead has no phone number', reason: 'no_phone' };
+    const phone = lead.phone;
     // Opt-out is decided by RecipientGuard (a rule may send utility templates to opted-out contacts).
     if (!row.manual) {
       const why = occurrenceStillCurrent(rule, row.occurrence_key, facts) ?? whyNotApplicable(rule, facts);
@@ -79,7 +81,7 @@ export class SendPreparer {
     const request: SendTemplateRequest = {
       tenantId,
       idempotencyKey: idempotencyKeyFor(row),
-      to: lead.phone,
+      to: phone,
       templateName: rule.templateName,
       language: rule.templateLanguage,
       bodyParameters: parameters.body,

@@ -70,7 +70,7 @@ export class SendProcessor {
       if ('cancel' in prepared) return await this.finish(row, 'cancelled', prepared.cancel);
       // Recorded on the send with its next write (begun, skipped or deferred): what it was checked as.
       details = {
-        phone: prepared.lead.phone,
+        phone: prepared.request.to,
         leadName: prepared.lead.name,
         templateName: prepared.rule.templateName,
         templateLanguage: prepared.rule.templateLanguage,

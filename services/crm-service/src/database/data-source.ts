@@ -18,6 +18,7 @@ import { DropRedundantLeadIndexes1767970010000 } from './migrations/176797001000
 import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappChats';
 import { OptOutSettings1768400000000 } from './migrations/1768400000000-OptOutSettings';
 import { UserPhone1768630000000 } from './migrations/1768630000000-UserPhone';
+import { LeadAdsEmailOnlyLeads1768740000000 } from './migrations/1768740000000-LeadAdsEmailOnlyLeads';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -46,6 +47,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       WhatsappChats1767700000000,
       OptOutSettings1768400000000,
       UserPhone1768630000000,
+      LeadAdsEmailOnlyLeads1768740000000,
     ],
     applicationName: 'crm-service',
   });

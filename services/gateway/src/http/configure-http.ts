@@ -29,7 +29,7 @@ export const BODY_LIMIT = '1mb';
  */
 export const WEBHOOK_BODY_LIMIT = '4mb';
 
-/** The CSV upload of leads (`POST /crm/leads/imports`): its bytes, at most 5 MB, refused with a reason the UI knows. */
+/** The CSV uploads (`POST /crm/leads/imports`, `/crm/marketing/fx-rates/import`): their bytes, at most 5 MB, refused with a reason the UI knows. */
 function csvBody() {
   const parser = raw({ type: 'text/csv', limit: LEAD_IMPORT_LIMITS.maxBytes });
   const mb = LEAD_IMPORT_LIMITS.maxBytes / (1024 * 1024);
@@ -103,6 +103,7 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
   app.use('/webhooks/meta', raw({ type: 'application/json', limit: WEBHOOK_BODY_LIMIT }));
   app.use('/crm/leads/imports', csvBody());
   app.use('/crm/marketing/automation/templates/media-samples', mediaSampleBody());
+  app.use('/crm/marketing/fx-rates/import', csvBody());
   // Registered before Nest's defaults so the limit applies.
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });

@@ -1,6 +1,8 @@
 import { buildDataset } from '../dataset/build-dataset';
+import type { ReportRun } from '../graph/report-runs';
 import type { Dataset, SandboxTemplate } from '../dataset/dataset.types';
 import type { ResolvedSandboxOptions } from '../sandbox-options';
+import type { ConversionEventRecord } from '../conversions/conversions-api';
 
 export type TokenKind = 'USER' | 'PAGE';
 
@@ -19,6 +21,8 @@ export type TokenRecord = {
   revoked: boolean;
   /** set by the control API: the token answers 190/463 from then on */
   forcedExpiredAt?: number;
+  /** set by the control API (`/tokens/update`); otherwise issuedAt + 90 days */
+  dataAccessExpiresAt?: number;
 };
 
 export type ConsentTransaction = {
@@ -151,6 +155,29 @@ export type UploadedFile = {
 /** `POST /_sandbox/whatsapp/fail-after-accept`: the next `remaining` sends are accepted (and delivered) but answered badly. */
 export type FailAfterAccept = { remaining: number; mode: '5xx' | 'no_wamid' };
 
+/**
+ * `POST /_sandbox/insights/async`: how report runs behave. A run is finished after `pollsToComplete` polls; the next
+ * `failNext` runs end as `failAs` instead of `Job Completed`; `syncTooMuchData` makes the synchronous insights edge
+ * answer code 1 / subcode 99 ("Please reduce the amount of data…"), Meta's hint to use a report run.
+ */
+export type AsyncInsightsControl = {
+  pollsToComplete: number;
+  failNext: number;
+  failAs: 'Job Failed' | 'Job Skipped';
+  syncTooMuchData: boolean;
+};
+export const DEFAULT_ASYNC_INSIGHTS: AsyncInsightsControl = {
+  pollsToComplete: 3,
+  failNext: 0,
+  failAs: 'Job Failed',
+  syncTooMuchData: false,
+};
+/** A Graph call the sandbox answered (`GET /_sandbox/requests`). */
+export type GraphRequestRecord = { method: string; path: string; query: Record<string, unknown>; at: number };
+
+/** Graph calls kept in the request log (oldest dropped first). */
+export const REQUEST_LOG_LIMIT = 10_000;
+
 /** Everything mutable in the sandbox. `reset()` returns to the seeded state (and cancels pending webhooks). */
 export class SandboxState {
   readonly dataset: Dataset;
@@ -177,11 +204,24 @@ export class SandboxState {
   subscriptions = new Set<string>();
   uploadSessions = new Map<string, UploadSession>();
   uploadedFiles = new Map<string, UploadedFile>();
+  /** Async insights jobs (`POST /act_{id}/insights`) and how they behave. */
+  reportRuns = new Map<string, ReportRun>();
+  asyncInsights: AsyncInsightsControl = { ...DEFAULT_ASYNC_INSIGHTS };
+  /** Conversions API events received (`POST /{dataset_id}/events`), duplicates flagged. */
+  conversions: ConversionEventRecord[] = [];
+  /** Every Graph call since the last reset (or clear), oldest first. */
+  requests: GraphRequestRecord[] = [];
+  /** Delay before every Graph answer (ms). */
+  latencyMs = 0;
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
 
   constructor(readonly options: ResolvedSandboxOptions) {
-    this.dataset = buildDataset({ appId: options.appId, seed: options.seed });
+    this.dataset = buildDataset({
+      appId: options.appId,
+      seed: options.seed,
+      extraCampaigns: options.extraCampaigns,
+    });
     this.reset();
   }
 
@@ -222,6 +262,11 @@ export class SandboxState {
     this.subscriptions.clear();
     this.uploadSessions.clear();
     this.uploadedFiles.clear();
+    this.reportRuns.clear();
+    this.asyncInsights = { ...DEFAULT_ASYNC_INSIGHTS };
+    this.conversions = [];
+    this.requests = [];
+    this.latencyMs = this.options.latencyMs;
     const now = this.now();
     const pageId = this.dataset.pages[0].id;
     for (const seed of this.dataset.seedLeads) {
