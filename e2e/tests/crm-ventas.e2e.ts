@@ -122,7 +122,8 @@ test.describe.serial('CRM Ventas, end to end in Chromium', () => {
     expect(roi.range.timezone).toBe('America/Mexico_City');
     await expect(page.getByTestId('report-currency')).toHaveText('MXN');
 
-    // Our own numbers: SQL over the database, and a sum over the sandbox's insights.
+    // Our own numbers: SQL over the database, and a sum over the sandbox's insights. The report's default view is
+    // `period`: the leads, opportunities and sales that happened in the range.
     const window = [DEMO_TENANT_ID, roi.range.since, roi.range.until, roi.range.timezone];
     const inRange = (column: string) =>
       `${column} >= ($2::date)::timestamp AT TIME ZONE $4 AND ${column} < ($3::date + 1)::timestamp AT TIME ZONE $4`;
@@ -130,10 +131,12 @@ test.describe.serial('CRM Ventas, end to end in Chromium', () => {
       `SELECT
          (SELECT count(*) FROM crm.leads l WHERE l.tenant_id = $1 AND l.lead_source = 'META_ADS' AND ${inRange('l.created_at')}) AS leads,
          (SELECT count(*) FROM crm.opportunities o JOIN crm.leads l ON l.id = o.lead_id
-            WHERE l.tenant_id = $1 AND l.lead_source = 'META_ADS' AND ${inRange('l.created_at')}) AS opportunities,
+            WHERE l.tenant_id = $1 AND l.lead_source = 'META_ADS' AND ${inRange('o.created_at')}) AS opportunities,
          (SELECT coalesce(sum(s.amount), 0) FROM crm.sales_transactions s JOIN crm.leads l ON l.id = s.lead_id
-            WHERE l.tenant_id = $1 AND l.lead_source = 'META_ADS' AND s.status = 'completed' AND ${inRange('s.completed_at')}) AS revenue`,
-      window,
+            WHERE l.tenant_id = $1 AND l.lead_source = 'META_ADS' AND s.status = 'completed' AND ${inRange('s.completed_at')}
+              AND s.currency = $5) AS revenue`,
+      // Revenue is in the ad account's currency: sales in another currency without a rate are shown apart.
+      [...window, roi.currency],
     );
     expect(Number(totals.leads)).toBeGreaterThan(0);
     await expect(page.getByTestId('kpi-leads')).toHaveAttribute('data-value', String(Number(totals.leads)));
@@ -157,12 +160,12 @@ test.describe.serial('CRM Ventas, end to end in Chromium', () => {
       `SELECT l.meta_campaign_id AS campaign, count(DISTINCT l.id) AS leads,
               coalesce((SELECT sum(s.amount) FROM crm.sales_transactions s JOIN crm.leads l2 ON l2.id = s.lead_id
                  WHERE l2.tenant_id = $1 AND l2.lead_source = 'META_ADS' AND l2.meta_campaign_id = l.meta_campaign_id
-                   AND s.status = 'completed' AND ${inRange('s.completed_at')}), 0) AS revenue
+                   AND s.status = 'completed' AND ${inRange('s.completed_at')} AND s.currency = $6), 0) AS revenue
          FROM crm.leads l
         WHERE l.tenant_id = $1 AND l.lead_source = 'META_ADS' AND ${inRange('l.created_at')}
           AND l.meta_ad_id = ANY($5)
         GROUP BY l.meta_campaign_id`,
-      [...window, listAds().map((ad) => ad.adId)],
+      [...window, listAds().map((ad) => ad.adId), roi.currency],
     );
     expect(perCampaign.length).toBeGreaterThan(1);
     for (const row of perCampaign) {

@@ -58,6 +58,9 @@ export class ReadModelService {
   private readonly logger = new Logger(ReadModelService.name);
   /** Tenants known to have a timezone row (it is never deleted). */
   private readonly zoned = new Set<string>();
+  /** Tenants whose read model has been rebuilt at least once (see `ensureBuilt`), and the rebuilds running. */
+  private readonly built = new Set<string>();
+  private readonly building = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: TenantDatabase,
@@ -145,6 +148,33 @@ export class ReadModelService {
   // ---- timezone ----
 
   /** The reporting timezone the tenant's facts are bucketed in (resolved and stored the first time). */
+  /**
+   * A tenant whose read model was never rebuilt (data from before the read model existed, or written without events,
+   * like the demo seed) is replayed from the CRM once, before its first report; concurrent first reports in this
+   * replica share the one rebuild (another replica's waits on the tenant's lock, then finds it done).
+   */
+  async ensureBuilt(tenantId: string): Promise<void> {
+    if (this.built.has(tenantId)) return;
+    const state = await this.db.withTenant(tenantId, (db) => this.store.tenantState(db, tenantId));
+    if (state?.rebuiltAt) {
+      this.built.add(tenantId);
+      return;
+    }
+    let running = this.building.get(tenantId);
+    if (!running) {
+      running = this.rebuild(tenantId)
+        .then((result) => {
+          this.built.add(tenantId);
+          this.logger.log(
+            `tenant ${tenantId}: read model built before its first report (${result.leads} leads)`,
+          );
+        })
+        .finally(() => this.building.delete(tenantId));
+      this.building.set(tenantId, running);
+    }
+    await running;
+  }
+
   async timezoneOf(tenantId: string): Promise<string> {
     await this.ensureTimezone(tenantId);
     return (await this.db.withTenant(tenantId, (db) => this.store.timezoneOf(db, tenantId))) ?? 'UTC';

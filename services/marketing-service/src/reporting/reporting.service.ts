@@ -67,6 +67,7 @@ export class ReportingService {
   async report(request: ReportRequest): Promise<MarketingReport> {
     const { tenantId } = request;
     const view = request.view ?? DEFAULT_REPORT_VIEW;
+    await this.readModel.ensureBuilt(tenantId);
     let timezone = await this.readModel.timezoneOf(tenantId);
     let resolved = resolveReportRange(request, timezone, this.settings.now());
     let insights = await this.insights(tenantId, resolved);
