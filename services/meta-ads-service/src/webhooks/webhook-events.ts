@@ -93,7 +93,8 @@ export class WebhookEvents {
           tenantId,
           batch.map((item) => item.key),
         );
-        const payloads = batch.filter((item) => fresh.has(item.key)).map((item) => item.payload);
+        // A key given twice (the same status in two webhooks of one batch) is new once: enqueued once.
+        const payloads = batch.filter((item) => fresh.delete(item.key)).map((item) => item.payload);
         await this.outbox.enqueueMany(db, tenantId, subject, payloads);
       });
     }
