@@ -93,7 +93,8 @@ export class WebhookEvents {
           tenantId,
           batch.map((item) => item.key),
         );
-        // A key given twice (the same status in two webhooks of one batch) is new once: enqueued once.
+        // A key is enqueued once even when it comes twice in one batch (a part redelivered while its first copy
+        // waits in the same batch): `fresh` says the key is new, not how many of its copies are.
         const payloads = batch.filter((item) => fresh.delete(item.key)).map((item) => item.payload);
         await this.outbox.enqueueMany(db, tenantId, subject, payloads);
       });
