@@ -7,7 +7,12 @@
  */
 import type { Client } from 'pg';
 
-export type SeedSize = { leads: number; setters: number };
+export type SeedSize = {
+  leads: number;
+  setters: number;
+  /** The ads Meta leads point at, round robin (default: 100 made-up ids, 800000…800099). */
+  adIds?: readonly string[];
+};
 
 export type SeededTenant = {
   tenantId: string;
@@ -71,13 +76,14 @@ export async function seedCrmTenant(db: Client, tenantId: string, size: SeedSize
               (ARRAY['nuevo','contactado','calificado','llamada_agendada','negociacion','cerrado_ganado',
                      'cerrado_perdido'])[1 + g % 7],
               CASE WHEN g % 2 = 0 THEN 'META_ADS' ELSE (ARRAY['WHATSAPP','WEBSITE','REFERRAL','MANUAL'])[1 + g % 4] END,
-              CASE WHEN g % 2 = 0 THEN (800000 + g % 100)::text END,
+              CASE WHEN g % 2 = 0 THEN coalesce(($4::text[])[1 + (g / 2) % greatest(cardinality($4::text[]), 1)],
+                                                (800000 + g % 100)::text) END,
               CASE WHEN g % 2 = 0 THEN (990000 + g % 10)::text END,
               ($3::uuid[])[1 + g % ${size.setters}],
               CASE WHEN g % 50 = 0 THEN ARRAY['vip'] ELSE '{}' END,
               now() - g * interval '1 minute', now() - g * interval '1 minute'
          FROM generate_series(1, $2::int) AS g`,
-      [tenantId, size.leads, setterIds],
+      [tenantId, size.leads, setterIds, size.adIds ?? []],
     ),
   );
   for (const index of indexes) await timed(`create ${index.indexname}`, () => db.query(index.indexdef));

@@ -33,7 +33,8 @@ export async function sql<T extends Record<string, unknown>>(text: string, value
 
 /**
  * The signed-in ceo connects the tenant to Meta on the Marketing Hub: the sandbox's consent page, then the setup
- * wizard (portfolio, ad account, WhatsApp number). Ends with the banner connected and the setup complete.
+ * wizard (portfolio, ad account, WhatsApp number; no Facebook Page ticked: no Lead Ads).
+ * Ends with the banner connected and the setup complete.
  */
 export async function connectMetaThroughSandbox(
   page: Page,
@@ -50,6 +51,9 @@ export async function connectMetaThroughSandbox(
   await page.getByTestId('wizard-ad-account').selectOption(SANDBOX_IDS.adAccountId);
   await page.getByTestId('wizard-next').click();
   await page.getByTestId('wizard-phone-number').selectOption(choice.phoneNumberId);
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('meta-setup-wizard')).toHaveAttribute('data-step', 'pages');
+  await expect(page.getByTestId('wizard-finish')).toBeEnabled();
   await page.getByTestId('wizard-finish').click();
   const banner = page.getByTestId('meta-status-banner');
   await expect(banner).toHaveAttribute('data-state', 'connected');

@@ -70,7 +70,13 @@ async function main(): Promise<void> {
     // A busy machine (shared cores, a cold SWC cache) can take well over the runner's default minute; the global
     // setup still gives up after three.
     timeoutMs: 150_000,
-    extra: { SANDBOX_STATUS_DELAY_MS: '400', SCHEDULER_POLL_MS: '300', ENFORCE_DEFAULT_SEND_WINDOW: 'false' },
+    // Statuses 1.2 s apart (Meta's are seconds apart): the HSM walk checks the live log shows each one as it happens,
+    // and 400 ms let two of them land between two renders on a loaded machine.
+    extra: {
+      SANDBOX_STATUS_DELAY_MS: '1200',
+      SCHEDULER_POLL_MS: '300',
+      ENFORCE_DEFAULT_SEND_WINDOW: 'false',
+    },
     output: (name: string, line: string) => appendFileSync(logFile, `${name} | ${line}\n`),
   });
   let stopping = false;

@@ -488,6 +488,8 @@ test.describe.serial("Issue 6 walk: a new company's first day in CRM Ventas", ()
     await expect(page.getByTestId('kpi-revenue')).toHaveAttribute('data-value', CTWA_WON.value);
 
     await page.getByTestId('meta-disconnect-button').click();
+    await expect(page.getByTestId('meta-disconnect-stops').getByRole('listitem')).toHaveCount(4);
+    await page.getByTestId('meta-disconnect-confirm').click();
     await expect(page.getByTestId('meta-status-banner')).toHaveAttribute('data-state', 'disconnected');
   });
 });

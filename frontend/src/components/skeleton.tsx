@@ -24,3 +24,15 @@ export function SkeletonTable({ rows = 6, columns = 5 }: { rows?: number; column
     </div>
   );
 }
+
+/** A loading placeholder for a section or card: a title line and a block (`className` adds padding, a card…). */
+export function SkeletonSection({ className = '' }: { className?: string }) {
+  const { t } = useTranslation();
+  return (
+    <div role="status" className={`space-y-3 ${className}`}>
+      <span className="sr-only">{t('common.loading')}</span>
+      <SkeletonBlock className="h-5 w-48" />
+      <SkeletonBlock className="h-24 w-full" />
+    </div>
+  );
+}

@@ -4,6 +4,7 @@ import type {
   LeadDetail,
   LeadView,
   Page,
+  ProtectionSettingsView,
   StatsReport,
 } from '@crm/contracts/browser';
 
@@ -25,6 +26,7 @@ export function lead(overrides: Partial<LeadView> = {}): LeadView {
     optedOut: false,
     assignedUserId: null,
     assignedUserName: null,
+    assignedUserPhone: null,
     notes: null,
     tags: [],
     createdAt: CREATED_AT,
@@ -112,4 +114,12 @@ export const REPORT_META: Omit<StatsReport, 'totals'> = {
   currencyMismatch: false,
   connection: 'connected',
   stale: false,
+};
+
+/** A tenant's recipient protection as automation-service starts it: 1 marketing template per 24 h, standard hours. */
+export const PROTECTION_SETTINGS: ProtectionSettingsView = {
+  marketingPerContact: 1,
+  capHours: 24,
+  sendWindow: null,
+  defaultSendWindow: { days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '20:00' },
 };

@@ -16,9 +16,11 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { TenantRequest } from './common';
+import { HeaderMediaInput } from './header-media';
 import { IsIanaTimezone } from './people';
 import {
   MAX_DELAY_SECONDS,
@@ -87,6 +89,11 @@ export class TemplateMappingInput {
   @ValidateNested({ each: true })
   @Type(() => ButtonMappingInput)
   buttons!: ButtonMappingInput[];
+  /** Templates with a media header only: the media sent as that header. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HeaderMediaInput)
+  headerMedia?: HeaderMediaInput | null;
 }
 
 export class RuleLimitsInput {
@@ -158,9 +165,14 @@ export class SendOutcomeRequest extends TenantRequest {
   @IsString() @Length(1, 200) idempotencyKey!: string;
 }
 
-/** What meta-ads-service knows of one send: `unknown` means the request may have reached Meta. */
+/**
+ * What meta-ads-service knows of one send (`meta.whatsapp.send-outcome`): `accepted` (wamid), `in_flight`,
+ * `unknown` (may have been sent; ask again later), `expired` (unknown, and the horizon passed without evidence either
+ * way: stop asking, never re-send on a guess), `failed` (certainly not sent; `error.code` `META_REJECTED` is final),
+ * `not_found` (the request never arrived).
+ */
 export type SendOutcome = {
-  state: 'accepted' | 'in_flight' | 'unknown' | 'failed' | 'not_found';
+  state: 'accepted' | 'in_flight' | 'unknown' | 'expired' | 'failed' | 'not_found';
   wamid: string | null;
   error: { code: string; message: string } | null;
 };
@@ -196,7 +208,18 @@ export class TemplateHeaderBody {
   @IsIn(['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT']) format!: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT';
   @IsOptional() @IsString() @MaxLength(60) text?: string;
   @IsOptional() @IsArray() @ArrayMaxSize(1) @IsString({ each: true }) example?: string[];
-  @IsOptional() @IsString() @MaxLength(2000) exampleUrl?: string;
+  /**
+   * A media header's sample: the handle Meta's Resumable Upload API gave the file (`POST …/templates/media-samples`).
+   * Meta refuses a URL here, so one is refused before it is sent.
+   */
+  @ValidateIf((header: TemplateHeaderBody) => header.format !== 'TEXT' || header.exampleHandle !== undefined)
+  @IsString()
+  @MaxLength(1000)
+  @Matches(/^(?!https?:)\S+$/i, {
+    message:
+      'header.exampleHandle must be the handle of an uploaded sample (POST …/templates/media-samples), not a URL',
+  })
+  exampleHandle?: string;
 }
 
 export class TemplateBodyInput {

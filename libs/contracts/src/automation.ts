@@ -1,5 +1,6 @@
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { PageQuery, TenantRequest } from './common';
+import { IsCalendarDate, PageQuery, TenantRequest } from './common';
+import { IsIanaTimezone } from './people';
 import { RuleFieldsInput } from './automation-rules';
 import {
   RULE_KEYS,
@@ -44,6 +45,16 @@ export class ListLogsRequest extends PageQuery {
   @IsOptional()
   @IsUUID()
   leadId?: string;
+
+  /** Only the sends of this day in `timezone`: sent that day, or (not sent) due that day. */
+  @IsOptional()
+  @IsCalendarDate()
+  day?: string;
+
+  /** The timezone `day` is read in (the gateway passes the tenant's); default UTC. */
+  @IsOptional()
+  @IsIanaTimezone()
+  timezone?: string;
 }
 
 export class TriggerRequest extends TenantRequest {

@@ -22,3 +22,6 @@ export * from './model/lead-360';
 export * from './model/lead-imports';
 export * from './model/chats';
 export * from './model/recipient-protection';
+export * from './model/template-media';
+export * from './model/lead-ads';
+export * from './model/conversions';

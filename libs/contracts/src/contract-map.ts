@@ -1,4 +1,11 @@
 import type { ClassConstructor } from 'class-transformer';
+import {
+  CreateLeadgenBackfillRequest,
+  ListLeadFormsRequest,
+  SelectPagesRequest,
+  UpdateLeadFormMappingRequest,
+} from './lead-ads';
+import type { LeadAdsPageOption, LeadAdsPageView, LeadFormView, LeadgenBackfillView } from './model/lead-ads';
 import { AutomationMetricsRequest, ListLogsRequest, TriggerRequest, UpdateRuleRequest } from './automation';
 import {
   ChatLeadRequest,
@@ -11,6 +18,7 @@ import { AgendaRequest, ListClientsRequest } from './clients';
 import { TenantRequest } from './common';
 import { DashboardRequest } from './dashboard';
 import {
+  AttributionFactsRequest,
   AttributionSummaryRequest,
   CreateLeadRequest,
   GetLeadRequest,
@@ -30,7 +38,13 @@ import {
 } from './lead-imports';
 import { LeadAssignedEvent, LeadUpdatedEvent, UpdateLeadRequest } from './leads';
 import { AdContextRequest, LeadTimelineRequest } from './lead-360';
-import { StatsRequest } from './marketing';
+import {
+  DeleteFxRateRequest,
+  ImportFxRatesRequest,
+  ListFxRatesRequest,
+  PutFxRateRequest,
+  ReportRequest,
+} from './marketing';
 import { CreateUserRequest, SignupRequest, UpdateTenantRequest, UpdateUserRequest } from './people';
 import {
   CreateOpportunityRequest,
@@ -45,6 +59,7 @@ import {
   OpportunityWonEvent,
   SaleCompletedEvent,
   SaleRefundedEvent,
+  SaleUpdatedEvent,
   UpdateOpportunityRequest,
   UpdateSaleRequest,
 } from './opportunities';
@@ -89,9 +104,11 @@ import { UpdateProtectionSettingsRequest } from './recipient-protection';
 import type { Agenda, ClientView } from './model/clients';
 import type { Page } from './model/common';
 import type {
+  AttributionFactsPage,
   AttributionSummary,
   LeadDetail,
   LeadView,
+  LeadWithPhone,
   OpportunityView,
   PipelineStageView,
   SaleView,
@@ -101,7 +118,7 @@ import type {
 import type { LeadPage } from './model/leads';
 import type { AdContextResult, LeadTimelinePage } from './model/lead-360';
 import type { LeadImportRejectPage, LeadImportUpload, LeadImportView } from './model/lead-imports';
-import type { RoiReport, StatsReport } from './model/marketing';
+import type { FxImportResult, FxRateView, MarketingReport, RoiReport, StatsReport } from './model/marketing';
 import type { SellerOverview, UserAccess, UserView } from './model/people';
 import type { OpportunityBoard } from './model/opportunities';
 import type { CrmDashboard } from './model/dashboard';
@@ -115,7 +132,15 @@ import type {
   SendTemplateResult,
   TemplateView,
 } from './model/meta';
+import type { MediaUploadProgress, MediaUploadSession } from './model/template-media';
+import { MediaUploadChunkRequest, StartMediaUploadRequest } from './template-media';
 import { Events, Rpc, Webhooks } from './subjects';
+import { ConversionLogRequest, UpdateConversionSettingsRequest } from './conversions';
+import type {
+  ConversionDatasetOption,
+  ConversionLogEntry,
+  ConversionSettingsView,
+} from './model/conversions';
 
 /**
  * Every RPC subject with the contract class its request is validated against and the type its handler answers.
@@ -128,11 +153,12 @@ export type RpcMap = {
   [Rpc.crm.getTenant]: { request: TenantRequest; reply: TenantView };
   [Rpc.crm.listLeads]: { request: ListLeadsRequest; reply: LeadPage };
   [Rpc.crm.getLead]: { request: GetLeadRequest; reply: LeadDetail };
-  [Rpc.crm.createLead]: { request: CreateLeadRequest; reply: LeadView };
+  [Rpc.crm.createLead]: { request: CreateLeadRequest; reply: LeadWithPhone };
   [Rpc.crm.updateLeadStatus]: { request: UpdateLeadStatusRequest; reply: LeadView };
   [Rpc.crm.updateLead]: { request: UpdateLeadRequest; reply: LeadView };
   [Rpc.crm.listPipeline]: { request: TenantRequest; reply: PipelineStageView[] };
   [Rpc.crm.attributionSummary]: { request: AttributionSummaryRequest; reply: AttributionSummary };
+  [Rpc.crm.attributionFacts]: { request: AttributionFactsRequest; reply: AttributionFactsPage };
   [Rpc.crm.signup]: { request: SignupRequest; reply: SessionUser };
   [Rpc.crm.updateTenant]: { request: UpdateTenantRequest; reply: TenantView };
   [Rpc.crm.listUsers]: { request: TenantRequest; reply: UserView[] };
@@ -181,9 +207,29 @@ export type RpcMap = {
   [Rpc.meta.templateDetails]: { request: TemplateDetailsRequest; reply: TemplateDetailView[] };
   [Rpc.meta.createTemplate]: { request: CreateTemplateRequest; reply: TemplateDetailView };
   [Rpc.meta.sendOutcome]: { request: SendOutcomeRequest; reply: SendOutcome };
+  [Rpc.meta.startMediaUpload]: { request: StartMediaUploadRequest; reply: MediaUploadSession };
+  [Rpc.meta.uploadMediaChunk]: { request: MediaUploadChunkRequest; reply: MediaUploadProgress };
+  [Rpc.meta.listPages]: { request: TenantRequest; reply: LeadAdsPageOption[] };
+  [Rpc.meta.selectPages]: { request: SelectPagesRequest; reply: LeadAdsPageView[] };
+  [Rpc.meta.listLeadForms]: { request: ListLeadFormsRequest; reply: LeadFormView[] };
+  [Rpc.meta.updateLeadFormMapping]: { request: UpdateLeadFormMappingRequest; reply: LeadFormView };
+  [Rpc.meta.createLeadgenBackfill]: { request: CreateLeadgenBackfillRequest; reply: LeadgenBackfillView };
+  [Rpc.meta.listLeadgenBackfills]: { request: TenantRequest; reply: LeadgenBackfillView[] };
+  [Rpc.meta.conversionSettings]: { request: TenantRequest; reply: ConversionSettingsView };
+  [Rpc.meta.updateConversionSettings]: {
+    request: UpdateConversionSettingsRequest;
+    reply: ConversionSettingsView;
+  };
+  [Rpc.meta.conversionDatasets]: { request: TenantRequest; reply: ConversionDatasetOption[] };
+  [Rpc.meta.conversionLog]: { request: ConversionLogRequest; reply: Page<ConversionLogEntry> };
 
-  [Rpc.marketing.stats]: { request: StatsRequest; reply: StatsReport };
-  [Rpc.marketing.roi]: { request: StatsRequest; reply: RoiReport };
+  [Rpc.marketing.stats]: { request: ReportRequest; reply: StatsReport };
+  [Rpc.marketing.roi]: { request: ReportRequest; reply: RoiReport };
+  [Rpc.marketing.report]: { request: ReportRequest; reply: MarketingReport };
+  [Rpc.marketing.listFxRates]: { request: ListFxRatesRequest; reply: FxRateView[] };
+  [Rpc.marketing.putFxRate]: { request: PutFxRateRequest; reply: FxRateView };
+  [Rpc.marketing.deleteFxRate]: { request: DeleteFxRateRequest; reply: { deleted: true } };
+  [Rpc.marketing.importFxRates]: { request: ImportFxRatesRequest; reply: FxImportResult };
 
   [Rpc.automation.listRules]: { request: TenantRequest; reply: AutomationRuleView[] };
   [Rpc.automation.updateRule]: { request: UpdateRuleRequest; reply: AutomationRuleView };
@@ -225,6 +271,7 @@ export type EventMap = {
   [Events.opportunityLost]: OpportunityLostEvent;
   [Events.saleCompleted]: SaleCompletedEvent;
   [Events.saleRefunded]: SaleRefundedEvent;
+  [Events.saleUpdated]: SaleUpdatedEvent;
   [Events.leadOptedOut]: LeadOptedOutEvent;
   [Events.templateStatusChanged]: TemplateStatusChangedEvent;
   [Webhooks.metaPart]: MetaWebhookPartMessage;
@@ -248,6 +295,7 @@ export const EventPayloadClasses: { [S in EventSubject]: ClassConstructor<EventP
   [Events.opportunityLost]: OpportunityLostEvent,
   [Events.saleCompleted]: SaleCompletedEvent,
   [Events.saleRefunded]: SaleRefundedEvent,
+  [Events.saleUpdated]: SaleUpdatedEvent,
   [Events.leadOptedOut]: LeadOptedOutEvent,
   [Events.templateStatusChanged]: TemplateStatusChangedEvent,
   [Webhooks.metaPart]: MetaWebhookPartMessage,

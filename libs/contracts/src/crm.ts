@@ -3,20 +3,30 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
+  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { PageQuery, TenantRequest } from './common';
 import type { IsoInstant } from './model/common';
 import { booleanFromQuery, LeadViewer } from './leads';
-import { E164_PATTERN, LEAD_SOURCES, LEAD_STATUSES, type LeadSource, type LeadStatus } from './model/crm';
+import {
+  E164_PATTERN,
+  LEAD_SOURCES,
+  LEAD_STATUSES,
+  MAX_ATTRIBUTION_FACTS_PAGE,
+  type LeadSource,
+  type LeadStatus,
+} from './model/crm';
 import { LEAD_SORTS, MAX_LEAD_TAG_LENGTH, type LeadSort } from './model/leads';
 
 export class VerifyCredentialsRequest {
@@ -157,6 +167,22 @@ export class AttributionSummaryRequest extends TenantRequest {
   until!: IsoInstant;
 }
 
+/** One page of the tenant's META_ADS leads (keyset by lead id) with their opportunities and sales. */
+export class AttributionFactsRequest extends TenantRequest {
+  /** The last lead id of the previous page; absent for the first page. */
+  @IsOptional()
+  @IsUUID()
+  afterLeadId?: string;
+
+  /** Leads per page (default 1000). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ATTRIBUTION_FACTS_PAGE)
+  limit?: number;
+}
+
 // ---- durable events ----
 
 export class LeadCreatedEvent extends TenantRequest {
@@ -166,8 +192,10 @@ export class LeadCreatedEvent extends TenantRequest {
   @IsString()
   name!: string;
 
+  /** Absent only for a Lead Ads lead that left an email and no phone (issue 8). */
+  @IsOptional()
   @Matches(E164_PATTERN)
-  phone!: string;
+  phone?: string;
 
   @IsIn(LEAD_STATUSES)
   status!: LeadStatus;

@@ -18,8 +18,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TenantRequest } from './common';
+import { HeaderMediaInput } from './header-media';
 import type { IsoDate, IsoInstant } from './model/common';
 import { E164_PATTERN } from './model/crm';
+import { MAX_LEAD_NOTES_LENGTH, MAX_LEAD_TAG_LENGTH, MAX_LEAD_TAGS } from './model/leads';
 import {
   META_WEBHOOK_PART_KINDS,
   WHATSAPP_STATUSES,
@@ -151,6 +153,12 @@ export class SendTemplateRequest extends TenantRequest {
   @IsString({ each: true })
   @MaxLength(60, { each: true })
   headerParameters?: string[];
+
+  /** The media of an IMAGE/VIDEO/DOCUMENT header (Meta refuses such a template sent without it: 132012). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HeaderMediaInput)
+  headerMedia?: HeaderMediaInput;
 
   /** Issue 7: URL button suffixes, by the button's index in the template. */
   @IsOptional()
@@ -332,6 +340,20 @@ export class LeadgenReceivedEvent extends TenantRequest {
   @IsOptional()
   @Matches(E164_PATTERN)
   phone?: string;
+
+  /** Issue 8: answers the form's mapping sends to the lead's notes ("Question: answer" lines). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_LEAD_NOTES_LENGTH)
+  notes?: string;
+
+  /** Issue 8: answers the form's mapping makes tags. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_LEAD_TAGS)
+  @IsString({ each: true })
+  @Length(1, MAX_LEAD_TAG_LENGTH, { each: true })
+  tags?: string[];
 }
 
 /** Validation class for `MetaWebhookPart` (payload of `Webhooks.metaPart`, consumed by meta-ads-service). */

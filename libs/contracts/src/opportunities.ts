@@ -281,6 +281,14 @@ class OpportunityEventBase extends TenantRequest {
 export class OpportunityCreatedEvent extends OpportunityEventBase {
   @IsISO8601()
   createdAt!: IsoInstant;
+
+  /**
+   * The row's `updated_at` after this change: a version, so a consumer can tell an older state from a newer one
+   * whatever order the events arrive in (absent on events published before it was added).
+   */
+  @IsOptional()
+  @IsISO8601()
+  updatedAt?: IsoInstant;
 }
 
 /** Emitted for every PATCH that changed something (status changes included). */
@@ -303,11 +311,34 @@ export class OpportunityUpdatedEvent extends OpportunityEventBase {
 
   @IsISO8601()
   updatedAt!: IsoInstant;
+
+  /** When the opportunity was created (absent on events published before it was added). */
+  @IsOptional()
+  @IsISO8601()
+  createdAt?: IsoInstant;
+
+  /** When it was won or lost; null while pending (absent on events published before it was added). */
+  @IsOptional()
+  @IsISO8601()
+  closedAt?: IsoInstant | null;
 }
 
 export class OpportunityWonEvent extends OpportunityEventBase {
   @IsISO8601()
   closedAt!: IsoInstant;
+
+  /**
+   * The row's `updated_at` after this change: a version, so a consumer can tell an older state from a newer one
+   * whatever order the events arrive in (absent on events published before it was added).
+   */
+  @IsOptional()
+  @IsISO8601()
+  updatedAt?: IsoInstant;
+
+  /** When the opportunity was created (absent on events published before it was added). */
+  @IsOptional()
+  @IsISO8601()
+  createdAt?: IsoInstant;
 }
 
 export class OpportunityLostEvent extends OpportunityEventBase {
@@ -316,6 +347,19 @@ export class OpportunityLostEvent extends OpportunityEventBase {
 
   @IsISO8601()
   closedAt!: IsoInstant;
+
+  /**
+   * The row's `updated_at` after this change: a version, so a consumer can tell an older state from a newer one
+   * whatever order the events arrive in (absent on events published before it was added).
+   */
+  @IsOptional()
+  @IsISO8601()
+  updatedAt?: IsoInstant;
+
+  /** When the opportunity was created (absent on events published before it was added). */
+  @IsOptional()
+  @IsISO8601()
+  createdAt?: IsoInstant;
 }
 
 class SaleEventBase extends TenantRequest {
@@ -337,6 +381,14 @@ class SaleEventBase extends TenantRequest {
 
   @IsISO8601()
   completedAt!: IsoInstant;
+
+  /**
+   * The row's `updated_at` after this change: a version, so a consumer can tell an older state from a newer one
+   * whatever order the events arrive in (absent on events published before it was added).
+   */
+  @IsOptional()
+  @IsISO8601()
+  updatedAt?: IsoInstant;
 }
 
 export class SaleCompletedEvent extends SaleEventBase {}
@@ -344,4 +396,17 @@ export class SaleCompletedEvent extends SaleEventBase {}
 export class SaleRefundedEvent extends SaleEventBase {
   @IsISO8601()
   refundedAt!: IsoInstant;
+}
+
+/**
+ * A sale's amount, currency or completion time was corrected without a status change (a status change emits
+ * `sale.completed` / `sale.refunded` instead): the sale as it is now.
+ */
+export class SaleUpdatedEvent extends SaleEventBase {
+  @IsIn(SALE_STATUSES)
+  status!: SaleStatus;
+
+  @IsArray()
+  @IsString({ each: true })
+  changed!: string[];
 }

@@ -142,6 +142,12 @@ export class CreateUserRequest extends TenantRequest {
 
   @StrongPassword()
   password!: string;
+
+  /** Any common writing of a phone (the seller's, for templates' `seller.phone`); stored in E.164 (`normalizePhone`). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  phone?: string | null;
 }
 
 export class UpdateUserRequest extends TenantRequest {
@@ -169,4 +175,10 @@ export class UpdateUserRequest extends TenantRequest {
   @IsOptional()
   @StrongPassword()
   password?: string;
+
+  /** As for `CreateUserRequest`; null removes it. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  phone?: string | null;
 }

@@ -17,6 +17,8 @@ export const Rpc = {
     updateLead: 'crm.leads.update',
     listPipeline: 'crm.pipeline.list',
     attributionSummary: 'crm.attribution.summary',
+    /** issue 8: one page of a tenant's Meta leads with their opportunities and sales (read-model rebuild). */
+    attributionFacts: 'crm.attribution.facts',
     // tenants and people (issue 6)
     signup: 'crm.tenants.signup',
     updateTenant: 'crm.tenants.update',
@@ -76,10 +78,31 @@ export const Rpc = {
     createTemplate: 'meta.templates.create',
     /** What meta-ads-service knows of a send by idempotency key (settles an `unknown` automation send). */
     sendOutcome: 'meta.whatsapp.send-outcome',
+    // issue 7: a media header's sample through Meta's Resumable Upload API (libs/contracts/src/template-media.ts)
+    startMediaUpload: 'meta.templates.media.start',
+    uploadMediaChunk: 'meta.templates.media.chunk',
+    // issue 8: Lead Ads (libs/contracts/src/lead-ads.ts)
+    listPages: 'meta.lead-ads.pages.list',
+    selectPages: 'meta.lead-ads.pages.select',
+    listLeadForms: 'meta.lead-ads.forms.list',
+    updateLeadFormMapping: 'meta.lead-ads.forms.mapping',
+    createLeadgenBackfill: 'meta.lead-ads.backfills.create',
+    listLeadgenBackfills: 'meta.lead-ads.backfills.list',
+    // issue 8: the Conversions API loop (libs/contracts/src/conversions.ts)
+    conversionSettings: 'meta.conversions.settings.get',
+    updateConversionSettings: 'meta.conversions.settings.update',
+    conversionDatasets: 'meta.conversions.datasets',
+    conversionLog: 'meta.conversions.log',
   },
   marketing: {
     stats: 'marketing.stats',
     roi: 'marketing.stats.roi',
+    // issue 8: one report per view, and the dated exchange rates
+    report: 'marketing.report',
+    listFxRates: 'marketing.fx-rates.list',
+    putFxRate: 'marketing.fx-rates.put',
+    deleteFxRate: 'marketing.fx-rates.delete',
+    importFxRates: 'marketing.fx-rates.import',
   },
   automation: {
     listRules: 'automation.rules.list',
@@ -114,6 +137,8 @@ export const Events = {
   opportunityLost: 'evt.crm.opportunity.lost',
   saleCompleted: 'evt.crm.sale.completed',
   saleRefunded: 'evt.crm.sale.refunded',
+  /** issue 8: a sale's amount, currency or completion time corrected without a status change. */
+  saleUpdated: 'evt.crm.sale.updated',
   // issue 7
   leadOptedOut: 'evt.crm.lead.opted-out',
   templateStatusChanged: 'evt.meta.template.status',

@@ -23,20 +23,26 @@ export async function mintSandboxToken(sandboxUrl: string): Promise<string> {
 
 /**
  * Connect a tenant to the sandbox through meta-ads-service, as the OAuth callback and the wizard do: complete the
- * OAuth exchange with a minted token, then select the business, ad account, WABA and first number. A number belongs
- * to one tenant at a time: disconnect in `afterAll` (`rpc.call(Rpc.meta.disconnect, { tenantId })`).
+ * OAuth exchange with a minted token, then select the business, ad account, WABA and first number — and, when
+ * `leadAdsPageId` is given, choose that Facebook Page (Lead Ads leads are routed by it; choosing it also reads its
+ * last 90 days of leads). A number and a Page belong to one tenant at a time: disconnect in `afterAll`
+ * (`rpc.call(Rpc.meta.disconnect, { tenantId })`; a disconnected tenant's Page may be chosen by the next one).
  */
 export async function connectTenantToSandbox(
   rpc: RpcTestClient,
   sandboxUrl: string,
   tenantId: string,
   assets: SandboxAssets,
+  options: { leadAdsPageId?: string } = {},
 ): Promise<ConnectionStatus> {
   await rpc.call(Rpc.meta.completeOauth, {
     tenantId,
     userId: randomUUID(),
     accessToken: await mintSandboxToken(sandboxUrl),
   });
+  if (options.leadAdsPageId) {
+    await rpc.call(Rpc.meta.selectPages, { tenantId, pageIds: [options.leadAdsPageId] }, 20_000);
+  }
   return rpc.call(
     Rpc.meta.selectAssets,
     {

@@ -12,10 +12,7 @@ import { SchedulerModule } from './scheduler/scheduler.module';
 import { SendsModule } from './sends/sends.module';
 import { TemplatesModule } from './templates/templates.module';
 
-export type AppModuleConfig = Pick<
-  AutomationConfig,
-  'DATABASE_URL' | 'NATS_URL' | 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'
-> &
+export type AppModuleConfig = Pick<AutomationConfig, 'DATABASE_URL' | 'NATS_URL' | 'SCHEDULER_POLL_MS'> &
   Partial<Pick<AutomationConfig, 'ENFORCE_DEFAULT_SEND_WINDOW'>> &
   Partial<
     Pick<
@@ -46,7 +43,6 @@ export class AppModule {
         TemplatesModule,
         SchedulerModule.forRoot({
           SCHEDULER_POLL_MS: config.SCHEDULER_POLL_MS,
-          SEND_STUCK_AFTER_MS: config.SEND_STUCK_AFTER_MS,
           SEND_CLAIM_LEASE_MS: config.SEND_CLAIM_LEASE_MS,
           SEND_CONCURRENCY: config.SEND_CONCURRENCY,
           SEND_PAUSE_RECHECK_MS: config.SEND_PAUSE_RECHECK_MS,

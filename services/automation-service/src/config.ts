@@ -5,8 +5,25 @@ import { BaseServiceConfig } from '@crm/nest-common';
 export const SERVICE_NAME = 'automation-service';
 
 /**
+ * Settings that are no longer read but still accepted, so an old environment keeps starting: each one that is set
+ * gets a one-line warning at start-up (`deprecatedSettingsIn`).
+ */
+export const DEPRECATED_SETTINGS: Readonly<Record<string, string>> = {
+  SEND_STUCK_AFTER_MS: 'per-send leases (SEND_CLAIM_LEASE_MS) replaced the stuck sweep',
+};
+
+/** One warning line per deprecated setting present in `env`. */
+export function deprecatedSettingsIn(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(DEPRECATED_SETTINGS)
+    .filter(([name]) => env[name] !== undefined && env[name] !== '')
+    .map(
+      ([name, why]) => `${name} is no longer used and is ignored (${why}); remove it from the environment`,
+    );
+}
+
+/**
  * automation-service settings: DATABASE_URL, NATS_URL, HTTP_PORT (default 3104), LOG_LEVEL, plus the
- * scheduler's poll interval and how long a send may sit in `sending` without an answer before it is failed.
+ * scheduler's poll interval, claim leases and concurrency.
  */
 export class AutomationConfig extends BaseServiceConfig {
   @Type(() => Number)
@@ -21,16 +38,6 @@ export class AutomationConfig extends BaseServiceConfig {
   @Min(50)
   @Max(60_000)
   SCHEDULER_POLL_MS: number = 1000;
-
-  /**
-   * A send claimed this long ago with no wamid (crash mid-send) is failed, never re-sent. At least a minute: well
-   * above the longest attempt (lead + tenant lookups and the 15 s send call).
-   */
-  @Type(() => Number)
-  @IsInt()
-  @Min(60_000)
-  @Max(24 * 3600 * 1000)
-  SEND_STUCK_AFTER_MS: number = 120_000;
 
   /**
    * Rules without their own send window, of tenants without a default one, send only inside `DEFAULT_SEND_WINDOW`
@@ -69,6 +76,6 @@ export class AutomationConfig extends BaseServiceConfig {
   SEND_PAUSE_RECHECK_MS: number = 30_000;
 }
 
-export type SchedulerSettings = Pick<AutomationConfig, 'SCHEDULER_POLL_MS' | 'SEND_STUCK_AFTER_MS'> &
+export type SchedulerSettings = Pick<AutomationConfig, 'SCHEDULER_POLL_MS'> &
   Partial<Pick<AutomationConfig, 'SEND_CLAIM_LEASE_MS' | 'SEND_CONCURRENCY' | 'SEND_PAUSE_RECHECK_MS'>>;
 export const SCHEDULER_SETTINGS = Symbol('SCHEDULER_SETTINGS');

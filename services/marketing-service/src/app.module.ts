@@ -1,14 +1,34 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule, TenantDatabaseModule } from '@crm/nest-common';
+import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { SERVICE_NAME, type MarketingConfig } from './config';
-import { dataSourceOptions } from './database/data-source';
+import { MARKETING_SCHEMA, dataSourceOptions } from './database/data-source';
+import { FxRatesModule } from './fx-rates/fx-rates.module';
 import { ReportingModule } from './reporting/reporting.module';
 
 export type AppModuleConfig = Pick<
   MarketingConfig,
   'DATABASE_URL' | 'NATS_URL' | 'INSIGHTS_RPC_TIMEOUT_MS' | 'RPC_TIMEOUT_MS' | 'SNAPSHOT_RETENTION_DAYS'
-> & { now?: () => Date };
+> &
+  Partial<
+    Pick<
+      MarketingConfig,
+      | 'READ_MODEL_LOCK_TIMEOUT_MS'
+      | 'REBUILD_PAGE_SIZE'
+      | 'JETSTREAM_MAX_DELIVER'
+      | 'JETSTREAM_BACKOFF_BASE_MS'
+      | 'JETSTREAM_BACKOFF_MAX_MS'
+    >
+  > & { now?: () => Date };
+
+/** The read model's settings from the service config (defaults for what a test leaves out). */
+export function readModelSettingsOf(config: AppModuleConfig) {
+  return {
+    rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+    lockTimeoutMs: config.READ_MODEL_LOCK_TIMEOUT_MS ?? 10_000,
+    rebuildPageSize: config.REBUILD_PAGE_SIZE ?? 1000,
+  };
+}
 
 @Module({})
 export class AppModule {
@@ -18,13 +38,22 @@ export class AppModule {
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
         TenantDatabaseModule,
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, serviceName: SERVICE_NAME }),
-        ReportingModule.forRoot({
-          insightsTimeoutMs: config.INSIGHTS_RPC_TIMEOUT_MS,
-          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
-          snapshotRetentionDays: config.SNAPSHOT_RETENTION_DAYS,
-          now: config.now ?? (() => new Date()),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          serviceName: SERVICE_NAME,
+          delivery: deliveryPolicyOf(config),
+          deadLetterSchema: MARKETING_SCHEMA,
         }),
+        ReportingModule.forRoot(
+          {
+            insightsTimeoutMs: config.INSIGHTS_RPC_TIMEOUT_MS,
+            rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+            snapshotRetentionDays: config.SNAPSHOT_RETENTION_DAYS,
+            now: config.now ?? (() => new Date()),
+          },
+          readModelSettingsOf(config),
+        ),
+        FxRatesModule,
       ],
     };
   }

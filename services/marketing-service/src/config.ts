@@ -32,4 +32,18 @@ export class MarketingConfig extends BaseServiceConfig {
   @Min(1)
   @Max(3650)
   SNAPSHOT_RETENTION_DAYS: number = 35;
+
+  /** How long a read-model event waits for its tenant's lock (a rebuild holds it) before it is retried later. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  READ_MODEL_LOCK_TIMEOUT_MS: number = 10_000;
+
+  /** Leads per `crm.attribution.facts` page when the read model is rebuilt (`npm run rebuild:marketing`). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2000)
+  REBUILD_PAGE_SIZE: number = 1000;
 }

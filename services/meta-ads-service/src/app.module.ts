@@ -4,7 +4,9 @@ import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/ne
 import { AdsModule } from './ads/ads.module';
 import { MetaAdsConfig } from './config';
 import { ConnectionModule } from './connection/connection.module';
+import { ConversionsModule } from './conversions/conversions.module';
 import { META_ADS_SCHEMA, dataSourceOptions } from './database/data-source';
+import { LeadAdsModule } from './lead-ads/lead-ads.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WhatsappModule } from './whatsapp/whatsapp.module';
 
@@ -41,6 +43,8 @@ export class AppModule {
         AdsModule,
         WhatsappModule,
         WebhooksModule,
+        LeadAdsModule,
+        ConversionsModule,
       ],
     })
     class MetaAdsAppModule {}

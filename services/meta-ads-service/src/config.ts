@@ -99,10 +99,10 @@ export class MetaAdsConfig extends BaseServiceConfig {
   WHATSAPP_MAX_PACING_WAIT_MS: number = 2000;
 
   /**
-   * A send of unknown outcome (its replica died after the request began, or Meta's answer was lost) that no status
-   * webhook has settled after this long is taken as not sent when its caller reconciles, and may go with the same
-   * key. Meta posts status webhooks within seconds and retries them for days, so the default is a day: a message
-   * a day late is better than a duplicate.
+   * A send of unknown outcome (its replica died after the request began, or Meta's answer was lost) is taken as not
+   * sent only on evidence (see `WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS`). Without evidence, once this long has passed
+   * since its request began, `meta.whatsapp.send-outcome` answers `expired`: the caller stops waiting and ends it
+   * failed (`outcome_unknown`), never re-sent automatically; a late status webhook still settles it.
    */
   @Type(() => Number)
   @IsInt()
@@ -110,10 +110,66 @@ export class MetaAdsConfig extends BaseServiceConfig {
   @Max(7 * 24 * 3600 * 1000)
   WHATSAPP_UNKNOWN_HORIZON_MS: number = 24 * 3600 * 1000;
 
+  /**
+   * Evidence that an unsettled send never reached WhatsApp: a status webhook for a message from the same number whose
+   * request began more than this long after ours had ended (or timed out). Meta reports each number's messages in
+   * order, so a later one reported while ours never is means Meta never took ours; the grace covers a request Meta
+   * was still taking after we gave up on it.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS: number = 120_000;
+
   /** How often every connected WABA's templates are synced (once across replicas; 15 minutes by default). */
   @Type(() => Number)
   @IsInt()
   @Min(1_000)
   @Max(86_400_000)
   TEMPLATE_SYNC_INTERVAL_MS: number = 900_000;
+
+  /**
+   * How long webhooks for the assets of a disconnected tenant are kept for it (`held_webhooks`), waiting for it to
+   * reconnect with those assets; older ones are deleted (logged). Meta itself retries a failed delivery for up to
+   * 7 days, so a week by default (1 hour – 30 days).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  HELD_WEBHOOK_RETENTION_HOURS: number = 168;
+
+  /**
+   * How often every connected token is inspected with `debug_token` (expiry, data-access expiry, granted scopes, still
+   * valid?), once across replicas; connect inspects it too. Six hours by default (1 s – 1 day).
+   */
+  /** Issue 8: period of the Lead Ads form sync of every connected account's Pages, once across replicas. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  TOKEN_CHECK_INTERVAL_MS: number = 21_600_000;
+
+  /** Insights for a range longer than this many days are read with an asynchronous report run (Meta's advice). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  INSIGHTS_ASYNC_AFTER_DAYS: number = 90;
+
+  /** First wait before polling a report run again; it doubles each time, up to 30 s. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(30_000)
+  INSIGHTS_ASYNC_POLL_MS: number = 2_000;
+
+  /** The longest a report run is waited for before the read fails with META_UNAVAILABLE (a cached answer is served). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
+  INSIGHTS_ASYNC_TIMEOUT_MS: number = 300_000;
+  LEAD_FORM_SYNC_INTERVAL_MS: number = 3_600_000;
 }

@@ -3,6 +3,9 @@ import { createSandbox } from './sandbox';
 const port = Number(process.env.SANDBOX_PORT ?? 4100);
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
 const statusDelay = process.env.SANDBOX_STATUS_DELAY_MS;
+const latency = process.env.SANDBOX_LATENCY_MS;
+/** `50x20`: 50 extra lead campaigns of 20 ads each in the main ad account (benchmarks). */
+const extra = /^(\d+)x(\d+)$/.exec(process.env.SANDBOX_EXTRA_CAMPAIGNS ?? '');
 
 const sandbox = createSandbox({
   appId: process.env.META_APP_ID,
@@ -10,6 +13,8 @@ const sandbox = createSandbox({
   webhookUrl: process.env.SANDBOX_WEBHOOK_URL,
   publicUrl: process.env.SANDBOX_PUBLIC_URL ?? `http://127.0.0.1:${port}`,
   statusDelayMs: statusDelay !== undefined && statusDelay !== '' ? Number(statusDelay) : undefined,
+  latencyMs: latency !== undefined && latency !== '' ? Number(latency) : undefined,
+  extraCampaigns: extra ? { campaigns: Number(extra[1]), adsPerCampaign: Number(extra[2]) } : undefined,
   log: (line) => process.stdout.write(`[meta-sandbox] ${line}\n`),
 });
 

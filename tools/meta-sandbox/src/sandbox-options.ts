@@ -31,12 +31,19 @@ export type SandboxOptions = {
   whatsappMps?: number;
   /** messages to one recipient in a burst before 131056; then one per 6 s (default 45, as Meta) */
   whatsappPairBurst?: number;
+  /** extra lead campaigns × ads in the main ad account (benchmarks; default none) */
+  extraCampaigns?: { campaigns: number; adsPerCampaign: number };
+  /** delay before every Graph answer, like Meta's round trip (default 0; `POST /_sandbox/latency` changes it) */
+  latencyMs?: number;
   /** log sink (default: none) */
   log?: (line: string) => void;
 };
 
-export type ResolvedSandboxOptions = Required<Omit<SandboxOptions, 'publicUrl' | 'log'>> & {
+export type ResolvedSandboxOptions = Required<
+  Omit<SandboxOptions, 'publicUrl' | 'log' | 'extraCampaigns'>
+> & {
   publicUrl?: string;
+  extraCampaigns?: SandboxOptions['extraCampaigns'];
   log: (line: string) => void;
 };
 
@@ -59,5 +66,7 @@ export const resolveOptions = (options: SandboxOptions = {}): ResolvedSandboxOpt
   usageQuotaPerWindow: options.usageQuotaPerWindow ?? 1000,
   whatsappMps: options.whatsappMps ?? 80,
   whatsappPairBurst: options.whatsappPairBurst ?? 45,
+  latencyMs: options.latencyMs ?? 0,
+  extraCampaigns: options.extraCampaigns,
   log: options.log ?? (() => undefined),
 });

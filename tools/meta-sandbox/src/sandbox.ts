@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { createControlRouter } from './control/control-router';
 import { createGraphRouter } from './graph/graph-router';
-import { graphErrorHandler, outageGuard, versionPrefix } from './http/graph-middleware';
+import { createUploadRouter, uploadBody } from './graph/resumable-upload';
+import { graphErrorHandler, outageGuard, requestLogAndLatency, versionPrefix } from './http/graph-middleware';
 import { createOauthRouter } from './oauth/oauth-router';
 import { resolveOptions, type ResolvedSandboxOptions, type SandboxOptions } from './sandbox-options';
 import { SandboxState } from './state/sandbox-state';
@@ -27,11 +28,14 @@ export const createSandbox = (options: SandboxOptions = {}): Sandbox => {
   app.set('etag', false);
   app.set('trust proxy', true);
   app.use(versionPrefix(resolved.defaultApiVersion));
+  app.use(uploadBody());
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use('/_sandbox', createControlRouter(state));
+  app.use(requestLogAndLatency(state));
   app.use(outageGuard(state));
   app.use(createOauthRouter(state));
+  app.use(createUploadRouter(state));
   app.use(createGraphRouter(state));
   app.use(graphErrorHandler(state));
 

@@ -1,8 +1,7 @@
-import type { AutomationLogView, Page, SendStatus, TemplateView } from '@crm/contracts/browser';
+import type { AutomationLogView, Page, TemplateView } from '@crm/contracts/browser';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../api/http';
-
-export type LogFilters = { page: number; pageSize: number; status?: SendStatus; ruleKey?: string };
+import type { LogFilters } from './log-filters';
 
 export const automationKeys = {
   rules: ['automation', 'rules'] as const,
@@ -44,6 +43,7 @@ export function useAutomationLogs(filters: LogFilters) {
           pageSize: filters.pageSize,
           status: filters.status,
           ruleKey: filters.ruleKey,
+          day: filters.day,
         },
         signal,
       }),

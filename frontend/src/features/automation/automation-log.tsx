@@ -15,10 +15,10 @@ import { ExpandIcon } from '../../components/icons';
 import { SkeletonTable } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters, type Formatters } from '../../lib/format';
-import { startOfDay } from '../../lib/zoned-day';
-import { useAutomationLogs, type LogFilters } from './automation-api';
+import { useAutomationLogs } from './automation-api';
 import { parseHistoryDetail } from './history-detail';
 import { sortHistory, useLiveSends, withLiveEvent, type LiveState } from './live-sends';
+import { matchesLogFilters, type LogFilters } from './log-filters';
 import { SendStatusBadge } from './send-status-badge';
 
 const PAGE_SIZE = 25;
@@ -107,7 +107,6 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
   const historyText = useHistoryDetailText(format);
   const queryClient = useQueryClient();
   const [filters, setFilters] = useState<LogFilters>({ page: 1, pageSize: PAGE_SIZE });
-  const [day, setDay] = useState('');
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   const statusId = useId();
   const ruleId = useId();
@@ -143,15 +142,13 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
   });
 
   const page = logs.data;
-  const dayStart = day ? startOfDay(day, format.timeZone) : null;
-  const dayEnd = day ? startOfDay(day, format.timeZone, 1) : null;
-  const items = (page?.items ?? []).filter((item) => {
-    if (!dayStart || !dayEnd) return true;
-    const at = Date.parse(item.sentAt ?? item.scheduledFor);
-    return at >= Date.parse(dayStart) && at < Date.parse(dayEnd);
-  });
+  // The API filters; a row a live transition moved out of the filters since is hidden until the next read.
+  const items = (page?.items ?? []).filter((item) => matchesLogFilters(item, filters, format.timeZone));
   const totalPages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
   const time = (iso: string | null) => (iso ? format.dateTime(iso) : '—');
+  /** Why a send failed or waits, in words when its reason is known (the API's text stays in the tooltip). */
+  const errorText = (error: NonNullable<AutomationLogView['error']>) =>
+    error.reason ? t(`automation.reasons.${error.reason}`, { defaultValue: error.message }) : error.message;
 
   const toggle = (id: string) =>
     setExpanded((current) => {
@@ -238,8 +235,11 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
               id={dayId}
               type="date"
               data-testid="logs-filter-day"
-              value={day}
-              onChange={(event) => setDay(event.target.value)}
+              value={filters.day ?? ''}
+              onChange={(event) => {
+                const value = event.target.value;
+                setFilters((current) => ({ ...current, page: 1, day: value || undefined }));
+              }}
               className="input w-full sm:w-48"
             />
           </div>
@@ -251,10 +251,17 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
       ) : logs.isError ? (
         <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
       ) : page && items.length === 0 ? (
-        <EmptyState
-          title={t('automation.log.emptyTitle')}
-          description={t('automation.log.emptyDescription')}
-        />
+        filters.status || filters.ruleKey || filters.day ? (
+          <EmptyState
+            title={t('automation.log.emptyFilteredTitle')}
+            description={t('automation.log.emptyFilteredDescription')}
+          />
+        ) : (
+          <EmptyState
+            title={t('automation.log.emptyTitle')}
+            description={t('automation.log.emptyDescription')}
+          />
+        )
       ) : page ? (
         <>
           <TableContainer label={t('automation.log.caption')}>
@@ -356,10 +363,11 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                           <SendStatusBadge status={log.status} />
                           {log.error ? (
                             <span
-                              className={`mt-1 max-w-48 truncate text-xs text-rose-700 ${ONLY_BELOW[COLUMNS.error]}`}
+                              data-testid={`log-error-${log.id}`}
+                              className={`mt-1 max-w-40 text-xs whitespace-normal text-rose-700 ${ONLY_BELOW[COLUMNS.error]}`}
                               title={log.error.message}
                             >
-                              {log.error.message}
+                              {errorText(log.error)}
                             </span>
                           ) : null}
                         </td>
@@ -373,41 +381,44 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                           className={`td max-w-xs truncate text-rose-700 ${HIDDEN_BELOW[COLUMNS.error]}`}
                           title={log.error ? `${log.error.message} (${log.error.code})` : undefined}
                         >
-                          {log.error ? log.error.message : '—'}
+                          {log.error ? errorText(log.error) : '—'}
                         </td>
                       </tr>
                       {isOpen ? (
                         <tr id={historyId} data-testid={`log-history-${log.id}`} className="bg-slate-50/70">
                           <td />
                           <td colSpan={COLUMN_COUNT - 1} className="px-4 py-3">
-                            {log.history.length === 0 ? (
-                              <p className="text-sm text-slate-500">{t('automation.log.noHistory')}</p>
-                            ) : (
-                              <ol className="space-y-1.5 border-l-2 border-slate-200 pl-4">
-                                {sortHistory(log.history).map((entry, index) => (
-                                  <li
-                                    key={`${entry.status}-${entry.at}-${index}`}
-                                    className="flex flex-wrap items-center gap-2 text-sm"
-                                  >
-                                    <SendStatusBadge status={entry.status} />
-                                    <time dateTime={entry.at} className="text-slate-600">
-                                      {format.dateTime(entry.at)}
-                                    </time>
-                                    {entry.detail ? (
-                                      <span className="text-slate-500">{historyText(entry.detail)}</span>
-                                    ) : null}
-                                  </li>
-                                ))}
-                              </ol>
-                            )}
-                            {log.repliedAt ? (
-                              <p className="mt-2 text-xs text-slate-500">
-                                {t('automation.log.repliedAt', { date: format.dateTime(log.repliedAt) })}
-                              </p>
-                            ) : null}
-                            {log.wamid ? (
-                              <p className="mt-1 font-mono text-xs text-slate-400">{log.wamid}</p>
-                            ) : null}
+                            {/* Width 0, stretched to the cell: long details wrap instead of widening the table. */}
+                            <div className="w-0 min-w-full">
+                              {log.history.length === 0 ? (
+                                <p className="text-sm text-slate-500">{t('automation.log.noHistory')}</p>
+                              ) : (
+                                <ol className="space-y-1.5 border-l-2 border-slate-200 pl-4">
+                                  {sortHistory(log.history).map((entry, index) => (
+                                    <li
+                                      key={`${entry.status}-${entry.at}-${index}`}
+                                      className="flex flex-wrap items-center gap-2 text-sm"
+                                    >
+                                      <SendStatusBadge status={entry.status} />
+                                      <time dateTime={entry.at} className="text-slate-600">
+                                        {format.dateTime(entry.at)}
+                                      </time>
+                                      {entry.detail ? (
+                                        <span className="text-slate-500">{historyText(entry.detail)}</span>
+                                      ) : null}
+                                    </li>
+                                  ))}
+                                </ol>
+                              )}
+                              {log.repliedAt ? (
+                                <p className="mt-2 text-xs text-slate-500">
+                                  {t('automation.log.repliedAt', { date: format.dateTime(log.repliedAt) })}
+                                </p>
+                              ) : null}
+                              {log.wamid ? (
+                                <p className="mt-1 font-mono text-xs break-all text-slate-400">{log.wamid}</p>
+                              ) : null}
+                            </div>
                           </td>
                         </tr>
                       ) : null}

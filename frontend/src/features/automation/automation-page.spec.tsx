@@ -186,6 +186,20 @@ function logEntry(overrides: Partial<AutomationLogView> = {}): AutomationLogView
   };
 }
 
+/** What the live stream pushes when WhatsApp says send-1 was delivered. */
+function deliveredEvent(eventId: string) {
+  return {
+    eventId,
+    tenantId: 't',
+    sendId: 'send-1',
+    ruleKey: 'lead_followup',
+    leadId: 'lead-1',
+    status: 'delivered',
+    at: '2026-11-26T16:23:07.000Z',
+    detail: 'WhatsApp: delivered',
+  };
+}
+
 const lead: LeadView = { id: 'lead-9', name: 'Marta Gómez', phone: '+5215511112222' } as LeadView;
 
 function pageRoutes(extra: StubRoutes = {}): StubRoutes {
@@ -464,16 +478,7 @@ describe('live log', () => {
     expect(screen.getByTestId('live-state')).toHaveTextContent('En vivo');
     await waitFor(() => expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(2));
 
-    const delivered = {
-      eventId: '77',
-      tenantId: 't',
-      sendId: 'send-1',
-      ruleKey: 'lead_followup',
-      leadId: 'lead-1',
-      status: 'delivered',
-      at: '2026-11-26T16:23:07.000Z',
-      detail: 'WhatsApp: delivered',
-    };
+    const delivered = deliveredEvent('77');
     act(() => source.emit('send', delivered));
     act(() => source.emit('send', delivered));
     await waitFor(() =>
@@ -493,6 +498,28 @@ describe('live log', () => {
 
     act(() => source.emit('send', { ...delivered, eventId: '78', sendId: 'send-2', status: 'scheduled' }));
     await waitFor(() => expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(3));
+  });
+
+  it('says why a send failed in words, keeping WhatsApp’s own text as the tooltip', async () => {
+    stubFetch({
+      'GET /crm/marketing/automation-logs': page(
+        [
+          logEntry({
+            status: 'failed',
+            error: { code: '131026', message: 'Message undeliverable', reason: 'undeliverable' },
+          }),
+          logEntry({ id: 'send-2', status: 'failed', error: { code: 'X', message: 'something new' } }),
+        ],
+        2,
+        1,
+        25,
+      ),
+    });
+    renderWithApp(<AutomationLog />);
+    const reason = await screen.findByTestId('log-error-send-1');
+    expect(reason).toHaveTextContent('El número no puede recibir el mensaje.');
+    expect(reason).toHaveAttribute('title', 'Message undeliverable');
+    expect(screen.getByTestId('log-error-send-2')).toHaveTextContent('something new');
   });
 
   it('says there are no sends yet', async () => {
@@ -519,6 +546,50 @@ describe('live log', () => {
         'post_sale_feedback',
       ),
     );
+  });
+});
+
+describe('live log filters', () => {
+  it('asks the API for the day, and says no send matches when the day has none', async () => {
+    const api = stubFetch({
+      'GET /crm/marketing/automation-logs': (request) =>
+        json(request.query.get('day') ? page([], 0, 1, 25) : page([logEntry()], 1, 1, 25)),
+    });
+    const { user } = renderWithApp(<AutomationLog />);
+    await screen.findByTestId('log-row-send-1');
+    expect(api.calls('GET /crm/marketing/automation-logs')[0]!.query.has('day')).toBe(false);
+
+    await user.type(screen.getByTestId('logs-filter-day'), '2026-11-25');
+    await waitFor(() =>
+      expect(api.calls('GET /crm/marketing/automation-logs').at(-1)!.query.get('day')).toBe('2026-11-25'),
+    );
+    expect(await screen.findByText('No hay envíos con estos filtros')).toBeInTheDocument();
+    expect(screen.queryByText('Todavía no hay envíos')).toBeNull();
+    expect(screen.queryByTestId('log-row-send-1')).toBeNull();
+
+    await user.clear(screen.getByTestId('logs-filter-day'));
+    expect(await screen.findByTestId('log-row-send-1')).toBeInTheDocument();
+    expect(api.calls('GET /crm/marketing/automation-logs').at(-1)!.query.has('day')).toBe(false);
+  });
+
+  it('hides a row a live transition moved out of the status filter', async () => {
+    stubFetch({
+      'GET /crm/marketing/automation-logs': (request) =>
+        json(
+          request.query.get('status') === 'sent'
+            ? page([logEntry(), logEntry({ id: 'send-2', leadName: 'Marta Gómez' })], 2, 1, 25)
+            : page([], 0, 1, 25),
+        ),
+    });
+    const { user } = renderWithApp(<AutomationLog />);
+    await screen.findByText('Todavía no hay envíos');
+    await user.selectOptions(screen.getByTestId('logs-filter-status'), 'Enviado');
+    expect(await screen.findByTestId('log-row-send-1')).toBeInTheDocument();
+    expect(screen.getByTestId('log-row-send-2')).toBeInTheDocument();
+
+    act(() => MockEventSource.instances[0]!.emit('send', deliveredEvent('90')));
+    await waitFor(() => expect(screen.queryByTestId('log-row-send-1')).toBeNull());
+    expect(screen.getByTestId('log-row-send-2')).toHaveAttribute('data-status', 'sent');
   });
 });
 

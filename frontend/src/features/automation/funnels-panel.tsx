@@ -155,7 +155,7 @@ export function FunnelsPanel({ rules }: { rules: AutomationRuleView[] }) {
             {t('automation.funnels.description', { days: conversionDays })}
           </p>
         </div>
-        <div className="grid grid-cols-2 gap-2">
+        <div className="grid shrink-0 grid-cols-2 gap-2 sm:w-80">
           <div className="space-y-1">
             <label htmlFor={periodId} className="label">
               {t('automation.funnels.period')}

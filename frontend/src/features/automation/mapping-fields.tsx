@@ -1,5 +1,7 @@
 import {
+  MEDIA_HEADER_FORMATS,
   TEMPLATE_VARIABLE_SOURCES,
+  type MediaHeaderFormat,
   type TemplateDetailView,
   type TemplateMapping,
   type TemplateVariableSource,
@@ -20,6 +22,14 @@ export function parameterButtons(template: TemplateDetailView): { index: number;
     .filter((button) => button.count > 0);
 }
 
+/** The template's header format when it is a media one (IMAGE, VIDEO, DOCUMENT), else null. */
+export function mediaHeaderFormat(template: TemplateDetailView | null): MediaHeaderFormat | null {
+  const format = template?.headerFormat ?? null;
+  return format && (MEDIA_HEADER_FORMATS as readonly string[]).includes(format)
+    ? (format as MediaHeaderFormat)
+    : null;
+}
+
 /** The mapping sized to the template: one source per header/body parameter and per dynamic button. */
 export function fitMapping(mapping: TemplateMapping, template: TemplateDetailView | null): TemplateMapping {
   if (!template) return mapping;
@@ -35,6 +45,34 @@ export function fitMapping(mapping: TemplateMapping, template: TemplateDetailVie
           source: 'lead.name',
         },
     ),
+    ...headerMediaFor(mapping, template),
+  };
+}
+
+/** The mapping to save: sized to the template, without a media link not yet typed (the API then names what is missing). */
+export function requestMapping(mapping: TemplateMapping, template: TemplateDetailView): TemplateMapping {
+  const fitted = fitMapping(mapping, template);
+  if (fitted.headerMedia && fitted.headerMedia.link === '') {
+    const { headerMedia: _unset, ...rest } = fitted;
+    return rest;
+  }
+  return fitted;
+}
+
+/** A media-header template keeps (or starts) its media link in the template's format; any other template has none. */
+function headerMediaFor(
+  mapping: TemplateMapping,
+  template: TemplateDetailView,
+): Pick<TemplateMapping, 'headerMedia'> {
+  const format = mediaHeaderFormat(template);
+  if (!format) return {};
+  const current = mapping.headerMedia;
+  return {
+    headerMedia: {
+      format,
+      link: current?.link ?? '',
+      ...(format === 'DOCUMENT' && current?.filename ? { filename: current.filename } : {}),
+    },
   };
 }
 
@@ -51,12 +89,16 @@ export function MappingFields({
   const { t } = useTranslation();
   const fitted = fitMapping(mapping, template);
   const buttons = parameterButtons(template);
-  if (fitted.header.length + fitted.body.length + fitted.buttons.length === 0) {
+  const media = fitted.headerMedia ?? null;
+  if (fitted.header.length + fitted.body.length + fitted.buttons.length === 0 && !media) {
     return <p className="text-xs text-slate-500">{t('automation.rule.noVariables')}</p>;
   }
   return (
     <fieldset className="space-y-3">
       <legend className="label mb-1">{t('automation.rule.mapping')}</legend>
+      {media && (
+        <HeaderMediaFields media={media} onChange={(next) => onChange({ ...fitted, headerMedia: next })} />
+      )}
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
         {fitted.header.map((source, index) => (
           <SourceSelect
@@ -100,6 +142,57 @@ export function MappingFields({
         ))}
       </div>
     </fieldset>
+  );
+}
+
+/** The https link of the header's image/video/document (and a document's file name), sent with every message. */
+function HeaderMediaFields({
+  media,
+  onChange,
+}: {
+  media: NonNullable<TemplateMapping['headerMedia']>;
+  onChange: (next: NonNullable<TemplateMapping['headerMedia']>) => void;
+}) {
+  const { t } = useTranslation();
+  const linkId = useId();
+  const nameId = useId();
+  const invalid = media.link !== '' && !/^https:\/\/\S+$/i.test(media.link);
+  return (
+    <div className="grid gap-3 sm:grid-cols-2">
+      <div className="min-w-0 space-y-1">
+        <label htmlFor={linkId} className="text-xs font-medium text-slate-600">
+          {t(`automation.mapping.headerMedia.${media.format}`)}
+        </label>
+        <input
+          id={linkId}
+          type="url"
+          inputMode="url"
+          data-testid="mapping-header-media"
+          className="input"
+          placeholder="https://"
+          value={media.link}
+          aria-invalid={invalid || undefined}
+          onChange={(event) => onChange({ ...media, link: event.target.value.trim() })}
+        />
+        <p className={invalid ? 'text-xs text-red-700' : 'text-xs text-slate-500'}>
+          {t(invalid ? 'automation.mapping.headerMedia.invalid' : 'automation.mapping.headerMedia.help')}
+        </p>
+      </div>
+      {media.format === 'DOCUMENT' && (
+        <div className="min-w-0 space-y-1">
+          <label htmlFor={nameId} className="text-xs font-medium text-slate-600">
+            {t('automation.mapping.headerMedia.filename')}
+          </label>
+          <input
+            id={nameId}
+            className="input"
+            maxLength={240}
+            value={media.filename ?? ''}
+            onChange={(event) => onChange({ ...media, filename: event.target.value || null })}
+          />
+        </div>
+      )}
+    </div>
   );
 }
 

@@ -3,18 +3,21 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/http';
 import { Badge } from '../../components/badge';
+import { FieldError, SelectField } from '../../components/form-field';
 import { ExpandIcon, RefreshIcon } from '../../components/icons';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters } from '../../lib/format';
 import { useRefreshTemplates } from './automation-api';
-import { DELAY_UNITS, delayToSeconds, isDelayUnit } from './delay';
+import { delayToSeconds } from './delay';
+import { DelayField } from './delay-field';
 import { usePreview, useSaveRule } from './hsm-api';
 import { LeadPicker, type PickedLead } from './lead-picker';
-import { fitMapping, MappingFields } from './mapping-fields';
+import { fitMapping, MappingFields, requestMapping } from './mapping-fields';
 import { PreviewResult } from './preview-result';
-import { draftOf, findTemplate, isDirty, templateKey, type RuleDraft } from './rule-draft';
+import { draftOf, findTemplate, isDirty, type RuleDraft } from './rule-draft';
 import { countsBack, useRuleWords } from './rule-words';
 import { TemplateBody } from './template-body';
+import { useTemplateOptions } from './template-options';
 
 type ClientProblem = 'delayInvalid' | 'delayTooLong' | 'templateRequired' | 'templateNotApproved';
 
@@ -54,13 +57,10 @@ export function RuleCard({
   const current = draft ?? draftOf(rule);
   const dirty = isDirty(rule, draft);
   const template = findTemplate(templates, current.template);
-  const templateMissing = current.template !== '' && template === null;
+  const templateOptions = useTemplateOptions(templates, current.template);
 
   const toggleId = useId();
   const bodyId = useId();
-  const delayId = useId();
-  const unitId = useId();
-  const templateId = useId();
   const errorId = useId();
 
   const edit = (change: Partial<RuleDraft>) => {
@@ -90,7 +90,7 @@ export function RuleCard({
           ? {
               templateName: template.name,
               templateLanguage: template.language,
-              mapping: fitMapping(current.mapping, template),
+              mapping: requestMapping(current.mapping, template),
             }
           : {}),
       },
@@ -235,57 +235,30 @@ export function RuleCard({
               : t('automation.rule.neverSaved')}
           </p>
           <div className="grid gap-6 lg:grid-cols-2">
-            <fieldset className="space-y-1">
-              <legend className="label">
-                {countsBack(rule.trigger) ? t('automation.cards.offsetBefore') : t('automation.rule.delay')}
-              </legend>
-              <div className="flex gap-2">
-                <label htmlFor={delayId} className="sr-only">
-                  {t('automation.rule.delayValue')}
-                </label>
-                <input
-                  id={delayId}
-                  type="number"
-                  min={rule.builtIn ? 1 : 0}
-                  step={1}
-                  inputMode="numeric"
-                  data-testid="rule-delay-value"
-                  value={current.delayValue}
-                  aria-invalid={problem === 'delayInvalid' || problem === 'delayTooLong' ? true : undefined}
-                  onChange={(event) => edit({ delayValue: event.target.value })}
-                  className="input w-28"
-                />
-                <label htmlFor={unitId} className="sr-only">
-                  {t('automation.rule.delayUnit')}
-                </label>
-                <select
-                  id={unitId}
-                  data-testid="rule-delay-unit"
-                  value={current.delayUnit}
-                  onChange={(event) => {
-                    if (isDelayUnit(event.target.value)) edit({ delayUnit: event.target.value });
-                  }}
-                  className="input w-36"
-                >
-                  {DELAY_UNITS.map((unit) => (
-                    <option key={unit} value={unit}>
-                      {t(`automation.units.${unit}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              {problem === 'delayInvalid' || problem === 'delayTooLong' ? (
-                <p data-testid="rule-field-error-delay" className="text-xs text-rose-700">
-                  {t(`automation.rule.problems.${problem}`)}
-                </p>
-              ) : null}
-            </fieldset>
+            <DelayField
+              legend={
+                countsBack(rule.trigger) ? t('automation.cards.offsetBefore') : t('automation.rule.delay')
+              }
+              testId="rule-delay"
+              min={rule.builtIn ? 1 : 0}
+              value={current.delayValue}
+              unit={current.delayUnit}
+              invalid={problem === 'delayInvalid' || problem === 'delayTooLong'}
+              onChange={({ value, unit }) =>
+                edit(value !== undefined ? { delayValue: value } : unit ? { delayUnit: unit } : {})
+              }
+              error={
+                problem === 'delayInvalid' || problem === 'delayTooLong' ? (
+                  <FieldError testId="rule-field-error-delay">
+                    {t(`automation.rule.problems.${problem}`)}
+                  </FieldError>
+                ) : null
+              }
+            />
 
-            <div className="space-y-1">
-              <div className="flex items-center justify-between gap-2">
-                <label htmlFor={templateId} className="label">
-                  {t('automation.rule.template')}
-                </label>
+            <SelectField
+              label={t('automation.rule.template')}
+              aside={
                 <button
                   type="button"
                   onClick={() => refreshTemplates.mutate()}
@@ -301,51 +274,27 @@ export function RuleCard({
                     ? t('automation.rule.refreshing')
                     : t('automation.rule.refreshTemplates')}
                 </button>
-              </div>
-              <select
-                id={templateId}
-                data-testid="rule-template-select"
-                value={current.template}
-                aria-invalid={
-                  problem === 'templateRequired' || problem === 'templateNotApproved' ? true : undefined
-                }
-                onChange={(event) => {
-                  const next = findTemplate(templates, event.target.value);
-                  edit({ template: event.target.value, mapping: fitMapping(current.mapping, next) });
-                }}
-                className="input"
-              >
-                <option value="">{t('automation.rule.noTemplate')}</option>
-                {templateMissing ? (
-                  <option value={current.template} disabled>
-                    {t('automation.rule.missingTemplate', { template: current.template.replace('|', ' · ') })}
-                  </option>
-                ) : null}
-                {templates.map((item) => (
-                  <option
-                    key={templateKey(item)}
-                    value={templateKey(item)}
-                    disabled={item.status !== 'APPROVED'}
-                  >
-                    {item.status === 'APPROVED'
-                      ? t('automation.rule.templateOption', {
-                          name: item.name,
-                          language: labels.language(item.language),
-                        })
-                      : t('automation.rule.templateOptionUnavailable', {
-                          name: item.name,
-                          language: labels.language(item.language),
-                          status: labels.templateStatus(item.status),
-                        })}
-                  </option>
-                ))}
-              </select>
-              {problem === 'templateRequired' || problem === 'templateNotApproved' ? (
-                <p data-testid="rule-field-error-template" className="text-xs text-rose-700">
-                  {t(`automation.rule.problems.${problem}`)}
-                </p>
-              ) : null}
-            </div>
+              }
+              testId="rule-template-select"
+              value={current.template}
+              placeholder={t('automation.rule.noTemplate')}
+              options={templateOptions}
+              invalid={problem === 'templateRequired' || problem === 'templateNotApproved'}
+              controlClassName="input"
+              onChange={(value) =>
+                edit({
+                  template: value,
+                  mapping: fitMapping(current.mapping, findTemplate(templates, value)),
+                })
+              }
+              error={
+                problem === 'templateRequired' || problem === 'templateNotApproved' ? (
+                  <FieldError testId="rule-field-error-template">
+                    {t(`automation.rule.problems.${problem}`)}
+                  </FieldError>
+                ) : null
+              }
+            />
           </div>
 
           {template ? (

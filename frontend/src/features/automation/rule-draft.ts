@@ -29,6 +29,7 @@ export function draftOf(rule: AutomationRuleView): RuleDraft {
       header: rule.mapping?.header ?? [],
       body: rule.mapping?.body ?? rule.variableMapping ?? [],
       buttons: rule.mapping?.buttons ?? [],
+      ...(rule.mapping?.headerMedia ? { headerMedia: rule.mapping.headerMedia } : {}),
     },
   };
 }

@@ -6,14 +6,14 @@ import {
   type RuleTriggerType,
   type TemplateDetailView,
 } from '@crm/contracts/browser';
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/http';
-import { useCodeLabels } from '../../lib/code-labels';
-import { DELAY_UNITS, isDelayUnit } from './delay';
+import { CheckboxField, FieldError, SelectField, TextField } from '../../components/form-field';
+import { DelayField } from './delay-field';
 import { useCreateRule, useSaveRule } from './hsm-api';
 import { fitMapping, MappingFields } from './mapping-fields';
-import { findTemplate, templateKey } from './rule-draft';
+import { findTemplate } from './rule-draft';
 import {
   emptyRuleForm,
   ruleFormOf,
@@ -23,9 +23,9 @@ import {
   type RuleFormField,
   type RuleFormProblem,
 } from './rule-form';
+import { SendWindowField } from './send-window-field';
 import { TemplateBody } from './template-body';
-
-const DAYS = [1, 2, 3, 4, 5, 6, 0] as const;
+import { useTemplateOptions } from './template-options';
 
 function isTrigger(value: string): value is RuleTriggerType {
   return (RULE_TRIGGERS as readonly string[]).includes(value);
@@ -43,7 +43,6 @@ export function RuleEditor({
   onClose: (saved: AutomationRuleView | null) => void;
 }) {
   const { t } = useTranslation();
-  const labels = useCodeLabels();
   const titleId = useId();
   const [form, setForm] = useState<RuleForm>(() => (rule ? ruleFormOf(rule) : emptyRuleForm()));
   const [problems, setProblems] = useState<Partial<Record<RuleFormField, RuleFormProblem>>>({});
@@ -51,6 +50,7 @@ export function RuleEditor({
   const save = useSaveRule(rule?.key ?? '');
   const mutation = rule ? save : create;
   const template = findTemplate(templates, form.template);
+  const templateOptions = useTemplateOptions(templates);
 
   const set = (change: Partial<RuleForm>) => {
     setForm((current) => ({ ...current, ...change }));
@@ -58,9 +58,9 @@ export function RuleEditor({
   };
   const problemOf = (field: RuleFormField) =>
     problems[field] ? (
-      <p data-testid={`editor-error-${field}`} className="text-xs text-rose-700">
+      <FieldError testId={`editor-error-${field}`}>
         {t(`automation.editor.problems.${problems[field]}`)}
-      </p>
+      </FieldError>
     ) : null;
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -94,98 +94,55 @@ export function RuleEditor({
           {rule ? t('automation.editor.editTitle') : t('automation.editor.createTitle')}
         </h2>
 
-        <Field label={t('automation.editor.name')} error={problemOf('name')}>
-          {(id) => (
-            <input
-              id={id}
-              data-testid="editor-name"
-              value={form.name}
-              maxLength={120}
-              onChange={(event) => set({ name: event.target.value })}
-              className="input w-full"
-            />
-          )}
-        </Field>
+        <TextField
+          label={t('automation.editor.name')}
+          error={problemOf('name')}
+          testId="editor-name"
+          value={form.name}
+          maxLength={120}
+          onChange={(name) => set({ name })}
+        />
 
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field label={t('automation.editor.trigger')}>
-            {(id) => (
-              <select
-                id={id}
-                data-testid="editor-trigger"
-                value={form.triggerType}
-                onChange={(event) => {
-                  if (isTrigger(event.target.value)) set({ triggerType: event.target.value });
-                }}
-                className="input w-full"
-              >
-                {RULE_TRIGGERS.map((type) => (
-                  <option key={type} value={type}>
-                    {t(`automation.triggers.${type}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField
+            label={t('automation.editor.trigger')}
+            testId="editor-trigger"
+            value={form.triggerType}
+            options={RULE_TRIGGERS.map((type) => ({ value: type, label: t(`automation.triggers.${type}`) }))}
+            onChange={(value) => {
+              if (isTrigger(value)) set({ triggerType: value });
+            }}
+          />
           {form.triggerType === 'lead.status_changed' ? (
-            <Field label={t('automation.editor.toStatus')} error={problemOf('toStatus')}>
-              {(id) => (
-                <select
-                  id={id}
-                  data-testid="editor-to-status"
-                  value={form.toStatus}
-                  onChange={(event) => set({ toStatus: event.target.value })}
-                  className="input w-full"
-                >
-                  <option value="">{t('automation.editor.chooseStatus')}</option>
-                  {LEAD_STATUSES.map((status) => (
-                    <option key={status} value={status}>
-                      {t(`leadStatus.${status}`)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <SelectField
+              label={t('automation.editor.toStatus')}
+              error={problemOf('toStatus')}
+              testId="editor-to-status"
+              value={form.toStatus}
+              placeholder={t('automation.editor.chooseStatus')}
+              options={LEAD_STATUSES.map((status) => ({ value: status, label: t(`leadStatus.${status}`) }))}
+              onChange={(toStatus) => set({ toStatus })}
+            />
           ) : null}
         </div>
 
-        <fieldset className="space-y-1">
-          <legend className="label">
-            {form.triggerType === 'opportunity.deadline'
+        <DelayField
+          legend={
+            form.triggerType === 'opportunity.deadline'
               ? t('automation.cards.offsetBefore')
               : form.triggerType === 'no_reply'
                 ? t('automation.editor.noReplyFor')
-                : t('automation.rule.delay')}
-          </legend>
-          <div className="flex gap-2">
-            <input
-              type="number"
-              min={0}
-              step={1}
-              aria-label={t('automation.rule.delayValue')}
-              data-testid="editor-delay-value"
-              value={form.delayValue}
-              onChange={(event) => set({ delayValue: event.target.value })}
-              className="input w-28"
-            />
-            <select
-              aria-label={t('automation.rule.delayUnit')}
-              data-testid="editor-delay-unit"
-              value={form.delayUnit}
-              onChange={(event) => {
-                if (isDelayUnit(event.target.value)) set({ delayUnit: event.target.value });
-              }}
-              className="input w-36"
-            >
-              {DELAY_UNITS.map((unit) => (
-                <option key={unit} value={unit}>
-                  {t(`automation.units.${unit}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          {problemOf('delay')}
-        </fieldset>
+                : t('automation.rule.delay')
+          }
+          testId="editor-delay"
+          value={form.delayValue}
+          unit={form.delayUnit}
+          invalid={problems.delay !== undefined}
+          onChange={({ value, unit }) =>
+            set(value !== undefined ? { delayValue: value } : unit ? { delayUnit: unit } : {})
+          }
+          error={problemOf('delay')}
+        />
 
         <fieldset className="space-y-3 rounded-lg border border-slate-200 p-3">
           <legend className="px-1 text-sm font-semibold text-slate-900">
@@ -206,88 +163,48 @@ export function RuleEditor({
             onToggle={(value) => set({ leadStatuses: toggle(form.leadStatuses, value) })}
             testId="editor-status"
           />
-          <Field label={t('automation.editor.tags')}>
-            {(id) => (
-              <input
-                id={id}
-                data-testid="editor-tags"
-                value={form.tags}
-                placeholder={t('automation.editor.tagsPlaceholder')}
-                onChange={(event) => set({ tags: event.target.value })}
-                className="input w-full"
-              />
-            )}
-          </Field>
+          <TextField
+            label={t('automation.editor.tags')}
+            testId="editor-tags"
+            value={form.tags}
+            placeholder={t('automation.editor.tagsPlaceholder')}
+            onChange={(tags) => set({ tags })}
+          />
           {usesOpportunityValue(form.triggerType) ? (
             <div className="grid gap-3 sm:grid-cols-2">
-              <Field label={t('automation.editor.minValue')}>
-                {(id) => (
-                  <input
-                    id={id}
-                    type="number"
-                    min={0}
-                    data-testid="editor-min-value"
-                    value={form.minValue}
-                    onChange={(event) => set({ minValue: event.target.value })}
-                    className="input w-full"
-                  />
-                )}
-              </Field>
-              <Field label={t('automation.editor.maxValue')}>
-                {(id) => (
-                  <input
-                    id={id}
-                    type="number"
-                    min={0}
-                    data-testid="editor-max-value"
-                    value={form.maxValue}
-                    onChange={(event) => set({ maxValue: event.target.value })}
-                    className="input w-full"
-                  />
-                )}
-              </Field>
+              <TextField
+                label={t('automation.editor.minValue')}
+                type="number"
+                min={0}
+                testId="editor-min-value"
+                value={form.minValue}
+                onChange={(minValue) => set({ minValue })}
+              />
+              <TextField
+                label={t('automation.editor.maxValue')}
+                type="number"
+                min={0}
+                testId="editor-max-value"
+                value={form.maxValue}
+                onChange={(maxValue) => set({ maxValue })}
+              />
               <div className="sm:col-span-2">{problemOf('value')}</div>
             </div>
           ) : null}
         </fieldset>
 
         <div className="space-y-3">
-          <Field label={t('automation.rule.template')} error={problemOf('template')}>
-            {(id) => (
-              <select
-                id={id}
-                data-testid="editor-template"
-                value={form.template}
-                onChange={(event) =>
-                  set({
-                    template: event.target.value,
-                    mapping: fitMapping(form.mapping, findTemplate(templates, event.target.value)),
-                  })
-                }
-                className="input w-full"
-              >
-                <option value="">{t('automation.rule.noTemplate')}</option>
-                {templates.map((item) => (
-                  <option
-                    key={templateKey(item)}
-                    value={templateKey(item)}
-                    disabled={item.status !== 'APPROVED'}
-                  >
-                    {item.status === 'APPROVED'
-                      ? t('automation.rule.templateOption', {
-                          name: item.name,
-                          language: labels.language(item.language),
-                        })
-                      : t('automation.rule.templateOptionUnavailable', {
-                          name: item.name,
-                          language: labels.language(item.language),
-                          status: labels.templateStatus(item.status),
-                        })}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField
+            label={t('automation.rule.template')}
+            error={problemOf('template')}
+            testId="editor-template"
+            value={form.template}
+            placeholder={t('automation.rule.noTemplate')}
+            options={templateOptions}
+            onChange={(value) =>
+              set({ template: value, mapping: fitMapping(form.mapping, findTemplate(templates, value)) })
+            }
+          />
           {template ? (
             <>
               <TemplateBody text={template.bodyText} />
@@ -301,15 +218,12 @@ export function RuleEditor({
         </div>
 
         <div className="space-y-2">
-          <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input
-              type="checkbox"
-              data-testid="editor-free-form"
-              checked={form.useFreeForm}
-              onChange={(event) => set({ useFreeForm: event.target.checked })}
-            />
-            {t('automation.editor.freeForm')}
-          </label>
+          <CheckboxField
+            label={t('automation.editor.freeForm')}
+            testId="editor-free-form"
+            checked={form.useFreeForm}
+            onChange={(useFreeForm) => set({ useFreeForm })}
+          />
           {form.useFreeForm ? (
             <>
               <textarea
@@ -331,50 +245,25 @@ export function RuleEditor({
           <legend className="px-1 text-sm font-semibold text-slate-900">
             {t('automation.editor.window')}
           </legend>
-          <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input
-              type="checkbox"
-              data-testid="editor-window"
-              checked={form.useWindow}
-              onChange={(event) => set({ useWindow: event.target.checked })}
-            />
-            {t('automation.editor.ownWindow')}
-          </label>
+          <CheckboxField
+            label={t('automation.editor.ownWindow')}
+            testId="editor-window"
+            checked={form.useWindow}
+            onChange={(useWindow) => set({ useWindow })}
+          />
           {form.useWindow ? (
-            <div className="space-y-2">
-              <div className="flex flex-wrap gap-2">
-                {DAYS.map((day) => (
-                  <label key={day} className="flex items-center gap-1 text-sm text-slate-700">
-                    <input
-                      type="checkbox"
-                      checked={form.windowDays.includes(day)}
-                      onChange={() => set({ windowDays: toggle(form.windowDays, day) })}
-                    />
-                    {t(`automation.days.${day}`)}
-                  </label>
-                ))}
-              </div>
-              <div className="flex flex-wrap items-center gap-2 text-sm">
-                <input
-                  type="time"
-                  aria-label={t('automation.editor.windowStart')}
-                  data-testid="editor-window-start"
-                  value={form.windowStart}
-                  onChange={(event) => set({ windowStart: event.target.value })}
-                  className="input w-32"
-                />
-                <span>–</span>
-                <input
-                  type="time"
-                  aria-label={t('automation.editor.windowEnd')}
-                  data-testid="editor-window-end"
-                  value={form.windowEnd}
-                  onChange={(event) => set({ windowEnd: event.target.value })}
-                  className="input w-32"
-                />
-              </div>
-              {problemOf('window')}
-            </div>
+            <SendWindowField
+              testId="editor-window"
+              value={{ days: form.windowDays, start: form.windowStart, end: form.windowEnd }}
+              onChange={({ days, start, end }) =>
+                set({
+                  ...(days ? { windowDays: days } : {}),
+                  ...(start !== undefined ? { windowStart: start } : {}),
+                  ...(end !== undefined ? { windowEnd: end } : {}),
+                })
+              }
+              error={problemOf('window')}
+            />
           ) : (
             <p className="text-xs text-slate-500">{t('automation.editor.tenantWindow')}</p>
           )}
@@ -384,22 +273,16 @@ export function RuleEditor({
           <legend className="px-1 text-sm font-semibold text-slate-900">
             {t('automation.editor.limits')}
           </legend>
-          <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input
-              type="checkbox"
-              checked={form.respectFrequencyCap}
-              onChange={(event) => set({ respectFrequencyCap: event.target.checked })}
-            />
-            {t('automation.editor.frequencyCap')}
-          </label>
-          <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input
-              type="checkbox"
-              checked={form.utilityToOptedOut}
-              onChange={(event) => set({ utilityToOptedOut: event.target.checked })}
-            />
-            {t('automation.editor.utilityToOptedOut')}
-          </label>
+          <CheckboxField
+            label={t('automation.editor.frequencyCap')}
+            checked={form.respectFrequencyCap}
+            onChange={(respectFrequencyCap) => set({ respectFrequencyCap })}
+          />
+          <CheckboxField
+            label={t('automation.editor.utilityToOptedOut')}
+            checked={form.utilityToOptedOut}
+            onChange={(utilityToOptedOut) => set({ utilityToOptedOut })}
+          />
           <div className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
             <span>{t('automation.editor.atMost')}</span>
             <input
@@ -428,15 +311,13 @@ export function RuleEditor({
           {problemOf('limits')}
         </fieldset>
 
-        <label className="flex items-center gap-2 text-sm font-medium text-slate-700">
-          <input
-            type="checkbox"
-            data-testid="editor-enabled"
-            checked={form.enabled}
-            onChange={(event) => set({ enabled: event.target.checked })}
-          />
-          {t('automation.editor.enabled')}
-        </label>
+        <CheckboxField
+          label={t('automation.editor.enabled')}
+          testId="editor-enabled"
+          checked={form.enabled}
+          onChange={(enabled) => set({ enabled })}
+          className="flex items-center gap-2 text-sm font-medium text-slate-700"
+        />
 
         {Object.keys(problems).length > 0 ? (
           <p role="alert" data-testid="editor-problems" className="text-sm text-rose-700">
@@ -473,27 +354,6 @@ export function RuleEditor({
   );
 }
 
-function Field({
-  label,
-  error,
-  children,
-}: {
-  label: string;
-  error?: ReactNode;
-  children: (id: string) => ReactNode;
-}) {
-  const id = useId();
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="label">
-        {label}
-      </label>
-      {children(id)}
-      {error}
-    </div>
-  );
-}
-
 function CheckboxGroup({
   label,
   options,
@@ -512,15 +372,14 @@ function CheckboxGroup({
       <legend className="text-xs font-medium text-slate-600">{label}</legend>
       <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
         {options.map((option) => (
-          <label key={option.value} className="flex items-center gap-1 text-sm text-slate-700">
-            <input
-              type="checkbox"
-              data-testid={`${testId}-${option.value}`}
-              checked={selected.includes(option.value)}
-              onChange={() => onToggle(option.value)}
-            />
-            {option.label}
-          </label>
+          <CheckboxField
+            key={option.value}
+            label={option.label}
+            testId={`${testId}-${option.value}`}
+            checked={selected.includes(option.value)}
+            onChange={() => onToggle(option.value)}
+            className="flex items-center gap-1 text-sm text-slate-700"
+          />
         ))}
       </div>
     </fieldset>

@@ -9,7 +9,7 @@ import {
 } from '@crm/contracts/browser';
 import { delayFromSeconds, delayToSeconds, type DelayUnit } from './delay';
 import type { RuleFields } from './hsm-api';
-import { fitMapping } from './mapping-fields';
+import { requestMapping } from './mapping-fields';
 import { findTemplate, templateKey } from './rule-draft';
 
 /** The custom rule editor's fields, as typed (strings where the person types numbers). */
@@ -214,7 +214,7 @@ export function validateRuleForm(
       },
       templateName: template.name,
       templateLanguage: template.language,
-      mapping: fitMapping(form.mapping, template),
+      mapping: requestMapping(form.mapping, template),
       freeFormText: form.useFreeForm ? form.freeFormText.trim() : null,
       sendWindow: form.useWindow
         ? { days: [...form.windowDays].sort(), start: form.windowStart, end: form.windowEnd }

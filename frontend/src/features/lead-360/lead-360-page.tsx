@@ -88,7 +88,7 @@ export function Lead360Page() {
           <div className="min-w-0">
             <h1 className="truncate text-2xl font-semibold tracking-tight text-slate-900">{data.name}</h1>
             <p className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-600">
-              <span className="tabular-nums">{data.phone}</span>
+              <span className="tabular-nums">{data.phone ?? t('lead360.noPhone')}</span>
               <span className="break-all">{data.email ?? t('lead360.noEmail')}</span>
               <span>
                 {t('lead360.seller', { name: data.assignedUserName ?? t('leadDetail.unassigned') })}

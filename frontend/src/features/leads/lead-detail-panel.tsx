@@ -107,7 +107,7 @@ export function LeadDetailPanel({ leadId, onClose, onOpenLead }: LeadDetailPanel
             </div>
             <div>
               <dt className="text-slate-500">{t('leads.columns.phone')}</dt>
-              <dd className="mt-0.5 tabular-nums text-slate-900">{lead.data.phone}</dd>
+              <dd className="mt-0.5 tabular-nums text-slate-900">{lead.data.phone ?? t('common.none')}</dd>
             </div>
             <div>
               <dt className="text-slate-500">{t('leadDetail.email')}</dt>

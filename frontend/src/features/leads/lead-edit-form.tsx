@@ -22,7 +22,7 @@ function draftOf(lead: LeadDetail): Draft {
   return {
     name: lead.name,
     email: lead.email ?? '',
-    phone: lead.phone,
+    phone: lead.phone ?? '',
     assignedUserId: lead.assignedUserId ?? '',
     status: lead.status,
     notes: lead.notes ?? '',
@@ -43,7 +43,7 @@ function changesOf(lead: LeadDetail, draft: Draft): LeadChanges {
   const changes: LeadChanges = {};
   if (draft.name.trim() !== lead.name) changes.name = draft.name.trim();
   if ((draft.email.trim() || null) !== lead.email) changes.email = draft.email.trim() || null;
-  if (draft.phone.trim() !== lead.phone) changes.phone = draft.phone.trim();
+  if (draft.phone.trim() !== (lead.phone ?? '')) changes.phone = draft.phone.trim();
   if ((draft.assignedUserId || null) !== lead.assignedUserId) {
     changes.assignedUserId = draft.assignedUserId || null;
   }

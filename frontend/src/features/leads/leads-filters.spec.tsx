@@ -26,6 +26,7 @@ const SELLERS: UserView[] = [
     role: 'setter',
     active: true,
     createdAt: '2026-11-01T00:00:00.000Z',
+    phone: null,
   },
 ];
 

@@ -1,6 +1,9 @@
 import type { ConnectionStatus } from '@crm/contracts/browser';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormatters } from '../../lib/format';
+import { ExpiryWarning, MissingScopes } from './connection-health';
+import { DisconnectDialog } from './disconnect-dialog';
 import { MetaErrorNotice } from './meta-error-notice';
 import { useConnectMeta, useDisconnectMeta } from './marketing-api';
 
@@ -23,6 +26,7 @@ export function ConnectionBanner({ status }: { status: ConnectionStatus }) {
   const format = useFormatters();
   const connect = useConnectMeta();
   const disconnect = useDisconnectMeta();
+  const [confirming, setConfirming] = useState(false);
   const { state } = status;
   const canConnect = state === 'disconnected' || state === 'expired' || state === 'revoked';
 
@@ -78,7 +82,7 @@ export function ConnectionBanner({ status }: { status: ConnectionStatus }) {
             <button
               type="button"
               data-testid="meta-disconnect-button"
-              onClick={() => disconnect.mutate()}
+              onClick={() => setConfirming(true)}
               disabled={disconnect.isPending}
               className="btn-danger"
             >
@@ -132,13 +136,17 @@ export function ConnectionBanner({ status }: { status: ConnectionStatus }) {
         </dl>
       ) : null}
 
-      {state === 'connected' && status.missingScopes.length > 0 ? (
-        <p
-          data-testid="meta-missing-scopes"
-          className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
-        >
-          {t('marketing.banner.missingScopes', { scopes: status.missingScopes.join(', ') })}
-        </p>
+      <ExpiryWarning
+        status={status}
+        onReconnect={() => connect.mutate()}
+        reconnecting={connect.isPending || connect.isSuccess}
+      />
+      {state === 'connected' ? (
+        <MissingScopes
+          scopes={status.missingScopes}
+          onReconnect={() => connect.mutate()}
+          reconnecting={connect.isPending || connect.isSuccess}
+        />
       ) : null}
 
       {status.pendingLeads ? (
@@ -158,6 +166,14 @@ export function ConnectionBanner({ status }: { status: ConnectionStatus }) {
             date: format.dateTime(status.lastError.at),
           })}
         </p>
+      ) : null}
+
+      {confirming ? (
+        <DisconnectDialog
+          busy={disconnect.isPending}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => disconnect.mutate(undefined, { onSettled: () => setConfirming(false) })}
+        />
       ) : null}
 
       {connect.isError ? (

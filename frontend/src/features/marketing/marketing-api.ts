@@ -1,6 +1,8 @@
 import type {
   AdAccountOption,
   ConnectionStatus,
+  LeadAdsPageOption,
+  LeadAdsPageView,
   PhoneNumberOption,
   PortfolioOption,
   RangePreset,
@@ -30,6 +32,7 @@ export const marketingKeys = {
   portfolios: ['marketing', 'portfolios'] as const,
   adAccounts: (businessId: string) => ['marketing', 'ad-accounts', businessId] as const,
   phoneNumbers: (businessId: string) => ['marketing', 'phone-numbers', businessId] as const,
+  leadAdsPages: ['marketing', 'lead-ads-pages'] as const,
   stats: (query: ReportQuery) => ['marketing', 'stats', query] as const,
   roi: (query: ReportQuery) => ['marketing', 'roi', query] as const,
 };
@@ -105,6 +108,26 @@ export function useConnectAssets() {
       void queryClient.invalidateQueries({ queryKey: ['marketing', 'stats'] });
       void queryClient.invalidateQueries({ queryKey: ['marketing', 'roi'] });
     },
+    onError: (error) => refreshConnectionOn(error, queryClient),
+  });
+}
+
+/** The Facebook Pages the connected user manages, and which this account chose (the wizard's Page step). */
+export function useLeadAdsPages(enabled: boolean) {
+  return useQuery({
+    queryKey: marketingKeys.leadAdsPages,
+    queryFn: ({ signal }) => http<LeadAdsPageOption[]>('/crm/marketing/lead-ads/pages', { signal }),
+    enabled,
+  });
+}
+
+/** The Pages whose Lead Ads leads come to this account (the whole choice). */
+export function useSelectLeadAdsPages() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (pageIds: string[]) =>
+      http<LeadAdsPageView[]>('/crm/marketing/lead-ads/pages', { method: 'PUT', body: { pageIds } }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: marketingKeys.leadAdsPages }),
     onError: (error) => refreshConnectionOn(error, queryClient),
   });
 }

@@ -4,6 +4,7 @@ import { PageHeader } from '../../components/page-header';
 import { SkeletonBlock } from '../../components/skeleton';
 import { isApiError } from '../../api/http';
 import { ConnectionBanner } from './connection-banner';
+import { ConversionsSection } from './conversions-section';
 import { useTokenStatus } from './marketing-api';
 import { MarketingDashboard } from './marketing-dashboard';
 import { MetaCallbackMessage } from './meta-callback-message';
@@ -40,6 +41,7 @@ export function MarketingPage() {
           <ConnectionBanner status={status} />
           {status.state === 'connected' && !status.setupComplete ? <SetupWizard /> : null}
           {status.state === 'connected' && status.setupComplete ? <MarketingDashboard /> : null}
+          <ConversionsSection status={status} />
         </>
       ) : null}
     </div>

@@ -31,6 +31,10 @@ export function MetaErrorNotice({ error, onRetry }: MetaErrorNoticeProps) {
         return t('marketing.errors.rejected');
       case 'VALIDATION':
         return t('marketing.errors.validation');
+      case 'CONFLICT':
+        return isApiError(error) && error.details?.['reason'] === 'page_owned'
+          ? t('marketing.errors.pageTaken')
+          : t('marketing.errors.generic');
       case 'NETWORK':
         return t('errors.network');
       default:

@@ -4,11 +4,19 @@ import { useTranslation } from 'react-i18next';
 import { CheckIcon } from '../../components/icons';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
+import { initialPageSelection, LeadAdsPageStep } from './lead-ads-page-step';
 import { MetaErrorNotice } from './meta-error-notice';
-import { useAdAccounts, useConnectAssets, usePhoneNumbers, usePortfolios } from './marketing-api';
+import {
+  useAdAccounts,
+  useConnectAssets,
+  useLeadAdsPages,
+  usePhoneNumbers,
+  usePortfolios,
+  useSelectLeadAdsPages,
+} from './marketing-api';
 
-type WizardStep = 'portfolio' | 'adAccount' | 'phoneNumber';
-const STEPS: readonly WizardStep[] = ['portfolio', 'adAccount', 'phoneNumber'];
+type WizardStep = 'portfolio' | 'adAccount' | 'phoneNumber' | 'pages';
+const STEPS: readonly WizardStep[] = ['portfolio', 'adAccount', 'phoneNumber', 'pages'];
 
 /** Meta `account_status` codes with a name; anything else is shown as "not active". */
 const KNOWN_ACCOUNT_STATUSES = [1, 2, 3, 7, 8, 9, 100, 101, 201, 202] as const;
@@ -35,7 +43,10 @@ function StepBody({ query, empty, children }: { query: QueryLike; empty: boolean
   return <>{children}</>;
 }
 
-/** Portfolio → ad account → WhatsApp number, then POST /crm/marketing/connect. */
+/**
+ * Portfolio → ad account → WhatsApp number → Facebook Pages (Lead Ads), then PUT /crm/marketing/lead-ads/pages and
+ * POST /crm/marketing/connect (the Pages first: once connected, the wizard is gone).
+ */
 export function SetupWizard() {
   const { t } = useTranslation();
   const labels = useCodeLabels();
@@ -43,6 +54,7 @@ export function SetupWizard() {
   const [businessId, setBusinessId] = useState<string | null>(null);
   const [adAccountId, setAdAccountId] = useState<string | null>(null);
   const [phoneNumberId, setPhoneNumberId] = useState<string | null>(null);
+  const [pageIds, setPageIds] = useState<string[] | null>(null);
   const portfolioSelectId = useId();
   const adAccountSelectId = useId();
   const phoneSelectId = useId();
@@ -50,8 +62,14 @@ export function SetupWizard() {
   const portfolios = usePortfolios(true);
   const confirmedBusinessId = step === 'portfolio' ? null : businessId;
   const adAccounts = useAdAccounts(confirmedBusinessId);
-  const phoneNumbers = usePhoneNumbers(step === 'phoneNumber' ? confirmedBusinessId : null);
+  const phoneNumbers = usePhoneNumbers(
+    step === 'phoneNumber' || step === 'pages' ? confirmedBusinessId : null,
+  );
+  const pages = useLeadAdsPages(step === 'pages');
   const connect = useConnectAssets();
+  const selectPages = useSelectLeadAdsPages();
+  const saving = connect.isPending || selectPages.isPending;
+  const pageValue = pageIds ?? initialPageSelection(pages.data ?? []);
 
   // The first usable option is preselected so "Next" works at once; the user can still change it.
   const portfolioValue = businessId ?? portfolios.data?.[0]?.id ?? '';
@@ -78,11 +96,25 @@ export function SetupWizard() {
     } else if (step === 'adAccount' && selectedAccount?.selectable) {
       setAdAccountId(selectedAccount.id);
       setStep('phoneNumber');
+    } else if (step === 'phoneNumber' && selectedPhone) {
+      setPhoneNumberId(selectedPhone.id);
+      setStep('pages');
     }
   };
 
-  const finish = () => {
+  const finish = async () => {
     if (!businessId || !selectedAccount?.selectable || !selectedPhone) return;
+    // Without a change of Pages (none listed, Meta refused the list, none ticked) the connection is still saved.
+    const chosenBefore = initialPageSelection(pages.data ?? []);
+    const changed =
+      pageValue.length !== chosenBefore.length || pageValue.some((id) => !chosenBefore.includes(id));
+    if (pages.data && changed) {
+      try {
+        await selectPages.mutateAsync(pageValue);
+      } catch {
+        return;
+      }
+    }
     connect.mutate({
       businessId,
       adAccountId: selectedAccount.id,
@@ -94,6 +126,7 @@ export function SetupWizard() {
   const goBack = () => {
     if (step === 'adAccount') setStep('portfolio');
     if (step === 'phoneNumber') setStep('adAccount');
+    if (step === 'pages') setStep('phoneNumber');
   };
 
   return (
@@ -108,7 +141,7 @@ export function SetupWizard() {
       </h2>
       <p className="mt-1 text-sm text-slate-500">{t('marketing.wizard.description')}</p>
 
-      <ol className="mt-5 grid gap-2 sm:grid-cols-3" aria-label={t('marketing.wizard.progress')}>
+      <ol className="mt-5 grid gap-2 sm:grid-cols-4" aria-label={t('marketing.wizard.progress')}>
         {STEPS.map((item, index) => (
           <li
             key={item}
@@ -222,8 +255,30 @@ export function SetupWizard() {
             </select>
           </StepBody>
         ) : null}
+
+        {step === 'pages' ? (
+          pages.isError ? (
+            <>
+              <MetaErrorNotice error={pages.error} onRetry={() => void pages.refetch()} />
+              <p className="text-xs text-slate-500">{t('marketing.wizard.pagesSkippable')}</p>
+            </>
+          ) : (
+            <StepBody query={pages} empty={false}>
+              {(pages.data ?? []).length === 0 ? (
+                <p className="text-sm text-slate-500">{t('marketing.wizard.noPages')}</p>
+              ) : (
+                <LeadAdsPageStep pages={pages.data ?? []} selected={pageValue} onChange={setPageIds} />
+              )}
+            </StepBody>
+          )
+        ) : null}
       </div>
 
+      {selectPages.isError ? (
+        <div className="mt-4">
+          <MetaErrorNotice error={selectPages.error} />
+        </div>
+      ) : null}
       {connect.isError ? (
         <div className="mt-4">
           <MetaErrorNotice error={connect.error} />
@@ -232,16 +287,22 @@ export function SetupWizard() {
 
       <div className="mt-6 flex flex-wrap gap-2">
         {step !== 'portfolio' ? (
-          <button type="button" onClick={goBack} className="btn-secondary" disabled={connect.isPending}>
+          <button type="button" onClick={goBack} className="btn-secondary" disabled={saving}>
             {t('marketing.wizard.back')}
           </button>
         ) : null}
-        {step !== 'phoneNumber' ? (
+        {step !== 'pages' ? (
           <button
             type="button"
             data-testid="wizard-next"
             onClick={goNext}
-            disabled={step === 'portfolio' ? !portfolioValue : !selectedAccount?.selectable}
+            disabled={
+              step === 'portfolio'
+                ? !portfolioValue
+                : step === 'adAccount'
+                  ? !selectedAccount?.selectable
+                  : !selectedPhone
+            }
             className="btn-primary"
           >
             {t('marketing.wizard.next')}
@@ -250,11 +311,11 @@ export function SetupWizard() {
           <button
             type="button"
             data-testid="wizard-finish"
-            onClick={finish}
-            disabled={!selectedPhone || connect.isPending}
+            onClick={() => void finish()}
+            disabled={!selectedPhone || saving || pages.isPending}
             className="btn-primary"
           >
-            {connect.isPending ? t('marketing.wizard.saving') : t('marketing.wizard.finish')}
+            {saving ? t('marketing.wizard.saving') : t('marketing.wizard.finish')}
           </button>
         )}
       </div>

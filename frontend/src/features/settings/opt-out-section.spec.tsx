@@ -2,6 +2,7 @@ import type { TenantView } from '@crm/contracts/browser';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { apiError, json, stubFetch, type StubRequest } from '../../test/fetch-stub';
+import { PROTECTION_SETTINGS } from '../../test/fixtures';
 import { renderWithApp, sessionUser } from '../../test/render';
 import { SettingsPage } from './settings-page';
 
@@ -25,6 +26,7 @@ describe('Settings: message opt-outs', () => {
     stubFetch({
       'GET /crm/auth/me': sessionUser('ceo'),
       'GET /crm/tenant': TENANT,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       'GET /crm/users': [],
       'PATCH /crm/tenant': (request) => {
         patches.push(request);
@@ -56,6 +58,7 @@ describe('Settings: message opt-outs', () => {
     stubFetch({
       'GET /crm/auth/me': sessionUser('ceo'),
       'GET /crm/tenant': TENANT,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       'GET /crm/users': [],
       'PATCH /crm/tenant': () => apiError(400, 'VALIDATION', 'each value in optOutKeywords must be shorter'),
     });

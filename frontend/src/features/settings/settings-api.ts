@@ -1,4 +1,12 @@
-import type { Currency, Locale, Role, TenantView, UserView } from '@crm/contracts/browser';
+import type {
+  Currency,
+  Locale,
+  ProtectionSettingsView,
+  Role,
+  SendWindow,
+  TenantView,
+  UserView,
+} from '@crm/contracts/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../api/http';
 import { SESSION_QUERY_KEY } from '../../api/query-client';
@@ -6,6 +14,7 @@ import { SESSION_QUERY_KEY } from '../../api/query-client';
 export const settingsKeys = {
   tenant: ['settings', 'tenant'] as const,
   users: ['settings', 'users'] as const,
+  protection: ['settings', 'protection'] as const,
 };
 
 export type TenantChanges = {
@@ -16,8 +25,10 @@ export type TenantChanges = {
   optOutKeywords?: string[];
   optOutButtonTexts?: string[];
 };
-export type NewUser = { name: string; email: string; role: Role; password: string };
-export type UserChanges = { role?: Role; active?: boolean };
+/** `phone` in any common writing; the API stores it in E.164 (400 when it is not a phone). */
+export type NewUser = { name: string; email: string; role: Role; password: string; phone?: string };
+/** `phone: null` removes the user's phone. */
+export type UserChanges = { role?: Role; active?: boolean; phone?: string | null };
 
 export function useTenant() {
   return useQuery({
@@ -68,5 +79,31 @@ export function useUpdateUser() {
       // Sellers, assignees and the sellers overview list users too.
       void queryClient.invalidateQueries({ queryKey: ['sellers'] });
     },
+  });
+}
+
+export type ProtectionChanges = {
+  marketingPerContact?: number;
+  capHours?: number;
+  /** null: back to the service's default window. */
+  sendWindow?: SendWindow | null;
+};
+
+const PROTECTION_PATH = '/crm/marketing/automation/protection';
+
+/** `GET /crm/marketing/automation/protection`: the marketing frequency cap and the tenant's default send window. */
+export function useProtection() {
+  return useQuery({
+    queryKey: settingsKeys.protection,
+    queryFn: ({ signal }) => http<ProtectionSettingsView>(PROTECTION_PATH, { signal }),
+  });
+}
+
+export function useUpdateProtection() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (changes: ProtectionChanges) =>
+      http<ProtectionSettingsView>(PROTECTION_PATH, { method: 'PATCH', body: changes }),
+    onSuccess: (saved) => queryClient.setQueryData(settingsKeys.protection, saved),
   });
 }

@@ -2,6 +2,7 @@ import type { TenantView, UserView } from '@crm/contracts/browser';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { apiError, json, pending, stubFetch, type StubRequest } from '../../test/fetch-stub';
+import { PROTECTION_SETTINGS } from '../../test/fixtures';
 import { renderWithApp, sessionUser } from '../../test/render';
 import { SettingsPage } from './settings-page';
 
@@ -23,6 +24,7 @@ function user(overrides: Partial<UserView> = {}): UserView {
     role: 'setter',
     active: true,
     createdAt: '2026-11-26T16:23:00.000Z',
+    phone: null,
     ...overrides,
   };
 }
@@ -39,7 +41,12 @@ function renderSettings() {
 
 describe('SettingsPage', () => {
   it('shows placeholders while the company and the users load', async () => {
-    stubFetch({ 'GET /crm/auth/me': ME, 'GET /crm/tenant': pending, 'GET /crm/users': pending });
+    stubFetch({
+      'GET /crm/auth/me': ME,
+      'GET /crm/tenant': pending,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
+      'GET /crm/users': pending,
+    });
     renderSettings();
     expect(await screen.findByRole('heading', { name: 'Configuración' })).toBeInTheDocument();
     expect(screen.getAllByRole('status')).toHaveLength(2);
@@ -52,6 +59,7 @@ describe('SettingsPage', () => {
     const api = stubFetch({
       'GET /crm/auth/me': ME,
       'GET /crm/tenant': () => apiError(500, 'INTERNAL'),
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       'GET /crm/users': () => apiError(500, 'INTERNAL'),
     });
     const { user: clicker } = renderSettings();
@@ -66,13 +74,23 @@ describe('SettingsPage', () => {
   });
 
   it('says when there are no users', async () => {
-    stubFetch({ 'GET /crm/auth/me': ME, 'GET /crm/tenant': TENANT, 'GET /crm/users': [] });
+    stubFetch({
+      'GET /crm/auth/me': ME,
+      'GET /crm/tenant': TENANT,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
+      'GET /crm/users': [],
+    });
     renderSettings();
     expect(await screen.findByText('Aún no hay usuarios')).toBeInTheDocument();
   });
 
   it('shows the company with an IANA timezone list, the supported currencies and the regional formats', async () => {
-    stubFetch({ 'GET /crm/auth/me': ME, 'GET /crm/tenant': TENANT, 'GET /crm/users': USERS });
+    stubFetch({
+      'GET /crm/auth/me': ME,
+      'GET /crm/tenant': TENANT,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
+      'GET /crm/users': USERS,
+    });
     renderSettings();
     expect(await screen.findByTestId('company-name')).toHaveValue('Inmobiliaria Sol');
     const zone = screen.getByLabelText<HTMLSelectElement>('Zona horaria');
@@ -95,6 +113,7 @@ describe('SettingsPage', () => {
     stubFetch({
       'GET /crm/auth/me': ME,
       'GET /crm/tenant': TENANT,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       'GET /crm/users': USERS,
       'PATCH /crm/tenant': (request) => {
         patches.push(request);
@@ -125,7 +144,12 @@ describe('SettingsPage', () => {
   });
 
   it('lists users with role and state, in English too', async () => {
-    stubFetch({ 'GET /crm/auth/me': ME, 'GET /crm/tenant': TENANT, 'GET /crm/users': USERS });
+    stubFetch({
+      'GET /crm/auth/me': ME,
+      'GET /crm/tenant': TENANT,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
+      'GET /crm/users': USERS,
+    });
     renderSettings();
     const row = await screen.findByTestId('user-row-00000000-0000-4000-8000-0000000000b2');
     expect(within(row).getAllByText('Carla Closer')).not.toHaveLength(0);
@@ -141,6 +165,7 @@ describe('SettingsPage', () => {
     const api = stubFetch({
       'GET /crm/auth/me': ME,
       'GET /crm/tenant': TENANT,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       'GET /crm/users': USERS,
       'POST /crm/users': (request) => {
         posts.push(request);
@@ -191,6 +216,7 @@ describe('SettingsPage', () => {
     stubFetch({
       'GET /crm/auth/me': ME,
       'GET /crm/tenant': TENANT,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       'GET /crm/users': USERS,
       [`PATCH /crm/users/${sergio.id}`]: (request) => {
         patches.push(request);
@@ -221,6 +247,7 @@ describe('SettingsPage', () => {
     stubFetch({
       'GET /crm/auth/me': ME,
       'GET /crm/tenant': TENANT,
+      'GET /crm/marketing/automation/protection': PROTECTION_SETTINGS,
       'GET /crm/users': USERS,
       [`PATCH /crm/users/${ME.userId}`]: () =>
         apiError(409, 'CONFLICT', 'you cannot deactivate or demote yourself'),

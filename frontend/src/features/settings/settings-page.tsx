@@ -17,13 +17,15 @@ import { Badge } from '../../components/badge';
 import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
+import { SelectField, TextField } from '../../components/form-field';
 import { Notice } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
-import { SkeletonBlock } from '../../components/skeleton';
+import { SkeletonSection } from '../../components/skeleton';
 import { formatLocale, formatMoney } from '../../lib/format';
 import { useCurrentUser } from '../auth/guards';
 import { ConfirmDialog } from './confirm-dialog';
 import { OptOutSection } from './opt-out-section';
+import { ProtectionSection } from './protection-section';
 import {
   useCreateUser,
   useTenant,
@@ -32,20 +34,9 @@ import {
   useUsers,
   type NewUser,
 } from './settings-api';
+import { SaveRow, SettingsCard, useApiProblem } from './settings-form';
 import { timeZoneOptions } from './time-zones';
-
-/** A 4xx names what was wrong (the API's own message); anything else gets the generic text of the UI language. */
-export function useApiProblem() {
-  const { t } = useTranslation();
-  return (error: unknown): string => {
-    if (isApiError(error)) {
-      if (error.code === 'NETWORK') return t('errors.network');
-      if (error.status >= 400 && error.status < 500)
-        return t('settings.apiProblem', { message: error.message });
-    }
-    return t('errors.generic');
-  };
-}
+import { UserPhone } from './user-phone';
 
 function currencyName(code: string, uiLocale: string): string {
   try {
@@ -59,12 +50,10 @@ function CompanySection({ tenant }: { tenant: TenantView }) {
   const { t, i18n } = useTranslation();
   const uiLocale = formatLocale(i18n.resolvedLanguage ?? i18n.language);
   const update = useUpdateTenant();
-  const problem = useApiProblem();
   const [name, setName] = useState(tenant.name);
   const [timezone, setTimezone] = useState(tenant.timezone);
   const [currency, setCurrency] = useState(tenant.currency);
   const [locale, setLocale] = useState(tenant.locale);
-  const ids = { name: useId(), timezone: useId(), currency: useId(), locale: useId() };
   const zones = timeZoneOptions(tenant.timezone);
   const currencies: string[] = (CURRENCIES as readonly string[]).includes(tenant.currency)
     ? [...CURRENCIES]
@@ -81,105 +70,53 @@ function CompanySection({ tenant }: { tenant: TenantView }) {
   };
 
   return (
-    <section aria-labelledby={`${ids.name}-title`} className="card p-5">
-      <h2 id={`${ids.name}-title`} className="text-lg font-semibold text-slate-900">
-        {t('settings.company.title')}
-      </h2>
-      <p className="mb-4 text-sm text-slate-500">{t('settings.company.description')}</p>
+    <SettingsCard title={t('settings.company.title')} description={t('settings.company.description')}>
       <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-2" data-testid="company-form">
-        <div className="space-y-1 sm:col-span-2">
-          <label htmlFor={ids.name} className="label">
-            {t('settings.company.name')}
-          </label>
-          <input
-            id={ids.name}
-            data-testid="company-name"
-            required
-            maxLength={200}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            className="input"
-          />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor={ids.timezone} className="label">
-            {t('settings.company.timezone')}
-          </label>
-          <select
-            id={ids.timezone}
-            data-testid="company-timezone"
-            value={timezone}
-            onChange={(event) => setTimezone(event.target.value)}
-            className="input"
-          >
-            {zones.map((zone) => (
-              <option key={zone} value={zone}>
-                {zone.replaceAll('_', ' ')}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor={ids.currency} className="label">
-            {t('settings.company.currency')}
-          </label>
-          <select
-            id={ids.currency}
-            data-testid="company-currency"
-            value={currency}
-            onChange={(event) => setCurrency(event.target.value)}
-            className="input"
-          >
-            {currencies.map((code) => (
-              <option key={code} value={code}>
-                {`${code} · ${currencyName(code, uiLocale)}`}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor={ids.locale} className="label">
-            {t('settings.company.locale')}
-          </label>
-          <select
-            id={ids.locale}
-            data-testid="company-locale"
-            value={locale}
-            onChange={(event) => setLocale(event.target.value)}
-            className="input"
-          >
-            {LOCALES.map((code) => (
-              <option key={code} value={code}>
-                {`${t(`settings.company.locales.${code}`)} · ${formatMoney(1234.56, currency, code)}`}
-              </option>
-            ))}
-          </select>
-          <p className="text-xs text-slate-500">{t('settings.company.localeHint')}</p>
-        </div>
-        <div className="flex flex-col gap-3 sm:col-span-2 sm:flex-row sm:items-center">
-          <button
-            type="submit"
-            data-testid="company-save"
-            className="btn-primary"
-            disabled={update.isPending || !name.trim()}
-          >
-            {update.isPending ? t('settings.saving') : t('settings.save')}
-          </button>
-          {update.isSuccess ? (
-            <p role="status" className="text-sm text-emerald-700">
-              {t('settings.company.saved')}
-            </p>
-          ) : null}
-        </div>
-        {update.isError ? (
-          <div className="sm:col-span-2">
-            <Notice tone="danger" testId="company-error">
-              {problem(update.error)}
-            </Notice>
-          </div>
-        ) : null}
+        <TextField
+          label={t('settings.company.name')}
+          className="sm:col-span-2"
+          testId="company-name"
+          required
+          maxLength={200}
+          value={name}
+          onChange={setName}
+        />
+        <SelectField
+          label={t('settings.company.timezone')}
+          testId="company-timezone"
+          value={timezone}
+          options={zones.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }))}
+          onChange={setTimezone}
+        />
+        <SelectField
+          label={t('settings.company.currency')}
+          testId="company-currency"
+          value={currency}
+          options={currencies.map((code) => ({
+            value: code,
+            label: `${code} · ${currencyName(code, uiLocale)}`,
+          }))}
+          onChange={setCurrency}
+        />
+        <SelectField
+          label={t('settings.company.locale')}
+          hint={t('settings.company.localeHint')}
+          testId="company-locale"
+          value={locale}
+          options={LOCALES.map((code) => ({
+            value: code,
+            label: `${t(`settings.company.locales.${code}`)} · ${formatMoney(1234.56, currency, code)}`,
+          }))}
+          onChange={setLocale}
+        />
+        <SaveRow
+          save={update}
+          testId="company"
+          savedText={t('settings.company.saved')}
+          disabled={!name.trim()}
+        />
       </form>
-    </section>
+    </SettingsCard>
   );
 }
 
@@ -187,14 +124,18 @@ function AddUserForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const create = useCreateUser();
   const problem = useApiProblem();
-  const [form, setForm] = useState<NewUser>({ name: '', email: '', role: 'setter', password: '' });
+  const [form, setForm] = useState<NewUser>({ name: '', email: '', role: 'setter', password: '', phone: '' });
   const [weak, setWeak] = useState(false);
-  const ids = { name: useId(), email: useId(), role: useId(), password: useId(), hint: useId() };
   const set = (changes: Partial<NewUser>) => setForm((current) => ({ ...current, ...changes }));
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const user = { ...form, name: form.name.trim(), email: form.email.trim() };
+    const user = {
+      ...form,
+      name: form.name.trim(),
+      email: form.email.trim(),
+      phone: form.phone?.trim() || undefined,
+    };
     if (passwordProblem(user.password, user.email) !== null) {
       setWeak(true);
       return;
@@ -210,72 +151,50 @@ function AddUserForm({ onDone }: { onDone: () => void }) {
       data-testid="add-user-form"
       className="grid gap-4 border-b border-slate-200 bg-slate-50 p-5 sm:grid-cols-2"
     >
-      <div className="space-y-1">
-        <label htmlFor={ids.name} className="label">
-          {t('settings.users.name')}
-        </label>
-        <input
-          id={ids.name}
-          data-testid="new-user-name"
-          required
-          value={form.name}
-          onChange={(event) => set({ name: event.target.value })}
-          className="input"
-        />
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={ids.email} className="label">
-          {t('settings.users.email')}
-        </label>
-        <input
-          id={ids.email}
-          data-testid="new-user-email"
-          type="email"
-          required
-          autoComplete="off"
-          value={form.email}
-          onChange={(event) => set({ email: event.target.value })}
-          className="input"
-        />
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={ids.role} className="label">
-          {t('settings.users.role')}
-        </label>
-        <select
-          id={ids.role}
-          data-testid="new-user-role"
-          value={form.role}
-          onChange={(event) => set({ role: event.target.value as Role })}
-          className="input"
-        >
-          {Roles.map((role) => (
-            <option key={role} value={role}>
-              {t(`roles.${role}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={ids.password} className="label">
-          {t('settings.users.password')}
-        </label>
-        <input
-          id={ids.password}
-          data-testid="new-user-password"
-          type="password"
-          required
-          autoComplete="new-password"
-          aria-describedby={ids.hint}
-          aria-invalid={weak}
-          value={form.password}
-          onChange={(event) => set({ password: event.target.value })}
-          className="input"
-        />
-        <p id={ids.hint} className="text-xs text-slate-500">
-          {t('settings.users.passwordRule', { min: PASSWORD_MIN_LENGTH })}
-        </p>
-      </div>
+      <TextField
+        label={t('settings.users.name')}
+        testId="new-user-name"
+        required
+        value={form.name}
+        onChange={(name) => set({ name })}
+      />
+      <TextField
+        label={t('settings.users.email')}
+        testId="new-user-email"
+        type="email"
+        required
+        autoComplete="off"
+        value={form.email}
+        onChange={(email) => set({ email })}
+      />
+      <SelectField
+        label={t('settings.users.role')}
+        testId="new-user-role"
+        value={form.role}
+        options={Roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+        onChange={(role) => set({ role: role as Role })}
+      />
+      <TextField
+        label={t('settings.users.password')}
+        hint={t('settings.users.passwordRule', { min: PASSWORD_MIN_LENGTH })}
+        testId="new-user-password"
+        type="password"
+        required
+        autoComplete="new-password"
+        invalid={weak}
+        value={form.password}
+        onChange={(password) => set({ password })}
+      />
+      <TextField
+        label={t('settings.users.phone')}
+        hint={t('settings.users.phoneHint')}
+        testId="new-user-phone"
+        type="tel"
+        autoComplete="off"
+        maxLength={40}
+        value={form.phone ?? ''}
+        onChange={(phone) => set({ phone })}
+      />
       {weak || create.isError ? (
         <div className="sm:col-span-2">
           <Notice tone="danger" testId="add-user-error">
@@ -358,11 +277,7 @@ function UsersSection() {
         </div>
       ) : null}
       {users.isPending ? (
-        <div role="status" className="space-y-3 p-5">
-          <span className="sr-only">{t('common.loading')}</span>
-          <SkeletonBlock className="h-5 w-48" />
-          <SkeletonBlock className="h-24 w-full" />
-        </div>
+        <SkeletonSection className="p-5" />
       ) : users.isError ? (
         <ErrorState error={users.error} onRetry={() => void users.refetch()} />
       ) : users.data.length === 0 ? (
@@ -422,6 +337,7 @@ function UsersSection() {
                       >
                         {user.email}
                       </div>
+                      <UserPhone user={user} />
                       <div className={`mt-1 ${ONLY_BELOW[USER_COLUMNS.status]}`}>{statusBadge}</div>
                     </td>
                     <td className={`td ${HIDDEN_BELOW[USER_COLUMNS.email]}`}>{user.email}</td>
@@ -476,7 +392,10 @@ function UsersSection() {
   );
 }
 
-/** The ceo's settings: the company's name and regional formats, and who may sign in. */
+/**
+ * The ceo's settings: the company's name and regional formats, message opt-outs, the protection of contacts from
+ * automatic messages (frequency cap, send hours), and who may sign in.
+ */
 export function SettingsPage() {
   const { t } = useTranslation();
   const tenant = useTenant();
@@ -484,11 +403,7 @@ export function SettingsPage() {
     <div className="space-y-6">
       <PageHeader title={t('settings.title')} description={t('settings.description')} />
       {tenant.isPending ? (
-        <div role="status" className="card space-y-3 p-5">
-          <span className="sr-only">{t('common.loading')}</span>
-          <SkeletonBlock className="h-5 w-48" />
-          <SkeletonBlock className="h-24 w-full" />
-        </div>
+        <SkeletonSection className="card p-5" />
       ) : tenant.isError ? (
         <div className="card">
           <ErrorState error={tenant.error} onRetry={() => void tenant.refetch()} />
@@ -497,6 +412,7 @@ export function SettingsPage() {
         <>
           <CompanySection key={`${tenant.data.id}`} tenant={tenant.data} />
           <OptOutSection tenant={tenant.data} />
+          <ProtectionSection timeZone={tenant.data.timezone} />
         </>
       )}
       <UsersSection />

@@ -8,7 +8,8 @@ export type TemplateDraft = {
   headerFormat: 'NONE' | 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT';
   headerText: string;
   headerExample: string;
-  headerMediaUrl: string;
+  /** A media header's sample: Meta's handle of the uploaded file ('' until one is uploaded). */
+  headerMediaHandle: string;
   body: string;
   bodyExamples: string[];
   footer: string;
@@ -24,7 +25,7 @@ export const emptyDraft = (): TemplateDraft => ({
   headerFormat: 'NONE',
   headerText: '',
   headerExample: '',
-  headerMediaUrl: '',
+  headerMediaHandle: '',
   body: '',
   bodyExamples: [],
   footer: '',
@@ -45,7 +46,7 @@ export type DraftErrorCode =
   | 'headerRequired'
   | 'headerTooLong'
   | 'headerVariables'
-  | 'mediaUrl'
+  | 'mediaSample'
   | 'bodyRequired'
   | 'bodyTooLong'
   | 'sequential'
@@ -69,8 +70,8 @@ export function checkDraft(draft: TemplateDraft): DraftErrors {
     else if (draft.headerText.length > 60) errors.header = 'headerTooLong';
     else if (vars.length > 1 || (vars.length === 1 && vars[0] !== 1)) errors.header = 'headerVariables';
     else if (vars.length === 1 && draft.headerExample.trim() === '') errors.headerExample = 'example';
-  } else if (draft.headerFormat !== 'NONE' && !/^https?:\/\/\S+$/.test(draft.headerMediaUrl)) {
-    errors.headerMedia = 'mediaUrl';
+  } else if (draft.headerFormat !== 'NONE' && draft.headerMediaHandle === '') {
+    errors.headerMedia = 'mediaSample';
   }
   const vars = variablesOf(draft.body);
   const trimmed = draft.body.trim();
@@ -115,7 +116,7 @@ export function toCreateInput(draft: TemplateDraft): CreateTemplateInput {
               text: draft.headerText,
               ...(variablesOf(draft.headerText).length > 0 ? { example: [draft.headerExample] } : {}),
             }
-          : { format: draft.headerFormat, exampleUrl: draft.headerMediaUrl },
+          : { format: draft.headerFormat, exampleHandle: draft.headerMediaHandle },
     body: {
       text: draft.body,
       ...(bodyVars.length > 0 ? { examples: bodyVars.map((n) => draft.bodyExamples[n - 1] ?? '') } : {}),

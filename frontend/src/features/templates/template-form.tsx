@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/http';
+import { Field, FieldError, SelectField, TextField } from '../../components/form-field';
 import { useCreateTemplate } from './templates-api';
 import {
   MAX_BUTTONS,
@@ -11,6 +12,17 @@ import {
   type DraftErrors,
   type TemplateDraft,
 } from './template-checks';
+import { TemplateMediaSampleField } from './template-media-sample';
+
+type DraftButton = TemplateDraft['buttons'][number];
+
+const CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
+const HEADER_FORMATS = ['NONE', 'TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const;
+const BUTTON_TYPES = ['QUICK_REPLY', 'URL', 'PHONE_NUMBER'] as const;
+
+function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
+}
 
 /** Create a template and submit it to Meta: checked here first, then Meta's own validation message is shown. */
 export function TemplateForm({ onCreated }: { onCreated: () => void }) {
@@ -19,15 +31,13 @@ export function TemplateForm({ onCreated }: { onCreated: () => void }) {
   const [draft, setDraft] = useState<TemplateDraft>(emptyDraft);
   const [errors, setErrors] = useState<DraftErrors>({});
   const set = (patch: Partial<TemplateDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const setButton = (index: number, patch: Partial<DraftButton>) =>
+    set({ buttons: draft.buttons.map((b, j) => (j === index ? { ...b, ...patch } : b)) });
   const bodyVars = variablesOf(draft.body);
 
   const errorOf = (field: string) => {
     const code = errors[field];
-    return code ? (
-      <p className="text-sm text-red-700" role="alert">
-        {t(`templates.form.errors.${code}`)}
-      </p>
-    ) : null;
+    return code ? <FieldError alert>{t(`templates.form.errors.${code}`)}</FieldError> : null;
   };
 
   const submit = (event: FormEvent) => {
@@ -42,172 +52,145 @@ export function TemplateForm({ onCreated }: { onCreated: () => void }) {
     <form className="card space-y-4 p-5" onSubmit={submit} noValidate aria-label={t('templates.form.title')}>
       <h2 className="text-lg font-semibold">{t('templates.form.title')}</h2>
       <div className="grid gap-4 sm:grid-cols-3">
-        <label className="block text-sm">
-          {t('templates.form.name')}
-          <input className="input" value={draft.name} onChange={(e) => set({ name: e.target.value })} />
-          {errorOf('name')}
-        </label>
-        <label className="block text-sm">
-          {t('templates.form.language')}
-          <input
-            className="input"
-            value={draft.language}
-            onChange={(e) => set({ language: e.target.value })}
-          />
-          {errorOf('language')}
-        </label>
-        <label className="block text-sm">
-          {t('templates.form.category')}
-          <select
-            className="input"
-            value={draft.category}
-            onChange={(e) => set({ category: e.target.value as TemplateDraft['category'] })}
-          >
-            {(['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const).map((c) => (
-              <option key={c} value={c}>
-                {t(`templates.category.${c}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TextField
+          label={t('templates.form.name')}
+          value={draft.name}
+          onChange={(name) => set({ name })}
+          error={errorOf('name')}
+        />
+        <TextField
+          label={t('templates.form.language')}
+          value={draft.language}
+          onChange={(language) => set({ language })}
+          error={errorOf('language')}
+        />
+        <SelectField
+          label={t('templates.form.category')}
+          value={draft.category}
+          options={CATEGORIES.map((c) => ({ value: c, label: t(`templates.category.${c}`) }))}
+          onChange={(category) => {
+            if (isOneOf(CATEGORIES, category)) set({ category });
+          }}
+        />
       </div>
 
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">{t('templates.form.header')}</legend>
-        <select
-          className="input"
-          aria-label={t('templates.form.headerFormat')}
+        <SelectField
+          label={t('templates.form.headerFormat')}
+          labelHidden
           value={draft.headerFormat}
-          onChange={(e) => set({ headerFormat: e.target.value as TemplateDraft['headerFormat'] })}
-        >
-          {(['NONE', 'TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const).map((f) => (
-            <option key={f} value={f}>
-              {t(`templates.headerFormat.${f}`)}
-            </option>
-          ))}
-        </select>
+          options={HEADER_FORMATS.map((f) => ({ value: f, label: t(`templates.headerFormat.${f}`) }))}
+          onChange={(headerFormat) => {
+            // A sample uploaded for another format does not fit this one.
+            if (isOneOf(HEADER_FORMATS, headerFormat)) set({ headerFormat, headerMediaHandle: '' });
+          }}
+        />
         {draft.headerFormat === 'TEXT' ? (
           <>
-            <label className="block text-sm">
-              {t('templates.form.headerText')}
-              <input
-                className="input"
-                value={draft.headerText}
-                onChange={(e) => set({ headerText: e.target.value })}
-              />
-            </label>
-            {errorOf('header')}
+            <TextField
+              label={t('templates.form.headerText')}
+              value={draft.headerText}
+              onChange={(headerText) => set({ headerText })}
+              error={errorOf('header')}
+            />
             {variablesOf(draft.headerText).length > 0 ? (
-              <label className="block text-sm">
-                {t('templates.form.exampleFor', { variable: '1' })}
-                <input
-                  className="input"
-                  value={draft.headerExample}
-                  onChange={(e) => set({ headerExample: e.target.value })}
-                />
-                {errorOf('headerExample')}
-              </label>
+              <TextField
+                label={t('templates.form.exampleFor', { variable: '1' })}
+                value={draft.headerExample}
+                onChange={(headerExample) => set({ headerExample })}
+                error={errorOf('headerExample')}
+              />
             ) : null}
           </>
         ) : draft.headerFormat !== 'NONE' ? (
-          <label className="block text-sm">
-            {t('templates.form.headerMedia')}
-            <input
-              className="input"
-              value={draft.headerMediaUrl}
-              onChange={(e) => set({ headerMediaUrl: e.target.value })}
-            />
-            {errorOf('headerMedia')}
-          </label>
+          <TemplateMediaSampleField
+            key={draft.headerFormat}
+            format={draft.headerFormat}
+            handle={draft.headerMediaHandle}
+            onChange={(handle) => set({ headerMediaHandle: handle })}
+            error={errorOf('headerMedia')}
+          />
         ) : null}
       </fieldset>
 
-      <label className="block text-sm">
-        {t('templates.form.body')}
-        <textarea
-          className="input min-h-24"
-          value={draft.body}
-          onChange={(e) => set({ body: e.target.value })}
-        />
-      </label>
-      <p className="text-xs text-slate-500">{t('templates.form.bodyHint')}</p>
-      {errorOf('body')}
-      {bodyVars.map((n) => (
-        <label key={n} className="block text-sm">
-          {t('templates.form.exampleFor', { variable: String(n) })}
-          <input
-            className="input"
-            value={draft.bodyExamples[n - 1] ?? ''}
-            onChange={(e) => {
-              const next = [...draft.bodyExamples];
-              next[n - 1] = e.target.value;
-              set({ bodyExamples: next });
-            }}
+      <Field
+        label={t('templates.form.body')}
+        hint={t('templates.form.bodyHint', { example: '{{1}}, {{2}}, {{3}}…' })}
+        error={errorOf('body')}
+      >
+        {(id, describedBy) => (
+          <textarea
+            id={id}
+            aria-describedby={describedBy}
+            className="input min-h-24"
+            value={draft.body}
+            onChange={(e) => set({ body: e.target.value })}
           />
-          {errorOf(`bodyExample${n}`)}
-        </label>
+        )}
+      </Field>
+      {bodyVars.map((n) => (
+        <TextField
+          key={n}
+          label={t('templates.form.exampleFor', { variable: String(n) })}
+          value={draft.bodyExamples[n - 1] ?? ''}
+          onChange={(example) => {
+            const next = [...draft.bodyExamples];
+            next[n - 1] = example;
+            set({ bodyExamples: next });
+          }}
+          error={errorOf(`bodyExample${n}`)}
+        />
       ))}
 
-      <label className="block text-sm">
-        {t('templates.form.footer')}
-        <input className="input" value={draft.footer} onChange={(e) => set({ footer: e.target.value })} />
-        {errorOf('footer')}
-      </label>
+      <TextField
+        label={t('templates.form.footer')}
+        value={draft.footer}
+        onChange={(footer) => set({ footer })}
+        error={errorOf('footer')}
+      />
 
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">{t('templates.form.buttons')}</legend>
         {draft.buttons.map((button, i) => (
           <div key={i} className="grid gap-2 sm:grid-cols-4">
-            <select
-              className="input"
-              aria-label={t('templates.form.buttonType')}
+            <SelectField
+              label={t('templates.form.buttonType')}
+              labelHidden
               value={button.type}
-              onChange={(e) =>
-                set({
-                  buttons: draft.buttons.map((b, j) =>
-                    j === i ? { ...b, type: e.target.value as typeof b.type } : b,
-                  ),
-                })
-              }
-            >
-              {(['QUICK_REPLY', 'URL', 'PHONE_NUMBER'] as const).map((type) => (
-                <option key={type} value={type}>
-                  {t(`templates.buttonType.${type}`)}
-                </option>
-              ))}
-            </select>
-            <input
-              className="input"
-              aria-label={t('templates.form.buttonText')}
+              options={BUTTON_TYPES.map((type) => ({
+                value: type,
+                label: t(`templates.buttonType.${type}`),
+              }))}
+              onChange={(type) => {
+                if (isOneOf(BUTTON_TYPES, type)) setButton(i, { type });
+              }}
+            />
+            <TextField
+              label={t('templates.form.buttonText')}
+              labelHidden
+              placeholder={t('templates.form.buttonText')}
               value={button.text}
-              onChange={(e) =>
-                set({ buttons: draft.buttons.map((b, j) => (j === i ? { ...b, text: e.target.value } : b)) })
-              }
+              onChange={(text) => setButton(i, { text })}
             />
             {button.type !== 'QUICK_REPLY' ? (
-              <input
-                className="input"
-                aria-label={t(
+              <TextField
+                label={t(button.type === 'URL' ? 'templates.form.buttonUrl' : 'templates.form.buttonPhone')}
+                labelHidden
+                placeholder={t(
                   button.type === 'URL' ? 'templates.form.buttonUrl' : 'templates.form.buttonPhone',
                 )}
                 value={button.value}
-                onChange={(e) =>
-                  set({
-                    buttons: draft.buttons.map((b, j) => (j === i ? { ...b, value: e.target.value } : b)),
-                  })
-                }
+                onChange={(value) => setButton(i, { value })}
               />
             ) : null}
             {button.type === 'URL' && variablesOf(button.value).length > 0 ? (
-              <input
-                className="input"
-                aria-label={t('templates.form.buttonExample')}
+              <TextField
+                label={t('templates.form.buttonExample')}
+                labelHidden
+                placeholder={t('templates.form.buttonExample')}
                 value={button.example}
-                onChange={(e) =>
-                  set({
-                    buttons: draft.buttons.map((b, j) => (j === i ? { ...b, example: e.target.value } : b)),
-                  })
-                }
+                onChange={(example) => setButton(i, { example })}
               />
             ) : null}
             <button

@@ -1,4 +1,4 @@
-import type { CreateTemplateInput, TemplateDetailView } from '@crm/contracts/browser';
+import type { CreateTemplateInput, TemplateDetailView, TemplateMediaSample } from '@crm/contracts/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../api/http';
 
@@ -29,5 +29,21 @@ export function useCreateTemplate() {
     mutationFn: (input: CreateTemplateInput) =>
       http<TemplateDetailView>(PATH, { method: 'POST', body: input }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: templateKeys.details }),
+  });
+}
+
+/**
+ * Uploads a media header's sample (the file itself, with its type) to Meta through the gateway; answers Meta's handle,
+ * which the template takes as `header.exampleHandle`.
+ */
+export function useUploadTemplateMediaSample() {
+  return useMutation({
+    mutationFn: (file: File) =>
+      http<TemplateMediaSample>(`${PATH}/media-samples`, {
+        method: 'POST',
+        body: file,
+        contentType: file.type,
+        query: { fileName: file.name },
+      }),
   });
 }

@@ -72,6 +72,8 @@ describe('TemplatesPage', () => {
     const items = within(list).getAllByRole('listitem');
     expect(items).toHaveLength(2);
     expect(within(items[0]!).getByText('Aprobada')).toBeInTheDocument();
+    expect(within(items[0]!).getByText('español')).toBeInTheDocument();
+    expect(within(items[0]!).queryByText('es')).toBeNull();
     expect(within(items[0]!).getByText('Utilidad')).toBeInTheDocument();
     expect(within(items[0]!).getByText('Calidad: Alta')).toBeInTheDocument();
     expect(within(items[0]!).getByText('Hola {{1}}, ¿seguimos con tu consulta?')).toBeInTheDocument();
@@ -88,6 +90,9 @@ describe('TemplatesPage', () => {
     const fetch = stubFetch({ [DETAILS]: [] });
     const { user } = renderWithApp(<TemplatesPage />, { path: '/automation/templates' });
     await user.click(await screen.findByRole('button', { name: 'Nueva plantilla' }));
+    expect(screen.getByLabelText('Cuerpo del mensaje')).toHaveAccessibleDescription(
+      'Usa variables numeradas entre llaves dobles: {{1}}, {{2}}, {{3}}…',
+    );
     await user.type(screen.getByLabelText('Nombre (minúsculas, números y _)'), 'Promo Junio');
     await user.type(screen.getByLabelText('Cuerpo del mensaje'), 'Hola {{{{1}}, oferta en {{{{3}}.');
     await user.click(screen.getByRole('button', { name: 'Enviar a revisión de Meta' }));

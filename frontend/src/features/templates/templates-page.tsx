@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TemplateDetailView } from '@crm/contracts/browser';
+import { Badge, type BadgeTone } from '../../components/badge';
 import { ErrorState } from '../../components/error-state';
 import { PageHeader } from '../../components/page-header';
-import { SkeletonBlock } from '../../components/skeleton';
+import { SkeletonSection } from '../../components/skeleton';
+import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters } from '../../lib/format';
 import { TemplateForm } from './template-form';
 import { useRefreshTemplateDetails, useTemplateDetails } from './templates-api';
@@ -22,6 +24,20 @@ const KNOWN_REASONS = [
   'SECOND_PAUSE',
   'RATE_LIMITING_PAUSE',
 ];
+
+const STATUS_TONES: Partial<Record<string, BadgeTone>> = {
+  APPROVED: 'success',
+  PENDING: 'info',
+  IN_APPEAL: 'info',
+  PAUSED: 'warning',
+  REJECTED: 'danger',
+  DISABLED: 'danger',
+};
+const QUALITY_TONES: Partial<Record<string, BadgeTone>> = {
+  GREEN: 'success',
+  YELLOW: 'warning',
+  RED: 'danger',
+};
 
 /** WhatsApp templates: status, category, language, quality and Meta's reason in words; create one for review. */
 export function TemplatesPage() {
@@ -48,11 +64,7 @@ export function TemplatesPage() {
       </div>
       {creating ? <TemplateForm onCreated={() => setCreating(false)} /> : null}
       {templates.isPending ? (
-        <div role="status" className="card space-y-3 p-5">
-          <span className="sr-only">{t('common.loading')}</span>
-          <SkeletonBlock className="h-5 w-48" />
-          <SkeletonBlock className="h-24 w-full" />
-        </div>
+        <SkeletonSection className="card p-5" />
       ) : templates.isError ? (
         <div className="card">
           <ErrorState error={templates.error} onRetry={() => void templates.refetch()} />
@@ -75,23 +87,24 @@ export function TemplatesPage() {
 function TemplateItem({ template }: { template: TemplateDetailView }) {
   const { t } = useTranslation();
   const { dateTime } = useFormatters();
+  const labels = useCodeLabels();
   const word = (group: 'status' | 'category' | 'quality' | 'reason', value: string, known: string[]) =>
     known.includes(value) ? String(t(`templates.${group}.${value}` as never)) : value;
   return (
     <li className="card space-y-2 p-4">
       <div className="flex flex-wrap items-center gap-2">
-        <h3 className="font-semibold">{template.name}</h3>
-        <span className="badge">{template.language}</span>
-        <span className="badge" data-testid="template-status">
+        <h3 className="font-semibold break-all">{template.name}</h3>
+        <Badge>{labels.language(template.language)}</Badge>
+        <Badge tone={STATUS_TONES[template.status] ?? 'neutral'} testId="template-status">
           {word('status', template.status, KNOWN_STATUSES)}
-        </span>
-        <span className="badge">
+        </Badge>
+        <Badge tone="accent">
           {word('category', template.category, ['MARKETING', 'UTILITY', 'AUTHENTICATION'])}
-        </span>
+        </Badge>
         {template.qualityScore ? (
-          <span className="badge">
+          <Badge tone={QUALITY_TONES[template.qualityScore] ?? 'neutral'}>
             {t('templates.qualityLabel')}: {word('quality', template.qualityScore, KNOWN_QUALITY)}
-          </span>
+          </Badge>
         ) : null}
       </div>
       {template.headerText ? <p className="font-medium">{template.headerText}</p> : null}

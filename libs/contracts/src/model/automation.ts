@@ -41,7 +41,7 @@ export const SEND_STATUSES = [
 ] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
-export type SendHistoryEntry = { status: SendStatus; at: IsoInstant; detail: string | null };
+export type SendHistoryEntry = { status: SendState; at: IsoInstant; detail: string | null };
 
 export type AutomationLogView = {
   id: string;
@@ -52,7 +52,8 @@ export type AutomationLogView = {
   phone: string | null;
   templateName: string | null;
   templateLanguage: string | null;
-  status: SendStatus;
+  /** Any `SEND_STATES` value, `unknown` and `cancelled` included (issue 7). */
+  status: SendState;
   wamid: string | null;
   /** `reason` (issue 7): why it failed or waits, as a `SEND_REASONS` code the UI translates. */
   error: { code: string; message: string; reason?: SendReason } | null;
@@ -153,11 +154,23 @@ export const TEMPLATE_VARIABLE_SOURCES = [
 ] as const;
 export type TemplateVariableSource = (typeof TEMPLATE_VARIABLE_SOURCES)[number];
 
+/** Media header formats (Meta's `HEADER` component `format`, other than TEXT and LOCATION). */
+export const MEDIA_HEADER_FORMATS = ['IMAGE', 'VIDEO', 'DOCUMENT'] as const;
+export type MediaHeaderFormat = (typeof MEDIA_HEADER_FORMATS)[number];
+
+/**
+ * The media a template with an IMAGE/VIDEO/DOCUMENT header is sent with: Meta requires it as the header's parameter on
+ * every send (`{type: "image", image: {link}}`; without it Meta answers 132012). A public https link, fetched by Meta.
+ */
+export type HeaderMedia = { format: MediaHeaderFormat; link: string; filename?: string | null };
+
 /** Where each template parameter comes from: header `{{1}}`, body `{{1}}..{{n}}`, URL button suffix by index. */
 export type TemplateMapping = {
   header: TemplateVariableSource[];
   body: TemplateVariableSource[];
   buttons: { index: number; source: TemplateVariableSource }[];
+  /** Templates with a media header only: the media sent as that header (absent otherwise). */
+  headerMedia?: HeaderMedia | null;
 };
 
 export type RuleLimits = {
@@ -165,7 +178,11 @@ export type RuleLimits = {
   respectFrequencyCap: boolean;
   /** Utility templates may still go to opted-out contacts (e.g. a reminder of a booked appointment). */
   utilityToOptedOut: boolean;
-  /** At most this many sends of this rule per contact in `perDays` days (null = once per occurrence only). */
+  /**
+   * At most this many sends of this rule per contact (phone) in `perDays` days — ever when `perDays` is null; null =
+   * no limit beyond once per occurrence. Enforced when due (not for a person's trigger): beyond it, `skipped`
+   * with reason `rule_limit`.
+   */
   maxPerContact: number | null;
   perDays: number | null;
 };
@@ -225,6 +242,10 @@ export const SEND_REASONS = [
   'meta_unavailable',
   'undeliverable',
   'outcome_unknown',
+  /** The rule's own limit for the contact (`limits.maxPerContact` per `limits.perDays`) was reached. */
+  'rule_limit',
+  /** A Lead Ads lead that left only an email: WhatsApp has nobody to write to (issue 8). */
+  'no_phone',
 ] as const;
 export type SendReason = (typeof SEND_REASONS)[number];
 
@@ -302,7 +323,8 @@ export type CreateTemplateInput = {
   category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
   header?:
     | { format: 'TEXT'; text: string; example?: string[] }
-    | { format: 'IMAGE' | 'VIDEO' | 'DOCUMENT'; exampleUrl: string }
+    /** `exampleHandle`: Meta's handle of the uploaded sample (Resumable Upload API), never a URL. */
+    | { format: 'IMAGE' | 'VIDEO' | 'DOCUMENT'; exampleHandle: string }
     | null;
   body: { text: string; examples?: string[] };
   footer?: string | null;

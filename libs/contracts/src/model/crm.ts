@@ -75,7 +75,8 @@ export type AdNames = {
 export type LeadView = {
   id: string;
   name: string;
-  phone: string;
+  /** E.164; null only for a Lead Ads lead that left an email and no phone (issue 8). */
+  phone: string | null;
   email: string | null;
   status: LeadStatus;
   leadSource: LeadSource;
@@ -83,10 +84,14 @@ export type LeadView = {
   metaAdsetId: string | null;
   metaCampaignId: string | null;
   ctwaClid: string | null;
+  /** The Lead Ads lead id (`leadgen_id`) of a Lead Ads lead (Conversions API `lead_id`); absent in older payloads. */
+  metaLeadgenId?: string | null;
   /** The contact asked not to be messaged (e.g. replied STOP/BAJA): automations never send to them. */
   optedOut: boolean;
   assignedUserId: string | null;
   assignedUserName: string | null;
+  /** The assigned user's phone (E.164), a template's `seller.phone`; null when unassigned or they have none. */
+  assignedUserPhone: string | null;
   /** Free text the team keeps about the lead. */
   notes: string | null;
   tags: string[];
@@ -95,6 +100,9 @@ export type LeadView = {
   /** Filled by the gateway for Meta-attributed leads (list and detail); null when the catalogue could not answer. */
   adNames?: AdNames | null;
 };
+
+/** A lead made by `crm.leads.create` (or a CSV import): the phone is required there. */
+export type LeadWithPhone = LeadView & { phone: string };
 
 export type OpportunityView = {
   id: string;
@@ -155,4 +163,40 @@ export type AttributionSummary = {
   rows: AttributionRow[];
   /** Currencies the counted sales were recorded in. */
   salesCurrencies: string[];
+};
+
+/** Largest page of `crm.attribution.facts`. */
+export const MAX_ATTRIBUTION_FACTS_PAGE = 2000;
+
+/** A META_ADS lead as the marketing read model needs it (issue 8). */
+export type AttributionLeadFacts = {
+  leadId: string;
+  createdAt: IsoInstant;
+  updatedAt: IsoInstant;
+  metaAdId: string | null;
+  metaAdsetId: string | null;
+  metaCampaignId: string | null;
+  opportunities: {
+    opportunityId: string;
+    status: OpportunityStatus;
+    createdAt: IsoInstant;
+    closedAt: IsoInstant | null;
+    updatedAt: IsoInstant;
+  }[];
+  sales: {
+    saleId: string;
+    opportunityId: string | null;
+    amount: number;
+    currency: string;
+    status: SaleStatus;
+    completedAt: IsoInstant | null;
+    refundedAt: IsoInstant | null;
+    updatedAt: IsoInstant;
+  }[];
+};
+
+export type AttributionFactsPage = {
+  leads: AttributionLeadFacts[];
+  /** Pass as `afterLeadId` for the next page; null after the last one. */
+  nextAfterLeadId: string | null;
 };

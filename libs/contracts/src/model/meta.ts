@@ -1,4 +1,4 @@
-import type { IsoInstant } from './common';
+import type { IsoDate, IsoInstant } from './common';
 
 /** Scopes the product asks Meta for; a connection missing any of them is flagged in the UI. */
 export const META_REQUIRED_SCOPES = [
@@ -18,6 +18,13 @@ export type ConnectionStatus = {
   scopes: string[];
   missingScopes: string[];
   expiresAt: IsoInstant | null;
+  /** When Meta stops giving data to this token (90 days after the user's last grant): a reconnect renews it. */
+  dataAccessExpiresAt?: IsoInstant | null;
+  /**
+   * Whole days until the token or its data access ends, whichever is first (0 once passed); null when neither has a
+   * date. From `debug_token`, read at connect and periodically.
+   */
+  daysLeft?: number | null;
   connectedAt: IsoInstant | null;
   business: { id: string; name: string } | null;
   adAccount: { id: string; name: string; currency: string; timezone: string } | null;
@@ -64,11 +71,16 @@ export type AdInsightRow = {
   clicks: number;
 };
 
+/** Account-level insights of one day of the range (ad account timezone). */
+export type AdInsightDay = { day: IsoDate; spend: number; impressions: number; clicks: number };
+
 export type AdInsightsResult = {
   adAccountId: string;
   currency: string;
   timezone: string;
   rows: AdInsightRow[];
+  /** The account's spend per day of the range (days without delivery are absent). */
+  days: AdInsightDay[];
   fetchedAt: IsoInstant;
   /** Served from the local cache because Meta was rate-limited or unavailable. */
   stale: boolean;

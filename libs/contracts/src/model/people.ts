@@ -68,6 +68,8 @@ export type UserView = {
   role: Role;
   active: boolean;
   createdAt: string;
+  /** E.164 (`normalizePhone`), or null when none was given. */
+  phone: string | null;
 };
 
 /** What the gateway checks a session against (at most a few seconds old): the user's current role and state. */

@@ -1,33 +1,19 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Events, Rpc, type AutomationLogView } from '@crm/contracts';
-import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import {
-  connectTenantToSandbox,
-  freePort,
-  startServiceProcess,
-  waitFor,
-  type ServiceHandle,
-  rpcError,
-} from '@crm/testing';
+import type { ListeningSandbox, SandboxIds } from '@crm/meta-sandbox';
+import { connectTenantToSandbox, waitFor, rpcError } from '@crm/testing';
 import {
   historyOf,
   randomPhone,
-  startAutomationTestApp,
+  startAutomationStack,
+  type AutomationStack,
   type AutomationTestApp,
 } from './automation-test-app';
 import { idempotencyKeyFor } from '../scheduler/send-preparer';
 import type { SendRow } from '../sends/send-store';
-import { startWebhookBridge } from './webhook-bridge';
 
 const APP_SECRET = 'automation-flow-app-secret';
 const TENANT_NAME = 'Inmobiliaria Sol Pruebas';
-
-type SandboxMessage = {
-  wamid: string;
-  to: string;
-  template?: { name: string; language: string; params: string[] };
-  bizOpaqueCallbackData?: string;
-};
 
 /**
  * The status transitions of a log. "accepted by WhatsApp" (wamid stored, still `sending`) is left out: when the
@@ -43,25 +29,13 @@ const progress = (log: AutomationLogView): string[] =>
  * the sandbox → status webhooks → delivered/read → the contact replies.
  */
 describe('automation-service end to end: crm-service + meta-ads-service + Meta sandbox', () => {
+  let stack: AutomationStack;
   let sandbox: ListeningSandbox;
   let ids: SandboxIds;
-  let bridge: { url: string; close: () => Promise<void> };
-  let crm: ServiceHandle;
-  let meta: ServiceHandle;
   let svc: AutomationTestApp;
   const tenantId = randomUUID();
-
-  const control = async <T>(path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status}`);
-    return (await response.json()) as T;
-  };
-  const messagesTo = async (phone: string) =>
-    (await control<{ data: SandboxMessage[] }>(`/messages?to=${encodeURIComponent(phone)}`)).data;
+  const control = <T>(path: string, body?: unknown) => stack.control<T>(path, body);
+  const messagesTo = (phone: string) => stack.messagesTo(phone);
 
   const createLead = (name: string, phone = randomPhone()) =>
     svc.rpc.call(Rpc.crm.createLead, { tenantId, name, phone, leadSource: 'META_ADS' });
@@ -92,27 +66,8 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
   };
 
   beforeAll(async () => {
-    svc = await startAutomationTestApp({ pollMs: 200, pauseRecheckMs: 1000 });
-    bridge = await startWebhookBridge(svc.jetstream);
-    const meta_sandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
-    sandbox = await meta_sandbox.listen(0);
-    ids = idsOf(meta_sandbox.state.dataset);
-    const common = {
-      DATABASE_URL: process.env.DATABASE_URL!,
-      NATS_URL: process.env.NATS_URL!,
-      LOG_LEVEL: 'warn',
-    };
-    [crm, meta] = await Promise.all([
-      startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }),
-      startServiceProcess('meta-ads-service', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        META_GRAPH_URL: sandbox.url,
-        META_APP_ID: ids.appId,
-        META_APP_SECRET: APP_SECRET,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      }),
-    ]);
+    stack = await startAutomationStack({ appSecret: APP_SECRET, app: { pauseRecheckMs: 1000 } });
+    ({ svc, sandbox, ids } = stack);
     // The tenant exists in the CRM (fixture in crm's schema; provisioning is crm-service's job, not an RPC).
     await svc.db.query(`INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, $2, 'MXN', $3)`, [
       tenantId,
@@ -120,15 +75,12 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
       'America/Mexico_City',
     ]);
     await connectTenantToSandbox(svc.rpc, sandbox.url, tenantId, ids);
-  }, 90_000);
+  }, 200_000);
 
   afterAll(async () => {
     // A WhatsApp number belongs to one tenant at a time: release it for the other suites of this run.
     await svc?.rpc.call(Rpc.meta.disconnect, { tenantId }).catch(() => undefined);
-    await svc?.close();
-    await Promise.all([crm?.stop(), meta?.stop()]);
-    await sandbox?.close();
-    await bridge?.close();
+    await stack?.close();
   });
 
   it('refuses to enable the rule without WhatsApp, with an unknown template or a wrong variable count', async () => {
@@ -231,7 +183,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     await svc.rpc.call(Rpc.crm.updateLeadStatus, { tenantId, leadId: contacted.id, status: 'contactado' });
     const cancelled = await waitForLog(
       contacted.id,
-      (log) => (log.status as string) === 'cancelled',
+      (log) => log.status === 'cancelled',
       'cancel (contacted)',
     );
     expect(cancelled.history.map((h) => h.status)).toEqual(['scheduled', 'cancelled']);
@@ -248,7 +200,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
     // lead.opted-out usually cancels it first (`cancelled`); if the scheduler got there first it is `skipped`.
     const skippedOptedOut = await waitForLog(
       optedOut.id,
-      (log) => log.status === 'skipped' || (log.status as string) === 'cancelled',
+      (log) => log.status === 'skipped' || log.status === 'cancelled',
       'skip or cancel (opted out)',
     );
     expect(skippedOptedOut.history.at(-1)?.detail).toBe('contact opted out');
@@ -386,7 +338,7 @@ describe('automation-service end to end: crm-service + meta-ads-service + Meta s
         [randomUUID(), tenantId, idempotencyKeyFor(row), lead.phone, `automation:${row.id}`],
       );
       await makeDue(lead.id);
-      const unknown = await waitForLog(lead.id, (log) => (log.status as string) === 'unknown', 'unknown');
+      const unknown = await waitForLog(lead.id, (log) => log.status === 'unknown', 'unknown');
       expect(unknown.error).toMatchObject({ code: 'CONFLICT', reason: 'outcome_unknown' });
       expect(await messagesTo(lead.phone)).toHaveLength(0);
 

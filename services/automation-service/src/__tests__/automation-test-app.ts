@@ -1,18 +1,26 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import {
   QueueGroups,
   type RuleConditions,
   type RuleTrigger,
-  type SendStatus,
+  type SendState,
   type TemplateVariableSource,
 } from '@crm/contracts';
+import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
 import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
-import { RpcTestClient, ownerDatabaseUrl } from '@crm/testing';
+import {
+  RpcTestClient,
+  freePort,
+  ownerDatabaseUrl,
+  startServiceProcess,
+  type ServiceHandle,
+} from '@crm/testing';
 import { DataSource } from 'typeorm';
 import { createAppModule } from '../app.module';
 import { SERVICE_NAME } from '../config';
 import { dataSourceOptions } from '../database/data-source';
+import { startWebhookBridge, type WebhookBridge } from './webhook-bridge';
 
 /** automation-service booted in-process against the run's database and nats-server, plus clients to talk to it. */
 export type AutomationTestApp = {
@@ -25,14 +33,15 @@ export type AutomationTestApp = {
   close: () => Promise<void>;
 };
 
+export type AutomationTestAppOptions = {
+  pollMs?: number;
+  enforceDefaultSendWindow?: boolean;
+  claimLeaseMs?: number;
+  pauseRecheckMs?: number;
+};
+
 export async function startAutomationTestApp(
-  options: {
-    pollMs?: number;
-    stuckAfterMs?: number;
-    enforceDefaultSendWindow?: boolean;
-    claimLeaseMs?: number;
-    pauseRecheckMs?: number;
-  } = {},
+  options: AutomationTestAppOptions = {},
 ): Promise<AutomationTestApp> {
   const natsUrl = process.env.NATS_URL!;
   const app = await bootstrapHybridService({
@@ -41,7 +50,6 @@ export async function startAutomationTestApp(
       DATABASE_URL: process.env.DATABASE_URL!,
       NATS_URL: natsUrl,
       SCHEDULER_POLL_MS: options.pollMs ?? 100,
-      SEND_STUCK_AFTER_MS: options.stuckAfterMs ?? 120_000,
       // Tests run at any hour: only tests of the send window turn the default window on.
       ENFORCE_DEFAULT_SEND_WINDOW: options.enforceDefaultSendWindow ?? false,
       SEND_CLAIM_LEASE_MS: options.claimLeaseMs,
@@ -66,6 +74,108 @@ export async function startAutomationTestApp(
       await jetstream.onApplicationShutdown();
       await app.close();
       await db.destroy();
+    },
+  };
+}
+
+/** A message as the sandbox's control API lists it (`GET /_sandbox/messages`). */
+export type SandboxMessage = {
+  wamid: string;
+  to: string;
+  type: string;
+  text?: string;
+  template?: { name: string; language: string; category: string; params: string[] };
+  bizOpaqueCallbackData?: string;
+  statuses: { status: string; at: string; delivered: boolean | null }[];
+};
+
+/**
+ * automation-service in process with the real crm-service and meta-ads-service as child processes, the Meta sandbox
+ * in process and a webhook bridge playing the gateway's webhook hop (sandbox → JetStream). The tenant and its
+ * connection are the suite's to make.
+ */
+export type AutomationStack = {
+  svc: AutomationTestApp;
+  sandbox: ListeningSandbox;
+  ids: SandboxIds;
+  bridge: WebhookBridge;
+  crm: ServiceHandle;
+  meta: ServiceHandle;
+  /** The sandbox's control API (`/_sandbox<path>`): GET without a body, POST with one. */
+  control<T>(path: string, body?: unknown): Promise<T>;
+  /** Messages the sandbox accepted for this phone (E.164 or digits). */
+  messagesTo(phone: string): Promise<SandboxMessage[]>;
+  /** Stops everything this started (disconnect the suite's tenants first: a number belongs to one tenant). */
+  close(): Promise<void>;
+};
+
+export async function startAutomationStack(options: {
+  appSecret: string;
+  app?: AutomationTestAppOptions;
+  /** The sandbox's delay between a message and each of its status webhooks (default 50 ms). */
+  statusDelayMs?: number;
+  /** Extra environment for meta-ads-service. */
+  metaEnv?: Record<string, string>;
+}): Promise<AutomationStack> {
+  const svc = await startAutomationTestApp({ pollMs: 200, ...options.app });
+  const bridge = await startWebhookBridge(svc.jetstream);
+  const created = createSandbox({
+    appSecret: options.appSecret,
+    statusDelayMs: options.statusDelayMs ?? 50,
+    webhookUrl: bridge.url,
+  });
+  const sandbox = await created.listen(0);
+  const ids = idsOf(created.state.dataset);
+  const common = {
+    DATABASE_URL: process.env.DATABASE_URL!,
+    NATS_URL: process.env.NATS_URL!,
+    LOG_LEVEL: 'warn',
+  };
+  // Generous start-up time: the machine is shared with other suites.
+  const [crm, meta] = await Promise.all([
+    startServiceProcess(
+      'crm-service',
+      { ...common, HTTP_PORT: String(await freePort()) },
+      { timeoutMs: 90_000 },
+    ),
+    startServiceProcess(
+      'meta-ads-service',
+      {
+        ...common,
+        HTTP_PORT: String(await freePort()),
+        META_GRAPH_URL: sandbox.url,
+        META_APP_ID: ids.appId,
+        META_APP_SECRET: options.appSecret,
+        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        ...options.metaEnv,
+      },
+      { timeoutMs: 90_000 },
+    ),
+  ]);
+  const control = async <T>(path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status}`);
+    return (await response.json()) as T;
+  };
+  return {
+    svc,
+    sandbox,
+    ids,
+    bridge,
+    crm,
+    meta,
+    control,
+    messagesTo: async (phone) =>
+      (await control<{ data: SandboxMessage[] }>(`/messages?to=${encodeURIComponent(phone)}`)).data,
+    close: async () => {
+      await svc.close();
+      await Promise.all([crm.stop(), meta.stop()]);
+      await sandbox.close();
+      await bridge.close();
     },
   };
 }
@@ -136,7 +246,7 @@ export async function insertSend(
   send: {
     tenantId: string;
     leadId?: string;
-    status: SendStatus;
+    status: SendState;
     dueAt?: Date;
     wamid?: string | null;
     phone?: string;
@@ -172,7 +282,7 @@ export async function insertSend(
 
 export type SendRowView = {
   id: string;
-  status: SendStatus;
+  status: SendState;
   attempts: number;
   wamid: string | null;
   error: { code: string; message: string } | null;
@@ -196,11 +306,11 @@ export async function historyOf(
   db: SqlRunner,
   tenantId: string,
   id: string,
-): Promise<{ status: SendStatus; detail: string | null; at: Date }[]> {
+): Promise<{ status: SendState; detail: string | null; at: Date }[]> {
   return (await db.query(
     `SELECT status, detail, at FROM automation.send_events WHERE tenant_id = $1 AND send_id = $2 ORDER BY id`,
     [tenantId, id],
-  )) as { status: SendStatus; detail: string | null; at: Date }[];
+  )) as { status: SendState; detail: string | null; at: Date }[];
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -17,6 +17,7 @@ import {
   type ServiceHandle,
 } from '@crm/testing';
 import { Client } from 'pg';
+import { randomPhone } from './automation-test-app';
 import { startWebhookBridge } from './webhook-bridge';
 
 /**
@@ -39,8 +40,12 @@ export type HsmClusterOptions = {
   statusDelayMs?: number;
   /** automation-service's SEND_CONCURRENCY (default here 32). */
   concurrency?: number;
-  /** meta-ads-service's WHATSAPP_UNKNOWN_HORIZON_MS (default here 20 s). */
+  /** meta-ads-service's WHATSAPP_UNKNOWN_HORIZON_MS (default here 60 s). */
   unknownHorizonMs?: number;
+  /** meta-ads-service's WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS (default here 500 ms). */
+  evidenceGraceMs?: number;
+  /** meta-ads-service's META_HTTP_TIMEOUT_MS (default here 3 s): bounds a request its killed replica left behind. */
+  metaHttpTimeoutMs?: number;
   logLevel?: string;
 };
 
@@ -81,8 +86,6 @@ export type HsmCluster = {
 
 const APP_SECRET = 'hsm-cluster-app-secret';
 
-const randomPhone = (): string => `+52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-
 export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCluster> {
   const logLevel = options.logLevel ?? 'warn';
   const mps = options.mps ?? 80;
@@ -113,8 +116,11 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
       TOKEN_ENCRYPTION_KEY: encryptionKey,
       WHATSAPP_MPS: String(mps),
       // A replica killed between beginning a request and Meta receiving it leaves a send no webhook will ever
-      // settle: reconciliation takes it as not sent after this (a day in production).
-      WHATSAPP_UNKNOWN_HORIZON_MS: String(options.unknownHorizonMs ?? 20_000),
+      // settle: reconciliation takes it as not sent once a later message from the number is reported (the other
+      // replica keeps sending), its request having ended at the latest when its call would have timed out.
+      META_HTTP_TIMEOUT_MS: String(options.metaHttpTimeoutMs ?? 3000),
+      WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS: String(options.evidenceGraceMs ?? 500),
+      WHATSAPP_UNKNOWN_HORIZON_MS: String(options.unknownHorizonMs ?? 60_000),
     });
   const startAutomation = async () =>
     startServiceProcess('automation-service', {

@@ -1,33 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Events, Rpc, type AutomationLogView, type LeadOptedOutEvent } from '@crm/contracts';
-import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import {
-  connectTenantToSandbox,
-  freePort,
-  rpcError,
-  startServiceProcess,
-  waitFor,
-  type ServiceHandle,
-} from '@crm/testing';
+import { connectTenantToSandbox, rpcError, waitFor } from '@crm/testing';
 import { ProtectionStore } from '../protection/protection-store';
 import {
   insertSend,
   randomPhone,
   saveRule,
+  startAutomationStack,
   startAutomationTestApp,
+  type AutomationStack,
   type AutomationTestApp,
 } from './automation-test-app';
-import { startWebhookBridge } from './webhook-bridge';
 
 const APP_SECRET = 'recipient-protection-app-secret';
-
-type SandboxMessage = {
-  wamid: string;
-  to: string;
-  type: string;
-  text?: string;
-  template?: { name: string; language: string; category: string; params: string[] };
-};
 
 /**
  * Recipient protection end to end: crm-service and meta-ads-service as processes, the Meta sandbox and
@@ -35,26 +20,12 @@ type SandboxMessage = {
  * frequency cap; send windows; free-form text inside the customer-service window.
  */
 describe('automation-service recipient protection (crm-service + meta-ads-service + Meta sandbox)', () => {
-  let sandbox: ListeningSandbox;
-  let ids: SandboxIds;
-  let bridge: { url: string; close: () => Promise<void> };
-  let crm: ServiceHandle;
-  let meta: ServiceHandle;
+  let stack: AutomationStack;
   let svc: AutomationTestApp;
   const tenantId = randomUUID();
   const optedOut: LeadOptedOutEvent[] = [];
-
-  const control = async <T>(path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status}`);
-    return (await response.json()) as T;
-  };
-  const messagesTo = async (phone: string) =>
-    (await control<{ data: SandboxMessage[] }>(`/messages?to=${encodeURIComponent(phone)}`)).data;
+  const control = <T>(path: string, body?: unknown) => stack.control<T>(path, body);
+  const messagesTo = (phone: string) => stack.messagesTo(phone);
   const createLead = (name: string, phone = randomPhone()) =>
     svc.rpc.call(Rpc.crm.createLead, { tenantId, name, phone, leadSource: 'META_ADS' });
   const logOf = async (leadId: string): Promise<AutomationLogView | undefined> => {
@@ -78,32 +49,13 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
     });
 
   beforeAll(async () => {
-    svc = await startAutomationTestApp({ pollMs: 200 });
-    bridge = await startWebhookBridge(svc.jetstream);
-    const metaSandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
-    sandbox = await metaSandbox.listen(0);
-    ids = idsOf(metaSandbox.state.dataset);
-    const common = {
-      DATABASE_URL: process.env.DATABASE_URL!,
-      NATS_URL: process.env.NATS_URL!,
-      LOG_LEVEL: 'warn',
-    };
-    [crm, meta] = await Promise.all([
-      startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }),
-      startServiceProcess('meta-ads-service', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        META_GRAPH_URL: sandbox.url,
-        META_APP_ID: ids.appId,
-        META_APP_SECRET: APP_SECRET,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      }),
-    ]);
+    stack = await startAutomationStack({ appSecret: APP_SECRET });
+    svc = stack.svc;
     await svc.db.query(
       `INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, 'Protección Pruebas', 'MXN', $2)`,
       [tenantId, 'America/Mexico_City'],
     );
-    await connectTenantToSandbox(svc.rpc, sandbox.url, tenantId, ids);
+    await connectTenantToSandbox(svc.rpc, stack.sandbox.url, tenantId, stack.ids);
     await svc.jetstream.consume({
       durable: `protection-test-${randomUUID().slice(0, 8)}`,
       subject: Events.leadOptedOut,
@@ -112,14 +64,11 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
         if (event.tenantId === tenantId) optedOut.push(event);
       },
     });
-  }, 90_000);
+  }, 200_000);
 
   afterAll(async () => {
     await svc?.rpc.call(Rpc.meta.disconnect, { tenantId }).catch(() => undefined);
-    await svc?.close();
-    await Promise.all([crm?.stop(), meta?.stop()]);
-    await sandbox?.close();
-    await bridge?.close();
+    await stack?.close();
   });
 
   it('a BAJA reply opts the lead out, publishes lead.opted-out, cancels its scheduled marketing send; a later trigger is refused', async () => {
@@ -128,11 +77,7 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
     await waitForLog(lead.id, (log) => log.status === 'scheduled', 'the follow-up scheduled');
 
     await control('/reply', { from: lead.phone, text: 'BAJA' });
-    const cancelled = await waitForLog(
-      lead.id,
-      (log) => (log.status as string) === 'cancelled',
-      'the send cancelled',
-    );
+    const cancelled = await waitForLog(lead.id, (log) => log.status === 'cancelled', 'the send cancelled');
     expect(cancelled.history.at(-1)).toMatchObject({ status: 'cancelled', detail: 'contact opted out' });
     expect((await svc.rpc.call(Rpc.crm.getLead, { tenantId, leadId: lead.id })).optedOut).toBe(true);
     await waitFor(() => optedOut.some((e) => e.leadId === lead.id), { what: 'lead.opted-out' });
@@ -153,7 +98,7 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
     const lead = await createLead('Bruno Botón');
     await waitForLog(lead.id, (log) => log.status === 'scheduled', 'the follow-up scheduled');
     await control('/button-reply', { from: lead.phone, text: 'Detener promociones', payload: 'STOP_PROMOS' });
-    await waitForLog(lead.id, (log) => (log.status as string) === 'cancelled', 'the send cancelled');
+    await waitForLog(lead.id, (log) => log.status === 'cancelled', 'the send cancelled');
     await waitFor(() => optedOut.some((e) => e.leadId === lead.id), { what: 'lead.opted-out' });
     expect(optedOut.find((e) => e.leadId === lead.id)?.source).toBe('button');
   }, 90_000);
@@ -201,6 +146,92 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
     }
   });
 
+  it('rule limit: of two sends of a rule to one contact claimed at once by two replicas, exactly one goes', async () => {
+    await saveRule(svc.db, tenantId, { enabled: false });
+    const rule = await svc.rpc.call(Rpc.automation.createRule, {
+      tenantId,
+      name: 'Una vez al mes',
+      trigger: { type: 'lead.assigned' },
+      templateName: 'encuesta_satisfaccion',
+      templateLanguage: 'es',
+      mapping: { header: [], body: ['lead.first_name'], buttons: [] },
+      delaySeconds: 3600,
+      // Only the rule's own limit is under test: the tenant's marketing cap would stop the second one too.
+      limits: { maxPerContact: 1, perDays: 30, respectFrequencyCap: false },
+      enabled: true,
+    });
+    expect(rule.limits).toMatchObject({ maxPerContact: 1, perDays: 30 });
+    const lead = await createLead('Inés Limitada');
+    // Two occurrences of the rule for the same contact (two assignments), waiting.
+    const ids: string[] = [];
+    for (const n of [1, 2]) {
+      const rows = (await svc.db.query(
+        `WITH inserted AS (
+           INSERT INTO automation.sends (tenant_id, rule_key, lead_id, occurrence_key, phone, lead_name, template_name,
+                                        template_language, status, manual, due_at)
+           VALUES ($1, $2, $3, $4, $5, $6, 'encuesta_satisfaccion', 'es', 'scheduled', false, now() + interval '1 hour')
+           RETURNING id, tenant_id
+         ), history AS (
+           INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+           SELECT id, tenant_id, 'scheduled', 'fixture' FROM inserted
+         )
+         SELECT id FROM inserted`,
+        [tenantId, rule.key, lead.id, `${rule.key}:${lead.id}:fixture-${n}`, lead.phone, lead.name],
+      )) as { id: string }[];
+      ids.push(rows[0].id);
+    }
+    const replica = await startAutomationTestApp({ pollMs: 100 });
+    try {
+      await svc.db.query(`UPDATE automation.sends SET due_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+      const ended = await waitFor(
+        async () => {
+          const rows = (await svc.db.query(
+            `SELECT id, status, error FROM automation.sends WHERE id = ANY($1::uuid[]) ORDER BY id`,
+            [ids],
+          )) as { id: string; status: string; error: { code: string } | null }[];
+          return rows.every((r) => ['sent', 'delivered', 'read', 'skipped'].includes(r.status))
+            ? rows
+            : undefined;
+        },
+        { what: 'both sends to end', timeoutMs: 50_000, intervalMs: 200 },
+      );
+      const skipped = ended.filter((r) => r.status === 'skipped');
+      expect(skipped).toHaveLength(1);
+      expect(skipped[0].error).toMatchObject({ code: 'rule_limit', reason: 'rule_limit' });
+      const log = await svc.rpc.call(Rpc.automation.listLogs, { tenantId, leadId: lead.id, pageSize: 10 });
+      expect(log.items.find((item) => item.id === skipped[0].id)?.history.at(-1)?.detail).toBe(
+        'rule_limit: this contact already got 1 message(s) of this rule in the last 30 day(s) (at most 1)',
+      );
+      expect(await messagesTo(lead.phone)).toHaveLength(1);
+    } finally {
+      await replica.close();
+      await svc.rpc.call(Rpc.automation.deleteRule, { tenantId, key: rule.key });
+    }
+  }, 90_000);
+
+  it('rule limit across replicas: of two sends of one rule to one contact taking a slot at once, exactly one gets it', async () => {
+    const store = svc.app.get(ProtectionStore);
+    for (let round = 0; round < 5; round += 1) {
+      const phone = randomPhone();
+      const a = await insertSend(svc.db, { tenantId, status: 'sending', phone });
+      const b = await insertSend(svc.db, { tenantId, status: 'sending', phone });
+      const limit = { max: 1, days: 30 };
+      const results = await Promise.all([
+        store.takeRuleSlot(tenantId, 'r_0123456789ab', phone, a, limit),
+        store.takeRuleSlot(tenantId, 'r_0123456789ab', phone, b, limit),
+      ]);
+      expect(results.filter((r) => r.taken)).toHaveLength(1);
+      // Another rule has its own count.
+      expect((await store.takeRuleSlot(tenantId, 'r_ba9876543210', phone, b, limit)).taken).toBe(true);
+      // A retried attempt of the winner keeps its slot; once the winner ended without sending, the slot is free.
+      const winner = results[0].taken ? a : b;
+      const loser = winner === a ? b : a;
+      expect((await store.takeRuleSlot(tenantId, 'r_0123456789ab', phone, winner, limit)).taken).toBe(true);
+      await svc.db.query(`UPDATE automation.sends SET status = 'failed' WHERE id = $1`, [winner]);
+      expect((await store.takeRuleSlot(tenantId, 'r_0123456789ab', phone, loser, limit)).taken).toBe(true);
+    }
+  });
+
   it('send window: a send due outside the window moves to the next opening, spread over minutes, and says why', async () => {
     // The window opens only two days from now (Mexico City), 09:00–10:00.
     const local = new Date(Date.now() - 6 * 3600_000); // UTC-6 all year
@@ -220,9 +251,7 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
       const lead = await createLead('Elisa Ventana');
       const deferred = await waitForLog(
         lead.id,
-        (log) =>
-          log.status === 'scheduled' &&
-          log.history.some((h) => /outside the send window/.test(h.detail ?? '')),
+        (log) => log.status === 'scheduled' && log.history.some((h) => /^deferred to /.test(h.detail ?? '')),
         'the send deferred',
       );
       const opening = Date.UTC(
@@ -234,7 +263,19 @@ describe('automation-service recipient protection (crm-service + meta-ads-servic
       const due = Date.parse(deferred.scheduledFor);
       expect(due).toBeGreaterThanOrEqual(opening);
       expect(due).toBeLessThan(opening + 30 * 60_000);
-      expect(deferred.history.at(-1)?.detail).toContain('09:00–10:00 America/Mexico_City');
+      // A deferral is not an attempt: attempts unchanged, and one history line saying when, on the contact's clock.
+      const minute = new Date(due - 6 * 3600_000).toISOString().slice(11, 16);
+      expect(deferred.history.map((h) => h.status)).toEqual(['scheduled', 'scheduled']);
+      expect(deferred.history[1].detail).toMatch(
+        new RegExp(
+          `^deferred to \\w{3} \\d{4}-\\d{2}-\\d{2} ${minute} America/Mexico_City: outside the send window`,
+        ),
+      );
+      expect(deferred.history[1].detail).toContain('09:00–10:00 America/Mexico_City');
+      const [row] = (await svc.db.query(`SELECT attempts FROM automation.sends WHERE id = $1`, [
+        deferred.id,
+      ])) as { attempts: number }[];
+      expect(row.attempts).toBe(0);
       expect(await messagesTo(lead.phone)).toHaveLength(0);
     } finally {
       await svc.rpc.call(Rpc.automation.updateProtection, { tenantId, sendWindow: null });

@@ -1,30 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Events, Rpc, type OpportunityView, type SessionUser } from '@crm/contracts';
-import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import {
-  connectTenantToSandbox,
-  freePort,
-  rpcError,
-  startServiceProcess,
-  waitFor,
-  type ServiceHandle,
-} from '@crm/testing';
+import type { ListeningSandbox, SandboxIds } from '@crm/meta-sandbox';
+import { connectTenantToSandbox, rpcError, waitFor } from '@crm/testing';
 import {
   historyOf,
   randomPhone,
   sleep,
-  startAutomationTestApp,
+  startAutomationStack,
+  type AutomationStack,
   type AutomationTestApp,
 } from './automation-test-app';
-import { startWebhookBridge } from './webhook-bridge';
 
 const APP_SECRET = 'rule-engine-app-secret';
 
-type SandboxMessage = {
-  wamid: string;
-  to: string;
-  template?: { name: string; language: string; params: string[] };
-};
 type SendRowLite = {
   id: string;
   rule_key: string;
@@ -41,26 +29,14 @@ type SendRowLite = {
  * events, the loop guard, CRUD validation and the dry run.
  */
 describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-service + sandbox)', () => {
+  let stack: AutomationStack;
   let sandbox: ListeningSandbox;
   let ids: SandboxIds;
-  let bridge: { url: string; close: () => Promise<void> };
-  let crm: ServiceHandle;
-  let meta: ServiceHandle;
   let svc: AutomationTestApp;
   let ceo: SessionUser;
   let tenantId: string;
-
-  const control = async <T>(path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status}`);
-    return (await response.json()) as T;
-  };
-  const messagesTo = async (phone: string) =>
-    (await control<{ data: SandboxMessage[] }>(`/messages?to=${encodeURIComponent(phone)}`)).data;
+  const control = <T>(path: string, body?: unknown) => stack.control<T>(path, body);
+  const messagesTo = (phone: string) => stack.messagesTo(phone);
 
   const actor = () => ({ tenantId, actorUserId: ceo.userId, actorRole: 'ceo' as const });
   const createLead = (name: string, leadSource: 'META_ADS' | 'WEBSITE' = 'META_ADS') =>
@@ -93,36 +69,8 @@ describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-se
     svc.rpc.call(Rpc.automation.updateRule, { tenantId, key, enabled: true, delaySeconds });
 
   beforeAll(async () => {
-    svc = await startAutomationTestApp({ pollMs: 200 });
-    bridge = await startWebhookBridge(svc.jetstream);
-    const metaSandbox = createSandbox({ appSecret: APP_SECRET, statusDelayMs: 50, webhookUrl: bridge.url });
-    sandbox = await metaSandbox.listen(0);
-    ids = idsOf(metaSandbox.state.dataset);
-    const common = {
-      DATABASE_URL: process.env.DATABASE_URL!,
-      NATS_URL: process.env.NATS_URL!,
-      LOG_LEVEL: 'warn',
-    };
-    [crm, meta] = await Promise.all([
-      // Generous start-up time: the machine is shared with other suites.
-      startServiceProcess(
-        'crm-service',
-        { ...common, HTTP_PORT: String(await freePort()) },
-        { timeoutMs: 90_000 },
-      ),
-      startServiceProcess(
-        'meta-ads-service',
-        {
-          ...common,
-          HTTP_PORT: String(await freePort()),
-          META_GRAPH_URL: sandbox.url,
-          META_APP_ID: ids.appId,
-          META_APP_SECRET: APP_SECRET,
-          TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        },
-        { timeoutMs: 90_000 },
-      ),
-    ]);
+    stack = await startAutomationStack({ appSecret: APP_SECRET });
+    ({ svc, sandbox, ids } = stack);
     ceo = await svc.rpc.call(Rpc.crm.signup, {
       companyName: 'Inmobiliaria Reglas',
       name: 'Carla Directora',
@@ -136,10 +84,7 @@ describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-se
 
   afterAll(async () => {
     await svc?.rpc.call(Rpc.meta.disconnect, { tenantId }).catch(() => undefined);
-    await svc?.close();
-    await Promise.all([crm?.stop(), meta?.stop()]);
-    await sandbox?.close();
-    await bridge?.close();
+    await stack?.close();
   });
 
   it('opportunity_reminder: one message N before the deadline, even when the event is delivered twice', async () => {
@@ -453,6 +398,254 @@ describe('rule engine: CRM events → rules → sends (crm-service + meta-ads-se
     expect((await historyOf(svc.db, tenantId, cancelled.id)).at(-1)?.detail).toBe('the contact replied');
     await svc.rpc.call(Rpc.automation.deleteRule, { tenantId, key: rule.key });
   }, 90_000);
+
+  it("a rule's new delay moves what it scheduled, from each send's anchor; claimed or retried sends keep their time", async () => {
+    await enable('lead_followup', 3600);
+    await enable('opportunity_reminder', 12);
+    try {
+      const waiting = await createLead('Tomás Reprogramado');
+      const claimed = await createLead('Úrsula Reclamada');
+      const retried = await createLead('Vicente Reintento');
+      const deadline = new Date(Date.now() + 3_600_000);
+      const opportunity = await createOpportunity(waiting.id, deadline, 'Visita movida');
+      const followupOf = async (leadId: string) =>
+        (
+          await waitForSends(
+            leadId,
+            (rows) => rows.some((r) => r.rule_key === 'lead_followup' && r.status === 'scheduled'),
+            'the follow-up scheduled',
+          )
+        ).find((r) => r.rule_key === 'lead_followup')!;
+      const [first, busy, again] = [
+        await followupOf(waiting.id),
+        await followupOf(claimed.id),
+        await followupOf(retried.id),
+      ];
+      expect(first.due_at.getTime()).toBe(Date.parse(waiting.createdAt) + 3600_000);
+      const reminder = (
+        await waitForSends(
+          waiting.id,
+          (rows) => rows.some((r) => r.rule_key === 'opportunity_reminder'),
+          'the reminder scheduled',
+        )
+      ).find((r) => r.rule_key === 'opportunity_reminder')!;
+      expect(reminder.due_at.getTime()).toBe(Date.parse(opportunity.deadline!) - 12_000);
+      // One is being sent right now (a replica holds its claim); one was tried once and waits for its retry.
+      await svc.db.query(
+        `UPDATE automation.sends SET status = 'sending', attempts = 1, lease_token = gen_random_uuid(),
+                lease_until = now() + interval '1 hour' WHERE id = $1`,
+        [busy.id],
+      );
+      await svc.db.query(`UPDATE automation.sends SET attempts = 1 WHERE id = $1`, [again.id]);
+
+      await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', delaySeconds: 7200 });
+      await svc.rpc.call(Rpc.automation.updateRule, {
+        tenantId,
+        key: 'opportunity_reminder',
+        delaySeconds: 600,
+      });
+
+      const dueOf = async (id: string) =>
+        (
+          (await svc.db.query(`SELECT status, due_at FROM automation.sends WHERE id = $1`, [id])) as {
+            status: string;
+            due_at: Date;
+          }[]
+        )[0];
+      const movedDue = Date.parse(waiting.createdAt) + 7200_000;
+      expect(await dueOf(first.id)).toEqual({ status: 'scheduled', due_at: new Date(movedDue) });
+      expect((await historyOf(svc.db, tenantId, first.id)).at(-1)).toMatchObject({
+        status: 'scheduled',
+        detail: `rule timing changed; due ${new Date(movedDue).toISOString()}`,
+      });
+      expect(await dueOf(reminder.id)).toEqual({
+        status: 'scheduled',
+        due_at: new Date(Date.parse(opportunity.deadline!) - 600_000),
+      });
+      expect(await dueOf(busy.id)).toEqual({ status: 'sending', due_at: busy.due_at });
+      expect(await dueOf(again.id)).toEqual({ status: 'scheduled', due_at: again.due_at });
+      // Saving the same timing again moves nothing and writes no history.
+      const historyLength = (await historyOf(svc.db, tenantId, first.id)).length;
+      await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key: 'lead_followup', delaySeconds: 7200 });
+      expect(await historyOf(svc.db, tenantId, first.id)).toHaveLength(historyLength);
+      await svc.db.query(`UPDATE automation.sends SET status = 'cancelled' WHERE id = $1`, [busy.id]);
+    } finally {
+      for (const key of ['lead_followup', 'opportunity_reminder']) {
+        await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key, enabled: false });
+      }
+    }
+  }, 90_000);
+
+  describe('events out of order (independent durables): the same end, cancelled, whichever comes first', () => {
+    const followupHistory = async (leadId: string) => {
+      const [row] = await waitForSends(
+        leadId,
+        (rows) => rows.some((r) => r.rule_key === 'lead_followup' && r.status === 'cancelled'),
+        'the follow-up cancelled',
+      );
+      return (await historyOf(svc.db, tenantId, row.id)).map((h) => [h.status, h.detail]);
+    };
+
+    it('lead contacted: status change after lead.created cancels; before it, lead.created creates it cancelled', async () => {
+      await enable('lead_followup', 3600);
+      // In order: the lead is created (its follow-up scheduled), then contacted.
+      const inOrder = await createLead('Olivia En Orden');
+      await waitForSends(inOrder.id, (rows) => rows[0]?.status === 'scheduled', 'the follow-up scheduled');
+      await svc.rpc.call(Rpc.crm.updateLeadStatus, { tenantId, leadId: inOrder.id, status: 'contactado' });
+      const expected = await followupHistory(inOrder.id);
+      expect(expected.map(([status]) => status)).toEqual(['scheduled', 'cancelled']);
+      expect(expected[1][1]).toBe('lead already contacted (lead moved to contactado)');
+
+      // Out of order: the status change is handled first, lead.created (with the status at creation) after it.
+      const leadId = randomUUID();
+      const createdAt = new Date(Date.now() - 5000);
+      await svc.jetstream.publish(
+        Events.leadStatusChanged,
+        { tenantId, leadId, from: 'nuevo', to: 'contactado', changedAt: new Date().toISOString() },
+        `ooo-status-${leadId}`,
+      );
+      await waitFor(
+        async () =>
+          (
+            (await svc.db.query(
+              `SELECT 1 FROM automation.lead_status_tombstones WHERE tenant_id = $1 AND lead_id = $2`,
+              [tenantId, leadId],
+            )) as unknown[]
+          ).length === 1,
+        { what: 'the status change to be handled' },
+      );
+      await svc.jetstream.publish(
+        Events.leadCreated,
+        {
+          tenantId,
+          leadId,
+          name: 'Pablo Desordenado',
+          phone: randomPhone(),
+          status: 'nuevo',
+          leadSource: 'META_ADS',
+          createdAt: createdAt.toISOString(),
+        },
+        `ooo-created-${leadId}`,
+      );
+      const history = await followupHistory(leadId);
+      expect(history).toEqual([
+        ['scheduled', `lead.created; due ${new Date(createdAt.getTime() + 3600_000).toISOString()}`],
+        expected[1],
+      ]);
+      expect((await sendsOf(leadId)).map((r) => r.status)).toEqual(['cancelled']);
+    }, 90_000);
+
+    it('a condition that stopped holding before its event was handled ends cancelled when due, not skipped', async () => {
+      await enable('lead_followup', 3600);
+      await enable('post_sale_feedback', 3600);
+      const contacted = await createLead('Quique Sin Evento');
+      const buyer = await createLead('Rosa Reembolsada');
+      const sale = await svc.rpc.call(Rpc.crm.createSale, {
+        ...actor(),
+        leadId: buyer.id,
+        amount: 700,
+        currency: 'MXN',
+      });
+      await waitForSends(contacted.id, (rows) => rows[0]?.status === 'scheduled', 'the follow-up scheduled');
+      await waitForSends(
+        buyer.id,
+        (rows) => rows.some((r) => r.rule_key === 'post_sale_feedback' && r.status === 'scheduled'),
+        'the feedback scheduled',
+      );
+      // The CRM changed, but automation has not heard of it yet (as if its events waited in another durable).
+      await svc.db.query(`UPDATE crm.leads SET status = 'contactado' WHERE tenant_id = $1 AND id = $2`, [
+        tenantId,
+        contacted.id,
+      ]);
+      await svc.db.query(
+        `UPDATE crm.sales_transactions SET status = 'refunded' WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, sale.id],
+      );
+      await svc.db.query(
+        `UPDATE automation.sends SET due_at = now()
+          WHERE tenant_id = $1 AND status = 'scheduled'
+            AND ((lead_id = $2 AND rule_key = 'lead_followup') OR (lead_id = $3 AND rule_key = 'post_sale_feedback'))`,
+        [tenantId, contacted.id, buyer.id],
+      );
+      const ended = async (leadId: string, ruleKey: string) => {
+        const rows = await waitForSends(
+          leadId,
+          (list) => list.some((r) => r.rule_key === ruleKey && !['scheduled', 'sending'].includes(r.status)),
+          `${ruleKey} to end`,
+        );
+        const row = rows.find((r) => r.rule_key === ruleKey)!;
+        const [stored] = (await svc.db.query(`SELECT attempts, error FROM automation.sends WHERE id = $1`, [
+          row.id,
+        ])) as { attempts: number; error: unknown }[];
+        return { row, stored, history: await historyOf(svc.db, tenantId, row.id) };
+      };
+      const followup = await ended(contacted.id, 'lead_followup');
+      expect(followup.row.status).toBe('cancelled');
+      expect(followup.history.map((h) => [h.status, h.detail]).slice(1)).toEqual([
+        ['cancelled', 'lead already contacted'],
+      ]);
+      expect(followup.stored).toEqual({ attempts: 0, error: null });
+      const feedback = await ended(buyer.id, 'post_sale_feedback');
+      expect(feedback.row.status).toBe('cancelled');
+      // The words a `sale.refunded` event would have used.
+      expect(feedback.history.at(-1)).toMatchObject({ status: 'cancelled', detail: 'sale refunded' });
+      expect(await messagesTo(contacted.phone)).toHaveLength(0);
+      expect(await messagesTo(buyer.phone)).toHaveLength(0);
+    }, 90_000);
+
+    it('an opportunity closed or a sale refunded before its scheduling event is handled: nothing is created', async () => {
+      for (const key of ['opportunity_reminder', 'post_sale_feedback']) {
+        await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key, enabled: false });
+      }
+      const lead = await createLead('Sergio Tardío');
+      const opportunity = await createOpportunity(lead.id, new Date(Date.now() + 3_600_000));
+      await svc.rpc.call(Rpc.crm.updateOpportunity, {
+        ...actor(),
+        opportunityId: opportunity.id,
+        status: 'won',
+      });
+      const sale = await svc.rpc.call(Rpc.crm.createSale, {
+        ...actor(),
+        leadId: lead.id,
+        amount: 300,
+        currency: 'MXN',
+      });
+      await svc.rpc.call(Rpc.crm.updateSale, { ...actor(), saleId: sale.id, status: 'refunded' });
+      await enable('opportunity_reminder', 12);
+      await enable('post_sale_feedback', 12);
+      // opportunity.created and sale.completed delivered late, after the close and the refund were handled: the
+      // scheduling reads crm-service, which already says closed / refunded.
+      await svc.jetstream.publish(
+        Events.opportunityCreated,
+        opportunityCreatedOf(tenantId, opportunity),
+        `late-${randomUUID()}`,
+      );
+      await svc.jetstream.publish(
+        Events.saleCompleted,
+        {
+          tenantId,
+          saleId: sale.id,
+          leadId: lead.id,
+          opportunityId: null,
+          amount: sale.amount,
+          currency: sale.currency,
+          completedAt: sale.completedAt ?? new Date().toISOString(),
+        },
+        `late-${randomUUID()}`,
+      );
+      await sleep(2000);
+      const rows = await sendsOf(lead.id);
+      expect(rows.filter((r) => ['opportunity_reminder', 'post_sale_feedback'].includes(r.rule_key))).toEqual(
+        [],
+      );
+    }, 90_000);
+
+    afterAll(async () => {
+      for (const key of ['lead_followup', 'post_sale_feedback']) {
+        await svc.rpc.call(Rpc.automation.updateRule, { tenantId, key, enabled: false });
+      }
+    });
+  });
 
   it('refuses invalid rules with 4xx codes', async () => {
     const noStatus = await rpcError(

@@ -76,11 +76,12 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       [tenantId, notDue],
     );
     expect(states).toHaveLength(60);
-    expect(states.every((s) => s.status === 'sending' && s.attempts === 1 && s.claims === 1)).toBe(true);
+    // A claim is not yet an attempt in the history: "attempt N" is written when the request begins.
+    expect(states.every((s) => s.status === 'sending' && s.attempts === 1 && s.claims === 0)).toBe(true);
     expect((await sendRow(owner, tenantId, notDue)).status).toBe('scheduled');
   });
 
-  it('a fresh app instance picks up what was due while nothing ran: skips, retries, and marks stuck sends unknown', async () => {
+  it('a fresh app instance picks up what was due while nothing ran: cancels, retries, and marks stuck sends unknown', async () => {
     // Written while no automation-service is running (e.g. all services were down).
     const disabledTenant = randomUUID();
     await saveRule(owner, disabledTenant, { enabled: false });
@@ -110,17 +111,18 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       updatedAt: new Date(Date.now() - 10 * 60_000),
     });
 
-    const svc = await startAutomationTestApp({ pollMs: 100, stuckAfterMs: 120_000 });
+    const svc = await startAutomationTestApp({ pollMs: 100 });
     try {
-      await waitFor(async () => (await sendRow(owner, disabledTenant, dueWhileDown)).status === 'skipped', {
-        what: 'the disabled-rule send to be skipped',
+      // Its rule was turned off: what saving it off would have done (cancelled), not an attempt.
+      await waitFor(async () => (await sendRow(owner, disabledTenant, dueWhileDown)).status === 'cancelled', {
+        what: 'the disabled-rule send to be cancelled',
       });
-      const skippedHistory = await historyOf(owner, disabledTenant, dueWhileDown);
-      expect(skippedHistory.map((h) => [h.status, h.detail])).toEqual([
+      const cancelledHistory = await historyOf(owner, disabledTenant, dueWhileDown);
+      expect(cancelledHistory.map((h) => [h.status, h.detail])).toEqual([
         ['scheduled', 'fixture'],
-        ['sending', 'attempt 1'],
-        ['skipped', 'rule disabled'],
+        ['cancelled', 'rule disabled'],
       ]);
+      expect((await sendRow(owner, disabledTenant, dueWhileDown)).attempts).toBe(0);
 
       // crm-service is not running: the lead lookup cannot answer, so the send goes back to `scheduled`, later.
       const retried = await waitFor(
@@ -133,15 +135,15 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       expect(retried.error?.code).toBe('UPSTREAM_TIMEOUT');
       expect(retried.due_at.getTime()).toBeGreaterThan(Date.now() + BASE_RETRY_DELAY_MS - 15_000);
       const retryHistory = await historyOf(owner, enabledTenant, needsCrm);
-      expect(retryHistory.map((h) => h.status)).toEqual(['scheduled', 'sending', 'scheduled']);
-      expect(retryHistory[2].detail).toMatch(/^UPSTREAM_TIMEOUT: .*retry at /);
+      expect(retryHistory.map((h) => h.status)).toEqual(['scheduled', 'scheduled']);
+      expect(retryHistory[1].detail).toMatch(/^UPSTREAM_TIMEOUT: .*retry at /);
 
       // Claimed before leases existed: whether its request left cannot be told, so `unknown` (never failed, never
       // re-sent blindly).
       const unknown = await waitFor(
         async () => {
           const row = await sendRow(owner, enabledTenant, stuck);
-          return (row.status as string) === 'unknown' ? row : undefined;
+          return row.status === 'unknown' ? row : undefined;
         },
         { what: 'the stuck send to be unknown' },
       );
@@ -214,12 +216,16 @@ describe('automation-service scheduler: durable schedule, claims, restarts', () 
       expect(rescheduled.status).toBe('scheduled');
       expect(rescheduled.attempts).toBe(0);
       const unknown = await sendRow(owner, tenantId, begun);
-      expect(unknown.status as string).toBe('unknown');
+      expect(unknown.status).toBe('unknown');
       expect(unknown.error).toMatchObject({ code: 'OUTCOME_UNKNOWN', reason: 'outcome_unknown' });
       expect((await historyOf(owner, tenantId, notBegun)).map((h) => [h.status, h.detail])).toEqual([
         ['scheduled', 'fixture'],
-        ['sending', 'attempt 1'],
         ['scheduled', 'lease expired before sending; rescheduled'],
+      ]);
+      expect((await historyOf(owner, tenantId, begun)).map((h) => [h.status, h.detail])).toEqual([
+        ['scheduled', 'fixture'],
+        ['sending', 'attempt 1'],
+        ['unknown', 'lease expired while sending; outcome unknown, not re-sent'],
       ]);
 
       // The old holder can neither begin nor settle what it lost; the next claim (B) can.

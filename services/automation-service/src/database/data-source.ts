@@ -10,6 +10,9 @@ import { SendLeasesAndPauses1768200000000 } from './migrations/1768200000000-Sen
 import { TemplateStates1768300000000 } from './migrations/1768300000000-TemplateStates';
 import { RecipientProtection1768400100000 } from './migrations/1768400100000-RecipientProtection';
 import { LiveSendEventsAndLeadOutcomes1768500000000 } from './migrations/1768500000000-LiveSendEventsAndLeadOutcomes';
+import { LeadStatusTombstones1768600000000 } from './migrations/1768600000000-LeadStatusTombstones';
+import { SendAnchors1768600000001 } from './migrations/1768600000001-SendAnchors';
+import { RuleLimitMarks1768600000002 } from './migrations/1768600000002-RuleLimitMarks';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -28,6 +31,9 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       TemplateStates1768300000000,
       RecipientProtection1768400100000,
       LiveSendEventsAndLeadOutcomes1768500000000,
+      LeadStatusTombstones1768600000000,
+      SendAnchors1768600000001,
+      RuleLimitMarks1768600000002,
     ],
     applicationName: 'automation-service',
   });

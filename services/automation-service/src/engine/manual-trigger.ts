@@ -71,7 +71,9 @@ export class ManualTrigger {
   /**
    * Send the rule to one lead now (the scheduler picks it up within a poll interval). It ignores the rule's switch
    * and conditions, never messages an opted-out contact, and is once per rule × lead (× opportunity/sale);
-   * for `lead_followup` it is the lead's one follow-up.
+   * for `lead_followup` it is the lead's one follow-up. Once more only when that send ended failed with an unknown
+   * outcome (WhatsApp never said, nothing proved it was not sent): the system never re-sends that on a guess, a
+   * person may — one more send, under a key of its own.
    */
   async trigger(request: TriggerRequest): Promise<AutomationLogView> {
     const { tenantId, ruleKey, leadId } = request;
@@ -82,21 +84,33 @@ export class ManualTrigger {
       throw new DomainError('VALIDATION', 'contact opted out: automations never message them');
     }
     const about = pickEntity(rule, facts.lead, request);
-    const row = await this.store.insertScheduled({
-      tenantId,
-      ruleKey,
-      leadId,
-      occurrenceKey: manualOccurrenceKey(ruleKey, leadId, about),
-      opportunityId: about.opportunityId,
-      saleId: about.saleId,
-      phone: facts.lead.phone,
-      leadName: facts.lead.name,
-      templateName: rule.templateName,
-      templateLanguage: rule.templateLanguage,
-      dueAt: new Date(),
-      manual: true,
-      detail: 'triggered manually',
-    });
+    const occurrenceKey = manualOccurrenceKey(ruleKey, leadId, about);
+    const insert = (key: string, detail: string) =>
+      this.store.insertScheduled({
+        tenantId,
+        ruleKey,
+        leadId,
+        occurrenceKey: key,
+        opportunityId: about.opportunityId,
+        saleId: about.saleId,
+        phone: facts.lead.phone,
+        leadName: facts.lead.name,
+        templateName: rule.templateName,
+        templateLanguage: rule.templateLanguage,
+        dueAt: new Date(),
+        manual: true,
+        detail,
+      });
+    let row = await insert(occurrenceKey, 'triggered manually');
+    if (!row) {
+      const previous = await this.store.findByOccurrence(tenantId, occurrenceKey);
+      if (previous?.status === 'failed' && previous.error?.reason === 'outcome_unknown') {
+        row = await insert(
+          `${occurrenceKey}:resend`,
+          `triggered manually again (send ${previous.id} ended with an unknown outcome)`,
+        );
+      }
+    }
     if (!row) throw new DomainError('CONFLICT', 'already sent to this lead', { leadId, ruleKey });
     const view = await this.store.getLogView(tenantId, row.id);
     if (!view) throw new DomainError('INTERNAL', 'the send just created is missing');
@@ -137,6 +151,7 @@ export class ManualTrigger {
       return preview;
     }
     preview.to = facts.lead.phone;
+    if (!facts.lead.phone) refuse('no_phone', 'lead has no phone number');
     if (facts.lead.optedOut) refuse('opted_out', 'contact opted out');
     if (rule.pause) refuse('rule_paused', rule.pause.message);
     let about: About = { opportunityId: null, saleId: null };

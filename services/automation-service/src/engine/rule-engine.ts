@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import {
   normalizePhone,
   type AutomationRuleView,
@@ -15,11 +16,20 @@ import {
   type WhatsappStatusEvent,
 } from '@crm/contracts';
 import { whyNotApplicable, type NotApplicable, type RuleFacts } from '../rules/rule-conditions';
-import { occurrenceFor, occurrenceStillCurrent, type TriggerEvent } from '../rules/occurrence';
+import {
+  isBeforeAnchor,
+  occurrenceFor,
+  occurrenceStillCurrent,
+  type TriggerEvent,
+} from '../rules/occurrence';
 import { RulesService } from '../rules/rules.service';
 import { CALLBACK_PREFIX } from '../sends/sends.service';
 import { SendStore, type SendRow } from '../sends/send-store';
 import { RuleFactsLoader, type LoadedFacts } from '../rules/rule-facts';
+import { TombstoneStore } from './tombstone-store';
+
+/** What became of the facts a scheduling event carries, as a cancellation heard earlier tells it. */
+type LaterFacts = { facts: RuleFacts; cause: string };
 
 /** Facts known from a `lead.created` event alone (enough unless a rule asks about campaign, seller or tags). */
 function factsFromLeadCreated(event: LeadCreatedEvent): RuleFacts {
@@ -57,15 +67,33 @@ export class RuleEngine {
     private readonly store: SendStore,
     private readonly rules: RulesService,
     private readonly facts: RuleFactsLoader,
+    private readonly tombstones: TombstoneStore,
   ) {}
 
   // ---- triggers ----
 
+  /**
+   * Rules that need no more than the event's own facts are scheduled from them (no crm-service call). The lead may
+   * have changed status since — and that `lead.status-changed` may already have been handled (independent
+   * durables): its tombstone makes the send start out `cancelled`, as it would have ended in order.
+   */
   async onLeadCreated(event: LeadCreatedEvent): Promise<void> {
+    const partial = factsFromLeadCreated(event);
+    const createdAt = new Date(event.createdAt);
     await this.fire(
       event.tenantId,
-      { type: 'lead.created', leadId: event.leadId, at: new Date(event.createdAt) },
-      { partial: factsFromLeadCreated(event), phone: event.phone, leadName: event.name },
+      { type: 'lead.created', leadId: event.leadId, at: createdAt },
+      {
+        partial,
+        phone: event.phone,
+        leadName: event.name,
+        later: async () => {
+          const seen = await this.tombstones.leadStatusSince(event.tenantId, event.leadId, createdAt);
+          return seen
+            ? { facts: { lead: { ...partial.lead, status: seen.status } }, cause: seen.cause }
+            : null;
+        },
+      },
     );
     // An imported lead's round-robin setter travels in its `lead.created` (crm-service publishes no separate
     // `lead.assigned` for it): `lead.assigned` rules start from here for those leads.
@@ -80,7 +108,14 @@ export class RuleEngine {
   }
 
   async onLeadStatusChanged(event: LeadStatusChangedEvent): Promise<void> {
-    await this.recheckLead(event.tenantId, event.leadId, `lead moved to ${event.to}`);
+    const cause = `lead moved to ${event.to}`;
+    // Before the re-check: a `lead.created` handled after this finds the change even if it raced the re-check.
+    await this.tombstones.recordLeadStatus(event.tenantId, event.leadId, {
+      status: event.to,
+      cause,
+      changedAt: new Date(event.changedAt),
+    });
+    await this.recheckLead(event.tenantId, event.leadId, cause);
     await this.fire(event.tenantId, {
       type: 'lead.status_changed',
       leadId: event.leadId,
@@ -208,13 +243,15 @@ export class RuleEngine {
 
   /**
    * Schedule one send per enabled rule this event starts, if its conditions hold now. Redeliveries insert nothing
-   * (`UNIQUE (tenant_id, occurrence_key)`).
+   * (`UNIQUE (tenant_id, occurrence_key)`). A send scheduled from the event's own facts (`partial`) that a later
+   * change already handled would have cancelled (`later`) is created `cancelled`, with that cancellation's words.
    */
   private async fire(
     tenantId: string,
     trigger: TriggerEvent,
     options: {
       partial?: RuleFacts;
+      later?: () => Promise<LaterFacts | null>;
       phone?: string;
       leadName?: string;
       rules?: AutomationRuleView[];
@@ -222,6 +259,7 @@ export class RuleEngine {
   ): Promise<void> {
     const rules = options.rules ?? (await this.rules.listEnabledFor(tenantId, [trigger.type]));
     let loaded: LoadedFacts | null | undefined;
+    let later: LaterFacts | null | undefined;
     for (const rule of rules) {
       const occurrence = occurrenceFor(rule, trigger);
       if (!occurrence) continue;
@@ -238,6 +276,9 @@ export class RuleEngine {
         this.logger.debug(`${rule.key} not scheduled for lead ${trigger.leadId}: ${why.text}`);
         continue;
       }
+      // Facts read from crm-service are current; the event's own may be stale.
+      if (facts === options.partial && options.later) later ??= await options.later();
+      const cancelled = facts === options.partial && later ? whyNotApplicable(rule, later.facts) : null;
       const row = await this.store.insertScheduled({
         tenantId,
         ruleKey: rule.key,
@@ -250,10 +291,16 @@ export class RuleEngine {
         templateName: rule.templateName,
         templateLanguage: rule.templateLanguage,
         dueAt: occurrence.dueAt,
+        anchorAt: occurrence.anchorAt,
         manual: false,
         detail: `${trigger.type.replace('_', ' ')}; due ${occurrence.dueAt.toISOString()}`,
+        cancelledBecause: cancelled && later ? `${cancelled.text} (${later.cause})` : undefined,
       });
-      if (row) this.logger.log(`scheduled ${occurrence.occurrenceKey} at ${occurrence.dueAt.toISOString()}`);
+      if (row && cancelled) {
+        this.logger.log(`${occurrence.occurrenceKey} created cancelled: ${cancelled.text} (heard before)`);
+      } else if (row) {
+        this.logger.log(`scheduled ${occurrence.occurrenceKey} at ${occurrence.dueAt.toISOString()}`);
+      }
     }
   }
 
@@ -299,6 +346,25 @@ export class RuleEngine {
     const facts = cache.get(cacheKey);
     if (!facts) return { reason: 'lead_not_found', text: 'lead not found' };
     return occurrenceStillCurrent(rule, row.occurrence_key, facts) ?? whyNotApplicable(rule, facts);
+  }
+
+  /**
+   * A rule was saved (inside its transaction, `db`): a new `delaySeconds` moves its scheduled, never-attempted sends
+   * to the due time their anchor gives with it. A trigger of another type is another rule in all but name: its
+   * waiting sends keep their time.
+   */
+  async onRuleSaved(
+    db: EntityManager,
+    tenantId: string,
+    before: AutomationRuleView,
+    saved: AutomationRuleView,
+  ): Promise<void> {
+    if (saved.delaySeconds === before.delaySeconds || saved.trigger.type !== before.trigger.type) return;
+    const moved = await this.store.retimeScheduled(db, tenantId, saved.key, {
+      delaySeconds: saved.delaySeconds,
+      beforeAnchor: isBeforeAnchor(saved.trigger.type),
+    });
+    if (moved > 0) this.logger.log(`rule ${saved.key}: ${moved} scheduled send(s) moved to its new timing`);
   }
 
   /** A rule turned off or deleted: its scheduled sends will not go out (a person's triggers stay, unless deleted). */

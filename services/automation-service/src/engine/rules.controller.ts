@@ -27,10 +27,15 @@ export class RulesController {
     return this.rules.list(request.tenantId);
   }
 
-  /** Saving a rule as off cancels its scheduled sends (a person's triggers stay). */
+  /**
+   * A new timing moves the rule's scheduled sends in the same transaction; saving a rule as off cancels its
+   * scheduled sends (a person's triggers stay).
+   */
   @MessagePattern(Rpc.automation.updateRule)
   async update(@Payload() request: UpdateRuleRequest): Promise<RpcReply<typeof Rpc.automation.updateRule>> {
-    const rule = await this.rules.update(request);
+    const rule = await this.rules.update(request, (db, before, saved) =>
+      this.engine.onRuleSaved(db, request.tenantId, before, saved),
+    );
     if (!rule.enabled) await this.engine.onRuleStopped(request.tenantId, rule.key, false);
     return rule;
   }

@@ -145,6 +145,43 @@ export class ProtectionStore {
     });
   }
 
+  /**
+   * Take one of the rule's slots for this contact (`limits.maxPerContact` per `limits.perDays`; every day so far when
+   * `days` is null), or say the limit is reached. The same discipline as `takeFrequencySlot`: a transaction-scoped
+   * advisory lock on (tenant, rule, phone) shared by every replica, a mark that counts only while its send is
+   * `sending` or later, and an idempotent re-mark for a retried attempt.
+   */
+  async takeRuleSlot(
+    tenantId: string,
+    ruleKey: string,
+    phone: string,
+    sendId: string,
+    limit: { max: number; days: number | null },
+  ): Promise<{ taken: true } | { taken: false; used: number }> {
+    return this.db.withTenant(tenantId, async (db) => {
+      await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `automation.rule-limit:${tenantId}:${ruleKey}:${phone}`,
+      ]);
+      const rows: { used: number }[] = await db.query(
+        `SELECT count(*)::int AS used
+           FROM automation.rule_limit_marks m
+           JOIN automation.sends s ON s.tenant_id = m.tenant_id AND s.id = m.send_id
+          WHERE m.tenant_id = $1 AND m.rule_key = $2 AND m.phone = $3 AND m.send_id <> $4
+            AND ($5::int IS NULL OR m.at > now() - make_interval(days => $5::int))
+            AND s.status IN ${HOLDS_SLOT}`,
+        [tenantId, ruleKey, phone, sendId, limit.days],
+      );
+      const used = rows[0].used;
+      if (used >= limit.max) return { taken: false, used };
+      await db.query(
+        `INSERT INTO automation.rule_limit_marks (send_id, tenant_id, rule_key, phone) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (send_id) DO UPDATE SET at = now(), phone = EXCLUDED.phone`,
+        [sendId, tenantId, ruleKey, phone],
+      );
+      return { taken: true };
+    });
+  }
+
   /** The lead's sends still waiting (`scheduled`), with their rule and template, to decide which to cancel. */
   async scheduledOfLead(
     tenantId: string,

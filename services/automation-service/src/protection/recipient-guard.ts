@@ -3,6 +3,7 @@ import {
   DEFAULT_SEND_WINDOW,
   normalizePhone,
   type AutomationRuleView,
+  type RuleLimits,
   type SendReason,
   type SendWindow,
 } from '@crm/contracts';
@@ -10,7 +11,7 @@ import type { PreparedSend } from '../scheduler/send-preparer';
 import type { SendRow } from '../sends/send-store';
 import { ProtectionStore } from './protection-store';
 import { timezoneOfPhone } from './recipient-timezone';
-import { describeWindow, nextOpening, spreadSeconds } from './send-window';
+import { describeDeferral, describeWindow, nextOpening, spreadSeconds } from './send-window';
 import { RecipientLookups } from './template-categories';
 
 /**
@@ -42,6 +43,17 @@ export function renderFreeForm(text: string, parameters: readonly string[]): str
   return text.replace(/\{\{\s*(\d+)\s*\}\}/g, (_, n: string) => parameters[Number(n) - 1] ?? '');
 }
 
+/** A rule's own limit per contact, when it has one. */
+export function ruleLimitOf(limits: Partial<RuleLimits>): { max: number; days: number | null } | null {
+  return limits.maxPerContact ? { max: limits.maxPerContact, days: limits.perDays ?? null } : null;
+}
+
+/** The history line of a send beyond its rule's limit for the contact. */
+export function describeRuleLimit(limit: { max: number; days: number | null }, used: number): string {
+  const period = limit.days ? `in the last ${limit.days} day(s)` : 'so far';
+  return `rule_limit: this contact already got ${used} message(s) of this rule ${period} (at most ${limit.max})`;
+}
+
 /**
  * Recipient protection, checked for every due send after it is prepared and before it leaves, in this order:
  * 1. opt-out: never a marketing (or unknown-category) template to an opted-out contact; a utility template only when
@@ -51,9 +63,11 @@ export function renderFreeForm(text: string, parameters: readonly string[]): str
  * 3. the send window (rule's, else the tenant's, else `DEFAULT_SEND_WINDOW`) in the recipient's timezone (their
  *    phone's country when it has one zone, else the tenant's): outside it the send moves to the next opening,
  *    spread over the first minutes by send id;
- * 4. the frequency cap: at most N marketing templates per contact per H hours (tenant setting, default 1 per 24 h),
+ * 4. the rule's own limit: at most `limits.maxPerContact` sends of the rule per contact in `limits.perDays` days,
+ *    taken under a per-(rule, contact) lock, as the cap;
+ * 5. the frequency cap: at most N marketing templates per contact per H hours (tenant setting, default 1 per 24 h),
  *    taken under a per-contact lock so two replicas cannot both take the last slot.
- * A person's manual trigger skips 3 and 4 (they chose to send now); opt-out always applies.
+ * A person's manual trigger skips 3 to 5 (they chose to send now); opt-out always applies.
  */
 @Injectable()
 export class RecipientGuard {
@@ -65,7 +79,7 @@ export class RecipientGuard {
 
   async check(
     row: SendRow,
-    prepared: Exclude<PreparedSend, { skip: string }>,
+    prepared: Extract<PreparedSend, { request: unknown }>,
     now = new Date(),
   ): Promise<GuardVerdict> {
     const tenantId = row.tenant_id;
@@ -107,10 +121,14 @@ export class RecipientGuard {
           const deferUntil = new Date(
             opening.at.getTime() + spreadSeconds(row.id, opening.at, opening.closesAt) * 1000,
           );
-          return {
-            deferUntil,
-            detail: `outside the send window (${describeWindow(window, zone)}); moved to ${deferUntil.toISOString()}`,
-          };
+          return { deferUntil, detail: describeDeferral(deferUntil, window, zone) };
+        }
+      }
+      const limit = rule.limits ? ruleLimitOf(rule.limits) : null;
+      if (limit) {
+        const slot = await this.store.takeRuleSlot(tenantId, row.rule_key, phone, row.id, limit);
+        if (!slot.taken) {
+          return { skip: describeRuleLimit(limit, slot.used), reason: 'rule_limit' };
         }
       }
       if (!asText && marketing && rule.limits?.respectFrequencyCap !== false) {

@@ -88,3 +88,13 @@ export function describeWindow(window: SendWindow, zone: string): string {
   const days = [...window.days].sort((a, b) => a - b).map((d) => DAY_NAMES[d]);
   return `${days.join(',') || 'no days'} ${window.start}–${window.end} ${zone}`;
 }
+
+/** "Mon 2026-11-30 09:07 America/Mexico_City": an instant on the wall clock of `zone`, for a send's history. */
+export function describeLocalTime(at: Date, zone: string): string {
+  return `${DateTime.fromJSDate(at, { zone }).toFormat('ccc yyyy-LL-dd HH:mm', { locale: 'en' })} ${zone}`;
+}
+
+/** The history line of a send moved to the window's next opening: when it will go, in the recipient's time, and why. */
+export function describeDeferral(until: Date, window: SendWindow, zone: string): string {
+  return `deferred to ${describeLocalTime(until, zone)}: outside the send window (${describeWindow(window, zone)})`;
+}

@@ -1,4 +1,4 @@
-import { manualOccurrenceKey, occurrenceFor, occurrenceStillCurrent } from './occurrence';
+import { dueAtFor, manualOccurrenceKey, occurrenceFor, occurrenceStillCurrent } from './occurrence';
 
 const LEAD = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const OPP = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
@@ -26,6 +26,7 @@ describe('occurrence keys and due times', () => {
       ),
     ).toEqual({
       occurrenceKey: `lead_followup:${LEAD}`,
+      anchorAt: at,
       dueAt: new Date('2026-11-27T10:00:00.000Z'),
       leadId: LEAD,
       opportunityId: null,
@@ -39,6 +40,7 @@ describe('occurrence keys and due times', () => {
     const event = { type: 'opportunity.deadline' as const, leadId: LEAD, opportunityId: OPP, deadline };
     expect(occurrenceFor(reminder, event, now)).toMatchObject({
       occurrenceKey: `opportunity_reminder:${OPP}:${deadline.getTime()}`,
+      anchorAt: deadline,
       dueAt: new Date('2026-11-26T13:00:00.000Z'),
       opportunityId: OPP,
     });
@@ -123,5 +125,11 @@ describe('occurrence keys and due times', () => {
         opportunity: { deadline: null },
       }),
     ).toBeNull();
+  });
+
+  it('a due time counts from its anchor: after the event, or before the deadline', () => {
+    expect(dueAtFor('lead.created', 3600, at)).toEqual(new Date('2026-11-26T11:00:00.000Z'));
+    expect(dueAtFor('sale.completed', 0, at)).toEqual(at);
+    expect(dueAtFor('opportunity.deadline', 3600, at)).toEqual(new Date('2026-11-26T09:00:00.000Z'));
   });
 });

@@ -15,6 +15,8 @@ export type TriggerEvent =
 /** One occurrence of a rule: at most one send per key, ever (`UNIQUE (tenant_id, occurrence_key)`). */
 export type Occurrence = {
   occurrenceKey: string;
+  /** The instant the rule's timing counts from: the event's time, or the deadline (stored as `sends.anchor_at`). */
+  anchorAt: Date;
   dueAt: Date;
   leadId: string;
   opportunityId: string | null;
@@ -42,24 +44,26 @@ export function occurrenceFor(
   now: Date = new Date(),
 ): Occurrence | null {
   if (rule.trigger.type !== event.type) return null;
-  const delayMs = rule.delaySeconds * 1000;
   const base = { leadId: event.leadId, opportunityId: null, saleId: null };
-  const after = (at: Date) => new Date(at.getTime() + delayMs);
+  const timed = (anchorAt: Date) => ({
+    anchorAt,
+    dueAt: dueAtFor(rule.trigger.type, rule.delaySeconds, anchorAt),
+  });
   switch (event.type) {
     case 'lead.created':
-      return { ...base, occurrenceKey: `${rule.key}:${event.leadId}`, dueAt: after(event.at) };
+      return { ...base, occurrenceKey: `${rule.key}:${event.leadId}`, ...timed(event.at) };
     case 'lead.status_changed':
       if (rule.trigger.toStatus && rule.trigger.toStatus !== event.toStatus) return null;
       return {
         ...base,
         occurrenceKey: `${rule.key}:${event.leadId}:${event.toStatus}:${event.at.getTime()}`,
-        dueAt: after(event.at),
+        ...timed(event.at),
       };
     case 'lead.assigned':
       return {
         ...base,
         occurrenceKey: `${rule.key}:${event.leadId}:${event.toUserId ?? 'none'}:${event.at.getTime()}`,
-        dueAt: after(event.at),
+        ...timed(event.at),
       };
     case 'opportunity.created':
     case 'opportunity.won':
@@ -68,7 +72,7 @@ export function occurrenceFor(
         ...base,
         opportunityId: event.opportunityId,
         occurrenceKey: `${rule.key}:${event.opportunityId}`,
-        dueAt: after(event.at),
+        ...timed(event.at),
       };
     case 'opportunity.deadline': {
       if (event.deadline.getTime() <= now.getTime()) return null;
@@ -76,7 +80,7 @@ export function occurrenceFor(
         ...base,
         opportunityId: event.opportunityId,
         occurrenceKey: `${rule.key}:${event.opportunityId}:${event.deadline.getTime()}`,
-        dueAt: new Date(event.deadline.getTime() - delayMs),
+        ...timed(event.deadline),
       };
     }
     case 'sale.completed':
@@ -85,15 +89,27 @@ export function occurrenceFor(
         opportunityId: event.opportunityId,
         saleId: event.saleId,
         occurrenceKey: `${rule.key}:${event.saleId}`,
-        dueAt: after(event.at),
+        ...timed(event.at),
       };
     case 'no_reply':
       return {
         ...base,
         occurrenceKey: `${rule.key}:${event.leadId}:${event.wamid}`.slice(0, 200),
-        dueAt: after(event.at),
+        ...timed(event.at),
       };
   }
+}
+
+/** Triggers whose `delaySeconds` counts back from their anchor (the deadline) instead of forward from the event. */
+export const isBeforeAnchor = (type: RuleTriggerType): boolean => type === 'opportunity.deadline';
+
+/**
+ * When a send of a rule is due, from its anchor: `delaySeconds` after the event, or that long before the deadline.
+ * The same arithmetic moves sends already scheduled when the rule's timing changes (`SendStore.retimeScheduled`).
+ */
+export function dueAtFor(type: RuleTriggerType, delaySeconds: number, anchorAt: Date): Date {
+  const delayMs = delaySeconds * 1000;
+  return new Date(anchorAt.getTime() + (isBeforeAnchor(type) ? -delayMs : delayMs));
 }
 
 /**

@@ -69,7 +69,7 @@ export class RuleFactsLoader {
   async leadIdByPhone(tenantId: string, phone: string): Promise<string | null> {
     const page = await this.rpc.call(Rpc.crm.listLeads, { tenantId, search: phone, pageSize: 5 });
     const digits = phone.replace(/\D/g, '');
-    const match = page.items.find((lead) => lead.phone.replace(/\D/g, '') === digits);
+    const match = page.items.find((lead) => lead.phone?.replace(/\D/g, '') === digits);
     return match?.id ?? null;
   }
 }

@@ -12,6 +12,7 @@ import {
   type UpdateRuleRequest,
 } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
+import type { EntityManager } from 'typeorm';
 import { DEFAULT_LIMITS, EMPTY_MAPPING, defaultRule } from './rule-defaults';
 import { RuleStore } from './rule-store';
 import { TemplatePreflight } from './template-preflight';
@@ -34,6 +35,15 @@ export function applyFields(
         header: [...request.mapping.header],
         body: [...request.mapping.body],
         buttons: request.mapping.buttons.map((b) => ({ index: b.index, source: b.source })),
+        ...(request.mapping.headerMedia
+          ? {
+              headerMedia: {
+                format: request.mapping.headerMedia.format,
+                link: request.mapping.headerMedia.link,
+                filename: request.mapping.headerMedia.filename ?? null,
+              },
+            }
+          : {}),
       }
     : request.variableMapping
       ? { ...current.mapping, body: [...request.variableMapping] }
@@ -105,7 +115,14 @@ export class RulesService {
     return rule ?? (isBuiltinKey(key) ? defaultRule(key) : null);
   }
 
-  async update(request: UpdateRuleRequest): Promise<AutomationRuleView> {
+  /**
+   * `onSaved` runs in the transaction that saves the rule (what it changes commits or rolls back with the rule):
+   * the engine moves the rule's scheduled sends to its new timing there.
+   */
+  async update(
+    request: UpdateRuleRequest,
+    onSaved?: (db: EntityManager, before: AutomationRuleView, saved: AutomationRuleView) => Promise<void>,
+  ): Promise<AutomationRuleView> {
     const { tenantId, key } = request;
     const current = await this.get(tenantId, key);
     if (current.builtIn && request.trigger && request.trigger.type !== current.trigger.type) {
@@ -123,7 +140,11 @@ export class RulesService {
     if (next.enabled && (request.enabled === true || templateTouched)) {
       await this.preflight.assertFits(tenantId, next);
     }
-    return this.db.withTenant(tenantId, (db) => this.store.upsert(db, tenantId, next));
+    return this.db.withTenant(tenantId, async (db) => {
+      const saved = await this.store.upsert(db, tenantId, next);
+      await onSaved?.(db, current, saved);
+      return saved;
+    });
   }
 
   async create(request: CreateRuleRequest): Promise<AutomationRuleView> {

@@ -6,6 +6,7 @@ const template: TemplateFacts = {
   status: 'APPROVED',
   bodyText: 'Hola {{1}}, te esperamos el {{2}} a las {{3}}.',
   parameterCount: 3,
+  headerFormat: 'TEXT',
   headerText: 'Cita de {{1}}',
   headerParameterCount: 1,
   buttonParameterCounts: [0, 1],
@@ -57,5 +58,35 @@ describe('pre-flight check of a mapping against its template', () => {
     const listed = { ...template, headerParameterCount: null, buttonParameterCounts: null };
     expect(mappingMisfit(rule({ header: [], buttons: [] }), listed)).toBeNull();
     expect(mappingMisfit(rule({ body: [] }), listed)).not.toBeNull();
+  });
+
+  describe('a media header', () => {
+    const imageTemplate: TemplateFacts = {
+      ...template,
+      headerFormat: 'IMAGE',
+      headerText: null,
+      headerParameterCount: 0,
+    };
+    const image = { format: 'IMAGE' as const, link: 'https://cdn.example.mx/promo.jpg' };
+
+    it('needs the media to send with it, of the same format', () => {
+      expect(mappingMisfit(rule({ header: [] }), imageTemplate)?.details).toMatchObject({
+        field: 'mapping.headerMedia',
+        reason: 'header_media_missing',
+      });
+      expect(mappingMisfit(rule({ header: [], headerMedia: image }), imageTemplate)).toBeNull();
+      expect(
+        mappingMisfit(
+          rule({ header: [], headerMedia: { format: 'VIDEO', link: 'https://cdn.example.mx/a.mp4' } }),
+          imageTemplate,
+        )?.message,
+      ).toBe('the header of template recordatorio_cita (es) is IMAGE, not VIDEO');
+    });
+
+    it('is refused on a template without one', () => {
+      expect(mappingMisfit(rule({ headerMedia: image }), template)?.details).toMatchObject({
+        reason: 'header_media_unexpected',
+      });
+    });
   });
 });

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   DomainError,
+  MEDIA_HEADER_FORMATS,
   Rpc,
   type AutomationRuleView,
+  type HeaderMedia,
   type TemplateDetailView,
   type TemplateView,
 } from '@crm/contracts';
@@ -17,6 +19,8 @@ export type TemplateFacts = Pick<
   TemplateView,
   'name' | 'language' | 'status' | 'bodyText' | 'parameterCount'
 > & {
+  /** The HEADER's format; null when the template has none or when only the list was available (not checked). */
+  headerFormat: TemplateDetailView['headerFormat'];
   headerText: string | null;
   headerParameterCount: number | null;
   /** Parameters of each button, by index. */
@@ -30,6 +34,7 @@ export function factsOfDetail(detail: TemplateDetailView): TemplateFacts {
     status: detail.status,
     bodyText: detail.bodyText,
     parameterCount: detail.parameterCount,
+    headerFormat: detail.headerFormat,
     headerText: detail.headerText,
     headerParameterCount: detail.headerParameterCount,
     buttonParameterCounts: detail.buttons.map((b) => b.parameterCount),
@@ -39,6 +44,7 @@ export function factsOfDetail(detail: TemplateDetailView): TemplateFacts {
 export function factsOfListed(template: TemplateView): TemplateFacts {
   return {
     ...template,
+    headerFormat: null,
     headerText: null,
     headerParameterCount: null,
     buttonParameterCounts: null,
@@ -61,6 +67,8 @@ export function mappingMisfit(
     };
   }
   const { mapping } = rule;
+  const mediaMisfit = headerMediaMisfit(label, mapping.headerMedia ?? null, template);
+  if (mediaMisfit) return mediaMisfit;
   if (template.headerParameterCount !== null && template.headerParameterCount !== mapping.header.length) {
     return {
       message: `template ${label} has ${template.headerParameterCount} header variable(s) but the mapping has ${mapping.header.length}`,
@@ -91,6 +99,38 @@ export function mappingMisfit(
         details: { field: 'mapping.buttons', button: unknown.index },
       };
     }
+  }
+  return null;
+}
+
+/**
+ * A template with an IMAGE/VIDEO/DOCUMENT header is sent with that media on every send (Meta answers 132012 without
+ * it): the rule must give a link of the same format, and only such a template takes one.
+ */
+function headerMediaMisfit(
+  label: string,
+  media: HeaderMedia | null,
+  template: TemplateFacts,
+): { message: string; details: Record<string, unknown> } | null {
+  const format = template.headerFormat;
+  const isMedia = format !== null && (MEDIA_HEADER_FORMATS as readonly string[]).includes(format);
+  if (isMedia && !media) {
+    return {
+      message: `the header of template ${label} is ${format}: give the https link of the media to send with it`,
+      details: { field: 'mapping.headerMedia', headerFormat: format, reason: 'header_media_missing' },
+    };
+  }
+  if (isMedia && media && media.format !== format) {
+    return {
+      message: `the header of template ${label} is ${format}, not ${media.format}`,
+      details: { field: 'mapping.headerMedia', headerFormat: format, reason: 'header_media_format' },
+    };
+  }
+  if (!isMedia && media && format !== null) {
+    return {
+      message: `template ${label} has no media header: remove the header media`,
+      details: { field: 'mapping.headerMedia', headerFormat: format, reason: 'header_media_unexpected' },
+    };
   }
   return null;
 }

@@ -6,6 +6,7 @@ const lead = {
   phone: '+5215512345678',
   email: 'maria@example.com',
   assignedUserName: 'Carlos Ruiz',
+  assignedUserPhone: '+5215587654321',
 };
 const tenant = { name: 'Inmobiliaria Sol', timezone: 'America/Mexico_City', locale: 'es-MX' };
 const opportunity = {
@@ -108,10 +109,32 @@ describe('template variable mapping', () => {
       resolveParameters({ header: ['opportunity.title'], body: [], buttons: [] }, { lead, tenant }),
     );
     expect(noOpportunity.message).toBe('no value for header {{1}} (opportunity.title)');
-    // crm-service keeps no phone for users.
-    expect(validationOf(() => resolveBodyParameters(['seller.phone'], { lead, tenant })).message).toMatch(
-      /seller\.phone/,
-    );
+  });
+
+  it("seller.phone is the assigned user's phone; none without a seller or when the seller has no phone", () => {
+    expect(
+      resolveParameters(
+        {
+          header: [],
+          body: ['seller.first_name', 'seller.phone'],
+          buttons: [{ index: 0, source: 'seller.phone' }],
+        },
+        { lead, tenant },
+      ),
+    ).toEqual({
+      header: [],
+      body: ['Carlos', '+5215587654321'],
+      buttons: [{ index: 0, text: '+5215587654321' }],
+    });
+    const sellerWithoutPhone = { ...lead, assignedUserPhone: null };
+    const unassigned = { ...lead, assignedUserName: null, assignedUserPhone: null };
+    for (const withoutPhone of [sellerWithoutPhone, unassigned]) {
+      const error = validationOf(() =>
+        resolveBodyParameters(['lead.first_name', 'seller.phone'], { lead: withoutPhone, tenant }),
+      );
+      expect(error.message).toBe('no value for body {{2}} (seller.phone)');
+      expect(error.details).toMatchObject({ reason: 'missing_variable', source: 'seller.phone' });
+    }
   });
 
   it('an empty mapping gives no parameters', () => {

@@ -10,7 +10,8 @@ import {
 
 /** Everything a template parameter can come from: the lead, its seller, the opportunity or sale, the tenant. */
 export type MappingContext = {
-  lead: Pick<LeadView, 'name' | 'phone' | 'email' | 'assignedUserName'>;
+  /** `assignedUserName`/`assignedUserPhone`: the seller, read with the lead (`crm.leads.get` joins the user). */
+  lead: Pick<LeadView, 'name' | 'phone' | 'email' | 'assignedUserName' | 'assignedUserPhone'>;
   /** Name for `tenant.name` (and `seller.*` of an unassigned lead); timezone and locale for dates and money. */
   tenant: Pick<TenantView, 'name' | 'timezone' | 'locale'> | null;
   opportunity?: Pick<OpportunityView, 'title' | 'value' | 'currency' | 'deadline'> | null;
@@ -67,8 +68,9 @@ export function valueOf(source: TemplateVariableSource, context: MappingContext)
     case 'seller.first_name':
       return seller ? firstName(seller) : null;
     case 'seller.phone':
-      // crm-service keeps no phone for users yet.
-      return null;
+      // The assigned user's phone in E.164, as `lead.phone`; no tenant fallback: a lead without a seller, or a seller
+      // without a phone, has none (missing_variable).
+      return lead.assignedUserPhone ?? null;
     case 'tenant.name':
       return tenant?.name ?? null;
     case 'opportunity.title':

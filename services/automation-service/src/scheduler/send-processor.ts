@@ -20,7 +20,7 @@ export const REQUEST_LEASE_MS = SEND_TEMPLATE_TIMEOUT_MS + 30_000;
 /** An `unknown` send is asked about (meta.whatsapp.send-outcome) when untouched this long. */
 export const RECONCILE_AFTER_MS = 20_000;
 
-type Outcome = 'accepted' | 'skipped' | 'failed' | 'retry' | 'unknown';
+type Outcome = 'accepted' | 'skipped' | 'cancelled' | 'failed' | 'retry' | 'unknown';
 
 function asDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
@@ -66,9 +66,11 @@ export class SendProcessor {
     try {
       const prepared = await this.preparer.prepare(row);
       if ('skip' in prepared) return await this.finish(row, 'skipped', prepared.skip, prepared.reason);
+      // What a cancellation event would have cancelled ends the same way, whichever came first.
+      if ('cancel' in prepared) return await this.finish(row, 'cancelled', prepared.cancel);
       // Recorded on the send with its next write (begun, skipped or deferred): what it was checked as.
       details = {
-        phone: prepared.lead.phone,
+        phone: prepared.request.to,
         leadName: prepared.lead.name,
         templateName: prepared.rule.templateName,
         templateLanguage: prepared.rule.templateLanguage,
@@ -126,8 +128,10 @@ export class SendProcessor {
 
   /**
    * Ask meta-ads-service what became of an `unknown` send (by its idempotency key) and settle it: accepted → its
-   * wamid (webhooks move it on), certainly not sent → back to the schedule (same key: at most once), rejected →
-   * failed with its reason; in flight / unknown → still unknown (asked again later; its status webhook may come).
+   * wamid (webhooks move it on), certainly not sent (the request never arrived, or evidence that WhatsApp never took
+   * it) → back to the schedule (same key: at most once), rejected → failed with its reason; expired (no evidence
+   * either way within the horizon) → failed `outcome_unknown`, final: never re-sent on a guess — a late status
+   * webhook still revives it, and a person may send it again by hand; in flight / unknown → asked again later.
    */
   async reconcile(row: SendRow): Promise<void> {
     const outcome = await this.rpc.call(Rpc.meta.sendOutcome, {
@@ -157,12 +161,24 @@ export class SendProcessor {
             detail: `reconciled: ${outcome.error?.message ?? 'rejected by WhatsApp'}`,
           });
         } else {
+          const why = outcome.error?.message ? `${code}: ${outcome.error.message}` : code;
           await this.store.settleUnknown(row.tenant_id, row.id, {
             kind: 'not_sent',
             dueAt: new Date(),
-            detail: `reconciled: not sent (${code}); rescheduled`,
+            detail: `reconciled: not sent (${why}); rescheduled`,
           });
         }
+        return;
+      }
+      case 'expired': {
+        const message =
+          'outcome unknown: WhatsApp never reported this message, and nothing shows it was not sent';
+        this.logger.warn(`send ${row.id}: ${message}; not re-sent automatically`);
+        await this.store.settleUnknown(row.tenant_id, row.id, {
+          kind: 'failed',
+          error: { code: 'OUTCOME_UNKNOWN', message, reason: 'outcome_unknown' },
+          detail: `${message}; not re-sent automatically (send it again by hand if it must go)`,
+        });
         return;
       }
       default:
@@ -258,19 +274,24 @@ export class SendProcessor {
     return 'failed';
   }
 
+  /**
+   * Skipped (recipient protection, a paused rule): the reason code (e.g. `frequency_cap`) rides in `error` so the
+   * log and the UI can name it. Cancelled (the occurrence no longer applies): written as a cancellation event writes
+   * it — the detail only — and, like a deferral, not an attempt.
+   */
   private async finish(
     row: SendRow,
-    to: 'skipped',
+    to: 'skipped' | 'cancelled',
     detail: string,
     reason?: SendReason,
     details?: SendDetails,
   ): Promise<Outcome> {
-    // The reason code (e.g. `frequency_cap`) rides in `error` so the log and the UI can name it.
-    const error = reason ? { code: reason, message: detail, reason } : undefined;
+    const error = to === 'skipped' && reason ? { code: reason, message: detail, reason } : undefined;
     await this.store.finishAttempt(row.tenant_id, row.id, to, {
       detail,
       error,
       leaseToken: row.lease_token ?? undefined,
+      refundAttempt: to === 'cancelled',
       details,
     });
     return to;

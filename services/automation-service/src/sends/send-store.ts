@@ -11,6 +11,7 @@ import type {
 } from '@crm/contracts';
 import { TenantDatabase, preparedQuery } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
+import { dayRange } from './log-day';
 import { nextStatus, revives, timestampsFor, type DeliveryUpdate } from './send-status';
 
 export type SendError = { code: string; message: string; reason?: SendReason; metaCode?: number };
@@ -39,6 +40,8 @@ export type SendRow = {
   status: SendStatus;
   manual: boolean;
   due_at: Date;
+  /** What `due_at` counts from (the event's time or the deadline); null for a person's trigger. */
+  anchor_at: Date | null;
   wamid: string | null;
   error: SendError | null;
   attempts: number;
@@ -76,9 +79,16 @@ export type NewSend = {
   templateName: string | null;
   templateLanguage: string | null;
   dueAt: Date;
+  /** What `dueAt` counts from (see `Occurrence.anchorAt`); a rule's new timing recomputes `dueAt` from it. */
+  anchorAt?: Date | null;
   manual: boolean;
   /** First line of the history. */
   detail: string;
+  /**
+   * The send is created already `cancelled`, with this as its second history line: a cancellation handled before
+   * the event that schedules it (events out of order) left a tombstone.
+   */
+  cancelledBecause?: string;
 };
 
 export const DEFAULT_LOG_PAGE_SIZE = 25;
@@ -132,20 +142,26 @@ export class SendStore {
     return this.db.withTenant(tenantId, (db) => preparedQuery<T>(db, sql, parameters));
   }
 
-  /** Insert a `scheduled` send unless its occurrence already has one — ever. Null when it existed. */
+  /**
+   * Insert a `scheduled` send unless its occurrence already has one — ever. Null when it existed. With
+   * `cancelledBecause` it is written as scheduled-then-cancelled in the same statement (two history rows).
+   */
   async insertScheduled(send: NewSend): Promise<SendRow | null> {
     const rows: SendRow[] = await this.query(
       send.tenantId,
       `WITH inserted AS (
          INSERT INTO automation.sends
            (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, manual, due_at,
-            occurrence_key, opportunity_id, sale_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8, $9, $11, $12, $13)
+            occurrence_key, opportunity_id, sale_id, anchor_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $14::text IS NULL THEN 'scheduled' ELSE 'cancelled' END,
+                 $8, $9, $11, $12, $13, $15)
          ON CONFLICT ON CONSTRAINT sends_tenant_occurrence_key DO NOTHING
          RETURNING *
        ), history AS (
          INSERT INTO automation.send_events (send_id, tenant_id, status, detail, at)
-         SELECT id, tenant_id, status, $10, created_at FROM inserted
+         SELECT id, tenant_id, 'scheduled', $10, created_at FROM inserted
+         UNION ALL
+         SELECT id, tenant_id, 'cancelled', $14::text, created_at FROM inserted WHERE $14::text IS NOT NULL
        )
        SELECT * FROM inserted`,
       [
@@ -162,6 +178,8 @@ export class SendStore {
         send.occurrenceKey ?? null,
         send.opportunityId ?? null,
         send.saleId ?? null,
+        send.cancelledBecause ?? null,
+        send.anchorAt ?? null,
       ],
     );
     return rows[0] ?? null;
@@ -170,7 +188,9 @@ export class SendStore {
   /**
    * Claim up to `limit` due sends: `scheduled` → `sending`, attempts + 1, each with a lease of its own (a random
    * token, until now + `leaseMs`). `FOR UPDATE SKIP LOCKED` makes concurrent schedulers (replicas) claim disjoint
-   * rows; tenants whose sends are paused (token expired) are left alone until their recheck time.
+   * rows; tenants whose sends are paused (token expired) are left alone until their recheck time. No history row
+   * yet: a claim that ends before its request begins (deferred to the send window, skipped, cancelled) is not an
+   * attempt; `beginRequest` writes "attempt N".
    */
   async claimDue(limit: number, leaseMs = 60_000): Promise<SendRow[]> {
     return this.db.asSystem('scheduler: claim due sends', (db) =>
@@ -190,9 +210,6 @@ export class SendStore {
              LIMIT $1
              FOR UPDATE SKIP LOCKED)
          RETURNING s.*
-       ), history AS (
-         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
-         SELECT id, tenant_id, 'sending', 'attempt ' || attempts FROM claimed
        )
        SELECT * FROM claimed ORDER BY due_at`,
         [limit, leaseMs],
@@ -203,8 +220,9 @@ export class SendStore {
   /**
    * The last step before the request leaves: only while this claim still holds an unexpired lease (a row claimed
    * without one: while it is still `sending`), stamp `requested_at`, record what is being sent (`details`) and
-   * extend the lease to cover the call — one write. False: the row is no longer ours (swept, expired, failed as
-   * stuck) — do not send. From here on a lost answer means `unknown`, never "not sent".
+   * extend the lease to cover the call. False: the row is no longer ours (swept, expired, failed as stuck) — do not
+   * send. From here on a lost answer means `unknown`, never "not sent". This is the attempt: its history row
+   * ("attempt N") is written here, in the same statement.
    */
   async beginRequest(
     tenantId: string,
@@ -223,7 +241,10 @@ export class SendStore {
                 template_name = COALESCE($7, template_name), template_language = COALESCE($8, template_language)
           WHERE tenant_id = $1 AND id = $2 AND status = 'sending' AND wamid IS NULL
             AND ($3::uuid IS NULL OR (lease_token = $3::uuid AND lease_until > now()))
-         RETURNING id
+         RETURNING id, tenant_id, attempts
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, 'sending', 'attempt ' || attempts FROM begun
        )
        SELECT id FROM begun`,
       [
@@ -377,7 +398,7 @@ export class SendStore {
   }
 
   /**
-   * Leave `sending` for `skipped`, `failed`, `unknown` or back to `scheduled` (retry at `dueAt`). Only from
+   * Leave `sending` for `skipped`, `cancelled`, `failed`, `unknown` or back to `scheduled` (retry at `dueAt`). Only from
    * `sending` and, with `leaseToken`, only while this claim holds the row: a row swept or re-claimed meanwhile is
    * not touched. `refundAttempt`: the attempt does not count (held back before anything left, e.g. pacing).
    * `details`: what the send was checked as (e.g. skipped by the recipient guard), recorded with it.
@@ -385,7 +406,7 @@ export class SendStore {
   async finishAttempt(
     tenantId: string,
     id: string,
-    to: 'skipped' | 'failed' | 'scheduled' | 'unknown',
+    to: 'skipped' | 'cancelled' | 'failed' | 'scheduled' | 'unknown',
     options: {
       detail: string;
       error?: SendError;
@@ -451,6 +472,19 @@ export class SendStore {
        SELECT count(*)::int AS count FROM changed`,
       [tenantId, id, wamid, detail],
     );
+  }
+
+  /** The send of one occurrence (status and error), if it has one. */
+  async findByOccurrence(
+    tenantId: string,
+    occurrenceKey: string,
+  ): Promise<Pick<SendRow, 'id' | 'status' | 'error'> | null> {
+    const rows: Pick<SendRow, 'id' | 'status' | 'error'>[] = await this.query(
+      tenantId,
+      `SELECT id, status, error FROM automation.sends WHERE tenant_id = $1 AND occurrence_key = $2`,
+      [tenantId, occurrenceKey],
+    );
+    return rows[0] ?? null;
   }
 
   /** Sends an inbound message from `phone` at `at` answers: the quoted message, or a recent one to that phone. */
@@ -570,7 +604,10 @@ export class SendStore {
     return toLogView(rows[0], histories.get(id) ?? []);
   }
 
-  /** Newest first, with each send's history: one query for the page, one for all its histories. */
+  /**
+   * Newest first, with each send's history: one query for the page, one for all its histories. Paged by
+   * `page`/`pageSize` over the filtered rows (rule, status, lead, and the tenant-local `day`).
+   */
   async listLogs(request: ListLogsRequest): Promise<Page<AutomationLogView>> {
     const page = request.page ?? 1;
     const pageSize = request.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
@@ -587,6 +624,14 @@ export class SendStore {
     if (request.leadId) {
       params.push(request.leadId);
       conditions.push(`lead_id = $${params.length}`);
+    }
+    if (request.day) {
+      // The day a send belongs to: when it went out, else when it is (or was) due — as the log shows it.
+      const { start, end } = dayRange(request.day, request.timezone);
+      params.push(start, end);
+      conditions.push(
+        `coalesce(sent_at, due_at) >= $${params.length - 1} AND coalesce(sent_at, due_at) < $${params.length}`,
+      );
     }
     const where = conditions.join(' AND ');
     const [countRows, rows] = await Promise.all([
@@ -693,6 +738,40 @@ export class SendStore {
       ],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * A rule's timing changed: every send of it still waiting and never attempted (`scheduled`, attempts 0, not a
+   * person's trigger) gets its due time again from its anchor — `delaySeconds` after it, or before it when
+   * `beforeAnchor` (a deadline) — with one history row each. Runs in the caller's transaction (`db`, the rule's save),
+   * so the rule and its sends change together; a send claimed meanwhile (`sending`) is not touched: the claim's row
+   * lock makes this wait and then skip it. Returns how many moved.
+   */
+  async retimeScheduled(
+    db: EntityManager,
+    tenantId: string,
+    ruleKey: string,
+    timing: { delaySeconds: number; beforeAnchor: boolean },
+  ): Promise<number> {
+    const rows: { count: number }[] = await db.query(
+      `WITH moved AS (
+         UPDATE automation.sends
+            SET due_at = anchor_at + make_interval(secs => $3::double precision * (CASE WHEN $4 THEN -1 ELSE 1 END)),
+                updated_at = now()
+          WHERE tenant_id = $1 AND rule_key = $2 AND status = 'scheduled' AND NOT manual AND attempts = 0
+            AND anchor_at IS NOT NULL
+            AND due_at <> anchor_at + make_interval(secs => $3::double precision * (CASE WHEN $4 THEN -1 ELSE 1 END))
+         RETURNING id, tenant_id, due_at
+       ), history AS (
+         INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
+         SELECT id, tenant_id, 'scheduled',
+                'rule timing changed; due ' || to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+           FROM moved
+       )
+       SELECT count(*)::int AS count FROM moved`,
+      [tenantId, ruleKey, timing.delaySeconds, timing.beforeAnchor],
+    );
+    return rows[0].count;
   }
 
   /** The rule's sends still waiting (`scheduled`). */

@@ -9,7 +9,7 @@ import {
   type ActorRequest,
   type EventPayload,
   type EventSubject,
-  type LeadView,
+  type LeadWithPhone,
   type Role,
 } from '@crm/contracts';
 import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
@@ -121,7 +121,11 @@ export function actorOf(t: TestTenant, role: Role): ActorRequest {
  * A manual lead of the tenant assigned to the user of `assignedTo`. Unassigned leads would go to the setters'
  * round-robin, so a lead nobody names is the ceo's own.
  */
-export function createLeadFor(crm: CrmTestApp, t: TestTenant, assignedTo: Role = 'ceo'): Promise<LeadView> {
+export function createLeadFor(
+  crm: CrmTestApp,
+  t: TestTenant,
+  assignedTo: Role = 'ceo',
+): Promise<LeadWithPhone> {
   return crm.rpc.call(Rpc.crm.createLead, {
     tenantId: t.tenantId,
     name: `Lead ${randomUUID().slice(0, 6)}`,

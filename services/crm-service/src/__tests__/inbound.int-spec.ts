@@ -9,7 +9,7 @@ import {
   type LeadgenReceivedEvent,
   type WhatsappInboundEvent,
 } from '@crm/contracts';
-import { waitFor, waitForConsumerIdle } from '@crm/testing';
+import { rpcError, waitFor, waitForConsumerIdle } from '@crm/testing';
 import { DURABLES } from '../inbound/inbound.consumers';
 import {
   collectEvents,
@@ -230,7 +230,7 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
     expect(created.filter((e) => e.phone === phone)).toHaveLength(1);
   });
 
-  it('attaches leadgen attribution to an existing unattributed lead and skips events without a phone', async () => {
+  it('attaches leadgen attribution to an existing unattributed lead and skips events with neither phone nor email', async () => {
     const phone = '+5215570006000';
     const existing = await crm.rpc.call(Rpc.crm.createLead, {
       tenantId: tenant.tenantId,
@@ -269,6 +269,158 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
       [tenant.tenantId, withoutPhone],
     );
     expect(orphans).toHaveLength(0);
+  });
+
+  async function leadsByEmail(email: string) {
+    const rows: {
+      id: string;
+      phone: string | null;
+      lead_source: string;
+      meta_ad_id: string | null;
+      meta_leadgen_id: string | null;
+      created_at: Date;
+    }[] = await crm.db.query(
+      `SELECT id, phone, lead_source, meta_ad_id, meta_leadgen_id, created_at
+         FROM crm.leads WHERE tenant_id = $1 AND email = $2`,
+      [tenant.tenantId, email],
+    );
+    return rows;
+  }
+
+  const leadgenEvent = (fields: Partial<LeadgenReceivedEvent>): LeadgenReceivedEvent => ({
+    tenantId: tenant.tenantId,
+    leadgenId: `lg-${randomUUID()}`,
+    pageId: '1234567890',
+    formId: '556',
+    createdTime: new Date().toISOString(),
+    ...fields,
+  });
+
+  it('keeps an organic Lead Ads lead with an email and no phone, dated by Meta, and dedupes it by email', async () => {
+    const email = `solo.correo.${randomUUID().slice(0, 8)}@example.com`;
+    const metaTime = new Date(Date.now() - 3 * 86_400_000);
+    metaTime.setMilliseconds(0);
+    const first = leadgenEvent({
+      fullName: 'Solo Correo',
+      email: email.toUpperCase(),
+      createdTime: metaTime.toISOString(),
+    });
+    await publish(Events.leadgenReceived, first, `leadgen:${first.leadgenId}`);
+    await waitFor(async () => (await leadsByEmail(email)).length === 1, { what: 'email-only lead' });
+    const [row] = await leadsByEmail(email);
+    expect(row).toMatchObject({
+      phone: null,
+      lead_source: 'META_ADS',
+      meta_ad_id: null,
+      meta_leadgen_id: first.leadgenId,
+    });
+    expect(row.created_at.toISOString()).toBe(metaTime.toISOString());
+    const view = await crm.rpc.call(Rpc.crm.getLead, { tenantId: tenant.tenantId, leadId: row.id });
+    expect(view).toMatchObject({ name: 'Solo Correo', phone: null, email, leadSource: 'META_ADS' });
+    const announced = await waitFor(() => created.find((e) => e.leadId === row.id), { what: 'lead.created' });
+    expect(announced.phone).toBeUndefined();
+    expect(announced.createdAt).toBe(metaTime.toISOString());
+    // Found by the leads list's search too.
+    const page = await crm.rpc.call(Rpc.crm.listLeads, { tenantId: tenant.tenantId, search: email });
+    expect(page.items.map((lead) => lead.id)).toEqual([row.id]);
+
+    // The same person answers another form (no phone again), then one with a phone: no second lead; the ad's
+    // attribution goes to the lead that had none.
+    const again = leadgenEvent({ fullName: 'Solo Correo', email });
+    const withPhoneAndAd = leadgenEvent({
+      fullName: 'Solo Correo',
+      email,
+      phone: '+5215570009100',
+      attribution: { adId: '120210000000000777', adsetId: '120210000000000778', campaignId: '1202100000779' },
+    });
+    await publish(Events.leadgenReceived, again, `leadgen:${again.leadgenId}`);
+    await publish(Events.leadgenReceived, withPhoneAndAd, `leadgen:${withPhoneAndAd.leadgenId}`);
+    await waitForConsumerIdle(DURABLES.leadgen);
+    const after = await leadsByEmail(email);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: row.id, meta_ad_id: '120210000000000777' });
+    expect(await leadsByPhone('+5215570009100')).toEqual([]);
+  });
+
+  it("keeps the answers the form's mapping sends to notes and tags", async () => {
+    const event = leadgenEvent({
+      fullName: 'Con Respuestas',
+      phone: '+5215570009500',
+      notes: 'Ciudad: Querétaro\n¿Cuál es tu presupuesto?: 2 millones',
+      tags: ['Contado', 'Casa'],
+    });
+    await publish(Events.leadgenReceived, event, `leadgen:${event.leadgenId}`);
+    const [lead] = await waitFor(
+      async () => {
+        const found = await leadsByPhone('+5215570009500');
+        return found.length === 1 ? found : undefined;
+      },
+      { what: 'lead with answers' },
+    );
+    expect(lead).toMatchObject({
+      notes: 'Ciudad: Querétaro\n¿Cuál es tu presupuesto?: 2 millones',
+      tags: ['Contado', 'Casa'],
+    });
+  });
+
+  it('two answers with one email published at once make one lead', async () => {
+    const email = `a.la.vez.${randomUUID().slice(0, 8)}@example.com`;
+    const events = [0, 1, 2].map(() => leadgenEvent({ fullName: 'A La Vez', email }));
+    await Promise.all(events.map((e) => publish(Events.leadgenReceived, e, `leadgen:${e.leadgenId}`)));
+    await waitFor(async () => (await leadsByEmail(email)).length === 1, { what: 'lead' });
+    await waitForConsumerIdle(DURABLES.leadgen);
+    expect(await leadsByEmail(email)).toHaveLength(1);
+  });
+
+  it("a lead with a phone is dated by Meta's created_time, never in the future", async () => {
+    const past = leadgenEvent({
+      fullName: 'Fecha Meta',
+      phone: '+5215570009200',
+      createdTime: '2026-01-02T03:04:05.000Z',
+    });
+    const future = leadgenEvent({
+      fullName: 'Reloj Adelantado',
+      phone: '+5215570009300',
+      createdTime: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const before = Date.now();
+    await publish(Events.leadgenReceived, past, `leadgen:${past.leadgenId}`);
+    await publish(Events.leadgenReceived, future, `leadgen:${future.leadgenId}`);
+    await waitFor(async () => (await leadsByPhone('+5215570009300')).length === 1, { what: 'leads' });
+    const [dated] = await leadsByPhone('+5215570009200');
+    expect(dated.createdAt).toBe('2026-01-02T03:04:05.000Z');
+    const [clamped] = await leadsByPhone('+5215570009300');
+    expect(new Date(clamped.createdAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(new Date(clamped.createdAt).getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('an email-only lead keeps its email: clearing it is refused until it has a phone', async () => {
+    const email = `sin.tel.${randomUUID().slice(0, 8)}@example.com`;
+    const event = leadgenEvent({ fullName: 'Sin Tel', email });
+    await publish(Events.leadgenReceived, event, `leadgen:${event.leadgenId}`);
+    const [row] = await waitFor(
+      async () => {
+        const rows = await leadsByEmail(email);
+        return rows.length === 1 ? rows : undefined;
+      },
+      { what: 'lead' },
+    );
+    const refused = await rpcError(
+      crm.rpc.call(Rpc.crm.updateLead, { tenantId: tenant.tenantId, leadId: row.id, email: null }),
+    );
+    expect(refused).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/without a phone/) });
+    const updated = await crm.rpc.call(Rpc.crm.updateLead, {
+      tenantId: tenant.tenantId,
+      leadId: row.id,
+      phone: '+5215570009400',
+    });
+    expect(updated.phone).toBe('+5215570009400');
+    const cleared = await crm.rpc.call(Rpc.crm.updateLead, {
+      tenantId: tenant.tenantId,
+      leadId: row.id,
+      email: null,
+    });
+    expect(cleared.email).toBeNull();
   });
 
   it('ignores events of unknown tenants without creating anything', async () => {

@@ -100,6 +100,8 @@ describe('crm-service: opportunities', () => {
         deadline: '2026-12-31T18:00:00.000Z',
         ownerId: tenant.users.professional.id,
         createdAt: created.createdAt,
+        // The version a consumer orders this opportunity's events by: its updated_at, here its creation.
+        updatedAt: created.createdAt,
       },
     ]);
     const detail = await crm.rpc.call(Rpc.crm.getLead, { tenantId: tenant.tenantId, leadId: l.id });

@@ -179,6 +179,7 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
         role: 'closer',
         active: true,
         createdAt: expect.any(String),
+        phone: null,
       });
       expect((await crm.rpc.call(Rpc.crm.verifyCredentials, { email, password: STRONG })).userId).toBe(
         user.id,
@@ -268,6 +269,73 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
         active: true,
       });
       expect((await crm.rpc.call(Rpc.crm.verifyCredentials, { email, password: STRONG })).userId).toBe(id);
+    });
+
+    it("keeps a user's phone in E.164 like a lead's; null removes it; a bad phone is VALIDATION; leads carry it", async () => {
+      const tenant = await createTestTenant(crm.db, 'Teléfonos');
+      const ceo = tenant.users.ceo.id;
+      const created = await crm.rpc.call(Rpc.crm.createUser, {
+        tenantId: tenant.tenantId,
+        name: 'Vendedora Con Teléfono',
+        email: uniqueEmail('tel'),
+        role: 'setter',
+        password: STRONG,
+        phone: '+52 (55) 1234-5678',
+      });
+      expect(created.phone).toBe('+5215512345678');
+      const update = (changes: { phone?: string | null; name?: string }) =>
+        crm.rpc.call(Rpc.crm.updateUser, {
+          tenantId: tenant.tenantId,
+          actorUserId: ceo,
+          userId: created.id,
+          ...changes,
+        });
+      expect((await update({ phone: '0034 612 345 678' })).phone).toBe('+34612345678');
+      expect((await update({ name: 'Vendedora Renombrada' })).phone).toBe('+34612345678'); // left out: kept
+
+      // The lead view (what automation-service maps `seller.phone` from) carries the assigned seller's phone.
+      const lead = await crm.rpc.call(Rpc.crm.createLead, {
+        tenantId: tenant.tenantId,
+        name: 'Lead De Vendedora',
+        phone: randomPhone(),
+        leadSource: 'MANUAL',
+        assignedUserId: created.id,
+      });
+      expect(lead).toMatchObject({
+        assignedUserName: 'Vendedora Renombrada',
+        assignedUserPhone: '+34612345678',
+      });
+      const detail = await crm.rpc.call(Rpc.crm.getLead, { tenantId: tenant.tenantId, leadId: lead.id });
+      expect(detail.assignedUserPhone).toBe('+34612345678');
+
+      for (const bad of ['5512345678', '+52 55 abc', '+12']) {
+        const error = await rpcError(update({ phone: bad }));
+        expect(error).toMatchObject({
+          code: 'VALIDATION',
+          message: 'phone must be in E.164 format, e.g. +5215512345678',
+        });
+      }
+      const badCreate = await rpcError(
+        crm.rpc.call(Rpc.crm.createUser, {
+          tenantId: tenant.tenantId,
+          name: 'Sin Alta',
+          email: uniqueEmail('bad-tel'),
+          role: 'closer',
+          password: STRONG,
+          phone: 'llámame',
+        }),
+      );
+      expect(badCreate.code).toBe('VALIDATION');
+      expect((await update({})).phone).toBe('+34612345678'); // the bad ones changed nothing
+
+      expect((await update({ phone: null })).phone).toBeNull();
+      const noPhone = await crm.rpc.call(Rpc.crm.getLead, {
+        tenantId: tenant.tenantId,
+        leadId: lead.id,
+      });
+      expect(noPhone.assignedUserPhone).toBeNull();
+      const users = await crm.rpc.call(Rpc.crm.listUsers, { tenantId: tenant.tenantId });
+      expect(users.find((u) => u.id === created.id)?.phone).toBeNull();
     });
 
     it('refuses a ceo deactivating or demoting themself, weak passwords and users of another tenant', async () => {

@@ -83,6 +83,7 @@ describe('crm-service: sales', () => {
         amount: 950_000.5,
         currency: 'USD',
         completedAt: '2026-03-01T12:00:00.000Z',
+        updatedAt: expect.any(String),
       },
       expect.objectContaining({ saleId: now.id, opportunityId: null }),
     ]);
@@ -205,6 +206,7 @@ describe('crm-service: sales', () => {
         currency: 'MXN',
         completedAt: '2026-03-02T00:00:00.000Z',
         refundedAt: refund.refundedAt,
+        updatedAt: refund.refundedAt,
       },
     ]);
     const lost = await crm.rpc.call(Rpc.crm.updateOpportunity, {

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AttributionSummaryRequest, Rpc, type RpcReply } from '@crm/contracts';
+import { AttributionFactsRequest, AttributionSummaryRequest, Rpc, type RpcReply } from '@crm/contracts';
 import { AttributionService } from './attribution.service';
 
 @Controller()
@@ -12,5 +12,10 @@ export class AttributionController {
     @Payload() request: AttributionSummaryRequest,
   ): Promise<RpcReply<typeof Rpc.crm.attributionSummary>> {
     return this.attribution.summary(request.tenantId, request.since, request.until);
+  }
+
+  @MessagePattern(Rpc.crm.attributionFacts)
+  facts(@Payload() request: AttributionFactsRequest): Promise<RpcReply<typeof Rpc.crm.attributionFacts>> {
+    return this.attribution.factsPage(request.tenantId, request.afterLeadId, request.limit);
   }
 }

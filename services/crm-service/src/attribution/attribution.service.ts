@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type AttributionRow, type AttributionSummary } from '@crm/contracts';
+import {
+  DomainError,
+  type AttributionFactsPage,
+  type AttributionRow,
+  type AttributionSummary,
+} from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
 import { LeadStore, type AttributionFactsRow } from '../leads/lead-store';
+import { attributionFactsPage } from './attribution-facts.query';
+
+const DEFAULT_FACTS_PAGE = 1000;
 
 @Injectable()
 export class AttributionService {
@@ -21,6 +29,18 @@ export class AttributionService {
       this.leads.metaAttribution(db, tenantId, start, end),
     );
     return { rows: rows.map(toAttributionRow), salesCurrencies };
+  }
+
+  /** One page of the tenant's META_ADS leads with their opportunities and sales (the read-model rebuild). */
+  async factsPage(
+    tenantId: string,
+    afterLeadId: string | undefined,
+    limit = DEFAULT_FACTS_PAGE,
+  ): Promise<AttributionFactsPage> {
+    const leads = await this.db.withTenant(tenantId, (db) =>
+      attributionFactsPage(db, tenantId, afterLeadId ?? null, limit),
+    );
+    return { leads, nextAfterLeadId: leads.length === limit ? leads[leads.length - 1].leadId : null };
   }
 }
 

@@ -106,6 +106,11 @@ export class ChatsService {
     const prepared = await this.db.withTenant(tenantId, async (db) => {
       const lead = await this.leads.lock(db, tenantId, leadId, visibilityOf(request) ?? undefined);
       if (!lead) throw new DomainError('NOT_FOUND', `lead ${leadId} not found`);
+      if (!lead.phone) {
+        throw new DomainError('CONFLICT', 'this lead has no phone number: WhatsApp cannot reach it', {
+          reason: 'no_phone',
+        });
+      }
       const already = await this.messages.findView(db, tenantId, id);
       if (already) {
         if (already.leadId !== leadId || already.direction !== 'out') {

@@ -17,6 +17,8 @@ import { LeadSearchPage1767970000000 } from './migrations/1767970000000-LeadSear
 import { DropRedundantLeadIndexes1767970010000 } from './migrations/1767970010000-DropRedundantLeadIndexes';
 import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappChats';
 import { OptOutSettings1768400000000 } from './migrations/1768400000000-OptOutSettings';
+import { UserPhone1768630000000 } from './migrations/1768630000000-UserPhone';
+import { LeadAdsEmailOnlyLeads1768740000000 } from './migrations/1768740000000-LeadAdsEmailOnlyLeads';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -44,6 +46,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       DropRedundantLeadIndexes1767970010000,
       WhatsappChats1767700000000,
       OptOutSettings1768400000000,
+      UserPhone1768630000000,
+      LeadAdsEmailOnlyLeads1768740000000,
     ],
     applicationName: 'crm-service',
   });

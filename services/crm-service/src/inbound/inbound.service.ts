@@ -80,7 +80,7 @@ export class InboundService {
           ...attribution,
         });
         if (!created) {
-          attributed = await this.leads.attachAttribution(manager, tenantId, phone, attribution, null);
+          attributed = await this.leads.attachAttribution(manager, tenantId, { phone }, attribution, null);
         }
       } else {
         created = await this.leads.insertIfAbsent(manager, tenantId, { name, phone, leadSource: 'WHATSAPP' });
@@ -112,31 +112,45 @@ export class InboundService {
     return outcome;
   }
 
-  /** Lead Ads form submissions. The phone is required to create a lead: without one the event is skipped. */
+  /**
+   * Lead Ads form submissions. A phone or an email is needed (a lead with only an email is kept: WhatsApp cannot
+   * reach it, a seller can). The same person is not created twice: a lead with the same phone, else the same email,
+   * gets the form's attribution instead. The lead is dated by Meta's `created_time` (never later than now). Organic
+   * and test leads (no ad) are Lead Ads leads without attribution.
+   */
   async handleLeadgen(event: LeadgenReceivedEvent): Promise<InboundOutcome> {
     const { tenantId } = event;
     const phone = event.phone ? normalizePhone(event.phone) : null;
-    if (!phone) {
-      this.logger.warn(`leadgen ${event.leadgenId}: no usable phone number, no lead created`);
+    const answeredEmail = event.email?.trim().toLowerCase();
+    const email = answeredEmail && EMAIL.test(answeredEmail) ? answeredEmail : null;
+    const contact = phone ?? email;
+    if (!contact) {
+      this.logger.warn(`leadgen ${event.leadgenId}: neither a usable phone nor an email, no lead created`);
       return NOTHING;
     }
     const outcome = await this.db.withTenant(tenantId, async (manager) => {
       if (!(await this.claim(manager, tenantId, `leadgen:${event.leadgenId}`)))
         return { ...NOTHING, duplicate: true };
-      const email = event.email?.trim().toLowerCase();
       const attribution = {
         metaAdId: event.attribution?.adId ?? null,
         metaAdsetId: event.attribution?.adsetId ?? null,
         metaCampaignId: event.attribution?.campaignId ?? null,
       };
-      const created = await this.leads.insertIfAbsent(manager, tenantId, {
-        name: cleanName(event.fullName) ?? phone,
-        phone,
-        email: email && EMAIL.test(email) ? email : null,
-        leadSource: 'META_ADS',
-        metaLeadgenId: event.leadgenId,
-        ...attribution,
-      });
+      if (email) await this.leads.lockEmail(manager, tenantId, email);
+      const existing = await this.leads.findIdByPhoneOrEmail(manager, tenantId, phone, email);
+      const created = existing
+        ? null
+        : await this.leads.insertIfAbsent(manager, tenantId, {
+            name: cleanName(event.fullName) ?? contact,
+            phone,
+            email,
+            leadSource: 'META_ADS',
+            metaLeadgenId: event.leadgenId,
+            createdAt: leadCreatedAt(event.createdTime),
+            notes: event.notes ?? null,
+            tags: event.tags ?? [],
+            ...attribution,
+          });
       let attributed = false;
       if (created) {
         await this.outbox.enqueue(manager, tenantId, Events.leadCreated, leadCreatedEvent(created));
@@ -153,13 +167,17 @@ export class InboundService {
         });
         await this.assignment.assignNewLead(manager, tenantId, created.id);
       } else {
-        attributed = await this.leads.attachAttribution(
-          manager,
-          tenantId,
-          phone,
-          { ...attribution, ctwaClid: null },
-          event.leadgenId,
-        );
+        // The same person (or a WhatsApp contact with this phone that landed meanwhile: the phone's unique index).
+        const leadId = existing ?? (phone ? await this.leads.findIdByPhone(manager, tenantId, phone) : null);
+        if (leadId) {
+          attributed = await this.leads.attachAttribution(
+            manager,
+            tenantId,
+            { id: leadId },
+            { ...attribution, ctwaClid: null },
+            event.leadgenId,
+          );
+        }
       }
       return { duplicate: false, createdLeadId: created?.id ?? null, attributed, optedOut: false };
     });
@@ -245,6 +263,13 @@ export class InboundService {
       );
     }
   }
+}
+
+/** Meta's `created_time`; a time in the future (clock skew) or unreadable is now. */
+function leadCreatedAt(createdTime: string): Date {
+  const at = new Date(createdTime);
+  const now = new Date();
+  return Number.isNaN(at.getTime()) || at > now ? now : at;
 }
 
 function cleanName(name: string | undefined): string | null {

@@ -47,12 +47,13 @@ const COLUMNS = [
 /** Bulk loads (the demo seed) leave notes and tags to their defaults. */
 const BULK_COLUMNS = COLUMNS.filter((column) => column !== 'notes' && column !== 'tags');
 
-/** A lead as PostgreSQL returns it (snake_case), plus the assigned seller's name where joined. */
+/** A lead as PostgreSQL returns it (snake_case), plus the assigned seller's name and phone where joined. */
 export type LeadRow = {
   id: string;
   tenant_id: string;
   name: string;
-  phone: string;
+  /** Null only for a Lead Ads lead that left an email and no phone. */
+  phone: string | null;
   email: string | null;
   status: LeadStatus;
   lead_source: LeadSource;
@@ -68,6 +69,7 @@ export type LeadRow = {
   notes: string | null;
   tags: string[];
   assigned_user_name?: string | null;
+  assigned_user_phone?: string | null;
 };
 
 /** Columns `update` may set (already validated and normalised). */
@@ -88,8 +90,8 @@ export type LeadListQuery = {
 /** What a caller supplies to create a lead; the rest has defaults. */
 export type NewLead = {
   name: string;
-  /** Already normalised (see `normalizePhone`). */
-  phone: string;
+  /** Already normalised (see `normalizePhone`); null only for a Lead Ads lead with an email. */
+  phone: string | null;
   email?: string | null;
   status?: LeadStatus;
   leadSource: LeadSource;
@@ -100,6 +102,9 @@ export type NewLead = {
   metaLeadgenId?: string | null;
   assignedUserId?: string | null;
   createdAt?: Date;
+  /** Lead Ads answers a form's mapping sends to the notes / tags. */
+  notes?: string | null;
+  tags?: readonly string[];
 };
 
 /** A lead read from a CSV import (already validated, deduplicated and assigned). */
@@ -115,7 +120,12 @@ export type ImportedLead = {
 };
 
 /** A complete lead for bulk loads (the demo seed): every column given. */
-export type LeadRecord = Required<NewLead> & { id: string; optedOut: boolean; updatedAt: Date };
+export type LeadRecord = Required<Omit<NewLead, 'phone' | 'notes' | 'tags'>> & {
+  id: string;
+  phone: string;
+  optedOut: boolean;
+  updatedAt: Date;
+};
 
 export type MetaAttribution = {
   metaAdId: string | null;
@@ -127,7 +137,8 @@ export type MetaAttribution = {
 const RETURNING = COLUMNS.join(', ');
 
 const selectView = (extraColumns = ''): string => `
-  SELECT ${COLUMNS.map((column) => `l.${column}`).join(', ')}, u.name AS assigned_user_name${extraColumns}
+  SELECT ${COLUMNS.map((column) => `l.${column}`).join(', ')}, u.name AS assigned_user_name,
+         u.phone AS assigned_user_phone${extraColumns}
     FROM crm.leads l
     LEFT JOIN crm.users u ON u.tenant_id = l.tenant_id AND u.id = l.assigned_user_id`;
 const SELECT_VIEW = selectView();
@@ -197,8 +208,10 @@ export class LeadStore {
   async insertIfAbsent(db: EntityManager, tenantId: string, lead: NewLead): Promise<LeadRow | null> {
     const rows: LeadRow[] = await db.query(
       `INSERT INTO crm.leads (tenant_id, name, phone, email, status, lead_source, meta_ad_id, meta_adset_id,
-                              meta_campaign_id, ctwa_clid, meta_leadgen_id, assigned_user_id, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE($13, now()), COALESCE($13, now()))
+                              meta_campaign_id, ctwa_clid, meta_leadgen_id, assigned_user_id, created_at, updated_at,
+                              notes, tags)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE($13, now()), COALESCE($13, now()),
+               $14, $15::text[])
        ON CONFLICT DO NOTHING
        RETURNING ${RETURNING}`,
       [
@@ -215,6 +228,8 @@ export class LeadStore {
         lead.metaLeadgenId ?? null,
         lead.assignedUserId ?? null,
         lead.createdAt ?? null,
+        lead.notes ?? null,
+        lead.tags ?? [],
       ],
     );
     return rows[0] ?? null;
@@ -259,7 +274,7 @@ export class LeadStore {
     tenantId: string,
     phones: readonly string[],
     emails: readonly string[],
-  ): Promise<{ id: string; name: string; phone: string; email: string | null }[]> {
+  ): Promise<{ id: string; name: string; phone: string | null; email: string | null }[]> {
     if (phones.length === 0 && emails.length === 0) return [];
     return db.query(
       `SELECT id, name, phone, email FROM crm.leads WHERE tenant_id = $1 AND phone = ANY($2::text[])
@@ -361,6 +376,38 @@ export class LeadStore {
       [tenantId, phone],
     );
     return rows[0]?.id ?? null;
+  }
+
+  /**
+   * The tenant's lead a Lead Ads answer is the same person as: the one with this phone, else the oldest with this
+   * email (emails are stored lower-case). Null when there is none.
+   */
+  async findIdByPhoneOrEmail(
+    db: EntityManager,
+    tenantId: string,
+    phone: string | null,
+    email: string | null,
+  ): Promise<string | null> {
+    if (phone) {
+      const byPhone = await this.findIdByPhone(db, tenantId, phone);
+      if (byPhone) return byPhone;
+    }
+    if (!email) return null;
+    const rows: { id: string }[] = await db.query(
+      `SELECT id FROM crm.leads WHERE tenant_id = $1 AND email = $2 ORDER BY created_at, id LIMIT 1`,
+      [tenantId, email],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * Until this transaction ends, no other transaction takes this (tenant, email) lock: two Lead Ads answers with
+   * one email and no common phone never both create a lead (there is no unique index on email).
+   */
+  async lockEmail(db: EntityManager, tenantId: string, email: string): Promise<void> {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `crm.leads.email:${tenantId}:${email}`,
+    ]);
   }
 
   /** The lead's status, row-locked until the transaction ends; null when there is no such lead. */
@@ -484,29 +531,30 @@ export class LeadStore {
   }
 
   /**
-   * Give the tenant's lead with this phone its Meta attribution, only when it has none yet (neither an ad nor a
+   * Give the tenant's lead with this phone (or this id) its Meta attribution, only when it has none yet (neither an ad nor a
    * click id) and, for a Lead Ads lead, when no other lead already carries that leadgen id. True when it changed.
    */
   async attachAttribution(
     db: EntityManager,
     tenantId: string,
-    phone: string,
+    lead: { phone: string } | { id: string },
     attribution: MetaAttribution,
     metaLeadgenId: string | null,
   ): Promise<boolean> {
+    const byId = 'id' in lead;
     const rows = await updateReturning(
       db,
       `UPDATE crm.leads
           SET lead_source = 'META_ADS', meta_ad_id = $3, meta_adset_id = $4, meta_campaign_id = $5,
               ctwa_clid = COALESCE($6, ctwa_clid), meta_leadgen_id = COALESCE(meta_leadgen_id, $7),
               updated_at = now()
-        WHERE tenant_id = $1 AND phone = $2 AND meta_ad_id IS NULL AND ctwa_clid IS NULL
+        WHERE tenant_id = $1 AND ${byId ? 'id = $2::uuid' : 'phone = $2'} AND meta_ad_id IS NULL AND ctwa_clid IS NULL
           AND ($7::text IS NULL OR NOT EXISTS (
             SELECT 1 FROM crm.leads other WHERE other.tenant_id = $1 AND other.meta_leadgen_id = $7))
        RETURNING id`,
       [
         tenantId,
-        phone,
+        byId ? lead.id : lead.phone,
         attribution.metaAdId,
         attribution.metaAdsetId,
         attribution.metaCampaignId,
@@ -607,11 +655,11 @@ export function leadCreatedEvent(row: LeadRow): LeadCreatedEvent {
     tenantId: row.tenant_id,
     leadId: row.id,
     name: row.name,
-    phone: row.phone,
     status: row.status,
     leadSource: row.lead_source,
     createdAt: row.created_at.toISOString(),
   };
+  if (row.phone) event.phone = row.phone;
   if (row.meta_ad_id) event.metaAdId = row.meta_ad_id;
   if (row.assigned_user_id) event.assignedUserId = row.assigned_user_id;
   return event;
@@ -629,9 +677,11 @@ export function toLeadView(row: LeadRow): LeadView {
     metaAdsetId: row.meta_adset_id,
     metaCampaignId: row.meta_campaign_id,
     ctwaClid: row.ctwa_clid,
+    metaLeadgenId: row.meta_leadgen_id,
     optedOut: row.opted_out,
     assignedUserId: row.assigned_user_id,
     assignedUserName: row.assigned_user_name ?? null,
+    assignedUserPhone: row.assigned_user_phone ?? null,
     notes: row.notes,
     tags: row.tags,
     createdAt: row.created_at.toISOString(),

@@ -12,6 +12,7 @@ import {
   type LeadUpdatableField,
   type LeadUpdatedEvent,
   type LeadView,
+  type LeadWithPhone,
   type LeadViewer,
   type ListLeadsRequest,
   type UpdateLeadRequest,
@@ -97,7 +98,7 @@ export class LeadsService {
   }
 
   /** A new lead; without an assignee it goes to the next active setter (round-robin) when the tenant has one. */
-  async create(request: CreateLeadRequest): Promise<LeadView> {
+  async create(request: CreateLeadRequest): Promise<LeadWithPhone> {
     const { tenantId } = request;
     const phone = normalizePhone(request.phone);
     if (!phone) throw new DomainError('VALIDATION', 'phone must be in E.164 format, e.g. +5215512345678');
@@ -130,7 +131,7 @@ export class LeadsService {
         details: originOfSource(row.lead_source),
       });
       if (!row.assigned_user_id) await this.assignment.assignNewLead(db, tenantId, row.id);
-      return this.findView(db, tenantId, row.id);
+      return { ...(await this.findView(db, tenantId, row.id)), phone };
     });
     this.outbox.kick();
     return view;
@@ -159,6 +160,11 @@ export class LeadsService {
         const current = await this.leads.lock(db, tenantId, leadId, visibleTo(viewer));
         if (!current) throw new DomainError('NOT_FOUND', 'lead not found');
         const changes = differences(current, wanted);
+        if (changes.email === null && !(changes.phone ?? current.phone)) {
+          throw new DomainError('VALIDATION', 'a lead without a phone keeps its email: add a phone first', {
+            field: 'email',
+          });
+        }
         if (changes.phone) await this.checkPhoneFree(db, tenantId, changes.phone, leadId);
         if (changes.assigned_user_id) {
           await this.checkAssignable(db, tenantId, changes.assigned_user_id, 'NOT_FOUND');
@@ -260,11 +266,13 @@ export class LeadsService {
         actorUserId: byUserId,
         details: { source: 'manual', text: null },
       });
-      if (changes.opted_out) {
+      const phone = changes.phone ?? current.phone;
+      // A lead without a phone (Lead Ads, email only) has no WhatsApp to stop; the flag on the lead still holds.
+      if (changes.opted_out && phone) {
         await this.outbox.enqueue(db, tenantId, Events.leadOptedOut, {
           tenantId,
           leadId,
-          phone: changes.phone ?? current.phone,
+          phone,
           source: 'manual',
           at: updatedAt,
         });

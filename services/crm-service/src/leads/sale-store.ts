@@ -19,6 +19,7 @@ export type SaleRow = {
   completed_at: Date | null;
   refunded_at: Date | null;
   created_at: Date;
+  updated_at: Date;
 };
 
 /** A complete sale for bulk loads (the demo seed). */
@@ -58,7 +59,8 @@ export type SaleFilter = {
 };
 
 const COLUMNS =
-  's.id, s.lead_id, s.opportunity_id, s.amount, s.currency, s.status, s.completed_at, s.refunded_at, s.created_at';
+  's.id, s.lead_id, s.opportunity_id, s.amount, s.currency, s.status, s.completed_at, s.refunded_at, s.created_at, ' +
+  's.updated_at';
 const RETURNING = COLUMNS.replace(/s\./g, '');
 
 /** Sales with their lead and opportunity: a setter or closer sees those of their leads and opportunities. */

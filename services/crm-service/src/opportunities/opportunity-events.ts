@@ -22,8 +22,13 @@ function base(tenantId: string, row: OpportunityRow): Base {
   };
 }
 
+/** When it was created and its version (`updated_at`): a consumer orders the states of one opportunity by it. */
+function stamps(row: OpportunityRow): { createdAt: string; updatedAt: string } {
+  return { createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() };
+}
+
 export function opportunityCreatedEvent(tenantId: string, row: OpportunityRow): OpportunityCreatedEvent {
-  return { ...base(tenantId, row), createdAt: row.created_at.toISOString() };
+  return { ...base(tenantId, row), ...stamps(row) };
 }
 
 export function opportunityUpdatedEvent(
@@ -38,14 +43,20 @@ export function opportunityUpdatedEvent(
     deadlineChanged: changed.includes('deadline'),
     previousDeadline: before.deadline ? before.deadline.toISOString() : null,
     previousStatus: before.status,
-    updatedAt: after.updated_at.toISOString(),
+    ...stamps(after),
+    closedAt: after.closed_at ? after.closed_at.toISOString() : null,
   };
 }
 
 export function opportunityWonEvent(tenantId: string, row: OpportunityRow): OpportunityWonEvent {
-  return { ...base(tenantId, row), closedAt: row.closed_at!.toISOString() };
+  return { ...base(tenantId, row), ...stamps(row), closedAt: row.closed_at!.toISOString() };
 }
 
 export function opportunityLostEvent(tenantId: string, row: OpportunityRow): OpportunityLostEvent {
-  return { ...base(tenantId, row), lostReason: row.lost_reason!, closedAt: row.closed_at!.toISOString() };
+  return {
+    ...base(tenantId, row),
+    ...stamps(row),
+    lostReason: row.lost_reason!,
+    closedAt: row.closed_at!.toISOString(),
+  };
 }

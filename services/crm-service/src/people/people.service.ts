@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DEFAULT_TENANT_SETTINGS,
   DomainError,
+  normalizePhone,
   passwordProblem,
   type CreateUserRequest,
   type SellerOverview,
@@ -97,6 +98,7 @@ export class PeopleService {
     const { tenantId } = request;
     const email = normalizeEmail(request.email);
     assertStrongPassword(request.password, email);
+    const phone = userPhone(request.phone) ?? null;
     try {
       return await this.db.withTenant(tenantId, async (db) => {
         const userId = await createUser(db, {
@@ -105,6 +107,7 @@ export class PeopleService {
           name: request.name,
           role: request.role,
           password: request.password,
+          phone,
         });
         return (await this.users.find(db, tenantId, userId))!;
       });
@@ -116,6 +119,7 @@ export class PeopleService {
 
   async updateUser(request: UpdateUserRequest): Promise<UserView> {
     const { tenantId, userId, actorUserId, name, role, active, password } = request;
+    const phone = userPhone(request.phone);
     if (userId === actorUserId && active === false) {
       throw new DomainError('VALIDATION', 'you cannot deactivate your own account');
     }
@@ -127,7 +131,7 @@ export class PeopleService {
       if (!current) throw new DomainError('NOT_FOUND', `user ${userId} not found`);
       if (password !== undefined) assertStrongPassword(password, current.email);
       const passwordHash = password === undefined ? undefined : await hash(password, BCRYPT_COST);
-      return (await this.users.update(db, tenantId, userId, { name, role, active, passwordHash }))!;
+      return (await this.users.update(db, tenantId, userId, { name, role, active, passwordHash, phone }))!;
     });
   }
 
@@ -150,6 +154,18 @@ export class PeopleService {
       ? new DomainError('CONFLICT', `user ${existing} already has the email ${email}`, { userId: existing })
       : new DomainError('CONFLICT', `the email ${email} is already used by another account`);
   }
+}
+
+/** A user's phone as typed, in E.164 like a lead's (`normalizePhone`); null and undefined pass through. */
+function userPhone(phone: string | null | undefined): string | null | undefined {
+  if (phone === undefined || phone === null) return phone;
+  const normalized = normalizePhone(phone);
+  if (!normalized) {
+    throw new DomainError('VALIDATION', 'phone must be in E.164 format, e.g. +5215512345678', {
+      fields: ['phone'],
+    });
+  }
+  return normalized;
 }
 
 function assertStrongPassword(password: string, email: string): void {

@@ -1,4 +1,4 @@
-import type { SaleCompletedEvent, SaleRefundedEvent } from '@crm/contracts';
+import type { SaleCompletedEvent, SaleRefundedEvent, SaleUpdatedEvent } from '@crm/contracts';
 import type { SaleRow } from '../leads/sale-store';
 
 /** The event of a sale that is (now) completed. */
@@ -14,6 +14,7 @@ export function saleCompletedEvent(
     amount: Number(row.amount),
     currency: row.currency,
     completedAt: row.completed_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 
@@ -22,4 +23,13 @@ export function saleRefundedEvent(
   row: SaleRow & { completed_at: Date; refunded_at: Date },
 ): SaleRefundedEvent {
   return { ...saleCompletedEvent(tenantId, row), refundedAt: row.refunded_at.toISOString() };
+}
+
+/** A sale corrected (amount, currency, completion time) without a status change: the sale as it is now. */
+export function saleUpdatedEvent(
+  tenantId: string,
+  row: SaleRow & { completed_at: Date },
+  changed: string[],
+): SaleUpdatedEvent {
+  return { ...saleCompletedEvent(tenantId, row), status: row.status, changed };
 }

@@ -16,7 +16,7 @@ import { OpportunityStore } from '../leads/opportunity-store';
 import { SaleStore, toSaleView, type SaleChanges, type SaleRow } from '../leads/sale-store';
 import { assertRange } from '../opportunities/opportunities.service';
 import { visibilityOf } from '../opportunities/visibility';
-import { saleCompletedEvent, saleRefundedEvent } from './sale-events';
+import { saleCompletedEvent, saleRefundedEvent, saleUpdatedEvent } from './sale-events';
 
 /** How far ahead of the server's clock a `completedAt` may be (clock skew of the caller). */
 const FUTURE_TOLERANCE_MS = 60_000;
@@ -170,6 +170,17 @@ export class SalesService {
           actorUserId: request.actorUserId,
           details: saleDetails(after),
         });
+        emitted = true;
+      }
+      if (changes.status === undefined && hasDates(after, 'completed_at')) {
+        // A correction of a completed sale: the read models that count its amount need the new one.
+        const changed = Object.keys(changes);
+        await this.outbox.enqueue(
+          db,
+          tenantId,
+          Events.saleUpdated,
+          saleUpdatedEvent(tenantId, after, changed),
+        );
         emitted = true;
       }
       return toSaleView(after);

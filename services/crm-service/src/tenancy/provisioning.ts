@@ -17,6 +17,8 @@ export type NewUser = {
   name: string;
   role: Role;
   password: string;
+  /** E.164, already normalised (`normalizePhone`). */
+  phone?: string | null;
 };
 
 const tenants = new TenantStore();
@@ -52,6 +54,7 @@ export async function createUser(db: SqlRunner, user: NewUser): Promise<string> 
     name: user.name.trim(),
     role: user.role,
     passwordHash: await hash(user.password, BCRYPT_COST),
+    phone: user.phone ?? null,
   });
   return id;
 }

@@ -37,6 +37,8 @@ export type UserRecord = {
   name: string;
   role: Role;
   passwordHash: string;
+  /** E.164, already normalised (`normalizePhone`). */
+  phone?: string | null;
 };
 
 const SESSION_SELECT = `
@@ -52,12 +54,19 @@ type UserRow = {
   role: Role;
   active: boolean;
   created_at: Date;
+  phone: string | null;
 };
 
-const USER_COLUMNS = `id, name, email, role, active, created_at`;
+const USER_COLUMNS = `id, name, email, role, active, created_at, phone`;
 
-/** Changes to a user; a field left out keeps its value. */
-export type UserChanges = { name?: string; role?: Role; active?: boolean; passwordHash?: string };
+/** Changes to a user; a field left out keeps its value (`phone: null` removes the phone). */
+export type UserChanges = {
+  name?: string;
+  role?: Role;
+  active?: boolean;
+  passwordHash?: string;
+  phone?: string | null;
+};
 
 type SellerRow = {
   user_id: string;
@@ -194,7 +203,8 @@ export class UserStore {
       db,
       `UPDATE crm.users
           SET name = COALESCE($3, name), role = COALESCE($4, role), active = COALESCE($5, active),
-              password_hash = COALESCE($6, password_hash)
+              password_hash = COALESCE($6, password_hash),
+              phone = CASE WHEN $7::boolean THEN $8 ELSE phone END
         WHERE tenant_id = $1 AND id = $2
         RETURNING ${USER_COLUMNS}`,
       [
@@ -204,6 +214,8 @@ export class UserStore {
         changes.role ?? null,
         changes.active ?? null,
         changes.passwordHash ?? null,
+        changes.phone !== undefined,
+        changes.phone ?? null,
       ],
     );
     return rows[0] ? toUserView(rows[0]) : null;
@@ -243,8 +255,9 @@ export class UserStore {
 
   async insert(db: SqlRunner, user: UserRecord): Promise<void> {
     await db.query(
-      `INSERT INTO crm.users (id, tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [user.id, user.tenantId, user.email, user.name, user.role, user.passwordHash],
+      `INSERT INTO crm.users (id, tenant_id, email, name, role, password_hash, phone)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [user.id, user.tenantId, user.email, user.name, user.role, user.passwordHash, user.phone ?? null],
     );
   }
 }
@@ -257,6 +270,7 @@ function toUserView(row: UserRow): UserView {
     role: row.role,
     active: row.active,
     createdAt: row.created_at.toISOString(),
+    phone: row.phone,
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import request from 'supertest';
-import type { AutomationLiveEvent, AutomationMetricsV2, Role } from '@crm/contracts';
+import type { AutomationLiveEvent, AutomationLogView, AutomationMetricsV2, Page, Role } from '@crm/contracts';
 import { freePort, startServiceProcess, waitFor, type ServiceHandle } from '@crm/testing';
 import type { Client } from 'pg';
 import { LIVE_LIMITS } from '../automation/automation-live.controller';
@@ -207,5 +207,64 @@ describe('gateway: the automation live log (SSE) and funnels, with crm-service a
       .set('Cookie', cookie)
       .query({ conversionDays: 0 })
       .expect(400);
+  });
+
+  it('filters the log by a day in the tenant timezone, pages within it, and refuses a bad date with 400', async () => {
+    const tenant = await seedTenant(db, 'Log days');
+    const send = async (name: string, at: string, sent: boolean) =>
+      db.query(
+        `INSERT INTO automation.sends (tenant_id, rule_key, lead_id, lead_name, phone, status, due_at, sent_at)
+         VALUES ($1, 'lead_followup', $2, $3, '+5215512345678', $4, $5, $6)`,
+        [
+          tenant.tenantId,
+          randomUUID(),
+          name,
+          sent ? 'sent' : 'scheduled',
+          new Date(at),
+          sent ? new Date(at) : null,
+        ],
+      );
+    // America/Mexico_City is UTC-6: 2 March runs from 06:00 UTC on 2 March to 06:00 UTC on 3 March.
+    await send('2 March, morning', '2026-03-02T15:00:00Z', true);
+    await send('2 March, late evening', '2026-03-03T05:30:00Z', true); // still 2 March in Mexico (23:30)
+    await send('2 March, due', '2026-03-02T07:00:00Z', false);
+    await send('3 March, early', '2026-03-03T06:30:00Z', true); // 00:30 on 3 March in Mexico
+    await send('1 March, late', '2026-03-02T05:00:00Z', true); // 23:00 on 1 March in Mexico
+    const cookie = await cookieOf(tenant, 'ceo');
+    const logs = async (query: Record<string, string | number>) =>
+      (
+        await request(gateway.server)
+          .get('/crm/marketing/automation-logs')
+          .set('Cookie', cookie)
+          .query(query)
+          .expect(200)
+      ).body as Page<AutomationLogView>;
+    const names = (page: Page<AutomationLogView>) => page.items.map((item) => item.leadName).sort();
+
+    expect((await logs({})).total).toBe(5);
+    const march2 = await logs({ day: '2026-03-02' });
+    expect(march2.total).toBe(3);
+    expect(names(march2)).toEqual(['2 March, due', '2 March, late evening', '2 March, morning']);
+    expect(names(await logs({ day: '2026-03-03' }))).toEqual(['3 March, early']);
+    expect(names(await logs({ day: '2026-03-01' }))).toEqual(['1 March, late']);
+    expect(names(await logs({ day: '2026-03-02', status: 'scheduled' }))).toEqual(['2 March, due']);
+
+    // Paging stays within the day: two pages of 2 and 1, no send twice, none of another day.
+    const first = await logs({ day: '2026-03-02', pageSize: 2, page: 1 });
+    const second = await logs({ day: '2026-03-02', pageSize: 2, page: 2 });
+    expect([first.items.length, second.items.length, first.total, second.total]).toEqual([2, 1, 3, 3]);
+    expect([...names(first), ...names(second)].sort()).toEqual(names(march2));
+
+    // The caller cannot choose the timezone: the tenant's is used.
+    expect(names(await logs({ day: '2026-03-03', timezone: 'UTC' }))).toEqual(['3 March, early']);
+
+    for (const day of ['2026-02-30', '02/03/2026', '2026-3-2', 'yesterday']) {
+      const refused = await request(gateway.server)
+        .get('/crm/marketing/automation-logs')
+        .set('Cookie', cookie)
+        .query({ day })
+        .expect(400);
+      expect(refused.body.message).toMatch(/day must be a calendar date written YYYY-MM-DD/);
+    }
   });
 });

@@ -1,6 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { ChatMessageView, ChatPage, ChatThread, LeadView, Role, TemplateView } from '@crm/contracts';
+import type {
+  ChatMessageView,
+  ChatPage,
+  ChatThread,
+  LeadWithPhone,
+  Role,
+  TemplateView,
+} from '@crm/contracts';
 import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
 import {
   RpcTestClient,
@@ -253,7 +260,7 @@ describe('gateway: WhatsApp chats (crm-service, meta-ads-service and the Meta sa
         .post('/crm/leads')
         .send({ name: 'Pedro Sin Escribir', phone: `+${randomWaId()}`, leadSource: 'MANUAL' })
         .expect(201)
-    ).body as LeadView;
+    ).body as LeadWithPhone;
     const refused = await agents.ceo
       .post(`/crm/chats/${lead.id}/messages`)
       .send({ text: 'Hola Pedro' })

@@ -262,6 +262,62 @@ describe('gateway: sign-up, tenant settings, users and sellers (real crm-service
         .expect(400);
     });
 
+    it("keeps a user's phone in E.164 (add, change, remove); 400 with a message for a bad phone", async () => {
+      const ceo = await loginAs(tenantA, 'ceo');
+      const created = await ceo
+        .post('/crm/users')
+        .send({
+          name: 'Vendedor Tijuana',
+          email: uniqueEmail('tel'),
+          role: 'closer',
+          password: STRONG,
+          phone: '+52 664 123 4567',
+        })
+        .expect(201);
+      const user = created.body as UserView;
+      expect(user.phone).toBe('+5216641234567');
+      const path = `/crm/users/${user.id}`;
+      expect((await ceo.patch(path).send({ phone: '+1 (212) 555-0123' }).expect(200)).body).toMatchObject({
+        id: user.id,
+        phone: '+12125550123',
+      });
+
+      const E164 = 'phone must be in E.164 format, e.g. +5215512345678';
+      for (const phone of ['664 123 4567', 'llámame', '+12']) {
+        const bad = await ceo.patch(path).send({ phone }).expect(400);
+        expect(bad.body).toMatchObject({ statusCode: 400, code: 'VALIDATION', message: E164 });
+      }
+      const badCreate = await ceo
+        .post('/crm/users')
+        .send({ name: 'X', email: uniqueEmail('x'), role: 'setter', password: STRONG, phone: '12' })
+        .expect(400);
+      expect(badCreate.body).toMatchObject({ code: 'VALIDATION', message: E164 });
+      const notText = await ceo.patch(path).send({ phone: 5215512345678 }).expect(400);
+      expect(notText.body).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/phone/) });
+      const users = (await ceo.get('/crm/users').expect(200)).body as UserView[];
+      expect(users.find((u) => u.id === user.id)?.phone).toBe('+12125550123');
+
+      expect((await ceo.patch(path).send({ phone: null }).expect(200)).body.phone).toBeNull();
+    });
+
+    it("answers 403 to a setter changing another user's phone, or their own", async () => {
+      const tenant = await seedTenant(db, 'Teléfonos ajenos');
+      const ceo = await loginAs(tenant, 'ceo');
+      await ceo.patch(`/crm/users/${tenant.users.closer.id}`).send({ phone: '+5215511112222' }).expect(200);
+      const setter = await loginAs(tenant, 'setter');
+      await setter
+        .patch(`/crm/users/${tenant.users.closer.id}`)
+        .send({ phone: '+5215599998888' })
+        .expect(403);
+      await setter
+        .patch(`/crm/users/${tenant.users.setter.id}`)
+        .send({ phone: '+5215599998888' })
+        .expect(403);
+      const users = (await ceo.get('/crm/users').expect(200)).body as UserView[];
+      expect(users.find((u) => u.id === tenant.users.closer.id)?.phone).toBe('+5215511112222');
+      expect(users.find((u) => u.id === tenant.users.setter.id)?.phone).toBeNull();
+    });
+
     it.each(NOT_CEO)('answers 403 to %s adding or changing users', async (role) => {
       const agent = await loginAs(tenantA, role);
       await agent
@@ -375,8 +431,10 @@ describe('gateway: sign-up, tenant settings, users and sellers (real crm-service
       'active',
       'name',
       'password',
+      'phone',
       'role',
     ]);
+    expect(schemas.CreateUserBody.required ?? []).not.toContain('phone');
     expect(schemas.UpdateUserBody.required ?? []).toEqual([]);
   });
 

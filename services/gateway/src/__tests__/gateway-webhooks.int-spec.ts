@@ -68,7 +68,7 @@ describe('Meta webhooks end to end: gateway, meta-ads-service and crm-service', 
     db = await connectDatabase();
     ({ tenantId } = await seedTenant(db, 'Webhooks de punta a punta'));
     rpc = new RpcTestClient(process.env.NATS_URL!);
-    await connectTenantToSandbox(rpc, listening.url, tenantId, ids);
+    await connectTenantToSandbox(rpc, listening.url, tenantId, ids, { leadAdsPageId: ids.pageId });
   }, 120_000);
 
   afterAll(async () => {

@@ -123,15 +123,26 @@ export class AutomationController {
   }
 
   @Get('automation-logs')
-  @ApiOperation({ summary: 'Live log of automation sends, newest first' })
+  @ApiOperation({
+    summary: 'Live log of automation sends, newest first (day: a date in the tenant timezone)',
+  })
   @ApiOkResponse({ description: 'Page<AutomationLogView>' })
-  logs(@Session() session: SessionContext, @Query() query: ListLogsQuery): Promise<Page<AutomationLogView>> {
+  async logs(
+    @Session() session: SessionContext,
+    @Query() query: ListLogsQuery,
+  ): Promise<Page<AutomationLogView>> {
+    // A day is the tenant's day, whatever the caller's clock says.
+    const timezone = query.day
+      ? (await this.rpc.call(Rpc.crm.getTenant, { tenantId: session.tenantId })).timezone
+      : undefined;
     return this.rpc.call(Rpc.automation.listLogs, {
       page: query.page,
       pageSize: query.pageSize,
       status: query.status,
       ruleKey: query.ruleKey,
       leadId: query.leadId,
+      day: query.day,
+      timezone,
       tenantId: session.tenantId,
     });
   }

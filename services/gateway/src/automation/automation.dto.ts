@@ -25,9 +25,16 @@ export class UpdateRuleBody extends OmitType(UpdateRuleRequest, ['tenantId', 'ke
 @ApiFromContract({ refresh: { description: 'Pull the templates from Meta now instead of the last sync' } })
 export class TemplatesQuery extends OmitType(ListTemplatesRequest, ['tenantId'] as const) {}
 
-/** Query of `GET /crm/marketing/automation-logs`. */
-@ApiFromContract({ page: { default: 1 }, pageSize: { default: 25 } })
-export class ListLogsQuery extends OmitType(ListLogsRequest, ['tenantId'] as const) {}
+/** Query of `GET /crm/marketing/automation-logs` (the day is read in the tenant's timezone, not the caller's). */
+@ApiFromContract({
+  page: { default: 1 },
+  pageSize: { default: 25 },
+  day: {
+    example: '2026-03-02',
+    description: 'Only the sends of this day (sent, else due) in the tenant timezone',
+  },
+})
+export class ListLogsQuery extends OmitType(ListLogsRequest, ['tenantId', 'timezone'] as const) {}
 
 /** Body of `POST /crm/marketing/automation/trigger`. */
 @ApiFromContract()

@@ -3,6 +3,7 @@ import { AutomationLiveController, LiveNats } from './automation-live.controller
 import { AutomationMetricsController } from './automation-metrics.controller';
 import { AutomationController } from './automation.controller';
 import { ProtectionController } from './protection.controller';
+import { TemplateMediaSamples } from './template-media-samples';
 import { TemplatesController } from './templates.controller';
 
 @Module({
@@ -13,6 +14,6 @@ import { TemplatesController } from './templates.controller';
     AutomationLiveController,
     AutomationMetricsController,
   ],
-  providers: [LiveNats],
+  providers: [LiveNats, TemplateMediaSamples],
 })
 export class AutomationModule {}

@@ -23,6 +23,9 @@ function describeRule(rule: ValidationMetadata, into: Documented): void {
     case 'isIso8601':
       Object.assign(into, { type: 'string', format: 'date-time' });
       break;
+    case 'isCalendarDate':
+      Object.assign(into, { type: 'string', format: 'date' });
+      break;
     case 'matches':
       Object.assign(into, { type: 'string', pattern: (first as RegExp).source });
       break;

@@ -3,7 +3,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { raw, type NextFunction, type Request, type Response } from 'express';
-import { LEAD_IMPORT_LIMITS } from '@crm/contracts';
+import {
+  LEAD_IMPORT_LIMITS,
+  TEMPLATE_MEDIA_TYPES,
+  TEMPLATE_MEDIA_TYPE_LIST,
+  isTemplateMediaType,
+} from '@crm/contracts';
+import { sampleTooLarge } from '../automation/template-media-samples';
 import { SESSION_COOKIE } from '../auth/session';
 import type { GatewayConfig } from '../config';
 import { accessLog } from './access-log';
@@ -23,7 +29,7 @@ export const BODY_LIMIT = '1mb';
  */
 export const WEBHOOK_BODY_LIMIT = '4mb';
 
-/** The CSV upload of leads (`POST /crm/leads/imports`): its bytes, at most 5 MB, refused with a reason the UI knows. */
+/** The CSV uploads (`POST /crm/leads/imports`, `/crm/marketing/fx-rates/import`): their bytes, at most 5 MB, refused with a reason the UI knows. */
 function csvBody() {
   const parser = raw({ type: 'text/csv', limit: LEAD_IMPORT_LIMITS.maxBytes });
   const mb = LEAD_IMPORT_LIMITS.maxBytes / (1024 * 1024);
@@ -44,6 +50,27 @@ function csvBody() {
       } else {
         next(error);
       }
+    });
+  };
+}
+
+/**
+ * A template's media sample (`POST /crm/marketing/automation/templates/media-samples`): its bytes when its type is one
+ * of ours, within that type's limit (413 otherwise). Other types are left unread: the route answers 415.
+ */
+function mediaSampleBody() {
+  const parsers = new Map(
+    TEMPLATE_MEDIA_TYPE_LIST.map((type) => [type, raw({ type, limit: TEMPLATE_MEDIA_TYPES[type].maxBytes })]),
+  );
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (!isTemplateMediaType(type)) {
+      next();
+      return;
+    }
+    parsers.get(type)!(request, response, (error?: unknown) => {
+      if ((error as { type?: string } | undefined)?.type === 'entity.too.large') next(sampleTooLarge(type));
+      else next(error);
     });
   };
 }
@@ -75,6 +102,8 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
   // Buffer there and the JSON parser below skips them.
   app.use('/webhooks/meta', raw({ type: 'application/json', limit: WEBHOOK_BODY_LIMIT }));
   app.use('/crm/leads/imports', csvBody());
+  app.use('/crm/marketing/automation/templates/media-samples', mediaSampleBody());
+  app.use('/crm/marketing/fx-rates/import', csvBody());
   // Registered before Nest's defaults so the limit applies.
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });

@@ -62,6 +62,29 @@ describe('crossSiteRefusal', () => {
     expect(crossSiteRefusal({ method: 'POST', headers: csv }, ORIGIN, 'text/csv')?.status).toBe(403);
   });
 
+  it('takes several extra media types when a route lists them (a template sample), and names them when refusing', () => {
+    const samples = ['image/jpeg', 'image/png', 'video/mp4', 'application/pdf'];
+    const browser = { origin: ORIGIN, 'sec-fetch-site': 'same-origin', 'content-length': '9' };
+    for (const type of samples) {
+      expect(
+        crossSiteRefusal({ method: 'POST', headers: { ...browser, 'content-type': type } }, ORIGIN, samples),
+      ).toBeUndefined();
+    }
+    expect(
+      crossSiteRefusal(
+        { method: 'POST', headers: { ...browser, 'content-type': 'image/gif' } },
+        ORIGIN,
+        samples,
+      ),
+    ).toEqual({
+      status: 415,
+      message:
+        'Content-Type "image/gif" is not accepted: send application/json or image/jpeg, image/png, video/mp4, application/pdf',
+    });
+    const foreign = { ...browser, 'sec-fetch-site': 'cross-site', 'content-type': 'image/png' };
+    expect(crossSiteRefusal({ method: 'POST', headers: foreign }, ORIGIN, samples)?.status).toBe(403);
+  });
+
   it('answers 415 to a body without Content-Type', () => {
     expect(refusal('POST', { origin: ORIGIN, 'content-length': '12' })).toBe(415);
     expect(refusal('POST', { origin: ORIGIN, 'transfer-encoding': 'chunked' })).toBe(415);

@@ -22,12 +22,16 @@ export const CrossSiteAllowed = (): MethodDecorator & ClassDecorator => SetMetad
 export const ACCEPTED_BODY_TYPE = 'crm:accepted-body-type';
 
 /**
- * A same-origin route that takes one non-JSON body type besides JSON (the CSV upload of leads: `text/csv`). Only
- * the media type check is widened; `Origin` and `Sec-Fetch-Site` are checked as for any route, and a request with
- * neither header must still be JSON (a page on another site can send `text/csv` without a preflight only with them).
+ * A same-origin route that takes non-JSON body types besides JSON (the CSV upload of leads: `text/csv`; a template's
+ * media sample: its image, video or PDF type). Only the media type check is widened; `Origin` and `Sec-Fetch-Site`
+ * are checked as for any route, and a request with neither header must still be JSON (a page on another site can
+ * send `text/csv` without a preflight only with them).
  */
-export const AcceptsBodyType = (mediaType: string): MethodDecorator =>
-  SetMetadata(ACCEPTED_BODY_TYPE, mediaType.toLowerCase());
+export const AcceptsBodyType = (...mediaTypes: string[]): MethodDecorator =>
+  SetMetadata(
+    ACCEPTED_BODY_TYPE,
+    mediaTypes.map((type) => type.toLowerCase()),
+  );
 
 /** Methods that change nothing, so a cross-site request to them is harmless (GET routes must stay so). */
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -76,14 +80,15 @@ function shown(value: string): string {
 export function crossSiteRefusal(
   request: { method: string; headers: IncomingHttpHeaders },
   publicOrigin: string,
-  alsoAccepted?: string,
+  alsoAccepted: string | readonly string[] = [],
 ): CrossSiteRefusal | undefined {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return undefined;
+  const others: readonly string[] = typeof alsoAccepted === 'string' ? [alsoAccepted] : alsoAccepted;
   const contentType = header(request.headers, 'content-type');
   const isJson = contentType !== undefined && mediaType(contentType) === 'application/json';
-  const isAlsoAccepted = contentType !== undefined && mediaType(contentType) === alsoAccepted;
+  const isAlsoAccepted = contentType !== undefined && others.includes(mediaType(contentType));
   if (contentType !== undefined && !isJson && !isAlsoAccepted) {
-    const accepted = alsoAccepted ? `application/json or ${alsoAccepted}` : 'application/json';
+    const accepted = others.length > 0 ? `application/json or ${others.join(', ')}` : 'application/json';
     return {
       status: 415,
       message: `Content-Type ${shown(mediaType(contentType))} is not accepted: send ${accepted}`,
@@ -140,7 +145,7 @@ export class CrossSiteGuard implements CanActivate {
     const refusal = crossSiteRefusal(
       context.switchToHttp().getRequest<{ method: string; headers: IncomingHttpHeaders }>(),
       this.publicOrigin,
-      this.reflector.get<string | undefined>(ACCEPTED_BODY_TYPE, context.getHandler()),
+      this.reflector.get<string[] | undefined>(ACCEPTED_BODY_TYPE, context.getHandler()),
     );
     if (!refusal) return true;
     if (refusal.status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {

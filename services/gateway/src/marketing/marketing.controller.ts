@@ -5,6 +5,7 @@ import {
   Rpc,
   type AdAccountOption,
   type ConnectionStatus,
+  type MarketingReport,
   type PhoneNumberOption,
   type PortfolioOption,
   type RoiReport,
@@ -87,25 +88,32 @@ export class MarketingController {
     );
   }
 
+  @Get('report')
+  @ApiOperation({
+    summary:
+      'The Marketing Hub report of a range and view: KPIs, campaigns → ads, daily series, funnel, money per currency',
+  })
+  @ApiOkResponse({ description: 'MarketingReport' })
+  report(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<MarketingReport> {
+    return this.rpc.call(Rpc.marketing.report, reportRequest(session, query), META_BACKED_RPC_TIMEOUT_MS);
+  }
+
   @Get('stats')
-  @ApiOperation({ summary: 'Funnel totals: spend, leads, opportunities, sales, revenue, CPL, ROI' })
+  @ApiOperation({ summary: "The report's KPIs: spend, leads, opportunities, sales, revenue, CPL, ROI" })
   @ApiOkResponse({ description: 'StatsReport' })
   stats(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<StatsReport> {
-    return this.rpc.call(
-      Rpc.marketing.stats,
-      { tenantId: session.tenantId, preset: query.preset, since: query.since, until: query.until },
-      META_BACKED_RPC_TIMEOUT_MS,
-    );
+    return this.rpc.call(Rpc.marketing.stats, reportRequest(session, query), META_BACKED_RPC_TIMEOUT_MS);
   }
 
   @Get('stats/roi')
-  @ApiOperation({ summary: 'ROI per campaign and ad' })
+  @ApiOperation({ summary: "The report's campaigns → ads (ROI per campaign and ad)" })
   @ApiOkResponse({ description: 'RoiReport' })
   roi(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<RoiReport> {
-    return this.rpc.call(
-      Rpc.marketing.roi,
-      { tenantId: session.tenantId, preset: query.preset, since: query.since, until: query.until },
-      META_BACKED_RPC_TIMEOUT_MS,
-    );
+    return this.rpc.call(Rpc.marketing.roi, reportRequest(session, query), META_BACKED_RPC_TIMEOUT_MS);
   }
+}
+
+function reportRequest(session: SessionContext, query: StatsQuery) {
+  const { preset, since, until, view } = query;
+  return { tenantId: session.tenantId, preset, since, until, view };
 }

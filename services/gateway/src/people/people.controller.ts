@@ -76,6 +76,7 @@ export class PeopleController {
       email: body.email,
       role: body.role,
       password: body.password,
+      phone: body.phone,
       tenantId: session.tenantId,
     });
   }
@@ -83,7 +84,7 @@ export class PeopleController {
   @Patch('users/:id')
   @Roles(...MODULE_ROLES.admin)
   @ApiOperation({
-    summary: 'Rename, change the role of, deactivate/reactivate or reset the password of a user',
+    summary: 'Rename, change the role or phone of, deactivate/reactivate or reset the password of a user',
   })
   @ApiBody({ type: UpdateUserBody })
   @ApiOkResponse({ description: 'UserView' })
@@ -97,6 +98,7 @@ export class PeopleController {
       role: body.role,
       active: body.active,
       password: body.password,
+      phone: body.phone,
       tenantId: session.tenantId,
       actorUserId: session.userId,
       userId: id,

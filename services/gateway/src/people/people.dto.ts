@@ -19,16 +19,22 @@ export class UpdateTenantBody extends OmitType(UpdateTenantRequest, ['tenantId']
     example: 'cierre-2026-sol',
     description: '≥ 10 characters, letters and digits, not the email name',
   },
+  phone: {
+    example: '+52 55 1234 5678',
+    description: "optional; stored in E.164 (a template's seller.phone); 400 when it is not a phone",
+  },
 })
 export class CreateUserBody extends OmitType(CreateUserRequest, ['tenantId'] as const) {}
 
 /** Body of `PATCH /crm/users/:id`. */
 @ApiFromContract({
   active: { description: 'false: the user can no longer sign in; open sessions end within 5 s' },
+  phone: { example: '+52 55 1234 5678', description: 'E.164 once stored; null removes it' },
 })
 export class UpdateUserBody extends PickType(UpdateUserRequest, [
   'name',
   'role',
   'active',
   'password',
+  'phone',
 ] as const) {}

@@ -3,6 +3,8 @@ import type { DataSourceOptions } from 'typeorm';
 import { MARKETING_ENTITIES } from './entities';
 import { CreateMarketingTables1767225600200 } from './migrations/1767225600200-CreateMarketingTables';
 import { TenantRowLevelSecurity1767312000200 } from './migrations/1767312000200-TenantRowLevelSecurity';
+import { AttributionReadModel1768700000000 } from './migrations/1768700000000-AttributionReadModel';
+import { AttributionRollups1768700000001 } from './migrations/1768700000001-AttributionRollups';
 
 export const MARKETING_SCHEMA = 'marketing';
 
@@ -11,7 +13,12 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: MARKETING_SCHEMA,
     entities: MARKETING_ENTITIES,
-    migrations: [CreateMarketingTables1767225600200, TenantRowLevelSecurity1767312000200],
+    migrations: [
+      CreateMarketingTables1767225600200,
+      TenantRowLevelSecurity1767312000200,
+      AttributionReadModel1768700000000,
+      AttributionRollups1768700000001,
+    ],
     applicationName: 'marketing-service',
   });
 }

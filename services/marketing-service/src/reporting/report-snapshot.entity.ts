@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
-export const REPORT_KINDS = ['stats', 'roi'] as const;
+export const REPORT_KINDS = ['stats', 'roi', 'report_period', 'report_cohort'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** The last good report for one tenant, kind, ad account and date range (`marketing.report_snapshots`). */

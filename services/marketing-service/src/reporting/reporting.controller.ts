@@ -1,19 +1,26 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Rpc, StatsRequest, type RpcReply } from '@crm/contracts';
+import { ReportRequest, Rpc, type RpcReply } from '@crm/contracts';
 import { ReportingService } from './reporting.service';
 
 @Controller()
 export class ReportingController {
   constructor(private readonly reporting: ReportingService) {}
 
+  @MessagePattern(Rpc.marketing.report)
+  report(@Payload() request: ReportRequest): Promise<RpcReply<typeof Rpc.marketing.report>> {
+    return this.reporting.report(request);
+  }
+
+  /** `marketing.stats` is the report's KPIs (the request may name a view; `period` by default). */
   @MessagePattern(Rpc.marketing.stats)
-  stats(@Payload() request: StatsRequest): Promise<RpcReply<typeof Rpc.marketing.stats>> {
+  stats(@Payload() request: ReportRequest): Promise<RpcReply<typeof Rpc.marketing.stats>> {
     return this.reporting.stats(request);
   }
 
+  /** `marketing.stats.roi` is the report's campaigns → ads and unattributed. */
   @MessagePattern(Rpc.marketing.roi)
-  roi(@Payload() request: StatsRequest): Promise<RpcReply<typeof Rpc.marketing.roi>> {
+  roi(@Payload() request: ReportRequest): Promise<RpcReply<typeof Rpc.marketing.roi>> {
     return this.reporting.roi(request);
   }
 }

@@ -1,20 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  DEFAULT_REPORT_VIEW,
   DomainError,
   Rpc,
   type AdInsightsResult,
   type ConnectionState,
-  type ConnectionStatus,
+  type MarketingReport,
   type ReportMeta,
+  type ReportRequest,
+  type ReportView,
   type RoiReport,
   type StatsReport,
   type StatsRequest,
 } from '@crm/contracts';
-import { RpcClient } from '@crm/nest-common';
+import { RpcClient, TenantDatabase } from '@crm/nest-common';
+import { ReadModelService } from '../read-model/read-model.service';
+import { buildReport } from './report-builder';
+import { ReportFactsStore } from './report-facts.store';
 import { isValidTimezone, resolveReportRange, type ResolvedRange } from './report-range';
 import { ReportSnapshotStore, type SnapshotKey } from './report-snapshot.store';
-import type { ReportKind } from './report-snapshot.entity';
-import { buildRoiBreakdown, hasCurrencyMismatch } from './roi-calculator';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings';
 
 /** Meta failures a last-good snapshot may stand in for; anything else is reported as is. */
@@ -25,109 +29,113 @@ type InsightsOutcome =
   | { kind: 'not_connected'; connection: ConnectionState }
   | { kind: 'failed'; error: DomainError };
 
-type ReportContext = {
-  status: ConnectionStatus;
-  currency: string;
-  resolved: ResolvedRange;
-};
-
 /**
- * Marketing Hub reports: CRM attribution (crm-service) joined with Meta ad insights (meta-ads-service) over NATS.
- * A tenant that is not connected still gets its CRM numbers (spend 0); a Meta outage serves the last good
- * snapshot of the same range, or the typed Meta error when there is none.
+ * The Marketing Hub report: one computation per (tenant, range, view) — KPIs, campaigns → ads, the daily series, the
+ * funnel and the money per currency — from the read model (marketing-service's own tables, built from the CRM's
+ * events) and Meta insights (meta-ads-service, single-flight cached). `/stats` and `/stats/roi` are views of it.
+ *
+ * The connection is read once per report, by meta-ads-service answering the insights (its answer says the ad
+ * account, currency and timezone); the range is resolved in the read model's stored timezone, and when Meta's
+ * differs the facts are re-bucketed first. A tenant that is not connected gets its CRM numbers (spend 0). When Meta
+ * fails, the last good snapshot of the same range is served (stale), or the typed error.
  */
 @Injectable()
 export class ReportingService {
   private readonly logger = new Logger(ReportingService.name);
+  /** Snapshot key → the insights `fetchedAt` last stored: a warm report does not rewrite its snapshot. */
+  private readonly snapshotted = new Map<string, string>();
 
   constructor(
     private readonly rpc: RpcClient,
+    private readonly db: TenantDatabase,
+    private readonly facts: ReportFactsStore,
+    private readonly readModel: ReadModelService,
     private readonly snapshots: ReportSnapshotStore,
     @Inject(REPORTING_SETTINGS) private readonly settings: ReportingSettings,
   ) {}
 
-  async stats(request: StatsRequest): Promise<StatsReport> {
-    return this.report(request, 'stats', (meta, breakdown) => ({ ...meta, totals: breakdown.totals }));
+  async stats(request: StatsRequest & { view?: ReportView }): Promise<StatsReport> {
+    const report = await this.report(request);
+    return { ...metaOf(report), totals: report.kpis };
   }
 
-  async roi(request: StatsRequest): Promise<RoiReport> {
-    return this.report(request, 'roi', (meta, breakdown) => ({
-      ...meta,
-      campaigns: breakdown.campaigns,
-      unattributed: breakdown.unattributed,
-    }));
+  async roi(request: StatsRequest & { view?: ReportView }): Promise<RoiReport> {
+    const report = await this.report(request);
+    return { ...metaOf(report), campaigns: report.campaigns, unattributed: report.unattributed };
   }
 
-  private async report<T extends ReportMeta>(
-    request: StatsRequest,
-    kind: ReportKind,
-    shape: (meta: ReportMeta, breakdown: ReturnType<typeof buildRoiBreakdown>) => T,
-  ): Promise<T> {
+  async report(request: ReportRequest): Promise<MarketingReport> {
     const { tenantId } = request;
-    const context = await this.context(request);
-    const { status, resolved } = context;
-    const connected = isConnected(status);
-
-    const [attribution, insights] = await Promise.all([
-      this.rpc.call(
-        Rpc.crm.attributionSummary,
-        { tenantId, since: resolved.crmSince, until: resolved.crmUntil },
-        this.settings.rpcTimeoutMs,
-      ),
-      connected
-        ? this.insights(tenantId, resolved)
-        : Promise.resolve<InsightsOutcome>({ kind: 'not_connected', connection: status.state }),
-    ]);
-
-    if (insights.kind === 'failed') {
-      return this.fromSnapshot<T>(snapshotKey(tenantId, kind, status, resolved), status, insights.error);
+    const view = request.view ?? DEFAULT_REPORT_VIEW;
+    let timezone = await this.readModel.timezoneOf(tenantId);
+    let resolved = resolveReportRange(request, timezone, this.settings.now());
+    let insights = await this.insights(tenantId, resolved);
+    const metaZone = insights.kind === 'ok' ? insights.result.timezone : null;
+    if (isValidTimezone(metaZone) && metaZone !== timezone) {
+      // The ad account (or its timezone) changed since the facts were bucketed.
+      await this.readModel.rebucket(tenantId, metaZone);
+      timezone = metaZone;
+      const again = resolveReportRange(request, timezone, this.settings.now());
+      if (again.range.since !== resolved.range.since || again.range.until !== resolved.range.until) {
+        insights = await this.insights(tenantId, again);
+      }
+      resolved = again;
     }
+    if (insights.kind === 'failed') return this.fromSnapshot(tenantId, view, resolved, insights.error);
 
     const meta = insights.kind === 'ok' ? insights.result : null;
-    const currency = meta?.currency || context.currency;
-    const salesCurrencies = [...new Set(attribution.salesCurrencies)].sort();
-    const reportMeta: ReportMeta = {
-      range: resolved.range,
+    const currency =
+      meta?.currency ||
+      (await this.rpc.call(Rpc.crm.getTenant, { tenantId }, this.settings.rpcTimeoutMs)).currency;
+    const { since, until } = resolved.range;
+    const read = await this.db.withTenant(tenantId, async (db) => {
+      const sums = await this.facts.sums(db, tenantId, view, since, until);
+      const foreignCurrencies = [
+        ...new Set(
+          sums.byAd.filter((r) => r.currency !== '' && r.currency !== currency).map((r) => r.currency),
+        ),
+      ];
+      const foreign =
+        foreignCurrencies.length > 0
+          ? await this.facts.foreign(db, tenantId, view, since, until, foreignCurrencies)
+          : [];
+      const rates = await this.facts.rates(db, tenantId, foreignCurrencies, currency, until);
+      const historyStartsOn = await this.facts.historyStartsOn(db, tenantId);
+      return { ...sums, foreign, rates, historyStartsOn };
+    });
+    const body = buildReport({
       currency,
-      salesCurrencies,
-      currencyMismatch: hasCurrencyMismatch(currency, salesCurrencies),
-      connection: insights.kind === 'ok' ? status.state : insights.connection,
+      since,
+      until,
+      insights: meta,
+      byAd: read.byAd,
+      byDay: read.byDay,
+      foreign: read.foreign,
+      rates: read.rates,
+    });
+    const report: MarketingReport = {
+      range: resolved.range,
+      view,
+      currency,
+      salesCurrencies: body.salesCurrencies,
+      currencyMismatch: body.salesCurrencies.some((code) => code !== currency),
+      connection: insights.kind === 'ok' ? 'connected' : insights.connection,
       stale: meta?.stale ?? false,
+      kpis: body.kpis,
+      campaigns: body.campaigns,
+      unattributed: body.unattributed,
+      daily: body.daily,
+      funnel: body.funnel,
+      revenueByCurrency: body.revenueByCurrency,
+      crmHistoryStartsOn: read.historyStartsOn,
+      rangeExceedsHistory: read.historyStartsOn === null || since < read.historyStartsOn,
     };
-    const report = shape(reportMeta, buildRoiBreakdown(meta?.rows ?? [], attribution.rows));
-
-    const key = meta && !meta.stale ? snapshotKey(tenantId, kind, status, resolved, meta.adAccountId) : null;
-    if (key) {
-      await this.snapshots.save(key, report, this.settings.now()).catch((error: unknown) => {
-        this.logger.warn(`could not store the ${kind} snapshot: ${describe(error)}`);
-      });
-    }
+    if (meta && !meta.stale)
+      this.saveSnapshot(snapshotKey(tenantId, view, resolved, meta.adAccountId), report, meta);
     return report;
   }
 
-  /** Connection, timezone (ad account's, else the tenant's) and currency, then the range in that timezone. */
-  private async context(request: StatsRequest): Promise<ReportContext> {
-    const { tenantId } = request;
-    const status = await this.rpc.call(Rpc.meta.connectionStatus, { tenantId }, this.settings.rpcTimeoutMs);
-    const account = status.adAccount;
-    let timezone = account && isValidTimezone(account.timezone) ? account.timezone : null;
-    let currency = account?.currency || null;
-    if (!timezone || !currency) {
-      const tenant = await this.rpc.call(Rpc.crm.getTenant, { tenantId }, this.settings.rpcTimeoutMs);
-      currency ||= tenant.currency;
-      if (!timezone) {
-        if (isValidTimezone(tenant.timezone)) {
-          timezone = tenant.timezone;
-        } else {
-          this.logger.warn(`tenant ${tenantId} has no usable timezone; reporting in UTC`);
-          timezone = 'UTC';
-        }
-      }
-    }
-    const resolved = resolveReportRange(request, timezone, this.settings.now());
-    return { status, currency, resolved };
-  }
-
+  /** Meta insights of the range; meta-ads-service reads the connection (once) to answer. */
   private async insights(tenantId: string, resolved: ResolvedRange): Promise<InsightsOutcome> {
     try {
       const result = await this.rpc.call(
@@ -145,12 +153,28 @@ export class ReportingService {
     }
   }
 
-  private async fromSnapshot<T extends ReportMeta>(
-    key: SnapshotKey | null,
-    status: ConnectionStatus,
+  /** Store the report as its range's last good one, in the background, once per insights answer. */
+  private saveSnapshot(key: SnapshotKey, report: MarketingReport, meta: AdInsightsResult): void {
+    const id = JSON.stringify(key);
+    if (this.snapshotted.get(id) === meta.fetchedAt) return;
+    this.snapshotted.set(id, meta.fetchedAt);
+    if (this.snapshotted.size > 1000) this.snapshotted.delete(this.snapshotted.keys().next().value!);
+    this.snapshots.save(key, report, this.settings.now()).catch((error: unknown) => {
+      this.snapshotted.delete(id);
+      this.logger.warn(`could not store the ${key.kind} snapshot: ${describe(error)}`);
+    });
+  }
+
+  /** Meta is failing: the last good report of the same range and ad account (found by reading the connection). */
+  private async fromSnapshot(
+    tenantId: string,
+    view: ReportView,
+    resolved: ResolvedRange,
     error: DomainError,
-  ): Promise<T> {
-    const snapshot = key ? await this.snapshots.find<T>(key) : null;
+  ): Promise<MarketingReport> {
+    const status = await this.rpc.call(Rpc.meta.connectionStatus, { tenantId }, this.settings.rpcTimeoutMs);
+    const key = status.adAccount ? snapshotKey(tenantId, view, resolved, status.adAccount.id) : null;
+    const snapshot = key ? await this.snapshots.find<MarketingReport>(key) : null;
     if (!snapshot) throw error;
     this.logger.warn(
       `Meta failed (${error.code}); serving the ${key!.kind} snapshot of ${describeKey(key!)}`,
@@ -164,20 +188,27 @@ export class ReportingService {
   }
 }
 
-function isConnected(status: ConnectionStatus): boolean {
-  return status.state === 'connected' && status.setupComplete && status.adAccount !== null;
+function metaOf(report: MarketingReport): ReportMeta {
+  const meta: ReportMeta = {
+    range: report.range,
+    currency: report.currency,
+    salesCurrencies: report.salesCurrencies,
+    currencyMismatch: report.currencyMismatch,
+    connection: report.connection,
+    stale: report.stale,
+  };
+  if (report.snapshotAt) meta.snapshotAt = report.snapshotAt;
+  return meta;
 }
 
 function snapshotKey(
   tenantId: string,
-  kind: ReportKind,
-  status: ConnectionStatus,
+  view: ReportView,
   resolved: ResolvedRange,
-  adAccountId = status.adAccount?.id,
-): SnapshotKey | null {
-  if (!adAccountId) return null;
+  adAccountId: string,
+): SnapshotKey {
   const { preset, since, until } = resolved.range;
-  return { tenantId, kind, adAccountId, preset, since, until };
+  return { tenantId, kind: `report_${view}`, adAccountId, preset, since, until };
 }
 
 function describeKey(key: SnapshotKey): string {

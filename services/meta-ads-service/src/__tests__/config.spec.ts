@@ -18,7 +18,19 @@ describe('MetaAdsConfig', () => {
       META_GRAPH_VERSION: 'v23.0',
       META_HTTP_TIMEOUT_MS: 10000,
       LEADGEN_RETRY_MS: 60000,
+      WHATSAPP_UNKNOWN_HORIZON_MS: 86_400_000,
+      WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS: 120_000,
     });
+  });
+
+  it('reads the evidence grace for unsettled sends (0 .. 1 h)', () => {
+    expect(
+      parseConfig(MetaAdsConfig, { ...valid, WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS: '500' })
+        .WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS,
+    ).toBe(500);
+    expect(() => parseConfig(MetaAdsConfig, { ...valid, WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS: '-1' })).toThrow(
+      /WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS/,
+    );
   });
 
   it('reads LEADGEN_RETRY_MS and refuses a retry period under 100 ms', () => {

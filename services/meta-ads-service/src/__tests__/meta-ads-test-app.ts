@@ -43,11 +43,14 @@ export type MetaAdsTestApp = {
   /** A long-lived token minted through the sandbox control API (what the gateway's code exchange yields). */
   mintToken(body?: Record<string, unknown>): Promise<string>;
   /**
-   * completeOauth + selectAssets for a fresh tenant. A number, a WABA and (for leadgen routing) a page belong to one
-   * tenant at a time: call `releaseAll` (afterEach) so the next test can connect them again.
+   * completeOauth + selectAssets + the Page step (the sandbox's Page) for a fresh tenant. A number, a WABA and a
+   * Page belong to one tenant at a time: call `releaseAll` (afterEach) so the next test can connect them again.
    */
   connectTenant(options?: { select?: boolean }): Promise<{ tenantId: string; status: ConnectionStatus }>;
-  /** Disconnect every tenant still connected to this sandbox's WABA or page (frees them for the next test). */
+  /**
+   * Disconnect every tenant still holding this sandbox's WABA or Page, or connected by its Meta user (a token that
+   * sees its Page): frees them for the next test, and a disconnect then revokes on Meta as the last one of the user.
+   */
   releaseAll(): Promise<void>;
   /** The tenant's long-lived token, decrypted from the database with the test's key. */
   storedToken(tenantId: string): Promise<string>;
@@ -92,6 +95,7 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     META_HTTP_TIMEOUT_MS: '5000',
     META_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
     LEADGEN_RETRY_MS: String(LEADGEN_RETRY_MS),
+    INSIGHTS_ASYNC_POLL_MS: '20',
   });
   const app: INestApplication = await bootstrapHybridService({
     name: SERVICE_NAME,
@@ -147,6 +151,7 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
         },
         20_000,
       );
+      await rpc.call(Rpc.meta.selectPages, { tenantId, pageIds: [ids.pageId] }, 20_000);
     }
     return { tenantId, status };
   };
@@ -154,12 +159,19 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
   const releaseAll = async (): Promise<void> => {
     const { rows } = await db.query<{ tenant_id: string }>(
       `SELECT tenant_id FROM meta_ads.connections
-        WHERE state <> 'disconnected' AND (waba_id = $1 OR $2 = ANY(page_ids))`,
+        WHERE state <> 'disconnected'
+          AND (waba_id = $1 OR $2 = ANY(page_ids)
+               OR tenant_id IN (SELECT tenant_id FROM meta_ads.pages WHERE page_id = $2))`,
       [ids.wabaId, ids.pageId],
     );
     for (const { tenant_id: tenantId } of rows) {
       await rpc.call(Rpc.meta.disconnect, { tenantId });
     }
+    // A disconnected account still holds its Pages (its leads wait for a reconnect): free the sandbox's Page.
+    await db.query('BEGIN');
+    await db.query(`SELECT set_config('app.bypass_rls', 'on', true)`);
+    await db.query(`DELETE FROM meta_ads.pages WHERE page_id = $1`, [ids.pageId]);
+    await db.query('COMMIT');
   };
 
   const graphList = async <T>(path: string, token: string, query: Record<string, string>): Promise<T[]> => {

@@ -206,18 +206,19 @@ describe('meta-ads-service: WhatsApp send outcomes (real DB, NATS, Redis, Meta s
     expect(await messagesTo(waId)).toHaveLength(1);
   });
 
-  it('an unknown send no webhook settled within the horizon is taken as not sent; a recent one stays unknown', async () => {
-    const recent = requestTo(randomWaId());
-    const old = requestTo(randomWaId());
-    for (const [request, age] of [
-      [recent, '1 minute'],
-      [old, '2 days'],
-    ] as const) {
-      await svc.db.query(
+  it('an unknown send is taken as not sent only on evidence: a later message from its number reported by WhatsApp', async () => {
+    const number = svc.ids.phoneNumberIds[0];
+    const insertUnknown = async (
+      request: SendTemplateRequest,
+      fields: { begunAgo: string; phoneNumberId: string; status?: 'unknown' | 'requested'; ended?: boolean },
+    ) =>
+      svc.db.query(
         `INSERT INTO meta_ads.sends (id, tenant_id, idempotency_key, "to", kind, template_name, language, status,
-                                     callback_data, requested_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'template', $5, $6, 'unknown', $7, now() - $8::interval,
-                 now() - $8::interval, now() - $8::interval)`,
+                                     callback_data, requested_at, request_ended_at, phone_number_id, created_at,
+                                     updated_at)
+         VALUES ($1, $2, $3, $4, 'template', $5, $6, $7, $8, now() - $9::interval,
+                 CASE WHEN $10 THEN now() - $9::interval + interval '1 second' END, $11,
+                 now() - $9::interval, now() - $9::interval)`,
         [
           randomUUID(),
           tenantId,
@@ -225,15 +226,72 @@ describe('meta-ads-service: WhatsApp send outcomes (real DB, NATS, Redis, Meta s
           request.to,
           template.name,
           template.language,
+          fields.status ?? 'unknown',
           request.callbackData,
-          age,
+          fields.begunAgo,
+          fields.ended ?? true,
+          fields.phoneNumberId,
         ],
       );
-    }
-    expect(await outcomeOf(recent.idempotencyKey)).toMatchObject({ state: 'unknown' });
-    expect(await outcomeOf(old.idempotencyKey)).toMatchObject({
-      state: 'failed',
-      error: { code: 'META_UNAVAILABLE', message: expect.stringMatching(/horizon/) },
+    // Ended 10 minutes ago (an answer we could not trust), and one whose replica died mid-call (no end recorded).
+    const lost = requestTo(randomWaId());
+    const diedMidCall = requestTo(randomWaId());
+    // Ended a minute ago: within the 2-minute grace, a later message proves nothing about it yet.
+    const recent = requestTo(randomWaId());
+    // Two days old on another number: past the horizon with no evidence either way.
+    const stale = requestTo(randomWaId());
+    await insertUnknown(lost, { begunAgo: '10 minutes', phoneNumberId: number });
+    await insertUnknown(diedMidCall, {
+      begunAgo: '10 minutes',
+      phoneNumberId: number,
+      status: 'requested',
+      ended: false,
     });
+    await insertUnknown(recent, { begunAgo: '1 minute', phoneNumberId: number });
+    await insertUnknown(stale, { begunAgo: '2 days', phoneNumberId: 'another-number' });
+    // The messages of the tests above were reported seconds ago: evidence about anything older. Start this one clean.
+    await svc.db.query(`UPDATE meta_ads.sends SET status_reported_at = NULL WHERE tenant_id = $1`, [
+      tenantId,
+    ]);
+    expect(await outcomeOf(lost.idempotencyKey)).toMatchObject({ state: 'unknown' });
+    expect(await outcomeOf(diedMidCall.idempotencyKey)).toMatchObject({ state: 'unknown' });
+
+    // Another message from the same number, sent now; nothing counts until WhatsApp reports it.
+    const later = await svc.rpc.call(Rpc.meta.sendTemplate, requestTo(randomWaId()));
+    expect(await outcomeOf(lost.idempotencyKey)).toMatchObject({ state: 'unknown' });
+    await waitFor(
+      async () =>
+        (await svc.control<{ data: SandboxWebhook[] }>('/webhooks?kind=status')).data.some(
+          (h) => h.meta.wamid === later.wamid && h.meta.status === 'sent',
+        ),
+      { what: 'the later message to be reported' },
+    );
+    const hook = (await svc.control<{ data: SandboxWebhook[] }>('/webhooks?kind=status')).data.find(
+      (h) => h.meta.wamid === later.wamid && h.meta.status === 'sent',
+    )!;
+    await svc.publishWebhook(hook.payload);
+    const notSent = await waitFor(
+      async () => {
+        const outcome = await outcomeOf(lost.idempotencyKey);
+        return outcome.state === 'failed' ? outcome : undefined;
+      },
+      { what: 'the evidence to be seen' },
+    );
+    expect(notSent.error).toMatchObject({
+      code: 'META_UNAVAILABLE',
+      message: `not sent: WhatsApp has since reported a later message from this number (${later.wamid}) and never this one`,
+    });
+    expect(await outcomeOf(diedMidCall.idempotencyKey)).toMatchObject({ state: 'failed' });
+    expect(await outcomeOf(recent.idempotencyKey)).toMatchObject({ state: 'unknown' });
+    // Never "not sent" for time alone: past the horizon without evidence it is expired, and stays unsent-unknown.
+    expect(await outcomeOf(stale.idempotencyKey)).toMatchObject({ state: 'expired', wamid: null });
+    const refused = await rpcError(svc.rpc.call(Rpc.meta.sendTemplate, stale));
+    expect(refused).toMatchObject({ code: 'CONFLICT', details: { outcome: 'unknown' } });
+
+    // The same key may now go (once): the reservation is reclaimed and sent.
+    const resent = await svc.rpc.call(Rpc.meta.sendTemplate, lost);
+    expect(resent.wamid).toMatch(/^wamid\./);
+    expect(await messagesTo(lost.to.slice(1))).toHaveLength(1);
+    expect(await svc.rpc.call(Rpc.meta.sendTemplate, lost)).toEqual(resent);
   });
 });

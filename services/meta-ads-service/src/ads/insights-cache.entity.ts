@@ -1,4 +1,4 @@
-import type { AdInsightRow } from '@crm/contracts';
+import type { AdInsightDay, AdInsightRow } from '@crm/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** Last successful ad-level insights answer per tenant, ad account and date range. */
@@ -17,7 +17,8 @@ export class InsightsCacheEntity {
   until!: string;
 
   @Column({ type: 'jsonb' })
-  payload!: { rows: AdInsightRow[]; currency: string; timezone: string };
+  /** `days` is absent from entries stored before the daily series existed (they are refetched). */
+  payload!: { rows: AdInsightRow[]; days?: AdInsightDay[]; currency: string; timezone: string };
 
   @Column({ name: 'fetched_at', type: 'timestamptz' })
   fetchedAt!: Date;

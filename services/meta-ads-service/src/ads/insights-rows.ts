@@ -1,4 +1,4 @@
-import type { AdInsightRow } from '@crm/contracts';
+import type { AdInsightDay, AdInsightRow } from '@crm/contracts';
 
 /** An ad-level insights row as Meta sends it: every metric is a string (REFERENCE §4.3). */
 export type GraphInsightRow = {
@@ -76,4 +76,28 @@ export function mergeInsights(metaRows: GraphInsightRow[], catalogue: CatalogEnt
     });
   }
   return rows;
+}
+
+/** An account-level row of `time_increment=1`: one per day with delivery. */
+export type GraphDayRow = {
+  date_start?: string;
+  date_stop?: string;
+  spend?: string;
+  impressions?: string;
+  clicks?: string;
+};
+
+/** Meta's daily account rows → one entry per day, oldest first (a day Meta split is summed). */
+export function accountDays(rows: GraphDayRow[]): AdInsightDay[] {
+  const byDay = new Map<string, AdInsightDay>();
+  for (const row of rows) {
+    const day = row.date_start;
+    if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) continue;
+    const existing = byDay.get(day) ?? { day, spend: 0, impressions: 0, clicks: 0 };
+    existing.spend = roundMoney(existing.spend + metaNumber(row.spend));
+    existing.impressions += metaNumber(row.impressions);
+    existing.clicks += metaNumber(row.clicks);
+    byDay.set(day, existing);
+  }
+  return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
 }

@@ -6,9 +6,12 @@ import type { Repository } from 'typeorm';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
 import { isTransientDomainError } from '../graph/meta-api-error';
+import { MetaAdsConfig } from '../config';
 import { AdCatalogService } from './ad-catalog.service';
+import { InsightsReportRuns, needsReportRun, rangeDays } from './insights-report-run';
 import { InsightsCacheEntity } from './insights-cache.entity';
-import { mergeInsights, type GraphInsightRow } from './insights-rows';
+import { InsightsFillLock } from './insights-fill-lock';
+import { accountDays, mergeInsights, type GraphDayRow, type GraphInsightRow } from './insights-rows';
 
 /** Meta refreshes insights every 15 minutes (REFERENCE §4.5): an answer younger than that is served as is. */
 export const INSIGHTS_FRESH_MS = 15 * 60 * 1000;
@@ -16,6 +19,12 @@ export const INSIGHTS_FRESH_MS = 15 * 60 * 1000;
 export const CATALOG_MAX_AGE_MS = 60 * 60 * 1000;
 
 const INSIGHT_FIELDS = 'campaign_id,campaign_name,adset_id,adset_name,ad_id,ad_name,spend,impressions,clicks';
+const DAY_FIELDS = 'spend,impressions,clicks';
+
+/** Younger than Meta's refresh interval, and from a version that stored the daily series. */
+function isFresh(entry: InsightsCacheEntity | null): entry is InsightsCacheEntity {
+  return !!entry && !!entry.payload.days && Date.now() - entry.fetchedAt.getTime() < INSIGHTS_FRESH_MS;
+}
 
 @Injectable()
 export class InsightsService {
@@ -26,6 +35,9 @@ export class InsightsService {
     private readonly graph: GraphClient,
     private readonly connections: ConnectionStore,
     private readonly catalog: AdCatalogService,
+    private readonly reportRuns: InsightsReportRuns,
+    private readonly config: MetaAdsConfig,
+    private readonly fillLock: InsightsFillLock,
   ) {}
 
   /** `fn` with the cache's repository in a transaction scoped to the tenant. */
@@ -49,27 +61,48 @@ export class InsightsService {
       throw new DomainError('META_NOT_CONNECTED', 'no Meta ad account is connected for this account');
     }
     const adAccountId = connection.adAccountId;
-    const cached = await this.cache(tenantId, (cache) =>
-      cache.findOneBy({ tenantId, adAccountId, since, until }),
+    const findCached = () =>
+      this.cache(tenantId, (cache) => cache.findOneBy({ tenantId, adAccountId, since, until }));
+    const cached = await findCached();
+    if (isFresh(cached)) return this.fromCache(adAccountId, cached, false);
+    // Concurrent cold requests for the same range (any replica) make one set of Meta calls; the others read it.
+    return this.fillLock.singleFlight(
+      `${tenantId}:${adAccountId}:${since}:${until}`,
+      async () => {
+        const stored = await findCached();
+        return isFresh(stored) ? this.fromCache(adAccountId, stored, false) : null;
+      },
+      () => this.fill(tenantId, adAccountId, connection, since, until, cached),
     );
-    if (cached && Date.now() - cached.fetchedAt.getTime() < INSIGHTS_FRESH_MS) {
-      return this.fromCache(adAccountId, cached, false);
-    }
+  }
+
+  /** Ask Meta (ad level for the range, account level per day), store the answer, answer it. */
+  private async fill(
+    tenantId: string,
+    adAccountId: string,
+    connection: { currency: string | null; timezone: string | null },
+    since: string,
+    until: string,
+    cached: InsightsCacheEntity | null,
+  ): Promise<AdInsightsResult> {
     try {
       const { token } = await this.connections.requireActive(tenantId);
-      const metaRows = await this.graph.getAll<GraphInsightRow>({
-        tenantId,
-        family: 'ads',
-        token,
-        storedToken: true,
-        path: `${adAccountId}/insights`,
-        query: {
-          level: 'ad',
-          fields: INSIGHT_FIELDS,
-          time_range: JSON.stringify({ since, until }),
-          limit: 500,
-        },
-      });
+      const timeRange = JSON.stringify({ since, until });
+      // Ad level through a report run when the range is long or Meta asks for one (fetchAdRows).
+      const adRows = () => this.fetchAdRows(tenantId, adAccountId, token, since, until);
+      // The account's spend per day: synchronous, or a report run like the ad rows when Meta asks for one.
+      const accountDayRows = () =>
+        this.fetchRows<GraphDayRow>(tenantId, adAccountId, token, since, until, {
+          level: 'account',
+          fields: DAY_FIELDS,
+          time_range: timeRange,
+          time_increment: '1',
+        });
+      // Both at once, unless the breaker is testing Meta again (half-open lets one call through): then one by one.
+      const [metaRows, dayRows] =
+        this.graph.breakerState(tenantId, 'ads') === 'closed'
+          ? await Promise.all([adRows(), accountDayRows()])
+          : [await adRows(), await accountDayRows()];
       const lastSync = await this.catalog.lastSyncedAt(tenantId, adAccountId);
       if (!lastSync || Date.now() - lastSync.getTime() > CATALOG_MAX_AGE_MS) {
         await this.catalog.syncAccount(tenantId, adAccountId, token);
@@ -99,7 +132,12 @@ export class InsightsService {
         adAccountId,
         since,
         until,
-        payload: { rows, currency: connection.currency ?? '', timezone: connection.timezone ?? '' },
+        payload: {
+          rows,
+          days: accountDays(dayRows),
+          currency: connection.currency ?? '',
+          timezone: connection.timezone ?? '',
+        },
         fetchedAt: new Date(),
       };
       await this.cache(tenantId, (cache) =>
@@ -117,6 +155,53 @@ export class InsightsService {
     }
   }
 
+  /**
+   * Meta's insights per ad for the range: a synchronous read, or an asynchronous report run for a range longer than
+   * `INSIGHTS_ASYNC_AFTER_DAYS` or when Meta answers the synchronous read with "too much data" / a timeout.
+   */
+  private fetchAdRows(
+    tenantId: string,
+    adAccountId: string,
+    token: string,
+    since: string,
+    until: string,
+  ): Promise<GraphInsightRow[]> {
+    return this.fetchRows<GraphInsightRow>(tenantId, adAccountId, token, since, until, {
+      level: 'ad',
+      fields: INSIGHT_FIELDS,
+      time_range: JSON.stringify({ since, until }),
+    });
+  }
+
+  /**
+   * Insights rows of the account for a query: through an asynchronous report run for a range longer than
+   * INSIGHTS_ASYNC_AFTER_DAYS, or when the synchronous read is too big or too slow for Meta (`needsReportRun`).
+   */
+  private async fetchRows<T>(
+    tenantId: string,
+    adAccountId: string,
+    token: string,
+    since: string,
+    until: string,
+    query: Record<string, string>,
+  ): Promise<T[]> {
+    const request = { tenantId, family: 'ads' as const, token, storedToken: true };
+    if (rangeDays(since, until) > this.config.INSIGHTS_ASYNC_AFTER_DAYS) {
+      return (await this.reportRuns.read(request, adAccountId, query)) as T[];
+    }
+    try {
+      return await this.graph.getAll<T>({
+        ...request,
+        path: `${adAccountId}/insights`,
+        query: { ...query, limit: 500 },
+      });
+    } catch (error) {
+      if (!needsReportRun(error)) throw error;
+      this.logger.log(`tenant ${tenantId}: synchronous insights too big or too slow; using a report run`);
+      return (await this.reportRuns.read(request, adAccountId, query)) as T[];
+    }
+  }
+
   deleteForTenant(tenantId: string): Promise<unknown> {
     return this.cache(tenantId, (cache) => cache.delete({ tenantId }));
   }
@@ -127,6 +212,7 @@ export class InsightsService {
       currency: entry.payload.currency,
       timezone: entry.payload.timezone,
       rows: entry.payload.rows,
+      days: entry.payload.days ?? [],
       fetchedAt: entry.fetchedAt.toISOString(),
       stale,
     };

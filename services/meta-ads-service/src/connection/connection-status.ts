@@ -18,6 +18,8 @@ export function toConnectionStatus(
       scopes: [],
       missingScopes: [...META_REQUIRED_SCOPES],
       expiresAt: null,
+      dataAccessExpiresAt: null,
+      daysLeft: null,
       connectedAt: null,
       business: null,
       adAccount: null,
@@ -26,8 +28,8 @@ export function toConnectionStatus(
       ...pending,
     };
   }
-  const expiredByDate =
-    connection.tokenExpiresAt !== null && connection.tokenExpiresAt.getTime() <= now.getTime();
+  const endsAt = accessEndsAt(connection);
+  const expiredByDate = endsAt !== null && endsAt.getTime() <= now.getTime();
   const state = connection.state === 'connected' && expiredByDate ? 'expired' : connection.state;
   const scopes = [...connection.scopes];
   return {
@@ -36,6 +38,8 @@ export function toConnectionStatus(
     scopes,
     missingScopes: META_REQUIRED_SCOPES.filter((scope) => !scopes.includes(scope)),
     expiresAt: connection.tokenExpiresAt?.toISOString() ?? null,
+    dataAccessExpiresAt: connection.dataAccessExpiresAt?.toISOString() ?? null,
+    daysLeft: endsAt === null ? null : daysUntil(endsAt, now),
     connectedAt: connection.connectedAt?.toISOString() ?? null,
     business: connection.businessId
       ? { id: connection.businessId, name: connection.businessName ?? '' }
@@ -60,6 +64,22 @@ export function toConnectionStatus(
     lastError: connection.lastError ? pickError(connection.lastError) : null,
     ...pending,
   };
+}
+
+/** When the token stops working for us: its expiry or the end of its data access, whichever is first. */
+export function accessEndsAt(
+  connection: Pick<ConnectionEntity, 'tokenExpiresAt' | 'dataAccessExpiresAt'>,
+): Date | null {
+  const dates = [connection.tokenExpiresAt, connection.dataAccessExpiresAt].filter(
+    (date): date is Date => date !== null,
+  );
+  if (dates.length === 0) return null;
+  return new Date(Math.min(...dates.map((date) => date.getTime())));
+}
+
+/** Whole days left until `end` (rounded down; 0 once passed). */
+export function daysUntil(end: Date, now: Date): number {
+  return Math.max(0, Math.floor((end.getTime() - now.getTime()) / 86_400_000));
 }
 
 function pickError(error: { code: string; message: string; at: string }): ConnectionStatus['lastError'] {

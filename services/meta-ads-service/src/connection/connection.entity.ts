@@ -59,7 +59,7 @@ export class ConnectionEntity {
   @Column({ name: 'verified_name', type: 'text', nullable: true })
   verifiedName!: string | null;
 
-  /** Facebook Pages the token sees (granular scopes / `me/accounts`): routes `leadgen` webhooks. */
+  /** Facebook Pages the token sees (granular scopes / `me/accounts`). Lead Ads route by `pages` (chosen) instead. */
   @Column({ name: 'page_ids', type: 'text', array: true, default: () => `'{}'` })
   pageIds!: string[];
 

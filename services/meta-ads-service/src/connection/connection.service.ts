@@ -15,6 +15,9 @@ import { AdCatalogService } from '../ads/ad-catalog.service';
 import { InsightsService } from '../ads/insights.service';
 import { MetaAdsConfig } from '../config';
 import { GraphClient } from '../graph/graph-client';
+import { HeldWebhookReplay } from '../webhooks/held-webhook-replay';
+import { HeldWebhooksStore } from '../webhooks/held-webhooks.store';
+import { ConversionsService } from '../conversions/conversions.service';
 import { LeadgenService } from '../webhooks/leadgen.service';
 import { TemplatesService } from '../whatsapp/templates.service';
 import { ConnectionEntity } from './connection.entity';
@@ -79,6 +82,9 @@ export class ConnectionService {
     private readonly insights: InsightsService,
     private readonly templates: TemplatesService,
     private readonly leadgens: LeadgenService,
+    private readonly heldWebhooks: HeldWebhooksStore,
+    private readonly heldReplay: HeldWebhookReplay,
+    private readonly conversions: ConversionsService,
   ) {}
 
   /** An OAuth `state` nonce may be used once, before it expires. */
@@ -172,8 +178,12 @@ export class ConnectionService {
     };
     await this.store.save(tenantId, row);
     this.logger.log(`tenant ${tenantId}: Meta connected (${scopes.length} scopes, ${pageIds.length} pages)`);
-    // Leads that arrived while the token was expired (or Meta was down) can be read now.
+    // Leads that arrived while the token was expired (or Meta was down) can be read now, and webhooks kept while
+    // the tenant was disconnected are replayed for the pages this token sees.
     this.leadgens.retryTenantSoon(tenantId);
+    this.heldReplay.kick();
+    // So can the Conversions API events held since Meta answered 190.
+    this.conversions.retryTenantSoon(tenantId);
     return this.statusOf(tenantId, row);
   }
 
@@ -181,19 +191,29 @@ export class ConnectionService {
     return this.statusOf(tenantId, await this.store.find(tenantId));
   }
 
-  /** Best-effort revoke on Meta, then forget the token, the assets and what was synced for them. */
+  /**
+   * Forget the token, the assets and what was synced for them; the assets are recorded as released by this tenant
+   * (webhooks for them are kept for it until it reconnects with them). Then, only when no other tenant's connection
+   * was made by the same Meta user, a best-effort `DELETE /me/permissions` — Meta de-authorises the app for that
+   * user, which would stop every other CRM account that person connected.
+   */
   async disconnect(tenantId: string): Promise<ConnectionStatus> {
     const existing = await this.store.find(tenantId);
     if (!existing) return this.statusOf(tenantId, null);
+    let token: string | null = null;
     if (existing.accessTokenEncrypted) {
       try {
-        const token = this.vault.open(tenantId, existing.accessTokenEncrypted);
-        await this.graph.delete({ tenantId, family: 'ads', token, path: 'me/permissions' });
-      } catch (error) {
-        this.logger.warn(
-          `tenant ${tenantId}: could not revoke permissions on Meta (${error instanceof DomainError ? error.code : 'error'}); disconnecting anyway`,
-        );
+        token = this.vault.open(tenantId, existing.accessTokenEncrypted);
+      } catch {
+        this.logger.warn(`tenant ${tenantId}: stored Meta token cannot be decrypted; not revoking on Meta`);
       }
+    }
+    if (existing.state !== 'disconnected') {
+      await this.heldWebhooks.recordRelease(tenantId, {
+        phoneNumberId: existing.phoneNumberId,
+        wabaId: existing.wabaId,
+        pageIds: existing.pageIds,
+      });
     }
     const row: ConnectionEntity = {
       ...existing,
@@ -213,8 +233,39 @@ export class ConnectionService {
     await this.catalog.deleteForTenant(tenantId);
     await this.templates.deleteForTenant(tenantId);
     await this.insights.deleteForTenant(tenantId);
+    if (token) await this.revokeUnlessShared(tenantId, existing.metaUserId, token);
     this.logger.log(`tenant ${tenantId}: Meta disconnected`);
     return this.statusOf(tenantId, row);
+  }
+
+  /**
+   * `DELETE /me/permissions` with the tenant's (already forgotten) token, unless another tenant's connection uses
+   * the same Meta user (or the user is unknown): then only our copy of the token is gone. Checked after our row is
+   * cleared, so two tenants of one user disconnecting at once do not both skip it. A failure is logged only.
+   */
+  private async revokeUnlessShared(
+    tenantId: string,
+    metaUserId: string | null,
+    token: string,
+  ): Promise<void> {
+    if (!metaUserId) {
+      this.logger.warn(`tenant ${tenantId}: Meta user unknown; not revoking the app on Meta`);
+      return;
+    }
+    const others = await this.store.otherConnectionsOfMetaUser(tenantId, metaUserId);
+    if (others > 0) {
+      this.logger.log(
+        `tenant ${tenantId}: Meta user also connected for ${others} other account(s); app permissions kept on Meta`,
+      );
+      return;
+    }
+    try {
+      await this.graph.delete({ tenantId, family: 'ads', token, path: 'me/permissions' });
+    } catch (error) {
+      this.logger.warn(
+        `tenant ${tenantId}: could not revoke permissions on Meta (${error instanceof DomainError ? error.code : 'error'}); disconnected anyway`,
+      );
+    }
   }
 
   async listPortfolios(tenantId: string): Promise<PortfolioOption[]> {
@@ -292,6 +343,8 @@ export class ConnectionService {
     if (!updated) {
       throw new DomainError('CONFLICT', 'the Meta connection changed while the assets were being selected');
     }
+    // Webhooks kept while the tenant was disconnected are replayed once it holds their number / WABA again.
+    this.heldReplay.kick();
     return this.statusOf(tenantId, await this.store.find(tenantId));
   }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@crm/contracts';
 import { TenantDatabase, preparedQuery } from '@crm/nest-common';
 import { In, type EntityManager, type Repository } from 'typeorm';
+import { accessEndsAt } from './connection-status';
 import { ConnectionEntity, type StoredMetaError } from './connection.entity';
 import { TokenVault } from './token-vault';
 
@@ -40,8 +41,8 @@ export class ConnectionStore {
   }
 
   /**
-   * The tenant's usable token. No connection → META_NOT_CONNECTED; expired (by date or after a 190) →
-   * META_TOKEN_EXPIRED, and the row is marked `expired`.
+   * The tenant's usable token. No connection → META_NOT_CONNECTED; expired (by the token's or its data access's
+   * date, or after a 190) → META_TOKEN_EXPIRED, and the row is marked `expired`.
    */
   async requireActive(tenantId: string): Promise<ActiveConnection> {
     const connection = await this.find(tenantId);
@@ -51,8 +52,8 @@ export class ConnectionStore {
     if (connection.state === 'revoked') {
       throw new DomainError('META_TOKEN_EXPIRED', 'the Meta connection was revoked; reconnect Meta');
     }
-    const expiredByDate =
-      connection.tokenExpiresAt !== null && connection.tokenExpiresAt.getTime() <= Date.now();
+    const endsAt = accessEndsAt(connection);
+    const expiredByDate = endsAt !== null && endsAt.getTime() <= Date.now();
     if (connection.state === 'expired' || expiredByDate) {
       if (connection.state !== 'expired') await this.markExpired(tenantId, 'token expiry date passed');
       throw new DomainError('META_TOKEN_EXPIRED', 'the Meta connection has expired; reconnect Meta');
@@ -71,7 +72,7 @@ export class ConnectionStore {
 
   /**
    * The tenant's WhatsApp number and token, read in the caller's tenant transaction (a send reads them with the
-   * writing of its row; only the four columns it needs), or null whenever `requireActive` would refuse the
+   * writing of its row; only the columns it needs), or null whenever `requireActive` would refuse the
    * connection or it has no number: call that for the reason (it also marks a token past its date as expired and
    * logs an unreadable one). No side effects here.
    */
@@ -80,16 +81,21 @@ export class ConnectionStore {
       state: ConnectionEntity['state'];
       access_token_encrypted: string | null;
       token_expires_at: Date | null;
+      data_access_expires_at: Date | null;
       phone_number_id: string | null;
     }[] = await preparedQuery(
       db,
-      `SELECT state, access_token_encrypted, token_expires_at, phone_number_id
+      `SELECT state, access_token_encrypted, token_expires_at, data_access_expires_at, phone_number_id
          FROM meta_ads.connections WHERE tenant_id = $1`,
       [tenantId],
     );
     const row = rows[0];
     if (!row || row.state !== 'connected' || !row.access_token_encrypted || !row.phone_number_id) return null;
-    if (row.token_expires_at !== null && row.token_expires_at.getTime() <= Date.now()) return null;
+    const endsAt = accessEndsAt({
+      tokenExpiresAt: row.token_expires_at,
+      dataAccessExpiresAt: row.data_access_expires_at,
+    });
+    if (endsAt !== null && endsAt.getTime() <= Date.now()) return null;
     try {
       return {
         phoneNumberId: row.phone_number_id,
@@ -100,8 +106,11 @@ export class ConnectionStore {
     }
   }
 
-  /** Meta answered 190 (or the expiry date passed): the connection needs the user to reconnect. */
-  async markExpired(tenantId: string, reason: string): Promise<void> {
+  /**
+   * Meta answered 190 (or the expiry date passed): the connection needs the user to reconnect. With `sealedToken`,
+   * only while the row still holds that token (a reconnect meanwhile wins).
+   */
+  async markExpired(tenantId: string, reason: string, sealedToken?: string): Promise<void> {
     const lastError: StoredMetaError = {
       code: 'META_TOKEN_EXPIRED',
       message: reason,
@@ -109,10 +118,32 @@ export class ConnectionStore {
     };
     await this.withConnections(tenantId, (connections) =>
       connections.update(
-        { tenantId, state: 'connected' },
+        {
+          tenantId,
+          state: 'connected',
+          ...(sealedToken === undefined ? {} : { accessTokenEncrypted: sealedToken }),
+        },
         { state: 'expired', lastError, updatedAt: new Date() },
       ),
     );
+  }
+
+  /**
+   * What `debug_token` says now about the stored token (expiry, data-access expiry, granted scopes), kept only while
+   * the row still holds that same token and is connected (a reconnect or disconnect meanwhile wins). True if kept.
+   */
+  async recordTokenCheck(
+    tenantId: string,
+    sealedToken: string,
+    facts: Pick<ConnectionEntity, 'tokenExpiresAt' | 'dataAccessExpiresAt' | 'scopes'>,
+  ): Promise<boolean> {
+    const result = await this.withConnections(tenantId, (connections) =>
+      connections.update(
+        { tenantId, state: 'connected', accessTokenEncrypted: sealedToken },
+        { ...facts, updatedAt: new Date() },
+      ),
+    );
+    return Boolean(result.affected);
   }
 
   /** Keep the last Meta failure on the connection (shown in the UI). */
@@ -161,6 +192,22 @@ export class ConnectionStore {
     );
   }
 
+  /**
+   * How many other tenants' connections (not disconnected: expired ones too) were made by this Meta user (a system
+   * query). Revoking the app on Meta (`DELETE /me/permissions`) would stop every one of their tokens.
+   */
+  async otherConnectionsOfMetaUser(tenantId: string, metaUserId: string): Promise<number> {
+    return this.db.asSystem('connections sharing a Meta user', (db) =>
+      db
+        .getRepository(ConnectionEntity)
+        .createQueryBuilder('c')
+        .where('c.tenant_id <> :tenantId', { tenantId })
+        .andWhere('c.meta_user_id = :metaUserId', { metaUserId })
+        .andWhere("c.state <> 'disconnected'")
+        .getCount(),
+    );
+  }
+
   /** Tenants whose routable connection has this WhatsApp number or WABA (a system query: routes webhooks). */
   async tenantsRouting(
     where: { phoneNumberId: string } | { wabaId: string },
@@ -172,20 +219,6 @@ export class ConnectionStore {
         where: { ...where, state: In(ROUTABLE_STATES) },
         ...(take ? { take } : {}),
       }),
-    );
-    return rows.map((row) => row.tenantId);
-  }
-
-  /** Tenants whose routable connection's token sees this page (a system query: routes Lead Ads webhooks). */
-  async tenantsRoutingPage(pageId: string): Promise<string[]> {
-    const rows = await this.db.asSystem('route a webhook to its tenant', (db) =>
-      db
-        .getRepository(ConnectionEntity)
-        .createQueryBuilder('c')
-        .select('c.tenant_id', 'tenantId')
-        .where(':pageId = ANY(c.page_ids)', { pageId })
-        .andWhere('c.state IN (:...states)', { states: ROUTABLE_STATES })
-        .getRawMany<{ tenantId: string }>(),
     );
     return rows.map((row) => row.tenantId);
   }

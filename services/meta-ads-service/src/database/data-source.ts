@@ -10,6 +10,14 @@ import { FreeFormTextSends1767710000000 } from './migrations/1767710000000-FreeF
 import { SendOutcomes1768200100000 } from './migrations/1768200100000-SendOutcomes';
 import { TemplateDetails1768300100000 } from './migrations/1768300100000-TemplateDetails';
 import { TemplateSyncSchedule1768300100001 } from './migrations/1768300100001-TemplateSyncSchedule';
+import { SendOutcomeEvidence1768610000000 } from './migrations/1768610000000-SendOutcomeEvidence';
+import { HeldWebhooks1768750000000 } from './migrations/1768750000000-HeldWebhooks';
+import { TokenCheckSchedule1768750000001 } from './migrations/1768750000001-TokenCheckSchedule';
+import { LeadAdsPages1768730000000 } from './migrations/1768730000000-LeadAdsPages';
+import { LeadForms1768730000001 } from './migrations/1768730000001-LeadForms';
+import { LeadgenBackfills1768730000002 } from './migrations/1768730000002-LeadgenBackfills';
+import { ConversionsLoop1768760000000 } from './migrations/1768760000000-ConversionsLoop';
+import { ConversionLeadName1768760000001 } from './migrations/1768760000001-ConversionLeadName';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -28,6 +36,14 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       SendOutcomes1768200100000,
       TemplateDetails1768300100000,
       TemplateSyncSchedule1768300100001,
+      SendOutcomeEvidence1768610000000,
+      HeldWebhooks1768750000000,
+      TokenCheckSchedule1768750000001,
+      LeadAdsPages1768730000000,
+      LeadForms1768730000001,
+      LeadgenBackfills1768730000002,
+      ConversionsLoop1768760000000,
+      ConversionLeadName1768760000001,
     ],
     applicationName: 'meta-ads-service',
   });

@@ -24,6 +24,10 @@ export type GraphRequest = {
   storedToken?: boolean;
   /** Extra secret values to scrub from error messages (e.g. a token passed as `input_token`). */
   secrets?: string[];
+  /** `Authorization: <scheme> <token>`: Graph takes `Bearer`; the Resumable Upload API documents `OAuth`. */
+  authScheme?: 'Bearer' | 'OAuth';
+  /** Extra request headers (e.g. the Resumable Upload API's `file_offset`). */
+  headers?: Record<string, string>;
 };
 
 type GraphPage<T> = { data?: T[]; paging?: { next?: string } };
@@ -98,6 +102,7 @@ export class GraphClient implements OnApplicationShutdown {
     return this.call<T>('GET', this.url(request.path, request.query), request);
   }
 
+  /** `body` is sent as JSON; a `Uint8Array` is sent as it is (`application/octet-stream`); undefined: no body. */
   post<T>(request: GraphRequest & { body: unknown }): Promise<T> {
     return this.call<T>('POST', this.url(request.path, request.query), request, request.body);
   }
@@ -252,16 +257,22 @@ export class GraphClient implements OnApplicationShutdown {
   ): Promise<unknown> {
     const secrets = [request.token, this.config.META_APP_SECRET, ...(request.secrets ?? [])];
     const where = `${method} ${sanitizeUrl(url, secrets)}`;
+    const binary = body instanceof Uint8Array ? body : undefined;
     let response: Response;
     try {
       response = await fetch(url, {
         method,
         headers: {
-          Authorization: `Bearer ${request.token}`,
+          ...request.headers,
+          Authorization: `${request.authScheme ?? 'Bearer'} ${request.token}`,
           Accept: 'application/json',
-          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...(binary
+            ? { 'Content-Type': 'application/octet-stream' }
+            : body !== undefined
+              ? { 'Content-Type': 'application/json' }
+              : {}),
         },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
+        body: binary ?? (body !== undefined ? JSON.stringify(body) : undefined),
         redirect: 'error',
         signal: AbortSignal.timeout(this.config.META_HTTP_TIMEOUT_MS),
       });

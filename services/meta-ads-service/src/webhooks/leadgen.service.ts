@@ -8,7 +8,9 @@ import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
 import { DEFERRABLE_LEADGEN_CODES, MAX_LEADGEN_RETRY_DELAY_MS, leadgenRetryDelayMs } from './leadgen-retry';
 import type { PendingLeadgenError } from './pending-leadgen.entity';
-import { idOf, mapLeadFields, metaTimeToIso, type GraphLead } from './webhook-mapping';
+import { mapAnswers } from '../lead-ads/form-mapping';
+import { FormStore } from '../lead-ads/form-store';
+import { idOf, metaTimeToIso, type GraphLead } from './webhook-mapping';
 import { WebhookEvents } from './webhook-events';
 
 /** What a `leadgen` webhook change says about a lead (the rest is read from Meta with the tenant's token). */
@@ -21,7 +23,8 @@ export type LeadgenNotice = {
   createdTime?: Date;
 };
 
-type Outcome = 'published' | 'skipped';
+export type LeadgenOutcome = 'published' | 'skipped';
+type Outcome = LeadgenOutcome;
 type PendingRow = {
   tenant_id: string;
   leadgen_id: string;
@@ -61,6 +64,7 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly graph: GraphClient,
     private readonly events: WebhookEvents,
     private readonly config: MetaAdsConfig,
+    private readonly forms: FormStore,
   ) {
     this.table = new LeasedTable<PendingRow>({
       dataSource,
@@ -184,6 +188,21 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
       }
       throw error;
     }
+    return this.publishRead(tenantId, token, notice, lead);
+  }
+
+  /**
+   * A lead already read from Meta (one `GET /{leadgen_id}`, or a page of a bulk read) published once as
+   * `evt.meta.leadgen.received`: `skipped` when its key was already enqueued (by a webhook, a retry or an earlier
+   * backfill).
+   */
+  async publishRead(
+    tenantId: string,
+    token: string,
+    notice: LeadgenNotice,
+    lead: GraphLead,
+  ): Promise<Outcome> {
+    const key = `leadgen:${notice.leadgenId}`;
     const adId = idOf(lead.ad_id) ?? notice.adId ?? notice.adgroupId;
     let attribution: AdAttribution | undefined;
     if (adId) {
@@ -193,7 +212,9 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
           : await this.events.attribution(tenantId, adId);
     }
     const formId = idOf(lead.form_id) ?? notice.formId;
-    const formName = formId ? await this.formName(tenantId, token, formId) : undefined;
+    // The synced form gives the name and the mapping of its questions; a form not synced yet maps by default.
+    const form = formId ? await this.forms.find(tenantId, formId) : null;
+    const formName = form?.name || (formId ? await this.formName(tenantId, token, formId) : undefined);
     const event: Record<string, unknown> = {
       tenantId,
       leadgenId: notice.leadgenId,
@@ -203,7 +224,7 @@ export class LeadgenService implements OnApplicationBootstrap, OnModuleDestroy {
       ...(formId ? { formId } : {}),
       ...(formName ? { formName } : {}),
       ...(attribution ? { attribution } : {}),
-      ...mapLeadFields(lead.field_data),
+      ...mapAnswers(lead.field_data, form?.questions ?? [], form?.mapping ?? null),
     };
     const published = await this.events.publish(Events.leadgenReceived, event, key, tenantId);
     return published ? 'published' : 'skipped';

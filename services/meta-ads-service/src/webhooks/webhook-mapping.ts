@@ -5,7 +5,7 @@ import {
   type WhatsappStatus,
   type WhatsappStatusError,
 } from '@crm/contracts';
-import { normaliseToE164, waIdToE164 } from '../common/phone';
+import { waIdToE164 } from '../common/phone';
 
 /**
  * Reading Meta's webhook values (REFERENCE §6.2, §7.4, §7.6, §7.7) defensively: a value comes from a parsed body
@@ -441,28 +441,4 @@ export function readLeadgen(input: unknown, path: string): LeadgenChange {
   if (adgroupId) change.adgroupId = adgroupId;
   if (createdTime) change.createdTime = createdTime;
   return change;
-}
-
-/** Contact fields of a lead form answer; the phone only when it could be brought to E.164. */
-export function mapLeadFields(fieldData: GraphLead['field_data']): {
-  fullName?: string;
-  email?: string;
-  phone?: string;
-} {
-  const answers = new Map<string, string>();
-  for (const field of Array.isArray(fieldData) ? fieldData : []) {
-    if (!isObject(field) || typeof field.name !== 'string' || !Array.isArray(field.values)) continue;
-    const value = field.values.find((v): v is string => typeof v === 'string' && v.trim() !== '');
-    if (value) answers.set(field.name.toLowerCase(), value.trim());
-  }
-  const fullName =
-    answers.get('full_name') ??
-    ([answers.get('first_name'), answers.get('last_name')].filter(Boolean).join(' ') || undefined);
-  const email = answers.get('email')?.toLowerCase();
-  const phone = normaliseToE164(answers.get('phone_number') ?? answers.get('phone'));
-  return {
-    ...(fullName ? { fullName } : {}),
-    ...(email ? { email } : {}),
-    ...(phone ? { phone } : {}),
-  };
 }

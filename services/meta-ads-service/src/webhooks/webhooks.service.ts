@@ -7,7 +7,8 @@ import { TemplatesService } from '../whatsapp/templates.service';
 import { SendsService } from '../whatsapp/sends.service';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-import { LeadgenService } from './leadgen.service';
+import { PageStore } from '../lead-ads/page-store';
+import { LeadgenService, type LeadgenNotice } from './leadgen.service';
 import { forEachGrouped } from '../common/grouped-concurrency';
 import {
   describeValue,
@@ -28,6 +29,7 @@ import {
   type TemplateRef,
 } from './webhook-mapping';
 import { WebhookEvents } from './webhook-events';
+import { HeldWebhooksStore, type AssetRef } from './held-webhooks.store';
 
 /** NATS refuses `.` in durable names, so the conventional `meta-ads-service.webhook-parts` is spelled with a dash. */
 export const WEBHOOK_CONSUMER = 'meta-ads-service-webhook-parts';
@@ -47,6 +49,17 @@ type Routing = { tenantId: string } | { unknown: true } | { ambiguous: number };
 
 /** The statuses of one part that carries nothing else, with what routes them (see `publishStatusParts`). */
 type StatusPart = { phoneNumberId?: string; wabaId?: string; statuses: MappedStatus[] };
+
+/** How a part is handled: as it arrives, or replayed from `held_webhooks` for the tenant it was kept for. */
+export type HandleOptions = { heldFor?: string };
+
+/**
+ * A kept part replayed for a tenant whose connection does not route its asset (any more): it stays kept and is
+ * tried again later. Only a race with another disconnect gets here (the replay claims routable parts only).
+ */
+export class NotRoutedYet extends Error {
+  override readonly name = 'NotRoutedYet';
+}
 
 const isValidationError = (error: unknown): error is DomainError =>
   error instanceof DomainError && error.code === 'VALIDATION';
@@ -81,9 +94,11 @@ function describePart(part: MetaWebhookPartMessage): string {
 
 /**
  * Turns the parts of verified Meta webhooks (`webhook.meta.part`, one per change) into tenant-scoped domain
- * events. The tenant is the one whose connection names the phone number / WABA / page — unknown or ambiguous ids
- * are logged and acked, never guessed. Each item is recorded in `webhook_receipts`, so a body redelivered after
- * JetStream's duplicate window has no second effect.
+ * events. The tenant is the one whose connection names the phone number / WABA / page — ambiguous ids are logged
+ * and acked, never guessed. A part for an asset nobody routes is kept (`held_webhooks`) for the tenant that held
+ * the asset when it disconnected, and replayed once it reconnects with it (`HeldWebhookReplay`); truly unknown ids
+ * are logged and acked. Each item is recorded in `webhook_receipts`, so a body redelivered after JetStream's
+ * duplicate window has no second effect.
  */
 @Injectable()
 export class WebhooksService implements OnApplicationBootstrap {
@@ -100,8 +115,10 @@ export class WebhooksService implements OnApplicationBootstrap {
     private readonly connections: ConnectionStore,
     private readonly events: WebhookEvents,
     private readonly leadgens: LeadgenService,
+    private readonly pages: PageStore,
     private readonly templates: TemplatesService,
     private readonly sends: SendsService,
+    private readonly held: HeldWebhooksStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -118,7 +135,7 @@ export class WebhooksService implements OnApplicationBootstrap {
    * One part of a webhook body (one `entry[i].changes[j]`). Every valid item is processed; what is malformed is
    * then reported as one `DomainError('VALIDATION')` naming each bad path, so the message is not retried.
    */
-  async handle(part: MetaWebhookPartMessage): Promise<void> {
+  async handle(part: MetaWebhookPartMessage, options: HandleOptions = {}): Promise<void> {
     const where = describePart(part);
     if (part.kind === 'body') {
       throw invalid(where, `expected an object with an entry array, got ${describeValue(part.content)}`);
@@ -135,7 +152,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     const problems: string[] = [];
     if (part.object === 'whatsapp_business_account' && change.field === 'messages') {
       const path = `${where}.value`;
-      await this.whatsappMessages(part.entryId, readMessagesValue(change.value, path), path, problems);
+      await this.whatsappMessages(part, readMessagesValue(change.value, path), path, problems, options);
     } else if (
       part.object === 'whatsapp_business_account' &&
       change.field === 'message_template_status_update'
@@ -156,7 +173,7 @@ export class WebhooksService implements OnApplicationBootstrap {
         kind: 'category',
       });
     } else if (part.object === 'page' && change.field === 'leadgen') {
-      await this.leadgen(part.entryId, readLeadgen(change.value, `${where}.value`), where);
+      await this.leadgen(part, readLeadgen(change.value, `${where}.value`), where, options);
     } else {
       this.logger.debug(`ignoring webhook ${part.object ?? '?'}/${change.field}`);
     }
@@ -173,25 +190,34 @@ export class WebhooksService implements OnApplicationBootstrap {
    * do the statuses of one message (their transitions are monotonic downstream anyway).
    */
   private async whatsappMessages(
-    wabaId: string | undefined,
+    part: MetaWebhookPartMessage,
     value: MessagesValue,
     path: string,
     problems: string[],
+    options: HandleOptions,
   ): Promise<void> {
     problems.push(...value.problems);
     if (value.messages.length === 0 && value.statuses.length === 0) return;
-    if (value.messages.length === 0) {
+    const wabaId = part.entryId;
+    if (value.messages.length === 0 && options.heldFor === undefined) {
       // Statuses only, the usual part (Meta sends a status per webhook): published with the other status parts
       // arriving meanwhile. Problems of an unrouted part are not reported, as below.
       const mappingProblems: string[] = [];
       const statuses = mapStatuses(value, path, mappingProblems);
       const routed = await this.statusParts.add({ phoneNumberId: value.phoneNumberId, wabaId, statuses });
-      if (routed) problems.push(...mappingProblems);
-      return;
+      if (routed) {
+        problems.push(...mappingProblems);
+        return;
+      }
+      // Nobody routes the number now: below, the part is kept for the tenant that released it (if any).
     }
     const routing = await this.tenantForWhatsapp(value.phoneNumberId, wabaId);
-    if (!('tenantId' in routing)) return;
-    const { tenantId } = routing;
+    const assets: AssetRef[] = [
+      ...(value.phoneNumberId ? [{ kind: 'phone_number' as const, id: value.phoneNumberId }] : []),
+      ...(wabaId ? [{ kind: 'waba' as const, id: wabaId }] : []),
+    ];
+    const tenantId = await this.ownerOf(part, routing, assets, options);
+    if (!tenantId) return;
 
     const inbound: MappedInbound[] = [];
     value.messages.forEach((message, index) => {
@@ -258,6 +284,11 @@ export class WebhooksService implements OnApplicationBootstrap {
     );
     if (settled > 0)
       this.logger.log(`tenant ${tenantId}: ${settled} send(s) of unknown outcome settled by webhook`);
+    // Reported by WhatsApp: evidence about earlier sends from this number that never were (SendsService.outcome).
+    await this.sends.recordStatusReports(
+      tenantId,
+      statuses.map((s) => s.wamid),
+    );
   }
 
   /**
@@ -336,30 +367,93 @@ export class WebhooksService implements OnApplicationBootstrap {
     }
   }
 
-  private async leadgen(entryId: string | undefined, change: LeadgenChange, where: string): Promise<void> {
+  /**
+   * A Lead Ads lead goes to the tenant that chose its Page (whoever else can see the Page). A lead of a Page nobody
+   * chose is kept in `unrouted_leadgen` until a tenant chooses the Page: never dropped. A lead of a Page whose
+   * account is disconnected is kept for it in `held_webhooks` (like its number's messages) and replayed once it
+   * reconnects (`options.heldFor`): processed then only if that account still owns the Page, else kept.
+   */
+  private async leadgen(
+    part: MetaWebhookPartMessage,
+    change: LeadgenChange,
+    where: string,
+    options: HandleOptions,
+  ): Promise<void> {
     const { leadgenId } = change;
-    const pageId = change.pageId ?? entryId;
+    const pageId = change.pageId ?? part.entryId;
     if (!pageId) throw invalid(`${where}.value.page_id`, 'missing (and the entry has no id)');
-    const routing = await this.tenantForPage(pageId);
-    if ('unknown' in routing) {
-      this.logger.warn(`leadgen webhook for unknown page ${pageId} (lead ${leadgenId}): acked, not routed`);
-      return;
-    }
-    if ('ambiguous' in routing) {
-      this.logger.error(
-        `leadgen webhook for page ${pageId} (lead ${leadgenId}) is claimed by ${routing.ambiguous} tenants: acked, not routed`,
-      );
-      return;
-    }
-    if (await this.events.seen(routing.tenantId, `leadgen:${leadgenId}`)) return;
-    await this.leadgens.receive(routing.tenantId, {
+    const notice: LeadgenNotice = {
       leadgenId,
       pageId,
       ...(change.formId ? { formId: change.formId } : {}),
       ...(change.adId ? { adId: change.adId } : {}),
       ...(change.adgroupId ? { adgroupId: change.adgroupId } : {}),
       ...(change.createdTime ? { createdTime: new Date(change.createdTime) } : {}),
-    });
+    };
+    const owner = await this.pages.ownerOf(pageId);
+    if (options.heldFor !== undefined) {
+      if (!owner?.active || owner.tenantId !== options.heldFor) {
+        throw new NotRoutedYet(
+          `${describePart(part)}: tenant ${options.heldFor} does not own page ${pageId} (yet)`,
+        );
+      }
+    } else if (!owner) {
+      if (await this.pages.keepUnrouted(notice)) {
+        this.logger.warn(
+          `leadgen webhook for page ${pageId} (lead ${leadgenId}): no account chose this Page; kept until one does`,
+        );
+      }
+      return;
+    } else if (!owner.active) {
+      const kept = await this.held.hold(owner.tenantId, { kind: 'page', id: pageId }, part);
+      this.logger.log(
+        `${describePart(part)} for page ${pageId}: ${kept ? 'kept' : 'already kept'} for disconnected tenant ${owner.tenantId} until it reconnects`,
+      );
+      return;
+    }
+    const tenantId = owner.tenantId;
+    if (await this.events.seen(tenantId, `leadgen:${leadgenId}`)) return;
+    await this.leadgens.receive(tenantId, notice);
+  }
+
+  /**
+   * The tenant to process the part for now, or null. Replaying a kept part: its tenant, if its connection routes
+   * the part again (else `NotRoutedYet`). Otherwise the routed tenant; for an asset nobody routes, the part is kept
+   * for the tenant that last held the asset (a disconnect within the retention), else logged and acked.
+   */
+  private async ownerOf(
+    part: MetaWebhookPartMessage,
+    routing: Routing,
+    assets: readonly AssetRef[],
+    options: HandleOptions,
+  ): Promise<string | null> {
+    const { heldFor } = options;
+    if (heldFor !== undefined) {
+      if ('tenantId' in routing && routing.tenantId === heldFor) return heldFor;
+      throw new NotRoutedYet(`${describePart(part)}: tenant ${heldFor} does not route it (yet)`);
+    }
+    if ('tenantId' in routing) return routing.tenantId;
+    if ('unknown' in routing) await this.holdForFormerOwner(part, assets);
+    return null;
+  }
+
+  /**
+   * Keep a part nobody routes for the tenant that held its asset when it disconnected: the latest release. It was
+   * the asset's only holder then (anyone holding it with it either still routes it or released it later).
+   */
+  private async holdForFormerOwner(part: MetaWebhookPartMessage, assets: readonly AssetRef[]): Promise<void> {
+    const where = describePart(part);
+    for (const asset of assets) {
+      const tenantId = await this.held.lastHolder(asset);
+      if (!tenantId) continue;
+      const kept = await this.held.hold(tenantId, asset, part);
+      this.logger.log(
+        `${where} for ${asset.kind} ${asset.id}: ${kept ? 'kept' : 'already kept'} for disconnected tenant ${tenantId} until it reconnects`,
+      );
+      return;
+    }
+    const ids = assets.map((asset) => `${asset.kind} ${asset.id}`).join(' / ') || 'no id';
+    this.logger.warn(`${where} for unknown ${ids}: acked, not routed`);
   }
 
   /**
@@ -378,17 +472,6 @@ export class WebhooksService implements OnApplicationBootstrap {
       }
       if (matches.length === 1) return { tenantId: matches[0] };
     }
-    this.logger.warn(
-      `WhatsApp webhook for unknown phone_number_id ${phoneNumberId ?? '-'} / WABA ${wabaId ?? '-'}: acked, not routed`,
-    );
     return { unknown: true };
-  }
-
-  /** Page ids come from each token, so several tenants may see one page: then the webhook is not routed. */
-  private async tenantForPage(pageId: string): Promise<Routing> {
-    const matches = await this.connections.tenantsRoutingPage(pageId);
-    if (matches.length === 0) return { unknown: true };
-    if (matches.length > 1) return { ambiguous: matches.length };
-    return { tenantId: matches[0] };
   }
 }

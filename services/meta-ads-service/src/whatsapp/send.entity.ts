@@ -52,6 +52,18 @@ export class SendEntity {
   @Column({ name: 'requested_at', type: 'timestamptz', nullable: true })
   requestedAt!: Date | null;
 
+  /** The WhatsApp number it was sent from: evidence about an unsettled send comes from the same number. */
+  @Column({ name: 'phone_number_id', type: 'text', nullable: true })
+  phoneNumberId!: string | null;
+
+  /** When its request ended without an answer we could trust (5xx, no wamid, timeout): the outcome is `unknown`. */
+  @Column({ name: 'request_ended_at', type: 'timestamptz', nullable: true })
+  requestEndedAt!: Date | null;
+
+  /** When WhatsApp first reported a status (sent, delivered, read, failed) for its wamid. */
+  @Column({ name: 'status_reported_at', type: 'timestamptz', nullable: true })
+  statusReportedAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -128,12 +128,12 @@ export class SendsService {
    * Write the send's row (`requested`, not begun) unless its key has one: true when written. Plain SQL on the hot
    * path, as `beginRequest` and the accepted update.
    */
-  private async reserve(db: EntityManager, row: Reservation): Promise<boolean> {
+  private async reserve(db: EntityManager, row: Reservation, phoneNumberId: string): Promise<boolean> {
     const rows = await preparedQuery<{ id: string }>(
       db,
       `INSERT INTO meta_ads.sends (id, tenant_id, idempotency_key, "to", kind, template_name, language, wamid,
-                                   status, error, callback_data, requested_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 'requested', NULL, $8, NULL, $9, $9)
+                                   status, error, callback_data, requested_at, phone_number_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 'requested', NULL, $8, NULL, $10, $9, $9)
        ON CONFLICT DO NOTHING
        RETURNING id`,
       [
@@ -146,6 +146,7 @@ export class SendsService {
         row.language,
         row.callbackData,
         row.at,
+        phoneNumberId,
       ],
     );
     return rows.length > 0;
@@ -215,7 +216,7 @@ export class SendsService {
     // Meta is called: a second request with the same key finds it and never sends).
     const first = await this.db.withTenant(tenantId, async (db) => {
       const sender = await this.connections.senderIn(db, tenantId);
-      return sender ? { sender, inserted: await this.reserve(db, reservation) } : null;
+      return sender ? { sender, inserted: await this.reserve(db, reservation, sender.phoneNumberId) } : null;
     });
     let sender: WhatsappSender;
     let sendId: string;
@@ -237,11 +238,11 @@ export class SendsService {
       }
       const inserted = previous
         ? false
-        : await this.db.withTenant(tenantId, (db) => this.reserve(db, reservation));
+        : await this.db.withTenant(tenantId, (db) => this.reserve(db, reservation, sender.phoneNumberId));
       if (inserted) {
         sendId = reservation.id;
       } else {
-        const reclaimed = await this.reclaimRetryable(tenantId, idempotencyKey);
+        const reclaimed = await this.reclaimRetryable(tenantId, idempotencyKey, sender.phoneNumberId);
         if (!reclaimed) return this.existingByKey(tenantId, idempotencyKey);
         sendId = reclaimed;
       }
@@ -339,7 +340,9 @@ export class SendsService {
   /**
    * `meta.whatsapp.send-outcome`: what this service knows of the send with this key, for reconciliation by the
    * caller after it lost the answer. A `requested` row older than the longest call (plus a grace) lost its replica
-   * mid-call: `unknown`.
+   * mid-call: `unknown`. An unknown send is taken as not sent only on evidence (`laterReportedSend`) — never because
+   * time passed: past `WHATSAPP_UNKNOWN_HORIZON_MS` without evidence it is `expired`, for good unless a status webhook
+   * for it comes after all.
    */
   async outcome(tenantId: string, idempotencyKey: string): Promise<SendOutcome> {
     const row = await this.sends(tenantId, (sends) => sends.findOneBy({ tenantId, idempotencyKey }));
@@ -347,18 +350,7 @@ export class SendsService {
     if (row.wamid) return { state: 'accepted', wamid: row.wamid, error: null };
     const error = row.error ? { code: row.error.code, message: row.error.message } : null;
     if (row.status === 'failed') return { state: 'failed', wamid: null, error };
-    const begunAt = (row.requestedAt ?? row.updatedAt).getTime();
-    if (
-      (row.status === 'unknown' || row.requestedAt) &&
-      Date.now() - begunAt > this.config.WHATSAPP_UNKNOWN_HORIZON_MS
-    ) {
-      // No status webhook in all this time: WhatsApp never had it.
-      const expired = await this.expireUnknown(tenantId, row.id);
-      if (expired) return { state: 'failed', wamid: null, error: expired };
-      return this.outcome(tenantId, idempotencyKey);
-    }
-    if (row.status === 'unknown') return { state: 'unknown', wamid: null, error };
-    if (!row.requestedAt) {
+    if (row.status === 'requested' && !row.requestedAt) {
       // Reserved but never begun: its replica died while waiting for its turn, or is still waiting.
       if (
         Date.now() - row.updatedAt.getTime() <=
@@ -370,9 +362,99 @@ export class SendsService {
       if (abandoned) return { state: 'failed', wamid: null, error: abandoned };
       return this.outcome(tenantId, idempotencyKey);
     }
-    const stale =
-      Date.now() - row.requestedAt.getTime() > this.config.META_HTTP_TIMEOUT_MS + IN_FLIGHT_GRACE_MS;
-    return { state: stale ? 'unknown' : 'in_flight', wamid: null, error };
+    const begunAt = (row.requestedAt ?? row.updatedAt).getTime();
+    // When the request ended at the latest: as recorded, else (its replica died mid-call) when its call timed out.
+    const endedAt = row.requestEndedAt?.getTime() ?? begunAt + this.config.META_HTTP_TIMEOUT_MS;
+    if (row.status === 'requested' && Date.now() <= endedAt + IN_FLIGHT_GRACE_MS) {
+      return { state: 'in_flight', wamid: null, error };
+    }
+    const evidence = await this.laterReportedSend(
+      tenantId,
+      row,
+      new Date(endedAt + this.config.WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS),
+    );
+    if (evidence) {
+      const notSent = await this.settleNotSent(tenantId, row.id, evidence);
+      if (notSent) {
+        this.logger.log(
+          `tenant ${tenantId}: send ${row.id} taken as not sent: ${evidence} from the same number was reported after it`,
+        );
+        return { state: 'failed', wamid: null, error: notSent };
+      }
+      return this.outcome(tenantId, idempotencyKey);
+    }
+    if (Date.now() - begunAt > this.config.WHATSAPP_UNKNOWN_HORIZON_MS) {
+      return { state: 'expired', wamid: null, error };
+    }
+    return { state: 'unknown', wamid: null, error };
+  }
+
+  /**
+   * Evidence that WhatsApp never took `row`: the wamid of a message from the same number whose request began after
+   * `after` (ours ended, plus the grace) and that WhatsApp has reported a status for. Meta reports each number's
+   * messages in order: a later one reported while ours never was means ours never arrived. Null: no such message
+   * (or the row predates `phone_number_id`).
+   */
+  private async laterReportedSend(tenantId: string, row: SendEntity, after: Date): Promise<string | null> {
+    if (!row.phoneNumberId) return null;
+    const later = await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder('s')
+        .select('s.wamid', 'wamid')
+        .where('s.tenant_id = :tenantId AND s.phone_number_id = :phoneNumberId', {
+          tenantId,
+          phoneNumberId: row.phoneNumberId,
+        })
+        .andWhere('s.status_reported_at IS NOT NULL AND s.requested_at > :after AND s.id <> :id', {
+          after,
+          id: row.id,
+        })
+        .orderBy('s.requested_at')
+        .limit(1)
+        .getRawOne<{ wamid: string }>(),
+    );
+    return later?.wamid ?? null;
+  }
+
+  /** Evidence says WhatsApp never took it: certainly not sent, so the same key may send (compare and set). */
+  private async settleNotSent(tenantId: string, id: string, evidence: string): Promise<SendError | null> {
+    const error: SendError = {
+      code: 'META_UNAVAILABLE',
+      message: `not sent: WhatsApp has since reported a later message from this number (${evidence}) and never this one`,
+      details: { outcome: 'not_sent', evidence },
+    };
+    const changes = { status: 'failed', error, updatedAt: new Date() } as QueryDeepPartialEntity<SendEntity>;
+    const result = await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder()
+        .update(SendEntity)
+        .set(changes)
+        .where(
+          "tenant_id = :tenantId AND id = :id AND status IN ('unknown', 'requested') AND wamid IS NULL",
+          { tenantId, id },
+        )
+        .execute(),
+    );
+    return (result.affected ?? 0) > 0 ? error : null;
+  }
+
+  /**
+   * WhatsApp reported statuses for these messages: the first report of each is kept (`status_reported_at`), the
+   * evidence `outcome` looks for. One statement for the whole webhook part.
+   */
+  async recordStatusReports(tenantId: string, wamids: string[]): Promise<void> {
+    if (wamids.length === 0) return;
+    await this.sends(tenantId, (sends) =>
+      sends
+        .createQueryBuilder()
+        .update(SendEntity)
+        .set({ statusReportedAt: () => 'now()' })
+        .where('tenant_id = :tenantId AND wamid IN (:...wamids) AND status_reported_at IS NULL', {
+          tenantId,
+          wamids: [...new Set(wamids)],
+        })
+        .execute(),
+    );
   }
 
   /**
@@ -393,31 +475,6 @@ export class SendsService {
       ),
     );
     return rows.length > 0;
-  }
-
-  /** An unknown send no webhook settled within WHATSAPP_UNKNOWN_HORIZON_MS: taken as not sent (same key may send). */
-  private async expireUnknown(tenantId: string, id: string): Promise<SendError | null> {
-    const error: SendError = {
-      code: 'META_UNAVAILABLE',
-      message: 'no status from WhatsApp within the horizon; taken as not sent',
-      details: { outcome: 'not_sent', expired: true },
-    };
-    const changes = { status: 'failed', error, updatedAt: new Date() } as QueryDeepPartialEntity<SendEntity>;
-    const result = await this.sends(tenantId, (sends) =>
-      sends
-        .createQueryBuilder()
-        .update(SendEntity)
-        .set(changes)
-        .where(
-          "tenant_id = :tenantId AND id = :id AND status IN ('unknown', 'requested') AND wamid IS NULL",
-          {
-            tenantId,
-            id,
-          },
-        )
-        .execute(),
-    );
-    return (result.affected ?? 0) > 0 ? error : null;
   }
 
   /** Give up a reservation that never began (certainly not sent): the same key may send later. */
@@ -483,12 +540,23 @@ export class SendsService {
    * same key may try again (atomically, so two retries never both go). Rejections stay spent, and a send whose
    * outcome is unknown is never retried.
    */
-  private async reclaimRetryable(tenantId: string, idempotencyKey: string): Promise<string | null> {
+  private async reclaimRetryable(
+    tenantId: string,
+    idempotencyKey: string,
+    phoneNumberId: string,
+  ): Promise<string | null> {
     const result = await this.sends(tenantId, (sends) =>
       sends
         .createQueryBuilder()
         .update(SendEntity)
-        .set({ status: 'requested', error: null, requestedAt: null, updatedAt: new Date() })
+        .set({
+          status: 'requested',
+          error: null,
+          requestedAt: null,
+          requestEndedAt: null,
+          phoneNumberId,
+          updatedAt: new Date(),
+        })
         .where('tenant_id = :tenantId AND idempotency_key = :idempotencyKey', { tenantId, idempotencyKey })
         .andWhere("status = 'failed' AND error->>'code' <> 'META_REJECTED'")
         .returning(['id'])
@@ -541,8 +609,14 @@ export class SendsService {
     status: 'failed' | 'unknown',
   ): Promise<void> {
     try {
-      // jsonb column: TypeORM's deep-partial type cannot express `unknown` details.
-      const changes = { status, error, updatedAt: new Date() } as QueryDeepPartialEntity<SendEntity>;
+      // jsonb column: TypeORM's deep-partial type cannot express `unknown` details. An unknown outcome dates the
+      // end of its request: evidence about it is a later request, begun after that.
+      const changes = {
+        status,
+        error,
+        updatedAt: new Date(),
+        ...(status === 'unknown' ? { requestEndedAt: new Date() } : {}),
+      } as QueryDeepPartialEntity<SendEntity>;
       await this.sends(tenantId, (sends) => sends.update({ tenantId, id }, changes));
     } catch (storeError) {
       this.logger.error(`tenant ${tenantId}: could not record failed send ${id}: ${String(storeError)}`);
@@ -555,11 +629,19 @@ export class SendsService {
  * and each URL button's suffix by its index. Parts without parameters are left out, as Meta expects.
  */
 export function templateComponents(
-  request: Pick<SendTemplateRequest, 'headerParameters' | 'bodyParameters' | 'buttonParameters'>,
+  request: Pick<
+    SendTemplateRequest,
+    'headerParameters' | 'headerMedia' | 'bodyParameters' | 'buttonParameters'
+  >,
 ): Record<string, unknown>[] {
   const text = (value: string) => ({ type: 'text', text: value });
   const components: Record<string, unknown>[] = [];
-  if (request.headerParameters?.length) {
+  if (request.headerMedia) {
+    const { format, link, filename } = request.headerMedia;
+    const kind = format.toLowerCase();
+    const media = format === 'DOCUMENT' && filename ? { link, filename } : { link };
+    components.push({ type: 'header', parameters: [{ type: kind, [kind]: media }] });
+  } else if (request.headerParameters?.length) {
     components.push({ type: 'header', parameters: request.headerParameters.map(text) });
   }
   if (request.bodyParameters.length > 0) {

@@ -4,7 +4,7 @@ import type { TemplateComponent } from './template-parameters';
 /**
  * The body of `POST /{waba-id}/message_templates` (REFERENCE §7.2) for the app's template form: positional
  * parameters, examples where the text has variables (Meta refuses variables without samples), a media header's
- * sample as `header_handle`. Meta itself validates the rest and answers with `error_user_title`/`error_user_msg`.
+ * sample as `header_handle` (the Resumable Upload API's handle, `TemplateMediaService`; Meta refuses a URL there). Meta itself validates the rest and answers with `error_user_title`/`error_user_msg`.
  */
 export function metaTemplateBody(input: CreateTemplateInput): {
   name: string;
@@ -27,7 +27,7 @@ export function metaTemplateBody(input: CreateTemplateInput): {
       components.push({
         type: 'HEADER',
         format: header.format,
-        ...(header.exampleUrl ? { example: { header_handle: [header.exampleUrl] } } : {}),
+        ...(header.exampleHandle ? { example: { header_handle: [header.exampleHandle] } } : {}),
       });
     }
   }

@@ -3,15 +3,18 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CreateTemplateRequest,
   ListTemplatesRequest,
+  MediaUploadChunkRequest,
   Rpc,
   SendOutcomeRequest,
   SendTemplateRequest,
   SendTextRequest,
+  StartMediaUploadRequest,
   TemplateDetailsRequest,
   type CreateTemplateInput,
   type RpcReply,
 } from '@crm/contracts';
 import { SendsService } from './sends.service';
+import { TemplateMediaService } from './template-media.service';
 import { TemplatesService } from './templates.service';
 
 @Controller()
@@ -19,6 +22,7 @@ export class WhatsappController {
   constructor(
     private readonly templates: TemplatesService,
     private readonly sends: SendsService,
+    private readonly media: TemplateMediaService,
   ) {}
 
   @MessagePattern(Rpc.meta.listTemplates)
@@ -39,6 +43,20 @@ export class WhatsappController {
   ): Promise<RpcReply<typeof Rpc.meta.createTemplate>> {
     const { tenantId, ...input } = request;
     return this.templates.create(tenantId, input as CreateTemplateInput);
+  }
+
+  @MessagePattern(Rpc.meta.startMediaUpload)
+  startMediaUpload(
+    @Payload() request: StartMediaUploadRequest,
+  ): Promise<RpcReply<typeof Rpc.meta.startMediaUpload>> {
+    return this.media.start(request.tenantId, request);
+  }
+
+  @MessagePattern(Rpc.meta.uploadMediaChunk)
+  uploadMediaChunk(
+    @Payload() request: MediaUploadChunkRequest,
+  ): Promise<RpcReply<typeof Rpc.meta.uploadMediaChunk>> {
+    return this.media.sendChunk(request.tenantId, request);
   }
 
   @MessagePattern(Rpc.meta.sendTemplate)

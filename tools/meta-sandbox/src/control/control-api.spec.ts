@@ -288,4 +288,71 @@ describe('Control API', () => {
       .query({ access_token: fresh })
       .expect(200);
   });
+  it('POST /_sandbox/tokens/update changes expiry, data-access expiry and scopes as debug_token reports them', async () => {
+    const token = await mintToken(sandbox);
+    const appToken = `${SANDBOX_IDS.appId}|${TEST_SECRET}`;
+    const debug = async () =>
+      (
+        await request(sandbox.app)
+          .get('/v23.0/debug_token')
+          .query({ input_token: token, access_token: appToken })
+          .expect(200)
+      ).body.data as {
+        expires_at: number;
+        data_access_expires_at: number;
+        scopes: string[];
+        is_valid: boolean;
+      };
+    const before = await debug();
+    const now = Math.floor(Date.now() / 1000);
+    expect(before.expires_at).toBeGreaterThan(now + 59 * 86_400);
+    expect(before.scopes).toContain('leads_retrieval');
+
+    const update = await request(sandbox.app)
+      .post('/_sandbox/tokens/update')
+      .send({
+        token,
+        expiresInSeconds: 5 * 86_400,
+        dataAccessExpiresInSeconds: 3 * 86_400,
+        scopes: ['business_management', 'ads_read'],
+      })
+      .expect(200);
+    expect(update.body.scopes).toEqual(['business_management', 'ads_read', 'email', 'public_profile']);
+    const after = await debug();
+    expect(after.is_valid).toBe(true);
+    expect(after.expires_at).toBeGreaterThanOrEqual(now + 5 * 86_400 - 5);
+    expect(after.expires_at).toBeLessThanOrEqual(now + 5 * 86_400 + 5);
+    expect(after.data_access_expires_at).toBeGreaterThanOrEqual(now + 3 * 86_400 - 5);
+    expect(after.data_access_expires_at).toBeLessThanOrEqual(now + 3 * 86_400 + 5);
+    expect(after.scopes).not.toContain('leads_retrieval');
+    const permissions = await request(sandbox.app)
+      .get('/v23.0/me/permissions')
+      .query({ access_token: token })
+      .expect(200);
+    expect((permissions.body.data as { permission: string }[]).map((p) => p.permission)).not.toContain(
+      'whatsapp_business_messaging',
+    );
+
+    // A token that never expires answers expires_at 0; a past expiry makes it invalid (190).
+    await request(sandbox.app)
+      .post('/_sandbox/tokens/update')
+      .send({ token, expiresInSeconds: null })
+      .expect(200);
+    expect((await debug()).expires_at).toBe(0);
+    await request(sandbox.app)
+      .post('/_sandbox/tokens/update')
+      .send({ token, expiresInSeconds: -1 })
+      .expect(200);
+    expect((await debug()).is_valid).toBe(false);
+
+    await request(sandbox.app).post('/_sandbox/tokens/update').send({ token: 'EAAnope' }).expect(400);
+    await request(sandbox.app)
+      .post('/_sandbox/tokens/update')
+      .send({ token, expiresInSeconds: 'soon' })
+      .expect(400);
+    await request(sandbox.app)
+      .post('/_sandbox/tokens/update')
+      .send({ token, scopes: 'ads_read' })
+      .expect(400);
+  });
 });

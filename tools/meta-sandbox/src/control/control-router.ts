@@ -3,7 +3,15 @@ import { idsOf, listAdsOf } from '../dataset/sandbox-ids';
 import { GraphError } from '../http/graph-error';
 import { bodyObject } from '../http/request-params';
 import { simulateLead } from '../graph/lead-simulator';
-import { ALL_SCOPES, LONG_LIVED_SECONDS, mintToken, normaliseScopes } from '../oauth/token-service';
+import { datasetsOf } from '../conversions/conversions-api';
+import { describeReportRun } from '../graph/report-runs';
+import {
+  ALL_SCOPES,
+  dataAccessExpiry,
+  LONG_LIVED_SECONDS,
+  mintToken,
+  normaliseScopes,
+} from '../oauth/token-service';
 import type { SandboxState, SentMessage, WebhookDelivery } from '../state/sandbox-state';
 import { simulateInbound } from '../whatsapp/inbound-simulator';
 import { normalisePhone } from '../whatsapp/phone-format';
@@ -174,6 +182,73 @@ export const createControlRouter = (state: SandboxState): Router => {
     res.json({ expired });
   });
 
+  /**
+   * Change a token as Meta would after the fact: its expiry (`expiresInSeconds`, null = never), its data-access expiry
+   * (`dataAccessExpiresInSeconds`) and its granted scopes (`scopes`, e.g. after the user removed one in Facebook's
+   * settings; `email`/`public_profile` stay). `debug_token` and `/me/permissions` answer the new values.
+   */
+  router.post('/tokens/update', (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    if (typeof body.token !== 'string') throw badRequest('token is required');
+    const record = state.tokens.get(body.token);
+    if (!record) throw badRequest('Unknown token');
+    const seconds = (name: string, value: unknown, nullable: boolean): number | null | undefined => {
+      if (value === undefined || (nullable && value === null)) return value as null | undefined;
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw badRequest(`${name} must be a number of seconds`);
+      return value;
+    };
+    const expiresIn = seconds('expiresInSeconds', body.expiresInSeconds, true);
+    const dataAccessIn = seconds('dataAccessExpiresInSeconds', body.dataAccessExpiresInSeconds, false);
+    if (
+      body.scopes !== undefined &&
+      (!Array.isArray(body.scopes) || body.scopes.some((s) => typeof s !== 'string'))
+    )
+      throw badRequest('scopes must be an array of permission names');
+    const now = state.now();
+    if (expiresIn !== undefined) record.expiresAt = expiresIn === null ? null : now + expiresIn * 1000;
+    if (typeof dataAccessIn === 'number') record.dataAccessExpiresAt = now + dataAccessIn * 1000;
+    if (Array.isArray(body.scopes)) record.scopes = normaliseScopes(body.scopes.map(String));
+    res.json({
+      token: 'updated',
+      expires_at: record.expiresAt === null ? 0 : Math.floor(record.expiresAt / 1000),
+      data_access_expires_at: Math.floor(dataAccessExpiry(record) / 1000),
+      scopes: record.scopes,
+    });
+  });
+
+  /** Async insights report runs: how many polls a job takes, make the next ones fail, refuse big sync reads. */
+  router.post('/insights/async', (req: Request, res: Response) => {
+    const body = bodyObject(req);
+    const next = { ...state.asyncInsights };
+    if (body.pollsToComplete !== undefined) {
+      const polls = body.pollsToComplete;
+      if (typeof polls !== 'number' || !Number.isInteger(polls) || polls < 0 || polls > 1000)
+        throw badRequest('pollsToComplete must be an integer from 0 to 1000');
+      next.pollsToComplete = polls;
+    }
+    if (body.fail !== undefined) {
+      if (body.fail !== 'Job Failed' && body.fail !== 'Job Skipped')
+        throw badRequest('fail must be "Job Failed" or "Job Skipped"');
+      next.failAs = body.fail;
+      const count = body.count ?? 1;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+        throw badRequest('count must be a non-negative integer');
+      next.failNext = count;
+    }
+    if (body.syncTooMuchData !== undefined) {
+      if (typeof body.syncTooMuchData !== 'boolean') throw badRequest('syncTooMuchData must be a boolean');
+      next.syncTooMuchData = body.syncTooMuchData;
+    }
+    state.asyncInsights = next;
+    res.json({ asyncInsights: state.asyncInsights });
+  });
+
+  /** The report runs created so far (id, polls, status, query), oldest first. */
+  router.get('/insights/report-runs', (_req: Request, res: Response) => {
+    res.json({ data: [...state.reportRuns.values()].map(describeReportRun) });
+  });
+
   router.post('/throttle', (req: Request, res: Response) => {
     const body = bodyObject(req);
     const enabled = body.enabled === true;
@@ -233,6 +308,18 @@ export const createControlRouter = (state: SandboxState): Router => {
     if (mode !== '5xx' && mode !== 'no_wamid') throw badRequest("mode must be '5xx' or 'no_wamid'");
     state.failAfterAccept = { remaining: count, mode };
     res.json({ failAfterAccept: state.failAfterAccept });
+  });
+
+  /**
+   * The next `count` sends answer HTTP 500 before Meta takes them: nothing is recorded and no webhook ever comes (the
+   * sender cannot tell this from a 5xx after accepting; only what WhatsApp reports later can).
+   */
+  router.post('/whatsapp/fail-before-accept', (req: Request, res: Response) => {
+    const count = bodyObject(req).count ?? 1;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+      throw badRequest('count must be a non-negative integer');
+    state.failBeforeAccept = count;
+    res.json({ failBeforeAccept: state.failBeforeAccept });
   });
 
   router.get('/messages', (req: Request, res: Response) => {
@@ -296,6 +383,44 @@ export const createControlRouter = (state: SandboxState): Router => {
     );
     await emitted.firstAttempt;
     res.json({ template, webhook: webhookView(emitted.delivery) });
+  });
+
+  // Conversions API: the datasets (one per business) and the events they received, duplicates flagged.
+  router.get('/conversions/datasets', (_req: Request, res: Response) => {
+    res.json({ data: datasetsOf(state.dataset) });
+  });
+
+  router.get('/conversions', (req: Request, res: Response) => {
+    const datasetId = typeof req.query.datasetId === 'string' ? req.query.datasetId : undefined;
+    const eventName = typeof req.query.eventName === 'string' ? req.query.eventName : undefined;
+    res.json({
+      data: state.conversions
+        .filter((e) => (!datasetId || e.datasetId === datasetId) && (!eventName || e.eventName === eventName))
+        .map((e) => ({ ...e, receivedAt: iso(e.receivedAt) })),
+    });
+  });
+
+  /** Graph calls answered since the last reset or clear; `path` keeps those whose path contains it. */
+  router.get('/requests', (req: Request, res: Response) => {
+    const path = typeof req.query.path === 'string' ? req.query.path : undefined;
+    const data = state.requests
+      .filter((r) => !path || r.path.includes(path))
+      .map((r) => ({ ...r, at: iso(r.at) }));
+    res.json({ count: data.length, data });
+  });
+
+  router.post('/requests/clear', (_req: Request, res: Response) => {
+    state.requests = [];
+    res.json({ cleared: true });
+  });
+
+  /** `{ms}`: delay before every Graph answer from now on (0–10,000). */
+  router.post('/latency', (req: Request, res: Response) => {
+    const ms = bodyObject(req).ms;
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > 10_000)
+      throw badRequest('ms must be an integer 0..10000');
+    state.latencyMs = ms;
+    res.json({ latencyMs: ms });
   });
 
   router.post('/reset', (_req: Request, res: Response) => {

@@ -13,7 +13,15 @@ import type {
 export const DEFAULT_APP_ID = '1200000000000001';
 export const DEFAULT_SEED = 'crm-ventas-demo-v1';
 
-export type BuildDatasetOptions = { appId?: string; seed?: string };
+export type BuildDatasetOptions = {
+  appId?: string;
+  seed?: string;
+  /**
+   * Extra lead campaigns in the main ad account, each with one ad set of `adsPerCampaign` ads (the benchmarks use
+   * 50 × 20). Added after everything else, so the default dataset does not change.
+   */
+  extraCampaigns?: { campaigns: number; adsPerCampaign: number };
+};
 
 type CampaignPlan = {
   key: string;
@@ -491,6 +499,31 @@ export const buildDataset = (options: BuildDatasetOptions = {}): Dataset => {
     ['Andrés Castillo', 'andres.castillo@example.com', '+5215587654321'],
   ];
   const leadAds = ads.filter((ad) => ad.kind === 'lead_form' && ad.accountId === mainAccountId);
+  const extra = options.extraCampaigns;
+  for (let c = 0; c < (extra?.campaigns ?? 0); c++) {
+    addPlan(
+      {
+        key: `extra-${c}`,
+        name: `Leads · Extra ${String(c + 1).padStart(2, '0')}`,
+        objective: 'OUTCOME_LEADS',
+        status: 'ACTIVE',
+        startDaysAgo: 400,
+        adSets: [
+          {
+            name: `Extra ${c + 1} · Audiencia`,
+            ads: Array.from({ length: extra!.adsPerCampaign }, (_, a) => ({
+              name: `Extra ${c + 1} · Anuncio ${a + 1}`,
+              headline: 'Departamentos en preventa',
+              body: 'Agenda tu visita.',
+            })),
+          },
+        ],
+        formKey: 'main',
+      },
+      mainAccountId,
+      'MXN',
+    );
+  }
   const seedLeads: SeedLead[] = leadNames.map(([fullName, email, phone], index) => {
     const ad = leadAds[index % leadAds.length];
     return {
@@ -540,6 +573,8 @@ export const buildDataset = (options: BuildDatasetOptions = {}): Dataset => {
           { key: 'full_name', label: 'Nombre completo', type: 'FULL_NAME' },
           { key: 'phone_number', label: 'Número de teléfono', type: 'PHONE' },
           { key: 'email', label: 'Correo electrónico', type: 'EMAIL' },
+          { key: 'city', label: 'Ciudad', type: 'CITY' },
+          { key: 'presupuesto_de_compra', label: '¿Cuál es tu presupuesto?', type: 'CUSTOM' },
         ],
         privacyPolicyUrl: 'https://inmobiliariasol.example/privacidad',
       },

@@ -40,15 +40,22 @@ const profileOf = (ad: SandboxAd, currency: string): AdProfile => {
 
 const stochasticRound = (value: number, rand: () => number): number => Math.floor(value + rand());
 
-const cache = new Map<string, DailyMetrics | null>();
+/** Per ad and currency, per date (a nested map: one short key per lookup, however many ads and days). */
+const cache = new Map<string, Map<string, DailyMetrics | null>>();
 
 /**
  * Delivery of `ad` on calendar day `date` (ad account timezone): a pure function of (ad id, date). Returns null on the
  * ~4% of days without delivery. Whether the ad was running that day is decided by the caller.
  */
 export const dailyMetrics = (ad: SandboxAd, currency: string, date: string): DailyMetrics | null => {
-  const key = `${ad.id}:${currency}:${date}`;
-  if (cache.has(key)) return cache.get(key) ?? null;
+  const adKey = `${ad.id}:${currency}`;
+  let days = cache.get(adKey);
+  if (!days) {
+    days = new Map();
+    cache.set(adKey, days);
+  }
+  const cached = days.get(date);
+  if (cached !== undefined) return cached;
   const profile = profileOf(ad, currency);
   const rand = createPrng(`day:${ad.id}:${date}`);
   let result: DailyMetrics | null = null;
@@ -88,6 +95,6 @@ export const dailyMetrics = (ad: SandboxAd, currency: string, date: string): Dai
     }
     result = { spendMinor, impressions, clicks, reach, actions };
   }
-  cache.set(key, result);
+  days.set(date, result);
   return result;
 };

@@ -13,6 +13,20 @@ describe('dataset', () => {
     random.mockRestore();
   });
 
+  it('adds extra campaigns of the main account on request, leaving everything else as it was', () => {
+    const plain = buildDataset();
+    const big = buildDataset({ extraCampaigns: { campaigns: 50, adsPerCampaign: 20 } });
+    const main = plain.adAccounts[0].accountId;
+    const extraAds = big.ads.filter((ad) => !plain.ads.some((p) => p.id === ad.id));
+    expect(extraAds).toHaveLength(1000);
+    expect(new Set(extraAds.map((ad) => ad.campaignId)).size).toBe(50);
+    expect(extraAds.every((ad) => ad.accountId === main && ad.kind === 'lead_form')).toBe(true);
+    expect(new Set(big.ads.map((ad) => ad.id)).size).toBe(big.ads.length);
+    expect(big.ads.slice(0, plain.ads.length)).toEqual(plain.ads);
+    expect(big.templates).toEqual(plain.templates);
+    expect(big.seedLeads).toEqual(plain.seedLeads);
+  });
+
   it('has stable ids (pinned) of realistic shape', () => {
     expect(SANDBOX_IDS.appId).toBe('1200000000000001');
     expect(SANDBOX_IDS.adAccountId).toBe('act_400522363718503');

@@ -81,7 +81,12 @@ export type SandboxAd = {
 
 export type SandboxPage = { id: string; name: string; category: string; businessId: string };
 
-export type LeadFormQuestion = { key: string; label: string; type: 'FULL_NAME' | 'EMAIL' | 'PHONE' };
+export type LeadFormQuestion = {
+  key: string;
+  label: string;
+  /** Meta's question types (CUSTOM: a question the advertiser wrote, keyed by their own key). */
+  type: 'FULL_NAME' | 'EMAIL' | 'PHONE' | 'CITY' | 'CUSTOM';
+};
 
 export type SandboxLeadForm = {
   id: string;

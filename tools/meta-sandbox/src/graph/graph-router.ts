@@ -1,7 +1,9 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { authenticate, requireScope } from '../http/access-token';
 import { selectFields } from '../http/field-selection';
-import { graphErrors } from '../http/graph-error';
+import { GraphError, graphErrors } from '../http/graph-error';
+import { listParam } from '../http/request-params';
+import type { SandboxPage } from '../dataset/dataset.types';
 import { publicBaseUrl } from '../http/paging';
 import type { SandboxState } from '../state/sandbox-state';
 import { sendMessage } from '../whatsapp/message-service';
@@ -24,10 +26,12 @@ import {
 } from './ads-nodes';
 import { page, requestedFields, type GraphContext } from './graph-context';
 import { insightsEdge } from './insights-service';
+import { readReportRun, reportRunInsights, startReportRun } from './report-runs';
 import { listLeadForms, listLeads, listPages, readLead, readLeadForm, readPage } from './lead-nodes';
 import { resolveNode, type GraphNode } from './node-resolver';
 import { listPermissions, readUser, revokePermissions } from './user-node';
 import { createTemplate, deleteTemplate } from '../whatsapp/template-management';
+import { findDataset, ownedDatasets, receiveEvents } from '../conversions/conversions-api';
 
 const readNode = (ctx: GraphContext, node: GraphNode): unknown => {
   switch (node.kind) {
@@ -59,6 +63,8 @@ const readNode = (ctx: GraphContext, node: GraphNode): unknown => {
       return readPhoneNumber(ctx, node.value);
     case 'template':
       return readTemplate(ctx, node.value);
+    case 'reportRun':
+      return readReportRun(ctx, node.value);
   }
 };
 
@@ -93,6 +99,7 @@ const readEdge = (ctx: GraphContext, node: GraphNode, edge: string): unknown => 
         );
       if (edge === 'owned_whatsapp_business_accounts') return listWabas(ctx, node.value.id);
       if (edge === 'client_whatsapp_business_accounts') return listWabas(ctx, `none:${node.value.id}`);
+      if (edge === 'owned_pixels') return page(ctx, ownedDatasets(ctx, node.value));
       if (edge === 'owned_pages')
         return listPages(
           ctx,
@@ -149,6 +156,9 @@ const readEdge = (ctx: GraphContext, node: GraphNode, edge: string): unknown => 
         );
       }
       return undefined;
+    case 'reportRun':
+      if (edge === 'insights') return reportRunInsights(ctx, node.value);
+      return undefined;
     case 'leadForm':
       if (edge === 'leads') return listLeads(ctx, { formId: node.value.id }, node.value.pageId);
       return undefined;
@@ -172,12 +182,10 @@ const readEdge = (ctx: GraphContext, node: GraphNode, edge: string): unknown => 
 const writeEdge = (ctx: GraphContext, node: GraphNode, edge: string, method: 'post' | 'delete'): unknown => {
   if (method === 'post' && node.kind === 'phoneNumber' && edge === 'messages')
     return sendMessage(ctx, node.value);
-  if (node.kind === 'page' && edge === 'subscribed_apps') {
-    requireScope(ctx.token, 'pages_manage_metadata');
-    if (method === 'post') ctx.state.subscriptions.add(`page:${node.value.id}`);
-    else ctx.state.subscriptions.delete(`page:${node.value.id}`);
-    return { success: true };
-  }
+  if (method === 'post' && node.kind === 'adAccount' && edge === 'insights')
+    return startReportRun(ctx, node.value);
+  if (node.kind === 'page' && edge === 'subscribed_apps')
+    return writePageSubscription(ctx, node.value, method);
   if (node.kind === 'waba' && edge === 'subscribed_apps') {
     requireScope(ctx.token, 'whatsapp_business_management');
     if (method === 'post') ctx.state.subscriptions.add(`waba:${node.value.id}`);
@@ -189,6 +197,35 @@ const writeEdge = (ctx: GraphContext, node: GraphNode, edge: string, method: 'po
   }
   if (method === 'delete' && node.kind === 'user' && edge === 'permissions') return revokePermissions(ctx);
   return undefined;
+};
+
+/** Page webhook fields an app may subscribe to (REFERENCE §6.1: `subscribed_fields` enum, the Lead Ads ones). */
+const PAGE_SUBSCRIBED_FIELDS = ['leadgen', 'leadgen_update', 'leadgen_fat'];
+
+/**
+ * `POST|DELETE /{page-id}/subscribed_apps`: only with that Page's own access token (Meta: #210) and, for POST, a
+ * `subscribed_fields` list (#100 when missing or unknown).
+ */
+const writePageSubscription = (ctx: GraphContext, pageNode: SandboxPage, method: 'post' | 'delete') => {
+  requireScope(ctx.token, 'pages_manage_metadata');
+  if (ctx.token.kind !== 'PAGE' || ctx.token.profileId !== pageNode.id) {
+    throw new GraphError({ message: '(#210) This call requires a Page access token.', code: 210 });
+  }
+  const key = `page:${pageNode.id}`;
+  if (method === 'delete') {
+    ctx.state.subscriptions.delete(key);
+    return { success: true };
+  }
+  const fields = listParam(ctx.req, 'subscribed_fields');
+  if (!fields || fields.length === 0)
+    throw graphErrors.invalidParameter('The parameter subscribed_fields is required.');
+  const unknown = fields.find((field) => !PAGE_SUBSCRIBED_FIELDS.includes(field));
+  if (unknown)
+    throw graphErrors.invalidParameter(
+      `Param subscribed_fields[0] must be one of {${PAGE_SUBSCRIBED_FIELDS.join(', ')}} - got "${unknown}".`,
+    );
+  ctx.state.subscriptions.add(key);
+  return { success: true };
 };
 
 /** Graph node and edge reads/writes: `/{id}`, `/{id}/{edge}` (REFERENCE §2–§7). */
@@ -217,6 +254,12 @@ export const createGraphRouter = (state: SandboxState): Router => {
     const result = readEdge(ctx, nodeOf(String(req.params.id), 'get'), edge);
     if (result === undefined) throw graphErrors.unknownPath(edge);
     res.json(result);
+  });
+  // Conversions API: datasets are not Graph nodes of the seeded data, so their edge is matched first.
+  router.post('/:id/events', (req: Request, res: Response, next: NextFunction) => {
+    const dataset = findDataset(state, String(req.params.id));
+    if (!dataset) return next();
+    res.json(receiveEvents(context(req, res), dataset));
   });
   for (const method of ['post', 'delete'] as const) {
     router[method]('/:id/:edge', (req: Request, res: Response) => {

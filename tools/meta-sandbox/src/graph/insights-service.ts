@@ -155,31 +155,72 @@ const matchesFilter = (state: SandboxState, ad: SandboxAd, filter: IdFilter): bo
   }
 };
 
-/** The days an ad delivered: from its campaign start to its stop (paused campaigns), within the history window. */
+/**
+ * The days an ad delivered within `rangeDays` (every day of the range, oldest first): from its campaign start to its
+ * stop (paused campaigns), within the history window.
+ */
 const activeDays = (
   state: SandboxState,
-  ad: SandboxAd,
   campaign: SandboxCampaign,
   today: string,
-  range: DateRange,
-): string[] => {
+  rangeDays: readonly string[],
+): readonly string[] => {
   const earliest = addDays(today, -(state.dataset.insightsHistoryDays - 1));
-  const start = maxDate(maxDate(addDays(today, -campaign.startDaysAgo), earliest), range.since);
+  const start = maxDate(addDays(today, -campaign.startDaysAgo), earliest);
   const stop = minDate(
-    minDate(campaign.stopDaysAgo !== undefined ? addDays(today, -campaign.stopDaysAgo) : today, today),
-    range.until,
+    campaign.stopDaysAgo !== undefined ? addDays(today, -campaign.stopDaysAgo) : today,
+    today,
   );
-  return start <= stop ? eachDay(start, stop) : [];
+  if (start <= (rangeDays[0] ?? '') && stop >= (rangeDays[rangeDays.length - 1] ?? '')) return rangeDays;
+  return rangeDays.filter((day) => day >= start && day <= stop);
 };
 
-/** Compute insights rows for a subject (pure: same state, clock and params → same rows). */
+/** Answers kept per sandbox state: the pages of one request are cut from one computation, as Meta does. */
+const COMPUTED_LIMIT = 32;
+const computed = new WeakMap<SandboxState, Map<string, { rows: Row[]; range: DateRange }>>();
+
+/**
+ * Compute insights rows for a subject (pure: same state, clock and params → same rows, so the last answers are
+ * kept and the next page of a large account is not computed again).
+ */
 export const computeInsights = (
   state: SandboxState,
   subject: InsightsSubject,
   params: { datePreset?: string; timeRange?: string; timeIncrement?: string; filtering?: string },
 ): { rows: Row[]; range: DateRange } => {
+  const today = localDate(state.options.now(), subject.account.timezoneName);
+  const key = JSON.stringify([
+    subject.account.accountId,
+    subject.campaignId,
+    subject.adsetId,
+    subject.adId,
+    subject.level,
+    params.datePreset,
+    params.timeRange,
+    params.timeIncrement,
+    params.filtering,
+    today,
+  ]);
+  let answers = computed.get(state);
+  if (!answers) {
+    answers = new Map();
+    computed.set(state, answers);
+  }
+  const kept = answers.get(key);
+  if (kept) return kept;
+  const answer = computeInsightsNow(state, subject, params, today);
+  if (answers.size >= COMPUTED_LIMIT) answers.delete(answers.keys().next().value!);
+  answers.set(key, answer);
+  return answer;
+};
+
+const computeInsightsNow = (
+  state: SandboxState,
+  subject: InsightsSubject,
+  params: { datePreset?: string; timeRange?: string; timeIncrement?: string; filtering?: string },
+  today: string,
+): { rows: Row[]; range: DateRange } => {
   const { account } = subject;
-  const today = localDate(state.options.now(), account.timezoneName);
   const earliest = addDays(today, -(state.dataset.insightsHistoryDays - 1));
   const range = resolveDateRange(params.datePreset, params.timeRange, today, earliest);
   const periods = splitPeriods(range, parseTimeIncrement(params.timeIncrement));
@@ -192,46 +233,58 @@ export const computeInsights = (
       (!subject.adId || ad.id === subject.adId) &&
       filters.every((f) => matchesFilter(state, ad, f)),
   );
-  const rows: Row[] = [];
-  for (const period of periods) {
-    const groups = new Map<string, Row>();
-    for (const ad of ads) {
-      const campaign = state.dataset.campaigns.find((c) => c.id === ad.campaignId);
-      if (!campaign) continue;
-      for (const day of activeDays(state, ad, campaign, today, period)) {
-        const metrics = dailyMetrics(ad, account.currency, day);
-        if (!metrics) continue;
-        const key = groupKey(ad, subject.level);
-        let row = groups.get(key);
-        if (!row) {
-          row = {
-            account,
-            ad,
-            campaign,
-            adsetName: state.dataset.adSets.find((s) => s.id === ad.adsetId)?.name ?? '',
-            period,
-            spendMinor: 0,
-            impressions: 0,
-            clicks: 0,
-            reachSum: 0,
-            reachMax: 0,
-            days: new Set(),
-            ads: new Set(),
-            actions: new Map(),
-          };
-          groups.set(key, row);
-        }
-        row.spendMinor += metrics.spendMinor;
-        row.impressions += metrics.impressions;
-        row.clicks += metrics.clicks;
-        row.reachSum += metrics.reach;
-        row.reachMax = Math.max(row.reachMax, metrics.reach);
-        row.days.add(day);
-        row.ads.add(ad.id);
-        for (const [type, count] of Object.entries(metrics.actions))
-          row.actions.set(type, (row.actions.get(type) ?? 0) + count);
+  // Each ad's active days once for the whole range, each day then added to its period's group (one pass, however
+  // fine the time increment).
+  const campaigns = new Map(state.dataset.campaigns.map((c) => [c.id, c]));
+  const adsetNames = new Map(state.dataset.adSets.map((s) => [s.id, s.name]));
+  const rangeDays = eachDay(range.since, range.until);
+  const periodOfDay = new Map<string, number>();
+  periods.forEach((period, index) => {
+    for (const day of eachDay(period.since, period.until)) periodOfDay.set(day, index);
+  });
+  const groupsOfPeriod = periods.map(() => new Map<string, Row>());
+  for (const ad of ads) {
+    const campaign = campaigns.get(ad.campaignId);
+    if (!campaign) continue;
+    const key = groupKey(ad, subject.level);
+    for (const day of activeDays(state, campaign, today, rangeDays)) {
+      const metrics = dailyMetrics(ad, account.currency, day);
+      if (!metrics) continue;
+      const index = periodOfDay.get(day);
+      if (index === undefined) continue;
+      const groups = groupsOfPeriod[index];
+      let row = groups.get(key);
+      if (!row) {
+        row = {
+          account,
+          ad,
+          campaign,
+          adsetName: adsetNames.get(ad.adsetId) ?? '',
+          period: periods[index],
+          spendMinor: 0,
+          impressions: 0,
+          clicks: 0,
+          reachSum: 0,
+          reachMax: 0,
+          days: new Set(),
+          ads: new Set(),
+          actions: new Map(),
+        };
+        groups.set(key, row);
       }
+      row.spendMinor += metrics.spendMinor;
+      row.impressions += metrics.impressions;
+      row.clicks += metrics.clicks;
+      row.reachSum += metrics.reach;
+      row.reachMax = Math.max(row.reachMax, metrics.reach);
+      row.days.add(day);
+      row.ads.add(ad.id);
+      for (const [type, count] of Object.entries(metrics.actions))
+        row.actions.set(type, (row.actions.get(type) ?? 0) + count);
     }
+  }
+  const rows: Row[] = [];
+  for (const groups of groupsOfPeriod) {
     const periodRows = [...groups.entries()]
       .filter(([, row]) => row.spendMinor > 0)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -269,11 +322,21 @@ export const serializeInsights = (
   });
 };
 
-/** `GET /act_{id}/insights`, `/{campaign}/insights`, `/{adset}/insights`, `/{ad}/insights`. */
-export const insightsEdge = (
+/** What an insights request asks for (query or form / JSON body), as parsed from it. */
+export type InsightsQuery = {
+  level: InsightsLevel;
+  fields: string[] | undefined;
+  datePreset?: string;
+  timeRange?: string;
+  timeIncrement?: string;
+  filtering?: string;
+};
+
+/** Scope, metering and the parameters of an insights request, validated as Meta does (errors thrown). */
+export const readInsightsQuery = (
   ctx: GraphContext,
   subject: Omit<InsightsSubject, 'level'> & { defaultLevel: InsightsLevel },
-): unknown => {
+): InsightsQuery => {
   requireScope(ctx.token, 'ads_read', 'ads_management');
   const { req } = ctx;
   meterCall(ctx.state, ctx.res, {
@@ -291,15 +354,34 @@ export const insightsEdge = (
       `(#100) breakdowns are not supported by the Meta sandbox: ${breakdowns}`,
     );
   const level = levelRaw as InsightsLevel;
-  const { rows } = computeInsights(
-    ctx.state,
-    { ...subject, level },
-    {
-      datePreset: param(req, 'date_preset'),
-      timeRange: param(req, 'time_range'),
-      timeIncrement: param(req, 'time_increment'),
-      filtering: param(req, 'filtering'),
-    },
-  );
-  return page(ctx, serializeInsights(rows, level, parseFields(param(req, 'fields'))));
+  const fields = parseFields(param(req, 'fields'));
+  serializeInsights([], level, fields);
+  return {
+    level,
+    fields,
+    datePreset: param(req, 'date_preset'),
+    timeRange: param(req, 'time_range'),
+    timeIncrement: param(req, 'time_increment'),
+    filtering: param(req, 'filtering'),
+  };
+};
+
+/** The rows of an insights query, serialized. */
+export const runInsightsQuery = (
+  state: SandboxState,
+  subject: Omit<InsightsSubject, 'level'>,
+  query: InsightsQuery,
+): { rows: Record<string, unknown>[]; range: DateRange } => {
+  const { rows, range } = computeInsights(state, { ...subject, level: query.level }, query);
+  return { rows: serializeInsights(rows, query.level, query.fields), range };
+};
+
+/** `GET /act_{id}/insights`, `/{campaign}/insights`, `/{adset}/insights`, `/{ad}/insights`. */
+export const insightsEdge = (
+  ctx: GraphContext,
+  subject: Omit<InsightsSubject, 'level'> & { defaultLevel: InsightsLevel },
+): unknown => {
+  const query = readInsightsQuery(ctx, subject);
+  if (ctx.state.asyncInsights.syncTooMuchData) throw graphErrors.tooMuchData();
+  return page(ctx, runInsightsQuery(ctx.state, subject, query).rows);
 };

@@ -2,7 +2,9 @@ import { metaUtcDateTime } from '../dataset/calendar';
 import type { SandboxLeadForm, SandboxPage } from '../dataset/dataset.types';
 import { hasScope, requireScope } from '../http/access-token';
 import { selectFields, type FieldResolvers } from '../http/field-selection';
+import { graphErrors } from '../http/graph-error';
 import { meterCall } from '../http/rate-limit';
+import { param } from '../http/request-params';
 import { mintToken } from '../oauth/token-service';
 import type { LeadRecord, SandboxState, TokenRecord } from '../state/sandbox-state';
 import { page, requestedFields, type GraphContext } from './graph-context';
@@ -55,7 +57,51 @@ export const readLead = (ctx: GraphContext, lead: LeadRecord): unknown => {
   );
 };
 
-/** `GET /{form}/leads` and `GET /{ad}/leads`, newest first. */
+const TIME_OPERATORS = ['LESS_THAN', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL'] as const;
+type TimeCondition = { operator: (typeof TIME_OPERATORS)[number]; seconds: number };
+
+/**
+ * `filtering=[{"field":"time_created","operator":"GREATER_THAN","value":1761945743}]` (REFERENCE §6.4): the
+ * conditions on the lead's creation time (unix seconds); anything else is Meta's #100.
+ */
+const timeConditions = (ctx: GraphContext): TimeCondition[] => {
+  const raw = param(ctx.req, 'filtering');
+  if (raw === undefined || raw === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw graphErrors.invalidParameter('Param filtering must be a JSON array');
+  }
+  if (!Array.isArray(parsed)) throw graphErrors.invalidParameter('Param filtering must be a JSON array');
+  return parsed.map((item: unknown, index) => {
+    const condition = (item ?? {}) as { field?: unknown; operator?: unknown; value?: unknown };
+    if (condition.field !== 'time_created')
+      throw graphErrors.invalidParameter(`Filtering field ${String(condition.field)} is invalid for leads`);
+    const operator = TIME_OPERATORS.find((op) => op === condition.operator);
+    if (!operator)
+      throw graphErrors.invalidParameter(
+        `filtering[${index}].operator must be one of ${TIME_OPERATORS.join(', ')}`,
+      );
+    const seconds = Number(condition.value);
+    if (!Number.isFinite(seconds))
+      throw graphErrors.invalidParameter(`filtering[${index}].value must be a number`);
+    return { operator, seconds };
+  });
+};
+
+const matchesTime = (lead: LeadRecord, conditions: TimeCondition[]): boolean => {
+  const seconds = Math.floor(lead.createdAt / 1000);
+  return conditions.every((c) =>
+    c.operator === 'LESS_THAN'
+      ? seconds < c.seconds
+      : c.operator === 'GREATER_THAN'
+        ? seconds > c.seconds
+        : seconds >= c.seconds,
+  );
+};
+
+/** `GET /{form}/leads` and `GET /{ad}/leads`, newest first, optionally filtered on `time_created`. */
 export const listLeads = (
   ctx: GraphContext,
   filter: { formId?: string; adId?: string },
@@ -64,8 +110,10 @@ export const listLeads = (
   requireScope(ctx.token, 'leads_retrieval');
   meterLeads(ctx, pageId);
   const fields = requestedFields(ctx);
+  const conditions = timeConditions(ctx);
   const leads = [...ctx.state.leads.values()]
     .filter((l) => (!filter.formId || l.formId === filter.formId) && (!filter.adId || l.adId === filter.adId))
+    .filter((l) => matchesTime(l, conditions))
     .sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
   return page(
     ctx,

@@ -12,6 +12,12 @@ export type LeadRequest = {
   fullName?: unknown;
   email?: unknown;
   phone?: unknown;
+  /** Unix seconds in the past (a lead submitted earlier, e.g. during an outage); default now. */
+  createdTime?: unknown;
+  /** `false`: Meta's webhook never arrives (an outage, a Page subscribed later): only a bulk read finds the lead. */
+  webhook?: unknown;
+  /** More answers by question key (`city`, a custom question's key…), as the form's field_data. */
+  answers?: unknown;
 };
 
 export type LeadResult = {
@@ -22,6 +28,13 @@ export type LeadResult = {
   createdTime: number;
   delivered: boolean;
   status: number | null;
+};
+
+const readCreatedTime = (value: unknown, now: number): number => {
+  if (value === undefined) return now;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value * 1000 > now)
+    throw badRequest('createdTime must be unix seconds, not in the future');
+  return value * 1000;
 };
 
 const badRequest = (message: string): GraphError =>
@@ -44,11 +57,20 @@ export const simulateLead = async (state: SandboxState, request: LeadRequest): P
   const form = dataset.leadForms.find((f) => f.id === (formId ?? dataset.leadForms[0].id));
   if (!form) throw badRequest(`Unknown formId ${formId ?? ''}`);
   const now = state.now();
+  const createdAt = readCreatedTime(request.createdTime, now);
   const fieldData: LeadRecord['fieldData'] = [{ name: 'full_name', values: [request.fullName.trim()] }];
   if (typeof request.email === 'string' && request.email !== '')
     fieldData.push({ name: 'email', values: [request.email] });
   if (typeof request.phone === 'string' && request.phone !== '')
     fieldData.push({ name: 'phone_number', values: [request.phone] });
+  if (request.answers !== undefined) {
+    if (typeof request.answers !== 'object' || request.answers === null || Array.isArray(request.answers))
+      throw badRequest('answers must be an object of question key → answer');
+    for (const [key, value] of Object.entries(request.answers)) {
+      if (typeof value !== 'string') throw badRequest(`answers.${key} must be a string`);
+      fieldData.push({ name: key, values: [value] });
+    }
+  }
   let id = '';
   if (request.leadgenId !== undefined) {
     if (typeof request.leadgenId !== 'string' || !/^\d{1,30}$/.test(request.leadgenId))
@@ -64,21 +86,25 @@ export const simulateLead = async (state: SandboxState, request: LeadRequest): P
     formId: form.id,
     pageId: form.pageId,
     adId,
-    createdAt: now,
+    createdAt,
     fieldData,
     isOrganic: adId === undefined,
   };
   state.leads.set(id, lead);
+  const result = {
+    leadgenId: id,
+    formId: form.id,
+    pageId: form.pageId,
+    adId,
+    createdTime: Math.floor(createdAt / 1000),
+  };
+  if (request.webhook === false) return { ...result, delivered: false, status: null };
   const emitted = emitWebhook(state, 'leadgen', leadgenWebhook(lead, Math.floor(now / 1000)), {
     leadgenId: id,
   });
   const attempt = await emitted.firstAttempt;
   return {
-    leadgenId: id,
-    formId: form.id,
-    pageId: form.pageId,
-    adId,
-    createdTime: Math.floor(now / 1000),
+    ...result,
     delivered: attempt.status !== null && attempt.status >= 200 && attempt.status < 300,
     status: attempt.status,
   };

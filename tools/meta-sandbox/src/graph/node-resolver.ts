@@ -12,6 +12,7 @@ import type {
   SandboxWaba,
 } from '../dataset/dataset.types';
 import type { LeadRecord, SandboxState } from '../state/sandbox-state';
+import type { ReportRun } from './report-runs';
 
 export type GraphNode =
   | { kind: 'user'; value: SandboxUser }
@@ -25,7 +26,8 @@ export type GraphNode =
   | { kind: 'lead'; value: LeadRecord }
   | { kind: 'waba'; value: SandboxWaba }
   | { kind: 'phoneNumber'; value: SandboxPhoneNumber }
-  | { kind: 'template'; value: SandboxTemplate };
+  | { kind: 'template'; value: SandboxTemplate }
+  | { kind: 'reportRun'; value: ReportRun };
 
 /** Find the object a Graph id refers to (`me` = the sandbox user, `act_…` = an ad account). */
 export const resolveNode = (state: SandboxState, id: string): GraphNode | undefined => {
@@ -75,6 +77,10 @@ export const resolveNode = (state: SandboxState, id: string): GraphNode | undefi
     () => {
       const value = state.templates.find((t) => t.id === id);
       return value && { kind: 'template', value };
+    },
+    () => {
+      const value = state.reportRuns.get(id);
+      return value && { kind: 'reportRun', value };
     },
   ];
   for (const find of finders) {

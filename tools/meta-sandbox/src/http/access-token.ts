@@ -14,8 +14,11 @@ export const extractToken = (req: Request): string | undefined => {
 };
 
 /** Resolve and validate the request's user/page token (190 when unknown, expired or revoked). */
-export const authenticate = (state: SandboxState, req: Request): TokenRecord => {
-  const raw = extractToken(req);
+export const authenticate = (
+  state: SandboxState,
+  req: Request,
+  raw: string | undefined = extractToken(req),
+): TokenRecord => {
   if (!raw) throw graphErrors.tokenRequired();
   const record = state.tokens.get(raw);
   if (!record) throw graphErrors.malformedToken();

@@ -119,6 +119,14 @@ export const graphErrors = {
       code: 10,
       httpStatus: 403,
     }),
+  /** Insights asked for more data than a synchronous call may return (REFERENCE §3, code 1 subcode 99). */
+  tooMuchData: (): GraphError =>
+    new GraphError({
+      message: "Please reduce the amount of data you're asking for, then retry your request",
+      code: 1,
+      subcode: 99,
+      httpStatus: 500,
+    }),
   outage: (): GraphError =>
     new GraphError({
       message: 'An unexpected error has occurred. Please retry your request later.',

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { SandboxState } from '../state/sandbox-state';
+import { REQUEST_LOG_LIMIT, type SandboxState } from '../state/sandbox-state';
 import { GraphError, graphErrors, newTraceId } from './graph-error';
 
 const VERSION_PREFIX = /^\/(v\d+\.\d+)(\/.*)?$/;
@@ -62,4 +62,21 @@ export const graphErrorHandler =
       );
     }
     res.status(graphError.httpStatus).json(graphError.toBody());
+  };
+
+const isGraphCall = (path: string): boolean =>
+  !path.startsWith('/_sandbox') && !path.startsWith('/dialog/') && path !== '/favicon.ico';
+
+/** Every Graph call is logged (`GET /_sandbox/requests`) and answered after `state.latencyMs`. */
+export const requestLogAndLatency =
+  (state: SandboxState) =>
+  (req: Request, _res: Response, next: NextFunction): void => {
+    if (!isGraphCall(req.path)) {
+      next();
+      return;
+    }
+    state.requests.push({ method: req.method, path: req.path, query: { ...req.query }, at: state.now() });
+    if (state.requests.length > REQUEST_LOG_LIMIT) state.requests.shift();
+    if (state.latencyMs > 0) setTimeout(next, state.latencyMs);
+    else next();
   };

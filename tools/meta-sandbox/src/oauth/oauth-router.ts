@@ -8,7 +8,7 @@ import { renderConsentPage, renderErrorPage } from './consent-page';
 import {
   appAccessToken,
   CODE_TTL_MS,
-  DATA_ACCESS_DAYS,
+  dataAccessExpiry,
   expiryInstant,
   LONG_LIVED_SECONDS,
   mintToken,
@@ -217,7 +217,7 @@ export const createOauthRouter = (state: SandboxState): Router => {
       app_id: record.appId,
       type: record.kind,
       application: state.dataset.app.name,
-      data_access_expires_at: seconds(record.issuedAt + DATA_ACCESS_DAYS * 86_400_000),
+      data_access_expires_at: seconds(dataAccessExpiry(record)),
       expires_at: record.expiresAt === null ? 0 : seconds(record.forcedExpiredAt ?? record.expiresAt),
       is_valid: status === 'valid',
       issued_at: seconds(record.issuedAt),

@@ -66,6 +66,10 @@ export const tokenStatus = (state: SandboxState, record: TokenRecord): TokenStat
   return 'valid';
 };
 
+/** When the token's data access ends (Meta: 90 days after the user last granted it, unless the control API set it). */
+export const dataAccessExpiry = (record: TokenRecord): number =>
+  record.dataAccessExpiresAt ?? record.issuedAt + DATA_ACCESS_DAYS * 86_400_000;
+
 /** When the token stopped (or will stop) being valid. */
 export const expiryInstant = (record: TokenRecord): Date =>
   new Date(record.forcedExpiredAt ?? record.expiresAt ?? Date.now());

@@ -1,6 +1,8 @@
 import { buildDataset } from '../dataset/build-dataset';
+import type { ReportRun } from '../graph/report-runs';
 import type { Dataset, SandboxTemplate } from '../dataset/dataset.types';
 import type { ResolvedSandboxOptions } from '../sandbox-options';
+import type { ConversionEventRecord } from '../conversions/conversions-api';
 
 export type TokenKind = 'USER' | 'PAGE';
 
@@ -19,6 +21,8 @@ export type TokenRecord = {
   revoked: boolean;
   /** set by the control API: the token answers 190/463 from then on */
   forcedExpiredAt?: number;
+  /** set by the control API (`/tokens/update`); otherwise issuedAt + 90 days */
+  dataAccessExpiresAt?: number;
 };
 
 export type ConsentTransaction = {
@@ -120,8 +124,59 @@ export const DEFAULT_WHATSAPP_LIMITS: WhatsappLimits = { mps: 80, pairBurst: 45,
 
 export type TokenBucket = { tokens: number; at: number };
 
+/** A Resumable Upload API session (`POST /{app-id}/uploads`): the bytes received so far, in order. */
+export type UploadSession = {
+  /** `upload:<id>` without its `?sig=` */
+  id: string;
+  appId: string;
+  userId: string;
+  fileName: string;
+  fileLength: number;
+  fileType: string;
+  chunks: Buffer[];
+  offset: number;
+  createdAt: number;
+  /** set when the last byte arrived */
+  handle?: string;
+};
+
+/** A complete upload: its handle (`{h}`) is what `example.header_handle` of a template takes. */
+export type UploadedFile = {
+  handle: string;
+  appId: string;
+  userId: string;
+  fileName: string;
+  fileLength: number;
+  fileType: string;
+  sha256: string;
+  createdAt: number;
+};
+
 /** `POST /_sandbox/whatsapp/fail-after-accept`: the next `remaining` sends are accepted (and delivered) but answered badly. */
 export type FailAfterAccept = { remaining: number; mode: '5xx' | 'no_wamid' };
+
+/**
+ * `POST /_sandbox/insights/async`: how report runs behave. A run is finished after `pollsToComplete` polls; the next
+ * `failNext` runs end as `failAs` instead of `Job Completed`; `syncTooMuchData` makes the synchronous insights edge
+ * answer code 1 / subcode 99 ("Please reduce the amount of data…"), Meta's hint to use a report run.
+ */
+export type AsyncInsightsControl = {
+  pollsToComplete: number;
+  failNext: number;
+  failAs: 'Job Failed' | 'Job Skipped';
+  syncTooMuchData: boolean;
+};
+export const DEFAULT_ASYNC_INSIGHTS: AsyncInsightsControl = {
+  pollsToComplete: 3,
+  failNext: 0,
+  failAs: 'Job Failed',
+  syncTooMuchData: false,
+};
+/** A Graph call the sandbox answered (`GET /_sandbox/requests`). */
+export type GraphRequestRecord = { method: string; path: string; query: Record<string, unknown>; at: number };
+
+/** Graph calls kept in the request log (oldest dropped first). */
+export const REQUEST_LOG_LIMIT = 10_000;
 
 /** Everything mutable in the sandbox. `reset()` returns to the seeded state (and cancels pending webhooks). */
 export class SandboxState {
@@ -143,13 +198,30 @@ export class SandboxState {
   /** Sends refused for throughput (130429) and pair rate (131056) since the last reset. */
   limitRejections = { throughput: 0, pair: 0 };
   failAfterAccept: FailAfterAccept = { remaining: 0, mode: '5xx' };
+  /** `POST /_sandbox/whatsapp/fail-before-accept`: the next N sends answer HTTP 500 and are not taken at all. */
+  failBeforeAccept = 0;
   usage = new Map<string, number[]>();
   subscriptions = new Set<string>();
+  uploadSessions = new Map<string, UploadSession>();
+  uploadedFiles = new Map<string, UploadedFile>();
+  /** Async insights jobs (`POST /act_{id}/insights`) and how they behave. */
+  reportRuns = new Map<string, ReportRun>();
+  asyncInsights: AsyncInsightsControl = { ...DEFAULT_ASYNC_INSIGHTS };
+  /** Conversions API events received (`POST /{dataset_id}/events`), duplicates flagged. */
+  conversions: ConversionEventRecord[] = [];
+  /** Every Graph call since the last reset (or clear), oldest first. */
+  requests: GraphRequestRecord[] = [];
+  /** Delay before every Graph answer (ms). */
+  latencyMs = 0;
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
 
   constructor(readonly options: ResolvedSandboxOptions) {
-    this.dataset = buildDataset({ appId: options.appId, seed: options.seed });
+    this.dataset = buildDataset({
+      appId: options.appId,
+      seed: options.seed,
+      extraCampaigns: options.extraCampaigns,
+    });
     this.reset();
   }
 
@@ -185,8 +257,16 @@ export class SandboxState {
     this.pairBuckets.clear();
     this.limitRejections = { throughput: 0, pair: 0 };
     this.failAfterAccept = { remaining: 0, mode: '5xx' };
+    this.failBeforeAccept = 0;
     this.usage.clear();
     this.subscriptions.clear();
+    this.uploadSessions.clear();
+    this.uploadedFiles.clear();
+    this.reportRuns.clear();
+    this.asyncInsights = { ...DEFAULT_ASYNC_INSIGHTS };
+    this.conversions = [];
+    this.requests = [];
+    this.latencyMs = this.options.latencyMs;
     const now = this.now();
     const pageId = this.dataset.pages[0].id;
     for (const seed of this.dataset.seedLeads) {

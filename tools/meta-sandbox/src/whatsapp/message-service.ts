@@ -76,7 +76,33 @@ const paramText = (parameter: unknown): string => {
   return JSON.stringify(p);
 };
 
-/** Template checks: exists (132001), approved (132015 paused / 132016 disabled / 132001), param counts (132000). */
+/**
+ * A media header takes one parameter of its own type with the file: `{type: "image", image: {link: "https://…"}}`
+ * (or `{id}` of an uploaded media). Anything else — no header parameter, text, another type — is 132012.
+ */
+const checkMediaHeader = (format: 'IMAGE' | 'VIDEO' | 'DOCUMENT', parameters: unknown[]): void => {
+  const type = format.toLowerCase();
+  const parameter = (parameters.length === 1 ? parameters[0] : undefined) as
+    Record<string, unknown> | undefined;
+  const media =
+    parameter?.type === type ? (parameter[type] as Record<string, unknown> | undefined) : undefined;
+  const link = typeof media?.link === 'string' ? media.link : undefined;
+  const id = typeof media?.id === 'string' || typeof media?.id === 'number' ? String(media.id) : undefined;
+  if ((link !== undefined && /^https?:\/\/\S+$/.test(link)) || (id !== undefined && id !== '')) return;
+  const received = parameters.length === 0 ? 'UNKNOWN' : String(parameter?.type ?? 'UNKNOWN').toUpperCase();
+  throw waError(
+    132012,
+    'Parameter format does not match format in the created template',
+    `header: Format mismatch, expected ${format}, received ${received}${
+      received === format ? ' without a link or id' : ''
+    }`,
+  );
+};
+
+/**
+ * Template checks: exists (132001), approved (132015 paused / 132016 disabled / 132001), param counts (132000), a
+ * media header's parameter (132012).
+ */
 const validateTemplate = (
   state: SandboxState,
   waba: SandboxWaba,
@@ -121,7 +147,10 @@ const validateTemplate = (
     components.filter((c) => c.type === type).flatMap((c) => c.parameters);
   for (const part of template.components) {
     if (part.type !== 'BODY' && part.type !== 'HEADER') continue;
-    if (part.type === 'HEADER' && part.format !== 'TEXT') continue;
+    if (part.type === 'HEADER' && part.format !== 'TEXT') {
+      checkMediaHeader(part.format, given('header'));
+      continue;
+    }
     const expected = placeholderCount(part.text);
     const actual = given(part.type.toLowerCase()).length;
     if (expected !== actual) {
@@ -306,6 +335,17 @@ export const sendMessage = (ctx: GraphContext, phone: SandboxPhoneNumber): unkno
     throw graphErrors.invalidParameter(
       `(#100) Param type must be one of {template, ${SESSION_TYPES.join(', ')}}`,
     );
+  }
+  if (state.failBeforeAccept > 0) {
+    // Meta's own 5xx before it took the message: nothing recorded, no status webhook, ever.
+    state.failBeforeAccept -= 1;
+    throw new GraphError({
+      message: '(#131000) Something went wrong',
+      code: 131000,
+      httpStatus: 500,
+      isTransient: true,
+      errorData: { messaging_product: 'whatsapp', details: 'Something went wrong' },
+    });
   }
   enforceLimits(state, phone.id, to);
   state.messages.push(message);

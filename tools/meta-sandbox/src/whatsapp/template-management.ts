@@ -12,7 +12,8 @@ import { requireScope } from '../http/access-token';
 import { GraphError, graphErrors } from '../http/graph-error';
 import { meterCall } from '../http/rate-limit';
 import { bodyObject } from '../http/request-params';
-import type { SandboxState } from '../state/sandbox-state';
+import { uploadedFile } from '../graph/resumable-upload';
+import type { SandboxState, UploadedFile } from '../state/sandbox-state';
 import { emitWebhook, type EmittedWebhook } from './webhook-emitter';
 
 /**
@@ -95,7 +96,48 @@ const missingSamples = (where: string): GraphError =>
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-function readHeader(component: Json): TemplateComponent {
+/** The `file_type`s of the Resumable Upload API each media header format takes. */
+const MEDIA_TYPES_OF: Record<(typeof MEDIA_FORMATS)[number], string[]> = {
+  IMAGE: ['image/jpeg', 'image/jpg', 'image/png'],
+  VIDEO: ['video/mp4'],
+  DOCUMENT: ['application/pdf'],
+};
+
+/** What a template creation needs to know of an uploaded sample (the Resumable Upload API's handles). */
+export type UploadedSampleLookup = (handle: string) => Pick<UploadedFile, 'fileType'> | undefined;
+
+const shortened = (value: string): string => (value.length > 60 ? `${value.slice(0, 57)}...` : value);
+
+/**
+ * A media header's samples must be handles the Resumable Upload API issued (a URL is refused, as Meta does: subcode
+ * 2494102, as developers report it) of a file the format takes (a PDF for DOCUMENT…).
+ */
+function checkSamples(
+  format: (typeof MEDIA_FORMATS)[number],
+  handles: string[],
+  lookup: UploadedSampleLookup,
+): void {
+  for (const handle of handles) {
+    const file = lookup(handle);
+    if (!file) {
+      throw templateError(
+        2494102,
+        'Uploaded Media Handle Is Invalid',
+        `The sample in example.header_handle ("${shortened(handle)}") is not a handle from the Resumable Upload API, or it has expired. Upload the file again and use the handle the upload returns.`,
+      );
+    }
+    const accepted = MEDIA_TYPES_OF[format];
+    if (!accepted.includes(file.fileType)) {
+      throw templateError(
+        2388047,
+        'Message header format is incorrect',
+        `The sample of this ${format} header is a ${file.fileType} file; a ${format.toLowerCase()} header takes ${accepted.join(' or ')}.`,
+      );
+    }
+  }
+}
+
+function readHeader(component: Json, lookup: UploadedSampleLookup): TemplateComponent {
   const format = String(component.format ?? '').toUpperCase();
   if (format === 'TEXT') {
     const headerText = text(component.text) ?? '';
@@ -131,6 +173,7 @@ function readHeader(component: Json): TemplateComponent {
         `A ${format.toLowerCase()} header needs a sample (example.header_handle) so Meta can review the template.`,
       );
     }
+    checkSamples(format as (typeof MEDIA_FORMATS)[number], handles as string[], lookup);
     return {
       type: 'HEADER',
       format: format as (typeof MEDIA_FORMATS)[number],
@@ -234,8 +277,11 @@ function missingSamplesThrow(where: string): never {
   throw missingSamples(where);
 }
 
-/** The components of a create request, validated as Meta does; returns them in Meta's stored form. */
-export function readTemplateComponents(input: unknown): TemplateComponent[] {
+/**
+ * The components of a create request, validated as Meta does; returns them in Meta's stored form. `lookup` finds the
+ * uploaded file behind a media header's sample handle.
+ */
+export function readTemplateComponents(input: unknown, lookup: UploadedSampleLookup): TemplateComponent[] {
   const parsed = jsonParam(input);
   if (!Array.isArray(parsed)) {
     throw graphErrors.invalidParameter('(#100) Param components must be an array');
@@ -249,7 +295,7 @@ export function readTemplateComponents(input: unknown): TemplateComponent[] {
       throw graphErrors.invalidParameter(`(#100) Param components has more than one ${type} component`);
     }
     seen.add(type);
-    if (type === 'HEADER') components.push(readHeader(component));
+    if (type === 'HEADER') components.push(readHeader(component, lookup));
     else if (type === 'BODY') components.push(readBody(component));
     else if (type === 'FOOTER') {
       const footer = text(component.text) ?? '';
@@ -309,7 +355,7 @@ export const createTemplate = (ctx: GraphContext, waba: SandboxWaba): unknown =>
       `(#100) Param language must be a supported language code - got "${language}".`,
     );
   }
-  const components = readTemplateComponents(body.components);
+  const components = readTemplateComponents(body.components, (handle) => uploadedFile(ctx.state, handle));
   if (ctx.state.templates.some((t) => t.wabaId === waba.id && t.name === name && t.language === language)) {
     throw templateError(
       2388024,

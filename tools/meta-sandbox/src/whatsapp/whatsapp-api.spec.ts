@@ -364,6 +364,21 @@ describe('WhatsApp Cloud API', () => {
     expect(next.body.messages[0].id).toMatch(/^wamid\./);
   });
 
+  it('fail-before-accept: the send answers 5xx and is not taken — no message, no webhook; the next one goes', async () => {
+    await request(sandbox.app).post('/_sandbox/whatsapp/fail-before-accept').send({ count: 1 }).expect(200);
+    const res = await send({
+      ...template('encuesta_satisfaccion', 'es', ['Ana']),
+      biz_opaque_callback_data: 'automation:lost',
+    }).expect(500);
+    expect(res.body.error).toMatchObject({ code: 131000, is_transient: true });
+    expect((await request(sandbox.app).get('/_sandbox/messages').expect(200)).body.data).toHaveLength(0);
+    const next = await send(template('encuesta_satisfaccion', 'es', ['Ana'])).expect(200);
+    const wamid = next.body.messages[0].id as string;
+    const hooks = await receiver.waitFor((all) => statusesOf(all, wamid).length === 3);
+    expect(hooks.some((hook) => JSON.stringify(hook).includes('automation:lost'))).toBe(false);
+    await request(sandbox.app).post('/_sandbox/whatsapp/fail-before-accept').send({ count: 1.5 }).expect(400);
+  });
+
   it('fail-after-accept with mode no_wamid: a 2xx without a message id, the message still goes out', async () => {
     await request(sandbox.app)
       .post('/_sandbox/whatsapp/fail-after-accept')

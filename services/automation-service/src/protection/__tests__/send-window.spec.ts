@@ -2,12 +2,13 @@ import type { SendWindow } from '@crm/contracts';
 import { DEFAULT_SEND_WINDOW } from '@crm/contracts';
 import {
   WINDOW_SPREAD_MINUTES,
+  describeDeferral,
+  describeLocalTime,
   describeWindow,
   isInsideWindow,
   nextOpening,
   spreadSeconds,
 } from '../send-window';
-import { timezoneOfPhone } from '../recipient-timezone';
 
 const MX = 'America/Mexico_City'; // UTC-6 all year since 2022 (no DST)
 const NY = 'America/New_York';
@@ -96,14 +97,17 @@ describe('send windows', () => {
   });
 });
 
-describe('timezoneOfPhone', () => {
-  it('single-timezone countries by calling code; multi-zone countries and junk give null', () => {
-    expect(timezoneOfPhone('+573001234567')).toBe('America/Bogota');
-    expect(timezoneOfPhone('+18095551234')).toBe('America/Santo_Domingo');
-    expect(timezoneOfPhone('+5491123456789')).toBe('America/Argentina/Buenos_Aires');
-    expect(timezoneOfPhone('+5215512345678')).toBeNull(); // Mexico: several zones → tenant's
-    expect(timezoneOfPhone('+12125551234')).toBeNull(); // US
-    expect(timezoneOfPhone('5215512345678')).toBeNull();
-    expect(timezoneOfPhone(null)).toBeNull();
+describe('deferral wording', () => {
+  it("says when a deferred send will go, on the recipient's wall clock", () => {
+    // Monday 2026-11-30 15:07Z = 09:07 in Mexico City, 10:07 in Bogotá
+    expect(describeLocalTime(at('2026-11-30T15:07:30Z'), MX)).toBe(
+      'Mon 2026-11-30 09:07 America/Mexico_City',
+    );
+    expect(describeLocalTime(at('2026-11-30T15:07:30Z'), 'America/Bogota')).toBe(
+      'Mon 2026-11-30 10:07 America/Bogota',
+    );
+    expect(describeDeferral(at('2026-11-30T15:07:30Z'), DEFAULT_SEND_WINDOW, MX)).toBe(
+      'deferred to Mon 2026-11-30 09:07 America/Mexico_City: outside the send window (Mon,Tue,Wed,Thu,Fri,Sat 09:00–20:00 America/Mexico_City)',
+    );
   });
 });

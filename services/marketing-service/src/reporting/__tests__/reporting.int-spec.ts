@@ -1,24 +1,29 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { QueueGroups, Rpc, type FunnelMetrics } from '@crm/contracts';
+import { QueueGroups, Rpc, type FunnelMetrics, type ReportView } from '@crm/contracts';
 import { bootstrapHybridService } from '@crm/nest-common';
 import {
   freePort,
+  waitFor,
   ownerDatabaseUrl,
   REPO_ROOT,
   RpcTestClient,
   startServiceProcess,
   type ServiceHandle,
 } from '@crm/testing';
+import { DateTime } from 'luxon';
 import { Client } from 'pg';
 import { createAppModule } from '../../app.module';
+import { ReadModelService } from '../../read-model/read-model.service';
 
 /**
  * marketing-service against the REAL crm-service, meta-ads-service and Meta sandbox, each a child process run
  * exactly as the demo runs it (the sandbox as a process keeps this service's code free of tool imports, which the
- * Nx module boundaries forbid). CRM facts are seeded with SQL; Meta is connected through meta-ads-service's own RPCs with a
- * sandbox-minted token. Expected numbers come from our own SQL and from the sandbox's Graph insights.
+ * Nx module boundaries forbid). CRM facts are seeded with SQL (so no events: the read model is filled by the
+ * rebuild, which replays the tenant from crm-service); Meta is connected through meta-ads-service's own RPCs with a
+ * sandbox-minted token. Expected numbers come from our own SQL over the CRM's tables and from the sandbox's Graph
+ * insights, for both views.
  */
 
 const DATABASE_URL = process.env.DATABASE_URL!;
@@ -101,11 +106,16 @@ async function seedLead(
   return id;
 }
 
-/** Our own count of the CRM facts of the last `days` calendar days (today inclusive) in `timezone`. */
+/**
+ * Our own count of the CRM facts of the last `days` calendar days (today inclusive) in `timezone`, META_ADS leads only:
+ * - period: leads, opportunities and completed sales each by its own timestamp in range;
+ * - cohort: leads created in range, and every opportunity and completed sale of those leads, whenever.
+ */
 async function expectedCrm(
   tenantId: string,
   days: number,
   timezone: string,
+  view: ReportView = 'period',
 ): Promise<{
   leads: number;
   opportunities: number;
@@ -122,22 +132,24 @@ async function expectedCrm(
              ((until_day + 1)::timestamp AT TIME ZONE $2) AS until_at
         FROM bounds
     )`;
+  const inRange = (column: string) => `${column} >= i.since_at AND ${column} < i.until_at`;
+  const opportunityAt = view === 'period' ? 'o.created_at' : 'l.created_at';
+  const saleAt = view === 'period' ? 's.completed_at' : 'l.created_at';
   const params = [tenantId, timezone, days];
   const [row] = (
     await db.query(
       `${range}
        SELECT to_char(i.since_day, 'YYYY-MM-DD') AS since, to_char(i.until_day, 'YYYY-MM-DD') AS until,
          (SELECT count(*) FROM crm.leads l WHERE l.tenant_id = $1 AND l.lead_source = 'META_ADS'
-            AND l.created_at >= i.since_at AND l.created_at < i.until_at)::int AS leads,
+            AND ${inRange('l.created_at')})::int AS leads,
          (SELECT count(*) FROM crm.opportunities o JOIN crm.leads l ON l.id = o.lead_id
-           WHERE o.tenant_id = $1 AND l.lead_source = 'META_ADS'
-             AND l.created_at >= i.since_at AND l.created_at < i.until_at)::int AS opportunities,
+           WHERE o.tenant_id = $1 AND l.lead_source = 'META_ADS' AND ${inRange(opportunityAt)})::int AS opportunities,
          (SELECT count(*) FROM crm.sales_transactions s JOIN crm.leads l ON l.id = s.lead_id
            WHERE s.tenant_id = $1 AND s.status = 'completed' AND l.lead_source = 'META_ADS'
-             AND s.completed_at >= i.since_at AND s.completed_at < i.until_at)::int AS sales,
+             AND ${inRange(saleAt)})::int AS sales,
          (SELECT coalesce(sum(s.amount), 0) FROM crm.sales_transactions s JOIN crm.leads l ON l.id = s.lead_id
            WHERE s.tenant_id = $1 AND s.status = 'completed' AND l.lead_source = 'META_ADS'
-             AND s.completed_at >= i.since_at AND s.completed_at < i.until_at)::float8 AS revenue
+             AND ${inRange(saleAt)})::float8 AS revenue
        FROM instants i`,
       params,
     )
@@ -320,6 +332,16 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
        VALUES ($1, 'Walk-in', $2, 'MANUAL', $3, now() - interval '1 day')`,
       [tenantId, phone(), firstAd.adId],
     );
+    // A lead of 40 days ago with a sale today: in today's period, not in the 30-day cohort.
+    await seedLead(tenantId, {
+      adId: secondAd.adId,
+      createdAtSql: `now() - interval '40 days'`,
+      opportunities: 1,
+      sale: { amount: 700, currency: 'MXN', completedAtSql: `now() - interval '3 hours'` },
+    });
+    // The SQL rows made no events: replay the tenant from crm-service into the read model.
+    const rebuilt = await marketing.get(ReadModelService).rebuild(tenantId);
+    expect(rebuilt).toMatchObject({ leads: 9, opportunities: 5, sales: 3 });
   });
 
   afterAll(async () => {
@@ -327,40 +349,104 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
     await rpc?.call(Rpc.meta.disconnect, { tenantId: connected.tenantId }).catch(() => undefined);
   });
 
-  it('stats totals equal our SQL over the CRM plus our sum over the sandbox insights', async () => {
-    const report = await rpc.call(Rpc.marketing.stats, {
-      tenantId: connected.tenantId,
-      preset: 'last_7d',
-    });
-    const crmFacts = await expectedCrm(connected.tenantId, 7, AD_TZ);
-    const meta = await sandboxTotals(token, crmFacts.since, crmFacts.until);
+  it.each(['period', 'cohort'] as const)(
+    'stats totals (%s view) equal our SQL over the CRM plus our sum over the sandbox insights',
+    async (view) => {
+      const report = await rpc.call(Rpc.marketing.stats, {
+        tenantId: connected.tenantId,
+        preset: 'last_7d',
+        view,
+      });
+      const crmFacts = await expectedCrm(connected.tenantId, 7, AD_TZ, view);
+      const meta = await sandboxTotals(token, crmFacts.since, crmFacts.until);
 
-    expect(report.range).toEqual({
-      preset: 'last_7d',
-      since: crmFacts.since,
-      until: crmFacts.until,
-      timezone: AD_TZ,
+      expect(report.range).toEqual({
+        preset: 'last_7d',
+        since: crmFacts.since,
+        until: crmFacts.until,
+        timezone: AD_TZ,
+      });
+      expect(report).toMatchObject({
+        currency: 'MXN',
+        salesCurrencies: ['MXN'],
+        currencyMismatch: false,
+        connection: 'connected',
+        stale: false,
+      });
+      expect(crmFacts).toMatchObject(
+        view === 'period'
+          ? { leads: 6, opportunities: 5, sales: 3 }
+          : { leads: 6, opportunities: 4, sales: 2 },
+      );
+      expect(report.totals).toMatchObject({
+        leads: crmFacts.leads,
+        opportunities: crmFacts.opportunities,
+        sales: crmFacts.sales,
+        impressions: meta.impressions,
+        clicks: meta.clicks,
+      });
+      expectMoney(report.totals.revenue, crmFacts.revenue);
+      expect(meta.spend).toBeGreaterThan(0);
+      expectMoney(report.totals.spend, meta.spend);
+      expectMoney(report.totals.costPerLead, meta.spend / crmFacts.leads);
+      expectMoney(report.totals.roiPercent, ((crmFacts.revenue - meta.spend) / meta.spend) * 100);
+    },
+  );
+
+  it('the report carries both views, the daily series and the funnel of the same numbers', async () => {
+    const [period, cohort] = await Promise.all(
+      (['period', 'cohort'] as const).map((view) =>
+        rpc.call(Rpc.marketing.report, { tenantId: connected.tenantId, preset: 'last_30d', view }, 30_000),
+      ),
+    );
+    for (const [report, view] of [
+      [period, 'period'],
+      [cohort, 'cohort'],
+    ] as const) {
+      const crmFacts = await expectedCrm(connected.tenantId, 30, AD_TZ, view);
+      expect(report.view).toBe(view);
+      expect(report.kpis).toMatchObject({
+        leads: crmFacts.leads,
+        opportunities: crmFacts.opportunities,
+        sales: crmFacts.sales,
+      });
+      expectMoney(report.kpis.revenue, crmFacts.revenue);
+      expect(report.daily).toHaveLength(30);
+      expect(report.daily[0].day).toBe(crmFacts.since);
+      expect(report.daily[29].day).toBe(crmFacts.until);
+      expect(report.daily.reduce((n, d) => n + d.leads, 0)).toBe(crmFacts.leads);
+      expect(report.daily.reduce((n, d) => n + d.sales, 0)).toBe(crmFacts.sales);
+      const meta = await sandboxTotals(token, crmFacts.since, crmFacts.until);
+      expect(report.daily.reduce((n, d) => n + d.spend, 0)).toBeCloseTo(meta.spend, 2);
+      expect(report.funnel).toMatchObject({
+        leads: crmFacts.leads,
+        opportunities: crmFacts.opportunities,
+        sales: crmFacts.sales,
+      });
+      expect(report.revenueByCurrency).toEqual([
+        expect.objectContaining({ currency: 'MXN', sales: crmFacts.sales, reason: null }),
+      ]);
+      // The oldest lead is 40 days old: 30 days are within the CRM history.
+      expect(report.rangeExceedsHistory).toBe(false);
+    }
+    // The 40-day-old lead's sale of today is in the period, not in the 30-day cohort.
+    expect(period.kpis.sales - cohort.kpis.sales).toBe(1);
+    const thisYear = await rpc.call(Rpc.marketing.report, {
+      tenantId: connected.tenantId,
+      preset: 'this_year',
     });
-    expect(report).toMatchObject({
-      currency: 'MXN',
-      salesCurrencies: ['MXN'],
-      currencyMismatch: false,
-      connection: 'connected',
-      stale: false,
+    expect(thisYear.rangeExceedsHistory).toBe(true);
+    // Whole months come from the monthly roll-up, the current one from the daily facts: same numbers as our SQL.
+    const yearDays = DateTime.now().setZone(AD_TZ).ordinal;
+    const yearFacts = await expectedCrm(connected.tenantId, yearDays, AD_TZ, 'period');
+    expect(thisYear.range.since).toBe(yearFacts.since);
+    expect(thisYear.kpis).toMatchObject({
+      leads: yearFacts.leads,
+      opportunities: yearFacts.opportunities,
+      sales: yearFacts.sales,
     });
-    expect(crmFacts).toMatchObject({ leads: 6, opportunities: 4, sales: 2 });
-    expect(report.totals).toMatchObject({
-      leads: crmFacts.leads,
-      opportunities: crmFacts.opportunities,
-      sales: crmFacts.sales,
-      impressions: meta.impressions,
-      clicks: meta.clicks,
-    });
-    expectMoney(report.totals.revenue, crmFacts.revenue);
-    expect(meta.spend).toBeGreaterThan(0);
-    expectMoney(report.totals.spend, meta.spend);
-    expectMoney(report.totals.costPerLead, meta.spend / crmFacts.leads);
-    expectMoney(report.totals.roiPercent, ((crmFacts.revenue - meta.spend) / meta.spend) * 100);
+    expectMoney(thisYear.kpis.revenue, yearFacts.revenue);
+    expect(thisYear.crmHistoryStartsOn! > thisYear.range.since).toBe(true);
   });
 
   it("roi rolls ads up into Meta's campaigns and puts unknown ads in unattributed", async () => {
@@ -398,6 +484,12 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
     expect(totalSpend).toBeCloseTo(meta.spend, 2);
     expect(sum([...report.campaigns, report.unattributed], 'leads')).toBe(crmFacts.leads);
     expect(crmFacts.leads).toBe(8);
+    // Ad names come from Meta's ad catalogue.
+    const named = new Map(dataset.ads.map((ad) => [ad.adId, ad]));
+    for (const campaign of report.campaigns) {
+      for (const ad of campaign.ads)
+        expect(ad.adName).toBe((named.get(ad.adId) as { adName?: string }).adName);
+    }
   });
 
   it('rejects an invalid custom range with a VALIDATION error', async () => {
@@ -424,12 +516,15 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
       tenantId: connected.tenantId,
       preset: 'last_7d',
     });
-    const stored = await db.query(
-      `SELECT kind, preset, to_char(since, 'YYYY-MM-DD') AS since FROM marketing.report_snapshots
-        WHERE tenant_id = $1 AND kind = 'roi' AND preset = 'last_7d'`,
-      [connected.tenantId],
-    );
-    expect(stored.rows).toEqual([{ kind: 'roi', preset: 'last_7d', since: fresh.range.since }]);
+    // The report (of which /stats/roi is a view) is stored in the background.
+    await waitFor(async () => {
+      const stored = await db.query(
+        `SELECT kind, preset, to_char(since, 'YYYY-MM-DD') AS since FROM marketing.report_snapshots
+          WHERE tenant_id = $1 AND kind = 'report_period' AND preset = 'last_7d'`,
+        [connected.tenantId],
+      );
+      return stored.rows.length === 1 && stored.rows[0].since === fresh.range.since ? true : undefined;
+    });
 
     // meta-ads-service keeps its own short cache; drop it so the request really reaches the (failing) sandbox.
     await db.query(`DELETE FROM meta_ads.insights_cache WHERE tenant_id = $1`, [connected.tenantId]);
@@ -465,6 +560,7 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
       opportunities: 1,
       sale: { amount: 300, currency: 'MXN', completedAtSql: `now() - interval '1 day'` },
     });
+    await marketing.get(ReadModelService).rebuild(lonely.tenantId);
     const report = await rpc.call(Rpc.marketing.stats, {
       tenantId: lonely.tenantId,
       preset: 'last_7d',
@@ -484,9 +580,46 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
       leads: 1,
       opportunities: 1,
       sales: 1,
-      revenue: 300,
-      costPerLead: 0,
+      // The sale is in MXN, the report in USD and there is no MXN→USD rate: never summed raw.
+      revenue: 0,
+      // Nothing was spent: cost per lead is undefined ("—"), not 0.
+      costPerLead: null,
       roiPercent: null,
     });
+    const full = await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' });
+    expect(full.kpis.unconvertedSales).toBe(1);
+    expect(full.revenueByCurrency).toEqual([
+      expect.objectContaining({
+        currency: 'MXN',
+        sales: 1,
+        amount: 300,
+        unconvertedAmount: 300,
+        reason: 'no_rate',
+      }),
+    ]);
+
+    // A rate dated after the sale's day does not apply to it; one dated on or before it does.
+    const saleDay = full.daily.find((day) => day.sales === 1)!.day;
+    await rpc.call(Rpc.marketing.putFxRate, {
+      tenantId: lonely.tenantId,
+      rate: { day: full.range.until, from: 'MXN', to: 'USD', rate: 0.06 },
+    });
+    const rate = saleDay < full.range.until ? 0.05 : 0.06;
+    if (saleDay < full.range.until) {
+      const later = await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' });
+      expect(later.kpis).toMatchObject({ revenue: 0, unconvertedSales: 1 });
+    }
+    await rpc.call(Rpc.marketing.putFxRate, {
+      tenantId: lonely.tenantId,
+      rate: { day: full.range.since, from: 'MXN', to: 'USD', rate: 0.05 },
+    });
+    const converted = await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' });
+    expect(converted.kpis).toMatchObject({ unconvertedSales: 0, roiPercent: null });
+    expect(converted.kpis.revenue).toBeCloseTo(300 * rate, 2);
+    expect(converted.revenueByCurrency).toEqual([
+      expect.objectContaining({ currency: 'MXN', amount: 300, convertedSales: 1, reason: null }),
+    ]);
+    expect(converted.revenueByCurrency[0].convertedAmount).toBeCloseTo(300 * rate, 2);
+    expect(converted.daily.find((day) => day.day === saleDay)!.revenue).toBeCloseTo(300 * rate, 2);
   });
 });

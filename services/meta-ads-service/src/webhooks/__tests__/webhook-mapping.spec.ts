@@ -1,7 +1,6 @@
 import { DomainError } from '@crm/contracts';
 import {
   mapInbound,
-  mapLeadFields,
   mapStatus,
   metaTimeToIso,
   readChange,
@@ -303,33 +302,5 @@ describe('webhook mapping', () => {
     expect(unixToIso('99999999999999999')).toBeUndefined();
     expect(metaTimeToIso('2015-02-28T08:49:14+0000')).toBe('2015-02-28T08:49:14.000Z');
     expect(metaTimeToIso('garbage')).toBeUndefined();
-  });
-
-  it('maps lead form answers, normalising the phone when possible', () => {
-    expect(
-      mapLeadFields([
-        { name: 'full_name', values: ['Joe Example'] },
-        { name: 'email', values: ['Joe@Example.com'] },
-        { name: 'phone_number', values: ['+52 55 1234 5678'] },
-      ]),
-    ).toEqual({ fullName: 'Joe Example', email: 'joe@example.com', phone: '+525512345678' });
-    expect(
-      mapLeadFields([
-        { name: 'phone_number', values: ['5512345678'] },
-        { name: 'first_name', values: ['Ana'] },
-        { name: 'last_name', values: ['Ruiz'] },
-      ]),
-    ).toEqual({
-      fullName: 'Ana Ruiz',
-    });
-  });
-
-  it('ignores lead form answers of the wrong shape', () => {
-    const odd = [
-      null,
-      { name: 'email', values: 'x' },
-      { name: 'full_name', values: ['Ana'] },
-    ] as unknown as Parameters<typeof mapLeadFields>[0];
-    expect(mapLeadFields(odd)).toEqual({ fullName: 'Ana' });
   });
 });

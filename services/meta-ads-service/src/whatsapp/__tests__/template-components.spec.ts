@@ -27,4 +27,36 @@ describe('templateComponents (REFERENCE §7: the parameters of a template messag
       [{ type: 'body', parameters: [{ type: 'text', text: 'x' }] }],
     );
   });
+
+  it('sends a media header as its media object by link (a document with its file name)', () => {
+    expect(
+      templateComponents({
+        headerMedia: { format: 'IMAGE', link: 'https://cdn.example.mx/promo.jpg' },
+        bodyParameters: [],
+      }),
+    ).toEqual([
+      {
+        type: 'header',
+        parameters: [{ type: 'image', image: { link: 'https://cdn.example.mx/promo.jpg' } }],
+      },
+    ]);
+    expect(
+      templateComponents({
+        headerMedia: {
+          format: 'DOCUMENT',
+          link: 'https://cdn.example.mx/cotizacion.pdf',
+          filename: 'Cotización.pdf',
+        },
+        bodyParameters: ['Ana'],
+      })[0],
+    ).toEqual({
+      type: 'header',
+      parameters: [
+        {
+          type: 'document',
+          document: { link: 'https://cdn.example.mx/cotizacion.pdf', filename: 'Cotización.pdf' },
+        },
+      ],
+    });
+  });
 });

@@ -1,0 +1,239 @@
+/**
+ * Benchmark: the Marketing Hub report (`marketing.report`, one per view) over one tenant with LEADS leads (default
+ * 1,000,000; `BENCH_LEADS` to change; half from Meta over 50 campaigns × 20 ads), LEADS/5 opportunities and 70,000
+ * sales at 1M (bench/crm-seed.ts; 10% of them in USD, converted with one dated USD→MXN rate), through the real
+ * crm-service, meta-ads-service and marketing-service processes over real NATS, with the Meta sandbox answering every
+ * Graph call after 300 ms (`SANDBOX_LATENCY_MS`).
+ * - The read model is filled by the rebuild command (`npm run rebuild:marketing`, timed).
+ * - For last_90d and this_year, both views: cold (the insights cache emptied before each call) ≤ 1 s; warm p95 ≤ 100 ms.
+ * - Baseline of the same run: the CRM half computed from the raw tables (`crm.attribution.summary`, what the report
+ *   did before the read model; it is less than the report — one view, no daily series): the report must be ≥ 10×
+ *   faster than it.
+ * `BENCH_KEEP_DATABASE=1` keeps the database (its URL is printed).
+ *
+ * Run: npm run bench:report   (node -r @swc-node/register bench/marketing-report.bench.ts)
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Rpc, type RangePreset, type ReportView } from '@crm/contracts';
+import {
+  REPO_ROOT,
+  RpcTestClient,
+  connectTenantToSandbox,
+  createFreshDatabase,
+  dropDatabase,
+  freePort,
+  startNatsServer,
+  startServiceProcess,
+  type ServiceHandle,
+} from '@crm/testing';
+import { seedCrmTenant, timed } from './crm-seed';
+import { report, runConcurrently, summarise, type LatencySummary } from './support';
+
+const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
+const LATENCY_MS = Number(process.env.SANDBOX_LATENCY_MS ?? 300);
+const WARM_CALLS = 50;
+const COLD_CALLS = 5;
+const BASELINE_CALLS = 10;
+const WARM_TARGET_MS = 100;
+const COLD_TARGET_MS = 1000;
+const SPEEDUP_TARGET = 10;
+const APP_SECRET = 'report-bench-secret';
+
+/** `task` `calls` times one after the other, summarised. */
+async function sequential(calls: number, task: () => Promise<unknown>): Promise<LatencySummary> {
+  const { samples, totalMs } = await runConcurrently(calls, 1, async () => {
+    await task();
+  });
+  return summarise(samples, totalMs);
+}
+
+type SandboxDataset = {
+  ids: { appId: string; businessId: string; adAccountId: string; wabaId: string; phoneNumberIds: string[] };
+  ads: { adId: string; campaignName: string }[];
+};
+
+function table(phase: string): void {
+  process.stdout.write(
+    `\n${phase}\n| benchmark | calls | p50 ms | p95 ms | p99 ms | target | result | notes |\n|---|---|---|---|---|---|---|---|`,
+  );
+}
+
+/** `npm run rebuild:marketing -- <tenantId>` as a child process; resolves when it exits 0. */
+function rebuild(tenantId: string, env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(REPO_ROOT, 'services/marketing-service/src/rebuild.ts'), tenantId],
+      { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`rebuild exited ${code}\n${output}`)),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const database = await createFreshDatabase('report_bench');
+  const nats = await startNatsServer();
+  const rpc = new RpcTestClient(nats.url);
+  const db = new Client({ connectionString: database.url });
+  await db.connect();
+  const services: ServiceHandle[] = [];
+  const tenantId = randomUUID();
+  try {
+    const sandboxPort = await freePort();
+    const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+    services.push(
+      await startServiceProcess(
+        'meta-sandbox',
+        {
+          SANDBOX_PORT: String(sandboxPort),
+          META_APP_SECRET: APP_SECRET,
+          SANDBOX_LATENCY_MS: String(LATENCY_MS),
+          SANDBOX_EXTRA_CAMPAIGNS: '50x20',
+        },
+        {
+          script: join(REPO_ROOT, 'tools/meta-sandbox/src/main.ts'),
+          healthUrl: `${sandboxUrl}/_sandbox/health`,
+        },
+      ),
+    );
+    const dataset = (await (await fetch(`${sandboxUrl}/_sandbox/dataset`)).json()) as SandboxDataset;
+    const benchAds = dataset.ads
+      .filter((ad) => ad.campaignName.startsWith('Leads · Extra'))
+      .map((ad) => ad.adId);
+    process.stdout.write(`sandbox: ${benchAds.length} bench ads, ${LATENCY_MS} ms per Graph call\n`);
+
+    const seeded = await seedCrmTenant(db, tenantId, { leads: LEADS, setters: 10, adIds: benchAds });
+    process.stdout.write(`seeded ${JSON.stringify(seeded.counts)}\n`);
+
+    const common = { DATABASE_URL: database.appUrl, NATS_URL: nats.url, LOG_LEVEL: 'warn' };
+    services.push(
+      ...(await Promise.all([
+        startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }),
+        startServiceProcess('meta-ads-service', {
+          ...common,
+          HTTP_PORT: String(await freePort()),
+          META_GRAPH_URL: sandboxUrl,
+          META_GRAPH_VERSION: 'v23.0',
+          META_APP_ID: dataset.ids.appId,
+          META_APP_SECRET: APP_SECRET,
+          TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+        }),
+        startServiceProcess('marketing-service', { ...common, HTTP_PORT: String(await freePort()) }),
+      ])),
+    );
+    await timed('connect the tenant to the sandbox (catalogue sync)', () =>
+      connectTenantToSandbox(rpc, sandboxUrl, tenantId, dataset.ids),
+    );
+    await rpc.call(Rpc.marketing.putFxRate, {
+      tenantId,
+      rate: { day: '2024-01-01', from: 'USD', to: 'MXN', rate: 17.5 },
+    });
+
+    const rebuildSeconds = await timed('rebuild the read model (npm run rebuild:marketing)', async () => {
+      process.stdout.write(await rebuild(tenantId, common));
+    });
+    const facts = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM marketing.attribution_daily WHERE tenant_id = $1`,
+      [tenantId],
+    );
+
+    const coldReport = async (preset: RangePreset, view: ReportView) => {
+      await db.query(`DELETE FROM meta_ads.insights_cache WHERE tenant_id = $1`, [tenantId]);
+      const t0 = performance.now();
+      await rpc.call(Rpc.marketing.report, { tenantId, preset, view }, 60_000);
+      return performance.now() - t0;
+    };
+
+    const rows: { name: string; target: string; summary: LatencySummary; met: boolean; note: string }[] = [];
+    for (const preset of ['last_90d', 'this_year'] as const) {
+      // Baseline: the CRM half from the raw tables, for the same range (the old report's crm.attribution.summary).
+      const sample = await rpc.call(Rpc.marketing.report, { tenantId, preset }, 60_000);
+      const { since, until, timezone } = sample.range;
+      const bounds = await db.query<{ since: Date; until: Date }>(
+        `SELECT ($1::date::timestamp AT TIME ZONE $3) AS since, (($2::date + 1)::timestamp AT TIME ZONE $3) AS until`,
+        [since, until, timezone],
+      );
+      const request = {
+        tenantId,
+        since: bounds.rows[0].since.toISOString(),
+        until: bounds.rows[0].until.toISOString(),
+      };
+      await rpc.call(Rpc.crm.attributionSummary, request, 60_000);
+      const baseline = await sequential(BASELINE_CALLS, () =>
+        rpc.call(Rpc.crm.attributionSummary, request, 60_000),
+      );
+      rows.push({
+        name: `baseline: CRM facts from raw tables (crm.attribution.summary), ${preset}`,
+        target: '—',
+        summary: baseline,
+        met: true,
+        note: `${since}…${until}`,
+      });
+
+      for (const view of ['period', 'cohort'] as const) {
+        const cold: number[] = [];
+        for (let i = 0; i < COLD_CALLS; i++) cold.push(await coldReport(preset, view));
+        const coldSummary = summarise(
+          cold,
+          cold.reduce((a, b) => a + b, 0),
+        );
+        rows.push({
+          name: `report ${preset} ${view}, cold (insights not cached)`,
+          target: `≤ ${COLD_TARGET_MS} ms`,
+          summary: coldSummary,
+          met: coldSummary.max <= COLD_TARGET_MS,
+          note: `max ${coldSummary.max.toFixed(0)} ms; Meta: 3 Graph calls of ${LATENCY_MS} ms (ads: 2 pages in sequence; account days: alongside)`,
+        });
+        for (let i = 0; i < 3; i++) await rpc.call(Rpc.marketing.report, { tenantId, preset, view }, 60_000);
+        let last = sample;
+        const warm = await sequential(WARM_CALLS, async () => {
+          last = await rpc.call(Rpc.marketing.report, { tenantId, preset, view }, 60_000);
+        });
+        const speedup = baseline.p50 / warm.p50;
+        rows.push({
+          name: `report ${preset} ${view}, warm`,
+          target: `p95 ≤ ${WARM_TARGET_MS} ms; ≥ ${SPEEDUP_TARGET}× baseline`,
+          summary: warm,
+          met: warm.p95 <= WARM_TARGET_MS && speedup >= SPEEDUP_TARGET,
+          note:
+            `${speedup.toFixed(1)}× faster than the baseline (p50); ${last.kpis.leads.toLocaleString('en')} leads, ` +
+            `${last.kpis.sales.toLocaleString('en')} sales, ${last.campaigns.length} campaigns, ${last.daily.length} days`,
+        });
+      }
+    }
+
+    table(
+      `Marketing report — ${LEADS.toLocaleString('en')} leads, ${seeded.counts.opportunities.toLocaleString('en')} ` +
+        `opportunities, ${seeded.counts.sales.toLocaleString('en')} sales, ${benchAds.length} ads; read model ` +
+        `${facts.rows[0].n.toLocaleString('en')} daily rows, rebuilt in ${rebuildSeconds.toFixed(1)} s`,
+    );
+    for (const row of rows) report(row.name, row.target, row.summary, row.met, row.note);
+  } catch (error) {
+    for (const service of services) {
+      process.stderr.write(
+        `--- ${service.name} (last lines) ---\n${service.output().split('\n').slice(-15).join('\n')}\n`,
+      );
+    }
+    throw error;
+  } finally {
+    await rpc.close();
+    await Promise.allSettled(services.map((service) => service.stop()));
+    await db.end();
+    await nats.stop();
+    if (process.env.BENCH_KEEP_DATABASE === '1') process.stdout.write(`kept database: ${database.url}\n`);
+    else await dropDatabase(database.name);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,382 @@
+import type {
+  AdInsightDay,
+  AdInsightRow,
+  CurrencyRevenue,
+  IsoDate,
+  ReportAdRow,
+  ReportCampaignRow,
+  ReportDay,
+  ReportFunnel,
+  ReportMetrics,
+} from '@crm/contracts';
+import { DateTime } from 'luxon';
+import type { AdFactSums, DatedRate, DayFactSums, FactSums, ForeignFactSums } from './report-facts.store';
+
+/**
+ * Pure assembly of the Marketing Hub report from Meta insights and the read model's sums. Money: revenue is in
+ * the report's currency (the ad account's); a sale in another currency counts in revenue only converted with the
+ * rate valid on its day (the latest on or before it); without one it is listed apart and left out of revenue, ROAS
+ * and ROI. Ratios are derived from full-precision sums and are `null` when undefined.
+ */
+
+/** Round half away from zero to 2 decimals, robust to binary noise (1.005 → 1.01); never returns -0. */
+export function roundMoney(value: number): number {
+  // A nudge of a few units in the last place lifts binary noise (100.49999999999999 for 1.005) over the half without
+  // the cost of toPrecision (a report rounds tens of thousands of numbers).
+  const scaled = Math.abs(value) * 100 * (1 + 4 * Number.EPSILON);
+  const rounded = (Math.sign(value) * Math.round(scaled)) / 100;
+  return rounded === 0 ? 0 : rounded;
+}
+
+/** Additive facts of a row before ratios. `revenue` is in the report's currency. */
+export type Counts = {
+  spend: number;
+  impressions: number;
+  clicks: number;
+  leads: number;
+  opportunities: number;
+  won: number;
+  lost: number;
+  sales: number;
+  revenue: number;
+  refunds: number;
+  unconvertedSales: number;
+};
+
+export const emptyCounts = (): Counts => ({
+  spend: 0,
+  impressions: 0,
+  clicks: 0,
+  leads: 0,
+  opportunities: 0,
+  won: 0,
+  lost: 0,
+  sales: 0,
+  revenue: 0,
+  refunds: 0,
+  unconvertedSales: 0,
+});
+
+function add(into: Counts, from: Partial<Counts>): Counts {
+  for (const key of Object.keys(from) as (keyof Counts)[]) into[key] += from[key] ?? 0;
+  return into;
+}
+
+/** spend / count; null when nothing was spent or there is nothing to divide by. */
+export function costPer(spend: number, count: number): number | null {
+  return spend > 0 && count > 0 ? spend / count : null;
+}
+
+/** revenue / spend; null when nothing was spent. */
+export function roas(revenue: number, spend: number): number | null {
+  return spend > 0 ? revenue / spend : null;
+}
+
+/** (revenue − spend) / spend × 100; null when nothing was spent. */
+export function roiPercent(revenue: number, spend: number): number | null {
+  return spend > 0 ? ((revenue - spend) / spend) * 100 : null;
+}
+
+const rounded = (value: number | null): number | null => (value === null ? null : roundMoney(value));
+
+/** Finish a row: ratios from the unrounded sums, then money and ratios rounded to 2 decimals. */
+export function toMetrics(c: Counts): ReportMetrics {
+  return {
+    spend: roundMoney(c.spend),
+    impressions: c.impressions,
+    clicks: c.clicks,
+    leads: c.leads,
+    opportunities: c.opportunities,
+    won: c.won,
+    lost: c.lost,
+    sales: c.sales,
+    revenue: roundMoney(c.revenue),
+    refunds: c.refunds,
+    unconvertedSales: c.unconvertedSales,
+    costPerLead: rounded(costPer(c.spend, c.leads)),
+    costPerOpportunity: rounded(costPer(c.spend, c.opportunities)),
+    costPerSale: rounded(costPer(c.spend, c.sales)),
+    roas: rounded(roas(c.revenue, c.spend)),
+    roiPercent: rounded(roiPercent(c.revenue, c.spend)),
+  };
+}
+
+/** Rates of one currency pair, oldest first. */
+export type RateTable = Map<string, { day: IsoDate; rate: number }[]>;
+
+export function rateTable(rates: readonly DatedRate[]): RateTable {
+  const table: RateTable = new Map();
+  for (const rate of rates) {
+    const list = table.get(rate.from) ?? [];
+    list.push({ day: rate.day, rate: rate.rate });
+    table.set(rate.from, list);
+  }
+  for (const list of table.values()) list.sort((a, b) => a.day.localeCompare(b.day));
+  return table;
+}
+
+/** The rate valid on `day`: the latest dated on or before it; null when there is none. */
+export function rateOn(table: RateTable, currency: string, day: IsoDate): number | null {
+  const list = table.get(currency);
+  if (!list) return null;
+  let lo = 0;
+  let hi = list.length - 1;
+  let found: number | null = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].day <= day) {
+      found = list[mid].rate;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Every calendar day from `since` to `until` inclusive. */
+export function daysOf(since: IsoDate, until: IsoDate): IsoDate[] {
+  const days: IsoDate[] = [];
+  let day = DateTime.fromISO(since, { zone: 'utc' });
+  const end = DateTime.fromISO(until, { zone: 'utc' });
+  while (day <= end) {
+    days.push(day.toFormat('yyyy-MM-dd'));
+    day = day.plus({ days: 1 });
+  }
+  return days;
+}
+
+const num = (value: string | number): number => Number(value) || 0;
+
+function crmCounts(sums: FactSums): Partial<Counts> {
+  return {
+    leads: sums.leads,
+    opportunities: sums.opportunities,
+    won: sums.won,
+    lost: sums.lost,
+    sales: sums.sales,
+    refunds: sums.refunds,
+  };
+}
+
+export type ReportInputs = {
+  currency: string;
+  since: IsoDate;
+  until: IsoDate;
+  insights: { rows: readonly AdInsightRow[]; days: readonly AdInsightDay[] } | null;
+  byAd: readonly AdFactSums[];
+  byDay: readonly DayFactSums[];
+  foreign: readonly ForeignFactSums[];
+  rates: readonly DatedRate[];
+};
+
+export type ReportBody = {
+  kpis: ReportMetrics;
+  campaigns: ReportCampaignRow[];
+  unattributed: ReportMetrics;
+  daily: ReportDay[];
+  funnel: ReportFunnel;
+  revenueByCurrency: CurrencyRevenue[];
+  salesCurrencies: string[];
+};
+
+type AdAccumulator = {
+  adId: string;
+  adName: string;
+  adsetId: string | null;
+  campaignId: string;
+  campaignName: string;
+  counts: Counts;
+};
+
+function bySpendThen<T>(spend: (item: T) => number, ...keys: ((item: T) => string)[]) {
+  return (a: T, b: T): number => {
+    const bySpend = spend(b) - spend(a);
+    if (bySpend !== 0) return bySpend;
+    for (const key of keys) {
+      const compared = key(a).localeCompare(key(b));
+      if (compared !== 0) return compared;
+    }
+    return 0;
+  };
+}
+
+/**
+ * Join Meta's ads (names, spend) with the read model's facts:
+ * - facts match insight rows on the ad id; the ad's campaign is Meta's; facts of a Meta lead with no ad, or of an
+ *   ad Meta did not return, go to `unattributed` (no spend);
+ * - counts in every currency add up (a sale is a sale); amounts add to revenue in the report's currency, or converted,
+ *   or not at all (`unconvertedSales`);
+ * - campaigns and their ads sorted by spend, highest first; totals = campaigns + unattributed.
+ */
+export function buildReport(input: ReportInputs): ReportBody {
+  const { currency } = input;
+  const rates = rateTable(input.rates);
+  const ads = new Map<string, AdAccumulator>();
+  for (const row of input.insights?.rows ?? []) {
+    const existing = ads.get(row.adId);
+    const spend = { spend: num(row.spend), impressions: num(row.impressions), clicks: num(row.clicks) };
+    if (existing) add(existing.counts, spend);
+    else
+      ads.set(row.adId, {
+        adId: row.adId,
+        adName: row.adName,
+        adsetId: row.adsetId || null,
+        campaignId: row.campaignId,
+        campaignName: row.campaignName,
+        counts: add(emptyCounts(), spend),
+      });
+  }
+  const unattributed = emptyCounts();
+  const countsOf = (adId: string | null): Counts => (adId !== null && ads.get(adId)?.counts) || unattributed;
+
+  // Per currency: what the report shows apart.
+  const perCurrency = new Map<string, CurrencyRevenue>();
+  const currencyRow = (code: string): CurrencyRevenue => {
+    let row = perCurrency.get(code);
+    if (!row) {
+      row = {
+        currency: code,
+        sales: 0,
+        amount: 0,
+        refunds: 0,
+        refundedAmount: 0,
+        convertedSales: 0,
+        convertedAmount: 0,
+        unconvertedSales: 0,
+        unconvertedAmount: 0,
+        reason: null,
+      };
+      perCurrency.set(code, row);
+    }
+    return row;
+  };
+
+  // Counts (every currency) and the report currency's amounts, per ad.
+  for (const sums of input.byAd) {
+    const counts = countsOf(sums.adId);
+    add(counts, crmCounts(sums));
+    if (sums.currency === currency) add(counts, { revenue: num(sums.salesAmount) });
+  }
+  // Other currencies, converted day by day, per ad.
+  for (const sums of input.foreign) {
+    const rate = rateOn(rates, sums.currency, sums.day);
+    const amount = num(sums.salesAmount);
+    const row = currencyRow(sums.currency);
+    row.sales += sums.sales;
+    row.amount += amount;
+    row.refunds += sums.refunds;
+    row.refundedAmount += num(sums.refundAmount);
+    if (sums.sales === 0) continue;
+    if (rate === null) {
+      row.unconvertedSales += sums.sales;
+      row.unconvertedAmount += amount;
+      row.reason = 'no_rate';
+      add(countsOf(sums.adId), { unconvertedSales: sums.sales });
+    } else {
+      row.convertedSales += sums.sales;
+      row.convertedAmount += amount * rate;
+      add(countsOf(sums.adId), { revenue: amount * rate });
+    }
+  }
+
+  // Daily series.
+  const spendByDay = new Map((input.insights?.days ?? []).map((d) => [d.day, num(d.spend)]));
+  const daily = new Map<IsoDate, ReportDay>(
+    daysOf(input.since, input.until).map((day) => [
+      day,
+      { day, spend: spendByDay.get(day) ?? 0, leads: 0, opportunities: 0, sales: 0, revenue: 0 },
+    ]),
+  );
+  for (const sums of input.byDay) {
+    const day = daily.get(sums.day);
+    if (!day) continue;
+    day.leads += sums.leads;
+    day.opportunities += sums.opportunities;
+    day.sales += sums.sales;
+    if (sums.currency === currency) {
+      day.revenue += num(sums.salesAmount);
+      const row = currencyRow(currency);
+      row.sales += sums.sales;
+      row.amount += num(sums.salesAmount);
+      row.refunds += sums.refunds;
+      row.refundedAmount += num(sums.refundAmount);
+    } else if (sums.currency !== '') {
+      const rate = rateOn(rates, sums.currency, sums.day);
+      if (rate !== null) day.revenue += num(sums.salesAmount) * rate;
+    }
+  }
+  const own = perCurrency.get(currency);
+  if (own) {
+    own.convertedSales = own.sales;
+    own.convertedAmount = own.amount;
+  }
+
+  // Campaigns → ads.
+  const campaigns = new Map<string, { campaignId: string; campaignName: string; ads: AdAccumulator[] }>();
+  for (const ad of ads.values()) {
+    const campaign = campaigns.get(ad.campaignId) ?? {
+      campaignId: ad.campaignId,
+      campaignName: ad.campaignName,
+      ads: [],
+    };
+    campaign.ads.push(ad);
+    campaigns.set(ad.campaignId, campaign);
+  }
+  const campaignRows = [...campaigns.values()].map((campaign) => {
+    const counts = campaign.ads.reduce((sum, ad) => add(sum, ad.counts), emptyCounts());
+    const adRows: ReportAdRow[] = [...campaign.ads]
+      .sort(
+        bySpendThen(
+          (ad) => ad.counts.spend,
+          (ad) => ad.adName,
+          (ad) => ad.adId,
+        ),
+      )
+      .map((ad) => ({ adId: ad.adId, adName: ad.adName, adsetId: ad.adsetId, ...toMetrics(ad.counts) }));
+    return { campaignId: campaign.campaignId, campaignName: campaign.campaignName, counts, ads: adRows };
+  });
+  campaignRows.sort(
+    bySpendThen(
+      (c) => c.counts.spend,
+      (c) => c.campaignName,
+      (c) => c.campaignId,
+    ),
+  );
+  const totals = campaignRows.reduce((sum, c) => add(sum, c.counts), add(emptyCounts(), unattributed));
+
+  const money = (value: number) => roundMoney(value);
+  const revenueByCurrency = [...perCurrency.values()]
+    .map((row) => ({
+      ...row,
+      amount: money(row.amount),
+      refundedAmount: money(row.refundedAmount),
+      convertedAmount: money(row.convertedAmount),
+      unconvertedAmount: money(row.unconvertedAmount),
+    }))
+    .sort(
+      (a, b) =>
+        Number(b.currency === currency) - Number(a.currency === currency) ||
+        a.currency.localeCompare(b.currency),
+    );
+
+  return {
+    kpis: toMetrics(totals),
+    campaigns: campaignRows.map((c) => ({
+      campaignId: c.campaignId,
+      campaignName: c.campaignName,
+      ...toMetrics(c.counts),
+      ads: c.ads,
+    })),
+    unattributed: toMetrics(unattributed),
+    daily: [...daily.values()].map((d) => ({ ...d, spend: money(d.spend), revenue: money(d.revenue) })),
+    funnel: {
+      leads: totals.leads,
+      opportunities: totals.opportunities,
+      won: totals.won,
+      lost: totals.lost,
+      sales: totals.sales,
+      refunds: totals.refunds,
+    },
+    revenueByCurrency,
+    salesCurrencies: revenueByCurrency.filter((row) => row.sales > 0).map((row) => row.currency),
+  };
+}
