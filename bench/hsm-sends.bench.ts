@@ -11,7 +11,8 @@
  *    CPU seconds each process used during the drain, in total and per send (Linux `/proc`).
  * 2. Latency: lead.created → message at the sandbox, not counting the rule's own delay (target p95 ≤ 2 s).
  *
- * Run: npm run bench:hsm   (BENCH_SENDS=2000 for a shorter run; BENCH_ONLY=drain|kill|latency for one part)
+ * Run: npm run bench:hsm   (BENCH_SENDS=2000 for a shorter run; BENCH_ONLY=drain|kill|latency for one part;
+ * BENCH_TIMELINE=1 also prints the messages the sandbox accepted in each second of a drain)
  */
 import { createFreshDatabase, dropDatabase, startNatsServer, waitFor } from '@crm/testing';
 import { startHsmCluster, type HsmCluster } from '../services/automation-service/src/__tests__/hsm-cluster';
@@ -22,6 +23,7 @@ const SENDS = Number(process.env.BENCH_SENDS ?? 10_000);
 const MPS = Number(process.env.BENCH_MPS ?? 80);
 const LATENCY_LEADS = Number(process.env.BENCH_LATENCY_LEADS ?? 60);
 const ONLY = process.env.BENCH_ONLY;
+const TIMELINE = process.env.BENCH_TIMELINE === '1';
 /** automation-service's SEND_CONCURRENCY per replica: enough sends in flight to keep the number at its cap. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 /**
@@ -110,6 +112,11 @@ async function drain(
   const p10 = Math.floor(times.length * 0.1);
   const p90 = Math.floor(times.length * 0.9);
   const steadyRate = (p90 - p10) / Math.max(0.001, (times[p90] - times[p10]) / 1000);
+  if (TIMELINE) {
+    const perSecond = new Array<number>(Math.floor(drainSeconds) + 1).fill(0);
+    for (const at of times) perSecond[Math.floor((at - started) / 1000)] += 1;
+    log(`[${name}] messages per second from the due moment: ${perSecond.join(' ')}`);
+  }
   // Let everything settle (webhooks, reconciliation) before counting states.
   await waitFor(
     async () => {

@@ -1,7 +1,7 @@
 import type { FactoryProvider, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { EventPayload, EventSubject } from '@crm/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import { TenantDatabase } from '../database';
+import { TenantDatabase, preparedQuery } from '../database';
 import { JetStreamService } from '../jetstream';
 import { DurableWorker } from '../worker/durable-worker';
 import { LeasedTable } from '../worker/leased-table';
@@ -93,7 +93,8 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   ): Promise<string[]> {
     if (payloads.length === 0) return [];
     // clock_timestamp() per row keeps the given order in `created_at`, which the relay claims by.
-    const rows: { id: string }[] = await manager.query(
+    const rows = await preparedQuery<{ id: string }>(
+      manager,
       `INSERT INTO ${this.table} (tenant_id, subject, payload, created_at)
        SELECT $1, $2, payload, clock_timestamp()
          FROM unnest($3::jsonb[]) WITH ORDINALITY AS p(payload, n)

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from '../database';
 
 /** Keys per statement when many are recorded or looked up at once. */
 const BATCH = 1000;
@@ -21,7 +22,8 @@ export class ProcessedEvents {
   async recordMany(db: EntityManager, tenantId: string, eventKeys: readonly string[]): Promise<Set<string>> {
     const recorded = new Set<string>();
     for (let start = 0; start < eventKeys.length; start += BATCH) {
-      const rows: { event_key: string }[] = await db.query(
+      const rows = await preparedQuery<{ event_key: string }>(
+        db,
         `INSERT INTO ${this.table} (tenant_id, event_key)
          SELECT $1, key FROM unnest($2::text[]) AS key
          ON CONFLICT DO NOTHING RETURNING event_key`,
@@ -36,7 +38,8 @@ export class ProcessedEvents {
   async seenAmong(db: EntityManager, tenantId: string, eventKeys: readonly string[]): Promise<Set<string>> {
     const seen = new Set<string>();
     for (let start = 0; start < eventKeys.length; start += BATCH) {
-      const rows: { event_key: string }[] = await db.query(
+      const rows = await preparedQuery<{ event_key: string }>(
+        db,
         `SELECT event_key FROM ${this.table} WHERE tenant_id = $1 AND event_key = ANY($2::text[])`,
         [tenantId, eventKeys.slice(start, start + BATCH)],
       );

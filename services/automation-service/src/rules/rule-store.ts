@@ -9,6 +9,7 @@ import type {
   SendWindow,
   TemplateMapping,
 } from '@crm/contracts';
+import { preparedQuery } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { DEFAULT_LIMITS, EMPTY_MAPPING } from './rule-defaults';
 
@@ -64,7 +65,9 @@ export class RuleStore {
   }
 
   async find(db: EntityManager, tenantId: string, key: string): Promise<AutomationRuleView | null> {
-    const rows: RuleRow[] = await db.query(
+    // Every due send reads its rule: a prepared statement.
+    const rows = await preparedQuery<RuleRow>(
+      db,
       `SELECT ${RULE_COLUMNS} FROM automation.rules WHERE tenant_id = $1 AND key = $2 AND deleted_at IS NULL`,
       [tenantId, key],
     );

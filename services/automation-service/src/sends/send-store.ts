@@ -9,7 +9,7 @@ import type {
   SendState,
   SendStatus,
 } from '@crm/contracts';
-import { TenantDatabase } from '@crm/nest-common';
+import { TenantDatabase, preparedQuery } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { dayRange } from './log-day';
 import { nextStatus, revives, timestampsFor, type DeliveryUpdate } from './send-status';
@@ -137,6 +137,11 @@ export class SendStore {
     return this.db.withTenant(tenantId, (db) => db.query(sql, parameters) as Promise<T>);
   }
 
+  /** `query` as a prepared statement (`preparedQuery`): for the send path's fixed statements that name their columns. */
+  private prepared<T>(tenantId: string, sql: string, parameters: unknown[]): Promise<T[]> {
+    return this.db.withTenant(tenantId, (db) => preparedQuery<T>(db, sql, parameters));
+  }
+
   /**
    * Insert a `scheduled` send unless its occurrence already has one — ever. Null when it existed. With
    * `cancelledBecause` it is written as scheduled-then-cancelled in the same statement (two history rows).
@@ -226,7 +231,7 @@ export class SendStore {
     leaseMs: number,
     details?: SendDetails,
   ): Promise<boolean> {
-    const rows: { id: string }[] = await this.query(
+    const rows = await this.prepared<{ id: string }>(
       tenantId,
       `WITH begun AS (
          UPDATE automation.sends
@@ -267,7 +272,8 @@ export class SendStore {
     const rows: { rescheduled: number; unknown: number }[] = await this.db.asSystem(
       'scheduler: sweep expired leases',
       (db) =>
-        db.query(
+        preparedQuery(
+          db,
           `WITH expired AS (
            SELECT id FROM automation.sends
             WHERE status = 'sending' AND wamid IS NULL
@@ -411,7 +417,7 @@ export class SendStore {
     },
   ): Promise<boolean> {
     const { details } = options;
-    const rows: { count: number }[] = await this.query(
+    const rows = await this.prepared<{ count: number }>(
       tenantId,
       `WITH changed AS (
          UPDATE automation.sends
@@ -452,7 +458,7 @@ export class SendStore {
 
   /** WhatsApp accepted the message: keep the wamid (status webhooks find the send by it). */
   async markAccepted(tenantId: string, id: string, wamid: string, detail: string): Promise<void> {
-    await this.query(
+    await this.prepared(
       tenantId,
       `WITH changed AS (
          UPDATE automation.sends SET wamid = $3, error = NULL, updated_at = now(),
@@ -542,7 +548,8 @@ export class SendStore {
     event: DeliveryEvent,
   ): Promise<SendStatus | null> {
     const byId = typeof send === 'string';
-    const rows: { id: string; status: SendState; wamid: string | null }[] = await manager.query(
+    const rows = await preparedQuery<{ id: string; status: SendState; wamid: string | null }>(
+      manager,
       `SELECT id, status, wamid FROM automation.sends
         WHERE tenant_id = $1 AND (id = $2::uuid OR wamid = $3::text)
         ORDER BY wamid IS NOT DISTINCT FROM $3::text DESC
@@ -560,7 +567,8 @@ export class SendStore {
     const stamps = timestampsFor(update)
       .map((column) => `${column} = COALESCE(${column}, $4)`)
       .join(', ');
-    await manager.query(
+    await preparedQuery(
+      manager,
       `WITH changed AS (
          UPDATE automation.sends
             SET status = $3, ${stamps}, updated_at = now(),

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@crm/contracts';
-import { TenantDatabase } from '@crm/nest-common';
+import { TenantDatabase, preparedQuery } from '@crm/nest-common';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import { accessEndsAt } from './connection-status';
 import { ConnectionEntity, type StoredMetaError } from './connection.entity';
@@ -83,7 +83,8 @@ export class ConnectionStore {
       token_expires_at: Date | null;
       data_access_expires_at: Date | null;
       phone_number_id: string | null;
-    }[] = await db.query(
+    }[] = await preparedQuery(
+      db,
       `SELECT state, access_token_encrypted, token_expires_at, data_access_expires_at, phone_number_id
          FROM meta_ads.connections WHERE tenant_id = $1`,
       [tenantId],

@@ -11,7 +11,7 @@ import {
   type SendTemplateResult,
   type SendTextRequest,
 } from '@crm/contracts';
-import { TenantDatabase } from '@crm/nest-common';
+import { TenantDatabase, preparedQuery } from '@crm/nest-common';
 import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConnectionStore, type WhatsappSender } from '../connection/connection.store';
@@ -129,7 +129,8 @@ export class SendsService {
    * path, as `beginRequest` and the accepted update.
    */
   private async reserve(db: EntityManager, row: Reservation, phoneNumberId: string): Promise<boolean> {
-    const rows: { id: string }[] = await db.query(
+    const rows = await preparedQuery<{ id: string }>(
+      db,
       `INSERT INTO meta_ads.sends (id, tenant_id, idempotency_key, "to", kind, template_name, language, wamid,
                                    status, error, callback_data, requested_at, phone_number_id, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 'requested', NULL, $8, NULL, $10, $9, $9)
@@ -320,7 +321,8 @@ export class SendsService {
     }
     try {
       await this.db.withTenant(tenantId, (db) =>
-        db.query(
+        preparedQuery(
+          db,
           `UPDATE meta_ads.sends SET wamid = $3, status = 'accepted', error = NULL, updated_at = $4
             WHERE tenant_id = $1 AND id = $2`,
           [tenantId, sendId, wamid, new Date()],
@@ -460,8 +462,9 @@ export class SendsService {
    * against `abandon`), so a send is either begun here or given up by reconciliation, never both.
    */
   private async beginRequest(tenantId: string, id: string): Promise<boolean> {
-    const rows: { id: string }[] = await this.db.withTenant(tenantId, (db) =>
-      db.query(
+    const rows = await this.db.withTenant(tenantId, (db) =>
+      preparedQuery<{ id: string }>(
+        db,
         `WITH begun AS (
            UPDATE meta_ads.sends SET requested_at = now(), updated_at = $3
             WHERE tenant_id = $1 AND id = $2 AND status = 'requested' AND requested_at IS NULL
@@ -509,7 +512,8 @@ export class SendsService {
     const withData = statuses.filter((status) => status.callbackData);
     if (withData.length === 0) return 0;
     const settle = async (manager: EntityManager) => {
-      const rows: { count: number }[] = await manager.query(
+      const rows = await preparedQuery<{ count: number }>(
+        manager,
         `WITH settled AS (
            UPDATE meta_ads.sends s
               SET wamid = v.wamid, status = 'accepted', error = NULL, updated_at = $4
