@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { PeriodicClaim } from '../common/periodic-claim';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DomainError } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
@@ -6,9 +6,6 @@ import { MetaAdsConfig } from '../config';
 import { GraphClient } from '../graph/graph-client';
 import { ConnectionStore } from './connection.store';
 import { TokenVault } from './token-vault';
-
-/** How often a replica looks whether the periodic check is due (at most; shorter intervals tick faster). */
-const MAX_TICK_MS = 60_000;
 
 /** `GET /debug_token?input_token=…` (REFERENCE §1.6), the fields read here. */
 type DebugToken = {
@@ -37,9 +34,7 @@ const fromUnix = (seconds: number | undefined): Date | null =>
 @Injectable()
 export class TokenCheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('TokenCheck');
-  private readonly owner = `meta-ads-${randomUUID()}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: PeriodicClaim;
 
   constructor(
     private readonly db: TenantDatabase,
@@ -47,27 +42,25 @@ export class TokenCheckScheduler implements OnApplicationBootstrap, OnModuleDest
     private readonly vault: TokenVault,
     private readonly graph: GraphClient,
     private readonly config: MetaAdsConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const tickMs = Math.min(this.config.TOKEN_CHECK_INTERVAL_MS, MAX_TICK_MS);
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((error: unknown) => this.logger.error(`token check tick failed: ${String(error)}`))
-        .finally(() => (this.running = undefined));
-    }, tickMs);
-    this.timer.unref();
+  ) {
+    this.periodic = new PeriodicClaim(db, this.logger, {
+      what: 'token check',
+      table: 'token_check_schedule',
+      intervalMs: config.TOKEN_CHECK_INTERVAL_MS,
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.periodic.start(() => this.tick());
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Claim this period's run; when won, check every connected token. Null when another replica has the period. */
   async tick(): Promise<Map<string, TokenCheckOutcome> | null> {
-    if (!(await this.claim())) return null;
+    if (!(await this.periodic.claim())) return null;
     const outcomes = new Map<string, TokenCheckOutcome>();
     for (const tenantId of await this.connectedTenants()) {
       outcomes.set(tenantId, await this.check(tenantId));
@@ -118,22 +111,6 @@ export class TokenCheckScheduler implements OnApplicationBootstrap, OnModuleDest
       );
       return 'failed';
     }
-  }
-
-  private async claim(): Promise<boolean> {
-    const rows: unknown[] = await this.db.asSystem('claim the periodic token check', (db) =>
-      db.query(
-        `UPDATE meta_ads.token_check_schedule
-            SET next_run_at = now() + make_interval(secs => $1::double precision / 1000),
-                last_owner = $2, last_started_at = now()
-          WHERE id = 1 AND next_run_at <= now()
-      RETURNING id`,
-        [this.config.TOKEN_CHECK_INTERVAL_MS, this.owner],
-      ),
-    );
-    // TypeORM's raw UPDATE … RETURNING answers [rows, count].
-    const returned = Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows;
-    return returned.length > 0;
   }
 
   private async connectedTenants(): Promise<string[]> {

@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { PeriodicClaim } from '../common/periodic-claim';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { TenantDatabase } from '@crm/nest-common';
 import { MetaAdsConfig } from '../config';
 import { FormsService } from './forms.service';
-
-/** How often a replica looks whether the periodic sync is due (at most; shorter intervals tick faster). */
-const MAX_TICK_MS = 60_000;
 
 /**
  * Every `LEAD_FORM_SYNC_INTERVAL_MS` (1 h) the forms of every connected tenant's Pages are synced — once across
@@ -15,35 +12,31 @@ const MAX_TICK_MS = 60_000;
 @Injectable()
 export class LeadFormSyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('LeadFormSync');
-  private readonly owner = `meta-ads-${randomUUID()}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: PeriodicClaim;
 
   constructor(
     private readonly db: TenantDatabase,
     private readonly forms: FormsService,
     private readonly config: MetaAdsConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const tickMs = Math.min(this.config.LEAD_FORM_SYNC_INTERVAL_MS, MAX_TICK_MS);
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((error: unknown) => this.logger.error(`form sync tick failed: ${String(error)}`))
-        .finally(() => (this.running = undefined));
-    }, tickMs);
-    this.timer.unref();
+  ) {
+    this.periodic = new PeriodicClaim(db, this.logger, {
+      what: 'form sync',
+      table: 'lead_form_sync_schedule',
+      intervalMs: config.LEAD_FORM_SYNC_INTERVAL_MS,
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.periodic.start(() => this.tick());
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Claim this period's run; when won, sync every connected tenant with Pages. The tenants synced, or null. */
   async tick(): Promise<string[] | null> {
-    if (!(await this.claim())) return null;
+    if (!(await this.periodic.claim())) return null;
     const tenants = await this.tenantsWithPages();
     const synced: string[] = [];
     for (const tenantId of tenants) {
@@ -57,22 +50,6 @@ export class LeadFormSyncScheduler implements OnApplicationBootstrap, OnModuleDe
     if (tenants.length > 0)
       this.logger.log(`periodic form sync: ${synced.length}/${tenants.length} accounts`);
     return synced;
-  }
-
-  private async claim(): Promise<boolean> {
-    const rows: unknown[] = await this.db.asSystem('claim the periodic Lead Ads form sync', (db) =>
-      db.query(
-        `UPDATE meta_ads.lead_form_sync_schedule
-            SET next_run_at = now() + make_interval(secs => $1::double precision / 1000),
-                last_owner = $2, last_started_at = now()
-          WHERE id = 1 AND next_run_at <= now()
-      RETURNING id`,
-        [this.config.LEAD_FORM_SYNC_INTERVAL_MS, this.owner],
-      ),
-    );
-    // TypeORM's raw UPDATE … RETURNING answers [rows, count].
-    const returned = Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows;
-    return returned.length > 0;
   }
 
   private async tenantsWithPages(): Promise<string[]> {

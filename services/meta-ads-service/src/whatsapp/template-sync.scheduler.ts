@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { PeriodicClaim } from '../common/periodic-claim';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { TenantDatabase } from '@crm/nest-common';
 import { MetaAdsConfig } from '../config';
 import { TemplatesService } from './templates.service';
-
-/** How often a replica looks whether the periodic sync is due (at most; shorter intervals tick faster). */
-const MAX_TICK_MS = 60_000;
 
 /**
  * Every `TEMPLATE_SYNC_INTERVAL_MS` (15 min) the templates of every connected WABA are synced — once across
@@ -16,35 +13,31 @@ const MAX_TICK_MS = 60_000;
 @Injectable()
 export class TemplateSyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('TemplateSync');
-  private readonly owner = `meta-ads-${randomUUID()}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: PeriodicClaim;
 
   constructor(
     private readonly db: TenantDatabase,
     private readonly templates: TemplatesService,
     private readonly config: MetaAdsConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const tickMs = Math.min(this.config.TEMPLATE_SYNC_INTERVAL_MS, MAX_TICK_MS);
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((error: unknown) => this.logger.error(`template sync tick failed: ${String(error)}`))
-        .finally(() => (this.running = undefined));
-    }, tickMs);
-    this.timer.unref();
+  ) {
+    this.periodic = new PeriodicClaim(db, this.logger, {
+      what: 'template sync',
+      table: 'template_sync_schedule',
+      intervalMs: config.TEMPLATE_SYNC_INTERVAL_MS,
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.periodic.start(() => this.tick());
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Claim this period's run; when won, sync every connected WABA. Returns the tenants synced, or null when not won. */
   async tick(): Promise<string[] | null> {
-    if (!(await this.claim())) return null;
+    if (!(await this.periodic.claim())) return null;
     const tenants = await this.connectedTenants();
     const synced: string[] = [];
     for (const tenantId of tenants) {
@@ -57,22 +50,6 @@ export class TemplateSyncScheduler implements OnApplicationBootstrap, OnModuleDe
     }
     this.logger.log(`periodic template sync: ${synced.length}/${tenants.length} WABAs`);
     return synced;
-  }
-
-  private async claim(): Promise<boolean> {
-    const rows: unknown[] = await this.db.asSystem('claim the periodic template sync', (db) =>
-      db.query(
-        `UPDATE meta_ads.template_sync_schedule
-            SET next_run_at = now() + make_interval(secs => $1::double precision / 1000),
-                last_owner = $2, last_started_at = now()
-          WHERE id = 1 AND next_run_at <= now()
-      RETURNING id`,
-        [this.config.TEMPLATE_SYNC_INTERVAL_MS, this.owner],
-      ),
-    );
-    // TypeORM's raw UPDATE … RETURNING answers [rows, count].
-    const returned = Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows;
-    return returned.length > 0;
   }
 
   private async connectedTenants(): Promise<string[]> {
