@@ -109,7 +109,7 @@ function RatesList({ canEdit }: { canEdit: boolean }) {
               <th scope="col" className={`th ${HIDDEN_BELOW.sm}`}>
                 {t('marketing.fxRates.columns.validFrom')}
               </th>
-              <th scope="col" className="th text-right">
+              <th scope="col" className="th text-right whitespace-normal">
                 {t('marketing.fxRates.columns.rate')}
               </th>
               {canEdit ? (
@@ -122,7 +122,7 @@ function RatesList({ canEdit }: { canEdit: boolean }) {
           <tbody className="divide-y divide-slate-100">
             {rates.data.map((rate) => (
               <tr key={rate.id} data-testid="fx-rate-row">
-                <td className="td">
+                <td className="td whitespace-normal">
                   <Pair from={rate.from} to={rate.to} />
                   <span className={`${ONLY_BELOW.sm} text-xs text-slate-500`}>
                     {t('marketing.fxRates.validFromShort', { day: format.isoDate(rate.day) })}
@@ -130,17 +130,21 @@ function RatesList({ canEdit }: { canEdit: boolean }) {
                 </td>
                 <td className={`td ${HIDDEN_BELOW.sm}`}>{format.isoDate(rate.day)}</td>
                 <td className="td text-right tabular-nums">
-                  {t('marketing.fxRates.rateValue', {
-                    from: rate.from,
-                    to: rate.to,
-                    rate: format.number(rate.rate, 10),
-                  })}
+                  {/* The pair is in the first cell: a narrow table shows the number alone. */}
+                  <span className="@md:hidden">{format.number(rate.rate, 10)}</span>
+                  <span className="hidden @md:inline">
+                    {t('marketing.fxRates.rateValue', {
+                      from: rate.from,
+                      to: rate.to,
+                      rate: format.number(rate.rate, 10),
+                    })}
+                  </span>
                 </td>
                 {canEdit ? (
-                  <td className="td text-right">
+                  <td className="td w-px px-0 text-right">
                     <button
                       type="button"
-                      className="btn-secondary px-2"
+                      className="btn-secondary px-1.5"
                       data-testid="fx-rate-delete"
                       aria-label={t('marketing.fxRates.deleteLabel', {
                         from: rate.from,
@@ -249,7 +253,7 @@ function RateForm({ defaultTo }: { defaultTo: string }) {
     <form
       onSubmit={onSubmit}
       noValidate
-      className="grid content-start gap-3 sm:grid-cols-2"
+      className="grid min-w-0 content-start gap-3 sm:grid-cols-2"
       data-testid="fx-rate-form"
     >
       <h3 className="text-sm font-semibold text-slate-900 sm:col-span-2">
@@ -343,7 +347,7 @@ function ImportForm() {
   };
 
   return (
-    <form onSubmit={onSubmit} className="grid content-start gap-3" data-testid="fx-rates-import">
+    <form onSubmit={onSubmit} className="grid min-w-0 content-start gap-3" data-testid="fx-rates-import">
       <h3 className="text-sm font-semibold text-slate-900">{t('marketing.fxRates.importTitle')}</h3>
       <div className="min-w-0 space-y-1">
         <label htmlFor={inputId} className="label">
