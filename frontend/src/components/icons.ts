@@ -35,6 +35,7 @@ export {
   Megaphone as MarketingIcon,
   Plus as AddIcon,
   Pencil as EditIcon,
+  Trash2 as DeleteIcon,
   RefreshCw as RefreshIcon,
   Settings as SettingsIcon,
   TriangleAlert as WarningIcon,

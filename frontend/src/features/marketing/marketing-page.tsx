@@ -5,6 +5,7 @@ import { SkeletonBlock } from '../../components/skeleton';
 import { isApiError } from '../../api/http';
 import { ConnectionBanner } from './connection-banner';
 import { ConversionsSection } from './conversions-section';
+import { FxRatesSection } from './fx-rates-section';
 import { useTokenStatus } from './marketing-api';
 import { MarketingDashboard } from './marketing-dashboard';
 import { MetaCallbackMessage } from './meta-callback-message';
@@ -41,6 +42,7 @@ export function MarketingPage() {
           <ConnectionBanner status={status} />
           {status.state === 'connected' && !status.setupComplete ? <SetupWizard /> : null}
           {status.state === 'connected' && status.setupComplete ? <MarketingDashboard /> : null}
+          <FxRatesSection />
           <ConversionsSection status={status} />
         </>
       ) : null}

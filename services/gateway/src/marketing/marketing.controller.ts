@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   MODULE_ROLES,
   Rpc,
@@ -12,11 +12,13 @@ import {
   type StatsReport,
 } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
+import type { Response } from 'express';
 import { Roles, Session } from '../auth/auth.decorators';
 import type { SessionContext } from '../auth/session';
 import { META_BACKED_RPC_TIMEOUT_MS } from '../http/rpc-timeouts';
 import { ValidBody } from '../http/validated-body';
 import { BusinessQuery, ConnectBody, StatsQuery } from './marketing.dto';
+import { marketingReportCsv, marketingReportFileName } from './marketing-report-csv';
 
 @ApiTags('marketing')
 @ApiCookieAuth()
@@ -110,6 +112,32 @@ export class MarketingController {
   @ApiOkResponse({ description: 'RoiReport' })
   roi(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<RoiReport> {
     return this.rpc.call(Rpc.marketing.roi, reportRequest(session, query), META_BACKED_RPC_TIMEOUT_MS);
+  }
+
+  @Get('stats/export.csv')
+  @ApiOperation({
+    summary: "The report's campaigns → ads as a CSV file (same numbers as the report)",
+    description:
+      'UTF-8 with a BOM, RFC 4180, one row per campaign then its ads, then `unattributed` when it has anything. ' +
+      'A Meta failure is the JSON error of the report route, never a partial file.',
+  })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'text/csv attachment `marketing-<since>_<until>-<view>.csv`' })
+  async exportCsv(
+    @Session() session: SessionContext,
+    @Query() query: StatsQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
+    // The whole report first: an RPC error reaches the error filter before any header of the file is set.
+    const report = await this.rpc.call(
+      Rpc.marketing.report,
+      reportRequest(session, query),
+      META_BACKED_RPC_TIMEOUT_MS,
+    );
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="${marketingReportFileName(report)}"`);
+    response.setHeader('Cache-Control', 'no-store');
+    return marketingReportCsv(report);
   }
 }
 
