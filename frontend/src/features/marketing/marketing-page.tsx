@@ -5,6 +5,7 @@ import { SkeletonBlock } from '../../components/skeleton';
 import { isApiError } from '../../api/http';
 import { ConnectionBanner } from './connection-banner';
 import { ConversionsSection } from './conversions-section';
+import { LeadFormsSection } from './lead-forms-section';
 import { useTokenStatus } from './marketing-api';
 import { MarketingDashboard } from './marketing-dashboard';
 import { MetaCallbackMessage } from './meta-callback-message';
@@ -42,6 +43,7 @@ export function MarketingPage() {
           {status.state === 'connected' && !status.setupComplete ? <SetupWizard /> : null}
           {status.state === 'connected' && status.setupComplete ? <MarketingDashboard /> : null}
           <ConversionsSection status={status} />
+          <LeadFormsSection status={status} />
         </>
       ) : null}
     </div>
