@@ -73,7 +73,9 @@ describe('Lead Ads: backfills', () => {
 
     jobs = [backfill({ state: 'running', leadsFound: 120, leadsPublished: 3, pagesRead: 2 })];
     await advance(BACKFILL_POLL_MS);
-    expect(await screen.findByText('120 leads leídos')).toBeInTheDocument();
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('lead-backfill-progress')).toHaveTextContent('120 leads leídos'),
+    );
     expect(screen.getByTestId('lead-backfill-state')).toHaveTextContent('En curso');
     expect(screen.getByTestId('lead-backfill-progress')).toHaveTextContent('3 nuevos');
     expect(screen.getByTestId('lead-backfill-progress')).toHaveTextContent('117 ya recibidos');
@@ -88,7 +90,9 @@ describe('Lead Ads: backfills', () => {
       }),
     ];
     await advance(BACKFILL_POLL_MS);
-    expect(await screen.findByText('1,250 leads leídos')).toBeInTheDocument();
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('lead-backfill-progress')).toHaveTextContent('1,250 leads leídos'),
+    );
     expect(screen.getByTestId('lead-backfill-state')).toHaveTextContent('Terminada');
     expect(screen.getByTestId('lead-backfill-row')).toHaveTextContent('26 nov 2026, 10:40');
 

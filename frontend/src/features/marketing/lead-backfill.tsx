@@ -197,16 +197,22 @@ function BackfillList() {
       <table className="table-base" data-testid="lead-backfill-list">
         <thead>
           <tr>
-            <th scope="col">{t('marketing.leadAds.backfill.columns.form')}</th>
-            <th scope="col" className={HIDDEN_BELOW['2xl']}>
+            <th scope="col" className="th">
+              {t('marketing.leadAds.backfill.columns.form')}
+            </th>
+            <th scope="col" className={`th ${HIDDEN_BELOW['2xl']}`}>
               {t('marketing.leadAds.backfill.columns.range')}
             </th>
-            <th scope="col">{t('marketing.leadAds.backfill.columns.state')}</th>
-            <th scope="col">{t('marketing.leadAds.backfill.columns.progress')}</th>
-            <th scope="col" className={HIDDEN_BELOW['3xl']}>
+            <th scope="col" className="th">
+              {t('marketing.leadAds.backfill.columns.state')}
+            </th>
+            <th scope="col" className={`th ${HIDDEN_BELOW.lg}`}>
+              {t('marketing.leadAds.backfill.columns.progress')}
+            </th>
+            <th scope="col" className={`th ${HIDDEN_BELOW['3xl']}`}>
               {t('marketing.leadAds.backfill.columns.started')}
             </th>
-            <th scope="col" className={HIDDEN_BELOW['3xl']}>
+            <th scope="col" className={`th ${HIDDEN_BELOW['3xl']}`}>
               {t('marketing.leadAds.backfill.columns.finished')}
             </th>
           </tr>
@@ -234,7 +240,7 @@ function BackfillRow({ job }: { job: LeadgenBackfillView }) {
     : null;
   return (
     <tr data-testid="lead-backfill-row" data-state={job.state}>
-      <td>
+      <td className="td whitespace-normal @3xl:min-w-48">
         <span className="font-medium break-words text-slate-900">
           {job.formName ?? t('marketing.leadAds.unknownForm')}
         </span>
@@ -244,8 +250,8 @@ function BackfillRow({ job }: { job: LeadgenBackfillView }) {
         </span>
         <span className={`${ONLY_BELOW['2xl']} text-xs text-slate-500`}>{range}</span>
       </td>
-      <td className={HIDDEN_BELOW['2xl']}>{range}</td>
-      <td>
+      <td className={`td whitespace-normal ${HIDDEN_BELOW['2xl']}`}>{range}</td>
+      <td className="td whitespace-normal">
         <Badge tone={STATE_TONES[job.state]} testId="lead-backfill-state">
           {t(`marketing.leadAds.backfill.states.${job.state}`)}
         </Badge>
@@ -254,31 +260,40 @@ function BackfillRow({ job }: { job: LeadgenBackfillView }) {
         ) : null}
         <span className={`${ONLY_BELOW['3xl']} mt-1 text-xs text-slate-500`}>{started}</span>
         {finished ? <span className={`${ONLY_BELOW['3xl']} text-xs text-slate-500`}>{finished}</span> : null}
+        <div className={`${ONLY_BELOW.lg} mt-1`}>
+          <Progress job={job} />
+        </div>
       </td>
-      <td data-testid="lead-backfill-progress">
-        <span className="block whitespace-nowrap">
-          {t('marketing.leadAds.backfill.found', {
-            count: job.leadsFound,
-            n: format.integer(job.leadsFound),
-          })}
-        </span>
-        <span className="block text-xs whitespace-nowrap text-slate-500">
-          {t('marketing.leadAds.backfill.published', {
-            count: job.leadsPublished,
-            n: format.integer(job.leadsPublished),
-          })}
-        </span>
-        <span className="block text-xs whitespace-nowrap text-slate-500">
-          {t('marketing.leadAds.backfill.duplicates', {
-            count: Math.max(0, job.leadsFound - job.leadsPublished),
-            n: format.integer(Math.max(0, job.leadsFound - job.leadsPublished)),
-          })}
-        </span>
+      <td className={`td ${HIDDEN_BELOW.lg}`} data-testid="lead-backfill-progress">
+        <Progress job={job} />
       </td>
-      <td className={`${HIDDEN_BELOW['3xl']} whitespace-nowrap`}>{format.dateTime(job.createdAt)}</td>
-      <td className={`${HIDDEN_BELOW['3xl']} whitespace-nowrap`}>
+      <td className={`td ${HIDDEN_BELOW['3xl']}`}>{format.dateTime(job.createdAt)}</td>
+      <td className={`td ${HIDDEN_BELOW['3xl']}`}>
         {job.finishedAt ? format.dateTime(job.finishedAt) : t('common.none')}
       </td>
     </tr>
+  );
+}
+
+/** Leads Meta returned, those new to the CRM, and those that had already come (by webhook or an earlier read). */
+function Progress({ job }: { job: LeadgenBackfillView }) {
+  const { t } = useTranslation();
+  const format = useFormatters();
+  const duplicates = Math.max(0, job.leadsFound - job.leadsPublished);
+  return (
+    <>
+      <span className="block">
+        {t('marketing.leadAds.backfill.found', { count: job.leadsFound, n: format.integer(job.leadsFound) })}
+      </span>
+      <span className="block text-xs text-slate-500">
+        {t('marketing.leadAds.backfill.published', {
+          count: job.leadsPublished,
+          n: format.integer(job.leadsPublished),
+        })}
+      </span>
+      <span className="block text-xs text-slate-500">
+        {t('marketing.leadAds.backfill.duplicates', { count: duplicates, n: format.integer(duplicates) })}
+      </span>
+    </>
   );
 }
