@@ -2,8 +2,8 @@ import { useTranslation } from 'react-i18next';
 import { formatLocale } from './format';
 
 /**
- * Codes Meta sends as data (template status and category, phone quality, business verification) shown as words
- * in the UI language. A code we do not know yet is shown as "other (CODE)", never dropped.
+ * Codes Meta sends as data (template status and category, Lead Ads form status, phone quality, business
+ * verification) shown as words in the UI language. A code we do not know yet is shown as "other (CODE)", never dropped.
  */
 export const TEMPLATE_STATUSES = [
   'APPROVED',
@@ -18,6 +18,8 @@ export const TEMPLATE_STATUSES = [
   'ARCHIVED',
 ] as const;
 export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
+/** A Lead Ads form's `status` (REFERENCE §6.4). */
+export const LEAD_FORM_STATUSES = ['ACTIVE', 'ARCHIVED', 'DELETED', 'DRAFT'] as const;
 export const QUALITY_RATINGS = ['GREEN', 'YELLOW', 'RED', 'UNKNOWN'] as const;
 export const VERIFICATION_STATUSES = [
   'verified',
@@ -56,6 +58,8 @@ export function useCodeLabels() {
       isOneOf(TEMPLATE_STATUSES, code) ? t(`codes.templateStatus.${code}`) : other(code),
     templateCategory: (code: string) =>
       isOneOf(TEMPLATE_CATEGORIES, code) ? t(`codes.templateCategory.${code}`) : other(code),
+    leadFormStatus: (code: string) =>
+      isOneOf(LEAD_FORM_STATUSES, code) ? t(`codes.leadFormStatus.${code}`) : other(code),
     qualityRating: (code: string) =>
       isOneOf(QUALITY_RATINGS, code) ? t(`codes.qualityRating.${code}`) : other(code),
     verificationStatus: (code: string) =>

@@ -70,6 +70,14 @@ describe('dates', () => {
     );
   });
 
+  it('shows midnight as 00:00 (es-MX) and 12:00 AM (en-US), never 24:00', () => {
+    const midnight = '2026-11-01T06:00:00.000Z';
+    expect(formatDateTime(midnight, 'es-MX', { timeZone: 'America/Mexico_City' })).toBe('1 nov 2026, 00:00');
+    expect(plain(formatDateTime(midnight, 'en-US', { timeZone: 'America/Mexico_City' }))).toBe(
+      'Nov 1, 2026, 12:00 AM',
+    );
+  });
+
   it('keeps text that is not a date instead of printing "Invalid Date"', () => {
     expect(formatDateTime('not a date', 'es-MX')).toBe('not a date');
   });

@@ -89,7 +89,8 @@ export function formatDateTime(
     year: 'numeric',
     hour: 'numeric',
     minute: '2-digit',
-    hour12: locale.startsWith('en'),
+    // `hour12: false` lets some locales (es-MX) pick the h24 cycle: midnight would read "24:00".
+    hourCycle: locale.startsWith('en') ? 'h12' : 'h23',
     timeZone: options.timeZone,
   }).format(date);
 }

@@ -6,6 +6,7 @@ import { isApiError } from '../../api/http';
 import { ConnectionBanner } from './connection-banner';
 import { ConversionsSection } from './conversions-section';
 import { FxRatesSection } from './fx-rates-section';
+import { LeadFormsSection } from './lead-forms-section';
 import { useTokenStatus } from './marketing-api';
 import { MarketingDashboard } from './marketing-dashboard';
 import { MetaCallbackMessage } from './meta-callback-message';
@@ -44,6 +45,7 @@ export function MarketingPage() {
           {status.state === 'connected' && status.setupComplete ? <MarketingDashboard /> : null}
           <FxRatesSection />
           <ConversionsSection status={status} />
+          <LeadFormsSection status={status} />
         </>
       ) : null}
     </div>

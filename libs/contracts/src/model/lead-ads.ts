@@ -61,6 +61,8 @@ export type LeadFormQuestionView = {
 export type LeadFormView = {
   id: string;
   pageId: string;
+  /** The Page's name as it was when chosen (null once the Page is no longer chosen). */
+  pageName: string | null;
   name: string;
   /** ACTIVE, ARCHIVED, DELETED, DRAFT. */
   status: string;
@@ -81,6 +83,8 @@ export type LeadgenBackfillView = {
   formId: string;
   formName: string | null;
   pageId: string;
+  /** The Page's name (null once the Page is no longer chosen). */
+  pageName: string | null;
   since: IsoInstant;
   until: IsoInstant;
   /** `manual` (asked through the API) or `page_chosen` (the last 90 days of a Page chosen in the wizard). */

@@ -143,6 +143,7 @@ describe('gateway: Lead Ads Pages, forms and backfills (real crm-service, meta-a
     const ceo = await loginAs(owner, 'ceo');
     const forms = (await ceo.get('/crm/marketing/lead-ads/forms').expect(200)).body as LeadFormView[];
     const queretaro = forms.find((f) => f.name === 'Cotización casas Querétaro')!;
+    expect(queretaro).toMatchObject({ pageId: ids.pageId, pageName: 'Inmobiliaria Sol' });
     expect(queretaro.questions.map((q) => q.key)).toContain('presupuesto_de_compra');
     const wrong = await ceo
       .put(`/crm/marketing/lead-ads/forms/${queretaro.id}/mapping`)
@@ -156,6 +157,7 @@ describe('gateway: Lead Ads Pages, forms and backfills (real crm-service, meta-a
         .expect(200)
     ).body as LeadFormView;
     expect(edited.questions.find((q) => q.key === 'presupuesto_de_compra')!.field).toBe('tag');
+    expect(edited.pageName).toBe('Inmobiliaria Sol');
   });
 
   it('backfills: the ceo starts one and sees its progress; a setter may not start one', async () => {
@@ -169,7 +171,7 @@ describe('gateway: Lead Ads Pages, forms and backfills (real crm-service, meta-a
     await (await loginAs(owner, 'setter')).post('/crm/marketing/lead-ads/backfills').send(body).expect(403);
     const started = (await ceo.post('/crm/marketing/lead-ads/backfills').send(body).expect(201))
       .body as LeadgenBackfillView;
-    expect(started).toMatchObject({ formId, reason: 'manual' });
+    expect(started).toMatchObject({ formId, reason: 'manual', pageName: 'Inmobiliaria Sol' });
     const bad = await ceo
       .post('/crm/marketing/lead-ads/backfills')
       .send({ ...body, since: body.until, until: body.since })

@@ -74,7 +74,11 @@ describe('meta-ads-service: Lead Ads backfill by form and date range (real DB, N
     const jobs = await svc.rpc.call(Rpc.meta.listLeadgenBackfills, { tenantId });
     expect(jobs.map((job) => job.formId).sort()).toEqual([...svc.ids.formIds].sort());
     for (const job of jobs) {
-      expect(job).toMatchObject({ reason: 'page_chosen', pageId: svc.ids.pageId });
+      expect(job).toMatchObject({
+        reason: 'page_chosen',
+        pageId: svc.ids.pageId,
+        pageName: 'Inmobiliaria Sol',
+      });
       const days = (Date.parse(job.until) - Date.parse(job.since)) / (DAY_S * 1000);
       expect(days).toBeCloseTo(90, 3);
     }

@@ -32,6 +32,7 @@ describe('meta-ads-service: Lead Ads forms, their questions and mapping (real DB
     const queretaro = forms.find((f) => f.id === queretaroFormId())!;
     expect(queretaro).toMatchObject({
       pageId: svc.ids.pageId,
+      pageName: 'Inmobiliaria Sol',
       name: 'Cotización casas Querétaro',
       status: 'ACTIVE',
       locale: 'es_LA',
@@ -74,7 +75,7 @@ describe('meta-ads-service: Lead Ads forms, their questions and mapping (real DB
       formId,
       mapping: { presupuesto_de_compra: 'tag', city: 'ignore' },
     });
-    expect(updated.customMapping).toBe(true);
+    expect(updated).toMatchObject({ customMapping: true, pageName: 'Inmobiliaria Sol' });
     expect(updated.questions.find((q) => q.key === 'presupuesto_de_compra')).toMatchObject({
       field: 'tag',
       defaultField: 'notes',

@@ -7,6 +7,8 @@ export type FormRow = {
   tenant_id: string;
   form_id: string;
   page_id: string;
+  /** The chosen Page's name (null once the Page is no longer chosen). */
+  page_name: string | null;
   name: string;
   status: string;
   locale: string | null;
@@ -24,7 +26,9 @@ export type SyncedForm = {
   questions: FormQuestion[];
 };
 
-const COLUMNS = 'tenant_id, form_id, page_id, name, status, locale, questions, mapping, synced_at';
+/** Read through the alias `f` (the Page's name from `meta_ads.pages`). */
+const COLUMNS = `f.tenant_id, f.form_id, f.page_id, f.name, f.status, f.locale, f.questions, f.mapping, f.synced_at,
+  (SELECT p.name FROM meta_ads.pages p WHERE p.tenant_id = f.tenant_id AND p.page_id = f.page_id) AS page_name`;
 
 /** `meta_ads.lead_forms`: every read and write of the tenant's synced forms and their mappings. */
 @Injectable()
@@ -35,9 +39,9 @@ export class FormStore {
     return this.db.withTenant(tenantId, (db) =>
       db.query(
         `SELECT ${COLUMNS} FROM meta_ads.lead_forms f
-          WHERE tenant_id = $1
+          WHERE f.tenant_id = $1
             AND EXISTS (SELECT 1 FROM meta_ads.pages p WHERE p.page_id = f.page_id AND p.tenant_id = $1)
-          ORDER BY name, form_id`,
+          ORDER BY f.name, f.form_id`,
         [tenantId],
       ),
     );
@@ -45,7 +49,7 @@ export class FormStore {
 
   async find(tenantId: string, formId: string): Promise<FormRow | null> {
     const rows: FormRow[] = await this.db.withTenant(tenantId, (db) =>
-      db.query(`SELECT ${COLUMNS} FROM meta_ads.lead_forms WHERE tenant_id = $1 AND form_id = $2`, [
+      db.query(`SELECT ${COLUMNS} FROM meta_ads.lead_forms f WHERE f.tenant_id = $1 AND f.form_id = $2`, [
         tenantId,
         formId,
       ]),
@@ -89,8 +93,8 @@ export class FormStore {
   async setMapping(tenantId: string, formId: string, mapping: FormMapping | null): Promise<FormRow | null> {
     const rows: [FormRow[], number] = await this.db.withTenant(tenantId, (db) =>
       db.query(
-        `UPDATE meta_ads.lead_forms SET mapping = $3::jsonb
-          WHERE tenant_id = $1 AND form_id = $2
+        `UPDATE meta_ads.lead_forms f SET mapping = $3::jsonb
+          WHERE f.tenant_id = $1 AND f.form_id = $2
       RETURNING ${COLUMNS}`,
         [tenantId, formId, mapping ? JSON.stringify(mapping) : null],
       ),

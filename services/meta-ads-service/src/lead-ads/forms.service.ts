@@ -111,6 +111,7 @@ export function toFormView(row: FormRow): LeadFormView {
   return {
     id: row.form_id,
     pageId: row.page_id,
+    pageName: row.page_name,
     name: row.name,
     status: row.status,
     locale: row.locale,

@@ -52,7 +52,7 @@ const DAY_MS = 86_400_000;
 const LEAD_FIELDS = 'id,created_time,ad_id,adset_id,campaign_id,form_id,field_data';
 const VIEW_COLUMNS = `b.id, b.tenant_id, b.form_id, b.page_id, b.since, b.until, b.reason, b.leads_found,
   b.leads_published, b.pages_read, b.created_at, b.finished_at, b.locked_until, b.last_error, b.parked_at,
-  f.name AS form_name`;
+  f.name AS form_name, p.name AS page_name`;
 
 /**
  * Backfill of Lead Ads leads: one form, one range `[since, until)`, read from Meta with the bulk read
@@ -156,11 +156,12 @@ export class LeadgenBackfillService implements OnApplicationBootstrap, OnModuleD
 
   /** The tenant's backfills, newest first (the 50 latest), with their progress. */
   async list(tenantId: string): Promise<LeadgenBackfillView[]> {
-    const rows: (BackfillRow & { form_name: string | null })[] = await this.db.withTenant(tenantId, (db) =>
+    const rows: ViewRow[] = await this.db.withTenant(tenantId, (db) =>
       db.query(
         `SELECT ${VIEW_COLUMNS}
            FROM ${TABLE} b
            LEFT JOIN meta_ads.lead_forms f ON f.tenant_id = b.tenant_id AND f.form_id = b.form_id
+           LEFT JOIN meta_ads.pages p ON p.tenant_id = b.tenant_id AND p.page_id = b.page_id
           WHERE b.tenant_id = $1
           ORDER BY b.created_at DESC, b.id
           LIMIT 50`,
@@ -296,12 +297,15 @@ function stateOf(row: BackfillRow): LeadgenBackfillState {
   return row.last_error ? 'waiting' : 'queued';
 }
 
-function toView(row: BackfillRow & { form_name: string | null }): LeadgenBackfillView {
+type ViewRow = BackfillRow & { form_name: string | null; page_name: string | null };
+
+function toView(row: ViewRow): LeadgenBackfillView {
   return {
     id: row.id,
     formId: row.form_id,
     formName: row.form_name,
     pageId: row.page_id,
+    pageName: row.page_name,
     since: row.since.toISOString(),
     until: row.until.toISOString(),
     reason: row.reason,
