@@ -29,6 +29,7 @@ export {
   ChevronRight as ExpandIcon,
   Download as DownloadIcon,
   Inbox as EmptyIcon,
+  Info as InfoIcon,
   KanbanSquare as OpportunitiesIcon,
   LayoutDashboard as DashboardIcon,
   LogOut as LogoutIcon,

@@ -7,6 +7,7 @@ import {
   formatDateTime,
   formatInteger,
   formatIsoDate,
+  formatMoneyCompact,
   formatLocale,
   formatMoney,
   formatNumber,
@@ -87,6 +88,10 @@ describe('dates', () => {
     expect(formatIsoDate('2026-12-31', 'en-US')).toBe('Dec 31, 2026');
     expect(formatIsoDate('2026-02-31', 'es-MX')).toBe('2026-02-31');
     expect(formatIsoDate('yesterday', 'es-MX')).toBe('yesterday');
+    expect(formatIsoDate('2026-11-26', 'es-MX', 'short')).toBe('26 nov');
+    expect(formatMoneyCompact(118422.56, 'MXN', 'es-MX')).toBe('$118.4\u00a0k');
+    expect(formatMoneyCompact(250, 'MXN', 'en-US')).toBe('MX$250');
+    expect(formatIsoDate('2026-11-26', 'en-US', 'short')).toBe('Nov 26');
   });
 });
 

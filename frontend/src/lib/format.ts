@@ -52,6 +52,23 @@ export function formatMoney(value: number, currency: string, locale: string = DE
   return `${formatNumber(value, locale, 2)} ${currency}`;
 }
 
+/** Money for a chart axis: `118422.56, 'MXN'` → `$118 mil` (es-MX), `MX$118K` (en-US). */
+export function formatMoneyCompact(
+  value: number,
+  currency: string,
+  locale: string = DEFAULT_FORMAT_LOCALE,
+): string {
+  const formatter = numberFormat(locale, {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 1,
+  });
+  if (formatter) return formatter.format(value);
+  return `${formatNumber(value, locale, 0)} ${currency}`;
+}
+
 export function formatInteger(value: number, locale: string = DEFAULT_FORMAT_LOCALE): string {
   return formatNumber(value, locale, 0);
 }
@@ -96,15 +113,22 @@ export function formatDateTime(
 }
 
 /** A calendar date `YYYY-MM-DD`, shown as the day it names (no timezone shift): "26 nov 2026". */
-export function formatIsoDate(isoDate: string, locale: string = DEFAULT_FORMAT_LOCALE): string {
+export function formatIsoDate(
+  isoDate: string,
+  locale: string = DEFAULT_FORMAT_LOCALE,
+  style: 'long' | 'short' = 'long',
+): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!match) return isoDate;
   const [, year, month, day] = match.map(Number);
   const date = new Date(Date.UTC(year!, month! - 1, day!));
   if (date.getUTCMonth() !== month! - 1) return isoDate;
-  return dateFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
-    date,
-  );
+  return dateFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: style === 'long' ? 'numeric' : undefined,
+    timeZone: 'UTC',
+  }).format(date);
 }
 
 export type Formatters = {
@@ -112,11 +136,15 @@ export type Formatters = {
   /** IANA timezone instants are shown in; `undefined`: the browser's. */
   timeZone: string | undefined;
   money: (value: number, currency: string) => string;
+  /** Short money for chart axes: "$118 mil". */
+  moneyCompact: (value: number, currency: string) => string;
   integer: (value: number) => string;
   number: (value: number, maximumFractionDigits?: number) => string;
   percent: (value: number) => string;
   dateTime: (iso: string) => string;
   isoDate: (isoDate: string) => string;
+  /** A calendar date without its year, for chart axes: "26 nov" / "Nov 26". */
+  isoDayMonth: (isoDate: string) => string;
 };
 
 export function formattersFor(locale: string, timeZone?: string): Formatters {
@@ -124,11 +152,13 @@ export function formattersFor(locale: string, timeZone?: string): Formatters {
     locale,
     timeZone,
     money: (value, currency) => formatMoney(value, currency, locale),
+    moneyCompact: (value, currency) => formatMoneyCompact(value, currency, locale),
     integer: (value) => formatInteger(value, locale),
     number: (value, digits) => formatNumber(value, locale, digits),
     percent: (value) => formatPercent(value, locale),
     dateTime: (iso) => formatDateTime(iso, locale, { timeZone }),
     isoDate: (isoDate) => formatIsoDate(isoDate, locale),
+    isoDayMonth: (isoDate) => formatIsoDate(isoDate, locale, 'short'),
   };
 }
 

@@ -3,8 +3,10 @@ import type {
   FunnelMetrics,
   LeadDetail,
   LeadView,
+  MarketingReport,
   Page,
   ProtectionSettingsView,
+  ReportMetrics,
   StatsReport,
 } from '@crm/contracts/browser';
 
@@ -115,6 +117,94 @@ export const REPORT_META: Omit<StatsReport, 'totals'> = {
   connection: 'connected',
   stale: false,
 };
+
+/** A row of the issue-8 report: `funnelMetrics` plus won/lost/refunds and every ratio (`null` when undefined). */
+export function reportMetrics(overrides: Partial<ReportMetrics> = {}): ReportMetrics {
+  return {
+    ...funnelMetrics(),
+    won: 4,
+    lost: 2,
+    refunds: 0,
+    costPerOpportunity: 625,
+    costPerSale: 1666.67,
+    roas: 23.68,
+    unconvertedSales: 0,
+    ...overrides,
+  };
+}
+
+/**
+ * The Marketing Hub's report (period view, last 30 days in MXN): one campaign with one ad, a few unattributed leads,
+ * a daily series of the range, the funnel, sales all in MXN, and a CRM history older than the range.
+ */
+export function marketingReport(overrides: Partial<MarketingReport> = {}): MarketingReport {
+  const daily = Array.from({ length: 30 }, (_, index) => {
+    const date = new Date(Date.UTC(2026, 9, 28 + index));
+    return {
+      day: date.toISOString().slice(0, 10),
+      spend: 0,
+      leads: 0,
+      opportunities: 0,
+      sales: 0,
+      revenue: 0,
+    };
+  });
+  daily[0] = { ...daily[0]!, spend: 2000, leads: 16, opportunities: 3, sales: 1, revenue: 50000 };
+  daily[29] = { ...daily[29]!, spend: 3000, leads: 24, opportunities: 5, sales: 2, revenue: 68422.56 };
+  return {
+    ...REPORT_META,
+    view: 'period',
+    kpis: reportMetrics(),
+    campaigns: [
+      {
+        ...reportMetrics(),
+        campaignId: 'cmp-1',
+        campaignName: 'Preventa Polanco',
+        ads: [
+          {
+            ...reportMetrics({ spend: 2500 }),
+            adId: 'ad-1',
+            adName: 'Video recorrido',
+            adsetId: 'set-1',
+          },
+        ],
+      },
+    ],
+    unattributed: reportMetrics({
+      spend: 0,
+      leads: 2,
+      opportunities: 0,
+      sales: 0,
+      won: 0,
+      lost: 0,
+      revenue: 0,
+      costPerLead: null,
+      costPerOpportunity: null,
+      costPerSale: null,
+      roas: null,
+      roiPercent: null,
+    }),
+    daily,
+    funnel: { leads: 40, opportunities: 8, won: 4, lost: 2, sales: 3, refunds: 0 },
+    revenueByCurrency: [
+      {
+        currency: 'MXN',
+        sales: 3,
+        amount: 118422.56,
+        refunds: 0,
+        refundedAmount: 0,
+        convertedSales: 0,
+        convertedAmount: 0,
+        unconvertedSales: 0,
+        unconvertedAmount: 0,
+        reason: null,
+      },
+    ],
+    crmHistoryStartsOn: '2026-01-15',
+    rangeExceedsHistory: false,
+    ...overrides,
+  };
+}
 
 /** A tenant's recipient protection as automation-service starts it: 1 marketing template per 24 h, standard hours. */
 export const PROTECTION_SETTINGS: ProtectionSettingsView = {

@@ -31,6 +31,13 @@ export type LeadListParams = {
   sort?: LeadSort;
 };
 
+/**
+ * Display-only names a link may carry with a campaign or ad filter (`/leads?campaignId=…&campaignName=…`, from the
+ * Marketing Hub), for the chip when no lead on the page names it. Removed with their filter.
+ */
+export const FILTER_NAME_KEYS = { campaignId: 'campaignName', adId: 'adName' } as const;
+type FilterNameKey = (typeof FILTER_NAME_KEYS)[keyof typeof FILTER_NAME_KEYS];
+
 /** Query-string keys the filters own; a change to any of them starts again from the first page. */
 export const FILTER_KEYS = [
   'status',
@@ -94,7 +101,7 @@ type LeadFiltersBarProps = {
   /** Names of the campaign and ad filtered by, when the page knows them (never shown as bare ids). */
   campaignName?: string | null;
   adName?: string | null;
-  onChange: (changes: Partial<Record<keyof LeadListParams, string | null>>) => void;
+  onChange: (changes: Partial<Record<keyof LeadListParams | FilterNameKey, string | null>>) => void;
 };
 
 export function LeadFiltersBar({ params, campaignName, adName, onChange }: LeadFiltersBarProps) {
@@ -268,7 +275,7 @@ export function LeadFiltersBar({ params, campaignName, adName, onChange }: LeadF
               testId="leads-filter-campaign"
               label={t('leadList.campaignChip', { name: campaignName ?? t('leadList.selectedCampaign') })}
               removeLabel={t('leadList.removeFilter')}
-              onRemove={() => onChange({ campaignId: null })}
+              onRemove={() => onChange({ campaignId: null, campaignName: null })}
             />
           ) : null}
           {params.adId ? (
@@ -276,7 +283,7 @@ export function LeadFiltersBar({ params, campaignName, adName, onChange }: LeadF
               testId="leads-filter-ad"
               label={t('leadList.adChip', { name: adName ?? t('leadList.selectedAd') })}
               removeLabel={t('leadList.removeFilter')}
-              onRemove={() => onChange({ adId: null })}
+              onRemove={() => onChange({ adId: null, adName: null })}
             />
           ) : null}
           {hasAny ? (
@@ -286,7 +293,11 @@ export function LeadFiltersBar({ params, campaignName, adName, onChange }: LeadF
               className="text-sm font-medium text-indigo-700 hover:underline"
               onClick={() =>
                 onChange(
-                  Object.fromEntries(FILTER_KEYS.filter((key) => key !== 'sort').map((key) => [key, null])),
+                  Object.fromEntries(
+                    [...FILTER_KEYS.filter((key) => key !== 'sort'), ...Object.values(FILTER_NAME_KEYS)].map(
+                      (key) => [key, null],
+                    ),
+                  ),
                 )
               }
             >

@@ -81,6 +81,25 @@ describe('LeadsPage filters, sorting and keyset paging', () => {
     expect(screen.getByLabelText('Ordenar por')).toHaveDisplayValue('Más antiguos');
   });
 
+  it('names the campaign and ad a Marketing Hub link brought along when no lead on the page does', async () => {
+    const { api, user, router } = renderLeads(
+      '/leads?campaignId=cmp-9&campaignName=Preventa+Roma+%26+Condesa&adId=ad-9&adName=Carrusel',
+      'ceo',
+      { 'GET /crm/leads': keysetPage([]) },
+    );
+    const chip = await screen.findByTestId('leads-filter-campaign');
+    expect(chip).toHaveTextContent('Campaña: Preventa Roma & Condesa');
+    expect(screen.getByTestId('leads-filter-ad')).toHaveTextContent('Anuncio: Carrusel');
+    // Display only: the API filters by id.
+    const query = api.calls('GET /crm/leads')[0]!.query;
+    expect(query.get('campaignId')).toBe('cmp-9');
+    expect(query.has('campaignName')).toBe(false);
+    expect(query.has('adName')).toBe(false);
+
+    await user.click(within(chip).getByRole('button'));
+    await waitFor(() => expect(router.state.location.search).toBe('?adId=ad-9&adName=Carrusel'));
+  });
+
   it('keeps filter changes in the URL and searches once typing pauses', async () => {
     const { api, user, router } = renderLeads('/leads', 'ceo', {
       'GET /crm/leads': keysetPage([lead()]),

@@ -15,7 +15,13 @@ import { startOfDay } from '../../lib/zoned-day';
 import { useOptionalCurrentUser } from '../auth/guards';
 import { AdNamesCell } from '../lead-360/ad-names-cell';
 import { LeadDetailPanel } from './lead-detail-panel';
-import { FILTER_KEYS, LeadFiltersBar, readLeadListParams, type LeadListParams } from './lead-filters';
+import {
+  FILTER_KEYS,
+  FILTER_NAME_KEYS,
+  LeadFiltersBar,
+  readLeadListParams,
+  type LeadListParams,
+} from './lead-filters';
 import { LeadStatusBadge } from './lead-labels';
 import { leadKeys, useLeads, type LeadFilters } from './leads-api';
 import { NewLeadDialog } from './new-lead-dialog';
@@ -96,6 +102,11 @@ export function LeadsPage() {
     (page?.totalCapped ?? queryClient.getQueryData<LeadPage>(leadKeys.list(firstPage))?.totalCapped) === true;
   const hasFilters = FILTER_KEYS.some((key) => key !== 'sort' && list[key] !== undefined);
   const named = page?.items.find((lead) => lead.adNames)?.adNames ?? null;
+  // Names a link brought along (the Marketing Hub's), for when no lead on this page names the campaign or ad.
+  const linkedNames = {
+    campaignName: params.get(FILTER_NAME_KEYS.campaignId)?.trim() || null,
+    adName: params.get(FILTER_NAME_KEYS.adId)?.trim() || null,
+  };
 
   const goNext = () => {
     if (!page?.nextCursor) return;
@@ -160,8 +171,10 @@ export function LeadsPage() {
 
       <LeadFiltersBar
         params={list}
-        campaignName={named?.campaignId === list.campaignId ? named?.campaignName : null}
-        adName={named?.adId === list.adId ? named?.adName : null}
+        campaignName={
+          (named?.campaignId === list.campaignId ? named?.campaignName : null) || linkedNames.campaignName
+        }
+        adName={(named?.adId === list.adId ? named?.adName : null) || linkedNames.adName}
         onChange={updateParams}
       />
 

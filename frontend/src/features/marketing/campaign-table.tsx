@@ -1,76 +1,108 @@
-import type { FunnelMetrics, RoiReport } from '@crm/contracts/browser';
+import type { MarketingReport, ReportMetrics } from '@crm/contracts/browser';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { HIDDEN_BELOW, TableContainer } from '../../components/data-table';
+import { Link } from 'react-router';
+import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ExpandIcon } from '../../components/icons';
-import { useFormatters } from '../../lib/format';
-import { revenueCurrency } from './kpi-cards';
+import { useMetricText, type Kpi } from './kpi-cards';
 
-function metricAttributes(metrics: FunnelMetrics) {
+/**
+ * The columns after the name, in order, and from which width of the table each shows (container queries, see
+ * data-table.tsx). Leads and ROI always show; spend and revenue are repeated under the name while hidden. Metric
+ * cells are a little tighter than the default cell (`px-2`), so all ten fit beside the side menu at 1440 px.
+ */
+const COLUMNS: { kpi: Kpi; hiddenBelow: keyof typeof HIDDEN_BELOW | null }[] = [
+  { kpi: 'spend', hiddenBelow: 'lg' },
+  { kpi: 'leads', hiddenBelow: null },
+  { kpi: 'opportunities', hiddenBelow: '2xl' },
+  { kpi: 'sales', hiddenBelow: '2xl' },
+  { kpi: 'revenue', hiddenBelow: 'xl' },
+  { kpi: 'cpl', hiddenBelow: '3xl' },
+  { kpi: 'costPerOpportunity', hiddenBelow: '5xl' },
+  { kpi: 'costPerSale', hiddenBelow: '5xl' },
+  { kpi: 'roas', hiddenBelow: '4xl' },
+  { kpi: 'roi', hiddenBelow: null },
+];
+
+const columnClass = (hiddenBelow: keyof typeof HIDDEN_BELOW | null) =>
+  hiddenBelow ? HIDDEN_BELOW[hiddenBelow] : '';
+
+/** The leads list filtered to a campaign or an ad, carrying its name for the filter chip. */
+export function campaignLeadsHref(campaignId: string, campaignName: string): string {
+  return `/leads?${new URLSearchParams({ campaignId, campaignName }).toString()}`;
+}
+
+export function adLeadsHref(adId: string, adName: string): string {
+  return `/leads?${new URLSearchParams({ adId, adName }).toString()}`;
+}
+
+function metricAttributes(metrics: ReportMetrics) {
   return {
     'data-spend': String(metrics.spend),
     'data-leads': String(metrics.leads),
     'data-opportunities': String(metrics.opportunities),
+    'data-sales': String(metrics.sales),
     'data-revenue': String(metrics.revenue),
   };
 }
 
-type MetricCellsProps = { metrics: FunnelMetrics; currency: string; salesCurrency: string };
+function hasActivity(metrics: ReportMetrics): boolean {
+  return (
+    metrics.spend > 0 ||
+    metrics.leads > 0 ||
+    metrics.opportunities > 0 ||
+    metrics.sales > 0 ||
+    metrics.revenue > 0 ||
+    metrics.unconvertedSales > 0
+  );
+}
 
-function MetricCells({ metrics, currency, salesCurrency }: MetricCellsProps) {
-  const { t } = useTranslation();
-  const format = useFormatters();
-  const dash = t('common.none');
-  const roiTone =
-    metrics.roiPercent === null
-      ? 'text-slate-400'
-      : metrics.roiPercent >= 0
-        ? 'text-emerald-700'
-        : 'text-rose-700';
+function MetricCells({ metrics, currency }: { metrics: ReportMetrics; currency: string }) {
+  const metricText = useMetricText();
   return (
     <>
-      <td className={`td text-right tabular-nums ${COLUMN_CLASS.spend}`}>
-        {format.money(metrics.spend, currency)}
-      </td>
-      <td className="td text-right tabular-nums">{format.integer(metrics.leads)}</td>
-      <td className={`td text-right tabular-nums ${COLUMN_CLASS.cpl}`}>
-        {metrics.costPerLead === null ? dash : format.money(metrics.costPerLead, currency)}
-      </td>
-      <td className={`td text-right tabular-nums ${COLUMN_CLASS.opportunities}`}>
-        {format.integer(metrics.opportunities)}
-      </td>
-      <td className={`td text-right tabular-nums ${COLUMN_CLASS.revenue}`}>
-        {format.money(metrics.revenue, salesCurrency)}
-      </td>
-      <td className={`td text-right font-medium tabular-nums ${roiTone}`}>
-        {metrics.roiPercent === null ? dash : format.percent(metrics.roiPercent)}
-      </td>
+      {COLUMNS.map(({ kpi, hiddenBelow }) => {
+        const { value, display } = metricText(metrics, kpi, currency);
+        const tone =
+          value === null
+            ? 'text-slate-400'
+            : kpi !== 'roi'
+              ? ''
+              : value >= 0
+                ? 'font-medium text-emerald-700'
+                : 'font-medium text-rose-700';
+        return (
+          <td key={kpi} className={`td px-2 text-right tabular-nums ${tone} ${columnClass(hiddenBelow)}`}>
+            {display}
+          </td>
+        );
+      })}
     </>
   );
 }
 
-/** Campaign, leads and ROI always show; the other figures join as the table gets room (see data-table.tsx). */
-const COLUMN_CLASS = {
-  spend: HIDDEN_BELOW.lg,
-  leads: '',
-  cpl: HIDDEN_BELOW['3xl'],
-  opportunities: HIDDEN_BELOW['2xl'],
-  revenue: HIDDEN_BELOW.xl,
-  roi: '',
-} as const;
+/** Spend and revenue under the name while their columns are hidden (a phone, a narrow panel). */
+function NarrowSummary({ metrics, currency }: { metrics: ReportMetrics; currency: string }) {
+  const { t } = useTranslation();
+  const metricText = useMetricText();
+  return (
+    <span className={`${ONLY_BELOW.lg} text-xs font-normal text-slate-500`}>
+      {t('marketing.kpi.spend')} {metricText(metrics, 'spend', currency).display} ·{' '}
+      {t('marketing.kpi.revenue')} {metricText(metrics, 'revenue', currency).display}
+    </span>
+  );
+}
 
-/** One row per campaign (expandable to its ads) plus the leads whose ad Meta no longer returns. */
-export function CampaignTable({ report }: { report: RoiReport }) {
+/**
+ * One row per campaign (expandable to its ads) plus the Meta leads no ad accounts for. A campaign's or an ad's name
+ * opens the leads list filtered to it.
+ */
+export function CampaignTable({ report }: { report: MarketingReport }) {
   const { t } = useTranslation();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
-  const salesCurrency = revenueCurrency(report);
-  const { unattributed } = report;
-  const hasUnattributed =
-    unattributed.leads > 0 ||
-    unattributed.opportunities > 0 ||
-    unattributed.revenue > 0 ||
-    unattributed.sales > 0;
+  const { unattributed, currency } = report;
+  const columnCount = COLUMNS.length + 1;
 
   const toggle = (campaignId: string) =>
     setExpanded((current) => {
@@ -80,7 +112,7 @@ export function CampaignTable({ report }: { report: RoiReport }) {
       return next;
     });
 
-  if (report.campaigns.length === 0 && !hasUnattributed) {
+  if (report.campaigns.length === 0 && !hasActivity(unattributed)) {
     return (
       <EmptyState
         title={t('marketing.campaigns.emptyTitle')}
@@ -98,24 +130,15 @@ export function CampaignTable({ report }: { report: RoiReport }) {
             <th scope="col" className="th">
               {t('marketing.campaigns.columns.campaign')}
             </th>
-            <th scope="col" className={`th text-right whitespace-normal ${COLUMN_CLASS.spend}`}>
-              {t('marketing.kpi.spend')}
-            </th>
-            <th scope="col" className="th text-right whitespace-normal">
-              {t('marketing.kpi.leads')}
-            </th>
-            <th scope="col" className={`th text-right whitespace-normal ${COLUMN_CLASS.cpl}`}>
-              {t('marketing.kpi.cpl')}
-            </th>
-            <th scope="col" className={`th text-right whitespace-normal ${COLUMN_CLASS.opportunities}`}>
-              {t('marketing.kpi.opportunities')}
-            </th>
-            <th scope="col" className={`th text-right whitespace-normal ${COLUMN_CLASS.revenue}`}>
-              {t('marketing.kpi.revenue')}
-            </th>
-            <th scope="col" className="th text-right whitespace-normal">
-              {t('marketing.kpi.roi')}
-            </th>
+            {COLUMNS.map(({ kpi, hiddenBelow }) => (
+              <th
+                key={kpi}
+                scope="col"
+                className={`th px-2 text-right whitespace-normal ${columnClass(hiddenBelow)}`}
+              >
+                {t(`marketing.kpi.${kpi}`)}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 bg-white">
@@ -133,34 +156,46 @@ export function CampaignTable({ report }: { report: RoiReport }) {
                   scope="row"
                   className="td min-w-44 text-left font-medium whitespace-normal text-slate-900"
                 >
-                  <button
-                    type="button"
-                    data-testid={`campaign-expand-${campaign.campaignId}`}
-                    aria-expanded={isOpen}
-                    aria-controls={isOpen ? adsId : undefined}
-                    onClick={() => toggle(campaign.campaignId)}
-                    className="flex items-center gap-2 text-left hover:text-indigo-700 focus-visible:underline focus-visible:outline-none"
-                  >
-                    <ExpandIcon
-                      aria-hidden="true"
-                      size={16}
-                      className={`shrink-0 transition-transform ${isOpen ? 'rotate-90' : ''}`}
-                    />
-                    <span>{campaign.campaignName}</span>
-                    <span className="sr-only">
-                      {isOpen ? t('marketing.campaigns.collapse') : t('marketing.campaigns.expand')}
-                    </span>
-                    <span className="text-xs font-normal text-slate-400">
-                      {t('marketing.campaigns.adsCount', { count: campaign.ads.length })}
-                    </span>
-                  </button>
+                  <div className="flex items-start gap-1.5">
+                    <button
+                      type="button"
+                      data-testid={`campaign-expand-${campaign.campaignId}`}
+                      aria-expanded={isOpen}
+                      aria-controls={isOpen ? adsId : undefined}
+                      aria-label={t(isOpen ? 'marketing.campaigns.collapse' : 'marketing.campaigns.expand', {
+                        name: campaign.campaignName,
+                      })}
+                      onClick={() => toggle(campaign.campaignId)}
+                      className="mt-0.5 shrink-0 rounded text-slate-500 hover:text-indigo-700 focus-visible:ring-2 focus-visible:ring-indigo-200 focus-visible:outline-none"
+                    >
+                      <ExpandIcon
+                        aria-hidden="true"
+                        size={16}
+                        className={`transition-transform ${isOpen ? 'rotate-90' : ''}`}
+                      />
+                    </button>
+                    <div className="min-w-0">
+                      <Link
+                        to={campaignLeadsHref(campaign.campaignId, campaign.campaignName)}
+                        data-testid={`campaign-leads-link-${campaign.campaignId}`}
+                        title={t('marketing.campaigns.openLeads')}
+                        className="hover:text-indigo-700 hover:underline"
+                      >
+                        {campaign.campaignName}
+                      </Link>
+                      <span className="block text-xs font-normal text-slate-400">
+                        {t('marketing.campaigns.adsCount', { count: campaign.ads.length })}
+                      </span>
+                      <NarrowSummary metrics={campaign} currency={currency} />
+                    </div>
+                  </div>
                 </th>
-                <MetricCells metrics={campaign} currency={report.currency} salesCurrency={salesCurrency} />
+                <MetricCells metrics={campaign} currency={currency} />
               </tr>,
               ...(isOpen && campaign.ads.length === 0
                 ? [
                     <tr key={`${campaign.campaignId}:none`} id={adsId} className="bg-slate-50/70">
-                      <td colSpan={7} className="td pl-12 text-slate-500">
+                      <td colSpan={columnCount} className="td pl-9 text-slate-500">
                         {t('marketing.campaigns.noAds')}
                       </td>
                     </tr>,
@@ -176,11 +211,21 @@ export function CampaignTable({ report }: { report: RoiReport }) {
                       {...metricAttributes(ad)}
                       className="bg-slate-50/70"
                     >
-                      <th scope="row" className="td pl-12 text-left font-normal text-slate-700">
-                        {ad.adName}
-                        <span className="ml-2 font-mono text-xs text-slate-400">{ad.adId}</span>
+                      <th
+                        scope="row"
+                        className="td pl-9 text-left font-normal whitespace-normal text-slate-700"
+                      >
+                        <Link
+                          to={adLeadsHref(ad.adId, ad.adName)}
+                          data-testid={`ad-leads-link-${ad.adId}`}
+                          title={t('marketing.campaigns.openLeads')}
+                          className="hover:text-indigo-700 hover:underline"
+                        >
+                          {ad.adName}
+                        </Link>
+                        <NarrowSummary metrics={ad} currency={currency} />
                       </th>
-                      <MetricCells metrics={ad} currency={report.currency} salesCurrency={salesCurrency} />
+                      <MetricCells metrics={ad} currency={currency} />
                     </tr>
                   ))
                 : []),
@@ -192,8 +237,9 @@ export function CampaignTable({ report }: { report: RoiReport }) {
               <span className="block text-xs font-normal text-slate-500">
                 {t('marketing.campaigns.unattributedHint')}
               </span>
+              <NarrowSummary metrics={unattributed} currency={currency} />
             </th>
-            <MetricCells metrics={unattributed} currency={report.currency} salesCurrency={salesCurrency} />
+            <MetricCells metrics={unattributed} currency={currency} />
           </tr>
         </tbody>
       </table>

@@ -1,77 +1,127 @@
-import type { StatsReport } from '@crm/contracts/browser';
+import type { MarketingReport, ReportMetrics } from '@crm/contracts/browser';
 import { useTranslation } from 'react-i18next';
+import { InfoTooltip } from '../../components/info-tooltip';
 import { useFormatters } from '../../lib/format';
 
-type KpiCardProps = { testId: string; label: string; value: number | null; display: string; hint?: string };
+/** The KPIs in the order the cards show them; the key names the label, the formula and the test id. */
+const KPIS = [
+  'spend',
+  'leads',
+  'opportunities',
+  'sales',
+  'revenue',
+  'cpl',
+  'costPerOpportunity',
+  'costPerSale',
+  'roas',
+  'roi',
+] as const;
+export type Kpi = (typeof KPIS)[number];
 
-function KpiCard({ testId, label, value, display, hint }: KpiCardProps) {
-  return (
-    <div data-testid={testId} data-value={value === null ? '' : String(value)} className="card p-4">
-      <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
-      <p
-        className="mt-2 truncate text-xl font-semibold xl:text-2xl tabular-nums text-slate-900"
-        title={display}
-      >
-        {display}
-      </p>
-      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
-    </div>
-  );
-}
+const TEST_IDS: Record<Kpi, string> = {
+  spend: 'kpi-spend',
+  leads: 'kpi-leads',
+  opportunities: 'kpi-opportunities',
+  sales: 'kpi-sales',
+  revenue: 'kpi-revenue',
+  cpl: 'kpi-cpl',
+  costPerOpportunity: 'kpi-cost-per-opportunity',
+  costPerSale: 'kpi-cost-per-sale',
+  roas: 'kpi-roas',
+  roi: 'kpi-roi',
+};
 
-/** Currency to show revenue in: the sales' own currency when there is exactly one, else the ad account's. */
-export function revenueCurrency(report: Pick<StatsReport, 'currency' | 'salesCurrencies'>): string {
-  return report.salesCurrencies.length === 1 && report.salesCurrencies[0]
-    ? report.salesCurrencies[0]
-    : report.currency;
-}
+type Shown = { value: number | null; display: string };
 
-export function KpiCards({ report }: { report: StatsReport }) {
+/** A KPI's raw value and how it reads: money in the report's currency, counts, ×, %; "—" when undefined. */
+export function useMetricText(): (metrics: ReportMetrics, kpi: Kpi, currency: string) => Shown {
   const { t } = useTranslation();
   const format = useFormatters();
-  const { totals, currency } = report;
   const dash = t('common.none');
+  return (metrics, kpi, currency) => {
+    const money = (value: number | null): Shown => ({
+      value,
+      display: value === null ? dash : format.money(value, currency),
+    });
+    const count = (value: number): Shown => ({ value, display: format.integer(value) });
+    switch (kpi) {
+      case 'spend':
+        return money(metrics.spend);
+      case 'leads':
+        return count(metrics.leads);
+      case 'opportunities':
+        return count(metrics.opportunities);
+      case 'sales':
+        return count(metrics.sales);
+      case 'revenue':
+        return money(metrics.revenue);
+      case 'cpl':
+        return money(metrics.costPerLead);
+      case 'costPerOpportunity':
+        return money(metrics.costPerOpportunity);
+      case 'costPerSale':
+        return money(metrics.costPerSale);
+      case 'roas':
+        return {
+          value: metrics.roas,
+          display:
+            metrics.roas === null
+              ? dash
+              : t('marketing.kpi.roasValue', { value: format.number(metrics.roas, 2) }),
+        };
+      case 'roi':
+        return {
+          value: metrics.roiPercent,
+          display: metrics.roiPercent === null ? dash : format.percent(metrics.roiPercent),
+        };
+    }
+  };
+}
+
+/** The report's ten KPIs, each with its formula one keyboard focus away; "—" for a ratio with nothing to divide by. */
+export function KpiCards({ report }: { report: MarketingReport }) {
+  const { t } = useTranslation();
+  const metricText = useMetricText();
+  const { kpis, currency } = report;
 
   return (
-    <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-6">
-      <KpiCard
-        testId="kpi-spend"
-        label={t('marketing.kpi.spend')}
-        value={totals.spend}
-        display={format.money(totals.spend, currency)}
-      />
-      <KpiCard
-        testId="kpi-leads"
-        label={t('marketing.kpi.leads')}
-        value={totals.leads}
-        display={format.integer(totals.leads)}
-      />
-      <KpiCard
-        testId="kpi-cpl"
-        label={t('marketing.kpi.cpl')}
-        value={totals.costPerLead}
-        display={totals.costPerLead === null ? dash : format.money(totals.costPerLead, currency)}
-      />
-      <KpiCard
-        testId="kpi-opportunities"
-        label={t('marketing.kpi.opportunities')}
-        value={totals.opportunities}
-        display={format.integer(totals.opportunities)}
-      />
-      <KpiCard
-        testId="kpi-revenue"
-        label={t('marketing.kpi.revenue')}
-        value={totals.revenue}
-        display={format.money(totals.revenue, revenueCurrency(report))}
-        hint={t('marketing.kpi.salesCount', { count: totals.sales })}
-      />
-      <KpiCard
-        testId="kpi-roi"
-        label={t('marketing.kpi.roi')}
-        value={totals.roiPercent}
-        display={totals.roiPercent === null ? dash : format.percent(totals.roiPercent)}
-        hint={totals.roiPercent === null ? t('marketing.kpi.roiUndefined') : undefined}
-      />
-    </div>
+    <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
+      {KPIS.map((kpi) => {
+        const label = t(`marketing.kpi.${kpi}`);
+        const { value, display } = metricText(kpis, kpi, currency);
+        const hint =
+          kpi === 'sales' && kpis.refunds > 0
+            ? t('marketing.kpi.refundsCount', { count: kpis.refunds })
+            : value === null
+              ? kpi === 'roi' || kpi === 'roas'
+                ? t('marketing.kpi.roiUndefined')
+                : t('marketing.kpi.noBase')
+              : undefined;
+        return (
+          <li
+            key={kpi}
+            data-testid={TEST_IDS[kpi]}
+            data-value={value === null ? '' : String(value)}
+            className="card min-w-0 p-3 sm:p-4"
+          >
+            <div className="flex items-start justify-between gap-1">
+              <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</p>
+              <InfoTooltip
+                label={t('marketing.kpi.formulaLabel', { name: label })}
+                text={t(`marketing.kpi.formulas.${kpi}`, { currency })}
+                testId={`${TEST_IDS[kpi]}-formula`}
+              />
+            </div>
+            <p
+              className="mt-2 truncate text-lg font-semibold text-slate-900 tabular-nums xl:text-xl"
+              title={display}
+            >
+              {display}
+            </p>
+            {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -5,8 +5,9 @@ import type {
   LeadAdsPageView,
   PhoneNumberOption,
   PortfolioOption,
+  MarketingReport,
   RangePreset,
-  RoiReport,
+  ReportView,
   StatsReport,
 } from '@crm/contracts/browser';
 import {
@@ -16,7 +17,7 @@ import {
   useQueryClient,
   type QueryClient,
 } from '@tanstack/react-query';
-import { http, isApiError } from '../../api/http';
+import { buildUrl, http, isApiError } from '../../api/http';
 
 export type ReportQuery = { preset: RangePreset; since?: string; until?: string };
 export type AssetSelection = {
@@ -34,7 +35,7 @@ export const marketingKeys = {
   phoneNumbers: (businessId: string) => ['marketing', 'phone-numbers', businessId] as const,
   leadAdsPages: ['marketing', 'lead-ads-pages'] as const,
   stats: (query: ReportQuery) => ['marketing', 'stats', query] as const,
-  roi: (query: ReportQuery) => ['marketing', 'roi', query] as const,
+  report: (query: ReportQuery, view: ReportView) => ['marketing', 'report', query, view] as const,
 };
 
 /** Errors meaning the stored connection is no longer usable: the banner must be refreshed. */
@@ -106,7 +107,7 @@ export function useConnectAssets() {
     onSuccess: (status) => {
       queryClient.setQueryData(marketingKeys.tokenStatus, status);
       void queryClient.invalidateQueries({ queryKey: ['marketing', 'stats'] });
-      void queryClient.invalidateQueries({ queryKey: ['marketing', 'roi'] });
+      void queryClient.invalidateQueries({ queryKey: ['marketing', 'report'] });
     },
     onError: (error) => refreshConnectionOn(error, queryClient),
   });
@@ -155,13 +156,17 @@ export function useStatsReport(query: ReportQuery, enabled: boolean) {
   });
 }
 
-export function useRoiReport(query: ReportQuery, enabled: boolean) {
+/** The Marketing Hub's one report of a range and view: KPIs, campaigns → ads, daily series, funnel, money. */
+export function useMarketingReport(query: ReportQuery, view: ReportView, enabled = true) {
   const queryClient = useQueryClient();
   return useQuery({
-    queryKey: marketingKeys.roi(query),
+    queryKey: marketingKeys.report(query, view),
     queryFn: async ({ signal }) => {
       try {
-        return await http<RoiReport>('/crm/marketing/stats/roi', { query: reportParams(query), signal });
+        return await http<MarketingReport>('/crm/marketing/report', {
+          query: { ...reportParams(query), view },
+          signal,
+        });
       } catch (error) {
         refreshConnectionOn(error, queryClient);
         throw error;
@@ -170,4 +175,9 @@ export function useRoiReport(query: ReportQuery, enabled: boolean) {
     enabled,
     placeholderData: keepPreviousData,
   });
+}
+
+/** Where the browser downloads the same report as CSV (the gateway answers it as an attachment). */
+export function reportCsvHref(query: ReportQuery, view: ReportView): string {
+  return buildUrl('/crm/marketing/stats/export.csv', { ...reportParams(query), view });
 }

@@ -1,30 +1,51 @@
+import type { ReportView } from '@crm/contracts/browser';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { DownloadIcon } from '../../components/icons';
 import { Notice } from '../../components/notice';
 import { SkeletonBlock, SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
 import { CampaignTable } from './campaign-table';
 import { KpiCards } from './kpi-cards';
-import { useRoiReport, useStatsReport } from './marketing-api';
+import { reportCsvHref, useMarketingReport } from './marketing-api';
+import { MarketingCharts } from './marketing-charts';
 import { MetaErrorNotice } from './meta-error-notice';
 import { RangeSelector } from './range-selector';
-import { initialRange, rangeProblem, toReportQuery, type RangeState } from './report-range';
+import { ReportNotices } from './report-notices';
+import { initialRange, rangeProblem, readReportView, toReportQuery, type RangeState } from './report-range';
+import { ViewCaption, ViewSwitch } from './view-switch';
 
-/** KPIs and the campaign ROI table for a date range (shown once Meta is connected and set up). */
+/**
+ * The Marketing Hub's report for a date range and a view (`?view=`, period by default): KPIs, charts and campaigns
+ * → ads, all from one request. Shown once Meta is connected and set up.
+ */
 export function MarketingDashboard() {
   const { t } = useTranslation();
   const format = useFormatters();
+  const [params, setParams] = useSearchParams();
+  const view = readReportView(params.get('view'));
   const [range, setRange] = useState<RangeState>(() => initialRange());
   const valid = rangeProblem(range) === null;
   const query = toReportQuery(range);
-  const stats = useStatsReport(query, valid);
-  const roi = useRoiReport(query, valid);
-  const report = stats.data;
+  const result = useMarketingReport(query, view, valid);
+  const report = result.data;
+  const dimmed = result.isPlaceholderData ? 'opacity-60 transition-opacity' : '';
+
+  const setView = (next: ReportView) =>
+    setParams(
+      (current) => {
+        const updated = new URLSearchParams(current);
+        updated.set('view', next);
+        return updated;
+      },
+      { replace: true },
+    );
 
   return (
     <section aria-labelledby="marketing-dashboard-title" className="space-y-5">
-      <div className="flex flex-col gap-4 lg:flex-row lg:items-end lg:justify-between">
-        <div>
+      <div className="flex flex-col gap-4 xl:flex-row xl:items-start xl:justify-between">
+        <div className="min-w-0">
           <h2 id="marketing-dashboard-title" className="text-lg font-semibold text-slate-900">
             {t('marketing.dashboard.title')}
           </h2>
@@ -42,69 +63,80 @@ export function MarketingDashboard() {
             </p>
           ) : null}
         </div>
-        <RangeSelector value={range} onChange={setRange} />
+        <div className="flex flex-wrap items-start gap-x-4 gap-y-3">
+          <RangeSelector value={range} onChange={setRange} />
+          <ViewSwitch value={view} onChange={setView} />
+          {valid ? (
+            <a
+              href={reportCsvHref(query, view)}
+              download
+              data-testid="export-csv"
+              className="btn-secondary mt-5"
+            >
+              <DownloadIcon aria-hidden="true" size={16} />
+              {t('marketing.export')}
+            </a>
+          ) : null}
+        </div>
       </div>
 
-      {report?.currencyMismatch ? (
-        <Notice
-          tone="warning"
-          testId="currency-mismatch-warning"
-          title={t('marketing.dashboard.currencyMismatchTitle')}
-        >
-          {t('marketing.dashboard.currencyMismatch', {
-            currency: report.currency,
-            salesCurrencies: report.salesCurrencies.join(', '),
-          })}
-        </Notice>
-      ) : null}
-      {report?.stale || roi.data?.stale ? (
+      {report?.stale ? (
         <Notice tone="info" testId="stale-warning" title={t('marketing.dashboard.staleTitle')}>
           {t('marketing.dashboard.stale')}
-          {report?.snapshotAt ? (
+          {report.snapshotAt ? (
             <span data-testid="stale-snapshot-at" className="mt-1 block text-xs">
               {t('marketing.dashboard.snapshotAt', { date: format.dateTime(report.snapshotAt) })}
             </span>
           ) : null}
         </Notice>
       ) : null}
+      {report && !result.isError ? <ReportNotices report={report} /> : null}
 
-      {!valid ? null : stats.isPending ? (
-        <div role="status" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-6">
+      {!valid ? (
+        <p className="card px-4 py-6 text-sm text-slate-500">{t('marketing.range.chooseDates')}</p>
+      ) : result.isPending ? (
+        <div role="status" className="space-y-4">
           <span className="sr-only">{t('common.loading')}</span>
-          {Array.from({ length: 6 }, (_, index) => (
-            <SkeletonBlock key={index} className="h-24" />
-          ))}
+          <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
+            {Array.from({ length: 10 }, (_, index) => (
+              <SkeletonBlock key={index} className="h-24" />
+            ))}
+          </div>
+          <SkeletonBlock className="h-64" />
+          <div className="card overflow-hidden">
+            <SkeletonTable columns={7} rows={4} />
+          </div>
         </div>
-      ) : stats.isError ? (
-        <MetaErrorNotice error={stats.error} onRetry={() => void stats.refetch()} />
+      ) : result.isError ? (
+        <MetaErrorNotice error={result.error} onRetry={() => void result.refetch()} />
       ) : report ? (
-        <div
-          aria-busy={stats.isFetching}
-          className={stats.isPlaceholderData ? 'opacity-60 transition-opacity' : ''}
-        >
-          <KpiCards report={report} />
+        <div aria-busy={result.isFetching} className={`space-y-5 ${dimmed}`}>
+          <section aria-labelledby="marketing-kpis-title" className="space-y-2">
+            <div className="flex flex-wrap items-center gap-2">
+              <h3 id="marketing-kpis-title" className="text-sm font-semibold text-slate-900">
+                {t('marketing.kpi.title')}
+              </h3>
+              <ViewCaption view={report.view} testId="kpis-view" />
+            </div>
+            <KpiCards report={report} />
+          </section>
+
+          <MarketingCharts report={report} />
+
+          <section aria-labelledby="marketing-campaigns-title" className="card overflow-hidden">
+            <div className="border-b border-slate-200 px-4 py-3">
+              <div className="flex flex-wrap items-center gap-2">
+                <h3 id="marketing-campaigns-title" className="text-sm font-semibold text-slate-900">
+                  {t('marketing.campaigns.title')}
+                </h3>
+                <ViewCaption view={report.view} testId="campaigns-view" />
+              </div>
+              <p className="text-xs text-slate-500">{t('marketing.campaigns.description')}</p>
+            </div>
+            <CampaignTable report={report} />
+          </section>
         </div>
       ) : null}
-
-      <div className="card overflow-hidden">
-        <div className="border-b border-slate-200 px-4 py-3">
-          <h3 className="text-sm font-semibold text-slate-900">{t('marketing.campaigns.title')}</h3>
-          <p className="text-xs text-slate-500">{t('marketing.campaigns.description')}</p>
-        </div>
-        {!valid ? (
-          <p className="px-4 py-6 text-sm text-slate-500">{t('marketing.range.chooseDates')}</p>
-        ) : roi.isPending ? (
-          <SkeletonTable columns={7} rows={4} />
-        ) : roi.isError ? (
-          <div className="p-4">
-            <MetaErrorNotice error={roi.error} onRetry={() => void roi.refetch()} />
-          </div>
-        ) : roi.data ? (
-          <div className={roi.isPlaceholderData ? 'opacity-60 transition-opacity' : ''}>
-            <CampaignTable report={roi.data} />
-          </div>
-        ) : null}
-      </div>
     </section>
   );
 }

@@ -1,37 +1,13 @@
-import type { RoiReport, StatsReport } from '@crm/contracts/browser';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { apiError, json, pending, stubFetch } from '../../test/fetch-stub';
-import { funnelMetrics, META_CONNECTED, META_DISCONNECTED, REPORT_META } from '../../test/fixtures';
+import { marketingReport, META_CONNECTED, META_DISCONNECTED } from '../../test/fixtures';
 import { renderWithApp } from '../../test/render';
-import { CampaignTable } from './campaign-table';
 import { MarketingPage } from './marketing-page';
 
 const disconnected = META_DISCONNECTED;
 const connected = META_CONNECTED;
-const metrics = funnelMetrics;
-const meta = REPORT_META;
-
-const stats: StatsReport = { ...meta, totals: metrics() };
-const roi: RoiReport = {
-  ...meta,
-  campaigns: [
-    {
-      ...metrics(),
-      campaignId: 'cmp-1',
-      campaignName: 'Preventa Polanco',
-      ads: [{ ...metrics({ spend: 2500 }), adId: 'ad-1', adName: 'Video recorrido', adsetId: 'set-1' }],
-    },
-  ],
-  unattributed: metrics({
-    spend: 0,
-    leads: 2,
-    opportunities: 0,
-    revenue: 0,
-    costPerLead: null,
-    roiPercent: null,
-  }),
-};
+const report = marketingReport();
 
 function renderMarketing(path = '/marketing') {
   return renderWithApp(<MarketingPage />, { path, route: '/marketing' });
@@ -71,8 +47,7 @@ describe('MarketingPage', () => {
   it('shows KPIs and campaigns in pesos, grouped the Mexican way, with human dates', async () => {
     const api = stubFetch({
       'GET /crm/marketing/token-status': connected,
-      'GET /crm/marketing/stats': stats,
-      'GET /crm/marketing/stats/roi': roi,
+      'GET /crm/marketing/report': report,
     });
     const { user } = renderMarketing();
 
@@ -81,26 +56,33 @@ describe('MarketingPage', () => {
     expect(screen.getByTestId('kpi-cpl')).toHaveTextContent('$125.00');
     expect(screen.getByTestId('kpi-roi')).toHaveTextContent(/2,268\.5\s?%/);
     expect(screen.getByText(/Del 28 oct 2026 al 26 nov 2026/)).toBeInTheDocument();
-    expect(api.calls('GET /crm/marketing/stats')[0]!.query.get('preset')).toBe('last_30d');
+    // One request for the whole report, in the default view.
+    expect(api.requests.map((request) => request.path)).toEqual([
+      '/crm/marketing/token-status',
+      '/crm/marketing/report',
+    ]);
+    const [request] = api.calls('GET /crm/marketing/report');
+    expect(request!.query.get('preset')).toBe('last_30d');
+    expect(request!.query.get('view')).toBe('period');
 
     const row = await screen.findByTestId('campaign-row-cmp-1');
     expect(within(row).getByText('Preventa Polanco')).toBeInTheDocument();
     expect(within(row).getByText('$118,422.56')).toBeInTheDocument();
-    expect(within(screen.getByTestId('unattributed-row')).getAllByText('—').length).toBe(2);
+    // CPL, cost per opportunity, cost per sale, ROAS and ROI have nothing to divide by.
+    expect(within(screen.getByTestId('unattributed-row')).getAllByText('—').length).toBe(5);
 
-    await user.click(within(row).getByRole('button', { name: /Preventa Polanco/ }));
+    await user.click(within(row).getByRole('button', { name: 'Mostrar anuncios de Preventa Polanco' }));
     expect(within(screen.getByTestId('ad-row-ad-1')).getByText('$2,500.00')).toBeInTheDocument();
   });
 
-  it('keeps the KPIs and says why when the report fails', async () => {
+  it('says why when the report fails', async () => {
     stubFetch({
       'GET /crm/marketing/token-status': connected,
-      'GET /crm/marketing/stats': () =>
+      'GET /crm/marketing/report': () =>
         json(
           { statusCode: 429, code: 'META_RATE_LIMITED', message: 'slow', details: { retryAfterSeconds: 30 } },
           429,
         ),
-      'GET /crm/marketing/stats/roi': roi,
     });
     renderMarketing();
     expect(await screen.findByTestId('meta-error')).toHaveTextContent(
@@ -120,20 +102,5 @@ describe('MarketingPage', () => {
     const select = await screen.findByTestId('wizard-portfolio');
     expect(within(select).getByRole('option', { name: 'Inmobiliaria Sol (verificado)' })).toBeInTheDocument();
     expect(within(select).getByRole('option', { name: 'Otra (sin verificar)' })).toBeInTheDocument();
-  });
-});
-
-describe('CampaignTable', () => {
-  it('says there was no activity when the range is empty', () => {
-    renderWithApp(
-      <CampaignTable
-        report={{
-          ...roi,
-          campaigns: [],
-          unattributed: metrics({ leads: 0, opportunities: 0, revenue: 0, sales: 0 }),
-        }}
-      />,
-    );
-    expect(screen.getByText('Sin actividad en el periodo')).toBeInTheDocument();
   });
 });

@@ -1,4 +1,4 @@
-import type { RangePreset } from '@crm/contracts/browser';
+import { DEFAULT_REPORT_VIEW, REPORT_VIEWS, type RangePreset, type ReportView } from '@crm/contracts/browser';
 import type { ReportQuery } from './marketing-api';
 
 export type RangeState = { preset: RangePreset; since: string; until: string };
@@ -34,4 +34,9 @@ export function toReportQuery(range: RangeState): ReportQuery {
   return range.preset === 'custom'
     ? { preset: 'custom', since: range.since, until: range.until }
     : { preset: range.preset };
+}
+
+/** The report view kept in the address bar (`?view=cohort`); anything else is the default view. */
+export function readReportView(value: string | null): ReportView {
+  return REPORT_VIEWS.find((view) => view === value) ?? DEFAULT_REPORT_VIEW;
 }
