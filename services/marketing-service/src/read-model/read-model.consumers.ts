@@ -30,6 +30,7 @@ function on<S extends EventSubject>(
 /** Every event the read model follows, one durable consumer each (a consumer follows one subject). */
 export const READ_MODEL_HANDLERS: readonly ReadModelHandler[] = [
   on('lead-created', Events.leadCreated, (model, event) => model.onLeadCreated(event)),
+  on('lead-attributed', Events.leadAttributed, (model, event) => model.onLeadAttributed(event)),
   on('opportunity-created', Events.opportunityCreated, (model, event) => model.onOpportunity(event)),
   on('opportunity-updated', Events.opportunityUpdated, (model, event) => model.onOpportunity(event)),
   on('opportunity-won', Events.opportunityWon, (model, event) => model.onOpportunity(event)),
