@@ -229,7 +229,8 @@ export class ReadModelService {
   /**
    * A tenant whose read model was never rebuilt (data from before the read model existed, or written without events,
    * like the demo seed) is replayed from the CRM once, before its first report; concurrent first reports in this
-   * replica share the one rebuild (another replica's waits on the tenant's lock, then finds it done).
+   * replica share the one rebuild (another replica's may run its own at the same time: versions make both
+   * give the same state, and each ends with the same recompute).
    */
   async ensureBuilt(tenantId: string): Promise<void> {
     if (this.built.has(tenantId)) return;
