@@ -36,7 +36,7 @@ import {
   LeadImportRequest,
   StartLeadImportRequest,
 } from './lead-imports';
-import { LeadAssignedEvent, LeadUpdatedEvent, UpdateLeadRequest } from './leads';
+import { LeadAssignedEvent, LeadAttributedEvent, LeadUpdatedEvent, UpdateLeadRequest } from './leads';
 import { AdContextRequest, LeadTimelineRequest } from './lead-360';
 import {
   DeleteFxRateRequest,
@@ -262,6 +262,7 @@ export type EventMap = {
   [Events.leadStatusChanged]: LeadStatusChangedEvent;
   [Events.leadUpdated]: LeadUpdatedEvent;
   [Events.leadAssigned]: LeadAssignedEvent;
+  [Events.leadAttributed]: LeadAttributedEvent;
   [Events.whatsappInbound]: WhatsappInboundEvent;
   [Events.whatsappStatus]: WhatsappStatusEvent;
   [Events.leadgenReceived]: LeadgenReceivedEvent;
@@ -286,6 +287,7 @@ export const EventPayloadClasses: { [S in EventSubject]: ClassConstructor<EventP
   [Events.leadStatusChanged]: LeadStatusChangedEvent,
   [Events.leadUpdated]: LeadUpdatedEvent,
   [Events.leadAssigned]: LeadAssignedEvent,
+  [Events.leadAttributed]: LeadAttributedEvent,
   [Events.whatsappInbound]: WhatsappInboundEvent,
   [Events.whatsappStatus]: WhatsappStatusEvent,
   [Events.leadgenReceived]: LeadgenReceivedEvent,

@@ -7,6 +7,7 @@ import {
   IsEmail,
   IsIn,
   IsISO8601,
+  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -17,7 +18,15 @@ import {
 } from 'class-validator';
 import { TenantRequest } from './common';
 import type { IsoInstant } from './model/common';
-import { LEAD_STATUSES, type LeadStatus } from './model/crm';
+import {
+  LEAD_STATUSES,
+  OPPORTUNITY_STATUSES,
+  SALE_STATUSES,
+  type AttributionLeadFacts,
+  type LeadStatus,
+  type OpportunityStatus,
+  type SaleStatus,
+} from './model/crm';
 import {
   LEAD_ASSIGNMENT_REASONS,
   LEAD_UPDATABLE_FIELDS,
@@ -139,4 +148,104 @@ export class LeadAssignedEvent extends TenantRequest {
 
   @IsISO8601()
   assignedAt!: IsoInstant;
+}
+
+/** An opportunity of an attributed lead, as it stood when the attribution was committed. */
+export class AttributedOpportunityFacts {
+  @IsUUID()
+  opportunityId!: string;
+
+  @IsIn(OPPORTUNITY_STATUSES)
+  status!: OpportunityStatus;
+
+  @IsISO8601()
+  createdAt!: IsoInstant;
+
+  @ValidateIf(presentAndNotNull)
+  @IsISO8601()
+  closedAt!: IsoInstant | null;
+
+  /** The row's `updated_at`: its version. */
+  @IsISO8601()
+  updatedAt!: IsoInstant;
+}
+
+/** A sale of an attributed lead, as it stood when the attribution was committed. */
+export class AttributedSaleFacts {
+  @IsUUID()
+  saleId!: string;
+
+  @ValidateIf(presentAndNotNull)
+  @IsUUID()
+  opportunityId!: string | null;
+
+  @IsNumber()
+  amount!: number;
+
+  @IsString()
+  currency!: string;
+
+  @IsIn(SALE_STATUSES)
+  status!: SaleStatus;
+
+  @ValidateIf(presentAndNotNull)
+  @IsISO8601()
+  completedAt!: IsoInstant | null;
+
+  @ValidateIf(presentAndNotNull)
+  @IsISO8601()
+  refundedAt!: IsoInstant | null;
+
+  /** The row's `updated_at`: its version. */
+  @IsISO8601()
+  updatedAt!: IsoInstant;
+}
+
+/** How an existing lead got its attribution: a Click-to-WhatsApp ad's referral, or a Lead Ads form. */
+export const LEAD_ATTRIBUTION_CHANNELS = ['whatsapp_ad', 'lead_form'] as const;
+export type LeadAttributionChannel = (typeof LEAD_ATTRIBUTION_CHANNELS)[number];
+
+/**
+ * A lead that already existed (typed in, imported, a plain WhatsApp contact, an organic Lead Ads lead) got a Meta ad
+ * or, from a Lead Ads form without one, became a Meta lead (`lead_source` becomes `META_ADS`). A lead created with its ad announces it in `lead.created` instead; a lead gets
+ * an ad at most once. The payload is the lead's attribution facts as committed with the attribution (the shape
+ * of `crm.attribution.facts`): the lead versioned by its `updatedAt`, and its opportunities and sales so far, each
+ * with its own version — a consumer that kept nothing of a non-Meta lead can count everything it already did.
+ */
+export class LeadAttributedEvent extends TenantRequest implements AttributionLeadFacts {
+  @IsUUID()
+  leadId!: string;
+
+  @IsIn(LEAD_ATTRIBUTION_CHANNELS)
+  channel!: LeadAttributionChannel;
+
+  /** Null for a Lead Ads form without an ad (organic, test): the lead becomes a Meta lead without an ad. */
+  @ValidateIf(presentAndNotNull)
+  @IsString()
+  metaAdId!: string | null;
+
+  @ValidateIf(presentAndNotNull)
+  @IsString()
+  metaAdsetId!: string | null;
+
+  @ValidateIf(presentAndNotNull)
+  @IsString()
+  metaCampaignId!: string | null;
+
+  @IsISO8601()
+  createdAt!: IsoInstant;
+
+  /** The lead row's `updated_at` after the attribution: the version of the lead's state, and when it happened. */
+  @IsISO8601()
+  updatedAt!: IsoInstant;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AttributedOpportunityFacts)
+  opportunities!: AttributedOpportunityFacts[];
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AttributedSaleFacts)
+  sales!: AttributedSaleFacts[];
 }

@@ -127,6 +127,8 @@ export const Events = {
   leadStatusChanged: 'evt.crm.lead.status-changed',
   leadUpdated: 'evt.crm.lead.updated',
   leadAssigned: 'evt.crm.lead.assigned',
+  /** issue 8: an existing lead got a Meta ad (CTWA referral or Lead Ads form from its phone or email). */
+  leadAttributed: 'evt.crm.lead.attributed',
   whatsappInbound: 'evt.meta.whatsapp.inbound',
   whatsappStatus: 'evt.meta.whatsapp.status',
   leadgenReceived: 'evt.meta.leadgen.received',

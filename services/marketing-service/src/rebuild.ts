@@ -14,8 +14,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `npm run rebuild:marketing -- <tenantId>`: replay one tenant's Meta leads, opportunities and sales from crm-service
- * (`crm.attribution.facts`, keyset pages over NATS) into fresh read-model rows, atomically (see
- * ReadModelService.rebuild). The running services keep consuming events meanwhile; this process consumes none.
+ * (`crm.attribution.facts`, keyset pages over NATS, `REBUILD_PAGE_SIZE` leads each, one page in memory at a time)
+ * into the read model, then recompute its facts (see ReadModelService.rebuild). The running services keep consuming events meanwhile; this process consumes none.
  * Needs DATABASE_URL (the app role) and NATS_URL, with crm-service and meta-ads-service running.
  */
 async function main(): Promise<void> {
@@ -36,11 +36,13 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['error', 'warn'] });
   try {
     let last = 0;
-    const result = await app.get(ReadModelService).rebuild(tenantId, (leads) => {
-      if (leads - last >= 50_000) {
-        last = leads;
-        console.log(`marketing-service: read ${leads.toLocaleString('en')} leads…`);
-      }
+    const result = await app.get(ReadModelService).rebuild(tenantId, {
+      onPage: (leads) => {
+        if (leads - last >= 50_000) {
+          last = leads;
+          console.log(`marketing-service: stored ${leads.toLocaleString('en')} leads…`);
+        }
+      },
     });
     console.log(
       `marketing-service: tenant ${tenantId} rebuilt in ${(result.ms / 1000).toFixed(1)} s: ` +

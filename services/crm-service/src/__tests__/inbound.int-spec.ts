@@ -4,6 +4,7 @@ import {
   Rpc,
   type EventPayload,
   type EventSubject,
+  type LeadAttributedEvent,
   type LeadCreatedEvent,
   type LeadView,
   type LeadgenReceivedEvent,
@@ -24,11 +25,13 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
   let crm: CrmTestApp;
   let tenant: TestTenant;
   let created: LeadCreatedEvent[];
+  let attributed: LeadAttributedEvent[];
 
   beforeAll(async () => {
     crm = await startCrmTestApp();
     tenant = await createTestTenant(crm.db, 'Inbound');
     created = await collectEvents(crm.jetstream, Events.leadCreated, tenant.tenantId);
+    attributed = await collectEvents(crm.jetstream, Events.leadAttributed, tenant.tenantId);
   });
 
   afterAll(async () => {
@@ -121,13 +124,22 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
     ]);
   });
 
-  it('attaches CTWA attribution to an existing lead that has none, and never overwrites it', async () => {
+  it('attaches CTWA attribution to an existing lead that has none, announces it once, and never overwrites it', async () => {
     const phone = '+5215570002000';
     const existing = await crm.rpc.call(Rpc.crm.createLead, {
       tenantId: tenant.tenantId,
       name: 'Mario Ya Existía',
       phone,
       leadSource: 'REFERRAL',
+    });
+    const opportunity = await crm.rpc.call(Rpc.crm.createOpportunity, {
+      tenantId: tenant.tenantId,
+      actorUserId: tenant.users.ceo.id,
+      actorRole: 'ceo',
+      leadId: existing.id,
+      title: 'Antes del anuncio',
+      value: 500,
+      currency: 'MXN',
     });
     const first = inbound({
       from: phone,
@@ -154,6 +166,27 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
       metaCampaignId: '77700',
       ctwaClid: 'clid-1',
     });
+    // One lead.attributed (the second message changed nothing), versioned by the row and carrying the opportunity.
+    await waitFor(() => attributed.some((e) => e.leadId === existing.id), { what: 'lead.attributed' });
+    await sleep(300);
+    const mine = attributed.filter((e) => e.leadId === existing.id);
+    expect(mine).toEqual([
+      {
+        tenantId: tenant.tenantId,
+        leadId: existing.id,
+        channel: 'whatsapp_ad',
+        metaAdId: '777',
+        metaAdsetId: '7770',
+        metaCampaignId: '77700',
+        createdAt: existing.createdAt,
+        updatedAt: leads[0].updatedAt,
+        opportunities: [
+          expect.objectContaining({ opportunityId: opportunity.id, status: 'pending', closedAt: null }),
+        ],
+        sales: [],
+      },
+    ]);
+    expect(new Date(mine[0].updatedAt).getTime()).toBeGreaterThan(new Date(existing.createdAt).getTime());
   });
 
   it('creates a WHATSAPP lead for an unknown number without referral, and nothing for a known one', async () => {
@@ -264,6 +297,10 @@ describe('crm-service: Meta inbound events (JetStream consumers)', () => {
       metaAdId: '999',
     });
     expect((await rowByPhone(phone))[0].meta_leadgen_id).toBe(leadgenId);
+    await waitFor(() => attributed.some((e) => e.leadId === existing.id), { what: 'lead.attributed' });
+    expect(attributed.filter((e) => e.leadId === existing.id)).toEqual([
+      expect.objectContaining({ channel: 'lead_form', metaAdId: '999', opportunities: [], sales: [] }),
+    ]);
     const orphans: unknown[] = await crm.db.query(
       `SELECT 1 FROM crm.leads WHERE tenant_id = $1 AND (name = 'Sin Teléfono' OR meta_leadgen_id = $2)`,
       [tenant.tenantId, withoutPhone],

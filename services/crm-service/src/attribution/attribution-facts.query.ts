@@ -27,19 +27,11 @@ type FactsRow = {
   }[];
 };
 
-/**
- * One keyset page (by lead id) of the tenant's META_ADS leads, each with its opportunities and sales: what the
- * marketing read model is rebuilt from. Three index lookups per lead (leads by (tenant, id); opportunities and sales
- * by (tenant, lead)).
- */
-const FACTS_PAGE_SQL = `
-  WITH page AS (
-    SELECT id, created_at, updated_at, meta_ad_id, meta_adset_id, meta_campaign_id
-      FROM crm.leads
-     WHERE tenant_id = $1 AND lead_source = 'META_ADS' AND ($2::uuid IS NULL OR id > $2::uuid)
-     ORDER BY id
-     LIMIT $3
-  )
+const LEAD_COLUMNS = 'id, created_at, updated_at, meta_ad_id, meta_adset_id, meta_campaign_id';
+
+/** The leads selected by `leads` (a query of `LEAD_COLUMNS` over crm.leads), each with its opportunities and sales. */
+const factsSql = (leads: string): string => `
+  WITH page AS (${leads})
   SELECT p.*,
          (SELECT coalesce(json_agg(json_build_object(
                    'id', o.id, 'status', o.status, 'created_at', o.created_at, 'closed_at', o.closed_at,
@@ -53,6 +45,22 @@ const FACTS_PAGE_SQL = `
     FROM page p
    ORDER BY p.id`;
 
+/**
+ * One keyset page (by lead id) of the tenant's META_ADS leads, each with its opportunities and sales: what the
+ * marketing read model is rebuilt from. Three index lookups per lead (leads by (tenant, id); opportunities and sales
+ * by (tenant, lead)).
+ */
+const FACTS_PAGE_SQL = factsSql(`
+    SELECT ${LEAD_COLUMNS}
+      FROM crm.leads
+     WHERE tenant_id = $1 AND lead_source = 'META_ADS' AND ($2::uuid IS NULL OR id > $2::uuid)
+     ORDER BY id
+     LIMIT $3`);
+
+/** One META_ADS lead with its opportunities and sales (`lead.attributed`). */
+const LEAD_FACTS_SQL = factsSql(`
+    SELECT ${LEAD_COLUMNS} FROM crm.leads WHERE tenant_id = $1 AND id = $2 AND lead_source = 'META_ADS'`);
+
 const instant = (value: string | Date): string => new Date(value).toISOString();
 const optionalInstant = (value: string | Date | null): string | null => (value ? instant(value) : null);
 
@@ -63,7 +71,21 @@ export async function attributionFactsPage(
   limit: number,
 ): Promise<AttributionLeadFacts[]> {
   const rows: FactsRow[] = await db.query(FACTS_PAGE_SQL, [tenantId, afterLeadId, limit]);
-  return rows.map((row) => ({
+  return rows.map(toLeadFacts);
+}
+
+/** The lead's attribution facts as this transaction sees them; null when it is not a META_ADS lead of the tenant. */
+export async function attributionFactsOfLead(
+  db: EntityManager,
+  tenantId: string,
+  leadId: string,
+): Promise<AttributionLeadFacts | null> {
+  const rows: FactsRow[] = await db.query(LEAD_FACTS_SQL, [tenantId, leadId]);
+  return rows[0] ? toLeadFacts(rows[0]) : null;
+}
+
+function toLeadFacts(row: FactsRow): AttributionLeadFacts {
+  return {
     leadId: row.id,
     createdAt: instant(row.created_at),
     updatedAt: instant(row.updated_at),
@@ -87,5 +109,5 @@ export async function attributionFactsPage(
       refundedAt: optionalInstant(s.refunded_at),
       updatedAt: instant(s.updated_at),
     })),
-  }));
+  };
 }

@@ -4,11 +4,13 @@ import {
   DomainError,
   Events,
   normalizePhone,
+  type LeadAttributionChannel,
   type LeadgenReceivedEvent,
   type WhatsappInboundEvent,
 } from '@crm/contracts';
 import { OutboxService, ProcessedEvents, TenantDatabase } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
+import { attributionFactsOfLead } from '../attribution/attribution-facts.query';
 import { previewOf, windowEndsAt } from '../chats/chat-rules';
 import { ConversationStore } from '../chats/conversation-store';
 import { MessageStore } from '../chats/message-store';
@@ -80,7 +82,8 @@ export class InboundService {
           ...attribution,
         });
         if (!created) {
-          attributed = await this.leads.attachAttribution(manager, tenantId, { phone }, attribution, null);
+          const leadId = await this.leads.attachAttribution(manager, tenantId, { phone }, attribution, null);
+          attributed = await this.announceAttribution(manager, tenantId, leadId, 'whatsapp_ad');
         }
       } else {
         created = await this.leads.insertIfAbsent(manager, tenantId, { name, phone, leadSource: 'WHATSAPP' });
@@ -170,19 +173,40 @@ export class InboundService {
         // The same person (or a WhatsApp contact with this phone that landed meanwhile: the phone's unique index).
         const leadId = existing ?? (phone ? await this.leads.findIdByPhone(manager, tenantId, phone) : null);
         if (leadId) {
-          attributed = await this.leads.attachAttribution(
+          const changed = await this.leads.attachAttribution(
             manager,
             tenantId,
             { id: leadId },
             { ...attribution, ctwaClid: null },
             event.leadgenId,
           );
+          attributed = await this.announceAttribution(manager, tenantId, changed, 'lead_form');
         }
       }
       return { duplicate: false, createdLeadId: created?.id ?? null, attributed, optedOut: false };
     });
     this.afterCommit(`leadgen ${event.leadgenId}`, outcome);
     return outcome;
+  }
+
+  /**
+   * An existing lead that just got its ad (`attachAttribution` returned its id): `lead.attributed` leaves through the
+   * outbox with this transaction, carrying the lead's opportunities and sales as this transaction sees them (the
+   * marketing read model counts them under the ad). A Lead Ads form without an ad (organic, test) makes the lead a
+   * Meta lead without an ad: announced too. True when the lead was attributed.
+   */
+  private async announceAttribution(
+    manager: EntityManager,
+    tenantId: string,
+    leadId: string | null,
+    channel: LeadAttributionChannel,
+  ): Promise<boolean> {
+    if (!leadId) return false;
+    // Never null: the lead is a META_ADS lead of the tenant since the update this transaction just made.
+    const facts = await attributionFactsOfLead(manager, tenantId, leadId);
+    if (facts)
+      await this.outbox.enqueue(manager, tenantId, Events.leadAttributed, { tenantId, channel, ...facts });
+    return true;
   }
 
   /**
@@ -249,7 +273,7 @@ export class InboundService {
   }
 
   private afterCommit(what: string, outcome: InboundOutcome): void {
-    if (outcome.createdLeadId || outcome.optedOut) this.outbox.kick();
+    if (outcome.createdLeadId || outcome.attributed || outcome.optedOut) this.outbox.kick();
     if (outcome.duplicate) this.logger.debug(`${what}: already applied`);
     else if (outcome.createdLeadId || outcome.attributed || outcome.optedOut) {
       this.logger.log(

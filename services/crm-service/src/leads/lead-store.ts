@@ -532,7 +532,8 @@ export class LeadStore {
 
   /**
    * Give the tenant's lead with this phone (or this id) its Meta attribution, only when it has none yet (neither an ad nor a
-   * click id) and, for a Lead Ads lead, when no other lead already carries that leadgen id. True when it changed.
+   * click id) and, for a Lead Ads lead, when no other lead already carries that leadgen id. The lead's id when it
+   * changed (the caller announces it: `lead.attributed`), else null.
    */
   async attachAttribution(
     db: EntityManager,
@@ -540,9 +541,9 @@ export class LeadStore {
     lead: { phone: string } | { id: string },
     attribution: MetaAttribution,
     metaLeadgenId: string | null,
-  ): Promise<boolean> {
+  ): Promise<string | null> {
     const byId = 'id' in lead;
-    const rows = await updateReturning(
+    const rows = await updateReturning<{ id: string }>(
       db,
       `UPDATE crm.leads
           SET lead_source = 'META_ADS', meta_ad_id = $3, meta_adset_id = $4, meta_campaign_id = $5,
@@ -562,7 +563,7 @@ export class LeadStore {
         metaLeadgenId,
       ],
     );
-    return rows.length > 0;
+    return rows[0]?.id ?? null;
   }
 
   /** Per (campaign, ad set, ad) facts of META_ADS leads for instants in [since, until) (see SUMMARY_SQL). */

@@ -1,7 +1,44 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { Events } from '@crm/contracts';
+import { Events, type EventPayload, type EventSubject } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import { ReadModelService } from './read-model.service';
+
+/** `maxDeliver` 0: transient failures are retried forever (with the service's capped backoff). */
+const FOREVER = 0;
+
+export const readModelDurable = (name: string): string => `marketing-service_read-model-${name}`;
+
+/** One durable consumer of the read model: the subject it follows and how its event changes the read model. */
+type ReadModelHandler = {
+  durable: string;
+  follow: (jetstream: JetStreamService, model: ReadModelService) => Promise<void>;
+};
+
+function on<S extends EventSubject>(
+  name: string,
+  subject: S,
+  apply: (model: ReadModelService, event: EventPayload<S>) => Promise<void>,
+): ReadModelHandler {
+  const durable = readModelDurable(name);
+  return {
+    durable,
+    follow: (jetstream, model) =>
+      jetstream.consume({ durable, subject, maxDeliver: FOREVER, handler: (event) => apply(model, event) }),
+  };
+}
+
+/** Every event the read model follows, one durable consumer each (a consumer follows one subject). */
+export const READ_MODEL_HANDLERS: readonly ReadModelHandler[] = [
+  on('lead-created', Events.leadCreated, (model, event) => model.onLeadCreated(event)),
+  on('lead-attributed', Events.leadAttributed, (model, event) => model.onLeadAttributed(event)),
+  on('opportunity-created', Events.opportunityCreated, (model, event) => model.onOpportunity(event)),
+  on('opportunity-updated', Events.opportunityUpdated, (model, event) => model.onOpportunity(event)),
+  on('opportunity-won', Events.opportunityWon, (model, event) => model.onOpportunity(event)),
+  on('opportunity-lost', Events.opportunityLost, (model, event) => model.onOpportunity(event)),
+  on('sale-completed', Events.saleCompleted, (model, event) => model.onSale(event, 'completed')),
+  on('sale-refunded', Events.saleRefunded, (model, event) => model.onSale(event, 'refunded')),
+  on('sale-updated', Events.saleUpdated, (model, event) => model.onSale(event, event.status)),
+];
 
 /**
  * Durable consumers of the read model (`<service>_<purpose>`). Every handler is idempotent and order-independent
@@ -9,20 +46,6 @@ import { ReadModelService } from './read-model.service';
  * without limit — a read model must not skip an event; a permanent one (invalid payload) is parked in
  * `marketing.dead_letters`.
  */
-export const READ_MODEL_DURABLES = {
-  leadCreated: 'marketing-service_read-model-lead-created',
-  opportunityCreated: 'marketing-service_read-model-opportunity-created',
-  opportunityUpdated: 'marketing-service_read-model-opportunity-updated',
-  opportunityWon: 'marketing-service_read-model-opportunity-won',
-  opportunityLost: 'marketing-service_read-model-opportunity-lost',
-  saleCompleted: 'marketing-service_read-model-sale-completed',
-  saleRefunded: 'marketing-service_read-model-sale-refunded',
-  saleUpdated: 'marketing-service_read-model-sale-updated',
-} as const;
-
-/** `maxDeliver` 0: transient failures are retried forever (with the service's capped backoff). */
-const FOREVER = 0;
-
 @Injectable()
 export class ReadModelConsumers implements OnApplicationBootstrap {
   constructor(
@@ -31,55 +54,6 @@ export class ReadModelConsumers implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const d = READ_MODEL_DURABLES;
-    const model = this.readModel;
-    await this.jetstream.consume({
-      durable: d.leadCreated,
-      subject: Events.leadCreated,
-      maxDeliver: FOREVER,
-      handler: (event) => model.onLeadCreated(event),
-    });
-    await this.jetstream.consume({
-      durable: d.opportunityCreated,
-      subject: Events.opportunityCreated,
-      maxDeliver: FOREVER,
-      handler: (event) => model.onOpportunity(event),
-    });
-    await this.jetstream.consume({
-      durable: d.opportunityUpdated,
-      subject: Events.opportunityUpdated,
-      maxDeliver: FOREVER,
-      handler: (event) => model.onOpportunity(event),
-    });
-    await this.jetstream.consume({
-      durable: d.opportunityWon,
-      subject: Events.opportunityWon,
-      maxDeliver: FOREVER,
-      handler: (event) => model.onOpportunity(event),
-    });
-    await this.jetstream.consume({
-      durable: d.opportunityLost,
-      subject: Events.opportunityLost,
-      maxDeliver: FOREVER,
-      handler: (event) => model.onOpportunity(event),
-    });
-    await this.jetstream.consume({
-      durable: d.saleCompleted,
-      subject: Events.saleCompleted,
-      maxDeliver: FOREVER,
-      handler: (event) => model.onSale(event, 'completed'),
-    });
-    await this.jetstream.consume({
-      durable: d.saleRefunded,
-      subject: Events.saleRefunded,
-      maxDeliver: FOREVER,
-      handler: (event) => model.onSale(event, 'refunded'),
-    });
-    await this.jetstream.consume({
-      durable: d.saleUpdated,
-      subject: Events.saleUpdated,
-      maxDeliver: FOREVER,
-      handler: (event) => model.onSale(event, event.status),
-    });
+    for (const handler of READ_MODEL_HANDLERS) await handler.follow(this.jetstream, this.readModel);
   }
 }

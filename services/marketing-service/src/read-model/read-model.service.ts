@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   Rpc,
+  type AttributionFactsPage,
   type AttributionLeadFacts,
+  type LeadAttributedEvent,
   type LeadCreatedEvent,
   type OpportunityCreatedEvent,
   type OpportunityLostEvent,
@@ -20,10 +22,12 @@ import {
   factsOfLead,
   sortFacts,
   type FactMap,
+  type LeadFacts,
+  type LeadState,
   type OpportunityState,
   type SaleState,
 } from './attribution-facts';
-import { ReadModelStore, type Versioned } from './read-model.store';
+import { ReadModelStore, type LeadIdRange, type Versioned } from './read-model.store';
 import { READ_MODEL_SETTINGS, type ReadModelSettings } from './read-model.settings';
 
 type OpportunityEvent =
@@ -40,6 +44,58 @@ export type RebuildResult = {
   facts: number;
   ms: number;
 };
+
+export type RebuildOptions = {
+  /** Leads per `crm.attribution.facts` page (default: the `REBUILD_PAGE_SIZE` setting). */
+  pageSize?: number;
+  /** After each page, with the leads read so far. */
+  onPage?: (leads: number) => void;
+};
+
+type LeadStateRows = {
+  leads: Versioned<LeadState & { adsetId: string | null; campaignId: string | null }>[];
+  opportunities: Versioned<OpportunityState>[];
+  sales: Versioned<SaleState & { opportunityId: string | null }>[];
+};
+
+/** CRM attribution facts (a rebuild page, a `lead.attributed`) as the versioned rows of the read model's state. */
+function stateOf(facts: readonly AttributionLeadFacts[]): LeadStateRows {
+  const at = (instant: string | null | undefined) => (instant ? new Date(instant) : null);
+  return {
+    leads: facts.map((l) => ({
+      leadId: l.leadId,
+      isMeta: true,
+      adId: l.metaAdId ?? null,
+      adsetId: l.metaAdsetId ?? null,
+      campaignId: l.metaCampaignId ?? null,
+      createdAt: new Date(l.createdAt),
+      version: new Date(l.updatedAt),
+    })),
+    opportunities: facts.flatMap((l) =>
+      l.opportunities.map((o) => ({
+        opportunityId: o.opportunityId,
+        leadId: l.leadId,
+        status: o.status,
+        createdAt: new Date(o.createdAt),
+        closedAt: at(o.closedAt),
+        version: new Date(o.updatedAt),
+      })),
+    ),
+    sales: facts.flatMap((l) =>
+      l.sales.map((s) => ({
+        saleId: s.saleId,
+        leadId: l.leadId,
+        opportunityId: s.opportunityId ?? null,
+        amount: s.amount,
+        currency: s.currency,
+        status: s.status,
+        completedAt: at(s.completedAt),
+        refundedAt: at(s.refundedAt),
+        version: new Date(s.updatedAt),
+      })),
+    ),
+  };
+}
 
 /**
  * The Marketing Hub read model: CRM events → each lead's state → the daily facts of both views.
@@ -86,6 +142,28 @@ export class ReadModelService {
         },
       ]),
     );
+  }
+
+  /**
+   * An existing lead got its ad (or, from an organic Lead Ads form, became a Meta lead). The event carries the lead
+   * (versioned by the CRM row's `updated_at` after the attribution, so a late or redelivered `lead.created` changes
+   * nothing) with its opportunities and sales as the CRM had them (each with its version: an older copy than the
+   * stored one is ignored, a newer one fills what this model never kept, e.g. a non-Meta lead's rows a rebuild
+   * dropped). The rule for the days: everything the lead did moves to its ad on the days it happened, as if the lead
+   * had come with the ad — cohort on the lead's creation day; period with the lead on its creation day, each
+   * opportunity on its creation day, a win or loss on its closing day, a sale on its completion day, a refund on its
+   * refund day (`factsOfLead`). Not on the day of the attribution: the CRM keeps no attribution time, and a rebuild
+   * (which replays the CRM's rows) must give exactly what the events gave. So a period that is already over can
+   * still change when one of its leads is attributed later.
+   */
+  async onLeadAttributed(event: LeadAttributedEvent): Promise<void> {
+    const state = stateOf([event]);
+    await this.apply(event.tenantId, event.leadId, async (db) => {
+      const leads = await this.store.upsertLeads(db, event.tenantId, state.leads);
+      const opportunities = await this.store.upsertOpportunities(db, event.tenantId, state.opportunities);
+      const sales = await this.store.upsertSales(db, event.tenantId, state.sales);
+      return leads + opportunities + sales;
+    });
   }
 
   async onOpportunity(event: OpportunityEvent): Promise<void> {
@@ -151,7 +229,8 @@ export class ReadModelService {
   /**
    * A tenant whose read model was never rebuilt (data from before the read model existed, or written without events,
    * like the demo seed) is replayed from the CRM once, before its first report; concurrent first reports in this
-   * replica share the one rebuild (another replica's waits on the tenant's lock, then finds it done).
+   * replica share the one rebuild (another replica's may run its own at the same time: versions make both
+   * give the same state, and each ends with the same recompute).
    */
   async ensureBuilt(tenantId: string): Promise<void> {
     if (this.built.has(tenantId)) return;
@@ -218,87 +297,89 @@ export class ReadModelService {
   // ---- rebuild ----
 
   /**
-   * Replay the tenant from the CRM (`crm.attribution.facts`, keyset pages) into fresh rows: the snapshot is read
-   * first (no transaction open across NATS), then, in one transaction holding the tenant's lock, stored (a stored
-   * state newer than the snapshot's — an event applied meanwhile — is kept), the rows the CRM no longer has are
-   * dropped and every fact is recomputed. Events arriving meanwhile wait for the lock, then apply on top.
+   * Replay the tenant from the CRM (`crm.attribution.facts`, keyset pages by lead id) in bounded memory: one page at
+   * a time is read (no transaction open across NATS), then stored in its own short transaction holding the tenant's
+   * lock exclusively (`storePage`); at the end, under the same lock, every fact is recomputed from the stored state
+   * (streamed, `recompute`) and the tenant is marked rebuilt. Only a page and the facts (days × ads × currencies, not
+   * leads) are ever in memory.
+   * Live events keep applying between pages and neither lose nor double-count anything: every state row keeps the
+   * newest version of the snapshot's and the events' (an older write changes nothing), a page adds the difference it
+   * makes to the facts as an event does, and the final recompute derives the facts from that state alone (undoing any
+   * drift the rebuild was run for). Events wait for the lock while a page or the recompute holds it, then apply on
+   * top.
    */
-  async rebuild(tenantId: string, onPage?: (leads: number) => void): Promise<RebuildResult> {
+  async rebuild(tenantId: string, options: RebuildOptions = {}): Promise<RebuildResult> {
     const started = Date.now();
     const startedAt = new Date(started - REBUILD_SKEW_MS);
-    const snapshot: AttributionLeadFacts[] = [];
-    let after: string | undefined;
+    const pageSize = options.pageSize ?? this.settings.rebuildPageSize;
+    const timezone = await this.resolveTimezone(tenantId);
+    // Pages add facts in the stored timezone (this one for a tenant without one); the recompute moves them to it.
+    await this.db.withTenant(tenantId, (db) => this.store.initTenant(db, tenantId, timezone));
+    const counts = { leads: 0, opportunities: 0, sales: 0 };
+    let after: string | null = null;
     for (;;) {
-      const page = await this.rpc.call(
+      const page: AttributionFactsPage = await this.rpc.call(
         Rpc.crm.attributionFacts,
-        { tenantId, afterLeadId: after, limit: this.settings.rebuildPageSize },
+        { tenantId, afterLeadId: after ?? undefined, limit: pageSize },
         this.settings.rpcTimeoutMs,
       );
-      snapshot.push(...page.leads);
-      onPage?.(snapshot.length);
+      // The ids this page answers for: after the previous page's last, up to its own last (no bound on the last page).
+      const range: LeadIdRange = { after, upTo: page.nextAfterLeadId };
+      const state = stateOf(page.leads);
+      await this.storePage(tenantId, range, state, startedAt);
+      counts.leads += state.leads.length;
+      counts.opportunities += state.opportunities.length;
+      counts.sales += state.sales.length;
+      options.onPage?.(counts.leads);
       if (!page.nextAfterLeadId) break;
       after = page.nextAfterLeadId;
     }
-    const timezone = await this.resolveTimezone(tenantId);
-    const leads = snapshot.map((l) => ({
-      leadId: l.leadId,
-      isMeta: true,
-      adId: l.metaAdId,
-      adsetId: l.metaAdsetId,
-      campaignId: l.metaCampaignId,
-      createdAt: new Date(l.createdAt),
-      version: new Date(l.updatedAt),
-    }));
-    const opportunities = snapshot.flatMap((l) =>
-      l.opportunities.map((o) => ({
-        opportunityId: o.opportunityId,
-        leadId: l.leadId,
-        status: o.status,
-        createdAt: new Date(o.createdAt),
-        closedAt: o.closedAt ? new Date(o.closedAt) : null,
-        version: new Date(o.updatedAt),
-      })),
-    );
-    const sales = snapshot.flatMap((l) =>
-      l.sales.map((s) => ({
-        saleId: s.saleId,
-        leadId: l.leadId,
-        opportunityId: s.opportunityId,
-        amount: s.amount,
-        currency: s.currency,
-        status: s.status,
-        completedAt: s.completedAt ? new Date(s.completedAt) : null,
-        refundedAt: s.refundedAt ? new Date(s.refundedAt) : null,
-        version: new Date(s.updatedAt),
-      })),
-    );
     let facts = 0;
     await this.db.withTenant(tenantId, async (db) => {
       await this.store.lockTenant(db, tenantId, 'exclusive');
       await this.store.setTimezone(db, tenantId, timezone, true);
-      await this.store.upsertLeads(db, tenantId, leads);
-      await this.store.upsertOpportunities(db, tenantId, opportunities);
-      await this.store.upsertSales(db, tenantId, sales);
-      await this.store.rememberIds(db, [
-        ...leads.map((l) => l.leadId),
-        ...opportunities.map((o) => o.opportunityId),
-        ...sales.map((s) => s.saleId),
-      ]);
-      await this.store.dropMissing(db, tenantId, startedAt);
       const rows = await this.recompute(db, tenantId, timezone);
       facts = rows.length;
       await this.store.replaceFacts(db, tenantId, rows);
     });
     this.zoned.add(tenantId);
-    const result = {
-      leads: leads.length,
-      opportunities: opportunities.length,
-      sales: sales.length,
-      facts,
-      ms: Date.now() - started,
-    };
+    const result = { ...counts, facts, ms: Date.now() - started };
     this.logger.log(`tenant ${tenantId}: read model rebuilt ${JSON.stringify(result)}`);
     return result;
+  }
+
+  /**
+   * One page of the CRM's snapshot: its rows stored (a stored state newer than the snapshot's — an event applied
+   * meanwhile — is kept), the rows of the page's lead-id range the CRM no longer has dropped (unless they changed
+   * since `startedAt`), and the difference this makes to the facts added, all in one transaction holding the
+   * tenant's lock.
+   */
+  private async storePage(
+    tenantId: string,
+    range: LeadIdRange,
+    state: LeadStateRows,
+    startedAt: Date,
+  ): Promise<void> {
+    await this.db.withTenant(tenantId, async (db) => {
+      await this.store.lockTenant(db, tenantId, 'exclusive');
+      const dayOf = dayBucketer((await this.store.timezoneOf(db, tenantId)) ?? 'UTC');
+      const factsOf = (leads: LeadFacts[]) => {
+        const into: FactMap = new Map();
+        for (const lead of leads) factsOfLead(lead, dayOf, into);
+        return into;
+      };
+      const before = factsOf(await this.store.leadsBetween(db, tenantId, range));
+      await this.store.upsertLeads(db, tenantId, state.leads);
+      await this.store.upsertOpportunities(db, tenantId, state.opportunities);
+      await this.store.upsertSales(db, tenantId, state.sales);
+      await this.store.dropMissing(db, tenantId, range, startedAt, {
+        leads: state.leads.map((l) => l.leadId),
+        opportunities: state.opportunities.map((o) => o.opportunityId),
+        sales: state.sales.map((s) => s.saleId),
+      });
+      const after = factsOf(await this.store.leadsBetween(db, tenantId, range));
+      await this.store.addFacts(db, tenantId, diffFacts(before, after));
+    });
   }
 
   /** Every fact of the tenant, from the stored state. */

@@ -8,6 +8,9 @@ import {
   type SaleState,
 } from './attribution-facts';
 
+/** Lead ids in `(after, upTo]`; a null bound is open. The range of one page of a rebuild. */
+export type LeadIdRange = { after: string | null; upTo: string | null };
+
 /** A state to store and its version (the CRM row's `updated_at`): an older version than the stored one is ignored. */
 export type Versioned<T> = T & { version: Date };
 
@@ -56,6 +59,10 @@ const toSale = (row: SaleRow): SaleState => ({
   completedAt: row.completed_at,
   refundedAt: row.refunded_at,
 });
+
+/** `column` in the `LeadIdRange` passed as $2 (after) and $3 (up to). */
+const IN_RANGE = (column: string) =>
+  `($2::uuid IS NULL OR ${column} > $2::uuid) AND ($3::uuid IS NULL OR ${column} <= $3::uuid)`;
 
 /** Rows per statement when many are written at once. */
 const CHUNK = 5000;
@@ -194,7 +201,7 @@ export class ReadModelStore {
     };
   }
 
-  /** Every lead of the tenant with its opportunities and sales, `pageSize` leads at a time (keyset by lead id). */
+  /** Every Meta lead of the tenant with its opportunities and sales, `pageSize` leads at a time (keyset by lead id). */
   async *allLeads(db: EntityManager, tenantId: string, pageSize = 20_000): AsyncGenerator<LeadFacts[]> {
     let after: string | null = null;
     for (;;) {
@@ -205,27 +212,46 @@ export class ReadModelStore {
         [tenantId, after, pageSize],
       );
       if (leads.length === 0) return;
-      const first = leads[0].lead_id;
       const last = leads[leads.length - 1].lead_id;
-      const opportunities: OpportunityRow[] = await db.query(
-        `SELECT opportunity_id, lead_id, status, created_at, closed_at FROM marketing.attribution_opportunities
-          WHERE tenant_id = $1 AND lead_id BETWEEN $2 AND $3`,
-        [tenantId, first, last],
-      );
-      const sales: SaleRow[] = await db.query(
-        `SELECT sale_id, lead_id, amount, currency, status, completed_at, refunded_at
-           FROM marketing.attribution_sales WHERE tenant_id = $1 AND lead_id BETWEEN $2 AND $3`,
-        [tenantId, first, last],
-      );
-      const byLead = new Map<string, LeadFacts>(
-        leads.map((row) => [row.lead_id, { lead: toLead(row), opportunities: [], sales: [] }]),
-      );
-      for (const row of opportunities) byLead.get(row.lead_id)?.opportunities.push(toOpportunity(row));
-      for (const row of sales) byLead.get(row.lead_id)?.sales.push(toSale(row));
-      yield [...byLead.values()];
+      yield this.withOpportunitiesAndSales(db, tenantId, leads, { after, upTo: last });
       if (leads.length < pageSize) return;
       after = last;
     }
+  }
+
+  /** The Meta leads whose ids are in `range`, with their opportunities and sales (one page of a rebuild). */
+  async leadsBetween(db: EntityManager, tenantId: string, range: LeadIdRange): Promise<LeadFacts[]> {
+    const leads: LeadRow[] = await db.query(
+      `SELECT lead_id, is_meta, meta_ad_id, created_at FROM marketing.attribution_leads
+        WHERE tenant_id = $1 AND is_meta AND ${IN_RANGE('lead_id')}`,
+      [tenantId, range.after, range.upTo],
+    );
+    return leads.length === 0 ? [] : this.withOpportunitiesAndSales(db, tenantId, leads, range);
+  }
+
+  /** `leads` (all those of `range`) with their opportunities and sales. */
+  private async withOpportunitiesAndSales(
+    db: EntityManager,
+    tenantId: string,
+    leads: readonly LeadRow[],
+    range: LeadIdRange,
+  ): Promise<LeadFacts[]> {
+    const opportunities: OpportunityRow[] = await db.query(
+      `SELECT opportunity_id, lead_id, status, created_at, closed_at FROM marketing.attribution_opportunities
+        WHERE tenant_id = $1 AND ${IN_RANGE('lead_id')}`,
+      [tenantId, range.after, range.upTo],
+    );
+    const sales: SaleRow[] = await db.query(
+      `SELECT sale_id, lead_id, amount, currency, status, completed_at, refunded_at
+         FROM marketing.attribution_sales WHERE tenant_id = $1 AND ${IN_RANGE('lead_id')}`,
+      [tenantId, range.after, range.upTo],
+    );
+    const byLead = new Map<string, LeadFacts>(
+      leads.map((row) => [row.lead_id, { lead: toLead(row), opportunities: [], sales: [] }]),
+    );
+    for (const row of opportunities) byLead.get(row.lead_id)?.opportunities.push(toOpportunity(row));
+    for (const row of sales) byLead.get(row.lead_id)?.sales.push(toSale(row));
+    return [...byLead.values()];
   }
 
   /** Store the lead unless a newer version is stored; true when it was written. */
@@ -386,29 +412,27 @@ export class ReadModelStore {
   }
 
   /**
-   * After a rebuild stored the CRM's snapshot (ids in `rebuild_*` temp tables): drop the state rows the snapshot
-   * does not have, unless they changed since `since` (an event applied while the snapshot was being read).
+   * After a rebuild stored one page of the CRM's snapshot: drop the state rows of the page's lead-id range that the
+   * page does not have (the CRM no longer has them, or they are not Meta's), unless they changed since `since` (an
+   * event applied while the rebuild ran).
    */
-  async dropMissing(db: EntityManager, tenantId: string, since: Date): Promise<void> {
-    for (const [table, id] of [
-      ['attribution_leads', 'lead_id'],
-      ['attribution_opportunities', 'opportunity_id'],
-      ['attribution_sales', 'sale_id'],
+  async dropMissing(
+    db: EntityManager,
+    tenantId: string,
+    range: LeadIdRange,
+    since: Date,
+    kept: { leads: readonly string[]; opportunities: readonly string[]; sales: readonly string[] },
+  ): Promise<void> {
+    for (const [table, id, ids] of [
+      ['attribution_leads', 'lead_id', kept.leads],
+      ['attribution_opportunities', 'opportunity_id', kept.opportunities],
+      ['attribution_sales', 'sale_id', kept.sales],
     ] as const) {
       await db.query(
-        `DELETE FROM marketing.${table} t
-          WHERE t.tenant_id = $1 AND t.version < $2
-            AND NOT EXISTS (SELECT 1 FROM rebuild_ids r WHERE r.id = t.${id})`,
-        [tenantId, since],
+        `DELETE FROM marketing.${table}
+          WHERE tenant_id = $1 AND ${IN_RANGE('lead_id')} AND version < $4 AND ${id} <> ALL($5::uuid[])`,
+        [tenantId, range.after, range.upTo, since, ids],
       );
-    }
-  }
-
-  /** A temporary table of the ids a rebuild read from the CRM (gone at commit). */
-  async rememberIds(db: EntityManager, ids: readonly string[]): Promise<void> {
-    await db.query(`CREATE TEMP TABLE IF NOT EXISTS rebuild_ids (id uuid PRIMARY KEY) ON COMMIT DROP`);
-    for (const part of chunks(ids, 20_000)) {
-      await db.query(`INSERT INTO rebuild_ids SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`, [part]);
     }
   }
 }
