@@ -500,6 +500,41 @@ describe('live log', () => {
     await waitFor(() => expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(3));
   });
 
+  it('keeps the total to the sends that match the filter as live rows arrive', async () => {
+    const api = stubFetch({
+      'GET /crm/marketing/automation-logs': (request) =>
+        json(
+          request.query.get('status') === 'sent'
+            ? page([logEntry(), logEntry({ id: 'send-2', leadName: 'Ana Ruiz' })], 2, 1, 25)
+            : page([logEntry()], 1, 1, 25),
+        ),
+    });
+    const { user } = renderWithApp(<AutomationLog />);
+    await screen.findByTestId('log-row-send-1');
+    const source = MockEventSource.instances[0]!;
+    await user.selectOptions(screen.getByTestId('logs-filter-status'), 'Enviado');
+    await waitFor(() =>
+      expect(screen.getByTestId('automation-log-table')).toHaveAttribute('data-total', '2'),
+    );
+    const reads = api.calls('GET /crm/marketing/automation-logs').length;
+
+    // send-1 delivered: it leaves the "sent" filter, the total with it; no new send, no re-read.
+    act(() => source.emit('send', deliveredEvent('90')));
+    await waitFor(() => expect(screen.queryByTestId('log-row-send-1')).not.toBeInTheDocument());
+    expect(screen.getByTestId('automation-log-table')).toHaveAttribute('data-total', '1');
+    // A new send (scheduled) the filter hides: nothing changes, nothing is read.
+    act(() =>
+      source.emit('send', {
+        ...deliveredEvent('91'),
+        sendId: 'send-3',
+        status: 'scheduled',
+        detail: 'lead.created; due 2026-11-26T18:00:00.000Z',
+      }),
+    );
+    expect(screen.getByTestId('automation-log-table')).toHaveAttribute('data-total', '1');
+    expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(reads);
+  });
+
   it('says why a send failed in words, keeping WhatsApp’s own text as the tooltip', async () => {
     stubFetch({
       'GET /crm/marketing/automation-logs': page(
