@@ -16,7 +16,7 @@ import { SkeletonTable } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters, type Formatters } from '../../lib/format';
 import { automationKeys, useAutomationLogs } from './automation-api';
-import { parseHistoryDetail } from './history-detail';
+import { describeHistoryDetail } from './history-detail';
 import { applyLiveEvent, sortHistory, useLiveSends, type LiveState } from './live-sends';
 import { matchesLogFilters, type LogFilters } from './log-filters';
 import { SendStatusBadge } from './send-status-badge';
@@ -44,40 +44,7 @@ function isSendStatus(value: string): value is SendStatus {
 /** A history row's detail as a sentence in the UI language (see `history-detail.ts`). */
 function useHistoryDetailText(format: Formatters) {
   const { t } = useTranslation();
-  return (detail: string): string => {
-    const parsed = parseHistoryDetail(detail);
-    switch (parsed.kind) {
-      case 'scheduled':
-        return t('automation.history.scheduled', { date: format.dateTime(parsed.dueAt) });
-      case 'manual':
-        return t('automation.history.manual');
-      case 'attempt':
-        return t('automation.history.attempt', { attempt: parsed.attempt });
-      case 'accepted':
-        return t('automation.history.accepted');
-      case 'whatsappStatus':
-        return t('automation.history.whatsappStatus');
-      case 'whatsappError':
-        return t('automation.history.whatsappError', { message: parsed.message });
-      case 'replied':
-        return t('automation.history.replied');
-      case 'skipped':
-        return t(`automation.history.skipped.${parsed.reason}`);
-      case 'retry':
-        return t('automation.history.retry', {
-          message: parsed.message,
-          date: format.dateTime(parsed.retryAt),
-        });
-      case 'gaveUp':
-        return t('automation.history.gaveUp', { count: parsed.attempts, message: parsed.message });
-      case 'error':
-        return t('automation.history.error', { message: parsed.message });
-      case 'outcomeUnknown':
-        return t('automation.history.outcomeUnknown');
-      case 'other':
-        return parsed.text;
-    }
-  };
+  return (detail: string): string => describeHistoryDetail(detail, t, format);
 }
 
 const LIVE_TONES: Record<LiveState, string> = {
