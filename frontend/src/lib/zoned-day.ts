@@ -41,3 +41,29 @@ export function startOfDay(day: string, timeZone?: string, addDays = 0): string 
   instant = wallMidnight - offsetAt(instant, timeZone);
   return new Date(instant).toISOString();
 }
+
+const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/;
+
+/**
+ * The instant a wall-clock time (`YYYY-MM-DD HH:mm`) is in a timezone, as ISO; `null` when it is not a time or the
+ * zone is unknown to the browser.
+ */
+export function instantOfWallTime(wallTime: string, timeZone: string): string | null {
+  const match = WALL_TIME.exec(wallTime);
+  if (!match) return null;
+  const [year, month, day, hour, minute] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  try {
+    let instant = wall - offsetAt(wall, timeZone);
+    instant = wall - offsetAt(instant, timeZone);
+    return new Date(instant).toISOString();
+  } catch {
+    return null;
+  }
+}

@@ -25,3 +25,4 @@ export * from './model/recipient-protection';
 export * from './model/template-media';
 export * from './model/lead-ads';
 export * from './model/conversions';
+export * from './model/send-history';

@@ -15,9 +15,9 @@ import { ExpandIcon } from '../../components/icons';
 import { SkeletonTable } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters, type Formatters } from '../../lib/format';
-import { useAutomationLogs } from './automation-api';
-import { parseHistoryDetail } from './history-detail';
-import { sortHistory, useLiveSends, withLiveEvent, type LiveState } from './live-sends';
+import { automationKeys, useAutomationLogs } from './automation-api';
+import { describeHistoryDetail } from './history-detail';
+import { applyLiveEvent, sortHistory, useLiveSends, type LiveState } from './live-sends';
 import { matchesLogFilters, type LogFilters } from './log-filters';
 import { SendStatusBadge } from './send-status-badge';
 
@@ -44,40 +44,7 @@ function isSendStatus(value: string): value is SendStatus {
 /** A history row's detail as a sentence in the UI language (see `history-detail.ts`). */
 function useHistoryDetailText(format: Formatters) {
   const { t } = useTranslation();
-  return (detail: string): string => {
-    const parsed = parseHistoryDetail(detail);
-    switch (parsed.kind) {
-      case 'scheduled':
-        return t('automation.history.scheduled', { date: format.dateTime(parsed.dueAt) });
-      case 'manual':
-        return t('automation.history.manual');
-      case 'attempt':
-        return t('automation.history.attempt', { attempt: parsed.attempt });
-      case 'accepted':
-        return t('automation.history.accepted');
-      case 'whatsappStatus':
-        return t('automation.history.whatsappStatus');
-      case 'whatsappError':
-        return t('automation.history.whatsappError', { message: parsed.message });
-      case 'replied':
-        return t('automation.history.replied');
-      case 'skipped':
-        return t(`automation.history.skipped.${parsed.reason}`);
-      case 'retry':
-        return t('automation.history.retry', {
-          message: parsed.message,
-          date: format.dateTime(parsed.retryAt),
-        });
-      case 'gaveUp':
-        return t('automation.history.gaveUp', { count: parsed.attempts, message: parsed.message });
-      case 'error':
-        return t('automation.history.error', { message: parsed.message });
-      case 'outcomeUnknown':
-        return t('automation.history.outcomeUnknown');
-      case 'other':
-        return parsed.text;
-    }
-  };
+  return (detail: string): string => describeHistoryDetail(detail, t, format);
 }
 
 const LIVE_TONES: Record<LiveState, string> = {
@@ -119,17 +86,27 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
     funnelsReadAt.current = Date.now();
     void queryClient.invalidateQueries({ queryKey: ['automation', 'funnels'] });
   };
+  /** New sends the page already counted (once each), by the filters it was read with. */
+  const counted = useRef(new Map<string, Set<string>>());
+  /**
+   * A live event changes the page on screen (other filters' pages are read again when shown: `staleTime` 0).
+   * `applyLiveEvent` keeps its total to the sends that match its filters.
+   */
   const onSend = (event: AutomationLiveEvent) => {
-    let applied = false;
-    queryClient.setQueriesData<Page<AutomationLogView>>({ queryKey: ['automation', 'logs'] }, (current) => {
-      if (!current?.items.some((item) => item.id === event.sendId)) return current;
-      applied = true;
-      return {
-        ...current,
-        items: current.items.map((item) => (item.id === event.sendId ? withLiveEvent(item, event) : item)),
-      };
-    });
-    if (!applied) void queryClient.invalidateQueries({ queryKey: ['automation', 'logs'] });
+    const key = automationKeys.logs(filters);
+    const current = queryClient.getQueryData<Page<AutomationLogView>>(key);
+    if (current) {
+      const id = JSON.stringify(filters);
+      const countedHere = counted.current.get(id) ?? new Set<string>();
+      const change = applyLiveEvent(current, filters, event, countedHere, format.timeZone);
+      if (change.countedNew) {
+        if (countedHere.size > 5000) countedHere.clear();
+        countedHere.add(change.countedNew);
+        counted.current.set(id, countedHere);
+      }
+      if (change.page !== current) queryClient.setQueryData(key, change.page);
+      if (change.refetch) void queryClient.invalidateQueries({ queryKey: key });
+    }
     refreshFunnels();
   };
   const live = useLiveSends({

@@ -358,8 +358,8 @@ describe('rule editor', () => {
     const editor = screen.getByTestId('rule-editor');
     await user.selectOptions(within(editor).getByTestId('editor-trigger'), 'Cuando un lead cambia de estado');
     await user.click(within(editor).getByTestId('editor-window'));
+    expect(within(editor).getByTestId('editor-window-hint')).toHaveTextContent('cruza la medianoche');
     await user.clear(within(editor).getByTestId('editor-window-end'));
-    await user.type(within(editor).getByTestId('editor-window-end'), '08:00');
     await user.type(within(editor).getByTestId('editor-max-per-contact'), '2');
     await user.click(within(editor).getByTestId('editor-save'));
 
@@ -369,7 +369,7 @@ describe('rule editor', () => {
     );
     expect(within(editor).getByTestId('editor-error-template')).toHaveTextContent('Elige una plantilla.');
     expect(within(editor).getByTestId('editor-error-window')).toHaveTextContent(
-      'La hora de inicio debe ser anterior a la de fin.',
+      'Escribe la hora de inicio y la de fin.',
     );
     expect(within(editor).getByTestId('editor-error-limits')).toHaveTextContent(
       'Indica los envíos y los días, o deja ambos vacíos.',
@@ -379,8 +379,11 @@ describe('rule editor', () => {
     await user.type(within(editor).getByTestId('editor-name'), 'Bienvenida VIP');
     await user.selectOptions(within(editor).getByTestId('editor-to-status'), 'Calificado');
     await user.selectOptions(within(editor).getByTestId('editor-template'), 'seguimiento_lead · español');
-    await user.clear(within(editor).getByTestId('editor-window-end'));
-    await user.type(within(editor).getByTestId('editor-window-end'), '19:00');
+    // An end before the start is an overnight window, as in Settings and the API.
+    await user.type(within(editor).getByTestId('editor-window-end'), '08:00');
+    expect(within(editor).getByTestId('editor-window-hint')).toHaveTextContent(
+      'Cruza la medianoche: de 09:00 a 08:00 del día siguiente.',
+    );
     await user.type(within(editor).getByTestId('editor-per-days'), '30');
     await user.click(within(editor).getByTestId('editor-source-META_ADS'));
     await user.click(within(editor).getByTestId('editor-save'));
@@ -395,7 +398,7 @@ describe('rule editor', () => {
       conditions: { leadSources: ['META_ADS'], leadStatuses: [], tags: [] },
       templateName: 'seguimiento_lead',
       templateLanguage: 'es',
-      sendWindow: { days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '19:00' },
+      sendWindow: { days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '08:00' },
       limits: { respectFrequencyCap: true, utilityToOptedOut: false, maxPerContact: 2, perDays: 30 },
       freeFormText: null,
     });
@@ -498,6 +501,41 @@ describe('live log', () => {
 
     act(() => source.emit('send', { ...delivered, eventId: '78', sendId: 'send-2', status: 'scheduled' }));
     await waitFor(() => expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(3));
+  });
+
+  it('keeps the total to the sends that match the filter as live rows arrive', async () => {
+    const api = stubFetch({
+      'GET /crm/marketing/automation-logs': (request) =>
+        json(
+          request.query.get('status') === 'sent'
+            ? page([logEntry(), logEntry({ id: 'send-2', leadName: 'Ana Ruiz' })], 2, 1, 25)
+            : page([logEntry()], 1, 1, 25),
+        ),
+    });
+    const { user } = renderWithApp(<AutomationLog />);
+    await screen.findByTestId('log-row-send-1');
+    const source = MockEventSource.instances[0]!;
+    await user.selectOptions(screen.getByTestId('logs-filter-status'), 'Enviado');
+    await waitFor(() =>
+      expect(screen.getByTestId('automation-log-table')).toHaveAttribute('data-total', '2'),
+    );
+    const reads = api.calls('GET /crm/marketing/automation-logs').length;
+
+    // send-1 delivered: it leaves the "sent" filter, the total with it; no new send, no re-read.
+    act(() => source.emit('send', deliveredEvent('90')));
+    await waitFor(() => expect(screen.queryByTestId('log-row-send-1')).not.toBeInTheDocument());
+    expect(screen.getByTestId('automation-log-table')).toHaveAttribute('data-total', '1');
+    // A new send (scheduled) the filter hides: nothing changes, nothing is read.
+    act(() =>
+      source.emit('send', {
+        ...deliveredEvent('91'),
+        sendId: 'send-3',
+        status: 'scheduled',
+        detail: 'lead.created; due 2026-11-26T18:00:00.000Z',
+      }),
+    );
+    expect(screen.getByTestId('automation-log-table')).toHaveAttribute('data-total', '1');
+    expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(reads);
   });
 
   it('says why a send failed in words, keeping WhatsApp’s own text as the tooltip', async () => {

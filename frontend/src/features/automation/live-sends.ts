@@ -1,5 +1,11 @@
-import type { AutomationLiveEvent, AutomationLogView } from '@crm/contracts/browser';
+import {
+  parseSendHistoryLine,
+  type AutomationLiveEvent,
+  type AutomationLogView,
+  type Page,
+} from '@crm/contracts/browser';
 import { useEffect, useRef, useState } from 'react';
+import { matchesLogFilters, type LogFilters } from './log-filters';
 
 export const LIVE_URL = '/crm/marketing/automation/live';
 /** After the browser gives up (the stream answered 401/403/429 or the network is gone), try again this much later. */
@@ -95,4 +101,63 @@ export function sortHistory<T extends { at: string }>(history: readonly T[]): T[
     .map((entry, index) => ({ entry, index }))
     .sort((a, b) => Date.parse(a.entry.at) - Date.parse(b.entry.at) || a.index - b.index)
     .map(({ entry }) => entry);
+}
+
+/**
+ * When the event is the first line of a new send (its creation: a rule's trigger or a person's), when that send is
+ * due; null for any other transition.
+ */
+export function newSendDueAt(event: AutomationLiveEvent): string | null {
+  if (event.status !== 'scheduled' || !event.detail) return null;
+  const line = parseSendHistoryLine(event.detail);
+  if (line.kind === 'scheduled') return line.dueAt;
+  if (line.kind === 'manual' || line.kind === 'manualResend') return event.at;
+  return null;
+}
+
+/** What a live event does to one cached page of the log. */
+export type LivePageChange = {
+  page: Page<AutomationLogView>;
+  /** Read the page again: a new send it should show, or a transition it cannot place. */
+  refetch: boolean;
+  /** A new send this page counted (count it once: pass it in `counted` from then on). */
+  countedNew?: string;
+};
+
+/**
+ * Applies a live event to a page read with `filters`, keeping `total` the number of sends that match them:
+ * - a send on the page: the transition is applied in place; the total moves only when it takes the send out of the
+ *   filters (−1) or back into them (+1) — an update never counts as a new send;
+ * - a new send (its creation line) not counted yet: +1 when it matches the filters (and the page is read again to
+ *   show it), nothing at all when it does not;
+ * - a transition of a send elsewhere: nothing when its rule is filtered out, else the page is read again (whether
+ *   it entered or left the filters is known to the API only).
+ */
+export function applyLiveEvent(
+  page: Page<AutomationLogView>,
+  filters: LogFilters,
+  event: AutomationLiveEvent,
+  counted: ReadonlySet<string>,
+  timeZone?: string,
+): LivePageChange {
+  const index = page.items.findIndex((item) => item.id === event.sendId);
+  if (index >= 0) {
+    const before = page.items[index]!;
+    const after = withLiveEvent(before, event);
+    if (after === before) return { page, refetch: false };
+    const delta =
+      Number(matchesLogFilters(after, filters, timeZone)) -
+      Number(matchesLogFilters(before, filters, timeZone));
+    const items = page.items.map((item, i) => (i === index ? after : item));
+    return { page: { ...page, items, total: Math.max(0, page.total + delta) }, refetch: false };
+  }
+  const dueAt = newSendDueAt(event);
+  if (dueAt !== null) {
+    if (counted.has(event.sendId)) return { page, refetch: false };
+    const sent = { status: event.status, ruleKey: event.ruleKey, sentAt: null, scheduledFor: dueAt };
+    if (!matchesLogFilters(sent, filters, timeZone)) return { page, refetch: false };
+    return { page: { ...page, total: page.total + 1 }, refetch: true, countedNew: event.sendId };
+  }
+  if (filters.ruleKey && filters.ruleKey !== event.ruleKey) return { page, refetch: false };
+  return { page, refetch: true };
 }

@@ -15,7 +15,11 @@ export type LogFilters = {
  * row read as `scheduled` may since have moved on: the page hides it rather than show it under the wrong filter.
  * The day is the API's: when the send went out, else when it is due, in the tenant's timezone.
  */
-export function matchesLogFilters(log: AutomationLogView, filters: LogFilters, timeZone?: string): boolean {
+export function matchesLogFilters(
+  log: Pick<AutomationLogView, 'status' | 'ruleKey' | 'sentAt' | 'scheduledFor'>,
+  filters: LogFilters,
+  timeZone?: string,
+): boolean {
   if (filters.status && log.status !== filters.status) return false;
   if (filters.ruleKey && log.ruleKey !== filters.ruleKey) return false;
   if (filters.day) {

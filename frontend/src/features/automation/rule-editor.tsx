@@ -264,6 +264,15 @@ export function RuleEditor({
               }
               error={problemOf('window')}
             />
+          ) : null}
+          {form.useWindow ? (
+            <p data-testid="editor-window-hint" className="text-xs text-slate-500">
+              {form.windowEnd === form.windowStart
+                ? t('automation.editor.windowAllDay')
+                : form.windowEnd < form.windowStart
+                  ? t('automation.editor.windowOvernight', { start: form.windowStart, end: form.windowEnd })
+                  : t('automation.editor.windowHint')}
+            </p>
           ) : (
             <p className="text-xs text-slate-500">{t('automation.editor.tenantWindow')}</p>
           )}

@@ -64,6 +64,34 @@ describe('validateRuleForm', () => {
     });
   });
 
+  it('takes an overnight window (end before start) and a whole-day one, as Settings and the API do', () => {
+    const overnight = validateRuleForm(
+      { ...valid, useWindow: true, windowDays: [5, 6], windowStart: '20:00', windowEnd: '08:00' },
+      [approved],
+    );
+    expect(overnight.problems).toBeNull();
+    if (overnight.problems) return;
+    expect(overnight.fields.sendWindow).toEqual({ days: [5, 6], start: '20:00', end: '08:00' });
+    const allDay = validateRuleForm({ ...valid, useWindow: true, windowStart: '09:00', windowEnd: '09:00' }, [
+      approved,
+    ]);
+    expect(allDay.problems).toBeNull();
+  });
+
+  it('refuses a window without days or without both times', () => {
+    expect(validateRuleForm({ ...valid, useWindow: true, windowDays: [] }, [approved]).problems).toEqual({
+      window: 'windowDays',
+    });
+    expect(validateRuleForm({ ...valid, useWindow: true, windowEnd: '' }, [approved]).problems).toEqual({
+      window: 'windowTime',
+    });
+    expect(
+      validateRuleForm({ ...valid, useWindow: true, windowStart: '25:00' }, [approved]).problems,
+    ).toEqual({
+      window: 'windowTime',
+    });
+  });
+
   it('does not check opportunity values for lead triggers', () => {
     const result = validateRuleForm({ ...valid, minValue: '9', maxValue: '1' }, [approved]);
     expect(result.problems).toBeNull();

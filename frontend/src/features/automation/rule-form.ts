@@ -12,6 +12,9 @@ import type { RuleFields } from './hsm-api';
 import { requestMapping } from './mapping-fields';
 import { findTemplate, templateKey } from './rule-draft';
 
+/** A wall-clock time as the API takes it. */
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
 /** The custom rule editor's fields, as typed (strings where the person types numbers). */
 export type RuleForm = {
   name: string;
@@ -54,7 +57,7 @@ export type RuleFormProblem =
   | 'templateNotApproved'
   | 'freeFormRequired'
   | 'windowDays'
-  | 'windowOrder'
+  | 'windowTime'
   | 'limitsBoth'
   | 'limitsRange';
 
@@ -172,7 +175,9 @@ export function validateRuleForm(
 
   if (form.useWindow) {
     if (form.windowDays.length === 0) problems.window = 'windowDays';
-    else if (!(form.windowStart < form.windowEnd)) problems.window = 'windowOrder';
+    // Like the company's hours (Settings) and the API: an end before the start crosses midnight (20:00–08:00 ends
+    // the next morning), an end equal to the start is the whole day.
+    else if (!HH_MM.test(form.windowStart) || !HH_MM.test(form.windowEnd)) problems.window = 'windowTime';
   }
 
   const maxPerContact = wholeNumber(form.maxPerContact);

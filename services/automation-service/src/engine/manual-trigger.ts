@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   DomainError,
+  sendHistory,
   type AutomationLogView,
   type AutomationRuleView,
   type LeadDetail,
@@ -101,14 +102,11 @@ export class ManualTrigger {
         manual: true,
         detail,
       });
-    let row = await insert(occurrenceKey, 'triggered manually');
+    let row = await insert(occurrenceKey, sendHistory.manual());
     if (!row) {
       const previous = await this.store.findByOccurrence(tenantId, occurrenceKey);
       if (previous?.status === 'failed' && previous.error?.reason === 'outcome_unknown') {
-        row = await insert(
-          `${occurrenceKey}:resend`,
-          `triggered manually again (send ${previous.id} ended with an unknown outcome)`,
-        );
+        row = await insert(`${occurrenceKey}:resend`, sendHistory.manualResend(previous.id));
       }
     }
     if (!row) throw new DomainError('CONFLICT', 'already sent to this lead', { leadId, ruleKey });

@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
+  NOT_APPLICABLE_TEXTS,
   normalizePhone,
+  sendHistory,
   type AutomationRuleView,
   type LeadAssignedEvent,
   type LeadCreatedEvent,
@@ -108,7 +110,7 @@ export class RuleEngine {
   }
 
   async onLeadStatusChanged(event: LeadStatusChangedEvent): Promise<void> {
-    const cause = `lead moved to ${event.to}`;
+    const cause = sendHistory.leadMoved(event.to);
     // Before the re-check: a `lead.created` handled after this finds the change even if it raced the re-check.
     await this.tombstones.recordLeadStatus(event.tenantId, event.leadId, {
       status: event.to,
@@ -125,7 +127,7 @@ export class RuleEngine {
   }
 
   async onLeadAssigned(event: LeadAssignedEvent): Promise<void> {
-    await this.recheckLead(event.tenantId, event.leadId, 'lead assigned to another seller');
+    await this.recheckLead(event.tenantId, event.leadId, sendHistory.leadReassigned());
     await this.fire(event.tenantId, {
       type: 'lead.assigned',
       leadId: event.leadId,
@@ -153,8 +155,8 @@ export class RuleEngine {
    */
   async onOpportunityUpdated(event: OpportunityUpdatedEvent): Promise<void> {
     const detail = event.deadlineChanged
-      ? `deadline moved to ${event.deadline ?? 'none'}`
-      : `opportunity changed (${event.changed.join(', ')})`;
+      ? sendHistory.deadlineMoved(event.deadline ?? null)
+      : sendHistory.opportunityChanged(event.changed);
     await this.recheckLead(event.tenantId, event.leadId, detail);
     if (
       event.status === 'pending' &&
@@ -171,7 +173,7 @@ export class RuleEngine {
   }
 
   async onOpportunityClosed(event: OpportunityWonEvent | OpportunityLostEvent, won: boolean): Promise<void> {
-    await this.recheckLead(event.tenantId, event.leadId, `opportunity ${won ? 'won' : 'lost'}`);
+    await this.recheckLead(event.tenantId, event.leadId, sendHistory.opportunityClosed(won));
     await this.fire(event.tenantId, {
       type: won ? 'opportunity.won' : 'opportunity.lost',
       leadId: event.leadId,
@@ -194,7 +196,7 @@ export class RuleEngine {
     const cancelled = await this.store.cancelScheduled(
       event.tenantId,
       { saleId: event.saleId },
-      'sale refunded',
+      NOT_APPLICABLE_TEXTS.saleRefunded,
     );
     if (cancelled.length > 0)
       this.logger.log(`cancelled ${cancelled.length} send(s) of refunded sale ${event.saleId}`);
@@ -223,7 +225,7 @@ export class RuleEngine {
       await this.store.cancelScheduled(
         event.tenantId,
         { ruleKey: rule.key, leadId, exceptOccurrenceKey: occurrence.occurrenceKey },
-        'a newer message was sent',
+        NOT_APPLICABLE_TEXTS.newerMessage,
       );
     }
     await this.fire(event.tenantId, trigger, { rules });
@@ -235,7 +237,7 @@ export class RuleEngine {
     if (rules.length === 0) return;
     const phone = normalizePhone(event.from) ?? event.from;
     for (const rule of rules) {
-      await this.store.cancelScheduled(event.tenantId, { ruleKey: rule.key, phone }, 'the contact replied');
+      await this.store.cancelScheduled(event.tenantId, { ruleKey: rule.key, phone }, sendHistory.replied());
     }
   }
 
@@ -293,8 +295,8 @@ export class RuleEngine {
         dueAt: occurrence.dueAt,
         anchorAt: occurrence.anchorAt,
         manual: false,
-        detail: `${trigger.type.replace('_', ' ')}; due ${occurrence.dueAt.toISOString()}`,
-        cancelledBecause: cancelled && later ? `${cancelled.text} (${later.cause})` : undefined,
+        detail: sendHistory.scheduled(trigger.type, occurrence.dueAt),
+        cancelledBecause: cancelled && later ? sendHistory.cancelled(cancelled.text, later.cause) : undefined,
       });
       if (row && cancelled) {
         this.logger.log(`${occurrence.occurrenceKey} created cancelled: ${cancelled.text} (heard before)`);
@@ -319,7 +321,7 @@ export class RuleEngine {
       const cancelled = await this.store.cancelScheduled(
         tenantId,
         { ids: [row.id] },
-        `${why.text} (${cause})`,
+        sendHistory.cancelled(why.text, cause),
       );
       if (cancelled.length > 0) this.logger.log(`cancelled ${row.occurrence_key}: ${why.text}`);
     }
@@ -330,9 +332,9 @@ export class RuleEngine {
     cache: Map<string, LoadedFacts | null>,
   ): Promise<NotApplicable | null> {
     const rule = await this.rules.find(row.tenant_id, row.rule_key);
-    if (!rule) return { reason: 'rule_disabled', text: 'rule deleted' };
+    if (!rule) return { reason: 'rule_disabled', text: NOT_APPLICABLE_TEXTS.ruleDeleted };
     if (row.manual) return null;
-    if (!rule.enabled) return { reason: 'rule_disabled', text: 'rule disabled' };
+    if (!rule.enabled) return { reason: 'rule_disabled', text: NOT_APPLICABLE_TEXTS.ruleDisabled };
     const cacheKey = `${row.opportunity_id}:${row.sale_id}`;
     if (!cache.has(cacheKey)) {
       cache.set(
@@ -344,7 +346,7 @@ export class RuleEngine {
       );
     }
     const facts = cache.get(cacheKey);
-    if (!facts) return { reason: 'lead_not_found', text: 'lead not found' };
+    if (!facts) return { reason: 'lead_not_found', text: NOT_APPLICABLE_TEXTS.leadNotFound };
     return occurrenceStillCurrent(rule, row.occurrence_key, facts) ?? whyNotApplicable(rule, facts);
   }
 
@@ -375,7 +377,7 @@ export class RuleEngine {
     const cancelled = await this.store.cancelScheduled(
       tenantId,
       { ids },
-      deleted ? 'rule deleted' : 'rule disabled',
+      deleted ? NOT_APPLICABLE_TEXTS.ruleDeleted : NOT_APPLICABLE_TEXTS.ruleDisabled,
     );
     return cancelled.length;
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  NOT_APPLICABLE_TEXTS,
   DEFAULT_SEND_WINDOW,
   DomainError,
   normalizePhone,
@@ -17,7 +18,7 @@ import { RecipientLookups } from './template-categories';
 export const CS_WINDOW_HOURS = 24;
 export const CTWA_WINDOW_HOURS = 72;
 
-export const OPTED_OUT_DETAIL = 'contact opted out';
+export const OPTED_OUT_DETAIL = NOT_APPLICABLE_TEXTS.optedOut;
 
 /** What the protection consumers do with CRM and WhatsApp events; idempotent (upserts, status guards). */
 @Injectable()

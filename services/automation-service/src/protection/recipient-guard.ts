@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   DEFAULT_SEND_WINDOW,
+  NOT_APPLICABLE_TEXTS,
+  sendHistory,
   normalizePhone,
   type AutomationRuleView,
   type RuleLimits,
@@ -11,7 +13,7 @@ import type { PreparedSend } from '../scheduler/send-preparer';
 import type { SendRow } from '../sends/send-store';
 import { ProtectionStore } from './protection-store';
 import { timezoneOfPhone } from './recipient-timezone';
-import { describeDeferral, describeWindow, nextOpening, spreadSeconds } from './send-window';
+import { describeDeferral, nextOpening, spreadSeconds } from './send-window';
 import { RecipientLookups } from './template-categories';
 
 /**
@@ -50,8 +52,7 @@ export function ruleLimitOf(limits: Partial<RuleLimits>): { max: number; days: n
 
 /** The history line of a send beyond its rule's limit for the contact. */
 export function describeRuleLimit(limit: { max: number; days: number | null }, used: number): string {
-  const period = limit.days ? `in the last ${limit.days} day(s)` : 'so far';
-  return `rule_limit: this contact already got ${used} message(s) of this rule ${period} (at most ${limit.max})`;
+  return sendHistory.ruleLimit(limit, used);
 }
 
 /**
@@ -90,7 +91,7 @@ export class RecipientGuard {
     const marketing = category !== 'UTILITY' && category !== 'AUTHENTICATION';
 
     if (lead.optedOut && (marketing || rule.limits?.utilityToOptedOut !== true)) {
-      return { skip: 'contact opted out', reason: 'opted_out' };
+      return { skip: NOT_APPLICABLE_TEXTS.optedOut, reason: 'opted_out' };
     }
     const phone = normalizePhone(request.to) ?? request.to;
 
@@ -113,7 +114,7 @@ export class RecipientGuard {
         const opening = nextOpening(now, window, zone);
         if (!opening) {
           return {
-            skip: `the send window (${describeWindow(window, zone)}) never opens`,
+            skip: sendHistory.windowNeverOpens(window, zone),
             reason: 'window_closed',
           };
         }
@@ -138,7 +139,7 @@ export class RecipientGuard {
         });
         if (!slot.taken) {
           return {
-            skip: `frequency_cap: this contact already got ${slot.used} marketing template(s) in the last ${settings.capHours} h (at most ${settings.marketingPerContact})`,
+            skip: sendHistory.frequencyCap(slot.used, settings.capHours, settings.marketingPerContact),
             reason: 'frequency_cap',
           };
         }

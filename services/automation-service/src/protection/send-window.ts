@@ -1,4 +1,4 @@
-import type { SendWindow } from '@crm/contracts';
+import { describeSendWindow, sendHistory, type SendWindow } from '@crm/contracts';
 import { DateTime } from 'luxon';
 
 /**
@@ -81,13 +81,8 @@ export function spreadSeconds(sendId: string, opensAt: Date, closesAt: Date): nu
   return hash % spread;
 }
 
-const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-/** "Mon–Sat 09:00–20:00 America/Bogota" style, for a send's history. */
-export function describeWindow(window: SendWindow, zone: string): string {
-  const days = [...window.days].sort((a, b) => a - b).map((d) => DAY_NAMES[d]);
-  return `${days.join(',') || 'no days'} ${window.start}–${window.end} ${zone}`;
-}
+/** "Mon,Tue 09:00–20:00 America/Bogota", for a send's history (`describeSendWindow` of the contracts). */
+export const describeWindow = describeSendWindow;
 
 /** "Mon 2026-11-30 09:07 America/Mexico_City": an instant on the wall clock of `zone`, for a send's history. */
 export function describeLocalTime(at: Date, zone: string): string {
@@ -96,5 +91,6 @@ export function describeLocalTime(at: Date, zone: string): string {
 
 /** The history line of a send moved to the window's next opening: when it will go, in the recipient's time, and why. */
 export function describeDeferral(until: Date, window: SendWindow, zone: string): string {
-  return `deferred to ${describeLocalTime(until, zone)}: outside the send window (${describeWindow(window, zone)})`;
+  const local = DateTime.fromJSDate(until, { zone }).toFormat('ccc yyyy-LL-dd HH:mm', { locale: 'en' });
+  return sendHistory.deferred(local, zone, window);
 }

@@ -1,4 +1,9 @@
-import type { AutomationRuleView, RuleTriggerType } from '@crm/contracts';
+import {
+  NOT_APPLICABLE_TEXTS,
+  sendHistory,
+  type AutomationRuleView,
+  type RuleTriggerType,
+} from '@crm/contracts';
 import type { NotApplicable } from './rule-conditions';
 
 /** A CRM fact that may start rules, in the engine's own terms (one per consumed event). */
@@ -150,6 +155,9 @@ export function occurrenceStillCurrent(
   if (deadline === Number(match[1])) return null;
   return {
     reason: 'condition_changed',
-    text: deadline === null ? 'deadline removed' : `deadline moved to ${new Date(deadline).toISOString()}`,
+    text:
+      deadline === null
+        ? NOT_APPLICABLE_TEXTS.deadlineRemoved
+        : sendHistory.deadlineMoved(new Date(deadline).toISOString()),
   };
 }

@@ -1,5 +1,7 @@
 import {
   INITIAL_LEAD_STATUS,
+  NOT_APPLICABLE_TEXTS,
+  sendHistory,
   type AutomationRuleView,
   type LeadView,
   type OpportunityView,
@@ -28,23 +30,21 @@ const anyOf = (list: string[] | undefined, value: string | null): boolean =>
 export function failedCondition(conditions: RuleConditions, facts: RuleFacts): NotApplicable | null {
   const { lead, opportunity } = facts;
   const fail = (text: string): NotApplicable => ({ reason: 'condition_changed', text });
-  if (!anyOf(conditions.leadSources, lead.leadSource)) return fail(`lead source is ${lead.leadSource}`);
-  if (!anyOf(conditions.leadStatuses, lead.status)) return fail(`lead status is ${lead.status}`);
-  if (!anyOf(conditions.campaignIds, lead.metaCampaignId)) return fail('lead is not from the campaign');
-  if (!anyOf(conditions.adIds, lead.metaAdId)) return fail('lead is not from the ad');
-  if (!anyOf(conditions.sellerIds, lead.assignedUserId)) return fail('lead has another seller');
+  if (!anyOf(conditions.leadSources, lead.leadSource)) return fail(sendHistory.leadSourceIs(lead.leadSource));
+  if (!anyOf(conditions.leadStatuses, lead.status)) return fail(sendHistory.leadStatusIs(lead.status));
+  if (!anyOf(conditions.campaignIds, lead.metaCampaignId)) return fail(NOT_APPLICABLE_TEXTS.notFromCampaign);
+  if (!anyOf(conditions.adIds, lead.metaAdId)) return fail(NOT_APPLICABLE_TEXTS.notFromAd);
+  if (!anyOf(conditions.sellerIds, lead.assignedUserId)) return fail(NOT_APPLICABLE_TEXTS.anotherSeller);
   if (conditions.tags && conditions.tags.length > 0) {
     const tags = new Set(lead.tags.map((t) => t.toLowerCase()));
-    if (!conditions.tags.some((t) => tags.has(t.toLowerCase()))) return fail('lead has none of the tags');
+    if (!conditions.tags.some((t) => tags.has(t.toLowerCase()))) return fail(NOT_APPLICABLE_TEXTS.noTags);
   }
   const min = conditions.minOpportunityValue ?? null;
   const max = conditions.maxOpportunityValue ?? null;
   if (min !== null || max !== null) {
-    if (!opportunity) return fail('no opportunity to compare the value with');
-    if (min !== null && opportunity.value < min)
-      return fail(`opportunity value ${opportunity.value} < ${min}`);
-    if (max !== null && opportunity.value > max)
-      return fail(`opportunity value ${opportunity.value} > ${max}`);
+    if (!opportunity) return fail(NOT_APPLICABLE_TEXTS.noOpportunityValue);
+    if (min !== null && opportunity.value < min) return fail(sendHistory.valueBelow(opportunity.value, min));
+    if (max !== null && opportunity.value > max) return fail(sendHistory.valueAbove(opportunity.value, max));
   }
   return null;
 }
@@ -60,26 +60,27 @@ export function triggerNoLongerHolds(
 ): NotApplicable | null {
   const fail = (text: string): NotApplicable => ({ reason: 'condition_changed', text });
   if (rule.key === 'lead_followup' && facts.lead.status !== INITIAL_LEAD_STATUS) {
-    return fail('lead already contacted');
+    return fail(NOT_APPLICABLE_TEXTS.alreadyContacted);
   }
   switch (rule.trigger.type) {
     case 'lead.status_changed':
       if (rule.trigger.toStatus && facts.lead.status !== rule.trigger.toStatus) {
-        return fail(`lead is no longer ${rule.trigger.toStatus}`);
+        return fail(sendHistory.leadNoLonger(rule.trigger.toStatus));
       }
       return null;
     case 'opportunity.deadline':
-      if (!facts.opportunity) return fail('opportunity not found');
-      if (facts.opportunity.status !== 'pending') return fail(`opportunity ${facts.opportunity.status}`);
+      if (!facts.opportunity) return fail(NOT_APPLICABLE_TEXTS.opportunityNotFound);
+      if (facts.opportunity.status !== 'pending')
+        return fail(sendHistory.opportunityIs(facts.opportunity.status));
       return null;
     case 'opportunity.created':
     case 'opportunity.won':
     case 'opportunity.lost':
-      if (!facts.opportunity) return fail('opportunity not found');
+      if (!facts.opportunity) return fail(NOT_APPLICABLE_TEXTS.opportunityNotFound);
       return null;
     case 'sale.completed':
-      if (!facts.sale) return fail('sale not found');
-      if (facts.sale.status === 'refunded') return fail('sale refunded');
+      if (!facts.sale) return fail(NOT_APPLICABLE_TEXTS.saleNotFound);
+      if (facts.sale.status === 'refunded') return fail(NOT_APPLICABLE_TEXTS.saleRefunded);
       return null;
     default:
       return null;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
   DomainError,
+  NOT_APPLICABLE_TEXTS,
+  sendHistory,
   type AutomationRuleView,
   type LeadView,
   type SendReason,
@@ -51,17 +53,18 @@ export class SendPreparer {
   async prepare(row: SendRow): Promise<PreparedSend> {
     const tenantId = row.tenant_id;
     const rule = await this.rules.find(tenantId, row.rule_key);
-    if (!rule) return { cancel: 'rule deleted', reason: 'rule_disabled' };
+    if (!rule) return { cancel: NOT_APPLICABLE_TEXTS.ruleDeleted, reason: 'rule_disabled' };
     // A person's trigger sends regardless of the rule's switch and conditions; opt-out always wins (RecipientGuard).
-    if (!row.manual && !rule.enabled) return { cancel: 'rule disabled', reason: 'rule_disabled' };
-    if (rule.pause) return { skip: `rule paused: ${rule.pause.message}`, reason: 'rule_paused' };
+    if (!row.manual && !rule.enabled)
+      return { cancel: NOT_APPLICABLE_TEXTS.ruleDisabled, reason: 'rule_disabled' };
+    if (rule.pause) return { skip: sendHistory.rulePaused(rule.pause.message), reason: 'rule_paused' };
     const facts = await this.facts.load(tenantId, row.lead_id, {
       opportunityId: row.opportunity_id,
       saleId: row.sale_id,
     });
-    if (!facts) return { cancel: 'lead not found', reason: 'lead_not_found' };
+    if (!facts) return { cancel: NOT_APPLICABLE_TEXTS.leadNotFound, reason: 'lead_not_found' };
     const { lead } = facts;
-    if (!lead.phone) return { skip: 'lead has no phone number', reason: 'no_phone' };
+    if (!lead.phone) return { skip: NOT_APPLICABLE_TEXTS.noPhone, reason: 'no_phone' };
     const phone = lead.phone;
     // Opt-out is decided by RecipientGuard (a rule may send utility templates to opted-out contacts).
     if (!row.manual) {

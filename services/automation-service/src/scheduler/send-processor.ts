@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   DomainError,
   Rpc,
+  sendHistory,
   type SendReason,
   type SendTemplateRequest,
   type SendTemplateResult,
@@ -118,7 +119,7 @@ export class SendProcessor {
     } catch (error) {
       return this.afterSendError(row, asDomainError(error));
     }
-    const accepted = asText === undefined ? 'accepted by WhatsApp' : 'accepted by WhatsApp as free-form text';
+    const accepted = sendHistory.accepted(asText !== undefined);
     // The first send accepted after a token pause lifts it (the paused send carries that reason).
     if (row.error?.reason === 'meta_token_expired')
       await this.store.resumeTenant(tenantId).catch(() => undefined);
@@ -149,7 +150,7 @@ export class SendProcessor {
         await this.store.settleUnknown(row.tenant_id, row.id, {
           kind: 'not_sent',
           dueAt: new Date(),
-          detail: 'reconciled: the request never reached WhatsApp; rescheduled',
+          detail: sendHistory.reconciledNotReached(),
         });
         return;
       case 'failed': {
@@ -158,26 +159,24 @@ export class SendProcessor {
           await this.store.settleUnknown(row.tenant_id, row.id, {
             kind: 'failed',
             error: { code, message: outcome.error?.message ?? 'rejected', reason: 'meta_rejected' },
-            detail: `reconciled: ${outcome.error?.message ?? 'rejected by WhatsApp'}`,
+            detail: sendHistory.reconciledRejected(outcome.error?.message),
           });
         } else {
-          const why = outcome.error?.message ? `${code}: ${outcome.error.message}` : code;
           await this.store.settleUnknown(row.tenant_id, row.id, {
             kind: 'not_sent',
             dueAt: new Date(),
-            detail: `reconciled: not sent (${why}); rescheduled`,
+            detail: sendHistory.reconciledNotSent(code, outcome.error?.message),
           });
         }
         return;
       }
       case 'expired': {
-        const message =
-          'outcome unknown: WhatsApp never reported this message, and nothing shows it was not sent';
+        const message = sendHistory.outcomeExpiredMessage;
         this.logger.warn(`send ${row.id}: ${message}; not re-sent automatically`);
         await this.store.settleUnknown(row.tenant_id, row.id, {
           kind: 'failed',
           error: { code: 'OUTCOME_UNKNOWN', message, reason: 'outcome_unknown' },
-          detail: `${message}; not re-sent automatically (send it again by hand if it must go)`,
+          detail: sendHistory.outcomeExpired(),
         });
         return;
       }
@@ -202,7 +201,7 @@ export class SendProcessor {
       case 'unknown': {
         this.logger.warn(`send ${row.id}: outcome unknown (${error.code}: ${error.message})`);
         await this.store.finishAttempt(row.tenant_id, row.id, 'unknown', {
-          detail: `outcome unknown (${error.code}: ${error.message}); not re-sent, waiting for WhatsApp's status`,
+          detail: sendHistory.outcomeUnknown(error.code, error.message),
           error: sendErrorOf(error, 'outcome_unknown'),
           leaseToken: lease,
         });
@@ -214,7 +213,7 @@ export class SendProcessor {
         );
         await this.store.pauseTenant(row.tenant_id, error.message, recheckAt);
         await this.store.finishAttempt(row.tenant_id, row.id, 'scheduled', {
-          detail: `${error.code}: sends paused until the Meta connection works again`,
+          detail: sendHistory.paused(error.code),
           error: sendErrorOf(error, 'meta_token_expired'),
           dueAt: new Date(),
           leaseToken: lease,
@@ -249,7 +248,7 @@ export class SendProcessor {
       );
     }
     await this.store.finishAttempt(row.tenant_id, row.id, 'scheduled', {
-      detail: `${error.code}: ${error.message}; retry at ${dueAt.toISOString()}`,
+      detail: sendHistory.retry(error.code, error.message, dueAt),
       error: sendErrorOf(error, reason),
       dueAt,
       leaseToken: row.lease_token ?? undefined,
@@ -264,10 +263,9 @@ export class SendProcessor {
     reason: SendReason | null,
     exhausted: boolean,
   ): Promise<Outcome> {
-    const why = exhausted ? `gave up after ${row.attempts} attempts: ` : '';
     this.logger.warn(`send ${row.id} failed with ${error.code} (${reason ?? 'no reason'})`);
     await this.store.finishAttempt(row.tenant_id, row.id, 'failed', {
-      detail: `${why}${error.code}: ${error.message}`,
+      detail: sendHistory.failed(error.code, error.message, exhausted ? row.attempts : undefined),
       error: sendErrorOf(error, reason),
       leaseToken: row.lease_token ?? undefined,
     });

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  AutomationLogView,
+import {
+  HISTORY_ATTEMPT_PREFIX,
+  HISTORY_LEASE_EXPIRED_BEFORE_SENDING,
+  HISTORY_LEASE_EXPIRED_WHILE_SENDING,
+  HISTORY_RETIMED_PREFIX,
+  sendHistory,
+  type AutomationLogView,
   AutomationMetrics,
   ListLogsRequest,
   Page,
@@ -244,7 +249,7 @@ export class SendStore {
          RETURNING id, tenant_id, attempts
        ), history AS (
          INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
-         SELECT id, tenant_id, 'sending', 'attempt ' || attempts FROM begun
+         SELECT id, tenant_id, 'sending', $9::text || attempts FROM begun
        )
        SELECT id FROM begun`,
       [
@@ -256,6 +261,7 @@ export class SendStore {
         details?.leadName ?? null,
         details?.templateName ?? null,
         details?.templateLanguage ?? null,
+        HISTORY_ATTEMPT_PREFIX,
       ],
     );
     return rows.length > 0;
@@ -268,7 +274,7 @@ export class SendStore {
    * before leases existed (no token) is `unknown` too: whether its request left cannot be told.
    */
   async sweepExpiredLeases(): Promise<{ rescheduled: number; unknown: number }> {
-    const detail = 'lease expired while sending; outcome unknown, not re-sent';
+    const detail = HISTORY_LEASE_EXPIRED_WHILE_SENDING;
     const rows: { rescheduled: number; unknown: number }[] = await this.db.asSystem(
       'scheduler: sweep expired leases',
       (db) =>
@@ -295,13 +301,13 @@ export class SendStore {
          ), history AS (
            INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
            SELECT id, tenant_id, status,
-                  CASE WHEN status = 'scheduled' THEN 'lease expired before sending; rescheduled' ELSE $1::text END
+                  CASE WHEN status = 'scheduled' THEN $2::text ELSE $1::text END
              FROM swept
          )
          SELECT count(*) FILTER (WHERE status = 'scheduled')::int AS rescheduled,
                 count(*) FILTER (WHERE status = 'unknown')::int AS unknown
            FROM swept`,
-          [detail],
+          [detail, HISTORY_LEASE_EXPIRED_BEFORE_SENDING],
         ),
     );
     return rows[0];
@@ -366,7 +372,7 @@ export class SendStore {
         settlement.kind === 'accepted' ? settlement.wamid : null,
         settlement.kind === 'not_sent' ? settlement.dueAt : null,
         settlement.kind === 'failed' ? JSON.stringify(settlement.error) : null,
-        settlement.kind === 'accepted' ? 'reconciled: accepted by WhatsApp' : settlement.detail,
+        settlement.kind === 'accepted' ? sendHistory.reconciledAccepted() : settlement.detail,
       ],
     );
     return rows[0].count > 0;
@@ -765,11 +771,11 @@ export class SendStore {
        ), history AS (
          INSERT INTO automation.send_events (send_id, tenant_id, status, detail)
          SELECT id, tenant_id, 'scheduled',
-                'rule timing changed; due ' || to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                $5::text || to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
            FROM moved
        )
        SELECT count(*)::int AS count FROM moved`,
-      [tenantId, ruleKey, timing.delaySeconds, timing.beforeAnchor],
+      [tenantId, ruleKey, timing.delaySeconds, timing.beforeAnchor, HISTORY_RETIMED_PREFIX],
     );
     return rows[0].count;
   }

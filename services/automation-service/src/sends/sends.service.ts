@@ -3,6 +3,7 @@ import {
   type WhatsappInboundEvent,
   type WhatsappStatusEvent,
   normalizePhone,
+  sendHistory,
   sendReasonForMetaCode,
 } from '@crm/contracts';
 import { MicroBatcher } from '@crm/nest-common';
@@ -94,7 +95,7 @@ export class SendsService {
     for (const id of ids) {
       await this.store.applyDeliveryUpdate(event.tenantId, id, 'replied', {
         at,
-        detail: 'the contact replied',
+        detail: sendHistory.replied(),
       });
     }
   }
@@ -111,7 +112,7 @@ function statusUpdateOf(event: WhatsappStatusEvent): {
     update: event.status,
     event: {
       at: new Date(event.timestamp),
-      detail: error ? `WhatsApp: ${error.message}` : `WhatsApp: ${event.status}`,
+      detail: sendHistory.whatsapp(error ? error.message : event.status),
       wamid: event.wamid,
       error,
     },
