@@ -1,10 +1,20 @@
 import type { IsoDate, IsoInstant } from './common';
 
-/** Scopes the product asks Meta for; a connection missing any of them is flagged in the UI. */
+/**
+ * Scopes the product asks Meta for; a connection missing any of them is flagged in the UI (REFERENCE §1.2):
+ * portfolios and ad accounts (`business_management`, `ads_read`; `ads_management` for ad fields on leads and the
+ * Conversions API's datasets), Lead Ads (`leads_retrieval` and the Page scopes: list the Pages, read them, subscribe
+ * the app to their `leadgen` webhooks) and WhatsApp (templates, numbers, sending).
+ */
 export const META_REQUIRED_SCOPES = [
   'business_management',
   'ads_read',
+  'ads_management',
   'leads_retrieval',
+  'pages_show_list',
+  'pages_read_engagement',
+  'pages_manage_metadata',
+  'pages_manage_ads',
   'whatsapp_business_management',
   'whatsapp_business_messaging',
 ] as const;

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Events, Rpc, type LeadgenReceivedEvent, type WhatsappInboundEvent } from '@crm/contracts';
+import {
+  Events,
+  META_REQUIRED_SCOPES,
+  Rpc,
+  type LeadgenReceivedEvent,
+  type WhatsappInboundEvent,
+} from '@crm/contracts';
 import { TokenCheckScheduler } from '../connection/token-check.scheduler';
 import { HeldWebhookReplay } from '../webhooks/held-webhook-replay';
 import { startMetaAdsTestApp, waitFor, type MetaAdsTestApp } from './meta-ads-test-app';
@@ -90,7 +96,9 @@ describe('meta-ads-service: disconnect and reconnect (real DB, NATS, Meta sandbo
         token: await svc.storedToken(tenantId),
         expiresInSeconds: 5 * 86_400 + 60,
         dataAccessExpiresInSeconds: 3 * 86_400 + 60,
-        scopes: ['business_management', 'ads_read', 'whatsapp_business_management', 'pages_show_list'],
+        scopes: META_REQUIRED_SCOPES.filter(
+          (scope) => scope !== 'leads_retrieval' && scope !== 'whatsapp_business_messaging',
+        ),
       });
       const outcomes = await checkNow();
       expect(outcomes?.get(tenantId)).toBe('updated');
