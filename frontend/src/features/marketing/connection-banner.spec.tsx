@@ -150,3 +150,23 @@ describe('ConnectionBanner: expiry and permissions ahead of time', () => {
     );
   });
 });
+
+describe('ConnectionBanner: last Meta error', () => {
+  it("says Meta's last error in the user's language, keeping Meta's own text for support", () => {
+    stubFetch({});
+    const status: ConnectionStatus = {
+      ...META_CONNECTED,
+      lastError: {
+        code: 'META_PERMISSION',
+        message: 'Meta refused for lack of permission: (#200) Requires pages_show_list permission',
+        at: '2026-11-26T18:36:00.000Z',
+      },
+    };
+    renderWithApp(<ConnectionBanner status={status} />);
+
+    const line = screen.getByTestId('meta-last-error');
+    expect(line).toHaveTextContent(i18next.t('marketing.errors.permission'));
+    expect(line).not.toHaveTextContent('Requires pages_show_list');
+    expect(line).toHaveAttribute('title', expect.stringContaining('Requires pages_show_list'));
+  });
+});

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormatters } from '../../lib/format';
 import { ExpiryWarning, MissingScopes } from './connection-health';
 import { DisconnectDialog } from './disconnect-dialog';
-import { MetaErrorNotice } from './meta-error-notice';
+import { MetaErrorNotice, metaErrorText } from './meta-error-notice';
 import { useConnectMeta, useDisconnectMeta } from './marketing-api';
 
 const STATE_STYLES: Record<ConnectionStatus['state'], string> = {
@@ -160,9 +160,14 @@ export function ConnectionBanner({ status }: { status: ConnectionStatus }) {
       ) : null}
 
       {status.lastError && state !== 'disconnected' ? (
-        <p data-testid="meta-last-error" className="mt-4 text-xs text-slate-500">
+        <p
+          data-testid="meta-last-error"
+          data-code={status.lastError.code}
+          title={status.lastError.message}
+          className="mt-4 text-xs text-slate-500"
+        >
           {t('marketing.banner.lastError', {
-            message: status.lastError.message,
+            message: metaErrorText(t, status.lastError.code),
             date: format.dateTime(status.lastError.at),
           })}
         </p>

@@ -1,6 +1,42 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { isApiError, retryAfterSeconds } from '../../api/http';
 import { Notice } from '../../components/notice';
+
+/** The translated sentence for a Meta failure `code` (an API error's, or a connection's last error). */
+export function metaErrorText(
+  t: TFunction,
+  code: string,
+  { seconds = null, reason }: { seconds?: number | null; reason?: unknown } = {},
+): string {
+  switch (code) {
+    case 'META_NOT_CONNECTED':
+      return t('marketing.errors.notConnected');
+    case 'META_TOKEN_EXPIRED':
+      return t('marketing.errors.tokenExpired');
+    case 'META_PERMISSION':
+      return t('marketing.errors.permission');
+    case 'META_RATE_LIMITED':
+      if (seconds === null) return t('marketing.errors.rateLimited');
+      return seconds >= 90
+        ? t('marketing.errors.rateLimitedRetryMinutes', { minutes: Math.ceil(seconds / 60) })
+        : t('marketing.errors.rateLimitedRetry', { seconds });
+    case 'META_UNAVAILABLE':
+      return t('marketing.errors.unavailable');
+    case 'UPSTREAM_TIMEOUT':
+      return t('marketing.errors.timeout');
+    case 'META_REJECTED':
+      return t('marketing.errors.rejected');
+    case 'VALIDATION':
+      return t('marketing.errors.validation');
+    case 'CONFLICT':
+      return reason === 'page_owned' ? t('marketing.errors.pageTaken') : t('marketing.errors.generic');
+    case 'NETWORK':
+      return t('errors.network');
+    default:
+      return t('marketing.errors.generic');
+  }
+}
 
 type MetaErrorNoticeProps = { error: unknown; onRetry?: () => void };
 
@@ -10,37 +46,10 @@ export function MetaErrorNotice({ error, onRetry }: MetaErrorNoticeProps) {
   const code = isApiError(error) ? error.code : 'UNKNOWN';
   const seconds = isApiError(error) ? retryAfterSeconds(error) : null;
 
-  const message = (() => {
-    switch (code) {
-      case 'META_NOT_CONNECTED':
-        return t('marketing.errors.notConnected');
-      case 'META_TOKEN_EXPIRED':
-        return t('marketing.errors.tokenExpired');
-      case 'META_PERMISSION':
-        return t('marketing.errors.permission');
-      case 'META_RATE_LIMITED':
-        if (seconds === null) return t('marketing.errors.rateLimited');
-        return seconds >= 90
-          ? t('marketing.errors.rateLimitedRetryMinutes', { minutes: Math.ceil(seconds / 60) })
-          : t('marketing.errors.rateLimitedRetry', { seconds });
-      case 'META_UNAVAILABLE':
-        return t('marketing.errors.unavailable');
-      case 'UPSTREAM_TIMEOUT':
-        return t('marketing.errors.timeout');
-      case 'META_REJECTED':
-        return t('marketing.errors.rejected');
-      case 'VALIDATION':
-        return t('marketing.errors.validation');
-      case 'CONFLICT':
-        return isApiError(error) && error.details?.['reason'] === 'page_owned'
-          ? t('marketing.errors.pageTaken')
-          : t('marketing.errors.generic');
-      case 'NETWORK':
-        return t('errors.network');
-      default:
-        return t('marketing.errors.generic');
-    }
-  })();
+  const message = metaErrorText(t, code, {
+    seconds,
+    reason: isApiError(error) ? error.details?.['reason'] : undefined,
+  });
   const retryable =
     code !== 'META_NOT_CONNECTED' && code !== 'META_TOKEN_EXPIRED' && code !== 'META_PERMISSION';
 
