@@ -28,6 +28,8 @@ describe('MarketingPerformanceCard', () => {
     expect(screen.getByTestId('marketing-performance-cpl')).toHaveTextContent('$125.00');
     expect(screen.getByTestId('marketing-performance-revenue')).toHaveTextContent('$118,422.56');
     expect(screen.getByTestId('marketing-performance-roi')).toHaveTextContent('2,268.5%');
+    // Which view the numbers use (the Marketing Hub's default): what happened in the range.
+    expect(screen.getByText(/vista periodo/)).toBeInTheDocument();
     expect(screen.getByTestId('marketing-performance-roi')).toHaveAttribute(
       'title',
       expect.stringMatching(/inversión/),

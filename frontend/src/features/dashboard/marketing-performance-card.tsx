@@ -94,6 +94,7 @@ function Numbers({ report }: { report: StatsReport }) {
           since: format.isoDate(report.range.since),
           until: format.isoDate(report.range.until),
         })}
+        {` · ${t('dashboard.marketing.view')}`}
         {report.stale || report.snapshotAt ? ` · ${t('dashboard.marketing.stale')}` : ''}
         {report.currencyMismatch ? ` · ${t('dashboard.marketing.currencyMismatch')}` : ''}
       </p>
