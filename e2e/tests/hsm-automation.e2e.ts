@@ -116,7 +116,14 @@ test.describe.serial('HSM Automation, end to end in Chromium', () => {
   });
 
   test.afterAll(async () => {
-    await page?.close();
+    // The sandbox's WhatsApp Business account belongs to one connected account at a time: free it for the specs
+    // that connect their own company after this one.
+    if (!page) return;
+    try {
+      await page.request.post('/crm/auth/meta/disconnect');
+    } finally {
+      await page.close();
+    }
   });
 
   test('post_sale_feedback 5 s after a sale: one message, and the live log walks scheduled → sent → delivered → read', async () => {
