@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
 import { Client } from 'pg';
 import { SANDBOX_IDS } from '@crm/meta-sandbox';
 import { e2eEnvironment } from './environment';
@@ -65,4 +65,12 @@ export async function connectMetaThroughSandbox(
   const banner = page.getByTestId('meta-status-banner');
   await expect(banner).toHaveAttribute('data-state', 'connected');
   await expect(banner).toHaveAttribute('data-setup-complete', 'true');
+}
+
+/**
+ * The signed-in user's tenant disconnects from Meta through the API, freeing the sandbox's WhatsApp Business account
+ * and Pages for the next spec. A JSON body: the gateway refuses a POST with neither an Origin nor a JSON content type.
+ */
+export function disconnectMeta(request: APIRequestContext): Promise<APIResponse> {
+  return request.post('/crm/auth/meta/disconnect', { data: {} });
 }

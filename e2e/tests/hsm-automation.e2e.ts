@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { connectMetaThroughSandbox } from '../support/browser';
+import { connectMetaThroughSandbox, disconnectMeta } from '../support/browser';
 import { e2eEnvironment } from '../support/environment';
 
 /**
@@ -120,7 +120,8 @@ test.describe.serial('HSM Automation, end to end in Chromium', () => {
     // that connect their own company after this one.
     if (!page) return;
     try {
-      await page.request.post('/crm/auth/meta/disconnect');
+      const disconnected = await disconnectMeta(page.request);
+      expect(disconnected.ok(), await disconnected.text()).toBe(true);
     } finally {
       await page.close();
     }

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { SANDBOX_IDS, listAds } from '@crm/meta-sandbox';
-import { connectMetaThroughSandbox } from '../support/browser';
+import { connectMetaThroughSandbox, disconnectMeta } from '../support/browser';
 import { e2eEnvironment } from '../support/environment';
 
 /**
@@ -114,7 +114,8 @@ test.describe.serial('Issue 8: the Marketing Hub closes the loop with Meta', () 
     // for the other specs even when a step failed half-way.
     if (!page) return;
     try {
-      await page.request.post('/crm/auth/meta/disconnect');
+      const disconnected = await disconnectMeta(page.request);
+      expect(disconnected.ok(), await disconnected.text()).toBe(true);
     } finally {
       await page.close();
     }
