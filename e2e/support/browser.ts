@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
 import { Client } from 'pg';
 import { SANDBOX_IDS } from '@crm/meta-sandbox';
 import { e2eEnvironment } from './environment';
@@ -33,12 +33,14 @@ export async function sql<T extends Record<string, unknown>>(text: string, value
 
 /**
  * The signed-in ceo connects the tenant to Meta on the Marketing Hub: the sandbox's consent page, then the setup
- * wizard (portfolio, ad account, WhatsApp number; no Facebook Page ticked: no Lead Ads).
- * Ends with the banner connected and the setup complete.
+ * wizard (portfolio, ad account, WhatsApp number, then the Page step: the Facebook Pages named in `pageNames` are
+ * ticked; none by default: no Lead Ads). Ends with the banner connected and the setup complete.
  */
 export async function connectMetaThroughSandbox(
   page: Page,
-  choice: { phoneNumberId: string } = { phoneNumberId: SANDBOX_IDS.phoneNumberIds[0] },
+  choice: { phoneNumberId: string; pageNames?: readonly string[] } = {
+    phoneNumberId: SANDBOX_IDS.phoneNumberIds[0],
+  },
 ): Promise<void> {
   await page.getByTestId('nav-marketing').click();
   await page.getByTestId('meta-connect-button').click();
@@ -54,8 +56,21 @@ export async function connectMetaThroughSandbox(
   await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('meta-setup-wizard')).toHaveAttribute('data-step', 'pages');
   await expect(page.getByTestId('wizard-finish')).toBeEnabled();
+  for (const name of choice.pageNames ?? []) {
+    const box = page.getByTestId('wizard-pages').getByRole('checkbox', { name });
+    await box.check();
+    await expect(box).toBeChecked();
+  }
   await page.getByTestId('wizard-finish').click();
   const banner = page.getByTestId('meta-status-banner');
   await expect(banner).toHaveAttribute('data-state', 'connected');
   await expect(banner).toHaveAttribute('data-setup-complete', 'true');
+}
+
+/**
+ * The signed-in user's tenant disconnects from Meta through the API, freeing the sandbox's WhatsApp Business account
+ * and Pages for the next spec. A JSON body: the gateway refuses a POST with neither an Origin nor a JSON content type.
+ */
+export function disconnectMeta(request: APIRequestContext): Promise<APIResponse> {
+  return request.post('/crm/auth/meta/disconnect', { data: {} });
 }

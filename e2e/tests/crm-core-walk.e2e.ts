@@ -1,7 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { SANDBOX_IDS, listAds } from '@crm/meta-sandbox';
-import { connectMetaThroughSandbox, login, logout, type Credentials } from '../support/browser';
+import {
+  connectMetaThroughSandbox,
+  disconnectMeta,
+  login,
+  logout,
+  type Credentials,
+} from '../support/browser';
 import { e2eEnvironment } from '../support/environment';
 
 /**
@@ -199,7 +205,7 @@ test.describe.serial("Issue 6 walk: a new company's first day in CRM Ventas", ()
       const signedIn = await page.request.post('/crm/auth/login', {
         data: { email: CEO.email, password: CEO.password },
       });
-      if (signedIn.ok()) await page.request.post('/crm/auth/meta/disconnect');
+      if (signedIn.ok()) await disconnectMeta(page.request);
     } finally {
       await page.close();
     }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { connectMetaThroughSandbox } from '../support/browser';
+import { connectMetaThroughSandbox, disconnectMeta } from '../support/browser';
 import { e2eEnvironment } from '../support/environment';
 
 /**
@@ -116,7 +116,15 @@ test.describe.serial('HSM Automation, end to end in Chromium', () => {
   });
 
   test.afterAll(async () => {
-    await page?.close();
+    // The sandbox's WhatsApp Business account belongs to one connected account at a time: free it for the specs
+    // that connect their own company after this one.
+    if (!page) return;
+    try {
+      const disconnected = await disconnectMeta(page.request);
+      expect(disconnected.ok(), await disconnected.text()).toBe(true);
+    } finally {
+      await page.close();
+    }
   });
 
   test('post_sale_feedback 5 s after a sale: one message, and the live log walks scheduled → sent → delivered → read', async () => {
