@@ -19,22 +19,6 @@ export const META_REQUIRED_SCOPES = [
   'whatsapp_business_messaging',
 ] as const;
 
-/**
- * What Lead Ads needs besides `leads_retrieval` (Meta's Lead Ads "Before You Start", REFERENCE §1.2): list the
- * user's Pages and their tokens, subscribe the app to a Page's `leadgen` webhooks, read its forms, and the ad fields
- * of a lead. Asked for at consent; a connection without them still works for ads and WhatsApp, so not flagged.
- */
-export const META_LEAD_ADS_SCOPES = [
-  'pages_show_list',
-  'pages_read_engagement',
-  'pages_manage_metadata',
-  'pages_manage_ads',
-  'ads_management',
-] as const;
-
-/** Every scope the consent dialog asks for. */
-export const META_CONSENT_SCOPES = [...META_REQUIRED_SCOPES, ...META_LEAD_ADS_SCOPES] as const;
-
 export type ConnectionState = 'disconnected' | 'connected' | 'expired' | 'revoked';
 
 export type ConnectionStatus = {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { Client } from 'pg';
-import { META_CONSENT_SCOPES, type ConnectionStatus } from '@crm/contracts';
+import { META_REQUIRED_SCOPES, type ConnectionStatus } from '@crm/contracts';
 // Tests only: the Meta sandbox is a tool, never a runtime dependency of the gateway.
 import { createSandbox, SANDBOX_IDS, type ListeningSandbox } from '@crm/meta-sandbox';
 import { freePort, startServiceProcess, type ServiceHandle } from '@crm/testing';
@@ -137,7 +137,7 @@ describe('gateway: Meta OAuth (real crm-service, meta-ads-service and Meta sandb
     expect(url.searchParams.get('client_id')).toBe(SANDBOX_IDS.appId);
     expect(url.searchParams.get('redirect_uri')).toBe(`${gateway.config.PUBLIC_URL}/crm/auth/meta/callback`);
     expect(url.searchParams.get('response_type')).toBe('code');
-    expect(url.searchParams.get('scope')).toBe(META_CONSENT_SCOPES.join(','));
+    expect(url.searchParams.get('scope')).toBe(META_REQUIRED_SCOPES.join(','));
     expect(url.searchParams.get('scope')).toContain('pages_show_list');
     expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
   });

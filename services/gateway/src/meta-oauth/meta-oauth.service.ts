@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 import passport from 'passport';
 import { Strategy as FacebookStrategy } from 'passport-facebook';
-import { DomainError, META_CONSENT_SCOPES, Rpc, type ConnectionStatus } from '@crm/contracts';
+import { DomainError, META_REQUIRED_SCOPES, Rpc, type ConnectionStatus } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { GATEWAY_CONFIG, META_CALLBACK_PATH, metaCallbackUrl, type GatewayConfig } from '../config';
 import type { SessionContext, SessionRequest } from '../auth/session';
@@ -48,7 +48,7 @@ export class MetaOauthService {
           authorizationURL: config.META_OAUTH_DIALOG_URL,
           tokenURL: `${graphBase}/oauth/access_token`,
           profileURL: `${graphBase}/me`,
-          scope: [...META_CONSENT_SCOPES],
+          scope: [...META_REQUIRED_SCOPES],
           // The signed state is checked by this service before passport runs; passport keeps none.
           state: false,
           // meta-ads-service reads the user and the token's scopes itself (debug_token).
@@ -88,7 +88,7 @@ export class MetaOauthService {
     url.searchParams.set('client_id', this.config.META_APP_ID);
     url.searchParams.set('redirect_uri', metaCallbackUrl(this.config));
     url.searchParams.set('response_type', 'code');
-    url.searchParams.set('scope', META_CONSENT_SCOPES.join(','));
+    url.searchParams.set('scope', META_REQUIRED_SCOPES.join(','));
     url.searchParams.set('state', state);
     return url.toString();
   }
