@@ -30,7 +30,9 @@ export function metaErrorText(
     case 'VALIDATION':
       return t('marketing.errors.validation');
     case 'CONFLICT':
-      return reason === 'page_owned' ? t('marketing.errors.pageTaken') : t('marketing.errors.generic');
+      if (reason === 'page_owned') return t('marketing.errors.pageTaken');
+      if (reason === 'waba_owned' || reason === 'number_owned') return t('marketing.errors.whatsappTaken');
+      return t('marketing.errors.generic');
     case 'NETWORK':
       return t('errors.network');
     default:

@@ -359,6 +359,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
       expect(taken).toMatchObject({
         code: 'CONFLICT',
         message: 'this WhatsApp number is already connected to another CRM Ventas account',
+        details: { reason: 'number_owned' },
       });
       expect(JSON.stringify(taken)).not.toContain(first.tenantId);
       const refused = await svc.rpc.call(Rpc.meta.connectionStatus, {

@@ -487,11 +487,14 @@ export class ConnectionService {
 }
 
 const numberTaken = () =>
-  new DomainError('CONFLICT', 'this WhatsApp number is already connected to another CRM Ventas account');
+  new DomainError('CONFLICT', 'this WhatsApp number is already connected to another CRM Ventas account', {
+    reason: 'number_owned',
+  });
 const wabaTaken = () =>
   new DomainError(
     'CONFLICT',
     'this WhatsApp Business account is already connected to another CRM Ventas account',
+    { reason: 'waba_owned' },
   );
 
 /** The constraint a PostgreSQL unique violation (23505) names, if that is what the error is. */
