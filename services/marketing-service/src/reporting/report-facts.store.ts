@@ -108,30 +108,26 @@ export class ReportFactsStore {
     until: IsoDate,
   ): Promise<{ byAd: AdFactSums[]; byDay: DayFactSums[] }> {
     const { months, days, minusDays } = splitByMonth(since, until);
-    const none: [IsoDate, IsoDate] = ['9999-12-31', '0001-01-01']; // an empty interval
-    const [m1, m2] = months ?? none;
-    const [a, b] = days[0] ?? none;
-    const [c, d] = days[1] ?? none;
-    const [e, f] = minusDays[0] ?? none;
-    const [g, h] = minusDays[1] ?? none;
+    // One branch per interval, each a plain range on its table's key (an index range scan, with or without stats).
+    const params: unknown[] = [tenantId, view];
+    const branch = (table: 'monthly' | 'daily', [from, to]: [IsoDate, IsoDate], measures: string) => {
+      params.push(from, to);
+      const column = table === 'monthly' ? 'month' : 'day';
+      return `SELECT ${measures} FROM marketing.attribution_${table}
+               WHERE tenant_id = $1 AND view = $2 AND ${column} >= $${params.length - 1}::date
+                 AND ${column} <= $${params.length}::date`;
+    };
+    const branches = [
+      ...(months ? [branch('monthly', months, MEASURES)] : []),
+      ...days.map((range) => branch('daily', range, MEASURES)),
+      ...minusDays.map((range) => branch('daily', range, NEGATED_MEASURES)),
+    ];
     const byAd: AdFactSums[] = await db.query(
       `SELECT meta_ad_id AS "adId", currency, ${SUMS}
-         FROM (SELECT ${MEASURES}
-                 FROM marketing.attribution_monthly
-                WHERE tenant_id = $1 AND view = $2 AND month >= $3::date AND month <= $4::date
-               UNION ALL
-               SELECT ${MEASURES}
-                 FROM marketing.attribution_daily
-                WHERE tenant_id = $1 AND view = $2
-                  AND (day BETWEEN $5::date AND $6::date OR day BETWEEN $7::date AND $8::date)
-               UNION ALL
-               SELECT ${NEGATED_MEASURES}
-                 FROM marketing.attribution_daily
-                WHERE tenant_id = $1 AND view = $2
-                  AND (day BETWEEN $9::date AND $10::date OR day BETWEEN $11::date AND $12::date)) facts
+         FROM (${branches.join(' UNION ALL ')}) facts
         GROUP BY meta_ad_id, currency
        HAVING ${ANY_NONZERO}`,
-      [tenantId, view, m1, m2, a, b, c, d, e, f, g, h],
+      params,
     );
     const byDay: DayFactSums[] = await db.query(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, ${SUMS}
@@ -181,11 +177,12 @@ export class ReportFactsStore {
     return rows.map((row) => ({ from: row.from, day: row.day, rate: Number(row.rate) }));
   }
 
-  /** The first day with a Meta lead in the read model. */
+  /** The first day with a Meta lead in the read model (from the per-day totals: the first such row of the index). */
   async historyStartsOn(db: EntityManager, tenantId: string): Promise<IsoDate | null> {
-    const rows: { day: string | null }[] = await db.query(
-      `SELECT to_char(min(day), 'YYYY-MM-DD') AS day FROM marketing.attribution_daily
-        WHERE tenant_id = $1 AND view = 'period' AND leads > 0`,
+    const rows: { day: string }[] = await db.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM marketing.attribution_day_totals
+        WHERE tenant_id = $1 AND view = 'period' AND leads > 0
+        ORDER BY day LIMIT 1`,
       [tenantId],
     );
     return rows[0]?.day ?? null;
