@@ -74,10 +74,19 @@ export class ReportingService {
     await this.readModel.ensureBuilt(tenantId);
     let timezone = await this.readModel.timezoneOf(tenantId);
     let resolved = resolveReportRange(request, timezone, this.settings.now());
-    let insights = await this.insights(tenantId, resolved);
+    // The read model's sums do not depend on Meta's answer: they are read while meta-ads-service answers.
+    let sums = this.readSums(tenantId, view, resolved);
+    let insights: InsightsOutcome;
+    try {
+      insights = await this.insights(tenantId, resolved);
+    } catch (error) {
+      discard(sums);
+      throw error;
+    }
     const metaZone = insights.kind === 'ok' ? insights.result.timezone : null;
     if (isValidTimezone(metaZone) && metaZone !== timezone) {
-      // The ad account (or its timezone) changed since the facts were bucketed.
+      // The ad account (or its timezone) changed since the facts were bucketed: what was read is in the old days.
+      discard(sums);
       await this.readModel.rebucket(tenantId, metaZone);
       timezone = metaZone;
       const again = resolveReportRange(request, timezone, this.settings.now());
@@ -85,29 +94,33 @@ export class ReportingService {
         insights = await this.insights(tenantId, again);
       }
       resolved = again;
+      sums = this.readSums(tenantId, view, resolved);
     }
-    if (insights.kind === 'failed') return this.fromSnapshot(tenantId, view, resolved, insights.error);
+    if (insights.kind === 'failed') {
+      discard(sums);
+      return this.fromSnapshot(tenantId, view, resolved, insights.error);
+    }
 
     const meta = insights.kind === 'ok' ? insights.result : null;
-    const currency =
-      meta?.currency ||
-      (await this.rpc.call(Rpc.crm.getTenant, { tenantId }, this.settings.rpcTimeoutMs)).currency;
     const { since, until } = resolved.range;
-    const read = await this.db.withTenant(tenantId, async (db) => {
-      const sums = await this.facts.sums(db, tenantId, view, since, until);
-      const foreignCurrencies = [
-        ...new Set(
-          sums.byAd.filter((r) => r.currency !== '' && r.currency !== currency).map((r) => r.currency),
-        ),
-      ];
-      const foreign =
-        foreignCurrencies.length > 0
-          ? await this.facts.foreign(db, tenantId, view, since, until, foreignCurrencies)
-          : [];
-      const rates = await this.facts.rates(db, tenantId, foreignCurrencies, currency, until);
-      const historyStartsOn = await this.facts.historyStartsOn(db, tenantId);
-      return { ...sums, foreign, rates, historyStartsOn };
-    });
+    const [currency, read] = await Promise.all([
+      meta?.currency ||
+        this.rpc.call(Rpc.crm.getTenant, { tenantId }, this.settings.rpcTimeoutMs).then((t) => t.currency),
+      sums,
+    ]);
+    // Sales in other currencies are converted day by day: their sums per day and the rates (rarely needed).
+    const foreignCurrencies = [
+      ...new Set(
+        read.byAd.filter((r) => r.currency !== '' && r.currency !== currency).map((r) => r.currency),
+      ),
+    ];
+    const { foreign, rates } =
+      foreignCurrencies.length === 0
+        ? { foreign: [], rates: [] }
+        : await this.db.withTenant(tenantId, async (db) => ({
+            foreign: await this.facts.foreign(db, tenantId, view, since, until, foreignCurrencies),
+            rates: await this.facts.rates(db, tenantId, foreignCurrencies, currency, until),
+          }));
     const body = buildReport({
       currency,
       since,
@@ -115,8 +128,8 @@ export class ReportingService {
       insights: meta,
       byAd: read.byAd,
       byDay: read.byDay,
-      foreign: read.foreign,
-      rates: read.rates,
+      foreign,
+      rates,
     });
     const report: MarketingReport = {
       range: resolved.range,
@@ -187,6 +200,15 @@ export class ReportingService {
     }
   }
 
+  /** The read model's sums of the range per ad and per day, and the first day of its history. */
+  private readSums(tenantId: string, view: ReportView, resolved: ResolvedRange) {
+    const { since, until } = resolved.range;
+    return this.db.withTenant(tenantId, async (db) => ({
+      ...(await this.facts.sums(db, tenantId, view, since, until)),
+      historyStartsOn: await this.facts.historyStartsOn(db, tenantId),
+    }));
+  }
+
   /** Store the report as its range's last good one, in the background, once per insights answer. */
   private saveSnapshot(key: SnapshotKey, report: MarketingReport, meta: AdInsightsResult): void {
     const id = JSON.stringify(key);
@@ -220,6 +242,11 @@ export class ReportingService {
       snapshotAt: snapshot.computedAt.toISOString(),
     };
   }
+}
+
+/** A read whose result is no longer wanted: its failure is of no interest either. */
+function discard(read: Promise<unknown>): void {
+  read.catch(() => undefined);
 }
 
 function metaOf(report: MarketingReport): ReportMeta {
