@@ -27,6 +27,19 @@ export const CATALOG_MAX_AGE_MS = 60 * 60 * 1000;
 const INSIGHT_FIELDS = 'campaign_id,campaign_name,adset_id,adset_name,ad_id,ad_name,spend,impressions,clicks';
 const DAY_FIELDS = 'spend,impressions,clicks';
 
+/** Both dates real calendar dates, `since` first (else VALIDATION). */
+function checkRange({ since, until }: AdInsightsRequest): void {
+  for (const [name, value] of [
+    ['since', since],
+    ['until', until],
+  ]) {
+    if (!DateTime.fromISO(value, { zone: 'utc' }).isValid) {
+      throw new DomainError('VALIDATION', `${name} is not a valid calendar date`);
+    }
+  }
+  if (since > until) throw new DomainError('VALIDATION', 'since must be on or before until');
+}
+
 /** Younger than Meta's refresh interval, and from a version that stored the daily series. */
 function isFresh(entry: InsightsCacheEntity | null): entry is InsightsCacheEntity {
   return !!entry && !!entry.payload.days && Date.now() - entry.fetchedAt.getTime() < INSIGHTS_FRESH_MS;
@@ -52,6 +65,7 @@ export class InsightsService {
   }
 
   async adInsights(request: AdInsightsRequest): Promise<AdInsightsResult> {
+    checkRange(request);
     const { connection, adAccountId } = await this.connected(request);
     return this.answer(request, connection, adAccountId);
   }
@@ -63,40 +77,33 @@ export class InsightsService {
   async adInsightsIfChanged(
     request: AdInsightsIfChangedRequest,
   ): Promise<AdInsightsResult | AdInsightsNotModified> {
-    const { connection, adAccountId } = await this.connected(request);
+    checkRange(request);
     const { tenantId, since, until } = request;
-    if (adAccountId === request.adAccountId) {
-      const fetchedAt = await this.cache(tenantId, async (cache) => {
+    // The connection and the held answer's cache row are read at once (the row of the account the caller names).
+    const [{ connection, adAccountId }, fetchedAt] = await Promise.all([
+      this.connected(request),
+      this.cache(tenantId, async (cache) => {
         const row = await cache.findOne({
           select: { fetchedAt: true },
-          where: { tenantId, adAccountId, since, until },
+          where: { tenantId, adAccountId: request.adAccountId, since, until },
         });
         return row?.fetchedAt ?? null;
-      });
-      if (
-        fetchedAt &&
-        fetchedAt.toISOString() === request.fetchedAt &&
-        Date.now() - fetchedAt.getTime() < INSIGHTS_FRESH_MS
-      ) {
-        return { notModified: true, adAccountId, fetchedAt: request.fetchedAt };
-      }
+      }),
+    ]);
+    if (
+      adAccountId === request.adAccountId &&
+      fetchedAt &&
+      fetchedAt.toISOString() === request.fetchedAt &&
+      Date.now() - fetchedAt.getTime() < INSIGHTS_FRESH_MS
+    ) {
+      return { notModified: true, adAccountId, fetchedAt: request.fetchedAt };
     }
     return this.answer(request, connection, adAccountId);
   }
 
-  /** The range checked, and the tenant's connection with its ad account (else META_NOT_CONNECTED). */
+  /** The tenant's connection with its ad account (else META_NOT_CONNECTED). */
   private async connected(request: AdInsightsRequest) {
-    const { tenantId, since, until } = request;
-    for (const [name, value] of [
-      ['since', since],
-      ['until', until],
-    ]) {
-      if (!DateTime.fromISO(value, { zone: 'utc' }).isValid) {
-        throw new DomainError('VALIDATION', `${name} is not a valid calendar date`);
-      }
-    }
-    if (since > until) throw new DomainError('VALIDATION', 'since must be on or before until');
-    const connection = await this.connections.find(tenantId);
+    const connection = await this.connections.find(request.tenantId);
     if (!connection || connection.state === 'disconnected' || !connection.adAccountId) {
       throw new DomainError('META_NOT_CONNECTED', 'no Meta ad account is connected for this account');
     }
