@@ -64,6 +64,7 @@ import {
   UpdateSaleRequest,
 } from './opportunities';
 import {
+  AdInsightsIfChangedRequest,
   AdInsightsRequest,
   CompleteOauthRequest,
   ConsumeOauthStateRequest,
@@ -124,6 +125,7 @@ import type { OpportunityBoard } from './model/opportunities';
 import type { CrmDashboard } from './model/dashboard';
 import type {
   AdAccountOption,
+  AdInsightsNotModified,
   AdInsightsResult,
   ConnectionStatus,
   PhoneNumberOption,
@@ -199,6 +201,10 @@ export type RpcMap = {
   [Rpc.meta.listAdAccounts]: { request: ListAdAccountsRequest; reply: AdAccountOption[] };
   [Rpc.meta.listPhoneNumbers]: { request: ListPhoneNumbersRequest; reply: PhoneNumberOption[] };
   [Rpc.meta.adInsights]: { request: AdInsightsRequest; reply: AdInsightsResult };
+  [Rpc.meta.adInsightsIfChanged]: {
+    request: AdInsightsIfChangedRequest;
+    reply: AdInsightsResult | AdInsightsNotModified;
+  };
   [Rpc.meta.resolveAd]: { request: ResolveAdRequest; reply: ResolvedAd };
   [Rpc.meta.listTemplates]: { request: ListTemplatesRequest; reply: TemplateView[] };
   [Rpc.meta.sendTemplate]: { request: SendTemplateRequest; reply: SendTemplateResult };

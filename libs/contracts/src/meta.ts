@@ -93,6 +93,16 @@ export class AdInsightsRequest extends TenantRequest {
   until!: IsoDate;
 }
 
+/** `meta.insights.ads.if-changed`: the range, and which answer of it the caller already holds. */
+export class AdInsightsIfChangedRequest extends AdInsightsRequest {
+  /** The ad account and `fetchedAt` of the caller's copy (a full, non-stale answer of the same range). */
+  @Matches(AD_ACCOUNT_ID, { message: 'adAccountId must look like act_<digits>' })
+  adAccountId!: string;
+
+  @IsISO8601({ strict: true })
+  fetchedAt!: IsoInstant;
+}
+
 export class ResolveAdRequest extends TenantRequest {
   @Matches(NUMERIC_ID)
   adId!: string;

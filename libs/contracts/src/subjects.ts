@@ -67,6 +67,8 @@ export const Rpc = {
     listAdAccounts: 'meta.ad-accounts.list',
     listPhoneNumbers: 'meta.phone-numbers.list',
     adInsights: 'meta.insights.ads',
+    /** `adInsights` unless the caller's copy (its `fetchedAt`) is still the cached answer: then "not modified". */
+    adInsightsIfChanged: 'meta.insights.ads.if-changed',
     resolveAd: 'meta.ads.resolve',
     listTemplates: 'meta.templates.list',
     sendTemplate: 'meta.whatsapp.send-template',

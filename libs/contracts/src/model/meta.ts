@@ -96,6 +96,12 @@ export type AdInsightsResult = {
   stale: boolean;
 };
 
+/**
+ * `meta.insights.ads.if-changed`: the caller's copy (same ad account, same `fetchedAt`) is still the fresh cached
+ * answer of the range — reuse it. Anything else is answered in full (`AdInsightsResult`).
+ */
+export type AdInsightsNotModified = { notModified: true; adAccountId: string; fetchedAt: IsoInstant };
+
 export type ResolvedAd = {
   adId: string;
   adName: string;

@@ -9,7 +9,6 @@ import type {
   ReportFunnel,
   ReportMetrics,
 } from '@crm/contracts';
-import { DateTime } from 'luxon';
 import type { AdFactSums, DatedRate, DayFactSums, FactSums, ForeignFactSums } from './report-facts.store';
 
 /**
@@ -132,14 +131,14 @@ export function rateOn(table: RateTable, currency: string, day: IsoDate): number
   return found;
 }
 
-/** Every calendar day from `since` to `until` inclusive. */
+const DAY_MS = 86_400_000;
+
+/** Every calendar day from `since` to `until` inclusive (UTC date arithmetic: a calendar day has no zone). */
 export function daysOf(since: IsoDate, until: IsoDate): IsoDate[] {
   const days: IsoDate[] = [];
-  let day = DateTime.fromISO(since, { zone: 'utc' });
-  const end = DateTime.fromISO(until, { zone: 'utc' });
-  while (day <= end) {
-    days.push(day.toFormat('yyyy-MM-dd'));
-    day = day.plus({ days: 1 });
+  const end = Date.parse(`${until}T00:00:00Z`);
+  for (let day = Date.parse(`${since}T00:00:00Z`); day <= end; day += DAY_MS) {
+    days.push(new Date(day).toISOString().slice(0, 10));
   }
   return days;
 }

@@ -23,38 +23,81 @@ export type ForeignFactSums = FactSums & { adId: string | null; day: IsoDate; cu
 export type DatedRate = { from: string; day: IsoDate; rate: number };
 
 /**
- * A range as whole months (read from `attribution_monthly`) plus the days before the first and after the last whole
- * month (read from `attribution_daily`): a year is 12 × ads rows and at most ~60 days × ads, not 365 × ads.
+ * A range read as months of `attribution_monthly` plus or minus days of `attribution_daily`: a year is 12 × ads rows,
+ * not 365 × ads. A month the range covers only in part is read either as its days in the range (`days`) or, when
+ * fewer days of it lie outside the range, as the whole month minus those days (`minusDays`) — the days after today
+ * hold no facts, so the current month costs one roll-up row per ad, not up to 30 days of them.
  */
-export type RangeParts = { months: [IsoDate, IsoDate] | null; days: [IsoDate, IsoDate][] };
+export type RangeParts = {
+  months: [IsoDate, IsoDate] | null;
+  days: [IsoDate, IsoDate][];
+  minusDays: [IsoDate, IsoDate][];
+};
 
 export function splitByMonth(since: IsoDate, until: IsoDate): RangeParts {
   const start = DateTime.fromISO(since, { zone: 'utc' });
   const end = DateTime.fromISO(until, { zone: 'utc' });
-  const firstFull = start.day === 1 ? start : start.plus({ months: 1 }).startOf('month');
-  const lastFull = end.equals(end.endOf('month').startOf('day'))
-    ? end
-    : end.startOf('month').minus({ days: 1 });
   const iso = (date: DateTime) => date.toFormat('yyyy-MM-dd');
-  if (firstFull > lastFull) return { months: null, days: [[since, until]] };
+  const monthEnd = (date: DateTime) => date.endOf('month').startOf('day');
   const days: [IsoDate, IsoDate][] = [];
-  if (start < firstFull) days.push([since, iso(firstFull.minus({ days: 1 }))]);
-  if (lastFull < end) days.push([iso(lastFull.plus({ days: 1 })), until]);
-  return { months: [iso(firstFull), iso(lastFull.startOf('month'))], days };
+  const minusDays: [IsoDate, IsoDate][] = [];
+  let first = start.startOf('month');
+  let last = end.startOf('month');
+  if (first.equals(last)) {
+    const inside = end.day - start.day + 1;
+    const outside = start.daysInMonth! - inside;
+    if (outside >= inside) return { months: null, days: [[since, until]], minusDays };
+    if (start.day > 1) minusDays.push([iso(first), iso(start.minus({ days: 1 }))]);
+    if (end < monthEnd(end)) minusDays.push([iso(end.plus({ days: 1 })), iso(monthEnd(end))]);
+    return { months: [iso(first), iso(first)], days, minusDays };
+  }
+  if (start.day > 1) {
+    const outside = start.day - 1;
+    if (outside < start.daysInMonth! - outside) {
+      minusDays.push([iso(first), iso(start.minus({ days: 1 }))]);
+    } else {
+      days.push([since, iso(monthEnd(start))]);
+      first = first.plus({ months: 1 });
+    }
+  }
+  if (end < monthEnd(end)) {
+    const outside = end.daysInMonth! - end.day;
+    if (outside < end.day) {
+      minusDays.push([iso(end.plus({ days: 1 })), iso(monthEnd(end))]);
+    } else {
+      days.push([iso(last), until]);
+      last = last.minus({ months: 1 });
+    }
+  }
+  return { months: first <= last ? [iso(first), iso(last)] : null, days, minusDays };
 }
 
+const MEASURE_COLUMNS = [
+  'leads',
+  'opportunities',
+  'won',
+  'lost',
+  'sales',
+  'sales_amount',
+  'refunds',
+  'refund_amount',
+] as const;
+const MEASURES = `meta_ad_id, currency, ${MEASURE_COLUMNS.join(', ')}`;
+const NEGATED_MEASURES = `meta_ad_id, currency, ${MEASURE_COLUMNS.map((c) => `-${c} AS ${c}`).join(', ')}`;
+/** A month minus its days outside the range can leave an ad with nothing: not a row of the range. */
+const ANY_NONZERO = MEASURE_COLUMNS.map((c) => `sum(${c}) <> 0`).join(' OR ');
 const SUMS = `sum(leads)::int AS leads, sum(opportunities)::int AS opportunities, sum(won)::int AS won,
   sum(lost)::int AS lost, sum(sales)::int AS sales, sum(sales_amount)::text AS "salesAmount",
   sum(refunds)::int AS refunds, sum(refund_amount)::text AS "refundAmount"`;
 
 /**
- * The report's reads of the read model: at most (months + ~60 edge days) × ads × currencies rows per query, whatever
+ * The report's reads of the read model: at most (months + ~30 edge days) × ads × currencies rows per query, whatever
  * the number of leads. Every method runs in the caller's tenant-scoped transaction.
  */
 @Injectable()
 export class ReportFactsStore {
   /**
-   * Per (ad, currency) — whole months from `attribution_monthly`, the days around them from `attribution_daily` —
+   * Per (ad, currency) — months from `attribution_monthly`, plus or minus days from `attribution_daily` (splitByMonth) —
    * and per (day, currency) from `attribution_day_totals`.
    */
   async sums(
@@ -64,29 +107,27 @@ export class ReportFactsStore {
     since: IsoDate,
     until: IsoDate,
   ): Promise<{ byAd: AdFactSums[]; byDay: DayFactSums[] }> {
-    const { months, days } = splitByMonth(since, until);
-    const none: [IsoDate, IsoDate] = ['9999-12-31', '0001-01-01']; // an empty interval
-    const [a, b] = days[0] ?? none;
-    const [c, d] = days[1] ?? none;
-    const [m1, m2] = months ?? none;
+    const { months, days, minusDays } = splitByMonth(since, until);
+    // One branch per interval, each a plain range on its table's key (an index range scan, with or without stats).
+    const params: unknown[] = [tenantId, view];
+    const branch = (table: 'monthly' | 'daily', [from, to]: [IsoDate, IsoDate], measures: string) => {
+      params.push(from, to);
+      const column = table === 'monthly' ? 'month' : 'day';
+      return `SELECT ${measures} FROM marketing.attribution_${table}
+               WHERE tenant_id = $1 AND view = $2 AND ${column} >= $${params.length - 1}::date
+                 AND ${column} <= $${params.length}::date`;
+    };
+    const branches = [
+      ...(months ? [branch('monthly', months, MEASURES)] : []),
+      ...days.map((range) => branch('daily', range, MEASURES)),
+      ...minusDays.map((range) => branch('daily', range, NEGATED_MEASURES)),
+    ];
     const byAd: AdFactSums[] = await db.query(
       `SELECT meta_ad_id AS "adId", currency, ${SUMS}
-         FROM (SELECT meta_ad_id, currency, leads, opportunities, won, lost, sales, sales_amount, refunds,
-                      refund_amount
-                 FROM marketing.attribution_monthly
-                WHERE tenant_id = $1 AND view = $2 AND month >= $3::date AND month <= $4::date
-               UNION ALL
-               SELECT meta_ad_id, currency, leads, opportunities, won, lost, sales, sales_amount, refunds,
-                      refund_amount
-                 FROM marketing.attribution_daily
-                WHERE tenant_id = $1 AND view = $2 AND day >= $5::date AND day <= $6::date
-               UNION ALL
-               SELECT meta_ad_id, currency, leads, opportunities, won, lost, sales, sales_amount, refunds,
-                      refund_amount
-                 FROM marketing.attribution_daily
-                WHERE tenant_id = $1 AND view = $2 AND day >= $7::date AND day <= $8::date) facts
-        GROUP BY meta_ad_id, currency`,
-      [tenantId, view, m1, m2, a, b, c, d],
+         FROM (${branches.join(' UNION ALL ')}) facts
+        GROUP BY meta_ad_id, currency
+       HAVING ${ANY_NONZERO}`,
+      params,
     );
     const byDay: DayFactSums[] = await db.query(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, ${SUMS}
@@ -136,11 +177,12 @@ export class ReportFactsStore {
     return rows.map((row) => ({ from: row.from, day: row.day, rate: Number(row.rate) }));
   }
 
-  /** The first day with a Meta lead in the read model. */
+  /** The first day with a Meta lead in the read model (from the per-day totals: the first such row of the index). */
   async historyStartsOn(db: EntityManager, tenantId: string): Promise<IsoDate | null> {
-    const rows: { day: string | null }[] = await db.query(
-      `SELECT to_char(min(day), 'YYYY-MM-DD') AS day FROM marketing.attribution_daily
-        WHERE tenant_id = $1 AND view = 'period' AND leads > 0`,
+    const rows: { day: string }[] = await db.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM marketing.attribution_day_totals
+        WHERE tenant_id = $1 AND view = 'period' AND leads > 0
+        ORDER BY day LIMIT 1`,
       [tenantId],
     );
     return rows[0]?.day ?? null;

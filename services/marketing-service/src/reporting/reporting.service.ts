@@ -23,6 +23,8 @@ import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings
 
 /** Meta failures a last-good snapshot may stand in for; anything else is reported as is. */
 const SNAPSHOT_FALLBACK_CODES = new Set(['META_RATE_LIMITED', 'META_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
+/** Insights answers kept in memory (one per tenant and range; ~1,000 ads is ~0.5 MB). */
+const HELD_INSIGHTS = 100;
 
 type InsightsOutcome =
   | { kind: 'ok'; result: AdInsightsResult }
@@ -44,6 +46,8 @@ export class ReportingService {
   private readonly logger = new Logger(ReportingService.name);
   /** Snapshot key → the insights `fetchedAt` last stored: a warm report does not rewrite its snapshot. */
   private readonly snapshotted = new Map<string, string>();
+  /** (tenant, since, until) → the last full, non-stale insights answer of that range (`meta.insights.ads.if-changed`). */
+  private readonly heldInsights = new Map<string, AdInsightsResult>();
 
   constructor(
     private readonly rpc: RpcClient,
@@ -70,10 +74,19 @@ export class ReportingService {
     await this.readModel.ensureBuilt(tenantId);
     let timezone = await this.readModel.timezoneOf(tenantId);
     let resolved = resolveReportRange(request, timezone, this.settings.now());
-    let insights = await this.insights(tenantId, resolved);
+    // The read model's sums do not depend on Meta's answer: they are read while meta-ads-service answers.
+    let sums = this.readSums(tenantId, view, resolved);
+    let insights: InsightsOutcome;
+    try {
+      insights = await this.insights(tenantId, resolved);
+    } catch (error) {
+      discard(sums);
+      throw error;
+    }
     const metaZone = insights.kind === 'ok' ? insights.result.timezone : null;
     if (isValidTimezone(metaZone) && metaZone !== timezone) {
-      // The ad account (or its timezone) changed since the facts were bucketed.
+      // The ad account (or its timezone) changed since the facts were bucketed: what was read is in the old days.
+      discard(sums);
       await this.readModel.rebucket(tenantId, metaZone);
       timezone = metaZone;
       const again = resolveReportRange(request, timezone, this.settings.now());
@@ -81,29 +94,33 @@ export class ReportingService {
         insights = await this.insights(tenantId, again);
       }
       resolved = again;
+      sums = this.readSums(tenantId, view, resolved);
     }
-    if (insights.kind === 'failed') return this.fromSnapshot(tenantId, view, resolved, insights.error);
+    if (insights.kind === 'failed') {
+      discard(sums);
+      return this.fromSnapshot(tenantId, view, resolved, insights.error);
+    }
 
     const meta = insights.kind === 'ok' ? insights.result : null;
-    const currency =
-      meta?.currency ||
-      (await this.rpc.call(Rpc.crm.getTenant, { tenantId }, this.settings.rpcTimeoutMs)).currency;
     const { since, until } = resolved.range;
-    const read = await this.db.withTenant(tenantId, async (db) => {
-      const sums = await this.facts.sums(db, tenantId, view, since, until);
-      const foreignCurrencies = [
-        ...new Set(
-          sums.byAd.filter((r) => r.currency !== '' && r.currency !== currency).map((r) => r.currency),
-        ),
-      ];
-      const foreign =
-        foreignCurrencies.length > 0
-          ? await this.facts.foreign(db, tenantId, view, since, until, foreignCurrencies)
-          : [];
-      const rates = await this.facts.rates(db, tenantId, foreignCurrencies, currency, until);
-      const historyStartsOn = await this.facts.historyStartsOn(db, tenantId);
-      return { ...sums, foreign, rates, historyStartsOn };
-    });
+    const [currency, read] = await Promise.all([
+      meta?.currency ||
+        this.rpc.call(Rpc.crm.getTenant, { tenantId }, this.settings.rpcTimeoutMs).then((t) => t.currency),
+      sums,
+    ]);
+    // Sales in other currencies are converted day by day: their sums per day and the rates (rarely needed).
+    const foreignCurrencies = [
+      ...new Set(
+        read.byAd.filter((r) => r.currency !== '' && r.currency !== currency).map((r) => r.currency),
+      ),
+    ];
+    const { foreign, rates } =
+      foreignCurrencies.length === 0
+        ? { foreign: [], rates: [] }
+        : await this.db.withTenant(tenantId, async (db) => ({
+            foreign: await this.facts.foreign(db, tenantId, view, since, until, foreignCurrencies),
+            rates: await this.facts.rates(db, tenantId, foreignCurrencies, currency, until),
+          }));
     const body = buildReport({
       currency,
       since,
@@ -111,8 +128,8 @@ export class ReportingService {
       insights: meta,
       byAd: read.byAd,
       byDay: read.byDay,
-      foreign: read.foreign,
-      rates: read.rates,
+      foreign,
+      rates,
     });
     const report: MarketingReport = {
       range: resolved.range,
@@ -136,22 +153,60 @@ export class ReportingService {
     return report;
   }
 
-  /** Meta insights of the range; meta-ads-service reads the connection (once) to answer. */
+  /**
+   * Meta insights of the range; meta-ads-service reads the connection (once) to answer. The last full answer of each
+   * range is kept here: with it, meta-ads-service is asked whether it is still the cached one ("not modified": ~1,000
+   * rows are not read, sent and parsed again on every report).
+   */
   private async insights(tenantId: string, resolved: ResolvedRange): Promise<InsightsOutcome> {
+    const { since, until } = resolved.range;
+    const key = `${tenantId}:${since}:${until}`;
+    const held = this.heldInsights.get(key);
     try {
-      const result = await this.rpc.call(
-        Rpc.meta.adInsights,
-        { tenantId, since: resolved.range.since, until: resolved.range.until },
-        this.settings.insightsTimeoutMs,
-      );
-      return { kind: 'ok', result };
+      const answer = held
+        ? await this.rpc.call(
+            Rpc.meta.adInsightsIfChanged,
+            { tenantId, since, until, adAccountId: held.adAccountId, fetchedAt: held.fetchedAt },
+            this.settings.insightsTimeoutMs,
+          )
+        : await this.rpc.call(
+            Rpc.meta.adInsights,
+            { tenantId, since, until },
+            this.settings.insightsTimeoutMs,
+          );
+      if ('notModified' in answer) {
+        this.holdInsights(key, held!);
+        return { kind: 'ok', result: held! };
+      }
+      if (answer.stale) this.heldInsights.delete(key);
+      else this.holdInsights(key, answer);
+      return { kind: 'ok', result: answer };
     } catch (error) {
+      this.heldInsights.delete(key);
       if (!(error instanceof DomainError)) throw error;
       if (error.code === 'META_NOT_CONNECTED') return { kind: 'not_connected', connection: 'disconnected' };
       if (error.code === 'META_TOKEN_EXPIRED') return { kind: 'not_connected', connection: 'expired' };
       if (SNAPSHOT_FALLBACK_CODES.has(error.code)) return { kind: 'failed', error };
       throw error;
     }
+  }
+
+  /** Keep `answer` as the range's last one (most recently used last; the oldest goes beyond the bound). */
+  private holdInsights(key: string, answer: AdInsightsResult): void {
+    this.heldInsights.delete(key);
+    this.heldInsights.set(key, answer);
+    if (this.heldInsights.size > HELD_INSIGHTS) {
+      this.heldInsights.delete(this.heldInsights.keys().next().value!);
+    }
+  }
+
+  /** The read model's sums of the range per ad and per day, and the first day of its history. */
+  private readSums(tenantId: string, view: ReportView, resolved: ResolvedRange) {
+    const { since, until } = resolved.range;
+    return this.db.withTenant(tenantId, async (db) => ({
+      ...(await this.facts.sums(db, tenantId, view, since, until)),
+      historyStartsOn: await this.facts.historyStartsOn(db, tenantId),
+    }));
   }
 
   /** Store the report as its range's last good one, in the background, once per insights answer. */
@@ -187,6 +242,11 @@ export class ReportingService {
       snapshotAt: snapshot.computedAt.toISOString(),
     };
   }
+}
+
+/** A read whose result is no longer wanted: its failure is of no interest either. */
+function discard(read: Promise<unknown>): void {
+  read.catch(() => undefined);
 }
 
 function metaOf(report: MarketingReport): ReportMeta {

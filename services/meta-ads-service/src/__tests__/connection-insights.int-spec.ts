@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { META_REQUIRED_SCOPES, Rpc } from '@crm/contracts';
 import { DateTime } from 'luxon';
-import { BREAKER_RESET_MS, startMetaAdsTestApp, type MetaAdsTestApp } from './meta-ads-test-app';
+import { BREAKER_RESET_MS, startMetaAdsTestApp, waitFor, type MetaAdsTestApp } from './meta-ads-test-app';
 import { rpcError } from '@crm/testing';
 
 type SandboxInsightRow = {
@@ -211,6 +211,52 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
     expect(cached.rows).toEqual(result.rows);
   });
 
+  it('adInsightsIfChanged: "not modified" while the caller holds the fresh cached answer, else the full answer', async () => {
+    const { tenantId, status } = await svc.connectTenant();
+    const range = lastDays(status.adAccount!.timezone, 30);
+    const first = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range }, 20_000);
+    const ifChanged = (held: { adAccountId: string; fetchedAt: string }) =>
+      svc.rpc.call(Rpc.meta.adInsightsIfChanged, { tenantId, ...range, ...held }, 20_000);
+
+    // The answer is stored just after it is given.
+    await waitFor(async () => {
+      const stored = await svc.db.query(`SELECT 1 FROM meta_ads.insights_cache WHERE tenant_id = $1`, [
+        tenantId,
+      ]);
+      return (stored.rowCount ?? 0) > 0;
+    });
+    expect(await ifChanged(first)).toEqual({
+      notModified: true,
+      adAccountId: svc.ids.adAccountId,
+      fetchedAt: first.fetchedAt,
+    });
+    // A copy that is not the cached one (another answer, another account): the full answer.
+    const other = await ifChanged({ adAccountId: first.adAccountId, fetchedAt: '2020-01-01T00:00:00.000Z' });
+    expect(other).toMatchObject({ fetchedAt: first.fetchedAt, rows: first.rows, stale: false });
+    const otherAccount = await ifChanged({ adAccountId: 'act_1', fetchedAt: first.fetchedAt });
+    expect(otherAccount).toMatchObject({ fetchedAt: first.fetchedAt, rows: first.rows });
+
+    // The cached answer is no longer fresh: Meta is asked again, even by the holder of that very answer.
+    await svc.ageInsightsCache(tenantId, 20);
+    const { rows } = await svc.db.query<{ at: Date }>(
+      `SELECT fetched_at AS at FROM meta_ads.insights_cache WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    const aged = { adAccountId: first.adAccountId, fetchedAt: rows[0].at.toISOString() };
+    const refreshed = await ifChanged(aged);
+    expect('rows' in refreshed && refreshed.fetchedAt > first.fetchedAt).toBe(true);
+
+    const invalid = await rpcError(
+      svc.rpc.callInvalid(Rpc.meta.adInsightsIfChanged, {
+        tenantId,
+        ...range,
+        adAccountId: first.adAccountId,
+        fetchedAt: 'yesterday',
+      }),
+    );
+    expect(invalid.code).toBe('VALIDATION');
+  });
+
   it('lists ads that did not spend with zeros (a range before any delivery)', async () => {
     const { tenantId } = await svc.connectTenant();
     const result = await svc.rpc.call(Rpc.meta.adInsights, {
@@ -272,10 +318,7 @@ describe('meta-ads-service: connection, assets, insights (real DB, NATS, Meta sa
       const { tenantId, status } = await svc.connectTenant();
       const range = lastDays(status.adAccount!.timezone, 14);
       const fresh = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range });
-      await svc.db.query(
-        `UPDATE meta_ads.insights_cache SET fetched_at = now() - interval '20 minutes' WHERE tenant_id = $1`,
-        [tenantId],
-      );
+      await svc.ageInsightsCache(tenantId, 20);
       await svc.control('/throttle', { enabled: true, scope: 'insights' });
       const stale = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range });
       expect(stale.stale).toBe(true);

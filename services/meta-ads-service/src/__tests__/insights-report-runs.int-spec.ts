@@ -61,9 +61,9 @@ describe('meta-ads-service: insights through asynchronous report runs (real DB, 
     };
   };
 
-  it('a range longer than 90 days is read with a report run, polled to completion; totals equal the sync ones', async () => {
+  it('a range longer than 400 days is read with a report run, polled to completion; totals equal the sync ones', async () => {
     const { tenantId, status } = await svc.connectTenant();
-    const range = lastDays(status.adAccount!.timezone, 120);
+    const range = lastDays(status.adAccount!.timezone, 450);
     const before = (await runs()).length;
     const result = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range }, 20_000);
     const created = (await runs()).slice(before);
@@ -81,12 +81,12 @@ describe('meta-ads-service: insights through asynchronous report runs (real DB, 
     expect(result.rows.map((r) => r.adId).sort()).toEqual([...svc.ids.adIds].sort());
   }, 30_000);
 
-  it('30 days read synchronously: no report run', async () => {
+  it('a year read synchronously: no report run', async () => {
     const { tenantId, status } = await svc.connectTenant();
     const before = (await runs()).length;
     await svc.rpc.call(
       Rpc.meta.adInsights,
-      { tenantId, ...lastDays(status.adAccount!.timezone, 30) },
+      { tenantId, ...lastDays(status.adAccount!.timezone, 366) },
       20_000,
     );
     expect(await runs()).toHaveLength(before);
@@ -108,7 +108,7 @@ describe('meta-ads-service: insights through asynchronous report runs (real DB, 
 
   it('a run Meta ends as "Job Failed" or "Job Skipped" → META_UNAVAILABLE naming it; a warm cache is served stale', async () => {
     const { tenantId, status } = await svc.connectTenant();
-    const range = lastDays(status.adAccount!.timezone, 100);
+    const range = lastDays(status.adAccount!.timezone, 410);
     await svc.control('/insights/async', { fail: 'Job Failed', count: 1 });
     const failed = await rpcError(svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range }, 20_000));
     expect(failed).toMatchObject({
@@ -119,10 +119,7 @@ describe('meta-ads-service: insights through asynchronous report runs (real DB, 
     expect(failed.details?.reportRunId).toMatch(/^\d+$/);
 
     const fresh = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range }, 20_000);
-    await svc.db.query(
-      `UPDATE meta_ads.insights_cache SET fetched_at = now() - interval '20 minutes' WHERE tenant_id = $1`,
-      [tenantId],
-    );
+    await svc.ageInsightsCache(tenantId, 20);
     await svc.control('/insights/async', { fail: 'Job Skipped', count: 1 });
     const stale = await svc.rpc.call(Rpc.meta.adInsights, { tenantId, ...range }, 20_000);
     expect(stale.stale).toBe(true);

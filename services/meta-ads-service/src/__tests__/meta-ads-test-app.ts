@@ -54,6 +54,11 @@ export type MetaAdsTestApp = {
   releaseAll(): Promise<void>;
   /** The tenant's long-lived token, decrypted from the database with the test's key. */
   storedToken(tenantId: string): Promise<string>;
+  /**
+   * Make the tenant's cached insights `minutes` old (no longer fresh), once the answer just given is stored (it is
+   * stored after the answer, in the background).
+   */
+  ageInsightsCache(tenantId: string, minutes: number): Promise<void>;
   control<T>(path: string, body?: unknown): Promise<T>;
   /** GET a Graph path on the sandbox with a bearer token, following paging. */
   graphList<T>(path: string, token: string, query: Record<string, string>): Promise<T[]>;
@@ -130,6 +135,16 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
       [tenantId],
     );
     return decryptSecret(rows[0].sealed, encryptionKey, tenantId);
+  };
+
+  const ageInsightsCache = async (tenantId: string, minutes: number): Promise<void> => {
+    await waitFor(async () => {
+      const { rowCount } = await db.query(
+        `UPDATE meta_ads.insights_cache SET fetched_at = now() - make_interval(mins => $2) WHERE tenant_id = $1`,
+        [tenantId, minutes],
+      );
+      return (rowCount ?? 0) > 0;
+    });
   };
 
   const connectTenant = async ({ select = true } = {}) => {
@@ -219,6 +234,7 @@ export async function startMetaAdsTestApp(): Promise<MetaAdsTestApp> {
     connectTenant,
     releaseAll,
     storedToken,
+    ageInsightsCache,
     control,
     graphList,
     publishWebhook,

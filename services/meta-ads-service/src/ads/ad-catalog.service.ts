@@ -5,6 +5,7 @@ import { In, type Repository } from 'typeorm';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
 import { AdEntity } from './ad.entity';
+import type { CatalogEntry } from './insights-rows';
 
 type GraphNamed = { id: string; name?: string };
 /** Marketing API AdCreative fields the catalogue keeps. */
@@ -158,24 +159,40 @@ export class AdCatalogService {
     });
   }
 
-  listForAccount(tenantId: string, adAccountId: string): Promise<AdEntity[]> {
-    return this.ads(tenantId, (ads) =>
+  /**
+   * What an insights answer needs of the account's catalogue — each ad's names — and when it was last synced, in one
+   * read of the few columns it needs.
+   */
+  async insightsCatalogue(
+    tenantId: string,
+    adAccountId: string,
+  ): Promise<{ entries: CatalogEntry[]; lastSyncedAt: Date | null }> {
+    const rows = await this.ads(tenantId, (ads) =>
       ads.find({
+        select: {
+          adId: true,
+          adName: true,
+          adsetId: true,
+          adsetName: true,
+          campaignId: true,
+          campaignName: true,
+          syncedAt: true,
+        },
         where: { tenantId, adAccountId },
         order: { campaignName: 'ASC', adsetName: 'ASC', adName: 'ASC', adId: 'ASC' },
       }),
     );
-  }
-
-  async lastSyncedAt(tenantId: string, adAccountId: string): Promise<Date | null> {
-    const row = await this.ads(tenantId, (ads) =>
-      ads
-        .createQueryBuilder('ad')
-        .select('max(ad.synced_at)', 'last')
-        .where('ad.tenant_id = :tenantId AND ad.ad_account_id = :adAccountId', { tenantId, adAccountId })
-        .getRawOne<{ last: Date | string | null }>(),
-    );
-    return row?.last ? new Date(row.last) : null;
+    let lastSyncedAt: Date | null = null;
+    for (const row of rows) if (!lastSyncedAt || row.syncedAt > lastSyncedAt) lastSyncedAt = row.syncedAt;
+    const entries = rows.map(({ adId, adName, adsetId, adsetName, campaignId, campaignName }) => ({
+      adId,
+      adName,
+      adsetId,
+      adsetName,
+      campaignId,
+      campaignName,
+    }));
+    return { entries, lastSyncedAt };
   }
 
   /** From the catalogue, else from Meta (then stored). Unknown to Meta → NOT_FOUND. */

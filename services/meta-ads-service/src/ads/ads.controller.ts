@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AdContextRequest, AdInsightsRequest, ResolveAdRequest, Rpc, type RpcReply } from '@crm/contracts';
+import {
+  AdContextRequest,
+  AdInsightsIfChangedRequest,
+  AdInsightsRequest,
+  ResolveAdRequest,
+  Rpc,
+  type RpcReply,
+} from '@crm/contracts';
 import { AdCatalogService } from './ad-catalog.service';
 import { InsightsService } from './insights.service';
 
@@ -14,6 +21,13 @@ export class AdsController {
   @MessagePattern(Rpc.meta.adInsights)
   adInsights(@Payload() request: AdInsightsRequest): Promise<RpcReply<typeof Rpc.meta.adInsights>> {
     return this.insights.adInsights(request);
+  }
+
+  @MessagePattern(Rpc.meta.adInsightsIfChanged)
+  adInsightsIfChanged(
+    @Payload() request: AdInsightsIfChangedRequest,
+  ): Promise<RpcReply<typeof Rpc.meta.adInsightsIfChanged>> {
+    return this.insights.adInsightsIfChanged(request);
   }
 
   @MessagePattern(Rpc.meta.resolveAd)

@@ -14,6 +14,9 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 
 type RedisWithRelease = Redis & { releaseFillLock(key: string, token: string): Promise<number> };
 
+/** A fill's answer, and the write that makes it readable by the others (settled: stored or given up). */
+export type Filled<T> = { value: T; stored: Promise<unknown> };
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -37,9 +40,15 @@ export class InsightsFillLock implements OnApplicationShutdown {
 
   /**
    * `fill()` unless another request (any replica) is filling `key`: then wait for it and answer `reuse()` (what it
-   * stored). `reuse()` is also asked right after taking the lock, for a fill that finished just before.
+   * stored). `reuse()` is also asked right after taking the lock, for a fill that finished just before. A fill
+   * answers as soon as it has its value; the lock is released only once its `stored` settles, so whoever waited for
+   * the lock reads what was stored.
    */
-  async singleFlight<T>(key: string, reuse: () => Promise<T | null>, fill: () => Promise<T>): Promise<T> {
+  async singleFlight<T>(
+    key: string,
+    reuse: () => Promise<T | null>,
+    fill: () => Promise<Filled<T>>,
+  ): Promise<T> {
     const lockKey = `meta:insights:fill:${key}`;
     const token = randomUUID();
     const deadline = Date.now() + FILL_WAIT_MS;
@@ -51,13 +60,21 @@ export class InsightsFillLock implements OnApplicationShutdown {
         this.logger.warn(
           `no single flight for ${key}: ${error instanceof Error ? error.message : String(error)}`,
         );
-        return fill();
+        return (await fill()).value;
       }
       if (acquired) {
+        let stored: Promise<unknown> = Promise.resolve();
         try {
-          return (await reuse()) ?? (await fill());
+          const reused = await reuse();
+          if (reused) return reused;
+          const filled = await fill();
+          stored = filled.stored;
+          return filled.value;
         } finally {
-          await this.redis.releaseFillLock(lockKey, token).catch(() => undefined);
+          void stored
+            .catch(() => undefined)
+            .then(() => this.redis.releaseFillLock(lockKey, token))
+            .catch(() => undefined);
         }
       }
       while (Date.now() < deadline && (await this.redis.exists(lockKey).catch(() => 0)) === 1) {
@@ -66,7 +83,7 @@ export class InsightsFillLock implements OnApplicationShutdown {
       const stored = await reuse();
       if (stored) return stored;
       // The other fill failed (Meta down?) or is taking too long: try ourselves.
-      if (Date.now() >= deadline) return fill();
+      if (Date.now() >= deadline) return (await fill()).value;
     }
   }
 

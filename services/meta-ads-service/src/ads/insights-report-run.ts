@@ -18,6 +18,12 @@ type AdReportRun = {
 const RUN_FIELDS = 'id,async_status,async_percent_completion,error_code,error_subcode,error_message';
 /** Longest wait between two polls of one report run. */
 export const MAX_POLL_INTERVAL_MS = 30_000;
+/**
+ * Rows asked per page of insights (synchronous reads and report-run results): ~1,000 ads fit in one page, so a cold
+ * read is one Graph call, not two in sequence. When a page this big is too much for Meta (code 1 / the data-per-call
+ * limit) the read falls back to a report run (`needsReportRun`).
+ */
+export const INSIGHTS_PAGE_LIMIT = 5000;
 /** Meta's "insights data-per-call limit" (code 100). */
 const DATA_PER_CALL_SUBCODE = 1487534;
 
@@ -58,7 +64,7 @@ export function needsReportRun(error: unknown): boolean {
   return code === 1 || (code === 100 && Number(error.details?.metaSubcode) === DATA_PER_CALL_SUBCODE);
 }
 
-/** Poll delays: `first`, doubling, each at most `MAX_POLL_INTERVAL_MS`. */
+/** Wait before poll number `attempt` (0 = the first, after the run is created): `first`, doubling, capped. */
 export function pollDelayMs(first: number, attempt: number): number {
   return Math.min(MAX_POLL_INTERVAL_MS, first * 2 ** Math.min(attempt, 20));
 }
@@ -66,8 +72,8 @@ export function pollDelayMs(first: number, attempt: number): number {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Asynchronous insights (REFERENCE §4.4): `POST /act_{id}/insights` → poll `GET /{report_run_id}` with a doubling
- * delay until `Job Completed` (bounded by `INSIGHTS_ASYNC_TIMEOUT_MS`) → every page of `GET /{report_run_id}/insights`.
+ * Asynchronous insights (REFERENCE §4.4): `POST /act_{id}/insights` → poll `GET /{report_run_id}` after a short first
+ * wait (`INSIGHTS_ASYNC_POLL_MS`), then a doubling one, until `Job Completed` (bounded by `INSIGHTS_ASYNC_TIMEOUT_MS`) → every page of `GET /{report_run_id}/insights`.
  * `Job Failed` / `Job Skipped` → `InsightsReportRunError`; too slow → `META_UNAVAILABLE` (`reason: report_run_timeout`).
  */
 @Injectable()
@@ -94,19 +100,10 @@ export class InsightsReportRuns {
       throw new DomainError('META_REJECTED', 'Meta did not return an insights report run id');
     }
     const deadline = Date.now() + this.config.INSIGHTS_ASYNC_TIMEOUT_MS;
+    let status = '';
+    let percent = 0;
+    // A run just created is never finished: the first poll waits the first delay (short), later ones longer.
     for (let attempt = 0; ; attempt++) {
-      const run = await this.graph.get<AdReportRun>({
-        ...request,
-        path: runId,
-        query: { fields: RUN_FIELDS },
-      });
-      const status = run.async_status ?? '';
-      const percent = Number(run.async_percent_completion ?? 0);
-      if (status === 'Job Completed') break;
-      if (status === 'Job Failed' || status === 'Job Skipped') {
-        this.logger.warn(`tenant ${request.tenantId}: report run ${runId} ended as ${status}`);
-        throw new InsightsReportRunError(runId, status, run.error_code);
-      }
       const delay = pollDelayMs(this.config.INSIGHTS_ASYNC_POLL_MS, attempt);
       if (Date.now() + delay > deadline) {
         throw new DomainError(
@@ -116,11 +113,23 @@ export class InsightsReportRuns {
         );
       }
       await sleep(delay);
+      const run = await this.graph.get<AdReportRun>({
+        ...request,
+        path: runId,
+        query: { fields: RUN_FIELDS },
+      });
+      status = run.async_status ?? '';
+      percent = Number(run.async_percent_completion ?? 0);
+      if (status === 'Job Completed') break;
+      if (status === 'Job Failed' || status === 'Job Skipped') {
+        this.logger.warn(`tenant ${request.tenantId}: report run ${runId} ended as ${status}`);
+        throw new InsightsReportRunError(runId, status, run.error_code);
+      }
     }
     return this.graph.getAll<GraphInsightRow>({
       ...request,
       path: `${runId}/insights`,
-      query: { limit: 500 },
+      query: { limit: INSIGHTS_PAGE_LIMIT },
     });
   }
 }

@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, type AdInsightsRequest, type AdInsightsResult } from '@crm/contracts';
+import {
+  DomainError,
+  type AdInsightsIfChangedRequest,
+  type AdInsightsNotModified,
+  type AdInsightsRequest,
+  type AdInsightsResult,
+} from '@crm/contracts';
 import { DateTime } from 'luxon';
 import { TenantDatabase } from '@crm/nest-common';
 import type { Repository } from 'typeorm';
@@ -8,9 +14,9 @@ import { GraphClient } from '../graph/graph-client';
 import { isTransientDomainError } from '../graph/meta-api-error';
 import { MetaAdsConfig } from '../config';
 import { AdCatalogService } from './ad-catalog.service';
-import { InsightsReportRuns, needsReportRun, rangeDays } from './insights-report-run';
+import { INSIGHTS_PAGE_LIMIT, InsightsReportRuns, needsReportRun, rangeDays } from './insights-report-run';
 import { InsightsCacheEntity } from './insights-cache.entity';
-import { InsightsFillLock } from './insights-fill-lock';
+import { InsightsFillLock, type Filled } from './insights-fill-lock';
 import { accountDays, mergeInsights, type GraphDayRow, type GraphInsightRow } from './insights-rows';
 
 /** Meta refreshes insights every 15 minutes (REFERENCE §4.5): an answer younger than that is served as is. */
@@ -20,6 +26,19 @@ export const CATALOG_MAX_AGE_MS = 60 * 60 * 1000;
 
 const INSIGHT_FIELDS = 'campaign_id,campaign_name,adset_id,adset_name,ad_id,ad_name,spend,impressions,clicks';
 const DAY_FIELDS = 'spend,impressions,clicks';
+
+/** Both dates real calendar dates, `since` first (else VALIDATION). */
+function checkRange({ since, until }: AdInsightsRequest): void {
+  for (const [name, value] of [
+    ['since', since],
+    ['until', until],
+  ]) {
+    if (!DateTime.fromISO(value, { zone: 'utc' }).isValid) {
+      throw new DomainError('VALIDATION', `${name} is not a valid calendar date`);
+    }
+  }
+  if (since > until) throw new DomainError('VALIDATION', 'since must be on or before until');
+}
 
 /** Younger than Meta's refresh interval, and from a version that stored the daily series. */
 function isFresh(entry: InsightsCacheEntity | null): entry is InsightsCacheEntity {
@@ -46,21 +65,58 @@ export class InsightsService {
   }
 
   async adInsights(request: AdInsightsRequest): Promise<AdInsightsResult> {
+    checkRange(request);
+    const { connection, adAccountId } = await this.connected(request);
+    return this.answer(request, connection, adAccountId);
+  }
+
+  /**
+   * The caller holds an answer of the range (`adAccountId`, `fetchedAt`): when it is still the fresh cached one, say
+   * so without sending it again — only the cache row's `fetched_at` is read, not its payload. Else the full answer.
+   */
+  async adInsightsIfChanged(
+    request: AdInsightsIfChangedRequest,
+  ): Promise<AdInsightsResult | AdInsightsNotModified> {
+    checkRange(request);
     const { tenantId, since, until } = request;
-    for (const [name, value] of [
-      ['since', since],
-      ['until', until],
-    ]) {
-      if (!DateTime.fromISO(value, { zone: 'utc' }).isValid) {
-        throw new DomainError('VALIDATION', `${name} is not a valid calendar date`);
-      }
+    // The connection and the held answer's cache row are read at once (the row of the account the caller names).
+    const [{ connection, adAccountId }, fetchedAt] = await Promise.all([
+      this.connected(request),
+      this.cache(tenantId, async (cache) => {
+        const row = await cache.findOne({
+          select: { fetchedAt: true },
+          where: { tenantId, adAccountId: request.adAccountId, since, until },
+        });
+        return row?.fetchedAt ?? null;
+      }),
+    ]);
+    if (
+      adAccountId === request.adAccountId &&
+      fetchedAt &&
+      fetchedAt.toISOString() === request.fetchedAt &&
+      Date.now() - fetchedAt.getTime() < INSIGHTS_FRESH_MS
+    ) {
+      return { notModified: true, adAccountId, fetchedAt: request.fetchedAt };
     }
-    if (since > until) throw new DomainError('VALIDATION', 'since must be on or before until');
-    const connection = await this.connections.find(tenantId);
+    return this.answer(request, connection, adAccountId);
+  }
+
+  /** The tenant's connection with its ad account (else META_NOT_CONNECTED). */
+  private async connected(request: AdInsightsRequest) {
+    const connection = await this.connections.find(request.tenantId);
     if (!connection || connection.state === 'disconnected' || !connection.adAccountId) {
       throw new DomainError('META_NOT_CONNECTED', 'no Meta ad account is connected for this account');
     }
-    const adAccountId = connection.adAccountId;
+    return { connection, adAccountId: connection.adAccountId };
+  }
+
+  /** The fresh cached answer, else one fill (single flight across replicas). */
+  private async answer(
+    request: AdInsightsRequest,
+    connection: { currency: string | null; timezone: string | null },
+    adAccountId: string,
+  ): Promise<AdInsightsResult> {
+    const { tenantId, since, until } = request;
     const findCached = () =>
       this.cache(tenantId, (cache) => cache.findOneBy({ tenantId, adAccountId, since, until }));
     const cached = await findCached();
@@ -76,7 +132,11 @@ export class InsightsService {
     );
   }
 
-  /** Ask Meta (ad level for the range, account level per day), store the answer, answer it. */
+  /**
+   * Ask Meta (ad level for the range, account level per day; the catalogue alongside), and answer; the answer is
+   * stored in the background (`stored`): the fill lock is held until it is, so a request waiting for this fill (any
+   * replica) reads it.
+   */
   private async fill(
     tenantId: string,
     adAccountId: string,
@@ -84,7 +144,7 @@ export class InsightsService {
     since: string,
     until: string,
     cached: InsightsCacheEntity | null,
-  ): Promise<AdInsightsResult> {
+  ): Promise<Filled<AdInsightsResult>> {
     try {
       const { token } = await this.connections.requireActive(tenantId);
       const timeRange = JSON.stringify({ since, until });
@@ -98,18 +158,21 @@ export class InsightsService {
           time_range: timeRange,
           time_increment: '1',
         });
-      // Both at once, unless the breaker is testing Meta again (half-open lets one call through): then one by one.
-      const [metaRows, dayRows] =
-        this.graph.breakerState(tenantId, 'ads') === 'closed'
-          ? await Promise.all([adRows(), accountDayRows()])
-          : [await adRows(), await accountDayRows()];
-      const lastSync = await this.catalog.lastSyncedAt(tenantId, adAccountId);
-      if (!lastSync || Date.now() - lastSync.getTime() > CATALOG_MAX_AGE_MS) {
+      // The catalogue's names (re-synced from Meta when older than CATALOG_MAX_AGE_MS).
+      const catalogue = async () => {
+        const current = await this.catalog.insightsCatalogue(tenantId, adAccountId);
+        const age = current.lastSyncedAt ? Date.now() - current.lastSyncedAt.getTime() : Infinity;
+        if (age <= CATALOG_MAX_AGE_MS) return current.entries;
         await this.catalog.syncAccount(tenantId, adAccountId, token);
-      }
-      const catalogue = await this.catalog.listForAccount(tenantId, adAccountId);
-      const rows = mergeInsights(metaRows, catalogue);
-      const known = new Set(catalogue.map((ad) => ad.adId));
+        return (await this.catalog.insightsCatalogue(tenantId, adAccountId)).entries;
+      };
+      // All at once, unless the breaker is testing Meta again (half-open lets one call through): then one by one.
+      const [metaRows, dayRows, entries] =
+        this.graph.breakerState(tenantId, 'ads') === 'closed'
+          ? await Promise.all([adRows(), accountDayRows(), catalogue()])
+          : [await adRows(), await accountDayRows(), await catalogue()];
+      const rows = mergeInsights(metaRows, entries);
+      const known = new Set(entries.map((ad) => ad.adId));
       const unknownToCatalogue = rows.filter((row) => !known.has(row.adId) && row.adsetId && row.campaignId);
       if (unknownToCatalogue.length > 0) {
         await this.catalog.upsert(
@@ -140,16 +203,21 @@ export class InsightsService {
         },
         fetchedAt: new Date(),
       };
-      await this.cache(tenantId, (cache) =>
+      const stored = this.cache(tenantId, (cache) =>
         cache.upsert(entry, ['tenantId', 'adAccountId', 'since', 'until']),
-      );
-      return this.fromCache(adAccountId, entry, false);
+      ).catch((error: unknown) => {
+        // Not stored: the next request asks Meta again.
+        this.logger.warn(
+          `tenant ${tenantId}: insights ${since}..${until} not cached: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+      return { value: this.fromCache(adAccountId, entry, false), stored };
     } catch (error) {
       if (cached && isTransientDomainError(error)) {
         this.logger.warn(
           `tenant ${tenantId}: serving cached insights from ${cached.fetchedAt.toISOString()} (${error.code})`,
         );
-        return this.fromCache(adAccountId, cached, true);
+        return { value: this.fromCache(adAccountId, cached, true), stored: Promise.resolve() };
       }
       throw error;
     }
@@ -193,7 +261,7 @@ export class InsightsService {
       return await this.graph.getAll<T>({
         ...request,
         path: `${adAccountId}/insights`,
-        query: { ...query, limit: 500 },
+        query: { ...query, limit: INSIGHTS_PAGE_LIMIT },
       });
     } catch (error) {
       if (!needsReportRun(error)) throw error;

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { QueueGroups, Rpc, type FunnelMetrics, type ReportView } from '@crm/contracts';
-import { bootstrapHybridService } from '@crm/nest-common';
+import { TenantDatabase, bootstrapHybridService } from '@crm/nest-common';
 import {
   freePort,
   waitFor,
@@ -15,7 +15,10 @@ import {
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
 import { createAppModule } from '../../app.module';
+import { emptyMeasures, type FactRow } from '../../read-model/attribution-facts';
 import { ReadModelService } from '../../read-model/read-model.service';
+import { ReadModelStore } from '../../read-model/read-model.store';
+import { ReportFactsStore } from '../report-facts.store';
 
 /**
  * marketing-service against the REAL crm-service, meta-ads-service and Meta sandbox, each a child process run
@@ -447,6 +450,46 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
     });
     expectMoney(thisYear.kpis.revenue, yearFacts.revenue);
     expect(thisYear.crmHistoryStartsOn! > thisYear.range.since).toBe(true);
+  });
+
+  it('sums a range as months plus or minus days: facts after `until` in its month are left out', async () => {
+    const tenantId = randomUUID();
+    const fact = (day: string, adId: string | null, leads: number, sales = 0, cents = 0): FactRow => ({
+      view: 'period',
+      day,
+      adId,
+      currency: sales ? 'MXN' : '',
+      ...emptyMeasures(),
+      leads,
+      sales,
+      salesAmountCents: cents,
+    });
+    const facts = [
+      fact('2026-02-27', 'ad-1', 1),
+      fact('2026-03-10', 'ad-1', 2),
+      fact('2026-03-10', 'ad-1', 0, 1, 10_000),
+      fact('2026-03-25', 'ad-1', 4),
+      fact('2026-03-31', 'ad-2', 8), // ad-2 has facts only after the ranges below: not a row of them
+      fact('2026-03-31', 'ad-1', 0, 1, 99_999),
+    ];
+    const database = marketing.get(TenantDatabase);
+    await database.withTenant(tenantId, (tx) => marketing.get(ReadModelStore).addFacts(tx, tenantId, facts));
+    const sums = (since: string, until: string) =>
+      database.withTenant(tenantId, (tx) =>
+        marketing.get(ReportFactsStore).sums(tx, tenantId, 'period', since, until),
+      );
+    // March 1–24: the month from the roll-up minus March 25–31; February 20–March 24: February's days added too.
+    for (const [since, until, leads] of [
+      ['2026-03-01', '2026-03-24', 2],
+      ['2026-02-20', '2026-03-24', 3],
+    ] as const) {
+      const { byAd } = await sums(since, until);
+      const byKey = new Map(byAd.map((row) => [`${row.adId}|${row.currency}`, row]));
+      expect([...byKey.keys()].sort()).toEqual(['ad-1|', 'ad-1|MXN']);
+      expect(byKey.get('ad-1|')).toMatchObject({ leads, sales: 0 });
+      expect(byKey.get('ad-1|MXN')).toMatchObject({ leads: 0, sales: 1 });
+      expect(Number(byKey.get('ad-1|MXN')!.salesAmount)).toBe(100);
+    }
   });
 
   it("roi rolls ads up into Meta's campaigns and puts unknown ads in unattributed", async () => {
