@@ -14,6 +14,7 @@ import {
   type StatsRequest,
 } from '@crm/contracts';
 import { RpcClient, TenantDatabase } from '@crm/nest-common';
+import { ReadModelBuilder } from '../read-model/read-model.builder';
 import { ReadModelService } from '../read-model/read-model.service';
 import { buildReport } from './report-builder';
 import { ReportFactsStore } from './report-facts.store';
@@ -51,6 +52,7 @@ export class ReportingService {
     private readonly facts: ReportFactsStore,
     private readonly readModel: ReadModelService,
     private readonly snapshots: ReportSnapshotStore,
+    private readonly builds: ReadModelBuilder,
     @Inject(REPORTING_SETTINGS) private readonly settings: ReportingSettings,
   ) {}
 
@@ -67,7 +69,7 @@ export class ReportingService {
   async report(request: ReportRequest): Promise<MarketingReport> {
     const { tenantId } = request;
     const view = request.view ?? DEFAULT_REPORT_VIEW;
-    await this.readModel.ensureBuilt(tenantId);
+    await this.builds.ensureBuilt(tenantId);
     let timezone = await this.readModel.timezoneOf(tenantId);
     let resolved = resolveReportRange(request, timezone, this.settings.now());
     let insights = await this.insights(tenantId, resolved);
