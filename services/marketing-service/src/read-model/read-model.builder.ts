@@ -105,9 +105,9 @@ export class ReadModelBuilder implements OnApplicationBootstrap, OnModuleDestroy
     }
     let build = this.building.get(tenantId);
     if (!build) {
-      if (!state) await this.readModel.ensureTimezone(tenantId); // the row a build claims
+      const timezone = state?.timezone ?? (await this.readModel.resolveTimezone(tenantId));
       const claimed = await this.db.withTenant(tenantId, (db) =>
-        this.store.claimBuild(db, tenantId, this.worker.owner, BUILD_LEASE_MS),
+        this.store.claimBuild(db, tenantId, timezone, this.worker.owner, BUILD_LEASE_MS),
       );
       if (claimed) build = this.run(tenantId, { release: true });
     }

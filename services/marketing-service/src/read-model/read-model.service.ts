@@ -228,8 +228,7 @@ export class ReadModelService {
     return (await this.db.withTenant(tenantId, (db) => this.store.timezoneOf(db, tenantId))) ?? 'UTC';
   }
 
-  /** Resolve and store the tenant's reporting timezone unless it has one (this also creates its state row). */
-  async ensureTimezone(tenantId: string): Promise<void> {
+  private async ensureTimezone(tenantId: string): Promise<void> {
     if (this.zoned.has(tenantId)) return;
     const stored = await this.db.withTenant(tenantId, (db) => this.store.timezoneOf(db, tenantId));
     if (!stored) {
@@ -240,7 +239,7 @@ export class ReadModelService {
   }
 
   /** The ad account's timezone when one is connected, else the tenant's (UTC when neither is a valid zone). */
-  private async resolveTimezone(tenantId: string): Promise<string> {
+  async resolveTimezone(tenantId: string): Promise<string> {
     const timeout = this.settings.rpcTimeoutMs;
     const status = await this.rpc.call(Rpc.meta.connectionStatus, { tenantId }, timeout);
     if (isValidTimezone(status.adAccount?.timezone)) return status.adAccount.timezone;

@@ -184,18 +184,27 @@ export class ReadModelStore {
   // ---- the first build (`ReadModelBuilder`; lease columns of migration 1768800000200) ----
 
   /**
-   * Take the build of a never-built tenant for `owner` until now + `leaseMs`, unless it is built, parked or another
-   * owner's lease has not expired (the background worker claims the same rows with `LeasedTable`). True when taken.
+   * Take the build of a never-built tenant for `owner` until now + `leaseMs` (creating its row, bucketed in
+   * `timezone`, when it has none), unless it is built, parked or another owner's lease has not expired (the
+   * background worker claims the same rows with `LeasedTable`). True when taken.
    */
-  async claimBuild(db: EntityManager, tenantId: string, owner: string, leaseMs: number): Promise<boolean> {
+  async claimBuild(
+    db: EntityManager,
+    tenantId: string,
+    timezone: string,
+    owner: string,
+    leaseMs: number,
+  ): Promise<boolean> {
     const result: unknown[] = await db.query(
-      `UPDATE marketing.read_model_tenants
-          SET lease_owner = $2, attempts = attempts + 1, build_leads_read = 0,
-              locked_until = now() + make_interval(secs => $3::double precision / 1000)
-        WHERE tenant_id = $1 AND rebuilt_at IS NULL AND parked_at IS NULL
-          AND (locked_until IS NULL OR locked_until <= now())
+      `INSERT INTO marketing.read_model_tenants AS t
+              (tenant_id, timezone, lease_owner, attempts, build_leads_read, locked_until)
+       VALUES ($1, $2, $3, 1, 0, now() + make_interval(secs => $4::double precision / 1000))
+       ON CONFLICT (tenant_id) DO UPDATE
+         SET lease_owner = excluded.lease_owner, attempts = t.attempts + 1, build_leads_read = 0,
+             locked_until = excluded.locked_until
+       WHERE t.rebuilt_at IS NULL AND t.parked_at IS NULL AND (t.locked_until IS NULL OR t.locked_until <= now())
        RETURNING 1`,
-      [tenantId, owner, leaseMs],
+      [tenantId, timezone, owner, leaseMs],
     );
     return returnedRows(result) > 0;
   }
