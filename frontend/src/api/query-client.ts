@@ -8,6 +8,8 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
   // Client errors and Meta-specific answers will not change by retrying immediately.
   if (error.status > 0 && error.status < 500) return false;
   if (error.code === 'META_RATE_LIMITED' || error.code === 'META_UNAVAILABLE') return false;
+  // Asked again after its Retry-After by the query itself (e.g. the Marketing Hub report's refetchInterval).
+  if (error.code === 'REPORT_PREPARING') return false;
   return failureCount < 2;
 }
 

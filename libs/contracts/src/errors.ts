@@ -15,6 +15,11 @@ export const RpcErrorCodes = [
   'META_UNAVAILABLE',
   'META_REJECTED',
   'UPSTREAM_TIMEOUT',
+  /**
+   * The Marketing Hub's read model of the tenant is still being built (first report of a large tenant): try again
+   * after `details.retryAfterSeconds`; `details.leadsRead` says how far the build got.
+   */
+  'REPORT_PREPARING',
   'INTERNAL',
 ] as const;
 export type RpcErrorCode = (typeof RpcErrorCodes)[number];
@@ -41,6 +46,7 @@ export const HTTP_STATUS_BY_RPC_CODE: Record<RpcErrorCode, number> = {
   META_RATE_LIMITED: 503,
   META_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
+  REPORT_PREPARING: 503,
   INTERNAL: 500,
 };
 

@@ -4,6 +4,7 @@ import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/ne
 import { SERVICE_NAME, type MarketingConfig } from './config';
 import { MARKETING_SCHEMA, dataSourceOptions } from './database/data-source';
 import { FxRatesModule } from './fx-rates/fx-rates.module';
+import type { ReadModelSettings } from './read-model/read-model.settings';
 import { ReportingModule } from './reporting/reporting.module';
 
 export type AppModuleConfig = Pick<
@@ -15,6 +16,8 @@ export type AppModuleConfig = Pick<
       MarketingConfig,
       | 'READ_MODEL_LOCK_TIMEOUT_MS'
       | 'REBUILD_PAGE_SIZE'
+      | 'READ_MODEL_INLINE_BUILD_MAX_LEADS'
+      | 'READ_MODEL_BUILD_POLL_MS'
       | 'JETSTREAM_MAX_DELIVER'
       | 'JETSTREAM_BACKOFF_BASE_MS'
       | 'JETSTREAM_BACKOFF_MAX_MS'
@@ -22,11 +25,13 @@ export type AppModuleConfig = Pick<
   > & { now?: () => Date };
 
 /** The read model's settings from the service config (defaults for what a test leaves out). */
-export function readModelSettingsOf(config: AppModuleConfig) {
+export function readModelSettingsOf(config: AppModuleConfig): ReadModelSettings {
   return {
     rpcTimeoutMs: config.RPC_TIMEOUT_MS,
     lockTimeoutMs: config.READ_MODEL_LOCK_TIMEOUT_MS ?? 10_000,
     rebuildPageSize: config.REBUILD_PAGE_SIZE ?? 1000,
+    inlineBuildMaxLeads: config.READ_MODEL_INLINE_BUILD_MAX_LEADS ?? 20_000,
+    buildPollMs: config.READ_MODEL_BUILD_POLL_MS ?? 60_000,
   };
 }
 

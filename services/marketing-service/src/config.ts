@@ -46,4 +46,21 @@ export class MarketingConfig extends BaseServiceConfig {
   @Min(1)
   @Max(2000)
   REBUILD_PAGE_SIZE: number = 1000;
+
+  /**
+   * A tenant whose read model was never built is built within its first report up to this many leads; a larger one
+   * answers `REPORT_PREPARING` (503, Retry-After) while it is built in the background.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  READ_MODEL_INLINE_BUILD_MAX_LEADS: number = 20_000;
+
+  /** How often each replica looks for never-built tenants to build in the background (one at a time, once). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  READ_MODEL_BUILD_POLL_MS: number = 60_000;
 }

@@ -17,7 +17,7 @@ import {
   useQueryClient,
   type QueryClient,
 } from '@tanstack/react-query';
-import { buildUrl, http, isApiError } from '../../api/http';
+import { buildUrl, http, isApiError, retryAfterSeconds } from '../../api/http';
 
 export type ReportQuery = { preset: RangePreset; since?: string; until?: string };
 export type AssetSelection = {
@@ -174,6 +174,12 @@ export function useMarketingReport(query: ReportQuery, view: ReportView, enabled
     },
     enabled,
     placeholderData: keepPreviousData,
+    // The reports are still being prepared (503 REPORT_PREPARING): ask again after the server's Retry-After.
+    refetchInterval: (query) => {
+      const error = query.state.error;
+      if (!isApiError(error) || error.code !== 'REPORT_PREPARING') return false;
+      return (retryAfterSeconds(error) ?? 5) * 1000;
+    },
   });
 }
 

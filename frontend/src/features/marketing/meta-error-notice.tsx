@@ -2,14 +2,26 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { isApiError, retryAfterSeconds } from '../../api/http';
 import { Notice } from '../../components/notice';
+import { useFormatters } from '../../lib/format';
 
-/** The translated sentence for a Meta failure `code` (an API error's, or a connection's last error). */
+/**
+ * The translated sentence for a Meta failure `code` (an API error's, or a connection's last error).
+ * `leadsRead`: a `REPORT_PREPARING` build's progress, already formatted.
+ */
 export function metaErrorText(
   t: TFunction,
   code: string,
-  { seconds = null, reason }: { seconds?: number | null; reason?: unknown } = {},
+  {
+    seconds = null,
+    reason,
+    leadsRead = null,
+  }: { seconds?: number | null; reason?: unknown; leadsRead?: string | null } = {},
 ): string {
   switch (code) {
+    case 'REPORT_PREPARING':
+      return leadsRead === null
+        ? t('marketing.errors.preparing')
+        : t('marketing.errors.preparingProgress', { leads: leadsRead });
     case 'META_NOT_CONNECTED':
       return t('marketing.errors.notConnected');
     case 'META_TOKEN_EXPIRED':
@@ -45,20 +57,34 @@ type MetaErrorNoticeProps = { error: unknown; onRetry?: () => void };
 /** One clear message per Meta failure (not connected, token expired, rate limit, outage…), never a crash. */
 export function MetaErrorNotice({ error, onRetry }: MetaErrorNoticeProps) {
   const { t } = useTranslation();
+  const { integer } = useFormatters();
   const code = isApiError(error) ? error.code : 'UNKNOWN';
   const seconds = isApiError(error) ? retryAfterSeconds(error) : null;
+  const leadsRead = isApiError(error) ? error.details?.['leadsRead'] : undefined;
+  const preparing = code === 'REPORT_PREPARING';
 
   const message = metaErrorText(t, code, {
     seconds,
     reason: isApiError(error) ? error.details?.['reason'] : undefined,
+    leadsRead: typeof leadsRead === 'number' && leadsRead > 0 ? integer(leadsRead) : null,
   });
+  // A report being prepared is asked for again by itself (the query's refetchInterval).
   const retryable =
-    code !== 'META_NOT_CONNECTED' && code !== 'META_TOKEN_EXPIRED' && code !== 'META_PERMISSION';
+    code !== 'META_NOT_CONNECTED' &&
+    code !== 'META_TOKEN_EXPIRED' &&
+    code !== 'META_PERMISSION' &&
+    !preparing;
 
   return (
     <Notice
-      tone={code === 'META_RATE_LIMITED' || code === 'META_UNAVAILABLE' ? 'warning' : 'danger'}
-      title={t('marketing.errors.title')}
+      tone={
+        preparing
+          ? 'info'
+          : code === 'META_RATE_LIMITED' || code === 'META_UNAVAILABLE'
+            ? 'warning'
+            : 'danger'
+      }
+      title={preparing ? t('marketing.errors.preparingTitle') : t('marketing.errors.title')}
       testId="meta-error"
       attributes={{ 'data-code': code }}
       action={

@@ -2,12 +2,13 @@ import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs
 import { toRpcErrorPayload } from '@crm/nest-common';
 import type { Response } from 'express';
 import { throwError, type Observable } from 'rxjs';
-import { toHttpError } from './http-error';
+import { retryAfterHeader, toHttpError } from './http-error';
 
 /**
  * Global filter of the gateway: every error becomes `{ statusCode, code, message, details? }`.
  * Domain errors from the services keep their code (status from `HTTP_STATUS_BY_RPC_CODE`); unexpected
- * errors are logged here and answered as a bare 500 INTERNAL.
+ * errors are logged here and answered as a bare 500 INTERNAL. A 429/503 with `details.retryAfterSeconds` also
+ * carries `Retry-After`.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -22,6 +23,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    const retryAfter = retryAfterHeader(body);
+    if (retryAfter) response.setHeader('Retry-After', retryAfter);
     response.status(body.statusCode).type('application/json').send(JSON.stringify(body));
   }
 }

@@ -1,6 +1,6 @@
 import { BadRequestException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import { DomainError, HTTP_STATUS_BY_RPC_CODE, RpcErrorCodes } from '@crm/contracts';
-import { GatewayHttpError, toHttpError } from './http-error';
+import { GatewayHttpError, retryAfterHeader, toHttpError } from './http-error';
 
 describe('toHttpError', () => {
   it.each(RpcErrorCodes)('maps DomainError %s to its HTTP status and keeps the code', (code) => {
@@ -19,6 +19,18 @@ describe('toHttpError', () => {
       details: { retryAfterSeconds: 60 },
     });
     expect(internal).toBe(false);
+  });
+
+  it('answers REPORT_PREPARING as 503 with its progress, and Retry-After from retryAfterSeconds', () => {
+    const { body, internal } = toHttpError(
+      new DomainError('REPORT_PREPARING', 'preparing', { retryAfterSeconds: 4.2, leadsRead: 120_000 }),
+    );
+    expect(body.statusCode).toBe(503);
+    expect(body.details).toEqual({ retryAfterSeconds: 4.2, leadsRead: 120_000 });
+    expect(internal).toBe(false);
+    expect(retryAfterHeader(body)).toBe('5');
+    expect(retryAfterHeader({ ...body, details: {} })).toBeNull();
+    expect(retryAfterHeader({ ...body, statusCode: 409 })).toBeNull();
   });
 
   it('maps Nest HTTP exceptions to the same shape', () => {

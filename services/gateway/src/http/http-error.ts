@@ -41,6 +41,18 @@ function codeForStatus(status: number): GatewayErrorCode {
   return CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION');
 }
 
+/**
+ * The `Retry-After` header (seconds) an error answer carries: its `details.retryAfterSeconds` on a 429 or 503
+ * (e.g. `REPORT_PREPARING`, a Meta rate limit), else none.
+ */
+export function retryAfterHeader(body: HttpErrorBody): string | null {
+  if (body.statusCode !== 429 && body.statusCode !== 503) return null;
+  const seconds = body.details?.['retryAfterSeconds'];
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+    ? String(Math.ceil(seconds))
+    : null;
+}
+
 /** Errors thrown by Express middleware (body-parser) carry `status`/`statusCode` and `expose`. */
 type MiddlewareError = Error & { status?: number; statusCode?: number; expose?: boolean; type?: string };
 

@@ -5,6 +5,7 @@ import { CreateMarketingTables1767225600200 } from './migrations/1767225600200-C
 import { TenantRowLevelSecurity1767312000200 } from './migrations/1767312000200-TenantRowLevelSecurity';
 import { AttributionReadModel1768700000000 } from './migrations/1768700000000-AttributionReadModel';
 import { AttributionRollups1768700000001 } from './migrations/1768700000001-AttributionRollups';
+import { ReadModelBuilds1768800000200 } from './migrations/1768800000200-ReadModelBuilds';
 
 export const MARKETING_SCHEMA = 'marketing';
 
@@ -18,6 +19,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       TenantRowLevelSecurity1767312000200,
       AttributionReadModel1768700000000,
       AttributionRollups1768700000001,
+      ReadModelBuilds1768800000200,
     ],
     applicationName: 'marketing-service',
   });

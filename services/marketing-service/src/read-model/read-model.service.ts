@@ -48,8 +48,8 @@ export type RebuildResult = {
 export type RebuildOptions = {
   /** Leads per `crm.attribution.facts` page (default: the `REBUILD_PAGE_SIZE` setting). */
   pageSize?: number;
-  /** After each page, with the leads read so far. */
-  onPage?: (leads: number) => void;
+  /** After each page is stored, with the leads read so far (awaited: throwing aborts the rebuild). */
+  onPage?: (leads: number) => unknown;
 };
 
 type LeadStateRows = {
@@ -114,9 +114,6 @@ export class ReadModelService {
   private readonly logger = new Logger(ReadModelService.name);
   /** Tenants known to have a timezone row (it is never deleted). */
   private readonly zoned = new Set<string>();
-  /** Tenants whose read model has been rebuilt at least once (see `ensureBuilt`), and the rebuilds running. */
-  private readonly built = new Set<string>();
-  private readonly building = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: TenantDatabase,
@@ -226,34 +223,6 @@ export class ReadModelService {
   // ---- timezone ----
 
   /** The reporting timezone the tenant's facts are bucketed in (resolved and stored the first time). */
-  /**
-   * A tenant whose read model was never rebuilt (data from before the read model existed, or written without events,
-   * like the demo seed) is replayed from the CRM once, before its first report; concurrent first reports in this
-   * replica share the one rebuild (another replica's may run its own at the same time: versions make both
-   * give the same state, and each ends with the same recompute).
-   */
-  async ensureBuilt(tenantId: string): Promise<void> {
-    if (this.built.has(tenantId)) return;
-    const state = await this.db.withTenant(tenantId, (db) => this.store.tenantState(db, tenantId));
-    if (state?.rebuiltAt) {
-      this.built.add(tenantId);
-      return;
-    }
-    let running = this.building.get(tenantId);
-    if (!running) {
-      running = this.rebuild(tenantId)
-        .then((result) => {
-          this.built.add(tenantId);
-          this.logger.log(
-            `tenant ${tenantId}: read model built before its first report (${result.leads} leads)`,
-          );
-        })
-        .finally(() => this.building.delete(tenantId));
-      this.building.set(tenantId, running);
-    }
-    await running;
-  }
-
   async timezoneOf(tenantId: string): Promise<string> {
     await this.ensureTimezone(tenantId);
     return (await this.db.withTenant(tenantId, (db) => this.store.timezoneOf(db, tenantId))) ?? 'UTC';
@@ -270,7 +239,7 @@ export class ReadModelService {
   }
 
   /** The ad account's timezone when one is connected, else the tenant's (UTC when neither is a valid zone). */
-  private async resolveTimezone(tenantId: string): Promise<string> {
+  async resolveTimezone(tenantId: string): Promise<string> {
     const timeout = this.settings.rpcTimeoutMs;
     const status = await this.rpc.call(Rpc.meta.connectionStatus, { tenantId }, timeout);
     if (isValidTimezone(status.adAccount?.timezone)) return status.adAccount.timezone;
@@ -330,7 +299,7 @@ export class ReadModelService {
       counts.leads += state.leads.length;
       counts.opportunities += state.opportunities.length;
       counts.sales += state.sales.length;
-      options.onPage?.(counts.leads);
+      await options.onPage?.(counts.leads);
       if (!page.nextAfterLeadId) break;
       after = page.nextAfterLeadId;
     }

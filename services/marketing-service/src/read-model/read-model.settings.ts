@@ -6,4 +6,8 @@ export type ReadModelSettings = {
   lockTimeoutMs: number;
   /** Leads per `crm.attribution.facts` page during a rebuild. */
   rebuildPageSize: number;
+  /** A never-built tenant up to this many leads is built within its first report; a larger one answers 503. */
+  inlineBuildMaxLeads: number;
+  /** How often a replica looks for never-built tenants to build in the background (also once at start-up). */
+  buildPollMs: number;
 };

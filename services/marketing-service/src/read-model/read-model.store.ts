@@ -64,6 +64,11 @@ const toSale = (row: SaleRow): SaleState => ({
 const IN_RANGE = (column: string) =>
   `($2::uuid IS NULL OR ${column} > $2::uuid) AND ($3::uuid IS NULL OR ${column} <= $3::uuid)`;
 
+/** TypeORM answers a raw `UPDATE … RETURNING` with `[rows, count]`. */
+function returnedRows(result: unknown[]): number {
+  return Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
+}
+
 /** Rows per statement when many are written at once. */
 const CHUNK = 5000;
 
@@ -174,6 +179,70 @@ export class ReadModelStore {
              rebuilt_at = COALESCE(excluded.rebuilt_at, read_model_tenants.rebuilt_at)`,
       [tenantId, timezone, rebuilt ? new Date() : null],
     );
+  }
+
+  // ---- the first build (`ReadModelBuilder`; lease columns of migration 1768800000200) ----
+
+  /**
+   * Take the build of a never-built tenant for `owner` until now + `leaseMs` (creating its row, bucketed in
+   * `timezone`, when it has none), unless it is built, parked or another owner's lease has not expired (the
+   * background worker claims the same rows with `LeasedTable`). True when taken.
+   */
+  async claimBuild(
+    db: EntityManager,
+    tenantId: string,
+    timezone: string,
+    owner: string,
+    leaseMs: number,
+  ): Promise<boolean> {
+    const result: unknown[] = await db.query(
+      `INSERT INTO marketing.read_model_tenants AS t
+              (tenant_id, timezone, lease_owner, attempts, build_leads_read, locked_until)
+       VALUES ($1, $2, $3, 1, 0, now() + make_interval(secs => $4::double precision / 1000))
+       ON CONFLICT (tenant_id) DO UPDATE
+         SET lease_owner = excluded.lease_owner, attempts = t.attempts + 1, build_leads_read = 0,
+             locked_until = excluded.locked_until
+       WHERE t.rebuilt_at IS NULL AND t.parked_at IS NULL AND (t.locked_until IS NULL OR t.locked_until <= now())
+       RETURNING 1`,
+      [tenantId, timezone, owner, leaseMs],
+    );
+    return returnedRows(result) > 0;
+  }
+
+  /** Record the build's progress and extend its lease; false when `owner` no longer holds it. */
+  async renewBuild(
+    db: EntityManager,
+    tenantId: string,
+    owner: string,
+    leadsRead: number,
+    leaseMs: number,
+  ): Promise<boolean> {
+    const result: unknown[] = await db.query(
+      `UPDATE marketing.read_model_tenants
+          SET build_leads_read = $3, locked_until = now() + make_interval(secs => $4::double precision / 1000)
+        WHERE tenant_id = $1 AND lease_owner = $2
+       RETURNING 1`,
+      [tenantId, owner, leadsRead, leaseMs],
+    );
+    return returnedRows(result) > 0;
+  }
+
+  /** Give the build's lease back (done, failed or shutting down): the worker takes an unbuilt tenant again. */
+  async releaseBuild(db: EntityManager, tenantId: string, owner: string): Promise<void> {
+    await db.query(
+      `UPDATE marketing.read_model_tenants SET lease_owner = NULL, locked_until = NULL
+        WHERE tenant_id = $1 AND lease_owner = $2`,
+      [tenantId, owner],
+    );
+  }
+
+  /** How far the tenant's build got: the leads stored so far (null when no build has started). */
+  async buildProgress(db: EntityManager, tenantId: string): Promise<{ leadsRead: number | null }> {
+    const rows: { build_leads_read: number | null }[] = await db.query(
+      `SELECT build_leads_read FROM marketing.read_model_tenants WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    return { leadsRead: rows[0]?.build_leads_read ?? null };
   }
 
   /** The lead, its opportunities and its sales as stored. */

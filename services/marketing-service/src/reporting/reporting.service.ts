@@ -14,6 +14,7 @@ import {
   type StatsRequest,
 } from '@crm/contracts';
 import { RpcClient, TenantDatabase } from '@crm/nest-common';
+import { ReadModelBuilder } from '../read-model/read-model.builder';
 import { ReadModelService } from '../read-model/read-model.service';
 import { buildReport } from './report-builder';
 import { ReportFactsStore } from './report-facts.store';
@@ -55,6 +56,7 @@ export class ReportingService {
     private readonly facts: ReportFactsStore,
     private readonly readModel: ReadModelService,
     private readonly snapshots: ReportSnapshotStore,
+    private readonly builds: ReadModelBuilder,
     @Inject(REPORTING_SETTINGS) private readonly settings: ReportingSettings,
   ) {}
 
@@ -71,7 +73,7 @@ export class ReportingService {
   async report(request: ReportRequest): Promise<MarketingReport> {
     const { tenantId } = request;
     const view = request.view ?? DEFAULT_REPORT_VIEW;
-    await this.readModel.ensureBuilt(tenantId);
+    await this.builds.ensureBuilt(tenantId);
     let timezone = await this.readModel.timezoneOf(tenantId);
     let resolved = resolveReportRange(request, timezone, this.settings.now());
     // The read model's sums do not depend on Meta's answer: they are read while meta-ads-service answers.
