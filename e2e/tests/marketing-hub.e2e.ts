@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { MarketingReport, RangePreset, ReportMetrics, ReportView } from '@crm/contracts/browser';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { SANDBOX_IDS, listAds } from '@crm/meta-sandbox';
 import { connectMetaThroughSandbox, disconnectMeta } from '../support/browser';
@@ -12,7 +14,7 @@ import { e2eEnvironment } from '../support/environment';
  * lead and revenue, and the page fits a phone.
  *
  * One signed-in page for the whole serial walk: the login limiter allows 5 attempts a minute per email.
- * The Marketing Hub dashboard steps (charts, cohort/period switch, a campaign's leads, CSV export) go between the
+ * The Marketing Hub dashboard steps (charts, cohort/period switch, a campaign's leads, CSV export) come between the
  * Click-to-WhatsApp test and the sale test: the lead and its ad exist by then, the sale not yet.
  */
 
@@ -30,13 +32,27 @@ const CTWA = (() => {
   const from = `521${randomInt(10_000, 99_999)}${randomInt(10_000, 99_999)}`;
   return { name: `Rodrigo Anuncio ${run}`, phone: `+${from}`, from, id: '', ctwaClid: '' };
 })();
+/** A second Click-to-WhatsApp contact, from an ad of another campaign: what a campaign's leads list must leave out. */
+const OTHER = (() => {
+  const from = `521${randomInt(10_000, 99_999)}${randomInt(10_000, 99_999)}`;
+  return { name: `Lucía Hipoteca ${run}`, from };
+})();
 const FIRST_MESSAGE = 'Hola, vi su anuncio. ¿Sigue disponible el departamento?';
 const SALE = { title: 'Departamento en Valle Oriente', value: 48_250.5, typed: '48250.5' };
 
 const ad = listAds().find(
   (candidate) => candidate.kind === 'click_to_whatsapp' && candidate.adAccountId === SANDBOX_IDS.adAccountId,
 )!;
+const otherAd = listAds().find(
+  (candidate) =>
+    candidate.kind === 'click_to_whatsapp' &&
+    candidate.adAccountId === SANDBOX_IDS.adAccountId &&
+    candidate.campaignId !== ad.campaignId,
+)!;
 const phoneNumberId = SANDBOX_IDS.phoneNumberIds[1];
+/** The range the dashboard steps choose (the page starts on the last 30 days). */
+const RANGE: RangePreset = 'last_7d';
+const VIEW_CAPTION: Record<ReportView, string> = { period: 'Vista: periodo', cohort: 'Vista: cohorte' };
 
 type SandboxConversion = {
   datasetId: string;
@@ -75,6 +91,94 @@ async function sandboxAssets(request: APIRequestContext): Promise<{
     pageName: dataset.pages.find((candidate) => candidate.id === SANDBOX_IDS.pageId)!.name,
     dataset: datasets.data.find((candidate) => candidate.businessId === SANDBOX_IDS.businessId)!,
   };
+}
+
+/** The Marketing Hub report as the API gives it to the signed-in user (the dashboard's independent reference). */
+async function reportOf(
+  request: APIRequestContext,
+  preset: RangePreset,
+  view: ReportView,
+): Promise<MarketingReport> {
+  const response = await request.get(`/crm/marketing/report?preset=${preset}&view=${view}`);
+  expect(response.status(), await response.text()).toBe(200);
+  return (await response.json()) as MarketingReport;
+}
+
+/** A number as the page shows it in es-MX (`$1,234.56`, `3`, `25%`): grouping and symbols dropped. */
+function shownNumber(text: string): number {
+  return Number(text.replace(/[^\d.-]/g, ''));
+}
+
+/** A money amount shown (or written to the CSV) with two decimals is the API's amount to the cent. */
+function expectCents(shown: number, value: number, what: string): void {
+  expect(Math.abs(shown - value), `${what}: ${shown} vs ${value}`).toBeLessThan(0.0051);
+}
+
+/** A chart's drawing: Recharts' main SVG (the legend's icons are `recharts-surface`s too, outside its wrapper). */
+function chartSurface(chart: Locator): Locator {
+  return chart.locator('.recharts-wrapper > svg.recharts-surface');
+}
+
+/** The body rows of a chart's text alternative (its visually hidden table), cell texts in order. */
+async function chartRows(chart: Locator): Promise<string[][]> {
+  const rows = chart.locator('table tbody tr');
+  const texts: string[][] = [];
+  for (const row of await rows.all())
+    texts.push((await row.locator('th, td').allTextContents()).map((t) => t.trim()));
+  return texts;
+}
+
+/** The ten KPI cards hold the report's KPIs (`data-value`, empty for an undefined ratio). */
+async function expectKpis(page: Page, kpis: ReportMetrics): Promise<void> {
+  const expected: Record<string, number | null> = {
+    'kpi-spend': kpis.spend,
+    'kpi-leads': kpis.leads,
+    'kpi-opportunities': kpis.opportunities,
+    'kpi-sales': kpis.sales,
+    'kpi-revenue': kpis.revenue,
+    'kpi-cpl': kpis.costPerLead,
+    'kpi-cost-per-opportunity': kpis.costPerOpportunity,
+    'kpi-cost-per-sale': kpis.costPerSale,
+    'kpi-roas': kpis.roas,
+    'kpi-roi': kpis.roiPercent,
+  };
+  for (const [testId, value] of Object.entries(expected)) {
+    await expect(page.getByTestId(testId)).toHaveAttribute('data-value', value === null ? '' : String(value));
+  }
+}
+
+/** RFC 4180 rows: quoted fields (a doubled quote inside), CRLF between rows; the BOM already removed. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let index = 0;
+  while (index < text.length) {
+    const char = text[index]!;
+    const next = text[index + 1];
+    index += 1;
+    if (quoted && char === '"' && next === '"') {
+      cell += '"';
+      index += 1;
+    } else if (char === '"') {
+      quoted = !quoted;
+    } else if (quoted) {
+      cell += char;
+    } else if (char === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\r' && next === '\n') {
+      rows.push([...row, cell]);
+      row = [];
+      cell = '';
+      index += 1;
+    } else {
+      cell += char;
+    }
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  return rows;
 }
 
 /**
@@ -198,7 +302,204 @@ test.describe.serial('Issue 8: the Marketing Hub closes the loop with Meta', () 
     for (const id of [ad.adId, ad.adsetId, ad.campaignId]) await expect(card).not.toContainText(id);
   });
 
-  // The Marketing Hub dashboard's steps (charts, cohort/period switch, a campaign's leads, CSV export) go here.
+  test("the Marketing Hub's three charts are drawn, and their text alternatives hold the chosen range's report", async () => {
+    // A second contact writes from an ad of another campaign: the campaign's leads list (below) must leave it out.
+    const emitted = await page.request.post(`${env.sandboxUrl}/_sandbox/ctwa`, {
+      data: { from: OTHER.from, name: OTHER.name, adId: otherAd.adId, phoneNumberId, text: FIRST_MESSAGE },
+    });
+    expect(emitted.status()).toBe(200);
+    expect(((await emitted.json()) as { delivered: boolean }).delivered).toBe(true);
+    // The report counts each Click-to-WhatsApp lead under its own campaign once the read model has both.
+    await expect
+      .poll(
+        async () => {
+          const { campaigns } = await reportOf(page.request, RANGE, 'period');
+          return [ad.campaignId, otherAd.campaignId].map(
+            (campaignId) => campaigns.find((campaign) => campaign.campaignId === campaignId)?.leads ?? 0,
+          );
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual([1, 1]);
+
+    await page.getByTestId('nav-marketing').click();
+    await expect(page.getByTestId('campaign-table')).toBeVisible();
+    const asked = page.waitForRequest((request) => {
+      const url = new URL(request.url());
+      return url.pathname === '/crm/marketing/report' && url.searchParams.get('preset') === RANGE;
+    });
+    await page.getByTestId('range-select').selectOption(RANGE);
+    expect(new URL((await asked).url()).searchParams.get('view')).toBe('period');
+    const report = await reportOf(page.request, RANGE, 'period');
+    expect(report.daily).toHaveLength(7);
+    await expect(page.getByTestId('kpi-leads')).toHaveAttribute('data-value', String(report.kpis.leads));
+
+    const spendRevenue = page.getByTestId('chart-spend-revenue');
+    await expect(chartSurface(spendRevenue)).toBeVisible();
+    await expect(spendRevenue.locator('.recharts-bar-rectangle path').first()).toBeVisible();
+    const spendRows = await chartRows(spendRevenue);
+    expect(spendRows).toHaveLength(report.daily.length);
+    report.daily.forEach((day, index) => {
+      expectCents(shownNumber(spendRows[index]![1]!), day.spend, `spend of ${day.day}`);
+      expectCents(shownNumber(spendRows[index]![2]!), day.revenue, `revenue of ${day.day}`);
+    });
+
+    const funnel = page.getByTestId('chart-funnel');
+    await expect(chartSurface(funnel)).toBeVisible();
+    await expect(funnel.locator('.recharts-bar-rectangle path').first()).toBeVisible();
+    const funnelRows = await chartRows(funnel);
+    expect(funnelRows.map((cells) => [cells[0], shownNumber(cells[1]!)])).toEqual([
+      ['Leads', report.funnel.leads],
+      ['Oportunidades', report.funnel.opportunities],
+      ['Ganadas', report.funnel.won],
+      ['Ventas', report.funnel.sales],
+    ]);
+    expect(report.funnel.leads).toBeGreaterThanOrEqual(2);
+
+    const cpl = page.getByTestId('chart-cpl');
+    await expect(chartSurface(cpl)).toBeVisible();
+    // One dot per day with leads (today's at least); the days without leads are gaps in the line.
+    await expect(cpl.locator('.recharts-line-dot')).toHaveCount(
+      report.daily.filter((day) => day.leads > 0).length,
+    );
+    const cplRows = await chartRows(cpl);
+    expect(cplRows).toHaveLength(report.daily.length);
+    report.daily.forEach((day, index) => {
+      const shown = cplRows[index]![1]!;
+      if (day.leads === 0) expect(shown, `cost per lead of ${day.day}`).toBe('—');
+      else expectCents(shownNumber(shown), day.spend / day.leads, `cost per lead of ${day.day}`);
+    });
+  });
+
+  test('switching to the cohort view asks the API for it, shows its numbers and says "Vista: cohorte"', async () => {
+    const captions = [
+      'kpis-view',
+      'campaigns-view',
+      'chart-spend-revenue-view',
+      'chart-funnel-view',
+      'chart-cpl-view',
+    ];
+    for (const testId of captions) await expect(page.getByTestId(testId)).toHaveText(VIEW_CAPTION.period);
+    await expectKpis(page, (await reportOf(page.request, RANGE, 'period')).kpis);
+
+    const asked = page.waitForRequest((request) => {
+      const url = new URL(request.url());
+      return url.pathname === '/crm/marketing/report' && url.searchParams.get('view') === 'cohort';
+    });
+    // The radio itself is visually hidden inside its segment: a user clicks the segment's label.
+    await page
+      .getByTestId('view-switch')
+      .locator('label')
+      .filter({ has: page.getByTestId('view-option-cohort') })
+      .click();
+    expect(new URL((await asked).url()).searchParams.get('preset')).toBe(RANGE);
+    await expect(page).toHaveURL(/[?&]view=cohort\b/);
+    await expect(page.getByTestId('view-option-cohort')).toBeChecked();
+    for (const testId of captions) await expect(page.getByTestId(testId)).toHaveText(VIEW_CAPTION.cohort);
+    const cohort = await reportOf(page.request, RANGE, 'cohort');
+    expect(cohort.view).toBe('cohort');
+    await expectKpis(page, cohort.kpis);
+    await expect(page.getByTestId(`campaign-row-${ad.campaignId}`)).toHaveAttribute(
+      'data-leads',
+      String(cohort.campaigns.find((campaign) => campaign.campaignId === ad.campaignId)!.leads),
+    );
+  });
+
+  test("a campaign's name opens the leads list filtered to it: its Click-to-WhatsApp lead and no other campaign's", async () => {
+    await page.getByTestId(`campaign-leads-link-${ad.campaignId}`).click();
+    await expect(page).toHaveURL(new RegExp(`/leads\\?(.+&)?campaignId=${ad.campaignId}(&|$)`));
+    const chip = page.getByTestId('leads-filter-campaign');
+    await expect(chip).toContainText(ad.campaignName);
+    await expect(chip).not.toContainText(ad.campaignId);
+    const rows = page.locator('[data-testid^="lead-row-"]');
+    await expect(page.getByTestId(`lead-row-${CTWA.id}`)).toContainText(CTWA.name);
+    await expect(rows).toHaveCount(1);
+    await expect(rows.filter({ hasText: OTHER.name })).toHaveCount(0);
+
+    // Without the filter the other campaign's lead is listed too: the filter, not its absence, left it out.
+    // (A reload: the unfiltered list may still be the one cached on an earlier page, from before that lead.)
+    await chip.getByRole('button').click();
+    await expect(page).not.toHaveURL(/campaignId=/);
+    await expect(async () => {
+      await page.reload();
+      await expect(rows.filter({ hasText: OTHER.name })).toHaveCount(1, { timeout: 2_000 });
+    }).toPass({ timeout: 10_000 });
+    await expect(rows.filter({ hasText: CTWA.name })).toHaveCount(1);
+  });
+
+  test("the exported CSV has the table's campaigns and their ads, with the same numbers", async () => {
+    await page.getByTestId('nav-marketing').click();
+    const report = await reportOf(page.request, 'last_30d', 'period');
+    const onScreen = page.locator('[data-testid^="campaign-row-"]');
+    await expect(onScreen).toHaveCount(report.campaigns.length);
+    expect(report.campaigns.length).toBeGreaterThanOrEqual(2);
+
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe(
+      `marketing-${report.range.since}_${report.range.until}-period.csv`,
+    );
+    const text = await readFile(await download.path(), 'utf8');
+    expect(text.startsWith('\uFEFF'), 'the CSV starts with a UTF-8 BOM').toBe(true);
+    const [header, ...lines] = parseCsv(text.slice(1));
+    expect(header!.slice(0, 5)).toEqual(['level', 'campaign_id', 'campaign_name', 'ad_id', 'ad_name']);
+    const column = (name: string) => {
+      const index = header!.indexOf(name);
+      expect(index, `the CSV has a ${name} column`).toBeGreaterThanOrEqual(0);
+      return index;
+    };
+    const csv = lines.map((cells) => {
+      expect(cells).toHaveLength(header!.length);
+      return {
+        level: cells[column('level')],
+        campaignId: cells[column('campaign_id')],
+        campaignName: cells[column('campaign_name')],
+        adId: cells[column('ad_id')],
+        view: cells[column('view')],
+        leads: Number(cells[column('leads')]),
+        opportunities: Number(cells[column('opportunities')]),
+        sales: Number(cells[column('sales')]),
+        spend: Number(cells[column('spend')]),
+        revenue: Number(cells[column('revenue')]),
+      };
+    });
+    // One row per campaign then one per ad of it, as the report lists them; nothing left unattributed here.
+    expect(csv.map((row) => [row.level, row.campaignId, row.adId])).toEqual(
+      report.campaigns.flatMap((campaign) => [
+        ['campaign', campaign.campaignId, ''],
+        ...campaign.ads.map((reportAd) => ['ad', campaign.campaignId, reportAd.adId]),
+      ]),
+    );
+    expect(new Set(csv.map((row) => row.view))).toEqual(new Set(['period']));
+
+    for (const row of await onScreen.all()) {
+      const campaignId = (await row.getAttribute('data-testid'))!.replace('campaign-row-', '');
+      const line = csv.find(
+        (candidate) => candidate.level === 'campaign' && candidate.campaignId === campaignId,
+      )!;
+      await expect(row.getByTestId(`campaign-leads-link-${campaignId}`)).toHaveText(line.campaignName!);
+      for (const count of ['leads', 'opportunities', 'sales'] as const) {
+        expect(line[count], `${count} of ${line.campaignName}`).toBe(
+          Number(await row.getAttribute(`data-${count}`)),
+        );
+      }
+      for (const amount of ['spend', 'revenue'] as const) {
+        expectCents(
+          line[amount],
+          Number(await row.getAttribute(`data-${amount}`)),
+          `${amount} of ${line.campaignName}`,
+        );
+      }
+    }
+    for (const reportAd of report.campaigns.flatMap((campaign) => campaign.ads)) {
+      const line = csv.find((candidate) => candidate.adId === reportAd.adId)!;
+      expect(line.leads, `leads of ${reportAd.adName}`).toBe(reportAd.leads);
+      expectCents(line.spend, reportAd.spend, `spend of ${reportAd.adName}`);
+      expectCents(line.revenue, reportAd.revenue, `revenue of ${reportAd.adName}`);
+    }
+    expect(csv.find((line) => line.adId === ad.adId)?.leads).toBe(1);
+  });
 
   test('winning its opportunity with a sale sends Meta exactly one Purchase with the value and the click id', async () => {
     await page.getByTestId('nav-opportunities').click();
