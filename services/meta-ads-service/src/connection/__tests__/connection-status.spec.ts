@@ -60,10 +60,21 @@ describe('connection status: expiry ahead of time', () => {
 
   it('names the required scopes the token lacks', () => {
     const status = toConnectionStatus(
-      connection({ scopes: ['business_management', 'ads_read', 'whatsapp_business_management'] }),
+      connection({
+        scopes: META_REQUIRED_SCOPES.filter(
+          (scope) => scope !== 'leads_retrieval' && scope !== 'whatsapp_business_messaging',
+        ),
+      }),
       NOW,
     );
     expect(status.missingScopes).toEqual(['leads_retrieval', 'whatsapp_business_messaging']);
+    // A token from before the Page scopes were asked for is told to reconnect for them.
+    expect(
+      toConnectionStatus(
+        connection({ scopes: ['business_management', 'ads_read', 'whatsapp_business_management'] }),
+        NOW,
+      ).missingScopes,
+    ).toEqual(expect.arrayContaining(['pages_show_list', 'ads_management', 'leads_retrieval']));
   });
 
   it('a disconnected tenant has no dates', () => {
