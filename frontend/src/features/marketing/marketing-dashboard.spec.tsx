@@ -225,6 +225,11 @@ describe('Marketing Hub report', () => {
     expect(link).toHaveTextContent('Exportar CSV');
     expect(link).toHaveAttribute('href', '/crm/marketing/stats/export.csv?preset=last_30d&view=period');
     expect(link).toHaveAttribute('download');
+    // With the period and view controls, after them (not alone between the controls and the notices).
+    const controls = screen.getByTestId('report-controls');
+    expect(within(controls).getByTestId('range-select')).toBeInTheDocument();
+    expect(within(controls).getByTestId('view-switch')).toBeInTheDocument();
+    expect(controls.lastElementChild).toContainElement(link);
 
     await user.click(screen.getByRole('radio', { name: 'Cohorte' }));
     await user.selectOptions(screen.getByTestId('range-select'), 'last_7d');

@@ -44,7 +44,7 @@ export function MarketingDashboard() {
 
   return (
     <section aria-labelledby="marketing-dashboard-title" className="space-y-5">
-      <div className="flex flex-col gap-4 xl:flex-row xl:items-start xl:justify-between">
+      <div className="space-y-4">
         <div className="min-w-0">
           <h2 id="marketing-dashboard-title" className="text-lg font-semibold text-slate-900">
             {t('marketing.dashboard.title')}
@@ -63,19 +63,23 @@ export function MarketingDashboard() {
             </p>
           ) : null}
         </div>
-        <div className="flex flex-wrap items-start gap-x-4 gap-y-3">
+        {/* Period, view and the export in one row; the export at its right end (below them on a phone). */}
+        <div data-testid="report-controls" className="flex flex-wrap items-start gap-x-4 gap-y-3">
           <RangeSelector value={range} onChange={setRange} />
           <ViewSwitch value={view} onChange={setView} />
           {valid ? (
-            <a
-              href={reportCsvHref(query, view)}
-              download
-              data-testid="export-csv"
-              className="btn-secondary mt-5"
-            >
-              <DownloadIcon aria-hidden="true" size={16} />
-              {t('marketing.export')}
-            </a>
+            // Level with the selects: below their label line (1.25 rem + 0.25 rem gap), as tall as they are.
+            <div className="w-full sm:ml-auto sm:w-auto sm:pt-6">
+              <a
+                href={reportCsvHref(query, view)}
+                download
+                data-testid="export-csv"
+                className="btn-secondary w-full py-2 sm:w-auto"
+              >
+                <DownloadIcon aria-hidden="true" size={16} />
+                {t('marketing.export')}
+              </a>
+            </div>
           ) : null}
         </div>
       </div>
