@@ -6,6 +6,7 @@ import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-
 import { Dialog } from '../../components/dialog';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
+import { FilePicker } from '../../components/file-picker';
 import { FieldError, SelectField, TextField } from '../../components/form-field';
 import { ArrowRightIcon, DeleteIcon, UploadIcon } from '../../components/icons';
 import { SkeletonTable } from '../../components/skeleton';
@@ -337,8 +338,6 @@ function ImportForm() {
   const format = useFormatters();
   const problemText = useProblemText();
   const upload = useImportFxRates();
-  const inputId = useId();
-  const hintId = useId();
   const [file, setFile] = useState<File | null>(null);
 
   const onSubmit = (event: FormEvent) => {
@@ -349,26 +348,16 @@ function ImportForm() {
   return (
     <form onSubmit={onSubmit} className="grid min-w-0 content-start gap-3" data-testid="fx-rates-import">
       <h3 className="text-sm font-semibold text-slate-900">{t('marketing.fxRates.importTitle')}</h3>
-      <div className="min-w-0 space-y-1">
-        <label htmlFor={inputId} className="label">
-          {t('marketing.fxRates.importFile')}
-        </label>
-        <input
-          id={inputId}
-          type="file"
-          accept=".csv,text/csv"
-          aria-describedby={hintId}
-          className="input w-full max-w-full"
-          data-testid="fx-rates-file"
-          onChange={(event) => {
-            setFile(event.target.files?.[0] ?? null);
-            upload.reset();
-          }}
-        />
-        <p id={hintId} className="text-xs break-words text-slate-500">
-          {t('marketing.fxRates.importHint')}
-        </p>
-      </div>
+      <FilePicker
+        label={t('marketing.fxRates.importFile')}
+        accept=".csv,text/csv"
+        testId="fx-rates-file"
+        hint={t('marketing.fxRates.importHint')}
+        onChange={(chosen) => {
+          setFile(chosen);
+          upload.reset();
+        }}
+      />
       <div>
         <button
           type="submit"
