@@ -57,7 +57,7 @@ export function FilePicker({ label, accept, onChange, hint, testId, className }:
           id={nameId}
           data-testid={testId ? `${testId}-name` : undefined}
           title={fileName ?? undefined}
-          className={`min-w-0 flex-1 truncate text-sm ${fileName ? 'text-slate-800' : 'text-slate-500'}`}
+          className={`min-w-0 text-sm [overflow-wrap:anywhere] ${fileName ? 'text-slate-800' : 'text-slate-500'}`}
         >
           {fileName ?? t('common.filePicker.none')}
         </span>
