@@ -10,6 +10,7 @@ export {
   CalendarClock as DeadlineIcon,
   CircleDot as StatusIcon,
   FileText as FormIcon,
+  FileUp as ChooseFileIcon,
   ImageOff as NoImageIcon,
   MessageCircle as WhatsappIcon,
   MessageSquareReply as MessageInIcon,

@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { isApiError } from '../../api/http';
 import { ErrorState } from '../../components/error-state';
+import { FilePicker } from '../../components/file-picker';
 import { DownloadIcon, UploadIcon } from '../../components/icons';
 import { NoAccess } from '../../components/no-access';
 import { PageHeader } from '../../components/page-header';
@@ -51,7 +52,6 @@ function useErrorText() {
 function ChooseFile({ onUploaded }: { onUploaded: (upload: LeadImportUpload) => void }) {
   const { t } = useTranslation();
   const { integer } = useFormatters();
-  const inputId = useId();
   const [file, setFile] = useState<File | null>(null);
   const upload = useUploadLeadCsv();
   const errorText = useErrorText();
@@ -61,27 +61,18 @@ function ChooseFile({ onUploaded }: { onUploaded: (upload: LeadImportUpload) => 
   };
   return (
     <form onSubmit={submit} className="card space-y-4 p-5" data-testid="import-choose">
-      <div>
-        <label htmlFor={inputId} className="label">
-          {t('leadImport.choose.label')}
-        </label>
-        <input
-          id={inputId}
-          type="file"
-          accept=".csv,text/csv"
-          className="input mt-1"
-          onChange={(event) => {
-            setFile(event.target.files?.[0] ?? null);
-            upload.reset();
-          }}
-        />
-        <p className="mt-2 text-sm text-slate-500">
-          {t('leadImport.choose.help', {
-            maxMb: integer(LEAD_IMPORT_LIMITS.maxBytes / (1024 * 1024)),
-            maxRows: integer(LEAD_IMPORT_LIMITS.maxRows),
-          })}
-        </p>
-      </div>
+      <FilePicker
+        label={t('leadImport.choose.label')}
+        accept=".csv,text/csv"
+        hint={t('leadImport.choose.help', {
+          maxMb: integer(LEAD_IMPORT_LIMITS.maxBytes / (1024 * 1024)),
+          maxRows: integer(LEAD_IMPORT_LIMITS.maxRows),
+        })}
+        onChange={(chosen) => {
+          setFile(chosen);
+          upload.reset();
+        }}
+      />
       {upload.isError ? (
         <p role="alert" className="text-sm text-rose-700" data-testid="import-error">
           {errorText(upload.error)}

@@ -12,10 +12,17 @@ describe('CampaignTable', () => {
 
     const link = screen.getByTestId('campaign-leads-link-cmp-1');
     expect(link).toHaveTextContent('Preventa Polanco & Roma');
+    // Named for what it does, the visible name inside it; styled as a link (brand color, a focus ring).
+    expect(link).toBe(screen.getByRole('link', { name: 'Ver los leads de Preventa Polanco & Roma' }));
+    expect(link).toHaveClass('text-indigo-700', 'focus-visible:ring-2', 'hover:underline');
     expect(link).toHaveAttribute('href', '/leads?campaignId=cmp-1&campaignName=Preventa+Polanco+%26+Roma');
 
     await user.click(screen.getByRole('button', { name: 'Mostrar anuncios de Preventa Polanco & Roma' }));
-    const ad = within(screen.getByTestId('ad-row-ad-1')).getByRole('link', { name: 'Video recorrido' });
+    const ad = within(screen.getByTestId('ad-row-ad-1')).getByRole('link', {
+      name: 'Ver los leads del anuncio Video recorrido',
+    });
+    expect(ad).toHaveTextContent('Video recorrido');
+    expect(ad).toHaveClass('text-indigo-700');
     expect(ad).toHaveAttribute('href', '/leads?adId=ad-1&adName=Video+recorrido');
     // Names, never ids.
     expect(screen.getByTestId('ad-row-ad-1')).not.toHaveTextContent('ad-1');

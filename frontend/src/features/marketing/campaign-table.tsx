@@ -28,6 +28,10 @@ const COLUMNS: { kpi: Kpi; hiddenBelow: keyof typeof HIDDEN_BELOW | null }[] = [
 const columnClass = (hiddenBelow: keyof typeof HIDDEN_BELOW | null) =>
   hiddenBelow ? HIDDEN_BELOW[hiddenBelow] : '';
 
+/** A name that opens the leads list: brand-colored, underlined on hover and keyboard focus, with a focus ring. */
+const LEADS_LINK =
+  'rounded-sm text-indigo-700 underline-offset-2 hover:text-indigo-900 hover:underline focus-visible:underline focus-visible:ring-2 focus-visible:ring-indigo-300 focus-visible:outline-none';
+
 /** The leads list filtered to a campaign or an ad, carrying its name for the filter chip. */
 export function campaignLeadsHref(campaignId: string, campaignName: string): string {
   return `/leads?${new URLSearchParams({ campaignId, campaignName }).toString()}`;
@@ -178,8 +182,8 @@ export function CampaignTable({ report }: { report: MarketingReport }) {
                       <Link
                         to={campaignLeadsHref(campaign.campaignId, campaign.campaignName)}
                         data-testid={`campaign-leads-link-${campaign.campaignId}`}
-                        title={t('marketing.campaigns.openLeads')}
-                        className="hover:text-indigo-700 hover:underline"
+                        aria-label={t('marketing.campaigns.campaignLeads', { name: campaign.campaignName })}
+                        className={LEADS_LINK}
                       >
                         {campaign.campaignName}
                       </Link>
@@ -218,8 +222,8 @@ export function CampaignTable({ report }: { report: MarketingReport }) {
                         <Link
                           to={adLeadsHref(ad.adId, ad.adName)}
                           data-testid={`ad-leads-link-${ad.adId}`}
-                          title={t('marketing.campaigns.openLeads')}
-                          className="hover:text-indigo-700 hover:underline"
+                          aria-label={t('marketing.campaigns.adLeads', { name: ad.adName })}
+                          className={LEADS_LINK}
                         >
                           {ad.adName}
                         </Link>

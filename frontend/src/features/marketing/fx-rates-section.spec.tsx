@@ -28,14 +28,15 @@ const RATES: FxRateView[] = [
   rate({ id: '33333333-3333-4333-8333-333333333333', day: '2026-02-01', from: 'EUR', rate: 20.5 }),
 ];
 
-function renderSection(routes: StubRoutes, role: Role = 'ceo') {
+/** Open by default: a sale of the report lacks a rate (the disclosure itself is tested on its own below). */
+function renderSection(routes: StubRoutes, role: Role = 'ceo', salesLackRates = true) {
   const api = stubFetch({ 'GET /crm/auth/me': sessionUser(role), ...routes });
   return {
     api,
     ...renderWithApp(
       <>
         <p>Marketing Hub</p>
-        <FxRatesSection />
+        <FxRatesSection salesLackRates={salesLackRates} />
       </>,
       { authenticated: true },
     ),
@@ -50,6 +51,7 @@ describe('Marketing Hub: exchange rates section', () => {
     const section = await screen.findByTestId('fx-rates-section');
     expect(section).toHaveAttribute('id', 'fx-rates');
     expect(within(section).getByRole('heading', { level: 2 })).toHaveTextContent('Tipos de cambio');
+    expect(screen.getByRole('button', { name: 'Tipos de cambio' })).toHaveAttribute('aria-expanded', 'true');
     expect(section).toHaveTextContent('con el tipo de cambio vigente el día de la venta');
     expect(section).toHaveTextContent('queda fuera de los ingresos, el ROAS y el ROI');
 
@@ -65,9 +67,34 @@ describe('Marketing Hub: exchange rates section', () => {
     expect(screen.getAllByTestId('fx-rate-delete')).toHaveLength(3);
   });
 
-  it('says so when there are no rates yet', async () => {
-    renderSection({ [LIST]: [] });
-    expect(await screen.findByText('Aún no hay tipos de cambio')).toBeInTheDocument();
+  it('says so when there are no rates yet, open even when no sale lacks one', async () => {
+    renderSection({ [LIST]: [] }, 'ceo', false);
+    expect(await screen.findByText('Aún no hay tipos de cambio')).toBeVisible();
+    expect(screen.getByTestId('fx-rates-toggle')).toHaveAttribute('aria-expanded', 'true');
+    expect(screen.getByTestId('fx-rate-form')).toBeVisible();
+  });
+
+  it('starts closed when there are rates and no sale lacks one; its button opens and closes it', async () => {
+    const { user } = renderSection({ [LIST]: RATES }, 'ceo', false);
+    expect(await screen.findByTestId('fx-rates-summary')).toHaveTextContent('3 tipos de cambio registrados.');
+    const toggle = screen.getByRole('button', { name: 'Tipos de cambio' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    const body = document.getElementById(toggle.getAttribute('aria-controls')!)!;
+    expect(body).not.toBeVisible();
+    expect(body).toContainElement(screen.getByTestId('fx-rates-table'));
+    expect(screen.getByTestId('fx-rate-form')).not.toBeVisible();
+
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    expect(body).toBeVisible();
+    expect(rows()[0]).toBeVisible();
+    expect(screen.queryByTestId('fx-rates-summary')).toBeNull();
+
+    // The keyboard works it too (a real button).
+    toggle.focus();
+    await user.keyboard('{Enter}');
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(body).not.toBeVisible();
   });
 
   it('a professional reads the rates but cannot change them', async () => {

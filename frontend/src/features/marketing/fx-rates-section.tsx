@@ -1,13 +1,14 @@
 import { CURRENCIES, type FxRateView } from '@crm/contracts/browser';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useImperativeHandle, useRef, useState, type FormEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/http';
 import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { Dialog } from '../../components/dialog';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
+import { FilePicker } from '../../components/file-picker';
 import { FieldError, SelectField, TextField } from '../../components/form-field';
-import { ArrowRightIcon, DeleteIcon, UploadIcon } from '../../components/icons';
+import { ArrowRightIcon, DeleteIcon, ExpandIcon, UploadIcon } from '../../components/icons';
 import { SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
 import { useOptionalCurrentUser } from '../auth/guards';
@@ -28,41 +29,112 @@ function useProblemText() {
         : t('errors.generic');
 }
 
+/** The section's `id`: the no-rate notice links to `#fx-rates`, and a visit to that address opens it. */
+export const FX_RATES_ID = 'fx-rates';
+
+/** What the page can ask of the section: open it and bring it into view (the no-rate notice's link). */
+export type FxRatesHandle = { reveal: () => void };
+
+type FxRatesSectionProps = {
+  /** Some sale of the report has no rate for its day: the section starts open. */
+  salesLackRates: boolean;
+  ref?: Ref<FxRatesHandle>;
+};
+
 /**
  * "Tipos de cambio": the dated exchange rates the Marketing Hub converts sales in another currency with. The ceo
  * lists, adds or replaces, deletes and imports them; a professional reads them (the API's roles); nobody else sees it.
+ * A disclosure: closed while there are rates and no sale lacks one, open otherwise (and whenever it is asked for).
  */
-export function FxRatesSection() {
-  const { t } = useTranslation();
+export function FxRatesSection(props: FxRatesSectionProps) {
   const user = useOptionalCurrentUser();
-  const titleId = useId();
   if (user?.role !== 'ceo' && user?.role !== 'professional') return null;
-  const canEdit = user.role === 'ceo';
+  return <FxRatesDisclosure {...props} canEdit={user.role === 'ceo'} tenantCurrency={user.tenantCurrency} />;
+}
+
+const arrivedThroughAnchor = () => window.location.hash === `#${FX_RATES_ID}`;
+
+function FxRatesDisclosure({
+  salesLackRates,
+  ref,
+  canEdit,
+  tenantCurrency,
+}: FxRatesSectionProps & { canEdit: boolean; tenantCurrency: string }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const titleId = `${id}-title`;
+  const bodyId = `${id}-body`;
+  const sectionRef = useRef<HTMLElement>(null);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const rates = useFxRates();
+  // Null until the user opens or closes it, or it is asked for (the notice's link, an address ending in #fx-rates).
+  const [chosen, setChosen] = useState<boolean | null>(() => (arrivedThroughAnchor() ? true : null));
+  const open = chosen ?? (salesLackRates || (rates.isSuccess && rates.data.length === 0));
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      reveal: () => {
+        setChosen(true);
+        toggleRef.current?.focus({ preventScroll: true });
+        sectionRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'start' });
+      },
+    }),
+    [],
+  );
+  // A shared or bookmarked address ending in #fx-rates: the section was not there when the browser looked for it.
+  useEffect(() => {
+    if (arrivedThroughAnchor()) sectionRef.current?.scrollIntoView?.({ block: 'start' });
+  }, []);
+
   return (
     <section
-      id="fx-rates"
+      ref={sectionRef}
+      id={FX_RATES_ID}
       aria-labelledby={titleId}
-      className="card space-y-5 p-5"
+      className="card scroll-mt-4 px-5 py-4"
       data-testid="fx-rates-section"
     >
-      <div className="space-y-1">
-        <h2 id={titleId} className="text-lg font-semibold text-slate-900">
+      <h2 id={titleId} className="text-lg font-semibold text-slate-900">
+        <button
+          ref={toggleRef}
+          type="button"
+          aria-expanded={open}
+          aria-controls={bodyId}
+          data-testid="fx-rates-toggle"
+          onClick={() => setChosen(!open)}
+          className="flex w-full items-center justify-between gap-3 rounded-md text-left hover:text-indigo-700 focus-visible:ring-2 focus-visible:ring-indigo-300 focus-visible:outline-none"
+        >
           {t('marketing.fxRates.title')}
-        </h2>
-        <p className="text-sm text-slate-500">{t('marketing.fxRates.explanation')}</p>
-        {canEdit ? null : (
-          <p className="text-sm text-slate-500" data-testid="fx-rates-read-only">
-            {t('marketing.fxRates.readOnly')}
-          </p>
-        )}
-      </div>
-      <RatesList canEdit={canEdit} />
-      {canEdit ? (
-        <div className="grid gap-6 lg:grid-cols-2">
-          <RateForm defaultTo={user.tenantCurrency} />
-          <ImportForm />
-        </div>
+          <ExpandIcon
+            aria-hidden="true"
+            size={18}
+            className={`shrink-0 text-slate-500 transition-transform ${open ? 'rotate-90' : ''}`}
+          />
+        </button>
+      </h2>
+      {!open && rates.isSuccess ? (
+        <p className="mt-1 text-sm text-slate-500" data-testid="fx-rates-summary">
+          {t('marketing.fxRates.summary', { count: rates.data.length })}
+        </p>
       ) : null}
+      <div id={bodyId} hidden={!open} className="mt-3 space-y-5">
+        <div className="space-y-1">
+          <p className="text-sm text-slate-500">{t('marketing.fxRates.explanation')}</p>
+          {canEdit ? null : (
+            <p className="text-sm text-slate-500" data-testid="fx-rates-read-only">
+              {t('marketing.fxRates.readOnly')}
+            </p>
+          )}
+        </div>
+        <RatesList canEdit={canEdit} />
+        {canEdit ? (
+          <div className="grid gap-6 lg:grid-cols-2">
+            <RateForm defaultTo={tenantCurrency} />
+            <ImportForm />
+          </div>
+        ) : null}
+      </div>
     </section>
   );
 }
@@ -337,8 +409,6 @@ function ImportForm() {
   const format = useFormatters();
   const problemText = useProblemText();
   const upload = useImportFxRates();
-  const inputId = useId();
-  const hintId = useId();
   const [file, setFile] = useState<File | null>(null);
 
   const onSubmit = (event: FormEvent) => {
@@ -349,26 +419,16 @@ function ImportForm() {
   return (
     <form onSubmit={onSubmit} className="grid min-w-0 content-start gap-3" data-testid="fx-rates-import">
       <h3 className="text-sm font-semibold text-slate-900">{t('marketing.fxRates.importTitle')}</h3>
-      <div className="min-w-0 space-y-1">
-        <label htmlFor={inputId} className="label">
-          {t('marketing.fxRates.importFile')}
-        </label>
-        <input
-          id={inputId}
-          type="file"
-          accept=".csv,text/csv"
-          aria-describedby={hintId}
-          className="input w-full max-w-full"
-          data-testid="fx-rates-file"
-          onChange={(event) => {
-            setFile(event.target.files?.[0] ?? null);
-            upload.reset();
-          }}
-        />
-        <p id={hintId} className="text-xs break-words text-slate-500">
-          {t('marketing.fxRates.importHint')}
-        </p>
-      </div>
+      <FilePicker
+        label={t('marketing.fxRates.importFile')}
+        accept=".csv,text/csv"
+        testId="fx-rates-file"
+        hint={t('marketing.fxRates.importHint')}
+        onChange={(chosen) => {
+          setFile(chosen);
+          upload.reset();
+        }}
+      />
       <div>
         <button
           type="submit"

@@ -1,14 +1,26 @@
 import type { MarketingReport, ReportFunnel } from '@crm/contracts/browser';
 import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  LineChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { useFormatters } from '../../lib/format';
 import { BUCKET_SIZES, bucketReportDays, type BucketSize, type ReportBucket } from './report-buckets';
 import { ViewCaption } from './view-switch';
 
 const CHART_HEIGHT = 240;
 const AXIS = { stroke: '#64748b', fontSize: 11 } as const;
-const COLORS = { spend: '#6366f1', revenue: '#10b981', cpl: '#f59e0b', funnel: '#0ea5e9' } as const;
+const COLORS = { spend: '#6366f1', revenue: '#059669', cpl: '#f59e0b', funnel: '#0ea5e9' } as const;
+/** The series' colors dark enough for text on white (axis ticks, legend): indigo-700 and emerald-700. */
+const TEXT_COLORS = { spend: '#4338ca', revenue: '#047857' } as const;
 const FUNNEL_STAGES = [
   'leads',
   'opportunities',
@@ -88,6 +100,78 @@ function ChartData({ caption, headers, rows }: DataTableProps) {
 
 type Point = ReportBucket & { label: string; period: string };
 
+/** Revenue ÷ spend of a day or week; null with no spend (nothing to divide by, shown as "—"). */
+function roasOf(bucket: Pick<ReportBucket, 'spend' | 'revenue'>): number | null {
+  return bucket.spend > 0 ? bucket.revenue / bucket.spend : null;
+}
+
+/**
+ * Which axis is whose: spend (bars) reads on the left axis, revenue (line) on the right one, each in its series'
+ * color, placed above its axis.
+ */
+function AxisLegend({ spendLabel, revenueLabel }: { spendLabel: string; revenueLabel: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="mb-1 flex flex-wrap justify-between gap-x-4 gap-y-1 text-xs font-medium">
+      <span className="inline-flex items-center gap-1.5" style={{ color: TEXT_COLORS.spend }}>
+        <span className="inline-block size-2.5 rounded-sm" style={{ backgroundColor: COLORS.spend }} />
+        {t('marketing.charts.spendRevenue.leftAxis', { series: spendLabel })}
+      </span>
+      <span className="inline-flex items-center gap-1.5" style={{ color: TEXT_COLORS.revenue }}>
+        <span className="inline-block h-0.5 w-3.5 rounded" style={{ backgroundColor: COLORS.revenue }} />
+        {t('marketing.charts.spendRevenue.rightAxis', { series: revenueLabel })}
+      </span>
+    </div>
+  );
+}
+
+/** The hovered day or week: its spend, its revenue and their ROAS ("—" when nothing was spent). */
+export function SpendRevenueTooltip({ point, currency }: { point: Point | undefined; currency: string }) {
+  const { t } = useTranslation();
+  const format = useFormatters();
+  if (!point) return null;
+  const roas = roasOf(point);
+  const rows = [
+    {
+      key: 'spend',
+      label: t('marketing.kpi.spend'),
+      value: format.money(point.spend, currency),
+      color: TEXT_COLORS.spend,
+    },
+    {
+      key: 'revenue',
+      label: t('marketing.kpi.revenue'),
+      value: format.money(point.revenue, currency),
+      color: TEXT_COLORS.revenue,
+    },
+    {
+      key: 'roas',
+      label: t('marketing.kpi.roas'),
+      value:
+        roas === null ? t('common.none') : t('marketing.kpi.roasValue', { value: format.number(roas, 2) }),
+      color: undefined,
+    },
+  ];
+  return (
+    <div
+      data-testid="spend-revenue-tooltip"
+      className="rounded-md border border-slate-200 bg-white px-3 py-2 text-xs shadow-md"
+    >
+      <p className="mb-1 font-semibold text-slate-900">{point.period}</p>
+      <dl className="grid grid-cols-[auto_auto] gap-x-3 gap-y-0.5">
+        {rows.map((row) => (
+          <div key={row.key} data-testid={`spend-revenue-tooltip-${row.key}`} className="contents">
+            <dt style={{ color: row.color }} className={row.color ? 'font-medium' : 'text-slate-600'}>
+              {row.label}
+            </dt>
+            <dd className="text-right text-slate-900 tabular-nums">{row.value}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
 /** Spend vs revenue and cost per lead over time (by day or by Monday-start week), and the funnel of the range. */
 export function MarketingCharts({ report }: { report: MarketingReport }) {
   const { t } = useTranslation();
@@ -114,6 +198,11 @@ export function MarketingCharts({ report }: { report: MarketingReport }) {
   const spendLabel = t('marketing.kpi.spend');
   const revenueLabel = t('marketing.kpi.revenue');
   const cplLabel = t('marketing.kpi.cpl');
+  const roasLabel = t('marketing.kpi.roas');
+  const roasText = (point: Point) => {
+    const roas = roasOf(point);
+    return roas === null ? dash : t('marketing.kpi.roasValue', { value: format.number(roas, 2) });
+  };
   const periodLabel = t('marketing.charts.period');
 
   return (
@@ -155,28 +244,70 @@ export function MarketingCharts({ report }: { report: MarketingReport }) {
           data={
             <ChartData
               caption={t('marketing.charts.dataCaption', { title: t('marketing.charts.spendRevenue.title') })}
-              headers={[periodLabel, spendLabel, revenueLabel]}
+              headers={[periodLabel, spendLabel, revenueLabel, roasLabel]}
               rows={points.map((point) => ({
                 key: point.from,
-                cells: [point.period, money(point.spend), money(point.revenue)],
+                cells: [point.period, money(point.spend), money(point.revenue), roasText(point)],
               }))}
             />
           }
         >
-          <BarChart
+          <AxisLegend spendLabel={spendLabel} revenueLabel={revenueLabel} />
+          <ComposedChart
             responsive
             data={points}
-            margin={{ top: 8, right: 8, bottom: 4, left: 0 }}
+            margin={{ top: 8, right: 0, bottom: 4, left: 0 }}
             style={{ width: '100%', height: CHART_HEIGHT }}
           >
             <CartesianGrid vertical={false} stroke="#e2e8f0" />
             <XAxis dataKey="label" {...AXIS} minTickGap={16} />
-            <YAxis {...AXIS} width={64} tickFormatter={axisMoney} />
-            <Tooltip formatter={(value) => money(Number(value))} labelFormatter={tooltipLabel} />
-            <Legend />
-            <Bar dataKey="spend" name={spendLabel} fill={COLORS.spend} isAnimationActive={false} />
-            <Bar dataKey="revenue" name={revenueLabel} fill={COLORS.revenue} isAnimationActive={false} />
-          </BarChart>
+            <YAxis
+              yAxisId="spend"
+              orientation="left"
+              {...AXIS}
+              stroke={COLORS.spend}
+              tick={{ fill: TEXT_COLORS.spend }}
+              width={64}
+              tickFormatter={axisMoney}
+            />
+            <YAxis
+              yAxisId="revenue"
+              orientation="right"
+              {...AXIS}
+              stroke={COLORS.revenue}
+              tick={{ fill: TEXT_COLORS.revenue }}
+              width={64}
+              tickFormatter={axisMoney}
+            />
+            <Tooltip
+              content={({ active, payload }) =>
+                active ? (
+                  <SpendRevenueTooltip
+                    point={(payload as readonly { payload?: Point }[] | undefined)?.[0]?.payload}
+                    currency={report.currency}
+                  />
+                ) : null
+              }
+            />
+            <Bar
+              yAxisId="spend"
+              dataKey="spend"
+              name={spendLabel}
+              fill={COLORS.spend}
+              radius={[3, 3, 0, 0]}
+              isAnimationActive={false}
+            />
+            <Line
+              yAxisId="revenue"
+              type="monotone"
+              dataKey="revenue"
+              name={revenueLabel}
+              stroke={COLORS.revenue}
+              strokeWidth={2}
+              dot={{ r: 2, fill: COLORS.revenue }}
+              isAnimationActive={false}
+            />
+          </ComposedChart>
         </ChartCard>
 
         <FunnelChart report={report} />

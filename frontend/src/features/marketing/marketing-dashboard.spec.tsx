@@ -190,8 +190,9 @@ describe('Marketing Hub report', () => {
 
     const days = chartRows('chart-spend-revenue');
     expect(days).toHaveLength(30);
-    expect(days[0]).toEqual(['28 oct 2026', '$2,000.00', '$50,000.00']);
-    expect(days[29]).toEqual(['26 nov 2026', '$3,000.00', '$68,422.56']);
+    expect(days[0]).toEqual(['28 oct 2026', '$2,000.00', '$50,000.00', '25×']);
+    expect(days[1]).toEqual(['29 oct 2026', '$0.00', '$0.00', '—']); // nothing spent: no ROAS, not 0×
+    expect(days[29]).toEqual(['26 nov 2026', '$3,000.00', '$68,422.56', '22.81×']);
     const cpl = chartRows('chart-cpl');
     expect(cpl[0]).toEqual(['28 oct 2026', '$125.00']);
     expect(cpl[1]).toEqual(['29 oct 2026', '—']); // no leads: a gap, not $0
@@ -206,7 +207,8 @@ describe('Marketing Hub report', () => {
       '16 nov – 22 nov 2026',
       '23 nov – 26 nov 2026',
     ]);
-    expect(weeks[0]).toEqual(['28 oct – 1 nov 2026', '$2,000.00', '$50,000.00']);
+    expect(weeks[0]).toEqual(['28 oct – 1 nov 2026', '$2,000.00', '$50,000.00', '25×']);
+    expect(weeks[4]).toEqual(['23 nov – 26 nov 2026', '$3,000.00', '$68,422.56', '22.81×']);
     expect(chartRows('chart-cpl').map((row) => row[1])).toEqual(['$125.00', '—', '—', '—', '$125.00']);
 
     expect(chartRows('chart-funnel')).toEqual([
@@ -223,6 +225,11 @@ describe('Marketing Hub report', () => {
     expect(link).toHaveTextContent('Exportar CSV');
     expect(link).toHaveAttribute('href', '/crm/marketing/stats/export.csv?preset=last_30d&view=period');
     expect(link).toHaveAttribute('download');
+    // With the period and view controls, after them (not alone between the controls and the notices).
+    const controls = screen.getByTestId('report-controls');
+    expect(within(controls).getByTestId('range-select')).toBeInTheDocument();
+    expect(within(controls).getByTestId('view-switch')).toBeInTheDocument();
+    expect(controls.lastElementChild).toContainElement(link);
 
     await user.click(screen.getByRole('radio', { name: 'Cohorte' }));
     await user.selectOptions(screen.getByTestId('range-select'), 'last_7d');

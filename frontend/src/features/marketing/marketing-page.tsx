@@ -5,7 +5,6 @@ import { SkeletonBlock } from '../../components/skeleton';
 import { isApiError } from '../../api/http';
 import { ConnectionBanner } from './connection-banner';
 import { ConversionsSection } from './conversions-section';
-import { FxRatesSection } from './fx-rates-section';
 import { LeadFormsSection } from './lead-forms-section';
 import { useTokenStatus } from './marketing-api';
 import { MarketingDashboard } from './marketing-dashboard';
@@ -43,7 +42,6 @@ export function MarketingPage() {
           <ConnectionBanner status={status} />
           {status.state === 'connected' && !status.setupComplete ? <SetupWizard /> : null}
           {status.state === 'connected' && status.setupComplete ? <MarketingDashboard /> : null}
-          <FxRatesSection />
           <ConversionsSection status={status} />
           <LeadFormsSection status={status} />
         </>

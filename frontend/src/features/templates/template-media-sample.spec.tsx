@@ -76,9 +76,11 @@ describe('TemplateMediaSampleField (the sample of a media header)', () => {
     const pdf = new File(['%PDF-1.4\n'], 'ficha.pdf', { type: 'application/pdf' });
     await user.upload(screen.getByLabelText('Archivo de ejemplo'), pdf);
     expect(await screen.findByText('Subido: ficha.pdf')).toBeInTheDocument();
+    expect(screen.queryByText('Ningún archivo elegido')).not.toBeInTheDocument();
     await user.selectOptions(screen.getByLabelText('Tipo de encabezado'), 'Video');
     expect(screen.queryByText('Subido: ficha.pdf')).not.toBeInTheDocument();
     expect(screen.getByLabelText('Archivo de ejemplo')).toHaveAttribute('accept', 'video/mp4');
+    expect(screen.getByText('Ningún archivo elegido')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Enviar a revisión de Meta' }));
     expect(
       screen.getByText('Sube un archivo de ejemplo; Meta lo exige para revisar la plantilla.'),

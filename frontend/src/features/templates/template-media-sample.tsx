@@ -6,9 +6,10 @@ import {
   type TemplateMediaFileError,
   type TemplateMediaFormat,
 } from '@crm/contracts/browser';
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/http';
+import { FilePicker } from '../../components/file-picker';
 import { useFormatters } from '../../lib/format';
 import { useUploadTemplateMediaSample } from './templates-api';
 
@@ -70,7 +71,6 @@ export function TemplateMediaSampleField({
 }) {
   const { t } = useTranslation();
   const { integer } = useFormatters();
-  const inputId = useId();
   const upload = useUploadTemplateMediaSample();
   const [state, setState] = useState<SampleState>({ status: 'idle' });
   // Only the last chosen file's answer counts (a second choice while the first is uploading).
@@ -113,20 +113,12 @@ export function TemplateMediaSampleField({
 
   return (
     <div className="space-y-1 text-sm">
-      <label htmlFor={inputId} className="block">
-        {t('templates.form.headerMedia')}
-      </label>
-      <input
-        id={inputId}
-        type="file"
-        className="input"
+      <FilePicker
+        label={t('templates.form.headerMedia')}
         accept={types.join(',')}
-        aria-describedby={`${inputId}-hint`}
-        onChange={(event) => choose(event.target.files?.[0])}
+        hint={t(`templates.mediaSample.hint.${format}`)}
+        onChange={(file) => choose(file ?? undefined)}
       />
-      <p id={`${inputId}-hint`} className="text-xs text-slate-500">
-        {t(`templates.mediaSample.hint.${format}`)}
-      </p>
       {state.status === 'uploading' ? (
         <div role="status" className="flex items-center gap-2 text-slate-700">
           <progress
