@@ -13,7 +13,7 @@ import { READ_MODEL_SETTINGS, type ReadModelSettings } from './read-model.settin
 import { ReadModelStore } from './read-model.store';
 
 /** How long a build's lease lasts without news; renewed after every page, so only a dead replica's expires. */
-const BUILD_LEASE_MS = 120_000;
+export const BUILD_LEASE_MS = 120_000;
 /** What a waiting report tells the browser: try again in this many seconds. */
 const RETRY_AFTER_SECONDS = 5;
 
