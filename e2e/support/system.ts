@@ -2,12 +2,20 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, createFreshDatabase, dropDatabase, freePort, startNatsServer } from '@crm/testing';
+import {
+  NATS_AUTH_CONFIG_FILE,
+  REPO_ROOT,
+  createFreshDatabase,
+  dropDatabase,
+  freePort,
+  startNatsServer,
+} from '@crm/testing';
 import type { E2eEnvironment } from './environment';
 
 type StackOptions = {
   databaseUrl: string;
   natsUrl: string;
+  natsCredentials?: Record<string, { NATS_USER: string; NATS_PASSWORD: string }>;
   ports: Record<string, number>;
   secrets: Record<string, string>;
   logLevel?: string;
@@ -21,6 +29,13 @@ type Stack = { urls: { gateway: string; sandbox: string }; stop: () => Promise<v
 const { startStack } = require('@crm/runner/stack.js') as {
   startStack: (o: StackOptions) => Promise<Stack>;
 };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { natsUsers } = require('@crm/runner/nats-users.js') as {
+  natsUsers: () => {
+    serverEnv: Record<string, string>;
+    credentials: Record<string, { NATS_USER: string; NATS_PASSWORD: string }>;
+  };
+};
 
 /**
  * The whole system for the browser test, run as its own process (`node -r @swc-node/register`) by the Playwright
@@ -33,7 +48,10 @@ async function main(): Promise<void> {
   const logFile = join(REPO_ROOT, 'tmp/e2e-services.log');
   writeFileSync(logFile, '');
   const database = await createFreshDatabase('crm_e2e');
-  const nats = await startNatsServer();
+  // NATS with a user per service, as `npm run demo` and compose run it: a subject missing from a service's
+  // permissions (libs/contracts/src/service-subjects.ts) fails the walk.
+  const users = natsUsers();
+  const nats = await startNatsServer({ configFile: NATS_AUTH_CONFIG_FILE, env: users.serverEnv });
   const seed = spawnSync(
     process.execPath,
     ['-r', '@swc-node/register', join(REPO_ROOT, 'tools/runner/src/demo-seed.ts')],
@@ -64,6 +82,7 @@ async function main(): Promise<void> {
     // The services log in as the app role (row-level security); the seed and the test's checks use the owner.
     databaseUrl: database.appUrl,
     natsUrl: nats.url,
+    natsCredentials: users.credentials,
     ports,
     secrets,
     logLevel: 'warn',

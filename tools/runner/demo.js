@@ -187,6 +187,7 @@ async function main() {
   const starting = startStack({
     databaseUrl: appDatabaseUrl(database.url, appPassword),
     natsUrl: nats.url,
+    natsCredentials: nats.credentials,
     redisUrl: redis.url,
     ports,
     secrets,

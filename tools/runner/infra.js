@@ -4,6 +4,7 @@ const { closeSync, existsSync, mkdirSync, openSync } = require('node:fs');
 const net = require('node:net');
 const { join } = require('node:path');
 const { startLocalPostgres } = require('./local-postgres');
+const { NATS_AUTH_CONFIG, natsUsers } = require('./nats-users');
 const { StartUpError } = require('./start-up-error');
 
 function canConnect(port, host = '127.0.0.1', timeoutMs = 1000) {
@@ -31,12 +32,15 @@ function which(binary) {
 }
 
 /**
- * NATS_URL if set; else a NATS already on 127.0.0.1:4222; else start `nats-server -js -c infra/nats/nats-server.conf`
- * from PATH (or /usr/sbin) with its store under dataDir and its output in logDir/nats.log. Returns { url, stop }.
+ * NATS_URL if set; else a NATS already on 127.0.0.1:4222; else start `nats-server -js -c
+ * infra/nats/nats-server-auth.conf` (one user per service, fresh passwords) from PATH (or /usr/sbin) with its store
+ * under dataDir and its output in logDir/nats.log. Returns { url, credentials, stop }: `credentials[service]` is its
+ * NATS_USER/NATS_PASSWORD, null for a NATS this did not start (the services then warn that it has no auth).
  */
 async function ensureNats({ dataDir, logDir, log }) {
-  if (process.env.NATS_URL) return { url: process.env.NATS_URL, stop: async () => {} };
-  if (await canConnect(4222)) return { url: 'nats://127.0.0.1:4222', stop: async () => {} };
+  if (process.env.NATS_URL) return { url: process.env.NATS_URL, credentials: null, stop: async () => {} };
+  if (await canConnect(4222))
+    return { url: 'nats://127.0.0.1:4222', credentials: null, stop: async () => {} };
   const binary =
     which('nats-server') ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : null);
   if (!binary) {
@@ -49,10 +53,11 @@ async function ensureNats({ dataDir, logDir, log }) {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, 'nats.log');
   const output = openSync(logFile, 'a');
-  // The config file sets max_payload (8 MB) so Meta's largest webhook bodies fit in a JetStream message.
-  const config = join(__dirname, '../../infra/nats/nats-server.conf');
-  const args = ['-c', config, '-a', '127.0.0.1', '-p', '4222', '-js', '-sd', store];
+  // The config sets max_payload (8 MB) so Meta's largest webhook bodies fit, and the per-service users.
+  const { serverEnv, credentials } = natsUsers();
+  const args = ['-c', NATS_AUTH_CONFIG, '-a', '127.0.0.1', '-p', '4222', '-js', '-sd', store];
   const child = spawn(binary, args, {
+    env: { ...process.env, ...serverEnv },
     stdio: ['ignore', output, output],
   });
   closeSync(output);
@@ -64,9 +69,10 @@ async function ensureNats({ dataDir, logDir, log }) {
     child.kill('SIGTERM');
     throw new StartUpError(`nats-server did not start on 127.0.0.1:4222: its log is ${logFile}`);
   }
-  log(`started nats-server (JetStream, store ${store}, log ${logFile})`);
+  log(`started nats-server (JetStream, a user per service, store ${store}, log ${logFile})`);
   return {
     url: 'nats://127.0.0.1:4222',
+    credentials,
     stop: async () => {
       child.kill('SIGTERM');
     },

@@ -38,6 +38,7 @@ function defaultPorts() {
 function buildEnvironments({
   databaseUrl,
   natsUrl,
+  natsCredentials,
   redisUrl,
   ports,
   secrets,
@@ -62,6 +63,8 @@ function buildEnvironments({
     LOG_LEVEL: logLevel,
     ...meta,
   };
+  /** The service's own NATS user (`natsCredentials[service]`), when the NATS was started with users. */
+  const nats = (service) => natsCredentials?.[service] ?? {};
   return {
     sandbox: {
       SANDBOX_PORT: String(ports.sandbox),
@@ -72,20 +75,27 @@ function buildEnvironments({
       META_APP_ID: secrets.META_APP_ID,
       META_APP_SECRET: secrets.META_APP_SECRET,
     },
-    'crm-service': { ...common, HTTP_PORT: String(ports['crm-service']) },
+    'crm-service': { ...common, ...nats('crm-service'), HTTP_PORT: String(ports['crm-service']) },
     'meta-ads-service': {
       ...common,
+      ...nats('meta-ads-service'),
       HTTP_PORT: String(ports['meta-ads-service']),
       TOKEN_ENCRYPTION_KEY: secrets.TOKEN_ENCRYPTION_KEY,
     },
-    'marketing-service': { ...common, HTTP_PORT: String(ports['marketing-service']) },
+    'marketing-service': {
+      ...common,
+      ...nats('marketing-service'),
+      HTTP_PORT: String(ports['marketing-service']),
+    },
     'automation-service': {
       ...common,
+      ...nats('automation-service'),
       HTTP_PORT: String(ports['automation-service']),
       SCHEDULER_POLL_MS: extra.SCHEDULER_POLL_MS ?? '500',
     },
     gateway: {
       NATS_URL: natsUrl,
+      ...nats('gateway'),
       LOG_LEVEL: logLevel,
       ...meta,
       HTTP_PORT: String(ports.gateway),

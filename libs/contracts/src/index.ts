@@ -24,3 +24,4 @@ export * from './send-outcomes';
 export * from './template-media';
 export * from './lead-ads';
 export * from './conversions';
+export * from './service-subjects';

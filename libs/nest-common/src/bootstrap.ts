@@ -12,6 +12,7 @@ import type { ClassConstructor } from 'class-transformer';
 import { loadConfigOrExit, type BaseServiceConfig } from './config';
 import { RpcErrorFilter, rpcValidationPipe } from './rpc';
 import { MetricsInterceptor, initMetrics } from './metrics';
+import { natsConnectOptions } from './nats-connection';
 
 export type HybridServiceOptions = {
   name: string;
@@ -54,7 +55,7 @@ export async function bootstrapHybridService(options: HybridServiceOptions): Pro
   app.connectMicroservice<MicroserviceOptions>(
     {
       transport: Transport.NATS,
-      options: { servers: [options.natsUrl], queue: options.queue, name: options.name },
+      options: { ...natsConnectOptions(options.natsUrl), queue: options.queue, name: options.name },
     },
     { inheritAppConfig: true },
   );

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { Type } from 'class-transformer';
 import { describeValidationErrors } from '@crm/contracts';
 import type { ClassConstructor } from 'class-transformer';
@@ -11,6 +11,28 @@ export class BaseServiceConfig {
 
   @Matches(/^(nats|tls):\/\/.+/, { message: 'NATS_URL must be a nats:// URL' })
   NATS_URL: string = 'nats://127.0.0.1:4222';
+
+  /** This service's NATS user (infra/nats/users.conf) and its password; unset against a NATS without auth. */
+  @IsOptional()
+  @IsString()
+  NATS_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  NATS_PASSWORD?: string;
+
+  /** TLS to NATS: the CA of the server's certificate, and a client certificate/key if the server verifies clients. */
+  @IsOptional()
+  @IsString()
+  NATS_TLS_CA?: string;
+
+  @IsOptional()
+  @IsString()
+  NATS_TLS_CERT?: string;
+
+  @IsOptional()
+  @IsString()
+  NATS_TLS_KEY?: string;
 
   @Type(() => Number)
   @IsInt()

@@ -22,6 +22,7 @@ import {
 } from '@crm/contracts';
 import type { ClassConstructor } from 'class-transformer';
 import type { DeadLetterSink } from './durable/dead-letters';
+import { natsConnectOptions, warnIfNatsOpen, type NatsAuth } from './nats-connection';
 import { backoffMs, decideFailure, describeFailure, failureOf, type Backoff } from './worker/failure-policy';
 
 export type ConsumeOptions<S extends EventSubject> = {
@@ -110,8 +111,15 @@ export class JetStreamService implements OnApplicationShutdown {
     if (options.deadLetters) this.deadLetters = options.deadLetters;
   }
 
-  async connect(servers: string, name: string): Promise<void> {
-    this.connection = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  /** Connects with the process's NATS user and TLS (`natsConnectOptions`); warns when the server needs no login. */
+  async connect(servers: string, name: string, auth?: NatsAuth): Promise<void> {
+    this.connection = await connect({
+      ...natsConnectOptions(servers, auth),
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
+    warnIfNatsOpen(this.connection, this.logger);
     this.manager = await this.connection.jetstreamManager();
     this.client = this.connection.jetstream();
     await this.ensureStreams();

@@ -5,6 +5,7 @@ import { DeadLetterStore } from './durable/dead-letters';
 import { JetStreamService, type DeliveryPolicy } from './jetstream';
 import { NATS_CLIENT, RpcClient } from './rpc';
 import { HealthController } from './health';
+import { natsConnectOptions } from './nats-connection';
 import { MetricsController } from './metrics';
 
 export type MessagingOptions = {
@@ -36,7 +37,7 @@ export class MessagingModule {
           useFactory: () =>
             ClientProxyFactory.create({
               transport: Transport.NATS,
-              options: { servers: [options.natsUrl], name: `${options.serviceName}-client` },
+              options: { ...natsConnectOptions(options.natsUrl), name: `${options.serviceName}-client` },
             }),
         },
         RpcClient,

@@ -9,6 +9,8 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 
 /** Settings every nats-server we start loads (`max_payload` large enough for Meta's webhook bodies). */
 export const NATS_CONFIG_FILE = join(REPO_ROOT, 'infra/nats/nats-server.conf');
+/** The same plus one user per service (infra/nats/users.conf); needs each `NATS_PASSWORD_<SERVICE>` in `env`. */
+export const NATS_AUTH_CONFIG_FILE = join(REPO_ROOT, 'infra/nats/nats-server-auth.conf');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -113,13 +115,15 @@ export type NatsServerHandle = { url: string; stop: () => Promise<void> };
  */
 export async function startNatsServer({
   configFile = NATS_CONFIG_FILE,
-}: { configFile?: string | null } = {}): Promise<NatsServerHandle> {
+  env,
+}: { configFile?: string | null; env?: Record<string, string> } = {}): Promise<NatsServerHandle> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'crm-nats-'));
   const binary = process.env.NATS_SERVER_BIN ?? 'nats-server';
   const args = [...(configFile ? ['-c', configFile] : []), '-a', '127.0.0.1', '-p', String(port)];
   args.push('-js', '-sd', storeDir);
   const child = spawn(binary, args, {
+    env: { ...process.env, ...env },
     stdio: 'ignore',
   });
   await waitFor(() => canConnect(port), { what: `nats-server on ${port}`, timeoutMs: 10_000 });

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Live, SEND_STATES, type AutomationLiveEvent, type SendState } from '@crm/contracts';
+import { natsConnectOptions } from '@crm/nest-common';
 import Redis from 'ioredis';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { Client, type Notification } from 'pg';
@@ -81,7 +82,7 @@ export class SendEventListener implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     this.nats = await connect({
-      servers: this.settings.natsUrl,
+      ...natsConnectOptions(this.settings.natsUrl),
       name: 'automation-service-live',
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,

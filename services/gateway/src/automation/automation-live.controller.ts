@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Live, MODULE_ROLES } from '@crm/contracts';
+import { natsConnectOptions } from '@crm/nest-common';
 import type { Request, Response } from 'express';
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import { Roles, Session } from '../auth/auth.decorators';
@@ -42,7 +43,7 @@ export class LiveNats implements OnApplicationShutdown {
 
   subscribe(subject: string): Promise<Subscription> {
     this.connection ??= connect({
-      servers: this.config.NATS_URL,
+      ...natsConnectOptions(this.config.NATS_URL),
       name: 'gateway-live',
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
