@@ -10,7 +10,15 @@
 // code actually requires (versions from the root package.json), and a pruned lockfile next to it, so an image
 // installs only those with `npm ci --omit=dev`. A require of a devDependency or of an undeclared package fails the
 // build.
-const { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } = require('node:fs');
+const {
+  cpSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} = require('node:fs');
 const { builtinModules } = require('node:module');
 const { dirname, join, relative, sep } = require('node:path');
 
@@ -241,7 +249,61 @@ function writeManifests() {
   return manifests;
 }
 
+/**
+ * `--stage <target> <dir>`: lay out what one image holds (infra/Dockerfile copies the folder as it is): the
+ * target's compiled code and the libs, its package.json + package-lock.json, the built frontend for the gateway, and
+ * for `migrate` every service's code plus tools/runner/migrate.js, and main.js, the entry the image's CMD runs.
+ */
+function stage(target, outDir) {
+  const targets = [...SERVICES, 'migrate'];
+  if (!targets.includes(target))
+    throw new Error(`--stage: unknown target ${target} (one of ${targets.join(', ')})`);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const copy = (from, to = from) => cpSync(join(ROOT, from), join(outDir, to), { recursive: true });
+  copy('dist/libs');
+  if (target === 'migrate') {
+    copy('dist/services');
+    copy('tools/runner/migrate.js');
+  } else {
+    copy(`dist/services/${target}`);
+  }
+  if (target === 'gateway') {
+    if (!existsSync(join(ROOT, 'frontend/dist/index.html'))) {
+      throw new Error('--stage gateway: frontend/dist is missing (npm run build:frontend first)');
+    }
+    copy('frontend/dist');
+  }
+  // The image's entry point, so its CMD is a plain `node main.js` (exec form: node receives SIGTERM itself).
+  const entry =
+    target === 'migrate'
+      ? [
+          "const { migrateAll } = require('./tools/runner/migrate.js');",
+          'try {',
+          '  migrateAll(process.env, { compiled: true });',
+          '} catch (error) {',
+          '  console.error(error.message);',
+          '  process.exit(1);',
+          '}',
+        ]
+      : [`require('./dist/services/${target}/main.js');`];
+  writeFileSync(
+    join(outDir, 'main.js'),
+    `// Written by build-services.js --stage ${target}.\n'use strict';\n${entry.join('\n')}\n`,
+  );
+  copy(`dist/manifests/${target}.package.json`, 'package.json');
+  copy(`dist/manifests/${target}.package-lock.json`, 'package-lock.json');
+}
+
 function main() {
+  const stageAt = process.argv.indexOf('--stage');
+  if (stageAt !== -1) {
+    const [target, outDir] = process.argv.slice(stageAt + 1, stageAt + 3);
+    if (!target || !outDir) throw new Error('usage: build-services.js --stage <target> <dir>');
+    stage(target, outDir);
+    process.stdout.write(`build:services: ${target} staged in ${outDir}\n`);
+    return;
+  }
   const started = Date.now();
   const count = compile();
   const manifests = writeManifests();
@@ -252,7 +314,7 @@ function main() {
   }
 }
 
-module.exports = { SERVICES, DIST, requiredPackages, prunedLock };
+module.exports = { SERVICES, DIST, requiredPackages, prunedLock, stage };
 
 if (require.main === module) {
   try {
