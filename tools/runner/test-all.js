@@ -40,9 +40,50 @@ const COMPOSE_CHECK_ENV = {
   OAUTH_STATE_SECRET: 'ci',
   TOKEN_ENCRYPTION_KEY: 'ci',
   DATABASE_APP_PASSWORD: 'ci',
+  // One NATS user per service (infra/nats/users.conf).
+  NATS_PASSWORD_GATEWAY: 'ci',
+  NATS_PASSWORD_CRM_SERVICE: 'ci',
+  NATS_PASSWORD_META_ADS_SERVICE: 'ci',
+  NATS_PASSWORD_MARKETING_SERVICE: 'ci',
+  NATS_PASSWORD_AUTOMATION_SERVICE: 'ci',
 };
 
+/** A container engine that answers (a docker client alone, as on this project's machines, is not one). */
+function containerEngine() {
+  const info = spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 15_000 });
+  const compose = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' });
+  return info.status === 0 && compose.status === 0;
+}
+
+/**
+ * With a container engine: build every image and start the stack (sandbox included, `--wait` for every health
+ * check), then remove it. Secrets are throwaway values that pass the services' validation.
+ */
+function composeSmoke() {
+  const { randomBytes } = require('node:crypto');
+  const env = {
+    ...COMPOSE_CHECK_ENV,
+    META_APP_ID: '1200000000000001',
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    OAUTH_STATE_SECRET: randomBytes(32).toString('base64url'),
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DATABASE_APP_PASSWORD: randomBytes(18).toString('base64url'),
+    META_GRAPH_URL: 'http://meta-sandbox:4100',
+    GATEWAY_PORT: '13000',
+    COMPOSE_PROJECT_NAME: 'crm-ventas-ci',
+  };
+  const compose = (...args) => ['compose', '-f', 'docker-compose.yml', '--profile', 'dev', ...args];
+  const ok =
+    run('images: build', 'docker', compose('build'), env) &&
+    run('images: start and wait for every health check', 'docker', compose('up', '-d', '--wait'), env);
+  run('images: remove the stack', 'docker', compose('down', '-v'), env);
+  return ok;
+}
+
 function composeCheck() {
+  if (process.env.CRM_SKIP_IMAGES !== '1' && containerEngine()) return composeSmoke();
+  // No container engine: infra/Dockerfile* are linted and the compose file's security properties asserted by
+  // tools/runner/test/packaging.spec.ts (unit step); here the file is validated by a compose client if present.
   const candidates = [
     ['docker', ['compose', '-f', 'docker-compose.yml', 'config', '-q']],
     ['docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']],

@@ -166,16 +166,22 @@ export type ServiceHandle = {
 
 /**
  * Run one of our services as a real process (`services/<name>/src/main.ts`), exactly as the demo does,
- * and wait for its `/health` to answer 200.
+ * and wait for its `/health` to answer 200. `compiled: true` runs the production build instead
+ * (`dist/services/<name>/main.js` from `npm run build:services`) with plain `node`: no compiler loaded.
  */
 export async function startServiceProcess(
   name: string,
   env: Record<string, string>,
-  options: { script?: string; healthUrl?: string; timeoutMs?: number } = {},
+  options: { script?: string; healthUrl?: string; timeoutMs?: number; compiled?: boolean } = {},
 ): Promise<ServiceHandle> {
-  const script = options.script ?? join(REPO_ROOT, 'services', name, 'src/main.ts');
+  const script =
+    options.script ??
+    (options.compiled
+      ? join(REPO_ROOT, 'dist/services', name, 'main.js')
+      : join(REPO_ROOT, 'services', name, 'src/main.ts'));
   let output = '';
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+  const nodeArgs = options.compiled ? [script] : ['-r', '@swc-node/register', script];
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
