@@ -57,8 +57,8 @@ async function logsOfLead(page: Page, leadId: string): Promise<LogItem[]> {
 }
 
 /**
- * Signs the ceo in once for the whole file (the login limiter allows 5 attempts a minute per email, and the specs
- * before this one sign the same ceo in): on a 429 it waits the minute out once.
+ * Signs the ceo in once for the whole file (the login limiter counts attempts per account, IP and network, and the
+ * specs before this one sign the same ceo in): on a 429 it waits out the answer's `Retry-After` once.
  */
 async function signIn(page: Page): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -67,7 +67,7 @@ async function signIn(page: Page): Promise<void> {
     if (response.status() !== 429 || attempt > 2) {
       throw new Error(`login answered ${response.status()}: ${await response.text()}`);
     }
-    await page.waitForTimeout(61_000);
+    await page.waitForTimeout((Number(response.headers()['retry-after'] ?? 60) + 1) * 1000);
   }
 }
 

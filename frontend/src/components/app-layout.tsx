@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useCurrentUser } from '../features/auth/guards';
+import { LogoutEverywhereButton } from '../features/auth/logout-everywhere';
 import { canUse, useLogout, type AppModule } from '../features/auth/session';
 import {
   AgendaIcon,
@@ -145,6 +146,7 @@ export function AppLayout() {
               <LogoutIcon aria-hidden="true" size={16} />
               {t('header.logout')}
             </button>
+            <LogoutEverywhereButton />
           </div>
         </header>
         <main className="flex-1 px-4 py-6 sm:px-6 lg:px-8">

@@ -34,6 +34,7 @@ export {
   KanbanSquare as OpportunitiesIcon,
   LayoutDashboard as DashboardIcon,
   LogOut as LogoutIcon,
+  MonitorSmartphone as AllDevicesIcon,
   Megaphone as MarketingIcon,
   Plus as AddIcon,
   Pencil as EditIcon,

@@ -21,11 +21,14 @@ import {
   AttributionFactsRequest,
   AttributionSummaryRequest,
   CreateLeadRequest,
+  CreateSessionRequest,
   GetLeadRequest,
   GetUserRequest,
   LeadCreatedEvent,
   LeadStatusChangedEvent,
   ListLeadsRequest,
+  RevokeSessionsRequest,
+  SessionAccessRequest,
   UpdateLeadStatusRequest,
   VerifyCredentialsRequest,
 } from './crm';
@@ -120,7 +123,7 @@ import type { LeadPage } from './model/leads';
 import type { AdContextResult, LeadTimelinePage } from './model/lead-360';
 import type { LeadImportRejectPage, LeadImportUpload, LeadImportView } from './model/lead-imports';
 import type { FxImportResult, FxRateView, MarketingReport, RoiReport, StatsReport } from './model/marketing';
-import type { SellerOverview, UserAccess, UserView } from './model/people';
+import type { CreatedSession, RevokedSessions, SellerOverview, UserAccess, UserView } from './model/people';
 import type { OpportunityBoard } from './model/opportunities';
 import type { CrmDashboard } from './model/dashboard';
 import type {
@@ -166,7 +169,9 @@ export type RpcMap = {
   [Rpc.crm.listUsers]: { request: TenantRequest; reply: UserView[] };
   [Rpc.crm.createUser]: { request: CreateUserRequest; reply: UserView };
   [Rpc.crm.updateUser]: { request: UpdateUserRequest; reply: UserView };
-  [Rpc.crm.userAccess]: { request: GetUserRequest; reply: UserAccess };
+  [Rpc.crm.userAccess]: { request: SessionAccessRequest; reply: UserAccess };
+  [Rpc.crm.createSession]: { request: CreateSessionRequest; reply: CreatedSession };
+  [Rpc.crm.revokeSessions]: { request: RevokeSessionsRequest; reply: RevokedSessions };
   [Rpc.crm.sellersOverview]: { request: TenantRequest; reply: SellerOverview[] };
   [Rpc.crm.listOpportunities]: { request: ListOpportunitiesRequest; reply: Page<OpportunityView> };
   [Rpc.crm.opportunityBoard]: { request: OpportunityBoardRequest; reply: OpportunityBoard };

@@ -45,6 +45,41 @@ export class GetUserRequest extends TenantRequest {
   userId!: string;
 }
 
+/** A session's user and the session itself (`crm.users.access`): is the user active, which role, is the session live? */
+export class SessionAccessRequest extends GetUserRequest {
+  @IsUUID()
+  sessionId!: string;
+}
+
+/** A new server-side session of a user who just proved their password (or signed up). */
+export class CreateSessionRequest extends GetUserRequest {
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
+  ttlSeconds!: number;
+
+  /** The browser's User-Agent, kept (truncated) to tell a user's sessions apart. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  userAgent?: string;
+}
+
+/**
+ * Revoke sessions of a user: `sessionId` alone (log out), or all of them (`sessionId` absent: log out everywhere),
+ * optionally all but `exceptSessionId` (the caller's own).
+ */
+export class RevokeSessionsRequest extends GetUserRequest {
+  @IsOptional()
+  @IsUUID()
+  sessionId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  exceptSessionId?: string;
+}
+
 export class ListLeadsRequest extends PageQuery {
   @IsOptional()
   @IsIn(LEAD_STATUSES)

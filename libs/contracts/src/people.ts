@@ -155,6 +155,11 @@ export class UpdateUserRequest extends TenantRequest {
   @IsUUID()
   actorUserId!: string;
 
+  /** The actor's session (from the JWT): kept when they change their own password, every other one is revoked. */
+  @IsOptional()
+  @IsUUID()
+  actorSessionId?: string;
+
   @IsUUID()
   userId!: string;
 

@@ -26,6 +26,9 @@ export const Rpc = {
     createUser: 'crm.users.create',
     updateUser: 'crm.users.update',
     userAccess: 'crm.users.access',
+    // server-side sessions (issue 9)
+    createSession: 'crm.sessions.create',
+    revokeSessions: 'crm.sessions.revoke',
     sellersOverview: 'crm.sellers.overview',
     // opportunities and sales (libs/contracts/src/opportunities.ts)
     listOpportunities: 'crm.opportunities.list',

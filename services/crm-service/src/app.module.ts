@@ -15,6 +15,7 @@ import { LeadsModule } from './leads/leads.module';
 import { OpportunitiesModule } from './opportunities/opportunities.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PeopleModule } from './people/people.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { SalesModule } from './sales/sales.module';
 import { TenancyModule } from './tenancy/tenancy.module';
@@ -43,6 +44,7 @@ export class AppModule {
         OutboxModule,
         TenancyModule,
         PeopleModule,
+        SessionsModule,
         PipelineModule,
         LeadsModule,
         LeadImportsModule,

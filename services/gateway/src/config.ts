@@ -92,10 +92,22 @@ export class GatewayConfig {
   @IsString()
   LOG_LEVEL: string = 'log';
 
-  /** Express `trust proxy` (e.g. `loopback`, `1`, `true`) when the gateway runs behind a reverse proxy. */
+  /**
+   * Express `trust proxy` (e.g. `loopback`, `1`, `true`) when the gateway runs behind a reverse proxy: the client IP
+   * (login limits per IP and per network) is then read from `X-Forwarded-For`. Behind a proxy without it, every
+   * client has the proxy's IP and shares one per-IP budget. See docs/SECURITY.md.
+   */
   @IsOptional()
   @IsString()
   TRUST_PROXY?: string;
+
+  /**
+   * Redis of the shared login limiter (every replica counts in it). Unset (the demo): counted in process, with a
+   * warning at start.
+   */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
 
   /** Signs session JWTs (HS256). */
   @IsString()

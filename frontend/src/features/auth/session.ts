@@ -52,3 +52,13 @@ export function useLogout() {
     onSettled: () => queryClient.setQueryData(SESSION_QUERY_KEY, null),
   });
 }
+
+/** Ends every session of the user (this one too): other browsers get 401 within seconds. */
+export function useLogoutEverywhere() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => http<void>('/crm/auth/logout-everywhere', { method: 'POST' }),
+    meta: { skipSessionExpiry: true },
+    onSuccess: () => queryClient.setQueryData(SESSION_QUERY_KEY, null),
+  });
+}

@@ -72,8 +72,17 @@ export type UserView = {
   phone: string | null;
 };
 
-/** What the gateway checks a session against (at most a few seconds old): the user's current role and state. */
-export type UserAccess = { active: boolean; role: Role };
+/**
+ * What the gateway checks a session against (at most a few seconds old): the user's current role and state, and
+ * whether the server-side session is still live (not revoked, not expired).
+ */
+export type UserAccess = { active: boolean; role: Role; sessionLive: boolean };
+
+/** A server-side session just created: its id goes into the JWT (`sid`). */
+export type CreatedSession = { sessionId: string; expiresAt: string };
+
+/** How many sessions a revocation ended. */
+export type RevokedSessions = { revoked: number };
 
 /** An amount in one currency (sums are never mixed across currencies). */
 export type MoneyAmount = { currency: string; amount: number };

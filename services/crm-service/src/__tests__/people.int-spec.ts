@@ -217,6 +217,23 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
       const tenant = await createTestTenant(crm.db, 'Equipo');
       const { id, email } = tenant.users.setter;
       const ceo = tenant.users.ceo.id;
+      const newSession = async (): Promise<string> =>
+        (
+          await crm.rpc.call(Rpc.crm.createSession, {
+            tenantId: tenant.tenantId,
+            userId: id,
+            ttlSeconds: 3600,
+            userAgent: 'x'.repeat(500),
+          })
+        ).sessionId;
+      const access = (sessionId: string) =>
+        crm.rpc.call(Rpc.crm.userAccess, { tenantId: tenant.tenantId, userId: id, sessionId });
+      const first = await newSession();
+      const stored: { user_agent: string }[] = await crm.db.query(
+        `SELECT user_agent FROM crm.sessions WHERE id = $1`,
+        [first],
+      );
+      expect(stored[0]!.user_agent).toHaveLength(200);
       const renamed = await crm.rpc.call(Rpc.crm.updateUser, {
         tenantId: tenant.tenantId,
         actorUserId: ceo,
@@ -225,10 +242,7 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
         role: 'closer',
       });
       expect(renamed).toMatchObject({ id, name: 'Setter Renombrado', role: 'closer', active: true });
-      expect(await crm.rpc.call(Rpc.crm.userAccess, { tenantId: tenant.tenantId, userId: id })).toEqual({
-        active: true,
-        role: 'closer',
-      });
+      expect(await access(first)).toEqual({ active: true, role: 'closer', sessionLive: true });
 
       await crm.rpc.call(Rpc.crm.updateUser, {
         tenantId: tenant.tenantId,
@@ -240,6 +254,10 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
         (await rpcError(crm.rpc.call(Rpc.crm.verifyCredentials, { email, password: TEST_PASSWORD }))).code,
       ).toBe('UNAUTHORIZED');
       expect((await crm.rpc.call(Rpc.crm.verifyCredentials, { email, password: STRONG })).userId).toBe(id);
+      // A new password (set by the ceo) ends every session of the user.
+      expect((await access(first)).sessionLive).toBe(false);
+      const second = await newSession();
+      expect((await access(second)).sessionLive).toBe(true);
 
       const off = await crm.rpc.call(Rpc.crm.updateUser, {
         tenantId: tenant.tenantId,
@@ -257,9 +275,11 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
       expect(
         (await rpcError(crm.rpc.call(Rpc.crm.verifyCredentials, { email, password: 'otra-clave-99' }))).code,
       ).toBe('UNAUTHORIZED');
-      expect(await crm.rpc.call(Rpc.crm.userAccess, { tenantId: tenant.tenantId, userId: id })).toEqual({
+      // Deactivation ends them all too.
+      expect(await access(second)).toEqual({
         active: false,
         role: 'closer',
+        sessionLive: false,
       });
 
       await crm.rpc.call(Rpc.crm.updateUser, {
@@ -375,7 +395,11 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
       expect(
         (
           await rpcError(
-            crm.rpc.call(Rpc.crm.userAccess, { tenantId: tenant.tenantId, userId: randomUUID() }),
+            crm.rpc.call(Rpc.crm.userAccess, {
+              tenantId: tenant.tenantId,
+              userId: randomUUID(),
+              sessionId: randomUUID(),
+            }),
           )
         ).code,
       ).toBe('NOT_FOUND');

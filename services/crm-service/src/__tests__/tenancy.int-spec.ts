@@ -9,6 +9,7 @@ import {
   type TestTenant,
 } from './crm-test-app';
 import { rpcError } from '@crm/testing';
+import { hash as bcryptHash } from 'bcryptjs';
 
 describe('crm-service: credentials, users, tenants, pipeline, health', () => {
   let crm: CrmTestApp;
@@ -117,16 +118,38 @@ describe('crm-service: credentials, users, tenants, pipeline, health', () => {
     );
   });
 
-  it('stores password hashes with bcrypt cost 10 and lowercased emails', async () => {
+  it('stores password hashes with scrypt (self-describing) and lowercased emails', async () => {
     const rows: { email: string; password_hash: string }[] = await crm.db.query(
       `SELECT email, password_hash FROM crm.users WHERE tenant_id = $1`,
       [tenantA.tenantId],
     );
     expect(rows).toHaveLength(4);
     for (const row of rows) {
-      expect(row.password_hash).toMatch(/^\$2[aby]\$10\$/);
+      expect(row.password_hash).toMatch(/^scrypt\$15\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
       expect(row.email).toBe(row.email.toLowerCase());
     }
+  });
+
+  it('verifies a legacy bcrypt hash and re-hashes it to scrypt on that successful login', async () => {
+    const user = tenantB.users.setter;
+    await crm.db.query(`UPDATE crm.users SET password_hash = $2 WHERE id = $1`, [
+      user.id,
+      await bcryptHash(TEST_PASSWORD, 4),
+    ]);
+    const hashOf = async () =>
+      (
+        (await crm.db.query(`SELECT password_hash FROM crm.users WHERE id = $1`, [user.id])) as {
+          password_hash: string;
+        }[]
+      )[0]!.password_hash;
+    // A wrong password leaves the legacy hash alone.
+    await rpcError(crm.rpc.call(Rpc.crm.verifyCredentials, { email: user.email, password: 'otra-clave-1' }));
+    expect(await hashOf()).toMatch(/^\$2[aby]\$04\$/);
+    await crm.rpc.call(Rpc.crm.verifyCredentials, { email: user.email, password: TEST_PASSWORD });
+    expect(await hashOf()).toMatch(/^scrypt\$15\$/);
+    expect(
+      (await crm.rpc.call(Rpc.crm.verifyCredentials, { email: user.email, password: TEST_PASSWORD })).userId,
+    ).toBe(user.id);
   });
 
   it('GET /health answers 200 with database and nats up', async () => {

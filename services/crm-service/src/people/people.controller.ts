@@ -2,8 +2,8 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CreateUserRequest,
-  GetUserRequest,
   Rpc,
+  SessionAccessRequest,
   SignupRequest,
   TenantRequest,
   UpdateTenantRequest,
@@ -42,8 +42,8 @@ export class PeopleController {
   }
 
   @MessagePattern(Rpc.crm.userAccess)
-  userAccess(@Payload() request: GetUserRequest): Promise<RpcReply<typeof Rpc.crm.userAccess>> {
-    return this.people.userAccess(request.tenantId, request.userId);
+  userAccess(@Payload() request: SessionAccessRequest): Promise<RpcReply<typeof Rpc.crm.userAccess>> {
+    return this.people.userAccess(request.tenantId, request.userId, request.sessionId);
   }
 
   @MessagePattern(Rpc.crm.sellersOverview)

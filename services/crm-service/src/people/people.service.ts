@@ -16,10 +16,11 @@ import {
   type UserView,
 } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
-import { hash } from 'bcryptjs';
 import { cleanOptOutPhrases } from '../common/opt-out';
 import { uniqueViolation } from '../common/postgres-errors';
-import { BCRYPT_COST, createUser, normalizeEmail, provisionTenant } from '../tenancy/provisioning';
+import { SessionStore } from '../sessions/session-store';
+import { hashPassword } from '../tenancy/password-hash';
+import { createUser, normalizeEmail, provisionTenant } from '../tenancy/provisioning';
 import { TenantStore } from '../tenancy/tenant-store';
 import { UserStore, toSessionUser } from '../tenancy/user-store';
 
@@ -32,6 +33,7 @@ export class PeopleService {
     private readonly db: TenantDatabase,
     private readonly users: UserStore,
     private readonly tenants: TenantStore,
+    private readonly sessions: SessionStore,
   ) {}
 
   /** A new tenant (default pipeline and settings) and its ceo, in one transaction. */
@@ -118,7 +120,7 @@ export class PeopleService {
   }
 
   async updateUser(request: UpdateUserRequest): Promise<UserView> {
-    const { tenantId, userId, actorUserId, name, role, active, password } = request;
+    const { tenantId, userId, actorUserId, actorSessionId, name, role, active, password } = request;
     const phone = userPhone(request.phone);
     if (userId === actorUserId && active === false) {
       throw new DomainError('VALIDATION', 'you cannot deactivate your own account');
@@ -130,13 +132,31 @@ export class PeopleService {
       const current = await this.users.lock(db, tenantId, userId);
       if (!current) throw new DomainError('NOT_FOUND', `user ${userId} not found`);
       if (password !== undefined) assertStrongPassword(password, current.email);
-      const passwordHash = password === undefined ? undefined : await hash(password, BCRYPT_COST);
-      return (await this.users.update(db, tenantId, userId, { name, role, active, passwordHash, phone }))!;
+      const passwordHash = password === undefined ? undefined : await hashPassword(password);
+      const user = (await this.users.update(db, tenantId, userId, {
+        name,
+        role,
+        active,
+        passwordHash,
+        phone,
+      }))!;
+      // Deactivated: every session ends. New password: every session but the one of whoever set it.
+      if (active === false) await this.sessions.revoke(db, tenantId, userId, {});
+      else if (password !== undefined) {
+        const except = userId === actorUserId ? actorSessionId : undefined;
+        await this.sessions.revoke(db, tenantId, userId, { except });
+      }
+      return user;
     });
   }
 
-  async userAccess(tenantId: string, userId: string): Promise<UserAccess> {
-    const access = await this.db.withTenant(tenantId, (db) => this.users.findAccess(db, tenantId, userId));
+  /** The user's state and role, and whether their session `sessionId` is live (one transaction). */
+  async userAccess(tenantId: string, userId: string, sessionId: string): Promise<UserAccess> {
+    const access = await this.db.withTenant(tenantId, async (db) => {
+      const user = await this.users.findAccess(db, tenantId, userId);
+      if (!user) return null;
+      return { ...user, sessionLive: await this.sessions.isLive(db, tenantId, userId, sessionId) };
+    });
     if (!access) throw new DomainError('NOT_FOUND', 'user not found');
     return access;
   }

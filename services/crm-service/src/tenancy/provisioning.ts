@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Roles, type Role } from '@crm/contracts';
-import { hash } from 'bcryptjs';
 import type { SqlRunner } from '../common/sql';
 import { DEFAULT_PIPELINE } from '../pipeline/pipeline-stages';
 import { PipelineStore } from '../pipeline/pipeline-store';
+import { hashPassword } from './password-hash';
 import { TenantStore } from './tenant-store';
 import { UserStore } from './user-store';
-
-export const BCRYPT_COST = 10;
 
 export type NewTenant = { id?: string; name: string; currency: string; timezone: string; locale?: string };
 export type NewUser = {
@@ -53,7 +51,7 @@ export async function createUser(db: SqlRunner, user: NewUser): Promise<string> 
     email: normalizeEmail(user.email),
     name: user.name.trim(),
     role: user.role,
-    passwordHash: await hash(user.password, BCRYPT_COST),
+    passwordHash: await hashPassword(user.password),
     phone: user.phone ?? null,
   });
   return id;

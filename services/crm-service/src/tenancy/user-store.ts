@@ -176,12 +176,30 @@ export class UserStore {
     return rows[0] ? toUserView(rows[0]) : null;
   }
 
-  async findAccess(db: EntityManager, tenantId: string, userId: string): Promise<UserAccess | null> {
-    const rows: UserAccess[] = await db.query(
+  async findAccess(
+    db: EntityManager,
+    tenantId: string,
+    userId: string,
+  ): Promise<Omit<UserAccess, 'sessionLive'> | null> {
+    const rows: Omit<UserAccess, 'sessionLive'>[] = await db.query(
       `SELECT active, role FROM crm.users WHERE tenant_id = $1 AND id = $2`,
       [tenantId, userId],
     );
     return rows[0] ?? null;
+  }
+
+  /** Swap the password hash only if it is still `oldHash` (a re-hash must not undo a concurrent change). */
+  async replacePasswordHash(
+    db: EntityManager,
+    tenantId: string,
+    userId: string,
+    oldHash: string,
+    newHash: string,
+  ): Promise<void> {
+    await db.query(
+      `UPDATE crm.users SET password_hash = $4 WHERE tenant_id = $1 AND id = $2 AND password_hash = $3`,
+      [tenantId, userId, oldHash, newHash],
+    );
   }
 
   /** The user's row locked for the rest of the transaction (checks before an update). */

@@ -2,7 +2,9 @@ import request from 'supertest';
 import type { Client } from 'pg';
 import type { ServiceHandle } from '@crm/testing';
 import type { LeadView, Page, PipelineStageView, SessionUser } from '@crm/contracts';
-import { LOGIN_ATTEMPTS_PER_EMAIL } from '../auth/login-throttler.guard';
+import { LOGIN_LIMITS } from '../auth/login-limiter';
+
+const LOGIN_ATTEMPTS_PER_EMAIL = LOGIN_LIMITS.find((l) => l.name === 'account')!.limit;
 import {
   TEST_PASSWORD,
   connectDatabase,
@@ -108,7 +110,7 @@ describe('gateway: sessions, roles and tenancy (real crm-service)', () => {
         .expect(400);
     });
 
-    it(`throttles after ${LOGIN_ATTEMPTS_PER_EMAIL} attempts per minute for one email (429, even with the right password)`, async () => {
+    it(`throttles after ${LOGIN_ATTEMPTS_PER_EMAIL} attempts for one email (429 with Retry-After, even with the right password)`, async () => {
       const email = tenantB.users.closer.email;
       for (let i = 0; i < LOGIN_ATTEMPTS_PER_EMAIL; i++) {
         await request(gateway.server)
@@ -122,6 +124,7 @@ describe('gateway: sessions, roles and tenancy (real crm-service)', () => {
         .expect(429);
       expect(throttled.body).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS' });
       expect(throttled.body.details.retryAfterSeconds).toBeGreaterThan(0);
+      expect(Number(throttled.headers['retry-after'])).toBe(throttled.body.details.retryAfterSeconds);
       expect(cookieFrom(throttled.headers['set-cookie'], 'crm_session')).toBeUndefined();
       // Another email from the same IP is not affected.
       await request(gateway.server)

@@ -3,7 +3,9 @@ import request from 'supertest';
 import type { Client } from 'pg';
 import type { ServiceHandle } from '@crm/testing';
 import type { SellerOverview, SessionUser, TenantView, UserView } from '@crm/contracts';
-import { LOGIN_ATTEMPTS_PER_EMAIL } from '../auth/login-throttler.guard';
+import { LOGIN_LIMITS } from '../auth/login-limiter';
+
+const LOGIN_ATTEMPTS_PER_EMAIL = LOGIN_LIMITS.find((l) => l.name === 'account')!.limit;
 import { USER_ACCESS_TTL_MS } from '../auth/user-access';
 import {
   ROLES,
@@ -156,7 +158,7 @@ describe('gateway: sign-up, tenant settings, users and sellers (real crm-service
         .expect(415);
     });
 
-    it(`is rate-limited like login: ${LOGIN_ATTEMPTS_PER_EMAIL} attempts per minute per email`, async () => {
+    it(`is rate-limited like login: ${LOGIN_ATTEMPTS_PER_EMAIL} attempts per email`, async () => {
       const body = { companyName: 'Spam', name: 'Spam', email: uniqueEmail('spam'), password: 'corta' };
       for (let i = 0; i < LOGIN_ATTEMPTS_PER_EMAIL; i++) {
         await request(gateway.server).post('/crm/auth/signup').send(body).expect(400);

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
   ApiCookieAuth,
@@ -7,15 +7,18 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError, Rpc, type SessionUser } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ValidBody } from '../http/validated-body';
 import { Public, Session } from './auth.decorators';
+import { LoginLimitGuard } from './login-limit.guard';
+import { LoginLimiter } from './login-limiter';
 import { LoginBody, SignupBody } from './login.dto';
-import { LoginThrottlerGuard } from './login-throttler.guard';
 import type { SessionContext } from './session';
 import { SessionService } from './session.service';
+import { UserAccessCache } from './user-access';
 
 @ApiTags('auth')
 @Controller('crm/auth')
@@ -23,30 +26,38 @@ export class AuthController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly sessions: SessionService,
+    private readonly access: UserAccessCache,
+    private readonly limiter: LoginLimiter,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   @Post('login')
   @Public()
-  @UseGuards(LoginThrottlerGuard)
+  @UseGuards(LoginLimitGuard)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in: sets the httpOnly `crm_session` cookie (5 attempts/min per IP+email)' })
+  @ApiOperation({
+    summary:
+      'Sign in: a server-side session and the httpOnly `crm_session` cookie (limits per account, IP and network)',
+  })
   @ApiBody({ type: LoginBody })
   @ApiOkResponse({ description: 'SessionUser' })
   async login(
     @ValidBody(LoginBody) body: LoginBody,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionUser> {
     const user = await this.rpc.call(Rpc.crm.verifyCredentials, {
       email: body.email,
       password: body.password,
     });
-    await this.sessions.issue(response, { userId: user.userId, tenantId: user.tenantId, role: user.role });
+    await this.limiter.succeeded(body.email);
+    await this.startSession(user, request, response);
     return user;
   }
 
   @Post('signup')
   @Public()
-  @UseGuards(LoginThrottlerGuard)
+  @UseGuards(LoginLimitGuard)
   @HttpCode(201)
   @ApiOperation({
     summary:
@@ -56,6 +67,7 @@ export class AuthController {
   @ApiCreatedResponse({ description: 'SessionUser' })
   async signup(
     @ValidBody(SignupBody) body: SignupBody,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionUser> {
     const user = await this.rpc.call(Rpc.crm.signup, {
@@ -67,15 +79,40 @@ export class AuthController {
       currency: body.currency,
       locale: body.locale,
     });
-    await this.sessions.issue(response, { userId: user.userId, tenantId: user.tenantId, role: user.role });
+    await this.startSession(user, request, response);
     return user;
   }
 
   @Post('logout')
   @HttpCode(204)
   @ApiCookieAuth()
-  @ApiOperation({ summary: 'Sign out: clears the session cookie' })
-  logout(@Res({ passthrough: true }) response: Response): void {
+  @ApiOperation({ summary: 'Sign out: revokes this session (server-side) and clears the cookie' })
+  async logout(
+    @Session() session: SessionContext,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.rpc.call(Rpc.crm.revokeSessions, {
+      tenantId: session.tenantId,
+      userId: session.userId,
+      sessionId: session.sessionId,
+    });
+    // This replica refuses the old cookie at once; the others within USER_ACCESS_TTL_MS.
+    this.access.forget(session.tenantId, session.userId);
+    this.sessions.clear(response);
+  }
+
+  @Post('logout-everywhere')
+  @HttpCode(204)
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary: "Sign out on every device: revokes all of the user's sessions, this one included",
+  })
+  async logoutEverywhere(
+    @Session() session: SessionContext,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.rpc.call(Rpc.crm.revokeSessions, { tenantId: session.tenantId, userId: session.userId });
+    this.access.forget(session.tenantId, session.userId);
     this.sessions.clear(response);
   }
 
@@ -99,5 +136,22 @@ export class AuthController {
       }
       throw error;
     }
+  }
+
+  /** A server-side session for the user just proven (its id is the JWT's `sid`), and its cookie. */
+  private async startSession(user: SessionUser, request: Request, response: Response): Promise<void> {
+    const userAgent = request.headers['user-agent'];
+    const { sessionId } = await this.rpc.call(Rpc.crm.createSession, {
+      tenantId: user.tenantId,
+      userId: user.userId,
+      ttlSeconds: this.config.SESSION_TTL_SECONDS,
+      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 1000) : undefined,
+    });
+    await this.sessions.issue(response, {
+      userId: user.userId,
+      tenantId: user.tenantId,
+      role: user.role,
+      sessionId,
+    });
   }
 }

@@ -1,10 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
 import type { GatewayConfig } from '../config';
 import { AuthController } from './auth.controller';
-import { LOGIN_THROTTLERS, LoginThrottlerGuard } from './login-throttler.guard';
+import { LoginLimitGuard } from './login-limit.guard';
+import { LoginLimiter } from './login-limiter';
 import { RolesGuard } from './roles.guard';
 import { SessionGuard } from './session.guard';
 import { SessionService } from './session.service';
@@ -24,13 +24,13 @@ export class AuthModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.SESSION_TTL_SECONDS },
           verifyOptions: { algorithms: ['HS256'] },
         }),
-        ThrottlerModule.forRoot({ throttlers: LOGIN_THROTTLERS }),
       ],
       controllers: [AuthController],
       providers: [
         SessionService,
         UserAccessCache,
-        LoginThrottlerGuard,
+        LoginLimiter,
+        LoginLimitGuard,
         // Order matters: the session guard puts the caller on the request, then the roles guard reads it.
         { provide: APP_GUARD, useClass: SessionGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

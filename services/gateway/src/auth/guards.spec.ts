@@ -15,6 +15,7 @@ import { UserAccessCache } from './user-access';
 const SECRET = 'session-secret-session-secret-session!!';
 const TENANT = '0b3c2a52-1c1e-4c3b-9a55-6d0c2a111111';
 const USER = '0b3c2a52-1c1e-4c3b-9a55-6d0c2a222222';
+const SID = '0b3c2a52-1c1e-4c3b-9a55-6d0c2a333333';
 
 class Routes {
   @Roles(...MODULE_ROLES.marketing)
@@ -41,7 +42,7 @@ function contextFor(handler: keyof Routes, request: Partial<SessionRequest>): Ex
 describe('RolesGuard', () => {
   const guard = new RolesGuard(new Reflector());
   const as = (role: Role): Partial<SessionRequest> => ({
-    crmSession: { userId: USER, tenantId: TENANT, role },
+    crmSession: { userId: USER, tenantId: TENANT, role, sessionId: SID },
   });
 
   it.each(['ceo', 'professional'] as const)('lets %s into marketing', (role) => {
@@ -72,7 +73,7 @@ describe('SessionGuard', () => {
   });
   const sessions = new SessionService(jwt, config);
   /** What crm-service answers about USER (the RPC is the only thing replaced here). */
-  let current: UserAccess | 'missing' = { active: true, role: 'closer' };
+  let current: UserAccess | 'missing' = { active: true, role: 'closer', sessionLive: true };
   const rpc = {
     call: async () => {
       if (current === 'missing') throw new DomainError('NOT_FOUND', 'user not found');
@@ -96,29 +97,29 @@ describe('SessionGuard', () => {
     }) as unknown as ExecutionContext;
 
   beforeEach(() => {
-    current = { active: true, role: 'closer' };
+    current = { active: true, role: 'closer', sessionLive: true };
     access.forget(TENANT, USER);
     cleared.length = 0;
   });
 
   it('puts the verified caller on the request', async () => {
-    const token = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'closer' });
+    const token = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'closer', sid: SID });
     const req = request('/crm/leads', token);
     await expect(guard.canActivate(contextFor('open', req))).resolves.toBe(true);
-    expect(req.crmSession).toEqual({ userId: USER, tenantId: TENANT, role: 'closer' });
+    expect(req.crmSession).toEqual({ userId: USER, tenantId: TENANT, role: 'closer', sessionId: SID });
   });
 
   it("uses the user's current role, not the one signed into the cookie", async () => {
-    const token = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'ceo' });
-    current = { active: true, role: 'setter' };
+    const token = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'ceo', sid: SID });
+    current = { active: true, role: 'setter', sessionLive: true };
     const req = request('/crm/leads', token);
     await expect(guard.canActivate(contextWithResponse(req))).resolves.toBe(true);
     expect(req.crmSession?.role).toBe('setter');
   });
 
   it('refuses a deactivated user (401 ACCOUNT_DISABLED) and a deleted one (401), clearing the cookie', async () => {
-    const token = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'ceo' });
-    current = { active: false, role: 'ceo' };
+    const token = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'ceo', sid: SID });
+    current = { active: false, role: 'ceo', sessionLive: true };
     const disabled = request('/crm/leads', token);
     const error = await guard.canActivate(contextWithResponse(disabled)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayHttpError);
@@ -134,16 +135,32 @@ describe('SessionGuard', () => {
     expect(cleared).toEqual([SESSION_COOKIE, SESSION_COOKIE]);
   });
 
+  it('refuses a revoked or expired server-side session with 401, clearing the cookie', async () => {
+    const token = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'ceo', sid: SID });
+    current = { active: true, role: 'ceo', sessionLive: false };
+    const req = request('/crm/leads', token);
+    const error = await guard.canActivate(contextWithResponse(req)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthorizedException);
+    expect(req.crmSession).toBeUndefined();
+    expect(cleared).toEqual([SESSION_COOKIE]);
+  });
+
   it('answers 401 on /crm without a cookie, with a forged one, an expired one or bad claims', async () => {
     const forged = await new JwtService({ secret: 'another-secret-another-secret-another!' }).signAsync({
       sub: USER,
       tid: TENANT,
       role: 'ceo',
     });
-    const expired = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'ceo' }, { expiresIn: -10 });
-    const badRole = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'admin' });
-    const badTenant = await jwt.signAsync({ sub: USER, tid: 'tenant-1', role: 'ceo' });
-    for (const token of [undefined, '', 'garbage', forged, expired, badRole, badTenant]) {
+    const expired = await jwt.signAsync(
+      { sub: USER, tid: TENANT, role: 'ceo', sid: SID },
+      { expiresIn: -10 },
+    );
+    const badRole = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'admin', sid: SID });
+    const badTenant = await jwt.signAsync({ sub: USER, tid: 'tenant-1', role: 'ceo', sid: SID });
+    // A token from before server-side sessions (no sid): its user signs in again.
+    const noSid = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'ceo' });
+    const badSid = await jwt.signAsync({ sub: USER, tid: TENANT, role: 'ceo', sid: 'session-1' });
+    for (const token of [undefined, '', 'garbage', forged, expired, badRole, badTenant, noSid, badSid]) {
       await expect(guard.canActivate(contextFor('open', request('/crm/leads', token)))).rejects.toThrow(
         UnauthorizedException,
       );

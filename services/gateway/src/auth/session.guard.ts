@@ -17,9 +17,10 @@ const OPEN_CONTROLLERS: readonly unknown[] = [HealthController, MetricsControlle
  * put on the request for `@Session()`. (Deciding by route metadata, not by URL prefix, means no spelling of
  * a path — `/CRM/leads`, `//crm/leads` — can skip the check.)
  *
- * The JWT alone would outlive a deactivation or a change of role, so on a protected route the user is checked
- * against crm-service (`UserAccessCache`, at most 5 s old): a deactivated user gets 401 `ACCOUNT_DISABLED`, a
- * deleted one 401 `UNAUTHORIZED` (both clear the cookie), and the role used is the current one.
+ * The JWT alone would outlive a logout, a deactivation or a change of role, so on a protected route the user and
+ * the server-side session (`sid`) are checked against crm-service (`UserAccessCache`, at most 5 s old): a
+ * deactivated user gets 401 `ACCOUNT_DISABLED`, a deleted user or a revoked/expired session 401 `UNAUTHORIZED`
+ * (all clear the cookie), and the role used is the current one.
  */
 @Injectable()
 export class SessionGuard implements CanActivate {
@@ -41,16 +42,20 @@ export class SessionGuard implements CanActivate {
     ]);
     if (isPublic || OPEN_CONTROLLERS.includes(context.getClass())) return true;
     if (!session) throw new UnauthorizedException('not signed in');
-    const access = await this.access.get(session.tenantId, session.userId);
-    if (!access?.active) {
+    const access = await this.access.get(session);
+    if (!access?.active || !access.sessionLive) {
       this.sessions.clear(context.switchToHttp().getResponse<Response>());
       delete request.crmSession;
       if (!access) throw new UnauthorizedException('the session user no longer exists');
-      throw new GatewayHttpError(
-        401,
-        'ACCOUNT_DISABLED',
-        'this account has been deactivated; ask your company admin',
-      );
+      // Deactivation also revokes the sessions: say why, rather than "session ended".
+      if (!access.active) {
+        throw new GatewayHttpError(
+          401,
+          'ACCOUNT_DISABLED',
+          'this account has been deactivated; ask your company admin',
+        );
+      }
+      throw new UnauthorizedException('this session has ended; sign in again');
     }
     request.crmSession = { ...session, role: access.role };
     return true;

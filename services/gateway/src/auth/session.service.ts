@@ -16,7 +16,12 @@ export class SessionService {
   ) {}
 
   async issue(response: Response, session: SessionContext): Promise<void> {
-    const claims: SessionClaims = { sub: session.userId, tid: session.tenantId, role: session.role };
+    const claims: SessionClaims = {
+      sub: session.userId,
+      tid: session.tenantId,
+      role: session.role,
+      sid: session.sessionId,
+    };
     const token = await this.jwt.signAsync(claims);
     response.cookie(SESSION_COOKIE, token, {
       ...this.cookieOptions(),
@@ -28,7 +33,10 @@ export class SessionService {
     response.clearCookie(SESSION_COOKIE, this.cookieOptions());
   }
 
-  /** The session a cookie value proves, or `undefined` when it is missing, forged, expired or malformed. */
+  /**
+   * The session a cookie value proves, or `undefined` when it is missing, forged, expired or malformed — or has no
+   * `sid` (a token from before server-side sessions: its user signs in again).
+   */
   async verify(token: unknown): Promise<SessionContext | undefined> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return undefined;
     let claims: Partial<SessionClaims>;
@@ -37,11 +45,12 @@ export class SessionService {
     } catch {
       return undefined;
     }
-    const { sub, tid, role } = claims;
+    const { sub, tid, role, sid } = claims;
     if (typeof sub !== 'string' || !UUID.test(sub)) return undefined;
     if (typeof tid !== 'string' || !UUID.test(tid)) return undefined;
     if (typeof role !== 'string' || !(Roles as readonly string[]).includes(role)) return undefined;
-    return { userId: sub, tenantId: tid, role: role as Role };
+    if (typeof sid !== 'string' || !UUID.test(sid)) return undefined;
+    return { userId: sub, tenantId: tid, role: role as Role, sessionId: sid };
   }
 
   private cookieOptions(): CookieOptions {

@@ -101,6 +101,7 @@ export class PeopleController {
       phone: body.phone,
       tenantId: session.tenantId,
       actorUserId: session.userId,
+      actorSessionId: session.sessionId,
       userId: id,
     });
     // This replica applies the change at once; the others within USER_ACCESS_TTL_MS.

@@ -1,0 +1,202 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
+import request from 'supertest';
+import type { Client } from 'pg';
+import type { ServiceHandle } from '@crm/testing';
+import { LOGIN_LIMITS } from '../auth/login-limiter';
+import { USER_ACCESS_TTL_MS } from '../auth/user-access';
+import {
+  TEST_PASSWORD,
+  connectDatabase,
+  seedTenant,
+  startCrmService,
+  startTestGateway,
+  type SeededTenant,
+  type TestGateway,
+} from './gateway-test-support';
+
+jest.setTimeout(90_000);
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const limitOf = (name: string) => LOGIN_LIMITS.find((limit) => limit.name === name)!.limit;
+/** A random client network per run (counters in the shared Redis outlive a run). */
+const net = () => `10.${randomInt(1, 255)}.${randomInt(0, 255)}`;
+
+describe('gateway: server-side sessions and the shared login limiter (real crm-service, Redis)', () => {
+  let crm: ServiceHandle;
+  /** Two replicas behind a proxy, sharing Redis (as in production); `second` did not make the changes. */
+  let first: TestGateway;
+  let second: TestGateway;
+  let db: Client;
+  let tenant: SeededTenant;
+
+  beforeAll(async () => {
+    db = await connectDatabase();
+    const env = { TRUST_PROXY: 'loopback', REDIS_URL, SESSION_SECRET: randomBytes(32).toString('base64url') };
+    [crm, first, second] = await Promise.all([
+      startCrmService(),
+      startTestGateway(env),
+      startTestGateway(env),
+    ]);
+    tenant = await seedTenant(db, 'Sesiones');
+  });
+
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await crm?.stop();
+    await db?.end();
+  });
+
+  const sameOrigin = (gateway: TestGateway, r: request.Test) =>
+    r.set('Origin', gateway.config.PUBLIC_URL).set('Sec-Fetch-Site', 'same-origin');
+
+  /** Sign in on `gateway`; answers the `crm_session=…` cookie (usable on either replica: one SESSION_SECRET). */
+  async function login(gateway: TestGateway, email: string, password = TEST_PASSWORD): Promise<string> {
+    const response = await request(gateway.server)
+      .post('/crm/auth/login')
+      .set('X-Forwarded-For', `${net()}.1`)
+      .send({ email, password })
+      .expect(200);
+    const setCookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
+    return setCookie.find((c) => c.startsWith('crm_session='))!.split(';')[0];
+  }
+  const me = (gateway: TestGateway, cookie: string) =>
+    request(gateway.server).get('/crm/auth/me').set('Cookie', cookie);
+
+  /** Poll until `gateway` refuses `cookie`; answers the milliseconds it took. */
+  async function msUntilRefused(gateway: TestGateway, cookie: string): Promise<number> {
+    const start = Date.now();
+    while (Date.now() - start < 10_000) {
+      if ((await me(gateway, cookie)).status === 401) return Date.now() - start;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return Infinity;
+  }
+
+  it('logout revokes the session: 401 at once on that replica, within 5 s on another', async () => {
+    const cookie = await login(first, tenant.users.closer.email);
+    await me(first, cookie).expect(200);
+    await me(second, cookie).expect(200); // the second replica has the session cached as live now
+    await sameOrigin(first, request(first.server).post('/crm/auth/logout').set('Cookie', cookie)).expect(204);
+    const refused = await me(first, cookie).expect(401);
+    expect(refused.body).toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'this session has ended; sign in again',
+    });
+    const ms = await msUntilRefused(second, cookie);
+    expect(ms).toBeLessThanOrEqual(USER_ACCESS_TTL_MS + 500);
+    // A new sign-in of the same user works on both.
+    const again = await login(second, tenant.users.closer.email);
+    await me(first, again).expect(200);
+  });
+
+  it('logout-everywhere ends every session of the user, and only theirs', async () => {
+    const email = tenant.users.setter.email;
+    const [laptop, phone] = [await login(first, email), await login(first, email)];
+    const colleague = await login(first, tenant.users.ceo.email);
+    await me(first, phone).expect(200);
+    await sameOrigin(
+      first,
+      request(first.server).post('/crm/auth/logout-everywhere').set('Cookie', laptop),
+    ).expect(204);
+    await me(first, laptop).expect(401);
+    await me(first, phone).expect(401);
+    await me(first, colleague).expect(200);
+    const live = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM crm.sessions WHERE user_id = $1 AND revoked_at IS NULL`,
+      [tenant.users.setter.id],
+    );
+    expect(live.rows[0]!.n).toBe(0);
+  });
+
+  it("a password change ends the user's other sessions, not the one that made it", async () => {
+    const ceo = tenant.users.ceo;
+    const [here, there] = [await login(first, ceo.email), await login(first, ceo.email)];
+    await me(first, there).expect(200);
+    await sameOrigin(
+      first,
+      request(first.server)
+        .patch(`/crm/users/${ceo.id}`)
+        .set('Cookie', here)
+        .send({ password: 'ventas-2026-luna' }),
+    ).expect(200);
+    await me(first, here).expect(200);
+    await me(first, there).expect(401);
+    await login(first, ceo.email, 'ventas-2026-luna');
+  });
+
+  it('deactivating a user ends their sessions', async () => {
+    const ceo = await login(first, tenant.users.ceo.email, 'ventas-2026-luna');
+    const professional = await login(first, tenant.users.professional.email);
+    await sameOrigin(
+      first,
+      request(first.server)
+        .patch(`/crm/users/${tenant.users.professional.id}`)
+        .set('Cookie', ceo)
+        .send({ active: false }),
+    ).expect(200);
+    await me(first, professional).expect(401);
+    // Reactivated, the old session stays ended: the user signs in again.
+    await sameOrigin(
+      first,
+      request(first.server)
+        .patch(`/crm/users/${tenant.users.professional.id}`)
+        .set('Cookie', ceo)
+        .send({ active: true }),
+    ).expect(200);
+    await me(first, professional).expect(401);
+  });
+
+  it('refuses a session JWT without a server-side session id (issued before sessions)', async () => {
+    const legacy = await new JwtService({ secret: first.config.SESSION_SECRET }).signAsync(
+      { sub: tenant.users.closer.id, tid: tenant.tenantId, role: 'closer' },
+      { algorithm: 'HS256', expiresIn: 600 },
+    );
+    await me(first, `crm_session=${legacy}`).expect(401);
+  });
+
+  it('limits one account across IPs and across replicas (Redis), with Retry-After; others unaffected', async () => {
+    const seeded = await seedTenant(db, 'Limitador');
+    const email = seeded.users.closer.email;
+    const limit = limitOf('account');
+    for (let i = 0; i < limit; i++) {
+      const gateway = i % 2 === 0 ? first : second;
+      await request(gateway.server)
+        .post('/crm/auth/login')
+        .set('X-Forwarded-For', `${net()}.${i + 1}`)
+        .send({ email, password: `mala-${i}` })
+        .expect(401);
+    }
+    const refused = await request(second.server)
+      .post('/crm/auth/login')
+      .set('X-Forwarded-For', `${net()}.9`)
+      .send({ email, password: TEST_PASSWORD })
+      .expect(429);
+    expect(refused.body).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(60);
+    // Another account of the same tenant signs in, and its success does not reset the refused one.
+    await login(first, seeded.users.ceo.email);
+    await request(first.server)
+      .post('/crm/auth/login')
+      .set('X-Forwarded-For', `${net()}.9`)
+      .send({ email, password: TEST_PASSWORD })
+      .expect(429);
+  });
+
+  it('limits one IP across replicas, and its /24 network; another network is unaffected', async () => {
+    const network = net();
+    const limit = limitOf('ip');
+    // An invalid body is counted too (the limit comes first) and needs no crm-service round trip.
+    const attempt = (gateway: TestGateway, ip: string, i: number) =>
+      request(gateway.server)
+        .post('/crm/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: `nadie-${i}@limite.test`, password: '' });
+    for (let i = 0; i < limit; i++) await attempt(i % 2 ? first : second, `${network}.7`, i).expect(400);
+    const refused = await attempt(first, `${network}.7`, limit).expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await attempt(first, `${network}.8`, limit).expect(400); // same /24, another IP: under the network limit
+    await attempt(second, `${net()}.7`, limit).expect(400);
+  });
+});
