@@ -63,6 +63,27 @@ describe('LoginPage', () => {
     );
   });
 
+  it("says the account limit's long wait in minutes, not seconds", async () => {
+    stubFetch({
+      'GET /crm/auth/me': () => apiError(401, 'UNAUTHORIZED'),
+      'POST /crm/auth/login': () =>
+        json(
+          {
+            statusCode: 429,
+            code: 'TOO_MANY_REQUESTS',
+            message: 'slow down',
+            details: { retryAfterSeconds: 900 },
+          },
+          429,
+        ),
+    });
+    const { user } = renderLogin();
+    await fillAndSubmit(user);
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Demasiados intentos. Espera 15 minutos antes de volver a intentarlo.',
+    );
+  });
+
   it('says the server cannot be reached when the network fails', async () => {
     stubFetch({
       'GET /crm/auth/me': () => apiError(401, 'UNAUTHORIZED'),

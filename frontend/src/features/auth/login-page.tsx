@@ -38,7 +38,10 @@ export function LoginPage() {
       if (login.error.status === 401 || login.error.status === 400) return t('login.errors.invalid');
       if (login.error.status === 429) {
         const seconds = retryAfterSeconds(login.error);
-        return seconds === null ? t('login.errors.tooMany') : t('login.errors.tooManyRetry', { seconds });
+        if (seconds === null) return t('login.errors.tooMany');
+        return seconds >= 90
+          ? t('login.errors.tooManyRetryMinutes', { minutes: Math.ceil(seconds / 60) })
+          : t('login.errors.tooManyRetry', { seconds });
       }
       if (login.error.code === 'NETWORK') return t('errors.network');
     }

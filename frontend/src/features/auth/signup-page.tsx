@@ -45,7 +45,10 @@ export function SignupPage() {
       }
       if (signup.error.status === 429) {
         const seconds = retryAfterSeconds(signup.error);
-        return seconds === null ? t('login.errors.tooMany') : t('login.errors.tooManyRetry', { seconds });
+        if (seconds === null) return t('login.errors.tooMany');
+        return seconds >= 90
+          ? t('login.errors.tooManyRetryMinutes', { minutes: Math.ceil(seconds / 60) })
+          : t('login.errors.tooManyRetry', { seconds });
       }
       if (signup.error.code === 'NETWORK') return t('errors.network');
     }
