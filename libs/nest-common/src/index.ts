@@ -18,3 +18,5 @@ export * from './worker/durable-worker';
 export * from './worker/failure-policy';
 export * from './worker/leased-table';
 export * from './worker/micro-batcher';
+export * from './worker/periodic-claim';
+export * from './worker/retention';

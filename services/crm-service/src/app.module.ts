@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
+import { MessagingModule, RetentionModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { AttributionModule } from './attribution/attribution.module';
 import { ChatsModule } from './chats/chats.module';
 import { ClientsModule } from './clients/clients.module';
@@ -16,6 +16,7 @@ import { OpportunitiesModule } from './opportunities/opportunities.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PeopleModule } from './people/people.module';
 import { PipelineModule } from './pipeline/pipeline.module';
+import { crmRetentionRules, type CrmRetentionConfig } from './retention';
 import { SalesModule } from './sales/sales.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
@@ -23,7 +24,8 @@ import { TenancyModule } from './tenancy/tenancy.module';
 export type CrmAppConfig = Pick<CrmConfig, 'DATABASE_URL' | 'NATS_URL'> &
   Partial<
     Pick<CrmConfig, 'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS'>
-  >;
+  > &
+  CrmRetentionConfig;
 
 @Module({})
 export class AppModule {
@@ -54,6 +56,7 @@ export class AppModule {
         InboundModule,
         Lead360Module,
         ChatsModule,
+        RetentionModule.forRoot({ schema: CRM_SCHEMA, rules: crmRetentionRules(config) }),
       ],
     };
   }

@@ -19,6 +19,7 @@ import { WhatsappChats1767700000000 } from './migrations/1767700000000-WhatsappC
 import { OptOutSettings1768400000000 } from './migrations/1768400000000-OptOutSettings';
 import { UserPhone1768630000000 } from './migrations/1768630000000-UserPhone';
 import { LeadAdsEmailOnlyLeads1768740000000 } from './migrations/1768740000000-LeadAdsEmailOnlyLeads';
+import { RetentionSchedule1768900000100 } from './migrations/1768900000100-RetentionSchedule';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -48,6 +49,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       OptOutSettings1768400000000,
       UserPhone1768630000000,
       LeadAdsEmailOnlyLeads1768740000000,
+      RetentionSchedule1768900000100,
     ],
     applicationName: 'crm-service',
   });
