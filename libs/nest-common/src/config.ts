@@ -66,6 +66,20 @@ export class BaseServiceConfig {
   @Min(1)
   @Max(3_600_000)
   JETSTREAM_BACKOFF_MAX_MS: number = 60_000;
+
+  /** Days a published outbox row is kept (for tracing) before the daily retention job deletes it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RETENTION_OUTBOX_DAYS: number = 7;
+
+  /** Days a replayed or discarded dead letter is kept (audit); parked ones stay until someone resolves them. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RETENTION_DEAD_LETTERS_DAYS: number = 90;
 }
 
 /**

@@ -19,3 +19,5 @@ export * from './worker/failure-policy';
 export * from './worker/leased-table';
 export * from './worker/micro-batcher';
 export * from './nats-connection';
+export * from './worker/periodic-claim';
+export * from './worker/retention';

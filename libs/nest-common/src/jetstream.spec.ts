@@ -1,4 +1,4 @@
-import { durableName, retryDelayMs, subjectMatches } from './jetstream';
+import { durableName, retryDelayMs, streamLimitsFromEnv, subjectMatches } from './jetstream';
 
 describe('JetStream helpers', () => {
   it('backs off from 250 ms, doubling, capped at a minute, without overflowing', () => {
@@ -17,5 +17,28 @@ describe('JetStream helpers', () => {
     expect(subjectMatches('evt.>', 'evt')).toBe(false);
     expect(subjectMatches('webhook.*', 'webhook.meta.raw')).toBe(false);
     expect(subjectMatches('webhook.*.raw', 'webhook.meta.raw')).toBe(true);
+  });
+});
+
+describe('stream limits', () => {
+  it('defaults: webhook bodies 72 h and 1 GiB, events 30 days without a size limit', () => {
+    expect(streamLimitsFromEnv({})).toEqual({
+      META_WEBHOOKS: { maxAgeHours: 72, maxBytes: 1024 ** 3 },
+      CRM_EVENTS: { maxAgeHours: 720, maxBytes: -1 },
+    });
+  });
+
+  it('reads the env and refuses an age shorter than the duplicate window or a bad number', () => {
+    const env = { JETSTREAM_WEBHOOKS_MAX_AGE_HOURS: '48', JETSTREAM_EVENTS_MAX_BYTES: '5000000' };
+    expect(streamLimitsFromEnv(env)).toEqual({
+      META_WEBHOOKS: { maxAgeHours: 48, maxBytes: 1024 ** 3 },
+      CRM_EVENTS: { maxAgeHours: 720, maxBytes: 5_000_000 },
+    });
+    expect(() => streamLimitsFromEnv({ JETSTREAM_WEBHOOKS_MAX_AGE_HOURS: '12' })).toThrow(
+      'JETSTREAM_WEBHOOKS_MAX_AGE_HOURS must be an integer >= 24 (got "12")',
+    );
+    expect(() => streamLimitsFromEnv({ JETSTREAM_EVENTS_MAX_BYTES: 'lots' })).toThrow(
+      /JETSTREAM_EVENTS_MAX_BYTES/,
+    );
   });
 });

@@ -68,6 +68,48 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   backoff: { baseMs: 250, maxMs: 60_000 },
 };
 
+/** How long and how much a stream keeps (JetStream `max_age`, `max_bytes`; -1 bytes = no size limit). */
+export type StreamLimits = { maxAgeHours: number; maxBytes: number };
+
+/** Env variable prefix of each stream's limits, and their defaults (docs/OPERATIONS.md "Data retention"). */
+const STREAM_LIMITS: Record<string, { env: string; defaults: StreamLimits }> = {
+  // Raw Meta bodies (contacts' names and phones): handled within seconds; 72 h rides out a weekend outage.
+  META_WEBHOOKS: { env: 'JETSTREAM_WEBHOOKS', defaults: { maxAgeHours: 72, maxBytes: 1024 ** 3 } },
+  CRM_EVENTS: { env: 'JETSTREAM_EVENTS', defaults: { maxAgeHours: 30 * 24, maxBytes: -1 } },
+};
+
+/**
+ * Each stream's limits from `<PREFIX>_MAX_AGE_HOURS` / `<PREFIX>_MAX_BYTES` (every process that connects applies
+ * them, so all services must share the values). The age may not be shorter than the duplicate window.
+ */
+export function streamLimitsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  streams: readonly StreamDefinition[] = Streams,
+): Record<string, StreamLimits> {
+  const limits: Record<string, StreamLimits> = {};
+  for (const stream of streams) {
+    const known = STREAM_LIMITS[stream.name];
+    if (!known) throw new Error(`no limits known for stream ${stream.name}`);
+    const read = (name: string, fallback: number, min: number): number => {
+      const raw = env[`${known.env}_${name}`];
+      if (raw === undefined || raw === '') return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min)
+        throw new Error(`${known.env}_${name} must be an integer >= ${min} (got "${raw}")`);
+      return value;
+    };
+    limits[stream.name] = {
+      maxAgeHours: read(
+        'MAX_AGE_HOURS',
+        known.defaults.maxAgeHours,
+        Math.ceil(stream.duplicateWindowSeconds / 3600),
+      ),
+      maxBytes: read('MAX_BYTES', known.defaults.maxBytes, -1),
+    };
+  }
+  return limits;
+}
+
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
@@ -137,6 +179,7 @@ export class JetStreamService implements OnApplicationShutdown {
 
   private async ensureStreams(): Promise<void> {
     const manager = this.requireManager();
+    const limits = streamLimitsFromEnv();
     for (const stream of Streams) {
       const config = {
         name: stream.name,
@@ -144,7 +187,8 @@ export class JetStreamService implements OnApplicationShutdown {
         storage: StorageType.File,
         retention: RetentionPolicy.Limits,
         duplicate_window: nanos(stream.duplicateWindowSeconds * 1000),
-        max_age: nanos(30 * 24 * 3600 * 1000),
+        max_age: nanos(limits[stream.name]!.maxAgeHours * 3600 * 1000),
+        max_bytes: limits[stream.name]!.maxBytes,
       };
       try {
         await manager.streams.info(stream.name);

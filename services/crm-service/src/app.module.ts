@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
+import { MessagingModule, RetentionModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { AttributionModule } from './attribution/attribution.module';
 import { ChatsModule } from './chats/chats.module';
 import { ClientsModule } from './clients/clients.module';
@@ -17,6 +17,7 @@ import { OutboxModule } from './outbox/outbox.module';
 import { PeopleModule } from './people/people.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { PipelineModule } from './pipeline/pipeline.module';
+import { crmRetentionRules, type CrmRetentionConfig } from './retention';
 import { SalesModule } from './sales/sales.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
@@ -24,7 +25,8 @@ import { TenancyModule } from './tenancy/tenancy.module';
 export type CrmAppConfig = Pick<CrmConfig, 'DATABASE_URL' | 'NATS_URL'> &
   Partial<
     Pick<CrmConfig, 'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS'>
-  >;
+  > &
+  CrmRetentionConfig;
 
 @Module({})
 export class AppModule {
@@ -56,6 +58,7 @@ export class AppModule {
         InboundModule,
         Lead360Module,
         ChatsModule,
+        RetentionModule.forRoot({ schema: CRM_SCHEMA, rules: crmRetentionRules(config) }),
       ],
     };
   }

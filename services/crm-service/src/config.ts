@@ -11,4 +11,16 @@ export class CrmConfig extends BaseServiceConfig {
   @Min(0)
   @Max(65535)
   override HTTP_PORT: number = 3101;
+
+  /**
+   * Days an applied event key (`processed_events`) is kept. It must outlive every message that could still be
+   * delivered again: the longest stream `max_age` (a consumer re-created from the start re-reads the whole stream;
+   * 30 days for CRM_EVENTS by default) — checked at start-up. A dead letter replayed after that relies on the
+   * tables' unique constraints.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(3650)
+  RETENTION_PROCESSED_EVENTS_DAYS: number = 45;
 }

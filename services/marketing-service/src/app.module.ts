@@ -1,6 +1,13 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
+import {
+  BaseServiceConfig,
+  MessagingModule,
+  RetentionModule,
+  TenantDatabaseModule,
+  deliveryPolicyOf,
+  durableTablesRetention,
+} from '@crm/nest-common';
 import { SERVICE_NAME, type MarketingConfig } from './config';
 import { MARKETING_SCHEMA, dataSourceOptions } from './database/data-source';
 import { FxRatesModule } from './fx-rates/fx-rates.module';
@@ -21,6 +28,7 @@ export type AppModuleConfig = Pick<
       | 'JETSTREAM_MAX_DELIVER'
       | 'JETSTREAM_BACKOFF_BASE_MS'
       | 'JETSTREAM_BACKOFF_MAX_MS'
+      | 'RETENTION_DEAD_LETTERS_DAYS'
     >
   > & { now?: () => Date };
 
@@ -59,6 +67,14 @@ export class AppModule {
           readModelSettingsOf(config),
         ),
         FxRatesModule,
+        // Only resolved dead letters here; see docs/OPERATIONS.md "Data retention".
+        RetentionModule.forRoot({
+          schema: MARKETING_SCHEMA,
+          rules: durableTablesRetention(MARKETING_SCHEMA, {
+            deadLetters:
+              config.RETENTION_DEAD_LETTERS_DAYS ?? new BaseServiceConfig().RETENTION_DEAD_LETTERS_DAYS,
+          }),
+        }),
       ],
     };
   }

@@ -1,12 +1,13 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
+import { MessagingModule, RetentionModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { AdsModule } from './ads/ads.module';
 import { MetaAdsConfig } from './config';
 import { ConnectionModule } from './connection/connection.module';
 import { ConversionsModule } from './conversions/conversions.module';
 import { META_ADS_SCHEMA, dataSourceOptions } from './database/data-source';
 import { LeadAdsModule } from './lead-ads/lead-ads.module';
+import { metaAdsRetentionRules } from './retention';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WhatsappModule } from './whatsapp/whatsapp.module';
 
@@ -45,6 +46,7 @@ export class AppModule {
         WebhooksModule,
         LeadAdsModule,
         ConversionsModule,
+        RetentionModule.forRoot({ schema: META_ADS_SCHEMA, rules: metaAdsRetentionRules(config) }),
       ],
     })
     class MetaAdsAppModule {}

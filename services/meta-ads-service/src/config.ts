@@ -141,6 +141,37 @@ export class MetaAdsConfig extends BaseServiceConfig {
   HELD_WEBHOOK_RETENTION_HOURS: number = 168;
 
   /**
+   * Days a webhook receipt (the dedupe key of a Meta delivery) is kept. Meta retries a delivery for up to 7 days, so
+   * at least 8: a retry after its receipt is gone would be processed twice.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(8)
+  @Max(3650)
+  RETENTION_WEBHOOK_RECEIPTS_DAYS: number = 30;
+
+  /** Days a consumed OAuth state nonce is kept after it expired (a signed state is refused after expiry anyway). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RETENTION_OAUTH_STATES_DAYS: number = 1;
+
+  /** Days a cached insights answer is kept after it was fetched (an older range is fetched again when asked). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RETENTION_INSIGHTS_CACHE_DAYS: number = 30;
+
+  /** Days a leadgen for a Page no tenant connected is kept (Meta serves a lead's data for 90 days). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RETENTION_UNROUTED_LEADGEN_DAYS: number = 90;
+
+  /**
    * How often every connected token is inspected with `debug_token` (expiry, data-access expiry, granted scopes, still
    * valid?), once across replicas; connect inspects it too. Six hours by default (1 s – 1 day).
    */

@@ -13,6 +13,7 @@ import { LiveSendEventsAndLeadOutcomes1768500000000 } from './migrations/1768500
 import { LeadStatusTombstones1768600000000 } from './migrations/1768600000000-LeadStatusTombstones';
 import { SendAnchors1768600000001 } from './migrations/1768600000001-SendAnchors';
 import { RuleLimitMarks1768600000002 } from './migrations/1768600000002-RuleLimitMarks';
+import { RetentionSchedule1768900000300 } from './migrations/1768900000300-RetentionSchedule';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -34,6 +35,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadStatusTombstones1768600000000,
       SendAnchors1768600000001,
       RuleLimitMarks1768600000002,
+      RetentionSchedule1768900000300,
     ],
     applicationName: 'automation-service',
   });

@@ -20,6 +20,7 @@ import { OptOutSettings1768400000000 } from './migrations/1768400000000-OptOutSe
 import { UserPhone1768630000000 } from './migrations/1768630000000-UserPhone';
 import { LeadAdsEmailOnlyLeads1768740000000 } from './migrations/1768740000000-LeadAdsEmailOnlyLeads';
 import { Sessions1768900000000 } from './migrations/1768900000000-Sessions';
+import { RetentionSchedule1768900000100 } from './migrations/1768900000100-RetentionSchedule';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -50,6 +51,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       UserPhone1768630000000,
       LeadAdsEmailOnlyLeads1768740000000,
       Sessions1768900000000,
+      RetentionSchedule1768900000100,
     ],
     applicationName: 'crm-service',
   });

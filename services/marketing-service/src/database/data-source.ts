@@ -6,6 +6,7 @@ import { TenantRowLevelSecurity1767312000200 } from './migrations/1767312000200-
 import { AttributionReadModel1768700000000 } from './migrations/1768700000000-AttributionReadModel';
 import { AttributionRollups1768700000001 } from './migrations/1768700000001-AttributionRollups';
 import { ReadModelBuilds1768800000200 } from './migrations/1768800000200-ReadModelBuilds';
+import { RetentionSchedule1768900000400 } from './migrations/1768900000400-RetentionSchedule';
 
 export const MARKETING_SCHEMA = 'marketing';
 
@@ -20,6 +21,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       AttributionReadModel1768700000000,
       AttributionRollups1768700000001,
       ReadModelBuilds1768800000200,
+      RetentionSchedule1768900000400,
     ],
     applicationName: 'marketing-service',
   });

@@ -1,59 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
-import type { TenantDatabase } from '@crm/nest-common';
-
-/** How often a replica looks whether a periodic job is due (at most; shorter intervals tick faster). */
-const MAX_TICK_MS = 60_000;
+import { PeriodicClaim as SharedPeriodicClaim, type TenantDatabase } from '@crm/nest-common';
 
 /**
- * A periodic job run once across replicas: each replica ticks, and a tick runs the job only when it claims the period
- * by moving its one-row schedule table's `next_run_at` forward in one UPDATE (`meta_ads.<table>`, id 1). Used by the
- * template sync, the Lead Ads form sync and the token check.
+ * `PeriodicClaim` (@crm/nest-common) on a `meta_ads.<table>` schedule: the template sync, the Lead Ads form sync and
+ * the token check.
  */
-export class PeriodicClaim {
-  private readonly owner = `meta-ads-${randomUUID()}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
-  constructor(
-    private readonly db: TenantDatabase,
-    private readonly logger: Logger,
-    private readonly job: { what: string; table: string; intervalMs: number },
-  ) {}
-
-  /** Tick every min(interval, 1 min); a tick still running when the next is due is not doubled. */
-  start(tick: () => Promise<unknown>): void {
-    this.timer = setInterval(
-      () => {
-        if (this.running) return;
-        this.running = tick()
-          .catch((error: unknown) => this.logger.error(`${this.job.what} tick failed: ${String(error)}`))
-          .finally(() => (this.running = undefined));
-      },
-      Math.min(this.job.intervalMs, MAX_TICK_MS),
-    );
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  /** True when this replica won the current period (and moved the next one an interval ahead). */
-  async claim(): Promise<boolean> {
-    const rows: unknown[] = await this.db.asSystem(`claim the periodic ${this.job.what}`, (db) =>
-      db.query(
-        `UPDATE meta_ads.${this.job.table}
-            SET next_run_at = now() + make_interval(secs => $1::double precision / 1000),
-                last_owner = $2, last_started_at = now()
-          WHERE id = 1 AND next_run_at <= now()
-      RETURNING id`,
-        [this.job.intervalMs, this.owner],
-      ),
-    );
-    // TypeORM's raw UPDATE … RETURNING answers [rows, count].
-    const returned = Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows;
-    return returned.length > 0;
+export class PeriodicClaim extends SharedPeriodicClaim {
+  constructor(db: TenantDatabase, logger: Logger, job: { what: string; table: string; intervalMs: number }) {
+    super(db, logger, { ...job, table: `meta_ads.${job.table}`, ownerPrefix: 'meta-ads' });
   }
 }

@@ -18,6 +18,7 @@ import { LeadForms1768730000001 } from './migrations/1768730000001-LeadForms';
 import { LeadgenBackfills1768730000002 } from './migrations/1768730000002-LeadgenBackfills';
 import { ConversionsLoop1768760000000 } from './migrations/1768760000000-ConversionsLoop';
 import { ConversionLeadName1768760000001 } from './migrations/1768760000001-ConversionLeadName';
+import { RetentionSchedule1768900000200 } from './migrations/1768900000200-RetentionSchedule';
 
 export const META_ADS_SCHEMA = 'meta_ads';
 
@@ -44,6 +45,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadgenBackfills1768730000002,
       ConversionsLoop1768760000000,
       ConversionLeadName1768760000001,
+      RetentionSchedule1768900000200,
     ],
     applicationName: 'meta-ads-service',
   });

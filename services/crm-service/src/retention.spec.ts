@@ -1,0 +1,20 @@
+import { crmRetentionRules } from './retention';
+
+describe('crm-service retention rules', () => {
+  it('defaults: published outbox 7 days, resolved dead letters 90, processed event keys 45', () => {
+    expect(crmRetentionRules({}, {}).map((rule) => [rule.table, rule.days])).toEqual([
+      ['crm.outbox', 7],
+      ['crm.dead_letters', 90],
+      ['crm.processed_events', 45],
+    ]);
+  });
+
+  it('refuses processed event keys that would expire before a stream message can no longer come back', () => {
+    expect(() => crmRetentionRules({ RETENTION_PROCESSED_EVENTS_DAYS: 30 }, {})).toThrow(
+      /RETENTION_PROCESSED_EVENTS_DAYS \(30\) must be longer than the longest JetStream max age \(720 h\)/,
+    );
+    expect(() =>
+      crmRetentionRules({ RETENTION_PROCESSED_EVENTS_DAYS: 30 }, { JETSTREAM_EVENTS_MAX_AGE_HOURS: '240' }),
+    ).not.toThrow();
+  });
+});

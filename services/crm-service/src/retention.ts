@@ -1,0 +1,31 @@
+import { durableTablesRetention, streamLimitsFromEnv, type RetentionRule } from '@crm/nest-common';
+import { CrmConfig } from './config';
+
+export type CrmRetentionConfig = Partial<
+  Pick<CrmConfig, 'RETENTION_OUTBOX_DAYS' | 'RETENTION_DEAD_LETTERS_DAYS' | 'RETENTION_PROCESSED_EVENTS_DAYS'>
+>;
+
+/**
+ * What crm-service's daily retention job deletes (docs/OPERATIONS.md "Data retention"). `processed_events` must
+ * outlive the longest stream `max_age`, or a message re-read from the stream would be applied twice.
+ */
+export function crmRetentionRules(
+  config: CrmRetentionConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): RetentionRule[] {
+  const defaults = new CrmConfig();
+  const processedDays = config.RETENTION_PROCESSED_EVENTS_DAYS ?? defaults.RETENTION_PROCESSED_EVENTS_DAYS;
+  const longestStreamHours = Math.max(...Object.values(streamLimitsFromEnv(env)).map((l) => l.maxAgeHours));
+  if (processedDays * 24 <= longestStreamHours)
+    throw new Error(
+      `RETENTION_PROCESSED_EVENTS_DAYS (${processedDays}) must be longer than the longest JetStream max age ` +
+        `(${longestStreamHours} h), or redelivered events would be applied twice`,
+    );
+  return [
+    ...durableTablesRetention('crm', {
+      outbox: config.RETENTION_OUTBOX_DAYS ?? defaults.RETENTION_OUTBOX_DAYS,
+      deadLetters: config.RETENTION_DEAD_LETTERS_DAYS ?? defaults.RETENTION_DEAD_LETTERS_DAYS,
+    }),
+    { table: 'crm.processed_events', expired: 'processed_at < $1', days: processedDays },
+  ];
+}
