@@ -23,4 +23,11 @@ export class CrmConfig extends BaseServiceConfig {
   @Min(2)
   @Max(3650)
   RETENTION_PROCESSED_EVENTS_DAYS: number = 45;
+
+  /** Days a session row is kept after it expired or was revoked (daily retention job). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RETENTION_SESSIONS_DAYS: number = 30;
 }

@@ -1,12 +1,14 @@
 import { crmRetentionRules } from './retention';
 
 describe('crm-service retention rules', () => {
-  it('defaults: published outbox 7 days, resolved dead letters 90, processed event keys 45', () => {
+  it('defaults: published outbox 7 days, resolved dead letters 90, processed event keys 45, ended sessions 30', () => {
     expect(crmRetentionRules({}, {}).map((rule) => [rule.table, rule.days])).toEqual([
       ['crm.outbox', 7],
       ['crm.dead_letters', 90],
       ['crm.processed_events', 45],
+      ['crm.sessions', 30],
     ]);
+    expect(crmRetentionRules({ RETENTION_SESSIONS_DAYS: 7 }, {}).at(-1)).toMatchObject({ days: 7 });
   });
 
   it('refuses processed event keys that would expire before a stream message can no longer come back', () => {

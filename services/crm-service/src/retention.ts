@@ -2,7 +2,13 @@ import { durableTablesRetention, streamLimitsFromEnv, type RetentionRule } from 
 import { CrmConfig } from './config';
 
 export type CrmRetentionConfig = Partial<
-  Pick<CrmConfig, 'RETENTION_OUTBOX_DAYS' | 'RETENTION_DEAD_LETTERS_DAYS' | 'RETENTION_PROCESSED_EVENTS_DAYS'>
+  Pick<
+    CrmConfig,
+    | 'RETENTION_OUTBOX_DAYS'
+    | 'RETENTION_DEAD_LETTERS_DAYS'
+    | 'RETENTION_PROCESSED_EVENTS_DAYS'
+    | 'RETENTION_SESSIONS_DAYS'
+  >
 >;
 
 /**
@@ -27,5 +33,11 @@ export function crmRetentionRules(
       deadLetters: config.RETENTION_DEAD_LETTERS_DAYS ?? defaults.RETENTION_DEAD_LETTERS_DAYS,
     }),
     { table: 'crm.processed_events', expired: 'processed_at < $1', days: processedDays },
+    // Sessions that ended (expired or revoked) that long ago: nothing checks them any more.
+    {
+      table: 'crm.sessions',
+      expired: 'LEAST(expires_at, COALESCE(revoked_at, expires_at)) < $1',
+      days: config.RETENTION_SESSIONS_DAYS ?? defaults.RETENTION_SESSIONS_DAYS,
+    },
   ];
 }

@@ -51,14 +51,4 @@ export class SessionStore {
     );
     return rows.length;
   }
-
-  /** Retention, across tenants (run `asSystem`): rows expired or revoked more than `days` ago. */
-  async deleteDone(db: EntityManager, days: number): Promise<number> {
-    const [, count] = (await db.query(
-      `DELETE FROM crm.sessions
-        WHERE LEAST(expires_at, COALESCE(revoked_at, expires_at)) < now() - make_interval(days => $1)`,
-      [days],
-    )) as [unknown, number];
-    return count;
-  }
 }
