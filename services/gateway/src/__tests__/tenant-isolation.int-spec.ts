@@ -22,6 +22,8 @@ const EXCLUDED: Record<string, string> = {
   'POST /crm/auth/login': 'signs in: takes credentials, not ids; covered by gateway-auth',
   'POST /crm/auth/signup': 'creates a new tenant: takes no ids of another tenant',
   'POST /crm/auth/logout': "would end B's session for the calls after it",
+  'POST /crm/auth/logout-everywhere':
+    "would end every session of B's user for the calls after it (its own test: gateway-sessions.int-spec.ts)",
   'GET /crm/auth/meta/callback':
     "Meta's OAuth redirect: authenticated by a signed state, covered by gateway-meta-oauth",
   'GET /crm/marketing/automation/live':
