@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import {
   NATS_AUTH_CONFIG_FILE,
   REPO_ROOT,
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     },
   );
   if (seed.status !== 0) throw new Error(`demo seed failed:\n${seed.stdout}\n${seed.stderr}`);
+  await openSendWindowAllDay(database.url);
   const secrets = {
     META_APP_ID: '1200000000000001',
     META_APP_SECRET: randomBytes(24).toString('hex'),
@@ -124,3 +126,28 @@ main().catch((error: unknown) => {
   );
   process.exit(1);
 });
+
+/**
+ * The walks check that a send goes out seconds after its trigger, at whatever hour CI runs: the demo tenant's send
+ * window (default Mon–Sat 09:00–20:00 in the recipient's timezone, else deferred to the next opening) is made the
+ * whole day, every day. The window itself is proven by automation-service's integration tests.
+ */
+async function openSendWindowAllDay(ownerUrl: string): Promise<void> {
+  const client = new Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>('SELECT id FROM crm.tenants');
+    for (const { id } of rows) {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [id]);
+      await client.query(
+        `INSERT INTO automation.protection_settings (tenant_id, send_window) VALUES ($1, $2)
+         ON CONFLICT (tenant_id) DO UPDATE SET send_window = EXCLUDED.send_window`,
+        [id, JSON.stringify({ days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '00:00' })],
+      );
+      await client.query('COMMIT');
+    }
+  } finally {
+    await client.end();
+  }
+}
