@@ -318,8 +318,9 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Any E.164 Mexican mobile, unique enough across test runs. */
+/** A random Mexican mobile that never ends in 0000 (the sandbox's "not on WhatsApp" numbers: their sends fail). */
 export function randomPhone(): string {
-  return `+52155${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  return `+52155${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}${1 + Math.floor(Math.random() * 9)}`;
 }
 
 export function randomWamid(): string {
