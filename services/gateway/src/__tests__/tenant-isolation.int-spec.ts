@@ -263,7 +263,15 @@ describe('tenant isolation: every route of the OpenAPI document called as anothe
 
   it('answers B with no 5xx and none of A’s ids or strings, leaves A’s rows unchanged; the RLS backstop holds', async () => {
     const document = (await agentB.get('/api/docs-json').expect(200)).body as OpenApi;
-    const before = await snapshotA();
+    // A's data settles first: projections fed by events (marketing's read model, automation's schedule) catch up
+    // asynchronously, and a row they write after this point is not something B did.
+    let before = await snapshotA();
+    for (let settled = 0, rounds = 0; settled < 2 && rounds < 20; rounds++) {
+      await new Promise((resolve) => setTimeout(resolve, 750));
+      const again = await snapshotA();
+      settled = JSON.stringify(again) === JSON.stringify(before) ? settled + 1 : 0;
+      before = again;
+    }
     const routes: string[] = [];
     const problems: string[] = [];
     let calls = 0;
