@@ -55,7 +55,11 @@ describe('TtlCache', () => {
     const c = cache(1_000);
     let calls = 0;
     const load = jest.fn(async () => `v${++calls}`);
-    const answers = await Promise.all([c.getOrLoad('k', load), c.getOrLoad('k', load), c.getOrLoad('k', load)]);
+    const answers = await Promise.all([
+      c.getOrLoad('k', load),
+      c.getOrLoad('k', load),
+      c.getOrLoad('k', load),
+    ]);
     expect(answers).toEqual(['v1', 'v1', 'v1']);
     expect(await c.getOrLoad('k', load)).toBe('v1');
     expect(load).toHaveBeenCalledTimes(1);

@@ -32,7 +32,10 @@ const HOLDS_SLOT = `('sending', 'unknown', 'sent', 'delivered', 'read', 'replied
  */
 @Injectable()
 export class ProtectionStore {
-  private readonly cached = new TtlCache<string, ProtectionSettings>({ ttlMs: SETTINGS_TTL_MS, maxEntries: 10_000 });
+  private readonly cached = new TtlCache<string, ProtectionSettings>({
+    ttlMs: SETTINGS_TTL_MS,
+    maxEntries: 10_000,
+  });
 
   constructor(private readonly db: TenantDatabase) {}
 

@@ -156,8 +156,10 @@ describe('gateway: server-side sessions and the shared login limiter (real crm-s
   });
 
   describe('active sessions: GET /crm/auth/sessions and DELETE /crm/auth/sessions/:id', () => {
-    const LAPTOP = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 Chrome/126.0 Safari/537.36';
-    const PHONE = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36';
+    const LAPTOP =
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 Chrome/126.0 Safari/537.36';
+    const PHONE =
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36';
     /** The server-side session id (`sid`) of a cookie. */
     const sid = (cookie: string) =>
       (new JwtService({}).decode(cookie.replace('crm_session=', '')) as { sid: string }).sid;

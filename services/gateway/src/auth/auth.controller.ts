@@ -133,7 +133,8 @@ export class AuthController {
   @Get('sessions')
   @ApiCookieAuth()
   @ApiOperation({
-    summary: "The caller's live sessions (most recently used first), the one of this request marked `current`",
+    summary:
+      "The caller's live sessions (most recently used first), the one of this request marked `current`",
   })
   @ApiOkResponse({ description: 'ActiveSession[]' })
   async listSessions(@Session() session: SessionContext): Promise<ActiveSession[]> {
