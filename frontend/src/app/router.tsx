@@ -4,6 +4,7 @@ import { NotFound } from '../components/no-access';
 import { AgendaPage } from '../features/agenda/agenda-page';
 import { AutomationPage } from '../features/automation/automation-page';
 import { TemplatesPage } from '../features/templates/templates-page';
+import { ActiveSessionsPage } from '../features/auth/active-sessions-page';
 import { RequireAuth, RequireModule } from '../features/auth/guards';
 import { LoginPage } from '../features/auth/login-page';
 import { SignupPage } from '../features/auth/signup-page';
@@ -117,6 +118,7 @@ export function createAppRouter() {
                 </RequireModule>
               ),
             },
+            { path: 'sessions', element: <ActiveSessionsPage /> },
             {
               path: 'settings',
               element: (

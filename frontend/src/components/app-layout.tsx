@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { useCurrentUser } from '../features/auth/guards';
 import { LogoutEverywhereButton } from '../features/auth/logout-everywhere';
 import { canUse, useLogout, type AppModule } from '../features/auth/session';
@@ -128,14 +128,20 @@ export function AppLayout() {
           </div>
           <div className="flex flex-wrap items-center gap-3 sm:gap-4">
             <LanguageSwitcher />
-            <div className="text-right">
-              <p data-testid="user-name" className="text-sm font-medium text-slate-900">
+            {/* Who is signed in; it opens their active sessions. */}
+            <Link
+              to="/sessions"
+              data-testid="my-sessions"
+              title={t('sessions.open')}
+              className="rounded-md text-right hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+            >
+              <span data-testid="user-name" className="block text-sm font-medium text-slate-900">
                 {user.name}
-              </p>
-              <p data-testid="user-role" data-role={user.role} className="text-xs text-slate-500">
+              </span>
+              <span data-testid="user-role" data-role={user.role} className="block text-xs text-slate-500">
                 {t(`roles.${user.role}`)}
-              </p>
-            </div>
+              </span>
+            </Link>
             <button
               type="button"
               data-testid="logout"

@@ -123,7 +123,14 @@ import type { LeadPage } from './model/leads';
 import type { AdContextResult, LeadTimelinePage } from './model/lead-360';
 import type { LeadImportRejectPage, LeadImportUpload, LeadImportView } from './model/lead-imports';
 import type { FxImportResult, FxRateView, MarketingReport, RoiReport, StatsReport } from './model/marketing';
-import type { CreatedSession, RevokedSessions, SellerOverview, UserAccess, UserView } from './model/people';
+import type {
+  CreatedSession,
+  RevokedSessions,
+  SellerOverview,
+  SessionView,
+  UserAccess,
+  UserView,
+} from './model/people';
 import type { OpportunityBoard } from './model/opportunities';
 import type { CrmDashboard } from './model/dashboard';
 import type {
@@ -172,6 +179,7 @@ export type RpcMap = {
   [Rpc.crm.userAccess]: { request: SessionAccessRequest; reply: UserAccess };
   [Rpc.crm.createSession]: { request: CreateSessionRequest; reply: CreatedSession };
   [Rpc.crm.revokeSessions]: { request: RevokeSessionsRequest; reply: RevokedSessions };
+  [Rpc.crm.listSessions]: { request: GetUserRequest; reply: SessionView[] };
   [Rpc.crm.sellersOverview]: { request: TenantRequest; reply: SellerOverview[] };
   [Rpc.crm.listOpportunities]: { request: ListOpportunitiesRequest; reply: Page<OpportunityView> };
   [Rpc.crm.opportunityBoard]: { request: OpportunityBoardRequest; reply: OpportunityBoard };

@@ -29,6 +29,8 @@ export const Rpc = {
     // server-side sessions (issue 9)
     createSession: 'crm.sessions.create',
     revokeSessions: 'crm.sessions.revoke',
+    /** The user's live sessions (the settings page's "active sessions"). */
+    listSessions: 'crm.sessions.list',
     sellersOverview: 'crm.sellers.overview',
     // opportunities and sales (libs/contracts/src/opportunities.ts)
     listOpportunities: 'crm.opportunities.list',

@@ -4,11 +4,11 @@ import { Type } from 'class-transformer';
 import { describeValidationErrors } from '@crm/contracts';
 import type { ClassConstructor } from 'class-transformer';
 
-/** Settings every service has. Services extend it with their own. */
-export class BaseServiceConfig {
-  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
-  DATABASE_URL!: string;
-
+/**
+ * How a process reaches NATS: the URL, its own NATS user and optional TLS files. Every service has these, the gateway
+ * too (it has no database, so it does not extend `BaseServiceConfig`).
+ */
+export class NatsServiceConfig {
   @Matches(/^(nats|tls):\/\/.+/, { message: 'NATS_URL must be a nats:// URL' })
   NATS_URL: string = 'nats://127.0.0.1:4222';
 
@@ -33,6 +33,12 @@ export class BaseServiceConfig {
   @IsOptional()
   @IsString()
   NATS_TLS_KEY?: string;
+}
+
+/** Settings every service has. Services extend it with their own. */
+export class BaseServiceConfig extends NatsServiceConfig {
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
 
   @Type(() => Number)
   @IsInt()

@@ -21,3 +21,4 @@ export * from './worker/micro-batcher';
 export * from './nats-connection';
 export * from './worker/periodic-claim';
 export * from './worker/retention';
+export * from './ttl-cache';

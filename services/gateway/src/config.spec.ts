@@ -45,6 +45,25 @@ describe('GatewayConfig', () => {
     expect(message).not.toContain('short');
   });
 
+  it('validates the NATS fields it shares with every service (NatsServiceConfig)', () => {
+    expect(() => parseConfig(GatewayConfig, { ...env, NATS_URL: 'http://127.0.0.1:4222' })).toThrow(
+      /NATS_URL must be a nats:\/\/ URL/,
+    );
+    const config = parseConfig(GatewayConfig, {
+      ...env,
+      NATS_URL: 'tls://nats.internal:4222',
+      NATS_USER: 'gateway',
+      NATS_PASSWORD: 'pw-gateway',
+      NATS_TLS_CA: '/etc/nats/ca.pem',
+    });
+    expect(config).toMatchObject({
+      NATS_URL: 'tls://nats.internal:4222',
+      NATS_USER: 'gateway',
+      NATS_PASSWORD: 'pw-gateway',
+      NATS_TLS_CA: '/etc/nats/ca.pem',
+    });
+  });
+
   it('refuses the same secret for sessions and OAuth state', () => {
     expect(() => parseConfig(GatewayConfig, { ...env, OAUTH_STATE_SECRET: env.SESSION_SECRET })).toThrow(
       /OAUTH_STATE_SECRET must be different from SESSION_SECRET/,

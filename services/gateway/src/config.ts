@@ -12,6 +12,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { resolve } from 'node:path';
+import { NatsServiceConfig } from '@crm/nest-common';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -45,39 +46,14 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 };
 
 /**
- * Gateway settings. The shared fields of `BaseServiceConfig` minus the database (the gateway has none).
+ * Gateway settings: the NATS fields every service has (`NatsServiceConfig`) and its own; no database.
  * Secrets have no default; `loadConfigOrExit` stops the process with one line naming every bad variable.
  */
-export class GatewayConfig {
+export class GatewayConfig extends NatsServiceConfig {
   /** Ignored: the gateway has no database. Accepted so a shared `.env` can be used unchanged. */
   @IsOptional()
   @IsString()
   DATABASE_URL?: string;
-
-  @Matches(/^(nats|tls):\/\/.+/, { message: 'NATS_URL must be a nats:// URL' })
-  NATS_URL: string = 'nats://127.0.0.1:4222';
-
-  /** This service's NATS user (infra/nats/users.conf) and its password; unset against a NATS without auth. */
-  @IsOptional()
-  @IsString()
-  NATS_USER?: string;
-
-  @IsOptional()
-  @IsString()
-  NATS_PASSWORD?: string;
-
-  /** TLS to NATS: the CA of the server's certificate, and a client certificate/key if the server verifies clients. */
-  @IsOptional()
-  @IsString()
-  NATS_TLS_CA?: string;
-
-  @IsOptional()
-  @IsString()
-  NATS_TLS_CERT?: string;
-
-  @IsOptional()
-  @IsString()
-  NATS_TLS_KEY?: string;
 
   @Type(() => Number)
   @IsInt()

@@ -5,8 +5,11 @@ import { AllDevicesIcon } from '../../components/icons';
 import { ConfirmDialog } from '../settings/confirm-dialog';
 import { useLogoutEverywhere } from './session';
 
-/** "Log out of all devices": asks first, then ends every session of the user and goes to the login page. */
-export function LogoutEverywhereButton() {
+/**
+ * "Log out of all devices": asks first, then ends every session of the user and goes to the login page. In the
+ * header it is an icon on a phone; `labelled` (the sessions page) always shows its text.
+ */
+export function LogoutEverywhereButton({ labelled = false }: { labelled?: boolean }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const logoutEverywhere = useLogoutEverywhere();
@@ -31,7 +34,7 @@ export function LogoutEverywhereButton() {
       >
         <AllDevicesIcon aria-hidden="true" size={16} />
         {/* Icon only on a phone: the header keeps to one or two lines at 390 px. */}
-        <span className="hidden lg:inline">{label}</span>
+        <span className={labelled ? undefined : 'hidden lg:inline'}>{label}</span>
       </button>
       {asking ? (
         <ConfirmDialog

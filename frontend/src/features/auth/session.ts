@@ -1,4 +1,4 @@
-import { MODULE_ROLES, type Role, type SessionUser } from '@crm/contracts/browser';
+import { MODULE_ROLES, type ActiveSession, type Role, type SessionUser } from '@crm/contracts/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http, isApiError } from '../../api/http';
 import { SESSION_QUERY_KEY } from '../../api/query-client';
@@ -60,5 +60,28 @@ export function useLogoutEverywhere() {
     mutationFn: () => http<void>('/crm/auth/logout-everywhere', { method: 'POST' }),
     meta: { skipSessionExpiry: true },
     onSuccess: () => queryClient.setQueryData(SESSION_QUERY_KEY, null),
+  });
+}
+
+export const ACTIVE_SESSIONS_QUERY_KEY = ['auth', 'sessions'] as const;
+
+/** The signed-in user's live sessions (this one marked `current`), most recently used first. */
+export function useActiveSessions() {
+  return useQuery({
+    queryKey: ACTIVE_SESSIONS_QUERY_KEY,
+    queryFn: ({ signal }) => http<ActiveSession[]>('/crm/auth/sessions', { signal }),
+  });
+}
+
+/** Ends one of the user's sessions (another browser gets 401 within seconds); ending this one signs out here. */
+export function useRevokeSession() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (session: ActiveSession) =>
+      http<void>(`/crm/auth/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE' }),
+    onSuccess: (_, session) => {
+      if (session.current) queryClient.setQueryData(SESSION_QUERY_KEY, null);
+      else void queryClient.invalidateQueries({ queryKey: ACTIVE_SESSIONS_QUERY_KEY });
+    },
   });
 }

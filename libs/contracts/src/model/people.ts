@@ -81,6 +81,21 @@ export type UserAccess = { active: boolean; role: Role; sessionLive: boolean };
 /** A server-side session just created: its id goes into the JWT (`sid`). */
 export type CreatedSession = { sessionId: string; expiresAt: string };
 
+/**
+ * One of a user's live sessions: when it began, when it was last used (to the minute; null before its first check),
+ * when it ends, and the browser's User-Agent as sent at sign-in (truncated to 200 characters).
+ */
+export type SessionView = {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string | null;
+  expiresAt: string;
+  userAgent: string | null;
+};
+
+/** `GET /crm/auth/sessions`: the caller's live sessions, the one of this request marked `current`. */
+export type ActiveSession = SessionView & { current: boolean };
+
 /** How many sessions a revocation ended. */
 export type RevokedSessions = { revoked: number };
 

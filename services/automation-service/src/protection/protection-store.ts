@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SendWindow } from '@crm/contracts';
-import { TenantDatabase } from '@crm/nest-common';
+import { TenantDatabase, TtlCache } from '@crm/nest-common';
 
 /** A tenant's protection settings; a tenant without a row has these. */
 export type ProtectionSettings = {
@@ -32,19 +32,17 @@ const HOLDS_SLOT = `('sending', 'unknown', 'sent', 'delivered', 'read', 'replied
  */
 @Injectable()
 export class ProtectionStore {
-  private readonly cached = new Map<string, { at: number; settings: ProtectionSettings }>();
+  private readonly cached = new TtlCache<string, ProtectionSettings>({
+    ttlMs: SETTINGS_TTL_MS,
+    maxEntries: 10_000,
+  });
 
   constructor(private readonly db: TenantDatabase) {}
 
   /** The tenant's settings as every send checks them: at most SETTINGS_TTL_MS old. */
-  async settings(tenantId: string): Promise<ProtectionSettings> {
-    const cached = this.cached.get(tenantId);
-    if (cached && Date.now() - cached.at <= SETTINGS_TTL_MS) return cached.settings;
-    const at = Date.now();
-    const settings = await this.readSettings(tenantId);
-    // A save that happened meanwhile is newer than what this read saw.
-    if ((this.cached.get(tenantId)?.at ?? 0) <= at) this.cached.set(tenantId, { at, settings });
-    return settings;
+  settings(tenantId: string): Promise<ProtectionSettings> {
+    // A save made while this read runs is newer than what it saw: the cache keeps the save.
+    return this.cached.getOrLoad(tenantId, () => this.readSettings(tenantId));
   }
 
   /** The tenant's settings as stored now (what the settings page shows and edits). */
@@ -81,7 +79,7 @@ export class ProtectionStore {
         ],
       ),
     );
-    this.cached.set(tenantId, { at: Date.now(), settings });
+    this.cached.set(tenantId, settings);
   }
 
   /** An inbound message opens (or extends) the contact's customer-service window until `endsAt`; never shortens it. */

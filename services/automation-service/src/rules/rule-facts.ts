@@ -7,7 +7,7 @@ import {
   type SaleView,
   type TenantView,
 } from '@crm/contracts';
-import { RpcClient } from '@crm/nest-common';
+import { RpcClient, TtlCache } from '@crm/nest-common';
 import type { RuleFacts } from './rule-conditions';
 
 /** The lead with the opportunity and sale a send is about (from `crm.leads.get`, which carries both lists). */
@@ -26,8 +26,8 @@ export const TENANT_TTL_MS = 30_000;
 /** Reads what conditions and variables are evaluated against from crm-service (read-only calls only). */
 @Injectable()
 export class RuleFactsLoader {
-  /** The tenant's details per tenant: the call in flight or its answer (concurrent sends share one call). */
-  private readonly tenants = new Map<string, { at: number; tenant: Promise<TenantView> }>();
+  /** The tenant's details per tenant (concurrent sends share one call). */
+  private readonly tenants = new TtlCache<string, TenantView>({ ttlMs: TENANT_TTL_MS, maxEntries: 10_000 });
 
   constructor(private readonly rpc: RpcClient) {}
 
@@ -54,15 +54,8 @@ export class RuleFactsLoader {
   }
 
   /** The tenant's details, at most TENANT_TTL_MS old. A failed call is not kept. */
-  tenant(tenantId: string, now = Date.now()): Promise<TenantView> {
-    const cached = this.tenants.get(tenantId);
-    if (cached && now - cached.at <= TENANT_TTL_MS) return cached.tenant;
-    const entry = { at: now, tenant: this.rpc.call(Rpc.crm.getTenant, { tenantId }) };
-    this.tenants.set(tenantId, entry);
-    entry.tenant.catch(() => {
-      if (this.tenants.get(tenantId) === entry) this.tenants.delete(tenantId);
-    });
-    return entry.tenant;
+  tenant(tenantId: string): Promise<TenantView> {
+    return this.tenants.getOrLoad(tenantId, () => this.rpc.call(Rpc.crm.getTenant, { tenantId }));
   }
 
   /** The lead whose phone this is (WhatsApp's `wa_id`, digits only), or null. */

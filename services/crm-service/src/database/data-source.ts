@@ -21,6 +21,7 @@ import { UserPhone1768630000000 } from './migrations/1768630000000-UserPhone';
 import { LeadAdsEmailOnlyLeads1768740000000 } from './migrations/1768740000000-LeadAdsEmailOnlyLeads';
 import { Sessions1768900000000 } from './migrations/1768900000000-Sessions';
 import { RetentionSchedule1768900000100 } from './migrations/1768900000100-RetentionSchedule';
+import { SessionLastSeen1768900000120 } from './migrations/1768900000120-SessionLastSeen';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -52,6 +53,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadAdsEmailOnlyLeads1768740000000,
       Sessions1768900000000,
       RetentionSchedule1768900000100,
+      SessionLastSeen1768900000120,
     ],
     applicationName: 'crm-service',
   });

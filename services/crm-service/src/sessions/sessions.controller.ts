@@ -1,6 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CreateSessionRequest, RevokeSessionsRequest, Rpc, type RpcReply } from '@crm/contracts';
+import {
+  CreateSessionRequest,
+  GetUserRequest,
+  RevokeSessionsRequest,
+  Rpc,
+  type RpcReply,
+} from '@crm/contracts';
 import { SessionsService } from './sessions.service';
 
 @Controller()
@@ -10,6 +16,11 @@ export class SessionsController {
   @MessagePattern(Rpc.crm.createSession)
   create(@Payload() request: CreateSessionRequest): Promise<RpcReply<typeof Rpc.crm.createSession>> {
     return this.sessions.create(request.tenantId, request.userId, request.ttlSeconds, request.userAgent);
+  }
+
+  @MessagePattern(Rpc.crm.listSessions)
+  list(@Payload() request: GetUserRequest): Promise<RpcReply<typeof Rpc.crm.listSessions>> {
+    return this.sessions.list(request.tenantId, request.userId);
   }
 
   @MessagePattern(Rpc.crm.revokeSessions)

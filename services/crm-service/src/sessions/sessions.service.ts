@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CreatedSession, RevokedSessions } from '@crm/contracts';
+import type { CreatedSession, RevokedSessions, SessionView } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
 import { SessionStore } from './session-store';
 
@@ -25,6 +25,10 @@ export class SessionsService {
       this.sessions.insert(db, tenantId, userId, ttlSeconds, userAgent ?? null),
     );
     return { sessionId: row.id, expiresAt: row.expires_at.toISOString() };
+  }
+
+  list(tenantId: string, userId: string): Promise<SessionView[]> {
+    return this.db.withTenant(tenantId, (db) => this.sessions.listLive(db, tenantId, userId));
   }
 
   async revoke(

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import type { Client } from 'pg';
 import type { ServiceHandle } from '@crm/testing';
+import type { ActiveSession } from '@crm/contracts';
 import { LOGIN_LIMITS } from '../auth/login-limiter';
 import { USER_ACCESS_TTL_MS } from '../auth/user-access';
 import {
@@ -52,10 +53,16 @@ describe('gateway: server-side sessions and the shared login limiter (real crm-s
     r.set('Origin', gateway.config.PUBLIC_URL).set('Sec-Fetch-Site', 'same-origin');
 
   /** Sign in on `gateway`; answers the `crm_session=…` cookie (usable on either replica: one SESSION_SECRET). */
-  async function login(gateway: TestGateway, email: string, password = TEST_PASSWORD): Promise<string> {
+  async function login(
+    gateway: TestGateway,
+    email: string,
+    password = TEST_PASSWORD,
+    userAgent = 'supertest',
+  ): Promise<string> {
     const response = await request(gateway.server)
       .post('/crm/auth/login')
       .set('X-Forwarded-For', `${net()}.1`)
+      .set('User-Agent', userAgent)
       .send({ email, password })
       .expect(200);
     const setCookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
@@ -146,6 +153,68 @@ describe('gateway: server-side sessions and the shared login limiter (real crm-s
         .send({ active: true }),
     ).expect(200);
     await me(first, professional).expect(401);
+  });
+
+  describe('active sessions: GET /crm/auth/sessions and DELETE /crm/auth/sessions/:id', () => {
+    const LAPTOP =
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 Chrome/126.0 Safari/537.36';
+    const PHONE =
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36';
+    /** The server-side session id (`sid`) of a cookie. */
+    const sid = (cookie: string) =>
+      (new JwtService({}).decode(cookie.replace('crm_session=', '')) as { sid: string }).sid;
+    const list = async (gateway: TestGateway, cookie: string) =>
+      (await request(gateway.server).get('/crm/auth/sessions').set('Cookie', cookie).expect(200))
+        .body as ActiveSession[];
+    const revoke = (gateway: TestGateway, cookie: string, id: string) =>
+      sameOrigin(gateway, request(gateway.server).delete(`/crm/auth/sessions/${id}`).set('Cookie', cookie));
+
+    it("lists only the caller's own live sessions, marks the current one, and revokes one (within 5 s)", async () => {
+      const own = await seedTenant(db, 'Sesiones propias');
+      const other = await seedTenant(db, 'Sesiones ajenas');
+      const laptop = await login(first, own.users.closer.email, TEST_PASSWORD, LAPTOP);
+      const phone = await login(first, own.users.closer.email, TEST_PASSWORD, PHONE);
+      const colleague = await login(first, own.users.ceo.email);
+      const stranger = await login(first, other.users.closer.email);
+
+      const sessions = await list(first, laptop);
+      expect(sessions.map((s) => s.id).sort()).toEqual([sid(laptop), sid(phone)].sort());
+      const current = sessions.find((s) => s.current)!;
+      expect(sessions.filter((s) => s.current)).toHaveLength(1);
+      expect(current).toMatchObject({ id: sid(laptop), userAgent: LAPTOP });
+      // The request that listed was checked: its session was seen now.
+      expect(Date.parse(current.lastSeenAt!)).toBeGreaterThan(Date.now() - 60_000);
+      expect(Date.parse(current.expiresAt)).toBeGreaterThan(Date.parse(current.createdAt));
+      expect(sessions.find((s) => s.id === sid(phone))).toMatchObject({ current: false, userAgent: PHONE });
+      // Another tenant's user sees only their own.
+      expect((await list(first, stranger)).map((s) => s.id)).toEqual([sid(stranger)]);
+
+      await me(first, phone).expect(200);
+      await me(second, phone).expect(200); // cached as live on the replica that will not make the change
+      await revoke(first, laptop, sid(phone)).expect(204);
+      await me(first, phone).expect(401);
+      expect(await msUntilRefused(second, phone)).toBeLessThanOrEqual(USER_ACCESS_TTL_MS + 500);
+      await me(first, laptop).expect(200);
+      expect((await list(first, laptop)).map((s) => s.id)).toEqual([sid(laptop)]);
+
+      // Someone else's session, of this tenant or another, is not found and stays live; so is an ended one.
+      for (const id of [sid(colleague), sid(stranger), sid(phone)]) {
+        const refused = await revoke(first, laptop, id).expect(404);
+        expect(refused.body).toMatchObject({ code: 'NOT_FOUND' });
+      }
+      await me(first, colleague).expect(200);
+      await me(first, stranger).expect(200);
+      await revoke(first, laptop, 'not-a-session').expect(400);
+      await request(first.server).get('/crm/auth/sessions').expect(401);
+    });
+
+    it('ending the current session clears its cookie', async () => {
+      const cookie = await login(first, tenant.users.closer.email);
+      const ended = await revoke(first, cookie, sid(cookie)).expect(204);
+      const setCookie = ([] as string[]).concat(ended.headers['set-cookie'] ?? []);
+      expect(setCookie.find((c) => c.startsWith('crm_session='))).toMatch(/crm_session=;/);
+      await me(first, cookie).expect(401);
+    });
   });
 
   it('refuses a session JWT without a server-side session id (issued before sessions)', async () => {

@@ -183,6 +183,8 @@ describe('tenant isolation: every route of the OpenAPI document called as anothe
       .send({ day: '2026-01-01', from: 'USD', to: 'MXN', rate: 18.1 })
       .expect(200);
     ids.fxRate = fx.body.id;
+    const sessions = await agentA.get('/crm/auth/sessions').expect(200);
+    ids.session = (sessions.body as { id: string; current: boolean }[]).find((s) => s.current)!.id;
     ids.tenant = tenantA.tenantId;
     for (const role of ['ceo', 'professional', 'setter', 'closer'] as const)
       ids[role] = tenantA.users[role].id;
@@ -208,6 +210,7 @@ describe('tenant isolation: every route of the OpenAPI document called as anothe
       users: ids.user,
       rules: ids.rule,
       'fx-rates': ids.fxRate,
+      sessions: ids.session,
     };
     return byCollection[collection] ?? randomUUID();
   }
@@ -341,6 +344,7 @@ describe('tenant isolation: every route of the OpenAPI document called as anothe
       ids.opportunity,
     );
     expect((await agentA.get('/crm/clients').expect(200)).text).toContain(ids.saleLead);
+    expect((await agentA.get('/crm/auth/sessions').expect(200)).text).toContain(ids.session);
     await agentB.get(`/crm/leads/${ids.lead}`).expect(404);
 
     // Row-level security: the app role with B's tenant set sees none of A's rows in any tenant table.

@@ -1,4 +1,16 @@
-import { Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBody,
   ApiCookieAuth,
@@ -8,7 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DomainError, Rpc, type SessionUser } from '@crm/contracts';
+import { DomainError, Rpc, type ActiveSession, type SessionUser } from '@crm/contracts';
 import { RpcClient } from '@crm/nest-common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ValidBody } from '../http/validated-body';
@@ -19,6 +31,8 @@ import { LoginBody, SignupBody } from './login.dto';
 import type { SessionContext } from './session';
 import { SessionService } from './session.service';
 import { UserAccessCache } from './user-access';
+
+const uuid = new ParseUUIDPipe();
 
 @ApiTags('auth')
 @Controller('crm/auth')
@@ -114,6 +128,44 @@ export class AuthController {
     await this.rpc.call(Rpc.crm.revokeSessions, { tenantId: session.tenantId, userId: session.userId });
     this.access.forget(session.tenantId, session.userId);
     this.sessions.clear(response);
+  }
+
+  @Get('sessions')
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary:
+      "The caller's live sessions (most recently used first), the one of this request marked `current`",
+  })
+  @ApiOkResponse({ description: 'ActiveSession[]' })
+  async listSessions(@Session() session: SessionContext): Promise<ActiveSession[]> {
+    const sessions = await this.rpc.call(Rpc.crm.listSessions, {
+      tenantId: session.tenantId,
+      userId: session.userId,
+    });
+    return sessions.map((s) => ({ ...s, current: s.id === session.sessionId }));
+  }
+
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary:
+      "Sign out one of the caller's own sessions (404 for any other id); every replica refuses it within 5 s. " +
+      "Ending this request's own session also clears its cookie.",
+  })
+  async revokeSession(
+    @Session() session: SessionContext,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    const { revoked } = await this.rpc.call(Rpc.crm.revokeSessions, {
+      tenantId: session.tenantId,
+      userId: session.userId,
+      sessionId: id,
+    });
+    if (revoked === 0) throw new DomainError('NOT_FOUND', 'session not found');
+    this.access.forget(session.tenantId, session.userId);
+    if (id === session.sessionId) this.sessions.clear(response);
   }
 
   @Get('me')

@@ -13,7 +13,7 @@ import {
   type StatsReport,
   type StatsRequest,
 } from '@crm/contracts';
-import { RpcClient, TenantDatabase } from '@crm/nest-common';
+import { RpcClient, TenantDatabase, TtlCache } from '@crm/nest-common';
 import { ReadModelBuilder } from '../read-model/read-model.builder';
 import { ReadModelService } from '../read-model/read-model.service';
 import { buildReport } from './report-builder';
@@ -26,6 +26,8 @@ import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings
 const SNAPSHOT_FALLBACK_CODES = new Set(['META_RATE_LIMITED', 'META_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
 /** Insights answers kept in memory (one per tenant and range; ~1,000 ads is ~0.5 MB). */
 const HELD_INSIGHTS = 100;
+/** Snapshot keys remembered as stored (so a warm report does not store its snapshot again). */
+const SNAPSHOTTED_KEYS = 1000;
 
 type InsightsOutcome =
   | { kind: 'ok'; result: AdInsightsResult }
@@ -46,9 +48,15 @@ type InsightsOutcome =
 export class ReportingService {
   private readonly logger = new Logger(ReportingService.name);
   /** Snapshot key → the insights `fetchedAt` last stored: a warm report does not rewrite its snapshot. */
-  private readonly snapshotted = new Map<string, string>();
+  private readonly snapshotted = new TtlCache<string, string>({
+    ttlMs: Number.POSITIVE_INFINITY,
+    maxEntries: SNAPSHOTTED_KEYS,
+  });
   /** (tenant, since, until) → the last full, non-stale insights answer of that range (`meta.insights.ads.if-changed`). */
-  private readonly heldInsights = new Map<string, AdInsightsResult>();
+  private readonly heldInsights = new TtlCache<string, AdInsightsResult>({
+    ttlMs: Number.POSITIVE_INFINITY,
+    maxEntries: HELD_INSIGHTS,
+  });
 
   constructor(
     private readonly rpc: RpcClient,
@@ -176,12 +184,9 @@ export class ReportingService {
             { tenantId, since, until },
             this.settings.insightsTimeoutMs,
           );
-      if ('notModified' in answer) {
-        this.holdInsights(key, held!);
-        return { kind: 'ok', result: held! };
-      }
+      if ('notModified' in answer) return { kind: 'ok', result: held! };
       if (answer.stale) this.heldInsights.delete(key);
-      else this.holdInsights(key, answer);
+      else this.heldInsights.set(key, answer);
       return { kind: 'ok', result: answer };
     } catch (error) {
       this.heldInsights.delete(key);
@@ -190,15 +195,6 @@ export class ReportingService {
       if (error.code === 'META_TOKEN_EXPIRED') return { kind: 'not_connected', connection: 'expired' };
       if (SNAPSHOT_FALLBACK_CODES.has(error.code)) return { kind: 'failed', error };
       throw error;
-    }
-  }
-
-  /** Keep `answer` as the range's last one (most recently used last; the oldest goes beyond the bound). */
-  private holdInsights(key: string, answer: AdInsightsResult): void {
-    this.heldInsights.delete(key);
-    this.heldInsights.set(key, answer);
-    if (this.heldInsights.size > HELD_INSIGHTS) {
-      this.heldInsights.delete(this.heldInsights.keys().next().value!);
     }
   }
 
@@ -216,7 +212,6 @@ export class ReportingService {
     const id = JSON.stringify(key);
     if (this.snapshotted.get(id) === meta.fetchedAt) return;
     this.snapshotted.set(id, meta.fetchedAt);
-    if (this.snapshotted.size > 1000) this.snapshotted.delete(this.snapshotted.keys().next().value!);
     this.snapshots.save(key, report, this.settings.now()).catch((error: unknown) => {
       this.snapshotted.delete(id);
       this.logger.warn(`could not store the ${key.kind} snapshot: ${describe(error)}`);
