@@ -41,8 +41,10 @@ export const KEPT_ON_PURPOSE: Readonly<Record<string, string>> = {
   'meta_ads.conversion_settings': 'tenant settings',
   'meta_ads.conversion_events': 'business history (the conversions log)',
   'meta_ads.sends': 'business history: each send to Meta and its idempotency key',
-  'meta_ads.leadgen_backfills': 'business history: a few manual backfills per form, listed in the Marketing Hub',
-  'meta_ads.pending_leadgen': 'a work queue: a row is deleted once its lead is fetched; parked ones wait for a person',
+  'meta_ads.leadgen_backfills':
+    'business history: a few manual backfills per form, listed in the Marketing Hub',
+  'meta_ads.pending_leadgen':
+    'a work queue: a row is deleted once its lead is fetched; parked ones wait for a person',
   'automation.rules': 'tenant settings',
   'automation.protection_settings': 'tenant settings',
   'automation.sends': 'business history (the HSM log)',

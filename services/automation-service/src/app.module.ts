@@ -18,10 +18,7 @@ export type AppModuleConfig = Pick<AutomationConfig, 'DATABASE_URL' | 'NATS_URL'
   Partial<
     Pick<
       AutomationConfig,
-      | 'JETSTREAM_MAX_DELIVER'
-      | 'JETSTREAM_BACKOFF_BASE_MS'
-      | 'JETSTREAM_BACKOFF_MAX_MS'
-      | 'REDIS_URL'
+      'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS' | 'REDIS_URL'
     >
   > &
   AutomationRetentionConfig &

@@ -100,19 +100,25 @@ describe('automation-service retention (real PostgreSQL)', () => {
 
     const ids = async (sql: string): Promise<string[]> =>
       ((await owner.query(sql, [tenantId])) as { id: string }[]).map((row) => row.id).sort();
-    expect(await ids(`SELECT send_id AS id FROM automation.frequency_marks WHERE tenant_id = $1`)).toEqual([newMark]);
+    expect(await ids(`SELECT send_id AS id FROM automation.frequency_marks WHERE tenant_id = $1`)).toEqual([
+      newMark,
+    ]);
     expect(await ids(`SELECT send_id AS id FROM automation.rule_limit_marks WHERE tenant_id = $1`)).toEqual(
       [limitSends.perDaysNew, limitSends.foreverOld].sort(),
     );
     expect(await ids(`SELECT phone AS id FROM automation.contact_windows WHERE tenant_id = $1`)).toEqual([
       '+5215500000002',
     ]);
-    expect(await ids(`SELECT lead_id AS id FROM automation.lead_status_tombstones WHERE tenant_id = $1`)).toEqual([
-      newLead,
-    ]);
+    expect(
+      await ids(`SELECT lead_id AS id FROM automation.lead_status_tombstones WHERE tenant_id = $1`),
+    ).toEqual([newLead]);
   });
 
   it('accounts for every table of the automation schema: purged by a rule or kept on purpose', async () => {
-    expect(await retentionCoverage(owner, 'automation', rules)).toEqual({ uncovered: [], stale: [], both: [] });
+    expect(await retentionCoverage(owner, 'automation', rules)).toEqual({
+      uncovered: [],
+      stale: [],
+      both: [],
+    });
   });
 });

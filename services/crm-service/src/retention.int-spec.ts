@@ -25,9 +25,10 @@ describe('crm-service retention (real PostgreSQL)', () => {
 
   it('deletes imports ended or abandoned more than 30 days ago with their rows; keeps recent and running ones', async () => {
     const tenantId = randomUUID();
-    await owner.query(`INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, 'T', 'MXN', 'UTC')`, [
-      tenantId,
-    ]);
+    await owner.query(
+      `INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, 'T', 'MXN', 'UTC')`,
+      [tenantId],
+    );
     const imports: Record<string, [string, Date | null, Date | null, Date]> = {
       doneOld: ['done', daysAgo(31), null, daysAgo(40)],
       doneRecent: ['done', daysAgo(29), null, daysAgo(40)],
@@ -58,7 +59,11 @@ describe('crm-service retention (real PostgreSQL)', () => {
       `SELECT file_name FROM crm.lead_imports WHERE tenant_id = $1 ORDER BY file_name`,
       [tenantId],
     );
-    expect(left.map((row) => row.file_name)).toEqual(['doneRecent.csv', 'runningOld.csv', 'uploadedRecent.csv']);
+    expect(left.map((row) => row.file_name)).toEqual([
+      'doneRecent.csv',
+      'runningOld.csv',
+      'uploadedRecent.csv',
+    ]);
     const rows: { import_id: string }[] = await owner.query(
       `SELECT import_id FROM crm.lead_import_rows WHERE tenant_id = $1`,
       [tenantId],

@@ -172,7 +172,11 @@ export function durableTablesRetention(
  * must outlive the longest stream `max_age`, since a consumer re-created from the start re-reads the whole stream.
  * Throws (the service refuses to start) when `days` does not.
  */
-export function daysOutlivingStreams(setting: string, days: number, env: NodeJS.ProcessEnv = process.env): number {
+export function daysOutlivingStreams(
+  setting: string,
+  days: number,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   const longestStreamHours = Math.max(...Object.values(streamLimitsFromEnv(env)).map((l) => l.maxAgeHours));
   if (days * 24 <= longestStreamHours)
     throw new Error(
