@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { WithinPagingDepth } from './common';
 import { MAX_PAGE } from './model/common';
 import { ActorRequest } from './opportunities';
 
@@ -14,6 +15,7 @@ export class ListClientsRequest extends ActorRequest {
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE)
+  @WithinPagingDepth()
   page?: number;
 
   @IsOptional()

@@ -1,10 +1,35 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
-import { MAX_PAGE } from './model/common';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGING_ROWS } from './model/common';
 
 export class TenantRequest {
   @IsUUID()
   tenantId!: string;
+}
+
+/**
+ * `page` of an offset list: `page × pageSize` (its default when absent) at most `MAX_PAGING_ROWS`, else a 400 that
+ * says to narrow the filters. Put it on `page` beside `@Max(MAX_PAGE)`.
+ */
+export function WithinPagingDepth(options?: ValidationOptions): PropertyDecorator {
+  const sizeOf = (object: object): number => {
+    const size = (object as { pageSize?: unknown }).pageSize;
+    return typeof size === 'number' && size > 0 ? size : DEFAULT_PAGE_SIZE;
+  };
+  return ValidateBy(
+    {
+      name: 'withinPagingDepth',
+      validator: {
+        validate: (value: unknown, args) =>
+          typeof value !== 'number' || !args || value * sizeOf(args.object) <= MAX_PAGING_ROWS,
+        defaultMessage: (args) =>
+          `page × pageSize may reach at most ${MAX_PAGING_ROWS.toLocaleString('en')} rows ` +
+          `(asked ${String(args?.value)} × ${args ? sizeOf(args.object) : DEFAULT_PAGE_SIZE}): ` +
+          'narrow the filters, or page with `cursor` where the list offers it (leads)',
+      },
+    },
+    options,
+  );
 }
 
 export class PageQuery extends TenantRequest {
@@ -13,6 +38,7 @@ export class PageQuery extends TenantRequest {
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE)
+  @WithinPagingDepth()
   page?: number;
 
   @IsOptional()

@@ -13,7 +13,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { TenantRequest } from './common';
+import { TenantRequest, WithinPagingDepth } from './common';
 import { MAX_PAGE, type IsoInstant } from './model/common';
 import { OPPORTUNITY_STATUSES, SALE_STATUSES, type OpportunityStatus, type SaleStatus } from './model/crm';
 import { CURRENCY_CODES } from './model/currency';
@@ -72,6 +72,7 @@ export class ListOpportunitiesRequest extends OpportunityFilters {
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE)
+  @WithinPagingDepth()
   page?: number;
 
   @IsOptional()
@@ -191,6 +192,7 @@ export class ListSalesRequest extends ActorRequest {
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE)
+  @WithinPagingDepth()
   page?: number;
 
   @IsOptional()

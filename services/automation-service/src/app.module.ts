@@ -1,15 +1,9 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  BaseServiceConfig,
-  MessagingModule,
-  RetentionModule,
-  TenantDatabaseModule,
-  deliveryPolicyOf,
-  durableTablesRetention,
-} from '@crm/nest-common';
+import { MessagingModule, RetentionModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { SERVICE_NAME, type AutomationConfig } from './config';
 import { AUTOMATION_SCHEMA, dataSourceOptions } from './database/data-source';
+import { automationRetentionRules, type AutomationRetentionConfig } from './retention';
 import { ProtectionModule } from './protection/protection.module';
 import { LiveModule } from './live/live.module';
 import { FunnelsModule } from './metrics/funnels.module';
@@ -24,13 +18,10 @@ export type AppModuleConfig = Pick<AutomationConfig, 'DATABASE_URL' | 'NATS_URL'
   Partial<
     Pick<
       AutomationConfig,
-      | 'JETSTREAM_MAX_DELIVER'
-      | 'JETSTREAM_BACKOFF_BASE_MS'
-      | 'JETSTREAM_BACKOFF_MAX_MS'
-      | 'REDIS_URL'
-      | 'RETENTION_DEAD_LETTERS_DAYS'
+      'JETSTREAM_MAX_DELIVER' | 'JETSTREAM_BACKOFF_BASE_MS' | 'JETSTREAM_BACKOFF_MAX_MS' | 'REDIS_URL'
     >
   > &
+  AutomationRetentionConfig &
   Partial<Pick<AutomationConfig, 'SEND_CLAIM_LEASE_MS' | 'SEND_CONCURRENCY' | 'SEND_PAUSE_RECHECK_MS'>>;
 
 @Module({})
@@ -64,14 +55,7 @@ export class AppModule {
           redisUrl: config.REDIS_URL ?? 'redis://127.0.0.1:6379',
         }),
         FunnelsModule,
-        // Only resolved dead letters here; see docs/OPERATIONS.md "Data retention".
-        RetentionModule.forRoot({
-          schema: AUTOMATION_SCHEMA,
-          rules: durableTablesRetention(AUTOMATION_SCHEMA, {
-            deadLetters:
-              config.RETENTION_DEAD_LETTERS_DAYS ?? new BaseServiceConfig().RETENTION_DEAD_LETTERS_DAYS,
-          }),
-        }),
+        RetentionModule.forRoot({ schema: AUTOMATION_SCHEMA, rules: automationRetentionRules(config) }),
       ],
     };
   }

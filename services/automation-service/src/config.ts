@@ -74,6 +74,40 @@ export class AutomationConfig extends BaseServiceConfig {
   @Min(500)
   @Max(3_600_000)
   SEND_PAUSE_RECHECK_MS: number = 30_000;
+
+  /** Days a frequency-cap mark is kept: longer than the longest cap a tenant may set (`capHours` ≤ 720 h). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(31)
+  @Max(3650)
+  RETENTION_FREQUENCY_MARKS_DAYS: number = 31;
+
+  /**
+   * Days a rule-limit mark is kept: longer than the longest `limits.perDays` (365). Marks of a rule whose limit counts
+   * forever (`perDays` null) stay while the rule exists.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(366)
+  @Max(3650)
+  RETENTION_RULE_LIMIT_MARKS_DAYS: number = 366;
+
+  /** Days a contact's customer-service window is kept after it closed (a closed window reads as none). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RETENTION_CONTACT_WINDOWS_DAYS: number = 7;
+
+  /**
+   * Days a lead's status tombstone is kept: it must outlive the longest stream `max_age` (a late `lead.created` cannot
+   * arrive after that) — checked at start-up.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(3650)
+  RETENTION_TOMBSTONES_DAYS: number = 45;
 }
 
 export type SchedulerSettings = Pick<AutomationConfig, 'SCHEDULER_POLL_MS'> &

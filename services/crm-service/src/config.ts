@@ -30,4 +30,14 @@ export class CrmConfig extends BaseServiceConfig {
   @Min(1)
   @Max(3650)
   RETENTION_SESSIONS_DAYS: number = 30;
+
+  /**
+   * Days a lead import is kept after it ended (done or failed) or, never started, after it was uploaded; its rows and
+   * rejects (the file's cells) go with it. The leads it created stay.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RETENTION_LEAD_IMPORTS_DAYS: number = 30;
 }

@@ -1,4 +1,4 @@
-import { durableTablesRetention, streamLimitsFromEnv, type RetentionRule } from '@crm/nest-common';
+import { daysOutlivingStreams, durableTablesRetention, type RetentionRule } from '@crm/nest-common';
 import { CrmConfig } from './config';
 
 export type CrmRetentionConfig = Partial<
@@ -8,6 +8,7 @@ export type CrmRetentionConfig = Partial<
     | 'RETENTION_DEAD_LETTERS_DAYS'
     | 'RETENTION_PROCESSED_EVENTS_DAYS'
     | 'RETENTION_SESSIONS_DAYS'
+    | 'RETENTION_LEAD_IMPORTS_DAYS'
   >
 >;
 
@@ -20,13 +21,11 @@ export function crmRetentionRules(
   env: NodeJS.ProcessEnv = process.env,
 ): RetentionRule[] {
   const defaults = new CrmConfig();
-  const processedDays = config.RETENTION_PROCESSED_EVENTS_DAYS ?? defaults.RETENTION_PROCESSED_EVENTS_DAYS;
-  const longestStreamHours = Math.max(...Object.values(streamLimitsFromEnv(env)).map((l) => l.maxAgeHours));
-  if (processedDays * 24 <= longestStreamHours)
-    throw new Error(
-      `RETENTION_PROCESSED_EVENTS_DAYS (${processedDays}) must be longer than the longest JetStream max age ` +
-        `(${longestStreamHours} h), or redelivered events would be applied twice`,
-    );
+  const processedDays = daysOutlivingStreams(
+    'RETENTION_PROCESSED_EVENTS_DAYS',
+    config.RETENTION_PROCESSED_EVENTS_DAYS ?? defaults.RETENTION_PROCESSED_EVENTS_DAYS,
+    env,
+  );
   return [
     ...durableTablesRetention('crm', {
       outbox: config.RETENTION_OUTBOX_DAYS ?? defaults.RETENTION_OUTBOX_DAYS,
@@ -38,6 +37,14 @@ export function crmRetentionRules(
       table: 'crm.sessions',
       expired: 'LEAST(expires_at, COALESCE(revoked_at, expires_at)) < $1',
       days: config.RETENTION_SESSIONS_DAYS ?? defaults.RETENTION_SESSIONS_DAYS,
+    },
+    // Imports that ended (done, or parked = failed) or were never started: their rows and rejects (the file's
+    // cells, contacts' names and phones) go with them (ON DELETE CASCADE). The leads they created stay.
+    {
+      table: 'crm.lead_imports',
+      expired: `(status = 'done' AND finished_at < $1) OR parked_at < $1
+                OR (status IN ('receiving', 'uploaded') AND created_at < $1)`,
+      days: config.RETENTION_LEAD_IMPORTS_DAYS ?? defaults.RETENTION_LEAD_IMPORTS_DAYS,
     },
   ];
 }

@@ -1,18 +1,12 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  BaseServiceConfig,
-  MessagingModule,
-  RetentionModule,
-  TenantDatabaseModule,
-  deliveryPolicyOf,
-  durableTablesRetention,
-} from '@crm/nest-common';
+import { MessagingModule, RetentionModule, TenantDatabaseModule, deliveryPolicyOf } from '@crm/nest-common';
 import { SERVICE_NAME, type MarketingConfig } from './config';
 import { MARKETING_SCHEMA, dataSourceOptions } from './database/data-source';
 import { FxRatesModule } from './fx-rates/fx-rates.module';
 import type { ReadModelSettings } from './read-model/read-model.settings';
 import { ReportingModule } from './reporting/reporting.module';
+import { marketingRetentionRules } from './retention';
 
 export type AppModuleConfig = Pick<
   MarketingConfig,
@@ -67,14 +61,7 @@ export class AppModule {
           readModelSettingsOf(config),
         ),
         FxRatesModule,
-        // Only resolved dead letters here; see docs/OPERATIONS.md "Data retention".
-        RetentionModule.forRoot({
-          schema: MARKETING_SCHEMA,
-          rules: durableTablesRetention(MARKETING_SCHEMA, {
-            deadLetters:
-              config.RETENTION_DEAD_LETTERS_DAYS ?? new BaseServiceConfig().RETENTION_DEAD_LETTERS_DAYS,
-          }),
-        }),
+        RetentionModule.forRoot({ schema: MARKETING_SCHEMA, rules: marketingRetentionRules(config) }),
       ],
     };
   }

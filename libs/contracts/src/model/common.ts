@@ -1,5 +1,12 @@
-/** Deepest page a list may ask for: keeps OFFSET arithmetic far inside PostgreSQL's bigint. */
-export const MAX_PAGE = 100_000;
+/**
+ * How deep an offset list may go: `page × pageSize` at most this many rows. Deeper, every request reads and throws
+ * away all the rows before its page; a person narrows the filters instead (the leads list also pages by cursor).
+ */
+export const MAX_PAGING_ROWS = 10_000;
+/** Deepest page a list may ask for (at `pageSize` 1); `MAX_PAGING_ROWS` bounds `page × pageSize`. */
+export const MAX_PAGE = MAX_PAGING_ROWS;
+/** The page size of an offset list that does not say one. */
+export const DEFAULT_PAGE_SIZE = 25;
 
 export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
 

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { TenantDatabase } from '../database';
+import { streamLimitsFromEnv } from '../jetstream';
 import { metricsRegistry } from '../metrics';
 import { PeriodicClaim } from './periodic-claim';
 
@@ -164,4 +165,23 @@ export function durableTablesRetention(
       days: days.deadLetters,
     },
   ];
+}
+
+/**
+ * Days a key that guards against a re-read stream message (a processed-event key, a status tombstone) is kept: it
+ * must outlive the longest stream `max_age`, since a consumer re-created from the start re-reads the whole stream.
+ * Throws (the service refuses to start) when `days` does not.
+ */
+export function daysOutlivingStreams(
+  setting: string,
+  days: number,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const longestStreamHours = Math.max(...Object.values(streamLimitsFromEnv(env)).map((l) => l.maxAgeHours));
+  if (days * 24 <= longestStreamHours)
+    throw new Error(
+      `${setting} (${days}) must be longer than the longest JetStream max age ` +
+        `(${longestStreamHours} h), or redelivered events would be applied twice`,
+    );
+  return days;
 }

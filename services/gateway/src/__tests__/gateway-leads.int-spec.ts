@@ -207,6 +207,13 @@ describe('gateway: leads a team works (PATCH, visibility per role, list query)',
       const bad = await agent.get('/crm/leads').query(query).expect(400);
       expect(bad.body.code).toBe('VALIDATION');
     }
+    // Too deep for offset paging (page × pageSize over 10,000 rows): a 400 that points to the cursor.
+    const deep = await agent.get('/crm/leads').query({ page: 101, pageSize: 100 }).expect(400);
+    expect(deep.body).toMatchObject({ statusCode: 400, code: 'VALIDATION' });
+    expect(deep.body.message).toContain(
+      'page × pageSize may reach at most 10,000 rows (asked 101 × 100): narrow the filters, or page with `cursor` where the list offers it (leads)',
+    );
+    await agent.get('/crm/leads').query({ page: 100, pageSize: 100 }).expect(200);
   });
 
   it('gives a lead a setter types in to that setter; a ceo’s goes to the setters’ rotation', async () => {
