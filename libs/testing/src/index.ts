@@ -3,3 +3,6 @@ export * from './rpc-test-client';
 export * from './assertions';
 export * from './meta-connection';
 export * from './webhook-fuzz';
+export * from './crm-seed';
+export * from './load-driver';
+export * from './load-stack';
