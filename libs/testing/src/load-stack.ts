@@ -131,7 +131,14 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
   const db = new Client({ connectionString: options.ownerUrl });
   await db.connect();
   const rpc = new RpcTestClient(options.natsUrl);
+  let connectedTenant: string | undefined;
   const stop = async () => {
+    // A sandbox number belongs to one tenant at a time: free it for the next tenant on this database.
+    if (connectedTenant) {
+      const client = new RpcTestClient(options.natsUrl);
+      await client.call(Rpc.meta.disconnect, { tenantId: connectedTenant }).catch(() => undefined);
+      await client.close();
+    }
     await Promise.allSettled([...services].reverse().map((service) => service.stop()));
   };
   try {
@@ -232,6 +239,7 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
     );
     services.push(...started);
 
+    connectedTenant = tenantId;
     await timed('connect the tenant to the sandbox (catalogue sync)', () =>
       connectTenantToSandbox(rpc, sandboxUrl, tenantId, dataset.ids),
     );
