@@ -1,6 +1,6 @@
 /**
  * Benchmark: the CRM a team works all day, over one tenant with LEADS leads (default 1,000,000; `BENCH_LEADS` to
- * change), LEADS/5 opportunities (5,000 pending at 1M) and 70,000 sales at 1M, seeded once (bench/crm-seed.ts),
+ * change), LEADS/5 opportunities (5,000 pending at 1M) and 70,000 sales at 1M, seeded once (libs/testing/src/crm-seed.ts),
  * through the real crm-service (app role `crm_app`, row-level security forced) over real NATS:
  * - `crm.leads.list`: first page, each single filter, search by name fragment, phone and email
  *   (targets: p95 ≤ 50 ms; search p95 ≤ 100 ms);
@@ -22,8 +22,9 @@ import {
   freePort,
   startNatsServer,
   startServiceProcess,
+  seedCrmTenant,
+  type SeededTenant,
 } from '@crm/testing';
-import { seedCrmTenant, type SeededTenant } from './crm-seed';
 import { report, runConcurrently, summarise } from './support';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);

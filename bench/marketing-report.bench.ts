@@ -1,7 +1,7 @@
 /**
  * Benchmark: the Marketing Hub report (`marketing.report`, one per view) over one tenant with LEADS leads (default
  * 1,000,000; `BENCH_LEADS` to change; half from Meta over 50 campaigns × 20 ads), LEADS/5 opportunities and 70,000
- * sales at 1M (bench/crm-seed.ts; 10% of them in USD, converted with one dated USD→MXN rate), through the real
+ * sales at 1M (libs/testing/src/crm-seed.ts; 10% of them in USD, converted with one dated USD→MXN rate), through the real
  * crm-service, meta-ads-service and marketing-service processes over real NATS, with the Meta sandbox answering every
  * Graph call after 300 ms (`SANDBOX_LATENCY_MS`).
  * - The read model is filled by the rebuild command (`npm run rebuild:marketing`, timed).
@@ -15,7 +15,6 @@
  *
  * Run: npm run bench:report   (node -r @swc-node/register bench/marketing-report.bench.ts)
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -30,8 +29,10 @@ import {
   startNatsServer,
   startServiceProcess,
   type ServiceHandle,
+  rebuildMarketingReadModel,
+  seedCrmTenant,
+  timed,
 } from '@crm/testing';
-import { seedCrmTenant, timed } from './crm-seed';
 import { rawReportFacts } from './report-baseline';
 import { report, runConcurrently, summarise, type LatencySummary } from './support';
 
@@ -62,23 +63,6 @@ function table(phase: string): void {
   process.stdout.write(
     `\n${phase}\n| benchmark | calls | p50 ms | p95 ms | p99 ms | target | result | notes |\n|---|---|---|---|---|---|---|---|`,
   );
-}
-
-/** `npm run rebuild:marketing -- <tenantId>` as a child process; resolves when it exits 0. */
-function rebuild(tenantId: string, env: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', join(REPO_ROOT, 'services/marketing-service/src/rebuild.ts'), tenantId],
-      { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`rebuild exited ${code}\n${output}`)),
-    );
-  });
 }
 
 async function main(): Promise<void> {
@@ -144,7 +128,7 @@ async function main(): Promise<void> {
     });
 
     const rebuildSeconds = await timed('rebuild the read model (npm run rebuild:marketing)', async () => {
-      process.stdout.write(await rebuild(tenantId, common));
+      process.stdout.write(await rebuildMarketingReadModel(tenantId, common));
     });
     // As autovacuum would after a rebuild (it is off on some test machines): the read model's tables with statistics.
     await timed('analyze the read model', () =>

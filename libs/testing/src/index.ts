@@ -4,3 +4,6 @@ export * from './assertions';
 export * from './meta-connection';
 export * from './webhook-fuzz';
 export * from './retention-coverage';
+export * from './crm-seed';
+export * from './load-driver';
+export * from './load-stack';

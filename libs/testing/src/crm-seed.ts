@@ -1,5 +1,5 @@
 /**
- * One tenant for the CRM benchmarks, seeded once and shared by every row of bench/crm-core.bench.ts: LEADS leads,
+ * One tenant for the CRM benchmarks (bench/crm-core, marketing-report and load), seeded once: LEADS leads,
  * one opportunity for every fifth lead (5,000 pending, 70,000 won, the rest lost) and one sale for each won
  * opportunity (every 20th refunded). All in `INSERT … SELECT generate_series` statements as the database owner; the
  * lead table's secondary indexes are dropped first and rebuilt after (one sort per index instead of a million index
