@@ -55,13 +55,17 @@ export async function seedCrmTenant(db: Client, tenantId: string, size: SeedSize
     );
   }
 
-  const indexes: { indexname: string; indexdef: string }[] = (
-    await db.query(
-      `SELECT i.indexname, i.indexdef FROM pg_indexes i
+  // Only for a big seed: a small one (the test command's) leaves the shared test database's indexes alone.
+  const indexes: { indexname: string; indexdef: string }[] =
+    size.leads < 50_000
+      ? []
+      : (
+          await db.query(
+            `SELECT i.indexname, i.indexdef FROM pg_indexes i
         WHERE i.schemaname = 'crm' AND i.tablename IN ('leads', 'lead_search')
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
-    )
-  ).rows;
+          )
+        ).rows;
   for (const index of indexes) await db.query(`DROP INDEX crm.${index.indexname}`);
   await timed(`insert ${size.leads.toLocaleString('en')} leads (and their search rows)`, () =>
     db.query(
