@@ -1,13 +1,14 @@
-import type {
-  ConnectionStatus,
-  FunnelMetrics,
-  LeadDetail,
-  LeadView,
-  MarketingReport,
-  Page,
-  ProtectionSettingsView,
-  ReportMetrics,
-  StatsReport,
+import {
+  LIST_TOTAL_CAP,
+  type ConnectionStatus,
+  type FunnelMetrics,
+  type LeadDetail,
+  type LeadView,
+  type MarketingReport,
+  type Page,
+  type ProtectionSettingsView,
+  type ReportMetrics,
+  type StatsReport,
 } from '@crm/contracts/browser';
 
 /** 10:23 in Mexico City. */
@@ -65,8 +66,15 @@ export function leadDetail(overrides: Partial<LeadDetail> = {}): LeadDetail {
   };
 }
 
+/** A page of a list; a `total` past `LIST_TOTAL_CAP` comes back capped, as the API counts. */
 export function page<T>(items: T[], total = items.length, pageNumber = 1, pageSize = 20): Page<T> {
-  return { items, total, page: pageNumber, pageSize };
+  return {
+    items,
+    total: Math.min(total, LIST_TOTAL_CAP),
+    totalCapped: total > LIST_TOTAL_CAP,
+    page: pageNumber,
+    pageSize,
+  };
 }
 
 /** A tenant without Meta. */

@@ -1,4 +1,5 @@
 export * from './bootstrap';
+export * from './capped-count';
 export * from './config';
 export * from './crypto';
 export * from './database';

@@ -15,6 +15,7 @@ import { ExpandIcon } from '../../components/icons';
 import { SkeletonTable } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters, type Formatters } from '../../lib/format';
+import { usePagingText } from '../../lib/paging-text';
 import { automationKeys, useAutomationLogs } from './automation-api';
 import { describeHistoryDetail } from './history-detail';
 import { applyLiveEvent, sortHistory, useLiveSends, type LiveState } from './live-sends';
@@ -70,6 +71,7 @@ type LogRule = { key: string; label: string };
 export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
   const { t } = useTranslation();
   const format = useFormatters();
+  const paging = usePagingText();
   const labels = useCodeLabels();
   const historyText = useHistoryDetailText(format);
   const queryClient = useQueryClient();
@@ -410,10 +412,11 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
             className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
           >
             <p>
-              {t('pagination.summary', {
-                from: format.integer(page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1),
-                to: format.integer(Math.min(page.total, page.page * page.pageSize)),
-                total: format.integer(page.total),
+              {paging.summary({
+                from: page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1,
+                to: Math.min(page.total, page.page * page.pageSize),
+                total: page.total,
+                capped: page.totalCapped,
               })}
             </p>
             <div className="flex items-center gap-2">
@@ -426,10 +429,7 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                 {t('pagination.previous')}
               </button>
               <span className="tabular-nums">
-                {t('pagination.page', {
-                  page: format.integer(page.page),
-                  pages: format.integer(totalPages),
-                })}
+                {paging.position({ page: page.page, pages: totalPages, capped: page.totalCapped })}
               </span>
               <button
                 type="button"

@@ -1,11 +1,12 @@
-import type {
-  AutomationFunnel,
-  AutomationLogView,
-  AutomationMetricsV2,
-  AutomationRuleView,
-  LeadView,
-  TemplateDetailView,
-  TriggerPreview,
+import {
+  LIST_TOTAL_CAP,
+  type AutomationFunnel,
+  type AutomationLogView,
+  type AutomationMetricsV2,
+  type AutomationRuleView,
+  type LeadView,
+  type TemplateDetailView,
+  type TriggerPreview,
 } from '@crm/contracts/browser';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -558,6 +559,13 @@ describe('live log', () => {
     expect(reason).toHaveTextContent('El número no puede recibir el mensaje.');
     expect(reason).toHaveAttribute('title', 'Message undeliverable');
     expect(screen.getByTestId('log-error-send-2')).toHaveTextContent('something new');
+  });
+
+  it('says "more than 10,000" when the log’s count stops at its cap', async () => {
+    stubFetch({ 'GET /crm/marketing/automation-logs': page([logEntry()], LIST_TOTAL_CAP + 1, 1, 25) });
+    renderWithApp(<AutomationLog />);
+    expect(await screen.findByText('Mostrando 1–25 de más de 10,000')).toBeInTheDocument();
+    expect(screen.getByText('Página 1 de más de 400')).toBeInTheDocument();
   });
 
   it('says there are no sends yet', async () => {

@@ -1,4 +1,5 @@
 import {
+  LIST_TOTAL_CAP,
   sendHistory,
   type AutomationLiveEvent,
   type AutomationLogView,
@@ -34,8 +35,8 @@ function log(overrides: Partial<AutomationLogView> = {}): AutomationLogView {
   };
 }
 
-function pageOf(items: AutomationLogView[], total: number): Page<AutomationLogView> {
-  return { items, total, page: 1, pageSize: 25 };
+function pageOf(items: AutomationLogView[], total: number, totalCapped = false): Page<AutomationLogView> {
+  return { items, total, totalCapped, page: 1, pageSize: 25 };
 }
 
 function event(overrides: Partial<AutomationLiveEvent> = {}): AutomationLiveEvent {
@@ -78,6 +79,16 @@ describe('applyLiveEvent: the total counts the sends that match the filters', ()
     const again = applyLiveEvent(first.page, ALL, event(), new Set(['send-9']), MEXICO);
     expect(again.page.total).toBe(2);
     expect(again.refetch).toBe(false);
+  });
+
+  it('leaves a capped count ("more than 10,000") as it is, and still reads the page again', () => {
+    const capped = pageOf([log()], LIST_TOTAL_CAP, true);
+    const change = applyLiveEvent(capped, ALL, event(), NONE, MEXICO);
+    expect([change.page.total, change.page.totalCapped, change.refetch]).toEqual([
+      LIST_TOTAL_CAP,
+      true,
+      true,
+    ]);
   });
 
   it('changes nothing for a new send the filters hide (rule, status or day)', () => {

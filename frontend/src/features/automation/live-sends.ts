@@ -124,6 +124,11 @@ export type LivePageChange = {
   countedNew?: string;
 };
 
+/** The page with `delta` more sends counted; a capped count ("more than 10,000") stays as it is. */
+function recounted(page: Page<AutomationLogView>, delta: number): Page<AutomationLogView> {
+  return page.totalCapped ? page : { ...page, total: Math.max(0, page.total + delta) };
+}
+
 /**
  * Applies a live event to a page read with `filters`, keeping `total` the number of sends that match them:
  * - a send on the page: the transition is applied in place; the total moves only when it takes the send out of the
@@ -149,14 +154,14 @@ export function applyLiveEvent(
       Number(matchesLogFilters(after, filters, timeZone)) -
       Number(matchesLogFilters(before, filters, timeZone));
     const items = page.items.map((item, i) => (i === index ? after : item));
-    return { page: { ...page, items, total: Math.max(0, page.total + delta) }, refetch: false };
+    return { page: { ...recounted(page, delta), items }, refetch: false };
   }
   const dueAt = newSendDueAt(event);
   if (dueAt !== null) {
     if (counted.has(event.sendId)) return { page, refetch: false };
     const sent = { status: event.status, ruleKey: event.ruleKey, sentAt: null, scheduledFor: dueAt };
     if (!matchesLogFilters(sent, filters, timeZone)) return { page, refetch: false };
-    return { page: { ...page, total: page.total + 1 }, refetch: true, countedNew: event.sendId };
+    return { page: recounted(page, 1), refetch: true, countedNew: event.sendId };
   }
   if (filters.ruleKey && filters.ruleKey !== event.ruleKey) return { page, refetch: false };
   return { page, refetch: true };

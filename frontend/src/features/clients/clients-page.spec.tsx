@@ -1,4 +1,4 @@
-import type { ClientView } from '@crm/contracts/browser';
+import { LIST_TOTAL_CAP, type ClientView } from '@crm/contracts/browser';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { apiError, json, pending, stubFetch, type StubRequest } from '../../test/fetch-stub';
@@ -73,6 +73,20 @@ describe('ClientsPage', () => {
     expect(within(row).getByText('3')).toBeInTheDocument();
     expect(within(row).getByText('26 nov 2026, 10:23')).toBeInTheDocument();
     expect(within(screen.getByTestId('client-row-lead-2')).getByText('Sin asignar')).toBeInTheDocument();
+  });
+
+  it('says "more than 10,000" when the count stops at its cap, and still pages on', async () => {
+    const api = stubFetch({
+      'GET /crm/auth/me': sessionUser('ceo'),
+      'GET /crm/clients': (request: StubRequest) =>
+        json(page([client()], LIST_TOTAL_CAP + 1, Number(request.query.get('page')), 25)),
+    });
+    const { user } = renderClients();
+    expect(await screen.findByText('Mostrando 1–1 de más de 10,000')).toBeInTheDocument();
+    expect(screen.getByText('Página 1 de más de 400')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Siguiente' }));
+    expect(await screen.findByText('Página 2 de más de 400')).toBeInTheDocument();
+    expect(api.calls('GET /crm/clients').at(-1)!.query.get('page')).toBe('2');
   });
 
   it('searches by name from page 1 and says when nothing matches', async () => {

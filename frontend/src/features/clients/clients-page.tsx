@@ -7,6 +7,7 @@ import { ErrorState } from '../../components/error-state';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
+import { usePagingText } from '../../lib/paging-text';
 import { CLIENTS_PAGE_SIZE, useClients } from './clients-api';
 
 function Revenue({ totals }: { totals: MoneyTotal[] }) {
@@ -22,6 +23,7 @@ function Revenue({ totals }: { totals: MoneyTotal[] }) {
 
 export function ClientsPage() {
   const { t } = useTranslation();
+  const paging = usePagingText();
   const format = useFormatters();
   const searchId = useId();
   const [page, setPage] = useState(1);
@@ -122,10 +124,11 @@ export function ClientsPage() {
               className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
             >
               <p>
-                {t('pagination.summary', {
-                  from: format.integer((clients.data.page - 1) * CLIENTS_PAGE_SIZE + 1),
-                  to: format.integer((clients.data.page - 1) * CLIENTS_PAGE_SIZE + clients.data.items.length),
-                  total: format.integer(clients.data.total),
+                {paging.summary({
+                  from: (clients.data.page - 1) * CLIENTS_PAGE_SIZE + 1,
+                  to: (clients.data.page - 1) * CLIENTS_PAGE_SIZE + clients.data.items.length,
+                  total: clients.data.total,
+                  capped: clients.data.totalCapped,
                 })}
               </p>
               <div className="flex items-center gap-2">
@@ -138,7 +141,7 @@ export function ClientsPage() {
                   {t('pagination.previous')}
                 </button>
                 <span className="tabular-nums">
-                  {t('pagination.page', { page: format.integer(page), pages: format.integer(totalPages) })}
+                  {paging.position({ page, pages: totalPages, capped: data?.totalCapped === true })}
                 </span>
                 <button
                   type="button"

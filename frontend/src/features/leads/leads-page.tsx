@@ -11,6 +11,7 @@ import { Notice } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
+import { usePagingText } from '../../lib/paging-text';
 import { startOfDay } from '../../lib/zoned-day';
 import { useOptionalCurrentUser } from '../auth/guards';
 import { AdNamesCell } from '../lead-360/ad-names-cell';
@@ -40,6 +41,7 @@ type CursorTrail = { filtersKey: string; cursors: (string | null)[] };
 export function LeadsPage() {
   const { t } = useTranslation();
   const format = useFormatters();
+  const paging = usePagingText();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
 
@@ -97,7 +99,7 @@ export function LeadsPage() {
   const total = page?.total ?? queryClient.getQueryData<LeadPage>(leadKeys.list(firstPage))?.total ?? null;
   // After a reload on a later page the pages before it are unknown: "previous" then goes to the first page.
   const pageNumber = cursor && trail.length === 0 ? null : trail.length + 1;
-  // More than LEAD_TOTAL_CAP leads match: the count stops there, the pages go on.
+  // More than LIST_TOTAL_CAP leads match: the count stops there, the pages go on.
   const capped =
     (page?.totalCapped ?? queryClient.getQueryData<LeadPage>(leadKeys.list(firstPage))?.totalCapped) === true;
   const hasFilters = FILTER_KEYS.some((key) => key !== 'sort' && list[key] !== undefined);
@@ -289,10 +291,11 @@ export function LeadsPage() {
               >
                 <p data-testid="leads-summary">
                   {total !== null && pageNumber !== null
-                    ? t(capped ? 'leadTotals.summaryCapped' : 'pagination.summary', {
-                        from: format.integer(total === 0 ? 0 : (pageNumber - 1) * PAGE_SIZE + 1),
-                        to: format.integer(Math.min(total, (pageNumber - 1) * PAGE_SIZE + page.items.length)),
-                        total: format.integer(total),
+                    ? paging.summary({
+                        from: total === 0 ? 0 : (pageNumber - 1) * PAGE_SIZE + 1,
+                        to: Math.min(total, (pageNumber - 1) * PAGE_SIZE + page.items.length),
+                        total,
+                        capped,
                       })
                     : total !== null
                       ? t('leadList.totalOnly', { count: total, total: format.integer(total) })
@@ -312,9 +315,10 @@ export function LeadsPage() {
                   {pageNumber !== null ? (
                     <span className="whitespace-nowrap tabular-nums" data-testid="leads-page-number">
                       {total !== null
-                        ? t(capped ? 'leadTotals.pageCapped' : 'pagination.page', {
-                            page: format.integer(pageNumber),
-                            pages: format.integer(Math.max(1, Math.ceil(total / PAGE_SIZE))),
+                        ? paging.position({
+                            page: pageNumber,
+                            pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+                            capped,
                           })
                         : t('leadList.pageOnly', { page: format.integer(pageNumber) })}
                     </span>

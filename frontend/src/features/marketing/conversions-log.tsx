@@ -7,6 +7,7 @@ import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
 import { SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
+import { usePagingText } from '../../lib/paging-text';
 import { CONVERSION_LOG_PAGE_SIZE, useConversionLog } from './conversions-api';
 
 const STATE_TONES: Record<ConversionLogState, BadgeTone> = {
@@ -20,6 +21,7 @@ export function ConversionsLog() {
   const { t } = useTranslation();
   const [page, setPage] = useState(1);
   const log = useConversionLog(page);
+  const paging = usePagingText();
   const pages = log.data ? Math.max(1, Math.ceil(log.data.total / CONVERSION_LOG_PAGE_SIZE)) : 1;
 
   return (
@@ -67,7 +69,7 @@ export function ConversionsLog() {
                 {t('marketing.conversions.log.previous')}
               </button>
               <span data-testid="conversions-log-page">
-                {t('marketing.conversions.log.page', { page, pages })}
+                {paging.position({ page, pages, capped: log.data.totalCapped })}
               </span>
               <button
                 type="button"

@@ -1,8 +1,9 @@
-import type {
-  ConversionDatasetOption,
-  ConversionLogEntry,
-  ConversionSettingsView,
-  Role,
+import {
+  LIST_TOTAL_CAP,
+  type ConversionDatasetOption,
+  type ConversionLogEntry,
+  type ConversionSettingsView,
+  type Role,
 } from '@crm/contracts/browser';
 import { screen, within } from '@testing-library/react';
 import i18next from 'i18next';
@@ -213,6 +214,15 @@ describe('Marketing Hub: Conversions API section', () => {
     expect(screen.getByTestId('conversions-log-page')).toHaveTextContent('Página 2 de 2');
     expect(api.calls(LOG).map((request) => request.query.get('page'))).toEqual(['1', '2']);
     expect(api.calls(LOG)[0]!.query.get('pageSize')).toBe('10');
+  });
+
+  it('says "more than" pages when the log’s count stops at its cap', async () => {
+    renderSection({
+      [GET_SETTINGS]: DEFAULTS,
+      [DATASETS]: DATASET_LIST,
+      [LOG]: page([entry()], LIST_TOTAL_CAP + 1, 1, 10),
+    });
+    expect(await screen.findByTestId('conversions-log-page')).toHaveTextContent('Página 1 de más de 1,000');
   });
 
   it('speaks English, with the tenant’s (es-MX) date format', async () => {

@@ -27,16 +27,9 @@ export const LEAD_ASSIGNMENT_REASONS = ['manual', 'round_robin'] as const;
 export type LeadAssignmentReason = (typeof LEAD_ASSIGNMENT_REASONS)[number];
 
 /**
- * The lead list counts matching leads up to this many: counting a million leads exactly takes 0.4–0.7 s, more
- * than a page (docs/BENCHMARKS.md), and "more than 10,000" is all a person reads from it.
- */
-export const LEAD_TOTAL_CAP = 10_000;
-
-/**
  * A page of leads. Without `cursor` the request is page-based: `page` and `total` are filled. With a `cursor`
- * (keyset paging) they are `null` unless `withTotal` was asked. `total` is exact up to `LEAD_TOTAL_CAP`; when more
- * leads match, `total` is `LEAD_TOTAL_CAP` and `totalCapped` is true (show "more than 10,000"). `nextCursor` is
- * `null` on the last page.
+ * (keyset paging) they are `null` unless `withTotal` was asked. `total` and `totalCapped` count like any list's
+ * `CappedTotal` (exact up to `LIST_TOTAL_CAP`, then "more than 10,000"). `nextCursor` is `null` on the last page.
  */
 export type LeadPage = {
   items: LeadView[];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   Events,
+  LIST_TOTAL_CAP,
   Rpc,
   type LeadCreatedEvent,
   type WhatsappInboundEvent,
@@ -413,6 +414,23 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
   });
 
   describe('logs and metrics', () => {
+    it('counts the log up to the cap and says when more sends match', async () => {
+      const tenantId = randomUUID();
+      // One past the cap, skipped (no worker touches them); one of them for another rule.
+      await svc.db.query(
+        `INSERT INTO automation.sends
+           (tenant_id, rule_key, lead_id, phone, lead_name, template_name, template_language, status, due_at)
+         SELECT $1, CASE WHEN g = 1 THEN 'opportunity_reminder' ELSE 'lead_followup' END, gen_random_uuid(),
+                '+52155' || lpad(g::text, 8, '0'), 'Ana López', 'seguimiento_lead', 'es', 'skipped', now()
+           FROM generate_series(1, $2::int) g`,
+        [tenantId, LIST_TOTAL_CAP + 1],
+      );
+      const all = await svc.rpc.call(Rpc.automation.listLogs, { tenantId, pageSize: 2 });
+      expect([all.total, all.totalCapped, all.items.length]).toEqual([LIST_TOTAL_CAP, true, 2]);
+      const one = await svc.rpc.call(Rpc.automation.listLogs, { tenantId, ruleKey: 'opportunity_reminder' });
+      expect([one.total, one.totalCapped, one.items.length]).toEqual([1, false, 1]);
+    });
+
     it('lists newest first with history, filters by status, and counts the funnel', async () => {
       const tenantId = randomUUID();
       const first = await insertSend(svc.db, { tenantId, status: 'scheduled' });

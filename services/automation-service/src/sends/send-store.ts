@@ -14,7 +14,7 @@ import {
   SendState,
   SendStatus,
 } from '@crm/contracts';
-import { TenantDatabase, preparedQuery } from '@crm/nest-common';
+import { TenantDatabase, cappedCountSql, cappedTotal, preparedQuery } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { dayRange } from './log-day';
 import { nextStatus, revives, timestampsFor, type DeliveryUpdate } from './send-status';
@@ -612,7 +612,8 @@ export class SendStore {
 
   /**
    * Newest first, with each send's history: one query for the page, one for all its histories. Paged by
-   * `page`/`pageSize` over the filtered rows (rule, status, lead, and the tenant-local `day`).
+   * `page`/`pageSize` over the filtered rows (rule, status, lead, and the tenant-local `day`), counted up to
+   * `LIST_TOTAL_CAP`.
    */
   async listLogs(request: ListLogsRequest): Promise<Page<AutomationLogView>> {
     const page = request.page ?? 1;
@@ -641,11 +642,9 @@ export class SendStore {
     }
     const where = conditions.join(' AND ');
     const [countRows, rows] = await Promise.all([
-      this.query(
-        request.tenantId,
-        `SELECT count(*)::int AS total FROM automation.sends WHERE ${where}`,
-        params,
-      ) as Promise<{ total: number }[]>,
+      this.query(request.tenantId, cappedCountSql(`automation.sends WHERE ${where}`), params) as Promise<
+        { total: number }[]
+      >,
       this.query(
         request.tenantId,
         `SELECT * FROM automation.sends WHERE ${where}
@@ -660,7 +659,7 @@ export class SendStore {
     );
     return {
       items: rows.map((row) => toLogView(row, histories.get(row.id) ?? [])),
-      total: countRows[0].total,
+      ...cappedTotal(countRows[0].total),
       page,
       pageSize,
     };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   Events,
-  LEAD_TOTAL_CAP,
+  LIST_TOTAL_CAP,
   Rpc,
   type LeadPage,
   type LeadViewer,
@@ -562,10 +562,10 @@ describe('crm-service: leads a team can work', () => {
         false,
         ['Común 2', 'Común 4', 'Común 6'],
       ]);
-      // More than LEAD_TOTAL_CAP leads: the count stops at the cap and says so.
+      // More than LIST_TOTAL_CAP leads: the count stops at the cap and says so.
       const all = await crm.rpc.call(Rpc.crm.listLeads, { tenantId: crowd.tenantId, pageSize: 3 });
       expect([all.total, all.totalCapped, names(all)]).toEqual([
-        LEAD_TOTAL_CAP,
+        LIST_TOTAL_CAP,
         true,
         ['Raro 1', 'Común 2', 'Raro 3'],
       ]);

@@ -30,7 +30,7 @@ export class ClientsService {
     const { tenantId } = request;
     const page = request.page ?? 1;
     const pageSize = request.pageSize ?? DEFAULT_PAGE_SIZE;
-    const { items, total } = await this.db.withTenant(tenantId, (db) =>
+    const found = await this.db.withTenant(tenantId, (db) =>
       this.sales.clientsPage(
         db,
         tenantId,
@@ -40,7 +40,7 @@ export class ClientsService {
         pageSize,
       ),
     );
-    return { items, total, page, pageSize };
+    return { ...found, page, pageSize };
   }
 
   /** Pending opportunities with a deadline in `[from, to)`, with the opportunity visibility rule. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { LeadCreatedEvent, LeadSort, LeadSource, LeadStatus, LeadView } from '@crm/contracts';
-import { INITIAL_LEAD_STATUS, LEAD_TOTAL_CAP } from '@crm/contracts';
+import { INITIAL_LEAD_STATUS, type CappedTotal } from '@crm/contracts';
+import { cappedCountSql, cappedTotal } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { bulkInsert } from '../common/bulk-insert';
 import { updateReturning, type SqlRunner } from '../common/sql';
@@ -445,22 +446,15 @@ export class LeadStore {
     return this.page(db, tenantId, query, pageIds ?? searchIds, counted);
   }
 
-  /** The number of matching leads up to `LEAD_TOTAL_CAP` (counts one past the cap, and stops there). */
-  private async countCapped(
-    db: EntityManager,
-    tenantId: string,
-    filter: LeadFilter,
-  ): Promise<{ total: number; totalCapped: boolean }> {
+  /** The number of matching leads up to `LIST_TOTAL_CAP` (counts one past the cap, and stops there). */
+  private async countCapped(db: EntityManager, tenantId: string, filter: LeadFilter): Promise<CappedTotal> {
     const params: unknown[] = [];
     const where = filterSql(tenantId, filter, (value) => {
       params.push(value);
       return `$${params.length}`;
     });
-    const rows: { total: number }[] = await db.query(
-      `SELECT count(*)::int AS total FROM (SELECT FROM crm.leads l WHERE ${where} LIMIT ${LEAD_TOTAL_CAP + 1}) capped`,
-      params,
-    );
-    return { total: Math.min(rows[0].total, LEAD_TOTAL_CAP), totalCapped: rows[0].total > LEAD_TOTAL_CAP };
+    const rows: { total: number }[] = await db.query(cappedCountSql(`crm.leads l WHERE ${where}`), params);
+    return cappedTotal(rows[0].total);
   }
 
   /** The page itself: `ids` (when given) narrow the filter to leads found by `crm.search_lead_*`. */

@@ -5,8 +5,10 @@ import {
   type OpportunityBoardColumn,
   type OpportunityStatus,
   type AgendaItem,
+  type CappedTotal,
   type OpportunityView,
 } from '@crm/contracts';
+import { cappedCountSql, cappedTotal } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { bulkInsert } from '../common/bulk-insert';
 import { updateReturning, type SqlRunner } from '../common/sql';
@@ -125,7 +127,7 @@ export class OpportunityStore {
     return rows.map(toOpportunityView);
   }
 
-  /** Newest first, like the leads list. */
+  /** Newest first, like the leads list; counted up to `LIST_TOTAL_CAP`. */
   async page(
     db: EntityManager,
     tenantId: string,
@@ -133,12 +135,12 @@ export class OpportunityStore {
     filter: OpportunityFilter,
     page: number,
     pageSize: number,
-  ): Promise<{ items: OpportunityView[]; total: number }> {
+  ): Promise<CappedTotal & { items: OpportunityView[] }> {
     const { where, params } = whereOf(tenantId, visibleTo, filter);
     const [{ total }]: { total: number }[] = await db.query(
-      `SELECT count(*)::int AS total FROM crm.opportunities o
+      cappedCountSql(`crm.opportunities o
          JOIN crm.leads l ON l.tenant_id = o.tenant_id AND l.id = o.lead_id
-        WHERE ${where}`,
+        WHERE ${where}`),
       params,
     );
     const rows: OpportunityViewRow[] = await db.query(
@@ -146,7 +148,7 @@ export class OpportunityStore {
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, pageSize, (page - 1) * pageSize],
     );
-    return { items: rows.map(toOpportunityView), total };
+    return { items: rows.map(toOpportunityView), ...cappedTotal(total) };
   }
 
   /**

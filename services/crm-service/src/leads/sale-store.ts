@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { ClientView, DashboardMonthRevenue as MonthRevenue, SaleStatus, SaleView } from '@crm/contracts';
+import type {
+  CappedTotal,
+  ClientView,
+  DashboardMonthRevenue as MonthRevenue,
+  SaleStatus,
+  SaleView,
+} from '@crm/contracts';
+import { cappedCountSql, cappedTotal } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { bulkInsert } from '../common/bulk-insert';
 import { updateReturning, type SqlRunner } from '../common/sql';
@@ -64,8 +71,7 @@ const COLUMNS =
 const RETURNING = COLUMNS.replace(/s\./g, '');
 
 /** Sales with their lead and opportunity: a setter or closer sees those of their leads and opportunities. */
-const FROM = `
-  FROM crm.sales_transactions s
+const SALES = `crm.sales_transactions s
   JOIN crm.leads l ON l.tenant_id = s.tenant_id AND l.id = s.lead_id
   LEFT JOIN crm.opportunities o ON o.tenant_id = s.tenant_id AND o.id = s.opportunity_id`;
 
@@ -106,7 +112,8 @@ export class SaleStore {
   /**
    * Leads with at least one completed sale (refunded and pending ones do not count), latest purchase first: revenue
    * per currency, number of purchases, last purchase. `assignedTo` keeps the leads assigned to that user (the lead
-   * visibility of a setter or closer); `search` matches part of the name. One statement: the page and the total.
+   * visibility of a setter or closer); `search` matches part of the name. One statement: the page and the total (up
+   * to `LIST_TOTAL_CAP`).
    */
   async clientsPage(
     db: EntityManager,
@@ -115,7 +122,7 @@ export class SaleStore {
     search: string | undefined,
     page: number,
     pageSize: number,
-  ): Promise<{ items: ClientView[]; total: number }> {
+  ): Promise<CappedTotal & { items: ClientView[] }> {
     const params: unknown[] = [tenantId, pageSize, (page - 1) * pageSize];
     const conditions = ['l.tenant_id = $1'];
     if (assignedTo) {
@@ -146,7 +153,7 @@ export class SaleStore {
        ), paged AS (
          SELECT * FROM clients ORDER BY last_at DESC, lead_id DESC LIMIT $2 OFFSET $3
        )
-       SELECT (SELECT count(*)::int FROM clients) AS total,
+       SELECT (${cappedCountSql('clients')}) AS total,
               COALESCE((SELECT json_agg(json_build_object(
                           'lead_id', lead_id, 'name', name, 'phone', phone, 'assigned_user_id', assigned_user_id,
                           'assigned_user_name', assigned_user_name, 'revenue', revenue, 'purchases', purchases,
@@ -154,7 +161,7 @@ export class SaleStore {
                           FROM paged), '[]'::json) AS items`,
       params,
     );
-    return { total: row.total, items: row.items.map(toClientView) };
+    return { ...cappedTotal(row.total), items: row.items.map(toClientView) };
   }
 
   async listForLead(db: EntityManager, tenantId: string, leadId: string): Promise<SaleView[]> {
@@ -183,19 +190,19 @@ export class SaleStore {
     filter: SaleFilter,
     page: number,
     pageSize: number,
-  ): Promise<{ items: SaleView[]; total: number }> {
+  ): Promise<CappedTotal & { items: SaleView[] }> {
     const { where, params } = whereOf(tenantId, visibleTo, filter);
     const [{ total }]: { total: number }[] = await db.query(
-      `SELECT count(*)::int AS total ${FROM} WHERE ${where}`,
+      cappedCountSql(`${SALES} WHERE ${where}`),
       params,
     );
     const rows: SaleRow[] = await db.query(
-      `SELECT ${COLUMNS} ${FROM} WHERE ${where}
+      `SELECT ${COLUMNS} FROM ${SALES} WHERE ${where}
         ORDER BY s.completed_at DESC NULLS LAST, s.created_at DESC, s.id DESC
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, pageSize, (page - 1) * pageSize],
     );
-    return { items: rows.map(toSaleView), total };
+    return { items: rows.map(toSaleView), ...cappedTotal(total) };
   }
 
   /** The row, locked for the rest of the transaction, if the caller may see it. */
@@ -207,7 +214,7 @@ export class SaleStore {
   ): Promise<SaleRow | null> {
     const { where, params } = whereOf(tenantId, visibleTo, {});
     const rows: SaleRow[] = await db.query(
-      `SELECT ${COLUMNS} ${FROM} WHERE ${where} AND s.id = $${params.length + 1} FOR UPDATE OF s`,
+      `SELECT ${COLUMNS} FROM ${SALES} WHERE ${where} AND s.id = $${params.length + 1} FOR UPDATE OF s`,
       [...params, saleId],
     );
     return rows[0] ?? null;

@@ -45,10 +45,10 @@ export class OpportunitiesService {
     const pageSize = request.pageSize ?? DEFAULT_PAGE_SIZE;
     const { tenantId } = request;
     assertRange(request.deadlineFrom, request.deadlineTo, 'deadlineFrom', 'deadlineTo');
-    const { items, total } = await this.db.withTenant(tenantId, (db) =>
+    const found = await this.db.withTenant(tenantId, (db) =>
       this.opportunities.page(db, tenantId, visibilityOf(request), request, page, pageSize),
     );
-    return { items, total, page, pageSize };
+    return { ...found, page, pageSize };
   }
 
   async board(request: OpportunityBoardRequest): Promise<OpportunityBoard> {

@@ -58,10 +58,10 @@ export class SalesService {
     const pageSize = request.pageSize ?? DEFAULT_PAGE_SIZE;
     const { tenantId } = request;
     assertRange(request.completedFrom, request.completedTo, 'completedFrom', 'completedTo');
-    const { items, total } = await this.db.withTenant(tenantId, (db) =>
+    const found = await this.db.withTenant(tenantId, (db) =>
       this.sales.page(db, tenantId, visibilityOf(request), request, page, pageSize),
     );
-    return { items, total, page, pageSize };
+    return { ...found, page, pageSize };
   }
 
   /**

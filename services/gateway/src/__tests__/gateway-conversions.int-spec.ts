@@ -189,7 +189,13 @@ describe('gateway: Conversions API settings, datasets and log (real crm-service,
 
   it('log: paged, newest first, with the lead’s name and Meta’s reason; bad paging or state → 400', async () => {
     const ceo = await loginAs('ceo');
-    expect(kept(await ceo.get(LOG).expect(200)).body).toEqual({ items: [], total: 0, page: 1, pageSize: 25 });
+    expect(kept(await ceo.get(LOG).expect(200)).body).toEqual({
+      items: [],
+      total: 0,
+      totalCapped: false,
+      page: 1,
+      pageSize: 25,
+    });
 
     // Two rows as the Conversions loop writes them (a sent Purchase, a parked QualifiedLead): fixtures in the
     // service's own table, read back through the real RPC.

@@ -217,6 +217,7 @@ describe('gateway: lead 360 (ad names in the list, ad context, timeline)', () =>
     const automation = respond(nats, Rpc.automation.listLogs, QueueGroups.automation, () => ({
       items: [send],
       total: 1,
+      totalCapped: false,
       page: 1,
       pageSize: 100,
     }));

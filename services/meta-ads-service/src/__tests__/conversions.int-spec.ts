@@ -207,6 +207,7 @@ describe('meta-ads-service: Conversions API loop', () => {
     expect(await meta.rpc.call(Rpc.meta.conversionLog, { tenantId: tenantId() })).toEqual({
       items: [],
       total: 0,
+      totalCapped: false,
       page: 1,
       pageSize: 25,
     });

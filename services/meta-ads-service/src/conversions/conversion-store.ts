@@ -9,7 +9,7 @@ import type {
   Page,
   UpdateConversionSettingsRequest,
 } from '@crm/contracts';
-import { TenantDatabase } from '@crm/nest-common';
+import { TenantDatabase, cappedCountSql, cappedTotal } from '@crm/nest-common';
 import type { PlannedConversion, ServerEvent } from './server-event';
 
 export const CONVERSION_EVENTS_TABLE = 'meta_ads.conversion_events';
@@ -167,7 +167,7 @@ export class ConversionStore {
     );
   }
 
-  /** A page of the tenant's log, newest first. */
+  /** A page of the tenant's log, newest first, counted up to `LIST_TOTAL_CAP`. */
   async log(
     tenantId: string,
     options: { state?: ConversionLogState; page?: number; pageSize?: number },
@@ -187,13 +187,13 @@ export class ConversionStore {
           LIMIT $3 OFFSET $4`,
         [tenantId, state, pageSize, (page - 1) * pageSize],
       );
-      const total: { count: number }[] = await db.query(
-        `SELECT count(*)::int AS count FROM meta_ads.conversion_events WHERE ${filter}`,
+      const total: { total: number }[] = await db.query(
+        cappedCountSql(`meta_ads.conversion_events WHERE ${filter}`),
         [tenantId, state],
       );
-      return [found, total[0].count] as const;
+      return [found, total[0].total] as const;
     });
-    return { items: rows.map(toLogEntry), total: counted, page, pageSize };
+    return { items: rows.map(toLogEntry), ...cappedTotal(counted), page, pageSize };
   }
 }
 
