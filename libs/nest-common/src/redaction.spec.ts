@@ -53,8 +53,9 @@ describe('log redaction', () => {
     }
   });
 
-  it('leaves ids, timestamps and durations alone (no +)', () => {
-    const line = 'leadgen 9154312515042654 at 1795749923731 page 106328016462671 +5ms';
+  it('leaves ids, timestamps, durations and prose about tokens alone', () => {
+    const line =
+      'leadgen 9154312515042654 at 1795749923731 page 106328016462671 +5ms; read OAuth tokens in flight';
     expect(redactForLog(line)).toBe(line);
   });
 
@@ -70,6 +71,8 @@ describe('log redaction', () => {
     const line = redactForLog(`cookie crm_session=${JWT}; key s3cr3t-value-xyz`, ['s3cr3t-value-xyz']);
     expect(line).toBe('cookie crm_session=[redacted]; key [redacted]');
     expect(redactSecrets(`Bearer-less ${JWT}`)).not.toContain('eyJ');
+    const state = `${Buffer.from('{"tid":"t","nonce":"n"}').toString('base64url')}.${'m'.repeat(43)}`;
+    expect(redactSecrets(`state=${state} refused`)).toBe('state=[redacted] refused');
   });
 
   it("finds the secrets of an environment or a config: *_SECRET/_PASSWORD/_TOKEN/_KEY and URLs' passwords", () => {

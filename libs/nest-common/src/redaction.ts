@@ -14,9 +14,13 @@ const SECRET_PARAM_PATTERN = new RegExp(`((?:^|[?&\\s"'])(?:${SECRET_PARAMS.join
 /** Meta user/page/system-user tokens start with EAA; app tokens are `<app id>|<secret>`. */
 const TOKEN_PATTERN = /\bEAA[A-Za-z0-9_\-.]{16,}/g;
 const APP_TOKEN_PATTERN = /\b\d{5,30}\|[A-Za-z0-9_-]{8,}/g;
-const BEARER_PATTERN = /\b(Bearer|OAuth)\s+[^\s"']+/gi;
-/** A JSON Web Token (the session cookie's value, or any other): three base64url parts, the first a JSON header. */
-const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+/** An `Authorization` value: the scheme and a credential (16+ token characters, so prose like "OAuth tokens" stays). */
+const BEARER_PATTERN = /\b(Bearer|OAuth)\s+[A-Za-z0-9._~+/=|-]{16,}/gi;
+/**
+ * A JSON Web Token (the session cookie's value) or the gateway's signed OAuth `state` (`<base64url JSON>.<mac>`): a
+ * base64url JSON object (`eyJ` is `{"`), a dot, a signature or payload, maybe a second dot and a signature.
+ */
+const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]*)?/g;
 
 /**
  * Remove secrets from text that may reach a log, an error message or an RPC reply: known secret values, secret
