@@ -1,6 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
-/** Drives Debian's Chromium (never a downloaded browser) against the whole system started by global-setup. */
+/**
+ * Drives Debian's Chromium (never a downloaded browser) against the whole system started by global-setup. The walks
+ * run first; the log scan (issue 9) runs after all of them, on the whole run's log.
+ */
 export default defineConfig({
   testDir: './tests',
   testMatch: '**/*.e2e.ts',
@@ -13,6 +16,10 @@ export default defineConfig({
   globalSetup: require.resolve('./support/global-setup.js'),
   globalTeardown: require.resolve('./support/global-teardown.js'),
   outputDir: '../tmp/e2e-artifacts',
+  projects: [
+    { name: 'walks', testIgnore: '**/log-scan.e2e.ts' },
+    { name: 'log-scan', testMatch: '**/log-scan.e2e.ts', dependencies: ['walks'] },
+  ],
   use: {
     browserName: 'chromium',
     headless: true,

@@ -6,6 +6,13 @@ export type E2eEnvironment = {
   sandboxUrl: string;
   databaseUrl: string;
   appSecret: string;
+  /**
+   * Every secret of the run by name (session and OAuth-state secrets, token encryption key, Meta app secret, verify
+   * token, each service's NATS password, the database passwords): the log scan asserts none reached a log line.
+   */
+  secrets: Record<string, string>;
+  /** The file every process of the run writes its output to, one `<process> | <line>` each. */
+  logFile: string;
 };
 
 export function e2eEnvironment(): E2eEnvironment {

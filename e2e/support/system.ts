@@ -48,11 +48,17 @@ async function main(): Promise<void> {
   mkdirSync(join(REPO_ROOT, 'tmp'), { recursive: true });
   const logFile = join(REPO_ROOT, 'tmp/e2e-services.log');
   writeFileSync(logFile, '');
+  /** Every process's output goes to one file, one line each, prefixed with its name: the log scan reads it. */
+  const log = (name: string, line: string) => appendFileSync(logFile, `${name} | ${line}\n`);
   const database = await createFreshDatabase('crm_e2e');
   // NATS with a user per service, as `npm run demo` and compose run it: a subject missing from a service's
   // permissions (libs/contracts/src/service-subjects.ts) fails the walk.
   const users = natsUsers();
-  const nats = await startNatsServer({ configFile: NATS_AUTH_CONFIG_FILE, env: users.serverEnv });
+  const nats = await startNatsServer({
+    configFile: NATS_AUTH_CONFIG_FILE,
+    env: users.serverEnv,
+    output: (line) => log('nats-server', line),
+  });
   const seed = spawnSync(
     process.execPath,
     ['-r', '@swc-node/register', join(REPO_ROOT, 'tools/runner/src/demo-seed.ts')],
@@ -62,6 +68,7 @@ async function main(): Promise<void> {
       encoding: 'utf8',
     },
   );
+  for (const line of `${seed.stdout}${seed.stderr}`.split('\n')) if (line) log('seed', line);
   if (seed.status !== 0) throw new Error(`demo seed failed:\n${seed.stdout}\n${seed.stderr}`);
   await openSendWindowAllDay(database.url);
   const secrets = {
@@ -87,7 +94,9 @@ async function main(): Promise<void> {
     natsCredentials: users.credentials,
     ports,
     secrets,
-    logLevel: 'warn',
+    // What production runs at ('log', Nest's info level): the log scan (e2e/tests/log-scan.e2e.ts) must read what
+    // an operator's log would hold.
+    logLevel: 'log',
     // A busy machine (shared cores, a cold SWC cache) can take well over the runner's default minute; the global
     // setup still gives up after three.
     timeoutMs: 150_000,
@@ -98,7 +107,7 @@ async function main(): Promise<void> {
       SCHEDULER_POLL_MS: '300',
       ENFORCE_DEFAULT_SEND_WINDOW: 'false',
     },
-    output: (name: string, line: string) => appendFileSync(logFile, `${name} | ${line}\n`),
+    output: log,
   });
   let stopping = false;
   const stop = async () => {
@@ -116,6 +125,8 @@ async function main(): Promise<void> {
     sandboxUrl: stack.urls.sandbox,
     databaseUrl: database.url,
     appSecret: secrets.META_APP_SECRET,
+    secrets: secretsOfRun(secrets, users.serverEnv, [database.url, database.appUrl]),
+    logFile,
   };
   writeFileSync(join(REPO_ROOT, 'tmp/e2e-environment.json'), JSON.stringify(environment));
 }
@@ -126,6 +137,19 @@ main().catch((error: unknown) => {
   );
   process.exit(1);
 });
+
+/** The run's secrets by name: the services' (not the public app id), NATS passwords and any database password. */
+function secretsOfRun(
+  services: Record<string, string>,
+  natsServerEnv: Record<string, string>,
+  databaseUrls: string[],
+): Record<string, string> {
+  const { META_APP_ID: _public, ...secret } = services;
+  const passwords = databaseUrls
+    .map((url, index) => [`DATABASE_PASSWORD_${index}`, decodeURIComponent(new URL(url).password)] as const)
+    .filter(([, password]) => password !== '');
+  return { ...secret, ...natsServerEnv, ...Object.fromEntries(passwords) };
+}
 
 /**
  * The walks check that a send goes out seconds after its trigger, at whatever hour CI runs: the demo tenant's send

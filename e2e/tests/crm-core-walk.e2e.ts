@@ -8,6 +8,7 @@ import {
   logout,
   type Credentials,
 } from '../support/browser';
+import { WALK_PASSWORD } from '../support/credentials';
 import { e2eEnvironment } from '../support/environment';
 
 /**
@@ -22,7 +23,7 @@ const env = e2eEnvironment();
 test.use({ baseURL: env.gatewayUrl });
 
 const run = `${Date.now().toString(36)}${randomInt(1000, 9999)}`;
-const PASSWORD = 'Ventas2026seguro';
+const PASSWORD = WALK_PASSWORD;
 const COMPANY = `Inmobiliaria Paseo ${run}`;
 const CEO = { name: 'Carla Directora', email: `carla.${run}@paseo.crmventas.test`, password: PASSWORD };
 type Seller = Credentials & { name: string; id?: string };

@@ -2,12 +2,13 @@ import { createHmac } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { SANDBOX_IDS, listAds } from '@crm/meta-sandbox';
 import { connectMetaThroughSandbox, login, sql } from '../support/browser';
+import { DEMO_CEO, DEMO_SETTER } from '../support/credentials';
 import { e2eEnvironment } from '../support/environment';
 
 const env = e2eEnvironment();
 const DEMO_TENANT_ID = '00000000-0000-4000-8000-000000000001';
-const CEO = { email: 'ceo@demo.crmventas.test', password: 'demo1234' };
-const SETTER = { email: 'setter@demo.crmventas.test', password: 'demo1234' };
+const CEO = DEMO_CEO;
+const SETTER = DEMO_SETTER;
 
 test.use({ baseURL: env.gatewayUrl });
 

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { connectMetaThroughSandbox, disconnectMeta } from '../support/browser';
+import { DEMO_CEO } from '../support/credentials';
 import { e2eEnvironment } from '../support/environment';
 
 /**
@@ -12,7 +13,7 @@ import { e2eEnvironment } from '../support/environment';
 const env = e2eEnvironment();
 test.use({ baseURL: env.gatewayUrl });
 
-const CEO = { email: 'ceo@demo.crmventas.test', password: 'demo1234' };
+const CEO = DEMO_CEO;
 const run = `${Date.now().toString(36)}${randomInt(1000, 9999)}`;
 /** Ten random digits after +52 1: one contact per scenario (the frequency cap is per contact). */
 const phone = () => `+521${randomInt(10_000, 99_999)}${randomInt(10_000, 99_999)}`;

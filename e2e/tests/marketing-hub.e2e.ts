@@ -4,6 +4,7 @@ import type { MarketingReport, RangePreset, ReportMetrics, ReportView } from '@c
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { SANDBOX_IDS, listAds } from '@crm/meta-sandbox';
 import { connectMetaThroughSandbox, disconnectMeta } from '../support/browser';
+import { WALK_PASSWORD } from '../support/credentials';
 import { e2eEnvironment } from '../support/environment';
 
 /**
@@ -25,7 +26,7 @@ const COMPANY = `Bienes Raíces Laguna ${run}`;
 const CEO = {
   name: 'Marta Directora',
   email: `marta.${run}@laguna.crmventas.test`,
-  password: 'Ventas2026seguro',
+  password: WALK_PASSWORD,
 };
 /** The Click-to-WhatsApp contact: ten random digits after +52 1 (the sandbox takes the number without `+`). */
 const CTWA = (() => {

@@ -13,6 +13,7 @@ import { loadConfigOrExit, type BaseServiceConfig } from './config';
 import { RpcErrorFilter, rpcValidationPipe } from './rpc';
 import { MetricsInterceptor, initMetrics } from './metrics';
 import { natsConnectOptions } from './nats-connection';
+import { redactForLog, secretValuesOf } from './redaction';
 
 export type HybridServiceOptions = {
   name: string;
@@ -23,6 +24,8 @@ export type HybridServiceOptions = {
   httpPort: number;
   httpHost?: string;
   logLevel?: string;
+  /** Values the log never shows (`secretValuesOf(config)`); by default those of the process's environment. */
+  secrets?: readonly string[];
   /** Extra HTTP setup (the gateway adds cookies, raw body, static files…). */
   configureHttp?: (app: INestApplication) => void | Promise<void>;
   rawBody?: boolean;
@@ -30,12 +33,65 @@ export type HybridServiceOptions = {
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-export function createLogger(name: string, level = 'log'): ConsoleLogger {
+/**
+ * Nest's console logger (text, or JSON with `LOG_FORMAT=json`) that passes every line through `redactForLog`: the
+ * values of the process's secret variables, tokens, JWTs, phone numbers and WhatsApp message ids never reach the
+ * log, whatever a message or an error's stack holds.
+ */
+export class RedactingLogger extends ConsoleLogger {
+  private readonly secrets: readonly string[];
+
+  constructor(
+    context: string,
+    options: ConstructorParameters<typeof ConsoleLogger>[1],
+    secrets: readonly string[],
+  ) {
+    super(context, options ?? {});
+    this.secrets = secrets;
+  }
+
+  protected override formatMessage(...args: Parameters<ConsoleLogger['formatMessage']>): string {
+    return redactForLog(super.formatMessage(...args), this.secrets);
+  }
+
+  protected override printStackTrace(stack: string): void {
+    super.printStackTrace(stack ? redactForLog(stack, this.secrets) : stack);
+  }
+
+  /** `LOG_FORMAT=json`: the message (a string, or an object through its JSON) and the stack. */
+  protected override getJsonLogObject(
+    ...args: Parameters<ConsoleLogger['getJsonLogObject']>
+  ): ReturnType<ConsoleLogger['getJsonLogObject']> {
+    const object = super.getJsonLogObject(...args);
+    const redact = (value: unknown): unknown => {
+      if (value === undefined || value === null) return value;
+      if (typeof value === 'string') return redactForLog(value, this.secrets);
+      if (value instanceof Error) return redactForLog(value.stack ?? value.message, this.secrets);
+      try {
+        return JSON.parse(redactForLog(JSON.stringify(value), this.secrets)) as unknown;
+      } catch {
+        return '[unloggable value]';
+      }
+    };
+    return {
+      ...object,
+      message: redact(object.message),
+      ...(object.stack !== undefined ? { stack: redact(object.stack) } : {}),
+    };
+  }
+}
+
+export function createLogger(
+  name: string,
+  level = 'log',
+  secrets: readonly string[] = secretValuesOf(),
+): ConsoleLogger {
   const index = Math.max(0, LEVELS.indexOf(level as LogLevel));
-  return new ConsoleLogger(name, {
-    logLevels: LEVELS.slice(0, index + 1),
-    json: process.env.LOG_FORMAT === 'json',
-  });
+  return new RedactingLogger(
+    name,
+    { logLevels: LEVELS.slice(0, index + 1), json: process.env.LOG_FORMAT === 'json' },
+    secrets,
+  );
 }
 
 /**
@@ -44,7 +100,7 @@ export function createLogger(name: string, level = 'log'): ConsoleLogger {
 export async function bootstrapHybridService(options: HybridServiceOptions): Promise<INestApplication> {
   initMetrics(options.name);
   const app = await NestFactory.create(options.module, {
-    logger: createLogger(options.name, options.logLevel),
+    logger: createLogger(options.name, options.logLevel, options.secrets ?? secretValuesOf()),
     rawBody: options.rawBody ?? false,
   });
   app.useGlobalPipes(rpcValidationPipe());
@@ -83,10 +139,10 @@ export function runService<C extends BaseServiceConfig>(options: {
     httpPort: config.HTTP_PORT,
     httpHost: config.HTTP_HOST,
     logLevel: config.LOG_LEVEL,
+    secrets: secretValuesOf({ ...process.env, ...config }),
   }).catch((error: unknown) => {
-    process.stderr.write(
-      `${options.name}: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${options.name}: failed to start: ${redactForLog(reason, secretValuesOf())}\n`);
     process.exit(1);
   });
 }

@@ -13,6 +13,7 @@ export * from './meta-json';
 export * from './meta-webhook-parts';
 export * from './messaging.module';
 export * from './metrics';
+export * from './redaction';
 export * from './row-level-security';
 export * from './rpc';
 export * from './worker/durable-worker';

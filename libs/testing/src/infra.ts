@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -116,7 +117,13 @@ export type NatsServerHandle = { url: string; stop: () => Promise<void> };
 export async function startNatsServer({
   configFile = NATS_CONFIG_FILE,
   env,
-}: { configFile?: string | null; env?: Record<string, string> } = {}): Promise<NatsServerHandle> {
+  output,
+}: {
+  configFile?: string | null;
+  env?: Record<string, string>;
+  /** Receives each line nats-server logs (by default its output is discarded). */
+  output?: (line: string) => void;
+} = {}): Promise<NatsServerHandle> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'crm-nats-'));
   const binary = process.env.NATS_SERVER_BIN ?? 'nats-server';
@@ -124,8 +131,13 @@ export async function startNatsServer({
   args.push('-js', '-sd', storeDir);
   const child = spawn(binary, args, {
     env: { ...process.env, ...env },
-    stdio: 'ignore',
+    stdio: output ? ['ignore', 'pipe', 'pipe'] : 'ignore',
   });
+  if (output && child.stdout && child.stderr) {
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', output);
+    }
+  }
   await waitFor(() => canConnect(port), { what: `nats-server on ${port}`, timeoutMs: 10_000 });
   return {
     url: `nats://127.0.0.1:${port}`,

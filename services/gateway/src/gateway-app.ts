@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { bootstrapHybridService } from '@crm/nest-common';
+import { bootstrapHybridService, secretValuesOf } from '@crm/nest-common';
 import { createAppModule } from './app.module';
 import { GATEWAY_QUEUE, SERVICE_NAME, type GatewayConfig } from './config';
 import { configureHttp } from './http/configure-http';
@@ -15,6 +15,7 @@ export function startGateway(config: GatewayConfig): Promise<INestApplication> {
     httpPort: config.HTTP_PORT,
     httpHost: config.HTTP_HOST,
     logLevel: config.LOG_LEVEL,
+    secrets: secretValuesOf({ ...process.env, ...config }),
     configureHttp: (app) => configureHttp(app as NestExpressApplication, config),
   });
 }

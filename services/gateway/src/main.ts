@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@crm/nest-common';
+import { loadConfigOrExit, redactForLog, secretValuesOf } from '@crm/nest-common';
 import { GatewayConfig, SERVICE_NAME } from './config';
 import { startGateway } from './gateway-app';
 
@@ -9,8 +9,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(
-    `${SERVICE_NAME}: failed to start: ${error instanceof Error ? error.message : String(error)}`,
-  );
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`${SERVICE_NAME}: failed to start: ${redactForLog(reason, secretValuesOf())}`);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Client } from 'pg';
 import type { LeadView, Page } from '@crm/contracts';
@@ -182,6 +182,42 @@ describe('gateway: cross-site requests are refused (real crm-service)', () => {
         .set('Sec-Fetch-Site', 'same-origin')
         .expect(204);
       expect(cookieFrom(logout.headers['set-cookie'], 'crm_session')).toMatch(/Expires=Thu, 01 Jan 1970/);
+    });
+
+    it('refuses every POST, PUT, PATCH and DELETE of the API from another site, with the session cookie, before it runs', async () => {
+      const cookie = await sessionCookie('ceo');
+      const before = await leadCount();
+      const document = (await request(gateway.server).get('/api/docs-json').expect(200)).body as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const unsafe = Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((method) => ['post', 'put', 'patch', 'delete'].includes(method))
+          .map((method) => ({ method: method as 'post' | 'put' | 'patch' | 'delete', path })),
+      );
+      expect(new Set(unsafe.map((route) => route.method))).toEqual(
+        new Set(['post', 'put', 'patch', 'delete']),
+      );
+      expect(unsafe.length).toBeGreaterThanOrEqual(30);
+      const refusals: string[] = [];
+      for (const { method, path } of unsafe) {
+        const url = path.replace(/\{[^}]+\}/g, randomUUID());
+        const call = () => request(gateway.server)[method](url).set('Cookie', cookie);
+        const foreign = await call().set('Origin', 'https://evil.example').send({});
+        const crossSite = await call().set('Sec-Fetch-Site', 'cross-site').send({});
+        const form = await call()
+          .set('Origin', gateway.config.PUBLIC_URL)
+          .set('Sec-Fetch-Site', 'same-origin')
+          .type('form')
+          .send('a=1');
+        refusals.push(`${method.toUpperCase()} ${path} ${foreign.status} ${crossSite.status} ${form.status}`);
+      }
+      expect(refusals).toEqual(
+        unsafe.map(({ method, path }) => `${method.toUpperCase()} ${path} 403 403 415`),
+      );
+      // Nothing ran: no lead was added and the refused logouts left the session live.
+      expect(await leadCount()).toBe(before);
+      await request(gateway.server).get('/crm/auth/me').set('Cookie', cookie).expect(200);
     });
 
     it('does not touch GET routes, whatever their origin', async () => {

@@ -15,6 +15,7 @@ import {
   type SeededTenant,
   type TestGateway,
 } from './gateway-test-support';
+import { OAUTH_STATE_TTL_SECONDS, signOauthState } from '../meta-oauth/oauth-state';
 
 jest.setTimeout(90_000);
 
@@ -215,6 +216,58 @@ describe('gateway: Meta OAuth (real crm-service, meta-ads-service and Meta sandb
     missing.searchParams.delete('state');
     expect(await callback(ceo, missing, binding)).toBe('/marketing?meta_error=invalid_state');
     // The untouched state still works for its own user and browser (the failed attempts did not consume it).
+    expect(await callback(ceo, redirect, binding)).toBe('/marketing?meta=connected');
+  });
+
+  it('refuses an expired state, a forged one and one finished by another tenant, each naming the reason', async () => {
+    const tenant = await seedTenant(db, 'OAuth expired');
+    const outsider = await loginAs(await seedTenant(db, 'OAuth outsider'), 'ceo');
+    const ceo = await loginAs(tenant, 'ceo');
+    const { url, binding } = await consent(ceo);
+    const redirect = await decide(url, 'continue');
+    const session = { tenantId: tenant.tenantId, userId: tenant.users.ceo.id };
+    const withState = (state: string) => {
+      const changed = new URL(redirect);
+      changed.searchParams.set('state', state);
+      return changed;
+    };
+    // Right user, right browser binding, right secret, but issued just over ten minutes ago.
+    const stale = signOauthState(
+      gateway.config.OAUTH_STATE_SECRET,
+      session,
+      new Date(Date.now() - (OAUTH_STATE_TTL_SECONDS + 1) * 1000),
+    );
+    // Right claims and a fresh expiry, signed by someone who does not hold OAUTH_STATE_SECRET.
+    const forged = signOauthState(randomBytes(32).toString('base64url'), session);
+
+    const logs: string[] = [];
+    const spies = [process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        logs.push(String(chunk));
+        return true;
+      }),
+    );
+    try {
+      expect(await callback(ceo, withState(stale.state), `crm_oauth=${stale.binding}`)).toBe(
+        '/marketing?meta_error=invalid_state',
+      );
+      expect(await callback(ceo, withState(forged.state), `crm_oauth=${forged.binding}`)).toBe(
+        '/marketing?meta_error=invalid_state',
+      );
+      // A user of another tenant, holding the ceo's binding cookie, cannot finish the ceo's flow.
+      expect(await callback(outsider, redirect, binding)).toBe('/marketing?meta_error=invalid_state');
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+    const refusals = logs.join('');
+    expect(refusals).toContain('state expired');
+    expect(refusals).toContain('state bad_signature');
+    expect(refusals).toContain('state wrong_session');
+    for (const tenantOf of [ceo, outsider]) {
+      const status = (await tenantOf.get('/crm/marketing/token-status').expect(200)).body as ConnectionStatus;
+      expect(status.state).toBe('disconnected');
+    }
+    // None of the refusals consumed the real state: its own browser still finishes the flow.
     expect(await callback(ceo, redirect, binding)).toBe('/marketing?meta=connected');
   });
 

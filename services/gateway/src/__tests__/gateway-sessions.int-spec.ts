@@ -217,6 +217,49 @@ describe('gateway: server-side sessions and the shared login limiter (real crm-s
     });
   });
 
+  it('deactivation, logout-everywhere and a demotion reach a replica that cached the session within 5 s', async () => {
+    // Its own tenant: the tests above changed the shared one's passwords and sessions.
+    const team = await seedTenant(db, 'Sesiones réplica');
+    const ceo = await login(first, team.users.ceo.email);
+    const removed = await login(first, team.users.closer.email);
+    const leaving = await login(first, team.users.setter.email);
+    const demoted = await login(first, team.users.professional.email);
+    // The second replica caches each session as live (and the professional's role: the users list is for ceo and
+    // professional) before the changes.
+    await me(second, removed).expect(200);
+    await me(second, leaving).expect(200);
+    await request(second.server).get('/crm/users').set('Cookie', demoted).expect(200);
+
+    const patchUser = (id: string, body: Record<string, unknown>) =>
+      sameOrigin(first, request(first.server).patch(`/crm/users/${id}`).set('Cookie', ceo).send(body));
+    await patchUser(team.users.closer.id, { active: false }).expect(200);
+    await patchUser(team.users.professional.id, { role: 'setter' }).expect(200);
+    await sameOrigin(
+      first,
+      request(first.server).post('/crm/auth/logout-everywhere').set('Cookie', leaving),
+    ).expect(204);
+
+    const start = Date.now();
+    const deadline = start + USER_ACCESS_TTL_MS + 500;
+    const pending = new Set(['removed', 'leaving', 'demoted']);
+    while (pending.size > 0 && Date.now() < deadline) {
+      if (pending.has('removed') && (await me(second, removed)).status === 401) pending.delete('removed');
+      if (pending.has('leaving') && (await me(second, leaving)).status === 401) pending.delete('leaving');
+      if (pending.has('demoted')) {
+        const users = await request(second.server).get('/crm/users').set('Cookie', demoted);
+        if (users.status === 403) pending.delete('demoted');
+      }
+      if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect([...pending]).toEqual([]);
+    expect(Date.now() - start).toBeLessThanOrEqual(USER_ACCESS_TTL_MS + 500);
+    // Refused for good, with the reason; the demoted user keeps their session with the new role's routes.
+    expect((await me(second, removed).expect(401)).body.code).toBe('ACCOUNT_DISABLED');
+    await me(second, leaving).expect(401);
+    expect((await me(second, demoted).expect(200)).body).toMatchObject({ role: 'setter' });
+    await me(second, ceo).expect(200);
+  });
+
   it('refuses a session JWT without a server-side session id (issued before sessions)', async () => {
     const legacy = await new JwtService({ secret: first.config.SESSION_SECRET }).signAsync(
       { sub: tenant.users.closer.id, tid: tenant.tenantId, role: 'closer' },

@@ -3,7 +3,7 @@ import { DomainError, META_PAIR_RATE_CODE, META_THROUGHPUT_CODE } from '@crm/con
 import { metricsRegistry, parseMetaJson } from '@crm/nest-common';
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge } from 'prom-client';
-import { redactSecrets, sanitizeUrl } from '../common/redact';
+import { redactSecrets, sanitizeUrl } from '@crm/nest-common';
 import { MetaAdsConfig } from '../config';
 import { ConnectionStore } from '../connection/connection.store';
 import { isTokenCode, isTransientDomainError, parseMetaError, toDomainError } from './meta-api-error';

@@ -1,5 +1,5 @@
 import { DomainError, type RpcErrorCode } from '@crm/contracts';
-import { redactSecrets } from '../common/redact';
+import { redactSecrets } from '@crm/nest-common';
 
 /** Meta's error envelope (`{"error":{message,type,code,error_subcode,fbtrace_id,is_transient}}`), typed. */
 export class MetaApiError extends Error {

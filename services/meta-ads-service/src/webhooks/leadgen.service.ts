@@ -3,7 +3,7 @@ import { DomainError, Events, type AdAttribution } from '@crm/contracts';
 import { DurableWorker, LeasedTable, TenantDatabase, type WorkResult } from '@crm/nest-common';
 import { DataSource } from 'typeorm';
 import { MetaAdsConfig } from '../config';
-import { redactSecrets } from '../common/redact';
+import { redactSecrets } from '@crm/nest-common';
 import { ConnectionStore } from '../connection/connection.store';
 import { GraphClient } from '../graph/graph-client';
 import { DEFERRABLE_LEADGEN_CODES, MAX_LEADGEN_RETRY_DELAY_MS, leadgenRetryDelayMs } from './leadgen-retry';

@@ -355,4 +355,16 @@ describe('Control API', () => {
       .send({ token, scopes: 'ads_read' })
       .expect(400);
   });
+
+  it('GET /_sandbox/tokens lists every access token and OAuth code handed out', async () => {
+    const empty = await request(sandbox.app).get('/_sandbox/tokens').expect(200);
+    expect(empty.body).toEqual({ tokens: [], codes: [] });
+    const first = await mintToken(sandbox);
+    const second = await mintToken(sandbox);
+    await request(sandbox.app).post('/_sandbox/tokens/expire').send({ token: first }).expect(200);
+    const listed = await request(sandbox.app).get('/_sandbox/tokens').expect(200);
+    expect((listed.body.tokens as { token: string }[]).map((t) => t.token).sort()).toEqual(
+      [first, second].sort(),
+    );
+  });
 });

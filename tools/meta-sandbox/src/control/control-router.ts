@@ -151,6 +151,17 @@ export const createControlRouter = (state: SandboxState): Router => {
     res.json(await simulateLead(state, bodyObject(req)));
   });
 
+  /**
+   * Every secret the sandbox handed out since its start (or last reset): access tokens (user and page, live or not)
+   * and OAuth codes (used or not). The end-to-end log scan asserts none of them reached a log line.
+   */
+  router.get('/tokens', (_req: Request, res: Response) => {
+    res.json({
+      tokens: [...state.tokens.values()].map((t) => ({ token: t.token, kind: t.kind, revoked: t.revoked })),
+      codes: [...state.codes.values()].map((c) => ({ code: c.code, used: c.used })),
+    });
+  });
+
   router.post('/tokens', (req: Request, res: Response) => {
     const body = bodyObject(req);
     const scopes = Array.isArray(body.scopes) ? body.scopes.map(String) : ALL_SCOPES;

@@ -227,4 +227,12 @@ describe('OAuth (Facebook Login for Business)', () => {
     const after = await request(sandbox.app).get('/v23.0/me').query({ access_token: token }).expect(400);
     expect(after.body.error.code).toBe(190);
   });
+
+  it('GET /_sandbox/tokens lists the code of a completed consent (used) and the token it was exchanged for', async () => {
+    const code = await authorize(sandbox);
+    const { access_token: token } = (await exchange(sandbox, code).expect(200)).body as TokenBody;
+    const listed = await request(sandbox.app).get('/_sandbox/tokens').expect(200);
+    expect(listed.body.codes).toEqual([{ code, used: true }]);
+    expect((listed.body.tokens as { token: string }[]).map((t) => t.token)).toContain(token);
+  });
 });
