@@ -16,7 +16,9 @@ import {
   RpcTestClient,
   freePort,
   ownerDatabaseUrl,
-  startServiceProcess,
+  startCrmServiceProcess,
+  startMarketingServiceProcess,
+  startMetaAdsServiceProcess,
   type ServiceHandle,
 } from '@crm/testing';
 import { hash } from 'bcryptjs';
@@ -70,47 +72,17 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
 }
 
 /** crm-service as a real process on the run's database and NATS. */
-export async function startCrmService(): Promise<ServiceHandle> {
-  return startServiceProcess('crm-service', {
-    HTTP_PORT: String(await freePort()),
-    DATABASE_URL: process.env.DATABASE_URL!,
-    NATS_URL: process.env.NATS_URL!,
-    LOG_LEVEL: 'warn',
-  });
-}
+export const startCrmService = (): Promise<ServiceHandle> => startCrmServiceProcess();
 
 /** marketing-service as a real process on the run's database and NATS. */
-export async function startMarketingService(): Promise<ServiceHandle> {
-  return startServiceProcess('marketing-service', {
-    HTTP_PORT: String(await freePort()),
-    DATABASE_URL: process.env.DATABASE_URL!,
-    NATS_URL: process.env.NATS_URL!,
-    LOG_LEVEL: 'warn',
-  });
-}
+export const startMarketingService = (): Promise<ServiceHandle> => startMarketingServiceProcess();
 
-/**
- * meta-ads-service as a real process on the run's database and NATS, its Graph API at `graphUrl` (the sandbox) as
- * app `appId` with {@link APP_SECRET}, and a fresh token encryption key; `env` adds or overrides variables.
- */
-export async function startMetaAdsService(
+/** meta-ads-service as a real process, its Graph API at `graphUrl` (the sandbox) as app `appId` with {@link APP_SECRET}. */
+export const startMetaAdsService = (
   graphUrl: string,
   appId: string,
   env: Record<string, string> = {},
-): Promise<ServiceHandle> {
-  return startServiceProcess('meta-ads-service', {
-    HTTP_PORT: String(await freePort()),
-    DATABASE_URL: process.env.DATABASE_URL!,
-    NATS_URL: process.env.NATS_URL!,
-    LOG_LEVEL: 'warn',
-    META_GRAPH_URL: graphUrl,
-    META_GRAPH_VERSION: 'v23.0',
-    META_APP_ID: appId,
-    META_APP_SECRET: APP_SECRET,
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    ...env,
-  });
-}
+): Promise<ServiceHandle> => startMetaAdsServiceProcess({ graphUrl, appId, appSecret: APP_SECRET }, env);
 
 /** What a suite starts besides the gateway: real services and the Meta sandbox, the database and an RPC client. */
 export type MetaStack = {
