@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { createMemoryRouter, Outlet, RouterProvider } from 'react-router';
 import { createQueryClient } from '../api/query-client';
 import { RequireAuth } from '../features/auth/guards';
+import { stubFetch, type StubRoutes } from './fetch-stub';
 
 export function sessionUser(role: Role = 'ceo'): SessionUser {
   return {
@@ -65,4 +66,22 @@ export function renderWithApp(element: ReactNode, options: RenderOptions = {}) {
     </QueryClientProvider>,
   );
   return { ...result, user, client, router };
+}
+
+/**
+ * A Marketing Hub section as `role` sees it: signed in (`GET /crm/auth/me` stubbed, then `routes`), below a
+ * "Marketing Hub" line that shows the page has rendered even when the section is hidden from the role.
+ */
+export function renderHubSection(section: ReactNode, routes: StubRoutes, role: Role = 'ceo') {
+  const api = stubFetch({ 'GET /crm/auth/me': sessionUser(role), ...routes });
+  return {
+    api,
+    ...renderWithApp(
+      <>
+        <p>Marketing Hub</p>
+        {section}
+      </>,
+      { authenticated: true },
+    ),
+  };
 }

@@ -2,6 +2,7 @@ export * from './infra';
 export * from './rpc-test-client';
 export * from './assertions';
 export * from './meta-connection';
+export * from './service-processes';
 export * from './webhook-fuzz';
 export * from './retention-coverage';
 export * from './crm-seed';

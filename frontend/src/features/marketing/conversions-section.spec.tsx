@@ -8,9 +8,9 @@ import {
 import { screen, within } from '@testing-library/react';
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { apiError, json, pending, stubFetch, type StubRoutes } from '../../test/fetch-stub';
+import { apiError, json, pending, type StubRoutes } from '../../test/fetch-stub';
 import { CREATED_AT, META_CONNECTED, page } from '../../test/fixtures';
-import { renderWithApp, sessionUser } from '../../test/render';
+import { renderHubSection } from '../../test/render';
 import { ConversionsSection } from './conversions-section';
 
 const SETTINGS = '/crm/marketing/conversions/settings';
@@ -53,19 +53,8 @@ function entry(overrides: Partial<ConversionLogEntry> = {}): ConversionLogEntry 
   };
 }
 
-function renderSection(routes: StubRoutes, role: Role = 'ceo') {
-  const api = stubFetch({ 'GET /crm/auth/me': sessionUser(role), ...routes });
-  return {
-    api,
-    ...renderWithApp(
-      <>
-        <p>Marketing Hub</p>
-        <ConversionsSection status={META_CONNECTED} />
-      </>,
-      { authenticated: true },
-    ),
-  };
-}
+const renderSection = (routes: StubRoutes, role: Role = 'ceo') =>
+  renderHubSection(<ConversionsSection status={META_CONNECTED} />, routes, role);
 
 describe('Marketing Hub: Conversions API section', () => {
   it('is not shown to a professional, and asks nothing', async () => {

@@ -1,8 +1,8 @@
 import type { FxRateView, Role } from '@crm/contracts/browser';
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { apiError, json, stubFetch, type StubRoutes } from '../../test/fetch-stub';
-import { renderWithApp, sessionUser } from '../../test/render';
+import { apiError, json, type StubRoutes } from '../../test/fetch-stub';
+import { renderHubSection } from '../../test/render';
 import { FxRatesSection } from './fx-rates-section';
 
 const LIST = 'GET /crm/marketing/fx-rates';
@@ -29,19 +29,8 @@ const RATES: FxRateView[] = [
 ];
 
 /** Open by default: a sale of the report lacks a rate (the disclosure itself is tested on its own below). */
-function renderSection(routes: StubRoutes, role: Role = 'ceo', salesLackRates = true) {
-  const api = stubFetch({ 'GET /crm/auth/me': sessionUser(role), ...routes });
-  return {
-    api,
-    ...renderWithApp(
-      <>
-        <p>Marketing Hub</p>
-        <FxRatesSection salesLackRates={salesLackRates} />
-      </>,
-      { authenticated: true },
-    ),
-  };
-}
+const renderSection = (routes: StubRoutes, role: Role = 'ceo', salesLackRates = true) =>
+  renderHubSection(<FxRatesSection salesLackRates={salesLackRates} />, routes, role);
 
 const rows = () => screen.getAllByTestId('fx-rate-row');
 

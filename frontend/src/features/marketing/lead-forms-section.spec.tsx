@@ -1,10 +1,10 @@
 import type { LeadAdsPageOption, LeadAdsPageView, Role } from '@crm/contracts/browser';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { apiError, json, pending, stubFetch, type StubRoutes } from '../../test/fetch-stub';
+import { apiError, json, pending, type StubRoutes } from '../../test/fetch-stub';
 import { META_CONNECTED } from '../../test/fixtures';
 import { backfill, leadForm, OTHER_PAGE_ID, PAGE_ID } from '../../test/lead-ads-fixtures';
-import { renderWithApp, sessionUser } from '../../test/render';
+import { renderHubSection } from '../../test/render';
 import { LeadFormsSection } from './lead-forms-section';
 
 const FORMS = 'GET /crm/marketing/lead-ads/forms';
@@ -12,19 +12,8 @@ const BACKFILLS = 'GET /crm/marketing/lead-ads/backfills';
 const PAGES = 'GET /crm/marketing/lead-ads/pages';
 const PUT_PAGES = 'PUT /crm/marketing/lead-ads/pages';
 
-function renderSection(routes: StubRoutes, role: Role = 'ceo') {
-  const api = stubFetch({ 'GET /crm/auth/me': sessionUser(role), ...routes });
-  return {
-    api,
-    ...renderWithApp(
-      <>
-        <p>Marketing Hub</p>
-        <LeadFormsSection status={META_CONNECTED} />
-      </>,
-      { authenticated: true },
-    ),
-  };
-}
+const renderSection = (routes: StubRoutes, role: Role = 'ceo') =>
+  renderHubSection(<LeadFormsSection status={META_CONNECTED} />, routes, role);
 
 describe('Marketing Hub: Lead Ads forms', () => {
   it('is not shown to a setter (the routes are the Marketing Hub roles), and asks nothing', async () => {

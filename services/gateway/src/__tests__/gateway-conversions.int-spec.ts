@@ -1,45 +1,29 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Client } from 'pg';
 import type { ConversionDatasetOption, ConversionLogEntry, Page } from '@crm/contracts';
-// Tests only: the Meta sandbox is a tool, never a runtime dependency of the gateway.
+import type { ListeningSandbox, Sandbox, SandboxIds } from '@crm/meta-sandbox';
+import { connectTenantToSandbox, type RpcTestClient } from '@crm/testing';
 import {
-  createSandbox,
-  idsOf,
-  type ListeningSandbox,
-  type Sandbox,
-  type SandboxIds,
-} from '@crm/meta-sandbox';
-import {
-  RpcTestClient,
-  connectTenantToSandbox,
-  freePort,
-  startServiceProcess,
-  type ServiceHandle,
-} from '@crm/testing';
-import {
-  TEST_PASSWORD,
-  connectDatabase,
+  loginAgent,
   seedLead,
   seedTenant,
-  startCrmService,
-  startTestGateway,
+  startMetaStack,
+  type MetaStack,
   type SeededTenant,
   type TestGateway,
 } from './gateway-test-support';
 
 jest.setTimeout(90_000);
 
-const APP_SECRET = 'int-test-app-secret';
 const SETTINGS = '/crm/marketing/conversions/settings';
 const DATASETS = '/crm/marketing/conversions/datasets';
 const LOG = '/crm/marketing/conversions/log';
 
 describe('gateway: Conversions API settings, datasets and log (real crm-service, meta-ads-service and Meta sandbox)', () => {
+  let stack: MetaStack;
   let created: Sandbox;
   let sandbox: ListeningSandbox;
-  let crm: ServiceHandle;
-  let metaAds: ServiceHandle;
   let gateway: TestGateway;
   let db: Client;
   let rpc: RpcTestClient;
@@ -49,50 +33,14 @@ describe('gateway: Conversions API settings, datasets and log (real crm-service,
   const replies: unknown[] = [];
 
   beforeAll(async () => {
-    db = await connectDatabase();
-    created = createSandbox({
-      seed: `gateway-conversions-${randomUUID()}`,
-      appSecret: APP_SECRET,
-      webhookUrl: 'http://127.0.0.1:9/webhooks/meta',
-      webhookMaxAttempts: 1,
-    });
-    ids = idsOf(created.state.dataset);
-    sandbox = await created.listen(0);
-    [crm, metaAds, gateway] = await Promise.all([
-      startCrmService(),
-      startServiceProcess('meta-ads-service', {
-        HTTP_PORT: String(await freePort()),
-        DATABASE_URL: process.env.DATABASE_URL!,
-        NATS_URL: process.env.NATS_URL!,
-        LOG_LEVEL: 'warn',
-        META_GRAPH_URL: sandbox.url,
-        META_GRAPH_VERSION: 'v23.0',
-        META_APP_ID: ids.appId,
-        META_APP_SECRET: APP_SECRET,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      }),
-      startTestGateway(),
-    ]);
-    rpc = new RpcTestClient(process.env.NATS_URL!);
+    stack = await startMetaStack('gateway-conversions');
+    ({ sandbox: created, listening: sandbox, gateway, db, rpc, ids } = stack);
     tenant = await seedTenant(db, 'Inmobiliaria Conversiones');
   });
 
-  afterAll(async () => {
-    await rpc?.close();
-    await gateway?.close();
-    await Promise.all([crm?.stop(), metaAds?.stop()]);
-    await sandbox?.close();
-    await db?.end();
-  });
+  afterAll(() => stack?.stop());
 
-  async function loginAs(role: keyof SeededTenant['users']) {
-    const agent = request.agent(gateway.server);
-    await agent
-      .post('/crm/auth/login')
-      .send({ email: tenant.users[role].email, password: TEST_PASSWORD })
-      .expect(200);
-    return agent;
-  }
+  const loginAs = (role: keyof SeededTenant['users']) => loginAgent(gateway, tenant.users[role]);
 
   const kept = <T extends { body: unknown }>(response: T): T => {
     replies.push(response.body);

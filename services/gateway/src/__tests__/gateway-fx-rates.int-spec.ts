@@ -1,20 +1,20 @@
 import request from 'supertest';
 import type { FxRateView, Role } from '@crm/contracts';
-import { freePort, startServiceProcess, type ServiceHandle } from '@crm/testing';
+import type { ServiceHandle } from '@crm/testing';
 import type { Client } from 'pg';
 import {
-  TEST_PASSWORD,
   connectDatabase,
+  loginAgent,
   seedTenant,
   startCrmService,
+  startMarketingService,
   startTestGateway,
+  type Agent,
   type SeededTenant,
   type TestGateway,
 } from './gateway-test-support';
 
 jest.setTimeout(90_000);
-
-type Agent = ReturnType<typeof request.agent>;
 
 describe('gateway: dated exchange rates (real crm-service and marketing-service)', () => {
   let crm: ServiceHandle;
@@ -29,24 +29,12 @@ describe('gateway: dated exchange rates (real crm-service and marketing-service)
     db = await connectDatabase();
     [crm, marketing, gateway] = await Promise.all([
       startCrmService(),
-      startServiceProcess('marketing-service', {
-        HTTP_PORT: String(await freePort()),
-        DATABASE_URL: process.env.DATABASE_URL!,
-        NATS_URL: process.env.NATS_URL!,
-        LOG_LEVEL: 'warn',
-      }),
+      startMarketingService(),
       startTestGateway(),
     ]);
     tenant = await seedTenant(db, 'Inmobiliaria Cambio');
     other = await seedTenant(db, 'Inmobiliaria Ajena');
-    const login = async (who: SeededTenant, role: Role) => {
-      const agent = request.agent(gateway.server);
-      await agent
-        .post('/crm/auth/login')
-        .send({ email: who.users[role].email, password: TEST_PASSWORD })
-        .expect(200);
-      return agent;
-    };
+    const login = (who: SeededTenant, role: Role) => loginAgent(gateway, who.users[role]);
     agents.ceo = await login(tenant, 'ceo');
     agents.professional = await login(tenant, 'professional');
     agents.setter = await login(tenant, 'setter');

@@ -1,6 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import request from 'supertest';
-import type { Client } from 'pg';
 import {
   Rpc,
   type LeadAdsPageOption,
@@ -8,102 +5,52 @@ import {
   type LeadFormView,
   type LeadgenBackfillView,
 } from '@crm/contracts';
-// Tests only: the Meta sandbox is a tool, never a runtime dependency of the gateway.
-import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
+import type { SandboxIds } from '@crm/meta-sandbox';
+import { connectTenantToSandbox, mintSandboxToken } from '@crm/testing';
 import {
-  RpcTestClient,
-  connectTenantToSandbox,
-  freePort,
-  mintSandboxToken,
-  startServiceProcess,
-  type ServiceHandle,
-} from '@crm/testing';
-import {
-  TEST_PASSWORD,
-  connectDatabase,
+  loginAgent,
   seedTenant,
-  startCrmService,
-  startTestGateway,
+  startMetaStack,
+  type MetaStack,
   type SeededTenant,
   type TestGateway,
 } from './gateway-test-support';
 
 jest.setTimeout(90_000);
 
-const APP_SECRET = 'int-test-app-secret';
 const PAGES = '/crm/marketing/lead-ads/pages';
 
 describe('gateway: Lead Ads Pages, forms and backfills (real crm-service, meta-ads-service and Meta sandbox)', () => {
-  let sandbox: ListeningSandbox;
-  let crm: ServiceHandle;
-  let metaAds: ServiceHandle;
+  let stack: MetaStack;
   let gateway: TestGateway;
-  let db: Client;
-  let rpc: RpcTestClient;
   let owner: SeededTenant;
   let other: SeededTenant;
   let ids: SandboxIds;
 
   beforeAll(async () => {
-    db = await connectDatabase();
-    // A dataset of our own: its Page, number and WABA belong to no other suite's tenant.
-    const created = createSandbox({
-      seed: `gateway-lead-ads-${randomUUID()}`,
-      appSecret: APP_SECRET,
-      webhookUrl: 'http://127.0.0.1:9/webhooks/meta',
-      webhookMaxAttempts: 1,
-    });
-    ids = idsOf(created.state.dataset);
-    sandbox = await created.listen(0);
-    const [crmHandle, metaHandle, gatewayHandle] = await Promise.all([
-      startCrmService(),
-      startServiceProcess('meta-ads-service', {
-        HTTP_PORT: String(await freePort()),
-        DATABASE_URL: process.env.DATABASE_URL!,
-        NATS_URL: process.env.NATS_URL!,
-        LOG_LEVEL: 'warn',
-        META_GRAPH_URL: sandbox.url,
-        META_GRAPH_VERSION: 'v23.0',
-        META_APP_ID: ids.appId,
-        META_APP_SECRET: APP_SECRET,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      }),
-      startTestGateway(),
-    ]);
-    crm = crmHandle;
-    metaAds = metaHandle;
-    gateway = gatewayHandle;
-    rpc = new RpcTestClient(process.env.NATS_URL!);
+    stack = await startMetaStack('gateway-lead-ads');
+    const { db, rpc, listening } = stack;
+    ({ gateway, ids } = stack);
     owner = await seedTenant(db, 'Inmobiliaria Dueña de la Página');
     other = await seedTenant(db, 'Inmobiliaria Vecina');
     // Both accounts were connected by the same Facebook user: both see the Page. Only `owner` chooses it below.
-    await connectTenantToSandbox(rpc, sandbox.url, owner.tenantId, ids);
+    await connectTenantToSandbox(rpc, listening.url, owner.tenantId, ids);
     await rpc.call(Rpc.meta.completeOauth, {
       tenantId: other.tenantId,
       userId: other.users.ceo.id,
-      accessToken: await mintSandboxToken(sandbox.url),
+      accessToken: await mintSandboxToken(listening.url),
     });
   });
 
   afterAll(async () => {
     for (const tenant of [owner, other]) {
-      await rpc?.call(Rpc.meta.disconnect, { tenantId: tenant.tenantId }).catch(() => undefined);
+      await stack?.rpc.call(Rpc.meta.disconnect, { tenantId: tenant.tenantId }).catch(() => undefined);
     }
-    await rpc?.close();
-    await gateway?.close();
-    await Promise.all([crm?.stop(), metaAds?.stop()]);
-    await sandbox?.close();
-    await db?.end();
+    await stack?.stop();
   });
 
-  async function loginAs(tenant: SeededTenant, role: keyof SeededTenant['users']) {
-    const agent = request.agent(gateway.server);
-    await agent
-      .post('/crm/auth/login')
-      .send({ email: tenant.users[role].email, password: TEST_PASSWORD })
-      .expect(200);
-    return agent;
-  }
+  const loginAs = (tenant: SeededTenant, role: keyof SeededTenant['users']) =>
+    loginAgent(gateway, tenant.users[role]);
 
   it('the Page step: one account chooses the Page, the other gets a 409 that says why', async () => {
     const ceo = await loginAs(owner, 'ceo');

@@ -1,27 +1,22 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Client } from 'pg';
 import { Rpc, type MarketingReport, type ReportMetrics } from '@crm/contracts';
-// Tests only: the Meta sandbox is a tool, never a runtime dependency of the gateway.
-import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import { RpcTestClient, freePort, startServiceProcess, type ServiceHandle } from '@crm/testing';
+import type { ListeningSandbox, SandboxIds } from '@crm/meta-sandbox';
+import { connectTenantToSandbox, type RpcTestClient } from '@crm/testing';
 import {
-  TEST_PASSWORD,
-  connectDatabase,
+  loginAgent,
   seedTenant,
-  startCrmService,
-  startTestGateway,
+  startMetaStack,
+  type Agent,
+  type MetaStack,
   type SeededTenant,
-  type TestGateway,
 } from './gateway-test-support';
 
 jest.setTimeout(120_000);
 
-const APP_SECRET = 'int-test-app-secret';
 const EXPORT = '/crm/marketing/stats/export.csv';
 const REPORT = '/crm/marketing/report';
 
-type Agent = ReturnType<typeof request.agent>;
 type SandboxAd = { adId: string; campaignId: string; adAccountId: string };
 
 /** A test's own RFC 4180 reader (quoted fields, doubled quotes, CRLF), independent of the code under test. */
@@ -91,9 +86,8 @@ function expectedCells(m: ReportMetrics): Record<string, string> {
 }
 
 describe('gateway: Marketing Hub CSV export (real crm-, meta-ads- and marketing-service, Meta sandbox)', () => {
+  let stack: MetaStack;
   let sandbox: ListeningSandbox;
-  let services: ServiceHandle[] = [];
-  let gateway: TestGateway;
   let db: Client;
   let rpc: RpcTestClient;
   let tenant: SeededTenant;
@@ -131,64 +125,13 @@ describe('gateway: Marketing Hub CSV export (real crm-, meta-ads- and marketing-
   }
 
   beforeAll(async () => {
-    db = await connectDatabase();
-    // A dataset of our own: its number and WABA belong to no other suite's tenant.
-    const created = createSandbox({
-      seed: `gateway-marketing-export-${randomUUID()}`,
-      appSecret: APP_SECRET,
-      webhookUrl: 'http://127.0.0.1:9/webhooks/meta',
-      webhookMaxAttempts: 1,
+    stack = await startMetaStack('gateway-marketing-export', {
+      marketing: true,
+      metaAdsEnv: { META_BREAKER_RESET_MS: '500' },
     });
-    ids = idsOf(created.state.dataset);
-    sandbox = await created.listen(0);
-    const common = {
-      DATABASE_URL: process.env.DATABASE_URL!,
-      NATS_URL: process.env.NATS_URL!,
-      LOG_LEVEL: 'warn',
-    };
-    let gatewayHandle: TestGateway;
-    [services, gatewayHandle] = await Promise.all([
-      Promise.all([
-        startCrmService(),
-        startServiceProcess('meta-ads-service', {
-          ...common,
-          HTTP_PORT: String(await freePort()),
-          META_GRAPH_URL: sandbox.url,
-          META_GRAPH_VERSION: 'v23.0',
-          META_APP_ID: ids.appId,
-          META_APP_SECRET: APP_SECRET,
-          TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-          META_BREAKER_RESET_MS: '500',
-        }),
-        startServiceProcess('marketing-service', { ...common, HTTP_PORT: String(await freePort()) }),
-      ]),
-      startTestGateway(),
-    ]);
-    gateway = gatewayHandle;
-    rpc = new RpcTestClient(process.env.NATS_URL!);
+    ({ listening: sandbox, db, rpc, ids } = stack);
     tenant = await seedTenant(db, 'Inmobiliaria Exporta');
-
-    const token = await fetch(`${sandbox.url}/_sandbox/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
-    await rpc.call(Rpc.meta.completeOauth, {
-      tenantId: tenant.tenantId,
-      userId: tenant.users.ceo.id,
-      accessToken: token,
-    });
-    await rpc.call(
-      Rpc.meta.selectAssets,
-      {
-        tenantId: tenant.tenantId,
-        businessId: ids.businessId,
-        adAccountId: ids.adAccountId,
-        wabaId: ids.wabaId,
-        phoneNumberId: ids.phoneNumberIds[0]!,
-      },
-      20_000,
-    );
+    await connectTenantToSandbox(rpc, sandbox.url, tenant.tenantId, ids);
     const dataset = (await (await fetch(`${sandbox.url}/_sandbox/dataset`)).json()) as { ads: SandboxAd[] };
     ads = dataset.ads.filter((ad) => ad.adAccountId === ids.adAccountId);
     const [first, second] = ads;
@@ -199,21 +142,13 @@ describe('gateway: Marketing Hub CSV export (real crm-, meta-ads- and marketing-
     await seedMetaLead('999999999999999'); // an ad Meta does not return: unattributed
 
     for (const role of ['ceo', 'professional', 'setter'] as const) {
-      agents[role] = request.agent(gateway.server);
-      await agents[role]
-        .post('/crm/auth/login')
-        .send({ email: tenant.users[role].email, password: TEST_PASSWORD })
-        .expect(200);
+      agents[role] = await loginAgent(stack.gateway, tenant.users[role]);
     }
   });
 
   afterAll(async () => {
     await rpc?.call(Rpc.meta.disconnect, { tenantId: tenant.tenantId }).catch(() => undefined);
-    await rpc?.close();
-    await gateway?.close();
-    await Promise.allSettled(services.map((service) => service.stop()));
-    await sandbox?.close();
-    await db?.end();
+    await stack?.stop();
   });
 
   it.each(['period', 'cohort'] as const)(
@@ -325,7 +260,7 @@ describe('gateway: Marketing Hub CSV export (real crm-, meta-ads- and marketing-
       code: 'FORBIDDEN',
       message: 'your role cannot use this module',
     });
-    await request(gateway.server).get(EXPORT).query({ preset: 'last_7d' }).expect(401);
+    await request(stack.gateway.server).get(EXPORT).query({ preset: 'last_7d' }).expect(401);
   });
 
   it('a bad query is a 400 JSON with a message, not a file', async () => {

@@ -1,29 +1,19 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
-import type { Client } from 'pg';
-import { Rpc, type TemplateDetailView } from '@crm/contracts';
-// Tests only: the Meta sandbox is a tool, never a runtime dependency of the gateway.
+import type { TemplateDetailView } from '@crm/contracts';
+import type { ListeningSandbox, Sandbox } from '@crm/meta-sandbox';
+import { connectTenantToSandbox, type ServiceHandle } from '@crm/testing';
 import {
-  createSandbox,
-  idsOf,
-  type ListeningSandbox,
-  type Sandbox,
-  type SandboxIds,
-} from '@crm/meta-sandbox';
-import { RpcTestClient, freePort, startServiceProcess, type ServiceHandle } from '@crm/testing';
-import {
-  TEST_PASSWORD,
-  connectDatabase,
+  loginAgent,
   seedTenant,
-  startCrmService,
-  startTestGateway,
+  startMetaStack,
+  type MetaStack,
   type SeededTenant,
   type TestGateway,
 } from './gateway-test-support';
 
 jest.setTimeout(120_000);
 
-const APP_SECRET = 'int-test-app-secret';
 const SAMPLES = '/crm/marketing/automation/templates/media-samples';
 const CREATE = '/crm/marketing/automation/templates';
 const DETAILS = '/crm/marketing/automation/templates/details';
@@ -39,92 +29,30 @@ function jpegOf(size: number): Buffer {
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('gateway: media header samples (real crm-service, meta-ads-service and Meta sandbox)', () => {
+  let stack: MetaStack;
   let sandbox: Sandbox;
   let listening: ListeningSandbox;
-  let crm: ServiceHandle;
   let metaAds: ServiceHandle;
   let gateway: TestGateway;
-  let db: Client;
-  let rpc: RpcTestClient;
   let tenant: SeededTenant;
-  let ids: SandboxIds;
 
   beforeAll(async () => {
-    db = await connectDatabase();
-    // A dataset of our own: its number and WABA belong to no other suite's tenant.
-    sandbox = createSandbox({
-      seed: `gateway-template-media-${randomUUID()}`,
-      appSecret: APP_SECRET,
-      webhookUrl: 'http://127.0.0.1:9/webhooks/meta',
-      webhookMaxAttempts: 1,
+    stack = await startMetaStack('gateway-template-media', {
+      // Every line the service can write while uploading: none may carry the token.
+      metaAdsEnv: { LOG_LEVEL: 'debug' },
+      gatewayEnv: { LOG_LEVEL: 'log' },
     });
-    ids = idsOf(sandbox.state.dataset);
-    listening = await sandbox.listen(0);
-    const [crmHandle, metaHandle, gatewayHandle] = await Promise.all([
-      startCrmService(),
-      startServiceProcess('meta-ads-service', {
-        HTTP_PORT: String(await freePort()),
-        DATABASE_URL: process.env.DATABASE_URL!,
-        NATS_URL: process.env.NATS_URL!,
-        // Every line the service can write while uploading: none may carry the token.
-        LOG_LEVEL: 'debug',
-        META_GRAPH_URL: listening.url,
-        META_GRAPH_VERSION: 'v23.0',
-        META_APP_ID: ids.appId,
-        META_APP_SECRET: APP_SECRET,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      }),
-      startTestGateway({ LOG_LEVEL: 'log' }),
-    ]);
-    crm = crmHandle;
-    metaAds = metaHandle;
-    gateway = gatewayHandle;
-    rpc = new RpcTestClient(process.env.NATS_URL!);
-    tenant = await seedTenant(db, 'Inmobiliaria Muestras');
+    ({ sandbox, listening, metaAds, gateway } = stack);
+    tenant = await seedTenant(stack.db, 'Inmobiliaria Muestras');
     await connect();
   });
 
-  afterAll(async () => {
-    await rpc?.close();
-    await gateway?.close();
-    await Promise.all([crm?.stop(), metaAds?.stop()]);
-    await listening?.close();
-    await db?.end();
-  });
+  afterAll(() => stack?.stop());
 
-  async function loginAs(role: keyof SeededTenant['users']) {
-    const agent = request.agent(gateway.server);
-    await agent
-      .post('/crm/auth/login')
-      .send({ email: tenant.users[role].email, password: TEST_PASSWORD })
-      .expect(200);
-    return agent;
-  }
+  const loginAs = (role: keyof SeededTenant['users']) => loginAgent(gateway, tenant.users[role]);
 
   /** Connect the tenant's Meta account (what the OAuth callback and the asset choice do), through meta-ads-service. */
-  async function connect(): Promise<void> {
-    const token = await fetch(`${listening.url}/_sandbox/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
-    await rpc.call(Rpc.meta.completeOauth, {
-      tenantId: tenant.tenantId,
-      userId: tenant.users.ceo.id,
-      accessToken: token,
-    });
-    await rpc.call(
-      Rpc.meta.selectAssets,
-      {
-        tenantId: tenant.tenantId,
-        businessId: ids.businessId,
-        adAccountId: ids.adAccountId,
-        wabaId: ids.wabaId,
-        phoneNumberId: ids.phoneNumberIds[0],
-      },
-      20_000,
-    );
-  }
+  const connect = () => connectTenantToSandbox(stack.rpc, listening.url, tenant.tenantId, stack.ids);
 
   /** Every token the sandbox has issued (the short-lived one and the tenant's long-lived one). */
   const issuedTokens = () => [...sandbox.state.tokens.keys()];

@@ -1,110 +1,38 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Client } from 'pg';
-import { Rpc, type TemplateDetailView } from '@crm/contracts';
-// Tests only: the Meta sandbox is a tool, never a runtime dependency of the gateway.
-import { createSandbox, idsOf, type ListeningSandbox, type SandboxIds } from '@crm/meta-sandbox';
-import { RpcTestClient, freePort, startServiceProcess, type ServiceHandle } from '@crm/testing';
+import type { TemplateDetailView } from '@crm/contracts';
+import { connectTenantToSandbox } from '@crm/testing';
 import {
-  TEST_PASSWORD,
-  connectDatabase,
+  loginAgent,
   seedTenant,
-  startCrmService,
-  startTestGateway,
+  startMetaStack,
+  type MetaStack,
   type SeededTenant,
   type TestGateway,
 } from './gateway-test-support';
 
 jest.setTimeout(90_000);
 
-const APP_SECRET = 'int-test-app-secret';
 const DETAILS = '/crm/marketing/automation/templates/details';
 const CREATE = '/crm/marketing/automation/templates';
 
 describe('gateway: WhatsApp templates (real crm-service, meta-ads-service and Meta sandbox)', () => {
-  let sandbox: ListeningSandbox;
-  let crm: ServiceHandle;
-  let metaAds: ServiceHandle;
+  let stack: MetaStack;
   let gateway: TestGateway;
-  let db: Client;
-  let rpc: RpcTestClient;
   let tenant: SeededTenant;
-  let ids: SandboxIds;
 
   beforeAll(async () => {
-    db = await connectDatabase();
-    // A dataset of our own: its number and WABA belong to no other suite's tenant.
-    const created = createSandbox({
-      seed: `gateway-templates-${randomUUID()}`,
-      appSecret: APP_SECRET,
-      webhookUrl: 'http://127.0.0.1:9/webhooks/meta',
-      webhookMaxAttempts: 1,
-    });
-    ids = idsOf(created.state.dataset);
-    sandbox = await created.listen(0);
-    const [crmHandle, metaHandle, gatewayHandle] = await Promise.all([
-      startCrmService(),
-      startServiceProcess('meta-ads-service', {
-        HTTP_PORT: String(await freePort()),
-        DATABASE_URL: process.env.DATABASE_URL!,
-        NATS_URL: process.env.NATS_URL!,
-        LOG_LEVEL: 'warn',
-        META_GRAPH_URL: sandbox.url,
-        META_GRAPH_VERSION: 'v23.0',
-        META_APP_ID: ids.appId,
-        META_APP_SECRET: APP_SECRET,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      }),
-      startTestGateway(),
-    ]);
-    crm = crmHandle;
-    metaAds = metaHandle;
-    gateway = gatewayHandle;
-    rpc = new RpcTestClient(process.env.NATS_URL!);
-    tenant = await seedTenant(db, 'Inmobiliaria Plantillas');
+    stack = await startMetaStack('gateway-templates');
+    gateway = stack.gateway;
+    tenant = await seedTenant(stack.db, 'Inmobiliaria Plantillas');
   });
 
-  afterAll(async () => {
-    await rpc?.close();
-    await gateway?.close();
-    await Promise.all([crm?.stop(), metaAds?.stop()]);
-    await sandbox?.close();
-    await db?.end();
-  });
+  afterAll(() => stack?.stop());
 
-  async function loginAs(role: keyof SeededTenant['users']) {
-    const agent = request.agent(gateway.server);
-    await agent
-      .post('/crm/auth/login')
-      .send({ email: tenant.users[role].email, password: TEST_PASSWORD })
-      .expect(200);
-    return agent;
-  }
+  const loginAs = (role: keyof SeededTenant['users']) => loginAgent(gateway, tenant.users[role]);
 
   /** Connect the tenant's Meta account (what the OAuth callback and the asset choice do), through meta-ads-service. */
-  async function connect(): Promise<void> {
-    const token = await fetch(`${sandbox.url}/_sandbox/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
-    await rpc.call(Rpc.meta.completeOauth, {
-      tenantId: tenant.tenantId,
-      userId: tenant.users.ceo.id,
-      accessToken: token,
-    });
-    await rpc.call(
-      Rpc.meta.selectAssets,
-      {
-        tenantId: tenant.tenantId,
-        businessId: ids.businessId,
-        adAccountId: ids.adAccountId,
-        wabaId: ids.wabaId,
-        phoneNumberId: ids.phoneNumberIds[0],
-      },
-      20_000,
-    );
-  }
+  const connect = () => connectTenantToSandbox(stack.rpc, stack.listening.url, tenant.tenantId, stack.ids);
 
   it('keeps templates for the ceo: professional and setter get 403', async () => {
     for (const role of ['professional', 'setter'] as const) {

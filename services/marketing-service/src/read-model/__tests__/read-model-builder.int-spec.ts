@@ -1,17 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Events, QueueGroups, Rpc } from '@crm/contracts';
-import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
-import {
-  freePort,
-  ownerDatabaseUrl,
-  RpcTestClient,
-  startServiceProcess,
-  waitFor,
-  type ServiceHandle,
-} from '@crm/testing';
+import { Events, Rpc } from '@crm/contracts';
+import { JetStreamService } from '@crm/nest-common';
+import { ownerDatabaseUrl, RpcTestClient, waitFor, type ServiceHandle } from '@crm/testing';
 import { Client } from 'pg';
-import { createAppModule } from '../../app.module';
+import { startCrmAndMetaAds, startMarketingInProcess } from '../../__tests__/marketing-test-support';
 import { ReadModelBuilder } from '../read-model.builder';
 import { ReadModelService } from '../read-model.service';
 
@@ -22,7 +15,6 @@ import { ReadModelService } from '../read-model.service';
  * rebuild can bring it into the read model.
  */
 
-const DATABASE_URL = process.env.DATABASE_URL!;
 const NATS_URL = process.env.NATS_URL!;
 const TZ = 'America/Mexico_City';
 /** Small numbers so the tests are quick: a tenant over 5 leads is "large". */
@@ -86,25 +78,13 @@ function rebuildsOf(spies: jest.SpyInstance[], tenantId: string): number {
   return spies.reduce((n, spy) => n + spy.mock.calls.filter((call) => call[0] === tenantId).length, 0);
 }
 
-async function startReplica(): Promise<INestApplication> {
-  return bootstrapHybridService({
-    name: 'marketing-service',
-    module: createAppModule({
-      DATABASE_URL,
-      NATS_URL,
-      INSIGHTS_RPC_TIMEOUT_MS: 30_000,
-      RPC_TIMEOUT_MS: 10_000,
-      SNAPSHOT_RETENTION_DAYS: 35,
-      REBUILD_PAGE_SIZE: PAGE_SIZE,
-      READ_MODEL_INLINE_BUILD_MAX_LEADS: INLINE_MAX,
-      READ_MODEL_BUILD_POLL_MS: 500,
-      JETSTREAM_BACKOFF_BASE_MS: 100,
-      JETSTREAM_BACKOFF_MAX_MS: 1000,
-    }),
-    natsUrl: NATS_URL,
-    queue: QueueGroups.marketing,
-    httpPort: 0,
-    logLevel: 'error',
+function startReplica(): Promise<INestApplication> {
+  return startMarketingInProcess({
+    REBUILD_PAGE_SIZE: PAGE_SIZE,
+    READ_MODEL_INLINE_BUILD_MAX_LEADS: INLINE_MAX,
+    READ_MODEL_BUILD_POLL_MS: 500,
+    JETSTREAM_BACKOFF_BASE_MS: 100,
+    JETSTREAM_BACKOFF_MAX_MS: 1000,
   });
 }
 
@@ -113,20 +93,12 @@ let spies: jest.SpyInstance[] = [];
 beforeAll(async () => {
   db = new Client({ connectionString: ownerDatabaseUrl() });
   await db.connect();
-  const common = { DATABASE_URL, NATS_URL, LOG_LEVEL: 'warn' };
-  [crm, metaAds] = await Promise.all([
-    startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }),
-    startServiceProcess('meta-ads-service', {
-      ...common,
-      HTTP_PORT: String(await freePort()),
-      // Never called: these tenants are not connected to Meta.
-      META_GRAPH_URL: 'http://127.0.0.1:9',
-      META_GRAPH_VERSION: 'v23.0',
-      META_APP_ID: '1',
-      META_APP_SECRET: 'builder-int-spec',
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    }),
-  ]);
+  ({ crm, metaAds } = await startCrmAndMetaAds({
+    // Never called: these tenants are not connected to Meta.
+    graphUrl: 'http://127.0.0.1:9',
+    appId: '1',
+    appSecret: 'builder-int-spec',
+  }));
   replicas = [await startReplica(), await startReplica()];
   spies = replicas.map((app) => jest.spyOn(app.get(ReadModelService), 'rebuild'));
   rpc = new RpcTestClient(NATS_URL);

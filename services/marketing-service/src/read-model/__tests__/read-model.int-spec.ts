@@ -1,20 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Events, QueueGroups, Rpc, type MarketingReport, type ReportView } from '@crm/contracts';
-import { JetStreamService, bootstrapHybridService } from '@crm/nest-common';
+import { Events, Rpc, type MarketingReport, type ReportView } from '@crm/contracts';
+import { JetStreamService } from '@crm/nest-common';
 import {
   connectTenantToSandbox,
-  freePort,
   ownerDatabaseUrl,
-  REPO_ROOT,
   RpcTestClient,
-  startServiceProcess,
+  startSandboxProcess,
   waitFor,
+  type SandboxProcessDataset,
   type ServiceHandle,
 } from '@crm/testing';
 import { Client } from 'pg';
-import { createAppModule } from '../../app.module';
+import { startCrmAndMetaAds, startMarketingInProcess } from '../../__tests__/marketing-test-support';
 import { ReadModelService } from '../read-model.service';
 
 /**
@@ -31,10 +29,6 @@ const TZ = 'America/Mexico_City';
 
 jest.setTimeout(120_000);
 
-type Dataset = {
-  ids: { appId: string; businessId: string; adAccountId: string; wabaId: string; phoneNumberIds: string[] };
-  ads: { adId: string; campaignId: string; adAccountId: string }[];
-};
 type Tenant = { tenantId: string; ceoId: string };
 type FactKeyRow = {
   view: ReportView;
@@ -53,7 +47,7 @@ type FactKeyRow = {
 
 let sandboxUrl: string;
 let sandbox: ServiceHandle;
-let dataset: Dataset;
+let dataset: SandboxProcessDataset;
 let crm: ServiceHandle;
 let metaAds: ServiceHandle;
 let marketing: INestApplication;
@@ -211,43 +205,20 @@ async function sandboxRequests(path: string): Promise<number> {
 beforeAll(async () => {
   db = new Client({ connectionString: ownerDatabaseUrl() });
   await db.connect();
-  const sandboxPort = await freePort();
-  sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-  sandbox = await startServiceProcess(
-    'meta-sandbox',
-    // Every Graph call takes 200 ms, so concurrent cold reports really overlap.
-    { SANDBOX_PORT: String(sandboxPort), META_APP_SECRET: APP_SECRET, SANDBOX_LATENCY_MS: '200' },
-    { script: join(REPO_ROOT, 'tools/meta-sandbox/src/main.ts'), healthUrl: `${sandboxUrl}/_sandbox/health` },
-  );
-  dataset = (await (await fetch(`${sandboxUrl}/_sandbox/dataset`)).json()) as Dataset;
-  const common = { DATABASE_URL, NATS_URL, LOG_LEVEL: 'warn' };
-  [crm, metaAds] = await Promise.all([
-    startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }),
-    startServiceProcess('meta-ads-service', {
-      ...common,
-      HTTP_PORT: String(await freePort()),
-      META_GRAPH_URL: sandboxUrl,
-      META_GRAPH_VERSION: 'v23.0',
-      META_APP_ID: dataset.ids.appId,
-      META_APP_SECRET: APP_SECRET,
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    }),
-  ]);
-  marketing = await bootstrapHybridService({
-    name: 'marketing-service',
-    module: createAppModule({
-      DATABASE_URL,
-      NATS_URL,
-      INSIGHTS_RPC_TIMEOUT_MS: 30_000,
-      RPC_TIMEOUT_MS: 10_000,
-      SNAPSHOT_RETENTION_DAYS: 35,
-      JETSTREAM_BACKOFF_BASE_MS: 100,
-      JETSTREAM_BACKOFF_MAX_MS: 1000,
-    }),
-    natsUrl: NATS_URL,
-    queue: QueueGroups.marketing,
-    httpPort: 0,
-    logLevel: 'error',
+  // Every Graph call takes 200 ms, so concurrent cold reports really overlap.
+  ({
+    handle: sandbox,
+    url: sandboxUrl,
+    dataset,
+  } = await startSandboxProcess(APP_SECRET, { SANDBOX_LATENCY_MS: '200' }));
+  ({ crm, metaAds } = await startCrmAndMetaAds({
+    graphUrl: sandboxUrl,
+    appId: dataset.ids.appId,
+    appSecret: APP_SECRET,
+  }));
+  marketing = await startMarketingInProcess({
+    JETSTREAM_BACKOFF_BASE_MS: 100,
+    JETSTREAM_BACKOFF_MAX_MS: 1000,
   });
   rpc = new RpcTestClient(NATS_URL);
   jetstream = new JetStreamService();

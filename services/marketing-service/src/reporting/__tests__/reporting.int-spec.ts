@@ -1,20 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { QueueGroups, Rpc, type FunnelMetrics, type ReportView } from '@crm/contracts';
-import { TenantDatabase, bootstrapHybridService } from '@crm/nest-common';
+import { Rpc, type FunnelMetrics, type ReportView } from '@crm/contracts';
+import { TenantDatabase } from '@crm/nest-common';
 import {
-  freePort,
   waitFor,
   ownerDatabaseUrl,
-  REPO_ROOT,
   RpcTestClient,
-  startServiceProcess,
+  startSandboxProcess,
+  type SandboxProcessDataset,
   type ServiceHandle,
 } from '@crm/testing';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
-import { createAppModule } from '../../app.module';
+import { startCrmAndMetaAds, startMarketingInProcess } from '../../__tests__/marketing-test-support';
 import { emptyMeasures, type FactRow } from '../../read-model/attribution-facts';
 import { ReadModelService } from '../../read-model/read-model.service';
 import { ReadModelStore } from '../../read-model/read-model.store';
@@ -29,7 +27,6 @@ import { ReportFactsStore } from '../report-facts.store';
  * insights, for both views.
  */
 
-const DATABASE_URL = process.env.DATABASE_URL!;
 const NATS_URL = process.env.NATS_URL!;
 const APP_SECRET = 'marketing-int-spec-secret';
 const AD_TZ = 'America/Mexico_City'; // the sandbox's main ad account
@@ -39,14 +36,10 @@ jest.setTimeout(120_000);
 
 type Seeded = { tenantId: string; userId: string };
 type SandboxAd = { adId: string; campaignId: string; adAccountId: string };
-type SandboxDataset = {
-  ids: { appId: string; businessId: string; adAccountId: string; wabaId: string; phoneNumberIds: string[] };
-  ads: SandboxAd[];
-};
 
 let sandboxUrl: string;
 let sandbox: ServiceHandle;
-let dataset: SandboxDataset;
+let dataset: SandboxProcessDataset;
 let crm: ServiceHandle;
 let metaAds: ServiceHandle;
 let marketing: INestApplication;
@@ -224,45 +217,12 @@ function sum(rows: FunnelMetrics[], key: (typeof ADDITIVE)[number]): number {
 beforeAll(async () => {
   db = new Client({ connectionString: ownerDatabaseUrl() });
   await db.connect();
-  const sandboxPort = await freePort();
-  sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-  sandbox = await startServiceProcess(
-    'meta-sandbox',
-    { SANDBOX_PORT: String(sandboxPort), META_APP_SECRET: APP_SECRET },
-    {
-      script: join(REPO_ROOT, 'tools/meta-sandbox/src/main.ts'),
-      healthUrl: `${sandboxUrl}/_sandbox/health`,
-    },
-  );
-  dataset = (await (await fetch(`${sandboxUrl}/_sandbox/dataset`)).json()) as SandboxDataset;
-  const common = { DATABASE_URL, NATS_URL, LOG_LEVEL: 'warn' };
-  [crm, metaAds] = await Promise.all([
-    startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) }),
-    startServiceProcess('meta-ads-service', {
-      ...common,
-      HTTP_PORT: String(await freePort()),
-      META_GRAPH_URL: sandboxUrl,
-      META_GRAPH_VERSION: 'v23.0',
-      META_APP_ID: dataset.ids.appId,
-      META_APP_SECRET: APP_SECRET,
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      META_BREAKER_RESET_MS: '500',
-    }),
-  ]);
-  marketing = await bootstrapHybridService({
-    name: 'marketing-service',
-    module: createAppModule({
-      DATABASE_URL,
-      NATS_URL,
-      INSIGHTS_RPC_TIMEOUT_MS: 30_000,
-      RPC_TIMEOUT_MS: 10_000,
-      SNAPSHOT_RETENTION_DAYS: 35,
-    }),
-    natsUrl: NATS_URL,
-    queue: QueueGroups.marketing,
-    httpPort: 0,
-    logLevel: 'error',
-  });
+  ({ handle: sandbox, url: sandboxUrl, dataset } = await startSandboxProcess(APP_SECRET));
+  ({ crm, metaAds } = await startCrmAndMetaAds(
+    { graphUrl: sandboxUrl, appId: dataset.ids.appId, appSecret: APP_SECRET },
+    { META_BREAKER_RESET_MS: '500' },
+  ));
+  marketing = await startMarketingInProcess();
   rpc = new RpcTestClient(NATS_URL);
 });
 
