@@ -1,4 +1,6 @@
 import { expect, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { SANDBOX_IDS } from '@crm/meta-sandbox';
 import { e2eEnvironment } from './environment';
@@ -73,4 +75,41 @@ export async function connectMetaThroughSandbox(
  */
 export function disconnectMeta(request: APIRequestContext): Promise<APIResponse> {
   return request.post('/crm/auth/meta/disconnect', { data: {} });
+}
+
+/** A phone's viewport (390 px, an iPhone 12–15) and a laptop's. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 } as const;
+export const LAPTOP_VIEWPORT = { width: 1440, height: 900 } as const;
+
+/**
+ * What on the page does not fit its width: the page itself when it scrolls sideways, and every visible button or
+ * link whose text is cut (wider than its box) or whose icon was squeezed to nothing. A script string: this project's TypeScript has no DOM types.
+ */
+const LAYOUT_FAULTS = `(() => {
+  const faults = [];
+  if (document.documentElement.scrollWidth > window.innerWidth)
+    faults.push('the page is ' + document.documentElement.scrollWidth + ' px wide in ' + window.innerWidth + ' px');
+  for (const element of document.querySelectorAll('button, a, [role="button"]')) {
+    if (element.getClientRects().length === 0 || getComputedStyle(element).visibility === 'hidden') continue;
+    if (element.scrollWidth > element.clientWidth + 1)
+      faults.push('cut: "' + (element.innerText || element.getAttribute('aria-label') || '').trim() + '" (' +
+        element.scrollWidth + ' px of text in ' + element.clientWidth + ' px)');
+    for (const icon of element.querySelectorAll('svg'))
+      if (icon.getBoundingClientRect().width < 4)
+        faults.push('squeezed icon in "' + (element.innerText || element.getAttribute('aria-label') || '').trim() + '"');
+  }
+  return faults;
+})()`;
+
+/** Asserts the page fits its current width: no sideways scroll, no button or link with its text cut. */
+export async function expectFits(page: Page, what: string): Promise<void> {
+  const faults = (await page.evaluate(LAYOUT_FAULTS)) as string[];
+  expect(faults, `${what} at ${page.viewportSize()?.width} px`).toEqual([]);
+}
+
+/** A screenshot in tmp/e2e-screens/<name>.png for a person to look at: the whole page, or what is on screen. */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
+  const dir = join(__dirname, '../../tmp/e2e-screens');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }

@@ -12,7 +12,9 @@ function natsUsers() {
   const serverEnv = {};
   const credentials = {};
   for (const [, user, variable] of text.matchAll(/user: "([^"]+)"\s*\n\s*password: \$(\w+)/g)) {
-    const password = randomBytes(24).toString('base64url');
+    // A letter first: nats-server reads a variable's value that starts with a digit or '-' as a number and refuses
+    // to start ("Expected a digit but got 'J'"), one run in a few dozen.
+    const password = `p${randomBytes(24).toString('base64url')}`;
     serverEnv[variable] = password;
     credentials[user] = { NATS_USER: user, NATS_PASSWORD: password };
   }

@@ -33,8 +33,9 @@ export function LogoutEverywhereButton({ labelled = false }: { labelled?: boolea
         className="btn-secondary"
       >
         <AllDevicesIcon aria-hidden="true" size={16} />
-        {/* Icon only on a phone: the header keeps to one or two lines at 390 px. */}
-        <span className={labelled ? undefined : 'hidden lg:inline'}>{label}</span>
+        {/* Icon only on a phone: the header keeps to one or two lines at 390 px. Labelled, the text may wrap on a
+            phone: its lines start beside the icon rather than centred away from it. */}
+        <span className={labelled ? 'text-left' : 'hidden lg:inline'}>{label}</span>
       </button>
       {asking ? (
         <ConfirmDialog

@@ -12,6 +12,7 @@ import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
 import { ExpandIcon } from '../../components/icons';
+import { PagingBar } from '../../components/paging-bar';
 import { SkeletonTable } from '../../components/skeleton';
 import { useCodeLabels } from '../../lib/code-labels';
 import { useFormatters, type Formatters } from '../../lib/format';
@@ -407,40 +408,19 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
               </tbody>
             </table>
           </TableContainer>
-          <nav
-            aria-label={t('pagination.label')}
-            className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
-          >
-            <p>
-              {paging.summary({
-                from: page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1,
-                to: Math.min(page.total, page.page * page.pageSize),
-                total: page.total,
-                capped: page.totalCapped,
-              })}
-            </p>
-            <div className="flex items-center gap-2">
-              <button
-                type="button"
-                className="btn-secondary"
-                disabled={page.page <= 1}
-                onClick={() => setFilters((current) => ({ ...current, page: current.page - 1 }))}
-              >
-                {t('pagination.previous')}
-              </button>
-              <span className="tabular-nums">
-                {paging.position({ page: page.page, pages: totalPages, capped: page.totalCapped })}
-              </span>
-              <button
-                type="button"
-                className="btn-secondary"
-                disabled={page.page >= totalPages}
-                onClick={() => setFilters((current) => ({ ...current, page: current.page + 1 }))}
-              >
-                {t('pagination.next')}
-              </button>
-            </div>
-          </nav>
+          <PagingBar
+            summary={paging.summary({
+              from: page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1,
+              to: Math.min(page.total, page.page * page.pageSize),
+              total: page.total,
+              capped: page.totalCapped,
+            })}
+            position={paging.position({ page: page.page, pages: totalPages, capped: page.totalCapped })}
+            hasPrevious={page.page > 1}
+            hasNext={page.page < totalPages}
+            onPrevious={() => setFilters((current) => ({ ...current, page: current.page - 1 }))}
+            onNext={() => setFilters((current) => ({ ...current, page: current.page + 1 }))}
+          />
         </>
       ) : null}
     </section>

@@ -5,6 +5,7 @@ import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
 import { PageHeader } from '../../components/page-header';
+import { PagingBar } from '../../components/paging-bar';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
 import { usePagingText } from '../../lib/paging-text';
@@ -119,40 +120,19 @@ export function ClientsPage() {
                 </tbody>
               </table>
             </TableContainer>
-            <nav
-              aria-label={t('pagination.label')}
-              className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
-            >
-              <p>
-                {paging.summary({
-                  from: (clients.data.page - 1) * CLIENTS_PAGE_SIZE + 1,
-                  to: (clients.data.page - 1) * CLIENTS_PAGE_SIZE + clients.data.items.length,
-                  total: clients.data.total,
-                  capped: clients.data.totalCapped,
-                })}
-              </p>
-              <div className="flex items-center gap-2">
-                <button
-                  type="button"
-                  className="btn-secondary"
-                  disabled={page <= 1}
-                  onClick={() => setPage(page - 1)}
-                >
-                  {t('pagination.previous')}
-                </button>
-                <span className="tabular-nums">
-                  {paging.position({ page, pages: totalPages, capped: data?.totalCapped === true })}
-                </span>
-                <button
-                  type="button"
-                  className="btn-secondary"
-                  disabled={page >= totalPages}
-                  onClick={() => setPage(page + 1)}
-                >
-                  {t('pagination.next')}
-                </button>
-              </div>
-            </nav>
+            <PagingBar
+              summary={paging.summary({
+                from: (clients.data.page - 1) * CLIENTS_PAGE_SIZE + 1,
+                to: (clients.data.page - 1) * CLIENTS_PAGE_SIZE + clients.data.items.length,
+                total: clients.data.total,
+                capped: clients.data.totalCapped,
+              })}
+              position={paging.position({ page, pages: totalPages, capped: data?.totalCapped === true })}
+              hasPrevious={page > 1}
+              hasNext={page < totalPages}
+              onPrevious={() => setPage(page - 1)}
+              onNext={() => setPage(page + 1)}
+            />
           </>
         )}
       </section>

@@ -6,9 +6,10 @@ import { Link, useSearchParams } from 'react-router';
 import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
-import { AddIcon, ChevronLeftIcon, ChevronRightIcon, OpenIcon, UploadIcon } from '../../components/icons';
+import { AddIcon, OpenIcon, UploadIcon } from '../../components/icons';
 import { Notice } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
+import { PagingBar } from '../../components/paging-bar';
 import { SkeletonTable } from '../../components/skeleton';
 import { useFormatters } from '../../lib/format';
 import { usePagingText } from '../../lib/paging-text';
@@ -285,12 +286,10 @@ export function LeadsPage() {
                   </tbody>
                 </table>
               </TableContainer>
-              <nav
-                aria-label={t('pagination.label')}
-                className="flex flex-col items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600 sm:flex-row"
-              >
-                <p data-testid="leads-summary">
-                  {total !== null && pageNumber !== null
+              <PagingBar
+                testIdPrefix="leads"
+                summary={
+                  total !== null && pageNumber !== null
                     ? paging.summary({
                         from: total === 0 ? 0 : (pageNumber - 1) * PAGE_SIZE + 1,
                         to: Math.min(total, (pageNumber - 1) * PAGE_SIZE + page.items.length),
@@ -299,42 +298,24 @@ export function LeadsPage() {
                       })
                     : total !== null
                       ? t('leadList.totalOnly', { count: total, total: format.integer(total) })
-                      : null}
-                </p>
-                <div className="flex items-center gap-2">
-                  <button
-                    type="button"
-                    data-testid="leads-prev-page"
-                    className="btn-secondary"
-                    disabled={!cursor}
-                    onClick={goPrevious}
-                  >
-                    <ChevronLeftIcon aria-hidden="true" size={16} />
-                    {t('pagination.previous')}
-                  </button>
-                  {pageNumber !== null ? (
-                    <span className="whitespace-nowrap tabular-nums" data-testid="leads-page-number">
-                      {total !== null
-                        ? paging.position({
-                            page: pageNumber,
-                            pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-                            capped,
-                          })
-                        : t('leadList.pageOnly', { page: format.integer(pageNumber) })}
-                    </span>
-                  ) : null}
-                  <button
-                    type="button"
-                    data-testid="leads-next-page"
-                    className="btn-secondary"
-                    disabled={!page.nextCursor}
-                    onClick={goNext}
-                  >
-                    {t('pagination.next')}
-                    <ChevronRightIcon aria-hidden="true" size={16} />
-                  </button>
-                </div>
-              </nav>
+                      : null
+                }
+                position={
+                  pageNumber === null
+                    ? null
+                    : total !== null
+                      ? paging.position({
+                          page: pageNumber,
+                          pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+                          capped,
+                        })
+                      : t('leadList.pageOnly', { page: format.integer(pageNumber) })
+                }
+                hasPrevious={Boolean(cursor)}
+                hasNext={Boolean(page.nextCursor)}
+                onPrevious={goPrevious}
+                onNext={goNext}
+              />
             </>
           ) : null}
         </section>
