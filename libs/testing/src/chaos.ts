@@ -67,8 +67,10 @@ export async function startRoundRobinFront(ports: () => readonly number[]): Prom
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
       const list = ports();
+      // Each replica once per request, from this request's turn (concurrent requests move `next` meanwhile).
+      const first = next++;
       for (let tried = 0; tried < list.length; tried++) {
-        const port = list[next++ % list.length];
+        const port = list[(first + tried) % list.length];
         if ((await forward(port, req, body, res)) === 'done') return;
         stats.skipped += 1;
       }

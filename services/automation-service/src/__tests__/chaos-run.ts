@@ -1,10 +1,4 @@
-import {
-  startChaosMonkey,
-  waitFor,
-  waitForConsumersIdle,
-  type ChaosKill,
-  type RoundRobinFront,
-} from '@crm/testing';
+import { startChaosMonkey, busyConsumers, waitFor, type ChaosKill, type RoundRobinFront } from '@crm/testing';
 import { CLUSTER_SERVICES, type HsmCluster } from './hsm-cluster';
 
 /**
@@ -49,14 +43,18 @@ export type ChaosResult = {
   states: Record<string, number>;
   /** Sends that were `unknown` at some point (all of them reconciled when `notFinal` is empty). */
   unknownReconciled: number;
+  /** How long after every consumer and outbox looked idle the last sender's lead appeared. */
+  leadsLateSeconds: number;
   /** Senders with no lead / leads beyond the first per sender. */
   lostLeads: number;
   duplicateLeads: number;
   /** Webhooks (inbound and statuses) the sandbox gave up on after all its tries. */
   undeliveredWebhooks: number;
-  /** Dead letters parked during the run (every schema). */
+  /** Dead letters and outbox rows parked during the run (every schema). */
   parked: number;
   throughputRejections: number;
+  /** Why the consumers were not all idle at the end (undefined when they were). */
+  consumersBusy: string | undefined;
   front: RoundRobinFront['stats'] | undefined;
   wallSeconds: number;
 };
@@ -87,6 +85,7 @@ async function redeliver(url: string, body: string, signature: string): Promise<
 
 export async function runChaos(cluster: HsmCluster, options: ChaosRunOptions): Promise<ChaosResult> {
   const log = options.log ?? (() => undefined);
+  const settleTimeoutMs = options.settleTimeoutMs ?? 180_000;
   const random = options.random ?? Math.random;
   const started = Date.now();
   const runStart = new Date();
@@ -114,6 +113,13 @@ export async function runChaos(cluster: HsmCluster, options: ChaosRunOptions): P
     log,
   });
 
+  const progress = setInterval(() => {
+    const accepted = sandbox.state.webhooks.filter((d) => d.kind === 'message' && d.delivered).length;
+    log(
+      `+${((Date.now() - started) / 1000).toFixed(0)} s: ${sandbox.state.messages.length}/${options.sends} sends at ` +
+        `the sandbox, ${accepted}/${options.webhooks} inbound messages accepted, ${monkey.kills.length} kills`,
+    );
+  }, 15_000);
   let redelivered = 0;
   const redeliveries: Promise<void>[] = [];
   const redeliveryErrors: string[] = [];
@@ -146,7 +152,7 @@ export async function runChaos(cluster: HsmCluster, options: ChaosRunOptions): P
             (async () => {
               const delivery = await waitFor(
                 () => sandbox.state.webhooks.find((d) => d.meta.wamid === wamid && d.delivered),
-                { what: `first delivery of ${wamid}`, timeoutMs: 120_000, intervalMs: 200 },
+                { what: `first delivery of ${wamid}`, timeoutMs: settleTimeoutMs, intervalMs: 200 },
               );
               await redeliver(cluster.webhookUrl, delivery.body, delivery.signature);
             })().catch((error: unknown) => {
@@ -160,17 +166,17 @@ export async function runChaos(cluster: HsmCluster, options: ChaosRunOptions): P
     log(`inbound messages posted; waiting for every send to reach the sandbox…`);
     await waitFor(() => sandbox.state.messages.length >= options.sends, {
       what: 'every send at the sandbox',
-      timeoutMs: options.settleTimeoutMs ?? 180_000,
+      timeoutMs: settleTimeoutMs,
       intervalMs: 200,
     }).catch(() => log('not every send reached the sandbox in time (counted as lost below)'));
   } finally {
+    clearInterval(progress);
     await monkey.stop();
     log(`killer stopped after ${monkey.kills.length} kills; every replica is back`);
   }
   await Promise.all(redeliveries);
 
   // Settle: the sandbox's webhooks delivered or given up, every consumer idle, every seeded send final.
-  const settleTimeoutMs = options.settleTimeoutMs ?? 180_000;
   await waitFor(() => sandbox.state.webhooks.every((d) => d.settled), {
     what: 'every sandbox webhook settled',
     timeoutMs: settleTimeoutMs,
@@ -196,11 +202,55 @@ export async function runChaos(cluster: HsmCluster, options: ChaosRunOptions): P
     timeoutMs: settleTimeoutMs,
     intervalMs: 1000,
   }).catch(() => log('not every send is final (counted below)'));
-  await waitForConsumersIdle(
-    CLUSTER_SERVICES.filter((service) => service !== 'gateway'),
-    { timeoutMs: settleTimeoutMs },
-  ).catch((error: unknown) => log(String(error)));
+  // Idle means every consumer idle *and* every outbox published (an event waits there between the acknowledgement
+  // of what caused it and its publication), three times in a row a second apart.
+  const outboxes = await owner.query<{ table_schema: string }>(
+    `SELECT table_schema FROM information_schema.tables WHERE table_name = 'outbox'`,
+  );
+  const unpublished = async () => {
+    let n = 0;
+    for (const { table_schema: schema } of outboxes.rows) {
+      const { rows } = await owner.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "${schema}".outbox WHERE published_at IS NULL AND parked_at IS NULL`,
+      );
+      n += rows[0].n;
+    }
+    return n;
+  };
+  let quietChecks = 0;
+  let lastBusy = '';
+  const consumersBusy = await waitFor(
+    async () => {
+      const busy = await busyConsumers(CLUSTER_SERVICES.filter((service) => service !== 'gateway'));
+      const waiting = await unpublished();
+      lastBusy = [...busy, ...(waiting > 0 ? [`${waiting} unpublished outbox rows`] : [])].join(', ');
+      quietChecks = lastBusy === '' ? quietChecks + 1 : 0;
+      return quietChecks >= 3;
+    },
+    { what: 'every consumer idle and every outbox published', timeoutMs: settleTimeoutMs, intervalMs: 1000 },
+  ).then(
+    () => undefined,
+    () => lastBusy || 'not quiet three times in a row',
+  );
 
+  // A message a killed replica had taken is redelivered only after its ack wait (60 s), and the consumer's counts may
+  // not show it meanwhile: give every sender's lead until the settle timeout, and report how late the last came.
+  const quietAt = Date.now();
+  const leadCount = async () =>
+    (
+      await owner.query<{ n: number }>(
+        `SELECT count(DISTINCT phone)::int AS n FROM crm.leads WHERE tenant_id = $1 AND phone = ANY($2)`,
+        [tenantId, senders],
+      )
+    ).rows[0].n;
+  await waitFor(async () => (await leadCount()) === senders.length, {
+    what: 'a lead for every sender',
+    timeoutMs: settleTimeoutMs,
+    intervalMs: 1000,
+  }).catch(() => undefined);
+  const leadsLateSeconds = (Date.now() - quietAt) / 1000;
+  if (leadsLateSeconds > 2)
+    log(`the last leads came ${leadsLateSeconds.toFixed(0)} s after the system looked idle`);
   const counts = cluster.messageCounts();
   const seededRecipients = new Set(seeded.map((lead) => digits(lead.phone)));
   const perRecipient = seeded.map((lead) => counts.get(digits(lead.phone)) ?? 0);
@@ -230,6 +280,13 @@ export async function runChaos(cluster: HsmCluster, options: ChaosRunOptions): P
     );
     parked += rows[0].n;
   }
+  for (const { table_schema: schema } of outboxes.rows) {
+    const { rows } = await owner.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "${schema}".outbox WHERE parked_at >= $1`,
+      [runStart],
+    );
+    parked += rows[0].n;
+  }
   const restartErrors = [...monkey.errors, ...redeliveryErrors];
   return {
     sends: options.sends,
@@ -243,11 +300,13 @@ export async function runChaos(cluster: HsmCluster, options: ChaosRunOptions): P
     notFinal,
     states,
     unknownReconciled: unknown.rows[0].n,
+    leadsLateSeconds,
     lostLeads: senders.filter((phone) => !leadCounts.has(phone)).length,
     duplicateLeads: [...leadCounts.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0),
     undeliveredWebhooks: sandbox.state.webhooks.filter((d) => !d.delivered).length,
     parked,
     throughputRejections: sandbox.state.limitRejections.throughput,
+    consumersBusy,
     front: cluster.front ? { ...cluster.front.stats } : undefined,
     wallSeconds: (Date.now() - started) / 1000,
   };
@@ -265,6 +324,7 @@ export function chaosFailures(result: ChaosResult): string[] {
     [result.undeliveredWebhooks > 0, `${result.undeliveredWebhooks} webhooks never accepted`],
     [result.parked > 0, `${result.parked} dead letters`],
     [result.throughputRejections > 0, `${result.throughputRejections} × 130429`],
+    [result.consumersBusy !== undefined, `consumers busy: ${result.consumersBusy}`],
     [result.restartErrors.length > 0, `harness: ${result.restartErrors.join('; ')}`],
   ];
   return failures.filter(([failed]) => failed).map(([, what]) => what);

@@ -27,9 +27,13 @@ describe('chaos: two replicas of every service, kill -9 every ~2 s, sends and we
       mps: MPS,
       claimLeaseMs: 3000,
       statusDelayMs: 100,
-      unknownHorizonMs: 20_000,
-      webhookMaxAttempts: 8,
-      webhookRetryBaseMs: 500,
+      // Webhooks go through gateways that get killed: a status can come several retries late (see chaos.bench.ts).
+      evidenceGraceMs: 10_000,
+      unknownHorizonMs: 60_000,
+      // Meta retries a failed delivery for days; here every 2 s at most, for ~3 minutes.
+      webhookMaxAttempts: 90,
+      webhookRetryBaseMs: 250,
+      webhookRetryMaxMs: 2000,
       startTimeoutMs: 90_000,
     });
   }, 240_000);

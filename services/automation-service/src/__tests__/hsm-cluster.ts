@@ -62,9 +62,10 @@ export type HsmClusterOptions = {
   /** meta-ads-service's META_HTTP_TIMEOUT_MS (default here 3 s): bounds a request its killed replica left behind. */
   metaHttpTimeoutMs?: number;
   logLevel?: string;
-  /** Sandbox webhook delivery tries and first retry delay (default 5 and 1000 ms, as the sandbox). */
+  /** Sandbox webhook delivery: tries, first retry delay, longest delay (default 5, 1000 ms, none: the sandbox's). */
   webhookMaxAttempts?: number;
   webhookRetryBaseMs?: number;
+  webhookRetryMaxMs?: number;
   /** How long a replica may take to answer /health (default 30 s; a busy machine starting ten needs more). */
   startTimeoutMs?: number;
 };
@@ -150,6 +151,7 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
     whatsappMps: mps,
     webhookMaxAttempts: options.webhookMaxAttempts,
     webhookRetryBaseMs: options.webhookRetryBaseMs,
+    webhookRetryMaxMs: options.webhookRetryMaxMs,
   });
   const listening: ListeningSandbox = await sandbox.listen(0);
   const ids = idsOf(sandbox.state.dataset);
