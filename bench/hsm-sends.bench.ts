@@ -59,7 +59,7 @@ type RunContext = { databaseName: string; natsPort: string };
 /** Every process of the run whose CPU time counts: the services, the bench itself, nats-server and PostgreSQL. */
 async function processesOf(cluster: HsmCluster, context: RunContext): Promise<ProcessRef[]> {
   const handles = [
-    { label: 'crm-service', handles: [cluster.crm] },
+    { label: 'crm-service', handles: cluster.replicas['crm-service'] },
     { label: 'automation-service', handles: cluster.automation },
     { label: 'meta-ads-service', handles: cluster.meta },
   ];
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
       concurrency: CONCURRENCY,
     };
     if (!ONLY || ONLY === 'drain' || ONLY === 'latency') {
-      const one = await startHsmCluster({ ...base, automationReplicas: 1, metaReplicas: 1 });
+      const one = await startHsmCluster({ ...base, replicas: {} });
       try {
         if (!ONLY || ONLY === 'drain') results.push(await drain(one, '1 replica each', false, context));
         if (!ONLY || ONLY === 'latency') lat = await latency(one);
@@ -238,8 +238,7 @@ async function main(): Promise<void> {
     if (!ONLY || ONLY === 'kill') {
       const two = await startHsmCluster({
         ...base,
-        automationReplicas: 2,
-        metaReplicas: 2,
+        replicas: { 'automation-service': 2, 'meta-ads-service': 2 },
         claimLeaseMs: 5000,
       });
       try {

@@ -41,3 +41,44 @@ export async function waitForConsumerIdle(
     await connection.close();
   }
 }
+
+/**
+ * The durable consumers whose name starts with one of `services` (on every stream) that have messages pending or
+ * unacknowledged, as `name: pending+unacked`; empty when all are idle.
+ */
+export async function busyConsumers(
+  services: readonly string[],
+  natsUrl = process.env.NATS_URL!,
+): Promise<string[]> {
+  const connection = await connect({ servers: natsUrl });
+  try {
+    const manager = await connection.jetstreamManager();
+    const busy: string[] = [];
+    for await (const stream of manager.streams.list()) {
+      for await (const consumer of manager.consumers.list(stream.config.name)) {
+        const ours = services.some((s) => consumer.name.startsWith(s));
+        if (ours && (consumer.num_pending > 0 || consumer.num_ack_pending > 0)) {
+          busy.push(`${consumer.name}: ${consumer.num_pending}+${consumer.num_ack_pending}`);
+        }
+      }
+    }
+    return busy;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Waits until `busyConsumers(services)` is empty; the error names the busy ones. */
+export async function waitForConsumersIdle(
+  services: readonly string[],
+  { natsUrl = process.env.NATS_URL!, timeoutMs = 90_000 }: { natsUrl?: string; timeoutMs?: number } = {},
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const busy = await busyConsumers(services, natsUrl);
+      if (busy.length > 0) throw new Error(busy.join(', '));
+      return true;
+    },
+    { what: `every consumer of ${services.join(', ')} to be idle`, timeoutMs },
+  );
+}

@@ -8,3 +8,4 @@ export * from './retention-coverage';
 export * from './crm-seed';
 export * from './load-driver';
 export * from './load-stack';
+export * from './chaos';

@@ -21,6 +21,8 @@ export type SandboxOptions = {
   webhookMaxAttempts?: number;
   /** first retry delay; doubles each try (default 1000 ms → tries at 0, 1, 3, 7, 15 s) */
   webhookRetryBaseMs?: number;
+  /** longest delay between tries (default none: it keeps doubling); Meta retries for 7 days, less and less often */
+  webhookRetryMaxMs?: number;
   /** per-try HTTP timeout (default 5000 ms) */
   webhookTimeoutMs?: number;
   /** rolling window for the usage percentages of the rate-limit headers (default 1 h) */
@@ -61,6 +63,7 @@ export const resolveOptions = (options: SandboxOptions = {}): ResolvedSandboxOpt
   seed: options.seed ?? DEFAULT_SEED,
   webhookMaxAttempts: options.webhookMaxAttempts ?? 5,
   webhookRetryBaseMs: options.webhookRetryBaseMs ?? 1000,
+  webhookRetryMaxMs: options.webhookRetryMaxMs ?? Number.POSITIVE_INFINITY,
   webhookTimeoutMs: options.webhookTimeoutMs ?? 5000,
   usageWindowMs: options.usageWindowMs ?? 3_600_000,
   usageQuotaPerWindow: options.usageQuotaPerWindow ?? 1000,

@@ -12,27 +12,42 @@ import {
   RpcTestClient,
   connectTenantToSandbox,
   freePort,
+  startRoundRobinFront,
   startServiceProcess,
   waitFor,
+  type RoundRobinFront,
   type ServiceHandle,
 } from '@crm/testing';
 import { Client } from 'pg';
 import { randomPhone } from './automation-test-app';
 import { startWebhookBridge } from './webhook-bridge';
 
+/** The services a cluster can run, in start order. */
+export const CLUSTER_SERVICES = [
+  'crm-service',
+  'meta-ads-service',
+  'marketing-service',
+  'automation-service',
+  'gateway',
+] as const;
+export type ClusterService = (typeof CLUSTER_SERVICES)[number];
+
 /**
- * Test and bench support (issue 7): the whole send path as real processes — crm-service, N replicas of
- * meta-ads-service and M of automation-service — against an in-process Meta sandbox whose signed webhooks are
- * bridged to JetStream as the gateway does. One tenant, connected to the sandbox's number, with `lead_followup` on.
- * Replicas can be killed with SIGKILL (`kill -9`) mid-run; the sandbox's message log is the ground truth.
+ * Test and bench support (issues 7 and 9): the system as real processes — by default one crm-service and the
+ * replicas asked for of meta-ads-service and automation-service; with `replicas` any number of each service, the
+ * gateway and marketing-service included — against an in-process Meta sandbox. Without a gateway the sandbox's signed
+ * webhooks are bridged to JetStream as the gateway does; with gateways they go through a round-robin front (a load
+ * balancer) to the gateways' `POST /webhooks/meta`. One tenant, connected to the sandbox's number, with
+ * `lead_followup` on. Replicas can be killed with SIGKILL (`kill -9`) and restarted on their port; the sandbox's
+ * message log is the ground truth.
  */
 export type HsmClusterOptions = {
   /** The services' DATABASE_URL (app role) and the owner's URL (fixtures, assertions). */
   databaseUrl: string;
   ownerUrl: string;
   natsUrl: string;
-  automationReplicas: number;
-  metaReplicas: number;
+  /** Replicas per service (default: crm-service 1, meta-ads-service 1, automation-service 1, the others 0). */
+  replicas: Partial<Record<ClusterService, number>>;
   /** Messages per second per number, for meta-ads-service's pacing and the sandbox's 130429. */
   mps?: number;
   /** How long a claimed send stays a replica's before its request begins (automation-service). */
@@ -47,19 +62,35 @@ export type HsmClusterOptions = {
   /** meta-ads-service's META_HTTP_TIMEOUT_MS (default here 3 s): bounds a request its killed replica left behind. */
   metaHttpTimeoutMs?: number;
   logLevel?: string;
+  /** Sandbox webhook delivery: tries, first retry delay, longest delay (default 5, 1000 ms, none: the sandbox's). */
+  webhookMaxAttempts?: number;
+  webhookRetryBaseMs?: number;
+  webhookRetryMaxMs?: number;
+  /** How long a replica may take to answer /health (default 30 s; a busy machine starting ten needs more). */
+  startTimeoutMs?: number;
 };
 
 export type HsmCluster = {
   sandbox: Sandbox;
+  /** The sandbox's base URL (Graph and its `/_sandbox` control API). */
+  sandboxUrl: string;
   ids: SandboxIds;
   tenantId: string;
   rpc: RpcTestClient;
   owner: Client;
-  crm: ServiceHandle;
+  /** Each service's live handles (a restart replaces its entry). */
+  replicas: Record<ClusterService, ServiceHandle[]>;
+  /** `replicas['automation-service']` and `replicas['meta-ads-service']`. */
   automation: ServiceHandle[];
   meta: ServiceHandle[];
+  /** Where the sandbox posts webhooks: the front before the gateways, or the bridge. */
+  webhookUrl: string;
+  /** The front before the gateways (only with gateways). */
+  front?: RoundRobinFront;
   /** Start another automation-service replica (e.g. after one was killed). */
   addAutomationReplica(): Promise<ServiceHandle>;
+  /** Start the replica at `index` of `service` again, on its port and with its settings (after a kill). */
+  restart(service: ClusterService, index: number): Promise<ServiceHandle>;
   /** Create leads through crm-service (their follow-ups are scheduled for tomorrow); returns their phones. */
   createLeads(
     count: number,
@@ -89,27 +120,56 @@ const APP_SECRET = 'hsm-cluster-app-secret';
 export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCluster> {
   const logLevel = options.logLevel ?? 'warn';
   const mps = options.mps ?? 80;
+  const counts: Record<ClusterService, number> = {
+    'crm-service': 1,
+    'meta-ads-service': 1,
+    'marketing-service': 0,
+    'automation-service': 1,
+    gateway: 0,
+    ...options.replicas,
+  };
+  // Every replica keeps its port across restarts: the front's list of gateways never changes.
+  const ports = Object.fromEntries(
+    await Promise.all(
+      CLUSTER_SERVICES.map(async (service) => {
+        const list: number[] = [];
+        for (let i = 0; i < counts[service]; i++) list.push(await freePort());
+        return [service, list] as const;
+      }),
+    ),
+  ) as Record<ClusterService, number[]>;
   const jetstream = new JetStreamService();
   await jetstream.connect(options.natsUrl, `hsm-cluster-${randomUUID().slice(0, 8)}`);
-  const bridge = await startWebhookBridge(jetstream);
+  const front = counts.gateway > 0 ? await startRoundRobinFront(() => ports.gateway) : undefined;
+  const bridge = front ? undefined : await startWebhookBridge(jetstream);
+  const webhookUrl = front ? `${front.url}/webhooks/meta` : bridge!.url;
   const sandbox = createSandbox({
     seed: `hsm-cluster-${randomUUID()}`,
     appSecret: APP_SECRET,
     statusDelayMs: options.statusDelayMs ?? 200,
-    webhookUrl: bridge.url,
+    webhookUrl,
     whatsappMps: mps,
+    webhookMaxAttempts: options.webhookMaxAttempts,
+    webhookRetryBaseMs: options.webhookRetryBaseMs,
+    webhookRetryMaxMs: options.webhookRetryMaxMs,
   });
   const listening: ListeningSandbox = await sandbox.listen(0);
   const ids = idsOf(sandbox.state.dataset);
   const owner = new Client({ connectionString: options.ownerUrl });
   await owner.connect();
   const rpc = new RpcTestClient(options.natsUrl);
-  const common = { DATABASE_URL: options.databaseUrl, NATS_URL: options.natsUrl, LOG_LEVEL: logLevel };
+  const common = {
+    DATABASE_URL: options.databaseUrl,
+    NATS_URL: options.natsUrl,
+    LOG_LEVEL: logLevel,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  };
   const encryptionKey = randomBytes(32).toString('base64');
-  const startMeta = async () =>
-    startServiceProcess('meta-ads-service', {
+  const environments: Record<ClusterService, Record<string, string>> = {
+    'crm-service': common,
+    'marketing-service': common,
+    'meta-ads-service': {
       ...common,
-      HTTP_PORT: String(await freePort()),
       META_GRAPH_URL: listening.url,
       META_APP_ID: ids.appId,
       META_APP_SECRET: APP_SECRET,
@@ -121,22 +181,45 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
       META_HTTP_TIMEOUT_MS: String(options.metaHttpTimeoutMs ?? 3000),
       WHATSAPP_UNKNOWN_EVIDENCE_GRACE_MS: String(options.evidenceGraceMs ?? 500),
       WHATSAPP_UNKNOWN_HORIZON_MS: String(options.unknownHorizonMs ?? 60_000),
-    });
-  const startAutomation = async () =>
-    startServiceProcess('automation-service', {
+    },
+    'automation-service': {
       ...common,
-      HTTP_PORT: String(await freePort()),
       SCHEDULER_POLL_MS: '200',
       // The cluster runs at any hour: no default send window (its deferral is tested in recipient-protection).
       ENFORCE_DEFAULT_SEND_WINDOW: 'false',
       SEND_CLAIM_LEASE_MS: String(options.claimLeaseMs ?? 5000),
       SEND_CONCURRENCY: String(options.concurrency ?? 32),
-    });
-  const crm = await startServiceProcess('crm-service', { ...common, HTTP_PORT: String(await freePort()) });
-  const meta: ServiceHandle[] = [];
-  for (let i = 0; i < options.metaReplicas; i++) meta.push(await startMeta());
-  const automation: ServiceHandle[] = [];
-  for (let i = 0; i < options.automationReplicas; i++) automation.push(await startAutomation());
+    },
+    gateway: {
+      NATS_URL: options.natsUrl,
+      REDIS_URL: common.REDIS_URL,
+      LOG_LEVEL: logLevel,
+      META_APP_ID: ids.appId,
+      META_APP_SECRET: APP_SECRET,
+      META_GRAPH_URL: listening.url,
+      META_WEBHOOK_VERIFY_TOKEN: randomBytes(16).toString('hex'),
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      OAUTH_STATE_SECRET: randomBytes(32).toString('base64url'),
+      COOKIE_SECURE: 'false',
+      FRONTEND_DIST: '/nonexistent/frontend/dist',
+    },
+  };
+  const start = (service: ClusterService, port: number) =>
+    startServiceProcess(
+      service,
+      {
+        ...environments[service],
+        HTTP_PORT: String(port),
+        ...(service === 'gateway' ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
+      },
+      { timeoutMs: options.startTimeoutMs },
+    );
+  const replicas = {} as Record<ClusterService, ServiceHandle[]>;
+  for (const service of CLUSTER_SERVICES) {
+    replicas[service] = await Promise.all(ports[service].map((port) => start(service, port)));
+  }
+  const automation = replicas['automation-service'];
+  const meta = replicas['meta-ads-service'];
 
   const tenantId = randomUUID();
   await owner.query(`INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, $2, 'MXN', $3)`, [
@@ -159,16 +242,26 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
 
   const cluster: HsmCluster = {
     sandbox,
+    sandboxUrl: listening.url,
     ids,
     tenantId,
     rpc,
     owner,
-    crm,
+    replicas,
     automation,
     meta,
+    webhookUrl,
+    front,
     async addAutomationReplica() {
-      const handle = await startAutomation();
+      const port = await freePort();
+      ports['automation-service'].push(port);
+      const handle = await start('automation-service', port);
       automation.push(handle);
+      return handle;
+    },
+    async restart(service, index) {
+      const handle = await start(service, ports[service][index]);
+      replicas[service][index] = handle;
       return handle;
     },
     async createLeads(count, concurrency = 16) {
@@ -250,11 +343,13 @@ export async function startHsmCluster(options: HsmClusterOptions): Promise<HsmCl
     setRuleDelay: setRule,
     async close() {
       await rpc.call(Rpc.meta.disconnect, { tenantId }).catch(() => undefined);
-      await Promise.all([...automation, ...meta, crm].map((h) => h.stop().catch(() => undefined)));
+      const all = [...CLUSTER_SERVICES].reverse().flatMap((service) => replicas[service]);
+      await Promise.all(all.map((h) => h.stop().catch(() => undefined)));
       await rpc.close();
       await jetstream.onApplicationShutdown();
       await listening.close();
-      await bridge.close();
+      await bridge?.close();
+      await front?.close();
       await owner.end();
     },
   };

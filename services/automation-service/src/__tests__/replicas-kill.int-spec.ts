@@ -18,8 +18,7 @@ describe('two replicas of each worker, kill -9 mid-run: every send reaches Whats
       databaseUrl: process.env.DATABASE_URL!,
       ownerUrl: ownerDatabaseUrl(),
       natsUrl: process.env.NATS_URL!,
-      automationReplicas: 2,
-      metaReplicas: 2,
+      replicas: { 'automation-service': 2, 'meta-ads-service': 2 },
       // Slow enough that the kills land mid-run on a busy machine.
       mps: 20,
       claimLeaseMs: 3000,

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { connect } from 'nats';
 import type { Client } from 'pg';
 import { Rpc } from '@crm/contracts';
 // Tests only: the Meta sandbox is a tool, never a runtime dependency of the gateway.
@@ -11,7 +10,7 @@ import {
   freePort,
   metaSignature,
   startServiceProcess,
-  waitFor,
+  waitForConsumersIdle,
   webhookBodies,
   type FuzzBody,
   type ServiceHandle,
@@ -111,32 +110,6 @@ describe(`webhook fuzz: ${RUNS} signed bodies (seed ${SEED})`, () => {
       .length;
   }
 
-  /** Every durable consumer of our services on every stream: nothing pending, nothing unacknowledged. */
-  async function waitForAllConsumersIdle(): Promise<void> {
-    const connection = await connect({ servers: process.env.NATS_URL! });
-    try {
-      const manager = await connection.jetstreamManager();
-      await waitFor(
-        async () => {
-          const busy: string[] = [];
-          for await (const stream of manager.streams.list()) {
-            for await (const consumer of manager.consumers.list(stream.config.name)) {
-              const ours = SERVICES.some((s) => consumer.name.startsWith(s));
-              if (ours && (consumer.num_pending > 0 || consumer.num_ack_pending > 0)) {
-                busy.push(`${consumer.name}: ${consumer.num_pending}+${consumer.num_ack_pending}`);
-              }
-            }
-          }
-          if (busy.length > 0) throw new Error(busy.join(', '));
-          return true;
-        },
-        { what: 'every consumer of meta-ads, crm and automation to be idle', timeoutMs: 90_000 + RUNS * 10 },
-      );
-    } finally {
-      await connection.close();
-    }
-  }
-
   it('answers < 500 to every body, parks only mutated ones, turns every valid sender into a lead, and stays up', async () => {
     const bodies: FuzzBody[] = fc.sample(
       webhookBodies({
@@ -176,7 +149,7 @@ describe(`webhook fuzz: ${RUNS} signed bodies (seed ${SEED})`, () => {
     // Every valid body is accepted (stored for processing), not refused.
     expect(statuses.filter((s) => !s.body.mutation && s.status !== 200).map((s) => s.status)).toEqual([]);
 
-    await waitForAllConsumersIdle();
+    await waitForConsumersIdle(SERVICES, { timeoutMs: 90_000 + RUNS * 10 });
 
     // Parked ⊆ mutated: no dead letter of any service carries a valid body's hash.
     const validShas = [...new Set(valid.map((b) => sha(b.raw)))];

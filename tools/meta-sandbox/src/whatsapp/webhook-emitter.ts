@@ -45,7 +45,8 @@ export type EmittedWebhook = {
 
 /**
  * POST a signed webhook to the configured URL. Non-2xx and network errors are retried with exponential backoff
- * (`webhookRetryBaseMs` × 2^n, `webhookMaxAttempts` tries); every try is recorded in `state.webhooks`.
+ * (`webhookRetryBaseMs` × 2^n, at most `webhookRetryMaxMs`, `webhookMaxAttempts` tries); every try is recorded in
+ * `state.webhooks`.
  */
 export const emitWebhook = (
   state: SandboxState,
@@ -104,7 +105,9 @@ export const emitWebhook = (
         `webhook ${kind} ${delivery.id} try ${attempt} failed: ${record.status ?? record.error ?? ''}`,
       );
       if (attempt < options.webhookMaxAttempts)
-        await state.sleep(options.webhookRetryBaseMs * 2 ** (attempt - 1));
+        await state.sleep(
+          Math.min(options.webhookRetryMaxMs, options.webhookRetryBaseMs * 2 ** (attempt - 1)),
+        );
     }
     delivery.settled = true;
     return delivery;

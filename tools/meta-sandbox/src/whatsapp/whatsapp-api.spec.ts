@@ -437,4 +437,20 @@ describe('WhatsApp Cloud API', () => {
     ).toBe(true);
     expect(dead.state.webhooks[0].delivered).toBe(false);
   });
+
+  it('caps the delay between tries at webhookRetryMaxMs (Meta keeps retrying, less and less often)', async () => {
+    const dead = newSandbox({
+      webhookUrl: 'http://127.0.0.1:9/hook',
+      webhookMaxAttempts: 6,
+      webhookRetryBaseMs: 2,
+      webhookRetryMaxMs: 5,
+    });
+    const sleep = jest.spyOn(dead.state, 'sleep');
+    await request(dead.app).post('/_sandbox/reply').send({ from: '5215511112222', text: 'Hola' }).expect(200);
+    const started = Date.now();
+    while (!dead.state.webhooks[0].settled && Date.now() - started < 3000)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(dead.state.webhooks[0].attempts).toHaveLength(6);
+    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([2, 4, 5, 5, 5]);
+  });
 });
