@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type APIResponse, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -105,6 +105,35 @@ const LAYOUT_FAULTS = `(() => {
 export async function expectFits(page: Page, what: string): Promise<void> {
   const faults = (await page.evaluate(LAYOUT_FAULTS)) as string[];
   expect(faults, `${what} at ${page.viewportSize()?.width} px`).toEqual([]);
+}
+
+/**
+ * What keeps an element from being read whole where it stands: its text cut by its own box, its box past the window's
+ * sides, or a box around it that clips (a table region) cutting it or scrolling sideways. A script string, as above.
+ */
+const CUT_FAULTS = `(element) => {
+  const faults = [];
+  const box = element.getBoundingClientRect();
+  if (box.left < 0 || box.right > window.innerWidth + 0.5)
+    faults.push('past the window: ' + Math.round(box.left) + '–' + Math.round(box.right) + ' px of ' + window.innerWidth);
+  if (element.scrollWidth > element.clientWidth + 1)
+    faults.push('text cut: ' + element.scrollWidth + ' px of text in ' + element.clientWidth + ' px');
+  for (let around = element.parentElement; around; around = around.parentElement) {
+    if (getComputedStyle(around).overflowX === 'visible') continue;
+    const name = around.tagName.toLowerCase() + (around.getAttribute('aria-label') ? ' "' + around.getAttribute('aria-label') + '"' : '');
+    const clip = around.getBoundingClientRect();
+    if (box.left < clip.left - 0.5 || box.right > clip.right + 0.5) faults.push('cut by ' + name);
+    if (around.scrollWidth > around.clientWidth + 1)
+      faults.push(name + ' scrolls sideways (' + around.scrollWidth + ' px in ' + around.clientWidth + ' px)');
+  }
+  return faults;
+}`;
+
+/** Asserts the element is visible and shown whole, with nothing to scroll sideways to read it (see CUT_FAULTS). */
+export async function expectUncut(locator: Locator, what: string): Promise<void> {
+  await expect(locator).toBeVisible();
+  const faults = (await locator.evaluate(CUT_FAULTS)) as string[];
+  expect(faults, `${what} at ${locator.page().viewportSize()?.width} px`).toEqual([]);
 }
 
 /** A screenshot in tmp/e2e-screens/<name>.png for a person to look at: the whole page, or what is on screen. */
