@@ -107,32 +107,46 @@ export async function expectFits(page: Page, what: string): Promise<void> {
   expect(faults, `${what} at ${page.viewportSize()?.width} px`).toEqual([]);
 }
 
+/** The little of the DOM that `cutFaults` reads (this project's TypeScript has no DOM types). */
+type ShownElement = {
+  tagName: string;
+  scrollWidth: number;
+  clientWidth: number;
+  parentElement: ShownElement | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { left: number; right: number };
+};
+type ShownWindow = { innerWidth: number; getComputedStyle(element: ShownElement): { overflowX: string } };
+
 /**
  * What keeps an element from being read whole where it stands: its text cut by its own box, its box past the window's
- * sides, or a box around it that clips (a table region) cutting it or scrolling sideways. A script string, as above.
+ * sides, or a box around it that clips (a table region) cutting it or scrolling sideways. Runs in the page: it uses
+ * nothing from outside itself.
  */
-const CUT_FAULTS = `(element) => {
-  const faults = [];
+function cutFaults(element: ShownElement): string[] {
+  const view = globalThis as unknown as ShownWindow;
+  const faults: string[] = [];
   const box = element.getBoundingClientRect();
-  if (box.left < 0 || box.right > window.innerWidth + 0.5)
-    faults.push('past the window: ' + Math.round(box.left) + '–' + Math.round(box.right) + ' px of ' + window.innerWidth);
+  if (box.left < 0 || box.right > view.innerWidth + 0.5)
+    faults.push(`past the window: ${Math.round(box.left)}–${Math.round(box.right)} px of ${view.innerWidth}`);
   if (element.scrollWidth > element.clientWidth + 1)
-    faults.push('text cut: ' + element.scrollWidth + ' px of text in ' + element.clientWidth + ' px');
+    faults.push(`text cut: ${element.scrollWidth} px of text in ${element.clientWidth} px`);
   for (let around = element.parentElement; around; around = around.parentElement) {
-    if (getComputedStyle(around).overflowX === 'visible') continue;
-    const name = around.tagName.toLowerCase() + (around.getAttribute('aria-label') ? ' "' + around.getAttribute('aria-label') + '"' : '');
+    if (view.getComputedStyle(around).overflowX === 'visible') continue;
+    const name = `${around.tagName.toLowerCase()} "${around.getAttribute('aria-label') ?? ''}"`;
     const clip = around.getBoundingClientRect();
-    if (box.left < clip.left - 0.5 || box.right > clip.right + 0.5) faults.push('cut by ' + name);
+    if (box.left < clip.left - 0.5 || box.right > clip.right + 0.5) faults.push(`cut by ${name}`);
     if (around.scrollWidth > around.clientWidth + 1)
-      faults.push(name + ' scrolls sideways (' + around.scrollWidth + ' px in ' + around.clientWidth + ' px)');
+      faults.push(`${name} scrolls sideways (${around.scrollWidth} px in ${around.clientWidth} px)`);
   }
   return faults;
-}`;
+}
 
-/** Asserts the element is visible and shown whole, with nothing to scroll sideways to read it (see CUT_FAULTS). */
+/** Asserts the element is visible and shown whole, with nothing to scroll sideways to read it (see cutFaults). */
 export async function expectUncut(locator: Locator, what: string): Promise<void> {
   await expect(locator).toBeVisible();
-  const faults = (await locator.evaluate(CUT_FAULTS)) as string[];
+  // The function itself goes to the page (a wrapper calling it would not find it there).
+  const faults = await locator.evaluate(cutFaults as unknown as () => string[]);
   expect(faults, `${what} at ${locator.page().viewportSize()?.width} px`).toEqual([]);
 }
 

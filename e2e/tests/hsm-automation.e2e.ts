@@ -384,10 +384,9 @@ test.describe.serial('HSM Automation, end to end in Chromium', () => {
         const reason = optedOut.locator('[data-testid^="log-error-"]');
         await expect(reason).toHaveText('El contacto pidió no recibir mensajes.');
         await expectUncut(reason, 'why a send was skipped');
-        const name = optedOut.getByText(`Ernesto Baja ${run}`, { exact: true });
-        expect((await status.boundingBox())!.y).toBeGreaterThanOrEqual(
-          (await name.boundingBox())!.y + (await name.boundingBox())!.height - 1,
-        );
+        // Under the lead's cell (its name and phone), not beside it.
+        const leadCell = (await optedOut.locator('td').nth(1).boundingBox())!;
+        expect((await status.boundingBox())!.y).toBeGreaterThanOrEqual(leadCell.y + leadCell.height - 1);
       }
       await expectFits(page, path);
     }
