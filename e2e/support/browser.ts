@@ -123,7 +123,7 @@ type ShownWindow = { innerWidth: number; getComputedStyle(element: ShownElement)
  * sides, or a box around it that clips (a table region) cutting it or scrolling sideways. Runs in the page: it uses
  * nothing from outside itself.
  */
-function cutFaults(element: ShownElement): string[] {
+function cutFaults(element: ShownElement, mayScroll: boolean): string[] {
   const view = globalThis as unknown as ShownWindow;
   const faults: string[] = [];
   const box = element.getBoundingClientRect();
@@ -136,17 +136,23 @@ function cutFaults(element: ShownElement): string[] {
     const name = `${around.tagName.toLowerCase()} "${around.getAttribute('aria-label') ?? ''}"`;
     const clip = around.getBoundingClientRect();
     if (box.left < clip.left - 0.5 || box.right > clip.right + 0.5) faults.push(`cut by ${name}`);
-    if (around.scrollWidth > around.clientWidth + 1)
+    if (!mayScroll && around.scrollWidth > around.clientWidth + 1)
       faults.push(`${name} scrolls sideways (${around.scrollWidth} px in ${around.clientWidth} px)`);
   }
   return faults;
 }
 
-/** Asserts the element is visible and shown whole, with nothing to scroll sideways to read it (see cutFaults). */
-export async function expectUncut(locator: Locator, what: string): Promise<void> {
+/**
+ * Asserts the element is visible and shown whole, with nothing to scroll sideways to read it (see cutFaults);
+ * `mayScroll`: a box around it may scroll sideways for other content, as long as the element is in view unscrolled.
+ */
+export async function expectUncut(locator: Locator, what: string, { mayScroll = false } = {}): Promise<void> {
   await expect(locator).toBeVisible();
   // The function itself goes to the page (a wrapper calling it would not find it there).
-  const faults = await locator.evaluate(cutFaults as unknown as () => string[]);
+  const faults = await locator.evaluate(
+    cutFaults as unknown as (element: unknown, scroll: boolean) => string[],
+    mayScroll,
+  );
   expect(faults, `${what} at ${locator.page().viewportSize()?.width} px`).toEqual([]);
 }
 
