@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type APIResponse, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -105,6 +105,55 @@ const LAYOUT_FAULTS = `(() => {
 export async function expectFits(page: Page, what: string): Promise<void> {
   const faults = (await page.evaluate(LAYOUT_FAULTS)) as string[];
   expect(faults, `${what} at ${page.viewportSize()?.width} px`).toEqual([]);
+}
+
+/** The little of the DOM that `cutFaults` reads (this project's TypeScript has no DOM types). */
+type ShownElement = {
+  tagName: string;
+  scrollWidth: number;
+  clientWidth: number;
+  parentElement: ShownElement | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { left: number; right: number };
+};
+type ShownWindow = { innerWidth: number; getComputedStyle(element: ShownElement): { overflowX: string } };
+
+/**
+ * What keeps an element from being read whole where it stands: its text cut by its own box, its box past the window's
+ * sides, or a box around it that clips (a table region) cutting it or scrolling sideways. Runs in the page: it uses
+ * nothing from outside itself.
+ */
+function cutFaults(element: ShownElement, mayScroll: boolean): string[] {
+  const view = globalThis as unknown as ShownWindow;
+  const faults: string[] = [];
+  const box = element.getBoundingClientRect();
+  if (box.left < 0 || box.right > view.innerWidth + 0.5)
+    faults.push(`past the window: ${Math.round(box.left)}–${Math.round(box.right)} px of ${view.innerWidth}`);
+  if (element.scrollWidth > element.clientWidth + 1)
+    faults.push(`text cut: ${element.scrollWidth} px of text in ${element.clientWidth} px`);
+  for (let around = element.parentElement; around; around = around.parentElement) {
+    if (view.getComputedStyle(around).overflowX === 'visible') continue;
+    const name = `${around.tagName.toLowerCase()} "${around.getAttribute('aria-label') ?? ''}"`;
+    const clip = around.getBoundingClientRect();
+    if (box.left < clip.left - 0.5 || box.right > clip.right + 0.5) faults.push(`cut by ${name}`);
+    if (!mayScroll && around.scrollWidth > around.clientWidth + 1)
+      faults.push(`${name} scrolls sideways (${around.scrollWidth} px in ${around.clientWidth} px)`);
+  }
+  return faults;
+}
+
+/**
+ * Asserts the element is visible and shown whole, with nothing to scroll sideways to read it (see cutFaults);
+ * `mayScroll`: a box around it may scroll sideways for other content, as long as the element is in view unscrolled.
+ */
+export async function expectUncut(locator: Locator, what: string, { mayScroll = false } = {}): Promise<void> {
+  await expect(locator).toBeVisible();
+  // The function itself goes to the page (a wrapper calling it would not find it there).
+  const faults = await locator.evaluate(
+    cutFaults as unknown as (element: unknown, scroll: boolean) => string[],
+    mayScroll,
+  );
+  expect(faults, `${what} at ${locator.page().viewportSize()?.width} px`).toEqual([]);
 }
 
 /** A screenshot in tmp/e2e-screens/<name>.png for a person to look at: the whole page, or what is on screen. */

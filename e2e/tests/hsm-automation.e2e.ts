@@ -1,6 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { connectMetaThroughSandbox, disconnectMeta, expectFits, screenshot } from '../support/browser';
+import {
+  connectMetaThroughSandbox,
+  disconnectMeta,
+  expectFits,
+  expectUncut,
+  LAPTOP_VIEWPORT,
+  PHONE_VIEWPORT,
+  screenshot,
+} from '../support/browser';
 import { DEMO_CEO } from '../support/credentials';
 import { e2eEnvironment } from '../support/environment';
 
@@ -352,7 +360,7 @@ test.describe.serial('HSM Automation, end to end in Chromium', () => {
   });
 
   test("the HSM page (its log's paging bar too), the templates page and Settings fit a 390 px phone: nothing scrolls sideways or is cut", async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(PHONE_VIEWPORT);
     for (const [path, ready] of [
       ['/automation', 'automation-funnels'],
       ['/automation/templates', 'template-status'],
@@ -366,8 +374,34 @@ test.describe.serial('HSM Automation, end to end in Chromium', () => {
         await expect(bar).toContainText(/Página 1 de [\d,]+/);
         await bar.scrollIntoViewIfNeeded();
         await screenshot(page, 'hsm-log-390', { fullPage: false });
+        // Each send is a card: the opted-out lead's status and its reason sit under the name, whole, unscrolled.
+        const optedOut = page.locator('tr[data-lead-id]').filter({ hasText: `Ernesto Baja ${run}` });
+        await optedOut.scrollIntoViewIfNeeded();
+        await screenshot(page, 'hsm-log-card-390', { fullPage: false });
+        const status = optedOut.getByTestId('send-status');
+        await expect(status).toHaveText('Omitido');
+        await expectUncut(status, 'the status of a send in the live log');
+        const reason = optedOut.locator('[data-testid^="log-error-"]');
+        await expect(reason).toHaveText('El contacto pidió no recibir mensajes.');
+        await expectUncut(reason, 'why a send was skipped');
+        // Under the lead's cell (its name and phone), not beside it.
+        const leadCell = (await optedOut.locator('td').nth(1).boundingBox())!;
+        expect((await status.boundingBox())!.y).toBeGreaterThanOrEqual(leadCell.y + leadCell.height - 1);
       }
       await expectFits(page, path);
     }
+
+    // From a laptop up the log is a table again: the status in its own column, beside the name.
+    await page.setViewportSize(LAPTOP_VIEWPORT);
+    await page.goto('/automation');
+    const row = page.locator('tr[data-lead-id]').filter({ hasText: `Ernesto Baja ${run}` });
+    await expect(
+      page.getByTestId('automation-log-table').getByRole('columnheader', { name: 'Estado' }),
+    ).toBeVisible();
+    // (Its last timestamp columns may still scroll sideways beside the side menu; the status is in view.)
+    await expectUncut(row.getByTestId('send-status'), 'the status of a send in the live log', {
+      mayScroll: true,
+    });
+    await screenshot(page, 'hsm-log-1440', { fullPage: false });
   });
 });

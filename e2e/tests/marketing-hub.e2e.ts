@@ -3,7 +3,15 @@ import { readFile } from 'node:fs/promises';
 import type { MarketingReport, RangePreset, ReportMetrics, ReportView } from '@crm/contracts/browser';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { SANDBOX_IDS, listAds } from '@crm/meta-sandbox';
-import { connectMetaThroughSandbox, disconnectMeta } from '../support/browser';
+import {
+  connectMetaThroughSandbox,
+  disconnectMeta,
+  expectFits,
+  expectUncut,
+  LAPTOP_VIEWPORT,
+  PHONE_VIEWPORT,
+  screenshot,
+} from '../support/browser';
 import { WALK_PASSWORD } from '../support/credentials';
 import { e2eEnvironment } from '../support/environment';
 
@@ -574,15 +582,27 @@ test.describe.serial('Issue 8: the Marketing Hub closes the loop with Meta', () 
     expect(report.totalRevenue).toBe(SALE.value);
   });
 
-  test('the Marketing Hub fits a 390 px phone: nothing scrolls the page sideways', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
+  test('the Marketing Hub fits a 390 px phone: nothing scrolls sideways or is cut, the campaign and the sent conversion read whole', async () => {
+    await page.setViewportSize(PHONE_VIEWPORT);
     await page.goto('/marketing');
     await expect(page.getByTestId('meta-status-banner')).toHaveAttribute('data-state', 'connected');
-    await expect(page.getByTestId(`campaign-row-${ad.campaignId}`)).toBeVisible();
-    await expect(page.getByTestId('conversions-log-row').first()).toBeVisible();
-    // (A script string: this project's TypeScript has no DOM types; it runs in the page.)
-    const fits = await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
-    expect(fits, 'the Marketing Hub is wider than the phone').toBe(true);
-    await page.setViewportSize({ width: 1440, height: 900 });
+    const campaign = page.getByTestId(`campaign-row-${ad.campaignId}`);
+    await expect(campaign).toBeVisible();
+    const conversion = page.getByTestId('conversions-log-row').filter({ hasText: CTWA.name });
+    await expect(conversion).toBeVisible();
+    await expectFits(page, '/marketing');
+    await campaign.scrollIntoViewIfNeeded();
+    await screenshot(page, 'marketing-campaigns-390', { fullPage: false });
+    await conversion.scrollIntoViewIfNeeded();
+    await screenshot(page, 'marketing-conversions-390', { fullPage: false });
+    await expectUncut(campaign.getByTestId(`campaign-leads-link-${ad.campaignId}`), "the campaign's name");
+    await expectUncut(campaign.locator('td').last(), "the campaign's ROI");
+    await expectUncut(conversion.getByText('Enviado', { exact: true }), "the conversion's state");
+    await page.setViewportSize(LAPTOP_VIEWPORT);
+    await campaign.scrollIntoViewIfNeeded();
+    await screenshot(page, 'marketing-campaigns-1440', { fullPage: false });
+    await conversion.scrollIntoViewIfNeeded();
+    await screenshot(page, 'marketing-conversions-1440', { fullPage: false });
+    await expectUncut(conversion.getByText('Enviado', { exact: true }), "the conversion's state");
   });
 });

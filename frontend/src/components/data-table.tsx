@@ -40,6 +40,27 @@ export const ONLY_BELOW: Record<ColumnBreakpoint, string> = {
   '7xl': 'block @7xl:hidden',
 };
 
+/**
+ * A table whose rows become compact cards while its container is narrower than `md` (28rem, a phone): each row is a
+ * two-column grid, a narrow first cell (an expand button) beside the row's other visible cells stacked one under
+ * another (without such a cell its column is empty, 0 px wide), so a status under the name is read without scrolling
+ * sideways. From `md` up it is an ordinary table. The header row stays for screen readers only while stacked. Cells
+ * keep their own `HIDDEN_BELOW` classes; a cell that should also show on the card adds `cell` (and `shownStacked`
+ * when its column is hidden below a larger size).
+ */
+export const STACKED_BELOW_MD = {
+  table: '@max-md:block',
+  head: '@max-md:sr-only',
+  body: '@max-md:block',
+  row: '@max-md:grid @max-md:grid-cols-[auto_minmax(0,1fr)] @max-md:py-2',
+  /** The optional narrow first cell: beside every stacked cell of its row. */
+  first: '@max-md:row-span-6 @max-md:py-0.5 @max-md:pr-1',
+  /** A stacked cell: its own line, wrapping long text instead of widening the card. */
+  cell: '@max-md:col-start-2 @max-md:block @max-md:py-0.5 @max-md:whitespace-normal @max-md:break-words',
+  /** For a cell whose column `HIDDEN_BELOW` hides on a tablet but that the card shows. */
+  shownStacked: '@max-md:block',
+} as const;
+
 type TableContainerProps = { label: string; children: ReactNode };
 
 /**

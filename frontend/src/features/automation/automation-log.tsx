@@ -8,7 +8,12 @@ import {
 import { useQueryClient } from '@tanstack/react-query';
 import { Fragment, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
+import {
+  HIDDEN_BELOW,
+  ONLY_BELOW,
+  STACKED_BELOW_MD as STACKED,
+  TableContainer,
+} from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
 import { ExpandIcon } from '../../components/icons';
@@ -28,6 +33,7 @@ const COLUMN_COUNT = 10;
 /**
  * Lead, status and the history toggle always show; the rest join as the table gets room. Phone and error are
  * repeated under the lead and the status while their columns are hidden; the history row has every timestamp.
+ * On a phone each send is a card: the lead, its template, then the status with its reason and latest time.
  */
 const COLUMNS = {
   phone: '6xl',
@@ -38,6 +44,11 @@ const COLUMNS = {
   readAt: '5xl',
   error: '7xl',
 } as const;
+
+/** When the send last moved: read, delivered, sent, else when it is (or was) due. */
+function latestAt(log: AutomationLogView): string {
+  return log.readAt ?? log.deliveredAt ?? log.sentAt ?? log.scheduledFor;
+}
 
 function isSendStatus(value: string): value is SendStatus {
   return (SEND_STATUSES as readonly string[]).includes(value);
@@ -245,9 +256,13 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
       ) : page ? (
         <>
           <TableContainer label={t('automation.log.caption')}>
-            <table data-testid="automation-log-table" data-total={page.total} className="table-base">
+            <table
+              data-testid="automation-log-table"
+              data-total={page.total}
+              className={`table-base ${STACKED.table}`}
+            >
               <caption className="sr-only">{t('automation.log.caption')}</caption>
-              <thead className="bg-slate-50">
+              <thead className={`bg-slate-50 ${STACKED.head}`}>
                 <tr>
                   <th scope="col" className="th">
                     <span className="sr-only">{t('automation.log.columns.history')}</span>
@@ -281,7 +296,7 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                   </th>
                 </tr>
               </thead>
-              <tbody className="divide-y divide-slate-100 bg-white">
+              <tbody className={`divide-y divide-slate-100 bg-white ${STACKED.body}`}>
                 {items.map((log) => {
                   const isOpen = expanded.has(log.id);
                   const historyId = `log-history-${log.id}`;
@@ -291,9 +306,9 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                         data-testid={`log-row-${log.id}`}
                         data-status={log.status}
                         data-lead-id={log.leadId}
-                        className="hover:bg-slate-50"
+                        className={`hover:bg-slate-50 ${STACKED.row}`}
                       >
-                        <td className="td w-8">
+                        <td className={`td w-8 ${STACKED.first}`}>
                           <button
                             type="button"
                             data-testid={`log-expand-${log.id}`}
@@ -312,7 +327,7 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                             />
                           </button>
                         </td>
-                        <td className="td font-medium text-slate-900">
+                        <td className={`td font-medium text-slate-900 ${STACKED.cell}`}>
                           {log.leadName ?? log.leadId}
                           {log.phone ? (
                             <span
@@ -325,12 +340,14 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                         <td className={`td tabular-nums ${HIDDEN_BELOW[COLUMNS.phone]}`}>
                           {log.phone ?? '—'}
                         </td>
-                        <td className={`td ${HIDDEN_BELOW[COLUMNS.template]}`}>
+                        <td
+                          className={`td ${HIDDEN_BELOW[COLUMNS.template]} ${STACKED.cell} ${STACKED.shownStacked} @max-md:text-xs @max-md:text-slate-500`}
+                        >
                           {log.templateName ? (
                             <>
                               {log.templateName}
                               {log.templateLanguage ? (
-                                <span className="block text-xs text-slate-400">
+                                <span className="block text-xs text-slate-400 @max-md:ml-1 @max-md:inline">
                                   {labels.language(log.templateLanguage)}
                                 </span>
                               ) : null}
@@ -339,12 +356,18 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                             '—'
                           )}
                         </td>
-                        <td className="td">
+                        <td className={`td ${STACKED.cell}`}>
                           <SendStatusBadge status={log.status} />
+                          <time
+                            dateTime={latestAt(log)}
+                            className="ml-2 text-xs text-slate-500 tabular-nums @md:hidden"
+                          >
+                            {format.dateTime(latestAt(log))}
+                          </time>
                           {log.error ? (
                             <span
                               data-testid={`log-error-${log.id}`}
-                              className={`mt-1 max-w-40 text-xs whitespace-normal text-rose-700 ${ONLY_BELOW[COLUMNS.error]}`}
+                              className={`mt-1 max-w-40 text-xs whitespace-normal text-rose-700 @max-md:max-w-none ${ONLY_BELOW[COLUMNS.error]}`}
                               title={log.error.message}
                             >
                               {errorText(log.error)}
@@ -365,9 +388,13 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                         </td>
                       </tr>
                       {isOpen ? (
-                        <tr id={historyId} data-testid={`log-history-${log.id}`} className="bg-slate-50/70">
-                          <td />
-                          <td colSpan={COLUMN_COUNT - 1} className="px-4 py-3">
+                        <tr
+                          id={historyId}
+                          data-testid={`log-history-${log.id}`}
+                          className={`bg-slate-50/70 ${STACKED.row}`}
+                        >
+                          <td className={STACKED.first} />
+                          <td colSpan={COLUMN_COUNT - 1} className={`px-4 py-3 ${STACKED.cell}`}>
                             {/* Width 0, stretched to the cell: long details wrap instead of widening the table. */}
                             <div className="w-0 min-w-full">
                               {log.history.length === 0 ? (

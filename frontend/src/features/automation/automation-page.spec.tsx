@@ -539,6 +539,38 @@ describe('live log', () => {
     expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(reads);
   });
 
+  it('puts beside each status (the phone card) when the send last moved: read, else sent, else when it is due', async () => {
+    stubFetch({
+      'GET /crm/marketing/automation-logs': page(
+        [
+          logEntry({
+            status: 'read',
+            deliveredAt: '2026-11-26T17:02:00.000Z',
+            readAt: '2026-11-26T17:40:00.000Z',
+          }),
+          logEntry({ id: 'send-2', status: 'sent' }),
+          logEntry({
+            id: 'send-3',
+            status: 'scheduled',
+            scheduledFor: '2026-11-27T15:00:00.000Z',
+            sentAt: null,
+          }),
+        ],
+        3,
+        1,
+        25,
+      ),
+    });
+    renderWithApp(<AutomationLog />);
+    const statusCell = async (id: string) =>
+      within(await screen.findByTestId(`log-row-${id}`))
+        .getByTestId('send-status')
+        .closest('td')!;
+    expect(await statusCell('send-1')).toHaveTextContent('Leído26 nov 2026, 11:40');
+    expect(await statusCell('send-2')).toHaveTextContent('Enviado26 nov 2026, 10:23');
+    expect(await statusCell('send-3')).toHaveTextContent('Programado27 nov 2026, 09:00');
+  });
+
   it('says why a send failed in words, keeping WhatsApp’s own text as the tooltip', async () => {
     stubFetch({
       'GET /crm/marketing/automation-logs': page(

@@ -2,7 +2,12 @@ import type { ConversionLogEntry, ConversionLogState } from '@crm/contracts/brow
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Badge, type BadgeTone } from '../../components/badge';
-import { HIDDEN_BELOW, ONLY_BELOW, TableContainer } from '../../components/data-table';
+import {
+  HIDDEN_BELOW,
+  ONLY_BELOW,
+  STACKED_BELOW_MD as STACKED,
+  TableContainer,
+} from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorState } from '../../components/error-state';
 import { SkeletonTable } from '../../components/skeleton';
@@ -16,7 +21,10 @@ const STATE_TONES: Record<ConversionLogState, BadgeTone> = {
   parked: 'danger',
 };
 
-/** The events queued for Meta, newest first: event, lead, state, Meta's message, when (tenant's date format). */
+/**
+ * The events queued for Meta, newest first: event, lead, state, Meta's message, when (tenant's date format). On a
+ * phone each event is a card, its state and Meta's message under the lead.
+ */
 export function ConversionsLog() {
   const { t } = useTranslation();
   const [page, setPage] = useState(1);
@@ -39,19 +47,27 @@ export function ConversionsLog() {
       ) : (
         <>
           <TableContainer label={t('marketing.conversions.log.title')}>
-            <table className="table-base">
-              <thead>
+            <table className={`table-base ${STACKED.table}`}>
+              <thead className={`bg-slate-50 ${STACKED.head}`}>
                 <tr>
-                  <th scope="col">{t('marketing.conversions.log.event')}</th>
-                  <th scope="col">{t('marketing.conversions.log.lead')}</th>
-                  <th scope="col">{t('marketing.conversions.log.state')}</th>
-                  <th scope="col" className={HIDDEN_BELOW.lg}>
+                  <th scope="col" className="th">
+                    {t('marketing.conversions.log.event')}
+                  </th>
+                  <th scope="col" className="th">
+                    {t('marketing.conversions.log.lead')}
+                  </th>
+                  <th scope="col" className="th">
+                    {t('marketing.conversions.log.state')}
+                  </th>
+                  <th scope="col" className={`th ${HIDDEN_BELOW.lg}`}>
                     {t('marketing.conversions.log.message')}
                   </th>
-                  <th scope="col">{t('marketing.conversions.log.when')}</th>
+                  <th scope="col" className="th">
+                    {t('marketing.conversions.log.when')}
+                  </th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody className={`divide-y divide-slate-100 bg-white ${STACKED.body}`}>
                 {log.data.items.map((entry) => (
                   <LogRow key={entry.eventId} entry={entry} />
                 ))}
@@ -92,20 +108,22 @@ function LogRow({ entry }: { entry: ConversionLogEntry }) {
   const format = useFormatters();
   const message = entry.lastError?.message ?? t('common.none');
   return (
-    <tr data-testid="conversions-log-row">
-      <td>
+    <tr data-testid="conversions-log-row" className={STACKED.row}>
+      <td className={`td ${STACKED.cell}`}>
         <span className="font-medium text-slate-900">{entry.eventName}</span>
         {entry.value !== null && entry.currency ? (
           <span className="block text-xs text-slate-500">{format.money(entry.value, entry.currency)}</span>
         ) : null}
       </td>
-      <td>{entry.leadName ?? t('marketing.conversions.log.unnamedLead')}</td>
-      <td>
+      <td className={`td ${STACKED.cell}`}>{entry.leadName ?? t('marketing.conversions.log.unnamedLead')}</td>
+      <td className={`td whitespace-normal ${STACKED.cell}`}>
         <Badge tone={STATE_TONES[entry.state]}>{t(`marketing.conversions.log.states.${entry.state}`)}</Badge>
         <span className={`${ONLY_BELOW.lg} mt-1 text-xs text-slate-500`}>{entry.lastError?.message}</span>
       </td>
-      <td className={HIDDEN_BELOW.lg}>{message}</td>
-      <td className="whitespace-nowrap">{format.dateTime(entry.sentAt ?? entry.createdAt)}</td>
+      <td className={`td whitespace-normal ${HIDDEN_BELOW.lg}`}>{message}</td>
+      <td className={`td tabular-nums ${STACKED.cell} @max-md:text-xs @max-md:text-slate-500`}>
+        {format.dateTime(entry.sentAt ?? entry.createdAt)}
+      </td>
     </tr>
   );
 }
