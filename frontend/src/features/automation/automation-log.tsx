@@ -33,14 +33,14 @@ const COLUMN_COUNT = 8;
 /**
  * Lead, status and the history toggle always show; the rest join as the table gets room. Phone and error are
  * repeated under the lead and the status while their columns are hidden. One column says when the send last moved
- * (as the phone card does); the history row has every timestamp. Beside the side menu at 1280–1440 px the container
- * is 5xl–6xl wide: everything but the phone and the error fits there without scrolling sideways.
+ * (as the phone card does); the history row has every timestamp. Beside the side menu the container is 4xl wide at
+ * 1280 px (lead, template, status, last update) and 5xl at 1440 px (the due time joins): neither scrolls sideways.
  * On a phone each send is a card: the lead, its template, then the status with its reason and latest time.
  */
 const COLUMNS = {
   template: 'xl',
   updatedAt: '2xl',
-  scheduledFor: '4xl',
+  scheduledFor: '5xl',
   phone: '6xl',
   error: '7xl',
 } as const;
@@ -150,8 +150,9 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
 
   return (
     <section aria-labelledby="automation-log-title" className="card overflow-hidden">
-      <div className="flex flex-col gap-3 border-b border-slate-200 px-4 py-3 sm:flex-row sm:items-end sm:justify-between">
-        <div>
+      {/* The filters keep their width beside the title (it wraps) and go under it when even that does not fit. */}
+      <div className="flex flex-col gap-3 border-b border-slate-200 px-4 py-3 sm:flex-row sm:flex-wrap sm:items-end sm:justify-between">
+        <div className="sm:min-w-48 sm:flex-1">
           <h2
             id="automation-log-title"
             className="flex items-center gap-2 text-base font-semibold text-slate-900"
@@ -168,7 +169,7 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
           </h2>
           <p className="mt-1 text-sm text-slate-500">{t('automation.log.description')}</p>
         </div>
-        <div className="grid grid-cols-1 gap-2 sm:grid-cols-3">
+        <div className="grid grid-cols-1 gap-2 sm:shrink-0 sm:grid-cols-3">
           <div className="space-y-1">
             <label htmlFor={ruleId} className="label">
               {t('automation.live.filterRule')}
