@@ -391,17 +391,20 @@ test.describe.serial('HSM Automation, end to end in Chromium', () => {
       await expectFits(page, path);
     }
 
-    // From a laptop up the log is a table again: the status in its own column, beside the name.
-    await page.setViewportSize(LAPTOP_VIEWPORT);
-    await page.goto('/automation');
-    const row = page.locator('tr[data-lead-id]').filter({ hasText: `Ernesto Baja ${run}` });
-    await expect(
-      page.getByTestId('automation-log-table').getByRole('columnheader', { name: 'Estado' }),
-    ).toBeVisible();
-    // (Its last timestamp columns may still scroll sideways beside the side menu; the status is in view.)
-    await expectUncut(row.getByTestId('send-status'), 'the status of a send in the live log', {
-      mayScroll: true,
-    });
-    await screenshot(page, 'hsm-log-1440', { fullPage: false });
+    // From a laptop up the log is a table again: the status in its own column, beside the name, and beside the side
+    // menu the whole table fits (one "last update" column instead of one per timestamp): nothing scrolls sideways.
+    for (const width of [1280, LAPTOP_VIEWPORT.width]) {
+      await page.setViewportSize({ ...LAPTOP_VIEWPORT, width });
+      await page.goto('/automation');
+      const table = page.getByTestId('automation-log-table');
+      await expect(table.getByRole('columnheader', { name: 'Estado' })).toBeVisible();
+      await expect(table.getByRole('columnheader', { name: 'Última actualización' })).toBeVisible();
+      const row = page.locator('tr[data-lead-id]').filter({ hasText: `Ernesto Baja ${run}` });
+      await row.scrollIntoViewIfNeeded();
+      await expectUncut(row.getByTestId('send-status'), 'the status of a send in the live log');
+      await expectUncut(row.locator('[data-testid^="log-updated-"]'), 'when a send last moved');
+      await screenshot(page, `hsm-log-${width}`, { fullPage: false });
+      await expectFits(page, '/automation');
+    }
   });
 });

@@ -29,19 +29,19 @@ import { matchesLogFilters, type LogFilters } from './log-filters';
 import { SendStatusBadge } from './send-status-badge';
 
 const PAGE_SIZE = 25;
-const COLUMN_COUNT = 10;
+const COLUMN_COUNT = 8;
 /**
  * Lead, status and the history toggle always show; the rest join as the table gets room. Phone and error are
- * repeated under the lead and the status while their columns are hidden; the history row has every timestamp.
+ * repeated under the lead and the status while their columns are hidden. One column says when the send last moved
+ * (as the phone card does); the history row has every timestamp. Beside the side menu the container is 4xl wide at
+ * 1280 px (lead, template, status, last update) and 5xl at 1440 px (the due time joins): neither scrolls sideways.
  * On a phone each send is a card: the lead, its template, then the status with its reason and latest time.
  */
 const COLUMNS = {
-  phone: '6xl',
   template: 'xl',
-  scheduledFor: '2xl',
-  sentAt: '3xl',
-  deliveredAt: '4xl',
-  readAt: '5xl',
+  updatedAt: '2xl',
+  scheduledFor: '5xl',
+  phone: '6xl',
   error: '7xl',
 } as const;
 
@@ -136,7 +136,6 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
   // The API filters; a row a live transition moved out of the filters since is hidden until the next read.
   const items = (page?.items ?? []).filter((item) => matchesLogFilters(item, filters, format.timeZone));
   const totalPages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
-  const time = (iso: string | null) => (iso ? format.dateTime(iso) : '—');
   /** Why a send failed or waits, in words when its reason is known (the API's text stays in the tooltip). */
   const errorText = (error: NonNullable<AutomationLogView['error']>) =>
     error.reason ? t(`automation.reasons.${error.reason}`, { defaultValue: error.message }) : error.message;
@@ -151,8 +150,9 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
 
   return (
     <section aria-labelledby="automation-log-title" className="card overflow-hidden">
-      <div className="flex flex-col gap-3 border-b border-slate-200 px-4 py-3 sm:flex-row sm:items-end sm:justify-between">
-        <div>
+      {/* The filters keep their width beside the title (it wraps) and go under it when even that does not fit. */}
+      <div className="flex flex-col gap-3 border-b border-slate-200 px-4 py-3 sm:flex-row sm:flex-wrap sm:items-end sm:justify-between">
+        <div className="sm:min-w-48 sm:flex-1">
           <h2
             id="automation-log-title"
             className="flex items-center gap-2 text-base font-semibold text-slate-900"
@@ -169,7 +169,7 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
           </h2>
           <p className="mt-1 text-sm text-slate-500">{t('automation.log.description')}</p>
         </div>
-        <div className="grid grid-cols-1 gap-2 sm:grid-cols-3">
+        <div className="grid grid-cols-1 gap-2 sm:shrink-0 sm:grid-cols-3">
           <div className="space-y-1">
             <label htmlFor={ruleId} className="label">
               {t('automation.live.filterRule')}
@@ -279,17 +279,11 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                   <th scope="col" className="th">
                     {t('automation.log.columns.status')}
                   </th>
+                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.updatedAt]}`}>
+                    {t('automation.log.columns.updatedAt')}
+                  </th>
                   <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.scheduledFor]}`}>
                     {t('automation.log.columns.scheduledFor')}
-                  </th>
-                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.sentAt]}`}>
-                    {t('automation.log.columns.sentAt')}
-                  </th>
-                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.deliveredAt]}`}>
-                    {t('automation.log.columns.deliveredAt')}
-                  </th>
-                  <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.readAt]}`}>
-                    {t('automation.log.columns.readAt')}
                   </th>
                   <th scope="col" className={`th ${HIDDEN_BELOW[COLUMNS.error]}`}>
                     {t('automation.log.columns.error')}
@@ -374,12 +368,15 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
                             </span>
                           ) : null}
                         </td>
-                        <td className={`td ${HIDDEN_BELOW[COLUMNS.scheduledFor]}`}>
-                          {time(log.scheduledFor)}
+                        <td
+                          data-testid={`log-updated-${log.id}`}
+                          className={`td tabular-nums ${HIDDEN_BELOW[COLUMNS.updatedAt]}`}
+                        >
+                          <time dateTime={latestAt(log)}>{format.dateTime(latestAt(log))}</time>
                         </td>
-                        <td className={`td ${HIDDEN_BELOW[COLUMNS.sentAt]}`}>{time(log.sentAt)}</td>
-                        <td className={`td ${HIDDEN_BELOW[COLUMNS.deliveredAt]}`}>{time(log.deliveredAt)}</td>
-                        <td className={`td ${HIDDEN_BELOW[COLUMNS.readAt]}`}>{time(log.readAt)}</td>
+                        <td className={`td tabular-nums ${HIDDEN_BELOW[COLUMNS.scheduledFor]}`}>
+                          <time dateTime={log.scheduledFor}>{format.dateTime(log.scheduledFor)}</time>
+                        </td>
                         <td
                           className={`td max-w-xs truncate text-rose-700 ${HIDDEN_BELOW[COLUMNS.error]}`}
                           title={log.error ? `${log.error.message} (${log.error.code})` : undefined}

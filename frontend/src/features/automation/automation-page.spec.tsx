@@ -539,7 +539,7 @@ describe('live log', () => {
     expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(reads);
   });
 
-  it('puts beside each status (the phone card) when the send last moved: read, else sent, else when it is due', async () => {
+  it('says when the send last moved (beside the status on a phone card, in its own column on a table): read, else sent, else when it is due', async () => {
     stubFetch({
       'GET /crm/marketing/automation-logs': page(
         [
@@ -569,6 +569,12 @@ describe('live log', () => {
     expect(await statusCell('send-1')).toHaveTextContent('Leído26 nov 2026, 11:40');
     expect(await statusCell('send-2')).toHaveTextContent('Enviado26 nov 2026, 10:23');
     expect(await statusCell('send-3')).toHaveTextContent('Programado27 nov 2026, 09:00');
+    // The table's "Última actualización" column says the same; sent, delivered and read times stay in the history.
+    expect(screen.getByRole('columnheader', { name: 'Última actualización' })).toBeInTheDocument();
+    expect(screen.queryByRole('columnheader', { name: 'Entregado' })).not.toBeInTheDocument();
+    expect(screen.getByTestId('log-updated-send-1')).toHaveTextContent('26 nov 2026, 11:40');
+    expect(screen.getByTestId('log-updated-send-2')).toHaveTextContent('26 nov 2026, 10:23');
+    expect(screen.getByTestId('log-updated-send-3')).toHaveTextContent('27 nov 2026, 09:00');
   });
 
   it('says why a send failed in words, keeping WhatsApp’s own text as the tooltip', async () => {
