@@ -569,6 +569,25 @@ describe('crm-service: leads a team can work', () => {
         true,
         ['Raro 1', 'Común 2', 'Raro 3'],
       ]);
+      // A search matching more than the cap (every phone has 52155): "more than" from the trigram lookup alone, and
+      // with another filter beside it, from the capped count.
+      const crowded = await crm.rpc.call(Rpc.crm.listLeads, {
+        tenantId: crowd.tenantId,
+        search: '52155',
+        pageSize: 3,
+      });
+      expect([crowded.total, crowded.totalCapped, names(crowded)]).toEqual([
+        LIST_TOTAL_CAP,
+        true,
+        ['Raro 1', 'Común 2', 'Raro 3'],
+      ]);
+      const filtered = await crm.rpc.call(Rpc.crm.listLeads, {
+        tenantId: crowd.tenantId,
+        search: '52155',
+        source: 'MANUAL',
+        pageSize: 3,
+      });
+      expect([filtered.total, filtered.totalCapped]).toEqual([LIST_TOTAL_CAP, true]);
       const rare = await crm.rpc.call(Rpc.crm.listLeads, { tenantId: crowd.tenantId, search: 'aro 1200' });
       expect([rare.total, names(rare)]).toEqual([1, ['Raro 12001']]);
     });

@@ -22,6 +22,7 @@ import { LeadAdsEmailOnlyLeads1768740000000 } from './migrations/1768740000000-L
 import { Sessions1768900000000 } from './migrations/1768900000000-Sessions';
 import { RetentionSchedule1768900000100 } from './migrations/1768900000100-RetentionSchedule';
 import { SessionLastSeen1768900000120 } from './migrations/1768900000120-SessionLastSeen';
+import { LeadsAssignedNameIndex1768900000170 } from './migrations/1768900000170-LeadsAssignedNameIndex';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -54,6 +55,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       Sessions1768900000000,
       RetentionSchedule1768900000100,
       SessionLastSeen1768900000120,
+      LeadsAssignedNameIndex1768900000170,
     ],
     applicationName: 'crm-service',
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LeadCreatedEvent, LeadSort, LeadSource, LeadStatus, LeadView } from '@crm/contracts';
-import { INITIAL_LEAD_STATUS, type CappedTotal } from '@crm/contracts';
+import { INITIAL_LEAD_STATUS, LIST_TOTAL_CAP, type CappedTotal } from '@crm/contracts';
 import { cappedCountSql, cappedTotal } from '@crm/nest-common';
 import type { EntityManager } from 'typeorm';
 import { bulkInsert } from '../common/bulk-insert';
@@ -199,6 +199,9 @@ const CURRENCIES_SQL = `
    WHERE s.tenant_id = $1 AND s.status = 'completed' AND s.completed_at >= $2 AND s.completed_at < $3
      AND l.lead_source = 'META_ADS'
    ORDER BY 1`;
+
+/** `searchIds`: more leads match than it was asked to list. */
+const TOO_MANY = 'too-many' as const;
 
 @Injectable()
 export class LeadStore {
@@ -439,10 +442,20 @@ export class LeadStore {
   ): Promise<{ items: LeadView[]; total: number | null; totalCapped: boolean; nextCursor: string | null }> {
     // With a total the ids are needed anyway (to count them): the page reads from them too, one trigram scan.
     const pageIds = query.withTotal ? undefined : await this.searchPageIds(db, query);
-    const searchIds = pageIds ? undefined : await this.searchIds(db, query.filter.search);
-    const counted = query.withTotal
-      ? await this.countCapped(db, tenantId, { ...query.filter, searchIds })
-      : { total: null, totalCapped: false };
+    // A count needs the ids up to the cap: a search matching 5,001–10,000 leads is then counted from the trigram
+    // indexes too, and one matching more is "more than 10,000" without counting — not an ILIKE walk of the tenant's
+    // leads (seconds at 1,000,000 leads).
+    const found = pageIds
+      ? undefined
+      : await this.searchIds(db, query.filter.search, query.withTotal ? LIST_TOTAL_CAP : SEARCH_ID_LIMIT);
+    const searchIds = Array.isArray(found) ? found : undefined;
+    const { search: _search, ...otherFilters } = query.filter;
+    const onlySearch = Object.values(otherFilters).every((value) => value === undefined);
+    const counted = !query.withTotal
+      ? { total: null, totalCapped: false }
+      : found === TOO_MANY && onlySearch
+        ? cappedTotal(LIST_TOTAL_CAP + 1)
+        : await this.countCapped(db, tenantId, { ...query.filter, searchIds });
     return this.page(db, tenantId, query, pageIds ?? searchIds, counted);
   }
 
@@ -511,17 +524,21 @@ export class LeadStore {
   /**
    * The ids of the tenant's leads matching `search` (name, email or phone, as `filterSql` matches them), found by
    * `crm.search_lead_ids` with the trigram indexes of `crm.lead_search` (the tenant is the transaction's
-   * `app.tenant_id`); `undefined` when there is no search or more than `SEARCH_ID_LIMIT` leads match.
+   * `app.tenant_id`); `undefined` when there is no search, `TOO_MANY` when more than `limit` leads match.
    */
-  private async searchIds(db: EntityManager, search: string | undefined): Promise<string[] | undefined> {
+  private async searchIds(
+    db: EntityManager,
+    search: string | undefined,
+    limit: number,
+  ): Promise<string[] | typeof TOO_MANY | undefined> {
     const patterns = searchPatterns(search);
     if (!patterns) return undefined;
     const rows: { id: string }[] = await db.query(`SELECT crm.search_lead_ids($1, $2, $3) AS id`, [
       patterns.text,
       patterns.phone,
-      SEARCH_ID_LIMIT + 1,
+      limit + 1,
     ]);
-    return rows.length > SEARCH_ID_LIMIT ? undefined : rows.map((row) => row.id);
+    return rows.length > limit ? TOO_MANY : rows.map((row) => row.id);
   }
 
   /**
