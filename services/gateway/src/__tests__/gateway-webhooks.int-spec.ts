@@ -40,7 +40,9 @@ describe('Meta webhooks end to end: gateway, meta-ads-service and crm-service', 
 
   beforeAll(async () => {
     sandbox = createSandbox({
-      seed: `gateway-webhooks-${randomUUID()}`,
+      // A fixed seed: its dataset has a Lead Ads lead whose id and ad id are beyond 2^53 (the "ids as JSON numbers"
+      // test needs one; about 1 random seed in 50 has none, which made that test fail now and then).
+      seed: 'gateway-webhooks',
       appSecret: APP_SECRET,
       webhookUrl: 'http://127.0.0.1:9/webhooks/meta',
       webhookMaxAttempts: 1,
