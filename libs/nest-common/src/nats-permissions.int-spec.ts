@@ -7,7 +7,7 @@ import { natsConnectOptions, type NatsAuth } from './nats-connection';
 
 /** A nats-server with the generated users (infra/nats/users.conf), each with a fresh password. */
 const services = Object.keys(ServiceSubjectMap);
-const passwords = Object.fromEntries(services.map((s) => [s, randomBytes(12).toString('hex')]));
+const passwords = Object.fromEntries(services.map((s) => [s, `p${randomBytes(12).toString('hex')}`]));
 const serverEnv = Object.fromEntries(
   services.map((s) => [`NATS_PASSWORD_${s.toUpperCase().replace(/-/g, '_')}`, passwords[s]]),
 );
