@@ -9,6 +9,7 @@ import { Public, Roles } from './auth.decorators';
 import { RolesGuard } from './roles.guard';
 import { SESSION_COOKIE, type SessionRequest } from './session';
 import { SessionGuard } from './session.guard';
+import { sessionJwtOptions } from './auth.module';
 import { SessionService } from './session.service';
 import { UserAccessCache } from './user-access';
 
@@ -65,12 +66,8 @@ describe('RolesGuard', () => {
 });
 
 describe('SessionGuard', () => {
-  const config = { SESSION_TTL_SECONDS: 3600, COOKIE_SECURE: true } as GatewayConfig;
-  const jwt = new JwtService({
-    secret: SECRET,
-    signOptions: { algorithm: 'HS256', expiresIn: 3600 },
-    verifyOptions: { algorithms: ['HS256'] },
-  });
+  const config = { SESSION_SECRET: SECRET, SESSION_TTL_SECONDS: 3600, COOKIE_SECURE: true } as GatewayConfig;
+  const jwt = new JwtService(sessionJwtOptions(config));
   const sessions = new SessionService(jwt, config);
   /** What crm-service answers about USER (the RPC is the only thing replaced here). */
   let current: UserAccess | 'missing' = { active: true, role: 'closer', sessionLive: true };
@@ -143,6 +140,21 @@ describe('SessionGuard', () => {
     expect(error).toBeInstanceOf(UnauthorizedException);
     expect(req.crmSession).toBeUndefined();
     expect(cleared).toEqual([SESSION_COOKIE]);
+  });
+
+  it('accepts a cookie signed with the secret as a string (as issued before it became a KeyObject)', async () => {
+    const before = await new JwtService({ secret: SECRET }).signAsync({
+      sub: USER,
+      tid: TENANT,
+      role: 'ceo',
+      sid: SID,
+    });
+    await expect(sessions.verify(before)).resolves.toEqual({
+      userId: USER,
+      tenantId: TENANT,
+      role: 'ceo',
+      sessionId: SID,
+    });
   });
 
   it('answers 401 on /crm without a cookie, with a forged one, an expired one or bad claims', async () => {
