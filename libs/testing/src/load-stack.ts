@@ -232,7 +232,8 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
       LOAD_SERVICES.map((service) =>
         startServiceProcess(
           service,
-          { ...envs[service], NODE_OPTIONS: '' },
+          // BENCH_SERVICE_NODE_OPTIONS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile every service under load.
+          { ...envs[service], NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS ?? '' },
           { compiled: true, timeoutMs: 90_000 },
         ),
       ),
