@@ -77,6 +77,20 @@ export function disconnectMeta(request: APIRequestContext): Promise<APIResponse>
   return request.post('/crm/auth/meta/disconnect', { data: {} });
 }
 
+/**
+ * A serial walk's `afterAll` for its one signed-in page: disconnect from Meta (see `disconnectMeta`), then close the
+ * page even when that fails. Nothing to do when `beforeAll` failed before the page was opened.
+ */
+export async function disconnectMetaAndClose(page: Page | undefined): Promise<void> {
+  if (!page) return;
+  try {
+    const disconnected = await disconnectMeta(page.request);
+    expect(disconnected.ok(), await disconnected.text()).toBe(true);
+  } finally {
+    await page.close();
+  }
+}
+
 /** A phone's viewport (390 px, an iPhone 12–15) and a laptop's. */
 export const PHONE_VIEWPORT = { width: 390, height: 844 } as const;
 export const LAPTOP_VIEWPORT = { width: 1440, height: 900 } as const;

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import {
   connectMetaThroughSandbox,
-  disconnectMeta,
+  disconnectMetaAndClose,
   expectFits,
   expectUncut,
   LAPTOP_VIEWPORT,
@@ -127,13 +127,7 @@ test.describe.serial('HSM Automation, end to end in Chromium', () => {
   test.afterAll(async () => {
     // The sandbox's WhatsApp Business account belongs to one connected account at a time: free it for the specs
     // that connect their own company after this one.
-    if (!page) return;
-    try {
-      const disconnected = await disconnectMeta(page.request);
-      expect(disconnected.ok(), await disconnected.text()).toBe(true);
-    } finally {
-      await page.close();
-    }
+    await disconnectMetaAndClose(page);
   });
 
   test('post_sale_feedback 5 s after a sale: one message, and the live log walks scheduled → sent → delivered → read', async () => {

@@ -5,7 +5,7 @@ import { expect, test, type APIRequestContext, type Locator, type Page } from '@
 import { SANDBOX_IDS, listAds } from '@crm/meta-sandbox';
 import {
   connectMetaThroughSandbox,
-  disconnectMeta,
+  disconnectMetaAndClose,
   expectFits,
   expectUncut,
   LAPTOP_VIEWPORT,
@@ -225,13 +225,7 @@ test.describe.serial('Issue 8: the Marketing Hub closes the loop with Meta', () 
   test.afterAll(async () => {
     // The sandbox's WhatsApp Business account and its Page belong to one connected account at a time: free them
     // for the other specs even when a step failed half-way.
-    if (!page) return;
-    try {
-      const disconnected = await disconnectMeta(page.request);
-      expect(disconnected.ok(), await disconnected.text()).toBe(true);
-    } finally {
-      await page.close();
-    }
+    await disconnectMetaAndClose(page);
   });
 
   test('a new company connects Meta: portfolio, ad account, WhatsApp number and a Facebook Page', async () => {

@@ -48,27 +48,48 @@ export function PagingBar({
             {position}
           </span>
         ) : null}
-        <button
-          type="button"
-          data-testid={testId('prev-page')}
-          className="btn-secondary sm:order-first"
-          disabled={!hasPrevious}
+        <PageButton
+          direction="previous"
+          enabled={hasPrevious}
           onClick={onPrevious}
-        >
-          <ChevronLeftIcon aria-hidden="true" size={16} className="shrink-0" />
-          {t('pagination.previous')}
-        </button>
-        <button
-          type="button"
-          data-testid={testId('next-page')}
-          className="btn-secondary"
-          disabled={!hasNext}
-          onClick={onNext}
-        >
-          {t('pagination.next')}
-          <ChevronRightIcon aria-hidden="true" size={16} className="shrink-0" />
-        </button>
+          testId={testId('prev-page')}
+        />
+        <PageButton direction="next" enabled={hasNext} onClick={onNext} testId={testId('next-page')} />
       </div>
     </nav>
+  );
+}
+
+/**
+ * Previous or Next, its chevron on the side it moves to. From `sm` up Previous stands before the page number; on a
+ * phone the number takes the first line on its own.
+ */
+function PageButton({
+  direction,
+  enabled,
+  onClick,
+  testId,
+}: {
+  direction: 'previous' | 'next';
+  enabled: boolean;
+  onClick: () => void;
+  testId: string | undefined;
+}) {
+  const { t } = useTranslation();
+  const previous = direction === 'previous';
+  const Chevron = previous ? ChevronLeftIcon : ChevronRightIcon;
+  const chevron = <Chevron aria-hidden="true" size={16} className="shrink-0" />;
+  return (
+    <button
+      type="button"
+      data-testid={testId}
+      className={previous ? 'btn-secondary sm:order-first' : 'btn-secondary'}
+      disabled={!enabled}
+      onClick={onClick}
+    >
+      {previous ? chevron : null}
+      {previous ? t('pagination.previous') : t('pagination.next')}
+      {previous ? null : chevron}
+    </button>
   );
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 
@@ -96,6 +97,29 @@ export function ownerDatabaseUrl(): string {
   const url = process.env.MIGRATION_DATABASE_URL;
   if (!url) throw new Error('MIGRATION_DATABASE_URL is not set (libs/testing global setup sets it)');
   return url;
+}
+
+export type RunDataSources = {
+  /** The owner: setup and assertions across tenants. */
+  owner: DataSource;
+  /** The app role, under row-level security: what the code under test is given. */
+  app: DataSource;
+  close: () => Promise<void>;
+};
+
+/** In an integration test: TypeORM data sources on the run's database as its owner and as the app role. */
+export async function openRunDataSources(): Promise<RunDataSources> {
+  const ownerUrl = ownerDatabaseUrl();
+  const owner = await new DataSource({ type: 'postgres', url: ownerUrl }).initialize();
+  const app = await new DataSource({ type: 'postgres', url: appDatabaseUrl(ownerUrl) }).initialize();
+  return {
+    owner,
+    app,
+    close: async () => {
+      await app.destroy();
+      await owner.destroy();
+    },
+  };
 }
 
 export async function dropDatabase(name: string): Promise<void> {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RetentionJob, TenantDatabase } from '@crm/nest-common';
-import { ownerDatabaseUrl, retentionCoverage } from '@crm/testing';
-import { DataSource } from 'typeorm';
+import { openRunDataSources, retentionCoverage, type RunDataSources } from '@crm/testing';
 import { crmRetentionRules } from './retention';
 
 const DAY = 24 * 3600 * 1000;
@@ -9,23 +8,18 @@ const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
 
 describe('crm-service retention (real PostgreSQL)', () => {
   const rules = crmRetentionRules({}, {});
-  let owner: DataSource;
-  let app: DataSource;
+  let db: RunDataSources;
 
   beforeAll(async () => {
-    owner = await new DataSource({ type: 'postgres', url: ownerDatabaseUrl() }).initialize();
-    app = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL! }).initialize();
-    await owner.query(`SELECT set_config('app.bypass_rls', 'on', false)`);
+    db = await openRunDataSources();
+    await db.owner.query(`SELECT set_config('app.bypass_rls', 'on', false)`);
   });
 
-  afterAll(async () => {
-    await app.destroy();
-    await owner.destroy();
-  });
+  afterAll(() => db.close());
 
   it('deletes imports ended or abandoned more than 30 days ago with their rows; keeps recent and running ones', async () => {
     const tenantId = randomUUID();
-    await owner.query(
+    await db.owner.query(
       `INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, 'T', 'MXN', 'UTC')`,
       [tenantId],
     );
@@ -39,23 +33,23 @@ describe('crm-service retention (real PostgreSQL)', () => {
     };
     const ids: Record<string, string> = {};
     for (const [name, [status, finishedAt, parkedAt, createdAt]] of Object.entries(imports)) {
-      const rows: { id: string }[] = await owner.query(
+      const rows: { id: string }[] = await db.owner.query(
         `INSERT INTO crm.lead_imports (tenant_id, file_name, status, header, total_rows, finished_at, parked_at, created_at)
          VALUES ($1, $2, $3, '{nombre,telefono}', 1, $4, $5, $6) RETURNING id`,
         [tenantId, `${name}.csv`, status, finishedAt, parkedAt, createdAt],
       );
       ids[name] = rows[0]!.id;
-      await owner.query(
+      await db.owner.query(
         `INSERT INTO crm.lead_import_rows (tenant_id, import_id, row_number, cells)
          VALUES ($1, $2, 1, '{Ana,+5215500000001}')`,
         [tenantId, ids[name]],
       );
     }
 
-    const deleted = await new RetentionJob(new TenantDatabase(app), { schema: 'crm', rules }).purge();
+    const deleted = await new RetentionJob(new TenantDatabase(db.app), { schema: 'crm', rules }).purge();
     expect(deleted['crm.lead_imports']).toBeGreaterThanOrEqual(3);
 
-    const left: { file_name: string }[] = await owner.query(
+    const left: { file_name: string }[] = await db.owner.query(
       `SELECT file_name FROM crm.lead_imports WHERE tenant_id = $1 ORDER BY file_name`,
       [tenantId],
     );
@@ -64,7 +58,7 @@ describe('crm-service retention (real PostgreSQL)', () => {
       'runningOld.csv',
       'uploadedRecent.csv',
     ]);
-    const rows: { import_id: string }[] = await owner.query(
+    const rows: { import_id: string }[] = await db.owner.query(
       `SELECT import_id FROM crm.lead_import_rows WHERE tenant_id = $1`,
       [tenantId],
     );
@@ -74,6 +68,6 @@ describe('crm-service retention (real PostgreSQL)', () => {
   });
 
   it('accounts for every table of the crm schema: purged by a rule or kept on purpose', async () => {
-    expect(await retentionCoverage(owner, 'crm', rules)).toEqual({ uncovered: [], stale: [], both: [] });
+    expect(await retentionCoverage(db.owner, 'crm', rules)).toEqual({ uncovered: [], stale: [], both: [] });
   });
 });

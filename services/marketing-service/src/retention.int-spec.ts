@@ -1,20 +1,17 @@
-import { ownerDatabaseUrl, retentionCoverage } from '@crm/testing';
-import { DataSource } from 'typeorm';
+import { openRunDataSources, retentionCoverage, type RunDataSources } from '@crm/testing';
 import { marketingRetentionRules } from './retention';
 
 describe('marketing-service retention (real PostgreSQL)', () => {
-  let owner: DataSource;
+  let db: RunDataSources;
 
   beforeAll(async () => {
-    owner = await new DataSource({ type: 'postgres', url: ownerDatabaseUrl() }).initialize();
+    db = await openRunDataSources();
   });
 
-  afterAll(async () => {
-    await owner.destroy();
-  });
+  afterAll(() => db.close());
 
   it('accounts for every table of the marketing schema: purged by a rule or kept on purpose', async () => {
-    expect(await retentionCoverage(owner, 'marketing', marketingRetentionRules({}))).toEqual({
+    expect(await retentionCoverage(db.owner, 'marketing', marketingRetentionRules({}))).toEqual({
       uncovered: [],
       stale: [],
       both: [],

@@ -1,21 +1,19 @@
-import { ownerDatabaseUrl, retentionCoverage } from '@crm/testing';
-import { DataSource } from 'typeorm';
+import { openRunDataSources, retentionCoverage, type RunDataSources } from '@crm/testing';
 import { MetaAdsConfig } from './config';
 import { metaAdsRetentionRules } from './retention';
 
 describe('meta-ads-service retention (real PostgreSQL)', () => {
-  let owner: DataSource;
+  let db: RunDataSources;
 
   beforeAll(async () => {
-    owner = await new DataSource({ type: 'postgres', url: ownerDatabaseUrl() }).initialize();
+    db = await openRunDataSources();
   });
 
-  afterAll(async () => {
-    await owner.destroy();
-  });
+  afterAll(() => db.close());
 
   it('accounts for every table of the meta_ads schema: purged by a rule or kept on purpose', async () => {
-    expect(await retentionCoverage(owner, 'meta_ads', metaAdsRetentionRules(new MetaAdsConfig()))).toEqual({
+    const rules = metaAdsRetentionRules(new MetaAdsConfig());
+    expect(await retentionCoverage(db.owner, 'meta_ads', rules)).toEqual({
       uncovered: [],
       stale: [],
       both: [],
