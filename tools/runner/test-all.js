@@ -46,6 +46,7 @@ const COMPOSE_CHECK_ENV = {
   NATS_PASSWORD_META_ADS_SERVICE: 'ci',
   NATS_PASSWORD_MARKETING_SERVICE: 'ci',
   NATS_PASSWORD_AUTOMATION_SERVICE: 'ci',
+  REDIS_PASSWORD: 'ci',
 };
 
 /** A container engine that answers (a docker client alone, as on this project's machines, is not one). */

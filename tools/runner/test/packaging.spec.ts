@@ -83,6 +83,17 @@ describe('docker-compose.yml', () => {
     expect(published).toEqual(['gateway']);
   });
 
+  it('makes Redis require a password, and every service use it', () => {
+    const redis = compose.services.redis;
+    expect(redis.command?.join(' ')).toContain('--requirepass "$$REDISCLI_AUTH"');
+    expect(redis.environment!.REDISCLI_AUTH).toBe('${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}');
+    for (const name of SERVICES) {
+      expect(compose.services[name].environment!.REDIS_URL).toBe(
+        'redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}@redis:6379',
+      );
+    }
+  });
+
   it('defaults to Secure cookies and to Meta itself, not the sandbox', () => {
     const gateway = compose.services.gateway.environment!;
     expect(gateway.COOKIE_SECURE).toBe('${COOKIE_SECURE:-true}');
