@@ -23,6 +23,7 @@ import { Sessions1768900000000 } from './migrations/1768900000000-Sessions';
 import { RetentionSchedule1768900000100 } from './migrations/1768900000100-RetentionSchedule';
 import { SessionLastSeen1768900000120 } from './migrations/1768900000120-SessionLastSeen';
 import { LeadsAssignedNameIndex1768900000170 } from './migrations/1768900000170-LeadsAssignedNameIndex';
+import { AssigneeLeadLists1768900000180 } from './migrations/1768900000180-AssigneeLeadLists';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -56,6 +57,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       RetentionSchedule1768900000100,
       SessionLastSeen1768900000120,
       LeadsAssignedNameIndex1768900000170,
+      AssigneeLeadLists1768900000180,
     ],
     applicationName: 'crm-service',
   });

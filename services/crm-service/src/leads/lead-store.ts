@@ -445,17 +445,29 @@ export class LeadStore {
     // A count needs the ids up to the cap: a search matching 5,001–10,000 leads is then counted from the trigram
     // indexes too, and one matching more is "more than 10,000" without counting — not an ILIKE walk of the tenant's
     // leads (seconds at 1,000,000 leads).
+    const assignee = assigneeOf(query.filter);
     const found = pageIds
       ? undefined
-      : await this.searchIds(db, query.filter.search, query.withTotal ? LIST_TOTAL_CAP : SEARCH_ID_LIMIT);
+      : await this.searchIds(
+          db,
+          query.filter.search,
+          query.withTotal ? LIST_TOTAL_CAP : SEARCH_ID_LIMIT,
+          assignee,
+        );
     const searchIds = Array.isArray(found) ? found : undefined;
-    const { search: _search, ...otherFilters } = query.filter;
-    const onlySearch = Object.values(otherFilters).every((value) => value === undefined);
+    const { search: _search, visibleTo, assignedUserId, ...otherFilters } = query.filter;
+    // The ids are then exactly the matching leads: those of the assignee when there is one (the search looked only
+    // at theirs), else the tenant's.
+    const onlySearch =
+      Object.values(otherFilters).every((value) => value === undefined) &&
+      (assignee !== undefined || (visibleTo === undefined && assignedUserId === undefined));
     const counted = !query.withTotal
       ? { total: null, totalCapped: false }
       : found === TOO_MANY && onlySearch
         ? cappedTotal(LIST_TOTAL_CAP + 1)
-        : await this.countCapped(db, tenantId, { ...query.filter, searchIds });
+        : searchIds && onlySearch
+          ? cappedTotal(searchIds.length)
+          : await this.countCapped(db, tenantId, { ...query.filter, searchIds });
     return this.page(db, tenantId, query, pageIds ?? searchIds, counted);
   }
 
@@ -485,11 +497,20 @@ export class LeadStore {
     };
     const where = filterSql(tenantId, { ...query.filter, searchIds: ids }, param);
     const keyset = query.after ? ` AND ${afterCursorSql(query.sort, query.after, param)}` : '';
+    const order = orderBySql(query.sort);
+    const window = `LIMIT ${param(query.pageSize + 1)} OFFSET ${param(query.offset ?? 0)}`;
+    // One assignee's leads lie one heap page each: a filtered page's ids come from an index-only scan of
+    // leads_tenant_assigned_created_idx (which carries the filtered columns), and only the page's rows are read.
+    // Unfiltered, their index already yields just the page's rows.
+    const { visibleTo: _visibleTo, assignedUserId: _assignedUserId, ...narrowing } = query.filter;
+    const filtered = ids !== undefined || Object.values(narrowing).some((value) => value !== undefined);
     const rows: (LeadRow & CursorColumns)[] = await db.query(
-      `${selectView(`, ${CURSOR_COLUMNS_SQL}`)}
-        WHERE ${where}${keyset}
-        ORDER BY ${orderBySql(query.sort)}
-        LIMIT ${param(query.pageSize + 1)} OFFSET ${param(query.offset ?? 0)}`,
+      assigneeOf(query.filter) === undefined || !filtered
+        ? `${selectView(`, ${CURSOR_COLUMNS_SQL}`)} WHERE ${where}${keyset} ORDER BY ${order} ${window}`
+        : `${selectView(`, ${CURSOR_COLUMNS_SQL}`)}
+            WHERE l.tenant_id = ${param(tenantId)}
+              AND l.id IN (SELECT l.id FROM crm.leads l WHERE ${where}${keyset} ORDER BY ${order} ${window})
+            ORDER BY ${order}`,
       params,
     );
     const items = rows.slice(0, query.pageSize);
@@ -524,20 +545,29 @@ export class LeadStore {
   /**
    * The ids of the tenant's leads matching `search` (name, email or phone, as `filterSql` matches them), found by
    * `crm.search_lead_ids` with the trigram indexes of `crm.lead_search` (the tenant is the transaction's
-   * `app.tenant_id`); `undefined` when there is no search, `TOO_MANY` when more than `limit` leads match.
+   * `app.tenant_id`), or only the `assignee`'s, found by `crm.search_assigned_lead_ids` in their own index range;
+   * `undefined` when there is no search, `TOO_MANY` when more than `limit` leads match.
    */
   private async searchIds(
     db: EntityManager,
     search: string | undefined,
     limit: number,
+    assignee: string | undefined,
   ): Promise<string[] | typeof TOO_MANY | undefined> {
     const patterns = searchPatterns(search);
     if (!patterns) return undefined;
-    const rows: { id: string }[] = await db.query(`SELECT crm.search_lead_ids($1, $2, $3) AS id`, [
-      patterns.text,
-      patterns.phone,
-      limit + 1,
-    ]);
+    const rows: { id: string }[] = assignee
+      ? await db.query(`SELECT crm.search_assigned_lead_ids($1, $2, $3, $4) AS id`, [
+          patterns.text,
+          patterns.phone,
+          assignee,
+          limit + 1,
+        ])
+      : await db.query(`SELECT crm.search_lead_ids($1, $2, $3) AS id`, [
+          patterns.text,
+          patterns.phone,
+          limit + 1,
+        ]);
     return rows.length > limit ? TOO_MANY : rows.map((row) => row.id);
   }
 
@@ -660,6 +690,16 @@ export class LeadStore {
     );
     return rows[0]?.id ?? null;
   }
+}
+
+/**
+ * The one user whose leads the list is limited to (the viewer's own, or the assignee filter), if any; `undefined`
+ * also when the two name different users (then no lead matches, as `filterSql` finds).
+ */
+function assigneeOf(filter: LeadFilter): string | undefined {
+  const { visibleTo, assignedUserId } = filter;
+  if (visibleTo && assignedUserId && visibleTo !== assignedUserId) return undefined;
+  return visibleTo ?? assignedUserId;
 }
 
 export function leadCreatedEvent(row: LeadRow): LeadCreatedEvent {
