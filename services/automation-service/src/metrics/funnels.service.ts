@@ -34,16 +34,19 @@ type DailyRow = { day: number; kind: 'sent' | 'delivered' | 'read' | 'replied' |
 
 /**
  * One pass over the period's sends (`period_at`: when it went out, else when it failed, else when it is due),
- * grouped at once by everything the three answers need, so they are read from a few hundred groups instead of
- * from every send. `sent` means it reached WhatsApp and did not fail afterwards; a failed send is never sent,
- * delivered, read or replied. Conversions and opt-outs count once per send, when the lead's first opportunity, sale
- * or opt-out after the message (kept on the send, see migration 1768900000310) is within `$4` days of it.
+ * grouped at once by the raw facts the three answers need (`g`: status, which timestamps are set, the day of each,
+ * whether the first outcome is within `$4` days), so the answers are read from a few hundred groups instead of from
+ * every send, and the status rules below run per group. `sent` means it reached WhatsApp and did not fail
+ * afterwards; a failed send is never sent, delivered, read or replied. Conversions and opt-outs count once per
+ * sent send, when the lead's first opportunity, sale or opt-out after the message (kept on the send, see migration
+ * 1768900000310) is within `$4` days of it.
  *
  * The daily series counts each transition on its local day in `$6`. Instead of converting every timestamp to
- * local time, each one is placed among the instants the series' days start at (`width_bucket`), computed once
- * with PostgreSQL's own time zone rules: local midnight, or when a clock change skips or repeats midnight (e.g.
- * America/Santiago, America/Havana), the first instant of that local date (found among the quarter hours up to two
- * hours before the wall-clock midnight: clock changes are whole quarter hours of at most two hours).
+ * local time, each one is placed among the instants the series' days start at (`width_bucket`, `$7`..`$8` and the
+ * day after), computed once with PostgreSQL's own time zone rules: local midnight, or when a clock change skips or
+ * repeats midnight (e.g. America/Santiago, America/Havana), the first instant of that local date (found among the
+ * quarter hours up to two hours before the wall-clock midnight: clock changes are whole quarter hours of at most
+ * two hours).
  */
 const FUNNELS_SQL = `
   WITH day_starts AS (
@@ -54,31 +57,33 @@ const FUNNELS_SQL = `
              LATERAL (SELECT (day AT TIME ZONE $6) - step * interval '15 minutes' AS candidate) c
        WHERE (candidate AT TIME ZONE $6)::date = day::date
        GROUP BY day) d
-  ), f AS (
-    SELECT rule_key, template_name, is_sent, is_delivered, is_read, is_replied, is_failed, reason,
-      is_sent AND first_conversion_at <= sent_at + make_interval(days => $4) AS is_converted,
-      is_sent AND first_opt_out_at <= sent_at + make_interval(days => $4) AS is_opted_out,
-      width_bucket(CASE WHEN is_sent THEN sent_at END, (SELECT starts FROM day_starts)) AS sent_day,
-      width_bucket(CASE WHEN is_delivered THEN delivered_at END, (SELECT starts FROM day_starts)) AS delivered_day,
-      width_bucket(CASE WHEN is_read THEN read_at END, (SELECT starts FROM day_starts)) AS read_day,
-      width_bucket(CASE WHEN is_replied THEN replied_at END, (SELECT starts FROM day_starts)) AS replied_day,
-      width_bucket(CASE WHEN is_failed THEN coalesce(failed_at, updated_at) END, (SELECT starts FROM day_starts))
+  ), g AS (
+    SELECT rule_key, template_name, status,
+      CASE WHEN status = 'failed' THEN coalesce(error->>'reason', error->>'code', 'unknown') END AS reason,
+      delivered_at IS NOT NULL AS has_delivered, read_at IS NOT NULL AS has_read,
+      replied_at IS NOT NULL AS has_replied,
+      first_conversion_at <= sent_at + (SELECT make_interval(days => $4)) AS converted_in_time,
+      first_opt_out_at <= sent_at + (SELECT make_interval(days => $4)) AS opted_out_in_time,
+      width_bucket(sent_at, (SELECT starts FROM day_starts)) AS sent_day,
+      width_bucket(delivered_at, (SELECT starts FROM day_starts)) AS delivered_day,
+      width_bucket(read_at, (SELECT starts FROM day_starts)) AS read_day,
+      width_bucket(replied_at, (SELECT starts FROM day_starts)) AS replied_day,
+      width_bucket(CASE WHEN status = 'failed' THEN coalesce(failed_at, updated_at) END, (SELECT starts FROM day_starts))
         AS failed_day,
       count(*) AS n
-    FROM (
-      SELECT rule_key, template_name, sent_at, delivered_at, read_at, replied_at, failed_at, updated_at,
-        first_conversion_at, first_opt_out_at,
-        status IN ('sent', 'delivered', 'read', 'replied') AS is_sent,
-        status IN ('delivered', 'read', 'replied') OR (status = 'sent' AND delivered_at IS NOT NULL) AS is_delivered,
-        status IN ('read', 'replied') OR (status IN ('sent', 'delivered') AND read_at IS NOT NULL) AS is_read,
-        status = 'replied' OR (status IN ('sent', 'delivered', 'read') AND replied_at IS NOT NULL) AS is_replied,
-        status = 'failed' AS is_failed,
-        CASE WHEN status = 'failed' THEN coalesce(error->>'reason', error->>'code', 'unknown') END AS reason
-      FROM automation.sends
-      WHERE tenant_id = $1 AND period_at >= $2 AND period_at < $3 AND ($5::text IS NULL OR rule_key = $5)
-      -- OFFSET 0 keeps this a subquery: each flag is computed once per send, not again in every expression above.
-      OFFSET 0) s
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+    FROM automation.sends
+    WHERE tenant_id = $1 AND period_at >= $2 AND period_at < $3 AND ($5::text IS NULL OR rule_key = $5)
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+  ), f AS (
+    SELECT rule_key, template_name, reason, n, sent_day, delivered_day, read_day, replied_day, failed_day,
+      status IN ('sent', 'delivered', 'read', 'replied') AS is_sent,
+      status IN ('delivered', 'read', 'replied') OR (status = 'sent' AND has_delivered) AS is_delivered,
+      status IN ('read', 'replied') OR (status IN ('sent', 'delivered') AND has_read) AS is_read,
+      status = 'replied' OR (status IN ('sent', 'delivered', 'read') AND has_replied) AS is_replied,
+      status = 'failed' AS is_failed,
+      status IN ('sent', 'delivered', 'read', 'replied') AND converted_in_time AS is_converted,
+      status IN ('sent', 'delivered', 'read', 'replied') AND opted_out_in_time AS is_opted_out
+    FROM g
   )
   SELECT
     (SELECT coalesce(json_agg(g), '[]') FROM (
@@ -95,11 +100,11 @@ const FUNNELS_SQL = `
        SELECT rule_key, template_name, reason, sum(n) AS count FROM f WHERE is_failed GROUP BY 1, 2, 3) r) AS reasons,
     (SELECT coalesce(json_agg(d), '[]') FROM (
        SELECT day, kind, sum(n) AS count FROM (
-         SELECT sent_day AS day, 'sent' AS kind, n FROM f
-         UNION ALL SELECT delivered_day, 'delivered', n FROM f
-         UNION ALL SELECT read_day, 'read', n FROM f
-         UNION ALL SELECT replied_day, 'replied', n FROM f
-         UNION ALL SELECT failed_day, 'failed', n FROM f
+         SELECT sent_day AS day, 'sent' AS kind, n FROM f WHERE is_sent
+         UNION ALL SELECT delivered_day, 'delivered', n FROM f WHERE is_delivered
+         UNION ALL SELECT read_day, 'read', n FROM f WHERE is_read
+         UNION ALL SELECT replied_day, 'replied', n FROM f WHERE is_replied
+         UNION ALL SELECT failed_day, 'failed', n FROM f WHERE is_failed
        ) events
        WHERE day BETWEEN 1 AND cardinality((SELECT starts FROM day_starts)) - 1
        GROUP BY 1, 2) d) AS daily`;
