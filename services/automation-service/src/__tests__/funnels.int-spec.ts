@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Events, Rpc, type AutomationFunnel, type SendState } from '@crm/contracts';
+import { Events, Rpc, type AutomationFunnel, type AutomationMetricsV2, type SendState } from '@crm/contracts';
 import { waitFor } from '@crm/testing';
+import { DateTime } from 'luxon';
+import { FunnelsService } from '../metrics/funnels.service';
+import { SendStore } from '../sends/send-store';
 import {
   randomPhone,
   randomWamid,
@@ -221,4 +224,345 @@ describe('automation-service: automation.metrics.funnels', () => {
     expect(b.total).toMatchObject({ queued: 0, sent: 0, read: { count: 0, rate: null } });
     expect(b.byRule).toEqual([]);
   });
+
+  /** The lead's opportunity at `at`, recorded as the consumer records it. */
+  const opportunityAt = (tenantId: string, leadId: string, at: Date) =>
+    svc.app.get(FunnelsService).recordConversion({
+      tenantId,
+      opportunityId: randomUUID(),
+      leadId,
+      title: 'Plan anual',
+      value: 1200,
+      currency: 'MXN',
+      status: 'pending',
+      deadline: null,
+      ownerId: null,
+      createdAt: at.toISOString(),
+    });
+  const saleAt = (tenantId: string, leadId: string, at: Date) =>
+    svc.app.get(FunnelsService).recordConversion({
+      tenantId,
+      saleId: randomUUID(),
+      leadId,
+      opportunityId: null,
+      amount: 500,
+      currency: 'MXN',
+      completedAt: at.toISOString(),
+    });
+  const optOutAt = (tenantId: string, leadId: string, at: Date) =>
+    svc.app
+      .get(FunnelsService)
+      .recordOptOut({ tenantId, leadId, phone: randomPhone(), source: 'keyword', at: at.toISOString() });
+
+  it('counts an outcome recorded before the send went out (its sent_at came later) and one recorded after', async () => {
+    const tenantId = randomUUID();
+    const [early, late] = [randomUUID(), randomUUID()];
+    // An `unknown` send: the opportunity is recorded while nobody knows yet that (and when) it went out.
+    const settledLate = await insert(tenantId, { leadId: early, status: 'unknown', dueAt: at(-1) });
+    await opportunityAt(tenantId, early, at(2));
+    await svc.app.get(SendStore).applyDeliveryUpdate(tenantId, settledLate, 'delivered', {
+      at: at(0),
+      detail: 'delivered',
+      wamid: randomWamid(),
+    });
+    // Already sent when its outcomes come in: a sale 9 days later first, then an opportunity 3 hours later, then an
+    // opportunity before the message (never counts) and an opt-out after it.
+    await insert(tenantId, {
+      leadId: late,
+      status: 'read',
+      sentAt: at(0),
+      deliveredAt: at(0.1),
+      readAt: at(0.2),
+    });
+    await saleAt(tenantId, late, new Date(at(0).getTime() + 9 * DAY));
+    const beforeEarlierOutcome = await funnels(tenantId, { conversionDays: 7 });
+    await opportunityAt(tenantId, late, at(3));
+    await opportunityAt(tenantId, late, at(-2));
+    await optOutAt(tenantId, late, at(5));
+
+    expect(beforeEarlierOutcome.total.converted).toEqual({ count: 1, rate: 0.5 });
+    const metrics = await funnels(tenantId, { conversionDays: 7 });
+    expect(metrics.total).toMatchObject({
+      queued: 2,
+      sent: 2,
+      delivered: { count: 2, rate: 1 },
+      converted: { count: 2, rate: 1 },
+      optedOut: { count: 1, rate: 0.5 },
+    });
+    const rows = (await svc.db.query(
+      `SELECT lead_id, first_conversion_at, first_opt_out_at FROM automation.sends WHERE tenant_id = $1`,
+      [tenantId],
+    )) as { lead_id: string; first_conversion_at: Date; first_opt_out_at: Date | null }[];
+    const byLead = new Map(rows.map((row) => [row.lead_id, row]));
+    expect(byLead.get(early)).toMatchObject({ first_conversion_at: at(2), first_opt_out_at: null });
+    expect(byLead.get(late)).toMatchObject({ first_conversion_at: at(3), first_opt_out_at: at(5) });
+  });
+
+  it("does not lose an outcome recorded while another transaction is writing the send's sent_at", async () => {
+    const tenantId = randomUUID();
+    const leadId = randomUUID();
+    const id = await insert(tenantId, { leadId, status: 'unknown', dueAt: at(-1) });
+    // The webhook's transaction: sent_at written (its trigger finds no outcome yet), not committed.
+    const webhook = svc.db.createQueryRunner();
+    await webhook.connect();
+    try {
+      await webhook.startTransaction();
+      await webhook.query(`UPDATE automation.sends SET status = 'sent', sent_at = $2 WHERE id = $1`, [
+        id,
+        at(0),
+      ]);
+      let recorded = false;
+      const outcome = opportunityAt(tenantId, leadId, at(2)).then(() => (recorded = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(recorded).toBe(false); // it waits for the send's row instead of passing it by as unsent
+      await webhook.commitTransaction();
+      await outcome;
+    } finally {
+      if (webhook.isTransactionActive) await webhook.rollbackTransaction();
+      await webhook.release();
+    }
+    const metrics = await funnels(tenantId);
+    expect(metrics.total.converted).toEqual({ count: 1, rate: 1 });
+  });
+
+  it('gives the same answer as looking the outcomes up per send, whatever order sends and outcomes arrive in', async () => {
+    const tenantId = randomUUID();
+    const zone = 'America/Havana'; // midnight happens twice on 2026-11-01 (01:00 CDT back to 00:00 CST)
+    const from = new Date('2026-10-26T00:00:00Z');
+    const to = new Date('2026-11-06T00:00:00Z');
+    const random = seeded(20261101);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const between = (start: Date, days: number): Date =>
+      new Date(start.getTime() + Math.floor(random() * days * DAY));
+    const leads = Array.from({ length: 30 }, () => randomUUID());
+
+    type Outcome = () => Promise<void>;
+    const outcomes: Outcome[] = [];
+    for (const leadId of leads) {
+      for (let n = Math.floor(random() * 4); n > 0; n--) {
+        const when = between(new Date(from.getTime() - 2 * DAY), 22);
+        const record = pick([opportunityAt, saleAt, optOutAt]);
+        outcomes.push(() => record(tenantId, leadId, when));
+      }
+    }
+    const third = Math.ceil(outcomes.length / 3);
+    const settle: (() => Promise<unknown>)[] = [];
+
+    for (const outcome of outcomes.slice(0, third)) await outcome();
+    // The earliest instant of 1 November in Havana: counted on the 1st, not on 31 October.
+    await insert(tenantId, { status: 'sent', sentAt: new Date('2026-11-01T04:30:00Z') });
+    for (const leadId of leads) {
+      // One send per rule and lead at most (a fixture's occurrence key is `<rule>:<lead>`).
+      const rules =
+        random() < 0.5 ? ['lead_followup', 'post_sale_feedback'] : ['post_sale_feedback', 'lead_followup'];
+      for (const ruleKey of rules.slice(0, 1 + Math.floor(random() * 2))) {
+        const template = pick(['seguimiento_lead', 'encuesta']);
+        const sentAt = between(new Date(from.getTime() - DAY), 13);
+        const status = pick<SendState>([
+          'sent',
+          'delivered',
+          'read',
+          'replied',
+          'failed',
+          'scheduled',
+          'cancelled',
+        ]);
+        if (status === 'failed') {
+          const failedAt = between(new Date(from.getTime() - DAY), 13);
+          await insert(tenantId, {
+            leadId,
+            ruleKey,
+            template,
+            status,
+            failedAt,
+            sentAt: random() < 0.5 ? sentAt : null,
+            reason: pick(['undeliverable', 'meta_rejected']),
+          });
+        } else if (status === 'scheduled' || status === 'cancelled') {
+          await insert(tenantId, { leadId, ruleKey, template, status, dueAt: sentAt });
+        } else if (random() < 0.5) {
+          const later = (hours: number): Date => new Date(sentAt.getTime() + hours * 3_600_000);
+          await insert(tenantId, {
+            leadId,
+            ruleKey,
+            template,
+            status,
+            sentAt,
+            deliveredAt: status === 'sent' ? null : later(0.1),
+            readAt: status === 'read' || status === 'replied' ? later(0.5) : null,
+            repliedAt: status === 'replied' ? later(30) : null,
+          });
+        } else {
+          // Went out, but the service learns it (and when) only later, from a status webhook.
+          const id = await insert(tenantId, { leadId, ruleKey, template, status: 'unknown', dueAt: sentAt });
+          settle.push(() =>
+            svc.app.get(SendStore).applyDeliveryUpdate(tenantId, id, status as 'sent', {
+              at: sentAt,
+              detail: status,
+              wamid: randomWamid(),
+            }),
+          );
+        }
+      }
+    }
+    for (const outcome of outcomes.slice(third, 2 * third)) await outcome();
+    for (const update of settle) await update();
+    for (const outcome of outcomes.slice(2 * third)) await outcome();
+
+    const results: Record<number, ReturnType<typeof view>> = {};
+    for (const conversionDays of [1, 7, 30]) {
+      const metrics = await svc.rpc.call(Rpc.automation.funnels, {
+        tenantId,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        conversionDays,
+        timezone: zone,
+      });
+      results[conversionDays] = view(metrics);
+      expect(results[conversionDays]).toEqual(await oracle(tenantId, from, to, conversionDays, zone));
+    }
+    // The data exercises what it compares: conversions and opt-outs inside and outside the window, failures, and
+    // the repeated midnight.
+    expect(results[1].total[7]).toBeLessThan(results[30].total[7]);
+    expect(results[30].total[6]).toBeGreaterThan(0);
+    expect(results[7].total[5]).toBeGreaterThan(0);
+    expect(results[7].daily['2026-11-01']?.[0]).toBeGreaterThan(0);
+  });
+
+  /** queued, sent, delivered, read, replied, failed, opted out, converted. */
+  type Counts = [number, number, number, number, number, number, number, number];
+
+  function view(metrics: AutomationMetricsV2) {
+    const counts = (funnel: AutomationFunnel): Counts => [
+      funnel.queued,
+      funnel.sent,
+      funnel.delivered.count,
+      funnel.read.count,
+      funnel.replied.count,
+      funnel.failed.count,
+      funnel.optedOut.count,
+      funnel.converted.count,
+    ];
+    return {
+      total: counts(metrics.total),
+      byRule: Object.fromEntries(metrics.byRule.map((funnel) => [funnel.key, counts(funnel)])),
+      byTemplate: Object.fromEntries(metrics.byTemplate.map((funnel) => [funnel.key, counts(funnel)])),
+      reasons: Object.fromEntries(
+        metrics.byRule.map((funnel) => [
+          funnel.key,
+          Object.fromEntries(funnel.failedByReason.map((entry) => [entry.reason, entry.count])),
+        ]),
+      ),
+      daily: Object.fromEntries(
+        metrics.daily
+          .filter((point) => point.sent + point.delivered + point.read + point.replied + point.failed > 0)
+          .map((point) => [
+            point.day,
+            [point.sent, point.delivered, point.read, point.replied, point.failed],
+          ]),
+      ),
+    };
+  }
+
+  /** The same answer from the formulation before migration 1768900000310: an EXISTS lookup per sent row. */
+  async function oracle(tenantId: string, from: Date, to: Date, conversionDays: number, zone: string) {
+    const sql = `
+      WITH s AS (
+        SELECT s.*, s.status IN ('sent', 'delivered', 'read', 'replied') AS is_sent
+        FROM automation.sends s
+        WHERE s.tenant_id = $1
+          AND coalesce(s.sent_at, s.failed_at, s.due_at) >= $2 AND coalesce(s.sent_at, s.failed_at, s.due_at) < $3
+      ), f AS (
+        SELECT s.*,
+          s.is_sent AND (s.status IN ('delivered', 'read', 'replied') OR s.delivered_at IS NOT NULL) AS is_delivered,
+          s.is_sent AND (s.status IN ('read', 'replied') OR s.read_at IS NOT NULL) AS is_read,
+          s.is_sent AND (s.status = 'replied' OR s.replied_at IS NOT NULL) AS is_replied,
+          s.status = 'failed' AS is_failed,
+          s.is_sent AND EXISTS (
+            SELECT 1 FROM automation.lead_outcomes o
+            WHERE o.tenant_id = s.tenant_id AND o.lead_id = s.lead_id AND o.kind IN ('opportunity', 'sale')
+              AND o.at > s.sent_at AND o.at <= s.sent_at + make_interval(days => $4)
+          ) AS is_converted,
+          s.is_sent AND EXISTS (
+            SELECT 1 FROM automation.lead_outcomes o
+            WHERE o.tenant_id = s.tenant_id AND o.lead_id = s.lead_id AND o.kind = 'opted_out'
+              AND o.at > s.sent_at AND o.at <= s.sent_at + make_interval(days => $4)
+          ) AS is_opted_out
+        FROM s
+      )
+      SELECT
+        (SELECT json_agg(g) FROM (
+           SELECT rule_key, template_name, count(*) AS queued,
+             count(*) FILTER (WHERE is_sent) AS sent, count(*) FILTER (WHERE is_delivered) AS delivered,
+             count(*) FILTER (WHERE is_read) AS read, count(*) FILTER (WHERE is_replied) AS replied,
+             count(*) FILTER (WHERE is_failed) AS failed, count(*) FILTER (WHERE is_opted_out) AS opted_out,
+             count(*) FILTER (WHERE is_converted) AS converted
+           FROM f GROUP BY rule_key, template_name) g) AS groups,
+        (SELECT json_agg(r) FROM (
+           SELECT rule_key, coalesce(error->>'reason', error->>'code', 'unknown') AS reason, count(*) AS count
+           FROM f WHERE is_failed GROUP BY 1, 2) r) AS reasons,
+        (SELECT json_agg(d) FROM (
+           SELECT to_char(at AT TIME ZONE $5, 'YYYY-MM-DD') AS day, kind, count(*) AS count FROM (
+             SELECT sent_at AS at, 0 AS kind FROM f WHERE is_sent AND sent_at IS NOT NULL
+             UNION ALL SELECT delivered_at, 1 FROM f WHERE is_delivered AND delivered_at IS NOT NULL
+             UNION ALL SELECT read_at, 2 FROM f WHERE is_read AND read_at IS NOT NULL
+             UNION ALL SELECT replied_at, 3 FROM f WHERE is_replied AND replied_at IS NOT NULL
+             UNION ALL SELECT coalesce(failed_at, updated_at), 4 FROM f WHERE is_failed
+           ) events GROUP BY 1, 2) d) AS daily`;
+    type Group = { rule_key: string; template_name: string } & Record<
+      'queued' | 'sent' | 'delivered' | 'read' | 'replied' | 'failed' | 'opted_out' | 'converted',
+      number
+    >;
+    const [row] = (await svc.db.query(sql, [tenantId, from, to, conversionDays, zone])) as {
+      groups: Group[] | null;
+      reasons: { rule_key: string; reason: string; count: number }[] | null;
+      daily: { day: string; kind: number; count: number }[] | null;
+    }[];
+    const add = (into: Record<string, Counts>, key: string, group: Group): void => {
+      const sum = (into[key] ??= [0, 0, 0, 0, 0, 0, 0, 0]);
+      const values = [
+        group.queued,
+        group.sent,
+        group.delivered,
+        group.read,
+        group.replied,
+        group.failed,
+        group.opted_out,
+        group.converted,
+      ];
+      values.forEach((value, index) => (sum[index] += value));
+    };
+    const totals: Record<string, Counts> = {};
+    const byRule: Record<string, Counts> = {};
+    const byTemplate: Record<string, Counts> = {};
+    for (const group of row.groups ?? []) {
+      add(totals, 'total', group);
+      add(byRule, group.rule_key, group);
+      add(byTemplate, group.template_name, group);
+    }
+    const reasons: Record<string, Record<string, number>> = Object.fromEntries(
+      Object.keys(byRule).map((key) => [key, {}]),
+    );
+    for (const entry of row.reasons ?? []) reasons[entry.rule_key][entry.reason] = entry.count;
+    const first = DateTime.fromJSDate(from, { zone }).toISODate()!;
+    const last = DateTime.fromJSDate(new Date(to.getTime() - 1), { zone }).toISODate()!;
+    const daily: Record<string, number[]> = {};
+    for (const entry of row.daily ?? []) {
+      if (entry.day < first || entry.day > last) continue;
+      (daily[entry.day] ??= [0, 0, 0, 0, 0])[entry.kind] += entry.count;
+    }
+    return { total: totals.total ?? [0, 0, 0, 0, 0, 0, 0, 0], byRule, byTemplate, reasons, daily };
+  }
 });
+
+/** A small deterministic generator (mulberry32), so a failure reproduces. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

@@ -14,6 +14,7 @@ import { LeadStatusTombstones1768600000000 } from './migrations/1768600000000-Le
 import { SendAnchors1768600000001 } from './migrations/1768600000001-SendAnchors';
 import { RuleLimitMarks1768600000002 } from './migrations/1768600000002-RuleLimitMarks';
 import { RetentionSchedule1768900000300 } from './migrations/1768900000300-RetentionSchedule';
+import { SendFunnelColumns1768900000310 } from './migrations/1768900000310-SendFunnelColumns';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -36,6 +37,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       SendAnchors1768600000001,
       RuleLimitMarks1768600000002,
       RetentionSchedule1768900000300,
+      SendFunnelColumns1768900000310,
     ],
     applicationName: 'automation-service',
   });
