@@ -198,6 +198,12 @@ function bySpendThen<T>(spend: (item: T) => number, ...keys: ((item: T) => strin
   };
 }
 
+/** The report's currency first, then the others alphabetically. */
+function byCurrency<T>(currency: string, code: (item: T) => string) {
+  return (a: T, b: T): number =>
+    Number(code(b) === currency) - Number(code(a) === currency) || code(a).localeCompare(code(b));
+}
+
 /**
  * Join Meta's ads (names, spend) with the read model's facts:
  * - facts match insight rows on the ad id; the ad's campaign is Meta's; facts of a Meta lead with no ad, or of an
@@ -351,11 +357,7 @@ export function buildReport(input: ReportInputs): ReportBody {
       convertedAmount: money(row.convertedAmount),
       unconvertedAmount: money(row.unconvertedAmount),
     }))
-    .sort(
-      (a, b) =>
-        Number(b.currency === currency) - Number(a.currency === currency) ||
-        a.currency.localeCompare(b.currency),
-    );
+    .sort(byCurrency(currency, (row) => row.currency));
 
   return {
     kpis: toMetrics(totals),
@@ -378,4 +380,71 @@ export function buildReport(input: ReportInputs): ReportBody {
     revenueByCurrency,
     salesCurrencies: revenueByCurrency.filter((row) => row.sales > 0).map((row) => row.currency),
   };
+}
+
+export type KpiInputs = {
+  currency: string;
+  insights: { rows: readonly AdInsightRow[] } | null;
+  byDay: readonly DayFactSums[];
+  rates: readonly DatedRate[];
+};
+
+/**
+ * `buildReport(…).kpis` and `.salesCurrencies` without the per-ad join: every fact counts in the totals wherever it is
+ * attributed (an ad's or `unattributed`), so the per-day totals of every ad are enough. Spend is summed in
+ * buildReport's order (per ad, per campaign, campaigns by spend) so that it and the costs per lead, opportunity and
+ * sale are the same to the bit. A foreign sale converts with its day's rate, the same for every ad of the day (a
+ * day's sales are never negative and only sales carry an amount, so a day's total converts as its ads do).
+ */
+export function buildKpis(input: KpiInputs): { kpis: ReportMetrics; salesCurrencies: string[] } {
+  const { currency } = input;
+  const totals = emptyCounts();
+  const ads = new Map<string, { campaignId: string; campaignName: string; counts: Counts }>();
+  for (const row of input.insights?.rows ?? []) {
+    const spend = { spend: num(row.spend), impressions: num(row.impressions), clicks: num(row.clicks) };
+    const existing = ads.get(row.adId);
+    if (existing) add(existing.counts, spend);
+    else
+      ads.set(row.adId, {
+        campaignId: row.campaignId,
+        campaignName: row.campaignName,
+        counts: add(emptyCounts(), spend),
+      });
+  }
+  const campaigns = new Map<string, { campaignId: string; campaignName: string; counts: Counts }>();
+  for (const ad of ads.values()) {
+    const campaign = campaigns.get(ad.campaignId);
+    if (campaign) add(campaign.counts, ad.counts);
+    else
+      campaigns.set(ad.campaignId, {
+        campaignId: ad.campaignId,
+        campaignName: ad.campaignName,
+        counts: add(emptyCounts(), ad.counts),
+      });
+  }
+  const byCampaignSpend = bySpendThen<{ campaignId: string; campaignName: string; counts: Counts }>(
+    (c) => c.counts.spend,
+    (c) => c.campaignName,
+    (c) => c.campaignId,
+  );
+  for (const campaign of [...campaigns.values()].sort(byCampaignSpend)) add(totals, campaign.counts);
+
+  const rates = rateTable(input.rates);
+  const salesOf = new Map<string, number>();
+  for (const sums of input.byDay) {
+    add(totals, crmCounts(sums));
+    if (sums.currency === '') continue;
+    salesOf.set(sums.currency, (salesOf.get(sums.currency) ?? 0) + sums.sales);
+    if (sums.currency === currency) totals.revenue += num(sums.salesAmount);
+    else if (sums.sales !== 0) {
+      const rate = rateOn(rates, sums.currency, sums.day);
+      if (rate === null) totals.unconvertedSales += sums.sales;
+      else totals.revenue += num(sums.salesAmount) * rate;
+    }
+  }
+  const salesCurrencies = [...salesOf]
+    .filter(([, sales]) => sales > 0)
+    .map(([code]) => code)
+    .sort(byCurrency(currency, (code) => code));
+  return { kpis: toMetrics(totals), salesCurrencies };
 }
