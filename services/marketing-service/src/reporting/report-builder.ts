@@ -56,8 +56,28 @@ export const emptyCounts = (): Counts => ({
   unconvertedSales: 0,
 });
 
-function add(into: Counts, from: Partial<Counts>): Counts {
-  for (const key of Object.keys(from) as (keyof Counts)[]) into[key] += from[key] ?? 0;
+// Field by field, not a loop over keys nor a partial object per row: a report adds ~10,000 rows and this was the
+// most of buildReport's CPU. The additions (and so the float sums) are the same.
+function add(into: Counts, from: Counts): Counts {
+  into.spend += from.spend;
+  into.impressions += from.impressions;
+  into.clicks += from.clicks;
+  into.leads += from.leads;
+  into.opportunities += from.opportunities;
+  into.won += from.won;
+  into.lost += from.lost;
+  into.sales += from.sales;
+  into.revenue += from.revenue;
+  into.refunds += from.refunds;
+  into.unconvertedSales += from.unconvertedSales;
+  return into;
+}
+
+/** Meta's delivery of one insights row. */
+function addDelivery(into: Counts, row: AdInsightRow): Counts {
+  into.spend += num(row.spend);
+  into.impressions += num(row.impressions);
+  into.clicks += num(row.clicks);
   return into;
 }
 
@@ -145,15 +165,15 @@ export function daysOf(since: IsoDate, until: IsoDate): IsoDate[] {
 
 const num = (value: string | number): number => Number(value) || 0;
 
-function crmCounts(sums: FactSums): Partial<Counts> {
-  return {
-    leads: sums.leads,
-    opportunities: sums.opportunities,
-    won: sums.won,
-    lost: sums.lost,
-    sales: sums.sales,
-    refunds: sums.refunds,
-  };
+/** The CRM's counts of a sums row (every currency: a sale is a sale). */
+function addCrmCounts(into: Counts, sums: FactSums): Counts {
+  into.leads += sums.leads;
+  into.opportunities += sums.opportunities;
+  into.won += sums.won;
+  into.lost += sums.lost;
+  into.sales += sums.sales;
+  into.refunds += sums.refunds;
+  return into;
 }
 
 export type ReportInputs = {
@@ -218,8 +238,7 @@ export function buildReport(input: ReportInputs): ReportBody {
   const ads = new Map<string, AdAccumulator>();
   for (const row of input.insights?.rows ?? []) {
     const existing = ads.get(row.adId);
-    const spend = { spend: num(row.spend), impressions: num(row.impressions), clicks: num(row.clicks) };
-    if (existing) add(existing.counts, spend);
+    if (existing) addDelivery(existing.counts, row);
     else
       ads.set(row.adId, {
         adId: row.adId,
@@ -227,7 +246,7 @@ export function buildReport(input: ReportInputs): ReportBody {
         adsetId: row.adsetId || null,
         campaignId: row.campaignId,
         campaignName: row.campaignName,
-        counts: add(emptyCounts(), spend),
+        counts: addDelivery(emptyCounts(), row),
       });
   }
   const unattributed = emptyCounts();
@@ -258,8 +277,8 @@ export function buildReport(input: ReportInputs): ReportBody {
   // Counts (every currency) and the report currency's amounts, per ad.
   for (const sums of input.byAd) {
     const counts = countsOf(sums.adId);
-    add(counts, crmCounts(sums));
-    if (sums.currency === currency) add(counts, { revenue: num(sums.salesAmount) });
+    addCrmCounts(counts, sums);
+    if (sums.currency === currency) counts.revenue += num(sums.salesAmount);
   }
   // Other currencies, converted day by day, per ad.
   for (const sums of input.foreign) {
@@ -275,11 +294,11 @@ export function buildReport(input: ReportInputs): ReportBody {
       row.unconvertedSales += sums.sales;
       row.unconvertedAmount += amount;
       row.reason = 'no_rate';
-      add(countsOf(sums.adId), { unconvertedSales: sums.sales });
+      countsOf(sums.adId).unconvertedSales += sums.sales;
     } else {
       row.convertedSales += sums.sales;
       row.convertedAmount += amount * rate;
-      add(countsOf(sums.adId), { revenue: amount * rate });
+      countsOf(sums.adId).revenue += amount * rate;
     }
   }
 
@@ -401,14 +420,13 @@ export function buildKpis(input: KpiInputs): { kpis: ReportMetrics; salesCurrenc
   const totals = emptyCounts();
   const ads = new Map<string, { campaignId: string; campaignName: string; counts: Counts }>();
   for (const row of input.insights?.rows ?? []) {
-    const spend = { spend: num(row.spend), impressions: num(row.impressions), clicks: num(row.clicks) };
     const existing = ads.get(row.adId);
-    if (existing) add(existing.counts, spend);
+    if (existing) addDelivery(existing.counts, row);
     else
       ads.set(row.adId, {
         campaignId: row.campaignId,
         campaignName: row.campaignName,
-        counts: add(emptyCounts(), spend),
+        counts: addDelivery(emptyCounts(), row),
       });
   }
   const campaigns = new Map<string, { campaignId: string; campaignName: string; counts: Counts }>();
@@ -432,7 +450,7 @@ export function buildKpis(input: KpiInputs): { kpis: ReportMetrics; salesCurrenc
   const rates = rateTable(input.rates);
   const salesOf = new Map<string, number>();
   for (const sums of input.byDay) {
-    add(totals, crmCounts(sums));
+    addCrmCounts(totals, sums);
     if (sums.currency === '') continue;
     salesOf.set(sums.currency, (salesOf.get(sums.currency) ?? 0) + sums.sales);
     if (sums.currency === currency) totals.revenue += num(sums.salesAmount);
