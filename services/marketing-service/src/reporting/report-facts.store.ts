@@ -129,14 +129,24 @@ export class ReportFactsStore {
        HAVING ${ANY_NONZERO}`,
       params,
     );
-    const byDay: DayFactSums[] = await db.query(
+    return { byAd, byDay: await this.dayTotals(db, tenantId, view, since, until) };
+  }
+
+  /** Per (day, currency) from `attribution_day_totals`: every ad's facts, a few rows per day. */
+  async dayTotals(
+    db: EntityManager,
+    tenantId: string,
+    view: ReportView,
+    since: IsoDate,
+    until: IsoDate,
+  ): Promise<DayFactSums[]> {
+    return db.query(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, ${SUMS}
          FROM marketing.attribution_day_totals
         WHERE tenant_id = $1 AND view = $2 AND day >= $3::date AND day <= $4::date
         GROUP BY day, currency`,
       [tenantId, view, since, until],
     );
-    return { byAd, byDay };
   }
 
   /** Sales and refunds in these (foreign) currencies, per ad and day (each day has its own rate). */

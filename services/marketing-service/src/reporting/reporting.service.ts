@@ -5,6 +5,7 @@ import {
   Rpc,
   type AdInsightsResult,
   type ConnectionState,
+  type IsoDate,
   type MarketingReport,
   type ReportMeta,
   type ReportRequest,
@@ -16,8 +17,8 @@ import {
 import { RpcClient, TenantDatabase, TtlCache } from '@crm/nest-common';
 import { ReadModelBuilder } from '../read-model/read-model.builder';
 import { ReadModelService } from '../read-model/read-model.service';
-import { buildReport } from './report-builder';
-import { ReportFactsStore } from './report-facts.store';
+import { buildKpis, buildReport } from './report-builder';
+import { ReportFactsStore, type AdFactSums, type DayFactSums } from './report-facts.store';
 import { isValidTimezone, resolveReportRange, type ResolvedRange } from './report-range';
 import { ReportSnapshotStore, type SnapshotKey } from './report-snapshot.store';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings';
@@ -33,6 +34,17 @@ type InsightsOutcome =
   | { kind: 'ok'; result: AdInsightsResult }
   | { kind: 'not_connected'; connection: ConnectionState }
   | { kind: 'failed'; error: DomainError };
+
+type ReadModelSums = { byAd: AdFactSums[]; byDay: DayFactSums[]; historyStartsOn: IsoDate | null };
+
+type ReportInputsOf<T> = {
+  kind: 'inputs';
+  tenantId: string;
+  view: ReportView;
+  resolved: ResolvedRange;
+  insights: Exclude<InsightsOutcome, { kind: 'failed' }>;
+  read: Promise<T>;
+};
 
 /**
  * The Marketing Hub report: one computation per (tenant, range, view) — KPIs, campaigns → ads, the daily series, the
@@ -68,9 +80,50 @@ export class ReportingService {
     @Inject(REPORTING_SETTINGS) private readonly settings: ReportingSettings,
   ) {}
 
+  /**
+   * The report's KPIs (the dashboard's card). Once the range's report is stored as its snapshot for this insights
+   * answer, they come from the per-day totals and the insights alone (buildKpis): no per-ad read, join or snapshot.
+   * Until then — the first call of each insights answer, a stale answer excepted — the full report is built, so a
+   * dashboard that only ever asks for stats still leaves the snapshot a Meta outage is served from.
+   */
   async stats(request: StatsRequest & { view?: ReportView }): Promise<StatsReport> {
-    const report = await this.report(request);
-    return { ...metaOf(report), totals: report.kpis };
+    const inputs = await this.inputs(request, (tenantId, view, resolved) =>
+      this.db.withTenant(tenantId, (db) =>
+        this.facts.dayTotals(db, tenantId, view, resolved.range.since, resolved.range.until),
+      ),
+    );
+    if (inputs.kind === 'snapshot') return statsOf(inputs.report);
+    const { tenantId, view, resolved, insights } = inputs;
+    const meta = insights.kind === 'ok' ? insights.result : null;
+    if (
+      meta &&
+      !meta.stale &&
+      !this.snapshotStored(snapshotKey(tenantId, view, resolved, meta.adAccountId), meta)
+    ) {
+      discard(inputs.read);
+      return statsOf(await this.assemble({ ...inputs, read: this.readSums(tenantId, view, resolved) }));
+    }
+    const { until } = resolved.range;
+    const [currency, byDay] = await Promise.all([this.currencyOf(tenantId, meta), inputs.read]);
+    const foreignCurrencies = [
+      ...new Set(byDay.filter((r) => r.currency !== '' && r.currency !== currency).map((r) => r.currency)),
+    ];
+    const rates =
+      foreignCurrencies.length === 0
+        ? []
+        : await this.db.withTenant(tenantId, (db) =>
+            this.facts.rates(db, tenantId, foreignCurrencies, currency, until),
+          );
+    const { kpis, salesCurrencies } = buildKpis({ currency, insights: meta, byDay, rates });
+    return {
+      range: resolved.range,
+      currency,
+      salesCurrencies,
+      currencyMismatch: salesCurrencies.some((code) => code !== currency),
+      connection: insights.kind === 'ok' ? 'connected' : insights.connection,
+      stale: meta?.stale ?? false,
+      totals: kpis,
+    };
   }
 
   async roi(request: StatsRequest & { view?: ReportView }): Promise<RoiReport> {
@@ -79,24 +132,38 @@ export class ReportingService {
   }
 
   async report(request: ReportRequest): Promise<MarketingReport> {
+    const inputs = await this.inputs(request, (tenantId, view, resolved) =>
+      this.readSums(tenantId, view, resolved),
+    );
+    return inputs.kind === 'snapshot' ? inputs.report : this.assemble(inputs);
+  }
+
+  /**
+   * What a report of the request stands on: the range (in Meta's timezone when connected, the read model re-bucketed
+   * to it first), Meta's insights and `read` of the read model, started while meta-ads-service answers (its sums do
+   * not depend on Meta's answer). When Meta fails: the last good snapshot of the range (or the typed error).
+   */
+  private async inputs<T>(
+    request: ReportRequest,
+    read: (tenantId: string, view: ReportView, resolved: ResolvedRange) => Promise<T>,
+  ): Promise<ReportInputsOf<T> | { kind: 'snapshot'; report: MarketingReport }> {
     const { tenantId } = request;
     const view = request.view ?? DEFAULT_REPORT_VIEW;
     await this.builds.ensureBuilt(tenantId);
     let timezone = await this.readModel.timezoneOf(tenantId);
     let resolved = resolveReportRange(request, timezone, this.settings.now());
-    // The read model's sums do not depend on Meta's answer: they are read while meta-ads-service answers.
-    let sums = this.readSums(tenantId, view, resolved);
+    let reading = read(tenantId, view, resolved);
     let insights: InsightsOutcome;
     try {
       insights = await this.insights(tenantId, resolved);
     } catch (error) {
-      discard(sums);
+      discard(reading);
       throw error;
     }
     const metaZone = insights.kind === 'ok' ? insights.result.timezone : null;
     if (isValidTimezone(metaZone) && metaZone !== timezone) {
       // The ad account (or its timezone) changed since the facts were bucketed: what was read is in the old days.
-      discard(sums);
+      discard(reading);
       await this.readModel.rebucket(tenantId, metaZone);
       timezone = metaZone;
       const again = resolveReportRange(request, timezone, this.settings.now());
@@ -104,20 +171,21 @@ export class ReportingService {
         insights = await this.insights(tenantId, again);
       }
       resolved = again;
-      sums = this.readSums(tenantId, view, resolved);
+      reading = read(tenantId, view, resolved);
     }
     if (insights.kind === 'failed') {
-      discard(sums);
-      return this.fromSnapshot(tenantId, view, resolved, insights.error);
+      discard(reading);
+      return { kind: 'snapshot', report: await this.fromSnapshot(tenantId, view, resolved, insights.error) };
     }
+    return { kind: 'inputs', tenantId, view, resolved, insights, read: reading };
+  }
 
+  /** The full report: campaigns → ads, the daily series, the funnel and the money per currency. */
+  private async assemble(inputs: ReportInputsOf<ReadModelSums>): Promise<MarketingReport> {
+    const { tenantId, view, resolved, insights } = inputs;
     const meta = insights.kind === 'ok' ? insights.result : null;
     const { since, until } = resolved.range;
-    const [currency, read] = await Promise.all([
-      meta?.currency ||
-        this.rpc.call(Rpc.crm.getTenant, { tenantId }, this.settings.rpcTimeoutMs).then((t) => t.currency),
-      sums,
-    ]);
+    const [currency, read] = await Promise.all([this.currencyOf(tenantId, meta), inputs.read]);
     // Sales in other currencies are converted day by day: their sums per day and the rates (rarely needed).
     const foreignCurrencies = [
       ...new Set(
@@ -163,6 +231,14 @@ export class ReportingService {
     return report;
   }
 
+  /** The report's currency: the ad account's, or the tenant's when not connected. */
+  private async currencyOf(tenantId: string, meta: AdInsightsResult | null): Promise<string> {
+    return (
+      meta?.currency ||
+      this.rpc.call(Rpc.crm.getTenant, { tenantId }, this.settings.rpcTimeoutMs).then((t) => t.currency)
+    );
+  }
+
   /**
    * Meta insights of the range; meta-ads-service reads the connection (once) to answer. The last full answer of each
    * range is kept here: with it, meta-ads-service is asked whether it is still the cached one ("not modified": ~1,000
@@ -199,7 +275,7 @@ export class ReportingService {
   }
 
   /** The read model's sums of the range per ad and per day, and the first day of its history. */
-  private readSums(tenantId: string, view: ReportView, resolved: ResolvedRange) {
+  private readSums(tenantId: string, view: ReportView, resolved: ResolvedRange): Promise<ReadModelSums> {
     const { since, until } = resolved.range;
     return this.db.withTenant(tenantId, async (db) => ({
       ...(await this.facts.sums(db, tenantId, view, since, until)),
@@ -209,13 +285,18 @@ export class ReportingService {
 
   /** Store the report as its range's last good one, in the background, once per insights answer. */
   private saveSnapshot(key: SnapshotKey, report: MarketingReport, meta: AdInsightsResult): void {
+    if (this.snapshotStored(key, meta)) return;
     const id = JSON.stringify(key);
-    if (this.snapshotted.get(id) === meta.fetchedAt) return;
     this.snapshotted.set(id, meta.fetchedAt);
     this.snapshots.save(key, report, this.settings.now()).catch((error: unknown) => {
       this.snapshotted.delete(id);
       this.logger.warn(`could not store the ${key.kind} snapshot: ${describe(error)}`);
     });
+  }
+
+  /** The report of this key and insights answer is stored as its snapshot (or being stored) by this process. */
+  private snapshotStored(key: SnapshotKey, meta: AdInsightsResult): boolean {
+    return this.snapshotted.get(JSON.stringify(key)) === meta.fetchedAt;
   }
 
   /** Meta is failing: the last good report of the same range and ad account (found by reading the connection). */
@@ -244,6 +325,10 @@ export class ReportingService {
 /** A read whose result is no longer wanted: its failure is of no interest either. */
 function discard(read: Promise<unknown>): void {
   read.catch(() => undefined);
+}
+
+function statsOf(report: MarketingReport): StatsReport {
+  return { ...metaOf(report), totals: report.kpis };
 }
 
 function metaOf(report: MarketingReport): ReportMeta {

@@ -1,5 +1,6 @@
 import type { AdInsightRow, ReportMetrics } from '@crm/contracts';
 import {
+  buildKpis,
   buildReport,
   costPer,
   daysOf,
@@ -351,5 +352,55 @@ describe('buildReport', () => {
     expect(empty.kpis).toMatchObject({ leads: 0, revenue: 0, costPerLead: null, roiPercent: null });
     expect(empty.daily).toHaveLength(3);
     expect(empty.revenueByCurrency).toEqual([]);
+  });
+});
+
+describe('buildKpis (the stats card without the per-ad join)', () => {
+  // Spends whose float sum depends on the order they are added in: the card must add them as the report does.
+  const rows = [
+    insight({ adId: 'a1', campaignId: 'c1', spend: 0.1, impressions: 10, clicks: 1 }),
+    insight({ adId: 'a2', campaignId: 'c2', spend: 0.3, impressions: 20, clicks: 2 }),
+    insight({ adId: 'a3', campaignId: 'c1', spend: 0.2, impressions: 30, clicks: 3 }),
+    insight({ adId: 'a4', campaignId: 'c3', spend: 0.6, impressions: 0, clicks: 0 }),
+    // Meta's answer has the ad twice: it stays in its first campaign.
+    insight({ adId: 'a1', campaignId: 'c3', spend: 0, impressions: 5, clicks: 0 }),
+  ];
+  const byAd = [
+    adSums('a1', '', { leads: 3, opportunities: 2, won: 1 }),
+    adSums('a1', 'MXN', { sales: 2, salesAmount: '100.10' }),
+    adSums('gone', 'MXN', { sales: 1, salesAmount: '0.20', refunds: 1, refundAmount: '5.00' }),
+    adSums(null, '', { leads: 2, lost: 1 }),
+    adSums('a2', 'USD', { sales: 2, salesAmount: '30.00' }),
+    adSums('a3', 'EUR', { refunds: 1, refundAmount: '9.99' }),
+  ];
+  const foreign = [
+    foreignSums('a2', '2026-01-01', 'USD', { sales: 1, salesAmount: '10.00' }),
+    foreignSums('a2', '2026-01-03', 'USD', { sales: 1, salesAmount: '20.00' }),
+    foreignSums('a3', '2026-01-02', 'EUR', { refunds: 1, refundAmount: '9.99' }),
+  ];
+  const byDay = [
+    daySums('2026-01-01', '', { leads: 5, opportunities: 2, won: 1, lost: 1 }),
+    daySums('2026-01-01', 'MXN', { sales: 2, salesAmount: '100.10' }),
+    daySums('2026-01-02', 'MXN', { sales: 1, salesAmount: '0.20', refunds: 1, refundAmount: '5.00' }),
+    daySums('2026-01-01', 'USD', { sales: 1, salesAmount: '10.00' }),
+    daySums('2026-01-03', 'USD', { sales: 1, salesAmount: '20.00' }),
+    daySums('2026-01-02', 'EUR', { refunds: 1, refundAmount: '9.99' }),
+  ];
+  const rates = [{ from: 'USD', day: '2026-01-02', rate: 17.5 }];
+
+  it.each([
+    ['connected', { rows, days: [] }],
+    ['not connected', null],
+  ] as const)('%s: the kpis and sales currencies of the full report, from per-day totals', (_, insights) => {
+    const full = buildReport(inputs({ insights, byAd, byDay, foreign, rates }));
+    const card = buildKpis({ currency: 'MXN', insights, byDay, rates });
+    expect(card).toEqual({ kpis: full.kpis, salesCurrencies: full.salesCurrencies });
+    expect(card.salesCurrencies).toEqual(['MXN', 'USD']);
+    // The USD sale of Jan 1 has no rate yet; the one of Jan 3 converts.
+    expect(card.kpis).toMatchObject({
+      unconvertedSales: 1,
+      revenue: roundMoney(100.3 + 20 * 17.5),
+      leads: 5,
+    });
   });
 });
