@@ -141,4 +141,37 @@ describe('crm-service: one assignee lead lists', () => {
     const oldest = await list({ ...filter, sort: 'oldest', page: 2 });
     expect(oldest.items.map((lead) => lead.id)).toEqual([...ids].reverse().slice(20, 40));
   });
+
+  it("a ceo's tag filter counts the tenant's tagged leads (crm.lead_search keeps the tags), capped beyond the cap", async () => {
+    // A second tenant whose leads all carry the tag: more than the cap, and never counted for the first tenant.
+    const other = await createTestTenant(crm.db, 'Etiquetas');
+    await crm.db.query(
+      `INSERT INTO crm.leads (tenant_id, name, phone, lead_source, tags, assigned_user_id)
+       SELECT $1, 'Cliente ' || g, '+52166' || lpad(g::text, 8, '0'), 'WEBSITE', ARRAY['vip', 'norte'], $2::uuid
+         FROM generate_series(1, $3::int) g`,
+      [other.tenantId, other.users.setter.id, LIST_TOTAL_CAP + 5],
+    );
+    const asCeo = (of: TestTenant, tag: string) =>
+      crm.rpc.call(Rpc.crm.listLeads, {
+        tenantId: of.tenantId,
+        viewer: { userId: of.users.ceo.id, role: 'ceo' },
+        pageSize: 20,
+        tag,
+      });
+    const vipOfFirst = await expected(tenant.users.setter.id, "tags @> ARRAY['vip']", []);
+    const vipOfCloser = await expected(tenant.users.closer.id, "tags @> ARRAY['vip']", []);
+    const first = await asCeo(tenant, 'vip');
+    expect(first).toMatchObject({ total: vipOfFirst.length + vipOfCloser.length, totalCapped: false });
+    expect(await asCeo(other, 'vip')).toMatchObject({ total: LIST_TOTAL_CAP, totalCapped: true });
+
+    // A change of tags reaches the count: 10 leads lose the tag, so the other tenant is below the cap again.
+    await crm.db.query(
+      `UPDATE crm.leads SET tags = ARRAY['norte'] WHERE id IN (
+         SELECT id FROM crm.leads WHERE tenant_id = $1 ORDER BY id LIMIT 10)`,
+      [other.tenantId],
+    );
+    expect(await asCeo(other, 'vip')).toMatchObject({ total: LIST_TOTAL_CAP - 5, totalCapped: false });
+    expect(await asCeo(other, 'norte')).toMatchObject({ total: LIST_TOTAL_CAP, totalCapped: true });
+    expect(await asCeo(other, 'sur')).toMatchObject({ total: 0, totalCapped: false, items: [] });
+  });
 });

@@ -24,6 +24,7 @@ import { RetentionSchedule1768900000100 } from './migrations/1768900000100-Reten
 import { SessionLastSeen1768900000120 } from './migrations/1768900000120-SessionLastSeen';
 import { LeadsAssignedNameIndex1768900000170 } from './migrations/1768900000170-LeadsAssignedNameIndex';
 import { AssigneeLeadLists1768900000180 } from './migrations/1768900000180-AssigneeLeadLists';
+import { LeadSearchTags1768900000190 } from './migrations/1768900000190-LeadSearchTags';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -58,6 +59,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       SessionLastSeen1768900000120,
       LeadsAssignedNameIndex1768900000170,
       AssigneeLeadLists1768900000180,
+      LeadSearchTags1768900000190,
     ],
     applicationName: 'crm-service',
   });
