@@ -59,6 +59,10 @@ export const createSandbox = (options: SandboxOptions = {}): Sandbox => {
         });
       });
       server.on('error', reject);
+      // Idle keep-alive sockets stay open longer than any client keeps them (undici: 4 s), so a client never reuses a
+      // socket the server is closing at that moment (ECONNRESET) — likely under load, when the client's timers run late.
+      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = 66_000;
     });
 
   return { app, listen, state, options: resolved };
