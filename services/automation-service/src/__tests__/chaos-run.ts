@@ -150,10 +150,17 @@ export async function runChaos(cluster: HsmCluster, options: ChaosRunOptions): P
           redelivered += 1;
           redeliveries.push(
             (async () => {
+              // Meta repeats a webhook it delivered; one whose first delivery is still being retried (kills cut its
+              // tries) has nothing to repeat yet. Not a failure here: a message never delivered is a lost lead below.
               const delivery = await waitFor(
                 () => sandbox.state.webhooks.find((d) => d.meta.wamid === wamid && d.delivered),
                 { what: `first delivery of ${wamid}`, timeoutMs: settleTimeoutMs, intervalMs: 200 },
-              );
+              ).catch(() => undefined);
+              if (!delivery) {
+                redelivered -= 1;
+                log(`no redelivery of ${wamid}: its first delivery did not succeed within the settle time`);
+                return;
+              }
               await redeliver(cluster.webhookUrl, delivery.body, delivery.signature);
             })().catch((error: unknown) => {
               redeliveryErrors.push(String(error));
