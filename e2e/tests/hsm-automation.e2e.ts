@@ -399,6 +399,14 @@ test.describe.serial('HSM Automation, end to end in Chromium', () => {
       await expectUncut(row.locator('[data-testid^="log-updated-"]'), 'when a send last moved');
       await screenshot(page, `hsm-log-${width}`, { fullPage: false });
       await expectFits(page, '/automation');
+      // The effectiveness per template too: its last column in view, its table not scrolling sideways.
+      const byTemplate = page.getByTestId('funnels-template');
+      await byTemplate.scrollIntoViewIfNeeded();
+      await expectUncut(
+        byTemplate.getByRole('columnheader', { name: 'Conversiones' }),
+        'the last column of the effectiveness per template',
+      );
+      await screenshot(page, `hsm-funnels-${width}`, { fullPage: false });
     }
   });
 });

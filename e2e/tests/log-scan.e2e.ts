@@ -12,7 +12,9 @@ import { e2eEnvironment } from '../support/environment';
  * number the run stored in the database in an unmasked form. The only form a phone may take in a log is the
  * logger's mask (`maskPhone` in libs/nest-common: `+52*******5678`, the last four digits) and a WhatsApp message id
  * only its reference (`wamid#<hash>`): Meta's wamids hold the recipient's number in base64, so base64 runs are
- * decoded and searched too.
+ * decoded and searched too. WhatsApp writes a number without its `+` (`wa_id`, `from`, `recipient_id`, `to`): every
+ * contact of the run — stored, messaged, or in a webhook the sandbox sent — is also searched for in its bare-digit
+ * forms, a Mexican mobile with and without its `1` (`5215512345678`, `525512345678`).
  */
 
 const env = e2eEnvironment();
@@ -92,6 +94,39 @@ function decodedRuns(text: string): { run: string; decoded: string }[] {
   }));
 }
 
+/**
+ * The digits WhatsApp writes for a phone, without `+` or separators: a Mexican mobile both with the `1` after the
+ * country code (`wa_id`'s form, `5215512345678`) and without it (`525512345678`, how it is dialled since 2019).
+ */
+function bareForms(phone: string): string[] {
+  const digits = phone.replace(/\D/g, '');
+  if (/^521\d{10}$/.test(digits)) return [digits, `52${digits.slice(3)}`];
+  if (/^52\d{10}$/.test(digits)) return [digits, `521${digits.slice(2)}`];
+  return [digits];
+}
+
+/**
+ * The phones in the webhooks the sandbox sent, some never stored (a message refused, a status of a number the CRM
+ * does not know): WhatsApp's senders, the recipients of statuses, the business numbers.
+ */
+function webhookPhones(payloads: unknown[]): string[] {
+  const phones: string[] = [];
+  const visit = (value: unknown, key?: string): void => {
+    if (Array.isArray(value)) value.forEach((item) => visit(item));
+    else if (typeof value === 'object' && value !== null)
+      for (const [name, item] of Object.entries(value)) visit(item, name);
+    else if (
+      (typeof value === 'string' || typeof value === 'number') &&
+      key !== undefined &&
+      ['wa_id', 'from', 'recipient_id', 'display_phone_number'].includes(key) &&
+      /^\+?[\d\s().-]{8,20}$/.test(String(value))
+    )
+      phones.push(String(value));
+  };
+  visit(payloads);
+  return phones;
+}
+
 /** Every phone the run stored: each text column named like a phone in the services' schemas, and the sends. */
 async function storedPhones(): Promise<Set<string>> {
   const columns = await sql<{ table_schema: string; table_name: string; column_name: string }>(
@@ -133,15 +168,22 @@ test('the whole run logged no secret, token, JWT, password or unmasked phone, an
   const sent = (await (await request.get(`${env.sandboxUrl}/_sandbox/messages`)).json()) as {
     data: { to: string }[];
   };
+  const webhooks = (await (await request.get(`${env.sandboxUrl}/_sandbox/webhooks`)).json()) as {
+    data: { payload: unknown }[];
+  };
   const phones = await storedPhones();
   for (const message of sent.data) phones.add(message.to);
+  const inWebhooks = webhookPhones(webhooks.data.map((delivery) => delivery.payload));
+  for (const phone of inWebhooks) phones.add(phone);
   const nationals = new Set([...phones].map((phone) => phone.replace(/\D/g, '').slice(-10)));
+  const bare = new Set([...phones].flatMap(bareForms));
 
   // The walks connected Meta and sent WhatsApp messages, so there is something to find: a vacuous list would
   // make the assertions below pass for nothing.
   expect(issued.tokens.length).toBeGreaterThan(0);
   expect(issued.codes.length).toBeGreaterThan(0);
   expect(nationals.size).toBeGreaterThan(2000);
+  expect(inWebhooks.length).toBeGreaterThan(0);
   expect(Object.keys(env.secrets).length).toBeGreaterThanOrEqual(10);
 
   // Give the services a moment to write the lines of the requests above.
@@ -182,6 +224,10 @@ test('the whole run logged no secret, token, JWT, password or unmasked phone, an
     }
     for (const phone of text.match(/\+\d(?:[\s().-]{0,2}\d){9,14}/g) ?? []) {
       findings.push({ what: 'unmasked E.164 number', line: `${process} | ${shown(text, phone)}` });
+    }
+    for (const run of text.match(/\d+/g) ?? []) {
+      if (bare.has(run))
+        findings.push({ what: 'bare-digit phone', line: `${process} | ${shown(text, run)}` });
     }
     const plain = phoneIn(text, nationals);
     if (plain) findings.push({ what: 'stored phone', line: `${process} | ${shown(text, plain)}` });

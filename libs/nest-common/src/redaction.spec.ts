@@ -59,6 +59,46 @@ describe('log redaction', () => {
     expect(redactForLog(line)).toBe(line);
   });
 
+  it("masks bare digits under a phone's key: wa_id, from, to, recipient_id, phone, display_phone_number", () => {
+    const lines = [
+      '{"contacts":[{"profile":{"name":"Ana"},"wa_id":"5215512345678"}],"messages":[{"from":"5215512345678"}]}',
+      '{"statuses":[{"recipient_id":"5215512345678","status":"read"}]}',
+      '{"messaging_product":"whatsapp","to":"525512345678","type":"template"}',
+      '{"metadata":{"display_phone_number":"15550001234","phone_number_id":"106540352242922"}}',
+      'inbound wa_id=5215512345678 from=5215512345678 to=525512345678',
+      "{ waId: '5215512345678', leadPhone: '55 1234 5678', displayPhoneNumber: '+52 55 1234 5678' }",
+      'duplicate key value: Key (phone)=(5215512345678) already exists',
+      'GET /_sandbox/messages?to=5215512345678&limit=5',
+    ];
+    for (const line of lines) {
+      const clean = redactForLog(line);
+      expect(clean).not.toMatch(/1234.?5678|0001234/);
+      expect(clean).toMatch(/\+\d\d\*+(5678|1234)/);
+    }
+    expect(redactForLog('{"wa_id":"5215512345678","from":"5215512345678"}')).toBe(
+      '{"wa_id":"+52*******5678","from":"+52*******5678"}',
+    );
+    expect(
+      redactForLog('{"metadata":{"display_phone_number":"15550001234","phone_number_id":"106540352242922"}}'),
+    ).toBe('{"metadata":{"display_phone_number":"+15*****1234","phone_number_id":"106540352242922"}}');
+  });
+
+  it('masks a phone written as a JSON number and keeps the JSON valid', () => {
+    const clean = redactForLog(JSON.stringify({ wa_id: 5215512345678, to: 525512345678, count: 3 }));
+    expect(JSON.parse(clean)).toEqual({ wa_id: '+52*******5678', to: '+52******5678', count: 3 });
+  });
+
+  it("leaves Meta's object ids, dates and other numbers under other keys readable", () => {
+    const line = [
+      '{"id":"120215362426053955","ad_id":"120215362426053956","page_id":106328016462671,',
+      '"campaign_id":"120215362426053950","adset_id":"120215362426053951","phone_number_id":"106540352242922",',
+      '"waba_id":"102290129340398","leadgen_id":"9154312515042654","form_id":1795749923731,',
+      '"from":"2026-01-01","to":"2026-01-31","timestamp":"1795749923","phoneNumberId":"106540352242922"}',
+      ' page_id=106328016462671 to=42 from 5 ms phone_number_id=106540352242922 display_phone_number_id=1065403522',
+    ].join('');
+    expect(redactForLog(line)).toBe(line);
+  });
+
   it('replaces a wamid, which holds the phone number, by a stable reference', () => {
     expect(Buffer.from(WAMID.slice(6), 'base64').toString('latin1')).toContain('5215512345678');
     const line = redactForLog(`wa-in ${WAMID}: created lead`);
@@ -128,12 +168,22 @@ describe('log redaction', () => {
       const error = new Error(`duplicate key (phone)=(+5215512345678) for ${WAMID}`);
       logger.log(`token EAAB${'x'.repeat(30)} secret the-app-secret-123 jwt ${JWT}`);
       logger.warn({ phone: '+5215512345678', note: 'object message' });
+      logger.warn({ wa_id: 5215587654321, recipient_id: '5215587654321', note: 'bare digits' });
       logger.error(`send failed: ${error.message}`, error.stack);
       const output = written.join('');
       expect(output).toContain('+52*******5678');
       expect(output).toContain('object message');
+      expect(output).toContain('bare digits');
+      expect(output).toContain('+52*******4321');
       expect(output).toContain('send failed');
-      for (const leak of ['the-app-secret-123', 'EAAB', 'eyJ', '5512345678', WAMID.slice(6, 20)]) {
+      for (const leak of [
+        'the-app-secret-123',
+        'EAAB',
+        'eyJ',
+        '5512345678',
+        '5587654321',
+        WAMID.slice(6, 20),
+      ]) {
         expect(output).not.toContain(leak);
       }
     });

@@ -79,8 +79,41 @@ export function wamidRef(wamid: string): string {
 }
 
 /**
- * Text fit for a log line: `redactSecrets` (known secrets, tokens, JWTs), then phone numbers masked (`maskPhone`)
- * and WhatsApp message ids replaced by their reference (`wamidRef`).
+ * A phone written without its `+` under a key that names one: WhatsApp's `wa_id`, `from`, `to` and `recipient_id`
+ * are bare digits (`"wa_id":"5215512345678"`), a phone may be a JSON number, a `key=value` pair or PostgreSQL's
+ * `Key (phone)=(…)`. Only these keys: Meta's object ids are as long (`"id"`, `"page_id"`, `"phone_number_id"`:
+ * 15–17 digits) and stay readable. Keys naming a phone (`phone`, `leadPhone`, `display_phone_number`, `wa_id`,
+ * `recipient_id`) take 8–15 digits, separators allowed; `from`, `to`, `recipient` and `input` (the send answer's
+ * echo of `to`) only 10–15 plain digits, so a date range (`"from":"2026-01-01"`) stays as it is.
+ */
+/** `: ` or `=`, and the colour a coloured log (Nest's text format) puts before an object's value. */
+const FIELD_SEPARATOR = String.raw`\s*[:=]\s*(?:\u001b\[[\d;]*m)*`;
+const PHONE_FIELD_PATTERN = new RegExp(
+  String.raw`(?<![\w-])(["']?)([a-z_]*phone(?:_?number)?|wa_?id|recipient_?id)["')]?(${FIELD_SEPARATOR})(["'(]?)(\+?\d(?:[\s().-]{0,2}\d){7,14})(?![\w.-]*\d)`,
+  'gi',
+);
+const ADDRESS_FIELD_PATTERN = new RegExp(
+  String.raw`(?<![\w-])(["']?)(from|to|recipient|input)["')]?(${FIELD_SEPARATOR})(["'(]?)(\+?\d{10,15})(?![\w.-]*\d)`,
+  'gi',
+);
+
+/** `"wa_id":5215512345678` → `"wa_id":"+52*******5678"`: a JSON number stays JSON once masked. */
+function maskPhoneField(
+  match: string,
+  keyQuote: string,
+  _key: string,
+  _separator: string,
+  valueQuote: string,
+  phone: string,
+): string {
+  const masked = keyQuote === '"' && valueQuote === '' ? `"${maskPhone(phone)}"` : maskPhone(phone);
+  return `${match.slice(0, match.length - phone.length)}${masked}`;
+}
+
+/**
+ * Text fit for a log line: `redactSecrets` (known secrets, tokens, JWTs), then phone numbers masked (`maskPhone`):
+ * E.164 anywhere and bare digits under a phone's key; WhatsApp message ids replaced by their reference
+ * (`wamidRef`).
  */
 export function redactForLog(
   text: string,
@@ -88,6 +121,8 @@ export function redactForLog(
 ): string {
   return redactSecrets(text, knownSecrets)
     .replace(WAMID_PATTERN, (wamid) => wamidRef(wamid))
+    .replace(PHONE_FIELD_PATTERN, maskPhoneField)
+    .replace(ADDRESS_FIELD_PATTERN, maskPhoneField)
     .replace(PHONE_PATTERN, (phone) => maskPhone(phone));
 }
 

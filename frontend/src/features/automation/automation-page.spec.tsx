@@ -704,4 +704,22 @@ describe('funnels', () => {
       ).toBe('14'),
     );
   });
+
+  it("abbreviates the long column names to fit a laptop, the full name being the header's name and its tooltip", async () => {
+    stubFetch({ 'GET /crm/marketing/automation/metrics/funnels': metrics });
+    renderWithApp(<FunnelsPanel rules={rules} />);
+    const byTemplate = await screen.findByTestId('funnels-template');
+    const header = (name: string) => within(byTemplate).getByRole('columnheader', { name });
+    for (const [full, short] of [
+      ['Entregados', 'Entreg.'],
+      ['Respondidos', 'Resp.'],
+      ['Conversiones', 'Conv.'],
+    ]) {
+      expect(header(full)).toHaveTextContent(new RegExp(`^${short.replace('.', '\\.')}$`));
+      expect(within(header(full)).getByTitle(full)).toHaveTextContent(short);
+    }
+    // A name already short is written out, without a tooltip.
+    expect(header('Enviados')).toHaveTextContent(/^Enviados$/);
+    expect(within(header('Enviados')).queryByTitle('Enviados')).toBeNull();
+  });
 });

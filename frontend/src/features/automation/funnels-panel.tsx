@@ -27,20 +27,44 @@ function periodStart(days: number): string {
   return start.toISOString();
 }
 
-/** "12 · 40 %" — the count and its rate; "—" instead of a rate with no base. */
+/**
+ * The count over its rate ("12" above "40 %"), "—" instead of a rate with no base: stacked, so eight such columns and
+ * a template's name fit beside the side menu at 1280 px.
+ */
 function RateCell({ value, format, testId }: { value: RateCount; format: Formatters; testId: string }) {
   const { t } = useTranslation();
   return (
     <td
-      className="td tabular-nums"
+      className="td px-2 tabular-nums"
       data-testid={testId}
       data-rate={value.rate === null ? '' : String(value.rate)}
     >
       {format.integer(value.count)}
-      <span className="ml-1 text-xs text-slate-500">
+      <span className="block text-xs text-slate-500">
         {value.rate === null ? t('common.none') : format.percent(value.rate * 100)}
       </span>
     </td>
+  );
+}
+
+/** A count column's header: its short name where the full one is long ("Entreg."), the full one as its name and tooltip. */
+function CountHeader({ column }: { column: 'queued' | 'sent' | (typeof RATE_COLUMNS)[number] }) {
+  const { t } = useTranslation();
+  const full = t(`automation.funnels.${column}`);
+  const short = t(`automation.funnels.short.${column}`);
+  if (short === full) {
+    return (
+      <th scope="col" className="th px-2">
+        {full}
+      </th>
+    );
+  }
+  return (
+    <th scope="col" className="th px-2" aria-label={full}>
+      <abbr title={full} className="no-underline">
+        {short}
+      </abbr>
+    </th>
   );
 }
 
@@ -64,26 +88,24 @@ function FunnelTable({
         <caption className="px-4 py-2 text-left text-sm font-semibold text-slate-900">{title}</caption>
         <thead className="bg-slate-50">
           <tr>
-            <th scope="col" className="th">
+            <th scope="col" className="th px-2">
               {t('automation.funnels.name')}
             </th>
-            <th scope="col" className="th">
-              {t('automation.funnels.queued')}
-            </th>
-            <th scope="col" className="th">
-              {t('automation.funnels.sent')}
-            </th>
+            <CountHeader column="queued" />
+            <CountHeader column="sent" />
             {RATE_COLUMNS.map((column) => (
-              <th key={column} scope="col" className="th">
-                {t(`automation.funnels.${column}`)}
-              </th>
+              <CountHeader key={column} column={column} />
             ))}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 bg-white">
           {rows.map((row) => (
             <tr key={row.key} data-testid={`${testId}-${row.key}`}>
-              <th scope="row" className="td font-medium text-slate-900">
+              {/* A template's name is one long word (`seguimiento_lead_nuevo_v2`): it wraps anywhere rather than widen the table. */}
+              <th
+                scope="row"
+                className="td min-w-36 px-2 text-left font-medium [overflow-wrap:anywhere] whitespace-normal text-slate-900"
+              >
                 {name(row.key)}
                 {row.failedByReason.length > 0 ? (
                   <span className="block text-xs font-normal text-rose-700">
@@ -100,8 +122,8 @@ function FunnelTable({
                   </span>
                 ) : null}
               </th>
-              <td className="td tabular-nums">{format.integer(row.queued)}</td>
-              <td className="td tabular-nums">{format.integer(row.sent)}</td>
+              <td className="td px-2 tabular-nums">{format.integer(row.queued)}</td>
+              <td className="td px-2 tabular-nums">{format.integer(row.sent)}</td>
               {RATE_COLUMNS.map((column) => (
                 <RateCell
                   key={column}
