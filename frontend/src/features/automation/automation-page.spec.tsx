@@ -688,7 +688,7 @@ describe('funnels', () => {
     expect(cell('lead_followup', 'delivered')).toHaveAttribute('data-rate', '0.75');
     expect(cell('lead_followup', 'delivered').textContent).toMatch(/^6\s*75\s*%$/);
     expect(cell('lead_followup', 'converted').textContent).toMatch(/^1\s*12[.,]5\s*%$/);
-    expect(followup).toHaveTextContent('El número no puede recibir el mensaje.: 2');
+    expect(followup).toHaveTextContent('El número no puede recibir el mensaje: 2');
     expect(cell('opportunity_reminder', 'read')).toHaveAttribute('data-rate', '');
     expect(cell('opportunity_reminder', 'read').textContent).toMatch(/^0\s*—$/);
     expect(cell('opportunity_reminder', 'converted').textContent).toMatch(/^0\s*—$/);

@@ -112,9 +112,10 @@ function FunnelTable({
                     {row.failedByReason
                       .map((item) =>
                         t('automation.funnels.reasonCount', {
+                          // The reasons are sentences ("…el mensaje."): before the count, without their period.
                           reason: t(`automation.reasons.${item.reason}`, {
                             defaultValue: t('codes.other', { code: item.reason }),
-                          }),
+                          }).replace(/\.$/, ''),
                           count: item.count,
                         }),
                       )
