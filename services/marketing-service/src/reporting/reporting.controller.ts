@@ -1,15 +1,19 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ReportRequest, Rpc, type RpcReply } from '@crm/contracts';
+import { ReportRequest, Rpc, toJsonText, type RpcReply } from '@crm/contracts';
 import { ReportingService } from './reporting.service';
 
 @Controller()
 export class ReportingController {
   constructor(private readonly reporting: ReportingService) {}
 
+  /**
+   * Answered as its JSON text: serialised here, off the gateway's event loop, which then parses one string out of the
+   * reply instead of building the report's ~20,000 objects and serialising them again.
+   */
   @MessagePattern(Rpc.marketing.report)
-  report(@Payload() request: ReportRequest): Promise<RpcReply<typeof Rpc.marketing.report>> {
-    return this.reporting.report(request);
+  async report(@Payload() request: ReportRequest): Promise<RpcReply<typeof Rpc.marketing.report>> {
+    return toJsonText(await this.reporting.report(request));
   }
 
   /** `marketing.stats` is the report's KPIs (the request may name a view; `period` by default). */
