@@ -244,7 +244,8 @@ export type RpcMap = {
   [Rpc.meta.conversionLog]: { request: ConversionLogRequest; reply: Page<ConversionLogEntry> };
 
   [Rpc.marketing.stats]: { request: ReportRequest; reply: StatsReport };
-  [Rpc.marketing.roi]: { request: ReportRequest; reply: RoiReport };
+  /** Pre-serialised, like the report (its campaigns → ads are most of the report's bytes). */
+  [Rpc.marketing.roi]: { request: ReportRequest; reply: JsonText<RoiReport> };
   /** Pre-serialised (~400 KB at 1,000 ads): the gateway sends it as the HTTP body without parsing it. */
   [Rpc.marketing.report]: { request: ReportRequest; reply: JsonText<MarketingReport> };
   [Rpc.marketing.listFxRates]: { request: ListFxRatesRequest; reply: FxRateView[] };

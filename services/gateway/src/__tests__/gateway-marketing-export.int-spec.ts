@@ -252,7 +252,7 @@ describe('gateway: Marketing Hub CSV export (real crm-, meta-ads- and marketing-
     },
   );
 
-  it('the report route sends marketing-service’s report text as it is: JSON equal to the RPC reply', async () => {
+  it('the report and ROI routes send marketing-service’s text as it is: JSON equal to the RPC reply', async () => {
     const query = { preset: 'last_30d', view: 'cohort' } as const;
     const response = await agents.ceo.get(REPORT).query(query).expect(200);
     const text = await rpc.call(Rpc.marketing.report, { tenantId: tenant.tenantId, ...query }, 30_000);
@@ -260,6 +260,12 @@ describe('gateway: Marketing Hub CSV export (real crm-, meta-ads- and marketing-
     expect(response.body).toEqual(parseJsonText(text));
     expect(response.text).toBe(text);
     expect((response.body as MarketingReport).campaigns.length).toBeGreaterThan(1);
+
+    const roi = await agents.ceo.get('/crm/marketing/stats/roi').query(query).expect(200);
+    const roiText = await rpc.call(Rpc.marketing.roi, { tenantId: tenant.tenantId, ...query }, 30_000);
+    expect(roi.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(roi.body).toEqual(parseJsonText(roiText));
+    expect(roi.body.campaigns).toEqual(response.body.campaigns);
   });
 
   it('the professional may export (same roles as the report), the setter gets 403', async () => {

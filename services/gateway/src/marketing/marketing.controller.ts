@@ -114,7 +114,8 @@ export class MarketingController {
   @Get('stats/roi')
   @ApiOperation({ summary: "The report's campaigns → ads (ROI per campaign and ad)" })
   @ApiOkResponse({ description: 'RoiReport' })
-  roi(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<RoiReport> {
+  @JsonTextReply()
+  roi(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<JsonText<RoiReport>> {
     return this.rpc.call(Rpc.marketing.roi, reportRequest(session, query), META_BACKED_RPC_TIMEOUT_MS);
   }
 

@@ -22,9 +22,9 @@ export class ReportingController {
     return this.reporting.stats(request);
   }
 
-  /** `marketing.stats.roi` is the report's campaigns → ads and unattributed. */
+  /** `marketing.stats.roi` is the report's campaigns → ads and unattributed, answered as JSON text like the report. */
   @MessagePattern(Rpc.marketing.roi)
-  roi(@Payload() request: ReportRequest): Promise<RpcReply<typeof Rpc.marketing.roi>> {
-    return this.reporting.roi(request);
+  async roi(@Payload() request: ReportRequest): Promise<RpcReply<typeof Rpc.marketing.roi>> {
+    return toJsonText(await this.reporting.roi(request));
   }
 }

@@ -458,10 +458,9 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
   });
 
   it("roi rolls ads up into Meta's campaigns and puts unknown ads in unattributed", async () => {
-    const report = await rpc.call(Rpc.marketing.roi, {
-      tenantId: connected.tenantId,
-      preset: 'last_30d',
-    });
+    const report = parseJsonText(
+      await rpc.call(Rpc.marketing.roi, { tenantId: connected.tenantId, preset: 'last_30d' }),
+    );
     const crmFacts = await expectedCrm(connected.tenantId, 30, AD_TZ);
     const meta = await sandboxTotals(token, crmFacts.since, crmFacts.until);
 
@@ -520,10 +519,9 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
   });
 
   it('serves the last good snapshot (stale) when Meta is down, and the typed error when it has none', async () => {
-    const fresh = await rpc.call(Rpc.marketing.roi, {
-      tenantId: connected.tenantId,
-      preset: 'last_7d',
-    });
+    const fresh = parseJsonText(
+      await rpc.call(Rpc.marketing.roi, { tenantId: connected.tenantId, preset: 'last_7d' }),
+    );
     // The report (of which /stats/roi is a view) is stored in the background.
     await waitFor(async () => {
       const stored = await db.query(
@@ -538,10 +536,9 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
     await db.query(`DELETE FROM meta_ads.insights_cache WHERE tenant_id = $1`, [connected.tenantId]);
     await sandboxControl('outage', { enabled: true });
     try {
-      const served = await rpc.call(Rpc.marketing.roi, {
-        tenantId: connected.tenantId,
-        preset: 'last_7d',
-      });
+      const served = parseJsonText(
+        await rpc.call(Rpc.marketing.roi, { tenantId: connected.tenantId, preset: 'last_7d' }),
+      );
       expect(served.stale).toBe(true);
       expect(served.snapshotAt).toEqual(expect.any(String));
       expect(served.campaigns).toEqual(fresh.campaigns);
