@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Rpc, type RangePreset, type ReportView } from '@crm/contracts';
+import { Rpc, parseJsonText, type RangePreset, type ReportView } from '@crm/contracts';
 import {
   REPO_ROOT,
   RpcTestClient,
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
 
     const rows: { name: string; target: string; summary: LatencySummary; met: boolean; note: string }[] = [];
     for (const preset of ['last_90d', 'this_year'] as const) {
-      const sample = await rpc.call(Rpc.marketing.report, { tenantId, preset }, 60_000);
+      const sample = parseJsonText(await rpc.call(Rpc.marketing.report, { tenantId, preset }, 60_000));
       const { since, until, timezone } = sample.range;
       const bounds = await db.query<{ since: Date; until: Date }>(
         `SELECT ($1::date::timestamp AT TIME ZONE $3) AS since, (($2::date + 1)::timestamp AT TIME ZONE $3) AS until`,
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < 3; i++) await rpc.call(Rpc.marketing.report, { tenantId, preset, view }, 60_000);
         let last = sample;
         const warm = await sequential(WARM_CALLS, async () => {
-          last = await rpc.call(Rpc.marketing.report, { tenantId, preset, view }, 60_000);
+          last = parseJsonText(await rpc.call(Rpc.marketing.report, { tenantId, preset, view }, 60_000));
         });
         const speedup = baseline.p50 / warm.p50;
         const same = last.kpis.leads === rawTotals.leads && last.kpis.sales === rawTotals.sales;

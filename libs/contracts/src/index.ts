@@ -18,6 +18,7 @@ export * from './chats';
 export * from './phone';
 export * from './dashboard';
 export * from './lead-360';
+export * from './json-text';
 export * from './contract-map';
 export * from './recipient-protection';
 export * from './send-outcomes';

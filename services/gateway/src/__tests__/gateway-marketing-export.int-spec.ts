@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Client } from 'pg';
-import { Rpc, type MarketingReport, type ReportMetrics } from '@crm/contracts';
+import { Rpc, parseJsonText, type MarketingReport, type ReportMetrics } from '@crm/contracts';
 import type { ListeningSandbox, SandboxIds } from '@crm/meta-sandbox';
 import { connectTenantToSandbox, type RpcTestClient } from '@crm/testing';
 import {
@@ -252,6 +252,22 @@ describe('gateway: Marketing Hub CSV export (real crm-, meta-ads- and marketing-
     },
   );
 
+  it('the report and ROI routes send marketing-service’s text as it is: JSON equal to the RPC reply', async () => {
+    const query = { preset: 'last_30d', view: 'cohort' } as const;
+    const response = await agents.ceo.get(REPORT).query(query).expect(200);
+    const text = await rpc.call(Rpc.marketing.report, { tenantId: tenant.tenantId, ...query }, 30_000);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.body).toEqual(parseJsonText(text));
+    expect(response.text).toBe(text);
+    expect((response.body as MarketingReport).campaigns.length).toBeGreaterThan(1);
+
+    const roi = await agents.ceo.get('/crm/marketing/stats/roi').query(query).expect(200);
+    const roiText = await rpc.call(Rpc.marketing.roi, { tenantId: tenant.tenantId, ...query }, 30_000);
+    expect(roi.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(roi.body).toEqual(parseJsonText(roiText));
+    expect(roi.body.campaigns).toEqual(response.body.campaigns);
+  });
+
   it('the professional may export (same roles as the report), the setter gets 403', async () => {
     await agents.professional.get(EXPORT).query({ preset: 'last_7d' }).expect(200);
     const denied = await agents.setter.get(EXPORT).query({ preset: 'last_7d' }).expect(403);
@@ -291,6 +307,9 @@ describe('gateway: Marketing Hub CSV export (real crm-, meta-ads- and marketing-
       expect(csv.headers['content-disposition']).toBeUndefined();
       expect([csv.status, csv.body.code]).toEqual([json.status, json.body.code]);
       expect(csv.body.code).toBe('META_UNAVAILABLE');
+      // The report route's error is the filter's JSON, not a pass-through text.
+      expect(json.headers['content-type']).toMatch(/^application\/json/);
+      expect(json.body).toMatchObject({ statusCode: json.status, code: 'META_UNAVAILABLE' });
     } finally {
       await fetch(`${sandbox.url}/_sandbox/outage`, {
         method: 'POST',

@@ -3,8 +3,10 @@ import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTa
 import {
   MODULE_ROLES,
   Rpc,
+  parseJsonText,
   type AdAccountOption,
   type ConnectionStatus,
+  type JsonText,
   type MarketingReport,
   type PhoneNumberOption,
   type PortfolioOption,
@@ -15,6 +17,7 @@ import { RpcClient } from '@crm/nest-common';
 import type { Response } from 'express';
 import { Roles, Session } from '../auth/auth.decorators';
 import type { SessionContext } from '../auth/session';
+import { JsonTextReply } from '../http/json-text-reply';
 import { META_BACKED_RPC_TIMEOUT_MS } from '../http/rpc-timeouts';
 import { ValidBody } from '../http/validated-body';
 import { BusinessQuery, ConnectBody, StatsQuery } from './marketing.dto';
@@ -96,7 +99,8 @@ export class MarketingController {
       'The Marketing Hub report of a range and view: KPIs, campaigns → ads, daily series, funnel, money per currency',
   })
   @ApiOkResponse({ description: 'MarketingReport' })
-  report(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<MarketingReport> {
+  @JsonTextReply()
+  report(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<JsonText<MarketingReport>> {
     return this.rpc.call(Rpc.marketing.report, reportRequest(session, query), META_BACKED_RPC_TIMEOUT_MS);
   }
 
@@ -110,7 +114,8 @@ export class MarketingController {
   @Get('stats/roi')
   @ApiOperation({ summary: "The report's campaigns → ads (ROI per campaign and ad)" })
   @ApiOkResponse({ description: 'RoiReport' })
-  roi(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<RoiReport> {
+  @JsonTextReply()
+  roi(@Session() session: SessionContext, @Query() query: StatsQuery): Promise<JsonText<RoiReport>> {
     return this.rpc.call(Rpc.marketing.roi, reportRequest(session, query), META_BACKED_RPC_TIMEOUT_MS);
   }
 
@@ -129,10 +134,8 @@ export class MarketingController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     // The whole report first: an RPC error reaches the error filter before any header of the file is set.
-    const report = await this.rpc.call(
-      Rpc.marketing.report,
-      reportRequest(session, query),
-      META_BACKED_RPC_TIMEOUT_MS,
+    const report = parseJsonText(
+      await this.rpc.call(Rpc.marketing.report, reportRequest(session, query), META_BACKED_RPC_TIMEOUT_MS),
     );
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="${marketingReportFileName(report)}"`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Events, Rpc } from '@crm/contracts';
+import { Events, Rpc, parseJsonText } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import { ownerDatabaseUrl, RpcTestClient, waitFor, type ServiceHandle } from '@crm/testing';
 import { Client } from 'pg';
@@ -170,14 +170,16 @@ describe('the read model is first built in the background, once across replicas'
     });
     // The build goes on without the request.
     await waitFor(async () => (await rebuiltAt(tenantId)) !== null, { what: 'the build after the report' });
-    const report = await rpc.call(Rpc.marketing.report, request);
+    const report = parseJsonText(await rpc.call(Rpc.marketing.report, request));
     expect(report.kpis).toMatchObject({ leads: 12, sales: 4, revenue: 402 });
     expect(rebuildsOf(spies, tenantId)).toBe(1);
   });
 
   it('a small tenant’s first report is built inline and answered at once', async () => {
     const tenantId = await seedTenant(3);
-    const report = await rpc.call(Rpc.marketing.report, { tenantId, preset: 'last_7d', view: 'cohort' });
+    const report = parseJsonText(
+      await rpc.call(Rpc.marketing.report, { tenantId, preset: 'last_7d', view: 'cohort' }),
+    );
     expect(report.kpis).toMatchObject({ leads: 3, sales: 1 });
     expect(await rebuiltAt(tenantId)).not.toBeNull();
   });

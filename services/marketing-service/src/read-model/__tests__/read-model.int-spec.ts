@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Events, Rpc, type MarketingReport, type ReportView } from '@crm/contracts';
+import { Events, Rpc, parseJsonText, type MarketingReport, type ReportView } from '@crm/contracts';
 import { JetStreamService } from '@crm/nest-common';
 import {
   connectTenantToSandbox,
@@ -459,7 +459,9 @@ describe('marketing read model (real crm-service events)', () => {
 
   it("never reads another tenant's rows (row-level security)", async () => {
     const stranger = await seedTenant();
-    const report = await rpc.call(Rpc.marketing.report, { tenantId: stranger.tenantId, preset: 'last_30d' });
+    const report = parseJsonText(
+      await rpc.call(Rpc.marketing.report, { tenantId: stranger.tenantId, preset: 'last_30d' }),
+    );
     expect(report.kpis).toMatchObject({ leads: 0, sales: 0, opportunities: 0 });
     const app = new Client({ connectionString: DATABASE_URL });
     await app.connect();
@@ -501,15 +503,19 @@ describe('marketing read model (real crm-service events)', () => {
     it('5 concurrent cold reports make one set of Meta insights calls (single flight)', async () => {
       const range = { preset: 'custom' as const, since: '2026-01-01', until: '2026-01-31' };
       await fetch(`${sandboxUrl}/_sandbox/requests/clear`, { method: 'POST' });
-      const one = await rpc.call(Rpc.marketing.report, { tenantId: connected.tenantId, ...range }, 30_000);
+      const one = parseJsonText(
+        await rpc.call(Rpc.marketing.report, { tenantId: connected.tenantId, ...range }, 30_000),
+      );
       const perReport = await sandboxRequests('/insights');
       expect(perReport).toBe(2); // ads for the range + the account's spend per day
 
       await fetch(`${sandboxUrl}/_sandbox/requests/clear`, { method: 'POST' });
       const cold = { preset: 'custom' as const, since: '2026-02-01', until: '2026-02-28' };
       const reports = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          rpc.call(Rpc.marketing.report, { tenantId: connected.tenantId, ...cold }, 30_000),
+        Array.from({ length: 5 }, async () =>
+          parseJsonText(
+            await rpc.call(Rpc.marketing.report, { tenantId: connected.tenantId, ...cold }, 30_000),
+          ),
         ),
       );
       expect(await sandboxRequests('/insights')).toBe(perReport);
@@ -527,10 +533,8 @@ describe('marketing read model (real crm-service events)', () => {
       await db.query(`UPDATE marketing.read_model_tenants SET timezone = 'Asia/Tokyo' WHERE tenant_id = $1`, [
         connected.tenantId,
       ]);
-      const report = await rpc.call(
-        Rpc.marketing.report,
-        { tenantId: connected.tenantId, preset: 'last_7d' },
-        30_000,
+      const report = parseJsonText(
+        await rpc.call(Rpc.marketing.report, { tenantId: connected.tenantId, preset: 'last_7d' }, 30_000),
       );
       expect(report.range.timezone).toBe(TZ);
       expect(report.kpis.leads).toBe(1);
@@ -652,10 +656,8 @@ describe('marketing read model (real crm-service events)', () => {
       for (const view of ['period', 'cohort'] as const) {
         expect(expected).toContainEqual(expect.objectContaining({ view, ...counted }));
         expect(expected).toContainEqual(expect.objectContaining({ view, ...money }));
-        const report = await rpc.call(
-          Rpc.marketing.report,
-          { tenantId: late.tenantId, preset: 'last_7d', view },
-          30_000,
+        const report = parseJsonText(
+          await rpc.call(Rpc.marketing.report, { tenantId: late.tenantId, preset: 'last_7d', view }, 30_000),
         );
         expect(adRow(report)).toMatchObject({ leads: 1, opportunities: 1, won: 1, sales: 1 });
         expect(report.unattributed).toMatchObject({ leads: 0, sales: 0 });

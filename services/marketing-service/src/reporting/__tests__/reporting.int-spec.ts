@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Rpc, type FunnelMetrics, type ReportView } from '@crm/contracts';
+import { Rpc, parseJsonText, type FunnelMetrics, type ReportView } from '@crm/contracts';
 import { TenantDatabase } from '@crm/nest-common';
 import {
   waitFor,
@@ -358,8 +358,14 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
 
   it('the report carries both views, the daily series and the funnel of the same numbers', async () => {
     const [period, cohort] = await Promise.all(
-      (['period', 'cohort'] as const).map((view) =>
-        rpc.call(Rpc.marketing.report, { tenantId: connected.tenantId, preset: 'last_30d', view }, 30_000),
+      (['period', 'cohort'] as const).map(async (view) =>
+        parseJsonText(
+          await rpc.call(
+            Rpc.marketing.report,
+            { tenantId: connected.tenantId, preset: 'last_30d', view },
+            30_000,
+          ),
+        ),
       ),
     );
     for (const [report, view] of [
@@ -394,10 +400,9 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
     }
     // The 40-day-old lead's sale of today is in the period, not in the 30-day cohort.
     expect(period.kpis.sales - cohort.kpis.sales).toBe(1);
-    const thisYear = await rpc.call(Rpc.marketing.report, {
-      tenantId: connected.tenantId,
-      preset: 'this_year',
-    });
+    const thisYear = parseJsonText(
+      await rpc.call(Rpc.marketing.report, { tenantId: connected.tenantId, preset: 'this_year' }),
+    );
     expect(thisYear.rangeExceedsHistory).toBe(true);
     // Whole months come from the monthly roll-up, the current one from the daily facts: same numbers as our SQL.
     const yearDays = DateTime.now().setZone(AD_TZ).ordinal;
@@ -453,10 +458,9 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
   });
 
   it("roi rolls ads up into Meta's campaigns and puts unknown ads in unattributed", async () => {
-    const report = await rpc.call(Rpc.marketing.roi, {
-      tenantId: connected.tenantId,
-      preset: 'last_30d',
-    });
+    const report = parseJsonText(
+      await rpc.call(Rpc.marketing.roi, { tenantId: connected.tenantId, preset: 'last_30d' }),
+    );
     const crmFacts = await expectedCrm(connected.tenantId, 30, AD_TZ);
     const meta = await sandboxTotals(token, crmFacts.since, crmFacts.until);
 
@@ -515,10 +519,9 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
   });
 
   it('serves the last good snapshot (stale) when Meta is down, and the typed error when it has none', async () => {
-    const fresh = await rpc.call(Rpc.marketing.roi, {
-      tenantId: connected.tenantId,
-      preset: 'last_7d',
-    });
+    const fresh = parseJsonText(
+      await rpc.call(Rpc.marketing.roi, { tenantId: connected.tenantId, preset: 'last_7d' }),
+    );
     // The report (of which /stats/roi is a view) is stored in the background.
     await waitFor(async () => {
       const stored = await db.query(
@@ -533,10 +536,9 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
     await db.query(`DELETE FROM meta_ads.insights_cache WHERE tenant_id = $1`, [connected.tenantId]);
     await sandboxControl('outage', { enabled: true });
     try {
-      const served = await rpc.call(Rpc.marketing.roi, {
-        tenantId: connected.tenantId,
-        preset: 'last_7d',
-      });
+      const served = parseJsonText(
+        await rpc.call(Rpc.marketing.roi, { tenantId: connected.tenantId, preset: 'last_7d' }),
+      );
       expect(served.stale).toBe(true);
       expect(served.snapshotAt).toEqual(expect.any(String));
       expect(served.campaigns).toEqual(fresh.campaigns);
@@ -589,7 +591,9 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
       costPerLead: null,
       roiPercent: null,
     });
-    const full = await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' });
+    const full = parseJsonText(
+      await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' }),
+    );
     expect(full.kpis.unconvertedSales).toBe(1);
     expect(full.revenueByCurrency).toEqual([
       expect.objectContaining({
@@ -609,14 +613,18 @@ describe('marketing-service reports (real crm-service, meta-ads-service and Meta
     });
     const rate = saleDay < full.range.until ? 0.05 : 0.06;
     if (saleDay < full.range.until) {
-      const later = await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' });
+      const later = parseJsonText(
+        await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' }),
+      );
       expect(later.kpis).toMatchObject({ revenue: 0, unconvertedSales: 1 });
     }
     await rpc.call(Rpc.marketing.putFxRate, {
       tenantId: lonely.tenantId,
       rate: { day: full.range.since, from: 'MXN', to: 'USD', rate: 0.05 },
     });
-    const converted = await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' });
+    const converted = parseJsonText(
+      await rpc.call(Rpc.marketing.report, { tenantId: lonely.tenantId, preset: 'last_7d' }),
+    );
     expect(converted.kpis).toMatchObject({ unconvertedSales: 0, roiPercent: null });
     expect(converted.kpis.revenue).toBeCloseTo(300 * rate, 2);
     expect(converted.revenueByCurrency).toEqual([
