@@ -36,9 +36,11 @@ module.exports = {
       testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+      // Their timeout, from libs/testing's budget (an integration test may wait for an idle consumer).
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/integration-test-timeout.ts'],
     },
   ],
-  // A global option: Jest ignores `testTimeout` inside `projects`, and hooks that boot a service under load need
-  // more than the default 5 s.
+  // A global option (Jest ignores `testTimeout` inside `projects`), so it is the unit tests' only: the integration
+  // project sets its own in a setup file.
   testTimeout: 30000,
 };

@@ -2,6 +2,7 @@ import { connect } from 'nats';
 import { DomainError } from '@crm/contracts';
 import { durableName } from '@crm/nest-common';
 import { waitFor } from './infra';
+import { CONSUMER_IDLE_TIMEOUT_MS } from './test-timeouts';
 
 /** The typed error a call rejects with; fails when the call succeeds or rejects with something untyped. */
 export async function rpcError(call: Promise<unknown>): Promise<DomainError> {
@@ -33,9 +34,7 @@ export async function waitForConsumerIdle(
         const info = await manager.consumers.info(stream, durableName(durable));
         return info.num_pending === 0 && info.num_ack_pending === 0;
       },
-      // Generous: a consumer may first have to chew through what earlier suites of the run published (thousands of
-      // statuses) on the shared stream.
-      { what: `${durable} to be idle`, timeoutMs: 60_000 },
+      { what: `${durable} to be idle`, timeoutMs: CONSUMER_IDLE_TIMEOUT_MS },
     );
   } finally {
     await connection.close();

@@ -1,6 +1,7 @@
 export * from './infra';
 export * from './rpc-test-client';
 export * from './assertions';
+export * from './test-timeouts';
 export * from './meta-connection';
 export * from './service-processes';
 export * from './webhook-fuzz';

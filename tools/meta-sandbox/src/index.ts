@@ -15,6 +15,7 @@ export {
   type SandboxIds,
 } from './dataset/sandbox-ids';
 export { dailyMetrics, type DailyMetrics } from './dataset/daily-metrics';
+export { createPrng } from './dataset/prng';
 export type * from './dataset/dataset.types';
 export { SandboxState } from './state/sandbox-state';
 export type { SentMessage, WebhookDelivery, TokenRecord, LeadRecord } from './state/sandbox-state';

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Events, Rpc, type AutomationFunnel, type AutomationMetricsV2, type SendState } from '@crm/contracts';
+import {
+  Events,
+  Rpc,
+  type AutomationFunnel,
+  type AutomationMetricsV2,
+  type OpportunityCreatedEvent,
+  type SaleCompletedEvent,
+  type SendState,
+} from '@crm/contracts';
+import { createPrng } from '@crm/meta-sandbox';
 import { waitFor } from '@crm/testing';
 import { DateTime } from 'luxon';
 import { FunnelsService } from '../metrics/funnels.service';
@@ -28,6 +37,31 @@ type Fixture = {
 const DAY = 86_400_000;
 const T0 = new Date('2026-03-02T15:00:00.000Z');
 const at = (hours: number): Date => new Date(T0.getTime() + hours * 3_600_000);
+
+/** The CRM's event of a new opportunity of the lead, created at `createdAt`. */
+const opportunityCreated = (tenantId: string, leadId: string, createdAt: Date): OpportunityCreatedEvent => ({
+  tenantId,
+  opportunityId: randomUUID(),
+  leadId,
+  title: 'Plan anual',
+  value: 1200,
+  currency: 'MXN',
+  status: 'pending',
+  deadline: null,
+  ownerId: null,
+  createdAt: createdAt.toISOString(),
+});
+
+/** The CRM's event of a sale to the lead (no opportunity), completed at `completedAt`. */
+const saleCompleted = (tenantId: string, leadId: string, completedAt: Date): SaleCompletedEvent => ({
+  tenantId,
+  saleId: randomUUID(),
+  leadId,
+  opportunityId: null,
+  amount: 500,
+  currency: 'MXN',
+  completedAt: completedAt.toISOString(),
+});
 
 describe('automation-service: automation.metrics.funnels', () => {
   let svc: AutomationTestApp;
@@ -166,31 +200,12 @@ describe('automation-service: automation.metrics.funnels', () => {
       reason: 'meta_rejected',
     });
     const opportunity = (leadId: string, createdAt: Date) =>
-      svc.jetstream.publish(Events.opportunityCreated, {
-        tenantId,
-        opportunityId: randomUUID(),
-        leadId,
-        title: 'Plan anual',
-        value: 1200,
-        currency: 'MXN',
-        status: 'pending',
-        deadline: null,
-        ownerId: null,
-        createdAt: createdAt.toISOString(),
-      });
+      svc.jetstream.publish(Events.opportunityCreated, opportunityCreated(tenantId, leadId, createdAt));
     await opportunity(inWindow, new Date(at(0).getTime() + 2 * DAY));
     await opportunity(late, new Date(at(0).getTime() + 9 * DAY));
     await opportunity(before, at(-1));
     await opportunity(failedLead, at(1));
-    await svc.jetstream.publish(Events.saleCompleted, {
-      tenantId,
-      saleId: randomUUID(),
-      leadId: sale,
-      opportunityId: null,
-      amount: 500,
-      currency: 'MXN',
-      completedAt: at(5).toISOString(),
-    });
+    await svc.jetstream.publish(Events.saleCompleted, saleCompleted(tenantId, sale, at(5)));
     await waitFor(
       async () => {
         const rows = (await svc.db.query(
@@ -227,28 +242,9 @@ describe('automation-service: automation.metrics.funnels', () => {
 
   /** The lead's opportunity at `at`, recorded as the consumer records it. */
   const opportunityAt = (tenantId: string, leadId: string, at: Date) =>
-    svc.app.get(FunnelsService).recordConversion({
-      tenantId,
-      opportunityId: randomUUID(),
-      leadId,
-      title: 'Plan anual',
-      value: 1200,
-      currency: 'MXN',
-      status: 'pending',
-      deadline: null,
-      ownerId: null,
-      createdAt: at.toISOString(),
-    });
+    svc.app.get(FunnelsService).recordConversion(opportunityCreated(tenantId, leadId, at));
   const saleAt = (tenantId: string, leadId: string, at: Date) =>
-    svc.app.get(FunnelsService).recordConversion({
-      tenantId,
-      saleId: randomUUID(),
-      leadId,
-      opportunityId: null,
-      amount: 500,
-      currency: 'MXN',
-      completedAt: at.toISOString(),
-    });
+    svc.app.get(FunnelsService).recordConversion(saleCompleted(tenantId, leadId, at));
   const optOutAt = (tenantId: string, leadId: string, at: Date) =>
     svc.app
       .get(FunnelsService)
@@ -330,7 +326,7 @@ describe('automation-service: automation.metrics.funnels', () => {
     const zone = 'America/Havana'; // midnight happens twice on 2026-11-01 (01:00 CDT back to 00:00 CST)
     const from = new Date('2026-10-26T00:00:00Z');
     const to = new Date('2026-11-06T00:00:00Z');
-    const random = seeded(20261101);
+    const random = createPrng(20261101); // seeded, so a failure reproduces
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const between = (start: Date, days: number): Date =>
       new Date(start.getTime() + Math.floor(random() * days * DAY));
@@ -554,15 +550,3 @@ describe('automation-service: automation.metrics.funnels', () => {
     return { total: totals.total ?? [0, 0, 0, 0, 0, 0, 0, 0], byRule, byTemplate, reasons, daily };
   }
 });
-
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

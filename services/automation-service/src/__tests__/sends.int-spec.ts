@@ -48,10 +48,6 @@ function statusEvent(
 const T0 = new Date('2026-03-02T15:00:00.000Z');
 const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
 
-// `waitForConsumerIdle` allows 60 s: the first test to wait may chew through the statuses earlier suites of the run
-// published on the shared stream (more than the default 30 s once, in CI).
-jest.setTimeout(90_000);
-
 describe('automation-service: scheduling, delivery log, rules, logs (own service + JetStream)', () => {
   let svc: AutomationTestApp;
 

@@ -59,16 +59,11 @@ export const emptyCounts = (): Counts => ({
 // Field by field, not a loop over keys nor a partial object per row: a report adds ~10,000 rows and this was the
 // most of buildReport's CPU. The additions (and so the float sums) are the same.
 function add(into: Counts, from: Counts): Counts {
+  addCrmCounts(into, from);
   into.spend += from.spend;
   into.impressions += from.impressions;
   into.clicks += from.clicks;
-  into.leads += from.leads;
-  into.opportunities += from.opportunities;
-  into.won += from.won;
-  into.lost += from.lost;
-  into.sales += from.sales;
   into.revenue += from.revenue;
-  into.refunds += from.refunds;
   into.unconvertedSales += from.unconvertedSales;
   return into;
 }
@@ -165,8 +160,11 @@ export function daysOf(since: IsoDate, until: IsoDate): IsoDate[] {
 
 const num = (value: string | number): number => Number(value) || 0;
 
-/** The CRM's counts of a sums row (every currency: a sale is a sale). */
-function addCrmCounts(into: Counts, sums: FactSums): Counts {
+/** The CRM's counts of a sums row (every currency: a sale is a sale) or of another row's counts. */
+function addCrmCounts(
+  into: Counts,
+  sums: Pick<FactSums, 'leads' | 'opportunities' | 'won' | 'lost' | 'sales' | 'refunds'>,
+): Counts {
   into.leads += sums.leads;
   into.opportunities += sums.opportunities;
   into.won += sums.won;

@@ -185,6 +185,7 @@ describe('marketing stats from the per-day totals (real PostgreSQL read model)',
 
   afterEach(() => jest.restoreAllMocks());
 
+  // Restates reporting.service.ts's metaOf on purpose: an independent oracle, so a slip there cannot pass here too.
   const oracle = (report: MarketingReport): StatsReport => ({
     range: report.range,
     currency: report.currency,
