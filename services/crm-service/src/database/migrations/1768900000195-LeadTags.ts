@@ -91,15 +91,21 @@ async function replaceSync(queryRunner: QueryRunner, withLeadTags: boolean): Pro
         INSERT INTO crm.lead_tags (tenant_id, tag, lead_id)
         SELECT DISTINCT n.tenant_id, added.tag, n.id FROM new_rows n, unnest(n.tags) added(tag)
          WHERE added.tag IS NOT NULL;`;
+  // The leads whose tags changed, found once (most updates change none): the removed and the added tags follow from
+  // them alone, so `crm.lead_tags` is only probed by its key for those.
   const onUpdate = `
-        DELETE FROM crm.lead_tags t
-         USING new_rows n JOIN crm.lead_search s ON s.lead_id = n.id, unnest(s.tags) removed(tag)
-         WHERE s.tags IS DISTINCT FROM n.tags AND NOT n.tags @> ARRAY[removed.tag]
-           AND t.tenant_id = n.tenant_id AND t.tag = removed.tag AND t.lead_id = n.id;
+        WITH changed AS MATERIALIZED (
+          SELECT n.tenant_id, n.id, s.tags AS before_tags, n.tags AS after_tags
+            FROM new_rows n JOIN crm.lead_search s ON s.lead_id = n.id
+           WHERE s.tags IS DISTINCT FROM n.tags
+        ), removed AS (
+          DELETE FROM crm.lead_tags t USING changed c, unnest(c.before_tags) removed(tag)
+           WHERE NOT c.after_tags @> ARRAY[removed.tag]
+             AND t.tenant_id = c.tenant_id AND t.tag = removed.tag AND t.lead_id = c.id
+        )
         INSERT INTO crm.lead_tags (tenant_id, tag, lead_id)
-        SELECT DISTINCT n.tenant_id, added.tag, n.id
-          FROM new_rows n JOIN crm.lead_search s ON s.lead_id = n.id, unnest(n.tags) added(tag)
-         WHERE s.tags IS DISTINCT FROM n.tags AND added.tag IS NOT NULL AND NOT s.tags @> ARRAY[added.tag];`;
+        SELECT DISTINCT c.tenant_id, added.tag, c.id FROM changed c, unnest(c.after_tags) added(tag)
+         WHERE added.tag IS NOT NULL AND NOT c.before_tags @> ARRAY[added.tag];`;
   const onDelete = `
       ELSIF TG_OP = 'DELETE' THEN
         DELETE FROM crm.lead_tags t USING old_rows o, unnest(o.tags) removed(tag)
