@@ -8,10 +8,10 @@ const SCHEMAS = ['crm', 'meta_ads', 'marketing', 'automation'];
 
 /**
  * Tenant tables whose row-level security is enabled but not forced, so that their owner's SECURITY DEFINER
- * functions may use their indexes (crm.lead_search: the trigram search, see its migration). The app role has no
- * privilege on them at all.
+ * functions may use their indexes (crm.lead_search: the trigram search; crm.lead_tags: the tag count; see their
+ * migrations). The app role has no privilege on them at all.
  */
-const OWNER_ONLY_TABLES = ['crm.lead_search'];
+const OWNER_ONLY_TABLES = ['crm.lead_search', 'crm.lead_tags'];
 
 /** Row-level security as the services see it: logged in as the app role, never as the owner. */
 describe('tenant row-level security', () => {

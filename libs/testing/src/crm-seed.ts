@@ -133,7 +133,8 @@ export async function seedCrmTenant(db: Client, tenantId: string, size: SeedSize
   // until then its visibility map is empty and every index-only scan (the lists' capped counts) reads the heap too.
   await timed('vacuum analyze', () =>
     db.query(
-      'VACUUM (ANALYZE) crm.leads, crm.lead_search, crm.opportunities, crm.sales_transactions, crm.users',
+      `VACUUM (ANALYZE) crm.leads, crm.lead_search, crm.lead_tags, crm.opportunities, crm.sales_transactions,
+       crm.users`,
     ),
   );
   const byTenant = 'WHERE tenant_id = $1';

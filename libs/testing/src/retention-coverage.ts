@@ -54,6 +54,7 @@ export const KEPT_ON_PURPOSE: Readonly<Record<string, string>> = {
   'automation.send_pauses': 'one row per paused tenant, deleted when its sends resume',
   // Read models: rebuilt from events (`npm run rebuild:marketing`), one row per entity or per day.
   'crm.lead_search': 'one row per lead (search index)',
+  'crm.lead_tags': 'one row per tag of a lead (tag index)',
   'crm.lead_day_counts': 'per-day aggregate of leads',
   'crm.opportunity_totals': 'per-tenant aggregate of opportunities',
   'marketing.attribution_leads': 'read model: one row per lead',

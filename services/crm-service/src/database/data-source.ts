@@ -25,6 +25,7 @@ import { SessionLastSeen1768900000120 } from './migrations/1768900000120-Session
 import { LeadsAssignedNameIndex1768900000170 } from './migrations/1768900000170-LeadsAssignedNameIndex';
 import { AssigneeLeadLists1768900000180 } from './migrations/1768900000180-AssigneeLeadLists';
 import { LeadSearchTags1768900000190 } from './migrations/1768900000190-LeadSearchTags';
+import { LeadTags1768900000195 } from './migrations/1768900000195-LeadTags';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -60,6 +61,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadsAssignedNameIndex1768900000170,
       AssigneeLeadLists1768900000180,
       LeadSearchTags1768900000190,
+      LeadTags1768900000195,
     ],
     applicationName: 'crm-service',
   });

@@ -482,8 +482,8 @@ export class LeadStore {
   }
 
   /**
-   * The tenant's leads with this tag, up to `LIST_TOTAL_CAP` (one past it, then stops), from `crm.lead_search`'s GIN
-   * index: under row-level security `crm.leads`' own one is never used for `@>` (1768900000190-LeadSearchTags).
+   * The tenant's leads with this tag, up to `LIST_TOTAL_CAP` (one past it, then stops), by an index-only scan of
+   * `crm.lead_tags` (1768900000195-LeadTags): under row-level security `crm.leads`' GIN index is never used for `@>`.
    */
   private async countTagged(db: EntityManager, tag: string): Promise<CappedTotal> {
     const rows: { total: number }[] = await db.query(`SELECT crm.count_tagged_leads($1, $2) AS total`, [
