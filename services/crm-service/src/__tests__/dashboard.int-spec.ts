@@ -329,8 +329,16 @@ describe('crm-service: dashboard', () => {
     await expectKeptEqualsRecount();
     expect((await dashboard(kept, 'ceo')).leads.total).toBe(5 + 30);
 
-    // An edit that moves no bucket, a reassignment, a new source, a lead moved into and one out of the window.
+    // An edit that moves no bucket writes none (no row version of any bucket changes: no lock for other writers).
+    const bucketVersions = () =>
+      crm.db.query(`SELECT xmin::text, leads FROM crm.lead_day_counts WHERE tenant_id = $1 ORDER BY 1`, [
+        kept.tenantId,
+      ]);
+    const versionsBefore = await bucketVersions();
     await crm.db.query(`UPDATE crm.leads SET status = 'contactado', name = 'Otro' WHERE id = $1`, [ids[0]]);
+    await crm.db.query(`UPDATE crm.leads SET tags = '{vip}' WHERE tenant_id = $1`, [kept.tenantId]);
+    expect(await bucketVersions()).toEqual(versionsBefore);
+    // A reassignment, a new source, a lead moved into and one out of the window.
     await crm.db.query(`UPDATE crm.leads SET assigned_user_id = $2 WHERE id = $1`, [ids[1], closer.id]);
     await crm.db.query(`UPDATE crm.leads SET assigned_user_id = NULL WHERE id = $1`, [ids[2]]);
     await crm.db.query(`UPDATE crm.leads SET lead_source = 'META_ADS' WHERE id = $1`, [ids[3]]);

@@ -26,6 +26,7 @@ import { LeadsAssignedNameIndex1768900000170 } from './migrations/1768900000170-
 import { AssigneeLeadLists1768900000180 } from './migrations/1768900000180-AssigneeLeadLists';
 import { LeadSearchTags1768900000190 } from './migrations/1768900000190-LeadSearchTags';
 import { LeadTags1768900000195 } from './migrations/1768900000195-LeadTags';
+import { LeadDayCountsLinearUpdate1768900000196 } from './migrations/1768900000196-LeadDayCountsLinearUpdate';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -62,6 +63,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       AssigneeLeadLists1768900000180,
       LeadSearchTags1768900000190,
       LeadTags1768900000195,
+      LeadDayCountsLinearUpdate1768900000196,
     ],
     applicationName: 'crm-service',
   });
