@@ -289,25 +289,29 @@ async function visit(
       return;
     }
     case 'hsmLog': {
-      // automation-page.tsx: rules, template details, funnels (last 30 days, 7-day conversions), the log's first
-      // page and its live stream; on `ready` the page reads the log and the funnels again.
+      // automation-page.tsx: the rules, the template details and the live stream on mount; the funnels (last 30 days,
+      // 7-day conversions) and the log's first page once the stream is ready (live-stream.tsx: the server has
+      // subscribed, so nothing sent in between is missed), each read once. A refused stream is read without `ready`,
+      // as the page does; its 2 s fallback for a stream that never gets ready is not driven here.
       const funnels = `/crm/marketing/automation/metrics/funnels?${query({ conversionDays: 7, from: funnelsFrom() })}`;
       const logs = `/crm/marketing/automation-logs?${query({ page: 1, pageSize: LOG_PAGE_SIZE })}`;
-      const [, , , , close] = await Promise.all([
+      const [close] = await Promise.all([
+        browser
+          .openLive('SSE /crm/marketing/automation/live (ready)', '/crm/marketing/automation/live')
+          .then(async (closeStream) => {
+            await Promise.all([
+              browser.get('GET /crm/marketing/automation/metrics/funnels', funnels),
+              browser.get('GET /crm/marketing/automation-logs', logs),
+            ]);
+            return closeStream;
+          }),
         browser.get('GET /crm/marketing/automation/rules', '/crm/marketing/automation/rules'),
         browser.get(
           'GET /crm/marketing/automation/templates/details',
           '/crm/marketing/automation/templates/details',
         ),
-        browser.get('GET /crm/marketing/automation/metrics/funnels', funnels),
-        browser.get('GET /crm/marketing/automation-logs', logs),
-        browser.openLive('SSE /crm/marketing/automation/live (ready)', '/crm/marketing/automation/live'),
       ]);
       try {
-        await Promise.all([
-          browser.get('GET /crm/marketing/automation-logs', logs),
-          browser.get('GET /crm/marketing/automation/metrics/funnels', funnels),
-        ]);
         await think();
       } finally {
         close();

@@ -30,10 +30,11 @@ export function useRefreshTemplates() {
 }
 
 /**
- * The send log, newest first. Not polled: the live stream (`useLiveSends`) updates it in place or re-reads it when
- * a send it does not show yet moves, and on every (re)connect.
+ * The send log, newest first. Not polled: the live stream (`LiveStreamProvider`) updates it in place or re-reads it
+ * when a send it does not show yet moves, and on every reconnect. `enabled` holds the first read until the stream is
+ * ready.
  */
-export function useAutomationLogs(filters: LogFilters) {
+export function useAutomationLogs(filters: LogFilters, { enabled }: { enabled: boolean }) {
   return useQuery({
     queryKey: automationKeys.logs(filters),
     queryFn: ({ signal }) =>
@@ -49,5 +50,6 @@ export function useAutomationLogs(filters: LogFilters) {
       }),
     placeholderData: keepPreviousData,
     staleTime: 0,
+    enabled,
   });
 }

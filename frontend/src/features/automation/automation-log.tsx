@@ -1,10 +1,4 @@
-import {
-  SEND_STATUSES,
-  type AutomationLiveEvent,
-  type AutomationLogView,
-  type Page,
-  type SendStatus,
-} from '@crm/contracts/browser';
+import { SEND_STATUSES, type AutomationLogView, type Page, type SendStatus } from '@crm/contracts/browser';
 import { useQueryClient } from '@tanstack/react-query';
 import { Fragment, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,7 +18,8 @@ import { useFormatters, type Formatters } from '../../lib/format';
 import { usePagingText } from '../../lib/paging-text';
 import { automationKeys, useAutomationLogs } from './automation-api';
 import { describeHistoryDetail } from './history-detail';
-import { applyLiveEvent, sortHistory, useLiveSends, type LiveState } from './live-sends';
+import { applyLiveEvent, sortHistory, type LiveState } from './live-sends';
+import { useLiveSendEvents, useLiveStream } from './live-stream';
 import { matchesLogFilters, type LogFilters } from './log-filters';
 import { SendStatusBadge } from './send-status-badge';
 
@@ -70,15 +65,14 @@ const LIVE_DOTS: Record<LiveState, string> = {
   connecting: 'bg-amber-500',
   closed: 'bg-slate-400',
 };
-/** Funnels are re-read at most this often while events stream in. */
-const FUNNELS_REFRESH_MS = 5_000;
 
 type LogRule = { key: string; label: string };
 
 /**
  * The live log: newest sends first, each with its history in time order. Pushed over SSE (no polling): a
- * transition of a send on this page is applied in place, a new send re-reads the page, and every (re)connect
- * re-reads what may have been missed.
+ * transition of a send on this page is applied in place, a new send re-reads the page, and every reconnect
+ * re-reads what may have been missed (`LiveStreamProvider`, which also holds the first read until the stream is
+ * ready).
  */
 export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
   const { t } = useTranslation();
@@ -92,21 +86,15 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
   const statusId = useId();
   const ruleId = useId();
   const dayId = useId();
-  const logs = useAutomationLogs(filters);
-  const funnelsReadAt = useRef(0);
-
-  const refreshFunnels = () => {
-    if (Date.now() - funnelsReadAt.current < FUNNELS_REFRESH_MS) return;
-    funnelsReadAt.current = Date.now();
-    void queryClient.invalidateQueries({ queryKey: ['automation', 'funnels'] });
-  };
+  const { state: live, canRead } = useLiveStream();
+  const logs = useAutomationLogs(filters, { enabled: canRead });
   /** New sends the page already counted (once each), by the filters it was read with. */
   const counted = useRef(new Map<string, Set<string>>());
   /**
    * A live event changes the page on screen (other filters' pages are read again when shown: `staleTime` 0).
    * `applyLiveEvent` keeps its total to the sends that match its filters.
    */
-  const onSend = (event: AutomationLiveEvent) => {
+  useLiveSendEvents((event) => {
     const key = automationKeys.logs(filters);
     const current = queryClient.getQueryData<Page<AutomationLogView>>(key);
     if (current) {
@@ -121,15 +109,6 @@ export function AutomationLog({ rules = [] }: { rules?: LogRule[] }) {
       if (change.page !== current) queryClient.setQueryData(key, change.page);
       if (change.refetch) void queryClient.invalidateQueries({ queryKey: key });
     }
-    refreshFunnels();
-  };
-  const live = useLiveSends({
-    onSend,
-    onReady: () => {
-      void queryClient.invalidateQueries({ queryKey: ['automation', 'logs'] });
-      funnelsReadAt.current = 0;
-      refreshFunnels();
-    },
   });
 
   const page = logs.data;

@@ -9,14 +9,16 @@ import {
   type TriggerPreview,
 } from '@crm/contracts/browser';
 import { act, screen, waitFor, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiError, json, stubFetch, type StubRoutes } from '../../test/fetch-stub';
+import { apiError, json, stubFetch, type FetchStub, type StubRoutes } from '../../test/fetch-stub';
 import { page } from '../../test/fixtures';
 import { renderWithApp } from '../../test/render';
 import { AutomationLog } from './automation-log';
 import { AutomationPage } from './automation-page';
 import { FunnelsPanel } from './funnels-panel';
 import { LIVE_URL } from './live-sends';
+import { LiveStreamProvider, READY_WAIT_MS } from './live-stream';
 
 /** A stand-in for the browser's EventSource: the test pushes the server's events. */
 class MockEventSource {
@@ -51,6 +53,19 @@ beforeEach(() => {
 afterEach(() => {
   vi.unstubAllGlobals();
 });
+
+/** The page's one live stream. */
+const liveSource = () => MockEventSource.instances[0]!;
+
+/** The server has subscribed and says so, as the gateway does; the page's first reads may start. */
+const ready = () => act(() => liveSource().emit('ready', {}));
+
+/** A panel of the page under its live stream, which is ready at once (its first read starts). */
+function renderLive(element: ReactNode) {
+  const rendered = renderWithApp(<LiveStreamProvider>{element}</LiveStreamProvider>);
+  ready();
+  return rendered;
+}
 
 function rule(overrides: Partial<AutomationRuleView> = {}): AutomationRuleView {
   return {
@@ -224,7 +239,7 @@ describe('AutomationPage', () => {
     renderWithApp(<AutomationPage />, { path: '/automation' });
     expect((await screen.findAllByRole('status'))[0]).toHaveTextContent('Cargando…');
     answer(json(rules));
-    expect(await screen.findByText('Seguimiento de nuevos leads')).toBeInTheDocument();
+    expect(await screen.findByTestId('rule-lead_followup')).toHaveTextContent('Seguimiento de nuevos leads');
     expect(screen.getByTestId('rule-lead_followup-summary')).toHaveTextContent(
       'Cuando entra un lead nuevo · 90 minutos después · seguimiento_lead · español',
     );
@@ -246,6 +261,75 @@ describe('AutomationPage', () => {
     stubFetch(pageRoutes({ 'GET /crm/marketing/automation/rules': () => apiError(403, 'FORBIDDEN') }));
     renderWithApp(<AutomationPage />, { path: '/automation' });
     expect(await screen.findByText('Tu rol no tiene permiso para ver esta información.')).toBeInTheDocument();
+  });
+});
+
+describe('first reads of the log and the funnels', () => {
+  const LOGS = 'GET /crm/marketing/automation-logs';
+  const FUNNELS = 'GET /crm/marketing/automation/metrics/funnels';
+  const reads = (api: FetchStub) => ({ logs: api.calls(LOGS).length, funnels: api.calls(FUNNELS).length });
+  const openPage = () => {
+    const api = stubFetch(pageRoutes({ [LOGS]: page([logEntry()], 1, 1, 25) }));
+    renderWithApp(<AutomationPage />, { path: '/automation' });
+    return api;
+  };
+
+  it('reads each once, after the stream is ready, and again when a reconnected stream is ready', async () => {
+    const api = openPage();
+    expect(reads(api)).toEqual({ logs: 0, funnels: 0 });
+    ready();
+    expect(await screen.findByTestId('log-row-send-1')).toBeInTheDocument();
+    expect(await screen.findByTestId('funnels-rule')).toBeInTheDocument();
+    expect(await screen.findByTestId('rule-lead_followup')).toBeInTheDocument();
+    expect(reads(api)).toEqual({ logs: 1, funnels: 1 });
+
+    // The connection drops and the browser reconnects: what was pushed meanwhile is read again.
+    act(() => liveSource().onerror?.());
+    expect(screen.getByTestId('live-state')).toHaveAttribute('data-state', 'connecting');
+    ready();
+    await waitFor(() => expect(reads(api)).toEqual({ logs: 2, funnels: 2 }));
+  });
+
+  // Found before READY_WAIT_MS (a `findBy` gives up after 1 s): nothing waits for a stream that is not coming.
+  it('reads at once when the browser has no EventSource', async () => {
+    vi.stubGlobal('EventSource', undefined);
+    const api = openPage();
+    expect(await screen.findByTestId('log-row-send-1')).toBeInTheDocument();
+    expect(await screen.findByTestId('funnels-rule')).toBeInTheDocument();
+    expect(reads(api)).toEqual({ logs: 1, funnels: 1 });
+    expect(screen.getByTestId('live-state')).toHaveAttribute('data-state', 'closed');
+  });
+
+  it('reads at once when the stream is refused (closed)', async () => {
+    const api = openPage();
+    const source = liveSource();
+    source.readyState = MockEventSource.CLOSED;
+    act(() => source.onerror?.());
+    expect(await screen.findByTestId('log-row-send-1')).toBeInTheDocument();
+    expect(await screen.findByTestId('funnels-rule')).toBeInTheDocument();
+    expect(reads(api)).toEqual({ logs: 1, funnels: 1 });
+  });
+
+  describe('a stream that does not get ready', () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout'] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+
+    it('is read without it after 2 s, and again when it gets ready later', async () => {
+      const api = openPage();
+      await advance(READY_WAIT_MS - 500);
+      expect(reads(api)).toEqual({ logs: 0, funnels: 0 });
+      await advance(500);
+      await vi.waitFor(() => expect(screen.getByTestId('log-row-send-1')).toBeInTheDocument());
+      expect(reads(api)).toEqual({ logs: 1, funnels: 1 });
+
+      ready();
+      await vi.waitFor(() => expect(reads(api)).toEqual({ logs: 2, funnels: 2 }));
+    });
   });
 });
 
@@ -474,13 +558,12 @@ describe('manual trigger', () => {
 describe('live log', () => {
   it('applies a pushed transition in place, keeps the history in time order, and re-reads on a new send', async () => {
     const api = stubFetch({ 'GET /crm/marketing/automation-logs': page([logEntry()], 1, 1, 25) });
-    const { user } = renderWithApp(<AutomationLog />);
+    const { user } = renderLive(<AutomationLog />);
     const row = await screen.findByTestId('log-row-send-1');
     expect(within(row).getByText('Enviado')).toBeInTheDocument();
-    const source = MockEventSource.instances[0]!;
-    act(() => source.emit('ready', {}));
     expect(screen.getByTestId('live-state')).toHaveTextContent('En vivo');
-    await waitFor(() => expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(2));
+    expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(1);
+    const source = liveSource();
 
     const delivered = deliveredEvent('77');
     act(() => source.emit('send', delivered));
@@ -498,10 +581,10 @@ describe('live log', () => {
         .getAllByTestId('send-status')
         .map((badge) => badge.textContent),
     ).toEqual(['Programado', 'Enviado', 'Entregado']);
-    expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(2);
+    expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(1);
 
     act(() => source.emit('send', { ...delivered, eventId: '78', sendId: 'send-2', status: 'scheduled' }));
-    await waitFor(() => expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(3));
+    await waitFor(() => expect(api.calls('GET /crm/marketing/automation-logs').length).toBe(2));
   });
 
   it('keeps the total to the sends that match the filter as live rows arrive', async () => {
@@ -513,9 +596,9 @@ describe('live log', () => {
             : page([logEntry()], 1, 1, 25),
         ),
     });
-    const { user } = renderWithApp(<AutomationLog />);
+    const { user } = renderLive(<AutomationLog />);
     await screen.findByTestId('log-row-send-1');
-    const source = MockEventSource.instances[0]!;
+    const source = liveSource();
     await user.selectOptions(screen.getByTestId('logs-filter-status'), 'Enviado');
     await waitFor(() =>
       expect(screen.getByTestId('automation-log-table')).toHaveAttribute('data-total', '2'),
@@ -561,7 +644,7 @@ describe('live log', () => {
         25,
       ),
     });
-    renderWithApp(<AutomationLog />);
+    renderLive(<AutomationLog />);
     const statusCell = async (id: string) =>
       within(await screen.findByTestId(`log-row-${id}`))
         .getByTestId('send-status')
@@ -592,7 +675,7 @@ describe('live log', () => {
         25,
       ),
     });
-    renderWithApp(<AutomationLog />);
+    renderLive(<AutomationLog />);
     const reason = await screen.findByTestId('log-error-send-1');
     expect(reason).toHaveTextContent('El número no puede recibir el mensaje.');
     expect(reason).toHaveAttribute('title', 'Message undeliverable');
@@ -601,26 +684,26 @@ describe('live log', () => {
 
   it('says "more than 10,000" when the log’s count stops at its cap', async () => {
     stubFetch({ 'GET /crm/marketing/automation-logs': page([logEntry()], LIST_TOTAL_CAP + 1, 1, 25) });
-    renderWithApp(<AutomationLog />);
+    renderLive(<AutomationLog />);
     expect(await screen.findByText('Mostrando 1–25 de más de 10,000')).toBeInTheDocument();
     expect(screen.getByText('Página 1 de más de 400')).toBeInTheDocument();
   });
 
   it('says there are no sends yet', async () => {
     stubFetch({ 'GET /crm/marketing/automation-logs': page([], 0) });
-    renderWithApp(<AutomationLog />);
+    renderLive(<AutomationLog />);
     expect(await screen.findByText('Todavía no hay envíos')).toBeInTheDocument();
   });
 
   it('shows an error when the log cannot be read', async () => {
     stubFetch({ 'GET /crm/marketing/automation-logs': () => apiError(500, 'INTERNAL') });
-    renderWithApp(<AutomationLog />);
+    renderLive(<AutomationLog />);
     expect(await screen.findByRole('alert')).toHaveTextContent('No pudimos cargar la información.');
   });
 
   it('filters by rule through the API', async () => {
     const api = stubFetch({ 'GET /crm/marketing/automation-logs': page([logEntry()], 1, 1, 25) });
-    const { user } = renderWithApp(
+    const { user } = renderLive(
       <AutomationLog rules={[{ key: 'post_sale_feedback', label: 'Opinión después de la venta' }]} />,
     );
     await screen.findByTestId('log-row-send-1');
@@ -639,7 +722,7 @@ describe('live log filters', () => {
       'GET /crm/marketing/automation-logs': (request) =>
         json(request.query.get('day') ? page([], 0, 1, 25) : page([logEntry()], 1, 1, 25)),
     });
-    const { user } = renderWithApp(<AutomationLog />);
+    const { user } = renderLive(<AutomationLog />);
     await screen.findByTestId('log-row-send-1');
     expect(api.calls('GET /crm/marketing/automation-logs')[0]!.query.has('day')).toBe(false);
 
@@ -665,13 +748,13 @@ describe('live log filters', () => {
             : page([], 0, 1, 25),
         ),
     });
-    const { user } = renderWithApp(<AutomationLog />);
+    const { user } = renderLive(<AutomationLog />);
     await screen.findByText('Todavía no hay envíos');
     await user.selectOptions(screen.getByTestId('logs-filter-status'), 'Enviado');
     expect(await screen.findByTestId('log-row-send-1')).toBeInTheDocument();
     expect(screen.getByTestId('log-row-send-2')).toBeInTheDocument();
 
-    act(() => MockEventSource.instances[0]!.emit('send', deliveredEvent('90')));
+    act(() => liveSource().emit('send', deliveredEvent('90')));
     await waitFor(() => expect(screen.queryByTestId('log-row-send-1')).toBeNull());
     expect(screen.getByTestId('log-row-send-2')).toHaveAttribute('data-status', 'sent');
   });
@@ -680,7 +763,7 @@ describe('live log filters', () => {
 describe('funnels', () => {
   it('shows rates over their bases and "—" where there is no base, per rule and per template', async () => {
     const api = stubFetch({ 'GET /crm/marketing/automation/metrics/funnels': metrics });
-    const { user } = renderWithApp(<FunnelsPanel rules={rules} />);
+    const { user } = renderLive(<FunnelsPanel rules={rules} />);
     const byRule = await screen.findByTestId('funnels-rule');
     const followup = within(byRule).getByTestId('funnels-rule-lead_followup');
     expect(followup).toHaveTextContent('Seguimiento de nuevos leads');

@@ -10,6 +10,7 @@ import { MetaErrorNotice } from '../marketing/meta-error-notice';
 import { AutomationLog } from './automation-log';
 import { FunnelsPanel } from './funnels-panel';
 import { useAutomationRules, useDeleteRule, useTemplateDetails } from './hsm-api';
+import { LiveStreamProvider } from './live-stream';
 import { ManualTrigger } from './manual-trigger';
 import { RuleCard } from './rule-card';
 import { isDirty, type RuleDraft } from './rule-draft';
@@ -114,8 +115,10 @@ export function AutomationPage() {
       )}
 
       {list.length > 0 ? <ManualTrigger rules={list} /> : null}
-      <FunnelsPanel rules={list} />
-      <AutomationLog rules={list.map((rule) => ({ key: rule.key, label: words.title(rule) }))} />
+      <LiveStreamProvider>
+        <FunnelsPanel rules={list} />
+        <AutomationLog rules={list.map((rule) => ({ key: rule.key, label: words.title(rule) }))} />
+      </LiveStreamProvider>
 
       {editing ? (
         <RuleEditor

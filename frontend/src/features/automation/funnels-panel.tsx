@@ -7,6 +7,7 @@ import { ErrorState } from '../../components/error-state';
 import { SkeletonBlock } from '../../components/skeleton';
 import { useFormatters, type Formatters } from '../../lib/format';
 import { useFunnels } from './hsm-api';
+import { useLiveStream } from './live-stream';
 import { useRuleWords } from './rule-words';
 
 const PERIODS = [7, 30, 90] as const;
@@ -154,7 +155,8 @@ export function FunnelsPanel({ rules }: { rules: AutomationRuleView[] }) {
   const [period, setPeriod] = useState<number>(30);
   const [conversionDays, setConversionDays] = useState<number>(7);
   const [from] = useState(() => Object.fromEntries(PERIODS.map((days) => [days, periodStart(days)])));
-  const funnels = useFunnels({ conversionDays, from: from[period] });
+  const { canRead } = useLiveStream();
+  const funnels = useFunnels({ conversionDays, from: from[period] }, { enabled: canRead });
   const ruleName = (key: string) => {
     const rule = rules.find((item) => item.key === key);
     return rule

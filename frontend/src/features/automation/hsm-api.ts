@@ -158,7 +158,8 @@ export function useManualTrigger() {
   });
 }
 
-export function useFunnels(filters: FunnelFilters) {
+/** Effectiveness per rule and template; `enabled` holds the first read until the live stream is ready. */
+export function useFunnels(filters: FunnelFilters, { enabled }: { enabled: boolean }) {
   return useQuery({
     queryKey: hsmKeys.funnels(filters),
     queryFn: ({ signal }) =>
@@ -167,6 +168,7 @@ export function useFunnels(filters: FunnelFilters) {
         signal,
       }),
     placeholderData: keepPreviousData,
+    enabled,
   });
 }
 

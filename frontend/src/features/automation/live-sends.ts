@@ -14,9 +14,9 @@ const RESTART_AFTER_MS = 10_000;
 export type LiveState = 'connecting' | 'open' | 'closed';
 
 /**
- * The live log's feed: an EventSource on the gateway's SSE stream. `onReady` runs on every (re)connect — events
- * missed while disconnected are caught up by re-reading the log; `onSend` gets each send transition once (an
- * `eventId` already seen is dropped).
+ * The live log's feed: an EventSource on the gateway's SSE stream. `onReady` runs on every (re)connect, once the
+ * server has subscribed (a read from then on misses nothing; `LiveStreamProvider` decides what to read); `onSend`
+ * gets each send transition once (an `eventId` already seen is dropped).
  */
 export function useLiveSends(handlers: {
   onSend: (event: AutomationLiveEvent) => void;
