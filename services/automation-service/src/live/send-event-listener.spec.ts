@@ -33,6 +33,11 @@ describe('toLiveEvent', () => {
   });
 
   it('claims per tenant and event, so two databases with the same ids never share a claim', () => {
-    expect(claimKey({ tenantId: 'a', eventId: '1' })).not.toBe(claimKey({ tenantId: 'b', eventId: '1' }));
+    const event = { tenantId: 'a', eventId: '1', sendId: 's1', at: '2026-11-27T10:00:00.000Z' };
+    expect(claimKey(event)).toBe(claimKey({ ...event }));
+    expect(claimKey(event)).not.toBe(claimKey({ ...event, tenantId: 'b' }));
+    // A fresh database (a test run, a restored backup) numbers its events from 1 again.
+    expect(claimKey(event)).not.toBe(claimKey({ ...event, sendId: 's2' }));
+    expect(claimKey(event)).not.toBe(claimKey({ ...event, at: '2026-11-27T10:00:00.001Z' }));
   });
 });

@@ -54,9 +54,13 @@ export function toLiveEvent(raw: string | undefined): AutomationLiveEvent | null
   };
 }
 
-/** Redis key of the claim on one send event: whoever sets it first publishes it. */
-export function claimKey(event: Pick<AutomationLiveEvent, 'tenantId' | 'eventId'>): string {
-  return `automation:live:${event.tenantId}:${event.eventId}`;
+/**
+ * Redis key of the claim on one send event: whoever sets it first publishes it. The event id is a sequence of the
+ * database, which starts again in a new one (a restored backup, a test run's fresh database on a shared Redis): the
+ * send and the event's time make the key one event's alone, or a claim left by the other database would drop it.
+ */
+export function claimKey(event: Pick<AutomationLiveEvent, 'tenantId' | 'eventId' | 'sendId' | 'at'>): string {
+  return `automation:live:${event.tenantId}:${event.eventId}:${event.sendId}:${event.at}`;
 }
 
 /**
