@@ -8,7 +8,7 @@ const SCHEMAS = ['crm', 'meta_ads', 'marketing', 'automation'];
 
 /**
  * Tenant tables whose row-level security is enabled but not forced, so that their owner's SECURITY DEFINER
- * functions may use their indexes (crm.lead_search: the trigram search; crm.lead_tags: the tag count; see their
+ * functions may use their indexes (crm.lead_search: the trigram search; crm.lead_tags: the tag count and page; see their
  * migrations). The app role has no privilege on them at all.
  */
 const OWNER_ONLY_TABLES = ['crm.lead_search', 'crm.lead_tags'];

@@ -27,6 +27,7 @@ import { AssigneeLeadLists1768900000180 } from './migrations/1768900000180-Assig
 import { LeadSearchTags1768900000190 } from './migrations/1768900000190-LeadSearchTags';
 import { LeadTags1768900000195 } from './migrations/1768900000195-LeadTags';
 import { LeadDayCountsLinearUpdate1768900000196 } from './migrations/1768900000196-LeadDayCountsLinearUpdate';
+import { TaggedLeadPage1768900000197 } from './migrations/1768900000197-TaggedLeadPage';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -64,6 +65,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadSearchTags1768900000190,
       LeadTags1768900000195,
       LeadDayCountsLinearUpdate1768900000196,
+      TaggedLeadPage1768900000197,
     ],
     applicationName: 'crm-service',
   });

@@ -21,6 +21,12 @@ export type LeadFilter = {
    * them by id instead of matching `search` row by row.
    */
   searchIds?: string[];
+  /**
+   * The ids of the leads with `tag` (all of them, or for the default order and its reverse the page's) found in
+   * `crm.lead_tags` by `crm.tagged_lead_ids` (see `TAGGED_ID_LIMIT`): the list reads them by id instead of walking
+   * the tenant's leads for a tag few of them carry. `tag` is still matched on each row read.
+   */
+  tagIds?: string[];
   /** Only leads assigned to this user (setters and closers). */
   visibleTo?: string;
 };
@@ -146,6 +152,7 @@ export function filterSql(tenantId: string, filter: LeadFilter, param: (value: u
   if (filter.adId) conditions.push(`l.meta_ad_id = ${param(filter.adId)}`);
   if (filter.assignedUserId) conditions.push(`l.assigned_user_id = ${param(filter.assignedUserId)}`);
   if (filter.tag) conditions.push(`l.tags @> ARRAY[${param(filter.tag)}::text]`);
+  if (filter.tagIds) conditions.push(`l.id = ANY(${param(filter.tagIds)}::uuid[])`);
   if (filter.createdFrom) conditions.push(`l.created_at >= ${param(filter.createdFrom)}::timestamptz`);
   if (filter.createdTo) conditions.push(`l.created_at < ${param(filter.createdTo)}::timestamptz`);
   if (filter.searchIds) {
@@ -167,6 +174,13 @@ export function filterSql(tenantId: string, filter: LeadFilter, param: (value: u
  * finds with its trigram indexes. Both return the same rows.
  */
 export const SEARCH_ID_LIMIT = 5000;
+
+/**
+ * With other filters, or in another order than by creation, a tag on at most this many of the tenant's leads is read
+ * by the ids `crm.tagged_lead_ids` finds in `crm.lead_tags` (~10 µs a lead per statement: 40–90 ms at 5,000); a
+ * commoner one walks the list's order, where its leads are dense. Both return the same rows.
+ */
+export const TAGGED_ID_LIMIT = 5000;
 
 /**
  * The ILIKE patterns of a search: the text as typed for name and email, and for the phone the text without

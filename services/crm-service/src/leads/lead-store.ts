@@ -14,6 +14,7 @@ import {
   orderBySql,
   searchPatterns,
   SEARCH_ID_LIMIT,
+  TAGGED_ID_LIMIT,
   type CursorColumns,
   type LeadFilter,
 } from './lead-list-query';
@@ -450,18 +451,22 @@ export class LeadStore {
   ): Promise<{ items: LeadView[]; total: number | null; totalCapped: boolean; nextCursor: string | null }> {
     // With a total the ids are needed anyway (to count them): the page reads from them too, one trigram scan.
     const pageIds = query.withTotal ? undefined : await this.searchPageIds(db, query);
+    const tagIds = await this.taggedIds(db, query);
+    const filter = { ...query.filter, tagIds };
     // A count needs the ids up to the cap: a search matching 5,001–10,000 leads is then counted from the trigram
     // indexes too, and one matching more is "more than 10,000" without counting — not an ILIKE walk of the tenant's
     // leads (seconds at 1,000,000 leads).
     const assignee = assigneeOf(query.filter);
-    const found = pageIds
-      ? undefined
-      : await this.searchIds(
-          db,
-          query.filter.search,
-          query.withTotal ? LIST_TOTAL_CAP : SEARCH_ID_LIMIT,
-          assignee,
-        );
+    // Leads with a rarer tag are few enough to match the search on each (ILIKE), cheaper than the trigram scan.
+    const found =
+      pageIds || tagIds
+        ? undefined
+        : await this.searchIds(
+            db,
+            query.filter.search,
+            query.withTotal ? LIST_TOTAL_CAP : SEARCH_ID_LIMIT,
+            assignee,
+          );
     const searchIds = Array.isArray(found) ? found : undefined;
     const { search: _search, visibleTo, assignedUserId, ...otherFilters } = query.filter;
     // The ids are then exactly the matching leads: those of the assignee when there is one (the search looked only
@@ -477,8 +482,32 @@ export class LeadStore {
           ? cappedTotal(searchIds.length)
           : onlyTag(query.filter)
             ? await this.countTagged(db, query.filter.tag)
-            : await this.countCapped(db, tenantId, { ...query.filter, searchIds });
-    return this.page(db, tenantId, query, pageIds ?? searchIds, counted);
+            : await this.countCapped(db, tenantId, { ...filter, searchIds });
+    return this.page(db, tenantId, { ...query, filter }, pageIds ?? searchIds, counted);
+  }
+
+  /**
+   * For a tag filter, the ids of the leads with that tag, from `crm.lead_tags` (1768900000197-TaggedLeadPage) rather
+   * than by walking the tenant's leads, which for a tag few of them carry reads every lead under row-level security:
+   * - the tag alone, newest or oldest first: the page's ids (and those before it in `offset`, and the one after it),
+   *   in order after the cursor, as `searchPageIds` finds a search's;
+   * - otherwise every lead with the tag when there are at most `TAGGED_ID_LIMIT`; for a commoner tag `undefined`:
+   *   walking the list's order finds its leads soon enough.
+   * `undefined` also without a tag.
+   */
+  private async taggedIds(db: EntityManager, query: LeadListQuery): Promise<string[] | undefined> {
+    const { tag } = query.filter;
+    if (tag === undefined) return undefined;
+    const needed = (query.offset ?? 0) + query.pageSize + 1;
+    const byCreation = query.sort === 'newest' || query.sort === 'oldest';
+    const pageOnly = onlyTag(query.filter) && byCreation && needed <= TAGGED_ID_LIMIT;
+    const [afterCreatedAt, afterId] = pageOnly && query.after ? query.after : [null, null];
+    const rows: { id: string }[] = await db.query(
+      `SELECT crm.tagged_lead_ids($1, $2, $3::timestamptz, $4::uuid, $5) AS id`,
+      [tag, query.sort !== 'oldest', afterCreatedAt, afterId, pageOnly ? needed : TAGGED_ID_LIMIT + 1],
+    );
+    if (!pageOnly && rows.length > TAGGED_ID_LIMIT) return undefined;
+    return rows.map((row) => row.id);
   }
 
   /**

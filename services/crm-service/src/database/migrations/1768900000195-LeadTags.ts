@@ -85,8 +85,11 @@ async function replaceCount(queryRunner: QueryRunner, tagged: string): Promise<v
     $$`);
 }
 
-/** `crm.lead_search_sync()` (statement triggers on crm.leads) keeping `crm.lead_tags` too, or as 1768900000190 left it. */
-async function replaceSync(queryRunner: QueryRunner, withLeadTags: boolean): Promise<void> {
+/**
+ * `crm.lead_search_sync()` (statement triggers on crm.leads) keeping `crm.lead_tags` too, or as 1768900000190 left it.
+ * Exported for 1768900000197's down, which restores this version.
+ */
+export async function replaceSync(queryRunner: QueryRunner, withLeadTags: boolean): Promise<void> {
   // Aliases are not `old` / `new`: in a trigger function those name PL/pgSQL's row variables. `@>` rather than
   // `= ANY`: a NULL element (never stored as a tag) does not make the comparison NULL.
   const onInsert = `
