@@ -4,6 +4,7 @@ import {
   LIST_TOTAL_CAP,
   Rpc,
   type LeadCreatedEvent,
+  type SendState,
   type WhatsappInboundEvent,
   type WhatsappStatusEvent,
 } from '@crm/contracts';
@@ -287,16 +288,15 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
       };
     }
 
+    /** A send WhatsApp accepted (it has a wamid) to `phone`, sent at `sentAt`. */
+    function sentTo(tenantId: string, phone: string, status: SendState, sentAt: Date): Promise<string> {
+      return insertSend(svc.db, { tenantId, status, wamid: randomWamid(), phone, sentAt });
+    }
+
     it('marks a recent send to that phone as replied, once', async () => {
       const tenantId = randomUUID();
       const phone = randomPhone();
-      const id = await insertSend(svc.db, {
-        tenantId,
-        status: 'delivered',
-        wamid: randomWamid(),
-        phone,
-        sentAt: new Date(Date.now() - 3600_000),
-      });
+      const id = await sentTo(tenantId, phone, 'delivered', new Date(Date.now() - 3600_000));
       const reply = inbound(tenantId, phone);
       await svc.jetstream.publish(Events.whatsappInbound, reply);
       await svc.jetstream.publish(Events.whatsappInbound, reply);
@@ -310,13 +310,7 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
     it('does not count a message from a phone messaged more than 7 days ago, or a still-unsent one', async () => {
       const tenantId = randomUUID();
       const phone = randomPhone();
-      const old = await insertSend(svc.db, {
-        tenantId,
-        status: 'read',
-        wamid: randomWamid(),
-        phone,
-        sentAt: new Date(Date.now() - 8 * 24 * 3600_000),
-      });
+      const old = await sentTo(tenantId, phone, 'read', new Date(Date.now() - 8 * 24 * 3600_000));
       const otherPhone = randomPhone();
       const scheduled = await insertSend(svc.db, { tenantId, status: 'scheduled', phone: otherPhone });
       await svc.jetstream.publish(Events.whatsappInbound, inbound(tenantId, phone));
@@ -329,13 +323,7 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
     it('matches a Mexican reply written without the mobile 1 to the send stored with it', async () => {
       const tenantId = randomUUID();
       const tenDigits = String(Math.floor(Math.random() * 1e10)).padStart(10, '5');
-      const id = await insertSend(svc.db, {
-        tenantId,
-        status: 'delivered',
-        wamid: randomWamid(),
-        phone: `+521${tenDigits}`,
-        sentAt: new Date(Date.now() - 60_000),
-      });
+      const id = await sentTo(tenantId, `+521${tenDigits}`, 'delivered', new Date(Date.now() - 60_000));
       await svc.jetstream.publish(Events.whatsappInbound, inbound(tenantId, `+52${tenDigits}`));
       await waitFor(async () => (await sendRow(svc.db, tenantId, id)).status === 'replied', {
         what: 'replied',
@@ -345,13 +333,7 @@ describe('automation-service: scheduling, delivery log, rules, logs (own service
     it('does not count a message the contact wrote before the send went out', async () => {
       const tenantId = randomUUID();
       const phone = randomPhone();
-      const id = await insertSend(svc.db, {
-        tenantId,
-        status: 'delivered',
-        wamid: randomWamid(),
-        phone,
-        sentAt: new Date(),
-      });
+      const id = await sentTo(tenantId, phone, 'delivered', new Date());
       const earlier = inbound(tenantId, phone, { timestamp: new Date(Date.now() - 3600_000).toISOString() });
       await svc.jetstream.publish(Events.whatsappInbound, earlier);
       await waitForConsumerIdle(DURABLES.whatsappInbound);

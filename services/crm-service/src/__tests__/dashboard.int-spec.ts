@@ -9,8 +9,6 @@ import {
   type TestTenant,
 } from './crm-test-app';
 
-jest.setTimeout(60_000);
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('crm-service: dashboard', () => {

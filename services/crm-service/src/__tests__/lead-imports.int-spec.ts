@@ -13,6 +13,7 @@ import {
   type TestTenant,
 } from './crm-test-app';
 
+// The 10,000-row import is given 90 s to finish after its upload.
 jest.setTimeout(120_000);
 
 const HEADER = ['Nombre', 'Teléfono', 'Correo', 'Etiquetas', 'Notas'];

@@ -20,8 +20,6 @@ import {
   type TestTenant,
 } from './crm-test-app';
 
-jest.setTimeout(60_000);
-
 describe('crm-service: leads a team can work', () => {
   let crm: CrmTestApp;
   let tenant: TestTenant;

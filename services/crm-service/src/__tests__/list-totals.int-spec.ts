@@ -1,6 +1,7 @@
 import { LIST_TOTAL_CAP, Rpc } from '@crm/contracts';
 import { actorOf, createTestTenant, startCrmTestApp, type CrmTestApp, type TestTenant } from './crm-test-app';
 
+// The beforeAll, without a timeout of its own, inserts one past the cap of leads, opportunities and sales.
 jest.setTimeout(120_000);
 
 /**

@@ -18,8 +18,6 @@ import {
   type TestTenant,
 } from './crm-test-app';
 
-jest.setTimeout(60_000);
-
 describe('crm-service: opportunities', () => {
   let crm: CrmTestApp;
   let tenant: TestTenant;

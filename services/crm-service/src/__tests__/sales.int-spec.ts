@@ -12,8 +12,6 @@ import {
   type TestTenant,
 } from './crm-test-app';
 
-jest.setTimeout(60_000);
-
 describe('crm-service: sales', () => {
   let crm: CrmTestApp;
   let tenant: TestTenant;

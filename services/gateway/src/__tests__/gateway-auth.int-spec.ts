@@ -17,8 +17,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(60_000);
-
 describe('gateway: sessions, roles and tenancy (real crm-service)', () => {
   let crm: ServiceHandle;
   let gateway: TestGateway;

@@ -14,8 +14,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(90_000);
-
 type Agent = ReturnType<typeof request.agent>;
 
 const WEEK_FROM = '2026-11-23T06:00:00.000Z';

@@ -14,8 +14,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(90_000);
-
 const SETTINGS = '/crm/marketing/conversions/settings';
 const DATASETS = '/crm/marketing/conversions/datasets';
 const LOG = '/crm/marketing/conversions/log';

@@ -14,8 +14,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(60_000);
-
 /**
  * The attack that motivated the check: a page on another site posts a login form to the gateway (login CSRF) and
  * the victim's browser ends up signed into the attacker's tenant. Every state-changing route now takes only JSON

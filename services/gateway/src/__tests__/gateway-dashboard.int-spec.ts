@@ -14,8 +14,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(90_000);
-
 type Agent = ReturnType<typeof request.agent>;
 
 describe('gateway: dashboard (real crm-service)', () => {

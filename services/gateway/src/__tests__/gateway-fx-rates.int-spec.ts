@@ -14,8 +14,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(90_000);
-
 describe('gateway: dated exchange rates (real crm-service and marketing-service)', () => {
   let crm: ServiceHandle;
   let marketing: ServiceHandle;

@@ -10,8 +10,6 @@ import { startNatsServer } from '@crm/testing';
 import { FRONTEND_MISSING_TEXT } from '../http/static-frontend';
 import { VERIFY_TOKEN, startTestGateway, type TestGateway } from './gateway-test-support';
 
-jest.setTimeout(60_000);
-
 const STREAM = 'META_WEBHOOKS';
 
 describe('gateway: webhooks, docs and static files (real NATS)', () => {

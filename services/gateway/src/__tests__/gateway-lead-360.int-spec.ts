@@ -25,8 +25,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(60_000);
-
 const KNOWN_AD = '120210000000000101';
 const UNKNOWN_AD = '120210000000000999';
 const codec = JSONCodec<{ id: string; data: Record<string, unknown> }>();

@@ -16,8 +16,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(90_000);
-
 const PAGES = '/crm/marketing/lead-ads/pages';
 
 describe('gateway: Lead Ads Pages, forms and backfills (real crm-service, meta-ads-service and Meta sandbox)', () => {

@@ -13,8 +13,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(90_000);
-
 type Agent = ReturnType<typeof request.agent>;
 
 describe('gateway: CSV import of leads (real crm-service)', () => {

@@ -14,8 +14,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(60_000);
-
 describe('gateway: leads a team works (PATCH, visibility per role, list query)', () => {
   let crm: ServiceHandle;
   let gateway: TestGateway;

@@ -17,8 +17,6 @@ import {
 } from './gateway-test-support';
 import { OAUTH_STATE_TTL_SECONDS, signOauthState } from '../meta-oauth/oauth-state';
 
-jest.setTimeout(90_000);
-
 const APP_SECRET = 'int-test-app-secret';
 
 type Agent = ReturnType<typeof request.agent>;

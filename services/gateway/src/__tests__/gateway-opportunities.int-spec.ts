@@ -24,8 +24,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(90_000);
-
 type Agent = ReturnType<typeof request.agent>;
 type CrmEvent = typeof Events.opportunityWon | typeof Events.opportunityLost | typeof Events.saleRefunded;
 

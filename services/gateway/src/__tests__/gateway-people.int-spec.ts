@@ -20,8 +20,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(90_000);
-
 const STRONG = 'ventas-2026-sol';
 const MANAGERS = ['ceo', 'professional'] as const;
 const SELLERS_ONLY = ['setter', 'closer'] as const;

@@ -16,8 +16,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(90_000);
-
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const limitOf = (name: string) => LOGIN_LIMITS.find((limit) => limit.name === name)!.limit;
 /** A random client network per run (counters in the shared Redis outlive a run). */

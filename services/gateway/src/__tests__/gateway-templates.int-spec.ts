@@ -11,8 +11,6 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
-jest.setTimeout(90_000);
-
 const DETAILS = '/crm/marketing/automation/templates/details';
 const CREATE = '/crm/marketing/automation/templates';
 

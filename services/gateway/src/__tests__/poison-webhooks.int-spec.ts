@@ -16,6 +16,7 @@ import {
 } from '@crm/testing';
 import { connectDatabase, seedTenant, startTestGateway, type TestGateway } from './gateway-test-support';
 
+// The test waits up to 60 s for the parking, then for two consumers to go idle: more than the default's one idle wait.
 jest.setTimeout(120_000);
 
 const APP_SECRET = 'int-test-app-secret';

@@ -12,6 +12,7 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
+// The beforeAll, without a timeout of its own, starts four service processes and the gateway, then seeds both tenants.
 jest.setTimeout(120_000);
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -204,6 +204,25 @@ type AdAccumulator = {
   counts: Counts;
 };
 
+/** Meta's ads by id, in the insights' order, each with its delivery summed over its rows. */
+function adsOf(rows: readonly AdInsightRow[]): Map<string, AdAccumulator> {
+  const ads = new Map<string, AdAccumulator>();
+  for (const row of rows) {
+    const existing = ads.get(row.adId);
+    if (existing) addDelivery(existing.counts, row);
+    else
+      ads.set(row.adId, {
+        adId: row.adId,
+        adName: row.adName,
+        adsetId: row.adsetId || null,
+        campaignId: row.campaignId,
+        campaignName: row.campaignName,
+        counts: addDelivery(emptyCounts(), row),
+      });
+  }
+  return ads;
+}
+
 function bySpendThen<T>(spend: (item: T) => number, ...keys: ((item: T) => string)[]) {
   return (a: T, b: T): number => {
     const bySpend = spend(b) - spend(a);
@@ -233,20 +252,7 @@ function byCurrency<T>(currency: string, code: (item: T) => string) {
 export function buildReport(input: ReportInputs): ReportBody {
   const { currency } = input;
   const rates = rateTable(input.rates);
-  const ads = new Map<string, AdAccumulator>();
-  for (const row of input.insights?.rows ?? []) {
-    const existing = ads.get(row.adId);
-    if (existing) addDelivery(existing.counts, row);
-    else
-      ads.set(row.adId, {
-        adId: row.adId,
-        adName: row.adName,
-        adsetId: row.adsetId || null,
-        campaignId: row.campaignId,
-        campaignName: row.campaignName,
-        counts: addDelivery(emptyCounts(), row),
-      });
-  }
+  const ads = adsOf(input.insights?.rows ?? []);
   const unattributed = emptyCounts();
   const countsOf = (adId: string | null): Counts => (adId !== null && ads.get(adId)?.counts) || unattributed;
 
@@ -416,17 +422,7 @@ export type KpiInputs = {
 export function buildKpis(input: KpiInputs): { kpis: ReportMetrics; salesCurrencies: string[] } {
   const { currency } = input;
   const totals = emptyCounts();
-  const ads = new Map<string, { campaignId: string; campaignName: string; counts: Counts }>();
-  for (const row of input.insights?.rows ?? []) {
-    const existing = ads.get(row.adId);
-    if (existing) addDelivery(existing.counts, row);
-    else
-      ads.set(row.adId, {
-        campaignId: row.campaignId,
-        campaignName: row.campaignName,
-        counts: addDelivery(emptyCounts(), row),
-      });
-  }
+  const ads = adsOf(input.insights?.rows ?? []);
   const campaigns = new Map<string, { campaignId: string; campaignName: string; counts: Counts }>();
   for (const ad of ads.values()) {
     const campaign = campaigns.get(ad.campaignId);

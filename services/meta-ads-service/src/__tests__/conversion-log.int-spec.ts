@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { LIST_TOTAL_CAP, Rpc } from '@crm/contracts';
 import { startMetaAdsTestApp, type MetaAdsTestApp } from './meta-ads-test-app';
 
-jest.setTimeout(60_000);
-
 describe('meta-ads-service: the conversions log counts up to the cap', () => {
   let meta: MetaAdsTestApp;
 

@@ -18,6 +18,8 @@ import {
 import { CONVERSION_CONSUMERS } from '../conversions/conversions.service';
 import { APP_SECRET, BREAKER_RESET_MS, startMetaAdsTestApp, type MetaAdsTestApp } from './meta-ads-test-app';
 
+// The outage test waits up to 30 s for a failed try and 60 s for the recovery, the Purchase test up to 30 s and an idle
+// consumer: past the default. (The beforeAll, starting two service processes, has its own 240 s.)
 jest.setTimeout(240_000);
 
 type Recorded = {

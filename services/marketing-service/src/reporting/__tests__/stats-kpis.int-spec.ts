@@ -9,6 +9,7 @@ import {
   type ReportView,
   type StatsReport,
 } from '@crm/contracts';
+import { createPrng } from '@crm/meta-sandbox';
 import { RpcClient, TenantDatabase } from '@crm/nest-common';
 import { openRunDataSources, type RunDataSources } from '@crm/testing';
 import { emptyMeasures, type FactRow } from '../../read-model/attribution-facts';
@@ -35,17 +36,6 @@ const HISTORY_DAYS = 65; // 2026-01-05 … 2026-03-10
 const AD_ACCOUNT = 'act_1';
 
 type MetaState = 'ok' | 'stale' | 'disconnected' | 'expired' | 'down';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seedFacts(next: () => number): FactRow[] {
   const int = (below: number) => Math.floor(next() * below);
@@ -121,7 +111,7 @@ describe('marketing stats from the per-day totals (real PostgreSQL read model)',
   let meta: MetaState;
   let insights: AdInsightsResult;
   const snapshots = new Map<string, { payload: unknown; computedAt: Date }>();
-  const next = random(20260310);
+  const next = createPrng(20260310); // seeded, so a failure can be replayed
 
   beforeAll(async () => {
     data = await openRunDataSources();
