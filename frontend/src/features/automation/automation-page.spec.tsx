@@ -790,7 +790,7 @@ describe('funnels', () => {
 
   it("abbreviates the long column names to fit a laptop, the full name being the header's name and its tooltip", async () => {
     stubFetch({ 'GET /crm/marketing/automation/metrics/funnels': metrics });
-    renderWithApp(<FunnelsPanel rules={rules} />);
+    renderLive(<FunnelsPanel rules={rules} />);
     const byTemplate = await screen.findByTestId('funnels-template');
     const header = (name: string) => within(byTemplate).getByRole('columnheader', { name });
     for (const [full, short] of [
