@@ -78,6 +78,8 @@ export function wamidRef(wamid: string): string {
   return `wamid#${createHash('sha256').update(wamid).digest('hex').slice(0, 12)}`;
 }
 
+/** `: ` or `=`, and the colour a coloured log (Nest's text format) puts before an object's value. */
+const FIELD_SEPARATOR = String.raw`\s*[:=]\s*(?:\u001b\[[\d;]*m)*`;
 /**
  * A phone written without its `+` under a key that names one: WhatsApp's `wa_id`, `from`, `to` and `recipient_id`
  * are bare digits (`"wa_id":"5215512345678"`), a phone may be a JSON number, a `key=value` pair or PostgreSQL's
@@ -86,8 +88,6 @@ export function wamidRef(wamid: string): string {
  * `recipient_id`) take 8–15 digits, separators allowed; `from`, `to`, `recipient` and `input` (the send answer's
  * echo of `to`) only 10–15 plain digits, so a date range (`"from":"2026-01-01"`) stays as it is.
  */
-/** `: ` or `=`, and the colour a coloured log (Nest's text format) puts before an object's value. */
-const FIELD_SEPARATOR = String.raw`\s*[:=]\s*(?:\u001b\[[\d;]*m)*`;
 const PHONE_FIELD_PATTERN = new RegExp(
   String.raw`(?<![\w-])(["']?)([a-z_]*phone(?:_?number)?|wa_?id|recipient_?id)["')]?(${FIELD_SEPARATOR})(["'(]?)(\+?\d(?:[\s().-]{0,2}\d){7,14})(?![\w.-]*\d)`,
   'gi',
