@@ -17,6 +17,23 @@ const ORDER: Record<LeadSort, string> = {
   status: `${STAGE_RANK_SQL}, l.created_at DESC, l.id DESC`,
 };
 
+/** A case of the filters table: the tag with a search, and the plain SQL condition and parameters it stands for. */
+function searchCase(
+  tag: string,
+  term: string,
+): [string, string, Partial<ListLeadsRequest>, string, () => unknown[]] {
+  return [
+    tag,
+    'a search',
+    { search: term },
+    '(l.name ILIKE $3 OR l.email ILIKE $3 OR l.phone ILIKE $4)',
+    () => {
+      const patterns = searchPatterns(term)!;
+      return [patterns.text, patterns.phone];
+    },
+  ];
+}
+
 /**
  * A tag-filtered lead list reads the leads of a rare tag by the ids `crm.tagged_lead_ids` finds in `crm.lead_tags`
  * (1768900000197): its pages, followed by cursor to the end, must be exactly what plain SQL on `crm.leads` gives, in
@@ -140,26 +157,8 @@ describe('crm-service: tag-filtered lead pages from crm.lead_tags', () => {
       'l.assigned_user_id = $3',
       () => [tenant.users.closer.id],
     ],
-    [
-      'rara',
-      'a search',
-      { search: 'cliente 1' },
-      '(l.name ILIKE $3 OR l.email ILIKE $3 OR l.phone ILIKE $4)',
-      () => {
-        const patterns = searchPatterns('cliente 1')!;
-        return [patterns.text, patterns.phone];
-      },
-    ],
-    [
-      'densa',
-      'a search',
-      { search: 'cliente 4' },
-      '(l.name ILIKE $3 OR l.email ILIKE $3 OR l.phone ILIKE $4)',
-      () => {
-        const patterns = searchPatterns('cliente 4')!;
-        return [patterns.text, patterns.phone];
-      },
-    ],
+    searchCase('rara', 'cliente 1'),
+    searchCase('densa', 'cliente 4'),
   ])(
     'tag %s with %s: every page, newest and by name, as plain SQL',
     async (tag, _label, filter, where, params) => {
