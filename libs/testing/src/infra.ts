@@ -134,41 +134,84 @@ export async function dropDatabase(name: string): Promise<void> {
 
 export type NatsServerHandle = { url: string; stop: () => Promise<void> };
 
+type NatsServerOptions = {
+  configFile?: string | null;
+  env?: Record<string, string>;
+  /** Receives each line nats-server logs (it is otherwise kept only to explain a failed start). */
+  output?: (line: string) => void;
+};
+
+/** Starts tried before giving up: a port taken between `freePort` and the spawn makes nats-server exit at once. */
+const NATS_START_ATTEMPTS = 3;
+/** Lines of nats-server's output kept to explain a failed start. */
+const NATS_LOG_TAIL = 40;
+
+/** nats-server exited before it accepted connections (with its last lines of output). */
+class NatsServerExited extends Error {}
+
 /**
  * A private nats-server with JetStream on a free port and a throwaway store: no test run sees another's streams.
- * It loads `NATS_CONFIG_FILE` unless `configFile` is null (NATS' own defaults, e.g. a 1 MB max_payload).
+ * It loads `NATS_CONFIG_FILE` unless `configFile` is null (NATS' own defaults, e.g. a 1 MB max_payload). When it
+ * exits before accepting (another process took the port), it is started again on a new port; a failure says what
+ * nats-server printed.
  */
-export async function startNatsServer({
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startNatsServerOnce(options);
+    } catch (error) {
+      if (!(error instanceof NatsServerExited) || attempt === NATS_START_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startNatsServerOnce({
   configFile = NATS_CONFIG_FILE,
   env,
   output,
-}: {
-  configFile?: string | null;
-  env?: Record<string, string>;
-  /** Receives each line nats-server logs (by default its output is discarded). */
-  output?: (line: string) => void;
-} = {}): Promise<NatsServerHandle> {
+}: NatsServerOptions): Promise<NatsServerHandle> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'crm-nats-'));
   const binary = process.env.NATS_SERVER_BIN ?? 'nats-server';
   const args = [...(configFile ? ['-c', configFile] : []), '-a', '127.0.0.1', '-p', String(port)];
   args.push('-js', '-sd', storeDir);
-  const child = spawn(binary, args, {
-    env: { ...process.env, ...env },
-    stdio: output ? ['ignore', 'pipe', 'pipe'] : 'ignore',
-  });
-  if (output && child.stdout && child.stderr) {
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', output);
-    }
+  const child = spawn(binary, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tail: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      tail.push(line);
+      if (tail.length > NATS_LOG_TAIL) tail.shift();
+      output?.(line);
+    });
   }
-  await waitFor(() => canConnect(port), { what: `nats-server on ${port}`, timeoutMs: 10_000 });
+  const explain = (what: string) => `${what}; its last output:\n${tail.join('\n') || '(none)'}`;
+  let exited: string | null = null;
+  child.once('error', (error) => (exited ??= `nats-server did not start: ${error.message}`));
+  // `close`, not `exit`: its output has been read by then.
+  child.once(
+    'close',
+    (code, signal) => (exited ??= `nats-server on ${port} exited (${signal ?? code}) before accepting`),
+  );
+  const cleanUp = async () => {
+    if (child.pid !== undefined) await stopChild(child);
+    rmSync(storeDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(async () => exited !== null || canConnect(port), {
+      what: `nats-server on ${port}`,
+      timeoutMs: 20_000,
+    });
+  } catch (error) {
+    await cleanUp();
+    throw new Error(explain(error instanceof Error ? error.message : String(error)));
+  }
+  if (exited !== null) {
+    await cleanUp();
+    throw new NatsServerExited(explain(exited));
+  }
   return {
     url: `nats://127.0.0.1:${port}`,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(storeDir, { recursive: true, force: true });
-    },
+    stop: cleanUp,
   };
 }
 
