@@ -62,7 +62,9 @@ function makeCertificates(dir: string): { ca: string; cert: string; key: string 
 
 describe('NATS over TLS with the generated users (real nats-server, openssl-made CA)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'crm-nats-tls-'));
-  const password = randomBytes(12).toString('hex');
+  // A letter first: nats-server reads a variable whose value starts with a digit as a number and does not start.
+  const natsPassword = () => `p${randomBytes(12).toString('hex')}`;
+  const password = natsPassword();
   let server: NatsServerHandle;
 
   beforeAll(async () => {
@@ -82,8 +84,7 @@ describe('NATS over TLS with the generated users (real nats-server, openssl-made
       'MARKETING_SERVICE',
       'AUTOMATION_SERVICE',
     ])
-      env[`NATS_PASSWORD_${service}`] =
-        service === 'CRM_SERVICE' ? password : randomBytes(12).toString('hex');
+      env[`NATS_PASSWORD_${service}`] = service === 'CRM_SERVICE' ? password : natsPassword();
     server = await startNatsServer({ configFile: config, env });
   });
 
