@@ -501,12 +501,21 @@ export class LeadStore {
     const needed = (query.offset ?? 0) + query.pageSize + 1;
     const byCreation = query.sort === 'newest' || query.sort === 'oldest';
     const pageOnly = onlyTag(query.filter) && byCreation && needed <= TAGGED_ID_LIMIT;
-    const [afterCreatedAt, afterId] = pageOnly && query.after ? query.after : [null, null];
+    const newestFirst = query.sort !== 'oldest';
+    if (!pageOnly) {
+      // Counted first (index-only, stops past the limit): a commoner tag's ids are not read only to be dropped.
+      const [{ ids }]: { ids: string[] | null }[] = await db.query(
+        `SELECT CASE WHEN crm.count_tagged_leads($1, $3) <= $3
+                THEN ARRAY(SELECT crm.tagged_lead_ids($1, $2, NULL, NULL, $3)) END AS ids`,
+        [tag, newestFirst, TAGGED_ID_LIMIT],
+      );
+      return ids ?? undefined;
+    }
+    const [afterCreatedAt, afterId] = query.after ?? [null, null];
     const rows: { id: string }[] = await db.query(
       `SELECT crm.tagged_lead_ids($1, $2, $3::timestamptz, $4::uuid, $5) AS id`,
-      [tag, query.sort !== 'oldest', afterCreatedAt, afterId, pageOnly ? needed : TAGGED_ID_LIMIT + 1],
+      [tag, newestFirst, afterCreatedAt, afterId, needed],
     );
-    if (!pageOnly && rows.length > TAGGED_ID_LIMIT) return undefined;
     return rows.map((row) => row.id);
   }
 
