@@ -31,6 +31,7 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
+// The beforeAll, without a timeout of its own, starts the gateway, then two service processes given 90 s to start.
 jest.setTimeout(120_000);
 
 const APP_SECRET = 'gateway-chats-app-secret';

@@ -12,6 +12,7 @@ import {
   type SeededTenant,
 } from './gateway-test-support';
 
+// The beforeAll, without a timeout of its own, starts three service processes and the gateway, then seeds a tenant.
 jest.setTimeout(120_000);
 
 const EXPORT = '/crm/marketing/stats/export.csv';

@@ -12,6 +12,7 @@ import {
   type TestGateway,
 } from './gateway-test-support';
 
+// The beforeAll, without a timeout of its own, starts two service processes and the gateway.
 jest.setTimeout(120_000);
 
 const SAMPLES = '/crm/marketing/automation/templates/media-samples';

@@ -19,6 +19,7 @@ import {
 import type { Client } from 'pg';
 import { connectDatabase, seedTenant, startTestGateway, type TestGateway } from './gateway-test-support';
 
+// The beforeAll, without a timeout of its own, starts two service processes and the gateway.
 jest.setTimeout(120_000);
 
 const APP_SECRET = 'gateway-webhooks-app-secret';
