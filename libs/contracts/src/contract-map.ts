@@ -18,6 +18,7 @@ import { AgendaRequest, ListClientsRequest } from './clients';
 import { TenantRequest } from './common';
 import { DashboardRequest } from './dashboard';
 import {
+  AccessChangesRequest,
   AttributionFactsRequest,
   AttributionSummaryRequest,
   CreateLeadRequest,
@@ -125,6 +126,7 @@ import type { LeadImportRejectPage, LeadImportUpload, LeadImportView } from './m
 import type { FxImportResult, FxRateView, MarketingReport, RoiReport, StatsReport } from './model/marketing';
 import type { JsonText } from './json-text';
 import type {
+  AccessChange,
   CreatedSession,
   RevokedSessions,
   SellerOverview,
@@ -181,6 +183,7 @@ export type RpcMap = {
   [Rpc.crm.createSession]: { request: CreateSessionRequest; reply: CreatedSession };
   [Rpc.crm.revokeSessions]: { request: RevokeSessionsRequest; reply: RevokedSessions };
   [Rpc.crm.listSessions]: { request: GetUserRequest; reply: SessionView[] };
+  [Rpc.crm.accessChanges]: { request: AccessChangesRequest; reply: AccessChange[] };
   [Rpc.crm.sellersOverview]: { request: TenantRequest; reply: SellerOverview[] };
   [Rpc.crm.listOpportunities]: { request: ListOpportunitiesRequest; reply: Page<OpportunityView> };
   [Rpc.crm.opportunityBoard]: { request: OpportunityBoardRequest; reply: OpportunityBoard };

@@ -51,6 +51,15 @@ export class SessionAccessRequest extends GetUserRequest {
   sessionId!: string;
 }
 
+/** The access changes committed in the last `windowSeconds` (every tenant's: a gateway caches every tenant's sessions). */
+export class AccessChangesRequest {
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  windowSeconds!: number;
+}
+
 /** A new server-side session of a user who just proved their password (or signed up). */
 export class CreateSessionRequest extends GetUserRequest {
   @Type(() => Number)

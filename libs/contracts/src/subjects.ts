@@ -31,6 +31,8 @@ export const Rpc = {
     revokeSessions: 'crm.sessions.revoke',
     /** The user's live sessions (the settings page's "active sessions"). */
     listSessions: 'crm.sessions.list',
+    /** The recent changes to any session's access (`crm.access_changes`), polled by every gateway replica. */
+    accessChanges: 'crm.access.changes',
     sellersOverview: 'crm.sellers.overview',
     // opportunities and sales (libs/contracts/src/opportunities.ts)
     listOpportunities: 'crm.opportunities.list',

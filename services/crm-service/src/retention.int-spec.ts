@@ -67,6 +67,27 @@ describe('crm-service retention (real PostgreSQL)', () => {
     );
   });
 
+  it('deletes access changes older than a day; keeps the recent ones gateways still poll', async () => {
+    const tenantId = randomUUID();
+    const insert = (createdAt: Date) =>
+      db.owner.query<{ seq: string }[]>(
+        `INSERT INTO crm.access_changes (tenant_id, user_id, created_at) VALUES ($1, $2, $3) RETURNING seq`,
+        [tenantId, randomUUID(), createdAt],
+      );
+    const [old] = await insert(daysAgo(2));
+    const [recent] = await insert(new Date());
+
+    const deleted = await new RetentionJob(new TenantDatabase(db.app), { schema: 'crm', rules }).purge();
+    expect(deleted['crm.access_changes']).toBeGreaterThanOrEqual(1);
+
+    const left: { seq: string }[] = await db.owner.query(
+      `SELECT seq FROM crm.access_changes WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    expect(left.map((row) => row.seq)).toEqual([recent!.seq]);
+    expect(old!.seq).not.toBe(recent!.seq);
+  });
+
   it('accounts for every table of the crm schema: purged by a rule or kept on purpose', async () => {
     expect(await retentionCoverage(db.owner, 'crm', rules)).toEqual({ uncovered: [], stale: [], both: [] });
   });

@@ -46,5 +46,7 @@ export function crmRetentionRules(
                 OR (status IN ('receiving', 'uploaded') AND created_at < $1)`,
       days: config.RETENTION_LEAD_IMPORTS_DAYS ?? defaults.RETENTION_LEAD_IMPORTS_DAYS,
     },
+    // Gateways read only the last 30 s of access changes; a day is kept to look into an incident.
+    { table: 'crm.access_changes', expired: 'created_at < $1', days: 1 },
   ];
 }

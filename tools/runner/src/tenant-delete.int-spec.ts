@@ -73,6 +73,7 @@ describe('tenant:delete removes one tenant from every schema, Redis and JetStrea
     );
     await q(`INSERT INTO crm.outbox (tenant_id, subject, payload) VALUES ($1, 'evt.crm.lead.created', '{}')`);
     await q(`INSERT INTO crm.processed_events (tenant_id, event_key) VALUES ($1, 'leadgen:1')`);
+    await q(`INSERT INTO crm.access_changes (tenant_id, user_id) VALUES ($1, $2)`, [userId]);
     await q(`INSERT INTO meta_ads.connections (tenant_id, state) VALUES ($1, 'disconnected')`);
     await q(`INSERT INTO meta_ads.webhook_receipts (event_key, tenant_id) VALUES ($2, $1)`, [
       `wa:${tenantId}`,
@@ -182,6 +183,10 @@ describe('tenant:delete removes one tenant from every schema, Redis and JetStrea
     }
     expect(doomedBefore['crm.lead_day_counts']).toBeGreaterThan(0);
     expect(await eventsMentioning(doomed)).toBe(1);
+    expect(doomedBefore['crm.access_changes']).toBe(1);
+    const lastChange = await db.query<{ seq: string }>(
+      `SELECT max(seq)::text AS seq FROM crm.access_changes`,
+    );
 
     const report = await deleteTenant(parseTenantDeleteArgs([doomed, '--yes']), {
       ...process.env,
@@ -197,6 +202,12 @@ describe('tenant:delete removes one tenant from every schema, Redis and JetStrea
     const after = await rowsOf(doomed);
     expect(Object.entries(after).filter(([, n]) => n > 0)).toEqual([]);
     expect(await rowsOf(kept)).toEqual(keptBefore);
+    // Gateways are told to drop every cached session (the doomed tenant's too), by a row naming no tenant.
+    const told = await db.query(
+      `SELECT tenant_id, user_id FROM crm.access_changes WHERE seq > $1::bigint ORDER BY seq`,
+      [lastChange.rows[0]!.seq],
+    );
+    expect(told.rows).toContainEqual({ tenant_id: null, user_id: null });
     const letters = await db.query(
       `SELECT payload FROM automation.dead_letters WHERE strpos(payload, $1) > 0`,
       [kept],

@@ -9,7 +9,8 @@
  *   `pg_constraint`), then `crm.tenants` itself, all in ONE transaction with `app.bypass_rls = on` (row-level
  *   security is forced, even for the owner). Triggers that maintain per-tenant aggregates (`crm.lead_day_counts`,
  *   `crm.opportunity_totals`) may write a row while their source is deleted, so passes repeat until one deletes
- *   nothing;
+ *   nothing; then one `crm.access_changes` row with neither tenant nor user, so every gateway forgets the sessions it
+ *   cached (this tenant's among them) within seconds;
  * - `<schema>.dead_letters` (no tenant column): the parked messages whose body mentions the tenant id;
  * - Redis: keys whose name contains the tenant id (`SCAN MATCH *<id>*`; today's keys are short-lived locks);
  * - JetStream: subjects carry no tenant id, so messages of `CRM_EVENTS` whose body mentions the tenant id are
@@ -130,6 +131,9 @@ async function deleteFromDatabase(
       [tenantId],
     );
     add('crm.tenants', tenantRow.rowCount ?? 0);
+    // Gateways may trust a cached session for a minute unless told: a row for everyone (no tenant id is kept)
+    // makes each of them drop every cached session within seconds, this tenant's among them.
+    if (apply) await client.query(`INSERT INTO crm.access_changes (tenant_id, user_id) VALUES (NULL, NULL)`);
     await client.query(apply ? 'COMMIT' : 'ROLLBACK');
     return { tenantName: tenant.rows[0]?.name ?? null, rows };
   } catch (error) {

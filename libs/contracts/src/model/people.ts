@@ -78,6 +78,12 @@ export type UserView = {
  */
 export type UserAccess = { active: boolean; role: Role; sessionLive: boolean };
 
+/**
+ * A committed change to what `UserAccess` answers for a user's sessions (`crm.access_changes`): a role, deactivation,
+ * password or revocation. Both ids null: every user of every tenant (a tenant was deleted). `seq` is a bigint as text.
+ */
+export type AccessChange = { seq: string; tenantId: string | null; userId: string | null };
+
 /** A server-side session just created: its id goes into the JWT (`sid`). */
 export type CreatedSession = { sessionId: string; expiresAt: string };
 

@@ -291,6 +291,63 @@ describe('crm-service: sign-up, tenant settings, users and the sellers overview'
       expect((await crm.rpc.call(Rpc.crm.verifyCredentials, { email, password: STRONG })).userId).toBe(id);
     });
 
+    it('records each change to what userAccess answers for the gateways (crm.access.changes), and nothing else', async () => {
+      const tenant = await createTestTenant(crm.db, 'Cambios de acceso');
+      const { id } = tenant.users.setter;
+      const ceo = tenant.users.ceo.id;
+      const changes = async () =>
+        (await crm.rpc.call(Rpc.crm.accessChanges, { windowSeconds: 60 })).filter((c) => c.userId === id);
+      const update = (fields: Record<string, unknown>) =>
+        crm.rpc.call(Rpc.crm.updateUser, {
+          tenantId: tenant.tenantId,
+          actorUserId: ceo,
+          userId: id,
+          ...fields,
+        });
+      const session = async () =>
+        (
+          await crm.rpc.call(Rpc.crm.createSession, {
+            tenantId: tenant.tenantId,
+            userId: id,
+            ttlSeconds: 3600,
+          })
+        ).sessionId;
+      const revoke = (sessionId?: string) =>
+        crm.rpc.call(Rpc.crm.revokeSessions, { tenantId: tenant.tenantId, userId: id, sessionId });
+
+      await update({ name: 'Solo el nombre', phone: null });
+      await session();
+      expect(await changes()).toEqual([]);
+      // A refused change (a weak password) rolls back with its row.
+      expect((await rpcError(update({ password: 'corta' }))).code).toBe('VALIDATION');
+      expect(await changes()).toEqual([]);
+
+      await update({ role: 'closer' });
+      await update({ password: STRONG });
+      await update({ active: false });
+      await update({ active: true });
+      const one = await session();
+      await revoke(one);
+      expect((await revoke(one)).revoked).toBe(0); // ended nothing: nothing to tell
+      await session();
+      await revoke();
+      const recorded = await changes();
+      expect(recorded).toHaveLength(6);
+      expect(recorded.every((c) => c.tenantId === tenant.tenantId)).toBe(true);
+      const seqs = recorded.map((c) => BigInt(c.seq));
+      expect(seqs).toEqual([...seqs].sort((a, b) => (a < b ? -1 : 1)));
+
+      // Only the window asked for: an older row is not sent.
+      await crm.db.query(
+        `INSERT INTO crm.access_changes (tenant_id, user_id, created_at) VALUES ($1, $2, now() - interval '2 minutes')`,
+        [tenant.tenantId, id],
+      );
+      expect(await changes()).toHaveLength(6);
+      expect((await rpcError(crm.rpc.call(Rpc.crm.accessChanges, { windowSeconds: 0 }))).code).toBe(
+        'VALIDATION',
+      );
+    });
+
     it("keeps a user's phone in E.164 like a lead's; null removes it; a bad phone is VALIDATION; leads carry it", async () => {
       const tenant = await createTestTenant(crm.db, 'Teléfonos');
       const ceo = tenant.users.ceo.id;

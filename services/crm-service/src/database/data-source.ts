@@ -28,6 +28,7 @@ import { LeadSearchTags1768900000190 } from './migrations/1768900000190-LeadSear
 import { LeadTags1768900000195 } from './migrations/1768900000195-LeadTags';
 import { LeadDayCountsLinearUpdate1768900000196 } from './migrations/1768900000196-LeadDayCountsLinearUpdate';
 import { TaggedLeadPage1768900000197 } from './migrations/1768900000197-TaggedLeadPage';
+import { AccessChanges1768900000198 } from './migrations/1768900000198-AccessChanges';
 
 export const CRM_SCHEMA = 'crm';
 
@@ -66,6 +67,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       LeadTags1768900000195,
       LeadDayCountsLinearUpdate1768900000196,
       TaggedLeadPage1768900000197,
+      AccessChanges1768900000198,
     ],
     applicationName: 'crm-service',
   });

@@ -7,6 +7,7 @@ import { LeadStore } from '../leads/lead-store';
 import { OpportunityStore } from '../leads/opportunity-store';
 import { SaleStore } from '../leads/sale-store';
 import { PipelineStore } from '../pipeline/pipeline-store';
+import { AccessChangeStore } from '../sessions/access-change-store';
 import { SessionStore } from '../sessions/session-store';
 import { TenantStore } from '../tenancy/tenant-store';
 import { UserStore } from '../tenancy/user-store';
@@ -20,6 +21,7 @@ const STORES = [
   TenantStore,
   UserStore,
   SessionStore,
+  AccessChangeStore,
   LeadActivityStore,
   ConversationStore,
   MessageStore,

@@ -18,6 +18,7 @@ import {
 import { TenantDatabase } from '@crm/nest-common';
 import { cleanOptOutPhrases } from '../common/opt-out';
 import { uniqueViolation } from '../common/postgres-errors';
+import { AccessChangeStore } from '../sessions/access-change-store';
 import { SessionStore } from '../sessions/session-store';
 import { hashPassword } from '../tenancy/password-hash';
 import { createUser, normalizeEmail, provisionTenant } from '../tenancy/provisioning';
@@ -34,6 +35,7 @@ export class PeopleService {
     private readonly users: UserStore,
     private readonly tenants: TenantStore,
     private readonly sessions: SessionStore,
+    private readonly accessChanges: AccessChangeStore,
   ) {}
 
   /** A new tenant (default pipeline and settings) and its ceo, in one transaction. */
@@ -145,6 +147,10 @@ export class PeopleService {
       else if (password !== undefined) {
         const except = userId === actorUserId ? actorSessionId : undefined;
         await this.sessions.revoke(db, tenantId, userId, { except });
+      }
+      // Gateways may trust a cached `userAccess` for a minute: they learn of this change from its row.
+      if (role !== undefined || active !== undefined || password !== undefined) {
+        await this.accessChanges.record(db, tenantId, userId);
       }
       return user;
     });

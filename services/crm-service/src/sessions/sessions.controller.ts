@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  AccessChangesRequest,
   CreateSessionRequest,
   GetUserRequest,
   RevokeSessionsRequest,
@@ -29,5 +30,10 @@ export class SessionsController {
       only: request.sessionId,
       except: request.exceptSessionId,
     });
+  }
+
+  @MessagePattern(Rpc.crm.accessChanges)
+  accessChanges(@Payload() request: AccessChangesRequest): Promise<RpcReply<typeof Rpc.crm.accessChanges>> {
+    return this.sessions.recentAccessChanges(request.windowSeconds);
   }
 }

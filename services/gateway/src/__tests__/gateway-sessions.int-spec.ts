@@ -1,11 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
+import { connect, type NatsConnection } from 'nats';
 import type { Client } from 'pg';
+import { Rpc } from '@crm/contracts';
 import type { ServiceHandle } from '@crm/testing';
 import type { ActiveSession } from '@crm/contracts';
 import { LOGIN_LIMITS } from '../auth/login-limiter';
-import { USER_ACCESS_TTL_MS } from '../auth/user-access';
+import { CONFIRMED_ACCESS_TTL_MS, USER_ACCESS_TTL_MS } from '../auth/user-access';
 import {
   TEST_PASSWORD,
   connectDatabase,
@@ -256,6 +258,78 @@ describe('gateway: server-side sessions and the shared login limiter (real crm-s
     await me(second, leaving).expect(401);
     expect((await me(second, demoted).expect(200)).body).toMatchObject({ role: 'setter' });
     await me(second, ceo).expect(200);
+  });
+
+  describe('the access feed (crm.access.changes polled by each replica)', () => {
+    let nats: NatsConnection;
+    /** The session ids (`sid`) of the `crm.users.access` requests seen on NATS, from any replica. */
+    const accessLookups: string[] = [];
+    const lookupsOf = (cookie: string) => accessLookups.filter((sid) => sid === sidOf(cookie)).length;
+    const sidOf = (cookie: string) =>
+      (new JwtService({}).decode(cookie.replace('crm_session=', '')) as { sid: string }).sid;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    beforeAll(async () => {
+      // A plain subscriber (no queue group) gets a copy of every request: it counts, it does not answer.
+      nats = await connect({ servers: process.env.NATS_URL! });
+      const spy = nats.subscribe(Rpc.crm.userAccess);
+      void (async () => {
+        for await (const message of spy)
+          accessLookups.push((message.json() as { data: { sessionId: string } }).data.sessionId);
+      })();
+      await nats.flush();
+    });
+
+    afterAll(() => nats?.close());
+
+    it('trusts a checked session beyond 5 s without asking crm-service again, yet refuses it within 5 s of a change made elsewhere', async () => {
+      const team = await seedTenant(db, 'Sesiones largas');
+      const ceo = await login(first, team.users.ceo.email);
+      const removed = await login(first, team.users.closer.email);
+      const demoted = await login(first, team.users.professional.email);
+      const revoked = await login(first, team.users.setter.email);
+      await me(second, removed).expect(200);
+      await request(second.server).get('/crm/users').set('Cookie', demoted).expect(200);
+      await me(second, revoked).expect(200);
+      // Requests at human pace, past the 5 s bound: the second replica answers from its cache.
+      for (let i = 0; i < 4; i++) {
+        await sleep(2_000);
+        await me(second, removed).expect(200);
+        await request(second.server).get('/crm/users').set('Cookie', demoted).expect(200);
+        await me(second, revoked).expect(200);
+      }
+      expect([removed, demoted, revoked].map(lookupsOf)).toEqual([1, 1, 1]);
+      expect(CONFIRMED_ACCESS_TTL_MS).toBeGreaterThan(8_000);
+
+      // Changes the second replica is not told of directly: two through the first replica, one committed in SQL
+      // as crm-service would (the session revoked and its row, one transaction) with no gateway involved at all.
+      const patchUser = (id: string, body: Record<string, unknown>) =>
+        sameOrigin(first, request(first.server).patch(`/crm/users/${id}`).set('Cookie', ceo).send(body));
+      await patchUser(team.users.closer.id, { active: false }).expect(200);
+      await patchUser(team.users.professional.id, { role: 'setter' }).expect(200);
+      await db.query('BEGIN');
+      await db.query(`UPDATE crm.sessions SET revoked_at = now() WHERE id = $1`, [sidOf(revoked)]);
+      await db.query(`INSERT INTO crm.access_changes (tenant_id, user_id) VALUES ($1, $2)`, [
+        team.tenantId,
+        team.users.setter.id,
+      ]);
+      await db.query('COMMIT');
+
+      const start = Date.now();
+      const pending = new Set(['removed', 'demoted', 'revoked']);
+      while (pending.size > 0 && Date.now() - start < USER_ACCESS_TTL_MS + 2_000) {
+        if (pending.has('removed') && (await me(second, removed)).status === 401) pending.delete('removed');
+        if (pending.has('revoked') && (await me(second, revoked)).status === 401) pending.delete('revoked');
+        if (pending.has('demoted')) {
+          const users = await request(second.server).get('/crm/users').set('Cookie', demoted);
+          if (users.status === 403) pending.delete('demoted');
+        }
+        if (pending.size > 0) await sleep(100);
+      }
+      expect([...pending]).toEqual([]);
+      expect(Date.now() - start).toBeLessThanOrEqual(USER_ACCESS_TTL_MS);
+      expect((await me(second, removed).expect(401)).body.code).toBe('ACCOUNT_DISABLED');
+    });
   });
 
   it('refuses a session JWT without a server-side session id (issued before sessions)', async () => {

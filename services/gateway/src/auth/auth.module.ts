@@ -3,6 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule, type JwtModuleOptions } from '@nestjs/jwt';
 import type { GatewayConfig } from '../config';
+import { AccessChangesFeed } from './access-changes-feed';
 import { AuthController } from './auth.controller';
 import { LoginLimitGuard } from './login-limit.guard';
 import { LoginLimiter } from './login-limiter';
@@ -37,6 +38,7 @@ export class AuthModule {
       providers: [
         SessionService,
         UserAccessCache,
+        AccessChangesFeed,
         LoginLimiter,
         LoginLimitGuard,
         // Order matters: the session guard puts the caller on the request, then the roles guard reads it.

@@ -18,9 +18,9 @@ const OPEN_CONTROLLERS: readonly unknown[] = [HealthController, MetricsControlle
  * a path — `/CRM/leads`, `//crm/leads` — can skip the check.)
  *
  * The JWT alone would outlive a logout, a deactivation or a change of role, so on a protected route the user and
- * the server-side session (`sid`) are checked against crm-service (`UserAccessCache`, at most 5 s old): a
- * deactivated user gets 401 `ACCOUNT_DISABLED`, a deleted user or a revoked/expired session 401 `UNAUTHORIZED`
- * (all clear the cookie), and the role used is the current one.
+ * the server-side session (`sid`) are checked against crm-service (`UserAccessCache`, at most 5 s behind a
+ * change): a deactivated user gets 401 `ACCOUNT_DISABLED`, a deleted user or a revoked/expired session 401
+ * `UNAUTHORIZED` (all clear the cookie), and the role used is the current one.
  */
 @Injectable()
 export class SessionGuard implements CanActivate {
