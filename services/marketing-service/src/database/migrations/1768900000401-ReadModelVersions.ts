@@ -21,6 +21,7 @@ const EVENTS = [
  * transition tables on every table a report reads give each tenant a statement touched a new value of one sequence
  * (one upsert per tenant and statement, in tenant order; a statement that changes no row changes no version). A
  * sequence, not a counter: a value is never given twice, even if a version row is deleted and written again.
+ * TRUNCATE names no tenant, so it is refused on these tables (DELETE, which the triggers see, instead).
  */
 export class ReadModelVersions1768900000401 implements MigrationInterface {
   name = 'ReadModelVersions1768900000401';
@@ -50,7 +51,17 @@ export class ReadModelVersions1768900000401 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
+    await queryRunner.query(`
+      CREATE FUNCTION marketing.refuse_truncate_of_report_input() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'TRUNCATE %.% would leave cached Marketing reports current: DELETE the rows instead',
+          TG_TABLE_SCHEMA, TG_TABLE_NAME;
+      END $$`);
     for (const table of REPORT_INPUTS) {
+      await queryRunner.query(
+        `CREATE TRIGGER ${triggerName(table, 'TRUNCATE')} BEFORE TRUNCATE ON ${table}
+           FOR EACH STATEMENT EXECUTE FUNCTION marketing.refuse_truncate_of_report_input()`,
+      );
       for (const { event, referencing } of EVENTS) {
         await queryRunner.query(
           `CREATE TRIGGER ${triggerName(table, event)} AFTER ${event} ON ${table}
@@ -62,9 +73,10 @@ export class ReadModelVersions1768900000401 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of REPORT_INPUTS) {
-      for (const { event } of EVENTS)
+      for (const event of ['TRUNCATE', ...EVENTS.map((e) => e.event)])
         await queryRunner.query(`DROP TRIGGER ${triggerName(table, event)} ON ${table}`);
     }
+    await queryRunner.query(`DROP FUNCTION marketing.refuse_truncate_of_report_input()`);
     await queryRunner.query(`DROP FUNCTION marketing.bump_read_model_version()`);
     await queryRunner.query(`DROP TABLE marketing.read_model_versions`);
     await queryRunner.query(`DROP SEQUENCE marketing.read_model_version_seq`);

@@ -151,6 +151,20 @@ describe('read-model versions (statement triggers on every table a report reads)
     expect(both).toEqual([true, true]);
   });
 
+  it('TRUNCATE, which names no tenant, is refused on every table a report reads', async () => {
+    for (const table of [
+      'attribution_daily',
+      'attribution_monthly',
+      'attribution_day_totals',
+      'fx_rates',
+      'read_model_tenants',
+    ]) {
+      await expect(data.owner.query(`TRUNCATE marketing.${table}`)).rejects.toThrow(
+        /DELETE the rows instead/,
+      );
+    }
+  });
+
   it('a tenant sees only its own version row (row-level security)', async () => {
     const rows: unknown[] = await db.withTenant(tenant, (tx) =>
       tx.query(`SELECT tenant_id FROM marketing.read_model_versions`),
