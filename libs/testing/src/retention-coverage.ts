@@ -64,6 +64,7 @@ export const KEPT_ON_PURPOSE: Readonly<Record<string, string>> = {
   'marketing.attribution_monthly': 'read model: per-month aggregate',
   'marketing.attribution_day_totals': 'read model: per-day aggregate',
   'marketing.read_model_tenants': 'read model: one row per tenant',
+  'marketing.read_model_versions': 'read model: one row per tenant (the version of its report inputs)',
   'marketing.fx_rates': 'tenant settings: exchange rates a person entered',
   // Purged by their own job, not by RetentionModule.
   'meta_ads.held_webhooks': 'own purge: HeldWebhookReplay (HELD_WEBHOOK_RETENTION_HOURS), logged per tenant',

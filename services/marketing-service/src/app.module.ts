@@ -23,6 +23,7 @@ export type AppModuleConfig = Pick<
       | 'JETSTREAM_BACKOFF_BASE_MS'
       | 'JETSTREAM_BACKOFF_MAX_MS'
       | 'RETENTION_DEAD_LETTERS_DAYS'
+      | 'REPORT_CACHE_MAX_MB'
     >
   > & { now?: () => Date };
 
@@ -56,6 +57,7 @@ export class AppModule {
             insightsTimeoutMs: config.INSIGHTS_RPC_TIMEOUT_MS,
             rpcTimeoutMs: config.RPC_TIMEOUT_MS,
             snapshotRetentionDays: config.SNAPSHOT_RETENTION_DAYS,
+            cacheMaxBytes: (config.REPORT_CACHE_MAX_MB ?? 64) * 1024 * 1024,
             now: config.now ?? (() => new Date()),
           },
           readModelSettingsOf(config),

@@ -33,6 +33,16 @@ export class MarketingConfig extends BaseServiceConfig {
   @Max(3650)
   SNAPSHOT_RETENTION_DAYS: number = 35;
 
+  /**
+   * Memory for the serialised Marketing reports and ROI this replica keeps, per tenant, view and range, while their
+   * inputs are unchanged (~0.4 MB per 1,000-ad report); 0 turns the cache off.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(4096)
+  REPORT_CACHE_MAX_MB: number = 64;
+
   /** How long a read-model event waits for its tenant's lock (a rebuild holds it) before it is retried later. */
   @Type(() => Number)
   @IsInt()

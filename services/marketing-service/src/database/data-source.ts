@@ -7,6 +7,7 @@ import { AttributionReadModel1768700000000 } from './migrations/1768700000000-At
 import { AttributionRollups1768700000001 } from './migrations/1768700000001-AttributionRollups';
 import { ReadModelBuilds1768800000200 } from './migrations/1768800000200-ReadModelBuilds';
 import { RetentionSchedule1768900000400 } from './migrations/1768900000400-RetentionSchedule';
+import { ReadModelVersions1768900000401 } from './migrations/1768900000401-ReadModelVersions';
 
 export const MARKETING_SCHEMA = 'marketing';
 
@@ -22,6 +23,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       AttributionRollups1768700000001,
       ReadModelBuilds1768800000200,
       RetentionSchedule1768900000400,
+      ReadModelVersions1768900000401,
     ],
     applicationName: 'marketing-service',
   });

@@ -187,6 +187,18 @@ export class ReportFactsStore {
     return rows.map((row) => ({ from: row.from, day: row.day, rate: Number(row.rate) }));
   }
 
+  /**
+   * The version of everything above (and the tenant's timezone): a new value whenever any of it changes (statement
+   * triggers, migration 1768900000401); '0' before the tenant's first fact.
+   */
+  async version(db: EntityManager, tenantId: string): Promise<string> {
+    const rows: { version: string }[] = await db.query(
+      `SELECT version::text AS version FROM marketing.read_model_versions WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    return rows[0]?.version ?? '0';
+  }
+
   /** The first day with a Meta lead in the read model (from the per-day totals: the first such row of the index). */
   async historyStartsOn(db: EntityManager, tenantId: string): Promise<IsoDate | null> {
     const rows: { day: string }[] = await db.query(

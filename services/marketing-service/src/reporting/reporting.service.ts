@@ -3,9 +3,11 @@ import {
   DEFAULT_REPORT_VIEW,
   DomainError,
   Rpc,
+  toJsonText,
   type AdInsightsResult,
   type ConnectionState,
   type IsoDate,
+  type JsonText,
   type MarketingReport,
   type ReportMeta,
   type ReportRequest,
@@ -18,6 +20,7 @@ import { RpcClient, TenantDatabase, TtlCache } from '@crm/nest-common';
 import { ReadModelBuilder } from '../read-model/read-model.builder';
 import { ReadModelService } from '../read-model/read-model.service';
 import { buildKpis, buildReport } from './report-builder';
+import { ReportCache, type ReportCacheKind } from './report-cache';
 import { ReportFactsStore, type AdFactSums, type DayFactSums } from './report-facts.store';
 import { isValidTimezone, resolveReportRange, type ResolvedRange } from './report-range';
 import { ReportSnapshotStore, type SnapshotKey } from './report-snapshot.store';
@@ -43,8 +46,12 @@ type ReportInputsOf<T> = {
   view: ReportView;
   resolved: ResolvedRange;
   insights: Exclude<InsightsOutcome, { kind: 'failed' }>;
-  read: Promise<T>;
+  /** The read model's version, read before `read` started. */
+  version: string;
+  read: () => Promise<T>;
 };
+
+type ReadOf<T> = (tenantId: string, view: ReportView, resolved: ResolvedRange) => Promise<T>;
 
 /**
  * The Marketing Hub report: one computation per (tenant, range, view) — KPIs, campaigns → ads, the daily series, the
@@ -55,6 +62,11 @@ type ReportInputsOf<T> = {
  * account, currency and timezone); the range is resolved in the read model's stored timezone, and when Meta's
  * differs the facts are re-bucketed first. A tenant that is not connected gets its CRM numbers (spend 0). When Meta
  * fails, the last good snapshot of the same range is served (stale), or the typed error.
+ *
+ * The report and ROI are answered as JSON text from a per-process cache (`ReportCache`) while what they were computed
+ * from is unchanged: the read model's version (migration 1768900000401; read once per request, before the sums, so a
+ * write in between leaves an entry that is never served) and Meta's answer (`fetchedAt` of its ad account, or the
+ * connection state) with the currency. A stale or failed Meta answer is never cached.
  */
 @Injectable()
 export class ReportingService {
@@ -69,6 +81,7 @@ export class ReportingService {
     ttlMs: Number.POSITIVE_INFINITY,
     maxEntries: HELD_INSIGHTS,
   });
+  private readonly cache: ReportCache;
 
   constructor(
     private readonly rpc: RpcClient,
@@ -78,7 +91,9 @@ export class ReportingService {
     private readonly snapshots: ReportSnapshotStore,
     private readonly builds: ReadModelBuilder,
     @Inject(REPORTING_SETTINGS) private readonly settings: ReportingSettings,
-  ) {}
+  ) {
+    this.cache = new ReportCache(settings.cacheMaxBytes);
+  }
 
   /**
    * The report's KPIs (the dashboard's card). Once the range's report is stored as its snapshot for this insights
@@ -100,11 +115,11 @@ export class ReportingService {
       !meta.stale &&
       !this.snapshotStored(snapshotKey(tenantId, view, resolved, meta.adAccountId), meta)
     ) {
-      discard(inputs.read);
-      return statsOf(await this.assemble({ ...inputs, read: this.readSums(tenantId, view, resolved) }));
+      const read = pendingRead(() => this.readSums(tenantId, view, resolved), true);
+      return statsOf(await this.assemble({ ...inputs, read }, await this.currencyOf(tenantId, meta)));
     }
     const { until } = resolved.range;
-    const [currency, byDay] = await Promise.all([this.currencyOf(tenantId, meta), inputs.read]);
+    const [currency, byDay] = await Promise.all([this.currencyOf(tenantId, meta), inputs.read()]);
     const foreignCurrencies = [
       ...new Set(byDay.filter((r) => r.currency !== '' && r.currency !== currency).map((r) => r.currency)),
     ];
@@ -126,66 +141,109 @@ export class ReportingService {
     };
   }
 
-  async roi(request: StatsRequest & { view?: ReportView }): Promise<RoiReport> {
-    const report = await this.report(request);
-    return { ...metaOf(report), campaigns: report.campaigns, unattributed: report.unattributed };
+  /** The report as JSON text (see the class: cached per inputs). */
+  report(request: ReportRequest): Promise<JsonText<MarketingReport>> {
+    return this.serialised('report', request, (report) => report);
   }
 
-  async report(request: ReportRequest): Promise<MarketingReport> {
-    const inputs = await this.inputs(request, (tenantId, view, resolved) =>
-      this.readSums(tenantId, view, resolved),
-    );
-    return inputs.kind === 'snapshot' ? inputs.report : this.assemble(inputs);
+  /** The report's campaigns → ads and unattributed, as JSON text (cached like the report). */
+  roi(request: StatsRequest & { view?: ReportView }): Promise<JsonText<RoiReport>> {
+    return this.serialised('roi', request, (report) => ({
+      ...metaOf(report),
+      campaigns: report.campaigns,
+      unattributed: report.unattributed,
+    }));
   }
 
   /**
-   * What a report of the request stands on: the range (in Meta's timezone when connected, the read model re-bucketed
-   * to it first), Meta's insights and `read` of the read model, started while meta-ads-service answers (its sums do
-   * not depend on Meta's answer). When Meta fails: the last good snapshot of the range (or the typed error).
+   * `viewOf` the report, serialised: from the cache when its key (kind, tenant, view, resolved range), read-model
+   * version and Meta answer are those of a text built before; else built (once for concurrent identical requests)
+   * and cached. The sums are read while Meta answers unless the cache holds this key at this version (then Meta's
+   * answer is most likely the same, and the sums are not needed).
+   */
+  private async serialised<T>(
+    kind: ReportCacheKind,
+    request: ReportRequest,
+    viewOf: (report: MarketingReport) => T,
+  ): Promise<JsonText<T>> {
+    const inputs = await this.inputs(
+      request,
+      (tenantId, view, resolved) => this.readSums(tenantId, view, resolved),
+      (tenantId, view, resolved, version) =>
+        !this.cache.holds(cacheKey(kind, tenantId, view, resolved), version),
+    );
+    if (inputs.kind === 'snapshot') {
+      const { report } = inputs;
+      return this.cache.uncached(kind, async () => toJsonText(viewOf(report)));
+    }
+    const { tenantId, view, resolved, insights, version } = inputs;
+    const meta = insights.kind === 'ok' ? insights.result : null;
+    const currency = await this.currencyOf(tenantId, meta);
+    const build = async () => toJsonText(viewOf(await this.assemble(inputs, currency)));
+    if (meta?.stale) return this.cache.uncached(kind, build);
+    const answer =
+      insights.kind === 'ok'
+        ? `connected ${insights.result.adAccountId} ${insights.result.fetchedAt} ${currency}`
+        : `${insights.connection} ${currency}`;
+    return this.cache.getOrBuild(kind, cacheKey(kind, tenantId, view, resolved), { version, answer }, build);
+  }
+
+  /**
+   * What a report of the request stands on: the read model's version, the range (in Meta's timezone when connected,
+   * the read model re-bucketed to it first), Meta's insights and `read` of the read model — started while
+   * meta-ads-service answers (its sums do not depend on Meta's answer) when `readAhead`, else at its first use. When
+   * Meta fails: the last good snapshot of the range (or the typed error).
    */
   private async inputs<T>(
     request: ReportRequest,
-    read: (tenantId: string, view: ReportView, resolved: ResolvedRange) => Promise<T>,
+    read: ReadOf<T>,
+    readAhead: (
+      tenantId: string,
+      view: ReportView,
+      resolved: ResolvedRange,
+      version: string,
+    ) => boolean = () => true,
   ): Promise<ReportInputsOf<T> | { kind: 'snapshot'; report: MarketingReport }> {
     const { tenantId } = request;
     const view = request.view ?? DEFAULT_REPORT_VIEW;
     await this.builds.ensureBuilt(tenantId);
+    const start = (resolved: ResolvedRange, version: string) =>
+      pendingRead(() => read(tenantId, view, resolved), readAhead(tenantId, view, resolved, version));
+    // The version before anything the report reads (the timezone is part of the cache key).
+    let version = await this.versionOf(tenantId);
     let timezone = await this.readModel.timezoneOf(tenantId);
     let resolved = resolveReportRange(request, timezone, this.settings.now());
-    let reading = read(tenantId, view, resolved);
-    let insights: InsightsOutcome;
-    try {
-      insights = await this.insights(tenantId, resolved);
-    } catch (error) {
-      discard(reading);
-      throw error;
-    }
+    let reading = start(resolved, version);
+    let insights = await this.insights(tenantId, resolved);
     const metaZone = insights.kind === 'ok' ? insights.result.timezone : null;
     if (isValidTimezone(metaZone) && metaZone !== timezone) {
       // The ad account (or its timezone) changed since the facts were bucketed: what was read is in the old days.
-      discard(reading);
       await this.readModel.rebucket(tenantId, metaZone);
+      version = await this.versionOf(tenantId);
       timezone = metaZone;
       const again = resolveReportRange(request, timezone, this.settings.now());
       if (again.range.since !== resolved.range.since || again.range.until !== resolved.range.until) {
         insights = await this.insights(tenantId, again);
       }
       resolved = again;
-      reading = read(tenantId, view, resolved);
+      reading = start(resolved, version);
     }
     if (insights.kind === 'failed') {
-      discard(reading);
       return { kind: 'snapshot', report: await this.fromSnapshot(tenantId, view, resolved, insights.error) };
     }
-    return { kind: 'inputs', tenantId, view, resolved, insights, read: reading };
+    return { kind: 'inputs', tenantId, view, resolved, insights, version, read: reading };
   }
 
-  /** The full report: campaigns → ads, the daily series, the funnel and the money per currency. */
-  private async assemble(inputs: ReportInputsOf<ReadModelSums>): Promise<MarketingReport> {
+  private versionOf(tenantId: string): Promise<string> {
+    return this.db.withTenant(tenantId, (db) => this.facts.version(db, tenantId));
+  }
+
+  /** The full report in `currency`: campaigns → ads, the daily series, the funnel and the money per currency. */
+  private async assemble(inputs: ReportInputsOf<ReadModelSums>, currency: string): Promise<MarketingReport> {
     const { tenantId, view, resolved, insights } = inputs;
     const meta = insights.kind === 'ok' ? insights.result : null;
     const { since, until } = resolved.range;
-    const [currency, read] = await Promise.all([this.currencyOf(tenantId, meta), inputs.read]);
+    const read = await inputs.read();
     // Sales in other currencies are converted day by day: their sums per day and the rates (rarely needed).
     const foreignCurrencies = [
       ...new Set(
@@ -322,9 +380,31 @@ export class ReportingService {
   }
 }
 
-/** A read whose result is no longer wanted: its failure is of no interest either. */
-function discard(read: Promise<unknown>): void {
-  read.catch(() => undefined);
+/**
+ * A read started now (`ahead`) or at its first use, once either way. Its failure is marked handled at the start: a
+ * read started ahead may end up not wanted (Meta failed, the facts were re-bucketed, the cache answered).
+ */
+function pendingRead<T>(start: () => Promise<T>, ahead: boolean): () => Promise<T> {
+  let read: Promise<T> | null = null;
+  const get = () => {
+    if (!read) {
+      read = start();
+      read.catch(() => undefined);
+    }
+    return read;
+  };
+  if (ahead) get();
+  return get;
+}
+
+function cacheKey(
+  kind: ReportCacheKind,
+  tenantId: string,
+  view: ReportView,
+  resolved: ResolvedRange,
+): string {
+  const { preset, since, until, timezone } = resolved.range;
+  return [kind, tenantId, view, preset, since, until, timezone].join(' ');
 }
 
 function statsOf(report: MarketingReport): StatsReport {

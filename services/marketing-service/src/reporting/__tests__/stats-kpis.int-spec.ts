@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   DomainError,
   Rpc,
+  parseJsonText,
   type AdInsightRow,
   type AdInsightsResult,
   type MarketingReport,
   type RangePreset,
+  type ReportRequest,
   type ReportView,
   type StatsReport,
 } from '@crm/contracts';
@@ -151,6 +153,7 @@ describe('marketing stats from the per-day totals (real PostgreSQL read model)',
       insightsTimeoutMs: 1000,
       rpcTimeoutMs: 1000,
       snapshotRetentionDays: 30,
+      cacheMaxBytes: 64 * 1024 * 1024,
       now: () => NOW,
     };
     facts = new ReportFactsStore();
@@ -174,6 +177,8 @@ describe('marketing stats from the per-day totals (real PostgreSQL read model)',
   });
 
   afterEach(() => jest.restoreAllMocks());
+
+  const reportOf = async (request: ReportRequest) => parseJsonText(await service.report(request));
 
   // Restates reporting.service.ts's metaOf on purpose: an independent oracle, so a slip there cannot pass here too.
   const oracle = (report: MarketingReport): StatsReport => ({
@@ -206,7 +211,7 @@ describe('marketing stats from the per-day totals (real PostgreSQL read model)',
       insights = insightsOf(next, false);
       const request = { tenantId, view: view as ReportView, ...range };
       const sums = jest.spyOn(facts, 'sums');
-      const report = await service.report(request);
+      const report = await reportOf(request);
       expect(sums).toHaveBeenCalledTimes(1);
       expect(report.kpis.leads).toBeGreaterThan(0);
       expect(report.kpis.spend).toBeGreaterThan(0);
@@ -221,7 +226,7 @@ describe('marketing stats from the per-day totals (real PostgreSQL read model)',
   it('the data exercises what the fast path must get right', async () => {
     meta = 'ok';
     insights = insightsOf(next, false);
-    const report = await service.report({
+    const report = await reportOf({
       tenantId,
       preset: 'custom',
       since: '2026-01-20',
@@ -232,7 +237,7 @@ describe('marketing stats from the per-day totals (real PostgreSQL read model)',
     expect(report.revenueByCurrency.find((row) => row.currency === 'USD')!.convertedSales).toBeGreaterThan(0);
     expect(report.unattributed.leads).toBeGreaterThan(0);
     expect(report.rangeExceedsHistory).toBe(false);
-    const before = await service.report({ tenantId, preset: 'last_90d' });
+    const before = await reportOf({ tenantId, preset: 'last_90d' });
     expect(before.rangeExceedsHistory).toBe(true);
   });
 
@@ -260,7 +265,7 @@ describe('marketing stats from the per-day totals (real PostgreSQL read model)',
       for (const view of ['period', 'cohort'] as const) {
         for (const range of ranges) {
           const request = { tenantId, view, ...range };
-          const report = await service.report(request);
+          const report = await reportOf(request);
           const sums = jest.spyOn(facts, 'sums');
           expect(await service.stats(request)).toEqual(oracle(report));
           expect(sums).not.toHaveBeenCalled();
@@ -276,7 +281,7 @@ describe('marketing stats from the per-day totals (real PostgreSQL read model)',
     const request = { tenantId, preset: 'last_7d' as const };
     await service.stats(request);
     meta = 'down';
-    const report = await service.report(request);
+    const report = await reportOf(request);
     expect(report).toMatchObject({ stale: true, snapshotAt: expect.any(String) });
     expect(await service.stats(request)).toEqual(oracle(report));
     await expect(
