@@ -38,6 +38,7 @@ type DailyRow = {
   replied: number;
   failed: number;
 };
+type FunnelsRow = { groups: GroupRow[]; reasons: ReasonRow[]; daily: DailyRow[]; on_quarters: boolean };
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -72,10 +73,11 @@ const ROLLED_UP = `tenant_id = $1 AND ($5::text IS NULL OR rule_key = $5)
  * days start at (`width_bucket`, `$7`..`$8` and the day after), computed once with PostgreSQL's own time zone rules:
  * local midnight, or when a clock change skips or repeats midnight (e.g. America/Santiago, America/Havana), the first
  * instant of that local date (found among the quarter hours up to two hours before the wall-clock midnight: clock
- * changes are whole quarter hours of at most two hours). The roll-up places a transition by its UTC quarter hour
+ * changes are whole quarter hours of at most two hours). The roll-ups place a transition by its UTC quarter hour
  * (summed over the period first, so each quarter is placed once), which is exact when every day start is on a quarter
- * hour (every zone's offset in use is: Asia/Kathmandu +5:45, Australia/Eucla +8:45); for a period where one is not
- * (local mean time, before 1980), the sends are read instead.
+ * hour (`on_quarters`). In PostgreSQL's zone rules every zone's UTC offset from 1980 to 2040 is a whole number of
+ * quarter hours (e.g. Asia/Kathmandu +5:45, Australia/Eucla +8:45; checked weekly for every zone); before that some
+ * are not (Africa/Monrovia -0:44:30 until 1972), and such a period is read again from the sends alone.
  */
 const FUNNELS_SQL = `
   WITH day_starts AS (
@@ -96,9 +98,11 @@ const FUNNELS_SQL = `
        AND ($5::text IS NULL OR rule_key = $5)
   ), g AS (
     SELECT rule_key, template_name, status, reason, delivered AS has_delivered, read AS has_read,
-           replied AS has_replied, converted_days, opted_out_days, sends AS n
+           replied AS has_replied, converted_days, opted_out_days, sum(sends) AS n
       FROM automation.send_counts
-     WHERE ${ROLLED_UP} AND sends <> 0
+     WHERE ${ROLLED_UP}
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    HAVING sum(sends) <> 0
     UNION ALL
     SELECT rule_key, template_name, status,
       CASE WHEN status = 'failed' THEN coalesce(error->>'reason', error->>'code', 'unknown') END,
@@ -121,20 +125,14 @@ const FUNNELS_SQL = `
            q.sent, q.delivered, q.read, q.replied, q.failed
       FROM (SELECT at_hour, ${EVENT_SUMS.join(', ')}
               FROM automation.send_event_counts
-             WHERE ${ROLLED_UP} AND (SELECT on_quarters FROM day_starts)
+             WHERE ${ROLLED_UP}
              GROUP BY at_hour) h
      CROSS JOIN LATERAL (VALUES ${QUARTERS.join(', ')})
                         q (minute, sent, delivered, read, replied, failed)
     UNION ALL
     SELECT width_bucket(e.at, (SELECT starts FROM day_starts)), (e.kind = 0)::int, (e.kind = 1)::int,
            (e.kind = 2)::int, (e.kind = 3)::int, (e.kind = 4)::int
-      FROM (SELECT * FROM edges
-            UNION ALL
-            SELECT rule_key, template_name, status, error, sent_at, delivered_at, read_at, replied_at, failed_at,
-                   updated_at, first_conversion_at, first_opt_out_at
-              FROM automation.sends
-             WHERE NOT (SELECT on_quarters FROM day_starts)
-               AND tenant_id = $1 AND period_at >= $9 AND period_at < $10 AND ($5::text IS NULL OR rule_key = $5)) s
+      FROM edges
      CROSS JOIN LATERAL (VALUES (0, CASE WHEN ${SENT} THEN sent_at END),
                                 (1, CASE WHEN ${SENT} THEN delivered_at END),
                                 (2, CASE WHEN ${SENT} THEN read_at END),
@@ -160,7 +158,8 @@ const FUNNELS_SQL = `
               sum(failed) AS failed
          FROM transitions
         WHERE day BETWEEN 1 AND cardinality((SELECT starts FROM day_starts)) - 1
-        GROUP BY day) d) AS daily`;
+        GROUP BY day) d) AS daily,
+    (SELECT on_quarters FROM day_starts) AS on_quarters`;
 
 /** The whole `unit`s (UTC hours or days) inside `[from, to)`: `[to, to)` when there is none. */
 function within(from: Date, to: Date, unit: number): [Date, Date] {
@@ -188,28 +187,33 @@ export class FunnelsService {
     const firstDay = DateTime.fromJSDate(from, { zone }).toISODate()!;
     const lastDay = DateTime.fromJSDate(new Date(to.getTime() - 1), { zone }).toISODate()!;
     const days = daysBetween(firstDay, lastDay);
-    // The whole UTC hours of the period and the whole UTC days among them, read from the roll-ups (an empty range
-    // when there are none: the sends are read instead).
-    let [hoursFrom, hoursTo] = within(from, to, HOUR_MS);
-    if (conversionDays > MAX_ROLLED_UP_CONVERSION_DAYS) [hoursFrom, hoursTo] = [to, to];
-    const [daysFrom, daysTo] = within(hoursFrom, hoursTo, DAY_MS);
-
-    const [{ groups, reasons, daily }] = (await this.database.withTenant(request.tenantId, (db) =>
-      db.query(FUNNELS_SQL, [
-        request.tenantId,
-        from,
-        to,
-        conversionDays,
-        request.ruleKey ?? null,
-        zone,
-        firstDay,
-        lastDay,
-        hoursFrom,
-        hoursTo,
-        daysFrom,
-        daysTo,
-      ]),
-    )) as { groups: GroupRow[]; reasons: ReasonRow[]; daily: DailyRow[] }[];
+    const read = async ([hoursFrom, hoursTo]: [Date, Date]): Promise<FunnelsRow> => {
+      const [daysFrom, daysTo] = within(hoursFrom, hoursTo, DAY_MS);
+      const [row] = (await this.database.withTenant(request.tenantId, (db) =>
+        db.query(FUNNELS_SQL, [
+          request.tenantId,
+          from,
+          to,
+          conversionDays,
+          request.ruleKey ?? null,
+          zone,
+          firstDay,
+          lastDay,
+          hoursFrom,
+          hoursTo,
+          daysFrom,
+          daysTo,
+        ]),
+      )) as FunnelsRow[];
+      return row;
+    };
+    // The whole UTC hours of the period come from the roll-ups, unless the window is longer than they keep; a period
+    // whose local days do not all start on quarter hours is read again from the sends alone.
+    const none: [Date, Date] = [to, to];
+    const hours = conversionDays > MAX_ROLLED_UP_CONVERSION_DAYS ? none : within(from, to, HOUR_MS);
+    let result = await read(hours);
+    if (!result.on_quarters && hours[0] < hours[1]) result = await read(none);
+    const { groups, reasons, daily } = result;
 
     const total = emptyCounts('total');
     const byRule = new Map<string, FunnelCounts>();
