@@ -528,7 +528,7 @@ describe('automation-service: automation.metrics.funnels', () => {
     // Several rows per statement: a batch of reads, a bulk cancel and a bulk delete.
     await svc.db.query(
       `UPDATE automation.sends SET status = 'read', read_at = sent_at + interval '5 hours'
-        WHERE tenant_id = $1 AND status = 'delivered' AND random() < 2`,
+        WHERE tenant_id = $1 AND status = 'delivered'`,
       [tenantId],
     );
     await svc.db.query(
