@@ -56,6 +56,8 @@ export const KEPT_ON_PURPOSE: Readonly<Record<string, string>> = {
   'crm.lead_search': 'one row per lead (search index)',
   'crm.lead_tags': 'one row per tag of a lead (tag index)',
   'crm.lead_day_counts': 'per-day aggregate of leads',
+  'automation.send_counts': 'per-hour and per-day aggregate of sends (kept by triggers on automation.sends)',
+  'automation.send_event_counts': 'per-hour and per-day aggregate of send transitions (kept by triggers)',
   'crm.opportunity_totals': 'per-tenant aggregate of opportunities',
   'marketing.attribution_leads': 'read model: one row per lead',
   'marketing.attribution_opportunities': 'read model: one row per opportunity',

@@ -425,6 +425,265 @@ describe('automation-service: automation.metrics.funnels', () => {
     expect(results[7].daily['2026-11-01']?.[0]).toBeGreaterThan(0);
   });
 
+  /**
+   * A seeded history of one tenant between `start` and `start + 14 days`: sends inserted in every state (some on purpose
+   * in the minutes after `edges[0]` and before `edges[1]`), then changed the ways the service and a person change
+   * them, row by row and several rows per statement: sent → delivered → read late, failed, settled from `unknown`, a
+   * conversion or an opt-out recorded later, template renamed, deleted.
+   */
+  async function seededHistory(
+    tenantId: string,
+    seed: number,
+    start: Date,
+    edges: [Date, Date],
+  ): Promise<void> {
+    const random = createPrng(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const within = (from: Date, ms: number): Date => new Date(from.getTime() + Math.floor(random() * ms));
+    const ids: string[] = [];
+    const leads = new Map<string, string>();
+    for (let n = 0; n < 90; n++) {
+      const leadId = randomUUID();
+      const ruleKey = pick(['lead_followup', 'post_sale_feedback']);
+      const template = pick(['seguimiento_lead', 'encuesta']);
+      const sentAt =
+        n < 6
+          ? new Date(edges[n % 2].getTime() + (n % 2 ? -1 : 1) * (1 + n) * 60_000)
+          : within(start, 14 * DAY);
+      const later = (ms: number): Date => within(sentAt, ms);
+      const status = pick<SendState>([
+        'sent',
+        'delivered',
+        'read',
+        'replied',
+        'failed',
+        'scheduled',
+        'unknown',
+      ]);
+      const fixture: Fixture =
+        status === 'failed'
+          ? { status, failedAt: sentAt, sentAt: random() < 0.5 ? sentAt : null, reason: pick(['a', 'b']) }
+          : status === 'scheduled' || status === 'unknown'
+            ? { status, dueAt: sentAt }
+            : {
+                status,
+                sentAt,
+                deliveredAt: status === 'sent' ? null : later(3_600_000),
+                readAt: status === 'read' || status === 'replied' ? later(DAY) : null,
+                repliedAt: status === 'replied' ? later(2 * DAY) : null,
+              };
+      const id = await insert(tenantId, { ...fixture, leadId, ruleKey, template });
+      ids.push(id);
+      leads.set(id, leadId);
+      if (random() < 0.3) await opportunityAt(tenantId, leadId, later(20 * DAY));
+    }
+    const store = svc.app.get(SendStore);
+    const rows = async (where: string, parameters: unknown[]) =>
+      (await svc.db.query(`SELECT id, sent_at FROM automation.sends WHERE ${where}`, parameters)) as {
+        id: string;
+        sent_at: Date | null;
+      }[];
+    for (let step = 0; step < 60; step++) {
+      const id = pick(ids);
+      const [row] = await rows('id = $1', [id]);
+      if (!row) continue;
+      const from = row.sent_at ?? start;
+      switch (pick(['deliver', 'read', 'fail', 'settle', 'convert', 'optOut', 'rename', 'delete'])) {
+        case 'deliver':
+        case 'read':
+          await svc.db.query(
+            `UPDATE automation.sends SET status = 'read', delivered_at = coalesce(delivered_at, $2), read_at = $3,
+                    updated_at = now()
+              WHERE id = $1 AND status IN ('sent', 'delivered')`,
+            [id, within(from, 3_600_000), within(from, 3 * DAY)],
+          );
+          break;
+        case 'fail':
+          await svc.db.query(
+            `UPDATE automation.sends SET status = 'failed', failed_at = $2, error = '{"reason": "late"}', updated_at = now()
+              WHERE id = $1 AND status IN ('scheduled', 'sent')`,
+            [id, within(from, DAY)],
+          );
+          break;
+        case 'settle':
+          await store.applyDeliveryUpdate(tenantId, id, 'delivered', {
+            at: within(start, 14 * DAY),
+            detail: 'delivered',
+            wamid: randomWamid(),
+          });
+          break;
+        case 'convert':
+          await saleAt(tenantId, leads.get(id)!, within(from, 40 * DAY));
+          break;
+        case 'optOut':
+          await optOutAt(tenantId, leads.get(id)!, within(from, 10 * DAY));
+          break;
+        case 'rename':
+          await svc.db.query(`UPDATE automation.sends SET template_name = 'renombrada' WHERE id = $1`, [id]);
+          break;
+        default:
+          await svc.db.query(`DELETE FROM automation.sends WHERE id = $1`, [id]);
+      }
+    }
+    // Several rows per statement: a batch of reads, a bulk cancel and a bulk delete.
+    await svc.db.query(
+      `UPDATE automation.sends SET status = 'read', read_at = sent_at + interval '5 hours'
+        WHERE tenant_id = $1 AND status = 'delivered'`,
+      [tenantId],
+    );
+    await svc.db.query(
+      `UPDATE automation.sends SET status = 'cancelled' WHERE tenant_id = $1 AND status = 'scheduled'`,
+      [tenantId],
+    );
+    await svc.db.query(
+      `DELETE FROM automation.sends WHERE id IN (SELECT id FROM automation.sends WHERE tenant_id = $1 AND status = 'sent' ORDER BY id LIMIT 3)`,
+      [tenantId],
+    );
+  }
+
+  it('gives the oracle answer after updates and deletes, for quarter-hour zones, a skipped midnight and any bounds', async () => {
+    const tenantId = randomUUID();
+    const start = new Date('2026-08-30T00:00:00Z');
+    // Bounds in the middle of a quarter hour, and America/Santiago skips 6 September 2026's midnight (00:00 → 01:00).
+    const from = new Date('2026-08-31T03:07:13.500Z');
+    const to = new Date('2026-09-10T17:52:01.250Z');
+    await seededHistory(tenantId, 20260906, start, [from, to]);
+    const cases: [string, Date, Date][] = [
+      ['Asia/Kathmandu', from, to],
+      ['Asia/Kolkata', from, to],
+      ['America/Santiago', from, to],
+      // Local-day bounds, as the frontend sends them: whole quarter hours in UTC.
+      ['Asia/Kathmandu', new Date('2026-08-31T18:15:00Z'), new Date('2026-09-09T18:15:00Z')],
+      ['America/Santiago', new Date('2026-09-01T04:00:00Z'), new Date('2026-09-09T03:00:00Z')],
+      // Under a day, and under an hour: read from the sends only.
+      ['UTC', new Date('2026-09-02T10:20:00Z'), new Date('2026-09-03T09:40:00Z')],
+      ['UTC', new Date('2026-09-02T10:20:00Z'), new Date('2026-09-02T10:50:00Z')],
+    ];
+    let compared = 0;
+    for (const [zone, caseFrom, caseTo] of cases) {
+      for (const conversionDays of [1, 7, 30]) {
+        const metrics = await svc.rpc.call(Rpc.automation.funnels, {
+          tenantId,
+          from: caseFrom.toISOString(),
+          to: caseTo.toISOString(),
+          conversionDays,
+          timezone: zone,
+        });
+        const expected = await oracle(tenantId, caseFrom, caseTo, conversionDays, zone);
+        expect({ zone, conversionDays, ...view(metrics) }).toEqual({ zone, conversionDays, ...expected });
+        compared += expected.total[0];
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+    const wide = view(
+      await svc.rpc.call(Rpc.automation.funnels, {
+        tenantId,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        conversionDays: 30,
+        timezone: 'America/Santiago',
+      }),
+    );
+    // The data exercises what it compares: failures, conversions, opt-outs, each transition, the skipped midnight.
+    expect(wide.total[5]).toBeGreaterThan(0);
+    expect(wide.total[6]).toBeGreaterThan(0);
+    expect(wide.total[7]).toBeGreaterThan(0);
+    expect(wide.byTemplate.renombrada).toBeDefined();
+    expect(wide.daily['2026-09-06']).toBeDefined();
+  });
+
+  it('reads a period whose local days do not start on quarter hours from the sends (Africa/Monrovia, -0:44:30 in 1971)', async () => {
+    const tenantId = randomUUID();
+    const zone = 'Africa/Monrovia';
+    // Midnight of 3 March 1971 there is 00:44:30 UTC: the UTC quarter 00:30–00:45 holds the end of 2 March and the
+    // start of 3 March.
+    await insert(tenantId, { status: 'sent', sentAt: new Date('1971-03-03T00:40:00Z') });
+    await insert(tenantId, { status: 'sent', sentAt: new Date('1971-03-03T00:44:50Z') });
+    const from = new Date('1971-03-01T00:44:30Z');
+    const to = new Date('1971-03-06T00:44:30Z');
+    const metrics = await svc.rpc.call(Rpc.automation.funnels, {
+      tenantId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      timezone: zone,
+    });
+    expect(view(metrics)).toEqual(await oracle(tenantId, from, to, 7, zone));
+    expect(view(metrics).daily).toEqual({ '1971-03-02': [1, 0, 0, 0, 0], '1971-03-03': [1, 0, 0, 0, 0] });
+  });
+
+  it('keeps send_counts and send_event_counts equal to a recount of automation.sends through inserts, updates and deletes', async () => {
+    const tenantId = randomUUID();
+    const start = new Date('2026-05-01T00:00:00Z');
+    await seededHistory(tenantId, 7, start, [
+      new Date('2026-05-03T10:00:00Z'),
+      new Date('2026-05-09T10:00:00Z'),
+    ]);
+    // The same buckets, recounted from the sends as they are now (migration 1768900000311's definition).
+    const days = (column: string) =>
+      `(CASE WHEN ${column} > sent_at THEN least(ceil(extract(epoch FROM ${column} - sent_at) / 86400), 91)
+             WHEN ${column} <= sent_at THEN 0 END)`;
+    const recount = (await svc.db.query(
+      `SELECT p.hours, date_bin(p.hours * interval '1 hour', period_at, timestamptz '2000-01-01Z') AS start, rule_key,
+              template_name, status, CASE WHEN status = 'failed' THEN coalesce(error->>'reason', error->>'code', 'unknown') END AS reason,
+              delivered_at IS NOT NULL AS delivered, read_at IS NOT NULL AS read, replied_at IS NOT NULL AS replied,
+              ${days('first_conversion_at')}::int AS converted, ${days('first_opt_out_at')}::int AS opted_out, count(*)::int AS n
+         FROM automation.sends, (VALUES (1), (24)) p (hours)
+        WHERE tenant_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
+      [tenantId],
+    )) as unknown[];
+    const kept = (await svc.db.query(
+      `SELECT period_hours AS hours, period_start AS start, rule_key, template_name, status, reason, delivered, read,
+              replied, converted_days AS converted, opted_out_days AS opted_out, sends::int AS n
+         FROM automation.send_counts WHERE tenant_id = $1 AND sends <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
+      [tenantId],
+    )) as unknown[];
+    expect(kept).toEqual(recount);
+    expect(recount.length).toBeGreaterThan(50);
+
+    const sent = `status IN ('sent', 'delivered', 'read', 'replied')`;
+    const transitions = (await svc.db.query(
+      `SELECT p.hours, date_bin(p.hours * interval '1 hour', period_at, timestamptz '2000-01-01Z') AS start, rule_key,
+              kind, date_bin('15 minutes', at, timestamptz '2000-01-01Z') AS quarter, count(*)::int AS n
+         FROM automation.sends, (VALUES (1), (24)) p (hours),
+              LATERAL (VALUES ('sent', CASE WHEN ${sent} THEN sent_at END),
+                              ('delivered', CASE WHEN ${sent} THEN delivered_at END),
+                              ('read', CASE WHEN ${sent} THEN read_at END),
+                              ('replied', CASE WHEN ${sent} THEN replied_at END),
+                              ('failed', CASE WHEN status = 'failed' THEN coalesce(failed_at, updated_at) END)) e (kind, at)
+        WHERE tenant_id = $1 AND at IS NOT NULL GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+      [tenantId],
+    )) as unknown[];
+    const keptTransitions = (await svc.db.query(
+      `SELECT period_hours AS hours, period_start AS start, rule_key, kind,
+              at_hour + q.minute * interval '1 minute' AS quarter, q.n::int AS n
+         FROM automation.send_event_counts,
+              LATERAL (VALUES ('sent', 0, sent_00), ('sent', 15, sent_15), ('sent', 30, sent_30), ('sent', 45, sent_45),
+                              ('delivered', 0, delivered_00), ('delivered', 15, delivered_15),
+                              ('delivered', 30, delivered_30), ('delivered', 45, delivered_45),
+                              ('read', 0, read_00), ('read', 15, read_15), ('read', 30, read_30), ('read', 45, read_45),
+                              ('replied', 0, replied_00), ('replied', 15, replied_15), ('replied', 30, replied_30),
+                              ('replied', 45, replied_45), ('failed', 0, failed_00), ('failed', 15, failed_15),
+                              ('failed', 30, failed_30), ('failed', 45, failed_45)) q (kind, minute, n)
+        WHERE tenant_id = $1 AND q.n <> 0 ORDER BY 1, 2, 3, 4, 5`,
+      [tenantId],
+    )) as unknown[];
+    expect(keptTransitions).toEqual(transitions);
+    expect(transitions.length).toBeGreaterThan(100);
+
+    // Deleting the tenant's sends empties its counts.
+    await svc.db.query(`DELETE FROM automation.sends WHERE tenant_id = $1`, [tenantId]);
+    const left = (await svc.db.query(
+      `SELECT (SELECT count(*)::int FROM automation.send_counts WHERE tenant_id = $1 AND sends <> 0) AS counts,
+              (SELECT count(*)::int FROM automation.send_event_counts
+                WHERE tenant_id = $1 AND (sent_00, sent_15, sent_30, sent_45, delivered_00, delivered_15, delivered_30,
+                      delivered_45, read_00, read_15, read_30, read_45, replied_00, replied_15, replied_30, replied_45,
+                      failed_00, failed_15, failed_30, failed_45) <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+                AS transitions`,
+      [tenantId],
+    )) as { counts: number; transitions: number }[];
+    expect(left).toEqual([{ counts: 0, transitions: 0 }]);
+  });
+
   /** queued, sent, delivered, read, replied, failed, opted out, converted. */
   type Counts = [number, number, number, number, number, number, number, number];
 

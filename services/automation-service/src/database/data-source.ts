@@ -15,6 +15,7 @@ import { SendAnchors1768600000001 } from './migrations/1768600000001-SendAnchors
 import { RuleLimitMarks1768600000002 } from './migrations/1768600000002-RuleLimitMarks';
 import { RetentionSchedule1768900000300 } from './migrations/1768900000300-RetentionSchedule';
 import { SendFunnelColumns1768900000310 } from './migrations/1768900000310-SendFunnelColumns';
+import { SendCounts1768900000311 } from './migrations/1768900000311-SendCounts';
 
 export const AUTOMATION_SCHEMA = 'automation';
 
@@ -38,6 +39,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       RuleLimitMarks1768600000002,
       RetentionSchedule1768900000300,
       SendFunnelColumns1768900000310,
+      SendCounts1768900000311,
     ],
     applicationName: 'automation-service',
   });
