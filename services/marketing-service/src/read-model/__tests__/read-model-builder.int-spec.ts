@@ -21,6 +21,7 @@ const TZ = 'America/Mexico_City';
 const INLINE_MAX = 5;
 const PAGE_SIZE = 2;
 
+// The beforeAll, without a timeout of its own, starts two service processes and two marketing replicas.
 jest.setTimeout(120_000);
 
 let crm: ServiceHandle;

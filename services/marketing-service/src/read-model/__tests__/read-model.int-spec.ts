@@ -27,6 +27,7 @@ const NATS_URL = process.env.NATS_URL!;
 const APP_SECRET = 'read-model-int-spec-secret';
 const TZ = 'America/Mexico_City';
 
+// The beforeAll, without a timeout of its own, starts the sandbox and two service processes.
 jest.setTimeout(120_000);
 
 type Tenant = { tenantId: string; ceoId: string };

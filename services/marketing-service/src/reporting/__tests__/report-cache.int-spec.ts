@@ -31,6 +31,7 @@ const NATS_URL = process.env.NATS_URL!;
 const APP_SECRET = 'report-cache-int-spec-secret';
 const AD_TZ = 'America/Mexico_City'; // the sandbox's main ad account
 
+// The beforeAll, without a timeout of its own, starts the sandbox and two service processes.
 jest.setTimeout(120_000);
 
 type Tenant = { tenantId: string; ceoId: string };

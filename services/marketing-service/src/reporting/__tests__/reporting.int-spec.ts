@@ -32,6 +32,7 @@ const APP_SECRET = 'marketing-int-spec-secret';
 const AD_TZ = 'America/Mexico_City'; // the sandbox's main ad account
 const TENANT_TZ = 'Asia/Tokyo'; // deliberately different: the ad account's timezone must win when connected
 
+// The beforeAll, without a timeout of its own, starts the sandbox and two service processes.
 jest.setTimeout(120_000);
 
 type Seeded = { tenantId: string; userId: string };
