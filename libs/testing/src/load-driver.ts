@@ -43,6 +43,12 @@ export type LoadOptions = {
 
 export type LoadError = { endpoint: string; status: number | 'network'; detail: string };
 
+/** A timed request: when it started (wall clock, to line it up with the services' and PostgreSQL's logs). */
+export type SlowRequest = { endpoint: string; ms: number; startedAt: string };
+
+/** The slowest requests a run keeps (a burst of them at one moment points at a stall, not at a slow endpoint). */
+const SLOWEST_KEPT = 15;
+
 export type LoadResult = {
   /** Latencies in ms by endpoint name (e.g. `GET /crm/leads (search)`). */
   latencies: Map<string, number[]>;
@@ -55,6 +61,8 @@ export type LoadResult = {
   /** How long the logins took before the run (not part of the measured window). */
   loginMs: number;
   durationMs: number;
+  /** The run's slowest requests, slowest first. */
+  slowest: SlowRequest[];
 };
 
 /** VmRSS of a process in MB (Linux). */
@@ -88,6 +96,7 @@ function funnelsFrom(): string {
 class Recorder {
   readonly latencies = new Map<string, number[]>();
   readonly errors: LoadError[] = [];
+  readonly slowest: SlowRequest[] = [];
   requests = 0;
   /** Off during the warm-up: its latencies (first reads, cold caches) are not the product's steady state. */
   recording = true;
@@ -97,6 +106,10 @@ class Recorder {
     const list = this.latencies.get(endpoint) ?? [];
     list.push(ms);
     this.latencies.set(endpoint, list);
+    if (this.slowest.length === SLOWEST_KEPT && ms <= this.slowest[SLOWEST_KEPT - 1].ms) return;
+    this.slowest.push({ endpoint, ms, startedAt: new Date(Date.now() - ms).toISOString() });
+    this.slowest.sort((a, b) => b.ms - a.ms);
+    this.slowest.length = Math.min(this.slowest.length, SLOWEST_KEPT);
   }
 
   fail(error: LoadError): void {
@@ -390,5 +403,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     maxRssMb,
     loginMs,
     durationMs: performance.now() - started,
+    slowest: recorder.slowest,
   };
 }
