@@ -10,3 +10,4 @@ export * from './crm-seed';
 export * from './load-driver';
 export * from './load-stack';
 export * from './chaos';
+export * from './production-node-options';

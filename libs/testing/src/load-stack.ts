@@ -6,6 +6,7 @@ import { hash } from 'bcryptjs';
 import { Client } from 'pg';
 import { seedCrmTenant, timed, type SeededTenant } from './crm-seed';
 import { REPO_ROOT, freePort, startServiceProcess, type ServiceHandle } from './infra';
+import { PRODUCTION_NODE_OPTIONS } from './production-node-options';
 import type { LoadUser } from './load-driver';
 import { connectTenantToSandbox } from './meta-connection';
 import { RpcTestClient } from './rpc-test-client';
@@ -232,8 +233,12 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
       LOAD_SERVICES.map((service) =>
         startServiceProcess(
           service,
-          // BENCH_SERVICE_NODE_OPTIONS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile every service under load.
-          { ...envs[service], NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS ?? '' },
+          // As the images run them; BENCH_SERVICE_NODE_OPTIONS adds e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to
+          // profile every service under load.
+          {
+            ...envs[service],
+            NODE_OPTIONS: `${PRODUCTION_NODE_OPTIONS} ${process.env.BENCH_SERVICE_NODE_OPTIONS ?? ''}`.trim(),
+          },
           { compiled: true, timeoutMs: 90_000 },
         ),
       ),

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { parse } from 'yaml';
+import { PRODUCTION_NODE_OPTIONS } from '@crm/testing';
 
 const ROOT = join(__dirname, '../../..');
 const WORKERS = ['crm-service', 'meta-ads-service', 'marketing-service', 'automation-service'];
@@ -129,6 +130,20 @@ describe('docker-compose.yml', () => {
         name,
         limits: { cpus: expect.stringMatching(/^\d/), memory: expect.stringMatching(/^\d+[MG]$/) },
       });
+    }
+  });
+
+  it("bounds every service's heap to fit its memory limit, with the options the load bench runs", () => {
+    const env = lastStage(dockerfile('Dockerfile')).find((line) => line.startsWith('ENV '))!;
+    const options = /NODE_OPTIONS=(\S+)/.exec(env)?.[1];
+    expect(options).toBe(PRODUCTION_NODE_OPTIONS);
+    const heapMb = Number(/--max-old-space-size=(\d+)/.exec(options!)?.[1]);
+    for (const name of SERVICES) {
+      const limit = compose.services[name].deploy!.resources!.limits!.memory!;
+      const limitMb = Number.parseInt(limit, 10) * (limit.endsWith('G') ? 1024 : 1);
+      expect(compose.services[name].environment?.NODE_OPTIONS).toBeUndefined();
+      // Room beside the old generation for the young one (up to 48 MB), code and native memory (~90 MB at idle).
+      expect({ name, roomMb: limitMb - heapMb >= 192 }).toEqual({ name, roomMb: true });
     }
   });
 
