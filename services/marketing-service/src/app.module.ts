@@ -57,7 +57,7 @@ export class AppModule {
             insightsTimeoutMs: config.INSIGHTS_RPC_TIMEOUT_MS,
             rpcTimeoutMs: config.RPC_TIMEOUT_MS,
             snapshotRetentionDays: config.SNAPSHOT_RETENTION_DAYS,
-            cacheMaxBytes: (config.REPORT_CACHE_MAX_MB ?? 64) * 1024 * 1024,
+            cacheMaxBytes: (config.REPORT_CACHE_MAX_MB ?? 32) * 1024 * 1024,
             now: config.now ?? (() => new Date()),
           },
           readModelSettingsOf(config),

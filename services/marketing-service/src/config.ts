@@ -41,7 +41,7 @@ export class MarketingConfig extends BaseServiceConfig {
   @IsInt()
   @Min(0)
   @Max(4096)
-  REPORT_CACHE_MAX_MB: number = 64;
+  REPORT_CACHE_MAX_MB: number = 32;
 
   /** How long a read-model event waits for its tenant's lock (a rebuild holds it) before it is retried later. */
   @Type(() => Number)
