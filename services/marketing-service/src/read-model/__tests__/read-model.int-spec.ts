@@ -12,7 +12,12 @@ import {
   type ServiceHandle,
 } from '@crm/testing';
 import { Client } from 'pg';
-import { startCrmAndMetaAds, startMarketingInProcess } from '../../__tests__/marketing-test-support';
+import {
+  publishLeadAdsLead,
+  seedTenantWithCeo,
+  startCrmAndMetaAds,
+  startMarketingInProcess,
+} from '../../__tests__/marketing-test-support';
 import { ReadModelService } from '../read-model.service';
 
 /**
@@ -59,50 +64,14 @@ let counter = 0;
 
 const phone = () => `+52133${String(++counter).padStart(8, '0')}`;
 
-async function seedTenant(timezone = TZ, currency = 'MXN'): Promise<Tenant> {
-  const tenantId = randomUUID();
-  const ceoId = randomUUID();
-  await db.query(
-    `INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, 'Read model IT', $2, $3)`,
-    [tenantId, currency, timezone],
-  );
-  await db.query(
-    `INSERT INTO crm.users (id, tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'CEO', 'ceo', 'x')`,
-    [ceoId, tenantId, `ceo-${tenantId}@example.com`],
-  );
-  return { tenantId, ceoId };
-}
+const seedTenant = (timezone = TZ, currency = 'MXN'): Promise<Tenant> =>
+  seedTenantWithCeo(db, { name: 'Read model IT', currency, timezone });
 
 const actor = (t: Tenant) => ({ tenantId: t.tenantId, actorUserId: t.ceoId, actorRole: 'ceo' as const });
 
 /** A Lead Ads lead as meta-ads-service announces it; crm-service creates the lead and emits `lead.created`. */
-async function leadAdsLead(t: Tenant, adId: string | null): Promise<string> {
-  const leadgenId = String(Date.now()) + String(++counter);
-  const leadPhone = phone();
-  await jetstream.publish(
-    Events.leadgenReceived,
-    {
-      tenantId: t.tenantId,
-      leadgenId,
-      pageId: '1000',
-      createdTime: new Date().toISOString(),
-      fullName: `Lead ${counter}`,
-      phone: leadPhone,
-      ...(adId ? { attribution: { adId } } : {}),
-    },
-    `leadgen:${leadgenId}`,
-  );
-  return waitFor(
-    async () => {
-      const rows = await db.query(`SELECT id FROM crm.leads WHERE tenant_id = $1 AND phone = $2`, [
-        t.tenantId,
-        leadPhone,
-      ]);
-      return (rows.rows[0] as { id: string } | undefined)?.id;
-    },
-    { what: `lead ${leadPhone}` },
-  );
-}
+const leadAdsLead = (t: Tenant, adId: string | null): Promise<string> =>
+  publishLeadAdsLead(db, jetstream, t.tenantId, adId, phone());
 
 /** Our own recount of both views from crm's raw tables, per day (in `timezone`), ad and currency. */
 async function recount(tenantId: string, timezone: string): Promise<FactKeyRow[]> {

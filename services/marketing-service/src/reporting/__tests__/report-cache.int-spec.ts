@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Events, Rpc, parseJsonText, type JsonText, type MarketingReport } from '@crm/contracts';
+import { Rpc, parseJsonText, type JsonText, type MarketingReport } from '@crm/contracts';
 import { JetStreamService, RpcClient, TenantDatabase, metricsRegistry } from '@crm/nest-common';
 import {
   connectTenantToSandbox,
@@ -12,7 +11,12 @@ import {
   type ServiceHandle,
 } from '@crm/testing';
 import { Client } from 'pg';
-import { startCrmAndMetaAds, startMarketingInProcess } from '../../__tests__/marketing-test-support';
+import {
+  publishLeadAdsLead,
+  seedTenantWithCeo,
+  startCrmAndMetaAds,
+  startMarketingInProcess,
+} from '../../__tests__/marketing-test-support';
 import { ReadModelBuilder } from '../../read-model/read-model.builder';
 import { ReadModelService } from '../../read-model/read-model.service';
 import { ReportFactsStore } from '../report-facts.store';
@@ -76,50 +80,14 @@ async function counted<T>(
   return [result, moved];
 }
 
-async function seedTenant(): Promise<Tenant> {
-  const tenantId = randomUUID();
-  const ceoId = randomUUID();
-  await db.query(
-    `INSERT INTO crm.tenants (id, name, currency, timezone) VALUES ($1, 'Report cache IT', 'USD', 'Asia/Tokyo')`,
-    [tenantId],
-  );
-  await db.query(
-    `INSERT INTO crm.users (id, tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'CEO', 'ceo', 'x')`,
-    [ceoId, tenantId, `ceo-${tenantId}@example.com`],
-  );
-  return { tenantId, ceoId };
-}
+const seedTenant = (): Promise<Tenant> =>
+  seedTenantWithCeo(db, { name: 'Report cache IT', currency: 'USD', timezone: 'Asia/Tokyo' });
 
 const actor = (t: Tenant) => ({ tenantId: t.tenantId, actorUserId: t.ceoId, actorRole: 'ceo' as const });
 
 /** A Lead Ads lead as meta-ads-service announces it; crm-service creates the lead and emits `lead.created`. */
-async function leadAdsLead(t: Tenant, adId: string): Promise<string> {
-  const leadgenId = String(Date.now()) + String(++counter);
-  const leadPhone = phone();
-  await jetstream.publish(
-    Events.leadgenReceived,
-    {
-      tenantId: t.tenantId,
-      leadgenId,
-      pageId: '1000',
-      createdTime: new Date().toISOString(),
-      fullName: `Lead ${counter}`,
-      phone: leadPhone,
-      attribution: { adId },
-    },
-    `leadgen:${leadgenId}`,
-  );
-  return waitFor(
-    async () => {
-      const rows = await db.query(`SELECT id FROM crm.leads WHERE tenant_id = $1 AND phone = $2`, [
-        t.tenantId,
-        leadPhone,
-      ]);
-      return (rows.rows[0] as { id: string } | undefined)?.id;
-    },
-    { what: `lead ${leadPhone}` },
-  );
-}
+const leadAdsLead = (t: Tenant, adId: string): Promise<string> =>
+  publishLeadAdsLead(db, jetstream, t.tenantId, adId, phone());
 
 beforeAll(async () => {
   db = new Client({ connectionString: ownerDatabaseUrl() });
