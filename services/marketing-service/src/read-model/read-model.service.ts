@@ -222,10 +222,16 @@ export class ReadModelService {
 
   // ---- timezone ----
 
-  /** The reporting timezone the tenant's facts are bucketed in (resolved and stored the first time). */
-  async timezoneOf(tenantId: string): Promise<string> {
+  /**
+   * `read`, then the reporting timezone the tenant's facts are bucketed in (resolved and stored the first time), in
+   * one transaction of the tenant: a report's read-model version and its timezone cost one trip.
+   */
+  async timezoneAfter<T>(tenantId: string, read: (db: EntityManager) => Promise<T>): Promise<[T, string]> {
     await this.ensureTimezone(tenantId);
-    return (await this.db.withTenant(tenantId, (db) => this.store.timezoneOf(db, tenantId))) ?? 'UTC';
+    return this.db.withTenant(tenantId, async (db) => {
+      const first = await read(db);
+      return [first, (await this.store.timezoneOf(db, tenantId)) ?? 'UTC'];
+    });
   }
 
   private async ensureTimezone(tenantId: string): Promise<void> {

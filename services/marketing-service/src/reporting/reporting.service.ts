@@ -210,8 +210,9 @@ export class ReportingService {
     const start = (resolved: ResolvedRange, version: string) =>
       pendingRead(() => read(tenantId, view, resolved), readAhead(tenantId, view, resolved, version));
     // The version before anything the report reads (the timezone is part of the cache key).
-    let version = await this.versionOf(tenantId);
-    let timezone = await this.readModel.timezoneOf(tenantId);
+    let [version, timezone] = await this.readModel.timezoneAfter(tenantId, (db) =>
+      this.facts.version(db, tenantId),
+    );
     let resolved = resolveReportRange(request, timezone, this.settings.now());
     let reading = start(resolved, version);
     let insights = await this.insights(tenantId, resolved);

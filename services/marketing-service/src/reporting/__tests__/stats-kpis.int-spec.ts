@@ -14,6 +14,7 @@ import {
 import { createPrng } from '@crm/meta-sandbox';
 import { RpcClient, TenantDatabase } from '@crm/nest-common';
 import { openRunDataSources, type RunDataSources } from '@crm/testing';
+import type { EntityManager } from 'typeorm';
 import { emptyMeasures, type FactRow } from '../../read-model/attribution-facts';
 import type { ReadModelBuilder } from '../../read-model/read-model.builder';
 import type { ReadModelService } from '../../read-model/read-model.service';
@@ -161,7 +162,10 @@ describe('marketing stats from the per-day totals (real PostgreSQL read model)',
       rpc,
       db,
       facts,
-      { timezoneOf: async () => TZ } as unknown as ReadModelService,
+      {
+        timezoneAfter: (tenant: string, read: (m: EntityManager) => Promise<unknown>) =>
+          db.withTenant(tenant, async (m) => [await read(m), TZ]),
+      } as unknown as ReadModelService,
       snapshotStore,
       { ensureBuilt: async () => undefined } as unknown as ReadModelBuilder,
       settings,
